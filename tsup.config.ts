@@ -1,0 +1,24 @@
+import { defineConfig } from 'tsup';
+
+/**
+ * Builds the library as ESM and CommonJS with type declarations for each (tslab notebooks load
+ * CommonJS), one entry per public subpath plus the CLI and the training worker.
+ */
+export default defineConfig({
+  entry: {
+    index: 'src/index.ts',
+    danfo: 'src/danfo/index.ts',
+    sagemaker: 'src/sagemaker/index.ts',
+    cli: 'src/cli/main.ts',
+  },
+  format: ['esm', 'cjs'],
+  dts: true,
+  sourcemap: true,
+  clean: true,
+  target: 'node20',
+  splitting: true,
+  treeshake: true,
+  // p-limit ships ESM only; bundling it keeps the CommonJS build loadable everywhere.
+  noExternal: ['p-limit'],
+  external: ['danfojs-node'],
+});
