@@ -1,0 +1,3 @@
+#!/usr/bin/env node
+// The sessionsentry command (filled by the CLI work).
+console.log('sessionsentry');

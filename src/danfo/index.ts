@@ -1,0 +1,2 @@
+// sessionsentry/danfo: conversion between Frames and danfo DataFrames (filled by the danfo work).
+export {};

@@ -1,0 +1,2 @@
+// sessionsentry/sagemaker: the SageMaker backend (filled by the TrainRunner work).
+export {};
