@@ -1,0 +1,63 @@
+/**
+ * Runs every benchmark in this folder (`*.bench.ts`) one after another, each in its own process so
+ * they do not disturb each other, saves each one's Markdown output in `bench/results/<name>.md`,
+ * and writes them all, with the machine they ran on, to `bench/RESULTS.md`.
+ *
+ *   npm run bench                 # all benchmarks
+ *   npm run bench -- read-log     # only those whose name contains "read-log"
+ *   npm run bench -- --collect    # rebuild RESULTS.md from bench/results/ without running anything
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const benchDir = path.dirname(fileURLToPath(import.meta.url));
+const resultsDir = path.join(benchDir, 'results');
+const args = process.argv.slice(2);
+const collectOnly = args.includes('--collect');
+const filters = args.filter((a) => !a.startsWith('--'));
+
+mkdirSync(resultsDir, { recursive: true });
+const benches = readdirSync(benchDir)
+  .filter((f) => f.endsWith('.bench.ts'))
+  .sort()
+  .filter((f) => filters.length === 0 || filters.some((needle) => f.includes(needle)));
+
+if (!collectOnly) {
+  for (const file of benches) {
+    const name = file.replace(/\.bench\.ts$/, '');
+    process.stderr.write(`bench: ${name} …\n`);
+    const started = Date.now();
+    const run = spawnSync(process.execPath, ['--import', 'tsx', '--expose-gc', path.join(benchDir, file)], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'inherit'],
+      maxBuffer: 64 * 1024 * 1024,
+    });
+    if (run.status !== 0) {
+      process.stderr.write(`bench: ${name} failed (exit ${run.status})\n`);
+      process.exitCode = 1;
+      continue;
+    }
+    writeFileSync(path.join(resultsDir, `${name}.md`), run.stdout.trim() + '\n');
+    process.stderr.write(`bench: ${name} done in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+  }
+}
+
+const sections = readdirSync(resultsDir)
+  .filter((f) => f.endsWith('.md'))
+  .sort()
+  .map((f) => readFileSync(path.join(resultsDir, f), 'utf8').trim());
+const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
+const header = [
+  '# Benchmark results',
+  '',
+  'Written by `npm run bench` (bench/run.ts) from the latest run of each benchmark in `bench/`.',
+  'Each benchmark measures its anchor (XGBoost, danfo, papaparse, or the figure DESIGN.md gives) in the',
+  'same run where one can be run here, and prints ratios; absolute times on this shared machine are noisy.',
+  '',
+  `Collected ${new Date().toISOString().slice(0, 10)} on ${os.availableParallelism()} cores (${cpu}), Node ${process.version}.`,
+  '',
+].join('\n');
+if (existsSync(resultsDir)) writeFileSync(path.join(benchDir, 'RESULTS.md'), `${header}\n${sections.join('\n\n')}\n`);
