@@ -92,4 +92,10 @@ export interface Backend {
   batchTransform(spec: BatchTransformSpec, options?: BackendCallOptions): Promise<BatchTransformOutcome>;
   /** The bytes of a training artifact (`model.tar.gz`), for local scoring. */
   downloadArtifact(artifact: string): Promise<Uint8Array>;
+  /**
+   * Releases what the backend itself holds (worker threads, local servers, client sockets). The
+   * runner calls it only on a backend it created; resources created through the methods above are
+   * released by their deletes, not by this.
+   */
+  close?(): Promise<void>;
 }
