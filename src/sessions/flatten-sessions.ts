@@ -1,0 +1,148 @@
+import type { EventLog } from '../events/event-log.js';
+import type { Column } from '../frame/column.js';
+import { Frame } from '../frame/frame.js';
+import type { FeatureSchema } from './feature-schema.js';
+import { EventOrderError, MissingTimesError } from './session-errors.js';
+import { TIMING_FEATURES, writeSessionTiming } from './timing-features.js';
+
+/**
+ * Events whose action code the vocabulary lacks, found by one flatten call. They are counted in the
+ * `other_actions` column (when counts are on) and reported here, never silently lost.
+ */
+export interface UnseenActions {
+  /** Number of events with an unknown code. */
+  readonly events: number;
+  /** Number of sessions with at least one such event. */
+  readonly sessions: number;
+  /** Events per unknown code, e.g. `{ '999': 3 }`. */
+  readonly byCode: Readonly<Record<string, number>>;
+}
+
+/** What {@link flattenSessions} returns: the feature frame and the unseen action codes. */
+export interface FlattenResult {
+  readonly frame: Frame;
+  readonly unseen: UnseenActions;
+}
+
+/**
+ * Turns every session of a log into one feature row, as a schema says (see {@link FeatureSchema}
+ * for the columns; `SessionFlattener` is the class over this). One pass over each session's events
+ * writes the counts straight into column-major `Float64Array` feature columns (one allocation for
+ * all of them); a second pass computes its timing features. Empty sessions get all-zero features.
+ *
+ * Throws {@link MissingTimesError} when timing is on and the log has no times, and
+ * {@link EventOrderError} when a session's times are not finite and non-decreasing.
+ *
+ * @example
+ * ```ts
+ * const { frame, unseen } = flattenSessions(testLog, flattener.toSchema());
+ * if (unseen.events > 0) console.warn('codes the model never saw:', unseen.byCode);
+ * ```
+ */
+export function flattenSessions(log: EventLog, schema: FeatureSchema, where = 'flattenSessions'): FlattenResult {
+  const { features, featureNames, vocabulary } = schema;
+  const times = log.times;
+  if (features.timing && times === null) throw new MissingTimesError(where);
+  const sessions = log.sessionCount;
+  const size = vocabulary.length;
+  const buffer = new Float64Array(featureNames.length * sessions);
+
+  const lookup = new Map(vocabulary.map((code, i) => [code, i]));
+  const dictionary = log.actionDictionary;
+  const columnOf = new Int32Array(dictionary.length);
+  for (let a = 0; a < dictionary.length; a++) columnOf[a] = lookup.get(dictionary[a]!) ?? -1;
+
+  const timingAt = features.counts ? size + 1 : 0;
+  const bigramAt = timingAt + (features.timing ? TIMING_FEATURES.length : 0);
+  const sharesAt = bigramAt + schema.bigrams.length;
+  // Counts go to the count columns, or straight to the share columns (divided at the end) when
+  // only shares are asked for; -1 when neither needs them.
+  const countAt = features.counts ? 0 : features.shares ? sharesAt : -1;
+  const otherAt = features.counts ? size : -1;
+  const pairColumn = bigramTable(schema, lookup, size);
+
+  const { offsets, eventIndex: index, actions } = log;
+  const unseenByAction = new Float64Array(dictionary.length);
+  let unseenSessions = 0;
+  let longest = 0;
+  for (let s = 0; s < sessions; s++) longest = Math.max(longest, offsets[s + 1]! - offsets[s]!);
+  const gaps = new Float64Array(longest);
+
+  for (let s = 0; s < sessions; s++) {
+    const from = offsets[s]!;
+    const to = offsets[s + 1]!;
+    let other = 0;
+    let previous = -1;
+    for (let p = from; p < to; p++) {
+      const action = actions[index === null ? p : index[p]!]!;
+      const c = columnOf[action]!;
+      if (c < 0) {
+        other++;
+        unseenByAction[action]++;
+      } else if (countAt >= 0) {
+        buffer[(countAt + c) * sessions + s]++;
+      }
+      if (pairColumn !== null) {
+        if (previous >= 0 && c >= 0) {
+          const k = pairColumn[previous * size + c]!;
+          if (k >= 0) buffer[(bigramAt + k) * sessions + s]++;
+        }
+        previous = c;
+      }
+    }
+    if (other > 0) {
+      unseenSessions++;
+      if (otherAt >= 0) buffer[otherAt * sessions + s] = other;
+    }
+    if (features.timing) {
+      const bad = writeSessionTiming(times!, index, from, to, gaps, buffer, timingAt, sessions, s);
+      if (bad >= 0) {
+        const t = times![index === null ? from + bad : index[from + bad]!]!;
+        const before = bad === 0 ? Number.NaN : times![index === null ? from + bad - 1 : index[from + bad - 1]!]!;
+        throw new EventOrderError(where, log.sessionIds[s]!, bad, t, before);
+      }
+    }
+  }
+
+  if (features.shares) {
+    for (let c = 0; c < size; c++) {
+      const source = (countAt + c) * sessions;
+      const target = (sharesAt + c) * sessions;
+      for (let s = 0; s < sessions; s++) {
+        const length = offsets[s + 1]! - offsets[s]!;
+        buffer[target + s] = length === 0 ? 0 : buffer[source + s]! / length;
+      }
+    }
+  }
+
+  const columns = new Map<string, Column>();
+  const ids = new Int32Array(sessions);
+  for (let s = 0; s < sessions; s++) ids[s] = s;
+  // Session ids of a log are distinct (sessions are grouped by id), so they are their own dictionary.
+  columns.set(schema.idColumn, { kind: 'string', codes: ids, dictionary: log.sessionIds });
+  columns.set(schema.labelColumn, { kind: 'number', values: log.labels });
+  for (let j = 0; j < featureNames.length; j++) {
+    columns.set(featureNames[j]!, { kind: 'number', values: buffer.subarray(j * sessions, (j + 1) * sessions) });
+  }
+
+  const unseenCodes: [string, number][] = [];
+  let unseenEvents = 0;
+  for (let a = 0; a < dictionary.length; a++) {
+    if (unseenByAction[a]! > 0) {
+      unseenCodes.push([dictionary[a]!, unseenByAction[a]!]);
+      unseenEvents += unseenByAction[a]!;
+    }
+  }
+  const byCode: Record<string, number> = Object.fromEntries(unseenCodes);
+  return { frame: Frame.fromColumns(columns), unseen: { events: unseenEvents, sessions: unseenSessions, byCode } };
+}
+
+/** Bigram column of each (from, to) vocabulary pair, or -1; `null` when bigrams are off. */
+function bigramTable(schema: FeatureSchema, lookup: ReadonlyMap<string, number>, size: number): Int32Array | null {
+  if (schema.features.bigrams === false || schema.bigrams.length === 0) return null;
+  const table = new Int32Array(size * size).fill(-1);
+  schema.bigrams.forEach(([a, b], k) => {
+    table[lookup.get(a)! * size + lookup.get(b)!] = k;
+  });
+  return table;
+}

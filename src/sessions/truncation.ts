@@ -1,0 +1,225 @@
+import { InvalidArgumentError } from '../errors.js';
+import type { EventLog } from '../events/event-log.js';
+import { sessionStream } from './session-random.js';
+
+/**
+ * A truncation of every session of a log, as plain serialisable data (it travels with an experiment
+ * job). Build one with the {@link Truncators} factories, which validate it; apply it with
+ * {@link truncateLog}. Every kind works on each session's time-ordered events and keeps their order.
+ *
+ * - `none`: the sessions as they are.
+ * - `dropPercent`: drop `Math.round(p · length)` events of each session (half rounds up: p = 0.5 of 5
+ *   events drops 3), chosen uniformly at random by a stream seeded from `(seed, session id)`, so a
+ *   session loses the same events whatever else is in the log. `p = 0` keeps everything; `p = 1`
+ *   empties every session (sessions are kept, with no events; see `minLength` to drop them).
+ * - `firstN` / `lastN`: the first / last `n` events; shorter sessions are kept whole.
+ * - `middleN`: `n` consecutive events from the middle, starting at `floor((length - n) / 2)` (when
+ *   the rest is odd, the extra event is left at the end); shorter sessions are kept whole.
+ * - `firstPercent`: the first `max(1, Math.round(p · length))` events of each non-empty session
+ *   (0 < p ≤ 1), so every non-empty session keeps at least one event.
+ * - `minLength`: drops sessions with fewer than `n` events (the only kind that removes sessions).
+ * - `compose`: the steps in order, e.g. `minLength(10)` then `firstN(10)`.
+ */
+export type Truncation =
+  | { readonly kind: 'none' }
+  | { readonly kind: 'dropPercent'; readonly p: number; readonly seed: number }
+  | { readonly kind: 'firstN'; readonly n: number }
+  | { readonly kind: 'lastN'; readonly n: number }
+  | { readonly kind: 'middleN'; readonly n: number }
+  | { readonly kind: 'firstPercent'; readonly p: number }
+  | { readonly kind: 'minLength'; readonly n: number }
+  | { readonly kind: 'compose'; readonly steps: readonly Truncation[] };
+
+/** The kinds of {@link Truncation}. */
+export type TruncationKind = Truncation['kind'];
+
+/**
+ * Applies a truncation to every session of a log. The result shares the log's event columns and
+ * holds only new offsets and a new `eventIndex` (physical event ids); nothing is copied. Only
+ * `minLength` changes the set of sessions (and their ids and labels).
+ *
+ * @example
+ * ```ts
+ * const firstTen = truncateLog(log, { kind: 'firstN', n: 10 });
+ * firstTen.sessionCount === log.sessionCount; // true
+ * firstTen.sessionLength(0) <= 10;            // true
+ * ```
+ */
+export function truncateLog(log: EventLog, truncation: Truncation): EventLog {
+  validateTruncation(truncation);
+  return apply(log, truncation);
+}
+
+function apply(log: EventLog, t: Truncation): EventLog {
+  switch (t.kind) {
+    case 'none':
+      return log;
+    case 'compose':
+      return t.steps.reduce(apply, log);
+    case 'minLength':
+      return keepLongSessions(log, t.n);
+    case 'dropPercent':
+      return dropPercent(log, t.p, t.seed);
+    case 'firstN':
+      return window(log, () => 0, (len) => Math.min(len, t.n));
+    case 'lastN':
+      return window(log, (len) => Math.max(0, len - t.n), (len) => len);
+    case 'middleN':
+      return window(log, (len) => (len <= t.n ? 0 : Math.floor((len - t.n) / 2)), (len) => (len <= t.n ? len : Math.floor((len - t.n) / 2) + t.n));
+    case 'firstPercent':
+      return window(log, () => 0, (len) => (len === 0 ? 0 : Math.min(len, Math.max(1, Math.round(t.p * len)))));
+  }
+}
+
+/** Keeps positions `start(len)..end(len)` of each session (relative to its first position). */
+function window(log: EventLog, start: (len: number) => number, end: (len: number) => number): EventLog {
+  const sessions = log.sessionCount;
+  const source = log.offsets;
+  const offsets = new Uint32Array(sessions + 1);
+  for (let s = 0; s < sessions; s++) {
+    const len = source[s + 1]! - source[s]!;
+    offsets[s + 1] = offsets[s]! + (end(len) - start(len));
+  }
+  const index = new Uint32Array(offsets[sessions]!);
+  const old = log.eventIndex;
+  let at = 0;
+  for (let s = 0; s < sessions; s++) {
+    const first = source[s]!;
+    const len = source[s + 1]! - first;
+    const to = first + end(len);
+    for (let p = first + start(len); p < to; p++) index[at++] = old === null ? p : old[p]!;
+  }
+  return log.withSessions({ sessionIds: log.sessionIds, labels: log.labels, offsets, eventIndex: index });
+}
+
+function dropPercent(log: EventLog, p: number, seed: number): EventLog {
+  if (p === 0) return log;
+  const sessions = log.sessionCount;
+  const source = log.offsets;
+  const offsets = new Uint32Array(sessions + 1);
+  for (let s = 0; s < sessions; s++) {
+    const len = source[s + 1]! - source[s]!;
+    offsets[s + 1] = offsets[s]! + (len - Math.round(p * len));
+  }
+  const index = new Uint32Array(offsets[sessions]!);
+  const old = log.eventIndex;
+  let at = 0;
+  for (let s = 0; s < sessions; s++) {
+    const first = source[s]!;
+    const len = source[s + 1]! - first;
+    let toDrop = Math.round(p * len);
+    if (toDrop === 0) {
+      for (let pos = first; pos < first + len; pos++) index[at++] = old === null ? pos : old[pos]!;
+      continue;
+    }
+    // Selection sampling (Knuth's Algorithm S): each event is dropped with probability
+    // (still to drop) / (still to see), which picks a uniform random subset in one ordered pass.
+    const next = sessionStream(seed, log.sessionIds[s]!);
+    for (let i = 0; i < len; i++) {
+      if (toDrop > 0 && next() * (len - i) < toDrop) {
+        toDrop--;
+      } else {
+        const pos = first + i;
+        index[at++] = old === null ? pos : old[pos]!;
+      }
+    }
+  }
+  return log.withSessions({ sessionIds: log.sessionIds, labels: log.labels, offsets, eventIndex: index });
+}
+
+function keepLongSessions(log: EventLog, n: number): EventLog {
+  const sessions = log.sessionCount;
+  const source = log.offsets;
+  const kept: number[] = [];
+  for (let s = 0; s < sessions; s++) if (source[s + 1]! - source[s]! >= n) kept.push(s);
+  if (kept.length === sessions) return log;
+  const offsets = new Uint32Array(kept.length + 1);
+  const labels = new Uint8Array(kept.length);
+  const sessionIds = new Array<string>(kept.length);
+  for (let k = 0; k < kept.length; k++) {
+    const s = kept[k]!;
+    offsets[k + 1] = offsets[k]! + (source[s + 1]! - source[s]!);
+    labels[k] = log.labels[s]!;
+    sessionIds[k] = log.sessionIds[s]!;
+  }
+  const index = new Uint32Array(offsets[kept.length]!);
+  const old = log.eventIndex;
+  let at = 0;
+  for (const s of kept) for (let p = source[s]!; p < source[s + 1]!; p++) index[at++] = old === null ? p : old[p]!;
+  return log.withSessions({ sessionIds, labels, offsets, eventIndex: index });
+}
+
+/**
+ * Checks a truncation (also one read from JSON or YAML) and throws an {@link InvalidArgumentError}
+ * naming the field, the value and what was expected.
+ *
+ * @example
+ * ```ts
+ * validateTruncation({ kind: 'firstN', n: 0 }); // InvalidArgumentError: truncation: n must be an integer ≥ 1, got 0
+ * ```
+ */
+export function validateTruncation(truncation: Truncation, where = 'truncation'): void {
+  const t = truncation as Truncation | null | undefined;
+  if (typeof t !== 'object' || t === null) throw new InvalidArgumentError(where, 'truncation', t, 'an object with a kind');
+  switch (t.kind) {
+    case 'none':
+      return;
+    case 'firstN':
+    case 'lastN':
+    case 'middleN':
+      checkInteger(where, `${t.kind}.n`, t.n, 1);
+      return;
+    case 'minLength':
+      checkInteger(where, 'minLength.n', t.n, 0);
+      return;
+    case 'dropPercent':
+      checkFraction(where, 'dropPercent.p', t.p, true);
+      if (!Number.isSafeInteger(t.seed)) throw new InvalidArgumentError(where, 'dropPercent.seed', t.seed, 'a safe integer');
+      return;
+    case 'firstPercent':
+      checkFraction(where, 'firstPercent.p', t.p, false);
+      return;
+    case 'compose':
+      if (!Array.isArray(t.steps)) throw new InvalidArgumentError(where, 'compose.steps', t.steps, 'an array of truncations');
+      t.steps.forEach((step, i) => validateTruncation(step, `${where}.steps[${i}]`));
+      return;
+    default:
+      throw new InvalidArgumentError(where, 'kind', (t as { kind?: unknown }).kind, 'one of none, dropPercent, firstN, lastN, middleN, firstPercent, minLength, compose');
+  }
+}
+
+function checkInteger(where: string, argument: string, value: unknown, min: number): void {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min) {
+    throw new InvalidArgumentError(where, argument, value, `an integer ≥ ${min}`);
+  }
+}
+
+function checkFraction(where: string, argument: string, value: unknown, zeroAllowed: boolean): void {
+  if (typeof value !== 'number' || !(zeroAllowed ? value >= 0 : value > 0) || !(value <= 1)) {
+    throw new InvalidArgumentError(where, argument, value, `a fraction in ${zeroAllowed ? '[0, 1]' : '(0, 1]'} (0.2 means 20%)`);
+  }
+}
+
+/**
+ * A short readable name of a truncation, for reports and logs.
+ *
+ * @example
+ * ```ts
+ * describeTruncation({ kind: 'compose', steps: [{ kind: 'minLength', n: 10 }, { kind: 'firstN', n: 10 }] });
+ * // 'minLength(10) → firstN(10)'
+ * ```
+ */
+export function describeTruncation(truncation: Truncation): string {
+  switch (truncation.kind) {
+    case 'none':
+      return 'none';
+    case 'dropPercent':
+      return `dropPercent(${truncation.p}, seed ${truncation.seed})`;
+    case 'firstPercent':
+      return `firstPercent(${truncation.p})`;
+    case 'compose':
+      return truncation.steps.length === 0 ? 'none' : truncation.steps.map(describeTruncation).join(' → ');
+    default:
+      return `${truncation.kind}(${truncation.n})`;
+  }
+}
