@@ -1,2 +1,51 @@
-// sessionsentry/sagemaker: the SageMaker backend (filled by the TrainRunner work).
-export {};
+/**
+ * `sessionsentry/sagemaker`: train and serve the library's experiments on Amazon SageMaker with
+ * the built-in XGBoost container. {@link SageMakerBackend} implements the same `Backend` contract
+ * as the local backend, so a `TrainRunner` runs either; the request builders, waiters, S3 helpers
+ * and image URIs are exported for callers who drive SageMaker themselves.
+ */
+
+// --- backend ---
+export { SageMakerBackend } from './sagemaker-backend.js';
+export type { SageMakerBackendOptions } from './sagemaker-backend.js';
+export { createSageMakerClients } from './sagemaker-clients.js';
+export type { SageMakerClients, SageMakerClientsOptions } from './sagemaker-clients.js';
+
+// --- image URIs ---
+export { xgboostImageUri, xgboostArtifactFormat, DEFAULT_XGBOOST_VERSION } from './image-uri.js';
+export type { XgboostArtifactFormat } from './image-uri.js';
+export { XGBOOST_ECR_ACCOUNTS, XGBOOST_IMAGE_VERSIONS, XGBOOST_REPOSITORY, XGBOOST_ALTERNATE_DOMAINS } from './xgboost-ecr-accounts.js';
+
+// --- requests ---
+export { buildTrainingJobRequest } from './training-job-request.js';
+export type { TrainingJobRequestOptions, SpotTrainingOptions } from './training-job-request.js';
+export { buildCreateModelRequest, buildEndpointConfigRequest, buildCreateEndpointRequest, buildTransformJobRequest } from './endpoint-requests.js';
+export type { ModelRequestOptions, EndpointConfigRequestOptions, TransformJobRequestOptions } from './endpoint-requests.js';
+export { checkResourceName, checkRoleArn, toAwsTags } from './resource-names.js';
+export type { TagRecord } from './resource-names.js';
+
+// --- waiters ---
+export { waitForTrainingJob, waitForEndpoint, waitForTransformJob, waitForEndpointDeleted } from './waiters.js';
+export type { PollOptions } from './waiters.js';
+
+// --- S3 ---
+export { parseS3Uri, s3Uri, joinKey, uploadFile, downloadObject } from './s3-upload.js';
+export type { S3Location, UploadFileOptions, UploadFileOutput } from './s3-upload.js';
+
+// --- output ---
+export { parseInvokeOutput, countCsvRows, splitCsvPayload } from './invoke-output.js';
+export type { ParseInvokeOutputOptions } from './invoke-output.js';
+
+// --- errors ---
+export {
+  ImageUriError,
+  S3UriError,
+  AwsRequestError,
+  WaitTimeoutError,
+  WaitAbortedError,
+  PredictionCountError,
+  ResourceStateError,
+  awsErrorInfo,
+  isNotFoundError,
+} from './sagemaker-errors.js';
+export type { AwsErrorInfo } from './sagemaker-errors.js';

@@ -1,0 +1,159 @@
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { Upload } from '@aws-sdk/lib-storage';
+import { InvalidArgumentError } from '../errors.js';
+import { AwsRequestError, S3UriError, WaitAbortedError } from './sagemaker-errors.js';
+
+/** A bucket and a key: where an S3 object lives. */
+export interface S3Location {
+  readonly bucket: string;
+  readonly key: string;
+}
+
+/** S3 bucket names: 3–63 lower-case letters, digits, dots and hyphens, starting and ending alphanumeric. */
+const BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
+
+/**
+ * Splits `s3://bucket/key/parts` into its bucket and key. The key may be empty (`s3://bucket/`
+ * names a bucket prefix); the bucket must be a valid S3 bucket name.
+ *
+ * @throws {S3UriError} for anything not of the form `s3://bucket[/key]`.
+ *
+ * @example
+ * ```ts
+ * parseS3Uri('s3://my-bucket/sentry/job-1/output/model.tar.gz');
+ * // { bucket: 'my-bucket', key: 'sentry/job-1/output/model.tar.gz' }
+ * ```
+ */
+export function parseS3Uri(uri: string, where = 'parseS3Uri', argument = 'uri'): S3Location {
+  const match = /^s3:\/\/([^/]+)(?:\/(.*))?$/.exec(uri);
+  if (match === null || !BUCKET_NAME.test(match[1])) {
+    throw new S3UriError(where, argument, uri, 'an S3 URI of the form s3://bucket/key');
+  }
+  return { bucket: match[1], key: match[2] ?? '' };
+}
+
+/**
+ * Builds `s3://bucket/key` from a bucket and key parts joined by `/`, without doubled slashes.
+ *
+ * @example
+ * ```ts
+ * s3Uri('my-bucket', 'sentry/', 'job-1', 'train/train.csv'); // 's3://my-bucket/sentry/job-1/train/train.csv'
+ * ```
+ */
+export function s3Uri(bucket: string, ...keyParts: readonly string[]): string {
+  return `s3://${bucket}/${joinKey(...keyParts)}`;
+}
+
+/**
+ * Joins S3 key parts with single slashes, dropping empty parts and stray slashes at the joins.
+ *
+ * @example
+ * ```ts
+ * joinKey('sentry/', '/job-1', 'train'); // 'sentry/job-1/train'
+ * ```
+ */
+export function joinKey(...parts: readonly string[]): string {
+  return parts
+    .map((part) => part.replace(/^\/+|\/+$/g, ''))
+    .filter((part) => part.length > 0)
+    .join('/');
+}
+
+/** Options of {@link uploadFile}. */
+export interface UploadFileOptions {
+  /** Content type stored with the object. Default `'text/csv'`. */
+  readonly contentType?: string;
+  /** Multipart part size in bytes (S3's minimum is 5 MiB). Default 8 MiB; smaller files go in one PUT. */
+  readonly partSize?: number;
+  /** Parts uploaded at once. Default 4. */
+  readonly queueSize?: number;
+  /** Cancels the upload (multipart uploads are aborted, leaving no parts behind). */
+  readonly signal?: AbortSignal;
+  /** Called with the bytes uploaded so far. */
+  readonly onProgress?: (loaded: number, total: number) => void;
+}
+
+/** What {@link uploadFile} stored. */
+export interface UploadFileOutput {
+  readonly uri: string;
+  readonly bytes: number;
+  /** Whether the object went up in several parts. */
+  readonly multipart: boolean;
+}
+
+const MIN_PART_SIZE = 5 * 1024 * 1024;
+
+/**
+ * Uploads a local file to S3, streaming it from disk. Files larger than `partSize` go up as a
+ * multipart upload (`@aws-sdk/lib-storage`'s `Upload`), so channel CSVs of any size work; a failed
+ * or aborted multipart upload is aborted on S3 so no billed parts are left behind.
+ *
+ * @throws {InvalidArgumentError} for a part size below S3's 5 MiB minimum.
+ * @throws {S3UriError} for a malformed destination.
+ * @throws {AwsRequestError} when S3 refuses the upload; {@link WaitAbortedError} when aborted.
+ *
+ * @example
+ * ```ts
+ * const s3 = new S3Client({});
+ * await uploadFile(s3, 'out/train.csv', 's3://my-bucket/sentry/job-1/train/train.csv');
+ * ```
+ */
+export async function uploadFile(
+  s3: S3Client,
+  localPath: string,
+  destination: string,
+  options: UploadFileOptions = {},
+): Promise<UploadFileOutput> {
+  const { contentType = 'text/csv', partSize = 8 * 1024 * 1024, queueSize = 4, signal, onProgress } = options;
+  if (!Number.isInteger(partSize) || partSize < MIN_PART_SIZE) {
+    throw new InvalidArgumentError('uploadFile', 'partSize', partSize, `an integer of at least ${MIN_PART_SIZE} bytes (5 MiB, the S3 minimum)`);
+  }
+  const { bucket, key } = parseS3Uri(destination, 'uploadFile', 'destination');
+  if (signal?.aborted) throw new WaitAbortedError('upload of', destination, { cause: signal.reason });
+  const { size } = await stat(localPath);
+  const upload = new Upload({
+    client: s3,
+    params: { Bucket: bucket, Key: key, Body: createReadStream(localPath), ContentType: contentType, ContentLength: size },
+    partSize,
+    queueSize,
+    leavePartsOnError: false,
+  });
+  if (onProgress !== undefined) upload.on('httpUploadProgress', (p) => onProgress(p.loaded ?? 0, p.total ?? size));
+  const onAbort = (): void => void upload.abort().catch(() => undefined);
+  signal?.addEventListener('abort', onAbort, { once: true });
+  try {
+    await upload.done();
+  } catch (err) {
+    if (signal?.aborted) throw new WaitAbortedError('upload of', destination, { cause: err });
+    throw new AwsRequestError(size > partSize ? 'multipart Upload' : 'PutObject', destination, err);
+  } finally {
+    signal?.removeEventListener('abort', onAbort);
+  }
+  return { uri: s3Uri(bucket, key), bytes: size, multipart: size > partSize };
+}
+
+/**
+ * Downloads an S3 object into memory, e.g. a training job's `model.tar.gz` or a batch transform's
+ * `.out` file.
+ *
+ * @throws {AwsRequestError} when the object does not exist or S3 refuses; {@link WaitAbortedError} when aborted.
+ *
+ * @example
+ * ```ts
+ * const bytes = await downloadObject(s3, 's3://my-bucket/sentry/job-1/output/model.tar.gz');
+ * const booster = Booster.fromTarGz(bytes);
+ * ```
+ */
+export async function downloadObject(s3: S3Client, source: string, options: { signal?: AbortSignal } = {}): Promise<Uint8Array> {
+  const { bucket, key } = parseS3Uri(source, 'downloadObject', 'source');
+  try {
+    const output = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }), { abortSignal: options.signal });
+    if (output.Body === undefined) throw new Error('GetObject returned no body');
+    return await output.Body.transformToByteArray();
+  } catch (err) {
+    if (options.signal?.aborted) throw new WaitAbortedError('download of', source, { cause: err });
+    throw new AwsRequestError('GetObject', source, err);
+  }
+}

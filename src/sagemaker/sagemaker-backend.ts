@@ -1,0 +1,623 @@
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { S3Client } from '@aws-sdk/client-s3';
+import {
+  CreateEndpointCommand,
+  CreateEndpointConfigCommand,
+  CreateModelCommand,
+  CreateTrainingJobCommand,
+  CreateTransformJobCommand,
+  DeleteEndpointCommand,
+  DeleteEndpointConfigCommand,
+  DeleteModelCommand,
+  DescribeEndpointCommand,
+  DescribeTrainingJobCommand,
+  StopTrainingJobCommand,
+  StopTransformJobCommand,
+  type DescribeTrainingJobCommandOutput,
+  type ProductionVariantInstanceType,
+  type SageMakerClient,
+  type TrainingInstanceType,
+  type TransformInstanceType,
+} from '@aws-sdk/client-sagemaker';
+import { InvokeEndpointCommand, type SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime';
+import { InvalidArgumentError } from '../errors.js';
+import type {
+  Backend,
+  BackendCallOptions,
+  BatchTransformOutcome,
+  BatchTransformSpec,
+  EndpointOptions,
+  EndpointOutcome,
+  ResourceState,
+  TrainingJobSpec,
+  TrainingOutcome,
+} from '../train/backend.js';
+import { buildCreateEndpointRequest, buildCreateModelRequest, buildEndpointConfigRequest, buildTransformJobRequest } from './endpoint-requests.js';
+import { DEFAULT_XGBOOST_VERSION, xgboostImageUri } from './image-uri.js';
+import { countCsvRows, parseInvokeOutput, splitCsvPayload } from './invoke-output.js';
+import { checkPositiveInteger, checkResourceName, checkRoleArn, toAwsTags, type TagRecord } from './resource-names.js';
+import { createSageMakerClients } from './sagemaker-clients.js';
+import {
+  AwsRequestError,
+  awsErrorInfo,
+  ImageUriError,
+  isNotFoundError,
+  PredictionCountError,
+  ResourceStateError,
+  WaitAbortedError,
+} from './sagemaker-errors.js';
+import { downloadObject, parseS3Uri, s3Uri, uploadFile } from './s3-upload.js';
+import { buildTrainingJobRequest, type SpotTrainingOptions } from './training-job-request.js';
+import { waitForEndpoint, waitForEndpointDeleted, waitForTrainingJob, waitForTransformJob, type PollOptions } from './waiters.js';
+import { XGBOOST_IMAGE_VERSIONS } from './xgboost-ecr-accounts.js';
+
+/** Options of {@link SageMakerBackend}. */
+export interface SageMakerBackendOptions {
+  /** IAM role SageMaker assumes (S3 read/write on the bucket, ECR pull, CloudWatch logs). */
+  readonly role: string;
+  /** S3 bucket for channels, artifacts and batch transform data. */
+  readonly bucket: string;
+  /** Key prefix inside the bucket. Default `'sessionsentry'`. */
+  readonly prefix?: string;
+  /** AWS region of created clients and of the image; default the standard chain. */
+  readonly region?: string;
+  /** A training and serving image to use instead of the built-in XGBoost image. */
+  readonly imageUri?: string;
+  /** Built-in XGBoost image version. Default `'1.7-1'` (XGBoost 1.7.4). */
+  readonly xgboostVersion?: string;
+  /** Training instance type. Default `'ml.m5.xlarge'`. */
+  readonly instanceType?: TrainingInstanceType;
+  /** Training instances per job. Default 1. */
+  readonly instanceCount?: number;
+  /** Training EBS volume in GB. Default 30. */
+  readonly volumeSizeGb?: number;
+  /** Hard stop for each training job. Default 86400 s (SageMaker's default). */
+  readonly maxRuntimeSeconds?: number;
+  /** Managed spot training; `maxWaitSeconds` must be at least `maxRuntimeSeconds`. */
+  readonly spot?: SpotTrainingOptions;
+  /** Tags on every job, model, endpoint config and endpoint (find and delete leftovers by tag). */
+  readonly tags?: TagRecord;
+  /** Real-time endpoint instance type. Default `'ml.t2.medium'`. */
+  readonly endpointInstanceType?: ProductionVariantInstanceType;
+  /** Batch transform instance type. Default `'ml.m5.large'`. */
+  readonly transformInstanceType?: TransformInstanceType;
+  /** Injected clients; those absent are created with `retryMode: 'adaptive'` and `maxAttempts`. */
+  readonly sagemaker?: SageMakerClient;
+  readonly runtime?: SageMakerRuntimeClient;
+  readonly s3?: S3Client;
+  /** Attempts per AWS call for the clients this backend creates. Default 5. */
+  readonly maxAttempts?: number;
+  /** Shortest delay between two Describe polls, in seconds. Default 15. */
+  readonly pollDelaySeconds?: number;
+  /** Longest delay between two polls (jittered backoff grows up to it), in seconds. Default 60. */
+  readonly maxPollDelaySeconds?: number;
+  /** How long to wait for an endpoint, transform job or deletion, in seconds. Default 3600. */
+  readonly maxWaitSeconds?: number;
+  /** Wait, in {@link SageMakerBackend.deleteEndpoint}, until the endpoint is gone. Default true. */
+  readonly waitForDeletion?: boolean;
+  /** Largest InvokeEndpoint request; bigger payloads are split at line boundaries. Default 5 MiB (the limit is 6 MB). */
+  readonly maxPayloadBytes?: number;
+  /** Multipart upload part size for channel files. Default 8 MiB. */
+  readonly partSize?: number;
+}
+
+/**
+ * Trains and serves models on Amazon SageMaker with the built-in XGBoost container: the
+ * `sessionsentry/sagemaker` implementation of the {@link Backend} contract the `TrainRunner` drives.
+ *
+ * - `startTrainingJob` uploads the CSV channels to `s3://bucket/prefix/<job>/train/train.csv`
+ *   (and `validation/validation.csv`), multipart for large files, then calls `CreateTrainingJob`
+ *   with the image for the region and version, `text/csv` channels, role, instance type and
+ *   count, volume, max runtime, optional spot training and tags. The artifact lands at
+ *   `s3://bucket/prefix/<job>/output/model.tar.gz`.
+ * - Waits use the SDK's `waitUntil…` waiters with jittered polling, then one more Describe: the
+ *   training waiter treats `Stopped` as success, and only the final status says what happened.
+ * - Endpoints get an endpoint config of the same name; `deleteEndpoint` removes both and counts
+ *   "already gone" as done, so clean-up can always run.
+ * - `loadModel` downloads `model.tar.gz` and reads it with the library's own XGBoost reader, so a
+ *   SageMaker-trained model scores locally for free.
+ *
+ * @example
+ * ```ts
+ * import { SageMakerBackend } from 'sessionsentry/sagemaker';
+ *
+ * const backend = new SageMakerBackend({
+ *   role: 'arn:aws:iam::123456789012:role/SageMakerSentry',
+ *   bucket: 'my-sentry-bucket',
+ *   prefix: 'experiments/2026-11',
+ *   spot: { maxWaitSeconds: 7200 },
+ *   maxRuntimeSeconds: 3600,
+ *   tags: { project: 'sessionsentry' },
+ * });
+ * await backend.startTrainingJob({
+ *   name: 'sentry-first-5',
+ *   channels: { train: 'out/first-5/train.csv', validation: 'out/first-5/validation.csv' },
+ *   hyperparameters: { num_round: '50', max_depth: '5', eta: '0.2', objective: 'binary:logistic' },
+ * });
+ * const outcome = await backend.waitForTrainingJob('sentry-first-5');
+ * if (outcome.status === 'Completed') {
+ *   const booster = await backend.loadModel(outcome.artifact); // score locally, no endpoint needed
+ * }
+ * ```
+ */
+export class SageMakerBackend implements Backend {
+  readonly kind = 'sagemaker' as const;
+  readonly sagemaker: SageMakerClient;
+  readonly runtime: SageMakerRuntimeClient;
+  readonly s3: S3Client;
+  readonly bucket: string;
+  readonly prefix: string;
+
+  readonly #options: SageMakerBackendOptions;
+  readonly #ownedClients: { destroy(): void }[] = [];
+  readonly #startedAt = new Map<string, number>();
+  #imageUri: Promise<string> | undefined;
+
+  constructor(options: SageMakerBackendOptions) {
+    const where = 'SageMakerBackend';
+    if (options === null || typeof options !== 'object') throw new InvalidArgumentError(where, 'options', options, 'an options object');
+    const {
+      role,
+      bucket,
+      prefix = 'sessionsentry',
+      region,
+      imageUri,
+      xgboostVersion = DEFAULT_XGBOOST_VERSION,
+      instanceCount = 1,
+      volumeSizeGb = 30,
+      maxRuntimeSeconds = 86_400,
+      spot,
+      tags,
+      maxAttempts = 5,
+      pollDelaySeconds = 15,
+      maxPollDelaySeconds = Math.max(60, pollDelaySeconds),
+      maxWaitSeconds = 3600,
+      maxPayloadBytes = 5 * 1024 * 1024,
+    } = options;
+    checkRoleArn(where, 'role', role);
+    parseS3Uri(`s3://${bucket}/`, where, 'bucket');
+    if (typeof prefix !== 'string') throw new InvalidArgumentError(where, 'prefix', prefix, 'a string');
+    if (imageUri === undefined && !XGBOOST_IMAGE_VERSIONS.includes(xgboostVersion)) {
+      throw new ImageUriError('version', xgboostVersion, XGBOOST_IMAGE_VERSIONS);
+    }
+    if (imageUri === undefined && region !== undefined) xgboostImageUri(region, xgboostVersion);
+    checkPositiveInteger(where, 'instanceCount', instanceCount);
+    checkPositiveInteger(where, 'volumeSizeGb', volumeSizeGb);
+    checkPositiveInteger(where, 'maxRuntimeSeconds', maxRuntimeSeconds);
+    checkPositiveInteger(where, 'maxWaitSeconds', maxWaitSeconds);
+    checkPositiveInteger(where, 'maxPayloadBytes', maxPayloadBytes);
+    if (spot !== undefined && !(Number.isInteger(spot.maxWaitSeconds) && spot.maxWaitSeconds >= maxRuntimeSeconds)) {
+      throw new InvalidArgumentError(where, 'spot.maxWaitSeconds', spot.maxWaitSeconds, `an integer of at least maxRuntimeSeconds (${maxRuntimeSeconds})`);
+    }
+    if (!(pollDelaySeconds > 0) || !(maxPollDelaySeconds >= pollDelaySeconds)) {
+      throw new InvalidArgumentError(where, 'pollDelaySeconds', pollDelaySeconds, 'a positive number of seconds, at most maxPollDelaySeconds');
+    }
+    toAwsTags(tags, where);
+    this.#options = { ...options, maxRuntimeSeconds, pollDelaySeconds, maxPollDelaySeconds, maxWaitSeconds, maxPayloadBytes };
+    this.bucket = bucket;
+    this.prefix = prefix.replace(/^\/+|\/+$/g, '');
+
+    const missing = options.sagemaker === undefined || options.runtime === undefined || options.s3 === undefined;
+    const created = missing ? createSageMakerClients({ region, maxAttempts }) : undefined;
+    this.sagemaker = options.sagemaker ?? this.#own(created!.sagemaker);
+    this.runtime = options.runtime ?? this.#own(created!.runtime);
+    this.s3 = options.s3 ?? this.#own(created!.s3);
+    if (created !== undefined) {
+      for (const client of [created.sagemaker, created.runtime, created.s3]) {
+        if (!this.#ownedClients.includes(client)) client.destroy();
+      }
+    }
+  }
+
+  /**
+   * The training and serving image: the `imageUri` option, or the built-in XGBoost image for the
+   * region (the option, or the client's region from the standard chain) and version.
+   *
+   * @throws {ImageUriError} when the region has no built-in image.
+   *
+   * @example
+   * ```ts
+   * await backend.imageUri(); // '683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-xgboost:1.7-1'
+   * ```
+   */
+  imageUri(): Promise<string> {
+    this.#imageUri ??= (async () => {
+      const { imageUri, region, xgboostVersion = DEFAULT_XGBOOST_VERSION } = this.#options;
+      if (imageUri !== undefined) return imageUri;
+      return xgboostImageUri(region ?? (await this.sagemaker.config.region()), xgboostVersion);
+    })();
+    return this.#imageUri;
+  }
+
+  /**
+   * The S3 URI of a job's file under the backend's prefix.
+   *
+   * @example
+   * ```ts
+   * backend.s3UriFor('sentry-first-5', 'train/train.csv'); // 's3://my-bucket/sessionsentry/sentry-first-5/train/train.csv'
+   * ```
+   */
+  s3UriFor(jobName: string, ...parts: string[]): string {
+    return s3Uri(this.bucket, this.prefix, jobName, ...parts);
+  }
+
+  /**
+   * Uploads the job's CSV channels, then creates the training job. Reports `Uploading`, then
+   * `InProgress`. A name SageMaker would reject fails before anything is uploaded.
+   *
+   * @throws {InvalidArgumentError} for a bad name or hyperparameters; {@link AwsRequestError} when
+   *   S3 or SageMaker refuse; {@link WaitAbortedError} when aborted during the upload.
+   */
+  async startTrainingJob(spec: TrainingJobSpec, options: BackendCallOptions = {}): Promise<void> {
+    const { signal, onState } = options;
+    const jobName = spec.name;
+    checkResourceName('SageMakerBackend.startTrainingJob', 'spec.name', jobName);
+    if (spec.channels?.train === undefined) {
+      throw new InvalidArgumentError('SageMakerBackend.startTrainingJob', 'spec.channels.train', spec.channels?.train, 'a local CSV path');
+    }
+    const started = Date.now();
+    onState?.('Uploading');
+    const uploads: Promise<unknown>[] = [
+      uploadFile(this.s3, spec.channels.train, this.s3UriFor(jobName, 'train', 'train.csv'), { signal, partSize: this.#options.partSize }),
+    ];
+    if (spec.channels.validation !== undefined) {
+      uploads.push(uploadFile(this.s3, spec.channels.validation, this.s3UriFor(jobName, 'validation', 'validation.csv'), { signal, partSize: this.#options.partSize }));
+    }
+    await settleAll(uploads);
+    const request = buildTrainingJobRequest({
+      jobName,
+      imageUri: await this.imageUri(),
+      role: this.#options.role,
+      channels: {
+        train: this.s3UriFor(jobName, 'train/'),
+        ...(spec.channels.validation !== undefined ? { validation: this.s3UriFor(jobName, 'validation/') } : {}),
+      },
+      outputPath: s3Uri(this.bucket, this.prefix),
+      hyperparameters: spec.hyperparameters,
+      instanceType: this.#options.instanceType,
+      instanceCount: this.#options.instanceCount,
+      volumeSizeGb: this.#options.volumeSizeGb,
+      maxRuntimeSeconds: this.#options.maxRuntimeSeconds,
+      spot: this.#options.spot,
+      tags: this.#options.tags,
+    });
+    try {
+      await this.sagemaker.send(new CreateTrainingJobCommand(request), { abortSignal: signal });
+    } catch (err) {
+      // A retried create whose first attempt reached the service answers ResourceInUse: it is ours.
+      const info = awsErrorInfo(err);
+      if (!(info.name === 'ResourceInUse' && (info.attempts ?? 1) > 1)) throw new AwsRequestError('CreateTrainingJob', jobName, err);
+    }
+    this.#startedAt.set(jobName, started);
+    onState?.('InProgress');
+  }
+
+  /**
+   * Waits until the training job ends (SDK waiter, then a final `DescribeTrainingJob`) and says
+   * how: `Completed` with the artifact's S3 URI, or `Failed`/`Stopped` with the reason
+   * (`FailureReason`, or the secondary status such as `MaxRuntimeExceeded`). A stopped job is not
+   * a completed one. Reports each status change through `onState`.
+   *
+   * @throws {WaitTimeoutError} / {@link WaitAbortedError} when the wait gives up or is aborted;
+   *   {@link AwsRequestError} when the job does not exist.
+   */
+  async waitForTrainingJob(jobName: string, options: BackendCallOptions = {}): Promise<TrainingOutcome> {
+    const { maxRuntimeSeconds = 86_400, spot } = this.#options;
+    const job = await waitForTrainingJob(this.sagemaker, jobName, {
+      ...this.#poll(options),
+      maxWaitSeconds: (spot?.maxWaitSeconds ?? maxRuntimeSeconds) + 3600,
+    });
+    const seconds = this.#elapsed(jobName, job);
+    if (job.TrainingJobStatus === 'Completed') {
+      const artifact = job.ModelArtifacts?.S3ModelArtifacts;
+      if (artifact === undefined) throw new ResourceStateError('training job', jobName, 'Completed', 'a ModelArtifacts.S3ModelArtifacts location', 'no artifact reported');
+      return { status: 'Completed', jobName, artifact, seconds };
+    }
+    if (job.TrainingJobStatus === 'Failed') {
+      return { status: 'Failed', jobName, reason: job.FailureReason ?? 'no FailureReason reported', seconds };
+    }
+    if (job.TrainingJobStatus === 'Stopped') {
+      const why = job.FailureReason ?? job.SecondaryStatus ?? 'Stopped';
+      return { status: 'Stopped', jobName, reason: `stopped before completing (${why})`, seconds };
+    }
+    throw new ResourceStateError('training job', jobName, job.TrainingJobStatus ?? 'unknown', 'Completed, Failed or Stopped after the waiter');
+  }
+
+  /**
+   * Stops a training job. A job that already ended or does not exist is left as it is.
+   *
+   * @throws {AwsRequestError} when SageMaker refuses for another reason.
+   */
+  async stopTrainingJob(jobName: string): Promise<void> {
+    try {
+      await this.sagemaker.send(new StopTrainingJobCommand({ TrainingJobName: jobName }));
+    } catch (err) {
+      if (isNotFoundError(err)) return;
+      if (awsErrorInfo(err).name === 'ValidationException') {
+        let status: string | undefined;
+        try {
+          status = (await this.sagemaker.send(new DescribeTrainingJobCommand({ TrainingJobName: jobName }))).TrainingJobStatus;
+        } catch (describeErr) {
+          if (isNotFoundError(describeErr)) return;
+          throw new AwsRequestError('DescribeTrainingJob', jobName, describeErr);
+        }
+        if (status !== 'InProgress') return;
+      }
+      throw new AwsRequestError('StopTrainingJob', jobName, err);
+    }
+  }
+
+  /**
+   * Registers a model serving `artifact` (a `model.tar.gz` in S3) with the training image.
+   *
+   * @throws {InvalidArgumentError} for a bad name; {@link AwsRequestError} when SageMaker refuses.
+   */
+  async createModel(modelName: string, artifact: string): Promise<void> {
+    const request = buildCreateModelRequest({
+      modelName,
+      imageUri: await this.imageUri(),
+      artifact,
+      role: this.#options.role,
+      tags: this.#options.tags,
+    });
+    try {
+      await this.sagemaker.send(new CreateModelCommand(request));
+    } catch (err) {
+      throw new AwsRequestError('CreateModel', modelName, err);
+    }
+  }
+
+  /** Deletes a model; one that does not exist counts as deleted. */
+  async deleteModel(modelName: string): Promise<void> {
+    try {
+      await this.sagemaker.send(new DeleteModelCommand({ ModelName: modelName }));
+    } catch (err) {
+      if (!isNotFoundError(err)) throw new AwsRequestError('DeleteModel', modelName, err);
+    }
+  }
+
+  /**
+   * Creates an endpoint config named like the endpoint (one production variant, `AllTraffic`)
+   * and the endpoint. If `CreateEndpoint` fails, the config just created is deleted again.
+   *
+   * @throws {InvalidArgumentError} for a bad name; {@link AwsRequestError} when SageMaker refuses.
+   */
+  async createEndpoint(endpointName: string, modelName: string, options: EndpointOptions = {}): Promise<void> {
+    const { tags, endpointInstanceType = 'ml.t2.medium' } = this.#options;
+    const configRequest = buildEndpointConfigRequest({
+      endpointConfigName: endpointName,
+      modelName,
+      instanceType: (options.instanceType as ProductionVariantInstanceType | undefined) ?? endpointInstanceType,
+      instanceCount: options.instanceCount ?? 1,
+      tags,
+    });
+    const endpointRequest = buildCreateEndpointRequest({ endpointName, endpointConfigName: endpointName, tags });
+    try {
+      await this.sagemaker.send(new CreateEndpointConfigCommand(configRequest));
+    } catch (err) {
+      throw new AwsRequestError('CreateEndpointConfig', endpointName, err);
+    }
+    try {
+      await this.sagemaker.send(new CreateEndpointCommand(endpointRequest));
+    } catch (err) {
+      await this.#deleteEndpointConfig(endpointName).catch(() => undefined);
+      throw new AwsRequestError('CreateEndpoint', endpointName, err);
+    }
+  }
+
+  /**
+   * Waits until the endpoint is in service (SDK waiter, then a final `DescribeEndpoint`); a failed
+   * endpoint is reported with its `FailureReason`, not thrown.
+   *
+   * @throws {WaitTimeoutError} / {@link WaitAbortedError}; {@link AwsRequestError} when the endpoint does not exist.
+   */
+  async waitForEndpoint(endpointName: string, options: BackendCallOptions = {}): Promise<EndpointOutcome> {
+    const endpoint = await waitForEndpoint(this.sagemaker, endpointName, this.#poll(options));
+    if (endpoint.EndpointStatus === 'InService') return { status: 'InService', endpointName };
+    return {
+      status: 'Failed',
+      endpointName,
+      reason: endpoint.FailureReason ?? `endpoint is ${endpoint.EndpointStatus ?? 'in an unknown state'}`,
+    };
+  }
+
+  /**
+   * Deletes the endpoint, waits until it is gone (unless `waitForDeletion: false`), then deletes
+   * its endpoint config. Whatever is already gone counts as deleted, so this is safe to call in
+   * any clean-up, for endpoints that failed or were never created.
+   *
+   * @throws {AwsRequestError} when SageMaker refuses a delete for another reason.
+   */
+  async deleteEndpoint(endpointName: string): Promise<void> {
+    const configs = new Set([endpointName]);
+    let exists = true;
+    try {
+      const described = await this.sagemaker.send(new DescribeEndpointCommand({ EndpointName: endpointName }));
+      if (described.EndpointConfigName !== undefined) configs.add(described.EndpointConfigName);
+    } catch (err) {
+      if (!isNotFoundError(err)) throw new AwsRequestError('DescribeEndpoint', endpointName, err);
+      exists = false;
+    }
+    if (exists) {
+      try {
+        await this.sagemaker.send(new DeleteEndpointCommand({ EndpointName: endpointName }));
+      } catch (err) {
+        if (!isNotFoundError(err)) throw new AwsRequestError('DeleteEndpoint', endpointName, err);
+        exists = false;
+      }
+    }
+    if (exists && this.#options.waitForDeletion !== false) {
+      await waitForEndpointDeleted(this.sagemaker, endpointName, this.#poll({}));
+    }
+    for (const config of configs) await this.#deleteEndpointConfig(config);
+  }
+
+  /**
+   * Scores CSV feature rows (no label, no header) on an endpoint with `InvokeEndpoint`
+   * (`ContentType` and `Accept` `text/csv`) and returns one probability per row. Payloads over
+   * `maxPayloadBytes` are sent in several requests split at line boundaries.
+   *
+   * @throws {AwsRequestError} when the runtime refuses; {@link PredictionCountError} when the
+   *   endpoint answers a different number of scores; `ParseError` for unreadable output.
+   */
+  async invokeEndpoint(endpointName: string, csvRows: string, options: { signal?: AbortSignal } = {}): Promise<Float64Array> {
+    if (typeof csvRows !== 'string') throw new InvalidArgumentError('SageMakerBackend.invokeEndpoint', 'csvRows', csvRows, 'CSV text');
+    const pieces = splitCsvPayload(csvRows, this.#options.maxPayloadBytes ?? 5 * 1024 * 1024);
+    const results: Float64Array[] = [];
+    let total = 0;
+    for (const piece of pieces) {
+      let output;
+      try {
+        output = await this.runtime.send(
+          new InvokeEndpointCommand({ EndpointName: endpointName, ContentType: 'text/csv', Accept: 'text/csv', Body: new TextEncoder().encode(piece) }),
+          { abortSignal: options.signal },
+        );
+      } catch (err) {
+        if (options.signal?.aborted) throw new WaitAbortedError('InvokeEndpoint', endpointName, { cause: err });
+        throw new AwsRequestError('InvokeEndpoint', endpointName, err);
+      }
+      const scores = parseInvokeOutput(output.Body ?? new Uint8Array(), { contentType: output.ContentType, source: `InvokeEndpoint ${endpointName}` });
+      const expected = countCsvRows(piece);
+      if (scores.length !== expected) throw new PredictionCountError(`InvokeEndpoint ${endpointName}`, expected, scores.length);
+      results.push(scores);
+      total += scores.length;
+    }
+    const all = new Float64Array(total);
+    let offset = 0;
+    for (const scores of results) {
+      all.set(scores, offset);
+      offset += scores.length;
+    }
+    return all;
+  }
+
+  /**
+   * Scores a local CSV file with a batch transform job: uploads it to
+   * `s3://bucket/prefix/<jobName>/transform-input/`, runs `CreateTransformJob` (line-split,
+   * `text/csv`), waits, downloads `<file>.out` into `spec.outputDir` and checks it holds one score
+   * per input row. A failed or stopped job is reported with its reason; an aborted wait stops the
+   * job so it does not keep billing.
+   *
+   * @throws {AwsRequestError}, {@link WaitTimeoutError}, {@link WaitAbortedError},
+   *   {@link PredictionCountError}, `ParseError`.
+   */
+  async batchTransform(spec: BatchTransformSpec, options: BackendCallOptions = {}): Promise<BatchTransformOutcome & { readonly rows: number }> {
+    const { jobName, modelName, input, outputDir } = spec;
+    checkResourceName('SageMakerBackend.batchTransform', 'spec.jobName', jobName);
+    const fileName = path.basename(input);
+    options.onState?.('Uploading');
+    await uploadFile(this.s3, input, this.s3UriFor(jobName, 'transform-input', fileName), { signal: options.signal, partSize: this.#options.partSize });
+    const outputPath = this.s3UriFor(jobName, 'transform-output');
+    const request = buildTransformJobRequest({
+      jobName,
+      modelName,
+      input: this.s3UriFor(jobName, 'transform-input/'),
+      outputPath,
+      instanceType: this.#options.transformInstanceType,
+      tags: this.#options.tags,
+    });
+    try {
+      await this.sagemaker.send(new CreateTransformJobCommand(request), { abortSignal: options.signal });
+    } catch (err) {
+      throw new AwsRequestError('CreateTransformJob', jobName, err);
+    }
+    let job;
+    try {
+      job = await waitForTransformJob(this.sagemaker, jobName, this.#poll(options));
+    } catch (err) {
+      if (err instanceof WaitAbortedError) {
+        await this.sagemaker.send(new StopTransformJobCommand({ TransformJobName: jobName })).catch(() => undefined);
+      }
+      throw err;
+    }
+    if (job.TransformJobStatus !== 'Completed') {
+      return { status: 'Failed', output: '', rows: 0, reason: job.FailureReason ?? `transform job ${job.TransformJobStatus ?? 'ended'}` };
+    }
+    const source = `${outputPath}/${fileName}.out`;
+    const bytes = await downloadObject(this.s3, source, { signal: options.signal });
+    const scores = parseInvokeOutput(bytes, { contentType: 'text/csv', source });
+    const expected = countCsvRows(await readFile(input, 'utf8'));
+    if (scores.length !== expected) throw new PredictionCountError(source, expected, scores.length);
+    await mkdir(outputDir, { recursive: true });
+    const output = path.join(outputDir, `${fileName}.out`);
+    await writeFile(output, bytes);
+    return { status: 'Completed', output, rows: scores.length };
+  }
+
+  /**
+   * Downloads a training artifact (`s3://…/model.tar.gz`).
+   *
+   * @throws {S3UriError} for a malformed URI; {@link AwsRequestError} when S3 refuses.
+   */
+  downloadArtifact(artifact: string): Promise<Uint8Array> {
+    return downloadObject(this.s3, artifact);
+  }
+
+  /** Destroys the clients this backend created (not injected ones). Resources on AWS are untouched. */
+  async close(): Promise<void> {
+    for (const client of this.#ownedClients.splice(0)) client.destroy();
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+
+  async #deleteEndpointConfig(name: string): Promise<void> {
+    try {
+      await this.sagemaker.send(new DeleteEndpointConfigCommand({ EndpointConfigName: name }));
+    } catch (err) {
+      if (!isNotFoundError(err)) throw new AwsRequestError('DeleteEndpointConfig', name, err);
+    }
+  }
+
+  #poll(options: BackendCallOptions): PollOptions {
+    const { onState, signal } = options;
+    return {
+      minDelaySeconds: this.#options.pollDelaySeconds,
+      maxDelaySeconds: this.#options.maxPollDelaySeconds,
+      maxWaitSeconds: this.#options.maxWaitSeconds,
+      signal,
+      onStatus: onState === undefined ? undefined : (status, detail) => onState(toResourceState(status), detail),
+    };
+  }
+
+  #elapsed(jobName: string, job: DescribeTrainingJobCommandOutput): number {
+    const start = this.#startedAt.get(jobName);
+    if (start !== undefined) return (Date.now() - start) / 1000;
+    const end = job.TrainingEndTime ?? job.LastModifiedTime;
+    return job.CreationTime !== undefined && end !== undefined ? (end.getTime() - job.CreationTime.getTime()) / 1000 : 0;
+  }
+
+  #own<T extends { destroy(): void }>(client: T): T {
+    this.#ownedClients.push(client);
+    return client;
+  }
+}
+
+function toResourceState(status: string): ResourceState {
+  switch (status) {
+    case 'Completed':
+    case 'Failed':
+    case 'Stopped':
+    case 'Creating':
+    case 'InService':
+    case 'Deleting':
+      return status;
+    case 'Stopping':
+    case 'Updating':
+    case 'SystemUpdating':
+    case 'RollingBack':
+    case 'UpdateRollbackFailed':
+      return 'InProgress';
+    default:
+      return 'InProgress';
+  }
+}
+
+/** Waits for every promise, then throws the first failure (so no upload is left running unobserved). */
+async function settleAll(promises: readonly Promise<unknown>[]): Promise<void> {
+  const results = await Promise.allSettled(promises);
+  for (const result of results) if (result.status === 'rejected') throw result.reason;
+}
+

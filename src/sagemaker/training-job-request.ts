@@ -1,0 +1,153 @@
+import type { Channel, CreateTrainingJobCommandInput, TrainingInstanceType } from '@aws-sdk/client-sagemaker';
+import { InvalidArgumentError } from '../errors.js';
+import type { HyperparameterStrings } from '../train/backend.js';
+import { checkPositiveInteger, checkResourceName, checkRoleArn, toAwsTags, type TagRecord } from './resource-names.js';
+import { parseS3Uri } from './s3-upload.js';
+
+/** Managed spot training: pay spot prices, wait up to `maxWaitSeconds` (≥ the max runtime) for capacity. */
+export interface SpotTrainingOptions {
+  /** Total time SageMaker may spend waiting for spot capacity plus training. */
+  readonly maxWaitSeconds: number;
+  /** Where SageMaker keeps checkpoints across spot interruptions (optional for built-in XGBoost). */
+  readonly checkpointS3Uri?: string;
+}
+
+/** Inputs of {@link buildTrainingJobRequest}. */
+export interface TrainingJobRequestOptions {
+  readonly jobName: string;
+  /** The training image, e.g. from `xgboostImageUri(region)`. */
+  readonly imageUri: string;
+  /** The execution role SageMaker assumes to read the channels and write the artifact. */
+  readonly role: string;
+  /** S3 prefixes of the CSV channels (label first, no header). `train` is required. */
+  readonly channels: { readonly train: string; readonly validation?: string };
+  /** S3 prefix for the artifact; SageMaker writes `<outputPath>/<jobName>/output/model.tar.gz`. */
+  readonly outputPath: string;
+  /** XGBoost hyperparameters, every value a string; `num_round` is required by the container. */
+  readonly hyperparameters: HyperparameterStrings;
+  /** Default `'ml.m5.xlarge'`. */
+  readonly instanceType?: TrainingInstanceType;
+  /** Default 1. */
+  readonly instanceCount?: number;
+  /** EBS volume per instance. Default 30 GB. */
+  readonly volumeSizeGb?: number;
+  /** Hard stop for training. Default 86400 s (one day, SageMaker's default). */
+  readonly maxRuntimeSeconds?: number;
+  /** Enables managed spot training. */
+  readonly spot?: SpotTrainingOptions;
+  readonly tags?: TagRecord;
+}
+
+const MAX_HYPERPARAMETERS = 100;
+const MAX_HYPERPARAMETER_LENGTH = 256;
+
+/**
+ * Builds the `CreateTrainingJob` input for SageMaker's built-in XGBoost from CSV channels in S3:
+ * `File` input mode, `train`/`validation` channels with `ContentType: 'text/csv'` (the container's
+ * default is libsvm) and `S3Prefix` data, the output path, instance type, count and volume, the
+ * stopping condition, optional managed spot training, role, tags and the hyperparameters as
+ * strings. Everything SageMaker would reject later is checked here first.
+ *
+ * @throws {InvalidArgumentError} for a bad name, role, size, hyperparameter or spot setting.
+ *
+ * @example
+ * ```ts
+ * const input = buildTrainingJobRequest({
+ *   jobName: 'sentry-first-5',
+ *   imageUri: xgboostImageUri('us-east-1'),
+ *   role: 'arn:aws:iam::123456789012:role/SageMakerSentry',
+ *   channels: { train: 's3://my-bucket/sentry/sentry-first-5/train/' },
+ *   outputPath: 's3://my-bucket/sentry/sentry-first-5/output',
+ *   hyperparameters: { num_round: '50', max_depth: '5', objective: 'binary:logistic' },
+ * });
+ * await sagemaker.send(new CreateTrainingJobCommand(input));
+ * ```
+ */
+export function buildTrainingJobRequest(options: TrainingJobRequestOptions): CreateTrainingJobCommandInput {
+  const where = 'buildTrainingJobRequest';
+  const {
+    jobName,
+    imageUri,
+    role,
+    channels,
+    outputPath,
+    hyperparameters,
+    instanceType = 'ml.m5.xlarge',
+    instanceCount = 1,
+    volumeSizeGb = 30,
+    maxRuntimeSeconds = 86_400,
+    spot,
+    tags,
+  } = options;
+  checkResourceName(where, 'jobName', jobName);
+  checkRoleArn(where, 'role', role);
+  if (typeof imageUri !== 'string' || imageUri.length === 0) {
+    throw new InvalidArgumentError(where, 'imageUri', imageUri, 'an ECR image URI');
+  }
+  checkPositiveInteger(where, 'instanceCount', instanceCount);
+  checkPositiveInteger(where, 'volumeSizeGb', volumeSizeGb);
+  checkPositiveInteger(where, 'maxRuntimeSeconds', maxRuntimeSeconds);
+  parseS3Uri(outputPath, where, 'outputPath');
+  checkHyperparameters(where, hyperparameters);
+
+  const inputChannels: Channel[] = [csvChannel('train', channels.train)];
+  if (channels.validation !== undefined) inputChannels.push(csvChannel('validation', channels.validation));
+
+  const input: CreateTrainingJobCommandInput = {
+    TrainingJobName: jobName,
+    AlgorithmSpecification: { TrainingImage: imageUri, TrainingInputMode: 'File' },
+    RoleArn: role,
+    InputDataConfig: inputChannels,
+    OutputDataConfig: { S3OutputPath: outputPath },
+    ResourceConfig: { InstanceType: instanceType, InstanceCount: instanceCount, VolumeSizeInGB: volumeSizeGb },
+    StoppingCondition: { MaxRuntimeInSeconds: maxRuntimeSeconds },
+    HyperParameters: { ...hyperparameters },
+    Tags: toAwsTags(tags, where),
+  };
+  if (spot !== undefined) {
+    checkPositiveInteger(where, 'spot.maxWaitSeconds', spot.maxWaitSeconds);
+    if (spot.maxWaitSeconds < maxRuntimeSeconds) {
+      throw new InvalidArgumentError(where, 'spot.maxWaitSeconds', spot.maxWaitSeconds, `at least maxRuntimeSeconds (${maxRuntimeSeconds})`);
+    }
+    input.EnableManagedSpotTraining = true;
+    input.StoppingCondition = { MaxRuntimeInSeconds: maxRuntimeSeconds, MaxWaitTimeInSeconds: spot.maxWaitSeconds };
+    if (spot.checkpointS3Uri !== undefined) {
+      parseS3Uri(spot.checkpointS3Uri, where, 'spot.checkpointS3Uri');
+      input.CheckpointConfig = { S3Uri: spot.checkpointS3Uri };
+    }
+  }
+  return input;
+}
+
+function csvChannel(name: 'train' | 'validation', uri: string): Channel {
+  parseS3Uri(uri, 'buildTrainingJobRequest', `channels.${name}`);
+  return {
+    ChannelName: name,
+    ContentType: 'text/csv',
+    CompressionType: 'None',
+    DataSource: { S3DataSource: { S3DataType: 'S3Prefix', S3Uri: uri, S3DataDistributionType: 'FullyReplicated' } },
+  };
+}
+
+function checkHyperparameters(where: string, hyperparameters: HyperparameterStrings): void {
+  const entries = Object.entries(hyperparameters ?? {});
+  if (entries.length > MAX_HYPERPARAMETERS) {
+    throw new InvalidArgumentError(where, 'hyperparameters', `${entries.length} entries`, `at most ${MAX_HYPERPARAMETERS} entries`);
+  }
+  for (const [key, value] of entries) {
+    if (key.length === 0 || key.length > MAX_HYPERPARAMETER_LENGTH) {
+      throw new InvalidArgumentError(where, 'hyperparameters key', key, `1-${MAX_HYPERPARAMETER_LENGTH} characters`);
+    }
+    if (typeof value !== 'string' || value.length > MAX_HYPERPARAMETER_LENGTH) {
+      throw new InvalidArgumentError(
+        where,
+        `hyperparameters.${key}`,
+        value,
+        `a string of at most ${MAX_HYPERPARAMETER_LENGTH} characters (SageMaker passes hyperparameters as strings)`,
+      );
+    }
+  }
+  if (!Object.hasOwn(hyperparameters ?? {}, 'num_round')) {
+    throw new InvalidArgumentError(where, 'hyperparameters.num_round', undefined, 'set (the built-in XGBoost requires num_round)');
+  }
+}

@@ -1,0 +1,251 @@
+import {
+  DescribeEndpointCommand,
+  DescribeTrainingJobCommand,
+  DescribeTransformJobCommand,
+  waitUntilEndpointDeleted,
+  waitUntilEndpointInService,
+  waitUntilTrainingJobCompletedOrStopped,
+  waitUntilTransformJobCompletedOrStopped,
+  type DescribeEndpointCommandOutput,
+  type DescribeTrainingJobCommandOutput,
+  type DescribeTransformJobCommandOutput,
+  type SageMakerClient,
+} from '@aws-sdk/client-sagemaker';
+import { AwsRequestError, isNotFoundError, ResourceStateError, WaitAbortedError, WaitTimeoutError } from './sagemaker-errors.js';
+
+/** How a waiter polls. Delays are in seconds, as in the AWS SDK's waiter configuration. */
+export interface PollOptions {
+  /** Give up after this long. Default one hour. */
+  readonly maxWaitSeconds?: number;
+  /** Shortest delay between two Describe calls (the first poll is immediate). Default 15 s. */
+  readonly minDelaySeconds?: number;
+  /** Longest delay; the delay grows with jitter from the minimum up to this. Default 60 s. */
+  readonly maxDelaySeconds?: number;
+  /** Stops waiting (the resource itself keeps running). */
+  readonly signal?: AbortSignal;
+  /** Called whenever a Describe shows a new status (`detail` is the secondary status or reason). */
+  readonly onStatus?: (status: string, detail?: string) => void;
+}
+
+interface WaiterRun<Output> {
+  readonly what: string;
+  readonly name: string;
+  readonly describe: () => Promise<Output>;
+  readonly status: (output: Output) => string | undefined;
+  readonly detail: (output: Output) => string | undefined;
+  readonly operation: string;
+}
+
+/**
+ * Waits for a training job with the SDK's `waitUntilTrainingJobCompletedOrStopped`, then checks
+ * the final status itself with one more `DescribeTrainingJob`: the waiter counts `Stopped`
+ * (which includes `MaxRuntimeExceeded`) as success and throws on `Failed`, so only the final
+ * Describe says how the job really ended. Returns that Describe.
+ *
+ * @throws {WaitTimeoutError} after `maxWaitSeconds`; {@link WaitAbortedError} when aborted;
+ *   {@link AwsRequestError} when the job does not exist or Describe keeps failing.
+ *
+ * @example
+ * ```ts
+ * const job = await waitForTrainingJob(sagemaker, 'sentry-first-5', { minDelaySeconds: 30 });
+ * if (job.TrainingJobStatus !== 'Completed') console.error(job.TrainingJobStatus, job.FailureReason);
+ * else console.log(job.ModelArtifacts?.S3ModelArtifacts);
+ * ```
+ */
+export async function waitForTrainingJob(
+  client: SageMakerClient,
+  jobName: string,
+  options: PollOptions = {},
+): Promise<DescribeTrainingJobCommandOutput> {
+  const input = { TrainingJobName: jobName };
+  const status = (o: DescribeTrainingJobCommandOutput): string | undefined => o.TrainingJobStatus;
+  const detail = (o: DescribeTrainingJobCommandOutput): string | undefined => o.FailureReason ?? o.SecondaryStatus;
+  await runWaiter(
+    (config) => waitUntilTrainingJobCompletedOrStopped({ ...config, client: observe(client, options, status, detail) }, input),
+    options,
+    'training job',
+    jobName,
+  );
+  return finalDescribe({
+    what: 'training job',
+    name: jobName,
+    operation: 'DescribeTrainingJob',
+    describe: () => client.send(new DescribeTrainingJobCommand(input)),
+    status,
+    detail,
+  }, options);
+}
+
+/**
+ * Waits for an endpoint with the SDK's `waitUntilEndpointInService`, then checks the final status
+ * with one more `DescribeEndpoint` (the waiter throws on `Failed`; the Describe carries the
+ * `FailureReason`). Returns that Describe.
+ *
+ * @throws {WaitTimeoutError}, {@link WaitAbortedError}, {@link AwsRequestError} as {@link waitForTrainingJob}.
+ *
+ * @example
+ * ```ts
+ * const endpoint = await waitForEndpoint(sagemaker, 'sentry-first-5');
+ * if (endpoint.EndpointStatus === 'Failed') console.error(endpoint.FailureReason);
+ * ```
+ */
+export async function waitForEndpoint(
+  client: SageMakerClient,
+  endpointName: string,
+  options: PollOptions = {},
+): Promise<DescribeEndpointCommandOutput> {
+  const input = { EndpointName: endpointName };
+  const status = (o: DescribeEndpointCommandOutput): string | undefined => o.EndpointStatus;
+  const detail = (o: DescribeEndpointCommandOutput): string | undefined => o.FailureReason;
+  await runWaiter(
+    (config) => waitUntilEndpointInService({ ...config, client: observe(client, options, status, detail) }, input),
+    options,
+    'endpoint',
+    endpointName,
+  );
+  return finalDescribe({
+    what: 'endpoint',
+    name: endpointName,
+    operation: 'DescribeEndpoint',
+    describe: () => client.send(new DescribeEndpointCommand(input)),
+    status,
+    detail,
+  }, options);
+}
+
+/**
+ * Waits for a batch transform job with the SDK's `waitUntilTransformJobCompletedOrStopped`, then
+ * checks the final status with one more `DescribeTransformJob` (the waiter counts `Stopped` as
+ * success). Returns that Describe.
+ *
+ * @throws {WaitTimeoutError}, {@link WaitAbortedError}, {@link AwsRequestError} as {@link waitForTrainingJob}.
+ *
+ * @example
+ * ```ts
+ * const job = await waitForTransformJob(sagemaker, 'sentry-first-5-testday');
+ * if (job.TransformJobStatus !== 'Completed') console.error(job.FailureReason);
+ * ```
+ */
+export async function waitForTransformJob(
+  client: SageMakerClient,
+  jobName: string,
+  options: PollOptions = {},
+): Promise<DescribeTransformJobCommandOutput> {
+  const input = { TransformJobName: jobName };
+  const status = (o: DescribeTransformJobCommandOutput): string | undefined => o.TransformJobStatus;
+  const detail = (o: DescribeTransformJobCommandOutput): string | undefined => o.FailureReason;
+  await runWaiter(
+    (config) => waitUntilTransformJobCompletedOrStopped({ ...config, client: observe(client, options, status, detail) }, input),
+    options,
+    'transform job',
+    jobName,
+  );
+  return finalDescribe({
+    what: 'transform job',
+    name: jobName,
+    operation: 'DescribeTransformJob',
+    describe: () => client.send(new DescribeTransformJobCommand(input)),
+    status,
+    detail,
+  }, options);
+}
+
+/**
+ * Waits until an endpoint is gone with the SDK's `waitUntilEndpointDeleted` (success is the
+ * service answering "Could not find endpoint").
+ *
+ * @throws {ResourceStateError} when the endpoint is `Failed` instead of going away;
+ *   {@link WaitTimeoutError}, {@link WaitAbortedError} as {@link waitForTrainingJob}.
+ *
+ * @example
+ * ```ts
+ * await sagemaker.send(new DeleteEndpointCommand({ EndpointName: 'sentry-first-5' }));
+ * await waitForEndpointDeleted(sagemaker, 'sentry-first-5');
+ * ```
+ */
+export async function waitForEndpointDeleted(client: SageMakerClient, endpointName: string, options: PollOptions = {}): Promise<void> {
+  const input = { EndpointName: endpointName };
+  const failed = await runWaiter(
+    (config) =>
+      waitUntilEndpointDeleted(
+        { ...config, client: observe(client, options, (o: DescribeEndpointCommandOutput) => o.EndpointStatus, (o) => o.FailureReason) },
+        input,
+      ),
+    options,
+    'deletion of endpoint',
+    endpointName,
+  );
+  if (!failed) return;
+  let last: DescribeEndpointCommandOutput;
+  try {
+    last = await client.send(new DescribeEndpointCommand(input));
+  } catch (err) {
+    if (isNotFoundError(err)) return;
+    throw new AwsRequestError('DescribeEndpoint', endpointName, err);
+  }
+  throw new ResourceStateError('endpoint', endpointName, last.EndpointStatus ?? 'unknown', 'it to be deleted', last.FailureReason);
+}
+
+type WaiterConfig = { maxWaitTime: number; minDelay: number; maxDelay: number; abortSignal?: AbortSignal };
+
+/** Runs an SDK waiter; returns true when it ended in FAILURE (the caller's final check decides what that means). */
+async function runWaiter(
+  wait: (config: WaiterConfig) => Promise<unknown>,
+  options: PollOptions,
+  what: string,
+  name: string,
+): Promise<boolean> {
+  const { maxWaitSeconds = 3600, minDelaySeconds = 15, maxDelaySeconds = Math.max(60, minDelaySeconds), signal } = options;
+  if (signal?.aborted) throw new WaitAbortedError(`waiting for ${what}`, name, { cause: signal.reason });
+  try {
+    await wait({ maxWaitTime: maxWaitSeconds, minDelay: minDelaySeconds, maxDelay: Math.max(maxDelaySeconds, minDelaySeconds), abortSignal: signal });
+    return false;
+  } catch (err) {
+    const errorName = (err as { name?: unknown } | null)?.name;
+    if (errorName === 'AbortError' || signal?.aborted) throw new WaitAbortedError(`waiting for ${what}`, name, { cause: err });
+    if (errorName === 'TimeoutError') throw new WaitTimeoutError(what, name, maxWaitSeconds, undefined, { cause: err });
+    return true;
+  }
+}
+
+async function finalDescribe<Output>(run: WaiterRun<Output>, options: PollOptions): Promise<Output> {
+  let output: Output;
+  try {
+    output = await run.describe();
+  } catch (err) {
+    throw new AwsRequestError(run.operation, run.name, err);
+  }
+  const status = run.status(output);
+  options.onStatus?.(status ?? 'unknown', run.detail(output));
+  return output;
+}
+
+/**
+ * A view of the client whose `send` also reports each Describe's status to `onStatus` when it
+ * changes, so callers see progress while the SDK waiter polls.
+ */
+function observe<Output>(
+  client: SageMakerClient,
+  options: PollOptions,
+  status: (output: Output) => string | undefined,
+  detail: (output: Output) => string | undefined,
+): SageMakerClient {
+  const { onStatus } = options;
+  if (onStatus === undefined) return client;
+  let last: string | undefined;
+  const send = async (...args: Parameters<SageMakerClient['send']>): Promise<unknown> => {
+    const output = (await client.send(...args)) as Output;
+    const now = status(output);
+    const key = `${now}|${detail(output)}`;
+    if (now !== undefined && key !== last) {
+      last = key;
+      onStatus(now, detail(output));
+    }
+    return output;
+  };
+  return new Proxy(client, {
+    get(target, property) {
+      return property === 'send' ? send : Reflect.get(target, property, target);
+    },
+  });
+}
