@@ -1,0 +1,235 @@
+import { ColumnNotFoundError, InvalidArgumentError } from '../errors.js';
+import type { Frame } from '../frame/frame.js';
+import { validateFractions, type SplitFractions } from './fractions.js';
+import { groupedSplit } from './grouped-split.js';
+import { orderedSplit } from './ordered-split.js';
+import type { SplitIndices } from './split-types.js';
+import { stratifiedSplit } from './stratified-split.js';
+
+/** Which columns are the label and which are not features. */
+export interface FrameSplitterOptions {
+  /** The 0/1 label column, e.g. `BadActor`. */
+  readonly label: string;
+  /** Columns kept in the parts but left out of the features, e.g. `['SessionNo']` (default none). */
+  readonly drop?: readonly string[];
+}
+
+/** Options shared by every kind of split: the fractions of the three parts (summing to 1). */
+export type SplitOptions = SplitFractions &
+  (
+    | {
+        /** Seed of the shuffle: the same seed gives the same parts. */
+        readonly seed: number;
+        /** Split each label class separately (default `true`). With `groupBy`: positive groups separately. */
+        readonly stratify?: boolean;
+        /** A column whose equal values (e.g. one `CustID`) must land in one part. */
+        readonly groupBy?: string;
+        readonly orderBy?: undefined;
+      }
+    | {
+        /** A numeric (or ISO-timestamp string) column: train the earliest rows, test the latest. No shuffle. */
+        readonly orderBy: string;
+        readonly seed?: number;
+        readonly stratify?: false;
+        readonly groupBy?: undefined;
+      }
+  );
+
+/** How a split was made, as a discriminated union. */
+export type SplitMode =
+  | { readonly kind: 'stratified' }
+  | { readonly kind: 'random' }
+  | { readonly kind: 'grouped'; readonly groupBy: string; readonly stratified: boolean }
+  | { readonly kind: 'ordered'; readonly orderBy: string };
+
+/** The three parts of a split (row views of the input, all columns kept) and how they were made. */
+export interface FrameSplit {
+  readonly train: Frame;
+  readonly validation: Frame;
+  readonly test: Frame;
+  /** Row positions of each part in the input frame. */
+  readonly indices: SplitIndices;
+  /** The label column. */
+  readonly label: string;
+  /** The columns left out of the features besides the label. */
+  readonly drop: readonly string[];
+  /** The feature columns in order: every column but the label and `drop`. */
+  readonly featureNames: readonly string[];
+  readonly fractions: SplitFractions;
+  /** The seed, or `undefined` for an ordered split (no randomness). */
+  readonly seed: number | undefined;
+  readonly mode: SplitMode;
+}
+
+/**
+ * Splits a feature frame into train, validation and test parts: stratified by label (default),
+ * plain random (`stratify: false`), grouped (`groupBy`), or ordered by time (`orderBy`). The parts
+ * are row views of `frame` that keep every column; {@link features} and {@link labels} take them
+ * apart. Labels must be 0 or 1; feature columns must be numeric (drop the others).
+ *
+ * @example
+ * ```ts
+ * const split = splitFrame(frame, { label: 'BadActor', drop: ['SessionNo'] },
+ *   { train: 0.7, validation: 0.15, test: 0.15, seed: 42 });
+ * split.train.rowCount + split.validation.rowCount + split.test.rowCount === frame.rowCount; // true
+ * ```
+ */
+export function splitFrame(frame: Frame, columns: FrameSplitterOptions, options: SplitOptions): FrameSplit {
+  const where = 'FrameSplitter.split';
+  const { label, drop = [] } = columns;
+  const featureNames = featureColumns(frame, columns, where);
+  const labels = labelValues(frame, label, where);
+  const fractions: SplitFractions = { train: options.train, validation: options.validation, test: options.test };
+  validateFractions(fractions, where);
+  let indices: SplitIndices;
+  let mode: SplitMode;
+  if (options.orderBy !== undefined) {
+    if ((options as { stratify?: boolean }).stratify === true) throw new InvalidArgumentError(where, 'stratify', true, 'false or absent with orderBy (a time-ordered split is not shuffled)');
+    if ((options as { groupBy?: string }).groupBy !== undefined) {
+      throw new InvalidArgumentError(where, 'groupBy', (options as { groupBy?: string }).groupBy, 'absent with orderBy (choose one kind of split)');
+    }
+    indices = orderedSplit(orderValues(frame, options.orderBy, where), fractions);
+    mode = { kind: 'ordered', orderBy: options.orderBy };
+  } else {
+    const { seed, stratify = true, groupBy } = options;
+    if (typeof seed !== 'number') throw new InvalidArgumentError(where, 'seed', seed, 'an integer seed (required for a shuffled split)');
+    if (groupBy !== undefined) {
+      indices = groupedSplit(groupKeys(frame, groupBy, where), labels, fractions, { seed, stratify });
+      mode = { kind: 'grouped', groupBy, stratified: stratify };
+    } else {
+      indices = stratifiedSplit(labels, fractions, { seed, stratify });
+      mode = stratify ? { kind: 'stratified' } : { kind: 'random' };
+    }
+  }
+  return {
+    train: frame.take(indices.train),
+    validation: frame.take(indices.validation),
+    test: frame.take(indices.test),
+    indices,
+    label,
+    drop: [...drop],
+    featureNames,
+    fractions,
+    seed: options.orderBy !== undefined ? undefined : options.seed,
+    mode,
+  };
+}
+
+/**
+ * The feature columns of `frame` for a label and drop list: every other column, in order. Throws
+ * when the label or a dropped column is missing, or a feature column is not numeric.
+ *
+ * @example
+ * ```ts
+ * featureColumns(frame, { label: 'BadActor', drop: ['SessionNo'] }); // ['111', '201', ...]
+ * ```
+ */
+export function featureColumns(frame: Frame, columns: FrameSplitterOptions, where = 'featureColumns'): string[] {
+  const { label, drop = [] } = columns;
+  for (const name of [label, ...drop]) {
+    if (!frame.has(name)) throw new ColumnNotFoundError(name, frame.columnNames, where);
+  }
+  const skip = new Set([label, ...drop]);
+  const names = frame.columnNames.filter((n) => !skip.has(n));
+  for (const name of names) {
+    if (frame.kind(name) !== 'number') {
+      throw new InvalidArgumentError(where, `column ${JSON.stringify(name)}`, 'a string column', 'numeric to be a feature (add it to drop)');
+    }
+  }
+  return names;
+}
+
+/**
+ * A part's label column as a `Uint8Array` of 0/1, checked: any other value (or a missing one) is an
+ * error naming the row.
+ *
+ * @example
+ * ```ts
+ * labelValues(split.test, 'BadActor'); // Uint8Array [0, 0, 1, ...]
+ * ```
+ */
+export function labelValues(frame: Frame, label: string, where = 'labelValues'): Uint8Array {
+  if (!frame.has(label)) throw new ColumnNotFoundError(label, frame.columnNames, where);
+  if (frame.kind(label) !== 'number') throw new InvalidArgumentError(where, `label column ${JSON.stringify(label)}`, 'a string column', 'a numeric 0/1 column');
+  const values = frame.numbers(label);
+  const out = new Uint8Array(values.length);
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
+    if (v !== 0 && v !== 1) throw new InvalidArgumentError(where, `${label} at row ${i}`, v, '0 or 1');
+    out[i] = v;
+  }
+  return out;
+}
+
+function orderValues(frame: Frame, name: string, where: string): Float64Array | string[] {
+  if (!frame.has(name)) throw new ColumnNotFoundError(name, frame.columnNames, where);
+  if (frame.kind(name) === 'number') {
+    const values = frame.numbers(name);
+    const bad = values.findIndex((v) => Number.isNaN(v));
+    if (bad >= 0) throw new InvalidArgumentError(where, `orderBy column ${name} at row ${bad}`, Number.NaN, 'a number (rows without a time cannot be ordered)');
+    return values;
+  }
+  const values = frame.strings(name);
+  const bad = values.findIndex((v) => v === null);
+  if (bad >= 0) throw new InvalidArgumentError(where, `orderBy column ${name} at row ${bad}`, null, 'a value (rows without a time cannot be ordered)');
+  return values as string[];
+}
+
+function groupKeys(frame: Frame, name: string, where: string): Float64Array | Int32Array {
+  if (!frame.has(name)) throw new ColumnNotFoundError(name, frame.columnNames, where);
+  const keys = frame.kind(name) === 'number' ? frame.numbers(name) : frame.codes(name).codes;
+  for (let i = 0; i < keys.length; i++) {
+    const k = keys[i]!;
+    if (Number.isNaN(k) || (frame.kind(name) === 'string' && k < 0)) {
+      throw new InvalidArgumentError(where, `groupBy column ${name} at row ${i}`, null, 'a group value (a missing value belongs to no group)');
+    }
+  }
+  return keys;
+}
+
+/**
+ * Splits feature frames into train, validation and test, and takes parts apart into features and
+ * labels: the user's `FrameSplitter(bad_col, [sess_col])`. A thin class over {@link splitFrame}.
+ *
+ * @example
+ * ```ts
+ * const splitter = new FrameSplitter({ label: 'BadActor', drop: ['SessionNo'] });
+ * const split = splitter.split(frame, { train: 0.7, validation: 0.15, test: 0.15, seed: 42 });
+ * const byCustomer = splitter.split(frame, { train: 0.8, validation: 0.1, test: 0.1, seed: 42, groupBy: 'CustID' });
+ * const byTime = splitter.split(frame, { train: 0.7, validation: 0.15, test: 0.15, orderBy: 'FirstTime' });
+ * splitter.features(split.train); // a Frame of the numeric feature columns
+ * splitter.labels(split.test);    // Uint8Array of 0/1
+ * ```
+ */
+export class FrameSplitter {
+  readonly label: string;
+  readonly drop: readonly string[];
+
+  constructor(options: FrameSplitterOptions) {
+    const { label, drop = [] } = options;
+    if (typeof label !== 'string' || label === '') throw new InvalidArgumentError('FrameSplitter', 'label', label, 'a column name');
+    if (drop.includes(label)) throw new InvalidArgumentError('FrameSplitter', 'drop', label, 'columns other than the label');
+    this.label = label;
+    this.drop = [...drop];
+  }
+
+  /** Splits `frame` (see {@link splitFrame}). */
+  split(frame: Frame, options: SplitOptions): FrameSplit {
+    return splitFrame(frame, { label: this.label, drop: this.drop }, options);
+  }
+
+  /** The feature columns of a frame or part, in order (see {@link featureColumns}). */
+  featureNames(frame: Frame): string[] {
+    return featureColumns(frame, { label: this.label, drop: this.drop }, 'FrameSplitter.featureNames');
+  }
+
+  /** A view of the frame's feature columns only. */
+  features(frame: Frame): Frame {
+    return frame.select(this.featureNames(frame));
+  }
+
+  /** The frame's labels as 0/1 (see {@link labelValues}). */
+  labels(frame: Frame): Uint8Array {
+    return labelValues(frame, this.label, 'FrameSplitter.labels');
+  }
+}
