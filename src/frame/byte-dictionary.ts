@@ -1,0 +1,127 @@
+/**
+ * A dictionary that interns byte strings (UTF-8 slices of a buffer) to dense integer codes in
+ * order of first appearance, without creating a JavaScript string per lookup: an open-addressing
+ * hash table over an arena of the distinct values. Strings are decoded once per distinct value,
+ * when asked for. This is what makes dictionary-encoding a column at read time cheap.
+ *
+ * @example
+ * ```ts
+ * const dict = new ByteDictionary();
+ * const buf = Buffer.from('111\t201\t111');
+ * dict.intern(buf, 0, 3);  // 0
+ * dict.intern(buf, 4, 7);  // 1
+ * dict.intern(buf, 8, 11); // 0
+ * dict.values();           // ['111', '201']
+ * ```
+ */
+export class ByteDictionary {
+  #table = new Int32Array(1024).fill(-1);
+  #mask = 1023;
+  #hashes = new Int32Array(256);
+  #starts = new Int32Array(256);
+  #lengths = new Int32Array(256);
+  #arena = new Uint8Array(4096);
+  #arenaUsed = 0;
+  #strings: (string | undefined)[] = [];
+  #size = 0;
+
+  /** Number of distinct values. */
+  get size(): number {
+    return this.#size;
+  }
+
+  /** The code of `bytes[start..end)`, adding it when new. */
+  intern(bytes: Uint8Array, start: number, end: number): number {
+    let h = 0x811c9dc5 | 0;
+    for (let i = start; i < end; i++) h = Math.imul(h ^ bytes[i]!, 0x01000193);
+    const length = end - start;
+    const table = this.#table;
+    const mask = this.#mask;
+    let slot = h & mask;
+    for (;;) {
+      const code = table[slot]!;
+      if (code < 0) break;
+      if (this.#hashes[code] === h && this.#lengths[code] === length) {
+        const at = this.#starts[code]!;
+        const arena = this.#arena;
+        let same = true;
+        for (let i = 0; i < length; i++) {
+          if (arena[at + i] !== bytes[start + i]) {
+            same = false;
+            break;
+          }
+        }
+        if (same) return code;
+      }
+      slot = (slot + 1) & mask;
+    }
+    return this.#add(bytes, start, end, h, slot);
+  }
+
+  /** The code of a string, adding it when new. */
+  internString(value: string): number {
+    const bytes = Buffer.from(value, 'utf8');
+    return this.intern(bytes, 0, bytes.length);
+  }
+
+  /** The value of `code` as a string. */
+  get(code: number): string {
+    let value = this.#strings[code];
+    if (value === undefined) {
+      const at = this.#starts[code]!;
+      value = Buffer.from(this.#arena.buffer, this.#arena.byteOffset + at, this.#lengths[code]!).toString('utf8');
+      this.#strings[code] = value;
+    }
+    return value;
+  }
+
+  /** All values in code order. */
+  values(): string[] {
+    const out = new Array<string>(this.#size);
+    for (let code = 0; code < this.#size; code++) out[code] = this.get(code);
+    return out;
+  }
+
+  #add(bytes: Uint8Array, start: number, end: number, h: number, slot: number): number {
+    const code = this.#size;
+    const length = end - start;
+    if (code === this.#hashes.length) {
+      this.#hashes = grown(this.#hashes, code * 2);
+      this.#starts = grown(this.#starts, code * 2);
+      this.#lengths = grown(this.#lengths, code * 2);
+    }
+    if (this.#arenaUsed + length > this.#arena.length) {
+      const arena = new Uint8Array(Math.max(this.#arena.length * 2, this.#arenaUsed + length));
+      arena.set(this.#arena.subarray(0, this.#arenaUsed));
+      this.#arena = arena;
+    }
+    this.#arena.set(bytes.subarray(start, end), this.#arenaUsed);
+    this.#hashes[code] = h;
+    this.#starts[code] = this.#arenaUsed;
+    this.#lengths[code] = length;
+    this.#arenaUsed += length;
+    this.#table[slot] = code;
+    this.#size = code + 1;
+    // Keep the load factor under one half so probes stay short.
+    if (this.#size * 2 > this.#table.length) this.#rehash();
+    return code;
+  }
+
+  #rehash(): void {
+    const table = new Int32Array(this.#table.length * 2).fill(-1);
+    const mask = table.length - 1;
+    for (let code = 0; code < this.#size; code++) {
+      let slot = this.#hashes[code]! & mask;
+      while (table[slot]! >= 0) slot = (slot + 1) & mask;
+      table[slot] = code;
+    }
+    this.#table = table;
+    this.#mask = mask;
+  }
+}
+
+function grown(array: Int32Array, length: number): Int32Array {
+  const out = new Int32Array(length);
+  out.set(array);
+  return out;
+}
