@@ -27,6 +27,26 @@ export type { EventLogParts, SkippedRows } from './events/event-log.js';
 
 // --- model ---
 export type { BoosterModel, RegTree } from './model/model-types.js';
+export { Booster } from './model/booster.js';
+export type { FrameInput, PredictInput, PredictOptions, PredictRowOptions } from './model/booster.js';
+export { ModelFormatError, InvalidModelError, ModelSizeLimitError } from './model/model-errors.js';
+export type { ModelFormat } from './model/model-errors.js';
+export { expf, logf, sigmoidF32, baseMarginF32 } from './model/expf.js';
+export { fround, float32Bits, float32FromBits, float32Hex, formatFloat32, parseFloat32, formatFloat32G9 } from './model/float32.js';
+export { readModelJSON, writeModelJSON, modelFromDocument, modelToDocument } from './model/model-json.js';
+export type { ReadModelOptions } from './model/model-json.js';
+export { readModelUBJSON, writeModelUBJSON, decodeUBJSON } from './model/model-ubjson.js';
+export type { UBJValue } from './model/model-ubjson.js';
+export { readModelBinary, writeModelBinary } from './model/model-binary.js';
+export { extractModelMember, readTar, writeTarGz, gunzipLimited } from './model/model-tarball.js';
+export type { TarGzLimits, TarMember, WriteTarGzOptions } from './model/model-tarball.js';
+export { detectModelFormat, loadModel, loadModelFile } from './model/model-format.js';
+export type { LoadModelOptions } from './model/model-format.js';
+export { validateModel } from './model/model-validate.js';
+export { flattenModel, predictMarginMatrix, predictLeafMatrix, predictRowMarginFlat, marginsToProbabilities } from './model/predict.js';
+export type { FlatForest, Matrix } from './model/predict.js';
+export { dumpModel } from './model/tree-dump.js';
+export type { DumpOptions } from './model/tree-dump.js';
 
 // --- train ---
 
