@@ -174,7 +174,7 @@ export function validateTruncation(truncation: Truncation, where = 'truncation')
       return;
     case 'dropPercent':
       checkFraction(where, 'dropPercent.p', t.p, true);
-      if (!Number.isSafeInteger(t.seed)) throw new InvalidArgumentError(where, 'dropPercent.seed', t.seed, 'a safe integer');
+      if (!Number.isSafeInteger(t.seed) || t.seed < 0) throw new InvalidArgumentError(where, 'dropPercent.seed', t.seed, 'a non-negative safe integer');
       return;
     case 'firstPercent':
       checkFraction(where, 'firstPercent.p', t.p, false);
