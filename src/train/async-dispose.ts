@@ -1,0 +1,13 @@
+/**
+ * `Symbol.asyncDispose`, defined when the runtime lacks it (Node 20.0–20.3), so `await using`
+ * (whose compiled helper looks the symbol up at run time) works on every Node the package
+ * supports. Classes use this constant as their dispose key, which also keeps this module from
+ * being dropped by bundlers that trust `sideEffects: false`.
+ *
+ * @example
+ * ```ts
+ * class Server { async [asyncDispose]() { await this.close(); } }
+ * ```
+ */
+export const asyncDispose: typeof Symbol.asyncDispose = ((Symbol as { asyncDispose?: symbol }).asyncDispose ??=
+  Symbol.for('nodejs.asyncDispose')) as typeof Symbol.asyncDispose;

@@ -1,0 +1,82 @@
+import type { ResourceState } from './backend.js';
+
+/** What a progress event is about. */
+export type ProgressResource = 'TrainingJob' | 'Model' | 'Endpoint' | 'Invocation' | 'Transform';
+
+/**
+ * One observed state change of one job's resource, emitted by {@link TrainRunner} through its
+ * `onProgress` callback and as its `'progress'` event. Enough for a CLI progress bar or a notebook
+ * table: which job, which resource, which state, how long since that resource started.
+ */
+export interface ProgressEvent {
+  /** The job's name as given to the runner (without prefix). */
+  readonly job: string;
+  readonly resource: ProgressResource;
+  /** The backend's name of the resource (prefixed job name). */
+  readonly name: string;
+  readonly state: ResourceState;
+  /** Milliseconds since this resource's first event. */
+  readonly elapsedMs: number;
+  /** A failure reason or a backend message, when there is one. */
+  readonly detail?: string;
+}
+
+/** Receives progress events. */
+export type ProgressListener = (event: ProgressEvent) => void;
+
+/**
+ * Formats a progress event as one line for a terminal or a log.
+ *
+ * @example
+ * ```ts
+ * formatProgress({ job: 'firstN-5', resource: 'TrainingJob', name: 'exp-firstN-5', state: 'Completed', elapsedMs: 1234 });
+ * // "firstN-5  TrainingJob  Completed  1.2 s"
+ * ```
+ */
+export function formatProgress(event: ProgressEvent): string {
+  const seconds = `${(event.elapsedMs / 1000).toFixed(1)} s`;
+  return [event.job, event.resource, event.state, seconds, event.detail].filter((part) => part !== undefined && part !== '').join('  ');
+}
+
+/**
+ * Stamps events with the elapsed time of their resource and hands them to a listener; a listener
+ * that throws does not disturb the run (its error is kept in `listenerErrors`).
+ *
+ * @example
+ * ```ts
+ * const clock = new ProgressClock((e) => console.log(formatProgress(e)));
+ * clock.emit('job-1', 'TrainingJob', 'exp-job-1', 'InProgress');
+ * ```
+ */
+export class ProgressClock {
+  readonly #listener: ProgressListener;
+  readonly #started = new Map<string, number>();
+  readonly #now: () => number;
+  /** Errors thrown by the listener, in order. */
+  readonly listenerErrors: unknown[] = [];
+
+  constructor(listener: ProgressListener, now: () => number = () => performance.now()) {
+    this.#listener = listener;
+    this.#now = now;
+  }
+
+  /** Emits one event; the first event of a (resource, name) pair starts its clock. */
+  emit(job: string, resource: ProgressResource, name: string, state: ResourceState, detail?: string): ProgressEvent {
+    const key = `${resource}\u0000${name}`;
+    const now = this.#now();
+    let started = this.#started.get(key);
+    if (started === undefined) {
+      started = now;
+      this.#started.set(key, now);
+    }
+    const event: ProgressEvent = detail === undefined
+      ? { job, resource, name, state, elapsedMs: now - started }
+      : { job, resource, name, state, elapsedMs: now - started, detail };
+    try {
+      this.#listener(event);
+    } catch (err) {
+      this.listenerErrors.push(err);
+    }
+    return event;
+  }
+}
