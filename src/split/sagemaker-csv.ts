@@ -34,7 +34,8 @@ export function formatCsvNumber(value: number, precision: CsvPrecision = 'float6
   if (!Number.isFinite(single)) {
     throw new InvalidArgumentError('formatCsvNumber', 'value', value, 'a number within float32 range (|x| < 3.4028235e38)');
   }
-  if (Number.isInteger(single)) return String(single);
+  if (single === 0) return Object.is(single, -0) ? '-0' : '0';
+  if (Number.isInteger(single) && Math.abs(single) <= 16777216) return String(single);
   for (let digits = 1; digits < 9; digits++) {
     const text = single.toPrecision(digits);
     if (Math.fround(Number(text)) === single) return String(Number(text));

@@ -1,0 +1,146 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { Frame } from '../../src/frame/frame.js';
+import { formatCsvNumber, sageMakerCsvChunks, writeSageMakerCsv } from '../../src/split/sagemaker-csv.js';
+import { seededRandom } from '../../src/split/seeded-random.js';
+
+const PYTHON = '/usr/bin/python3';
+const tmp = mkdtempSync(path.join(os.tmpdir(), 'sagemaker-csv-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+function pythonHas(module: string): boolean {
+  return existsSync(PYTHON) && spawnSync(PYTHON, ['-c', `import ${module}`]).status === 0;
+}
+const hasNumpy = pythonHas('numpy');
+const hasXgboost = pythonHas('xgboost');
+
+/** Random doubles across magnitudes, and float32 values, plus awkward ones. */
+function awkwardNumbers(count: number, seed: number): Float64Array {
+  const random = seededRandom(seed);
+  const out = new Float64Array(count);
+  for (let i = 0; i < count; i++) {
+    const u = random() - 0.5;
+    const kind = i % 4;
+    out[i] = kind === 0 ? u : kind === 1 ? u * 10 ** (Math.floor(random() * 60) - 30) : kind === 2 ? Math.fround(u * 1000) : Math.floor(u * 2000);
+  }
+  out.set([0.1, 1 / 3, 2 ** -1074, Number.MAX_VALUE, -Number.MIN_VALUE, 1e21, 123456789012345680000, 5e-324, 0.000001, 1e-7], 0);
+  return out;
+}
+
+describe('formatCsvNumber', () => {
+  it('writes the shortest text that reads back as the same float64 (ECMAScript Number::toString)', () => {
+    for (const x of awkwardNumbers(5000, 1)) {
+      const text = formatCsvNumber(x);
+      expect(Number(text)).toBe(x);
+      const digits = text.replace(/^-/, '').replace(/e.*$/, '').replace('.', '').replace(/^0+/, '').replace(/0+$/, '').length;
+      if (digits > 1) expect(Number(x.toPrecision(digits - 1))).not.toBe(x);
+    }
+  });
+
+  it('in float32 mode writes the shortest text that reads back as the same float32', () => {
+    for (const x of awkwardNumbers(5000, 2)) {
+      if (Math.abs(x) > 3.4e38) continue;
+      const text = formatCsvNumber(x, 'float32');
+      expect(Math.fround(Number(text))).toBe(Math.fround(x));
+      expect(text.length).toBeLessThanOrEqual(formatCsvNumber(x).length);
+    }
+    expect(formatCsvNumber(1 / 3, 'float32')).toBe('0.33333334');
+    expect(formatCsvNumber(0.1, 'float32')).toBe('0.1');
+    expect(formatCsvNumber(16777217, 'float32')).toBe('16777216');
+  });
+
+  it('writes a missing value (NaN) as the empty field, keeps the sign of -0, and rejects infinities', () => {
+    expect(formatCsvNumber(Number.NaN)).toBe('');
+    expect(formatCsvNumber(-0)).toBe('-0');
+    expect(formatCsvNumber(0)).toBe('0');
+    expect(() => formatCsvNumber(Infinity)).toThrow(/value must be a finite number or NaN \(missing\), got Infinity/);
+    expect(() => formatCsvNumber(1e39, 'float32')).toThrow(/float32 range/);
+  });
+});
+
+describe('sageMakerCsvChunks / writeSageMakerCsv', () => {
+  const frame = Frame.fromColumns({
+    SessionNo: ['a', 'b', 'c'],
+    BadActor: Uint8Array.from([0, 1, 0]),
+    '111': Float64Array.from([3, 0, 1.5]),
+    '201': Float64Array.from([Number.NaN, 7, -0.25]),
+  });
+
+  it('writes label first, then the features, no header, one line per row', () => {
+    const text = [...sageMakerCsvChunks(frame, { label: 'BadActor', features: ['111', '201'] })].join('');
+    expect(text).toBe('0,3,\n1,0,7\n0,1.5,-0.25\n');
+  });
+
+  it('writes a row view in the view order, in chunks of chunkRows rows', () => {
+    const chunks = [...sageMakerCsvChunks(frame.take([2, 0]), { label: 'BadActor', features: ['201'], chunkRows: 1 })];
+    expect(chunks).toEqual(['0,-0.25\n', '0,\n']);
+  });
+
+  it('rejects string features, missing labels and infinite values, naming column and row', () => {
+    expect(() => [...sageMakerCsvChunks(frame, { label: 'BadActor', features: ['SessionNo'] })]).toThrow(/column "SessionNo" must be a numeric column/);
+    const noLabel = Frame.fromColumns({ y: Float64Array.from([1, Number.NaN]), x: Float64Array.from([1, 2]) });
+    expect(() => [...sageMakerCsvChunks(noLabel, { label: 'y', features: ['x'] })]).toThrow(/label y at row 1 must be a number/);
+    const inf = Frame.fromColumns({ y: Float64Array.from([1, 0]), x: Float64Array.from([1, -Infinity]) });
+    expect(() => [...sageMakerCsvChunks(inf, { label: 'y', features: ['x'] })]).toThrow(/column x at row 1 must be a finite number/);
+  });
+
+  it('streams a large frame to a file and reports rows and bytes', async () => {
+    const n = 50_000;
+    const big = Frame.fromColumns({ y: new Uint8Array(n).map((_, i) => i % 2), x: Float64Array.from({ length: n }, (_, i) => i / 7) });
+    const file = path.join(tmp, 'big.csv');
+    const summary = await writeSageMakerCsv(big, file, { label: 'y', features: ['x'] });
+    const text = readFileSync(file, 'utf8');
+    expect(summary.rows).toBe(n);
+    expect(summary.bytes).toBe(Buffer.byteLength(text));
+    const lines = text.split('\n');
+    expect(lines).toHaveLength(n + 1);
+    expect(lines[n]).toBe('');
+    expect(Number(lines[12345]!.split(',')[1])).toBe(12345 / 7);
+  });
+});
+
+describe('the written CSV read by outside readers', () => {
+  it.skipIf(!hasNumpy)('reads back bit-for-bit as float64 in Python (numpy.loadtxt, correctly rounded)', async () => {
+    const values = awkwardNumbers(4000, 3);
+    const frame = Frame.fromColumns({ y: new Uint8Array(1000), a: values.subarray(0, 1000), b: values.subarray(1000, 2000), c: values.subarray(2000, 3000), d: values.subarray(3000) });
+    const file = path.join(tmp, 'roundtrip.csv');
+    await writeSageMakerCsv(frame, file, { label: 'y', features: ['a', 'b', 'c', 'd'] });
+    const run = spawnSync(PYTHON, ['-c', 'import numpy as np,sys; a=np.loadtxt(sys.argv[1],delimiter=",",dtype=np.float64); sys.stdout.buffer.write(a.tobytes())', file], { maxBuffer: 1 << 26 });
+    expect(run.status, run.stderr.toString()).toBe(0);
+    const back = new Float64Array(new Uint8Array(run.stdout).buffer);
+    expect(back.length).toBe(5000);
+    for (let r = 0; r < 1000; r++) for (let j = 0; j < 4; j++) expect(Object.is(back[r * 5 + 1 + j], values[j * 1000 + r])).toBe(true);
+  });
+
+  it.skipIf(!hasXgboost)('loads in XGBoost 1.7.4 the way SageMaker does (format=csv&label_column=0): labels, missing values and counts exact', async () => {
+    const n = 2000;
+    const random = seededRandom(4);
+    const counts = Float64Array.from({ length: n }, () => Math.floor(random() * 5000));
+    const ratios = Float64Array.from({ length: n }, () => (random() < 0.1 ? Number.NaN : Math.floor(random() * 1000) / 8));
+    const labels = Uint8Array.from({ length: n }, () => (random() < 0.05 ? 1 : 0));
+    const frame = Frame.fromColumns({ BadActor: labels, count: counts, ratio: ratios });
+    const file = path.join(tmp, 'xgb.csv');
+    await writeSageMakerCsv(frame, file, { label: 'BadActor', features: ['count', 'ratio'] });
+    const script = [
+      'import xgboost as xgb, numpy as np, sys, json',
+      "m = xgb.DMatrix(sys.argv[1] + '?format=csv&label_column=0')",
+      'csr = m.get_data()',
+      "print(json.dumps({'rows': m.num_row(), 'cols': m.num_col(), 'label': m.get_label().tolist(), 'indptr': csr.indptr.tolist(), 'indices': csr.indices.tolist(), 'data': csr.data.astype(np.float64).tolist()}))",
+    ].join('\n');
+    const run = spawnSync(PYTHON, ['-c', script, file], { maxBuffer: 1 << 26, encoding: 'utf8' });
+    expect(run.status, run.stderr).toBe(0);
+    const got = JSON.parse(run.stdout) as { rows: number; cols: number; label: number[]; indptr: number[]; indices: number[]; data: number[] };
+    expect([got.rows, got.cols]).toEqual([n, 2]);
+    expect(got.label).toEqual([...labels]);
+    for (let r = 0; r < n; r++) {
+      const entries = new Map<number, number>();
+      for (let k = got.indptr[r]!; k < got.indptr[r + 1]!; k++) entries.set(got.indices[k]!, got.data[k]!);
+      expect(entries.get(0)).toBe(counts[r]);
+      // an empty field is missing in XGBoost: no entry in the sparse row
+      expect(entries.get(1)).toBe(Number.isNaN(ratios[r]!) ? undefined : ratios[r]);
+    }
+  });
+});
