@@ -1,5 +1,5 @@
 import { allocateCounts, validateFractions, type SplitFractions } from './fractions.js';
-import { seededRandom, shuffleInPlace } from './seeded-random.js';
+import { createRandom } from '../random/random.js';
 import type { SplitIndices } from './split-types.js';
 
 /** Options of {@link groupedSplit}. */
@@ -39,7 +39,7 @@ export function groupedSplit(
 ): SplitIndices {
   const { seed, stratify = true } = options;
   const f = validateFractions(fractions, 'groupedSplit');
-  const random = seededRandom(seed);
+  const random = createRandom(seed);
   const rowsOf = new Map<number, number[]>();
   const positive = new Set<number>();
   for (let i = 0; i < groups.length; i++) {
@@ -54,7 +54,7 @@ export function groupedSplit(
   const parts: number[][] = [[], [], []];
   for (const stratum of strata) {
     // Shuffle positions into the stratum (not the keys themselves, which may be any numbers).
-    const order = shuffleInPlace(Uint32Array.from(stratum, (_, i) => i), random);
+    const order = random.shuffle(Uint32Array.from(stratum, (_, i) => i));
     const sizes = Array.from(order, (i) => rowsOf.get(stratum[i]!)!.length);
     const total = sizes.reduce((a, b) => a + b, 0);
     const targets = allocateCounts(total, f);

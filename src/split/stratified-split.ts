@@ -1,5 +1,5 @@
 import { allocateCounts, validateFractions, type SplitFractions } from './fractions.js';
-import { seededRandom, shuffleInPlace } from './seeded-random.js';
+import { createRandom } from '../random/random.js';
 import type { SplitIndices } from './split-types.js';
 
 /** Options of {@link stratifiedSplit}. */
@@ -32,7 +32,7 @@ export function stratifiedSplit(
 ): SplitIndices {
   const { seed, stratify = true } = options;
   const f = validateFractions(fractions, 'stratifiedSplit');
-  const random = seededRandom(seed);
+  const random = createRandom(seed);
   const strata = new Map<number, number[]>();
   for (let i = 0; i < labels.length; i++) {
     const key = stratify ? labels[i]! : 0;
@@ -42,7 +42,7 @@ export function stratifiedSplit(
   }
   const parts: number[][] = [[], [], []];
   for (const key of [...strata.keys()].sort((a, b) => a - b)) {
-    const rows = shuffleInPlace(Uint32Array.from(strata.get(key)!), random);
+    const rows = random.shuffle(Uint32Array.from(strata.get(key)!));
     const counts = allocateCounts(rows.length, f);
     let at = 0;
     counts.forEach((count, p) => {

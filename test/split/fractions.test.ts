@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidArgumentError } from '../../src/errors.js';
 import { allocateCounts, validateFractions } from '../../src/split/fractions.js';
-import { seededRandom, shuffleInPlace } from '../../src/split/seeded-random.js';
 
 describe('validateFractions', () => {
   it('accepts fractions summing to 1 within 1e-9, zeros included', () => {
@@ -50,34 +49,5 @@ describe('allocateCounts (largest remainder, then at least one per non-empty par
         if (f.every((x) => x === 0 || n * x >= 1)) counts.forEach((c, i) => expect(Math.abs(c - n * f[i]!)).toBeLessThan(1));
       }
     }
-  });
-});
-
-describe('seededRandom', () => {
-  it('repeats its sequence for a seed and differs between seeds', () => {
-    const a = seededRandom(42);
-    const b = seededRandom(42);
-    const c = seededRandom(43);
-    const xs = Array.from({ length: 5 }, () => a());
-    expect(Array.from({ length: 5 }, () => b())).toEqual(xs);
-    expect(Array.from({ length: 5 }, () => c())).not.toEqual(xs);
-    for (const x of xs) expect(x >= 0 && x < 1).toBe(true);
-  });
-
-  it('is roughly uniform (mean of 20 000 draws within 0.01 of 1/2)', () => {
-    const next = seededRandom(1);
-    let sum = 0;
-    for (let i = 0; i < 20_000; i++) sum += next();
-    expect(Math.abs(sum / 20_000 - 0.5)).toBeLessThan(0.01);
-  });
-
-  it('shuffles into a permutation', () => {
-    const values = shuffleInPlace(Uint32Array.from({ length: 50 }, (_, i) => i), seededRandom(9));
-    expect([...values].sort((x, y) => x - y)).toEqual(Array.from({ length: 50 }, (_, i) => i));
-    expect([...values]).not.toEqual(Array.from({ length: 50 }, (_, i) => i));
-  });
-
-  it('rejects a seed that is not a 32-bit unsigned integer', () => {
-    expect(() => seededRandom(1.5)).toThrow(/seed must be an integer in \[0, 2\^32\), got 1\.5/);
   });
 });

@@ -2,11 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { ColumnNotFoundError, InvalidArgumentError } from '../../src/errors.js';
 import { Frame } from '../../src/frame/frame.js';
 import { FrameSplitter, type FrameSplit } from '../../src/split/frame-splitter.js';
-import { seededRandom } from '../../src/split/seeded-random.js';
+import { createRandom } from '../../src/random/random.js';
 
 /** A feature frame shaped like the SessionFlattener's: session id, label, numeric features. */
 function featureFrame(n: number, positiveRate: number, seed: number, customers = Math.max(1, Math.floor(n / 4))): Frame {
-  const random = seededRandom(seed);
+  const random = createRandom(seed).uniformSource;
   const label = new Uint8Array(n);
   const cust = new Float64Array(n);
   const time = new Float64Array(n);

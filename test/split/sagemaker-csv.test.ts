@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Frame } from '../../src/frame/frame.js';
 import { formatCsvNumber, sageMakerCsvChunks, writeSageMakerCsv } from '../../src/split/sagemaker-csv.js';
-import { seededRandom } from '../../src/split/seeded-random.js';
+import { createRandom } from '../../src/random/random.js';
 
 const PYTHON = '/usr/bin/python3';
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'sagemaker-csv-'));
@@ -19,7 +19,7 @@ const hasXgboost = pythonHas('xgboost');
 
 /** Random doubles across magnitudes, and float32 values, plus awkward ones. */
 function awkwardNumbers(count: number, seed: number): Float64Array {
-  const random = seededRandom(seed);
+  const random = createRandom(seed).uniformSource;
   const out = new Float64Array(count);
   for (let i = 0; i < count; i++) {
     const u = random() - 0.5;
@@ -117,7 +117,7 @@ describe('the written CSV read by outside readers', () => {
 
   it.skipIf(!hasXgboost)('loads in XGBoost 1.7.4 the way SageMaker does (format=csv&label_column=0): labels, missing values and counts exact', async () => {
     const n = 2000;
-    const random = seededRandom(4);
+    const random = createRandom(4).uniformSource;
     const counts = Float64Array.from({ length: n }, () => Math.floor(random() * 5000));
     const ratios = Float64Array.from({ length: n }, () => (random() < 0.1 ? Number.NaN : Math.floor(random() * 1000) / 8));
     const labels = Uint8Array.from({ length: n }, () => (random() < 0.05 ? 1 : 0));
