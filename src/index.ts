@@ -47,6 +47,13 @@ export { flattenModel, predictMarginMatrix, predictLeafMatrix, predictRowMarginF
 export type { FlatForest, Matrix } from './model/predict.js';
 export { dumpModel } from './model/tree-dump.js';
 export type { DumpOptions } from './model/tree-dump.js';
+export { train, trainAsync, TrainAbortedError } from './model/train.js';
+export type { EvalSet, IterationInfo, TrainOptions, TrainResult } from './model/train.js';
+export { resolveTrainParams, TrainParamError, IGNORED_PARAMS, DEFAULT_ONLY_PARAMS } from './model/train-params.js';
+export type { TrainParams, TrainParamsInput, TreeMethod, EvalMetric, ParamValue } from './model/train-params.js';
+export { TrainingData } from './model/training-data.js';
+export type { FromFrameOptions, FromCsvOptions } from './model/training-data.js';
+export { evalMetric } from './model/metrics.js';
 
 // --- train ---
 

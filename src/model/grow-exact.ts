@@ -1,0 +1,280 @@
+import type { RegTree } from './model-types.js';
+import { pruneTree } from './prune.js';
+import { type SplitParams, calcGain, calcWeight, needReplace, splitGain } from './split-evaluator.js';
+import { TreeBuilder } from './tree-builder.js';
+import type { TrainingData } from './training-data.js';
+
+const KRT_EPS = 1e-6;
+const KRT_EPS_F32 = Math.fround(1e-6);
+
+/**
+ * Every feature's non-missing values sorted once, for the `exact` scans: feature `f` occupies
+ * `[ptrs[f], ptrs[f+1])` of `rowIds` (rows by increasing value, ties in row order) and `values`
+ * (the float32 values in that order).
+ */
+export interface SortedColumns {
+  readonly ptrs: Uint32Array;
+  readonly rowIds: Uint32Array;
+  readonly values: Float32Array;
+  /** Per feature: 1 when the scan in the missing-goes-right direction runs (column has missing values and is not constant). */
+  readonly forwardScan: Uint8Array;
+}
+
+/**
+ * Sorts each feature's non-missing values (ties kept in row order), the column layout XGBoost's
+ * `exact` updater scans.
+ *
+ * @example
+ * ```ts
+ * const sorted = sortColumns(data);
+ * sorted.values.subarray(sorted.ptrs[0], sorted.ptrs[1]); // feature 0 in increasing order
+ * ```
+ */
+export function sortColumns(data: TrainingData): SortedColumns {
+  const { rows, columns, values } = data;
+  const ptrs = new Uint32Array(columns + 1);
+  for (let f = 0; f < columns; f++) {
+    let n = 0;
+    for (let i = 0; i < rows; i++) if (values[f * rows + i] === values[f * rows + i]) n++;
+    ptrs[f + 1] = ptrs[f]! + n;
+  }
+  const total = ptrs[columns]!;
+  const rowIds = new Uint32Array(total);
+  const sorted = new Float32Array(total);
+  const forwardScan = new Uint8Array(columns);
+  const order = new Uint32Array(rows);
+  for (let f = 0; f < columns; f++) {
+    const base = f * rows;
+    let n = 0;
+    let integral = true;
+    let min = Infinity;
+    let max = -Infinity;
+    for (let i = 0; i < rows; i++) {
+      const v = values[base + i]!;
+      if (v !== v) continue;
+      order[n++] = i;
+      if (v < min) min = v;
+      if (v > max) max = v;
+      if (integral && !Number.isInteger(v)) integral = false;
+    }
+    const out = ptrs[f]!;
+    if (integral && n > 0 && max - min <= 4 * rows + 1024) {
+      // Counting sort: stable, linear, and the common case (count features).
+      const start = new Uint32Array(max - min + 2);
+      for (let k = 0; k < n; k++) start[values[base + order[k]!]! - min + 1]++;
+      for (let k = 1; k < start.length; k++) start[k] += start[k - 1]!;
+      for (let k = 0; k < n; k++) {
+        const row = order[k]!;
+        const v = values[base + row]!;
+        const at = out + start[v - min]!++;
+        rowIds[at] = row;
+        sorted[at] = v;
+      }
+    } else {
+      // Sort keys that encode value then row, so ties stay in row order.
+      const idx = order.subarray(0, n);
+      idx.sort((a, b) => values[base + a]! - values[base + b]! || a - b);
+      for (let k = 0; k < n; k++) {
+        rowIds[out + k] = idx[k]!;
+        sorted[out + k] = values[base + idx[k]!]!;
+      }
+    }
+    const constant = n > 0 && sorted[out] === sorted[out + n - 1];
+    forwardScan[f] = n < rows && !constant ? 1 : 0;
+  }
+  return { ptrs, rowIds, values: sorted, forwardScan };
+}
+
+/** What {@link growExactTree} needs besides the gradients. */
+export interface ExactGrowContext {
+  readonly data: TrainingData;
+  readonly sorted: SortedColumns;
+  readonly params: SplitParams & {
+    readonly eta: number;
+    readonly gamma: number;
+    readonly maxDepth: number;
+  };
+}
+
+/**
+ * Grows one tree as XGBoost 1.7.4's `exact` updater (`grow_colmaker` then `prune`): level by level,
+ * node statistics summed over the node's rows in row order (double), each feature's sorted values
+ * scanned for all nodes of the level at once — backward (missing left) always, forward (missing
+ * right) first when the column has missing values and is not constant — candidate thresholds at
+ * value changes `fround((v + last)·0.5)` (or `last` when that equals `v`) and one extra candidate
+ * past the last value; a node splits iff its best gain > 1e-6. Every node's `base_weight` is the
+ * unscaled weight and `loss_changes` its best gain. Then the pruner removes splits with gain below
+ * gamma. Rows with `active[r] = 0` (not sampled) are left out of statistics but still routed.
+ *
+ * @example
+ * ```ts
+ * const { tree, leafOf } = growExactTree(context, grad, hess, null);
+ * ```
+ */
+export function growExactTree(
+  ctx: ExactGrowContext,
+  grad: Float32Array,
+  hess: Float32Array,
+  active: Uint8Array | null,
+): { tree: RegTree; leafOf: Int32Array } {
+  const { data, sorted, params } = ctx;
+  const { rows: n, columns: m, values: X } = data;
+  const { eta, gamma, maxDepth, minChildWeight: mcw } = params;
+  const t = new TreeBuilder();
+  const pos = new Int32Array(n); // node of every row
+  const slotOfRow = new Int32Array(n); // expand slot of the row's node, −1 when not expanding or not active
+  const weight: number[] = [];
+  const statH: number[] = [];
+  const bestLoss: number[] = [];
+  // Node ids never exceed 2·rows + 1 (every split needs a row on each side) nor the full tree.
+  const maxNodes = Math.min(2 ** (maxDepth + 1), 2 * n + 2);
+  const slotOfNode = new Int32Array(maxNodes);
+  const splitNode = new Int32Array(maxNodes);
+
+  // Per-slot scan state for the nodes being expanded.
+  let qexpand = [0];
+  let nodeG = new Float64Array(1);
+  let nodeH = new Float64Array(1);
+  let rootGain = new Float64Array(1);
+  const initNodes = (nodes: number[]) => {
+    const k = nodes.length;
+    nodeG = new Float64Array(k);
+    nodeH = new Float64Array(k);
+    rootGain = new Float64Array(k);
+    slotOfNode.fill(-1);
+    nodes.forEach((nid, s) => (slotOfNode[nid] = s));
+    for (let r = 0; r < n; r++) {
+      const s = slotOfNode[pos[r]!]!;
+      if (s < 0 || (active !== null && !active[r])) {
+        slotOfRow[r] = -1;
+        continue;
+      }
+      slotOfRow[r] = s;
+      nodeG[s] += grad[r]!;
+      nodeH[s] += hess[r]!;
+    }
+    for (let s = 0; s < k; s++) {
+      const nid = nodes[s]!;
+      weight[nid] = calcWeight(nodeG[s]!, nodeH[s]!, params);
+      statH[nid] = nodeH[s]!;
+      rootGain[s] = calcGain(nodeG[s]!, nodeH[s]!, params);
+      bestLoss[nid] = 0;
+    }
+  };
+  initNodes(qexpand);
+
+  for (let d = 0; d < maxDepth; d++) {
+    const k = qexpand.length;
+    const bLoss = new Float64Array(k);
+    const bFeature = new Int32Array(k);
+    const bCond = new Float64Array(k);
+    const bDefaultLeft = new Uint8Array(k);
+    const eG = new Float64Array(k);
+    const eH = new Float64Array(k);
+    const eLast = new Float64Array(k);
+    const seen = new Uint8Array(k);
+    const { ptrs, rowIds, values: sv, forwardScan } = sorted;
+    const consider = (s: number, f: number, gl: number, hl: number, gr: number, hr: number, cond: number, dl: number) => {
+      const loss = splitGain(gl, hl, gr, hr, rootGain[s]!, params);
+      if (needReplace(bLoss[s]!, bFeature[s]!, loss, f)) {
+        bLoss[s] = loss;
+        bFeature[s] = f;
+        bCond[s] = cond;
+        bDefaultLeft[s] = dl;
+      }
+    };
+    for (let f = 0; f < m; f++) {
+      const lo = ptrs[f]!;
+      const hi = ptrs[f + 1]!;
+      for (let dir = forwardScan[f] ? 1 : -1; dir >= -1; dir -= 2) {
+        eG.fill(0);
+        eH.fill(0);
+        seen.fill(0);
+        const start = dir === 1 ? lo : hi - 1;
+        const stop = dir === 1 ? hi : lo - 1;
+        const dl = dir === -1 ? 1 : 0;
+        for (let i = start; i !== stop; i += dir) {
+          const row = rowIds[i]!;
+          const s = slotOfRow[row]!;
+          if (s < 0) continue;
+          const fv = sv[i]!;
+          const h = hess[row]!;
+          const g = grad[row]!;
+          if (eH[s] === 0) {
+            eG[s] += g;
+            eH[s] += h;
+            eLast[s] = fv;
+            seen[s] = 1;
+            continue;
+          }
+          const last = eLast[s]!;
+          if (fv !== last && eH[s]! >= mcw) {
+            const cH = nodeH[s]! - eH[s]!;
+            if (cH >= mcw) {
+              const cG = nodeG[s]! - eG[s]!;
+              const prop = Math.fround(Math.fround(fv + last) * 0.5);
+              const cond = prop === fv ? last : prop;
+              if (dl) consider(s, f, cG, cH, eG[s]!, eH[s]!, cond, dl);
+              else consider(s, f, eG[s]!, eH[s]!, cG, cH, cond, dl);
+            }
+          }
+          eG[s] += g;
+          eH[s] += h;
+          eLast[s] = fv;
+        }
+        for (let s = 0; s < k; s++) {
+          if (!seen[s]) continue;
+          const cG = nodeG[s]! - eG[s]!;
+          const cH = nodeH[s]! - eH[s]!;
+          if (eH[s]! >= mcw && cH >= mcw) {
+            const last = eLast[s]!;
+            const gap = Math.fround(Math.fround(Math.abs(last)) + KRT_EPS_F32);
+            const cond = Math.fround(dl ? last - gap : last + gap);
+            if (dl) consider(s, f, cG, cH, eG[s]!, eH[s]!, cond, dl);
+            else consider(s, f, eG[s]!, eH[s]!, cG, cH, cond, dl);
+          }
+        }
+      }
+    }
+    const newNodes: number[] = [];
+    splitNode.fill(-1);
+    let splits = 0;
+    for (let s = 0; s < k; s++) {
+      const nid = qexpand[s]!;
+      bestLoss[nid] = bLoss[s]!;
+      if (bLoss[s]! > KRT_EPS) {
+        const [l, r] = t.split(nid, bFeature[s]!, bCond[s]!, bDefaultLeft[s] === 1);
+        splitNode[nid] = s;
+        splits++;
+        newNodes.push(l, r);
+      } else t.splitCondition[nid] = Math.fround(weight[nid]! * eta);
+    }
+    if (splits > 0) {
+      for (let r = 0; r < n; r++) {
+        const nid = pos[r]!;
+        const s = splitNode[nid]!;
+        if (s < 0) continue;
+        const v = X[bFeature[s]! * n + r]!;
+        pos[r] = (v !== v ? bDefaultLeft[s] === 1 : v < bCond[s]!) ? t.left[nid]! : t.right[nid]!;
+      }
+    }
+    initNodes(newNodes);
+    qexpand = newNodes;
+    if (qexpand.length === 0) break;
+  }
+  for (const nid of qexpand) t.splitCondition[nid] = Math.fround(weight[nid]! * eta);
+  for (let nid = 0; nid < t.size; nid++) {
+    t.baseWeight[nid] = weight[nid]!;
+    t.lossChange[nid] = bestLoss[nid] ?? 0;
+    t.sumHessian[nid] = Math.fround(statH[nid]!);
+  }
+  pruneTree(t, gamma, eta);
+
+  const leafOf = new Int32Array(n);
+  for (let r = 0; r < n; r++) {
+    let nid = pos[r]!;
+    while (t.deleted[nid]) nid = t.parent[nid]!;
+    leafOf[r] = nid;
+  }
+  return { tree: t.toRegTree(m), leafOf };
+}

@@ -1,0 +1,306 @@
+import type { BinMatrix, HistCuts } from './hist-cuts.js';
+import type { RegTree } from './model-types.js';
+import { type SplitParams, calcGain, calcWeight, needReplace, splitGain } from './split-evaluator.js';
+import { TreeBuilder } from './tree-builder.js';
+
+/** What {@link growHistTree} needs besides the gradients: the data as bins, and the parameters. */
+export interface HistGrowContext {
+  readonly rows: number;
+  readonly columns: number;
+  readonly cuts: HistCuts;
+  readonly bins: BinMatrix;
+  readonly params: SplitParams & {
+    readonly eta: number;
+    readonly gamma: number;
+    readonly maxDepth: number;
+  };
+}
+
+/** A grown tree and, for every row, the leaf it ended in. */
+export interface GrownTree {
+  readonly tree: RegTree;
+  /** Leaf id per row (all rows, sampled or not). */
+  readonly leafOf: Int32Array;
+}
+
+const KRT_EPS = 1e-6;
+
+/** Reusable histogram buffers (2 doubles per bin plus the ignored missing slot). */
+class HistPool {
+  readonly #free: Float64Array[] = [];
+  constructor(readonly length: number) {}
+  take(): Float64Array {
+    const h = this.#free.pop();
+    if (h === undefined) return new Float64Array(this.length);
+    h.fill(0);
+    return h;
+  }
+  give(h: Float64Array): void {
+    this.#free.push(h);
+  }
+}
+
+const pools = new WeakMap<BinMatrix, HistPool>();
+
+/**
+ * Grows one tree as XGBoost 1.7.4's `grow_quantile_histmaker` (depthwise, one thread): double
+ * histograms of (Σg, Σh) per bin, the sibling subtraction trick (build the child with the smaller
+ * Σh, left on ties; the other is parent − built), split search with a forward scan (missing right)
+ * and, when the node has missing values for the feature, a backward scan (missing left), XGBoost's
+ * tie rules, and a node split iff gain > 1e-6, both children have Σh ≠ 0, gain ≥ gamma and depth <
+ * max_depth. No pruner runs for `hist` in 1.7. Rows whose hessian is 0 (not sampled) add nothing
+ * to histograms but are routed to leaves like the others.
+ *
+ * @example
+ * ```ts
+ * const { tree, leafOf } = growHistTree(context, grad, hess, sampledRows);
+ * ```
+ */
+export function growHistTree(ctx: HistGrowContext, grad: Float32Array, hess: Float32Array, sampled: Uint8Array | null): GrownTree {
+  const { rows, columns: m, cuts, bins: binMatrix, params } = ctx;
+  const { bins, missing, dense } = binMatrix;
+  const { eta, gamma, maxDepth, minChildWeight: mcw } = params;
+  const cutValues = cuts.values;
+  const ptrs = cuts.ptrs;
+  let pool = pools.get(binMatrix);
+  if (pool === undefined) {
+    pool = new HistPool(2 * (missing + 1));
+    pools.set(binMatrix, pool);
+  }
+
+  // Row partition: the sampled rows in ascending order, each node a contiguous segment.
+  const rowIdx = new Uint32Array(rows);
+  let ns = 0;
+  for (let r = 0; r < rows; r++) if (sampled === null || sampled[r]) rowIdx[ns++] = r;
+  const scratch = new Uint32Array(ns);
+
+  const t = new TreeBuilder();
+  const segBegin: number[] = [0];
+  const segEnd: number[] = [ns];
+  const depth: number[] = [0];
+  const statG: number[] = [];
+  const statH: number[] = [];
+  const nodeGain: number[] = [];
+  const hists = new Map<number, Float64Array>();
+
+  const rootHist = pool.take();
+  buildHist(rootHist, rowIdx, 0, ns, bins, m, grad, hess);
+  hists.set(0, rootHist);
+  let G = 0;
+  let H = 0;
+  if (dense) {
+    for (let b = ptrs[0]!; b < ptrs[1]!; b++) {
+      G += rootHist[2 * b]!;
+      H += rootHist[2 * b + 1]!;
+    }
+  } else {
+    for (let r = 0; r < rows; r++) {
+      G += grad[r]!;
+      H += hess[r]!;
+    }
+  }
+  statG[0] = G;
+  statH[0] = H;
+  nodeGain[0] = calcGain(G, H, params);
+  const w0 = calcWeight(G, H, params);
+  t.baseWeight[0] = w0;
+  t.sumHessian[0] = Math.fround(H);
+  t.splitCondition[0] = Math.fround(eta * w0);
+
+  let level = [0];
+  while (level.length > 0) {
+    const found: BestSplit[] = [];
+    for (const nid of level) {
+      const b = new BestSplit();
+      evaluateNode(b, hists.get(nid)!, cuts, statG[nid]!, statH[nid]!, nodeGain[nid]!, params, mcw, m);
+      found.push(b);
+    }
+    const next: number[] = [];
+    for (let k = 0; k < level.length; k++) {
+      const nid = level[k]!;
+      const s = found[k]!;
+      const parentHist = hists.get(nid)!;
+      hists.delete(nid);
+      if (!(s.loss > KRT_EPS && s.hl !== 0 && s.hr !== 0 && s.loss >= gamma && depth[nid]! < maxDepth)) {
+        pool.give(parentHist);
+        continue;
+      }
+      const [l, r] = t.split(nid, s.feature, s.condition, s.defaultLeft);
+      t.baseWeight[nid] = calcWeight(s.gl + s.gr, s.hl + s.hr, params);
+      t.lossChange[nid] = s.loss;
+      t.sumHessian[nid] = Math.fround(s.hl + s.hr);
+      const lw = Math.fround(calcWeight(s.gl, s.hl, params) * eta);
+      const rw = Math.fround(calcWeight(s.gr, s.hr, params) * eta);
+      t.splitCondition[l] = lw;
+      t.baseWeight[l] = lw;
+      t.sumHessian[l] = Math.fround(s.hl);
+      t.splitCondition[r] = rw;
+      t.baseWeight[r] = rw;
+      t.sumHessian[r] = Math.fround(s.hr);
+      statG[l] = s.gl;
+      statH[l] = s.hl;
+      statG[r] = s.gr;
+      statH[r] = s.hr;
+      nodeGain[l] = calcGain(s.gl, s.hl, params);
+      nodeGain[r] = calcGain(s.gr, s.hr, params);
+      depth[l] = depth[r] = depth[nid]! + 1;
+
+      // Stable partition of the node's rows: left iff bin ≤ split bin, missing by default direction.
+      const begin = segBegin[nid]!;
+      const end = segEnd[nid]!;
+      const f = s.feature;
+      const threshold = ptrs[f]! + s.splitBin;
+      const dl = s.defaultLeft;
+      let wl = begin;
+      let wr = 0;
+      for (let i = begin; i < end; i++) {
+        const row = rowIdx[i]!;
+        const bin = bins[row * m + f]!;
+        const goLeft = bin === missing ? dl : bin <= threshold;
+        if (goLeft) rowIdx[wl++] = row;
+        else scratch[wr++] = row;
+      }
+      rowIdx.set(scratch.subarray(0, wr), wl);
+      segBegin[l] = begin;
+      segEnd[l] = wl;
+      segBegin[r] = wl;
+      segEnd[r] = end;
+
+      if (depth[nid]! + 1 < maxDepth) {
+        next.push(l, r);
+        const buildRight = s.hr < s.hl;
+        const built = pool.take();
+        const [b0, b1] = buildRight ? [wl, end] : [begin, wl];
+        buildHist(built, rowIdx, b0, b1, bins, m, grad, hess);
+        const other = parentHist;
+        for (let i = 0; i < other.length; i++) other[i] = other[i]! - built[i]!;
+        hists.set(buildRight ? r : l, built);
+        hists.set(buildRight ? l : r, other);
+      } else pool.give(parentHist);
+    }
+    level = next;
+  }
+
+  // Leaf of every row: sampled rows from their segments, the others by walking the bins.
+  const leafOf = new Int32Array(rows);
+  const n = t.size;
+  for (let nid = 0; nid < n; nid++) {
+    if (!t.isLeaf(nid)) continue;
+    for (let i = segBegin[nid]!; i < segEnd[nid]!; i++) leafOf[rowIdx[i]!] = nid;
+  }
+  if (sampled !== null) {
+    for (let r = 0; r < rows; r++) {
+      if (sampled[r]) continue;
+      let nid = 0;
+      while (t.left[nid] !== -1) {
+        const f = t.splitIndex[nid]!;
+        const bin = bins[r * m + f]!;
+        const goLeft = bin === missing ? t.defaultLeft[nid] === 1 : cutValues[bin]! <= t.splitCondition[nid]!;
+        nid = goLeft ? t.left[nid]! : t.right[nid]!;
+      }
+      leafOf[r] = nid;
+    }
+  }
+  return { tree: t.toRegTree(m), leafOf };
+}
+
+/** The best split found so far for a node. */
+class BestSplit {
+  loss = 0;
+  feature = 0;
+  condition = 0;
+  /** Local bin index: rows with bin ≤ splitBin go left (−1: none). */
+  splitBin = -1;
+  defaultLeft = false;
+  gl = 0;
+  hl = 0;
+  gr = 0;
+  hr = 0;
+}
+
+function buildHist(
+  hist: Float64Array,
+  rowIdx: Uint32Array,
+  begin: number,
+  end: number,
+  bins: Uint16Array | Uint32Array,
+  m: number,
+  grad: Float32Array,
+  hess: Float32Array,
+): void {
+  for (let i = begin; i < end; i++) {
+    const row = rowIdx[i]!;
+    const g = grad[row]!;
+    const h = hess[row]!;
+    if (h === 0 && g === 0) continue;
+    const off = row * m;
+    for (let f = 0; f < m; f++) {
+      const b = bins[off + f]! << 1;
+      hist[b] += g;
+      hist[b + 1] += h;
+    }
+  }
+}
+
+function evaluateNode(
+  best: BestSplit,
+  hist: Float64Array,
+  cuts: HistCuts,
+  G: number,
+  H: number,
+  parentGain: number,
+  params: SplitParams,
+  mcw: number,
+  m: number,
+): void {
+  const { ptrs, values, minValues } = cuts;
+  for (let f = 0; f < m; f++) {
+    const lo = ptrs[f]!;
+    const hi = ptrs[f + 1]!;
+    let lg = 0;
+    let lh = 0;
+    for (let i = lo; i < hi; i++) {
+      lg += hist[2 * i]!;
+      lh += hist[2 * i + 1]!;
+      const rg = G - lg;
+      const rh = H - lh;
+      if (lh >= mcw && rh >= mcw) {
+        const loss = splitGain(lg, lh, rg, rh, parentGain, params);
+        if (needReplace(best.loss, best.feature, loss, f)) {
+          best.loss = loss;
+          best.feature = f;
+          best.condition = values[i]!;
+          best.splitBin = i - lo;
+          best.defaultLeft = false;
+          best.gl = lg;
+          best.hl = lh;
+          best.gr = rg;
+          best.hr = rh;
+        }
+      }
+    }
+    if (lg === G && lh === H) continue;
+    let rg = 0;
+    let rh = 0;
+    for (let i = hi - 1; i >= lo; i--) {
+      rg += hist[2 * i]!;
+      rh += hist[2 * i + 1]!;
+      const lg2 = G - rg;
+      const lh2 = H - rh;
+      if (rh >= mcw && lh2 >= mcw) {
+        const loss = splitGain(lg2, lh2, rg, rh, parentGain, params);
+        if (needReplace(best.loss, best.feature, loss, f)) {
+          best.loss = loss;
+          best.feature = f;
+          best.condition = i === lo ? minValues[f]! : values[i - 1]!;
+          best.splitBin = i - lo - 1;
+          best.defaultLeft = true;
+          best.gl = lg2;
+          best.hl = lh2;
+          best.gr = rg;
+          best.hr = rh;
+        }
+      }
+    }
+  }
+}

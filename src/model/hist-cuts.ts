@@ -1,0 +1,193 @@
+import { type QuantileSummary, WQuantileSketch, setPrune, sketchLimits } from './quantile-sketch.js';
+import type { TrainingData } from './training-data.js';
+
+/**
+ * The histogram cut points of every feature, as XGBoost 1.7.4's `HistogramCuts`: feature `f`'s
+ * cuts are `values[ptrs[f] .. ptrs[f+1])`, strictly increasing float32 values whose last entry is
+ * a sentinel above the maximum; `minValues[f]` is the threshold used when every non-missing value
+ * goes right.
+ */
+export interface HistCuts {
+  readonly values: Float32Array;
+  readonly ptrs: Uint32Array;
+  readonly minValues: Float32Array;
+}
+
+const fr = Math.fround;
+
+/**
+ * Cut points of one feature from its non-missing float32 values in row order, with XGBoost
+ * 1.7.4's sketch (`eps = 1/(8·max_bin)`) and final pruning. When the values have no more distinct
+ * values than the sketch keeps per level, the sketch's summary is provably the exact one, so it is
+ * computed by counting instead of streaming; otherwise the streaming sketch runs as XGBoost's does.
+ *
+ * @example
+ * ```ts
+ * featureCuts(Float32Array.of(0, 2, 1, 2, 5), 256); // { cuts: [1, 2, 10.00001], minValue: -0.00001 }
+ * ```
+ */
+export function featureCuts(values: Float32Array, maxBin: number): { cuts: number[]; minValue: number } {
+  const n = values.length;
+  if (n === 0) {
+    const mn = fr(1e-5);
+    return { cuts: [fr(mn + fr(Math.abs(mn) + fr(1e-5)))], minValue: mn };
+  }
+  const eps = 1 / (fr(maxBin) * 8);
+  const { limit } = sketchLimits(n, eps);
+  let summary = exactSummary(values, limit);
+  if (summary === undefined) {
+    const sketch = new WQuantileSketch(n, eps);
+    for (let i = 0; i < n; i++) sketch.push(values[i]!);
+    summary = sketch.summary();
+  }
+  const numCuts = Math.min(n, maxBin * 8);
+  const reduced = setPrune(summary, numCuts);
+  const maxNumBins = Math.min(numCuts, maxBin);
+  const final = setPrune(reduced, maxNumBins + 1);
+  const first = final.value[0]!;
+  const minValue = fr(fr(first - Math.abs(first)) - fr(1e-5));
+  const cuts: number[] = [];
+  const upto = Math.min(final.size, maxNumBins);
+  for (let i = 1; i < upto; i++) {
+    const c = final.value[i]!;
+    if (i === 1 || c > cuts[cuts.length - 1]!) cuts.push(c);
+  }
+  const top = final.value[final.size - 1]!;
+  cuts.push(fr(top + fr(Math.abs(top) + fr(1e-5))));
+  return { cuts, minValue };
+}
+
+/** The exact summary (counts per distinct value) when there are at most `limit` distinct values. */
+function exactSummary(values: Float32Array, limit: number): QuantileSummary | undefined {
+  const n = values.length;
+  let min = Infinity;
+  let max = -Infinity;
+  let integral = true;
+  for (let i = 0; i < n; i++) {
+    const v = values[i]!;
+    if (v < min) min = v;
+    if (v > max) max = v;
+    if (integral && !Number.isInteger(v)) integral = false;
+  }
+  let distinct: Float64Array;
+  let counts: Float64Array;
+  if (integral && max - min <= 4 * n + 1024) {
+    const tally = new Uint32Array(max - min + 1);
+    for (let i = 0; i < n; i++) tally[values[i]! - min]++;
+    let d = 0;
+    for (let k = 0; k < tally.length; k++) if (tally[k]! > 0) d++;
+    if (d > limit) return undefined;
+    distinct = new Float64Array(d);
+    counts = new Float64Array(d);
+    d = 0;
+    for (let k = 0; k < tally.length; k++) {
+      if (tally[k]! > 0) {
+        distinct[d] = k + min;
+        counts[d++] = tally[k]!;
+      }
+    }
+  } else {
+    const sorted = Float32Array.from(values).sort();
+    let d = 0;
+    for (let i = 0; i < n; i++) if (i === 0 || sorted[i] !== sorted[i - 1]) d++;
+    if (d > limit) return undefined;
+    distinct = new Float64Array(d);
+    counts = new Float64Array(d);
+    d = -1;
+    for (let i = 0; i < n; i++) {
+      if (i === 0 || sorted[i] !== sorted[i - 1]) distinct[++d] = sorted[i]!;
+      counts[d]++;
+    }
+  }
+  const size = distinct.length;
+  const rmin = new Float64Array(size);
+  const rmax = new Float64Array(size);
+  let wsum = 0;
+  for (let k = 0; k < size; k++) {
+    rmin[k] = wsum;
+    wsum += counts[k]!; // integer counts below 2^24: exact in float32
+    rmax[k] = wsum;
+  }
+  return { rmin, rmax, wmin: counts, value: distinct, size };
+}
+
+/**
+ * Cut points for every feature of a training set (`max_bin` bins at most per feature).
+ *
+ * @example
+ * ```ts
+ * const cuts = buildHistCuts(data, 256);
+ * cuts.ptrs[1] - cuts.ptrs[0]; // number of bins of feature 0
+ * ```
+ */
+export function buildHistCuts(data: TrainingData, maxBin: number): HistCuts {
+  const { rows, columns, values } = data;
+  const all: number[] = [];
+  const ptrs = new Uint32Array(columns + 1);
+  const minValues = new Float32Array(columns);
+  const buffer = new Float32Array(rows);
+  for (let f = 0; f < columns; f++) {
+    let n = 0;
+    const base = f * rows;
+    for (let i = 0; i < rows; i++) {
+      const v = values[base + i]!;
+      if (v === v) buffer[n++] = v;
+    }
+    const { cuts, minValue } = featureCuts(buffer.subarray(0, n), maxBin);
+    for (const c of cuts) all.push(c);
+    ptrs[f + 1] = all.length;
+    minValues[f] = minValue;
+  }
+  return { values: Float32Array.from(all), ptrs, minValues };
+}
+
+/**
+ * Every value's histogram bin, row-major (`bins[i * columns + f]`), as global bin ids (feature
+ * offset included); a missing value gets the id `missing` (= total bin count), a slot the
+ * histograms carry but never read. A value's bin is the first cut above it, clamped to the last.
+ */
+export interface BinMatrix {
+  readonly bins: Uint16Array | Uint32Array;
+  readonly missing: number;
+  readonly dense: boolean;
+}
+
+/**
+ * Maps a training set onto its cuts.
+ *
+ * @example
+ * ```ts
+ * const { bins, missing } = buildBinMatrix(data, buildHistCuts(data, 256));
+ * ```
+ */
+export function buildBinMatrix(data: TrainingData, cuts: HistCuts): BinMatrix {
+  const { rows, columns, values } = data;
+  const total = cuts.ptrs[columns]!;
+  const bins = total < 65535 ? new Uint16Array(rows * columns) : new Uint32Array(rows * columns);
+  let dense = true;
+  const cv = cuts.values;
+  for (let f = 0; f < columns; f++) {
+    const lo = cuts.ptrs[f]!;
+    const hi = cuts.ptrs[f + 1]!;
+    const base = f * rows;
+    for (let i = 0; i < rows; i++) {
+      const v = values[base + i]!;
+      let b: number;
+      if (v !== v) {
+        b = total;
+        dense = false;
+      } else {
+        let a = lo;
+        let z = hi;
+        while (a < z) {
+          const mid = (a + z) >>> 1;
+          if (cv[mid]! > v) z = mid;
+          else a = mid + 1;
+        }
+        b = a === hi ? hi - 1 : a;
+      }
+      bins[i * columns + f] = b;
+    }
+  }
+  return { bins, missing: total, dense };
+}

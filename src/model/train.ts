@@ -1,0 +1,340 @@
+import { InvalidArgumentError, SessionSentryError } from '../errors.js';
+import { Booster } from './booster.js';
+import { baseMarginF32, sigmoidF32 } from './expf.js';
+import { sortColumns, growExactTree } from './grow-exact.js';
+import { growHistTree } from './grow-hist.js';
+import { buildBinMatrix, buildHistCuts } from './hist-cuts.js';
+import { evalMetric, metricMaximizes } from './metrics.js';
+import type { BoosterModel, RegTree } from './model-types.js';
+import { Mt19937 } from './mt19937.js';
+import { exactSubsampleMask, histSubsampleMask } from './row-sampler.js';
+import { type EvalMetric, type TrainParams, type TrainParamsInput, resolveTrainParams } from './train-params.js';
+import type { TrainingData } from './training-data.js';
+
+/**
+ * Training was stopped through its `AbortSignal`. `cause` is the signal's reason.
+ *
+ * @example
+ * ```ts
+ * try { await trainAsync(data, params, { signal }); } catch (err) {
+ *   if (err instanceof TrainAbortedError) console.log(`stopped after ${err.completedRounds} rounds`);
+ * }
+ * ```
+ */
+export class TrainAbortedError extends SessionSentryError {
+  declare readonly code: 'ERR_ABORTED';
+  /** Rounds finished before the abort was seen. */
+  readonly completedRounds: number;
+
+  constructor(completedRounds: number, reason: unknown) {
+    super('ERR_ABORTED', `train: aborted after ${completedRounds} rounds`, { cause: reason });
+    this.completedRounds = completedRounds;
+  }
+}
+
+/** A named evaluation set, as `evals=[(dmatrix, name)]` in `xgb.train`. */
+export interface EvalSet {
+  readonly name: string;
+  readonly data: TrainingData;
+}
+
+/** What {@link TrainOptions.onIteration} receives after every round. */
+export interface IterationInfo {
+  /** 0-based round just finished. */
+  readonly iteration: number;
+  /** Metric values of this round: eval set name → metric → value. */
+  readonly metrics: Readonly<Record<string, Readonly<Partial<Record<EvalMetric, number>>>>>;
+  /** The line `xgb.train` prints for this round, e.g. `[3]\tvalidation-logloss:0.40630`. */
+  readonly line: string;
+}
+
+/** Options of {@link train} and {@link trainAsync}. */
+export interface TrainOptions {
+  /** Evaluation sets, evaluated after every round with the `eval_metric` metrics (default none). */
+  readonly evals?: readonly EvalSet[];
+  /**
+   * Stop when the last eval set's last metric has not improved for this many rounds (default: the
+   * `early_stopping_rounds` parameter, else no early stopping). Needs at least one eval set.
+   */
+  readonly earlyStoppingRounds?: number;
+  /** Called after every round (default none). */
+  readonly onIteration?: (info: IterationInfo) => void;
+  /** Aborts training between rounds with a {@link TrainAbortedError}. */
+  readonly signal?: AbortSignal;
+}
+
+/** What training returns. */
+export interface TrainResult {
+  /** The trained model (all trees, including those after the best iteration). */
+  readonly booster: Booster;
+  /** Metric history: eval set name → metric → value per round (as `evals_result`). */
+  readonly evalHistory: Readonly<Record<string, Readonly<Partial<Record<EvalMetric, readonly number[]>>>>>;
+  /** Best round (0-based): the early-stopping best, else the last round. */
+  readonly bestIteration: number;
+  /** Trees up to and including the best round (`best_ntree_limit`). */
+  readonly bestNtreeLimit: number;
+  /** The best value of the early-stopping metric, or undefined without early stopping. */
+  readonly bestScore: number | undefined;
+  /** The validated parameters training used. */
+  readonly params: TrainParams;
+}
+
+/**
+ * One training run as a thin stateful object: `step()` grows one tree. {@link train} and
+ * {@link trainAsync} drive it.
+ */
+class Trainer {
+  readonly p: TrainParams;
+  readonly #data: TrainingData;
+  readonly #evals: readonly EvalSet[];
+  readonly #early: number | undefined;
+  readonly #onIteration: ((info: IterationInfo) => void) | undefined;
+  readonly #margin: Float32Array;
+  readonly #grad: Float32Array;
+  readonly #hess: Float32Array;
+  readonly #rng: Mt19937;
+  readonly #grow: (grad: Float32Array, hess: Float32Array) => { tree: RegTree; leafOf: Int32Array };
+  readonly #evalMargins: Float32Array[];
+  readonly trees: RegTree[] = [];
+  readonly history: Record<string, Partial<Record<EvalMetric, number[]>>> = {};
+  bestIteration = -1;
+  bestScore: number | undefined;
+  #sinceBest = 0;
+  stopped = false;
+
+  constructor(data: TrainingData, input: TrainParamsInput, options: TrainOptions) {
+    const p = resolveTrainParams(input);
+    this.p = p;
+    this.#data = data;
+    const { evals = [], earlyStoppingRounds = p.earlyStoppingRounds, onIteration } = options;
+    for (const e of evals) {
+      if (e.data.columns !== data.columns) {
+        throw new InvalidArgumentError('train', `evals[${JSON.stringify(e.name)}].data.columns`, e.data.columns, `${data.columns} like the training data`);
+      }
+    }
+    if (earlyStoppingRounds !== undefined) {
+      if (!Number.isInteger(earlyStoppingRounds) || earlyStoppingRounds < 1) {
+        throw new InvalidArgumentError('train', 'earlyStoppingRounds', earlyStoppingRounds, 'a positive integer');
+      }
+      if (evals.length === 0) throw new InvalidArgumentError('train', 'evals', evals, 'at least one eval set when early stopping is on');
+    }
+    this.#evals = evals;
+    this.#early = earlyStoppingRounds;
+    this.#onIteration = onIteration;
+    const n = data.rows;
+    const m0 = baseMarginF32(p.baseScore);
+    this.#margin = new Float32Array(n).fill(m0);
+    this.#evalMargins = evals.map((e) => new Float32Array(e.data.rows).fill(m0));
+    for (const e of evals) this.history[e.name] = Object.fromEntries(p.evalMetric.map((m) => [m, [] as number[]]));
+    this.#grad = new Float32Array(n);
+    this.#hess = new Float32Array(n);
+    this.#rng = new Mt19937(p.seed);
+    const splitParams = p;
+    if (p.treeMethod === 'hist') {
+      const cuts = buildHistCuts(data, p.maxBin);
+      const bins = buildBinMatrix(data, cuts);
+      const ctx = { rows: n, columns: data.columns, cuts, bins, params: splitParams };
+      this.#rng.next(); // the updater's column sampler, constructed once
+      const mask = new Uint8Array(n);
+      this.#grow = (g, h) => {
+        let sampled: Uint8Array | null = null;
+        if (p.subsample < 1) {
+          sampled = histSubsampleMask(this.#rng.next(), n, p.subsample, mask);
+          for (let r = 0; r < n; r++) {
+            if (!sampled[r]) g[r] = h[r] = 0;
+          }
+        }
+        return growHistTree(ctx, g, h, sampled);
+      };
+    } else {
+      const ctx = { data, sorted: sortColumns(data), params: splitParams };
+      const mask = new Uint8Array(n);
+      this.#grow = (g, h) => {
+        this.#rng.next(); // column sampler of the per-tree builder
+        const active = p.subsample < 1 ? exactSubsampleMask(this.#rng, n, p.subsample, mask) : null;
+        return growExactTree(ctx, g, h, active);
+      };
+    }
+  }
+
+  get done(): boolean {
+    return this.stopped || this.trees.length >= this.p.numRound;
+  }
+
+  step(): void {
+    const { p } = this;
+    const data = this.#data;
+    const n = data.rows;
+    const labels = data.labels;
+    const margin = this.#margin;
+    const g = this.#grad;
+    const h = this.#hess;
+    const spw = p.scalePosWeight;
+    for (let r = 0; r < n; r++) {
+      const prob = sigmoidF32(margin[r]!);
+      const y = labels[r]!;
+      let gr = Math.fround(prob - y);
+      let hr = Math.max(Math.fround(prob * Math.fround(1 - prob)), 1e-16);
+      if (spw !== 1 && y === 1) {
+        gr = Math.fround(gr * spw);
+        hr = Math.fround(hr * spw);
+      }
+      g[r] = gr;
+      h[r] = hr;
+    }
+    const { tree, leafOf } = this.#grow(g, h);
+    const values = tree.splitConditions;
+    for (let r = 0; r < n; r++) margin[r] = margin[r]! + values[leafOf[r]!]!;
+    this.trees.push(tree);
+    this.#evaluate(tree);
+  }
+
+  #evaluate(tree: RegTree): void {
+    const iteration = this.trees.length - 1;
+    const metrics: Record<string, Partial<Record<EvalMetric, number>>> = {};
+    let line = `[${iteration}]`;
+    let last: { metric: EvalMetric; value: number } | undefined;
+    this.#evals.forEach((e, k) => {
+      const margins = this.#evalMargins[k]!;
+      addTree(tree, e.data, margins);
+      const probs = new Float32Array(margins.length);
+      for (let i = 0; i < probs.length; i++) probs[i] = sigmoidF32(margins[i]!);
+      metrics[e.name] = {};
+      for (const metric of this.p.evalMetric) {
+        const value = evalMetric(metric, probs, e.data.labels);
+        metrics[e.name]![metric] = value;
+        this.history[e.name]![metric]!.push(value);
+        line += `\t${e.name}-${metric}:${value.toFixed(5)}`;
+        last = { metric, value };
+      }
+    });
+    if (this.#early !== undefined && last !== undefined) {
+      const { metric, value } = last;
+      const better =
+        this.bestScore === undefined || (metricMaximizes(metric) ? value > this.bestScore : value < this.bestScore);
+      if (this.bestScore === undefined || better) {
+        this.bestScore = value;
+        this.bestIteration = iteration;
+        this.#sinceBest = 0;
+      } else this.#sinceBest++;
+      if (this.#sinceBest >= this.#early) this.stopped = true;
+    }
+    this.#onIteration?.({ iteration, metrics, line });
+  }
+
+  result(): TrainResult {
+    const { p } = this;
+    const early = this.#early !== undefined && this.bestScore !== undefined;
+    const bestIteration = early ? this.bestIteration : this.trees.length - 1;
+    const attributes: Record<string, string> = {
+      best_iteration: String(bestIteration),
+      best_ntree_limit: String(bestIteration + 1),
+    };
+    if (early) attributes.best_score = pythonFloatRepr(this.bestScore!);
+    const model: BoosterModel = {
+      version: [1, 7, 4],
+      objective: 'binary:logistic',
+      scalePosWeight: p.scalePosWeight,
+      baseScore: p.baseScore,
+      boostFromAverage: !p.baseScoreGiven,
+      numFeature: this.#data.columns,
+      trees: this.trees,
+      treeInfo: new Int32Array(this.trees.length),
+      attributes,
+      featureNames: this.#data.featureNames,
+      featureTypes: [],
+    };
+    return {
+      booster: new Booster(model),
+      evalHistory: this.history,
+      bestIteration,
+      bestNtreeLimit: bestIteration + 1,
+      bestScore: early ? this.bestScore : undefined,
+      params: p,
+    };
+  }
+}
+
+/** Adds one tree's leaf values to the margins of a data set (float32, as XGBoost's prediction cache). */
+function addTree(tree: RegTree, data: TrainingData, margins: Float32Array): void {
+  const { leftChildren: left, rightChildren: right, splitIndices, splitConditions, defaultLeft } = tree;
+  const { rows, values } = data;
+  for (let r = 0; r < rows; r++) {
+    let nid = 0;
+    while (left[nid] !== -1) {
+      const v = values[splitIndices[nid]! * rows + r]!;
+      nid = (v !== v ? defaultLeft[nid] === 1 : v < splitConditions[nid]!) ? left[nid]! : right[nid]!;
+    }
+    margins[r] = margins[r]! + splitConditions[nid]!;
+  }
+}
+
+/** Python's `repr(float)`, the text `xgb.train` stores in the `best_score` attribute. */
+export function pythonFloatRepr(x: number): string {
+  if (Number.isNaN(x)) return 'nan';
+  if (!Number.isFinite(x)) return x > 0 ? 'inf' : '-inf';
+  const [mant, expText] = x.toExponential().split('e') as [string, string];
+  const exp = Number(expText);
+  const digits = mant.replace('-', '').replace('.', '');
+  const sign = x < 0 || Object.is(x, -0) ? '-' : '';
+  if (exp < -4 || exp >= 16) {
+    const m = digits.length === 1 ? digits : `${digits[0]}.${digits.slice(1)}`;
+    return `${sign}${m}e${exp < 0 ? '-' : '+'}${String(Math.abs(exp)).padStart(2, '0')}`;
+  }
+  if (exp < 0) return `${sign}0.${'0'.repeat(-exp - 1)}${digits}`;
+  const intPart = digits.slice(0, exp + 1).padEnd(exp + 1, '0');
+  const frac = digits.slice(exp + 1);
+  return `${sign}${intPart}.${frac === '' ? '0' : frac}`;
+}
+
+/**
+ * Trains a `binary:logistic` gradient-boosted tree model that is bit for bit the model XGBoost
+ * 1.7.4 (SageMaker's built-in `1.7-1` container) trains on the same data and hyperparameters:
+ * same trees, split values, leaf values, gains and covers, for `tree_method` `exact` (the 1.7
+ * default, pruner included) and `hist`, with or without `subsample` (XGBoost's own random number
+ * streams for the seed) and missing values. Runs synchronously on the calling thread.
+ *
+ * Attributes are stored as `xgb.train` stores them: `best_iteration` and `best_ntree_limit` always
+ * (the last round without early stopping), `best_score` with early stopping.
+ *
+ * @example
+ * ```ts
+ * const trainSet = TrainingData.fromCsv(await readFile('train.csv', 'utf8'));
+ * const validation = TrainingData.fromCsv(await readFile('validation.csv', 'utf8'));
+ * const { booster, bestIteration } = train(trainSet, {
+ *   max_depth: '5', eta: '0.2', gamma: '4', min_child_weight: '6', subsample: '0.7', num_round: '50',
+ *   eval_metric: 'auc',
+ * }, { evals: [{ name: 'validation', data: validation }], earlyStoppingRounds: 10, onIteration: (i) => console.log(i.line) });
+ * await writeFile('model.json', booster.toJSON());
+ * ```
+ */
+export function train(data: TrainingData, params: TrainParamsInput = {}, options: TrainOptions = {}): TrainResult {
+  const trainer = new Trainer(data, params, options);
+  while (!trainer.done) {
+    if (options.signal?.aborted) throw new TrainAbortedError(trainer.trees.length, options.signal.reason);
+    trainer.step();
+  }
+  return trainer.result();
+}
+
+/**
+ * {@link train} that yields to the event loop between rounds, so timers, I/O and an
+ * `AbortSignal` can act while it trains. Same result as the synchronous call.
+ *
+ * @example
+ * ```ts
+ * const controller = new AbortController();
+ * setTimeout(() => controller.abort(), 60_000);
+ * const { booster } = await trainAsync(data, { num_round: 500 }, { signal: controller.signal });
+ * ```
+ */
+export async function trainAsync(data: TrainingData, params: TrainParamsInput = {}, options: TrainOptions = {}): Promise<TrainResult> {
+  const trainer = new Trainer(data, params, options);
+  while (!trainer.done) {
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    if (options.signal?.aborted) throw new TrainAbortedError(trainer.trees.length, options.signal.reason);
+    trainer.step();
+  }
+  return trainer.result();
+}
+
