@@ -56,7 +56,50 @@ export type { FromFrameOptions, FromCsvOptions } from './model/training-data.js'
 export { evalMetric } from './model/metrics.js';
 
 // --- train ---
+export { TrainRunner, runExperiment, splitLabelledCsv } from './train/train-runner.js';
+export type { ExperimentJob, TrainRunnerOptions, ExperimentOptions, ExperimentResult, InvokeWith, CleanupReport, TrainRunnerEvents } from './train/train-runner.js';
+export { LocalBackend } from './train/local-backend.js';
+export type { LocalBackendOptions } from './train/local-backend.js';
+export { TrainingPool } from './train/training-pool.js';
+export type { TrainingMode, TrainingPoolOptions } from './train/training-pool.js';
+export { runTrainingTask } from './train/training-task.js';
+export type { TrainingTask, TrainingTaskResult } from './train/training-task.js';
+export { SEED_HYPERPARAMETERS } from './train/default-hyperparameters.js';
+export { toHyperparameterStrings } from './train/hyperparameters.js';
+export type { Hyperparameters } from './train/hyperparameters.js';
+export { formatProgress, ProgressClock } from './train/progress.js';
+export type { ProgressEvent, ProgressListener, ProgressResource } from './train/progress.js';
+export { collectResults } from './train/run-result.js';
+export type { RunResult, JobFailure, TrainedJob, CreatedModel, ServingEndpoint, JobScores, TransformResult } from './train/run-result.js';
+export { toCsvPayloads, countRows } from './train/invoke-rows.js';
+export type { InvokeRows, NumericMatrix, CsvPayloadOptions } from './train/invoke-rows.js';
+export { RunAbortedError, TrainingJobError, ResourceStateError, EndpointInvocationError, CleanupError } from './train/train-errors.js';
+export type { CleanupFailure } from './train/train-errors.js';
+export type {
+  Backend,
+  BackendCallOptions,
+  BatchTransformOutcome,
+  BatchTransformSpec,
+  EndpointOptions,
+  EndpointOutcome,
+  HyperparameterStrings,
+  ResourceState,
+  TrainingJobSpec,
+  TrainingOutcome,
+} from './train/backend.js';
 
 // --- serve ---
+export { EndpointServer, EndpointServerError, serveModel, MAX_PAYLOAD_BYTES } from './serve/endpoint-server.js';
+export type { EndpointServerOptions, EndpointServerStats } from './serve/endpoint-server.js';
+export { handleInvocation } from './serve/handle-invocation.js';
+export type { InvocationRequest, InvocationResponse, InvocationOptions } from './serve/handle-invocation.js';
+export { parseCsvPayload, parseJsonPayload } from './serve/parse-payload.js';
+export type { PayloadMatrix } from './serve/parse-payload.js';
+export { encodePredictions, negotiateAccept } from './serve/encode-predictions.js';
+export type { AcceptType } from './serve/encode-predictions.js';
+export { formatScore } from './serve/format-score.js';
+export { parseScores } from './serve/parse-scores.js';
+export { InvocationError } from './serve/invocation-error.js';
+export type { ScoringModel, FeatureMatrix } from './serve/scoring-model.js';
 
 // --- eval ---

@@ -1,0 +1,264 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { InvalidArgumentError } from '../errors.js';
+import { RunAbortedError, TrainingJobError } from './train-errors.js';
+import { runTrainingTask, type TrainingTask, type TrainingTaskResult } from './training-task.js';
+import type { WorkerReply, WorkerRequest } from './training-worker-protocol.js';
+
+/** How a {@link TrainingPool} trains. */
+export type TrainingMode = 'worker' | 'in-process';
+
+/** Options of {@link TrainingPool}. */
+export interface TrainingPoolOptions {
+  /** Worker threads at most. Default `os.availableParallelism()`. */
+  readonly size?: number;
+  /**
+   * `'worker'` (default) trains in worker threads; `'in-process'` trains on the calling thread, one
+   * job at a time. The pool falls back to in-process by itself only when a worker cannot start,
+   * and says so in {@link TrainingPool.fallbackReason}.
+   */
+  readonly mode?: TrainingMode;
+}
+
+interface Pending {
+  readonly task: TrainingTask;
+  readonly resolve: (result: TrainingTaskResult) => void;
+  readonly reject: (error: unknown) => void;
+  readonly signal: AbortSignal | undefined;
+  onAbort?: () => void;
+}
+
+interface Slot {
+  readonly worker: Worker;
+  readonly ready: Promise<void>;
+  started: boolean;
+  job: Pending | undefined;
+}
+
+/**
+ * Runs training tasks on up to `size` worker threads, queueing the rest. Each task reads its CSV
+ * channels, trains and writes its artifact on a worker, so the event loop stays free for
+ * endpoints and progress. Aborting a queued task drops it; aborting a running one terminates its
+ * worker (a fresh one replaces it on demand). Idle workers do not keep the process alive.
+ *
+ * Works from the built package (it starts the sibling `training-worker.js`/`.cjs`) and from the
+ * TypeScript sources under vitest or tsx (it starts `training-worker.ts` through tsx's loader).
+ *
+ * @example
+ * ```ts
+ * const pool = new TrainingPool({ size: 2 });
+ * const result = await pool.run({ jobName: 'j1', channels: { train: 'train.csv' }, hyperparameters: SEED_HYPERPARAMETERS, outputDir: 'out/j1/output' });
+ * await pool.close();
+ * ```
+ */
+export class TrainingPool {
+  readonly size: number;
+  #mode: TrainingMode;
+  #fallbackReason: string | undefined;
+  readonly #queue: Pending[] = [];
+  readonly #slots = new Set<Slot>();
+  #inProcessBusy = false;
+  #closed = false;
+
+  constructor(options: TrainingPoolOptions = {}) {
+    const { size = os.availableParallelism(), mode = 'worker' } = options;
+    if (!Number.isInteger(size) || size < 1) throw new InvalidArgumentError('TrainingPool', 'size', size, 'a positive integer');
+    if (mode !== 'worker' && mode !== 'in-process') throw new InvalidArgumentError('TrainingPool', 'mode', mode, "'worker' or 'in-process'");
+    this.size = size;
+    this.#mode = mode;
+  }
+
+  /** `'worker'`, or `'in-process'` when asked for or when workers could not start. */
+  get mode(): TrainingMode {
+    return this.#mode;
+  }
+
+  /** Why the pool fell back to in-process training, when it did. */
+  get fallbackReason(): string | undefined {
+    return this.#fallbackReason;
+  }
+
+  /** Worker threads currently alive. */
+  get threads(): number {
+    return this.#slots.size;
+  }
+
+  /** Trains one task; rejects with {@link RunAbortedError} when `signal` aborts first. */
+  run(task: TrainingTask, signal?: AbortSignal): Promise<TrainingTaskResult> {
+    if (this.#closed) return Promise.reject(new TrainingJobError(task.jobName, 'the training pool is closed'));
+    if (signal?.aborted) return Promise.reject(new RunAbortedError(`training job ${task.jobName}`, signal.reason));
+    return new Promise<TrainingTaskResult>((resolve, reject) => {
+      const pending: Pending = { task, resolve, reject, signal };
+      if (signal) {
+        pending.onAbort = () => this.#abort(pending);
+        signal.addEventListener('abort', pending.onAbort, { once: true });
+      }
+      this.#queue.push(pending);
+      this.#pump();
+    });
+  }
+
+  /** Terminates every worker and rejects queued tasks. Idempotent. */
+  async close(): Promise<void> {
+    this.#closed = true;
+    for (const pending of this.#queue.splice(0)) this.#settle(pending, new TrainingJobError(pending.task.jobName, 'the training pool was closed before the job started'));
+    const slots = [...this.#slots];
+    this.#slots.clear();
+    await Promise.all(slots.map(async (slot) => {
+      if (slot.job) this.#settle(slot.job, new TrainingJobError(slot.job.task.jobName, 'the training pool was closed while the job ran'));
+      await slot.worker.terminate();
+    }));
+  }
+
+  #pump(): void {
+    while (this.#queue.length > 0) {
+      if (this.#mode === 'in-process') {
+        if (this.#inProcessBusy) return;
+        this.#runInProcess(this.#queue.shift() as Pending);
+        continue;
+      }
+      let slot = [...this.#slots].find((s) => s.job === undefined);
+      if (!slot) {
+        if (this.#slots.size >= this.size) return;
+        slot = this.#spawn();
+      }
+      this.#dispatch(slot, this.#queue.shift() as Pending);
+    }
+  }
+
+  #runInProcess(pending: Pending): void {
+    this.#inProcessBusy = true;
+    // Deferred a turn so the caller's progress events and other I/O get the loop first.
+    setImmediate(() => {
+      if (pending.signal?.aborted) {
+        this.#inProcessBusy = false;
+        this.#pump();
+        return;
+      }
+      runTrainingTask(pending.task, pending.signal ?? new AbortController().signal).then(
+        (result) => this.#settle(pending, undefined, result),
+        (err: unknown) => this.#settle(pending, err),
+      ).finally(() => {
+        this.#inProcessBusy = false;
+        this.#pump();
+      });
+    });
+  }
+
+  #spawn(): Slot {
+    const { filename, options } = workerEntry();
+    const worker = new Worker(filename, options);
+    let startFailed: (err: Error) => void = () => {};
+    let started: () => void = () => {};
+    const ready = new Promise<void>((resolve, reject) => {
+      started = resolve;
+      startFailed = reject;
+    });
+    const slot: Slot = { worker, ready, started: false, job: undefined };
+    worker.on('message', (reply: WorkerReply) => {
+      if (reply.kind === 'ready') {
+        slot.started = true;
+        started();
+        return;
+      }
+      const pending = slot.job;
+      if (!pending) return;
+      slot.job = undefined;
+      worker.unref();
+      if (reply.kind === 'done') this.#settle(pending, undefined, reply.result);
+      else this.#settle(pending, new TrainingJobError(pending.task.jobName, reply.message, { cause: reply }));
+      this.#pump();
+    });
+    const lost = (reason: string, cause?: unknown): void => {
+      if (!slot.started) {
+        startFailed(cause instanceof Error ? cause : new Error(reason));
+        return;
+      }
+      if (!this.#slots.delete(slot)) return;
+      const pending = slot.job;
+      slot.job = undefined;
+      if (pending) this.#settle(pending, new TrainingJobError(pending.task.jobName, reason, { cause }));
+      this.#pump();
+    };
+    worker.on('error', (err) => lost(`the training worker failed: ${err.message}`, err));
+    worker.on('exit', (code) => lost(`the training worker exited with code ${code}`));
+    this.#slots.add(slot);
+    return slot;
+  }
+
+  #dispatch(slot: Slot, pending: Pending): void {
+    slot.job = pending;
+    slot.worker.ref();
+    slot.ready.then(
+      () => {
+        if (slot.job !== pending) return;
+        const request: WorkerRequest = { kind: 'train', task: pending.task };
+        slot.worker.postMessage(request);
+      },
+      (err: unknown) => {
+        // Terminated on purpose (abort, close) before it was ready: nothing to do.
+        if (!this.#slots.delete(slot)) return;
+        void slot.worker.terminate();
+        // The worker could not even start: train here instead, and say so.
+        this.#fallbackReason ??= `worker threads could not start (${(err as Error).message}); training in-process`;
+        this.#mode = 'in-process';
+        if (slot.job === pending) {
+          slot.job = undefined;
+          this.#queue.unshift(pending);
+        }
+        this.#pump();
+      },
+    );
+  }
+
+  #abort(pending: Pending): void {
+    const queued = this.#queue.indexOf(pending);
+    if (queued >= 0) this.#queue.splice(queued, 1);
+    const slot = [...this.#slots].find((s) => s.job === pending);
+    if (slot) {
+      this.#slots.delete(slot);
+      slot.job = undefined;
+      void slot.worker.terminate();
+    }
+    this.#settle(pending, new RunAbortedError(`training job ${pending.task.jobName}`, pending.signal?.reason));
+    this.#pump();
+  }
+
+  #settle(pending: Pending, error: unknown, result?: TrainingTaskResult): void {
+    if (pending.onAbort) pending.signal?.removeEventListener('abort', pending.onAbort);
+    if (error !== undefined) pending.reject(error);
+    else pending.resolve(result as TrainingTaskResult);
+  }
+}
+
+/** Where this module lives: `__filename` under CommonJS and vitest, `import.meta.url` under ESM. */
+function moduleFile(): string {
+  return typeof __filename === 'string' ? __filename : fileURLToPath(import.meta.url);
+}
+
+function workerEntry(): { filename: string | URL; options: ConstructorParameters<typeof Worker>[1] } {
+  const here = moduleFile();
+  const ext = path.extname(here);
+  const dir = path.dirname(here);
+  if (ext === '.ts' || ext === '.mts' || ext === '.cts') {
+    // Running from sources: load the TypeScript worker through tsx's ESM loader.
+    const tsxApi = pathToFileURL(tsxEsmApi(here)).href;
+    const entry = pathToFileURL(path.join(dir, 'training-worker.ts')).href;
+    const code = `import(${JSON.stringify(tsxApi)}).then((api) => { (api.register ?? api.default.register)(); return import(${JSON.stringify(entry)}); }).catch((err) => { throw err; });`;
+    return { filename: code, options: { eval: true } };
+  }
+  return { filename: path.join(dir, `training-worker${ext}`), options: {} };
+}
+
+/** The ESM build of `tsx/esm/api` (its `require` build cannot be imported from a worker's ESM). */
+function tsxEsmApi(from: string): string {
+  const manifestPath = createRequire(from).resolve('tsx/package.json');
+  const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as { exports?: Record<string, { import?: { default?: string } | string }> };
+  const entry = manifest.exports?.['./esm/api'];
+  const relative = typeof entry === 'object' && typeof entry.import === 'object' ? entry.import.default : undefined;
+  return path.join(path.dirname(manifestPath), relative ?? 'dist/esm/api/index.mjs');
+}

@@ -1,0 +1,133 @@
+import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { threadId } from 'node:worker_threads';
+import { TrainingData } from '../model/training-data.js';
+import { train, trainAsync, type EvalSet } from '../model/train.js';
+import type { TrainParamsInput } from '../model/train-params.js';
+import { InvalidArgumentError } from '../errors.js';
+
+/** One training job as a worker runs it: everything plain data, so it crosses thread boundaries. */
+export interface TrainingTask {
+  readonly jobName: string;
+  /** Paths of the CSV channels (label first, no header): files, or folders of files. */
+  readonly channels: { readonly train: string; readonly validation?: string };
+  /** Hyperparameters as SageMaker passes them (strings). */
+  readonly hyperparameters: Readonly<Record<string, string>>;
+  /** Folder for `model.tar.gz` and `model.json` (`<workDir>/<job>/output`). */
+  readonly outputDir: string;
+}
+
+/** What a finished training task reports. */
+export interface TrainingTaskResult {
+  /** Path of `model.tar.gz` (holding `xgboost-model`, legacy binary, as SageMaker 1.7-1 writes). */
+  readonly artifact: string;
+  /** Path of the same model as XGBoost JSON. */
+  readonly modelJson: string;
+  /** Wall time of the task (reading, training, writing), in seconds. */
+  readonly seconds: number;
+  /** The thread that trained (0 = the main thread). */
+  readonly threadId: number;
+  readonly trainRows: number;
+  readonly validationRows: number;
+  readonly features: number;
+  readonly trees: number;
+  /** The best round (0-based): the early-stopping best, else the last. */
+  readonly bestIteration: number;
+  /** Each watched set's metrics after the last round, e.g. `{ validation: { logloss: 0.12 } }`. */
+  readonly finalMetrics: Readonly<Record<string, Readonly<Record<string, number>>>>;
+}
+
+// SageMaker reads channel folders up to this depth and skips names starting with '.' or '_'.
+const MAX_CHANNEL_DEPTH = 3;
+
+/**
+ * Runs one training job the way SageMaker's built-in XGBoost does, on the current thread: reads
+ * the CSV channels (label first, no header; a folder's files concatenated in name order, hidden
+ * and `_` files skipped), trains with the library's XGBoost-compatible trainer on the
+ * hyperparameters as given (strings), watching `train` and `validation` as the container does,
+ * and writes `model.tar.gz` and `model.json` to `outputDir`. The {@link TrainingPool} calls it on
+ * worker threads; in-process it is called with a `signal`, trains between event-loop turns and
+ * stops between rounds when the signal aborts.
+ *
+ * @throws ParseError for a malformed channel (file, line, column named), TrainParamError for a
+ *   bad hyperparameter, InvalidArgumentError for a missing channel.
+ * @example
+ * ```ts
+ * const r = await runTrainingTask({ jobName: 'j1', channels: { train: 'out/j1/train.csv' },
+ *   hyperparameters: SEED_HYPERPARAMETERS, outputDir: 'work/j1/output' });
+ * r.artifact; // 'work/j1/output/model.tar.gz'
+ * ```
+ */
+export async function runTrainingTask(task: TrainingTask, signal?: AbortSignal): Promise<TrainingTaskResult> {
+  const started = performance.now();
+  const trainData = TrainingData.fromCsv(await readChannel(task.channels.train, 'train'), { file: task.channels.train });
+  const validationData = task.channels.validation === undefined
+    ? undefined
+    : TrainingData.fromCsv(await readChannel(task.channels.validation, 'validation'), { file: task.channels.validation });
+  if (validationData && validationData.columns !== trainData.columns) {
+    throw new InvalidArgumentError(`training job ${task.jobName}`, 'channels.validation', `${validationData.columns} features`, `${trainData.columns} features like the train channel`);
+  }
+  const params = task.hyperparameters as TrainParamsInput;
+  // SageMaker's container watches train, then validation; early stopping follows the last one.
+  const evals: EvalSet[] = [{ name: 'train', data: trainData }];
+  if (validationData) evals.push({ name: 'validation', data: validationData });
+  const { booster, bestIteration, evalHistory } = signal
+    ? await trainAsync(trainData, params, { evals, signal })
+    : train(trainData, params, { evals });
+  await mkdir(task.outputDir, { recursive: true });
+  const artifact = path.join(task.outputDir, 'model.tar.gz');
+  const modelJson = path.join(task.outputDir, 'model.json');
+  await Promise.all([writeFile(artifact, booster.toTarGz()), writeFile(modelJson, booster.toJSON())]);
+  return {
+    artifact,
+    modelJson,
+    seconds: (performance.now() - started) / 1000,
+    threadId,
+    trainRows: trainData.rows,
+    validationRows: validationData?.rows ?? 0,
+    features: trainData.columns,
+    trees: booster.numTrees,
+    bestIteration,
+    finalMetrics: lastValues(evalHistory),
+  };
+}
+
+/** The text of a channel: a file, or the files of a folder (depth ≤ 3) in name order. */
+async function readChannel(location: string, channel: string): Promise<string> {
+  let info;
+  try {
+    info = await stat(location);
+  } catch (err) {
+    throw new InvalidArgumentError('training job', `channel ${channel}`, location, 'an existing CSV file or folder', { cause: err });
+  }
+  if (!info.isDirectory()) return readFile(location, 'utf8');
+  const files = await listChannelFiles(location, 1);
+  if (files.length === 0) throw new InvalidArgumentError('training job', `channel ${channel}`, location, 'a folder holding at least one CSV file');
+  const texts = await Promise.all(files.map((file) => readFile(file, 'utf8')));
+  return texts.map((t) => (t.length === 0 || t.endsWith('\n') ? t : `${t}\n`)).join('');
+}
+
+async function listChannelFiles(dir: string, depth: number): Promise<string[]> {
+  const entries = (await readdir(dir, { withFileTypes: true }))
+    .filter((e) => !e.name.startsWith('.') && !e.name.startsWith('_'))
+    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const files: string[] = [];
+  for (const entry of entries) {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) {
+      if (depth < MAX_CHANNEL_DEPTH) files.push(...(await listChannelFiles(full, depth + 1)));
+    } else files.push(full);
+  }
+  return files;
+}
+
+function lastValues(history: Readonly<Record<string, Readonly<Record<string, readonly number[] | undefined>>>>): Record<string, Record<string, number>> {
+  const out: Record<string, Record<string, number>> = {};
+  for (const [set, metrics] of Object.entries(history)) {
+    out[set] = {};
+    for (const [metric, values] of Object.entries(metrics)) {
+      if (values && values.length > 0) (out[set] as Record<string, number>)[metric] = values[values.length - 1] as number;
+    }
+  }
+  return out;
+}

@@ -1,0 +1,10 @@
+import type { TrainingTask, TrainingTaskResult } from './training-task.js';
+
+/** A message from the pool to a training worker. */
+export type WorkerRequest = { readonly kind: 'train'; readonly task: TrainingTask };
+
+/** A message from a training worker to the pool. */
+export type WorkerReply =
+  | { readonly kind: 'ready' }
+  | { readonly kind: 'done'; readonly result: TrainingTaskResult }
+  | { readonly kind: 'failed'; readonly message: string; readonly name: string; readonly code?: string };

@@ -1,0 +1,27 @@
+/**
+ * The training worker thread: receives {@link TrainingTask}s from the {@link TrainingPool}, runs
+ * them with {@link runTrainingTask} and answers with the result or the failure. Built as its own
+ * entry (`dist/training-worker.js` / `.cjs`), never imported by the library itself.
+ */
+import { parentPort } from 'node:worker_threads';
+import { runTrainingTask } from './training-task.js';
+import type { WorkerReply, WorkerRequest } from './training-worker-protocol.js';
+
+const port = parentPort;
+if (port) {
+  port.on('message', (request: WorkerRequest) => {
+    if (request.kind !== 'train') return;
+    runTrainingTask(request.task).then(
+      (result) => port.postMessage({ kind: 'done', result } satisfies WorkerReply),
+      (err: unknown) => {
+        const error = err instanceof Error ? err : new Error(String(err));
+        const code = (error as { code?: unknown }).code;
+        const reply: WorkerReply = typeof code === 'string'
+          ? { kind: 'failed', message: error.message, name: error.name, code }
+          : { kind: 'failed', message: error.message, name: error.name };
+        port.postMessage(reply);
+      },
+    );
+  });
+  port.postMessage({ kind: 'ready' } satisfies WorkerReply);
+}
