@@ -45,7 +45,10 @@ export function featureCuts(values: Float32Array, maxBin: number): { cuts: numbe
   const maxNumBins = Math.min(numCuts, maxBin);
   const final = setPrune(reduced, maxNumBins + 1);
   const first = final.value[0]!;
-  const minValue = fr(fr(first - Math.abs(first)) - fr(1e-5));
+  // XGBoost 1.7 adds the double literal 1e-5 to float values (`mval - (fabs(mval) + 1e-5)`,
+  // `cpt + (fabs(cpt) + 1e-5)`): double arithmetic rounded once to float32. A float32 1e-5 gives a
+  // different sentinel when the sum falls on a float32 tie (e.g. 18 → 36.00001, not 36.0000076).
+  const minValue = fr(first - (Math.abs(first) + 1e-5));
   const cuts: number[] = [];
   const upto = Math.min(final.size, maxNumBins);
   for (let i = 1; i < upto; i++) {
@@ -53,7 +56,7 @@ export function featureCuts(values: Float32Array, maxBin: number): { cuts: numbe
     if (i === 1 || c > cuts[cuts.length - 1]!) cuts.push(c);
   }
   const top = final.value[final.size - 1]!;
-  cuts.push(fr(top + fr(Math.abs(top) + fr(1e-5))));
+  cuts.push(fr(top + (Math.abs(top) + 1e-5)));
   return { cuts, minValue };
 }
 
