@@ -42,9 +42,7 @@ export {
   S3UriError,
   AwsRequestError,
   WaitTimeoutError,
-  WaitAbortedError,
   PredictionCountError,
-  ResourceStateError,
   awsErrorInfo,
   isNotFoundError,
 } from './sagemaker-errors.js';

@@ -3,7 +3,8 @@ import { stat } from 'node:fs/promises';
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { InvalidArgumentError } from '../errors.js';
-import { AwsRequestError, S3UriError, WaitAbortedError } from './sagemaker-errors.js';
+import { RunAbortedError } from '../train/train-errors.js';
+import { AwsRequestError, S3UriError } from './sagemaker-errors.js';
 
 /** A bucket and a key: where an S3 object lives. */
 export interface S3Location {
@@ -35,15 +36,20 @@ export function parseS3Uri(uri: string, where = 'parseS3Uri', argument = 'uri'):
 }
 
 /**
- * Builds `s3://bucket/key` from a bucket and key parts joined by `/`, without doubled slashes.
+ * Builds `s3://bucket/key` from a bucket and key parts joined by `/`, without doubled slashes. A
+ * trailing slash on the last part is kept (a folder prefix).
  *
  * @example
  * ```ts
  * s3Uri('my-bucket', 'sentry/', 'job-1', 'train/train.csv'); // 's3://my-bucket/sentry/job-1/train/train.csv'
+ * s3Uri('my-bucket', 'sentry', 'job-1', 'train/');           // 's3://my-bucket/sentry/job-1/train/'
  * ```
  */
 export function s3Uri(bucket: string, ...keyParts: readonly string[]): string {
-  return `s3://${bucket}/${joinKey(...keyParts)}`;
+  const key = joinKey(...keyParts);
+  // A trailing slash marks a folder prefix: S3Prefix `job/train/` must not also match `job/train-2/…`.
+  const folder = keyParts.length > 0 && keyParts[keyParts.length - 1].endsWith('/') && key !== '';
+  return `s3://${bucket}/${key}${folder ? '/' : ''}`;
 }
 
 /**
@@ -92,7 +98,7 @@ const MIN_PART_SIZE = 5 * 1024 * 1024;
  *
  * @throws {InvalidArgumentError} for a part size below S3's 5 MiB minimum.
  * @throws {S3UriError} for a malformed destination.
- * @throws {AwsRequestError} when S3 refuses the upload; {@link WaitAbortedError} when aborted.
+ * @throws {AwsRequestError} when S3 refuses the upload; {@link RunAbortedError} when aborted.
  *
  * @example
  * ```ts
@@ -111,7 +117,7 @@ export async function uploadFile(
     throw new InvalidArgumentError('uploadFile', 'partSize', partSize, `an integer of at least ${MIN_PART_SIZE} bytes (5 MiB, the S3 minimum)`);
   }
   const { bucket, key } = parseS3Uri(destination, 'uploadFile', 'destination');
-  if (signal?.aborted) throw new WaitAbortedError('upload of', destination, { cause: signal.reason });
+  if (signal?.aborted) throw new RunAbortedError(`upload of ${destination}`, signal.reason);
   const { size } = await stat(localPath);
   const upload = new Upload({
     client: s3,
@@ -126,7 +132,7 @@ export async function uploadFile(
   try {
     await upload.done();
   } catch (err) {
-    if (signal?.aborted) throw new WaitAbortedError('upload of', destination, { cause: err });
+    if (signal?.aborted) throw new RunAbortedError(`upload of ${destination}`, signal.reason);
     throw new AwsRequestError(size > partSize ? 'multipart Upload' : 'PutObject', destination, err);
   } finally {
     signal?.removeEventListener('abort', onAbort);
@@ -138,7 +144,7 @@ export async function uploadFile(
  * Downloads an S3 object into memory, e.g. a training job's `model.tar.gz` or a batch transform's
  * `.out` file.
  *
- * @throws {AwsRequestError} when the object does not exist or S3 refuses; {@link WaitAbortedError} when aborted.
+ * @throws {AwsRequestError} when the object does not exist or S3 refuses; {@link RunAbortedError} when aborted.
  *
  * @example
  * ```ts
@@ -153,7 +159,7 @@ export async function downloadObject(s3: S3Client, source: string, options: { si
     if (output.Body === undefined) throw new Error('GetObject returned no body');
     return await output.Body.transformToByteArray();
   } catch (err) {
-    if (options.signal?.aborted) throw new WaitAbortedError('download of', source, { cause: err });
+    if (options.signal?.aborted) throw new RunAbortedError(`download of ${source}`, options.signal.reason);
     throw new AwsRequestError('GetObject', source, err);
   }
 }

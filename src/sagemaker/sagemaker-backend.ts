@@ -22,6 +22,8 @@ import {
 } from '@aws-sdk/client-sagemaker';
 import { InvokeEndpointCommand, type SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime';
 import { InvalidArgumentError } from '../errors.js';
+import { Booster } from '../model/booster.js';
+import { EndpointInvocationError, ResourceStateError, RunAbortedError } from '../train/train-errors.js';
 import type {
   Backend,
   BackendCallOptions,
@@ -44,8 +46,6 @@ import {
   ImageUriError,
   isNotFoundError,
   PredictionCountError,
-  ResourceStateError,
-  WaitAbortedError,
 } from './sagemaker-errors.js';
 import { downloadObject, parseS3Uri, s3Uri, uploadFile } from './s3-upload.js';
 import { buildTrainingJobRequest, type SpotTrainingOptions } from './training-job-request.js';
@@ -247,7 +247,7 @@ export class SageMakerBackend implements Backend {
    * `InProgress`. A name SageMaker would reject fails before anything is uploaded.
    *
    * @throws {InvalidArgumentError} for a bad name or hyperparameters; {@link AwsRequestError} when
-   *   S3 or SageMaker refuse; {@link WaitAbortedError} when aborted during the upload.
+   *   S3 or SageMaker refuse; {@link RunAbortedError} when aborted during the upload.
    */
   async startTrainingJob(spec: TrainingJobSpec, options: BackendCallOptions = {}): Promise<void> {
     const { signal, onState } = options;
@@ -299,7 +299,7 @@ export class SageMakerBackend implements Backend {
    * (`FailureReason`, or the secondary status such as `MaxRuntimeExceeded`). A stopped job is not
    * a completed one. Reports each status change through `onState`.
    *
-   * @throws {WaitTimeoutError} / {@link WaitAbortedError} when the wait gives up or is aborted;
+   * @throws {WaitTimeoutError} / {@link RunAbortedError} when the wait gives up or is aborted;
    *   {@link AwsRequestError} when the job does not exist.
    */
   async waitForTrainingJob(jobName: string, options: BackendCallOptions = {}): Promise<TrainingOutcome> {
@@ -311,7 +311,7 @@ export class SageMakerBackend implements Backend {
     const seconds = this.#elapsed(jobName, job);
     if (job.TrainingJobStatus === 'Completed') {
       const artifact = job.ModelArtifacts?.S3ModelArtifacts;
-      if (artifact === undefined) throw new ResourceStateError('training job', jobName, 'Completed', 'a ModelArtifacts.S3ModelArtifacts location', 'no artifact reported');
+      if (artifact === undefined) throw new ResourceStateError(`training job ${jobName}`, 'is Completed but reports no ModelArtifacts.S3ModelArtifacts');
       return { status: 'Completed', jobName, artifact, seconds };
     }
     if (job.TrainingJobStatus === 'Failed') {
@@ -321,7 +321,7 @@ export class SageMakerBackend implements Backend {
       const why = job.FailureReason ?? job.SecondaryStatus ?? 'Stopped';
       return { status: 'Stopped', jobName, reason: `stopped before completing (${why})`, seconds };
     }
-    throw new ResourceStateError('training job', jobName, job.TrainingJobStatus ?? 'unknown', 'Completed, Failed or Stopped after the waiter');
+    throw new ResourceStateError(`training job ${jobName}`, `is ${job.TrainingJobStatus ?? 'in an unknown state'} after the waiter (expected Completed, Failed or Stopped)`);
   }
 
   /**
@@ -410,7 +410,7 @@ export class SageMakerBackend implements Backend {
    * Waits until the endpoint is in service (SDK waiter, then a final `DescribeEndpoint`); a failed
    * endpoint is reported with its `FailureReason`, not thrown.
    *
-   * @throws {WaitTimeoutError} / {@link WaitAbortedError}; {@link AwsRequestError} when the endpoint does not exist.
+   * @throws {WaitTimeoutError} / {@link RunAbortedError}; {@link AwsRequestError} when the endpoint does not exist.
    */
   async waitForEndpoint(endpointName: string, options: BackendCallOptions = {}): Promise<EndpointOutcome> {
     const endpoint = await waitForEndpoint(this.sagemaker, endpointName, this.#poll(options));
@@ -474,8 +474,8 @@ export class SageMakerBackend implements Backend {
           { abortSignal: options.signal },
         );
       } catch (err) {
-        if (options.signal?.aborted) throw new WaitAbortedError('InvokeEndpoint', endpointName, { cause: err });
-        throw new AwsRequestError('InvokeEndpoint', endpointName, err);
+        if (options.signal?.aborted) throw new RunAbortedError(`InvokeEndpoint ${endpointName}`, options.signal.reason);
+        throw invocationError(endpointName, err);
       }
       const scores = parseInvokeOutput(output.Body ?? new Uint8Array(), { contentType: output.ContentType, source: `InvokeEndpoint ${endpointName}` });
       const expected = countCsvRows(piece);
@@ -493,22 +493,33 @@ export class SageMakerBackend implements Backend {
   }
 
   /**
-   * Scores a local CSV file with a batch transform job: uploads it to
+   * Scores a local CSV file of feature rows (no label) with a batch transform job: uploads it to
    * `s3://bucket/prefix/<jobName>/transform-input/`, runs `CreateTransformJob` (line-split,
-   * `text/csv`), waits, downloads `<file>.out` into `spec.outputDir` and checks it holds one score
-   * per input row. A failed or stopped job is reported with its reason; an aborted wait stops the
-   * job so it does not keep billing.
+   * `text/csv`, `MultiRecord`), waits (SDK waiter, then a final Describe), reads `<file>.out` and
+   * checks it holds one score per input row. When `spec.outputDir` is an `s3://` prefix the job
+   * writes there and `output` is the S3 URI of the `.out` file; otherwise the job writes under
+   * `s3://bucket/prefix/<jobName>/transform-output/` and the `.out` file is downloaded into the
+   * local `outputDir`. A failed or stopped job is reported with its reason; an aborted wait stops
+   * the job so it does not keep billing.
    *
-   * @throws {AwsRequestError}, {@link WaitTimeoutError}, {@link WaitAbortedError},
-   *   {@link PredictionCountError}, `ParseError`.
+   * @throws {AwsRequestError}, {@link WaitTimeoutError}, {@link RunAbortedError},
+   *   {@link PredictionCountError}, `ParseError` (unreadable output).
+   *
+   * @example
+   * ```ts
+   * const outcome = await backend.batchTransform({
+   *   jobName: 'sentry-first-5-testday', modelName: 'sentry-first-5',
+   *   input: 'out/testday-features.csv', outputDir: 'out/scores',
+   * });
+   * // outcome.output === 'out/scores/testday-features.csv.out', one score per line
+   * ```
    */
   async batchTransform(spec: BatchTransformSpec, options: BackendCallOptions = {}): Promise<BatchTransformOutcome & { readonly rows: number }> {
     const { jobName, modelName, input, outputDir } = spec;
     checkResourceName('SageMakerBackend.batchTransform', 'spec.jobName', jobName);
     const fileName = path.basename(input);
-    options.onState?.('Uploading');
-    await uploadFile(this.s3, input, this.s3UriFor(jobName, 'transform-input', fileName), { signal: options.signal, partSize: this.#options.partSize });
-    const outputPath = this.s3UriFor(jobName, 'transform-output');
+    const toS3 = outputDir.startsWith('s3://');
+    const outputPath = toS3 ? outputDir.replace(/\/+$/, '') : this.s3UriFor(jobName, 'transform-output');
     const request = buildTransformJobRequest({
       jobName,
       modelName,
@@ -517,28 +528,32 @@ export class SageMakerBackend implements Backend {
       instanceType: this.#options.transformInstanceType,
       tags: this.#options.tags,
     });
+    options.onState?.('Uploading');
+    await uploadFile(this.s3, input, this.s3UriFor(jobName, 'transform-input', fileName), { signal: options.signal, partSize: this.#options.partSize });
     try {
       await this.sagemaker.send(new CreateTransformJobCommand(request), { abortSignal: options.signal });
     } catch (err) {
       throw new AwsRequestError('CreateTransformJob', jobName, err);
     }
+    options.onState?.('InProgress');
     let job;
     try {
       job = await waitForTransformJob(this.sagemaker, jobName, this.#poll(options));
     } catch (err) {
-      if (err instanceof WaitAbortedError) {
+      if (err instanceof RunAbortedError) {
         await this.sagemaker.send(new StopTransformJobCommand({ TransformJobName: jobName })).catch(() => undefined);
       }
       throw err;
     }
     if (job.TransformJobStatus !== 'Completed') {
-      return { status: 'Failed', output: '', rows: 0, reason: job.FailureReason ?? `transform job ${job.TransformJobStatus ?? 'ended'}` };
+      return { status: 'Failed', output: '', rows: 0, reason: job.FailureReason ?? `transform job ${job.TransformJobStatus ?? 'ended'} before completing` };
     }
     const source = `${outputPath}/${fileName}.out`;
     const bytes = await downloadObject(this.s3, source, { signal: options.signal });
     const scores = parseInvokeOutput(bytes, { contentType: 'text/csv', source });
     const expected = countCsvRows(await readFile(input, 'utf8'));
     if (scores.length !== expected) throw new PredictionCountError(source, expected, scores.length);
+    if (toS3) return { status: 'Completed', output: source, rows: scores.length };
     await mkdir(outputDir, { recursive: true });
     const output = path.join(outputDir, `${fileName}.out`);
     await writeFile(output, bytes);
@@ -546,12 +561,36 @@ export class SageMakerBackend implements Backend {
   }
 
   /**
-   * Downloads a training artifact (`s3://…/model.tar.gz`).
+   * The bytes of a training artifact (`s3://…/model.tar.gz`) or of a batch transform's output,
+   * from S3, or from local disk for a path that is not an `s3://` URI (where
+   * {@link SageMakerBackend.batchTransform} puts the downloaded `.out` file).
    *
-   * @throws {S3UriError} for a malformed URI; {@link AwsRequestError} when S3 refuses.
+   * @throws {S3UriError} for a malformed S3 URI; {@link AwsRequestError} when S3 refuses.
    */
-  downloadArtifact(artifact: string): Promise<Uint8Array> {
+  async downloadArtifact(artifact: string): Promise<Uint8Array> {
+    if (!artifact.startsWith('s3://')) return new Uint8Array(await readFile(artifact));
     return downloadObject(this.s3, artifact);
+  }
+
+  /**
+   * Downloads a training artifact and reads it with the library's XGBoost reader (legacy binary
+   * from images 1.3-1 to 1.7-1, UBJSON from 3.0-5, JSON), giving a {@link Booster} that scores
+   * locally with the endpoint's predictions, at no endpoint cost.
+   *
+   * @throws {AwsRequestError} when S3 refuses; the model reader's errors for a corrupt archive.
+   *
+   * @example
+   * ```ts
+   * const outcome = await backend.waitForTrainingJob('sentry-first-5');
+   * if (outcome.status === 'Completed') {
+   *   const booster = await backend.loadModel(outcome.artifact);
+   *   const scores = booster.predict(testFeatures);
+   * }
+   * ```
+   */
+  async loadModel(artifact: string): Promise<Booster> {
+    const bytes = await this.downloadArtifact(artifact);
+    return Booster.fromTarGz(bytes, { file: artifact });
   }
 
   /** Destroys the clients this backend created (not injected ones). Resources on AWS are untouched. */
@@ -582,17 +621,31 @@ export class SageMakerBackend implements Backend {
     };
   }
 
+  /** Training seconds as SageMaker reports them (`TrainingTimeInSeconds`), else the time waited. */
   #elapsed(jobName: string, job: DescribeTrainingJobCommandOutput): number {
+    if (job.TrainingTimeInSeconds !== undefined) return job.TrainingTimeInSeconds;
+    if (job.TrainingStartTime !== undefined && job.TrainingEndTime !== undefined) {
+      return (job.TrainingEndTime.getTime() - job.TrainingStartTime.getTime()) / 1000;
+    }
     const start = this.#startedAt.get(jobName);
-    if (start !== undefined) return (Date.now() - start) / 1000;
-    const end = job.TrainingEndTime ?? job.LastModifiedTime;
-    return job.CreationTime !== undefined && end !== undefined ? (end.getTime() - job.CreationTime.getTime()) / 1000 : 0;
+    return start !== undefined ? (Date.now() - start) / 1000 : 0;
   }
 
   #own<T extends { destroy(): void }>(client: T): T {
     this.#ownedClients.push(client);
     return client;
   }
+}
+
+/** A runtime `ModelError` (the container answered an error) as the runner's {@link EndpointInvocationError}. */
+function invocationError(endpointName: string, err: unknown): Error {
+  const record = err as { name?: unknown; OriginalStatusCode?: unknown; OriginalMessage?: unknown; message?: unknown } | null;
+  if (record?.name === 'ModelError') {
+    const status = typeof record.OriginalStatusCode === 'number' ? record.OriginalStatusCode : 424;
+    const body = typeof record.OriginalMessage === 'string' ? record.OriginalMessage : String(record.message ?? '');
+    return new EndpointInvocationError(endpointName, status, body, { cause: err });
+  }
+  return new AwsRequestError('InvokeEndpoint', endpointName, err);
 }
 
 function toResourceState(status: string): ResourceState {

@@ -129,31 +129,6 @@ export class WaitTimeoutError extends SessionSentryError {
 }
 
 /**
- * A wait or transfer was cancelled through its `AbortSignal`. The resource on AWS is not touched;
- * the caller's clean-up releases it.
- *
- * @example
- * ```ts
- * const controller = new AbortController();
- * process.once('SIGINT', () => controller.abort());
- * try {
- *   await backend.waitForEndpoint('ep-1', { signal: controller.signal });
- * } catch (err) {
- *   if (err instanceof WaitAbortedError) await backend.deleteEndpoint('ep-1');
- * }
- * ```
- */
-export class WaitAbortedError extends SessionSentryError {
-  declare readonly code: 'ERR_ABORTED';
-  readonly resource: string;
-
-  constructor(what: string, resource: string, options?: { cause?: unknown }) {
-    super('ERR_ABORTED', `${what} ${JSON.stringify(resource)}: aborted by the caller's AbortSignal`, options);
-    this.resource = resource;
-  }
-}
-
-/**
  * An endpoint or batch transform answered something other than one score per input row.
  *
  * @example
@@ -230,30 +205,3 @@ export function isNotFoundError(error: unknown): boolean {
   return name === 'ValidationException' && /could not find|does not exist|not found/i.test(message);
 }
 
-/**
- * A resource is in a state the operation cannot proceed from, e.g. an endpoint that went to
- * `Failed` while it was being deleted.
- *
- * @example
- * ```ts
- * try {
- *   await backend.deleteEndpoint('ep-1');
- * } catch (err) {
- *   if (err instanceof ResourceStateError) console.error(err.resource, err.status);
- * }
- * ```
- */
-export class ResourceStateError extends SessionSentryError {
-  declare readonly code: 'ERR_RESOURCE_STATE';
-  readonly resource: string;
-  readonly status: string;
-
-  constructor(what: string, resource: string, status: string, expected: string, reason?: string) {
-    super(
-      'ERR_RESOURCE_STATE',
-      `${what} ${JSON.stringify(resource)} is ${status}${reason ? ` (${reason})` : ''}; expected ${expected}`,
-    );
-    this.resource = resource;
-    this.status = status;
-  }
-}

@@ -11,7 +11,8 @@ import {
   type DescribeTransformJobCommandOutput,
   type SageMakerClient,
 } from '@aws-sdk/client-sagemaker';
-import { AwsRequestError, isNotFoundError, ResourceStateError, WaitAbortedError, WaitTimeoutError } from './sagemaker-errors.js';
+import { ResourceStateError, RunAbortedError } from '../train/train-errors.js';
+import { AwsRequestError, isNotFoundError, WaitTimeoutError } from './sagemaker-errors.js';
 
 /** How a waiter polls. Delays are in seconds, as in the AWS SDK's waiter configuration. */
 export interface PollOptions {
@@ -42,7 +43,7 @@ interface WaiterRun<Output> {
  * (which includes `MaxRuntimeExceeded`) as success and throws on `Failed`, so only the final
  * Describe says how the job really ended. Returns that Describe.
  *
- * @throws {WaitTimeoutError} after `maxWaitSeconds`; {@link WaitAbortedError} when aborted;
+ * @throws {WaitTimeoutError} after `maxWaitSeconds`; {@link RunAbortedError} when aborted;
  *   {@link AwsRequestError} when the job does not exist or Describe keeps failing.
  *
  * @example
@@ -60,8 +61,9 @@ export async function waitForTrainingJob(
   const input = { TrainingJobName: jobName };
   const status = (o: DescribeTrainingJobCommandOutput): string | undefined => o.TrainingJobStatus;
   const detail = (o: DescribeTrainingJobCommandOutput): string | undefined => o.FailureReason ?? o.SecondaryStatus;
+  const reporter = new StatusReporter(options.onStatus, status, detail);
   await runWaiter(
-    (config) => waitUntilTrainingJobCompletedOrStopped({ ...config, client: observe(client, options, status, detail) }, input),
+    (config) => waitUntilTrainingJobCompletedOrStopped({ ...config, client: observe(client, reporter) }, input),
     options,
     'training job',
     jobName,
@@ -73,7 +75,7 @@ export async function waitForTrainingJob(
     describe: () => client.send(new DescribeTrainingJobCommand(input)),
     status,
     detail,
-  }, options);
+  }, reporter);
 }
 
 /**
@@ -81,7 +83,7 @@ export async function waitForTrainingJob(
  * with one more `DescribeEndpoint` (the waiter throws on `Failed`; the Describe carries the
  * `FailureReason`). Returns that Describe.
  *
- * @throws {WaitTimeoutError}, {@link WaitAbortedError}, {@link AwsRequestError} as {@link waitForTrainingJob}.
+ * @throws {WaitTimeoutError}, {@link RunAbortedError}, {@link AwsRequestError} as {@link waitForTrainingJob}.
  *
  * @example
  * ```ts
@@ -97,8 +99,9 @@ export async function waitForEndpoint(
   const input = { EndpointName: endpointName };
   const status = (o: DescribeEndpointCommandOutput): string | undefined => o.EndpointStatus;
   const detail = (o: DescribeEndpointCommandOutput): string | undefined => o.FailureReason;
+  const reporter = new StatusReporter(options.onStatus, status, detail);
   await runWaiter(
-    (config) => waitUntilEndpointInService({ ...config, client: observe(client, options, status, detail) }, input),
+    (config) => waitUntilEndpointInService({ ...config, client: observe(client, reporter) }, input),
     options,
     'endpoint',
     endpointName,
@@ -110,7 +113,7 @@ export async function waitForEndpoint(
     describe: () => client.send(new DescribeEndpointCommand(input)),
     status,
     detail,
-  }, options);
+  }, reporter);
 }
 
 /**
@@ -118,7 +121,7 @@ export async function waitForEndpoint(
  * checks the final status with one more `DescribeTransformJob` (the waiter counts `Stopped` as
  * success). Returns that Describe.
  *
- * @throws {WaitTimeoutError}, {@link WaitAbortedError}, {@link AwsRequestError} as {@link waitForTrainingJob}.
+ * @throws {WaitTimeoutError}, {@link RunAbortedError}, {@link AwsRequestError} as {@link waitForTrainingJob}.
  *
  * @example
  * ```ts
@@ -134,8 +137,9 @@ export async function waitForTransformJob(
   const input = { TransformJobName: jobName };
   const status = (o: DescribeTransformJobCommandOutput): string | undefined => o.TransformJobStatus;
   const detail = (o: DescribeTransformJobCommandOutput): string | undefined => o.FailureReason;
+  const reporter = new StatusReporter(options.onStatus, status, detail);
   await runWaiter(
-    (config) => waitUntilTransformJobCompletedOrStopped({ ...config, client: observe(client, options, status, detail) }, input),
+    (config) => waitUntilTransformJobCompletedOrStopped({ ...config, client: observe(client, reporter) }, input),
     options,
     'transform job',
     jobName,
@@ -147,7 +151,7 @@ export async function waitForTransformJob(
     describe: () => client.send(new DescribeTransformJobCommand(input)),
     status,
     detail,
-  }, options);
+  }, reporter);
 }
 
 /**
@@ -155,7 +159,7 @@ export async function waitForTransformJob(
  * service answering "Could not find endpoint").
  *
  * @throws {ResourceStateError} when the endpoint is `Failed` instead of going away;
- *   {@link WaitTimeoutError}, {@link WaitAbortedError} as {@link waitForTrainingJob}.
+ *   {@link WaitTimeoutError}, {@link RunAbortedError} as {@link waitForTrainingJob}.
  *
  * @example
  * ```ts
@@ -168,7 +172,10 @@ export async function waitForEndpointDeleted(client: SageMakerClient, endpointNa
   const failed = await runWaiter(
     (config) =>
       waitUntilEndpointDeleted(
-        { ...config, client: observe(client, options, (o: DescribeEndpointCommandOutput) => o.EndpointStatus, (o) => o.FailureReason) },
+        {
+          ...config,
+          client: observe(client, new StatusReporter(options.onStatus, (o: DescribeEndpointCommandOutput) => o.EndpointStatus, (o) => o.FailureReason)),
+        },
         input,
       ),
     options,
@@ -183,7 +190,10 @@ export async function waitForEndpointDeleted(client: SageMakerClient, endpointNa
     if (isNotFoundError(err)) return;
     throw new AwsRequestError('DescribeEndpoint', endpointName, err);
   }
-  throw new ResourceStateError('endpoint', endpointName, last.EndpointStatus ?? 'unknown', 'it to be deleted', last.FailureReason);
+  throw new ResourceStateError(
+    `endpoint ${endpointName}`,
+    `is ${last.EndpointStatus ?? 'in an unknown state'}${last.FailureReason ? ` (${last.FailureReason})` : ''}; expected it to be deleted`,
+  );
 }
 
 type WaiterConfig = { maxWaitTime: number; minDelay: number; maxDelay: number; abortSignal?: AbortSignal };
@@ -196,51 +206,63 @@ async function runWaiter(
   name: string,
 ): Promise<boolean> {
   const { maxWaitSeconds = 3600, minDelaySeconds = 15, maxDelaySeconds = Math.max(60, minDelaySeconds), signal } = options;
-  if (signal?.aborted) throw new WaitAbortedError(`waiting for ${what}`, name, { cause: signal.reason });
+  if (signal?.aborted) throw new RunAbortedError(`waiting for ${what} ${JSON.stringify(name)}`, signal.reason);
   try {
     await wait({ maxWaitTime: maxWaitSeconds, minDelay: minDelaySeconds, maxDelay: Math.max(maxDelaySeconds, minDelaySeconds), abortSignal: signal });
     return false;
   } catch (err) {
     const errorName = (err as { name?: unknown } | null)?.name;
-    if (errorName === 'AbortError' || signal?.aborted) throw new WaitAbortedError(`waiting for ${what}`, name, { cause: err });
+    if (errorName === 'AbortError' || signal?.aborted) throw new RunAbortedError(`waiting for ${what} ${JSON.stringify(name)}`, signal?.reason);
     if (errorName === 'TimeoutError') throw new WaitTimeoutError(what, name, maxWaitSeconds, undefined, { cause: err });
     return true;
   }
 }
 
-async function finalDescribe<Output>(run: WaiterRun<Output>, options: PollOptions): Promise<Output> {
+async function finalDescribe<Output>(run: WaiterRun<Output>, reporter: StatusReporter<Output>): Promise<Output> {
   let output: Output;
   try {
     output = await run.describe();
   } catch (err) {
     throw new AwsRequestError(run.operation, run.name, err);
   }
-  const status = run.status(output);
-  options.onStatus?.(status ?? 'unknown', run.detail(output));
+  reporter.report(output);
   return output;
 }
 
-/**
- * A view of the client whose `send` also reports each Describe's status to `onStatus` when it
- * changes, so callers see progress while the SDK waiter polls.
- */
-function observe<Output>(
-  client: SageMakerClient,
-  options: PollOptions,
-  status: (output: Output) => string | undefined,
-  detail: (output: Output) => string | undefined,
-): SageMakerClient {
-  const { onStatus } = options;
-  if (onStatus === undefined) return client;
-  let last: string | undefined;
+/** Reports a Describe's status to `onStatus` when it differs from the last one reported. */
+class StatusReporter<Output> {
+  readonly onStatus: PollOptions['onStatus'];
+  readonly #status: (output: Output) => string | undefined;
+  readonly #detail: (output: Output) => string | undefined;
+  #last: string | undefined;
+
+  constructor(
+    onStatus: PollOptions['onStatus'],
+    status: (output: Output) => string | undefined,
+    detail: (output: Output) => string | undefined,
+  ) {
+    this.onStatus = onStatus;
+    this.#status = status;
+    this.#detail = detail;
+  }
+
+  report(output: Output): void {
+    const status = this.#status(output);
+    if (this.onStatus === undefined || status === undefined) return;
+    const detail = this.#detail(output);
+    const key = `${status}|${detail}`;
+    if (key === this.#last) return;
+    this.#last = key;
+    this.onStatus(status, detail);
+  }
+}
+
+/** A view of the client whose `send` also reports each Describe's status, so callers see progress while the SDK waiter polls. */
+function observe<Output>(client: SageMakerClient, reporter: StatusReporter<Output>): SageMakerClient {
+  if (reporter.onStatus === undefined) return client;
   const send = async (...args: Parameters<SageMakerClient['send']>): Promise<unknown> => {
     const output = (await client.send(...args)) as Output;
-    const now = status(output);
-    const key = `${now}|${detail(output)}`;
-    if (now !== undefined && key !== last) {
-      last = key;
-      onStatus(now, detail(output));
-    }
+    reporter.report(output);
     return output;
   };
   return new Proxy(client, {
