@@ -20,7 +20,33 @@ export interface FlatForest {
   /** Split threshold (float32) on internal nodes, leaf value on leaves. */
   readonly threshold: Float32Array;
   readonly defaultLeft: Uint8Array;
+  /** The same trees padded to complete binary trees, for the fast kernels; `null` when a tree is too deep. */
+  readonly complete: CompleteLayout | null;
+  /** Every tree padded to the forest's depth, for the one-row kernel; `null` when too deep. */
+  readonly uniform: CompleteLayout | null;
 }
+
+/**
+ * Trees padded to complete binary trees of their own depth, in level order: internal node `i` of
+ * tree `t` is entry `internalOffset[t] + i`, its children `2i+1` and `2i+2`, and the walk ends after
+ * `depth[t]` steps at leaf slot `i − (2^depth − 1)`. A leaf above the bottom level is copied into
+ * every slot below it, so the path length is fixed and the walk needs no data-dependent branch:
+ * `i = 2i + 1 + (x ≥ threshold)` (`<` goes left, as in XGBoost).
+ */
+export interface CompleteLayout {
+  readonly depth: Int32Array;
+  readonly internalOffset: Int32Array;
+  readonly leafOffset: Int32Array;
+  readonly feature: Int32Array;
+  /** Float32 thresholds held as doubles (exact), so the compare needs no conversion. */
+  readonly threshold: Float64Array;
+  /** 1 when a missing value goes right (XGBoost's `default_left = 0`). */
+  readonly missingRight: Int32Array;
+  readonly leafValue: Float64Array;
+}
+
+/** Deepest tree the complete layout takes (2^12 leaf slots); deeper forests use the node table. */
+const MAX_COMPLETE_DEPTH = 12;
 
 /**
  * Flattens a validated model's trees into one {@link FlatForest}.
@@ -59,7 +85,87 @@ export function flattenModel(model: BoosterModel): FlatForest {
       defaultLeft[g] = tree.defaultLeft[i]!;
     }
   }
-  return { numTrees, numFeature: model.numFeature, baseMargin: baseMarginF32(model.baseScore), nodeOffset, left, right, feature, threshold, defaultLeft };
+  const forest = { numTrees, numFeature: model.numFeature, baseMargin: baseMarginF32(model.baseScore), nodeOffset, left, right, feature, threshold, defaultLeft };
+  const complete = completeLayout(forest);
+  let uniform: CompleteLayout | null = null;
+  if (complete !== null) {
+    const maxDepth = complete.depth.reduce((a, b) => Math.max(a, b), 0);
+    if (maxDepth <= MAX_UNIFORM_DEPTH) uniform = completeLayout(forest, maxDepth);
+  }
+  return { ...forest, complete, uniform };
+}
+
+/** Deepest forest the one-row kernel pads every tree to. */
+const MAX_UNIFORM_DEPTH = 8;
+
+type NodeTable = Omit<FlatForest, 'complete' | 'uniform'>;
+
+function completeLayout(f: NodeTable, uniformDepth?: number): CompleteLayout | null {
+  const depth = new Int32Array(f.numTrees);
+  let internalTotal = 0;
+  for (let t = 0; t < f.numTrees; t++) {
+    const d = uniformDepth ?? treeDepth(f, f.nodeOffset[t]!);
+    if (d > MAX_COMPLETE_DEPTH) return null;
+    depth[t] = d;
+    internalTotal += 2 ** d - 1;
+  }
+  // Padding a lopsided tree can cost far more than its nodes; stay within a few times the model.
+  const realNodes = f.nodeOffset[f.numTrees]!;
+  if (uniformDepth === undefined && internalTotal > 16 * realNodes + 4096) return null;
+  const internalOffset = new Int32Array(f.numTrees + 1);
+  const leafOffset = new Int32Array(f.numTrees + 1);
+  for (let t = 0; t < f.numTrees; t++) {
+    internalOffset[t + 1] = internalOffset[t]! + 2 ** depth[t]! - 1;
+    leafOffset[t + 1] = leafOffset[t]! + 2 ** depth[t]!;
+  }
+  const feature = new Int32Array(internalTotal);
+  const threshold = new Float64Array(internalTotal);
+  const missingRight = new Int32Array(internalTotal);
+  const leafValue = new Float64Array(leafOffset[f.numTrees]!);
+  for (let t = 0; t < f.numTrees; t++) {
+    const d = depth[t]!;
+    const io = internalOffset[t]!;
+    const lo = leafOffset[t]!;
+    const internal = 2 ** d - 1;
+    // Iterative level-order fill: (node, slot, level) triples.
+    const stack: number[] = [f.nodeOffset[t]!, 0, 0];
+    while (stack.length > 0) {
+      const level = stack.pop()!;
+      const slot = stack.pop()!;
+      const node = stack.pop()!;
+      if (level === d) {
+        leafValue[lo + slot - internal] = f.threshold[node]!;
+        continue;
+      }
+      const leaf = f.left[node] === -1;
+      if (!leaf) {
+        feature[io + slot] = f.feature[node]!;
+        threshold[io + slot] = f.threshold[node]!;
+        missingRight[io + slot] = f.defaultLeft[node] === 1 ? 0 : 1;
+      }
+      // A leaf above the bottom sends both ways to copies of itself (feature 0, threshold 0: any).
+      stack.push(leaf ? node : f.left[node]!, 2 * slot + 1, level + 1);
+      stack.push(leaf ? node : f.right[node]!, 2 * slot + 2, level + 1);
+    }
+  }
+  return { depth, internalOffset, leafOffset, feature, threshold, missingRight, leafValue };
+}
+
+/** Depth of the deepest leaf below `root` (0 for a lone leaf); iterative, so hostile depth cannot overflow the stack. */
+function treeDepth(f: NodeTable, root: number): number {
+  let max = 0;
+  const stack: number[] = [root, 0];
+  while (stack.length > 0) {
+    const d = stack.pop()!;
+    const n = stack.pop()!;
+    if (d > MAX_COMPLETE_DEPTH) return d;
+    if (f.left[n] === -1) {
+      if (d > max) max = d;
+      continue;
+    }
+    stack.push(f.left[n]!, d + 1, f.right[n]!, d + 1);
+  }
+  return max;
 }
 
 /** A row-major numeric matrix: `data[r * columns + c]`. */
@@ -117,6 +223,12 @@ export function predictMarginMatrix(forest: FlatForest, matrix: Matrix, treeLimi
     const count = Math.min(BLOCK, rows - start);
     loadBlock(block, data, start, count, columns, width);
     for (let r = 0; r < count; r++) out[start + r] = forest.baseMargin;
+    const complete = forest.complete;
+    if (complete !== null) {
+      if (hasNaN(block, count * width)) completeBlockNaN(complete, block, count, width, treeLimit, out, start);
+      else completeBlock(complete, block, count, width, treeLimit, out, start);
+      continue;
+    }
     for (let t = 0; t < treeLimit; t++) {
       const root = nodeOffset[t]!;
       for (let r = 0; r < count; r++) {
@@ -176,6 +288,100 @@ export function predictLeafMatrix(forest: FlatForest, matrix: Matrix, treeLimit 
   return out;
 }
 
+function hasNaN(block: Float32Array, n: number): boolean {
+  for (let i = 0; i < n; i++) if (block[i] !== block[i]) return true;
+  return false;
+}
+
+/*
+ * The fast kernel: no NaN in the block, eight rows walked in lockstep so their independent loads
+ * and compares overlap. `(x >= t)` added to a number is 0 or 1 without a branch. Margins are
+ * accumulated in a Float32Array, so each `+=` is a float32 addition, in tree order per row.
+ */
+function completeBlock(c: CompleteLayout, x: Float32Array, count: number, w: number, treeLimit: number, out: Float32Array, start: number): void {
+  const { depth, internalOffset, leafOffset, feature: f, threshold: th, leafValue } = c;
+  for (let t = 0; t < treeLimit; t++) {
+    const d = depth[t]!;
+    const io = internalOffset[t]!;
+    const lo = leafOffset[t]! - ((1 << d) - 1);
+    let r = 0;
+    for (; r + 8 <= count; r += 8) {
+      const b0 = r * w;
+      const b1 = b0 + w;
+      const b2 = b1 + w;
+      const b3 = b2 + w;
+      const b4 = b3 + w;
+      const b5 = b4 + w;
+      const b6 = b5 + w;
+      const b7 = b6 + w;
+      let i0 = 0;
+      let i1 = 0;
+      let i2 = 0;
+      let i3 = 0;
+      let i4 = 0;
+      let i5 = 0;
+      let i6 = 0;
+      let i7 = 0;
+      for (let k = 0; k < d; k++) {
+        let g = io + i0;
+        i0 = 2 * i0 + 1 + ((x[b0 + f[g]!]! >= th[g]!) as unknown as number);
+        g = io + i1;
+        i1 = 2 * i1 + 1 + ((x[b1 + f[g]!]! >= th[g]!) as unknown as number);
+        g = io + i2;
+        i2 = 2 * i2 + 1 + ((x[b2 + f[g]!]! >= th[g]!) as unknown as number);
+        g = io + i3;
+        i3 = 2 * i3 + 1 + ((x[b3 + f[g]!]! >= th[g]!) as unknown as number);
+        g = io + i4;
+        i4 = 2 * i4 + 1 + ((x[b4 + f[g]!]! >= th[g]!) as unknown as number);
+        g = io + i5;
+        i5 = 2 * i5 + 1 + ((x[b5 + f[g]!]! >= th[g]!) as unknown as number);
+        g = io + i6;
+        i6 = 2 * i6 + 1 + ((x[b6 + f[g]!]! >= th[g]!) as unknown as number);
+        g = io + i7;
+        i7 = 2 * i7 + 1 + ((x[b7 + f[g]!]! >= th[g]!) as unknown as number);
+      }
+      const o = start + r;
+      out[o] += leafValue[lo + i0]!;
+      out[o + 1] += leafValue[lo + i1]!;
+      out[o + 2] += leafValue[lo + i2]!;
+      out[o + 3] += leafValue[lo + i3]!;
+      out[o + 4] += leafValue[lo + i4]!;
+      out[o + 5] += leafValue[lo + i5]!;
+      out[o + 6] += leafValue[lo + i6]!;
+      out[o + 7] += leafValue[lo + i7]!;
+    }
+    for (; r < count; r++) {
+      const b = r * w;
+      let i = 0;
+      for (let k = 0; k < d; k++) {
+        const g = io + i;
+        i = 2 * i + 1 + ((x[b + f[g]!]! >= th[g]!) as unknown as number);
+      }
+      out[start + r] += leafValue[lo + i]!;
+    }
+  }
+}
+
+/** The kernel for blocks with missing values: NaN fails `>=`, so it goes right only where `missingRight`. */
+function completeBlockNaN(c: CompleteLayout, x: Float32Array, count: number, w: number, treeLimit: number, out: Float32Array, start: number): void {
+  const { depth, internalOffset, leafOffset, feature: f, threshold: th, missingRight: mr, leafValue } = c;
+  for (let t = 0; t < treeLimit; t++) {
+    const d = depth[t]!;
+    const io = internalOffset[t]!;
+    const lo = leafOffset[t]! - ((1 << d) - 1);
+    for (let r = 0; r < count; r++) {
+      const b = r * w;
+      let i = 0;
+      for (let k = 0; k < d; k++) {
+        const g = io + i;
+        const v = x[b + f[g]!]!;
+        i = 2 * i + 1 + (((v >= th[g]!) as unknown as number) | (((v !== v) as unknown as number) & mr[g]!));
+      }
+      out[start + r] += leafValue[lo + i]!;
+    }
+  }
+}
+
 /** Copies `count` rows into the float32 block, padding absent columns with NaN (missing). */
 function loadBlock(block: Float32Array, data: Float32Array | Float64Array, start: number, count: number, columns: number, width: number): void {
   if (columns === width) {
@@ -205,6 +411,8 @@ export function predictRowMarginFlat(forest: FlatForest, row: ArrayLike<number>,
   if (columns > forest.numFeature) {
     throw new InvalidArgumentError('predictRow', 'row.length', columns, `at most num_feature = ${forest.numFeature} values (XGBoost rejects wider input)`);
   }
+  const u = forest.uniform;
+  if (u !== null && columns === forest.numFeature) return uniformRowMargin(u, forest.baseMargin, row, treeLimit);
   let m = forest.baseMargin;
   for (let t = 0; t < treeLimit; t++) {
     let n = nodeOffset[t]!;
@@ -218,6 +426,60 @@ export function predictRowMarginFlat(forest: FlatForest, row: ArrayLike<number>,
       l = left[n]!;
     }
     m = Math.fround(m + threshold[n]!);
+  }
+  return m;
+}
+
+/*
+ * One row through trees padded to one depth, four trees at a time: the four walks are independent
+ * chains of loads, so the CPU overlaps them instead of waiting on each in turn. Leaves are still
+ * added to the margin in tree order.
+ */
+function uniformRowMargin(c: CompleteLayout, base: number, row: ArrayLike<number>, treeLimit: number): number {
+  const { feature: f, threshold: th, missingRight: mr, leafValue } = c;
+  const d = treeLimit > 0 ? c.depth[0]! : 0;
+  const internal = (1 << d) - 1;
+  const leaves = 1 << d;
+  let m = base;
+  let t = 0;
+  for (; t + 4 <= treeLimit; t += 4) {
+    const o0 = t * internal;
+    const o1 = o0 + internal;
+    const o2 = o1 + internal;
+    const o3 = o2 + internal;
+    let i0 = 0;
+    let i1 = 0;
+    let i2 = 0;
+    let i3 = 0;
+    for (let k = 0; k < d; k++) {
+      let g = o0 + i0;
+      let v = Math.fround(row[f[g]!]!);
+      i0 = 2 * i0 + 1 + (((v >= th[g]!) as unknown as number) | (((v !== v) as unknown as number) & mr[g]!));
+      g = o1 + i1;
+      v = Math.fround(row[f[g]!]!);
+      i1 = 2 * i1 + 1 + (((v >= th[g]!) as unknown as number) | (((v !== v) as unknown as number) & mr[g]!));
+      g = o2 + i2;
+      v = Math.fround(row[f[g]!]!);
+      i2 = 2 * i2 + 1 + (((v >= th[g]!) as unknown as number) | (((v !== v) as unknown as number) & mr[g]!));
+      g = o3 + i3;
+      v = Math.fround(row[f[g]!]!);
+      i3 = 2 * i3 + 1 + (((v >= th[g]!) as unknown as number) | (((v !== v) as unknown as number) & mr[g]!));
+    }
+    const l = t * leaves - internal;
+    m = Math.fround(m + leafValue[l + i0]!);
+    m = Math.fround(m + leafValue[l + leaves + i1]!);
+    m = Math.fround(m + leafValue[l + 2 * leaves + i2]!);
+    m = Math.fround(m + leafValue[l + 3 * leaves + i3]!);
+  }
+  for (; t < treeLimit; t++) {
+    const o = t * internal;
+    let i = 0;
+    for (let k = 0; k < d; k++) {
+      const g = o + i;
+      const v = Math.fround(row[f[g]!]!);
+      i = 2 * i + 1 + (((v >= th[g]!) as unknown as number) | (((v !== v) as unknown as number) & mr[g]!));
+    }
+    m = Math.fround(m + leafValue[t * leaves - internal + i]!);
   }
   return m;
 }
