@@ -120,7 +120,7 @@ export class LoopbackSageMakerServer {
 
   readonly #options: LoopbackSageMakerOptions;
   readonly #server: Server;
-  readonly #injected = new Map<string, InjectedError[]>();
+  readonly #injected = new Map<string, { error: InjectedError; when?: (body: Record<string, unknown>) => boolean }[]>();
   readonly #failingJobs = new Map<string, string>();
   readonly #stoppingJobs = new Map<string, string>();
   readonly #failingEndpoints = new Map<string, string>();
@@ -153,10 +153,13 @@ export class LoopbackSageMakerServer {
     });
   }
 
-  /** The next `times` requests of `operation` are answered with `error` instead. */
-  inject(operation: string, error: InjectedError, times = 1): void {
+  /**
+   * The next `times` requests of `operation` (those whose body matches `when`, if given) are
+   * answered with `error` instead.
+   */
+  inject(operation: string, error: InjectedError, times = 1, when?: (body: Record<string, unknown>) => boolean): void {
     const queue = this.#injected.get(operation) ?? [];
-    for (let i = 0; i < times; i++) queue.push(error);
+    for (let i = 0; i < times; i++) queue.push({ error, when });
     this.#injected.set(operation, queue);
   }
 
@@ -224,8 +227,12 @@ export class LoopbackSageMakerServer {
         throw new ApiError('SerializationException', 'body is not JSON');
       }
       (record as { body: Record<string, unknown> }).body = body;
-      const injected = this.#injected.get(operation)?.shift();
-      if (injected !== undefined) throw new ApiError(injected.type, injected.message, injected.status);
+      const queue = this.#injected.get(operation) ?? [];
+      const index = queue.findIndex((entry) => entry.when === undefined || entry.when(body));
+      if (index >= 0) {
+        const [{ error }] = queue.splice(index, 1);
+        throw new ApiError(error.type, error.message, error.status);
+      }
       const output = await this.#operation(operation, body);
       record.status = 200;
       send(res, 200, output);
