@@ -138,8 +138,8 @@ describe('TrainRunner round trip', () => {
     for (const failure of ready.failed) expect(failure.reason).toMatch(/cannot listen on 203\.0\.113\.9/);
     await expect(runner.invoke('first5', [[1, 2, 3, 4, 5]])).rejects.toBeInstanceOf(ResourceStateError);
     const report = await runner.cleanup();
-    expect(report.deletedEndpoints.sort()).toEqual(['all', 'first10', 'first5']);
-    expect(report.deletedModels.sort()).toEqual(['all', 'first10', 'first5']);
+    expect([...report.deletedEndpoints].sort()).toEqual(['all', 'first10', 'first5']);
+    expect([...report.deletedModels].sort()).toEqual(['all', 'first10', 'first5']);
     await backend.close();
   });
 });
@@ -164,7 +164,7 @@ describe('TrainRunner stages', () => {
     await backend.close();
   });
 
-  it('passes hyperparameters through as strings: the runner's set, with each job's overrides merged over it', async () => {
+  it("passes hyperparameters through as strings: the runner's set, with each job's overrides merged over it", async () => {
     const backend = newBackend();
     await using runner = new TrainRunner({ backend, hyperparameters: { max_depth: 2, num_round: 7, eta: 0.3, objective: 'binary:logistic' } });
     await runner.startJobs([
