@@ -29,8 +29,8 @@ export { waitForTrainingJob, waitForEndpoint, waitForTransformJob, waitForEndpoi
 export type { PollOptions } from './waiters.js';
 
 // --- S3 ---
-export { parseS3Uri, s3Uri, joinKey, uploadFile, downloadObject } from './s3-upload.js';
-export type { S3Location, UploadFileOptions, UploadFileOutput } from './s3-upload.js';
+export { parseS3Uri, s3Uri, joinKey, uploadFile, uploadChannel, downloadObject } from './s3-upload.js';
+export type { S3Location, UploadFileOptions, UploadFileOutput, UploadChannelOptions } from './s3-upload.js';
 
 // --- output ---
 export { parseInvokeOutput, countCsvRows, splitCsvPayload } from './invoke-output.js';

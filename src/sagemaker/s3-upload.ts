@@ -1,5 +1,6 @@
 import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
+import path from 'node:path';
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { InvalidArgumentError } from '../errors.js';
@@ -162,4 +163,68 @@ export async function downloadObject(s3: S3Client, source: string, options: { si
     if (options.signal?.aborted) throw new RunAbortedError(`download of ${source}`, options.signal.reason);
     throw new AwsRequestError('GetObject', source, err);
   }
+}
+
+/** Options of {@link uploadChannel}. */
+export interface UploadChannelOptions extends UploadFileOptions {
+  /** The object name of a single-file channel. Default: the file's own name. */
+  readonly fileName?: string;
+}
+
+// SageMaker reads channel folders up to this depth and ignores names starting with '.' or '_'.
+const MAX_CHANNEL_DEPTH = 3;
+
+/**
+ * Uploads a training channel: a CSV file, or a folder of CSV files (read up to three levels deep,
+ * skipping names that start with `.` or `_`, which SageMaker ignores), under an S3 folder prefix
+ * that a channel's `S3Prefix` data source then points at.
+ *
+ * @throws {InvalidArgumentError} when the path does not exist or a folder holds no files;
+ *   {@link AwsRequestError} / {@link RunAbortedError} as {@link uploadFile}.
+ *
+ * @example
+ * ```ts
+ * await uploadChannel(s3, 'out/first-5/train.csv', 's3://my-bucket/sentry/first-5/train/', { fileName: 'train.csv' });
+ * await uploadChannel(s3, 'out/first-5/train-parts', 's3://my-bucket/sentry/first-5/train/');
+ * ```
+ */
+export async function uploadChannel(
+  s3: S3Client,
+  source: string,
+  destinationPrefix: string,
+  options: UploadChannelOptions = {},
+): Promise<UploadFileOutput[]> {
+  const { fileName, ...uploadOptions } = options;
+  const { bucket, key } = parseS3Uri(destinationPrefix, 'uploadChannel', 'destinationPrefix');
+  let info;
+  try {
+    info = await stat(source);
+  } catch (err) {
+    throw new InvalidArgumentError('uploadChannel', 'source', source, 'an existing CSV file or folder', { cause: err });
+  }
+  if (!info.isDirectory()) {
+    return [await uploadFile(s3, source, s3Uri(bucket, key, fileName ?? path.basename(source)), uploadOptions)];
+  }
+  const files = await listChannelFiles(source, 1);
+  if (files.length === 0) throw new InvalidArgumentError('uploadChannel', 'source', source, 'a folder holding at least one CSV file');
+  const uploaded: UploadFileOutput[] = [];
+  for (const file of files) {
+    const relative = path.relative(source, file).split(path.sep).join('/');
+    uploaded.push(await uploadFile(s3, file, s3Uri(bucket, key, relative), uploadOptions));
+  }
+  return uploaded;
+}
+
+async function listChannelFiles(dir: string, depth: number): Promise<string[]> {
+  const entries = (await readdir(dir, { withFileTypes: true }))
+    .filter((entry) => !entry.name.startsWith('.') && !entry.name.startsWith('_'))
+    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const files: string[] = [];
+  for (const entry of entries) {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) {
+      if (depth < MAX_CHANNEL_DEPTH) files.push(...(await listChannelFiles(full, depth + 1)));
+    } else if (entry.isFile()) files.push(full);
+  }
+  return files;
 }

@@ -47,7 +47,7 @@ import {
   isNotFoundError,
   PredictionCountError,
 } from './sagemaker-errors.js';
-import { downloadObject, parseS3Uri, s3Uri, uploadFile } from './s3-upload.js';
+import { downloadObject, parseS3Uri, s3Uri, uploadChannel, uploadFile } from './s3-upload.js';
 import { buildTrainingJobRequest, type SpotTrainingOptions } from './training-job-request.js';
 import { waitForEndpoint, waitForEndpointDeleted, waitForTrainingJob, waitForTransformJob, type PollOptions } from './waiters.js';
 import { XGBOOST_IMAGE_VERSIONS } from './xgboost-ecr-accounts.js';
@@ -107,7 +107,8 @@ export interface SageMakerBackendOptions {
  * `sessionsentry/sagemaker` implementation of the {@link Backend} contract the `TrainRunner` drives.
  *
  * - `startTrainingJob` uploads the CSV channels to `s3://bucket/prefix/<job>/train/train.csv`
- *   (and `validation/validation.csv`), multipart for large files, then calls `CreateTrainingJob`
+ *   (and `validation/validation.csv`; a channel folder keeps its file names), multipart for large
+ *   files, then calls `CreateTrainingJob`
  *   with the image for the region and version, `text/csv` channels, role, instance type and
  *   count, volume, max runtime, optional spot training and tags. The artifact lands at
  *   `s3://bucket/prefix/<job>/output/model.tar.gz`.
@@ -259,10 +260,16 @@ export class SageMakerBackend implements Backend {
     const started = Date.now();
     onState?.('Uploading');
     const uploads: Promise<unknown>[] = [
-      uploadFile(this.s3, spec.channels.train, this.s3UriFor(jobName, 'train', 'train.csv'), { signal, partSize: this.#options.partSize }),
+      uploadChannel(this.s3, spec.channels.train, this.s3UriFor(jobName, 'train/'), { fileName: 'train.csv', signal, partSize: this.#options.partSize }),
     ];
     if (spec.channels.validation !== undefined) {
-      uploads.push(uploadFile(this.s3, spec.channels.validation, this.s3UriFor(jobName, 'validation', 'validation.csv'), { signal, partSize: this.#options.partSize }));
+      uploads.push(
+        uploadChannel(this.s3, spec.channels.validation, this.s3UriFor(jobName, 'validation/'), {
+          fileName: 'validation.csv',
+          signal,
+          partSize: this.#options.partSize,
+        }),
+      );
     }
     await settleAll(uploads);
     const request = buildTrainingJobRequest({

@@ -121,6 +121,8 @@ export class LoopbackSageMakerServer {
   readonly #options: LoopbackSageMakerOptions;
   readonly #server: Server;
   readonly #injected = new Map<string, { error: InjectedError; when?: (body: Record<string, unknown>) => boolean }[]>();
+  readonly #afterApply = new Map<string, number>();
+  readonly #afterApplyError = new Map<string, InjectedError>();
   readonly #failingJobs = new Map<string, string>();
   readonly #stoppingJobs = new Map<string, string>();
   readonly #failingEndpoints = new Map<string, string>();
@@ -161,6 +163,15 @@ export class LoopbackSageMakerServer {
     const queue = this.#injected.get(operation) ?? [];
     for (let i = 0; i < times; i++) queue.push({ error, when });
     this.#injected.set(operation, queue);
+  }
+
+  /**
+   * The next `times` requests of `operation` are carried out, then answered with `error`, as when
+   * a response is lost after the service acted (a retry then meets the resource it created).
+   */
+  failAfterApplying(operation: string, error: InjectedError, times = 1): void {
+    this.#afterApply.set(operation, (this.#afterApply.get(operation) ?? 0) + times);
+    this.#afterApplyError.set(operation, error);
   }
 
   /** The training job `name` (created later) ends Failed with `reason`. */
@@ -234,6 +245,12 @@ export class LoopbackSageMakerServer {
         throw new ApiError(error.type, error.message, error.status);
       }
       const output = await this.#operation(operation, body);
+      const pending = this.#afterApply.get(operation) ?? 0;
+      if (pending > 0) {
+        this.#afterApply.set(operation, pending - 1);
+        const error = this.#afterApplyError.get(operation)!;
+        throw new ApiError(error.type, error.message, error.status);
+      }
       record.status = 200;
       send(res, 200, output);
     } catch (err) {

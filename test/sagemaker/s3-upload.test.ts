@@ -1,11 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { HeadObjectCommand } from '@aws-sdk/client-s3';
+import { HeadObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RunAbortedError } from '../../src/train/train-errors.js';
-import { downloadObject, joinKey, parseS3Uri, s3Uri, uploadFile } from '../../src/sagemaker/s3-upload.js';
+import { InvalidArgumentError } from '../../src/errors.js';
+import { downloadObject, joinKey, parseS3Uri, s3Uri, uploadChannel, uploadFile } from '../../src/sagemaker/s3-upload.js';
 import { AwsRequestError, S3UriError } from '../../src/sagemaker/sagemaker-errors.js';
 import { startS3, TEST_BUCKET, type S3TestServer } from './aws-test-env.js';
 
@@ -24,6 +25,10 @@ describe('parseS3Uri', () => {
   it('joins key parts without doubled slashes', () => {
     expect(s3Uri('b-1', 'prefix/', '/job', 'train/train.csv')).toBe('s3://b-1/prefix/job/train/train.csv');
     expect(joinKey('', 'a', '', 'b/')).toBe('a/b');
+  });
+
+  it('keeps a trailing slash on the last part: an S3Prefix folder must not also match its siblings', () => {
+    expect(s3Uri('b-1', 'prefix', 'job', 'train/')).toBe('s3://b-1/prefix/job/train/');
   });
 });
 
@@ -69,6 +74,35 @@ describe('uploadFile and downloadObject against s3rver with the real S3Client', 
     const back = await downloadObject(s3.s3, result.uri);
     expect(back.length).toBe(bytes.length);
     expect(Buffer.from(back).equals(bytes)).toBe(true);
+  });
+
+  it('uploads a channel folder as SageMaker reads it: three levels deep, skipping names starting with . or _', async () => {
+    const folder = path.join(dir, 'train-parts');
+    await mkdir(path.join(folder, 'a/b/c'), { recursive: true });
+    await mkdir(path.join(folder, '_tmp'), { recursive: true });
+    await writeFile(path.join(folder, 'part-1.csv'), '1,2\n');
+    await writeFile(path.join(folder, 'a/part-2.csv'), '0,3\n');
+    await writeFile(path.join(folder, 'a/b/part-3.csv'), '1,4\n');
+    await writeFile(path.join(folder, 'a/b/c/too-deep.csv'), '0,5\n');
+    await writeFile(path.join(folder, '.hidden.csv'), '0,6\n');
+    await writeFile(path.join(folder, '_SUCCESS'), '');
+    await writeFile(path.join(folder, '_tmp/part-4.csv'), '1,7\n');
+    const uploaded = await uploadChannel(s3.s3, folder, `s3://${TEST_BUCKET}/p/job-3/train/`);
+    expect(uploaded.map((u) => u.uri)).toEqual([
+      `s3://${TEST_BUCKET}/p/job-3/train/a/b/part-3.csv`,
+      `s3://${TEST_BUCKET}/p/job-3/train/a/part-2.csv`,
+      `s3://${TEST_BUCKET}/p/job-3/train/part-1.csv`,
+    ]);
+    const listed = await s3.s3.send(new ListObjectsV2Command({ Bucket: TEST_BUCKET, Prefix: 'p/job-3/' }));
+    expect((listed.Contents ?? []).map((o) => o.Key).sort()).toEqual(['p/job-3/train/a/b/part-3.csv', 'p/job-3/train/a/part-2.csv', 'p/job-3/train/part-1.csv']);
+  });
+
+  it('uploads a single-file channel under the given file name and rejects a missing path naming it', async () => {
+    const [one] = await uploadChannel(s3.s3, path.join(dir, 'train.csv'), `s3://${TEST_BUCKET}/p/job-4/train/`, { fileName: 'train.csv' });
+    expect(one.uri).toBe(`s3://${TEST_BUCKET}/p/job-4/train/train.csv`);
+    const missing = path.join(dir, 'nope.csv');
+    await expect(uploadChannel(s3.s3, missing, `s3://${TEST_BUCKET}/p/job-4/train/`)).rejects.toThrow(InvalidArgumentError);
+    await expect(uploadChannel(s3.s3, missing, `s3://${TEST_BUCKET}/p/job-4/train/`)).rejects.toThrow(missing);
   });
 
   it('refuses a part size below the S3 minimum of 5 MiB', async () => {

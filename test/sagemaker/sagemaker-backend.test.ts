@@ -259,6 +259,23 @@ describe('SageMakerBackend retries and throttling', () => {
     expect(testEnv.loopback.trainingJobs.size).toBe(1);
   });
 
+  it('treats ResourceInUse on a retried CreateTrainingJob as its own job, when the first attempt reached SageMaker but its answer was lost', async () => {
+    const testEnv = await start();
+    testEnv.loopback.failAfterApplying('CreateTrainingJob', INTERNAL_FAILURE);
+    const backend = backendFor(testEnv);
+    await backend.startTrainingJob({ name: 'job-lost-answer', channels: { train: trainCsv }, hyperparameters: SEED_HYPERPARAMETERS });
+    expect(testEnv.loopback.requestsFor('CreateTrainingJob').map((r) => r.status)).toEqual([500, 400]);
+    expect((await backend.waitForTrainingJob('job-lost-answer')).status).toBe('Completed');
+  });
+
+  it('reports ResourceInUse on a first attempt (a name already used) as an error', async () => {
+    const testEnv = await start();
+    const backend = backendFor(testEnv);
+    const spec = { name: 'job-twice', channels: { train: trainCsv }, hyperparameters: SEED_HYPERPARAMETERS };
+    await backend.startTrainingJob(spec);
+    await expect(backend.startTrainingJob(spec)).rejects.toMatchObject({ operation: 'CreateTrainingJob', awsErrorName: 'ResourceInUse' });
+  });
+
   it('keeps polling through throttled and unavailable Describe calls', async () => {
     const testEnv = await start({ maxAttempts: 2 });
     const backend = backendFor(testEnv);
