@@ -1,0 +1,216 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { InvalidArgumentError } from '../errors.js';
+import type { ConfusionMatrix } from './confusion-matrix.js';
+import { compareExperiments, type CompareExperimentsOptions, type ComparisonRow, type ExperimentInput } from './experiment-comparison.js';
+import { precisionRecallCurve } from './pr-curve.js';
+import { rocCurve } from './roc-curve.js';
+import { escapeXml, lineChart, PALETTE, type ChartSeries } from './svg-chart.js';
+
+/**
+ * Detection rates of partially seen sessions: after `eventsSeen[i]` events of each session, the
+ * model flagged `recall[i]` of the attack sessions and `fpr[i]` of the normal ones. The live-
+ * scoring replay produces these.
+ */
+export interface PartialSessionSeries {
+  /** The series' name in the legend (default: `'partial sessions'`, or the experiment's name). */
+  readonly name?: string;
+  readonly eventsSeen: readonly number[] | ArrayLike<number>;
+  readonly recall: readonly number[] | ArrayLike<number>;
+  readonly fpr: readonly number[] | ArrayLike<number>;
+}
+
+/** Options of {@link renderReport}. */
+export interface ReportOptions {
+  /** The report's title (the page title and heading). */
+  readonly title: string;
+  /** The experiments, as for {@link compareExperiments}: test labels, test scores, operating point. */
+  readonly experiments: readonly ExperimentInput[];
+  /** Recall and FPR against events seen: one series, or one per experiment. */
+  readonly partialSessions?: PartialSessionSeries | readonly PartialSessionSeries[];
+  /** A paragraph under the title (plain text). */
+  readonly description?: string;
+  /** The baseline row of the table (default `true`, see {@link CompareExperimentsOptions}). */
+  readonly baseline?: CompareExperimentsOptions['baseline'];
+}
+
+const STYLE = `
+:root { color-scheme: light; }
+body { margin: 0; padding: 24px 32px 48px; font: 14px/1.45 system-ui, -apple-system, 'Segoe UI', Roboto, 'DejaVu Sans', sans-serif; color: #222; background: #f4f5f7; }
+h1 { font-size: 22px; margin: 0 0 4px; }
+h2 { font-size: 16px; margin: 28px 0 10px; }
+p.description { margin: 0 0 8px; color: #555; max-width: 70em; }
+section { background: #fff; border: 1px solid #dde0e4; border-radius: 8px; padding: 12px 16px 16px; margin-top: 16px; }
+section > h2 { margin-top: 2px; }
+.charts { display: flex; flex-wrap: wrap; gap: 16px; }
+.charts svg { border: 1px solid #eceef1; border-radius: 6px; }
+table.comparison { border-collapse: collapse; font-variant-numeric: tabular-nums; width: 100%; }
+table.comparison th, table.comparison td { padding: 4px 8px; border-bottom: 1px solid #eceef1; text-align: right; white-space: nowrap; }
+table.comparison th { background: #f7f8fa; font-weight: 600; border-bottom: 2px solid #d5d9de; }
+table.comparison th:first-child, table.comparison td:first-child { text-align: left; }
+table.comparison tr.baseline td { color: #666; font-style: italic; background: #fbfbfc; }
+.swatch { display: inline-block; width: 10px; height: 10px; border-radius: 2px; margin-right: 6px; vertical-align: baseline; }
+.matrices { display: grid; grid-template-columns: repeat(auto-fill, minmax(250px, 1fr)); gap: 12px; }
+.matrix { border: 1px solid #eceef1; border-radius: 6px; padding: 8px 10px; }
+.matrix h3 { font-size: 14px; margin: 0 0 2px; }
+.matrix .rule { color: #666; font-size: 12px; margin-bottom: 6px; }
+.matrix table { border-collapse: collapse; font-variant-numeric: tabular-nums; }
+.matrix th { font-weight: 500; font-size: 12px; color: #555; padding: 2px 6px; text-align: center; }
+.matrix th.row { text-align: right; }
+.matrix td { width: 64px; height: 34px; text-align: center; font-weight: 600; border: 1px solid #fff; }
+.matrix td.good { background: #dcefdc; }
+.matrix td.bad { background: #f7dada; }
+.matrix .metrics { font-size: 12px; color: #444; margin-top: 6px; }
+footer { margin-top: 24px; color: #888; font-size: 12px; }
+`;
+
+function fmt(v: number | undefined, digits = 4): string {
+  return v === undefined ? '—' : v.toFixed(digits);
+}
+
+function ruleText(row: ComparisonRow, experiment: ExperimentInput | undefined): string {
+  if (row.kind === 'baseline') return 'flags no session';
+  const point = experiment?.operatingPoint;
+  const at = row.threshold === Infinity ? '∞ (flags nothing)' : String(Number(row.threshold!.toPrecision(6)));
+  if (point === undefined || typeof point === 'number') return `threshold ${at} (fixed)`;
+  const rule = point.rule;
+  const how = 'maxFalsePositiveRate' in rule ? `highest recall at FPR ≤ ${rule.maxFalsePositiveRate}` : 'bestF1' in rule ? 'best F1' : 'fixed threshold';
+  return `threshold ${at}: ${how}, chosen on ${point.chosenOn}`;
+}
+
+function matrixHtml(row: ComparisonRow, color: string | undefined, experiment: ExperimentInput | undefined): string {
+  const m: ConfusionMatrix = row.matrix;
+  const swatch = color ? `<span class="swatch" style="background:${color}"></span>` : '';
+  return `<div class="matrix" data-experiment="${escapeXml(row.name)}">
+<h3>${swatch}${escapeXml(row.name)}</h3>
+<div class="rule">${escapeXml(ruleText(row, experiment))}</div>
+<table>
+<tr><th></th><th>predicted attack</th><th>predicted normal</th></tr>
+<tr><th class="row">attack</th><td class="good">${m.tp}</td><td class="bad">${m.fn}</td></tr>
+<tr><th class="row">normal</th><td class="bad">${m.fp}</td><td class="good">${m.tn}</td></tr>
+</table>
+<div class="metrics">precision ${fmt(m.precision)} · recall ${fmt(m.recall)} · FPR ${fmt(m.fpr)} · F1 ${fmt(m.f1)}</div>
+</div>`;
+}
+
+function checkSeries(series: PartialSessionSeries, i: number): void {
+  const where = 'renderReport';
+  const n = series.eventsSeen.length;
+  for (const key of ['recall', 'fpr'] as const) {
+    if (series[key].length !== n) throw new InvalidArgumentError(where, `partialSessions[${i}].${key}.length`, series[key].length, `${n} (one per eventsSeen)`);
+    for (let k = 0; k < n; k++) {
+      const v = series[key][k]!;
+      if (!(v >= 0 && v <= 1)) throw new InvalidArgumentError(where, `partialSessions[${i}].${key}[${k}]`, v, 'a rate in [0, 1]');
+    }
+  }
+  for (let k = 0; k < n; k++) {
+    if (!Number.isFinite(series.eventsSeen[k]!)) throw new InvalidArgumentError(where, `partialSessions[${i}].eventsSeen[${k}]`, series.eventsSeen[k], 'a finite number');
+  }
+}
+
+/**
+ * Renders one self-contained HTML page (inline CSS and SVG; no scripts, fonts or links to fetch)
+ * comparing experiments: the comparison table (see {@link compareExperiments}), the ROC and
+ * precision-recall curves of every experiment overlaid, the partial-session charts (recall and
+ * false positive rate against events seen) when given, and each experiment's confusion matrix at
+ * its operating point. Experiments whose test labels hold one class get no curve (it is undefined).
+ *
+ * @example
+ * ```ts
+ * const html = renderReport({
+ *   title: 'Truncation experiments',
+ *   experiments: jobs.map((j) => ({ name: j.name, labels: j.testLabels, scores: j.testScores, operatingPoint: j.point })),
+ *   partialSessions: { eventsSeen: [1, 2, 5, 10], recall: [0.1, 0.3, 0.6, 0.8], fpr: [0.01, 0.01, 0.02, 0.02] },
+ * });
+ * ```
+ */
+export function renderReport(options: ReportOptions): string {
+  const { title, experiments, partialSessions, description, baseline = true } = options;
+  if (typeof title !== 'string' || title === '') throw new InvalidArgumentError('renderReport', 'title', title, 'a non-empty title');
+  const comparison = compareExperiments(experiments, { baseline });
+  const colorOf = new Map(experiments.map((e, i) => [e.name, PALETTE[i % PALETTE.length]!]));
+  const byName = new Map(experiments.map((e) => [e.name, e]));
+
+  const rocSeries: ChartSeries[] = [];
+  const prSeries: ChartSeries[] = [];
+  for (const row of comparison.rows) {
+    if (row.kind !== 'experiment' || row.auc === undefined) continue;
+    const e = byName.get(row.name)!;
+    const roc = rocCurve(e.labels, e.scores);
+    const pr = precisionRecallCurve(e.labels, e.scores);
+    const color = colorOf.get(row.name)!;
+    rocSeries.push({ name: `${row.name} (AUC ${fmt(row.auc, 3)})`, x: roc.fpr, y: roc.tpr, color });
+    prSeries.push({ name: `${row.name} (AP ${fmt(row.prAuc, 3)})`, x: pr.recall, y: pr.precision, color, steps: true });
+  }
+  const charts = [
+    lineChart({ width: 520, height: 380, id: 'roc', title: 'ROC curve (test)', xLabel: 'false positive rate', yLabel: 'true positive rate (recall)', xDomain: [0, 1], yDomain: [0, 1], diagonal: true, series: rocSeries }),
+    lineChart({ width: 520, height: 380, id: 'pr', title: 'Precision-recall curve (test)', xLabel: 'recall', yLabel: 'precision', xDomain: [0, 1], yDomain: [0, 1], series: prSeries }),
+  ];
+
+  let partialHtml = '';
+  if (partialSessions !== undefined) {
+    const list: readonly PartialSessionSeries[] = Array.isArray(partialSessions) ? partialSessions : [partialSessions as PartialSessionSeries];
+    list.forEach(checkSeries);
+    const named = list.map((s, i) => ({ ...s, name: s.name ?? (list.length === 1 ? 'partial sessions' : experiments[i]?.name ?? `series ${i + 1}`) }));
+    const color = (name: string, i: number) => colorOf.get(name) ?? PALETTE[i % PALETTE.length]!;
+    const maxFpr = Math.max(0.01, ...named.flatMap((s) => Array.from(s.fpr)));
+    partialHtml = `<section id="partial-sessions"><h2>Partial sessions: detection against events seen</h2><div class="charts">
+${lineChart({ width: 520, height: 380, id: 'partial-recall', title: 'Recall against events seen', xLabel: 'events seen per session', yLabel: 'recall (attack sessions flagged)', yDomain: [0, 1], series: named.map((s, i) => ({ name: s.name, x: s.eventsSeen, y: s.recall, color: color(s.name, i) })) })}
+${lineChart({ width: 520, height: 380, id: 'partial-fpr', title: 'False positive rate against events seen', xLabel: 'events seen per session', yLabel: 'false positive rate', yDomain: [0, Math.min(1, maxFpr * 1.15)], yTickFormat: (v) => `${Number((v * 100).toPrecision(3))}%`, series: named.map((s, i) => ({ name: s.name, x: s.eventsSeen, y: s.fpr, color: color(s.name, i), dashed: true })) })}
+</div></section>`;
+  }
+
+  const cells = comparison.cells();
+  const tableRows = comparison.rows
+    .map((row, r) => {
+      const color = colorOf.get(row.name);
+      const first = `${row.kind === 'experiment' && color ? `<span class="swatch" style="background:${color}"></span>` : ''}${escapeXml(cells[r + 1]![0]!)}`;
+      return `<tr class="${row.kind}">${[first, ...cells[r + 1]!.slice(1).map(escapeXml)].map((c) => `<td>${c}</td>`).join('')}</tr>`;
+    })
+    .join('\n');
+  const table = `<table class="comparison"><thead><tr>${cells[0]!.map((h) => `<th>${escapeXml(h)}</th>`).join('')}</tr></thead><tbody>
+${tableRows}
+</tbody></table>`;
+
+  const matrices = comparison.rows.map((row) => matrixHtml(row, row.kind === 'experiment' ? colorOf.get(row.name) : undefined, byName.get(row.name))).join('\n');
+
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${escapeXml(title)}</title>
+<style>${STYLE}</style>
+</head>
+<body>
+<h1>${escapeXml(title)}</h1>
+${description ? `<p class="description">${escapeXml(description)}</p>` : ''}
+<section id="comparison"><h2>Comparison at the operating points (test data)</h2>
+${table}
+</section>
+<section id="curves"><h2>Curves</h2><div class="charts">
+${charts.join('\n')}
+</div></section>
+${partialHtml}
+<section id="confusion-matrices"><h2>Confusion matrices at the operating points</h2><div class="matrices">
+${matrices}
+</div></section>
+<footer>AUC: area under the ROC curve; PR-AUC: average precision (both as scikit-learn computes them). A score at or above the threshold flags the session. — marks a metric that is undefined for the data.</footer>
+</body>
+</html>
+`;
+}
+
+/**
+ * Renders the report (see {@link renderReport}) and writes it to `file`, creating its folder.
+ *
+ * @example
+ * ```ts
+ * await writeReport('out/report.html', { title: 'Truncation experiments', experiments });
+ * ```
+ */
+export async function writeReport(file: string, options: ReportOptions): Promise<void> {
+  const html = renderReport(options);
+  await mkdir(path.dirname(file), { recursive: true });
+  await writeFile(file, html);
+}

@@ -1,0 +1,132 @@
+import { existsSync, mkdirSync, readFileSync, rmSync, mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { InvalidArgumentError } from '../../src/errors.js';
+import { chooseOperatingPoint } from '../../src/eval/operating-point.js';
+import { renderReport, writeReport, type ReportOptions } from '../../src/eval/report-html.js';
+import { createRandom } from '../../src/random/random.js';
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const CHROMIUM = '/usr/bin/chromium';
+const hasChromium = existsSync(CHROMIUM);
+if (!hasChromium) console.warn(`skipping the browser rendering test: ${CHROMIUM} is not installed (apt-get install chromium)`);
+const tmp = mkdtempSync(path.join(os.tmpdir(), 'report-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+/** Six truncation experiments of rising quality, chosen on validation and measured on test. */
+function experiments(): ReportOptions['experiments'] {
+  const random = createRandom(77);
+  const simulate = (n: number, separation: number) => {
+    const labels = Uint8Array.from({ length: n }, () => (random.next() < 0.02 ? 1 : 0));
+    const scores = Float32Array.from(labels, (y) => 1 / (1 + Math.exp(-random.normal(y * separation - 4, 1.3))));
+    return { labels, scores };
+  };
+  return ['first1', 'first2', 'first5', 'first10', 'first20', 'all'].map((name, i) => {
+    const separation = 1.2 + i * 0.9;
+    const validation = simulate(1500, separation);
+    const test = simulate(3000, separation);
+    return {
+      name,
+      labels: test.labels,
+      scores: test.scores,
+      operatingPoint: chooseOperatingPoint(validation.labels, validation.scores, { maxFalsePositiveRate: 0.05 }),
+    };
+  });
+}
+
+const partialSessions = ['first1', 'first2', 'first5', 'first10', 'first20', 'all'].map((name, i) => {
+  const eventsSeen = Array.from({ length: 20 }, (_, k) => k + 1);
+  return {
+    name,
+    eventsSeen,
+    recall: eventsSeen.map((e) => Math.min(1, (1 - Math.exp(-e / (3 + i))) * (0.55 + i * 0.07))),
+    fpr: eventsSeen.map((e) => 0.004 + 0.03 * Math.exp(-e / (2 + i))),
+  };
+});
+
+describe('renderReport', () => {
+  const options: ReportOptions = { title: 'Truncation experiments <test>', description: 'Six truncations & the baseline.', experiments: experiments(), partialSessions };
+
+  it('is one self-contained HTML page: no scripts, no external URLs, no links to load', () => {
+    const html = renderReport(options);
+    expect(html.startsWith('<!DOCTYPE html>')).toBe(true);
+    expect(html).not.toMatch(/<script|<link|@import|url\(http|src=|href=/i);
+    expect(html.replace(/xmlns="http:\/\/www\.w3\.org\/2000\/svg"/g, '')).not.toMatch(/https?:\/\//);
+    expect(html).toContain('Truncation experiments &lt;test&gt;');
+    expect(html).toContain('Six truncations &amp; the baseline.');
+  });
+
+  it('holds the comparison table with a row per experiment and the baseline, and a matrix for each', () => {
+    const html = renderReport(options);
+    expect(html.match(/<tr class="experiment">/g)).toHaveLength(6);
+    expect(html.match(/<tr class="baseline">/g)).toHaveLength(1);
+    expect(html.match(/<div class="matrix"/g)).toHaveLength(7);
+    expect(html).toContain('chosen on validation');
+  });
+
+  it('rejects partial-session series of unequal lengths or rates outside [0, 1]', () => {
+    expect(() => renderReport({ ...options, partialSessions: { eventsSeen: [1, 2], recall: [0.1], fpr: [0, 0] } })).toThrow(/partialSessions\[0\].recall.length must be 2/);
+    expect(() => renderReport({ ...options, partialSessions: { eventsSeen: [1], recall: [1.5], fpr: [0] } })).toThrow(InvalidArgumentError);
+  });
+
+  it('writes the page with writeReport', async () => {
+    const file = path.join(tmp, 'nested', 'report.html');
+    await writeReport(file, options);
+    expect(readFileSync(file, 'utf8')).toBe(renderReport(options));
+  });
+
+  it.skipIf(!hasChromium)('renders in headless Chromium with sized charts, one path per experiment, no console errors and no requests', async () => {
+    const { chromium } = await import('playwright-core');
+    const browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+    try {
+      const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+      const consoleErrors: string[] = [];
+      const requests: string[] = [];
+      page.on('console', (m) => {
+        if (m.type() === 'error' || m.type() === 'warning') consoleErrors.push(m.text());
+      });
+      page.on('pageerror', (e) => consoleErrors.push(String(e)));
+      page.on('request', (r) => requests.push(r.url()));
+      await page.setContent(renderReport(options), { waitUntil: 'load' });
+
+      const charts = await page.$$eval('svg.chart', (svgs) =>
+        svgs.map((svg) => {
+          const box = svg.getBoundingClientRect();
+          const paths = [...svg.querySelectorAll('path.series')].map((p) => {
+            const b = (p as SVGGraphicsElement).getBBox();
+            return { name: p.getAttribute('data-series'), width: b.width, height: b.height };
+          });
+          return { label: svg.getAttribute('aria-label'), width: box.width, height: box.height, paths, ticks: svg.querySelectorAll('.ticks text').length, legend: svg.querySelectorAll('.legend-item').length };
+        }),
+      );
+      expect(charts.map((c) => c.label)).toEqual(['ROC curve (test)', 'Precision-recall curve (test)', 'Recall against events seen', 'False positive rate against events seen']);
+      for (const chart of charts) {
+        expect(chart.width).toBeGreaterThan(300);
+        expect(chart.height).toBeGreaterThan(300);
+        expect(chart.paths).toHaveLength(6);
+        expect(chart.legend).toBe(6);
+        expect(chart.ticks).toBeGreaterThanOrEqual(8);
+        for (const p of chart.paths) expect(p.width + p.height, `${chart.label}: ${p.name}`).toBeGreaterThan(10);
+      }
+      expect(charts[0]!.paths.map((p) => p.name!.split(' ')[0])).toEqual(['first1', 'first2', 'first5', 'first10', 'first20', 'all']);
+      const table = await page.$eval('table.comparison', (t) => ({ rows: t.querySelectorAll('tbody tr').length, width: t.getBoundingClientRect().width }));
+      expect(table.rows).toBe(7);
+      expect(table.width).toBeGreaterThan(500);
+      expect(consoleErrors).toEqual([]);
+      expect(requests).toEqual([]);
+
+      const artifacts = path.join(repoRoot, 'test-artifacts');
+      mkdirSync(artifacts, { recursive: true });
+      const png = await page.screenshot({ fullPage: true });
+      writeFileSync(path.join(artifacts, 'report.png'), png);
+      expect(png.subarray(1, 4).toString()).toBe('PNG');
+    } finally {
+      await browser.close();
+    }
+  });
+});
