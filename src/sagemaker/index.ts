@@ -43,6 +43,7 @@ export {
   AwsRequestError,
   WaitTimeoutError,
   PredictionCountError,
+  UnsupportedArtifactError,
   awsErrorInfo,
   isNotFoundError,
 } from './sagemaker-errors.js';

@@ -23,6 +23,7 @@ import {
 import { InvokeEndpointCommand, type SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime';
 import { InvalidArgumentError } from '../errors.js';
 import { Booster } from '../model/booster.js';
+import { extractModelMember } from '../model/model-tarball.js';
 import { EndpointInvocationError, ResourceStateError, RunAbortedError } from '../train/train-errors.js';
 import type {
   Backend,
@@ -46,6 +47,7 @@ import {
   ImageUriError,
   isNotFoundError,
   PredictionCountError,
+  UnsupportedArtifactError,
 } from './sagemaker-errors.js';
 import { downloadObject, parseS3Uri, s3Uri, uploadChannel, uploadFile } from './s3-upload.js';
 import { buildTrainingJobRequest, type SpotTrainingOptions } from './training-job-request.js';
@@ -584,7 +586,8 @@ export class SageMakerBackend implements Backend {
    * from images 1.3-1 to 1.7-1, UBJSON from 3.0-5, JSON), giving a {@link Booster} that scores
    * locally with the endpoint's predictions, at no endpoint cost.
    *
-   * @throws {AwsRequestError} when S3 refuses; the model reader's errors for a corrupt archive.
+   * @throws {UnsupportedArtifactError} for a pickle (images 0.90-x to 1.2-x); {@link AwsRequestError}
+   *   when S3 refuses; the model reader's errors for a corrupt archive.
    *
    * @example
    * ```ts
@@ -597,7 +600,17 @@ export class SageMakerBackend implements Backend {
    */
   async loadModel(artifact: string): Promise<Booster> {
     const bytes = await this.downloadArtifact(artifact);
-    return Booster.fromTarGz(bytes, { file: artifact });
+    const member = extractModelMember(bytes, { file: artifact });
+    // Pickles start with the PROTO opcode 0x80 (protocol ≥ 2); XGBoost's formats never do.
+    if (member.data[0] === 0x80) {
+      throw new UnsupportedArtifactError(
+        artifact,
+        member.name,
+        'is a Python pickle, as the 0.90-x to 1.2-x images write',
+        'XGBoost legacy binary, UBJSON or JSON: train with image 1.3-1 or later',
+      );
+    }
+    return Booster.load(member.data, { file: `${artifact}:${member.name}` });
   }
 
   /** Destroys the clients this backend created (not injected ones). Resources on AWS are untouched. */

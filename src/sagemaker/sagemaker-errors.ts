@@ -205,3 +205,26 @@ export function isNotFoundError(error: unknown): boolean {
   return name === 'ValidationException' && /could not find|does not exist|not found/i.test(message);
 }
 
+
+/**
+ * A training artifact is in a format the library cannot read: the Python pickle that the 0.90-x
+ * to 1.2-x images write (a pickle is a Python program, not data, and is never executed here).
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await backend.loadModel(artifact);
+ * } catch (err) {
+ *   if (err instanceof UnsupportedArtifactError) console.error(err.message); // retrain with 1.3-1 or later
+ * }
+ * ```
+ */
+export class UnsupportedArtifactError extends SessionSentryError {
+  declare readonly code: 'ERR_UNSUPPORTED_ARTIFACT';
+  readonly artifact: string;
+
+  constructor(artifact: string, member: string, problem: string, expected: string) {
+    super('ERR_UNSUPPORTED_ARTIFACT', `${artifact}:${member}: ${problem} (expected ${expected})`);
+    this.artifact = artifact;
+  }
+}

@@ -5,9 +5,10 @@ import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-s
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { InvalidArgumentError } from '../../src/errors.js';
 import { Booster } from '../../src/model/booster.js';
+import { writeTarGz } from '../../src/model/model-tarball.js';
 import { createSageMakerClients } from '../../src/sagemaker/sagemaker-clients.js';
 import { SageMakerBackend, type SageMakerBackendOptions } from '../../src/sagemaker/sagemaker-backend.js';
-import { AwsRequestError, ImageUriError, PredictionCountError, WaitTimeoutError } from '../../src/sagemaker/sagemaker-errors.js';
+import { AwsRequestError, ImageUriError, PredictionCountError, UnsupportedArtifactError, WaitTimeoutError } from '../../src/sagemaker/sagemaker-errors.js';
 import { EndpointServer } from '../../src/serve/endpoint-server.js';
 import type { ResourceState } from '../../src/train/backend.js';
 import { EndpointInvocationError, RunAbortedError } from '../../src/train/train-errors.js';
@@ -243,6 +244,19 @@ describe('SageMakerBackend training jobs (real SageMakerClient against the loopb
     const scores = booster.predict({ data, rows: fixture.rows.length, columns: 4 });
     // predictions.csv: XGBoost 1.7.4's float32 probabilities for the same rows.
     expect(Array.from(scores)).toEqual(Array.from(fixture.prob));
+  });
+});
+
+describe('SageMakerBackend.loadModel on artifacts of other image versions', () => {
+  it('refuses the Python pickle of images 0.90-x to 1.2-x with UnsupportedArtifactError instead of misreading it', async () => {
+    const testEnv = await start();
+    // pickle.dumps({}, protocol=4) in Python 3: PROTO 4, EMPTY_DICT, MEMOIZE, STOP.
+    const pickle = new Uint8Array([0x80, 0x04, 0x7d, 0x94, 0x2e]);
+    const key = 'experiments/old-job/output/model.tar.gz';
+    await testEnv.s3server.s3.send(new PutObjectCommand({ Bucket: TEST_BUCKET, Key: key, Body: writeTarGz([{ name: 'xgboost-model', data: pickle }]) }));
+    const error = await backendFor(testEnv).loadModel(`s3://${TEST_BUCKET}/${key}`).catch((err: unknown) => err);
+    expect(error).toBeInstanceOf(UnsupportedArtifactError);
+    expect((error as Error).message).toContain(`s3://${TEST_BUCKET}/${key}:xgboost-model: is a Python pickle`);
   });
 });
 
