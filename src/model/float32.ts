@@ -134,10 +134,14 @@ function shortestDigits(v: number): { digits: string; exponent: number } {
     if (precision < 9) candidates.push(...neighbours(nearest));
     let best: string | undefined;
     let bestDistance = Infinity;
+    // An exact tie (v is halfway between two candidates) goes to the even digit, as in Ryu.
+    const longer = abs.toExponential(precision);
+    const tie = precision < 9 && Number(longer) === abs && longer[longer.indexOf('e') - 1] === '5';
     for (const text of candidates) {
       const back = Math.fround(Number(text));
       if (back !== abs) continue;
-      const distance = Math.abs(Number(text) - abs);
+      const lastDigit = Number(text[text.indexOf('e') - 1]);
+      const distance = tie ? (lastDigit % 2 === 0 ? 0 : 1) : Math.abs(Number(text) - abs);
       if (distance < bestDistance) {
         best = text;
         bestDistance = distance;

@@ -301,7 +301,8 @@ function formatFloat32G(x: number): string {
 
 /**
  * The XGBoost 1.7.4 model document of a model as a plain object: dmlc parameters as strings, node
- * arrays as typed arrays (float32 for values, int32 for ids, uint8 for flags). The UBJSON writer
+ * arrays as typed arrays of the types XGBoost uses (float32 values, int32 ids, uint8 flags, int64
+ * category segments and sizes). The UBJSON writer
  * serialises it; `JSON.stringify` would lose the float markers, so JSON text goes through
  * {@link writeModelJSON}.
  *
@@ -322,13 +323,13 @@ export function modelToDocument(model: BoosterModel): {
       gradient_booster: {
         model: {
           gbtree_model_param: { num_parallel_tree: '1', num_trees: String(model.trees.length), size_leaf_vector: '0' },
-          tree_info: Int32Array.from(model.treeInfo),
+          tree_info: Array.from(model.treeInfo),
           trees: model.trees.map((t, id) => ({
             base_weights: Float32Array.from(t.baseWeights),
             categories: new Int32Array(0),
             categories_nodes: new Int32Array(0),
-            categories_segments: new Int32Array(0),
-            categories_sizes: new Int32Array(0),
+            categories_segments: new BigInt64Array(0),
+            categories_sizes: new BigInt64Array(0),
             default_left: Uint8Array.from(t.defaultLeft),
             id,
             left_children: Int32Array.from(t.leftChildren),

@@ -259,8 +259,9 @@ export function readModelUBJSON(bytes: Uint8Array, options: ReadModelOptions = {
 
 /**
  * Writes a model as XGBoost 1.7.4 writes UBJSON: the JSON schema of {@link writeModelJSON}, node
- * arrays as big-endian typed arrays (`[$d#L…` float32, `[$l#L…` int32, `[$U#L…` uint8), integers
- * as int64, dmlc parameters as strings.
+ * arrays as big-endian typed arrays (`[$d#L…` float32, `[$l#L…` int32, `[$U#L…` uint8, `[$L#L…`
+ * int64), other integers with the narrowest marker, dmlc parameters as strings. For a model read from an XGBoost
+ * 1.7.4 `.ubj` file the output is byte-identical to it.
  *
  * @example
  * ```ts
@@ -299,13 +300,32 @@ export function writeModelUBJSON(model: BoosterModel): Uint8Array {
     if (value instanceof Float32Array) typed('d', 4, value, (v, at, x) => v.setFloat32(at, x));
     else if (value instanceof Int32Array || value instanceof Uint32Array) typed('l', 4, value, (v, at, x) => v.setInt32(at, x));
     else if (value instanceof Uint8Array) typed('U', 1, value, (v, at, x) => v.setUint8(at, x));
+    else if (value instanceof BigInt64Array) typed('L', 8, Array.from(value, Number), (v, at, x) => v.setBigInt64(at, BigInt(x)));
     else if (typeof value === 'string') {
       byte('S');
       str(value);
     } else if (typeof value === 'number') {
       if (Number.isInteger(value)) {
-        byte('L');
-        int64(value);
+        // The narrowest marker, as XGBoost's writer picks it (bounds exclusive, as in its code).
+        const b = new Uint8Array(9);
+        const v = new DataView(b.buffer);
+        if (value > -128 && value < 127) {
+          b[0] = 0x69; // i
+          v.setInt8(1, value);
+          push(b.subarray(0, 2));
+        } else if (value > -32768 && value < 32767) {
+          b[0] = 0x49; // I
+          v.setInt16(1, value);
+          push(b.subarray(0, 3));
+        } else if (value > -2147483648 && value < 2147483647) {
+          b[0] = 0x6c; // l
+          v.setInt32(1, value);
+          push(b.subarray(0, 5));
+        } else {
+          b[0] = 0x4c; // L
+          v.setBigInt64(1, BigInt(value));
+          push(b);
+        }
       } else {
         const b = new Uint8Array(5);
         b[0] = 0x64;
@@ -315,9 +335,9 @@ export function writeModelUBJSON(model: BoosterModel): Uint8Array {
     } else if (typeof value === 'boolean') byte(value ? 'T' : 'F');
     else if (value === null) byte('Z');
     else if (Array.isArray(value)) {
-      byte('[');
+      byte('[#L'); // XGBoost counts plain arrays instead of closing them
+      int64(value.length);
       value.forEach(write);
-      byte(']');
     } else {
       byte('{');
       const obj = value as Record<string, unknown>;
