@@ -24,6 +24,20 @@ export type { EventLogParts, SkippedRows } from './events/event-log.js';
 // --- sessions ---
 
 // --- split ---
+export { FrameSplitter, splitFrame, featureColumns, labelValues } from './split/frame-splitter.js';
+export type { FrameSplitterOptions, SplitOptions, SplitMode, FrameSplit } from './split/frame-splitter.js';
+export { allocateCounts, validateFractions, PART_NAMES } from './split/fractions.js';
+export type { SplitFractions, PartName } from './split/fractions.js';
+export type { SplitIndices } from './split/split-types.js';
+export { stratifiedSplit } from './split/stratified-split.js';
+export type { StratifiedSplitOptions } from './split/stratified-split.js';
+export { groupedSplit } from './split/grouped-split.js';
+export type { GroupedSplitOptions } from './split/grouped-split.js';
+export { orderedSplit } from './split/ordered-split.js';
+export { formatCsvNumber, sageMakerCsvChunks, writeSageMakerCsv } from './split/sagemaker-csv.js';
+export type { CsvPrecision, SageMakerCsvOptions, SageMakerCsvSummary } from './split/sagemaker-csv.js';
+export { writeCsvs, csvNames } from './split/write-csvs.js';
+export type { CsvJob, CsvJobFiles, CsvManifest, CsvPartManifest, WriteCsvsOptions } from './split/write-csvs.js';
 
 // --- model ---
 export type { BoosterModel, RegTree } from './model/model-types.js';
@@ -103,3 +117,30 @@ export { InvocationError } from './serve/invocation-error.js';
 export type { ScoringModel, FeatureMatrix } from './serve/scoring-model.js';
 
 // --- eval ---
+export { UndefinedMetricError } from './eval/eval-errors.js';
+export { ConfusionMatrix, confusionCounts, confusionCountsAt } from './eval/confusion-matrix.js';
+export type { ConfusionMatrixJSON, ScoreThresholdOptions } from './eval/confusion-matrix.js';
+export { confusionMetrics } from './eval/metrics.js';
+export type { ConfusionCounts, ConfusionMetrics } from './eval/metrics.js';
+export { thresholdCounts } from './eval/binary-clf-curve.js';
+export type { ThresholdCounts } from './eval/binary-clf-curve.js';
+export { rocCurve, rocAuc, trapezoidArea } from './eval/roc-curve.js';
+export type { RocCurve, RocCurveOptions } from './eval/roc-curve.js';
+export { precisionRecallCurve, averagePrecision } from './eval/pr-curve.js';
+export type { PrecisionRecallCurve } from './eval/pr-curve.js';
+export {
+  thresholdForFalsePositiveRate,
+  recallAtFalsePositiveRate,
+  bestF1Threshold,
+  chooseThresholdForFalsePositiveRate,
+  chooseBestF1Threshold,
+} from './eval/thresholds.js';
+export type { ThresholdChoice, BestF1Choice } from './eval/thresholds.js';
+export { chooseOperatingPoint, evaluateAt } from './eval/operating-point.js';
+export type { OperatingPoint, OperatingRule } from './eval/operating-point.js';
+export { compareExperiments, ExperimentComparison, COMPARISON_COLUMNS } from './eval/experiment-comparison.js';
+export type { ExperimentInput, ComparisonRow, ComparisonColumn, CompareExperimentsOptions, SortOptions } from './eval/experiment-comparison.js';
+export { lineChart, niceTicks, escapeXml, PALETTE } from './eval/svg-chart.js';
+export type { ChartSeries, LineChartOptions } from './eval/svg-chart.js';
+export { renderReport, writeReport } from './eval/report-html.js';
+export type { ReportOptions, PartialSessionSeries } from './eval/report-html.js';
