@@ -434,32 +434,58 @@ export class SageMakerBackend implements Backend {
   /**
    * Deletes the endpoint, waits until it is gone (unless `waitForDeletion: false`), then deletes
    * its endpoint config. Whatever is already gone counts as deleted, so this is safe to call in
-   * any clean-up, for endpoints that failed or were never created.
+   * any clean-up, for endpoints that failed or were never created. An endpoint still `Creating`
+   * (SageMaker refuses to delete those) is waited for, then deleted, so an abort during
+   * deployment does not leave an endpoint that later comes up and bills.
    *
    * @throws {AwsRequestError} when SageMaker refuses a delete for another reason.
    */
   async deleteEndpoint(endpointName: string): Promise<void> {
     const configs = new Set([endpointName]);
-    let exists = true;
+    let status: string | undefined;
     try {
       const described = await this.sagemaker.send(new DescribeEndpointCommand({ EndpointName: endpointName }));
       if (described.EndpointConfigName !== undefined) configs.add(described.EndpointConfigName);
+      status = described.EndpointStatus;
     } catch (err) {
       if (!isNotFoundError(err)) throw new AwsRequestError('DescribeEndpoint', endpointName, err);
-      exists = false;
     }
-    if (exists) {
-      try {
-        await this.sagemaker.send(new DeleteEndpointCommand({ EndpointName: endpointName }));
-      } catch (err) {
-        if (!isNotFoundError(err)) throw new AwsRequestError('DeleteEndpoint', endpointName, err);
-        exists = false;
-      }
-    }
+    let exists = status !== undefined;
+    if (exists && status !== 'Deleting') exists = await this.#sendDeleteEndpoint(endpointName);
     if (exists && this.#options.waitForDeletion !== false) {
       await waitForEndpointDeleted(this.sagemaker, endpointName, this.#poll({}));
     }
     for (const config of configs) await this.#deleteEndpointConfig(config);
+  }
+
+  /**
+   * Sends DeleteEndpoint; returns false when the endpoint is already gone. SageMaker refuses to
+   * delete an endpoint that is still being created or updated (an abort during deployment leaves
+   * exactly that), so on a refusal this waits until the endpoint settles, then deletes it.
+   */
+  async #sendDeleteEndpoint(endpointName: string): Promise<boolean> {
+    try {
+      await this.sagemaker.send(new DeleteEndpointCommand({ EndpointName: endpointName }));
+      return true;
+    } catch (err) {
+      if (isNotFoundError(err)) return false;
+      if (awsErrorInfo(err).name !== 'ValidationException') throw new AwsRequestError('DeleteEndpoint', endpointName, err);
+      let settled;
+      try {
+        settled = await waitForEndpoint(this.sagemaker, endpointName, this.#poll({}));
+      } catch (waitErr) {
+        if (waitErr instanceof AwsRequestError && isNotFoundError(waitErr.cause)) return false;
+        throw waitErr;
+      }
+      if (settled.EndpointStatus === 'Deleting') return true;
+      try {
+        await this.sagemaker.send(new DeleteEndpointCommand({ EndpointName: endpointName }));
+        return true;
+      } catch (retryErr) {
+        if (isNotFoundError(retryErr)) return false;
+        throw new AwsRequestError('DeleteEndpoint', endpointName, retryErr);
+      }
+    }
   }
 
   /**

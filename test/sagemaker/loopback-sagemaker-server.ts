@@ -354,6 +354,11 @@ export class LoopbackSageMakerServer {
         return this.#describeEndpoint(body);
       case 'DeleteEndpoint': {
         const endpoint = this.#endpoint(requiredString(body, 'EndpointName'));
+        // SageMaker refuses to delete an endpoint that is still being created (users report endpoints
+        // stuck in Creating that cannot be deleted until they settle: amazon-sagemaker-examples#3432).
+        if (endpoint.status === 'Creating') {
+          throw new ApiError('ValidationException', `Cannot delete endpoint "${arn('endpoint', endpoint.name)}" while it is in Creating status.`);
+        }
         if (endpoint.status !== 'Deleting') {
           endpoint.status = 'Deleting';
           endpoint.describes = 0;

@@ -416,6 +416,17 @@ describe('SageMakerBackend models and endpoints', () => {
     expect(testEnv.loopback.live()).toEqual({ endpoints: [], endpointConfigs: [], models: [] });
   });
 
+  it('deletes an endpoint that is still Creating once it settles, since SageMaker refuses to delete it before', async () => {
+    const testEnv = await start({ loopback: { endpointDescribes: 5 } });
+    const backend = backendFor(testEnv);
+    await trainedModel(testEnv, backend, 'job-early');
+    await backend.createEndpoint('job-early', 'job-early');
+    await backend.deleteEndpoint('job-early');
+    expect(testEnv.loopback.requestsFor('DeleteEndpoint').map((r) => r.status)).toEqual([400, 200]);
+    expect(testEnv.loopback.live().endpoints).toEqual([]);
+    expect(testEnv.loopback.live().endpointConfigs).toEqual([]);
+  });
+
   it('deletes the endpoint config again when CreateEndpoint fails', async () => {
     const testEnv = await start();
     const backend = backendFor(testEnv);

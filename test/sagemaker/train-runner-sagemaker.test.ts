@@ -125,7 +125,8 @@ describe('TrainRunner on the SageMakerBackend', () => {
   });
 
   it('on abort while endpoints are being created, rejects with RunAbortedError and still deletes everything the run created', async () => {
-    const testEnv = await start({ endpointDescribes: 1_000_000 });
+    // Endpoints stay Creating for 30 polls; SageMaker refuses to delete them before they settle.
+    const testEnv = await start({ endpointDescribes: 30 });
     const controller = new AbortController();
     let creating = 0;
     const runner = new TrainRunner({
@@ -139,6 +140,12 @@ describe('TrainRunner on the SageMakerBackend', () => {
     await expect(runner.runExperiment(jobs, { invokeWith: testRows })).rejects.toThrow(RunAbortedError);
     expect(testEnv.loopback.requestsFor('CreateEndpoint')).toHaveLength(3);
     expect(testEnv.loopback.live()).toEqual({ endpoints: [], endpointConfigs: [], models: [] });
+    expect([...testEnv.loopback.deleted.endpoints].sort()).toEqual(['exp3-first-10', 'exp3-first-5', 'exp3-whole']);
+    // Each endpoint was still Creating when clean-up began: refused first, deleted once it settled.
+    const deletes = testEnv.loopback.requestsFor('DeleteEndpoint');
+    for (const name of ['exp3-first-5', 'exp3-first-10', 'exp3-whole']) {
+      expect(deletes.filter((r) => r.body.EndpointName === name).map((r) => r.status)).toEqual([400, 200]);
+    }
   });
 
   it('on abort during training, stops every running training job', async () => {
