@@ -217,7 +217,8 @@ export class SageMakerBackend implements Backend {
    * The training and serving image: the `imageUri` option, or the built-in XGBoost image for the
    * region (the option, or the client's region from the standard chain) and version.
    *
-   * @throws {ImageUriError} when the region has no built-in image.
+   * @throws {ImageUriError} when the region has no built-in image; {@link InvalidArgumentError}
+   *   when no region is configured anywhere.
    *
    * @example
    * ```ts
@@ -228,8 +229,26 @@ export class SageMakerBackend implements Backend {
     this.#imageUri ??= (async () => {
       const { imageUri, region, xgboostVersion = DEFAULT_XGBOOST_VERSION } = this.#options;
       if (imageUri !== undefined) return imageUri;
-      return xgboostImageUri(region ?? (await this.sagemaker.config.region()), xgboostVersion);
+      let resolved = region;
+      if (resolved === undefined) {
+        try {
+          resolved = await this.sagemaker.config.region();
+        } catch (err) {
+          throw new InvalidArgumentError(
+            'SageMakerBackend',
+            'region',
+            undefined,
+            'set to choose the built-in XGBoost image (pass region, or set AWS_REGION or a profile region)',
+            { cause: err },
+          );
+        }
+      }
+      return xgboostImageUri(resolved, xgboostVersion);
     })();
+    // A failed resolution is not cached: the next call tries again.
+    this.#imageUri.catch(() => {
+      this.#imageUri = undefined;
+    });
     return this.#imageUri;
   }
 

@@ -1,7 +1,9 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
+import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { SageMakerClient } from '@aws-sdk/client-sagemaker';
+import type { SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { InvalidArgumentError } from '../../src/errors.js';
 import { Booster } from '../../src/model/booster.js';
@@ -601,6 +603,21 @@ describe('SageMakerBackend construction and clients', () => {
     expect(await backend.s3.config.retryStrategy()).toHaveProperty('mode', 'adaptive');
     expect(await backend.imageUri()).toBe('141502667606.dkr.ecr.eu-west-1.amazonaws.com/sagemaker-xgboost:1.7-1');
     await backend.close();
+  });
+
+  it('takes the image region from the injected client, and says so plainly when no region is configured', async () => {
+    const fromClient = new SageMakerClient({ region: 'ap-northeast-1' });
+    const backend = new SageMakerBackend({ role: TEST_ROLE, bucket: TEST_BUCKET, sagemaker: fromClient, runtime: {} as SageMakerRuntimeClient, s3: {} as S3Client });
+    expect(await backend.imageUri()).toBe('354813040037.dkr.ecr.ap-northeast-1.amazonaws.com/sagemaker-xgboost:1.7-1');
+    const noRegion = new SageMakerClient({
+      region: async () => {
+        throw new Error('Region is missing');
+      },
+    });
+    const lost = new SageMakerBackend({ role: TEST_ROLE, bucket: TEST_BUCKET, sagemaker: noRegion, runtime: {} as SageMakerRuntimeClient, s3: {} as S3Client });
+    await expect(lost.imageUri()).rejects.toThrow(/SageMakerBackend: region must be set to choose the built-in XGBoost image/);
+    fromClient.destroy();
+    noRegion.destroy();
   });
 
   it('createSageMakerClients applies region, endpoints and path-style addressing', async () => {
