@@ -85,6 +85,35 @@ export function sortColumns(data: TrainingData): SortedColumns {
   return { ptrs, rowIds, values: sorted, forwardScan };
 }
 
+/** Working columns and buffers reused from tree to tree of one training run. */
+interface ExactWorkspace {
+  readonly rowIds: Uint32Array;
+  readonly values: Float32Array;
+  readonly begin: Uint32Array;
+  readonly end: Uint32Array;
+  /** Gradient and hessian of each row, interleaved: one cache line per row in the scans. */
+  readonly gh: Float64Array;
+}
+
+const workspaces = new WeakMap<ExactGrowContext, ExactWorkspace>();
+
+function workspaceFor(ctx: ExactGrowContext): ExactWorkspace {
+  let w = workspaces.get(ctx);
+  if (w === undefined) {
+    const total = ctx.sorted.rowIds.length;
+    const m = ctx.data.columns;
+    w = {
+      rowIds: new Uint32Array(total),
+      values: new Float32Array(total),
+      begin: new Uint32Array(m),
+      end: new Uint32Array(m),
+      gh: new Float64Array(2 * ctx.data.rows),
+    };
+    workspaces.set(ctx, w);
+  }
+  return w;
+}
+
 /** What {@link growExactTree} needs besides the gradients. */
 export interface ExactGrowContext {
   readonly data: TrainingData;
@@ -131,6 +160,15 @@ export function growExactTree(
   const slotOfNode = new Int32Array(maxNodes);
   const splitNode = new Int32Array(maxNodes);
 
+  const work = workspaceFor(ctx);
+  work.begin.set(sorted.ptrs.subarray(0, m));
+  work.end.set(sorted.ptrs.subarray(1, m + 1));
+  const gh = work.gh;
+  for (let r = 0; r < n; r++) {
+    gh[2 * r] = grad[r]!;
+    gh[2 * r + 1] = hess[r]!;
+  }
+
   // Per-slot scan state for the nodes being expanded.
   let qexpand = [0];
   let nodeG = new Float64Array(1);
@@ -169,11 +207,15 @@ export function growExactTree(
     const bFeature = new Int32Array(k);
     const bCond = new Float64Array(k);
     const bDefaultLeft = new Uint8Array(k);
-    const eG = new Float64Array(k);
-    const eH = new Float64Array(k);
-    const eLast = new Float64Array(k);
-    const seen = new Uint8Array(k);
-    const { ptrs, rowIds, values: sv, forwardScan } = sorted;
+    const acc = new Float64Array(4 * k); // per slot: ΣG, ΣH, last value, seen
+    const { forwardScan } = sorted;
+    // Level 0 reads the presorted columns; every level compacts what it reads into the working
+    // columns, keeping only rows of nodes being expanded (order kept), so later levels skip rows
+    // already in leaves or left out by subsampling.
+    const srcRows = d === 0 ? sorted.rowIds : work.rowIds;
+    const srcValues = d === 0 ? sorted.values : work.values;
+    const dstRows = work.rowIds;
+    const dstValues = work.values;
     const consider = (s: number, f: number, gl: number, hl: number, gr: number, hr: number, cond: number, dl: number) => {
       const loss = splitGain(gl, hl, gr, hr, rootGain[s]!, params);
       if (needReplace(bLoss[s]!, bFeature[s]!, loss, f)) {
@@ -184,57 +226,74 @@ export function growExactTree(
       }
     };
     for (let f = 0; f < m; f++) {
-      const lo = ptrs[f]!;
-      const hi = ptrs[f + 1]!;
+      let lo = work.begin[f]!;
+      let hi = work.end[f]!;
+      let fromRows = srcRows;
+      let fromValues = srcValues;
       for (let dir = forwardScan[f] ? 1 : -1; dir >= -1; dir -= 2) {
-        eG.fill(0);
-        eH.fill(0);
-        seen.fill(0);
-        const start = dir === 1 ? lo : hi - 1;
-        const stop = dir === 1 ? hi : lo - 1;
+        acc.fill(0);
         const dl = dir === -1 ? 1 : 0;
+        // The first scan of the feature compacts [lo, hi): forward writes from lo up, backward from hi down.
+        let w = dir === 1 ? lo : hi - 1;
+        const start = w;
+        const stop = dir === 1 ? hi : lo - 1;
         for (let i = start; i !== stop; i += dir) {
-          const row = rowIds[i]!;
+          const row = fromRows[i]!;
           const s = slotOfRow[row]!;
           if (s < 0) continue;
-          const fv = sv[i]!;
-          const h = hess[row]!;
-          const g = grad[row]!;
-          if (eH[s] === 0) {
-            eG[s] += g;
-            eH[s] += h;
-            eLast[s] = fv;
-            seen[s] = 1;
+          const fv = fromValues[i]!;
+          dstRows[w] = row;
+          dstValues[w] = fv;
+          w += dir;
+          const g = gh[2 * row]!;
+          const h = gh[2 * row + 1]!;
+          const a = 4 * s;
+          const eH = acc[a + 1]!;
+          if (eH === 0) {
+            acc[a] += g;
+            acc[a + 1] = eH + h;
+            acc[a + 2] = fv;
+            acc[a + 3] = 1;
             continue;
           }
-          const last = eLast[s]!;
-          if (fv !== last && eH[s]! >= mcw) {
-            const cH = nodeH[s]! - eH[s]!;
+          const eG = acc[a]!;
+          const last = acc[a + 2]!;
+          if (fv !== last && eH >= mcw) {
+            const cH = nodeH[s]! - eH;
             if (cH >= mcw) {
-              const cG = nodeG[s]! - eG[s]!;
+              const cG = nodeG[s]! - eG;
               const prop = Math.fround(Math.fround(fv + last) * 0.5);
               const cond = prop === fv ? last : prop;
-              if (dl) consider(s, f, cG, cH, eG[s]!, eH[s]!, cond, dl);
-              else consider(s, f, eG[s]!, eH[s]!, cG, cH, cond, dl);
+              if (dl) consider(s, f, cG, cH, eG, eH, cond, dl);
+              else consider(s, f, eG, eH, cG, cH, cond, dl);
             }
           }
-          eG[s] += g;
-          eH[s] += h;
-          eLast[s] = fv;
+          acc[a] = eG + g;
+          acc[a + 1] = eH + h;
+          acc[a + 2] = fv;
         }
+        if (dir === 1) hi = w;
+        else lo = w + 1;
+        fromRows = dstRows;
+        fromValues = dstValues;
         for (let s = 0; s < k; s++) {
-          if (!seen[s]) continue;
-          const cG = nodeG[s]! - eG[s]!;
-          const cH = nodeH[s]! - eH[s]!;
-          if (eH[s]! >= mcw && cH >= mcw) {
-            const last = eLast[s]!;
+          const a = 4 * s;
+          if (acc[a + 3] === 0) continue;
+          const eG = acc[a]!;
+          const eH = acc[a + 1]!;
+          const cG = nodeG[s]! - eG;
+          const cH = nodeH[s]! - eH;
+          if (eH >= mcw && cH >= mcw) {
+            const last = acc[a + 2]!;
             const gap = Math.fround(Math.fround(Math.abs(last)) + KRT_EPS_F32);
             const cond = Math.fround(dl ? last - gap : last + gap);
-            if (dl) consider(s, f, cG, cH, eG[s]!, eH[s]!, cond, dl);
-            else consider(s, f, eG[s]!, eH[s]!, cG, cH, cond, dl);
+            if (dl) consider(s, f, cG, cH, eG, eH, cond, dl);
+            else consider(s, f, eG, eH, cG, cH, cond, dl);
           }
         }
       }
+      work.begin[f] = lo;
+      work.end[f] = hi;
     }
     const newNodes: number[] = [];
     splitNode.fill(-1);

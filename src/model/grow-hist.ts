@@ -19,19 +19,26 @@ export interface HistGrowContext {
 /** A grown tree and, for every row, the leaf it ended in. */
 export interface GrownTree {
   readonly tree: RegTree;
-  /** Leaf id per row (all rows, sampled or not). */
+  /** Leaf id per row (all rows, sampled or not); a buffer the next tree of the run overwrites. */
   readonly leafOf: Int32Array;
 }
 
 const KRT_EPS = 1e-6;
 
-/** Reusable histogram buffers (2 doubles per bin plus the ignored missing slot). */
-class HistPool {
+/** Buffers reused from tree to tree of one training run. */
+class Workspace {
   readonly #free: Float64Array[] = [];
-  constructor(readonly length: number) {}
+  readonly rowIdx: Uint32Array;
+  readonly scratch: Uint32Array;
+  readonly leafOf: Int32Array;
+  constructor(readonly histLength: number, rows: number) {
+    this.rowIdx = new Uint32Array(rows);
+    this.scratch = new Uint32Array(rows);
+    this.leafOf = new Int32Array(rows);
+  }
   take(): Float64Array {
     const h = this.#free.pop();
-    if (h === undefined) return new Float64Array(this.length);
+    if (h === undefined) return new Float64Array(this.histLength);
     h.fill(0);
     return h;
   }
@@ -40,7 +47,7 @@ class HistPool {
   }
 }
 
-const pools = new WeakMap<BinMatrix, HistPool>();
+const workspaces = new WeakMap<HistGrowContext, Workspace>();
 
 /**
  * Grows one tree as XGBoost 1.7.4's `grow_quantile_histmaker` (depthwise, one thread): double
@@ -48,8 +55,8 @@ const pools = new WeakMap<BinMatrix, HistPool>();
  * Σh, left on ties; the other is parent − built), split search with a forward scan (missing right)
  * and, when the node has missing values for the feature, a backward scan (missing left), XGBoost's
  * tie rules, and a node split iff gain > 1e-6, both children have Σh ≠ 0, gain ≥ gamma and depth <
- * max_depth. No pruner runs for `hist` in 1.7. Rows whose hessian is 0 (not sampled) add nothing
- * to histograms but are routed to leaves like the others.
+ * max_depth. No pruner runs for `hist` in 1.7. Rows left out by `sampled` add nothing to the
+ * histograms (XGBoost zeroes their gradients) but are routed to leaves like the others.
  *
  * @example
  * ```ts
@@ -62,17 +69,18 @@ export function growHistTree(ctx: HistGrowContext, grad: Float32Array, hess: Flo
   const { eta, gamma, maxDepth, minChildWeight: mcw } = params;
   const cutValues = cuts.values;
   const ptrs = cuts.ptrs;
-  let pool = pools.get(binMatrix);
+  let pool = workspaces.get(ctx);
   if (pool === undefined) {
-    pool = new HistPool(2 * (missing + 1));
-    pools.set(binMatrix, pool);
+    pool = new Workspace(2 * (missing + 1), rows);
+    workspaces.set(ctx, pool);
   }
 
   // Row partition: the sampled rows in ascending order, each node a contiguous segment.
-  const rowIdx = new Uint32Array(rows);
+  const { rowIdx, scratch, leafOf } = pool;
   let ns = 0;
-  for (let r = 0; r < rows; r++) if (sampled === null || sampled[r]) rowIdx[ns++] = r;
-  const scratch = new Uint32Array(ns);
+  if (sampled === null) for (let r = 0; r < rows; r++) rowIdx[r] = r;
+  else for (let r = 0; r < rows; r++) if (sampled[r]) rowIdx[ns++] = r;
+  if (sampled === null) ns = rows;
 
   const t = new TreeBuilder();
   const segBegin: number[] = [0];
@@ -94,9 +102,10 @@ export function growHistTree(ctx: HistGrowContext, grad: Float32Array, hess: Flo
       H += rootHist[2 * b + 1]!;
     }
   } else {
-    for (let r = 0; r < rows; r++) {
-      G += grad[r]!;
-      H += hess[r]!;
+    // Σ over rows in row order; rows left out by subsampling would only add zeros.
+    for (let i = 0; i < ns; i++) {
+      G += grad[rowIdx[i]!]!;
+      H += hess[rowIdx[i]!]!;
     }
   }
   statG[0] = G;
@@ -182,7 +191,6 @@ export function growHistTree(ctx: HistGrowContext, grad: Float32Array, hess: Flo
   }
 
   // Leaf of every row: sampled rows from their segments, the others by walking the bins.
-  const leafOf = new Int32Array(rows);
   const n = t.size;
   for (let nid = 0; nid < n; nid++) {
     if (!t.isLeaf(nid)) continue;
@@ -232,12 +240,12 @@ function buildHist(
     const row = rowIdx[i]!;
     const g = grad[row]!;
     const h = hess[row]!;
-    if (h === 0 && g === 0) continue;
-    const off = row * m;
-    for (let f = 0; f < m; f++) {
-      const b = bins[off + f]! << 1;
+    let off = row * m;
+    const stop = off + m;
+    for (; off < stop; off++) {
+      const b = bins[off]! << 1;
       hist[b] += g;
-      hist[b + 1] += h;
+      hist[b | 1] += h;
     }
   }
 }

@@ -169,26 +169,40 @@ export function buildBinMatrix(data: TrainingData, cuts: HistCuts): BinMatrix {
   const bins = total < 65535 ? new Uint16Array(rows * columns) : new Uint32Array(rows * columns);
   let dense = true;
   const cv = cuts.values;
+  const upperBound = (v: number, lo: number, hi: number): number => {
+    let a = lo;
+    let z = hi;
+    while (a < z) {
+      const mid = (a + z) >>> 1;
+      if (cv[mid]! > v) z = mid;
+      else a = mid + 1;
+    }
+    return a === hi ? hi - 1 : a;
+  };
   for (let f = 0; f < columns; f++) {
     const lo = cuts.ptrs[f]!;
     const hi = cuts.ptrs[f + 1]!;
     const base = f * rows;
+    let min = Infinity;
+    let max = -Infinity;
+    let integral = true;
+    for (let i = 0; i < rows; i++) {
+      const v = values[base + i]!;
+      if (v !== v) continue;
+      if (v < min) min = v;
+      if (v > max) max = v;
+      if (integral && !Number.isInteger(v)) integral = false;
+    }
+    // Integer-valued features (counts): one lookup table per feature instead of a search per value.
+    const lut = integral && max - min <= 4 * rows + 1024 ? new Uint32Array(max - min + 1) : null;
+    if (lut !== null) for (let k = 0; k < lut.length; k++) lut[k] = upperBound(k + min, lo, hi);
     for (let i = 0; i < rows; i++) {
       const v = values[base + i]!;
       let b: number;
       if (v !== v) {
         b = total;
         dense = false;
-      } else {
-        let a = lo;
-        let z = hi;
-        while (a < z) {
-          const mid = (a + z) >>> 1;
-          if (cv[mid]! > v) z = mid;
-          else a = mid + 1;
-        }
-        b = a === hi ? hi - 1 : a;
-      }
+      } else b = lut !== null ? lut[v - min]! : upperBound(v, lo, hi);
       bins[i * columns + f] = b;
     }
   }

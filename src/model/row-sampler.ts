@@ -26,10 +26,10 @@ export function histSubsampleMask(initialSeed: number, rows: number, subsample: 
   if (lo === 0) lo = 1;
   const threshold = Math.fround(subsample);
   for (let i = 0; i < rows; i++) {
-    const plo = lo * 16807;
-    const carry = Math.floor(plo / TWO_32);
-    lo = plo - carry * TWO_32;
-    hi = (hi * 16807 + carry) % 2147483648;
+    const plo = lo * 16807; // < 2^47: exact
+    const carry = (plo / TWO_32) | 0;
+    lo = plo >>> 0;
+    hi = (Math.imul(hi, 16807) + carry) & 0x7fffffff; // (hi·16807 + carry) mod 2^31
     // (x − 1) converted to double with one rounding, as the C++ uint64 → double conversion.
     const xm1 = lo === 0 ? (hi - 1) * TWO_32 + (TWO_32 - 1) : hi * TWO_32 + (lo - 1);
     let u = xm1 / TWO_63;

@@ -3,6 +3,7 @@ import { Booster } from './booster.js';
 import { baseMarginF32, sigmoidF32 } from './expf.js';
 import { sortColumns, growExactTree } from './grow-exact.js';
 import { growHistTree } from './grow-hist.js';
+import { logisticGradient } from './logistic-gradient.js';
 import { buildBinMatrix, buildHistCuts } from './hist-cuts.js';
 import { evalMetric, metricMaximizes } from './metrics.js';
 import type { BoosterModel, RegTree } from './model-types.js';
@@ -140,9 +141,6 @@ class Trainer {
         let sampled: Uint8Array | null = null;
         if (p.subsample < 1) {
           sampled = histSubsampleMask(this.#rng.next(), n, p.subsample, mask);
-          for (let r = 0; r < n; r++) {
-            if (!sampled[r]) g[r] = h[r] = 0;
-          }
         }
         return growHistTree(ctx, g, h, sampled);
       };
@@ -169,19 +167,7 @@ class Trainer {
     const margin = this.#margin;
     const g = this.#grad;
     const h = this.#hess;
-    const spw = p.scalePosWeight;
-    for (let r = 0; r < n; r++) {
-      const prob = sigmoidF32(margin[r]!);
-      const y = labels[r]!;
-      let gr = Math.fround(prob - y);
-      let hr = Math.max(Math.fround(prob * Math.fround(1 - prob)), 1e-16);
-      if (spw !== 1 && y === 1) {
-        gr = Math.fround(gr * spw);
-        hr = Math.fround(hr * spw);
-      }
-      g[r] = gr;
-      h[r] = hr;
-    }
+    logisticGradient(margin, labels, p.scalePosWeight, g, h);
     const { tree, leafOf } = this.#grow(g, h);
     const values = tree.splitConditions;
     for (let r = 0; r < n; r++) margin[r] = margin[r]! + values[leafOf[r]!]!;
