@@ -101,25 +101,32 @@ export function formatFloat32G9(x: number): string {
   return formatG(Math.fround(x), 9);
 }
 
-/** C's `%.<precision>g` for a finite or non-finite double. */
+/** C's `%.<precision>g` for a finite or non-finite double (exact ties rounded to even, as glibc does). */
 export function formatG(x: number, precision: number): string {
   if (Number.isNaN(x)) return 'nan';
   if (x === Infinity) return 'inf';
   if (x === -Infinity) return '-inf';
   if (x === 0) return Object.is(x, -0) ? '-0' : '0';
-  const exp = x.toExponential(precision - 1); // correctly rounded, like glibc printf
-  const at = exp.indexOf('e');
-  let mant = exp.slice(0, at);
-  const e = Number(exp.slice(at + 1));
-  if (e < -4 || e >= precision) {
-    if (mant.includes('.')) mant = mant.replace(/0+$/, '').replace(/\.$/, '');
-    const sign = e < 0 ? '-' : '+';
-    const abs = Math.abs(e);
-    return `${mant}e${sign}${abs < 10 ? `0${abs}` : abs}`;
+  const sign = x < 0 ? '-' : '';
+  const abs = Math.abs(x);
+  let text = abs.toExponential(precision - 1); // correctly rounded, but ties go away from zero
+  const longer = abs.toExponential(precision);
+  const at = longer.indexOf('e');
+  if (longer[at - 1] === '5' && Number(longer) === abs) {
+    const truncated = longer.slice(0, at - 1);
+    const last = truncated.replace('.', '').slice(-1);
+    if (Number(last) % 2 === 0) text = `${truncated.replace(/\.$/, '')}${longer.slice(at)}`;
   }
-  let fixed = x.toFixed(Math.max(0, precision - 1 - e));
-  if (fixed.includes('.')) fixed = fixed.replace(/0+$/, '').replace(/\.$/, '');
-  return fixed;
+  const e = Number(text.slice(text.indexOf('e') + 1));
+  const digits = text.slice(0, text.indexOf('e')).replace('.', '');
+  if (e < -4 || e >= precision) {
+    const mant = `${digits[0]}${digits.length > 1 ? `.${digits.slice(1)}` : ''}`.replace(/(\.\d*?)0+$/, '$1').replace(/\.$/, '');
+    const abse = Math.abs(e);
+    return `${sign}${mant}e${e < 0 ? '-' : '+'}${abse < 10 ? `0${abse}` : abse}`;
+  }
+  const whole = e >= 0 ? digits.slice(0, e + 1).padEnd(e + 1, '0') : '0';
+  const fraction = (e >= 0 ? digits.slice(e + 1) : '0'.repeat(-e - 1) + digits).replace(/0+$/, '');
+  return `${sign}${whole}${fraction ? `.${fraction}` : ''}`;
 }
 
 /**
