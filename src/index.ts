@@ -78,6 +78,8 @@ export { TrainingPool } from './train/training-pool.js';
 export type { TrainingMode, TrainingPoolOptions } from './train/training-pool.js';
 export { runTrainingTask } from './train/training-task.js';
 export type { TrainingTask, TrainingTaskResult } from './train/training-task.js';
+export { interruptSignal } from './train/interrupt-signal.js';
+export type { InterruptSignal, InterruptSignalOptions } from './train/interrupt-signal.js';
 export { SEED_HYPERPARAMETERS } from './train/default-hyperparameters.js';
 export { toHyperparameterStrings } from './train/hyperparameters.js';
 export type { Hyperparameters } from './train/hyperparameters.js';

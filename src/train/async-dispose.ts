@@ -11,3 +11,14 @@
  */
 export const asyncDispose: typeof Symbol.asyncDispose = ((Symbol as { asyncDispose?: symbol }).asyncDispose ??=
   Symbol.for('nodejs.asyncDispose')) as typeof Symbol.asyncDispose;
+
+/**
+ * `Symbol.dispose`, defined when the runtime lacks it (Node 20.0–20.3), for `using`.
+ *
+ * @example
+ * ```ts
+ * class Listener { [syncDispose]() { this.remove(); } }
+ * ```
+ */
+export const syncDispose: typeof Symbol.dispose = ((Symbol as { dispose?: symbol }).dispose ??=
+  Symbol.for('nodejs.dispose')) as typeof Symbol.dispose;

@@ -60,6 +60,11 @@ export class ProgressClock {
     this.#now = now;
   }
 
+  /** Restarts the clock of a (resource, name) pair, for a resource used again (an invocation). */
+  restart(resource: ProgressResource, name: string): void {
+    this.#started.delete(`${resource}\u0000${name}`);
+  }
+
   /** Emits one event; the first event of a (resource, name) pair starts its clock. */
   emit(job: string, resource: ProgressResource, name: string, state: ResourceState, detail?: string): ProgressEvent {
     const key = `${resource}\u0000${name}`;

@@ -318,6 +318,7 @@ export class TrainRunner extends EventEmitter<TrainRunnerEvents> implements Asyn
     }
     const endpointName = record.endpointName;
     const payloads = toCsvPayloads(rows, { where: `invoke(${JSON.stringify(job)})` });
+    this.#clock.restart('Invocation', endpointName);
     this.#emit(record, 'Invocation', endpointName, 'InProgress', `${countRows(rows)} rows in ${payloads.length} payload(s)`);
     const parts: Float64Array[] = [];
     try {
@@ -512,13 +513,21 @@ export class TrainRunner extends EventEmitter<TrainRunnerEvents> implements Asyn
       channels: record.job.validation === undefined ? { train: record.job.train } : { train: record.job.train, validation: record.job.validation },
       hyperparameters: toHyperparameterStrings(this.#hyperparameters, record.job.hyperparameters),
     };
-    const onState = (state: ResourceState, detail?: string): void => this.#emit(record, 'TrainingJob', record.jobName, state, detail);
+    let finalReported = false;
+    const onState = (state: ResourceState, detail?: string): void => {
+      if (state === 'Failed' || state === 'Stopped') finalReported = true;
+      this.#emit(record, 'TrainingJob', record.jobName, state, detail);
+    };
     try {
       this.#liveJobs.add(record.jobName);
       await this.backend.startTrainingJob(spec, { signal: this.#signal, onState });
       const outcome = await abortable(this.backend.waitForTrainingJob(record.jobName, { signal: this.#signal, onState }), this.#signal, `training job ${record.jobName}`);
       this.#liveJobs.delete(record.jobName);
-      if (outcome.status !== 'Completed') throw new ResourceStateError(`training job ${record.jobName}`, `${outcome.status}: ${outcome.reason}`);
+      if (outcome.status !== 'Completed') {
+        if (!finalReported) this.#emit(record, 'TrainingJob', record.jobName, outcome.status, outcome.reason);
+        finalReported = true;
+        throw new ResourceStateError(`training job ${record.jobName}`, `${outcome.status}: ${outcome.reason}`);
+      }
       record.trained = { job: record.job.name, jobName: record.jobName, artifact: outcome.artifact, seconds: outcome.seconds };
       return record.trained;
     } catch (err) {
@@ -528,7 +537,7 @@ export class TrainRunner extends EventEmitter<TrainRunnerEvents> implements Asyn
         this.#emit(record, 'TrainingJob', record.jobName, 'Stopped', 'aborted');
       } else {
         this.#liveJobs.delete(record.jobName);
-        if (!(err instanceof ResourceStateError)) this.#emit(record, 'TrainingJob', record.jobName, 'Failed', reasonOf(err));
+        if (!finalReported) this.#emit(record, 'TrainingJob', record.jobName, 'Failed', reasonOf(err));
       }
       throw err;
     }
