@@ -28,6 +28,10 @@ export type { TagRecord } from './resource-names.js';
 export { waitForTrainingJob, waitForEndpoint, waitForTransformJob, waitForEndpointDeleted } from './waiters.js';
 export type { PollOptions } from './waiters.js';
 
+// --- leftovers ---
+export { findTaggedResources } from './leftovers.js';
+export type { FindTaggedResourcesOptions, TaggedResources } from './leftovers.js';
+
 // --- S3 ---
 export { parseS3Uri, s3Uri, joinKey, uploadFile, uploadChannel, downloadObject } from './s3-upload.js';
 export type { S3Location, UploadFileOptions, UploadFileOutput, UploadChannelOptions } from './s3-upload.js';

@@ -24,7 +24,7 @@ import { InvokeEndpointCommand, type SageMakerRuntimeClient } from '@aws-sdk/cli
 import { InvalidArgumentError } from '../errors.js';
 import { Booster } from '../model/booster.js';
 import { extractModelMember } from '../model/model-tarball.js';
-import { EndpointInvocationError, ResourceStateError, RunAbortedError } from '../train/train-errors.js';
+import { CleanupError, EndpointInvocationError, ResourceStateError, RunAbortedError, type CleanupFailure } from '../train/train-errors.js';
 import type {
   Backend,
   BackendCallOptions,
@@ -39,6 +39,7 @@ import type {
 import { buildCreateEndpointRequest, buildCreateModelRequest, buildEndpointConfigRequest, buildTransformJobRequest } from './endpoint-requests.js';
 import { DEFAULT_XGBOOST_VERSION, xgboostImageUri } from './image-uri.js';
 import { countCsvRows, parseInvokeOutput, splitCsvPayload } from './invoke-output.js';
+import { findTaggedResources, type FindTaggedResourcesOptions, type TaggedResources } from './leftovers.js';
 import { checkPositiveInteger, checkResourceName, checkRoleArn, toAwsTags, type TagRecord } from './resource-names.js';
 import { createSageMakerClients } from './sagemaker-clients.js';
 import {
@@ -656,6 +657,43 @@ export class SageMakerBackend implements Backend {
       );
     }
     return Booster.load(member.data, { file: `${artifact}:${member.name}` });
+  }
+
+  /**
+   * Deletes the endpoints (with their configs), endpoint configs and models that carry every tag
+   * in `tags` (default: the backend's `tags`): what runs killed before their clean-up left
+   * behind. Narrow it with `nameContains` (e.g. a run prefix) and `createdBefore` (e.g. a TTL);
+   * `dryRun` only lists. Every delete is tried; failures are collected and thrown together.
+   *
+   * @throws {InvalidArgumentError} when no tags are given (that would match the whole account);
+   *   `CleanupError` listing what could not be deleted.
+   *
+   * @example
+   * ```ts
+   * const backend = new SageMakerBackend({ role, bucket, tags: { project: 'sessionsentry' } });
+   * const stale = await backend.deleteTaggedResources({ createdBefore: new Date(Date.now() - 6 * 3600e3) });
+   * console.log('deleted', stale.endpoints, stale.models);
+   * ```
+   */
+  async deleteTaggedResources(
+    options: FindTaggedResourcesOptions & { readonly tags?: TagRecord; readonly dryRun?: boolean } = {},
+  ): Promise<TaggedResources> {
+    const { tags = this.#options.tags ?? {}, dryRun = false, ...filter } = options;
+    const found = await findTaggedResources(this.sagemaker, tags, filter);
+    if (dryRun) return found;
+    const failures: CleanupFailure[] = [];
+    const attempt = async (resource: CleanupFailure['resource'], name: string, remove: () => Promise<void>): Promise<void> => {
+      try {
+        await remove();
+      } catch (err) {
+        failures.push({ resource, name, reason: err instanceof Error ? err.message : String(err) });
+      }
+    };
+    await Promise.all(found.endpoints.map((name) => attempt('Endpoint', name, () => this.deleteEndpoint(name))));
+    for (const name of found.endpointConfigs) await attempt('Endpoint', name, () => this.#deleteEndpointConfig(name));
+    for (const name of found.models) await attempt('Model', name, () => this.deleteModel(name));
+    if (failures.length > 0) throw new CleanupError(failures);
+    return found;
   }
 
   /** Destroys the clients this backend created (not injected ones). Resources on AWS are untouched. */

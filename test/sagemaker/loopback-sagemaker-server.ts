@@ -49,6 +49,8 @@ export interface LoopbackSageMakerOptions {
   readonly onTrainingJobCompleted?: (job: TrainingJobState) => Promise<void> | void;
   /** Runs when a transform job completes, e.g. to write its `.out` file into S3. */
   readonly onTransformJobCompleted?: (job: TransformJobState) => Promise<void> | void;
+  /** Entries per page of the List operations (SageMaker's MaxResults default is 10). Default 10. */
+  readonly pageSize?: number;
   /** Answers InvokeEndpoint for an InService endpoint. */
   readonly invoke?: (endpointName: string, body: string, headers: IncomingHttpHeaders) => { status: number; contentType: string; body: string };
 }
@@ -121,6 +123,8 @@ export class LoopbackSageMakerServer {
   readonly #options: LoopbackSageMakerOptions;
   readonly #server: Server;
   readonly #injected = new Map<string, { error: InjectedError; when?: (body: Record<string, unknown>) => boolean }[]>();
+  readonly #tags = new Map<string, unknown[]>();
+  readonly #created = new Map<string, number>();
   readonly #afterApply = new Map<string, number>();
   readonly #afterApplyError = new Map<string, InjectedError>();
   readonly #failingJobs = new Map<string, string>();
@@ -277,7 +281,56 @@ export class LoopbackSageMakerServer {
   }
 
   async #operation(operation: string, body: Record<string, unknown>): Promise<Record<string, unknown>> {
+    const output = await this.#dispatch(operation, body);
+    const createdArn = Object.entries(output).find(([key]) => key.endsWith('Arn'))?.[1];
+    if (operation.startsWith('Create') && typeof createdArn === 'string') {
+      this.#tags.set(createdArn, Array.isArray(body.Tags) ? body.Tags : []);
+      this.#created.set(createdArn, Date.now() / 1000);
+    }
+    return output;
+  }
+
+  /** One page of a List operation over `names`, filtered by NameContains and CreationTimeBefore. */
+  #list(body: Record<string, unknown>, kind: string, names: Iterable<string>, entry: (name: string, arn: string, created: number) => Record<string, unknown>, key: string): Record<string, unknown> {
+    const contains = typeof body.NameContains === 'string' ? body.NameContains.toLowerCase() : undefined;
+    const before = typeof body.CreationTimeBefore === 'number' ? body.CreationTimeBefore : undefined;
+    const all = [...names]
+      .map((name) => ({ name, arn: arn(kind, name) }))
+      .map((r) => ({ ...r, created: this.#created.get(r.arn) ?? 0 }))
+      .filter((r) => (contains === undefined || r.name.toLowerCase().includes(contains)) && (before === undefined || r.created < before));
+    const start = typeof body.NextToken === 'string' ? Number(body.NextToken) : 0;
+    const size = typeof body.MaxResults === 'number' ? body.MaxResults : (this.#options.pageSize ?? 10);
+    const page = all.slice(start, start + size);
+    return {
+      [key]: page.map((r) => entry(r.name, r.arn, r.created)),
+      ...(start + size < all.length ? { NextToken: String(start + size) } : {}),
+    };
+  }
+
+  async #dispatch(operation: string, body: Record<string, unknown>): Promise<Record<string, unknown>> {
     switch (operation) {
+      case 'ListEndpoints':
+        return this.#list(body, 'endpoint', this.endpoints.keys(), (name, endpointArn, created) => ({
+          EndpointName: name,
+          EndpointArn: endpointArn,
+          CreationTime: created,
+          LastModifiedTime: created,
+          EndpointStatus: this.endpoints.get(name)!.status,
+        }), 'Endpoints');
+      case 'ListEndpointConfigs':
+        return this.#list(body, 'endpoint-config', this.endpointConfigs.keys(), (name, configArn, created) => ({
+          EndpointConfigName: name,
+          EndpointConfigArn: configArn,
+          CreationTime: created,
+        }), 'EndpointConfigs');
+      case 'ListModels':
+        return this.#list(body, 'model', this.models.keys(), (name, modelArn, created) => ({ ModelName: name, ModelArn: modelArn, CreationTime: created }), 'Models');
+      case 'ListTags': {
+        const resourceArn = requiredString(body, 'ResourceArn');
+        const tags = this.#tags.get(resourceArn);
+        if (tags === undefined) throw new ApiError('ValidationException', `Could not find resource ${resourceArn}.`);
+        return { Tags: tags };
+      }
       case 'CreateTrainingJob':
         return this.#createTrainingJob(body);
       case 'DescribeTrainingJob':

@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { SageMakerClient } from '@aws-sdk/client-sagemaker';
+import { CreateEndpointConfigCommand, SageMakerClient } from '@aws-sdk/client-sagemaker';
 import type { SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { InvalidArgumentError } from '../../src/errors.js';
@@ -591,6 +591,52 @@ describe('SageMakerBackend batch transform', () => {
       status: 'Failed',
       reason: 'ClientError: See job logs for more information',
     });
+  });
+});
+
+describe('SageMakerBackend.deleteTaggedResources (leftovers of runs killed before their clean-up)', () => {
+  const artifact = `s3://${TEST_BUCKET}/experiments/old/output/model.tar.gz`;
+
+  async function leftovers(testEnv: AwsTestEnv): Promise<{ run1: SageMakerBackend; cut: Date }> {
+    const run1 = backendFor(testEnv, { tags: { project: 'sessionsentry', run: 'r1' } });
+    const run2 = backendFor(testEnv, { tags: { project: 'sessionsentry', run: 'r2' } });
+    const untagged = backendFor(testEnv);
+    await run1.createModel('r1-m1', artifact);
+    await run1.createEndpoint('r1-e1', 'r1-m1');
+    await run1.waitForEndpoint('r1-e1');
+    await run1.createModel('r1-m2', artifact);
+    await testEnv.clients.sagemaker.send(
+      new CreateEndpointConfigCommand({
+        EndpointConfigName: 'r1-c2',
+        ProductionVariants: [{ VariantName: 'AllTraffic', ModelName: 'r1-m2', InstanceType: 'ml.t2.medium', InitialInstanceCount: 1 }],
+        Tags: [{ Key: 'project', Value: 'sessionsentry' }, { Key: 'run', Value: 'r1' }],
+      }),
+    );
+    await run2.createModel('r2-m3', artifact);
+    await untagged.createModel('m4', artifact);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const cut = new Date();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    await run1.createModel('r1-m5', artifact);
+    return { run1, cut };
+  }
+
+  it('deletes the endpoints, configs and models carrying every tag, created before the cut-off, across list pages', async () => {
+    const testEnv = await start({ loopback: { pageSize: 2 } });
+    const { run1, cut } = await leftovers(testEnv);
+    const found = await run1.deleteTaggedResources({ createdBefore: cut });
+    expect(found).toEqual({ endpoints: ['r1-e1'], endpointConfigs: ['r1-e1', 'r1-c2'], models: ['r1-m1', 'r1-m2'] });
+    expect(testEnv.loopback.live()).toEqual({ endpoints: [], endpointConfigs: [], models: ['r2-m3', 'm4', 'r1-m5'] });
+    expect(testEnv.loopback.requestsFor('ListModels').length).toBeGreaterThan(1);
+  });
+
+  it('only lists in a dry run, and refuses an empty tag set that would match the whole account', async () => {
+    const testEnv = await start();
+    const { run1 } = await leftovers(testEnv);
+    const found = await run1.deleteTaggedResources({ dryRun: true, nameContains: 'r1-' });
+    expect(found).toEqual({ endpoints: ['r1-e1'], endpointConfigs: ['r1-e1', 'r1-c2'], models: ['r1-m1', 'r1-m2', 'r1-m5'] });
+    expect(testEnv.loopback.requests.filter((r) => r.operation.startsWith('Delete'))).toEqual([]);
+    await expect(backendFor(testEnv).deleteTaggedResources()).rejects.toThrow(/tags must be at least one tag/);
   });
 });
 
