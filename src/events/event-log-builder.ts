@@ -78,18 +78,16 @@ export function buildEventLog(columns: EventColumns): EventLog {
   for (let e = 0; e < n; e++) order[cursor[sessions[e]!]!++] = e;
 
   if (sortKeys !== null) {
-    for (let e = 0; e < n; e++) {
-      if (Number.isNaN(sortKeys[e]!)) throw new InvalidArgumentError('buildEventLog', `sortKeys[${e}]`, Number.NaN, 'a number (NaN cannot be ordered)');
-    }
     for (let s = 0; s < sessionCount; s++) {
       const from = offsets[s]!;
       const to = offsets[s + 1]!;
       let sorted = true;
-      for (let p = from + 1; p < to; p++) {
-        if (sortKeys[order[p]!]! < sortKeys[order[p - 1]!]!) {
-          sorted = false;
-          break;
-        }
+      let previous = sortKeys[order[from]!]!;
+      for (let p = from; p < to; p++) {
+        const key = sortKeys[order[p]!]!;
+        if (key !== key) throw new InvalidArgumentError('buildEventLog', `sortKeys[${order[p]}]`, Number.NaN, 'a number (NaN cannot be ordered)');
+        if (key < previous) sorted = false;
+        previous = key;
       }
       // Ties fall back to the event's input position, which makes the sort stable.
       if (!sorted) order.subarray(from, to).sort((a, b) => sortKeys[a]! - sortKeys[b]! || a - b);

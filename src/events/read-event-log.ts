@@ -231,7 +231,8 @@ class EventLogReader {
       }
     }
 
-    const session = this.#intern(this.#sessionDict, row, iSession);
+    const plain = !row.escaped;
+    const session = plain ? this.#sessionDict.intern(bytes, starts[iSession]!, ends[iSession]!) : this.#intern(this.#sessionDict, row, iSession);
     if (session >= this.#sessionCount) {
       this.#addSession(session, label, row.line);
     } else if (this.#sessionLabels[session] !== label && iLabel >= 0) {
@@ -240,14 +241,22 @@ class EventLogReader {
     if (this.#n === this.#capacity) this.#grow();
     const e = this.#n++;
     this.#sessions[e] = session;
-    this.#actions[e] = this.#intern(this.#actionDict, row, iAction);
-    if (this.#times !== null) this.#times[e] = time;
-    if (this.#keys !== null) this.#keys[e] = key;
+    this.#actions[e] = plain ? this.#actionDict.intern(bytes, starts[iAction]!, ends[iAction]!) : this.#intern(this.#actionDict, row, iAction);
+    const times = this.#times;
+    if (times !== null) times[e] = time;
+    const keys = this.#keys;
+    if (keys !== null) keys[e] = key;
     this.#sources[e] = this.#sourceNames.length;
     const keep = columns.keep;
-    for (let k = 0; k < keep.length; k++) {
-      const i = keep[k]!;
-      this.#keep[k]![e] = starts[i] === ends[i] ? -1 : this.#intern(this.#keepDicts[k]!, row, i);
+    if (keep.length > 0) {
+      const keepCodes = this.#keep;
+      const keepDicts = this.#keepDicts;
+      for (let k = 0; k < keep.length; k++) {
+        const i = keep[k]!;
+        const start = starts[i]!;
+        const end = ends[i]!;
+        keepCodes[k]![e] = start === end ? -1 : plain ? keepDicts[k]!.intern(bytes, start, end) : this.#intern(keepDicts[k]!, row, i);
+      }
     }
   }
 

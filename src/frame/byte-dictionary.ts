@@ -32,8 +32,11 @@ export class ByteDictionary {
 
   /** The code of `bytes[start..end)`, adding it when new. */
   intern(bytes: Uint8Array, start: number, end: number): number {
-    let h = 0x811c9dc5 | 0;
-    for (let i = start; i < end; i++) h = Math.imul(h ^ bytes[i]!, 0x01000193);
+    let h = end - start;
+    // A cheap multiplicative hash (h * 31 + byte), finished with a mix so short keys spread over the table.
+    for (let i = start; i < end; i++) h = ((h << 5) - h + bytes[i]!) | 0;
+    h = Math.imul(h ^ (h >>> 15), 0x2c1b3c6d);
+    h ^= h >>> 12;
     const length = end - start;
     const table = this.#table;
     const mask = this.#mask;
@@ -95,7 +98,9 @@ export class ByteDictionary {
       arena.set(this.#arena.subarray(0, this.#arenaUsed));
       this.#arena = arena;
     }
-    this.#arena.set(bytes.subarray(start, end), this.#arenaUsed);
+    const arena = this.#arena;
+    const at = this.#arenaUsed;
+    for (let i = 0; i < length; i++) arena[at + i] = bytes[start + i]!;
     this.#hashes[code] = h;
     this.#starts[code] = this.#arenaUsed;
     this.#lengths[code] = length;

@@ -30,6 +30,8 @@ export interface DelimitedRow {
   readonly flags: Uint8Array;
   /** 1-based line of the row's first byte in the source (the header is line 1). */
   readonly line: number;
+  /** True when some field of the row has `FIELD_ESCAPED` (so a byte-level consumer can skip per-field checks otherwise). */
+  readonly escaped: boolean;
   /** Offsets in `bytes` of the whole row, for error messages. */
   readonly rowStart: number;
   readonly rowEnd: number;
@@ -48,6 +50,7 @@ class RowCursor implements DelimitedRow {
   line = 0;
   rowStart = 0;
   rowEnd = 0;
+  escaped = false;
 
   text(i: number): string {
     const s = this.bytes.toString('utf8', this.starts[i]!, this.ends[i]!);
@@ -187,6 +190,7 @@ export class DelimitedTokenizer {
   #rows(buf: Buffer, pos: number, final: boolean): number {
     const n = buf.length;
     const D = this.#delimiter;
+    const high = D > LF ? D : LF;
     const row = this.#row;
     row.bytes = buf;
     while (pos < n) {
@@ -211,6 +215,7 @@ export class DelimitedTokenizer {
       }
       let count = 0;
       let innerLines = 0;
+      let escaped = false;
       let complete = false;
       for (;;) {
         if (count === row.starts.length) row.grow();
@@ -231,6 +236,7 @@ export class DelimitedTokenizer {
               if (p + 1 < n) {
                 if (buf[p + 1] === 0x22) {
                   flags |= FIELD_ESCAPED;
+                  escaped = true;
                   p += 2;
                   continue;
                 }
@@ -283,9 +289,10 @@ export class DelimitedTokenizer {
           );
         }
         let p = pos;
+        // Most bytes are above both the delimiter and LF: one comparison rejects them.
         while (p < n) {
           c = buf[p]!;
-          if (c === D || c === LF) break;
+          if (c <= high && (c === D || c === LF)) break;
           p++;
         }
         if (p >= n && !final) return rowStart;
@@ -308,6 +315,7 @@ export class DelimitedTokenizer {
       }
       if (complete) {
         row.count = count;
+        row.escaped = escaped;
         row.line = this.#line;
         row.rowStart = rowStart;
         row.rowEnd = pos;
