@@ -54,7 +54,7 @@ export type { UBJValue } from './model/model-ubjson.js';
 export { readModelBinary, writeModelBinary } from './model/model-binary.js';
 export { extractModelMember, readTar, writeTarGz, gunzipLimited } from './model/model-tarball.js';
 export type { TarGzLimits, TarMember, WriteTarGzOptions } from './model/model-tarball.js';
-export { detectModelFormat, loadModel, loadModelFile } from './model/model-format.js';
+export { detectModelFormat, loadModel, loadModelFile, loadTarGzModel } from './model/model-format.js';
 export type { LoadModelOptions } from './model/model-format.js';
 export { validateModel } from './model/model-validate.js';
 export { flattenModel, predictMarginMatrix, predictLeafMatrix, predictRowMarginFlat, marginsToProbabilities } from './model/predict.js';
@@ -109,7 +109,7 @@ export { EndpointServer, EndpointServerError, serveModel, MAX_PAYLOAD_BYTES } fr
 export type { EndpointServerOptions, EndpointServerStats } from './serve/endpoint-server.js';
 export { handleInvocation } from './serve/handle-invocation.js';
 export type { InvocationRequest, InvocationResponse, InvocationOptions } from './serve/handle-invocation.js';
-export { parseCsvPayload, parseJsonPayload } from './serve/parse-payload.js';
+export { parseCsvPayload, parseJsonPayload, parseLibsvmPayload } from './serve/parse-payload.js';
 export type { PayloadMatrix } from './serve/parse-payload.js';
 export { encodePredictions, negotiateAccept } from './serve/encode-predictions.js';
 export type { AcceptType } from './serve/encode-predictions.js';

@@ -1,6 +1,6 @@
 import { encodePredictions, negotiateAccept, type AcceptType } from './encode-predictions.js';
 import { InvocationError } from './invocation-error.js';
-import { parseCsvPayload, parseJsonPayload, type PayloadMatrix } from './parse-payload.js';
+import { parseCsvPayload, parseJsonPayload, parseLibsvmPayload, type PayloadMatrix } from './parse-payload.js';
 import type { ScoringModel } from './scoring-model.js';
 
 /** One `POST /invocations` request, body already read. */
@@ -27,7 +27,7 @@ export interface InvocationOptions {
   readonly defaultAccept?: AcceptType;
 }
 
-const SUPPORTED_CONTENT_TYPES = ['text/csv', 'application/json'];
+const SUPPORTED_CONTENT_TYPES = ['text/csv', 'text/libsvm', 'text/x-libsvm', 'application/json'];
 
 /**
  * Answers one invocation as the SageMaker XGBoost container does (`algorithm_mode/serve.py`):
@@ -61,6 +61,7 @@ function parsePayload(text: string, contentTypeHeader: string | undefined): Payl
   const contentType = ((contentTypeHeader ?? 'text/csv').split(';')[0] as string).trim().toLowerCase() || 'text/csv';
   if (contentType === 'text/csv') return parseCsvPayload(text);
   if (contentType === 'application/json') return parseJsonPayload(text);
+  if (contentType === 'text/libsvm' || contentType === 'text/x-libsvm') return parseLibsvmPayload(text);
   throw new InvocationError(415, `Content-Type ${JSON.stringify(contentTypeHeader)} is not supported (supported: ${SUPPORTED_CONTENT_TYPES.join(', ')})`);
 }
 

@@ -6,7 +6,6 @@ export interface PayloadMatrix extends FeatureMatrix {
   readonly data: Float32Array;
 }
 
-const NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
 const SPECIAL: Readonly<Record<string, number>> = {
   nan: Number.NaN,
   '+nan': Number.NaN,
@@ -35,36 +34,74 @@ const SPECIAL: Readonly<Record<string, number>> = {
  */
 export function parseCsvPayload(text: string): PayloadMatrix {
   const body = text.trim();
-  if (body.length === 0) return { data: new Float32Array(0), rows: 0, columns: 0 };
-  const lines = body.split('\n');
-  const first = lines[0] as string;
-  const delimiter = first.includes(',') || !first.includes('\t') ? ',' : '\t';
-  const columns = first.split(delimiter).length;
-  const data = new Float32Array(lines.length * columns);
-  for (let r = 0; r < lines.length; r++) {
-    const fields = (lines[r] as string).split(delimiter);
-    if (fields.length !== columns) {
-      throw new InvocationError(
-        415,
-        `text/csv payload line ${r + 1}: ${fields.length} fields, expected ${columns} like line 1 (rows must have the same number of fields)`,
-      );
+  const length = body.length;
+  if (length === 0) return { data: new Float32Array(0), rows: 0, columns: 0 };
+  let firstEnd = body.indexOf('\n');
+  if (firstEnd < 0) firstEnd = length;
+  const first = body.slice(0, firstEnd);
+  const delimiter = first.includes(',') || !first.includes('\t') ? COMMA : TAB;
+  let columns = 1;
+  for (let i = 0; i < firstEnd; i++) if (body.charCodeAt(i) === delimiter) columns++;
+  let rows = 1;
+  for (let i = body.indexOf('\n'); i >= 0; i = body.indexOf('\n', i + 1)) rows++;
+  const data = new Float32Array(rows * columns);
+  // One pass over the text: fields are cut by index, never split into arrays.
+  let row = 0;
+  let column = 0;
+  let start = 0;
+  for (let i = 0; i <= length; i++) {
+    const code = i < length ? body.charCodeAt(i) : NEWLINE;
+    if (code !== delimiter && code !== NEWLINE) continue;
+    if (column >= columns) throw raggedRow(body, row, columns);
+    data[row * columns + column] = readField(body, start, i, row + 1, column + 1);
+    column++;
+    start = i + 1;
+    if (code === NEWLINE) {
+      if (column !== columns) throw raggedRow(body, row, columns);
+      row++;
+      column = 0;
     }
-    const base = r * columns;
-    for (let c = 0; c < columns; c++) data[base + c] = readField(fields[c] as string, r + 1, c + 1);
   }
-  return { data, rows: lines.length, columns };
+  return { data, rows, columns };
 }
 
-function readField(raw: string, line: number, column: number): number {
-  const field = raw.trim();
-  if (field.length === 0) return Number.NaN;
-  if (NUMBER.test(field)) return Number(field);
+const COMMA = 44;
+const TAB = 9;
+const NEWLINE = 10;
+
+function raggedRow(body: string, row: number, columns: number): InvocationError {
+  const line = body.split('\n')[row] ?? '';
+  const fields = line.split(columns > 0 && line.includes(',') ? ',' : '\t').length;
+  return new InvocationError(
+    415,
+    `text/csv payload line ${row + 1}: ${fields} fields, expected ${columns} like line 1 (rows must have the same number of fields)`,
+  );
+}
+
+function readField(body: string, from: number, to: number, line: number, column: number): number {
+  let start = from;
+  let end = to;
+  while (start < end && isSpace(body.charCodeAt(start))) start++;
+  while (end > start && isSpace(body.charCodeAt(end - 1))) end--;
+  if (start === end) return Number.NaN;
+  const field = body.slice(start, end);
+  // Number() is the fast path; it also takes 0x/0b/0o literals, which Python's float() refuses.
+  const value = Number(field);
+  if (value === value && !(field.length > 1 && field.charCodeAt(0) === 48 && isRadixLetter(field.charCodeAt(1)))) return value;
   const special = SPECIAL[field.toLowerCase()];
   if (special !== undefined) return special;
   throw new InvocationError(
     415,
     `text/csv payload line ${line}, column ${column}: ${JSON.stringify(field.slice(0, 40))} is not a number (expected a number or an empty field for a missing value)`,
   );
+}
+
+function isSpace(code: number): boolean {
+  return code === 32 || code === 9 || code === 13 || code === 11 || code === 12;
+}
+
+function isRadixLetter(code: number): boolean {
+  return code === 120 || code === 88 || code === 98 || code === 66 || code === 111 || code === 79;
 }
 
 /**
@@ -118,3 +155,45 @@ export function parseJsonPayload(text: string): PayloadMatrix {
   });
   return { data, rows: vectors.length, columns };
 }
+
+/**
+ * Reads a `text/libsvm` (or `text/x-libsvm`) invocation body as the container does: one row per
+ * line of `index:value` pairs separated by spaces (0-based indices, as XGBoost reads them); a
+ * leading token without `:` (a label) is ignored; absent features are missing (NaN), XGBoost's
+ * meaning of a sparse entry. Columns = largest index + 1.
+ *
+ * @throws InvocationError with status 415 naming the line and the token that is not `index:value`.
+ * @example
+ * ```ts
+ * parseLibsvmPayload('0 0:1 3:2.5\n1 1:4\n'); // rows 2, columns 4; data[1] is NaN
+ * ```
+ */
+export function parseLibsvmPayload(text: string): PayloadMatrix {
+  const body = text.trim();
+  if (body.length === 0) return { data: new Float32Array(0), rows: 0, columns: 0 };
+  const lines = body.split('\n');
+  const entries: { row: number; index: number; value: number }[] = [];
+  let columns = 0;
+  lines.forEach((line, row) => {
+    for (const token of line.trim().split(/\s+/)) {
+      const colon = token.indexOf(':');
+      if (colon < 0) continue;
+      const indexText = token.slice(0, colon);
+      const valueText = token.slice(colon + 1);
+      const index = /^\d+$/.test(indexText) ? Number(indexText) : Number.NaN;
+      const value = valueText.trim() === '' ? Number.NaN : Number(valueText);
+      if (!Number.isSafeInteger(index) || Number.isNaN(value)) {
+        throw new InvocationError(415, `text/libsvm payload line ${row + 1}: ${JSON.stringify(token.slice(0, 40))} is not index:value (expected a 0-based integer index and a number)`);
+      }
+      if (index >= MAX_LIBSVM_COLUMNS) throw new InvocationError(415, `text/libsvm payload line ${row + 1}: feature index ${index} is beyond ${MAX_LIBSVM_COLUMNS - 1}`);
+      entries.push({ row, index, value });
+      if (index + 1 > columns) columns = index + 1;
+    }
+  });
+  const data = new Float32Array(lines.length * columns).fill(Number.NaN);
+  for (const { row, index, value } of entries) data[row * columns + index] = value;
+  return { data, rows: lines.length, columns };
+}
+
+// A hostile index must not make us allocate gigabytes; models here have tens of features.
+const MAX_LIBSVM_COLUMNS = 1 << 16;

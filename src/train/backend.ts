@@ -79,7 +79,7 @@ export interface Backend {
   startTrainingJob(spec: TrainingJobSpec, options?: BackendCallOptions): Promise<void>;
   waitForTrainingJob(jobName: string, options?: BackendCallOptions): Promise<TrainingOutcome>;
   stopTrainingJob(jobName: string): Promise<void>;
-  /** Registers a model from a training artifact; returns its name. */
+  /** Registers a model named `modelName` from a training artifact. */
   createModel(modelName: string, artifact: string): Promise<void>;
   deleteModel(modelName: string): Promise<void>;
   /** Creates an endpoint config and endpoint serving `modelName`. */

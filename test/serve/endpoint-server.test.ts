@@ -99,6 +99,12 @@ describe('POST /invocations with text/csv', () => {
     expect(message).toContain('"abc"');
   });
 
+  it("answers 415 for hexadecimal fields, which Python's float() refuses", async () => {
+    const res = await post('1,0x10,3,4\n');
+    expect(res.status).toBe(415);
+    expect(await res.text()).toContain('"0x10"');
+  });
+
   it('answers 415 for rows with different field counts', async () => {
     const res = await post('1,2,3,4\n5,6\n');
     expect(res.status).toBe(415);
@@ -160,12 +166,40 @@ describe('response and request formats', () => {
     expect((await objects.text()).trim()).toBe(fixture.probText[5]);
   });
 
+  it('reads text/libsvm rows (0-based index:value, a leading label ignored, absent = missing)', async () => {
+    const libsvm = fixture.rows.slice(0, 30).map((row) => ['0', ...row.split(',').flatMap((f, i) => (f === '' ? [] : [`${i}:${f}`]))].join(' '));
+    const res = await post(libsvm.join('\n'), { 'content-type': 'text/libsvm' });
+    expect(res.status).toBe(200);
+    expect((await res.text()).trim().split('\n')).toEqual(fixture.probText.slice(0, 30));
+    const bad = await post('0 1:abc', { 'content-type': 'text/x-libsvm' });
+    expect(bad.status).toBe(415);
+    expect(await bad.text()).toContain('"1:abc"');
+  });
+
   it('answers 415 for JSON that is not an instances or features object', async () => {
     for (const body of ['{"rows": [[1]]}', '[1,2]', '{"instances": [["a"]]}', '{bad json']) {
       const res = await post(body, { 'content-type': 'application/json' });
       expect(res.status, body).toBe(415);
       await res.arrayBuffer();
     }
+  });
+});
+
+describe('under load', () => {
+  it('answers 60 concurrent requests, good and bad mixed, each correctly', async () => {
+    const requests = Array.from({ length: 60 }, (_, i) => {
+      if (i % 3 === 2) return post('1,2,x,4').then(async (res) => [res.status, await res.text()] as const);
+      const rows = fixture.rows.slice(i, i + 10);
+      return post(rows.join('\n')).then(async (res) => [res.status, await res.text()] as const);
+    });
+    const answers = await Promise.all(requests);
+    answers.forEach(([status, body], i) => {
+      if (i % 3 === 2) expect(status).toBe(415);
+      else {
+        expect(status).toBe(200);
+        expect(body).toBe(`${fixture.probText.slice(i, i + 10).join('\n')}\n`);
+      }
+    });
   });
 });
 
