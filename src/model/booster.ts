@@ -6,8 +6,8 @@ import { validateModel } from './model-validate.js';
 import { readModelJSON, writeModelJSON } from './model-json.js';
 import { writeModelBinary } from './model-binary.js';
 import { writeModelUBJSON } from './model-ubjson.js';
-import { extractModelMember, writeTarGz, type TarGzLimits, type WriteTarGzOptions } from './model-tarball.js';
-import { loadModel, loadModelFile, type LoadModelOptions } from './model-format.js';
+import { writeTarGz, type TarGzLimits, type WriteTarGzOptions } from './model-tarball.js';
+import { loadModel, loadModelFile, loadTarGzModel, type LoadModelOptions } from './model-format.js';
 import { dumpModel, type DumpOptions } from './tree-dump.js';
 import { sigmoidF32 } from './expf.js';
 import {
@@ -61,7 +61,7 @@ export interface PredictRowOptions {
  * const booster = await Booster.loadFile('model.tar.gz');          // SageMaker artifact
  * const p = booster.predict({ data: new Float64Array([3, 0, 1, 7]), rows: 1, columns: 4 });
  * const live = booster.predictRow([3, 0, 1, 7]);                   // one row, no allocation
- * await writeFile('model.json', booster.toJSON());                  // loads in XGBoost 1.7 and 3.x
+ * await writeFile('model.json', booster.toJSON());                  // loads in XGBoost (checked against 1.7.4)
  * ```
  */
 export class Booster {
@@ -143,13 +143,14 @@ export class Booster {
    * ```
    */
   static fromTarGz(bytes: Uint8Array, limits: TarGzLimits = {}): Booster {
-    const member = extractModelMember(bytes, limits);
-    return new Booster(loadModel(member.data, { ...limits, file: `${limits.file ?? 'model.tar.gz'}:${member.name}` }));
+    return new Booster(loadTarGzModel(bytes, limits));
   }
 
   /**
-   * XGBoost JSON text, as XGBoost 1.7.4's `save_model('model.json')` writes it; XGBoost 1.7 and 3.x
-   * load it with identical predictions. (So `JSON.stringify(booster)` also yields the model.)
+   * XGBoost JSON text, as XGBoost 1.7.4's `save_model('model.json')` writes it, under the writer
+   * rules XGBoost 1.7 and 3.x require (string parameters, floats with an exponent); XGBoost 1.7.4
+   * loads it with bit-identical predictions. (`JSON.stringify(booster)` therefore gives this text as a
+   * JSON string literal.)
    *
    * @example
    * ```ts

@@ -57,13 +57,26 @@ export function loadModel(input: Uint8Array | string, options: LoadModelOptions 
       return readModelUBJSON(input, options);
     case 'binary':
       return readModelBinary(input, options);
-    case 'tarball': {
-      const member = extractModelMember(input, options);
-      const inner = detectModelFormat(member.data);
-      if (inner === 'tarball') throw new ModelFormatError('tarball', `member ${member.name}`, 'is itself gzip-compressed (expected a model file)', { file: options.file });
-      return loadModel(member.data, { ...options, file: `${options.file ?? 'model.tar.gz'}:${member.name}` });
-    }
+    case 'tarball':
+      return loadTarGzModel(input, options);
   }
+}
+
+/**
+ * Decodes the model inside a SageMaker `model.tar.gz` (see {@link extractModelMember}); a member
+ * that is itself gzip-compressed is refused rather than unpacked again.
+ *
+ * @example
+ * ```ts
+ * const model = loadTarGzModel(new Uint8Array(await readFile('model.tar.gz')));
+ * ```
+ */
+export function loadTarGzModel(bytes: Uint8Array, options: LoadModelOptions = {}): BoosterModel {
+  const member = extractModelMember(bytes, options);
+  if (detectModelFormat(member.data) === 'tarball') {
+    throw new ModelFormatError('tarball', `member ${member.name}`, 'is itself gzip-compressed (expected a model file)', { file: options.file });
+  }
+  return loadModel(member.data, { ...options, file: `${options.file ?? 'model.tar.gz'}:${member.name}` });
 }
 
 function decodeText(bytes: Uint8Array, file: string | undefined): string {

@@ -255,7 +255,8 @@ function kindOf(value: unknown): string {
 /**
  * Writes a model as XGBoost 1.7.4 writes JSON: keys sorted, no spaces, every dmlc parameter a
  * string, floats as shortest float32 text with an exponent (`5E-1`, `3E0`, never `3`), integers
- * plain. XGBoost 1.7 and 3.x load the result with identical predictions; for a model read from an
+ * plain — the rules XGBoost 1.7 and 3.x require. XGBoost 1.7.4 loads the result with bit-identical
+ * predictions (the differential test checks it); for a model read from an
  * XGBoost 1.7.4 `model.json` the output is byte-identical to that file.
  *
  * @example
