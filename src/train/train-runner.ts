@@ -27,7 +27,7 @@ import { CleanupError, ResourceStateError, RunAbortedError, type CleanupFailure 
 
 /**
  * One experiment: a name and the CSV channels SageMaker's built-in XGBoost reads (label first, no
- * header), as `writeCsvs` writes them. `hyperparameters` are merged over the runner's.
+ * header). What `writeCsvs` returns fits as is. `hyperparameters` are merged over the runner's.
  */
 export interface ExperimentJob {
   /** Unique within a run; letters, digits and hyphens (it becomes a SageMaker resource name). */
@@ -132,13 +132,14 @@ interface JobRecord {
  *
  * @example
  * ```ts
+ * const jobs = await writeCsvs(splits, 'out/csv'); // [{ name: 'first5', train: 'out/csv/first5/train.csv', validation, test, … }, …]
  * await using runner = new TrainRunner({ prefix: 'exp1', onProgress: (e) => console.log(formatProgress(e)) });
- * await runner.startJobs(jobs);                 // [{ name: 'firstN-5', train: 'out/firstN-5/train.csv', … }, …]
+ * await runner.startJobs(jobs);
  * const { succeeded, failed } = await runner.waitForJobs();
  * await runner.createModels();
  * await runner.createEndpoints();
  * await runner.waitForEndpoints();              // every endpoint, failures with reasons
- * const scores = await runner.invoke('firstN-5', testFrame.drop(['label']));
+ * const scores = await runner.invoke('first5', splitter.features(testDay)); // Float64Array
  * // leaving the block deletes every endpoint and model the runner created
  * ```
  */
