@@ -37,7 +37,7 @@ afterAll(async () => {
 });
 
 describe('SageMakerRuntimeClient against a local endpoint', () => {
-  it('returns XGBoost 1.7.4 probabilities for a text/csv payload, one per line', async () => {
+  it('returns XGBoost 1.7.4 probabilities (and Booster.predict) for a text/csv payload, one per line', async () => {
     const out = await client.send(new InvokeEndpointCommand({
       EndpointName: 'sessions-first10',
       ContentType: 'text/csv',
@@ -49,6 +49,9 @@ describe('SageMakerRuntimeClient against a local endpoint', () => {
     const text = new TextDecoder().decode(out.Body);
     expect(text).toBe(`${fixture.probText.join('\n')}\n`);
     expect(Array.from(parseScores(text))).toEqual(Array.from(fixture.prob));
+    const matrix = fixture.rows.map((row) => row.split(',').map((f) => (f === '' ? Number.NaN : Number(f))));
+    const predicted = fixture.booster.predict({ data: Float64Array.from(matrix.flat()), rows: matrix.length, columns: 4 });
+    expect(Array.from(parseScores(text))).toEqual(Array.from(predicted));
   });
 
   it('addresses each hosted endpoint by name', async () => {

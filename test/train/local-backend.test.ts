@@ -9,7 +9,9 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { InvokeEndpointCommand, SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime';
 import { Booster } from '../../src/model/booster.js';
+import { parseScores } from '../../src/serve/parse-scores.js';
 import { SEED_HYPERPARAMETERS } from '../../src/train/default-hyperparameters.js';
 import { LocalBackend } from '../../src/train/local-backend.js';
 import { EndpointInvocationError, ResourceStateError } from '../../src/train/train-errors.js';
@@ -114,6 +116,17 @@ describe('LocalBackend endpoints', () => {
     const ping = await fetch(`${url}/ping`);
     expect(ping.status).toBe(200);
     await ping.arrayBuffer();
+  });
+
+  it('answers the real SageMakerRuntimeClient at its URL, by endpoint name', async () => {
+    const client = new SageMakerRuntimeClient({ endpoint: backend.endpointUrl('endpoint-a'), region: 'eu-west-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+    try {
+      const out = await client.send(new InvokeEndpointCommand({ EndpointName: 'endpoint-a', ContentType: 'text/csv', Body: set.testFeatures }));
+      const direct = await backend.invokeEndpoint('endpoint-a', set.testFeatures);
+      expect(Array.from(parseScores(new TextDecoder().decode(out.Body)))).toEqual(Array.from(direct));
+    } finally {
+      client.destroy();
+    }
   });
 
   it('raises EndpointInvocationError with the container status for a payload with the label left in', async () => {
