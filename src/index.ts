@@ -14,10 +14,28 @@ export { Frame, concatFrames } from './frame/frame.js';
 export type { CellValue, Row } from './frame/frame.js';
 export { encodeStrings, numberColumn } from './frame/column.js';
 export type { Column, ColumnInput, NumberColumn, StringColumn, NumericArray } from './frame/column.js';
+export { formatTable } from './frame/format-table.js';
+export { readCsv, parseCsv } from './frame/csv-read.js';
+export type { ReadCsvOptions, CsvColumnType } from './frame/csv-read.js';
+export { writeCsv, formatCsv, csvChunks } from './frame/csv-write.js';
+export type { WriteCsvOptions, CsvDestination } from './frame/csv-write.js';
+export { DelimitedTokenizer, tokenizeSource, tokenizeText, FIELD_QUOTED, FIELD_ESCAPED } from './frame/delimited-parser.js';
+export type { DelimitedRow, TokenizerOptions } from './frame/delimited-parser.js';
+export { openSource, describeSource, SourceReadError } from './frame/text-source.js';
+export type { TextSource, OpenedSource } from './frame/text-source.js';
+export { ByteDictionary } from './frame/byte-dictionary.js';
+export { parseNumberBytes, formatNumber } from './frame/parse-number.js';
 
 // --- events ---
 export { EventLog } from './events/event-log.js';
 export type { EventLogParts, SkippedRows } from './events/event-log.js';
+export { readEventLog, parseEventLog } from './events/read-event-log.js';
+export type { ReadEventLogOptions, SkipReason } from './events/read-event-log.js';
+export { SEED_LOG_SCHEMA, SEED_LOG_HEADER, validateSchema, resolveColumns, schemaColumns } from './events/log-schema.js';
+export type { LogSchema, LabelValues, ResolvedColumns } from './events/log-schema.js';
+export { buildEventLog, NOTHING_SKIPPED } from './events/event-log-builder.js';
+export type { EventColumns } from './events/event-log-builder.js';
+export { parseTime, parseTimeBytes, daysFromCivil } from './events/parse-time.js';
 
 // --- synth ---
 

@@ -1,14 +1,30 @@
 import type { Frame } from './frame.js';
 
-/** Formats a frame as an aligned text table: numbers right-aligned, strings left-aligned. */
-export function formatTable(frame: Frame, { maxRows = 10, maxColumns = 12 }: { maxRows?: number; maxColumns?: number } = {}): string {
+/**
+ * Formats a frame as an aligned text table: numbers right-aligned, strings left-aligned, at most
+ * `maxRows` rows (default 10) and `maxColumns` columns (default 12), cells cut to `maxWidth`
+ * characters (default 40) with `…`, line breaks and tabs shown as `\n` and `\t`, then the shape.
+ *
+ * @example
+ * ```ts
+ * formatTable(Frame.fromColumns({ id: ['a', 'b'], x: [1, 2.5] }));
+ * // id    x
+ * // a     1
+ * // b   2.5
+ * // [2 rows × 2 columns]
+ * ```
+ */
+export function formatTable(
+  frame: Frame,
+  { maxRows = 10, maxColumns = 12, maxWidth = 40 }: { maxRows?: number; maxColumns?: number; maxWidth?: number } = {},
+): string {
   const shownRows = Math.min(frame.rowCount, maxRows);
   const allNames = frame.columnNames;
   const names = allNames.length > maxColumns ? allNames.slice(0, maxColumns) : allNames;
   const columns = names.map((name) => {
     const numeric = frame.kind(name) === 'number';
-    const cells = [name];
-    for (let r = 0; r < shownRows; r++) cells.push(formatCell(frame.value(name, r)));
+    const cells = [clip(name, maxWidth)];
+    for (let r = 0; r < shownRows; r++) cells.push(clip(formatCell(frame.value(name, r)), maxWidth));
     const width = Math.max(...cells.map((c) => c.length));
     return cells.map((cell, i) => (numeric && i > 0 ? cell.padStart(width) : cell.padEnd(width)));
   });
@@ -25,4 +41,9 @@ function formatCell(value: number | string | null): string {
   if (typeof value === 'string') return value;
   if (Number.isNaN(value)) return 'NaN';
   return Number.isInteger(value) ? String(value) : String(Number(value.toPrecision(6)));
+}
+
+function clip(text: string, maxWidth: number): string {
+  const shown = text.replaceAll('\n', '\\n').replaceAll('\r', '\\r').replaceAll('\t', '\\t');
+  return shown.length > maxWidth ? `${shown.slice(0, Math.max(1, maxWidth - 1))}…` : shown;
 }

@@ -98,8 +98,11 @@ export class Frame {
     return { column: this.#column(name), index: this.#index };
   }
 
-  /** The physical row behind logical row `row`. */
+  /** The physical row behind logical row `row`; a row outside `[0, rowCount)` is an error. */
   physicalRow(row: number): number {
+    if (!(row >= 0 && row < this.rowCount) || !Number.isInteger(row)) {
+      throw new InvalidArgumentError('Frame', 'row', row, `an integer row in [0, ${this.rowCount})`);
+    }
     return this.#index === null ? row : this.#index[row]!;
   }
 
@@ -179,7 +182,10 @@ export class Frame {
   /** A frame with only the named columns, in the order given. */
   select(names: readonly string[]): Frame {
     const map = new Map<string, Column>();
-    for (const name of names) map.set(name, this.#column(name));
+    for (const name of names) {
+      if (map.has(name)) throw new InvalidArgumentError('Frame.select', 'names', name, 'each column named once');
+      map.set(name, this.#column(name));
+    }
     return new Frame([...names], map, this.#index, this.rowCount);
   }
 
@@ -287,7 +293,7 @@ export class Frame {
    * [2 rows × 3 columns]
    * ```
    */
-  toString(options: { maxRows?: number; maxColumns?: number } = {}): string {
+  toString(options: { maxRows?: number; maxColumns?: number; maxWidth?: number } = {}): string {
     return formatTable(this, options);
   }
 
@@ -313,6 +319,13 @@ export function concatFrames(frames: readonly Frame[]): Frame {
   for (const frame of frames) {
     if (frame.columnNames.length !== names.length || frame.columnNames.some((n, i) => n !== names[i])) {
       throw new InvalidArgumentError('concatFrames', 'frames', frame.columnNames.join(','), `the columns ${names.join(',')}`);
+    }
+  }
+  for (const frame of frames) {
+    for (const name of names) {
+      if (frame.kind(name) !== frames[0]!.kind(name)) {
+        throw new InvalidArgumentError('concatFrames', `frames: column ${name}`, frame.kind(name), `a ${frames[0]!.kind(name)} column like in the first frame`);
+      }
     }
   }
   const total = frames.reduce((n, f) => n + f.rowCount, 0);
