@@ -110,11 +110,10 @@ export interface SageMakerBackendOptions {
  * `sessionsentry/sagemaker` implementation of the {@link Backend} contract the `TrainRunner` drives.
  *
  * - `startTrainingJob` uploads the CSV channels to `s3://bucket/prefix/<job>/train/train.csv`
- *   (and `validation/validation.csv`; a channel folder keeps its file names), multipart for large
- *   files, then calls `CreateTrainingJob`
- *   with the image for the region and version, `text/csv` channels, role, instance type and
- *   count, volume, max runtime, optional spot training and tags. The artifact lands at
- *   `s3://bucket/prefix/<job>/output/model.tar.gz`.
+ *   and `validation/validation.csv` (a channel folder keeps its file names; large files go up in
+ *   parts), then calls `CreateTrainingJob` with the image for the region and version, `text/csv`
+ *   channels, role, instance type and count, volume, max runtime, optional spot training and
+ *   tags. The artifact lands at `s3://bucket/prefix/<job>/output/model.tar.gz`.
  * - Waits use the SDK's `waitUntil…` waiters with jittered polling, then one more Describe: the
  *   training waiter treats `Stopped` as success, and only the final status says what happened.
  * - Endpoints get an endpoint config of the same name; `deleteEndpoint` removes both and counts
@@ -204,14 +203,9 @@ export class SageMakerBackend implements Backend {
 
     const missing = options.sagemaker === undefined || options.runtime === undefined || options.s3 === undefined;
     const created = missing ? createSageMakerClients({ region, maxAttempts }) : undefined;
-    this.sagemaker = options.sagemaker ?? this.#own(created!.sagemaker);
-    this.runtime = options.runtime ?? this.#own(created!.runtime);
-    this.s3 = options.s3 ?? this.#own(created!.s3);
-    if (created !== undefined) {
-      for (const client of [created.sagemaker, created.runtime, created.s3]) {
-        if (!this.#ownedClients.includes(client)) client.destroy();
-      }
-    }
+    this.sagemaker = this.#client(options.sagemaker, created?.sagemaker);
+    this.runtime = this.#client(options.runtime, created?.runtime);
+    this.s3 = this.#client(options.s3, created?.s3);
   }
 
   /**
@@ -267,10 +261,19 @@ export class SageMakerBackend implements Backend {
 
   /**
    * Uploads the job's CSV channels, then creates the training job. Reports `Uploading`, then
-   * `InProgress`. A name SageMaker would reject fails before anything is uploaded.
+   * `InProgress`. A request SageMaker would reject (bad name, missing `num_round`, a
+   * hyperparameter over 256 characters) fails before anything is uploaded.
    *
    * @throws {InvalidArgumentError} for a bad name or hyperparameters; {@link AwsRequestError} when
    *   S3 or SageMaker refuse; {@link RunAbortedError} when aborted during the upload.
+   *
+   * @example
+   * ```ts
+   * await backend.startTrainingJob(
+   *   { name: 'exp1-first-5', channels: { train: 'out/first-5/train.csv' }, hyperparameters: { num_round: '50' } },
+   *   { onState: (state) => console.log(state) }, // Uploading, InProgress
+   * );
+   * ```
    */
   async startTrainingJob(spec: TrainingJobSpec, options: BackendCallOptions = {}): Promise<void> {
     const { signal, onState } = options;
@@ -280,20 +283,6 @@ export class SageMakerBackend implements Backend {
       throw new InvalidArgumentError('SageMakerBackend.startTrainingJob', 'spec.channels.train', spec.channels?.train, 'a local CSV path');
     }
     const started = Date.now();
-    onState?.('Uploading');
-    const uploads: Promise<unknown>[] = [
-      uploadChannel(this.s3, spec.channels.train, this.s3UriFor(jobName, 'train/'), { fileName: 'train.csv', signal, partSize: this.#options.partSize }),
-    ];
-    if (spec.channels.validation !== undefined) {
-      uploads.push(
-        uploadChannel(this.s3, spec.channels.validation, this.s3UriFor(jobName, 'validation/'), {
-          fileName: 'validation.csv',
-          signal,
-          partSize: this.#options.partSize,
-        }),
-      );
-    }
-    await settleAll(uploads);
     const request = buildTrainingJobRequest({
       jobName,
       imageUri: await this.imageUri(),
@@ -311,6 +300,15 @@ export class SageMakerBackend implements Backend {
       spot: this.#options.spot,
       tags: this.#options.tags,
     });
+    onState?.('Uploading');
+    const uploadOptions = { signal, partSize: this.#options.partSize };
+    const uploads: Promise<unknown>[] = [
+      uploadChannel(this.s3, spec.channels.train, this.s3UriFor(jobName, 'train/'), { ...uploadOptions, fileName: 'train.csv' }),
+    ];
+    if (spec.channels.validation !== undefined) {
+      uploads.push(uploadChannel(this.s3, spec.channels.validation, this.s3UriFor(jobName, 'validation/'), { ...uploadOptions, fileName: 'validation.csv' }));
+    }
+    await settleAll(uploads);
     try {
       await this.sagemaker.send(new CreateTrainingJobCommand(request), { abortSignal: signal });
     } catch (err) {
@@ -330,6 +328,13 @@ export class SageMakerBackend implements Backend {
    *
    * @throws {WaitTimeoutError} / {@link RunAbortedError} when the wait gives up or is aborted;
    *   {@link AwsRequestError} when the job does not exist.
+   *
+   * @example
+   * ```ts
+   * const outcome = await backend.waitForTrainingJob('exp1-first-5', { onState: (s, detail) => console.log(s, detail) });
+   * if (outcome.status === 'Completed') console.log(outcome.artifact, outcome.seconds);
+   * else console.error(outcome.status, outcome.reason); // e.g. Stopped: stopped before completing (MaxRuntimeExceeded)
+   * ```
    */
   async waitForTrainingJob(jobName: string, options: BackendCallOptions = {}): Promise<TrainingOutcome> {
     const { maxRuntimeSeconds = 86_400, spot } = this.#options;
@@ -357,6 +362,11 @@ export class SageMakerBackend implements Backend {
    * Stops a training job. A job that already ended or does not exist is left as it is.
    *
    * @throws {AwsRequestError} when SageMaker refuses for another reason.
+   *
+   * @example
+   * ```ts
+   * await backend.stopTrainingJob('exp1-first-5'); // ends Stopped; waitForTrainingJob reports it
+   * ```
    */
   async stopTrainingJob(jobName: string): Promise<void> {
     try {
@@ -381,6 +391,11 @@ export class SageMakerBackend implements Backend {
    * Registers a model serving `artifact` (a `model.tar.gz` in S3) with the training image.
    *
    * @throws {InvalidArgumentError} for a bad name; {@link AwsRequestError} when SageMaker refuses.
+   *
+   * @example
+   * ```ts
+   * await backend.createModel('exp1-first-5', outcome.artifact);
+   * ```
    */
   async createModel(modelName: string, artifact: string): Promise<void> {
     const request = buildCreateModelRequest({
@@ -397,7 +412,14 @@ export class SageMakerBackend implements Backend {
     }
   }
 
-  /** Deletes a model; one that does not exist counts as deleted. */
+  /**
+   * Deletes a model; one that does not exist counts as deleted.
+   *
+   * @example
+   * ```ts
+   * await backend.deleteModel('exp1-first-5');
+   * ```
+   */
   async deleteModel(modelName: string): Promise<void> {
     try {
       await this.sagemaker.send(new DeleteModelCommand({ ModelName: modelName }));
@@ -410,7 +432,13 @@ export class SageMakerBackend implements Backend {
    * Creates an endpoint config named like the endpoint (one production variant, `AllTraffic`)
    * and the endpoint. If `CreateEndpoint` fails, the config just created is deleted again.
    *
-   * @throws {InvalidArgumentError} for a bad name; {@link AwsRequestError} when SageMaker refuses.
+   * @throws {InvalidArgumentError} for a bad name; {@link AwsRequestError} when SageMaker refuses
+   *   (e.g. `ResourceLimitExceeded` when the account's endpoint quota is 0).
+   *
+   * @example
+   * ```ts
+   * await backend.createEndpoint('exp1-first-5', 'exp1-first-5', { instanceType: 'ml.m5.large' });
+   * ```
    */
   async createEndpoint(endpointName: string, modelName: string, options: EndpointOptions = {}): Promise<void> {
     const { tags, endpointInstanceType = 'ml.t2.medium' } = this.#options;
@@ -440,6 +468,12 @@ export class SageMakerBackend implements Backend {
    * endpoint is reported with its `FailureReason`, not thrown.
    *
    * @throws {WaitTimeoutError} / {@link RunAbortedError}; {@link AwsRequestError} when the endpoint does not exist.
+   *
+   * @example
+   * ```ts
+   * const outcome = await backend.waitForEndpoint('exp1-first-5');
+   * if (outcome.status === 'Failed') console.error(outcome.reason);
+   * ```
    */
   async waitForEndpoint(endpointName: string, options: BackendCallOptions = {}): Promise<EndpointOutcome> {
     const endpoint = await waitForEndpoint(this.sagemaker, endpointName, this.#poll(options));
@@ -459,6 +493,16 @@ export class SageMakerBackend implements Backend {
    * deployment does not leave an endpoint that later comes up and bills.
    *
    * @throws {AwsRequestError} when SageMaker refuses a delete for another reason.
+   *
+   * @example
+   * ```ts
+   * try {
+   *   await backend.createEndpoint('exp1-first-5', 'exp1-first-5');
+   *   await backend.waitForEndpoint('exp1-first-5');
+   * } finally {
+   *   await backend.deleteEndpoint('exp1-first-5');
+   * }
+   * ```
    */
   async deleteEndpoint(endpointName: string): Promise<void> {
     const configs = new Set([endpointName]);
@@ -513,8 +557,14 @@ export class SageMakerBackend implements Backend {
    * (`ContentType` and `Accept` `text/csv`) and returns one probability per row. Payloads over
    * `maxPayloadBytes` are sent in several requests split at line boundaries.
    *
-   * @throws {AwsRequestError} when the runtime refuses; {@link PredictionCountError} when the
-   *   endpoint answers a different number of scores; `ParseError` for unreadable output.
+   * @throws {EndpointInvocationError} when the container answers an error (its status and
+   *   message); {@link AwsRequestError} when the runtime refuses; {@link PredictionCountError}
+   *   when the endpoint answers a different number of scores; `ParseError` for unreadable output.
+   *
+   * @example
+   * ```ts
+   * const scores = await backend.invokeEndpoint('exp1-first-5', '3,0,1,7\n0,2,0,1\n'); // Float64Array(2)
+   * ```
    */
   async invokeEndpoint(endpointName: string, csvRows: string, options: { signal?: AbortSignal } = {}): Promise<Float64Array> {
     if (typeof csvRows !== 'string') throw new InvalidArgumentError('SageMakerBackend.invokeEndpoint', 'csvRows', csvRows, 'CSV text');
@@ -621,6 +671,11 @@ export class SageMakerBackend implements Backend {
    * {@link SageMakerBackend.batchTransform} puts the downloaded `.out` file).
    *
    * @throws {S3UriError} for a malformed S3 URI; {@link AwsRequestError} when S3 refuses.
+   *
+   * @example
+   * ```ts
+   * await writeFile('model.tar.gz', await backend.downloadArtifact(outcome.artifact));
+   * ```
    */
   async downloadArtifact(artifact: string): Promise<Uint8Array> {
     if (!artifact.startsWith('s3://')) return new Uint8Array(await readFile(artifact));
@@ -696,7 +751,14 @@ export class SageMakerBackend implements Backend {
     return found;
   }
 
-  /** Destroys the clients this backend created (not injected ones). Resources on AWS are untouched. */
+  /**
+   * Destroys the clients this backend created (not injected ones). Resources on AWS are untouched.
+   *
+   * @example
+   * ```ts
+   * await using backend = new SageMakerBackend({ role, bucket }); // closed at the end of the block
+   * ```
+   */
   async close(): Promise<void> {
     for (const client of this.#ownedClients.splice(0)) client.destroy();
   }
@@ -734,9 +796,14 @@ export class SageMakerBackend implements Backend {
     return start !== undefined ? (Date.now() - start) / 1000 : 0;
   }
 
-  #own<T extends { destroy(): void }>(client: T): T {
-    this.#ownedClients.push(client);
-    return client;
+  /** The injected client, else the created one (which the backend then owns and closes). */
+  #client<T extends { destroy(): void }>(injected: T | undefined, created: T | undefined): T {
+    if (injected !== undefined) {
+      created?.destroy();
+      return injected;
+    }
+    this.#ownedClients.push(created!);
+    return created!;
   }
 }
 

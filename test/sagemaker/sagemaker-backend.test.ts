@@ -163,10 +163,11 @@ describe('SageMakerBackend training jobs (real SageMakerClient against the loopb
     expect((testEnv.loopback.requestsFor('CreateModel')[0].body.PrimaryContainer as { Image: string }).Image).toBe(imageUri);
   });
 
-  it('fails before uploading anything when the job name is one SageMaker would refuse', async () => {
+  it('fails before uploading anything when the name or hyperparameters are ones SageMaker would refuse', async () => {
     const testEnv = await start();
     const backend = backendFor(testEnv);
     await expect(backend.startTrainingJob({ name: 'first_5', channels: { train: trainCsv }, hyperparameters: { num_round: '1' } })).rejects.toThrow(InvalidArgumentError);
+    await expect(backend.startTrainingJob({ name: 'first-5', channels: { train: trainCsv }, hyperparameters: { max_depth: '5' } })).rejects.toThrow(/num_round/);
     expect(testEnv.s3server.commands).toEqual([]);
     expect(testEnv.loopback.requests).toEqual([]);
   });
