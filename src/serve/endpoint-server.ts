@@ -268,7 +268,9 @@ export class EndpointServer implements AsyncDisposable {
         else if (size > limit * DRAIN_LIMIT_FACTOR) req.destroy();
       });
       req.on('end', () => resolve(size > limit ? 'tooLarge' : Buffer.concat(chunks, size)));
+      // A body cut off (by us past the drain limit, or by the client) settles too; the reply is skipped.
       req.on('error', () => resolve('tooLarge'));
+      req.on('close', () => resolve('tooLarge'));
     });
   }
 
