@@ -10,7 +10,8 @@ import { readModelBinary, writeModelBinary } from '../../src/model/model-binary.
 import { readModelUBJSON, writeModelUBJSON } from '../../src/model/model-ubjson.js';
 import { detectModelFormat, loadModel, loadModelFile } from '../../src/model/model-format.js';
 import { extractModelMember } from '../../src/model/model-tarball.js';
-import { FIXTURES, expectModelsBitwiseEqual, fixtureBytes, fixturePath } from './model-fixture-helpers.js';
+import path from 'node:path';
+import { FIXTURES, expectModelsBitwiseEqual, fixtureBytes, fixturePath, repoRoot } from './model-fixture-helpers.js';
 
 describe.each(FIXTURES)('fixture %s (XGBoost 1.7.4)', (name) => {
   const jsonText = readFileSync(fixturePath(name, 'model.json'), 'utf8');
@@ -60,6 +61,15 @@ describe.each(FIXTURES)('fixture %s (XGBoost 1.7.4)', (name) => {
     const member = extractModelMember(tarball);
     expect(member.name).toBe('xgboost-model');
     expect(Buffer.from(member.data).equals(Buffer.from(binary))).toBe(true);
+  });
+
+  it('reads the UBJSON XGBoost 1.7.4 wrote for it (test/fixtures/xgboost-extra) to the same model, and writes it back byte for byte', () => {
+    const ubj = new Uint8Array(readFileSync(path.join(repoRoot, 'test/fixtures/xgboost-extra', `${name}.ubj`)));
+    expect(detectModelFormat(ubj)).toBe('ubjson');
+    const model = readModelUBJSON(ubj);
+    expectModelsBitwiseEqual(model, readModelJSON(jsonText), 'ubjson');
+    expect(Buffer.from(writeModelUBJSON(model)).equals(Buffer.from(ubj))).toBe(true);
+    expectModelsBitwiseEqual(Booster.load(ubj).model, model, 'Booster.load');
   });
 
   it('round-trips through its own UBJSON writer and reader unchanged', () => {
