@@ -26,7 +26,8 @@ export function formatTable(
     const cells = [clip(name, maxWidth)];
     for (let r = 0; r < shownRows; r++) cells.push(clip(formatCell(frame.value(name, r)), maxWidth));
     const width = Math.max(...cells.map((c) => c.length));
-    return cells.map((cell, i) => (numeric && i > 0 ? cell.padStart(width) : cell.padEnd(width)));
+    // Numeric columns align right, header included (as pandas prints them), so digits line up under it.
+    return cells.map((cell) => (numeric ? cell.padStart(width) : cell.padEnd(width)));
   });
   const lines: string[] = [];
   for (let i = 0; i <= shownRows; i++) lines.push(columns.map((cells) => cells[i]).join('  ').trimEnd());

@@ -16,11 +16,10 @@ export type Row = Record<string, CellValue>;
  *
  * @example
  * ```ts
- * const frame = Frame.fromColumns({
- *   SessionNo: ['s1', 's2', 's3'],
- *   BadActor: new Uint8Array([0, 1, 0]),
- *   '111': new Float64Array([3, 0, 1]),
- * });
+ * const frame = Frame.fromColumns(
+ *   { SessionNo: ['s1', 's2', 's3'], BadActor: new Uint8Array([0, 1, 0]), '111': new Float64Array([3, 0, 1]) },
+ *   ['SessionNo', 'BadActor', '111'], // the order to keep: objects put integer-like keys first
+ * );
  * frame.rowCount;                        // 3
  * frame.numbers('111');                  // Float64Array [3, 0, 1]
  * frame.filter((r) => frame.number('BadActor', r) === 1).toRows(); // [{ SessionNo: 's2', BadActor: 1, '111': 0 }]
@@ -46,9 +45,26 @@ export class Frame {
   /**
    * Builds a frame from columns given as typed arrays, number arrays, string arrays (encoded here)
    * or ready {@link Column}s. All columns must have the same length.
+   *
+   * Column order is the Map's order or the object's key order, and JavaScript puts integer-like
+   * keys (action codes such as `'111'`) first in objects: pass `columnNames` (the same names, in
+   * the wanted order) or a Map to keep another order.
+   *
+   * @example
+   * ```ts
+   * Frame.fromColumns({ SessionNo: ['a'], '111': [2] }).columnNames;                  // ['111', 'SessionNo']
+   * Frame.fromColumns({ SessionNo: ['a'], '111': [2] }, ['SessionNo', '111']).columnNames; // ['SessionNo', '111']
+   * ```
    */
-  static fromColumns(columns: Record<string, ColumnInput> | ReadonlyMap<string, ColumnInput>): Frame {
-    const entries = columns instanceof Map ? [...columns.entries()] : Object.entries(columns);
+  static fromColumns(columns: Record<string, ColumnInput> | ReadonlyMap<string, ColumnInput>, columnNames?: readonly string[]): Frame {
+    let entries = columns instanceof Map ? [...columns.entries()] : Object.entries(columns);
+    if (columnNames !== undefined) {
+      const byName = new Map(entries);
+      if (columnNames.length !== byName.size || new Set(columnNames).size !== columnNames.length || columnNames.some((n) => !byName.has(n))) {
+        throw new InvalidArgumentError('Frame.fromColumns', 'columnNames', columnNames.join(','), `each of the columns ${[...byName.keys()].join(',')} once`);
+      }
+      entries = columnNames.map((n) => [n, byName.get(n)!]);
+    }
     const map = new Map<string, Column>();
     let length = -1;
     for (const [name, input] of entries) {
