@@ -136,8 +136,9 @@ export class LocalBackend implements Backend, AsyncDisposable {
     this.#open('startTrainingJob');
     if (!spec || typeof spec.name !== 'string' || spec.name.length === 0) throw new InvalidArgumentError('LocalBackend.startTrainingJob', 'spec.name', spec?.name, 'a job name');
     if (typeof spec.channels?.train !== 'string') throw new InvalidArgumentError('LocalBackend.startTrainingJob', 'spec.channels.train', spec.channels?.train, 'the path of the train channel');
-    if (this.#jobs.has(spec.name)) throw new ResourceStateError(`training job ${spec.name}`, 'already exists (job names are unique, as in SageMaker)');
     const outputDir = path.join(await this.workDir(), spec.name, 'output');
+    // Checked after the await, so two concurrent starts of one name cannot both pass.
+    if (this.#jobs.has(spec.name)) throw new ResourceStateError(`training job ${spec.name}`, 'already exists (job names are unique, as in SageMaker)');
     const controller = new AbortController();
     const started = performance.now();
     const record: JobRecord = {
@@ -183,8 +184,8 @@ export class LocalBackend implements Backend, AsyncDisposable {
 
   async createModel(modelName: string, artifact: string): Promise<void> {
     this.#open('createModel');
+    const booster = Booster.fromTarGz(await readFile(artifact), { file: artifact });
     if (this.#models.has(modelName)) throw new ResourceStateError(`model ${modelName}`, 'already exists');
-    const booster = Booster.fromTarGz(await readFile(artifact));
     this.#models.set(modelName, { artifact, booster });
   }
 

@@ -188,6 +188,20 @@ describe('TrainRunner stages', () => {
     await backend.close();
   });
 
+  it('reports a model whose artifact is corrupt as failed, naming the file, and registers the others', async () => {
+    const backend = newBackend();
+    await using runner = new TrainRunner({ backend, hyperparameters: FAST });
+    await runner.startJobs(jobsFor().slice(0, 2));
+    const { succeeded } = await runner.waitForJobs();
+    const corrupt = succeeded.find((t) => t.job === 'first10')?.artifact as string;
+    writeFileSync(corrupt, 'not a tarball');
+    const models = await runner.createModels();
+    expect(models.succeeded.map((m) => m.job)).toEqual(['first5']);
+    expect(models.failed.map((f) => [f.job, f.stage])).toEqual([['first10', 'Model']]);
+    expect(models.failed[0]?.reason).toContain(corrupt);
+    await backend.close();
+  });
+
   it('runs at most `concurrency` jobs at a time', async () => {
     const backend = newBackend();
     const events: ProgressEvent[] = [];
