@@ -2,45 +2,141 @@ import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { InvalidArgumentError } from '../errors.js';
 import type { Frame } from '../frame/frame.js';
+import { xgboostPowerOfTen, xgboostStrtof } from './xgboost-strtof.js';
 
 /**
- * How numbers are written. `'float64'` (default): the shortest text that reads back as the same
- * float64 (JavaScript's `String(x)`, which Python's `float`, pandas and JS all parse back exactly).
- * `'float32'`: the shortest text that reads back as the same float32 value `Math.fround(x)`, which
- * is all XGBoost keeps: it reads CSV features into float32 (SageMaker's built-in XGBoost loads
- * channels with `DMatrix('…?format=csv&label_column=0')`). Shorter files, the same model input.
+ * How numbers are written.
+ *
+ * `'float32'` (the default of the SageMaker writers): XGBoost reads CSV features into float32
+ * (SageMaker's built-in XGBoost loads channels with `DMatrix('…?format=csv&label_column=0')`),
+ * with its own parser (`dmlc::strtof`), which is not correctly rounded. Each value is written as
+ * the text with the fewest significant digits that both XGBoost 1.7.4's parser (emulated by
+ * {@link xgboostStrtof}) and a correctly rounded float32 reader read back as exactly
+ * `Math.fround(x)`: the float32 value an in-process model trained on the frame sees. Integers up
+ * to 2^24 (counts) are written as integers. Below about 1e-22 in magnitude no text may satisfy
+ * both readers; then XGBoost's reading wins (a correctly rounded reader may land one float32
+ * away). Below about 1e-24 some values have no text XGBoost reads back exactly (its power of
+ * ten drifts and its exponent stops at 38); for those the shortest correctly rounded text is
+ * written and the writers count them (`inexactValues`). Session features never get that small.
+ *
+ * `'float64'`: the shortest text that reads back as the same float64 (JavaScript's `String(x)`),
+ * exact for correctly rounded readers (Python's `float`, numpy, pandas, JavaScript); XGBoost
+ * rounds it to float32 with its own parser.
  */
 export type CsvPrecision = 'float64' | 'float32';
 
 /**
  * Formats one number for a SageMaker CSV: `NaN` (missing) is the empty field, which XGBoost reads
- * as missing; `-0` keeps its sign; other values get the shortest round-trip text for the chosen
- * precision (see {@link CsvPrecision}). Infinities are rejected: they have no CSV form XGBoost reads.
+ * as missing; `-0` keeps its sign; other values get the shortest text for the chosen precision
+ * (see {@link CsvPrecision}; default `'float64'` here, `'float32'` in the writers). Infinities are
+ * rejected: they have no CSV form XGBoost reads.
  *
  * @example
  * ```ts
- * formatCsvNumber(0.1);              // '0.1'
- * formatCsvNumber(1 / 3);            // '0.3333333333333333'
- * formatCsvNumber(1 / 3, 'float32'); // '0.33333334'
- * formatCsvNumber(Number.NaN);       // ''
+ * formatCsvNumber(0.1);                  // '0.1'
+ * formatCsvNumber(1 / 3);                // '0.3333333333333333'
+ * formatCsvNumber(1 / 3, 'float32');     // '0.33333334'
+ * formatCsvNumber(619.4566, 'float32');  // '619.4566'
+ * formatCsvNumber(Number.NaN);           // ''
  * ```
  */
 export function formatCsvNumber(value: number, precision: CsvPrecision = 'float64'): string {
-  if (Number.isNaN(value)) return '';
+  return formatField(value, precision).text;
+}
+
+/** The text of one field, and whether XGBoost reads it back exactly (always true in float64 mode, where it is not checked). */
+function formatField(value: number, precision: CsvPrecision): { text: string; exact: boolean } {
+  if (Number.isNaN(value)) return { text: '', exact: true };
   if (!Number.isFinite(value)) throw new InvalidArgumentError('formatCsvNumber', 'value', value, 'a finite number or NaN (missing)');
-  if (value === 0) return Object.is(value, -0) ? '-0' : '0';
-  if (precision === 'float64') return String(value);
+  if (value === 0) return { text: Object.is(value, -0) ? '-0' : '0', exact: true };
+  if (precision === 'float64') return { text: String(value), exact: true };
   const single = Math.fround(value);
   if (!Number.isFinite(single)) {
     throw new InvalidArgumentError('formatCsvNumber', 'value', value, 'a number within float32 range (|x| < 3.4028235e38)');
   }
-  if (single === 0) return Object.is(single, -0) ? '-0' : '0';
-  if (Number.isInteger(single) && Math.abs(single) <= 16777216) return String(single);
-  for (let digits = 1; digits < 9; digits++) {
-    const text = single.toPrecision(digits);
-    if (Math.fround(Number(text)) === single) return String(Number(text));
+  if (single === 0) return { text: Object.is(single, -0) ? '-0' : '0', exact: true };
+  if (Number.isInteger(single) && Math.abs(single) <= 16777216) return { text: String(single), exact: true };
+  const found = float32Text(single) ?? xgboostOnlyText(single);
+  if (found !== undefined) return { text: found, exact: true };
+  for (let digits = 1; digits <= 9; digits++) {
+    const text = String(Number(single.toPrecision(digits)));
+    if (Math.fround(Number(text)) === single) return { text, exact: false };
   }
-  return String(Number(single.toPrecision(9)));
+  return { text: String(single), exact: false };
+}
+
+/**
+ * For tiny magnitudes (below about 1e-22), where no text satisfies both readers: an integer
+ * mantissa of 6 to 9 digits and a negative power of ten that XGBoost's parser divides into exactly
+ * `single` (a correctly rounded reader may then land one float32 away).
+ */
+function xgboostOnlyText(single: number): string | undefined {
+  const magnitude = Math.abs(single);
+  const sign = single < 0 ? '-' : '';
+  const k0 = Math.ceil(-Math.log10(magnitude)) + 6;
+  for (const k of [k0, k0 + 1, k0 + 2, k0 - 1]) {
+    if (k <= 0 || k > 38) continue;
+    const center = Math.round(magnitude * xgboostPowerOfTen(k));
+    for (let d = 0; d <= 6; d++) {
+      for (const m of d === 0 ? [center] : [center - d, center + d]) {
+        if (m <= 0) continue;
+        const text = `${sign}${m}e-${k}`;
+        if (xgboostStrtof(text) === single) return text;
+      }
+    }
+  }
+  return undefined;
+}
+
+/** Decimal forms of `mantissa × 10^exponent`: positional (when XGBoost's parser keeps every digit), `Me±k` and `d.ddde±k`. */
+function decimalForms(mantissa: number, exponent: number): string[] {
+  let m = mantissa;
+  let e = exponent;
+  while (m % 10 === 0) {
+    m /= 10;
+    e++;
+  }
+  const digits = String(m);
+  const forms: string[] = [];
+  if (e >= 0) {
+    if (digits.length + e <= 15) forms.push(digits + '0'.repeat(e));
+  } else if (-e <= 19) {
+    const point = digits.length + e;
+    forms.push(point > 0 ? `${digits.slice(0, point)}.${digits.slice(point)}` : `0.${'0'.repeat(-point)}${digits}`);
+  }
+  if (e !== 0) forms.push(`${digits}e${e}`);
+  if (digits.length > 1) forms.push(`${digits[0]}.${digits.slice(1)}e${e + digits.length - 1}`);
+  return forms;
+}
+
+/**
+ * The shortest text with the fewest significant digits that XGBoost's parser and a correctly
+ * rounded reader both read as `single`, trying for each digit count the nearest decimal and its
+ * neighbours (XGBoost's parser can land one float32 away) in every form; `undefined` if none.
+ */
+function float32Text(single: number): string | undefined {
+  const negative = single < 0;
+  const magnitude = Math.abs(single);
+  for (let p = 1; p <= 17; p++) {
+    // Fewer digits than the shortest correctly rounded text cannot read back in a correct reader.
+    if (Math.fround(Number(magnitude.toPrecision(p))) !== magnitude) continue;
+    const [m, ex] = magnitude.toExponential(p - 1).split('e');
+    const mantissa = Number(m!.replace('.', ''));
+    const exponent = Number(ex) - (p - 1);
+    let best: string | undefined;
+    const spread = p >= 7 ? 3 : 1;
+    // nearest decimal first, so among equally short texts the nearest wins
+    for (let step = 0; step <= 2 * spread; step++) {
+      const d = step % 2 === 0 ? step / 2 : -(step + 1) / 2;
+      if (mantissa + d <= 0) continue;
+      for (const form of decimalForms(mantissa + d, exponent)) {
+        const text = negative ? `-${form}` : form;
+        if ((best === undefined || text.length < best.length) && Math.fround(Number(text)) === single && xgboostStrtof(text) === single) best = text;
+      }
+    }
+    if (best !== undefined) return best;
+  }
+  return undefined;
 }
 
 /** What to write: the label column first, then the features, in order. */
@@ -49,10 +145,12 @@ export interface SageMakerCsvOptions {
   readonly label: string;
   /** The feature columns, in order. */
   readonly features: readonly string[];
-  /** Number format (default `'float64'`). */
+  /** Number format (default `'float32'`, exact for XGBoost; see {@link CsvPrecision}). */
   readonly precision?: CsvPrecision;
   /** Rows per yielded chunk (default 4096). */
   readonly chunkRows?: number;
+  /** Called for each value XGBoost will not read back exactly (float32 mode, some |x| below about 1e-24). */
+  readonly onInexact?: (row: number, column: string, value: number) => void;
 }
 
 /**
@@ -68,7 +166,7 @@ export interface SageMakerCsvOptions {
  * ```
  */
 export function* sageMakerCsvChunks(frame: Frame, options: SageMakerCsvOptions): Generator<string> {
-  const { label, features, precision = 'float64', chunkRows = 4096 } = options;
+  const { label, features, precision = 'float32', chunkRows = 4096, onInexact } = options;
   const names = [label, ...features];
   const columns = names.map((name) => {
     if (frame.kind(name) !== 'number') {
@@ -92,7 +190,9 @@ export function* sageMakerCsvChunks(frame: Frame, options: SageMakerCsvOptions):
         if (value === Infinity || value === -Infinity) {
           throw new InvalidArgumentError('sageMakerCsv', `column ${names[j]} at row ${r}`, value, 'a finite number or NaN (missing)');
         }
-        fields[j] = formatCsvNumber(value, precision);
+        const field = formatField(value, precision);
+        if (!field.exact) onInexact?.(r, names[j]!, value);
+        fields[j] = field.text;
       }
       lines[r - start] = fields.join(',');
     }
@@ -105,6 +205,8 @@ export interface SageMakerCsvSummary {
   readonly file: string;
   readonly rows: number;
   readonly bytes: number;
+  /** Values XGBoost will read as a neighbouring float32 (see {@link CsvPrecision}); 0 for ordinary data. */
+  readonly inexactValues: number;
 }
 
 /**
@@ -118,7 +220,14 @@ export interface SageMakerCsvSummary {
  * ```
  */
 export async function writeSageMakerCsv(frame: Frame, file: string, options: SageMakerCsvOptions): Promise<SageMakerCsvSummary> {
-  const chunks = sageMakerCsvChunks(frame, options);
+  let inexactValues = 0;
+  const chunks = sageMakerCsvChunks(frame, {
+    ...options,
+    onInexact: (row, column, value) => {
+      inexactValues++;
+      options.onInexact?.(row, column, value);
+    },
+  });
   const stream = createWriteStream(file);
   let bytes = 0;
   try {
@@ -133,5 +242,5 @@ export async function writeSageMakerCsv(frame: Frame, file: string, options: Sag
     stream.destroy();
     throw error;
   }
-  return { file, rows: frame.rowCount, bytes };
+  return { file, rows: frame.rowCount, bytes, inexactValues };
 }

@@ -32,6 +32,8 @@ export interface CsvPartManifest {
   readonly positives: number;
   readonly negatives: number;
   readonly bytes: number;
+  /** Values XGBoost reads as a neighbouring float32 (0 for ordinary data; see {@link CsvPrecision}). */
+  readonly inexactValues: number;
 }
 
 /** The manifest written beside each job's CSV files. */
@@ -50,7 +52,7 @@ export interface CsvManifest {
 
 /** Options of {@link writeCsvs}. */
 export interface WriteCsvsOptions {
-  /** Number format (default `'float64'`; see {@link CsvPrecision}). */
+  /** Number format (default `'float32'`: the values XGBoost reads are exactly `Math.fround` of the frame's; see {@link CsvPrecision}). */
   readonly precision?: CsvPrecision;
 }
 
@@ -100,7 +102,7 @@ export function csvNames(jobs: readonly CsvJob[], outDir = ''): CsvJobFiles[] {
  * ```
  */
 export async function writeCsvs(jobs: readonly CsvJob[], outDir: string, options: WriteCsvsOptions = {}): Promise<CsvJobFiles[]> {
-  const { precision = 'float64' } = options;
+  const { precision = 'float32' } = options;
   if (typeof outDir !== 'string' || outDir === '') throw new InvalidArgumentError('writeCsvs', 'outDir', outDir, 'a directory path');
   const files = csvNames(jobs, outDir);
   const manifests: CsvManifest[] = [];
@@ -115,7 +117,7 @@ export async function writeCsvs(jobs: readonly CsvJob[], outDir: string, options
       const labels = frame.numbers(split.label);
       let positives = 0;
       for (let i = 0; i < labels.length; i++) if (labels[i] === 1) positives++;
-      parts[part] = { file: `${part}.csv`, rows: frame.rowCount, positives, negatives: frame.rowCount - positives, bytes: summary.bytes };
+      parts[part] = { file: `${part}.csv`, rows: frame.rowCount, positives, negatives: frame.rowCount - positives, bytes: summary.bytes, inexactValues: summary.inexactValues };
     }
     const manifest: CsvManifest = {
       job: name,

@@ -52,14 +52,14 @@ describe('writeCsvs', () => {
       expect(manifest.label).toBe('BadActor');
       expect(manifest.seed).toBe(job.split.seed);
       expect(manifest.source).toBe(job.source ?? null);
-      expect(manifest.format).toEqual({ contentType: 'text/csv', labelColumn: 0, header: false, precision: 'float64' });
+      expect(manifest.format).toEqual({ contentType: 'text/csv', labelColumn: 0, header: false, precision: 'float32' });
       for (const part of ['train', 'validation', 'test'] as const) {
         const text = readFileSync(files[j]![part], 'utf8');
         const rows = text === '' ? [] : text.trimEnd().split('\n').map((line) => line.split(',').map(Number));
         const frame = job.split[part];
         expect(rows).toEqual(Array.from({ length: frame.rowCount }, (_, r) => [frame.number('BadActor', r), frame.number('111', r), frame.number('201', r)]));
         const positives = rows.filter((row) => row[0] === 1).length;
-        expect(manifest.parts[part]).toEqual({ file: `${part}.csv`, rows: rows.length, positives, negatives: rows.length - positives, bytes: Buffer.byteLength(text) });
+        expect(manifest.parts[part]).toEqual({ file: `${part}.csv`, rows: rows.length, positives, negatives: rows.length - positives, bytes: Buffer.byteLength(text), inexactValues: 0 });
       }
     }
     expect(JSON.parse(readFileSync(path.join(out, 'manifest.json'), 'utf8')).jobs.map((m: CsvManifest) => m.job)).toEqual(['first10', 'all']);
