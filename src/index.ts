@@ -40,6 +40,26 @@ export { parseTime, parseTimeBytes, daysFromCivil } from './events/parse-time.js
 // --- synth ---
 
 // --- sessions ---
+export { ActionVocabulary, compareActionCodes } from './sessions/action-vocabulary.js';
+export type { ActionVocabularyJSON } from './sessions/action-vocabulary.js';
+export { truncateLog, validateTruncation, describeTruncation } from './sessions/truncation.js';
+export type { Truncation, TruncationKind } from './sessions/truncation.js';
+export { Truncators } from './sessions/truncators.js';
+export { DEFAULT_FEATURES, OTHER_ACTIONS, featureNamesOf, makeFeatureSchema, parseFeatureSchema } from './sessions/feature-schema.js';
+export type { FeatureGroups, FeatureSchema } from './sessions/feature-schema.js';
+export { TIMING_FEATURES, writeSessionTiming } from './sessions/timing-features.js';
+export type { TimingFeature } from './sessions/timing-features.js';
+export { learnBigrams } from './sessions/learn-bigrams.js';
+export { flattenSessions } from './sessions/flatten-sessions.js';
+export type { FlattenResult, UnseenActions } from './sessions/flatten-sessions.js';
+export { SessionFlattener } from './sessions/session-flattener.js';
+export type { SessionFlattenerOptions } from './sessions/session-flattener.js';
+export { JOB_GRID, ORIGINAL_JOB_NAMES, standardJobs } from './sessions/job-grid.js';
+export type { Job } from './sessions/job-grid.js';
+export { prepareJobs, prepareTestJobs, truncateLike } from './sessions/prepare-jobs.js';
+export type { PrepareJobsOptions } from './sessions/prepare-jobs.js';
+export { sessionStream } from './sessions/session-random.js';
+export { NotFittedError, MissingTimesError, EventOrderError, FeatureSchemaError } from './sessions/session-errors.js';
 
 // --- split ---
 export { FrameSplitter, splitFrame, featureColumns, labelValues } from './split/frame-splitter.js';
