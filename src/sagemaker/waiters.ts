@@ -67,6 +67,7 @@ export async function waitForTrainingJob(
     options,
     'training job',
     jobName,
+    reporter,
   );
   return finalDescribe({
     what: 'training job',
@@ -105,6 +106,7 @@ export async function waitForEndpoint(
     options,
     'endpoint',
     endpointName,
+    reporter,
   );
   return finalDescribe({
     what: 'endpoint',
@@ -143,6 +145,7 @@ export async function waitForTransformJob(
     options,
     'transform job',
     jobName,
+    reporter,
   );
   return finalDescribe({
     what: 'transform job',
@@ -169,18 +172,13 @@ export async function waitForTransformJob(
  */
 export async function waitForEndpointDeleted(client: SageMakerClient, endpointName: string, options: PollOptions = {}): Promise<void> {
   const input = { EndpointName: endpointName };
+  const reporter = new StatusReporter(options.onStatus, (o: DescribeEndpointCommandOutput) => o.EndpointStatus, (o) => o.FailureReason);
   const failed = await runWaiter(
-    (config) =>
-      waitUntilEndpointDeleted(
-        {
-          ...config,
-          client: observe(client, new StatusReporter(options.onStatus, (o: DescribeEndpointCommandOutput) => o.EndpointStatus, (o) => o.FailureReason)),
-        },
-        input,
-      ),
+    (config) => waitUntilEndpointDeleted({ ...config, client: observe(client, reporter) }, input),
     options,
     'deletion of endpoint',
     endpointName,
+    reporter,
   );
   if (!failed) return;
   let last: DescribeEndpointCommandOutput;
@@ -204,6 +202,7 @@ async function runWaiter(
   options: PollOptions,
   what: string,
   name: string,
+  reporter: { readonly lastStatus: string | undefined },
 ): Promise<boolean> {
   const { maxWaitSeconds = 3600, minDelaySeconds = 15, maxDelaySeconds = Math.max(60, minDelaySeconds), signal } = options;
   if (signal?.aborted) throw new RunAbortedError(`waiting for ${what} ${JSON.stringify(name)}`, signal.reason);
@@ -213,7 +212,7 @@ async function runWaiter(
   } catch (err) {
     const errorName = (err as { name?: unknown } | null)?.name;
     if (errorName === 'AbortError' || signal?.aborted) throw new RunAbortedError(`waiting for ${what} ${JSON.stringify(name)}`, signal?.reason);
-    if (errorName === 'TimeoutError') throw new WaitTimeoutError(what, name, maxWaitSeconds, undefined, { cause: err });
+    if (errorName === 'TimeoutError') throw new WaitTimeoutError(what, name, maxWaitSeconds, reporter.lastStatus, { cause: err });
     return true;
   }
 }
@@ -235,6 +234,7 @@ class StatusReporter<Output> {
   readonly #status: (output: Output) => string | undefined;
   readonly #detail: (output: Output) => string | undefined;
   #last: string | undefined;
+  #lastStatus: string | undefined;
 
   constructor(
     onStatus: PollOptions['onStatus'],
@@ -246,8 +246,14 @@ class StatusReporter<Output> {
     this.#detail = detail;
   }
 
+  /** The status of the last Describe seen, for timeout messages. */
+  get lastStatus(): string | undefined {
+    return this.#lastStatus;
+  }
+
   report(output: Output): void {
     const status = this.#status(output);
+    if (status !== undefined) this.#lastStatus = status;
     if (this.onStatus === undefined || status === undefined) return;
     const detail = this.#detail(output);
     const key = `${status}|${detail}`;
@@ -257,9 +263,11 @@ class StatusReporter<Output> {
   }
 }
 
-/** A view of the client whose `send` also reports each Describe's status, so callers see progress while the SDK waiter polls. */
+/**
+ * A view of the client whose `send` also hands each Describe to the reporter, so callers see
+ * progress while the SDK waiter polls, and a timeout can say where the resource was stuck.
+ */
 function observe<Output>(client: SageMakerClient, reporter: StatusReporter<Output>): SageMakerClient {
-  if (reporter.onStatus === undefined) return client;
   const send = async (...args: Parameters<SageMakerClient['send']>): Promise<unknown> => {
     const output = (await client.send(...args)) as Output;
     reporter.report(output);

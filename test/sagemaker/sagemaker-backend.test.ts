@@ -392,7 +392,9 @@ describe('SageMakerBackend models and endpoints', () => {
     const backend = backendFor(testEnv, { maxWaitSeconds: 1, pollDelaySeconds: 0.05, maxPollDelaySeconds: 0.1 });
     await trainedModel(testEnv, backend, 'job-d');
     await backend.createEndpoint('job-d', 'job-d');
-    await expect(backend.waitForEndpoint('job-d')).rejects.toThrow(WaitTimeoutError);
+    const error = await backend.waitForEndpoint('job-d').catch((err: unknown) => err);
+    expect(error).toBeInstanceOf(WaitTimeoutError);
+    expect((error as Error).message).toBe('waiting for endpoint "job-d" timed out after 1 s (last status Creating; expected a final status)');
   });
 
   it('deletes an endpoint, waits until it is gone, then deletes its config; deleting again is a no-op', async () => {
