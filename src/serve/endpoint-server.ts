@@ -317,7 +317,14 @@ export async function serveModel(model: ScoringModel, options: EndpointServerOpt
   return server;
 }
 
-/** The endpoint server could not start or was used after closing. */
+/**
+ * The endpoint server could not start (address in use, interface absent) or was used after closing.
+ *
+ * @example
+ * ```ts
+ * await new EndpointServer({ host: '203.0.113.7' }).listen(); // EndpointServerError: cannot listen on 203.0.113.7:0
+ * ```
+ */
 export class EndpointServerError extends SessionSentryError {
   declare readonly code: 'ERR_ENDPOINT_SERVER';
   constructor(message: string, options?: { cause?: unknown }) {

@@ -58,7 +58,14 @@ export function toCsvPayloads(rows: InvokeRows, options: CsvPayloadOptions = {})
   return payloads;
 }
 
-/** Counts the rows of {@link InvokeRows}. */
+/**
+ * Counts the rows of {@link InvokeRows}.
+ *
+ * @example
+ * ```ts
+ * countRows('1,2\n3,4\n'); // 2
+ * ```
+ */
 export function countRows(rows: InvokeRows): number {
   if (typeof rows === 'string') return csvLines(rows).length;
   if (rows instanceof Frame) return rows.rowCount;

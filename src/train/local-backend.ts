@@ -94,7 +94,14 @@ export class LocalBackend implements Backend, AsyncDisposable {
     this.#maxPayloadBytes = maxPayloadBytes;
   }
 
-  /** The work directory (created on first call). */
+  /**
+   * The work directory (created on first call).
+   *
+   * @example
+   * ```ts
+   * await backend.workDir(); // '/tmp/sessionsentry-Ab12Cd'
+   * ```
+   */
   workDir(): Promise<string> {
     this.#workDir ??= this.#options.workDir !== undefined
       ? mkdir(this.#options.workDir, { recursive: true }).then(() => path.resolve(this.#options.workDir as string))
@@ -117,7 +124,14 @@ export class LocalBackend implements Backend, AsyncDisposable {
     return this.#pool.threads;
   }
 
-  /** What the training task reported for a completed job: timing, thread id, tree count. */
+  /**
+   * What the training task reported for a completed job: timing, thread id, tree count, metrics.
+   *
+   * @example
+   * ```ts
+   * backend.trainingDetails('exp1-first5')?.finalMetrics; // { train: { logloss: 0.05 }, validation: { logloss: 0.07 } }
+   * ```
+   */
   trainingDetails(jobName: string): TrainingTaskResult | undefined {
     return this.#jobs.get(jobName)?.result;
   }
@@ -125,6 +139,12 @@ export class LocalBackend implements Backend, AsyncDisposable {
   /**
    * The base URL of an endpoint's server. Point the `SageMakerRuntimeClient` at it
    * (`endpoint: url`) to invoke the endpoint by name, or POST to `${url}/invocations`.
+   *
+   * @example
+   * ```ts
+   * const client = new SageMakerRuntimeClient({ endpoint: backend.endpointUrl('exp1-first5'), region: 'us-east-1',
+   *   credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+   * ```
    */
   endpointUrl(endpointName: string): string {
     const record = this.#endpoints.get(endpointName);

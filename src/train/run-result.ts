@@ -87,7 +87,14 @@ export function collectResults<T>(jobs: readonly string[], stage: ProgressResour
   return { succeeded, failed };
 }
 
-/** A readable reason for an error value. */
+/**
+ * A readable reason for an error value: its message, or the value as text.
+ *
+ * @example
+ * ```ts
+ * reasonOf(new Error('eta: must be ≥ 0')); // 'eta: must be ≥ 0'
+ * ```
+ */
 export function reasonOf(error: unknown): string {
   if (error instanceof Error) return error.message;
   return typeof error === 'string' ? error : JSON.stringify(error) ?? String(error);

@@ -190,7 +190,14 @@ export class TrainRunner extends EventEmitter<TrainRunnerEvents> implements Asyn
     }
   }
 
-  /** The backend name of a job's resources: the prefix joined to the job name. */
+  /**
+   * The backend name of a job's resources: the prefix joined to the job name.
+   *
+   * @example
+   * ```ts
+   * new TrainRunner({ prefix: 'exp1' }).resourceName('first5'); // 'exp1-first5'
+   * ```
+   */
   resourceName(job: string): string {
     return `${this.#prefix}${job}`;
   }
@@ -201,6 +208,10 @@ export class TrainRunner extends EventEmitter<TrainRunnerEvents> implements Asyn
    *
    * @throws InvalidArgumentError for a job without a name or train channel, a name used twice, or
    *   a resource name SageMaker would refuse; nothing is started then.
+   * @example
+   * ```ts
+   * await runner.startJobs([{ name: 'first5', train: 'out/first5/train.csv', validation: 'out/first5/validation.csv' }]);
+   * ```
    */
   async startJobs(jobs: readonly ExperimentJob[]): Promise<void> {
     this.#checkOpen('startJobs');
@@ -225,6 +236,11 @@ export class TrainRunner extends EventEmitter<TrainRunnerEvents> implements Asyn
    * stopped, with the backend's reason.
    *
    * @throws RunAbortedError when the runner's signal aborts (running jobs are stopped).
+   * @example
+   * ```ts
+   * const { succeeded, failed } = await runner.waitForJobs();
+   * failed.forEach((f) => console.error(f.job, f.reason));
+   * ```
    */
   async waitForJobs(): Promise<RunResult<TrainedJob>> {
     const records = [...this.#records.values()].filter((r) => r.training !== undefined);
@@ -233,7 +249,14 @@ export class TrainRunner extends EventEmitter<TrainRunnerEvents> implements Asyn
     return collectResults(records.map((r) => r.job.name), 'TrainingJob', settled);
   }
 
-  /** Registers a model for every trained job that has none yet. */
+  /**
+   * Registers a model for every trained job that has none yet.
+   *
+   * @example
+   * ```ts
+   * const models = await runner.createModels(); // { succeeded: [{ job, modelName, artifact }], failed }
+   * ```
+   */
   async createModels(): Promise<RunResult<CreatedModel>> {
     this.#checkOpen('createModels');
     const records = [...this.#records.values()].filter((r) => r.trained && r.modelName === undefined);
@@ -257,7 +280,15 @@ export class TrainRunner extends EventEmitter<TrainRunnerEvents> implements Asyn
     return collectResults(records.map((r) => r.job.name), 'Model', settled);
   }
 
-  /** Creates an endpoint (and its config) for every model that has none yet; does not wait. */
+  /**
+   * Creates an endpoint (and its config) for every model that has none yet; does not wait.
+   *
+   * @example
+   * ```ts
+   * await runner.createEndpoints();
+   * await runner.waitForEndpoints();
+   * ```
+   */
   async createEndpoints(): Promise<RunResult<ServingEndpoint>> {
     this.#checkOpen('createEndpoints');
     const records = [...this.#records.values()].filter((r) => r.modelName !== undefined && r.endpointName === undefined);
@@ -286,6 +317,10 @@ export class TrainRunner extends EventEmitter<TrainRunnerEvents> implements Asyn
    * and reports each failure with its reason.
    *
    * @throws RunAbortedError when the runner's signal aborts.
+   * @example
+   * ```ts
+   * const { succeeded, failed } = await runner.waitForEndpoints(); // all of them, not the first
+   * ```
    */
   async waitForEndpoints(): Promise<RunResult<ServingEndpoint>> {
     const records = [...this.#records.values()].filter((r) => r.endpointName !== undefined);
@@ -310,6 +345,10 @@ export class TrainRunner extends EventEmitter<TrainRunnerEvents> implements Asyn
    *
    * @throws ResourceStateError when the job has no endpoint in service;
    *   EndpointInvocationError when the endpoint refuses a payload.
+   * @example
+   * ```ts
+   * const scores = await runner.invoke('first5', [[3, 0, 1, 7], [0, 2, NaN, 1]]); // Float64Array(2)
+   * ```
    */
   async invoke(job: string, rows: InvokeRows): Promise<Float64Array> {
     this.#checkOpen('invoke');
@@ -341,6 +380,11 @@ export class TrainRunner extends EventEmitter<TrainRunnerEvents> implements Asyn
    * (`SplitType: Line`, output `<input>.out`, one score per line), and returns the scores.
    *
    * @param outputDir Where the `.out` file goes (local backend) or its S3 prefix. Default: the input's folder.
+   * @example
+   * ```ts
+   * const { output, scores } = await runner.batchTransform('first5', 'out/testday-features.csv');
+   * // output === 'out/testday-features.csv.out'
+   * ```
    */
   async batchTransform(job: string, input: string, outputDir: string = path.dirname(input)): Promise<TransformResult> {
     this.#checkOpen('batchTransform');
@@ -369,6 +413,10 @@ export class TrainRunner extends EventEmitter<TrainRunnerEvents> implements Asyn
    * idempotent (a second call has nothing left to do).
    *
    * @throws CleanupError listing what could not be deleted; those stay tracked for a next call.
+   * @example
+   * ```ts
+   * try { await runner.createEndpoints(); await runner.waitForEndpoints(); } finally { await runner.cleanup(); }
+   * ```
    */
   async cleanup(): Promise<CleanupReport> {
     const failures: CleanupFailure[] = [];
@@ -416,6 +464,12 @@ export class TrainRunner extends EventEmitter<TrainRunnerEvents> implements Asyn
   /**
    * {@link cleanup}, then closes the backend if the runner created it. Idempotent; what
    * `await using` calls.
+   *
+   * @example
+   * ```ts
+   * const runner = new TrainRunner();
+   * try { await runner.startJobs(jobs); await runner.waitForJobs(); } finally { await runner.close(); }
+   * ```
    */
   async close(): Promise<void> {
     try {
