@@ -558,7 +558,8 @@ export class SageMakerBackend implements Backend {
    * `maxPayloadBytes` are sent in several requests split at line boundaries.
    *
    * @throws {EndpointInvocationError} when the container answers an error (its status and
-   *   message); {@link AwsRequestError} when the runtime refuses; {@link PredictionCountError}
+   *   message); {@link ResourceStateError} when the endpoint does not exist or is not in service;
+   *   {@link AwsRequestError} when the runtime refuses otherwise; {@link PredictionCountError}
    *   when the endpoint answers a different number of scores; `ParseError` for unreadable output.
    *
    * @example
@@ -807,9 +808,16 @@ export class SageMakerBackend implements Backend {
   }
 }
 
-/** A runtime `ModelError` (the container answered an error) as the runner's {@link EndpointInvocationError}. */
+/**
+ * Runtime errors as the local backend reports them: a `ModelError` (the container answered an
+ * error) as {@link EndpointInvocationError}, an unknown endpoint as {@link ResourceStateError}.
+ */
 function invocationError(endpointName: string, err: unknown): Error {
   const record = err as { name?: unknown; OriginalStatusCode?: unknown; OriginalMessage?: unknown; message?: unknown } | null;
+  // The runtime answers ValidationError "Endpoint … of account … not found." for endpoints that do not exist or are not in service.
+  if (record?.name === 'ValidationError' && /not found/i.test(String(record.message ?? ''))) {
+    return new ResourceStateError(`endpoint ${endpointName}`, `does not exist or is not in service (${String(record.message)})`, { cause: err });
+  }
   if (record?.name === 'ModelError') {
     const status = typeof record.OriginalStatusCode === 'number' ? record.OriginalStatusCode : 424;
     const body = typeof record.OriginalMessage === 'string' ? record.OriginalMessage : String(record.message ?? '');

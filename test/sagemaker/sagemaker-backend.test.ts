@@ -13,7 +13,7 @@ import { SageMakerBackend, type SageMakerBackendOptions } from '../../src/sagema
 import { AwsRequestError, ImageUriError, PredictionCountError, UnsupportedArtifactError, WaitTimeoutError } from '../../src/sagemaker/sagemaker-errors.js';
 import { EndpointServer } from '../../src/serve/endpoint-server.js';
 import type { ResourceState } from '../../src/train/backend.js';
-import { EndpointInvocationError, RunAbortedError } from '../../src/train/train-errors.js';
+import { EndpointInvocationError, ResourceStateError, RunAbortedError } from '../../src/train/train-errors.js';
 import { startAwsTestEnv, TEST_BUCKET, TEST_ROLE, type AwsTestEnv } from './aws-test-env.js';
 import { INTERNAL_FAILURE, SERVICE_UNAVAILABLE, THROTTLING, type LoopbackSageMakerOptions } from './loopback-sagemaker-server.js';
 import { loadArtifactFixture } from './xgboost-fixture.js';
@@ -505,6 +505,15 @@ describe('SageMakerBackend invocations (real SageMakerRuntimeClient)', () => {
     const [invoke] = testEnv.loopback.requestsFor('InvokeEndpoint');
     expect(invoke.headers['content-type']).toBe('text/csv');
     expect(invoke.headers.accept).toBe('text/csv');
+  });
+
+  it('reports an endpoint that does not exist or is not in service as ResourceStateError, as the local backend does', async () => {
+    const testEnv = await start();
+    const backend = backendFor(testEnv);
+    const error = await backend.invokeEndpoint('never-deployed', '1,2,3,4\n').catch((err: unknown) => err);
+    expect(error).toBeInstanceOf(ResourceStateError);
+    // The runtime's ValidationError text, as users report it (aws/amazon-sagemaker-examples#559).
+    expect((error as Error).message).toContain('Endpoint never-deployed of account 123456789012 not found.');
   });
 
   it('rejects an answer with fewer scores than rows with PredictionCountError', async () => {
