@@ -58,7 +58,7 @@ interface Anchor {
 
 function fromXGBoost(dir: string): { booster: Booster; data: Float32Array; expected: Float32Array | undefined; anchor: Anchor } | undefined {
   if (!existsSync(PYTHON)) return undefined;
-  const run = spawnSync(PYTHON, ['-c', PY, dir, String(ROWS), String(FEATURES)], { encoding: 'utf8' });
+  const run = spawnSync(PYTHON, ['-c', PY, dir, String(ROWS), String(FEATURES)], { encoding: 'utf8', env: { ...process.env, OMP_NUM_THREADS: '1' } });
   if (run.status !== 0) {
     process.stderr.write(`xgboost unavailable (${run.stderr.trim().split('\n').pop()}); using a synthetic model\n`);
     return undefined;

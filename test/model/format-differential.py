@@ -52,11 +52,11 @@ def make(root, cases, seed):
         if rng.random() < 0.2:
             params['scale_pos_weight'] = float(rng.choice([2.5, 10]))
         rounds = int(rng.integers(1, 16))
-        dtrain = xgb.DMatrix(X, label=y, missing=np.nan)
+        dtrain = xgb.DMatrix(X, label=y, missing=np.nan, nthread=1)
         if rng.random() < 0.3 and n > 100:
             half = n // 2
-            dva = xgb.DMatrix(X[half:], label=y[half:], missing=np.nan)
-            bst = xgb.train(params, xgb.DMatrix(X[:half], label=y[:half], missing=np.nan), rounds + 10,
+            dva = xgb.DMatrix(X[half:], label=y[half:], missing=np.nan, nthread=1)
+            bst = xgb.train(params, xgb.DMatrix(X[:half], label=y[:half], missing=np.nan, nthread=1), rounds + 10,
                             evals=[(dva, 'validation')], early_stopping_rounds=3, verbose_eval=False)
         else:
             bst = xgb.train(params, dtrain, rounds)
@@ -68,14 +68,14 @@ def make(root, cases, seed):
         thresholds = [(t['split_indices'][i], t['split_conditions'][i])
                       for t in model['learner']['gradient_booster']['model']['trees']
                       for i in range(len(t['left_children'])) if t['left_children'][i] != -1]
-        T = X[rng.permutation(n)[:120]].copy()
+        rows = [X[rng.permutation(n)[:120]]]
         for (j, v) in thresholds[:60]:
             for x in (v, np.nextafter(v, -np.inf), np.nextafter(v, np.inf), float(np.float32(v)) - 1e-9):
                 row = X[int(rng.integers(0, n))].copy()
                 row[j] = x
-                T = np.vstack([T, row])
-        T = np.ascontiguousarray(T, dtype=np.float64)
-        dt = xgb.DMatrix(T, missing=np.nan)
+                rows.append(row[None, :])
+        T = np.ascontiguousarray(np.vstack(rows), dtype=np.float64)
+        dt = xgb.DMatrix(T, missing=np.nan, nthread=1)
         T.tofile(os.path.join(d, 'x.f64'))
         bst.predict(dt, output_margin=True).astype(np.float32).tofile(os.path.join(d, 'margin.f32'))
         bst.predict(dt).astype(np.float32).tofile(os.path.join(d, 'prob.f32'))
@@ -83,7 +83,7 @@ def make(root, cases, seed):
         best = int(bst.attr('best_ntree_limit') or bst.num_boosted_rounds())
         bst.predict(dt, iteration_range=(0, best)).astype(np.float32).tofile(os.path.join(d, 'prob_best.f32'))
         if f > 1:
-            bst.predict(xgb.DMatrix(np.ascontiguousarray(T[:, :-1]), missing=np.nan), output_margin=True).astype(np.float32).tofile(os.path.join(d, 'margin_narrow.f32'))
+            bst.predict(xgb.DMatrix(np.ascontiguousarray(T[:, :-1]), missing=np.nan, nthread=1), output_margin=True).astype(np.float32).tofile(os.path.join(d, 'margin_narrow.f32'))
         json.dump(dict(rows=int(T.shape[0]), columns=f, num_trees=bst.num_boosted_rounds(), best_ntree_limit=best,
                        params={k: v for k, v in params.items()}), open(os.path.join(d, 'meta.json'), 'w'))
     print(cases)
@@ -93,7 +93,7 @@ def check(root, cases):
         d = os.path.join(root, 'case%d' % k)
         meta = json.load(open(os.path.join(d, 'meta.json')))
         T = np.fromfile(os.path.join(d, 'x.f64'), dtype=np.float64).reshape(meta['rows'], meta['columns'])
-        dt = xgb.DMatrix(T, missing=np.nan)
+        dt = xgb.DMatrix(T, missing=np.nan, nthread=1)
         for name, out in (('ours.json', 'ours_json.f32'), ('ours.ubj', 'ours_ubj.f32'), ('ours-binary', 'ours_binary.f32')):
             b = xgb.Booster(model_file=os.path.join(d, name))
             b.predict(dt, output_margin=True).astype(np.float32).tofile(os.path.join(d, out))

@@ -17,7 +17,7 @@ import { readModelUBJSON, writeModelUBJSON } from '../../src/model/model-ubjson.
 import { readModelBinary, writeModelBinary } from '../../src/model/model-binary.js';
 import { expectModelsBitwiseEqual, hex32, repoRoot, runPython, xgboostUnavailable } from './model-fixture-helpers.js';
 
-const CASES = 40;
+const CASES = 30;
 const SEED = 20240611;
 const unavailable = xgboostUnavailable();
 const script = readFileSync(path.join(repoRoot, 'test/model/format-differential.py'), 'utf8');

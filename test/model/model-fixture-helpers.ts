@@ -112,7 +112,9 @@ export function numpyUnavailable(): string | null {
 
 /** Runs a Python script with the system Python; throws with its stderr on failure. */
 export function runPython(script: string, args: readonly string[] = [], input?: string | Uint8Array): string {
-  const run = spawnSync(SYSTEM_PYTHON, ['-c', script, ...args], { encoding: 'utf8', input, maxBuffer: 256 * 2 ** 20 });
+  // One OpenMP thread: XGBoost's thread pool only slows these small jobs on a shared machine.
+  const env = { ...process.env, OMP_NUM_THREADS: '1' };
+  const run = spawnSync(SYSTEM_PYTHON, ['-c', script, ...args], { encoding: 'utf8', input, env, maxBuffer: 256 * 2 ** 20 });
   if (run.status !== 0) throw new Error(`python failed (${run.status}): ${run.stderr}`);
   return run.stdout;
 }

@@ -4,7 +4,7 @@
  * `printf("%.9g")` (Python's % operator). Each part skips with a message when its reference is
  * missing.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -116,73 +116,91 @@ function combModel(leafValues: readonly number[], baseScore: number, thresholds?
   };
 }
 
+/** Loads each job's model with XGBoost, predicts its rows, and saves the model again as XGBoost writes it. */
 const PREDICT = [
-  'import sys, numpy as np, xgboost as xgb',
-  'b = xgb.Booster(model_file=sys.argv[1])',
-  'x = np.fromfile(sys.argv[2], dtype=np.float64).reshape(-1, 1)',
-  'd = xgb.DMatrix(x, missing=np.nan)',
-  "np.concatenate([b.predict(d, output_margin=True), b.predict(d)]).astype(np.float32).tofile(sys.argv[3])",
-  "sys.stdout.write(b.save_raw('json').decode())",
+  'import sys, os, numpy as np, xgboost as xgb',
+  'for d in sys.argv[1:]:',
+  "    b = xgb.Booster(model_file=os.path.join(d, 'm.json'))",
+  "    x = np.fromfile(os.path.join(d, 'x.f64'), dtype=np.float64).reshape(-1, 1)",
+  '    m = xgb.DMatrix(x, missing=np.nan, nthread=1)',
+  "    np.concatenate([b.predict(m, output_margin=True), b.predict(m)]).astype(np.float32).tofile(os.path.join(d, 'p.f32'))",
+  "    open(os.path.join(d, 'saved.json'), 'wb').write(b.save_raw('json'))",
 ].join('\n');
+
+const BASE_SCORES = [0.5, 0.3, 0.1, 0.73, 0.9, 0.01];
+const sigmoidLeaves = ((): number[] => {
+  const r = rng(11);
+  return Array.from({ length: 400 }, (_, i) => Math.fround(i < 10 ? [0, -0, 88.7, -88.7, 90, -90, 1e-7, 17.5, -17.5, 36.7][i]! : (r() * 2 - 1) * (i % 2 ? 20 : 90)));
+})();
+const THRESHOLDS = [0.1, 0.3, 1 / 3, 2.5, 1e-3, 123.456];
+const thresholdLeaves = Array.from({ length: THRESHOLDS.length + 1 }, (_, i) => Math.fround(i / 10 - 0.3));
+const thresholdInputs = ((): Float64Array => {
+  const x: number[] = [];
+  for (const t of THRESHOLDS) {
+    const t32 = Math.fround(t);
+    x.push(t, t32, t - 1e-10, t + 1e-10, t32 - 2 ** -60, nextDown(t32), nextUp(t32), (t32 + nextDown(t32)) / 2, (t32 + nextUp(t32)) / 2);
+  }
+  x.push(Number.NaN, 0.0999999999);
+  return Float64Array.from(x);
+})();
+const formatValues = interestingFloats(6_000, 5);
+
+/** Every model XGBoost is asked about, run in one Python process. */
+const JOBS: { name: string; model: BoosterModel; x: Float64Array }[] = [
+  ...BASE_SCORES.map((bs) => ({ name: `sigmoid-${bs}`, model: combModel(sigmoidLeaves, bs), x: Float64Array.from(sigmoidLeaves, (_, i) => i) })),
+  { name: 'thresholds', model: combModel(thresholdLeaves, 0.5, THRESHOLDS), x: thresholdInputs },
+  { name: 'format', model: combModel(formatValues, 0.5), x: new Float64Array([0]) },
+];
 
 describe.skipIf(xgboostUnavailable() !== null)('float32 prediction semantics against XGBoost 1.7.4', () => {
   let dir = '';
+  const reference = new Map<string, { margin: Float32Array; prob: Float32Array; json: string }>();
   beforeAll(() => {
     dir = mkdtempSync(path.join(os.tmpdir(), 'predict-float32-'));
-  });
+    const dirs = JOBS.map((job) => {
+      const d = path.join(dir, job.name);
+      mkdirSync(d);
+      writeFileSync(path.join(d, 'm.json'), writeModelJSON(job.model));
+      writeFileSync(path.join(d, 'x.f64'), job.x);
+      return d;
+    });
+    runPython(PREDICT, dirs);
+    JOBS.forEach((job, i) => {
+      const b = readFileSync(path.join(dirs[i]!, 'p.f32'));
+      const all = new Float32Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
+      const json = readFileSync(path.join(dirs[i]!, 'saved.json'), 'utf8');
+      reference.set(job.name, { margin: all.subarray(0, job.x.length), prob: all.subarray(job.x.length), json });
+    });
+  }, 60_000);
   afterAll(() => {
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  function xgboostPredict(model: BoosterModel, x: Float64Array): { margin: Float32Array; prob: Float32Array; json: string } {
-    writeFileSync(path.join(dir, 'm.json'), writeModelJSON(model));
-    writeFileSync(path.join(dir, 'x.f64'), x);
-    const json = runPython(PREDICT, [path.join(dir, 'm.json'), path.join(dir, 'x.f64'), path.join(dir, 'p.f32')]);
-    const b = readFileSync(path.join(dir, 'p.f32'));
-    const all = new Float32Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
-    return { margin: all.subarray(0, x.length), prob: all.subarray(x.length), json };
-  }
-
   it('sigmoid and base margin equal XGBoost for 400 margins across ±90 under each of six base scores', () => {
-    const r = rng(11);
-    const leaves = Array.from({ length: 400 }, (_, i) => Math.fround(i < 10 ? [0, -0, 88.7, -88.7, 90, -90, 1e-7, 17.5, -17.5, 36.7][i]! : (r() * 2 - 1) * (i % 2 ? 20 : 90)));
-    const x = Float64Array.from(leaves, (_, i) => i);
-    for (const bs of [0.5, 0.3, 0.1, 0.73, 0.9, 0.01]) {
-      const model = combModel(leaves, bs);
-      const booster = new Booster(model);
-      const reference = xgboostPredict(model, x);
-      expect(Array.from(booster.predictMargin({ data: x, rows: x.length, columns: 1 }), float32Hex), `margins, base_score ${bs}`).toEqual(Array.from(reference.margin, float32Hex));
-      expect(Array.from(booster.predict({ data: x, rows: x.length, columns: 1 }), float32Hex), `probabilities, base_score ${bs}`).toEqual(Array.from(reference.prob, float32Hex));
-      expect(float32Hex(booster.predictRowMargin([Number.NaN]))).toBe(float32Hex(Math.fround(baseMarginF32(bs) + leaves[0]!)));
+    const x = Float64Array.from(sigmoidLeaves, (_, i) => i);
+    for (const bs of BASE_SCORES) {
+      const booster = new Booster(combModel(sigmoidLeaves, bs));
+      const ref = reference.get(`sigmoid-${bs}`)!;
+      expect(Array.from(booster.predictMargin({ data: x, rows: x.length, columns: 1 }), float32Hex), `margins, base_score ${bs}`).toEqual(Array.from(ref.margin, float32Hex));
+      expect(Array.from(booster.predict({ data: x, rows: x.length, columns: 1 }), float32Hex), `probabilities, base_score ${bs}`).toEqual(Array.from(ref.prob, float32Hex));
+      expect(float32Hex(booster.predictRowMargin([Number.NaN]))).toBe(float32Hex(Math.fround(baseMarginF32(bs) + sigmoidLeaves[0]!)));
     }
     expect(float32Hex(sigmoidF32(0))).toBe(float32Hex(0.5));
   });
 
   it('compares float64 inputs as float32 against float32 thresholds: 0.0999999999 goes right of 0.1 (§2.6)', () => {
-    const thresholds = [0.1, 0.3, 1 / 3, 2.5, 1e-3, 123.456];
-    const leaves = Array.from({ length: thresholds.length + 1 }, (_, i) => Math.fround(i / 10 - 0.3));
-    const model = combModel(leaves, 0.5, thresholds);
-    const x: number[] = [];
-    for (const t of thresholds) {
-      const t32 = Math.fround(t);
-      x.push(t, t32, t - 1e-10, t + 1e-10, t32 - 2 ** -60, nextDown(t32), nextUp(t32), (t32 + nextDown(t32)) / 2, (t32 + nextUp(t32)) / 2);
-    }
-    x.push(Number.NaN, 0.0999999999);
-    const data = Float64Array.from(x);
-    const booster = new Booster(model);
-    const reference = xgboostPredict(model, data);
-    expect(Array.from(booster.predictMargin({ data, rows: data.length, columns: 1 }), float32Hex)).toEqual(Array.from(reference.margin, float32Hex));
-    data.forEach((v, i) => expect(float32Hex(booster.predictRowMargin([v])), `x = ${v}`).toBe(float32Hex(reference.margin[i]!)));
+    const data = thresholdInputs;
+    const booster = new Booster(combModel(thresholdLeaves, 0.5, THRESHOLDS));
+    const ref = reference.get('thresholds')!;
+    expect(Array.from(booster.predictMargin({ data, rows: data.length, columns: 1 }), float32Hex)).toEqual(Array.from(ref.margin, float32Hex));
+    data.forEach((v, i) => expect(float32Hex(booster.predictRowMargin([v])), `x = ${v}`).toBe(float32Hex(ref.margin[i]!)));
     // The stump example of XGBOOST_COMPAT §2.6: fround(0.0999999999) = 0.1f is not < 0.1f, so right.
-    expect(booster.predictRowMargin([0.0999999999])).toBe(leaves[1]);
+    expect(booster.predictRowMargin([0.0999999999])).toBe(thresholdLeaves[1]);
   });
 
   it('writes floats as XGBoost 1.7.4 does (shortest float32, capital E): 6 000 values re-saved by XGBoost', () => {
-    const values = interestingFloats(6_000, 5);
-    const model = combModel(values, 0.5);
-    const reference = xgboostPredict(model, new Float64Array([0]));
-    expect(writeModelJSON(model)).toBe(reference.json); // the whole document, byte for byte
-    values.forEach((v) => expect(parseFloat32(formatFloat32(v))).toBe(v));
+    expect(writeModelJSON(combModel(formatValues, 0.5))).toBe(reference.get('format')!.json); // the whole document, byte for byte
+    formatValues.forEach((v) => expect(parseFloat32(formatFloat32(v))).toBe(v));
   });
 });
 
