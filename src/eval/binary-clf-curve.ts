@@ -25,21 +25,39 @@ export function thresholdCounts(labels: ArrayLike<number>, scores: ArrayLike<num
   const y = binaryLabels(where, labels);
   const s = finiteScores(where, scores, y.length);
   const n = y.length;
-  const order = new Uint32Array(n);
-  for (let i = 0; i < n; i++) order[i] = i;
-  const values = Float64Array.from(s);
-  order.sort((a, b) => values[b]! - values[a]!);
-  const thresholds: number[] = [];
-  const tps: number[] = [];
-  const fps: number[] = [];
-  let tp = 0;
-  for (let k = 0; k < n; k++) {
-    tp += y[order[k]!]!;
-    if (k === n - 1 || values[order[k + 1]!] !== values[order[k]!]) {
-      thresholds.push(values[order[k]!]!);
-      tps.push(tp);
-      fps.push(k + 1 - tp);
-    }
+  let positives = 0;
+  for (let i = 0; i < n; i++) positives += y[i]!;
+  // Two native numeric sorts (no comparator) and a merge from the top beat sorting an index.
+  const pos = new Float64Array(positives);
+  const neg = new Float64Array(n - positives);
+  for (let i = 0, a = 0, b = 0; i < n; i++) {
+    if (y[i] === 1) pos[a++] = s[i]!;
+    else neg[b++] = s[i]!;
   }
-  return { thresholds: Float64Array.from(thresholds), tps: Float64Array.from(tps), fps: Float64Array.from(fps) };
+  pos.sort();
+  neg.sort();
+  const thresholds = new Float64Array(n);
+  const tps = new Float64Array(n);
+  const fps = new Float64Array(n);
+  let i = pos.length - 1;
+  let j = neg.length - 1;
+  let tp = 0;
+  let fp = 0;
+  let k = 0;
+  while (i >= 0 || j >= 0) {
+    const v = i < 0 ? neg[j]! : j < 0 ? pos[i]! : Math.max(pos[i]!, neg[j]!);
+    while (i >= 0 && pos[i] === v) {
+      tp++;
+      i--;
+    }
+    while (j >= 0 && neg[j] === v) {
+      fp++;
+      j--;
+    }
+    thresholds[k] = v;
+    tps[k] = tp;
+    fps[k] = fp;
+    k++;
+  }
+  return { thresholds: thresholds.slice(0, k), tps: tps.slice(0, k), fps: fps.slice(0, k) };
 }

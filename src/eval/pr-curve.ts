@@ -1,4 +1,4 @@
-import { thresholdCounts } from './binary-clf-curve.js';
+import { thresholdCounts, type ThresholdCounts } from './binary-clf-curve.js';
 import { UndefinedMetricError } from './eval-errors.js';
 
 /**
@@ -31,7 +31,11 @@ export interface PrecisionRecallCurve {
  * ```
  */
 export function precisionRecallCurve(labels: ArrayLike<number>, scores: ArrayLike<number>): PrecisionRecallCurve {
-  const { thresholds, tps, fps } = thresholdCounts(labels, scores, 'precisionRecallCurve');
+  return prFromCounts(thresholdCounts(labels, scores, 'precisionRecallCurve'));
+}
+
+function prFromCounts(counts: ThresholdCounts): PrecisionRecallCurve {
+  const { thresholds, tps, fps } = counts;
   const n = thresholds.length;
   const positives = n > 0 ? tps[n - 1]! : 0;
   if (positives === 0) throw new UndefinedMetricError('precisionRecallCurve', 'the labels hold no positives (recall has no denominator)');
@@ -62,9 +66,10 @@ export function precisionRecallCurve(labels: ArrayLike<number>, scores: ArrayLik
  * ```
  */
 export function averagePrecision(labels: ArrayLike<number>, scores: ArrayLike<number>): number | undefined {
-  const { tps } = thresholdCounts(labels, scores, 'averagePrecision');
+  const counts = thresholdCounts(labels, scores, 'averagePrecision');
+  const { tps } = counts;
   if (tps.length === 0 || tps[tps.length - 1] === 0) return undefined;
-  const { precision, recall } = precisionRecallCurve(labels, scores);
+  const { precision, recall } = prFromCounts(counts);
   let sum = 0;
   for (let i = 0; i < recall.length - 1; i++) sum += (recall[i]! - recall[i + 1]!) * precision[i]!;
   return sum;

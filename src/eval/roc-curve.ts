@@ -1,4 +1,4 @@
-import { thresholdCounts } from './binary-clf-curve.js';
+import { thresholdCounts, type ThresholdCounts } from './binary-clf-curve.js';
 import { UndefinedMetricError } from './eval-errors.js';
 
 /** Options of {@link rocCurve}. */
@@ -40,7 +40,11 @@ export interface RocCurve {
  */
 export function rocCurve(labels: ArrayLike<number>, scores: ArrayLike<number>, options: RocCurveOptions = {}): RocCurve {
   const { dropIntermediate = true } = options;
-  let { thresholds, tps, fps } = thresholdCounts(labels, scores, 'rocCurve');
+  return rocFromCounts(thresholdCounts(labels, scores, 'rocCurve'), dropIntermediate);
+}
+
+function rocFromCounts(counts: ThresholdCounts, dropIntermediate: boolean): RocCurve {
+  let { thresholds, tps, fps } = counts;
   const n = thresholds.length;
   const positives = n > 0 ? tps[n - 1]! : 0;
   const negatives = n > 0 ? fps[n - 1]! : 0;
@@ -97,9 +101,9 @@ export function trapezoidArea(x: ArrayLike<number>, y: ArrayLike<number>): numbe
  * ```
  */
 export function rocAuc(labels: ArrayLike<number>, scores: ArrayLike<number>): number | undefined {
-  const { tps, fps } = thresholdCounts(labels, scores, 'rocAuc');
-  const n = tps.length;
-  if (n === 0 || tps[n - 1] === 0 || fps[n - 1] === 0) return undefined;
-  const { fpr, tpr } = rocCurve(labels, scores);
+  const counts = thresholdCounts(labels, scores, 'rocAuc');
+  const n = counts.tps.length;
+  if (n === 0 || counts.tps[n - 1] === 0 || counts.fps[n - 1] === 0) return undefined;
+  const { fpr, tpr } = rocFromCounts(counts, true);
   return trapezoidArea(fpr, tpr);
 }

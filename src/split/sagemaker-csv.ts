@@ -117,9 +117,16 @@ function decimalForms(mantissa: number, exponent: number): string[] {
 function float32Text(single: number): string | undefined {
   const negative = single < 0;
   const magnitude = Math.abs(single);
-  for (let p = 1; p <= 17; p++) {
-    // Fewer digits than the shortest correctly rounded text cannot read back in a correct reader.
-    if (Math.fround(Number(magnitude.toPrecision(p))) !== magnitude) continue;
+  // Fewer digits than the shortest correctly rounded text cannot read back in a correct reader;
+  // find that count by bisection (9 digits always suffice for a float32).
+  let lo = 1;
+  let hi = 9;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (Math.fround(Number(magnitude.toPrecision(mid))) === magnitude) hi = mid;
+    else lo = mid + 1;
+  }
+  for (let p = lo; p <= 17; p++) {
     const [m, ex] = magnitude.toExponential(p - 1).split('e');
     const mantissa = Number(m!.replace('.', ''));
     const exponent = Number(ex) - (p - 1);
