@@ -158,6 +158,7 @@ export function growExactTree(
   // Node ids never exceed 2·rows + 1 (every split needs a row on each side) nor the full tree.
   const maxNodes = Math.min(2 ** (maxDepth + 1), 2 * n + 2);
   const slotOfNode = new Int32Array(maxNodes);
+  const slotDead = new Uint8Array(maxNodes);
   const splitNode = new Int32Array(maxNodes);
 
   const work = workspaceFor(ctx);
@@ -198,6 +199,23 @@ export function growExactTree(
       rootGain[s] = calcGain(nodeG[s]!, nodeH[s]!, params);
       bestLoss[nid] = 0;
     }
+    // A candidate needs Σh ≥ min_child_weight on both sides, so a node with Σh below
+    // 2·min_child_weight (less a margin far above rounding) can have none: its scan would find
+    // nothing and it stays a leaf with gain 0. Leave its rows out of the scans.
+    const lowest = 2 * mcw * (1 - 1e-9);
+    let dead = false;
+    for (let s = 0; s < k; s++) {
+      if (mcw > 0 && nodeH[s]! < lowest) {
+        slotDead[s] = 1;
+        dead = true;
+      } else slotDead[s] = 0;
+    }
+    if (dead) {
+      for (let r = 0; r < n; r++) {
+        const s = slotOfRow[r]!;
+        if (s >= 0 && slotDead[s] === 1) slotOfRow[r] = -1;
+      }
+    }
   };
   initNodes(qexpand);
 
@@ -237,40 +255,84 @@ export function growExactTree(
         let w = dir === 1 ? lo : hi - 1;
         const start = w;
         const stop = dir === 1 ? hi : lo - 1;
-        for (let i = start; i !== stop; i += dir) {
-          const row = fromRows[i]!;
-          const s = slotOfRow[row]!;
-          if (s < 0) continue;
-          const fv = fromValues[i]!;
-          dstRows[w] = row;
-          dstValues[w] = fv;
-          w += dir;
-          const g = gh[2 * row]!;
-          const h = gh[2 * row + 1]!;
-          const a = 4 * s;
-          const eH = acc[a + 1]!;
-          if (eH === 0) {
-            acc[a] += g;
+        if (k === 1) {
+          // One node to expand (always so at the root): sums and last value stay in registers.
+          const nG = nodeG[0]!;
+          const nH = nodeH[0]!;
+          let eG = 0;
+          let eH = 0;
+          let last = 0;
+          let seen = 0;
+          for (let i = start; i !== stop; i += dir) {
+            const row = fromRows[i]!;
+            if (slotOfRow[row]! < 0) continue;
+            const fv = fromValues[i]!;
+            dstRows[w] = row;
+            dstValues[w] = fv;
+            w += dir;
+            const g = gh[2 * row]!;
+            const h = gh[2 * row + 1]!;
+            if (eH === 0) {
+              eG += g;
+              eH += h;
+              last = fv;
+              seen = 1;
+              continue;
+            }
+            if (fv !== last && eH >= mcw) {
+              const cH = nH - eH;
+              if (cH >= mcw) {
+                const cG = nG - eG;
+                const prop = Math.fround(Math.fround(fv + last) * 0.5);
+                const cond = prop === fv ? last : prop;
+                if (dl) consider(0, f, cG, cH, eG, eH, cond, dl);
+                else consider(0, f, eG, eH, cG, cH, cond, dl);
+              }
+            }
+            eG += g;
+            eH += h;
+            last = fv;
+          }
+          acc[0] = eG;
+          acc[1] = eH;
+          acc[2] = last;
+          acc[3] = seen;
+        } else {
+          for (let i = start; i !== stop; i += dir) {
+            const row = fromRows[i]!;
+            const s = slotOfRow[row]!;
+            if (s < 0) continue;
+            const fv = fromValues[i]!;
+            dstRows[w] = row;
+            dstValues[w] = fv;
+            w += dir;
+            const g = gh[2 * row]!;
+            const h = gh[2 * row + 1]!;
+            const a = 4 * s;
+            const eH = acc[a + 1]!;
+            if (eH === 0) {
+              acc[a] += g;
+              acc[a + 1] = eH + h;
+              acc[a + 2] = fv;
+              acc[a + 3] = 1;
+              continue;
+            }
+            const eG = acc[a]!;
+            const last = acc[a + 2]!;
+            if (fv !== last && eH >= mcw) {
+              const cH = nodeH[s]! - eH;
+              if (cH >= mcw) {
+                const cG = nodeG[s]! - eG;
+                const prop = Math.fround(Math.fround(fv + last) * 0.5);
+                const cond = prop === fv ? last : prop;
+                if (dl) consider(s, f, cG, cH, eG, eH, cond, dl);
+                else consider(s, f, eG, eH, cG, cH, cond, dl);
+              }
+            }
+            acc[a] = eG + g;
             acc[a + 1] = eH + h;
             acc[a + 2] = fv;
-            acc[a + 3] = 1;
-            continue;
           }
-          const eG = acc[a]!;
-          const last = acc[a + 2]!;
-          if (fv !== last && eH >= mcw) {
-            const cH = nodeH[s]! - eH;
-            if (cH >= mcw) {
-              const cG = nodeG[s]! - eG;
-              const prop = Math.fround(Math.fround(fv + last) * 0.5);
-              const cond = prop === fv ? last : prop;
-              if (dl) consider(s, f, cG, cH, eG, eH, cond, dl);
-              else consider(s, f, eG, eH, cG, cH, cond, dl);
-            }
-          }
-          acc[a] = eG + g;
-          acc[a + 1] = eH + h;
-          acc[a + 2] = fv;
         }
         if (dir === 1) hi = w;
         else lo = w + 1;
