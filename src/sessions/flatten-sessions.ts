@@ -67,14 +67,20 @@ export function flattenSessions(log: EventLog, schema: FeatureSchema, where = 'f
   let longest = 0;
   for (let s = 0; s < sessions; s++) longest = Math.max(longest, offsets[s + 1]! - offsets[s]!);
   const gaps = new Float64Array(longest);
+  const sessionTimes = new Float64Array(features.timing ? longest : 0);
 
+  const timing = features.timing;
   for (let s = 0; s < sessions; s++) {
     const from = offsets[s]!;
     const to = offsets[s + 1]!;
     let other = 0;
     let previous = -1;
+    // One pass over the session's events: counts, bigrams, and its times gathered into a small
+    // scratch array, so the timing features below read contiguous memory.
     for (let p = from; p < to; p++) {
-      const action = actions[index === null ? p : index[p]!]!;
+      const e = index === null ? p : index[p]!;
+      const action = actions[e]!;
+      if (timing) sessionTimes[p - from] = times![e]!;
       const c = columnOf[action]!;
       if (c < 0) {
         other++;
@@ -94,13 +100,9 @@ export function flattenSessions(log: EventLog, schema: FeatureSchema, where = 'f
       unseenSessions++;
       if (otherAt >= 0) buffer[otherAt * sessions + s] = other;
     }
-    if (features.timing) {
-      const bad = writeSessionTiming(times!, index, from, to, gaps, buffer, timingAt, sessions, s);
-      if (bad >= 0) {
-        const t = times![index === null ? from + bad : index[from + bad]!]!;
-        const before = bad === 0 ? Number.NaN : times![index === null ? from + bad - 1 : index[from + bad - 1]!]!;
-        throw new EventOrderError(where, log.sessionIds[s]!, bad, t, before);
-      }
+    if (timing) {
+      const bad = writeSessionTiming(sessionTimes, null, 0, to - from, gaps, buffer, timingAt, sessions, s);
+      if (bad >= 0) throw new EventOrderError(where, log.sessionIds[s]!, bad, sessionTimes[bad]!, bad === 0 ? Number.NaN : sessionTimes[bad - 1]!);
     }
   }
 

@@ -13,6 +13,20 @@ import { mixSeed, seedState, xoshiro128ss } from '../random/random.js';
  * ```
  */
 export function sessionStream(seed: number, sessionId: string): () => number {
-  const state = seedState(mixSeed(seed, sessionId));
+  const state = sessionState(seed, sessionId);
   return () => xoshiro128ss(state) / 0x100000000;
+}
+
+/**
+ * The generator state behind {@link sessionStream}, for hot loops that draw with
+ * `xoshiro128ss(state) / 2^32` directly instead of through a closure.
+ *
+ * @example
+ * ```ts
+ * const state = sessionState(7, 'S-1042');
+ * xoshiro128ss(state) / 0x100000000 === sessionStream(7, 'S-1042')(); // true
+ * ```
+ */
+export function sessionState(seed: number, sessionId: string): Uint32Array {
+  return seedState(mixSeed(seed, sessionId));
 }

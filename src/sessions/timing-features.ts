@@ -116,9 +116,14 @@ export function writeSessionTiming(
   return -1;
 }
 
-/** The median of `values[0..m)`, sorting them in place (insertion sort for the usual short sessions). */
+/**
+ * The median of `values[0..m)`, reordering them in place: insertion sort for the usual short
+ * sessions, else Hoare's selection (expected linear time) of the middle element, and for an even
+ * count the largest value left below it.
+ */
 function median(values: Float64Array, m: number): number {
-  if (m <= 32) {
+  const half = m >>> 1;
+  if (m <= 16) {
     for (let i = 1; i < m; i++) {
       const v = values[i]!;
       let j = i - 1;
@@ -128,9 +133,42 @@ function median(values: Float64Array, m: number): number {
       }
       values[j + 1] = v;
     }
-  } else {
-    values.subarray(0, m).sort();
+    return (m & 1) === 1 ? values[half]! : (values[half - 1]! + values[half]!) / 2;
   }
-  const half = m >>> 1;
-  return (m & 1) === 1 ? values[half]! : (values[half - 1]! + values[half]!) / 2;
+  const upper = select(values, m, half);
+  if ((m & 1) === 1) return upper;
+  let lower = values[0]!;
+  for (let i = 1; i < half; i++) if (values[i]! > lower) lower = values[i]!;
+  return (lower + upper) / 2;
+}
+
+/** Reorders `values[0..m)` so that position `k` holds the k-th smallest, smaller ones before it; returns it. */
+function select(values: Float64Array, m: number, k: number): number {
+  let left = 0;
+  let right = m - 1;
+  while (right > left) {
+    // Median of three as the pivot keeps sorted and reversed runs (common in gap data) linear.
+    const mid = (left + right) >>> 1;
+    const a = values[left]!;
+    const b = values[mid]!;
+    const c = values[right]!;
+    const pivot = a < b ? (b < c ? b : a < c ? c : a) : a < c ? a : b < c ? c : b;
+    let i = left;
+    let j = right;
+    while (i <= j) {
+      while (values[i]! < pivot) i++;
+      while (values[j]! > pivot) j--;
+      if (i <= j) {
+        const t = values[i]!;
+        values[i] = values[j]!;
+        values[j] = t;
+        i++;
+        j--;
+      }
+    }
+    if (k <= j) right = j;
+    else if (k >= i) left = i;
+    else break;
+  }
+  return values[k]!;
 }

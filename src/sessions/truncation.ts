@@ -1,6 +1,7 @@
 import { InvalidArgumentError } from '../errors.js';
 import type { EventLog } from '../events/event-log.js';
-import { sessionStream } from './session-random.js';
+import { xoshiro128ss } from '../random/random.js';
+import { sessionState } from './session-random.js';
 
 /**
  * A truncation of every session of a log, as plain serialisable data (it travels with an experiment
@@ -114,9 +115,9 @@ function dropPercent(log: EventLog, p: number, seed: number): EventLog {
     }
     // Selection sampling (Knuth's Algorithm S): each event is dropped with probability
     // (still to drop) / (still to see), which picks a uniform random subset in one ordered pass.
-    const next = sessionStream(seed, log.sessionIds[s]!);
+    const state = sessionState(seed, log.sessionIds[s]!);
     for (let i = 0; i < len; i++) {
-      if (toDrop > 0 && next() * (len - i) < toDrop) {
+      if (toDrop > 0 && (xoshiro128ss(state) / 0x100000000) * (len - i) < toDrop) {
         toDrop--;
       } else {
         const pos = first + i;
