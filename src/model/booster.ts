@@ -248,7 +248,7 @@ export class Booster {
    * booster.predictRow(new Float64Array([3, 0, 1, 7])); // 0.33256
    * ```
    */
-  predictRow(row: ArrayLike<number>, options: PredictRowOptions = {}): number {
+  predictRow(row: ArrayLike<number>, options?: PredictRowOptions): number {
     return sigmoidF32(this.predictRowMargin(row, options));
   }
 
@@ -260,8 +260,9 @@ export class Booster {
    * booster.predictRowMargin([3, 0, 1, 7]);
    * ```
    */
-  predictRowMargin(row: ArrayLike<number>, options: PredictRowOptions = {}): number {
-    const limit = options.ntreeLimit === undefined ? this.#defaultLimit : this.#limit(options.ntreeLimit, 'Booster.predictRowMargin');
+  predictRowMargin(row: ArrayLike<number>, options?: PredictRowOptions): number {
+    const ntreeLimit = options?.ntreeLimit;
+    const limit = ntreeLimit === undefined ? this.#defaultLimit : this.#limit(ntreeLimit, 'Booster.predictRowMargin');
     return predictRowMarginFlat(this.#forest, row, limit);
   }
 
