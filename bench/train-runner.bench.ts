@@ -95,8 +95,10 @@ async function roundTrip(workers: number): Promise<RoundTrip> {
   return { workers, totalMs: t4 - t0, trainMs: t1 - t0, deployMs: t2 - t1, invokeMs: t3 - t2, cleanupMs: t4 - t3, scored, failed, threads: threadIds.size };
 }
 
+const loadBefore = os.loadavg()[0] as number;
 const runs: RoundTrip[] = [];
 for (const workers of [1, 2]) runs.push(await roundTrip(workers));
+const loadAfter = os.loadavg()[0] as number;
 
 // --- anchor: XGBoost 1.7.4 trains the same channels, sequentially, one thread ---
 let anchorMs: number | undefined;
@@ -151,5 +153,8 @@ if (anchorMs !== undefined) {
 }
 lines.push('');
 lines.push(`Speed-up from 1 to 2 workers: ${(runs[0]!.totalMs / runs[1]!.totalMs).toFixed(2)}× on the whole round trip, ${(runs[0]!.trainMs / runs[1]!.trainMs).toFixed(2)}× on training.`);
-lines.push(`Machine: ${os.availableParallelism()} cores (${os.cpus()[0]?.model ?? 'unknown CPU'}), Node ${process.version}; shared with other work, so times are noisy. One run per configuration.`);
+lines.push(
+  `Machine: ${os.availableParallelism()} cores (${os.cpus()[0]?.model ?? 'unknown CPU'}), Node ${process.version}; shared with other work ` +
+    `(1-minute load average ${loadBefore.toFixed(1)} before the runs, ${loadAfter.toFixed(1)} after), so times are noisy and a second worker helps only when a core is free. One run per configuration.`,
+);
 console.log(lines.join('\n'));
