@@ -80,6 +80,6 @@ describe('LoopbackSageMakerServer', () => {
       body: '{}',
     });
     expect(wrongType.status).toBe(400);
-    expect((await wrongType.json()).__type).toBe('SerializationException');
+    expect(((await wrongType.json()) as { __type: string }).__type).toBe('SerializationException');
   });
 });
