@@ -27,8 +27,10 @@ export interface FlattenResult {
 /**
  * Turns every session of a log into one feature row, as a schema says (see {@link FeatureSchema}
  * for the columns; `SessionFlattener` is the class over this). One pass over each session's events
- * writes the counts straight into column-major `Float64Array` feature columns (one allocation for
- * all of them); a second pass computes its timing features. Empty sessions get all-zero features.
+ * writes the counts (through a precomputed action → column map) straight into column-major
+ * `Float64Array` feature columns (one allocation for all of them) and gathers its times into a
+ * small scratch array, from which the timing features are computed. Empty sessions get all-zero
+ * features. The log is never copied.
  *
  * Throws {@link MissingTimesError} when timing is on and the log has no times, and
  * {@link EventOrderError} when a session's times are not finite and non-decreasing.

@@ -11,6 +11,8 @@ import { SessionFlattener } from '../../src/sessions/session-flattener.js';
 import { TIMING_FEATURES } from '../../src/sessions/timing-features.js';
 import type { Truncation } from '../../src/sessions/truncation.js';
 import { Truncators } from '../../src/sessions/truncators.js';
+import { generateEvents as generateSynthetic } from '../../src/synth/generate-events.js';
+import { syntheticEventLog } from '../../src/synth/synthetic-log.js';
 import { type TestEvent, generateEvents, makeLog } from './make-log.js';
 import { referenceBigrams, referenceFeatures, referenceTiming } from './reference-features.js';
 
@@ -60,6 +62,18 @@ describe('SessionFlattener', () => {
       expect([...expected.keys()]).toEqual(flattener.featureNames);
       expect(columnsOf(frame, flattener.featureNames)).toEqual(expected);
     });
+  });
+
+  it('matches the reference on a log of the synthetic generator (attackers and users, events stored in time order), whole and cut to first 10', () => {
+    const log = syntheticEventLog(generateSynthetic({ seed: 5, sessions: 1500 }));
+    const flattener = new SessionFlattener({ vocabulary: ActionVocabulary.fromLogs(log), features: { bigrams: { topK: 30 }, shares: true } }).fit(log);
+    const bigrams = flattener.toSchema().bigrams;
+    expect(bigrams).toEqual(referenceBigrams(log, flattener.vocabulary.codes, 30));
+    expect(log.positiveCount).toBeGreaterThan(0);
+    for (const cut of [log, Truncators.apply(log, Truncators.firstN(10))]) {
+      const expected = referenceFeatures(cut, { vocabulary: flattener.vocabulary.codes, counts: true, timing: true, bigrams, shares: true });
+      expect(columnsOf(flattener.flatten(cut), flattener.featureNames)).toEqual(expected);
+    }
   });
 
   it('writes shares alone (without count columns) equal to the reference', () => {
