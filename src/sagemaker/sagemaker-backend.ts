@@ -309,9 +309,11 @@ export class SageMakerBackend implements Backend {
       uploads.push(uploadChannel(this.s3, spec.channels.validation, this.s3UriFor(jobName, 'validation/'), { ...uploadOptions, fileName: 'validation.csv' }));
     }
     await settleAll(uploads);
+    if (signal?.aborted) throw new RunAbortedError(`training job ${jobName}`, signal.reason);
     try {
       await this.sagemaker.send(new CreateTrainingJobCommand(request), { abortSignal: signal });
     } catch (err) {
+      if (signal?.aborted) throw new RunAbortedError(`training job ${jobName}`, signal.reason);
       // A retried create whose first attempt reached the service answers ResourceInUse: it is ours.
       const info = awsErrorInfo(err);
       if (!(info.name === 'ResourceInUse' && (info.attempts ?? 1) > 1)) throw new AwsRequestError('CreateTrainingJob', jobName, err);
@@ -636,9 +638,11 @@ export class SageMakerBackend implements Backend {
     });
     options.onState?.('Uploading');
     await uploadFile(this.s3, input, this.s3UriFor(jobName, 'transform-input', fileName), { signal: options.signal, partSize: this.#options.partSize });
+    if (options.signal?.aborted) throw new RunAbortedError(`batch transform ${jobName}`, options.signal.reason);
     try {
       await this.sagemaker.send(new CreateTransformJobCommand(request), { abortSignal: options.signal });
     } catch (err) {
+      if (options.signal?.aborted) throw new RunAbortedError(`batch transform ${jobName}`, options.signal.reason);
       throw new AwsRequestError('CreateTransformJob', jobName, err);
     }
     options.onState?.('InProgress');

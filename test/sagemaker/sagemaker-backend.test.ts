@@ -172,6 +172,18 @@ describe('SageMakerBackend training jobs (real SageMakerClient against the loopb
     expect(testEnv.loopback.requests).toEqual([]);
   });
 
+  it('creates no job when aborted while the channels upload', async () => {
+    const testEnv = await start();
+    const backend = backendFor(testEnv);
+    const controller = new AbortController();
+    const started = backend.startTrainingJob(
+      { name: 'job-aborted', channels: { train: trainCsv, validation: validationCsv }, hyperparameters: SEED_HYPERPARAMETERS },
+      { signal: controller.signal, onState: (state) => state === 'Uploading' && controller.abort(new Error('Ctrl-C')) },
+    );
+    await expect(started).rejects.toThrow(RunAbortedError);
+    expect(testEnv.loopback.requestsFor('CreateTrainingJob')).toEqual([]);
+  });
+
   it('reports a completed job with ModelArtifacts.S3ModelArtifacts, its training seconds and every status change', async () => {
     const testEnv = await start({ loopback: { trainingDescribes: 2 } });
     const backend = backendFor(testEnv);
