@@ -126,6 +126,9 @@ function float32Text(single: number): string | undefined {
     if (Math.fround(Number(magnitude.toPrecision(mid))) === magnitude) hi = mid;
     else lo = mid + 1;
   }
+  // Usually the shortest correctly rounded text already reads back in XGBoost's parser too.
+  const shortest = String(Number(magnitude.toPrecision(lo)));
+  if (!shortest.includes('e') && xgboostStrtof(shortest) === magnitude) return negative ? `-${shortest}` : shortest;
   for (let p = lo; p <= 17; p++) {
     const [m, ex] = magnitude.toExponential(p - 1).split('e');
     const mantissa = Number(m!.replace('.', ''));
@@ -136,6 +139,8 @@ function float32Text(single: number): string | undefined {
     for (let step = 0; step <= 2 * spread; step++) {
       const d = step % 2 === 0 ? step / 2 : -(step + 1) / 2;
       if (mantissa + d <= 0) continue;
+      // Once the nearest decimal works, only a neighbour ending in 0 could be shorter.
+      if (best !== undefined && (mantissa + d) % 10 !== 0) continue;
       for (const form of decimalForms(mantissa + d, exponent)) {
         const text = negative ? `-${form}` : form;
         if ((best === undefined || text.length < best.length) && Math.fround(Number(text)) === single && xgboostStrtof(text) === single) best = text;
