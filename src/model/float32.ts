@@ -7,7 +7,14 @@
 const f32 = new Float32Array(1);
 const u32 = new Uint32Array(f32.buffer);
 
-/** Rounds a number to the nearest float32 (ties to even), as C++ does when storing a `float`. */
+/**
+ * Rounds a number to the nearest float32 (ties to even), as C++ does when storing a `float`.
+ *
+ * @example
+ * ```ts
+ * fround(0.1); // 0.10000000149011612
+ * ```
+ */
 export const fround: (x: number) => number = Math.fround;
 
 /**
@@ -101,7 +108,15 @@ export function formatFloat32G9(x: number): string {
   return formatG(Math.fround(x), 9);
 }
 
-/** C's `%.<precision>g` for a finite or non-finite double (exact ties rounded to even, as glibc does). */
+/**
+ * C's `%.<precision>g` for a finite or non-finite double (exact ties rounded to even, as glibc does).
+ *
+ * @example
+ * ```ts
+ * formatG(1e-7, 6);         // '1e-07'
+ * formatG(-29.31640625, 9); // '-29.3164062'
+ * ```
+ */
 export function formatG(x: number, precision: number): string {
   if (Number.isNaN(x)) return 'nan';
   if (x === Infinity) return 'inf';

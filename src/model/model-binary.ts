@@ -1,6 +1,6 @@
 import type { BoosterModel, RegTree } from './model-types.js';
 import { ModelFormatError } from './model-errors.js';
-import type { ReadModelOptions } from './model-json.js';
+import { setOwn, type ReadModelOptions } from './model-json.js';
 import { formatG } from './float32.js';
 
 const HEADER = [0x62, 0x69, 0x6e, 0x66]; // 'binf'
@@ -71,6 +71,11 @@ class Cursor {
 /**
  * True when the bytes start with the `binf` magic that XGBoost ≥ 1.1 writes at the head of a
  * legacy binary model.
+ *
+ * @example
+ * ```ts
+ * hasBinfHeader(new TextEncoder().encode('binf…')); // true
+ * ```
  */
 export function hasBinfHeader(bytes: Uint8Array): boolean {
   return bytes.length >= 4 && HEADER.every((b, i) => bytes[i] === b);
@@ -142,7 +147,7 @@ export function readModelBinary(bytes: Uint8Array, options: ReadModelOptions = {
       const valueAt = c.offset;
       const value = c.string(`attribute ${key} value`);
       if (key === 'objective') scalePosWeight = objectiveScalePosWeight(c, valueAt, value);
-      else attributes[key] = value;
+      else setOwn(attributes, key, value);
     }
   }
   if (containEvalMetrics !== 0) {

@@ -143,7 +143,7 @@ export function modelFromDocument(doc: unknown, format: ModelFormat, options: Re
   const learner = r.object(r.field(root, 'learner', '$'), '$.learner');
   const attrsDoc = r.object(r.field(learner, 'attributes', '$.learner'), '$.learner.attributes');
   const attributes: Record<string, string> = {};
-  for (const key of Object.keys(attrsDoc)) attributes[key] = r.string(attrsDoc[key], `$.learner.attributes.${key}`);
+  for (const key of Object.keys(attrsDoc)) setOwn(attributes, key, r.string(attrsDoc[key], `$.learner.attributes.${key}`));
   const featureNames = r.strings(learner.feature_names, '$.learner.feature_names');
   const featureTypes = r.strings(learner.feature_types, '$.learner.feature_types');
 
@@ -241,6 +241,19 @@ function readTree(r: Reader, t: Record<string, Doc>, path: string): RegTree {
     }
   }
   return tree;
+}
+
+/**
+ * Sets an own property even for keys like `__proto__`, which plain assignment would treat as the
+ * prototype (model attributes come from untrusted files).
+ *
+ * @example
+ * ```ts
+ * setOwn(attributes, '__proto__', 'x'); // Object.keys(attributes) includes '__proto__'
+ * ```
+ */
+export function setOwn(target: Record<string, string>, key: string, value: string): void {
+  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
 }
 
 function kindOf(value: unknown): string {

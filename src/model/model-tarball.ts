@@ -22,7 +22,14 @@ export interface TarMember {
   readonly data: Uint8Array;
 }
 
-/** True when the bytes start with the gzip magic `1f 8b`. */
+/**
+ * True when the bytes start with the gzip magic `1f 8b`.
+ *
+ * @example
+ * ```ts
+ * isGzip(new Uint8Array([0x1f, 0x8b, 8])); // true
+ * ```
+ */
 export function isGzip(bytes: Uint8Array): boolean {
   return bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
 }
@@ -155,7 +162,14 @@ function parseSize(header: Uint8Array, fail: (at: number, problem: string) => ne
   return size;
 }
 
-/** Names tried, in order, for the model inside a SageMaker `model.tar.gz`. */
+/**
+ * Names tried, in order, for the model inside a SageMaker `model.tar.gz`.
+ *
+ * @example
+ * ```ts
+ * MODEL_MEMBER_NAMES[0]; // 'xgboost-model'
+ * ```
+ */
 export const MODEL_MEMBER_NAMES = ['xgboost-model', 'model.json', 'model.ubj', 'xgboost-model.json', 'xgboost-model.ubj'] as const;
 
 /**

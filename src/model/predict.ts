@@ -181,6 +181,11 @@ const BLOCK = 64;
 /**
  * Resolves how many trees to use: `ntreeLimit` when given (0 means all, as in XGBoost), else all.
  * Values beyond the tree count are an error, as XGBoost's `ntree_limit` is.
+ *
+ * @example
+ * ```ts
+ * resolveTreeLimit(forest, 0, 'predict'); // forest.numTrees
+ * ```
  */
 export function resolveTreeLimit(forest: FlatForest, ntreeLimit: number | undefined, where: string): number {
   if (ntreeLimit === undefined || ntreeLimit === 0) return forest.numTrees;

@@ -195,6 +195,16 @@ describe('JSON: hostile and malformed documents', () => {
     expect(thrown(() => readModelJSON(d4))).toBeInstanceOf(ModelFormatError);
   });
 
+  it('keeps an attribute named __proto__ as plain data, in JSON and through the binary format', () => {
+    const d = JSON.parse(jsonText) as { learner: { attributes: Record<string, string> } };
+    const text = JSON.stringify(d).replace('"attributes":{', '"attributes":{"__proto__":"polluted",');
+    const model = readModelJSON(text);
+    expect(Object.keys(model.attributes)).toContain('__proto__');
+    expect(Object.getPrototypeOf(model.attributes)).toBe(Object.prototype);
+    expect(readModelBinary(new Booster(model).toLegacyBinary()).attributes.__proto__).toBe('polluted');
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
   it('survives 2 000 random text corruptions with typed errors only', () => {
     const r = seeded(7);
     const alphabet = '0123456789-.,:[]{}"eE ';
