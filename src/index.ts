@@ -74,6 +74,7 @@ export type { GroupedSplitOptions } from './split/grouped-split.js';
 export { orderedSplit } from './split/ordered-split.js';
 export { formatCsvNumber, sageMakerCsvChunks, writeSageMakerCsv } from './split/sagemaker-csv.js';
 export type { CsvPrecision, SageMakerCsvOptions, SageMakerCsvSummary } from './split/sagemaker-csv.js';
+export { xgboostStrtof, xgboostPowerOfTen } from './split/xgboost-strtof.js';
 export { writeCsvs, csvNames } from './split/write-csvs.js';
 export type { CsvJob, CsvJobFiles, CsvManifest, CsvPartManifest, WriteCsvsOptions } from './split/write-csvs.js';
 
