@@ -91,8 +91,8 @@ interface ExactWorkspace {
   readonly values: Float32Array;
   readonly begin: Uint32Array;
   readonly end: Uint32Array;
-  /** Gradient and hessian of each row, interleaved: one cache line per row in the scans. */
-  readonly gh: Float64Array;
+  /** Gradient and hessian of each row (float32, as computed), interleaved: 8 bytes per row, one cache line. */
+  readonly gh: Float32Array;
 }
 
 const workspaces = new WeakMap<ExactGrowContext, ExactWorkspace>();
@@ -107,7 +107,7 @@ function workspaceFor(ctx: ExactGrowContext): ExactWorkspace {
       values: new Float32Array(total),
       begin: new Uint32Array(m),
       end: new Uint32Array(m),
-      gh: new Float64Array(2 * ctx.data.rows),
+      gh: new Float32Array(2 * ctx.data.rows),
     };
     workspaces.set(ctx, w);
   }
