@@ -7,6 +7,12 @@ export interface DumpOptions {
   readonly withStats?: boolean;
   /** Names used instead of `f0, f1, …` (XGBoost's `fmap`). Default: the model's feature names, if any. */
   readonly featureNames?: readonly string[];
+  /**
+   * Feature types, as XGBoost's `feature_types`: `'int'` prints thresholds rounded up to integers,
+   * `'i'` (indicator) prints `[name] yes=…,no=…` unindented, as XGBoost 1.7.4 does; others print
+   * `[name<threshold]`. Default: the model's feature types, if any.
+   */
+  readonly featureTypes?: readonly string[];
 }
 
 /**
@@ -21,11 +27,11 @@ export interface DumpOptions {
  * ```
  */
 export function dumpModel(model: BoosterModel, options: DumpOptions = {}): string[] {
-  const { withStats = false, featureNames = model.featureNames } = options;
-  return model.trees.map((tree) => dumpTree(tree, withStats, featureNames));
+  const { withStats = false, featureNames = model.featureNames, featureTypes = model.featureTypes } = options;
+  return model.trees.map((tree) => dumpTree(tree, withStats, featureNames, featureTypes));
 }
 
-function dumpTree(tree: RegTree, withStats: boolean, names: readonly string[]): string {
+function dumpTree(tree: RegTree, withStats: boolean, names: readonly string[], types: readonly string[]): string {
   const lines: string[] = [];
   const visit = (node: number, depth: number): void => {
     const indent = '\t'.repeat(depth);
@@ -40,7 +46,16 @@ function dumpTree(tree: RegTree, withStats: boolean, names: readonly string[]): 
     const name = names.length > feature ? names[feature]! : `f${feature}`;
     const missing = tree.defaultLeft[node] ? left : right;
     const stats = withStats ? `,gain=${formatFloat32G9(tree.lossChanges[node]!)},cover=${formatFloat32G9(tree.sumHessian[node]!)}` : '';
-    lines.push(`${indent}${node}:[${name}<${formatFloat32G9(tree.splitConditions[node]!)}] yes=${left},no=${right},missing=${missing}${stats}`);
+    const type = types[feature];
+    if (type === 'i') {
+      // XGBoost prints indicator splits without indentation; "yes" is the non-default side.
+      const [yes, no] = tree.defaultLeft[node] ? [right, left] : [left, right];
+      lines.push(`${node}:[${name}] yes=${yes},no=${no}${stats}`);
+    } else {
+      const condition = tree.splitConditions[node]!;
+      const threshold = type === 'int' ? String(Math.ceil(condition) | 0) : formatFloat32G9(condition);
+      lines.push(`${indent}${node}:[${name}<${threshold}] yes=${left},no=${right},missing=${missing}${stats}`);
+    }
     visit(left, depth + 1);
     visit(right, depth + 1);
   };

@@ -11,7 +11,7 @@ import { readModelUBJSON, writeModelUBJSON } from '../../src/model/model-ubjson.
 import { detectModelFormat, loadModel, loadModelFile } from '../../src/model/model-format.js';
 import { extractModelMember } from '../../src/model/model-tarball.js';
 import path from 'node:path';
-import { FIXTURES, expectModelsBitwiseEqual, fixtureBytes, fixturePath, repoRoot } from './model-fixture-helpers.js';
+import { FIXTURES, expectModelsBitwiseEqual, fixtureBytes, fixturePath, repoRoot, runPython, xgboostUnavailable } from './model-fixture-helpers.js';
 
 describe.each(FIXTURES)('fixture %s (XGBoost 1.7.4)', (name) => {
   const jsonText = readFileSync(fixturePath(name, 'model.json'), 'utf8');
@@ -121,5 +121,27 @@ describe('pruned exact trees (exact_gamma1)', () => {
     }
     expect(deleted).toBe(tree.numDeleted);
     expect(deleted).toBeGreaterThan(0);
+  });
+});
+
+describe.skipIf(xgboostUnavailable() !== null)('dump with feature names and types, against XGBoost 1.7.4 get_dump', () => {
+  it.each(FIXTURES)('%s with names and q / int / i types, with and without stats', (name) => {
+    const script = [
+      'import sys, json, xgboost as xgb',
+      'b = xgb.Booster(model_file=sys.argv[1])',
+      "b.feature_names = ['visits', 'clicks', 'purchases', 'tenure']",
+      'out = []',
+      "for types in (['q'] * 4, ['int'] * 4, ['i', 'int', 'q', 'i']):",
+      '    b.feature_types = types',
+      '    out.append([b.get_dump(with_stats=False), b.get_dump(with_stats=True)])',
+      'print(json.dumps(out))',
+    ].join('\n');
+    const expected = JSON.parse(runPython(script, [fixturePath(name, 'model.json')])) as string[][][];
+    const model = Booster.load(fixtureBytes(name, 'xgboost-model'));
+    const featureNames = ['visits', 'clicks', 'purchases', 'tenure'];
+    [['q', 'q', 'q', 'q'], ['int', 'int', 'int', 'int'], ['i', 'int', 'q', 'i']].forEach((featureTypes, k) => {
+      expect(model.dump({ featureNames, featureTypes }), `${featureTypes}`).toEqual(expected[k]![0]);
+      expect(model.dump({ featureNames, featureTypes, withStats: true }), `${featureTypes} with stats`).toEqual(expected[k]![1]);
+    });
   });
 });
