@@ -1,2 +1,17 @@
-// sessionsentry/danfo: conversion between Frames and danfo DataFrames (filled by the danfo work).
-export {};
+/**
+ * `sessionsentry/danfo`: conversion between Frames and danfo.js DataFrames. `danfojs-node` is an
+ * optional peer dependency loaded only through this entry; the main entry never loads it, yet
+ * accepts DataFrames wherever it takes a Frame (recognised structurally by `asFrame`).
+ *
+ * @example
+ * ```ts
+ * import { toDanfo, fromDanfo } from 'sessionsentry/danfo';
+ * const df = toDanfo(frame);
+ * const same = fromDanfo(df);
+ * ```
+ */
+export { toDanfo, danfoDtypes } from './to-danfo.js';
+export type { DanfoDtype } from './to-danfo.js';
+export { fromDanfo } from './from-danfo.js';
+export type { FromDanfoOptions, NumericStorage, DanfoLikeFrame, FrameInput } from '../frame/frame-input.js';
+export { asFrame, isDanfoLikeFrame } from '../frame/frame-input.js';
