@@ -298,10 +298,17 @@ describe('TrainRunner clean-up and abort', () => {
     await runner.close();
   });
 
-  it('runExperiment as one call cleans up after itself', async () => {
-    const result = await runExperiment(jobsFor(FAST).slice(0, 1), { invokeWith: 'test', concurrency: 1 });
+  it('runExperiment as one call scores and then deletes its endpoints', async () => {
+    const backend = newBackend();
+    const events: ProgressEvent[] = [];
+    const recorder = urlRecorder(backend, events);
+    const result = await runExperiment(jobsFor(FAST).slice(0, 1), { backend, invokeWith: 'test', concurrency: 1, onProgress: recorder.onProgress });
     expect(result.succeeded).toEqual(['first5']);
     expect(result.endpoints?.succeeded.map((e) => e.endpointName)).toEqual(['first5']);
     expect(result.scores[0]?.scores).toHaveLength(sets[0]!.testMatrix.length);
+    expect(recorder.urls.size).toBe(1);
+    for (const url of recorder.urls.values()) await expectRefused(url);
+    expect(() => backend.endpointUrl('first5')).toThrow(/state: absent/);
+    await backend.close();
   });
 });
