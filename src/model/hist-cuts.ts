@@ -40,6 +40,11 @@ export function featureCuts(values: Float32Array, maxBin: number): { cuts: numbe
     for (let i = 0; i < n; i++) sketch.push(values[i]!);
     summary = sketch.summary();
   }
+  return cutsFromSummary(summary, n, maxBin);
+}
+
+/** XGBoost's final pruning of a feature's summary (n non-missing values) into cut points. */
+function cutsFromSummary(summary: QuantileSummary, n: number, maxBin: number): { cuts: number[]; minValue: number } {
   const numCuts = Math.min(n, maxBin * 8);
   const reduced = setPrune(summary, numCuts);
   const maxNumBins = Math.min(numCuts, maxBin);
@@ -194,7 +199,7 @@ export function buildBinMatrix(data: TrainingData, cuts: HistCuts): BinMatrix {
       if (integral && !Number.isInteger(v)) integral = false;
     }
     // Integer-valued features (counts): one lookup table per feature instead of a search per value.
-    const lut = integral && max - min <= 4 * rows + 1024 ? new Uint32Array(max - min + 1) : null;
+    const lut = integral && min <= max && max - min <= 4 * rows + 1024 ? new Uint32Array(max - min + 1) : null;
     if (lut !== null) for (let k = 0; k < lut.length; k++) lut[k] = upperBound(k + min, lo, hi);
     for (let i = 0; i < rows; i++) {
       const v = values[base + i]!;
@@ -207,4 +212,136 @@ export function buildBinMatrix(data: TrainingData, cuts: HistCuts): BinMatrix {
     }
   }
   return { bins, missing: total, dense };
+}
+
+/**
+ * Cuts and bin matrix together, the way `hist` training needs them, in fewer passes over the data:
+ * for integer-valued features (counts) one pass finds the range, one counts values (the exact
+ * summary when it applies) and one assigns bins through a lookup table; other features go through
+ * {@link featureCuts} and a binary search. The result equals {@link buildHistCuts} followed by
+ * {@link buildBinMatrix}.
+ *
+ * @example
+ * ```ts
+ * const { cuts, bins } = buildHistIndex(data, 256);
+ * ```
+ */
+export function buildHistIndex(data: TrainingData, maxBin: number): { cuts: HistCuts; bins: BinMatrix } {
+  const { rows, columns, values } = data;
+  const all: number[] = [];
+  const ptrs = new Uint32Array(columns + 1);
+  const minValues = new Float32Array(columns);
+  const buffer = new Float32Array(rows);
+  const luts: (Uint32Array | null)[] = [];
+  const mins = new Float64Array(columns);
+  let dense = true;
+  for (let f = 0; f < columns; f++) {
+    const base = f * rows;
+    let n = 0;
+    let min = Infinity;
+    let max = -Infinity;
+    let integral = true;
+    for (let i = 0; i < rows; i++) {
+      const v = values[base + i]!;
+      if (v !== v) continue;
+      n++;
+      if (v < min) min = v;
+      if (v > max) max = v;
+      if (v !== Math.floor(v)) integral = false;
+    }
+    if (n < rows) dense = false;
+    let result: { cuts: number[]; minValue: number } | undefined;
+    let tally: Uint32Array | null = null;
+    if (n > 0 && integral && max - min <= 4 * rows + 1024) {
+      tally = new Uint32Array(max - min + 1);
+      for (let i = 0; i < rows; i++) {
+        const v = values[base + i]!;
+        if (v === v) tally[v - min]++;
+      }
+      let d = 0;
+      for (let k = 0; k < tally.length; k++) if (tally[k]! > 0) d++;
+      if (d <= sketchLimits(n, 1 / (fr(maxBin) * 8)).limit) {
+        const value = new Float64Array(d);
+        const wmin = new Float64Array(d);
+        const rmin = new Float64Array(d);
+        const rmax = new Float64Array(d);
+        let j = 0;
+        let wsum = 0;
+        for (let k = 0; k < tally.length; k++) {
+          const c = tally[k]!;
+          if (c === 0) continue;
+          value[j] = k + min;
+          wmin[j] = c;
+          rmin[j] = wsum;
+          wsum += c;
+          rmax[j++] = wsum;
+        }
+        result = cutsFromSummary({ rmin, rmax, wmin, value, size: d }, n, maxBin);
+      }
+    }
+    if (result === undefined) {
+      let k = 0;
+      for (let i = 0; i < rows; i++) {
+        const v = values[base + i]!;
+        if (v === v) buffer[k++] = v;
+      }
+      result = featureCuts(buffer.subarray(0, k), maxBin);
+    }
+    const lo = all.length;
+    for (const c of result.cuts) all.push(c);
+    ptrs[f + 1] = all.length;
+    minValues[f] = result.minValue;
+    // Integer features: bin of every value in [min, max] by one merge walk over the cuts.
+    let lut: Uint32Array | null = null;
+    if (tally !== null) {
+      lut = new Uint32Array(tally.length);
+      const hi = all.length;
+      let b = lo;
+      for (let k = 0; k < lut.length; k++) {
+        const v = k + min;
+        while (b < hi && all[b]! <= v) b++;
+        lut[k] = b === hi ? hi - 1 : b;
+      }
+    }
+    luts.push(lut);
+    mins[f] = min;
+  }
+  const cuts: HistCuts = { values: Float32Array.from(all), ptrs, minValues };
+  const total = ptrs[columns]!;
+  if (total >= 65535) return { cuts, bins: buildBinMatrix(data, cuts) };
+  const bins = new Uint16Array(rows * columns);
+  for (let f = 0; f < columns; f++) {
+    const lut = luts[f];
+    if (lut === null || lut === undefined) continue;
+    const base = f * rows;
+    const min = mins[f]!;
+    for (let i = 0, at = f; i < rows; i++, at += columns) {
+      const v = values[base + i]!;
+      bins[at] = v !== v ? total : lut[v - min]!;
+    }
+  }
+  // Other features by binary search over their cuts.
+  const cv = cuts.values;
+  for (let f = 0; f < columns; f++) {
+    if (luts[f] !== null) continue;
+    const lo = ptrs[f]!;
+    const hi = ptrs[f + 1]!;
+    const base = f * rows;
+    for (let i = 0, at = f; i < rows; i++, at += columns) {
+      const v = values[base + i]!;
+      if (v !== v) {
+        bins[at] = total;
+        continue;
+      }
+      let a = lo;
+      let z = hi;
+      while (a < z) {
+        const mid = (a + z) >>> 1;
+        if (cv[mid]! > v) z = mid;
+        else a = mid + 1;
+      }
+      bins[at] = a === hi ? hi - 1 : a;
+    }
+  }
+  return { cuts, bins: { bins, missing: total, dense } };
 }

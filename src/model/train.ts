@@ -4,7 +4,7 @@ import { baseMarginF32, sigmoidF32 } from './expf.js';
 import { sortColumns, growExactTree } from './grow-exact.js';
 import { growHistTree } from './grow-hist.js';
 import { logisticGradient } from './logistic-gradient.js';
-import { buildBinMatrix, buildHistCuts } from './hist-cuts.js';
+import { buildHistIndex } from './hist-cuts.js';
 import { evalMetric, metricMaximizes } from './metrics.js';
 import type { BoosterModel, RegTree } from './model-types.js';
 import { Mt19937 } from './mt19937.js';
@@ -132,8 +132,7 @@ class Trainer {
     this.#rng = new Mt19937(p.seed);
     const splitParams = p;
     if (p.treeMethod === 'hist') {
-      const cuts = buildHistCuts(data, p.maxBin);
-      const bins = buildBinMatrix(data, cuts);
+      const { cuts, bins } = buildHistIndex(data, p.maxBin);
       const ctx = { rows: n, columns: data.columns, cuts, bins, params: splitParams };
       this.#rng.next(); // the updater's column sampler, constructed once
       const mask = new Uint8Array(n);

@@ -2,7 +2,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { featureCuts } from '../../src/model/hist-cuts.js';
+import { buildBinMatrix, buildHistCuts, buildHistIndex, featureCuts } from '../../src/model/hist-cuts.js';
+import { TrainingData } from '../../src/model/training-data.js';
 import { Mt19937 } from '../../src/model/mt19937.js';
 import { WQuantileSketch, makeSummary, setPrune } from '../../src/model/quantile-sketch.js';
 import { exactSubsampleMask, histSubsampleMask } from '../../src/model/row-sampler.js';
@@ -69,6 +70,32 @@ describe('quantile cuts', () => {
         if (i === 1 || c > fromSketch[fromSketch.length - 1]!) fromSketch.push(c);
       }
       expect(featureCuts(values, maxBin).cuts.slice(0, -1)).toEqual(fromSketch);
+    }
+  });
+
+  it('come out the same from the one-pass index builder as from cuts then bins, for counts, reals, wide integers and missing values', () => {
+    let seed = 3;
+    const next = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 4294967296);
+    const rows = 5000;
+    const columns = [
+      () => Math.floor(-Math.log(1 - next()) * 3), // counts
+      () => (next() - 0.5) * 40, // reals, > 256 distinct
+      () => Math.floor(next() * 100000), // integers too wide for a lookup table
+      () => (next() < 0.2 ? Number.NaN : Math.floor(next() * 7) - 3), // negative integers with missing values
+      () => Number.NaN, // all missing
+    ];
+    const values = new Float64Array(rows * columns.length);
+    for (let i = 0; i < rows; i++) columns.forEach((gen, j) => (values[i * columns.length + j] = gen()));
+    const data = TrainingData.fromRowMajor(values, columns.length, new Float64Array(rows));
+    for (const maxBin of [16, 256]) {
+      const cuts = buildHistCuts(data, maxBin);
+      const index = buildHistIndex(data, maxBin);
+      expect(Array.from(index.cuts.values)).toEqual(Array.from(cuts.values));
+      expect(Array.from(index.cuts.ptrs)).toEqual(Array.from(cuts.ptrs));
+      expect(Array.from(index.cuts.minValues)).toEqual(Array.from(cuts.minValues));
+      const bins = buildBinMatrix(data, cuts);
+      expect(Array.from(index.bins.bins)).toEqual(Array.from(bins.bins));
+      expect([index.bins.missing, index.bins.dense]).toEqual([bins.missing, bins.dense]);
     }
   });
 
