@@ -25,6 +25,9 @@ export { openSource, describeSource, SourceReadError } from './frame/text-source
 export type { TextSource, OpenedSource } from './frame/text-source.js';
 export { ByteDictionary } from './frame/byte-dictionary.js';
 export { parseNumberBytes, formatNumber } from './frame/parse-number.js';
+// --- frame input ---
+export { asFrame, isDanfoLikeFrame, frameFromDanfoLike } from './frame/frame-input.js';
+export type { FrameInput as FrameOrDataFrame, DanfoLikeFrame, FromDanfoOptions, NumericStorage } from './frame/frame-input.js';
 
 // --- events ---
 export { EventLog } from './events/event-log.js';
@@ -38,6 +41,21 @@ export type { EventColumns } from './events/event-log-builder.js';
 export { parseTime, parseTimeBytes, daysFromCivil } from './events/parse-time.js';
 
 // --- synth ---
+export { generateLogs, LOG_FILE_NAMES } from './synth/generate-logs.js';
+export type { GenerateLogsOptions, GeneratedLogs, GeneratedLogFile, LogFileName, LogFileSummary } from './synth/generate-logs.js';
+export { generateEvents, DEFAULT_ATTACKER_STYLES } from './synth/generate-events.js';
+export type { GenerateEventsOptions } from './synth/generate-events.js';
+export { formatLogTsv, formatLogTsvBytes, formatLogTime, syntheticEventLog, LOG_HEADER, SESSION_PROFILE_NAMES } from './synth/synthetic-log.js';
+export type { SyntheticLog } from './synth/synthetic-log.js';
+export { ACTION_CODES, ACTION_INFO } from './synth/action-codes.js';
+export type { ActionCode, ActionGroup } from './synth/action-codes.js';
+export { USER_PROFILES, USER_PROFILE_SHARES } from './synth/user-profiles.js';
+export type { UserProfileName } from './synth/user-profiles.js';
+export { ATTACKER_PROFILES } from './synth/attacker-profiles.js';
+export type { AttackerStyle } from './synth/attacker-profiles.js';
+export type { BehaviourProfile } from './synth/behaviour.js';
+export { Random, createRandom, mixSeed, sampleNormal, sampleExponential, sampleLognormal, samplePoisson, sampleWeighted, sampleCumulative } from './random/random.js';
+export type { UniformSource } from './random/random.js';
 
 // --- sessions ---
 export { ActionVocabulary, compareActionCodes } from './sessions/action-vocabulary.js';
