@@ -285,7 +285,7 @@ export class Booster {
 
   #matrix(input: PredictInput, columns: readonly string[] | undefined, where: string): Matrix {
     if (isMatrix(input)) return input;
-    const frame = input instanceof Frame ? input : Frame.fromColumns(input as FrameInput);
+    const frame = isFrameLike(input) ? input : Frame.fromColumns(input as FrameInput);
     let names = columns;
     if (names === undefined) {
       const featureNames = this.model.featureNames;
@@ -300,5 +300,11 @@ export class Booster {
 
 function isMatrix(input: PredictInput): input is Matrix {
   const m = input as Partial<Matrix>;
-  return !(input instanceof Frame) && ArrayBuffer.isView(m.data) && typeof m.rows === 'number' && typeof m.columns === 'number';
+  return !isFrameLike(input) && ArrayBuffer.isView(m.data) && typeof m.rows === 'number' && typeof m.columns === 'number';
+}
+
+/** Structural, not `instanceof`: a Frame from another copy of the library (ESM beside CJS) works too. */
+function isFrameLike(input: PredictInput): input is Frame {
+  const f = input as Partial<Frame>;
+  return typeof f.toMatrix === 'function' && typeof f.kind === 'function' && Array.isArray(f.columnNames);
 }

@@ -110,6 +110,14 @@ describe('Booster: inputs', () => {
     expect(named.dump()[0]!.split('\n')[0]).toMatch(/^0:\[(visits|clicks|purchases|tenure)</);
   });
 
+  it('accepts a Frame structurally (one from another copy of the library, ESM beside CJS), not by instanceof', () => {
+    const cols = (j: number): Float64Array => Float64Array.from(matrix.rowsArray, (r) => r[j]!);
+    const frame = Frame.fromColumns({ visits: cols(0), clicks: cols(1), purchases: cols(2), tenure: cols(3) });
+    const foreign = { columnNames: frame.columnNames, rowCount: frame.rowCount, kind: (n: string) => frame.kind(n), toMatrix: (n?: readonly string[]) => frame.toMatrix(n) };
+    expect(foreign instanceof Frame).toBe(false);
+    expect(Array.from(base.predict(foreign as unknown as Frame), hex32)).toEqual(expected.probHex);
+  });
+
   it('predicts nothing for zero rows', () => {
     expect(base.predict({ data: new Float64Array(0), rows: 0, columns: 4 })).toHaveLength(0);
     expect(base.predictLeaf({ data: new Float32Array(0), rows: 0, columns: 4 })).toHaveLength(0);
