@@ -1,5 +1,6 @@
 import { ColumnNotFoundError, InvalidArgumentError } from '../errors.js';
 import type { Frame } from '../frame/frame.js';
+import { asFrame, type FrameInput } from '../frame/frame-input.js';
 import { validateFractions, type SplitFractions } from './fractions.js';
 import { groupedSplit } from './grouped-split.js';
 import { orderedSplit } from './ordered-split.js';
@@ -62,9 +63,9 @@ export interface FrameSplit {
 }
 
 /**
- * Splits a feature frame into train, validation and test parts: stratified by label (default),
- * plain random (`stratify: false`), grouped (`groupBy`), or ordered by time (`orderBy`). The parts
- * are row views of `frame` that keep every column; {@link features} and {@link labels} take them
+ * Splits a feature frame (a {@link Frame} or a danfo DataFrame) into train, validation and test
+ * parts: stratified by label (default), plain random (`stratify: false`), grouped (`groupBy`), or
+ * ordered by time (`orderBy`). The parts are row views of the frame that keep every column; {@link features} and {@link labels} take them
  * apart. Labels must be 0 or 1; feature columns must be numeric (drop the others).
  *
  * @example
@@ -74,8 +75,9 @@ export interface FrameSplit {
  * split.train.rowCount + split.validation.rowCount + split.test.rowCount === frame.rowCount; // true
  * ```
  */
-export function splitFrame(frame: Frame, columns: FrameSplitterOptions, options: SplitOptions): FrameSplit {
+export function splitFrame(input: FrameInput, columns: FrameSplitterOptions, options: SplitOptions): FrameSplit {
   const where = 'FrameSplitter.split';
+  const frame = asFrame(input, 'frame', where);
   const { label, drop = [] } = columns;
   const featureNames = featureColumns(frame, columns, where);
   const labels = labelValues(frame, label, where);
@@ -191,6 +193,15 @@ function groupKeys(frame: Frame, name: string, where: string): Float64Array | In
  * Splits feature frames into train, validation and test, and takes parts apart into features and
  * labels: the user's `FrameSplitter(bad_col, [sess_col])`. A thin class over {@link splitFrame}.
  *
+ * - Stratified (default): each class is shuffled with the seed and cut by the largest-remainder
+ *   method, and a class with at least 3 rows has a row in each of 3 non-empty parts
+ *   ({@link stratifiedSplit}, {@link allocateCounts}).
+ * - `groupBy`: whole groups go to one part; groups holding a positive are split separately
+ *   ({@link groupedSplit}); sizes follow the fractions by rows, within about half a group per cut.
+ * - `orderBy`: train the earliest rows, test the latest; a run of equal times never straddles a
+ *   cut (it goes to the earlier part) ({@link orderedSplit}).
+ * - Fractions must sum to 1 within 1e-9; a zero fraction gives an empty part.
+ *
  * @example
  * ```ts
  * const splitter = new FrameSplitter({ label: 'BadActor', drop: ['SessionNo'] });
@@ -213,23 +224,24 @@ export class FrameSplitter {
     this.drop = [...drop];
   }
 
-  /** Splits `frame` (see {@link splitFrame}). */
-  split(frame: Frame, options: SplitOptions): FrameSplit {
+  /** Splits a Frame or danfo DataFrame (see {@link splitFrame}). */
+  split(frame: FrameInput, options: SplitOptions): FrameSplit {
     return splitFrame(frame, { label: this.label, drop: this.drop }, options);
   }
 
   /** The feature columns of a frame or part, in order (see {@link featureColumns}). */
-  featureNames(frame: Frame): string[] {
-    return featureColumns(frame, { label: this.label, drop: this.drop }, 'FrameSplitter.featureNames');
+  featureNames(frame: FrameInput): string[] {
+    return featureColumns(asFrame(frame, 'frame', 'FrameSplitter.featureNames'), { label: this.label, drop: this.drop }, 'FrameSplitter.featureNames');
   }
 
   /** A view of the frame's feature columns only. */
-  features(frame: Frame): Frame {
-    return frame.select(this.featureNames(frame));
+  features(frame: FrameInput): Frame {
+    const f = asFrame(frame, 'frame', 'FrameSplitter.features');
+    return f.select(featureColumns(f, { label: this.label, drop: this.drop }, 'FrameSplitter.features'));
   }
 
   /** The frame's labels as 0/1 (see {@link labelValues}). */
-  labels(frame: Frame): Uint8Array {
-    return labelValues(frame, this.label, 'FrameSplitter.labels');
+  labels(frame: FrameInput): Uint8Array {
+    return labelValues(asFrame(frame, 'frame', 'FrameSplitter.labels'), this.label, 'FrameSplitter.labels');
   }
 }

@@ -1,7 +1,7 @@
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { InvalidArgumentError } from '../errors.js';
-import type { Frame } from '../frame/frame.js';
+import { asFrame, type FrameInput } from '../frame/frame-input.js';
 import { xgboostPowerOfTen, xgboostStrtof } from './xgboost-strtof.js';
 
 /**
@@ -166,7 +166,7 @@ export interface SageMakerCsvOptions {
 }
 
 /**
- * Yields a frame as SageMaker built-in XGBoost CSV text in chunks of `chunkRows` rows: label
+ * Yields a frame (a {@link Frame} or a danfo DataFrame) as SageMaker built-in XGBoost CSV text in chunks of `chunkRows` rows: label
  * first, then the features, comma-separated, no header, `\n` line ends, numbers as
  * {@link formatCsvNumber}. A missing label or an infinite value is an error naming the column and
  * the row; a missing feature is an empty field.
@@ -177,7 +177,8 @@ export interface SageMakerCsvOptions {
  * // '0,3,0\n1,0,7\n'
  * ```
  */
-export function* sageMakerCsvChunks(frame: Frame, options: SageMakerCsvOptions): Generator<string> {
+export function* sageMakerCsvChunks(input: FrameInput, options: SageMakerCsvOptions): Generator<string> {
+  const frame = asFrame(input, 'frame', 'sageMakerCsv');
   const { label, features, precision = 'float32', chunkRows = 4096, onInexact } = options;
   const names = [label, ...features];
   const columns = names.map((name) => {
@@ -231,7 +232,8 @@ export interface SageMakerCsvSummary {
  * await writeSageMakerCsv(split.train, 'out/job1/train.csv', { label: 'BadActor', features: split.featureNames });
  * ```
  */
-export async function writeSageMakerCsv(frame: Frame, file: string, options: SageMakerCsvOptions): Promise<SageMakerCsvSummary> {
+export async function writeSageMakerCsv(input: FrameInput, file: string, options: SageMakerCsvOptions): Promise<SageMakerCsvSummary> {
+  const frame = asFrame(input, 'frame', 'writeSageMakerCsv');
   let inexactValues = 0;
   const chunks = sageMakerCsvChunks(frame, {
     ...options,

@@ -281,3 +281,32 @@ describe('FrameSplitter input checks', () => {
     expect(() => splitter.split(g, { train: 0.7, validation: 0.15, test: 0.15, seed: 1, groupBy: 'CustID' })).toThrow(/groupBy column CustID at row 4/);
   });
 });
+
+describe('FrameSplitter with a danfo DataFrame', () => {
+  it('splits a danfo DataFrame exactly as the equivalent Frame, and writes its CSV text the same', async () => {
+    const dfd = await import('danfojs-node');
+    const n = 60;
+    const data = {
+      SessionNo: Array.from({ length: n }, (_, i) => `s${i}`),
+      BadActor: Array.from({ length: n }, (_, i) => (i % 7 === 0 ? 1 : 0)),
+      '111': Array.from({ length: n }, (_, i) => (i * 3) % 11),
+    };
+    const df = new dfd.DataFrame(data);
+    const frame = Frame.fromColumns(data);
+    const s = new FrameSplitter({ label: 'BadActor', drop: ['SessionNo'] });
+    const fromDanfo = s.split(df, { train: 0.6, validation: 0.2, test: 0.2, seed: 5 });
+    const fromFrame = s.split(frame, { train: 0.6, validation: 0.2, test: 0.2, seed: 5 });
+    expect(fromDanfo.indices).toEqual(fromFrame.indices);
+    expect(fromDanfo.test.strings('SessionNo')).toEqual(fromFrame.test.strings('SessionNo'));
+    expect(s.labels(df)).toEqual(Uint8Array.from(data.BadActor));
+    expect(s.features(df).columnNames).toEqual(['111']);
+    const { sageMakerCsvChunks } = await import('../../src/split/sagemaker-csv.js');
+    expect([...sageMakerCsvChunks(df, { label: 'BadActor', features: ['111'] })].join('')).toBe(
+      [...sageMakerCsvChunks(frame, { label: 'BadActor', features: ['111'] })].join(''),
+    );
+  });
+
+  it('rejects something that is neither a Frame nor a DataFrame, naming the argument', () => {
+    expect(() => splitter.split({ rows: [] } as never, { train: 1, validation: 0, test: 0, seed: 1 })).toThrow(/FrameSplitter.split: frame must be a Frame or a danfo DataFrame/);
+  });
+});
