@@ -34,6 +34,7 @@ export const NOTHING_SKIPPED: SkippedRows = Object.freeze({ total: 0, byReason: 
  * in code order), ordered within a session by `sortKeys` (default `times`) with a stable sort, so
  * ties keep input order, and copied into compact columns in that order (`eventIndex` is `null`).
  * A counting sort groups sessions in O(n); only sessions whose events are out of order are sorted.
+ * When the input is already in that order, its arrays are used as they are (not copied).
  *
  * @example
  * ```ts
@@ -94,28 +95,44 @@ export function buildEventLog(columns: EventColumns): EventLog {
     }
   }
 
-  const permuteInt = (values: Int32Array): Int32Array => {
-    const out = new Int32Array(n);
-    for (let p = 0; p < n; p++) out[p] = values[order[p]!]!;
-    return out;
-  };
-  let sortedTimes: Float64Array | null = null;
-  if (times !== null) {
-    sortedTimes = new Float64Array(n);
-    for (let p = 0; p < n; p++) sortedTimes[p] = times[order[p]!]!;
+  let identity = true;
+  for (let p = 0; p < n; p++) {
+    if (order[p] !== p) {
+      identity = false;
+      break;
+    }
   }
-  const sortedSources = new Uint16Array(n);
-  for (let p = 0; p < n; p++) sortedSources[p] = sources[order[p]!]!;
+  const extraEntries = Object.entries(extras);
+  let sortedActions = actions;
+  let sortedTimes = times;
+  let sortedSources = sources;
+  let sortedCodes = extraEntries.map(([, column]) => column.codes);
+  if (!identity) {
+    // One pass over the new order, gathering every column, reads `order` once and keeps locality.
+    sortedActions = new Int32Array(n);
+    sortedTimes = times === null ? null : new Float64Array(n);
+    sortedSources = new Uint16Array(n);
+    const sourceCodes = sortedCodes;
+    sortedCodes = sourceCodes.map(() => new Int32Array(n));
+    const k = sourceCodes.length;
+    for (let p = 0; p < n; p++) {
+      const e = order[p]!;
+      sortedActions[p] = actions[e]!;
+      sortedSources[p] = sources[e]!;
+      if (sortedTimes !== null) sortedTimes[p] = times![e]!;
+      for (let j = 0; j < k; j++) sortedCodes[j]![p] = sourceCodes[j]![e]!;
+    }
+  }
   const sortedExtras: Record<string, StringColumn> = {};
-  for (const [name, column] of Object.entries(extras)) {
-    sortedExtras[name] = { kind: 'string', codes: permuteInt(column.codes), dictionary: column.dictionary };
-  }
+  extraEntries.forEach(([name, column], j) => {
+    sortedExtras[name] = { kind: 'string', codes: sortedCodes[j]!, dictionary: column.dictionary };
+  });
   return new EventLog({
     sessionIds,
     labels,
     offsets,
     eventIndex: null,
-    actions: permuteInt(actions),
+    actions: sortedActions,
     actionDictionary,
     times: sortedTimes,
     sources: sortedSources,

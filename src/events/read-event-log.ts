@@ -150,6 +150,8 @@ class EventLogReader {
   #sessionBad = new Uint8Array(0);
   #sessionCount = 0;
   #badSessions = 0;
+  /** Per kept column, the code of the value each session had on its last event (-1 before any). */
+  #sessionLastKeep: Int32Array[] = [];
 
   #skippedTotal = 0;
   readonly #byReason: Record<string, number> = {};
@@ -251,11 +253,20 @@ class EventLogReader {
     if (keep.length > 0) {
       const keepCodes = this.#keep;
       const keepDicts = this.#keepDicts;
+      const lastKeep = this.#sessionLastKeep;
       for (let k = 0; k < keep.length; k++) {
         const i = keep[k]!;
         const start = starts[i]!;
         const end = ends[i]!;
-        keepCodes[k]![e] = start === end ? -1 : plain ? keepDicts[k]!.intern(bytes, start, end) : this.#intern(keepDicts[k]!, row, i);
+        let code = -1;
+        if (start !== end) {
+          // Customer, group and profile ids rarely change within a session: try the session's last value first.
+          const last = lastKeep[k]![session]!;
+          if (plain && last >= 0 && keepDicts[k]!.matches(last, bytes, start, end)) code = last;
+          else code = plain ? keepDicts[k]!.intern(bytes, start, end) : this.#intern(keepDicts[k]!, row, i);
+          lastKeep[k]![session] = code;
+        }
+        keepCodes[k]![e] = code;
       }
     }
   }
@@ -278,7 +289,8 @@ class EventLogReader {
     let sources = this.#sources.subarray(0, n);
     let keep = this.#keep.map((codes) => codes.subarray(0, n));
     let sessionIds = this.#sessionDict.values();
-    let labels = Uint8Array.from(this.#sessionLabels.subarray(0, this.#sessionCount), (l) => (l > 0 ? 1 : 0));
+    let labels = new Uint8Array(this.#sessionCount);
+    for (let s = 0; s < labels.length; s++) labels[s] = this.#sessionLabels[s]! > 0 ? 1 : 0;
 
     if (this.#badSessions > 0) {
       // Drop sessions whose events disagree on the label, whole, and count their events.
@@ -386,6 +398,11 @@ class EventLogReader {
       this.#sessionLine = grow(this.#sessionLine, capacity, Int32Array);
       this.#sessionSource = grow(this.#sessionSource, capacity, Uint16Array);
       this.#sessionBad = grow(this.#sessionBad, capacity, Uint8Array);
+      this.#sessionLastKeep = this.#keep.map((_, k) => {
+        const last = new Int32Array(capacity).fill(-1);
+        if (k < this.#sessionLastKeep.length) last.set(this.#sessionLastKeep[k]!);
+        return last;
+      });
       this.#sessionCapacity = capacity;
     }
     this.#sessionLabels[session] = label;

@@ -61,6 +61,19 @@ export class ByteDictionary {
     return this.#add(bytes, start, end, h, slot);
   }
 
+  /**
+   * True when `bytes[start..end)` is the value of `code`: a check without hashing, for callers
+   * that can guess the code (say, the value the same session had on its previous event).
+   */
+  matches(code: number, bytes: Uint8Array, start: number, end: number): boolean {
+    const length = end - start;
+    if (this.#lengths[code] !== length) return false;
+    const arena = this.#arena;
+    const at = this.#starts[code]!;
+    for (let i = 0; i < length; i++) if (arena[at + i] !== bytes[start + i]) return false;
+    return true;
+  }
+
   /** The code of a string, adding it when new. */
   internString(value: string): number {
     const bytes = Buffer.from(value, 'utf8');
