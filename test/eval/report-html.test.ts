@@ -66,6 +66,14 @@ describe('renderReport', () => {
     expect(html).toContain('chosen on validation');
   });
 
+  it('draws one partial-session series (recall and FPR panels) when given a single series', () => {
+    const html = renderReport({ title: 'one', experiments: options.experiments.slice(0, 2), partialSessions: { eventsSeen: [1, 2, 5], recall: [0.2, 0.5, 0.8], fpr: [0.01, 0.02, 0.02] } });
+    const panels = html.split('<svg').slice(1);
+    expect(panels).toHaveLength(4);
+    expect(panels.map((p) => (p.match(/<path class="series"/g) ?? []).length)).toEqual([2, 2, 1, 1]);
+    expect(panels[2]).toContain('data-series="partial sessions"');
+  });
+
   it('rejects partial-session series of unequal lengths or rates outside [0, 1]', () => {
     expect(() => renderReport({ ...options, partialSessions: { eventsSeen: [1, 2], recall: [0.1], fpr: [0, 0] } })).toThrow(/partialSessions\[0\].recall.length must be 2/);
     expect(() => renderReport({ ...options, partialSessions: { eventsSeen: [1], recall: [1.5], fpr: [0] } })).toThrow(InvalidArgumentError);
