@@ -163,7 +163,15 @@ export function evalMetric(metric: EvalMetric, probabilities: Float32Array, labe
   }
 }
 
-/** True for metrics where larger is better (XGBoost's early-stopping rule: `auc`). */
+/**
+ * True for metrics where larger is better, as `xgb.train`'s early stopping decides (`auc`).
+ *
+ * @example
+ * ```ts
+ * metricMaximizes('auc');     // true
+ * metricMaximizes('logloss'); // false
+ * ```
+ */
 export function metricMaximizes(metric: EvalMetric): boolean {
   return metric === 'auc';
 }

@@ -254,7 +254,16 @@ function addTree(tree: RegTree, data: TrainingData, margins: Float32Array): void
   }
 }
 
-/** Python's `repr(float)`, the text `xgb.train` stores in the `best_score` attribute. */
+/**
+ * Python's `repr(float)`, the text `xgb.train` stores in the `best_score` attribute.
+ *
+ * @example
+ * ```ts
+ * pythonFloatRepr(0.15333333333333332); // '0.15333333333333332'
+ * pythonFloatRepr(1);                   // '1.0'
+ * pythonFloatRepr(1e-5);                // '1e-05'
+ * ```
+ */
 export function pythonFloatRepr(x: number): string {
   if (Number.isNaN(x)) return 'nan';
   if (!Number.isFinite(x)) return x > 0 ? 'inf' : '-inf';

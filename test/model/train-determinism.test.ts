@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { TrainAbortedError, train, trainAsync } from '../../src/model/train.js';
+import { TrainAbortedError, pythonFloatRepr, train, trainAsync } from '../../src/model/train.js';
 import { TrainingData } from '../../src/model/training-data.js';
 
 function dataset(seed: number, rows = 600): TrainingData {
@@ -62,5 +62,21 @@ describe('train: determinism and control', () => {
   it('refuses early stopping without an evaluation set and eval sets of another width', () => {
     expect(() => train(data, { early_stopping_rounds: 3 })).toThrow(/at least one eval set/);
     expect(() => train(data, {}, { evals: [{ name: 'v', data: TrainingData.fromCsv('1,2\n') }] })).toThrow(/columns/);
+  });
+});
+
+describe('pythonFloatRepr', () => {
+  it.each([
+    [0.15333333333333332, '0.15333333333333332'],
+    [1, '1.0'],
+    [100, '100.0'],
+    [0.0001, '0.0001'],
+    [1e-5, '1e-05'],
+    [2.5e-7, '2.5e-07'],
+    [1e16, '1e+16'],
+    [123456789012345680, '1.2345678901234568e+17'],
+    [-0.5, '-0.5'],
+  ])('writes %s as Python 3 repr() does: %s', (x, text) => {
+    expect(pythonFloatRepr(x)).toBe(text);
   });
 });
