@@ -72,50 +72,60 @@ export function flattenSessions(log: EventLog, schema: FeatureSchema, where = 'f
   const sessionTimes = new Float64Array(features.timing ? longest : 0);
 
   const timing = features.timing;
-  for (let s = 0; s < sessions; s++) {
-    const from = offsets[s]!;
-    const to = offsets[s + 1]!;
-    let other = 0;
-    let previous = -1;
-    // One pass over the session's events: counts, bigrams, and its times gathered into a small
-    // scratch array, so the timing features below read contiguous memory.
-    for (let p = from; p < to; p++) {
-      const e = index === null ? p : index[p]!;
-      const action = actions[e]!;
-      if (timing) sessionTimes[p - from] = times![e]!;
-      const c = columnOf[action]!;
-      if (c < 0) {
-        other++;
-        unseenByAction[action]++;
-      } else if (countAt >= 0) {
-        buffer[(countAt + c) * sessions + s]++;
-      }
-      if (pairColumn !== null) {
-        if (previous >= 0 && c >= 0) {
-          const k = pairColumn[previous * size + c]!;
-          if (k >= 0) buffer[(bigramAt + k) * sessions + s]++;
+  const shares = features.shares;
+  const width = featureNames.length;
+  // Sessions are flattened in blocks into a small row-major scratch table (about 512 KiB, so it
+  // stays in cache while a session's scattered counts land in it), which is then copied column by
+  // column into the output: both sides of every write are cache-local, even for millions of sessions.
+  const block = Math.max(16, Math.floor(65_536 / Math.max(width, 1)));
+  const local = new Float64Array(block * width);
+  for (let first = 0; first < sessions; first += block) {
+    const rows = Math.min(block, sessions - first);
+    local.fill(0, 0, rows * width);
+    for (let r = 0; r < rows; r++) {
+      const s = first + r;
+      const row = r * width;
+      const from = offsets[s]!;
+      const to = offsets[s + 1]!;
+      let other = 0;
+      let previous = -1;
+      // One pass over the session's events: counts, bigrams, and its times gathered into a small
+      // scratch array, so the timing features below read contiguous memory.
+      for (let p = from; p < to; p++) {
+        const e = index === null ? p : index[p]!;
+        const action = actions[e]!;
+        if (timing) sessionTimes[p - from] = times![e]!;
+        const c = columnOf[action]!;
+        if (c < 0) {
+          other++;
+          unseenByAction[action]++;
+        } else if (countAt >= 0) {
+          local[row + countAt + c]++;
         }
-        previous = c;
+        if (pairColumn !== null) {
+          if (previous >= 0 && c >= 0) {
+            const k = pairColumn[previous * size + c]!;
+            if (k >= 0) local[row + bigramAt + k]++;
+          }
+          previous = c;
+        }
+      }
+      if (other > 0) {
+        unseenSessions++;
+        if (otherAt >= 0) local[row + otherAt] = other;
+      }
+      if (timing) {
+        const bad = writeSessionTiming(sessionTimes, null, 0, to - from, gaps, local, timingAt, 1, row);
+        if (bad >= 0) throw new EventOrderError(where, log.sessionIds[s]!, bad, sessionTimes[bad]!, bad === 0 ? Number.NaN : sessionTimes[bad - 1]!);
+      }
+      if (shares) {
+        const length = to - from;
+        for (let c = 0; c < size; c++) local[row + sharesAt + c] = length === 0 ? 0 : local[row + countAt + c]! / length;
       }
     }
-    if (other > 0) {
-      unseenSessions++;
-      if (otherAt >= 0) buffer[otherAt * sessions + s] = other;
-    }
-    if (timing) {
-      const bad = writeSessionTiming(sessionTimes, null, 0, to - from, gaps, buffer, timingAt, sessions, s);
-      if (bad >= 0) throw new EventOrderError(where, log.sessionIds[s]!, bad, sessionTimes[bad]!, bad === 0 ? Number.NaN : sessionTimes[bad - 1]!);
-    }
-  }
-
-  if (features.shares) {
-    for (let c = 0; c < size; c++) {
-      const source = (countAt + c) * sessions;
-      const target = (sharesAt + c) * sessions;
-      for (let s = 0; s < sessions; s++) {
-        const length = offsets[s + 1]! - offsets[s]!;
-        buffer[target + s] = length === 0 ? 0 : buffer[source + s]! / length;
-      }
+    for (let j = 0; j < width; j++) {
+      const column = j * sessions + first;
+      for (let r = 0; r < rows; r++) buffer[column + r] = local[r * width + j]!;
     }
   }
 
