@@ -24,6 +24,8 @@ export interface FlatForest {
   readonly complete: CompleteLayout | null;
   /** Every tree padded to the forest's depth, for the one-row kernel; `null` when too deep. */
   readonly uniform: CompleteLayout | null;
+  /** Scratch space of `numFeature` values for the one-row kernel, so it allocates nothing. */
+  readonly rowScratch: Float64Array;
 }
 
 /**
@@ -92,13 +94,13 @@ export function flattenModel(model: BoosterModel): FlatForest {
     const maxDepth = complete.depth.reduce((a, b) => Math.max(a, b), 0);
     if (maxDepth <= MAX_UNIFORM_DEPTH) uniform = completeLayout(forest, maxDepth);
   }
-  return { ...forest, complete, uniform };
+  return { ...forest, complete, uniform, rowScratch: new Float64Array(model.numFeature) };
 }
 
 /** Deepest forest the one-row kernel pads every tree to. */
 const MAX_UNIFORM_DEPTH = 8;
 
-type NodeTable = Omit<FlatForest, 'complete' | 'uniform'>;
+type NodeTable = Omit<FlatForest, 'complete' | 'uniform' | 'rowScratch'>;
 
 function completeLayout(f: NodeTable, uniformDepth?: number): CompleteLayout | null {
   const depth = new Int32Array(f.numTrees);
@@ -417,7 +419,7 @@ export function predictRowMarginFlat(forest: FlatForest, row: ArrayLike<number>,
     throw new InvalidArgumentError('predictRow', 'row.length', columns, `at most num_feature = ${forest.numFeature} values (XGBoost rejects wider input)`);
   }
   const u = forest.uniform;
-  if (u !== null && columns === forest.numFeature) return uniformRowMargin(u, forest.baseMargin, row, treeLimit);
+  if (u !== null && columns === forest.numFeature) return uniformRowMargin(u, forest.baseMargin, row, treeLimit, forest.rowScratch);
   let m = forest.baseMargin;
   for (let t = 0; t < treeLimit; t++) {
     let n = nodeOffset[t]!;
@@ -436,52 +438,57 @@ export function predictRowMarginFlat(forest: FlatForest, row: ArrayLike<number>,
 }
 
 /*
- * One row through trees padded to one depth, four trees at a time: the four walks are independent
- * chains of loads, so the CPU overlaps them instead of waiting on each in turn. Leaves are still
- * added to the margin in tree order.
+ * One row through trees padded to one depth. The row is first copied, rounded to float32, into a
+ * scratch array (no allocation); without NaN the walk needs no missing-value test. Four trees are
+ * walked at a time: independent chains of loads the CPU overlaps. Leaves are still added to the
+ * margin in tree order.
  */
-function uniformRowMargin(c: CompleteLayout, base: number, row: ArrayLike<number>, treeLimit: number): number {
+function uniformRowMargin(c: CompleteLayout, base: number, row: ArrayLike<number>, treeLimit: number, x: Float64Array): number {
+  let missing = 0;
+  for (let j = 0; j < x.length; j++) {
+    const v = Math.fround(row[j]!);
+    x[j] = v;
+    missing |= (v !== v) as unknown as number;
+  }
   const { feature: f, threshold: th, missingRight: mr, leafValue } = c;
   const d = treeLimit > 0 ? c.depth[0]! : 0;
   const internal = (1 << d) - 1;
   const leaves = 1 << d;
   let m = base;
   let t = 0;
-  for (; t + 4 <= treeLimit; t += 4) {
-    const o0 = t * internal;
-    const o1 = o0 + internal;
-    const o2 = o1 + internal;
-    const o3 = o2 + internal;
-    let i0 = 0;
-    let i1 = 0;
-    let i2 = 0;
-    let i3 = 0;
-    for (let k = 0; k < d; k++) {
-      let g = o0 + i0;
-      let v = Math.fround(row[f[g]!]!);
-      i0 = 2 * i0 + 1 + (((v >= th[g]!) as unknown as number) | (((v !== v) as unknown as number) & mr[g]!));
-      g = o1 + i1;
-      v = Math.fround(row[f[g]!]!);
-      i1 = 2 * i1 + 1 + (((v >= th[g]!) as unknown as number) | (((v !== v) as unknown as number) & mr[g]!));
-      g = o2 + i2;
-      v = Math.fround(row[f[g]!]!);
-      i2 = 2 * i2 + 1 + (((v >= th[g]!) as unknown as number) | (((v !== v) as unknown as number) & mr[g]!));
-      g = o3 + i3;
-      v = Math.fround(row[f[g]!]!);
-      i3 = 2 * i3 + 1 + (((v >= th[g]!) as unknown as number) | (((v !== v) as unknown as number) & mr[g]!));
+  if (missing === 0) {
+    for (; t + 4 <= treeLimit; t += 4) {
+      const o0 = t * internal;
+      const o1 = o0 + internal;
+      const o2 = o1 + internal;
+      const o3 = o2 + internal;
+      let i0 = 0;
+      let i1 = 0;
+      let i2 = 0;
+      let i3 = 0;
+      for (let k = 0; k < d; k++) {
+        let g = o0 + i0;
+        i0 = 2 * i0 + 1 + ((x[f[g]!]! >= th[g]!) as unknown as number);
+        g = o1 + i1;
+        i1 = 2 * i1 + 1 + ((x[f[g]!]! >= th[g]!) as unknown as number);
+        g = o2 + i2;
+        i2 = 2 * i2 + 1 + ((x[f[g]!]! >= th[g]!) as unknown as number);
+        g = o3 + i3;
+        i3 = 2 * i3 + 1 + ((x[f[g]!]! >= th[g]!) as unknown as number);
+      }
+      const l = t * leaves - internal;
+      m = Math.fround(m + leafValue[l + i0]!);
+      m = Math.fround(m + leafValue[l + leaves + i1]!);
+      m = Math.fround(m + leafValue[l + 2 * leaves + i2]!);
+      m = Math.fround(m + leafValue[l + 3 * leaves + i3]!);
     }
-    const l = t * leaves - internal;
-    m = Math.fround(m + leafValue[l + i0]!);
-    m = Math.fround(m + leafValue[l + leaves + i1]!);
-    m = Math.fround(m + leafValue[l + 2 * leaves + i2]!);
-    m = Math.fround(m + leafValue[l + 3 * leaves + i3]!);
   }
   for (; t < treeLimit; t++) {
     const o = t * internal;
     let i = 0;
     for (let k = 0; k < d; k++) {
       const g = o + i;
-      const v = Math.fround(row[f[g]!]!);
+      const v = x[f[g]!]!;
       i = 2 * i + 1 + (((v >= th[g]!) as unknown as number) | (((v !== v) as unknown as number) & mr[g]!));
     }
     m = Math.fround(m + leafValue[t * leaves - internal + i]!);
