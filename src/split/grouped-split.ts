@@ -80,7 +80,10 @@ export function groupedSplit(
         assigned[pick] = p;
       }
     }
-    order.forEach((i, g) => parts[assigned[g]!]!.push(...rowsOf.get(stratum[i]!)!));
+    order.forEach((i, g) => {
+      const target = parts[assigned[g]!]!;
+      for (const row of rowsOf.get(stratum[i]!)!) target.push(row);
+    });
   }
   const [train, validation, test] = parts.map((rows) => Uint32Array.from(rows).sort());
   return { train: train!, validation: validation!, test: test! };
