@@ -62,7 +62,7 @@ export interface GeneratedLogs {
  *
  * | file               | what                                                                                 | size at scale 1                 |
  * |--------------------|--------------------------------------------------------------------------------------|---------------------------------|
- * | known-attacker.txt | one attacker's sessions over two years (2017-07-01 … 2019-06-30), in bursts on ~175 active days, mostly at night UTC, with 8 stolen accounts | ~62K events, ~3K sessions, all attacker |
+ * | known-attacker.txt | one attacker's sessions over two years (2017-07-01 … 2019-06-30), in bursts on ~175 active days, mostly at night UTC, with 8 stolen accounts | ~62K events, ~3.6K sessions, all attacker |
  * | mixed-1.txt        | 2019-07-01 08:00–14:00: all traffic, with an attack (0.3% of events) at some point    | ~119K events                    |
  * | mixed-2.txt        | 2019-07-09 09:00–12:00, likewise                                                      | ~44K events                     |
  * | mixed-3.txt        | 2019-07-17 13:00–15:00, likewise                                                      | ~31K events                     |
@@ -72,8 +72,9 @@ export interface GeneratedLogs {
  * skimmers, one-click bounces, readers, librarians, administrators); attacks follow
  * {@link ATTACKER_PROFILES} (85% stealthy, 15% bulk harvesting sessions), with stolen credentials
  * of several customers. In the mixed files an attack is one attacker's back-to-back sessions from a
- * random moment, using 3–5 stolen accounts. `SessionNo` grows with time and is unique within and
- * across the files. Together the known-attacker and mixed files hold ~256K events and ~23K
+ * random moment, using 3–5 stolen accounts. Mixed and single files hold only events inside their
+ * window, so sessions still running at its end are cut there, as in a real extract. `SessionNo` grows with time and is unique within and
+ * across the files. Together the known-attacker and mixed files hold ~256K events and ~25K
  * sessions, the size of the user's experiment. Takes well under two seconds at scale 1.
  *
  * @example
