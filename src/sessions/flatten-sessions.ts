@@ -57,11 +57,13 @@ export function flattenSessions(log: EventLog, schema: FeatureSchema, where = 'f
   const timingAt = features.counts ? size + 1 : 0;
   const bigramAt = timingAt + (features.timing ? TIMING_FEATURES.length : 0);
   const sharesAt = bigramAt + schema.bigrams.length;
-  // Counts go to the count columns, or straight to the share columns (divided at the end) when
-  // only shares are asked for; -1 when neither needs them.
+  // Counts go to the count columns, or straight to the share columns (divided by the session's
+  // length once it is counted) when only shares are asked for; -1 when neither needs them.
   const countAt = features.counts ? 0 : features.shares ? sharesAt : -1;
   const otherAt = features.counts ? size : -1;
-  const pairColumn = bigramTable(schema, lookup, size);
+  const pairs = bigramLookup(schema, lookup, size);
+  const pairColumn = pairs instanceof Int32Array ? pairs : null;
+  const pairMap = pairs instanceof Map ? pairs : null;
 
   const { offsets, eventIndex: index, actions } = log;
   const unseenByAction = new Float64Array(dictionary.length);
@@ -102,9 +104,9 @@ export function flattenSessions(log: EventLog, schema: FeatureSchema, where = 'f
         } else if (countAt >= 0) {
           local[row + countAt + c]++;
         }
-        if (pairColumn !== null) {
+        if (pairs !== null) {
           if (previous >= 0 && c >= 0) {
-            const k = pairColumn[previous * size + c]!;
+            const k = pairColumn !== null ? pairColumn[previous * size + c]! : (pairMap!.get(previous * size + c) ?? -1);
             if (k >= 0) local[row + bigramAt + k]++;
           }
           previous = c;
@@ -151,12 +153,17 @@ export function flattenSessions(log: EventLog, schema: FeatureSchema, where = 'f
   return { frame: Frame.fromColumns(columns), unseen: { events: unseenEvents, sessions: unseenSessions, byCode } };
 }
 
-/** Bigram column of each (from, to) vocabulary pair, or -1; `null` when bigrams are off. */
-function bigramTable(schema: FeatureSchema, lookup: ReadonlyMap<string, number>, size: number): Int32Array | null {
+/**
+ * Bigram column of each (from, to) vocabulary pair, or -1: a dense table for vocabularies of up to
+ * 2,048 codes (at most 16 MiB), a Map beyond; `null` when bigrams are off.
+ */
+function bigramLookup(schema: FeatureSchema, lookup: ReadonlyMap<string, number>, size: number): Int32Array | Map<number, number> | null {
   if (schema.features.bigrams === false || schema.bigrams.length === 0) return null;
-  const table = new Int32Array(size * size).fill(-1);
+  const table = size <= 2048 ? new Int32Array(size * size).fill(-1) : new Map<number, number>();
   schema.bigrams.forEach(([a, b], k) => {
-    table[lookup.get(a)! * size + lookup.get(b)!] = k;
+    const key = lookup.get(a)! * size + lookup.get(b)!;
+    if (table instanceof Map) table.set(key, k);
+    else table[key] = k;
   });
   return table;
 }

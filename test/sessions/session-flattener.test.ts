@@ -76,6 +76,15 @@ describe('SessionFlattener', () => {
     }
   });
 
+  it('counts bigrams of a vocabulary too large for a dense pair table (2,100 codes) like the reference', () => {
+    const big = ActionVocabulary.fromCodes([...vocabulary.codes, ...Array.from({ length: 2100 - vocabulary.size }, (_, i) => `X${i}`)]);
+    const flattener = new SessionFlattener({ vocabulary: big, features: { counts: false, timing: false, bigrams: { topK: 12 } } }).fit(train);
+    const bigrams = referenceBigrams(train, big.codes, 12);
+    expect(flattener.toSchema().bigrams).toEqual(bigrams);
+    const expected = referenceFeatures(train, { vocabulary: big.codes, counts: false, timing: false, bigrams, shares: false });
+    expect(columnsOf(flattener.flatten(train), flattener.featureNames)).toEqual(expected);
+  });
+
   it('writes shares alone (without count columns) equal to the reference', () => {
     const flattener = new SessionFlattener({ vocabulary, features: { counts: false, timing: false, shares: true } });
     const frame = flattener.flatten(train);
