@@ -26,7 +26,14 @@ export interface EventColumns {
   readonly skipped?: SkippedRows;
 }
 
-/** The `skipped` value of a log from which nothing was skipped. */
+/**
+ * The `skipped` value of a log from which nothing was skipped.
+ *
+ * @example
+ * ```ts
+ * log.skipped.total === NOTHING_SKIPPED.total; // true when the read was clean
+ * ```
+ */
 export const NOTHING_SKIPPED: SkippedRows = Object.freeze({ total: 0, byReason: Object.freeze({}), examples: Object.freeze([]) });
 
 /**

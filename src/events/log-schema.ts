@@ -65,10 +65,17 @@ export const SEED_LOG_SCHEMA: LogSchema = Object.freeze({
   keep: Object.freeze(['CustID', 'GroupID', 'ProfID']),
 });
 
-/** The header of the product's logs, in file order. */
+/**
+ * The header of the product's logs, in file order.
+ *
+ * @example
+ * ```ts
+ * SEED_LOG_HEADER.join('\t'); // 'SessionNo\tLogTime\tCustID\tGroupID\tProfID\tAct\tBadActor'
+ * ```
+ */
 export const SEED_LOG_HEADER: readonly string[] = Object.freeze(['SessionNo', 'LogTime', 'CustID', 'GroupID', 'ProfID', 'Act', 'BadActor']);
 
-/** Field positions (0-based) of a schema's columns in one file's header; -1 when not used. */
+/** Field positions (0-based) of a schema's columns in one file's header; -1 when not used (see {@link resolveColumns}). */
 export interface ResolvedColumns {
   readonly width: number;
   readonly header: readonly string[];
@@ -161,7 +168,14 @@ export function resolveColumns(schema: LogSchema, header: readonly string[], fil
   };
 }
 
-/** The columns a schema needs, in a stable order (for messages). */
+/**
+ * The columns a schema needs, in a stable order (for messages).
+ *
+ * @example
+ * ```ts
+ * schemaColumns({ session: 'BlockId', action: 'EventId', label: 'Label' }); // ['BlockId', 'EventId', 'Label']
+ * ```
+ */
 export function schemaColumns(schema: LogSchema): string[] {
   return [schema.session, schema.time, schema.action, schema.label, schema.order, ...(schema.keep ?? [])].filter((c): c is string => typeof c === 'string');
 }

@@ -149,6 +149,7 @@ class EventLogReader {
   #sessionSource = new Uint16Array(0);
   #sessionBad = new Uint8Array(0);
   #sessionCount = 0;
+  #lastSession = -1;
   #badSessions = 0;
   /** Per kept column, the code of the value each session had on its last event (-1 before any). */
   #sessionLastKeep: Int32Array[] = [];
@@ -234,7 +235,17 @@ class EventLogReader {
     }
 
     const plain = !row.escaped;
-    const session = plain ? this.#sessionDict.intern(bytes, starts[iSession]!, ends[iSession]!) : this.#intern(this.#sessionDict, row, iSession);
+    const sessionStart = starts[iSession]!;
+    const sessionEnd = ends[iSession]!;
+    const dict = this.#sessionDict;
+    // Consecutive events often belong to one session: check the previous row's session before hashing.
+    const previous = this.#lastSession;
+    const session = !plain
+      ? this.#intern(dict, row, iSession)
+      : previous >= 0 && dict.matches(previous, bytes, sessionStart, sessionEnd)
+        ? previous
+        : dict.intern(bytes, sessionStart, sessionEnd);
+    this.#lastSession = session;
     if (session >= this.#sessionCount) {
       this.#addSession(session, label, row.line);
     } else if (this.#sessionLabels[session] !== label && iLabel >= 0) {

@@ -39,7 +39,15 @@ export interface OpenedSource {
   readonly chunks: AsyncIterable<Uint8Array>;
 }
 
-/** A file could not be opened or read (missing, unreadable, corrupt gzip). `cause` holds the system error. */
+/**
+ * A file could not be opened or read (missing, unreadable, corrupt gzip). `cause` holds the system error.
+ *
+ * @example
+ * ```ts
+ * try { await readEventLog('mixed-9.txt'); }
+ * catch (err) { if (err instanceof SourceReadError) console.error(err.file, err.message); } // mixed-9.txt: no such file …
+ * ```
+ */
 export class SourceReadError extends SessionSentryError {
   declare readonly code: 'ERR_SOURCE_READ';
   readonly file: string;
@@ -183,7 +191,15 @@ function wrapReadError(error: unknown, name: string): unknown {
   return new SourceReadError(name, `cannot read (${err.message})`, { cause: error });
 }
 
-/** `bytes` gunzipped when they start with the gzip magic bytes, else `bytes` itself. */
+/**
+ * `bytes` gunzipped when they start with the gzip magic bytes, else `bytes` itself; corrupt gzip
+ * data is a {@link SourceReadError} naming `name`.
+ *
+ * @example
+ * ```ts
+ * gunzipBytes(gzipSync('a,b\n'), 'x.csv.gz').toString(); // 'a,b\n'
+ * ```
+ */
 export function gunzipBytes(bytes: Buffer, name: string): Buffer {
   if (bytes.length < 2 || bytes[0] !== 0x1f || bytes[1] !== 0x8b) return bytes;
   try {
@@ -193,7 +209,14 @@ export function gunzipBytes(bytes: Buffer, name: string): Buffer {
   }
 }
 
-/** A Buffer view of the same memory (no copy). */
+/**
+ * A Buffer view of the same memory (no copy).
+ *
+ * @example
+ * ```ts
+ * toBuffer(new Uint8Array([104, 105])).toString(); // 'hi'
+ * ```
+ */
 export function toBuffer(bytes: Uint8Array): Buffer {
   return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }

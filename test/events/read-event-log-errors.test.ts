@@ -126,6 +126,22 @@ describe('readEventLog errors (default onBadRow: "error")', () => {
     }
   });
 
+  it('corrupt gzip data is a SourceReadError naming the source, from a file or from bytes', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'sessionsentry-gz-'));
+    try {
+      const { gzipSync } = await import('node:zlib');
+      const whole = gzipSync(file().text);
+      const cut = whole.subarray(0, whole.length - 12);
+      const target = path.join(dir, 'cut.txt.gz');
+      writeFileSync(target, cut);
+      await expect(readEventLog(target)).rejects.toThrow(SourceReadError);
+      await expect(readEventLog(target)).rejects.toThrow(`${target}: cannot decompress gzip data`);
+      expect(() => parseEventLog(cut)).toThrow('<bytes>: cannot decompress gzip data');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('bad options are InvalidArgumentErrors naming the option', async () => {
     await expect(readEventLog([])).rejects.toThrow('readEventLog: sources must be at least one source, got an array of 0');
     expect(() => parseEventLog(file(), { onBadRow: 'ignore' as 'skip' })).toThrow(`parseEventLog: onBadRow must be 'error' or 'skip', got "ignore"`);
