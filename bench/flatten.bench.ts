@@ -109,7 +109,10 @@ function median(values: number[]): number {
 }
 
 const fmt = (seconds: number): string => (seconds < 1 ? `${(seconds * 1000).toFixed(1)} ms` : `${seconds.toFixed(2)} s`);
-const rate = (events: number, seconds: number): string => `${(events / seconds / 1e6).toFixed(1)}M`;
+const rate = (events: number, seconds: number): string => {
+  const perSecond = events / seconds;
+  return perSecond >= 1e6 ? `${(perSecond / 1e6).toFixed(1)}M` : `${(perSecond / 1e3).toFixed(0)}K`;
+};
 
 const log = syntheticEventLog(generateEvents({ seed: 7 }));
 const source = 'the synthetic generator (`generateEvents({ seed: 7 })`, events stored in time order behind an eventIndex)';
