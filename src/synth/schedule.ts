@@ -64,15 +64,17 @@ export function arrivalSampler(fromMs: number, hours: number, hourly?: readonly 
  * Parses a start time given as epoch milliseconds or a UTC `YYYY-MM-DD[ HH:MM[:SS]]` string.
  */
 export function parseStart(where: string, argument: string, value: number | string): number {
+  // LogTime has four-digit years: keep times within 1970–9999.
+  const inRange = (ms: number): boolean => Number.isFinite(ms) && ms >= 0 && ms < Date.UTC(9999, 0, 1);
   if (typeof value === 'number') {
-    if (Number.isFinite(value)) return value;
+    if (inRange(value)) return value;
   } else {
     const match = /^(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2})(?::(\d{2}))?)?$/.exec(value);
     if (match) {
       const [, y, mo, d, h = '0', mi = '0', s = '0'] = match;
       const ms = Date.UTC(+y!, +mo! - 1, +d!, +h, +mi, +s);
-      if (Number.isFinite(ms) && new Date(ms).getUTCDate() === +d!) return ms;
+      if (inRange(ms) && new Date(ms).getUTCDate() === +d!) return ms;
     }
   }
-  throw new InvalidArgumentError(where, argument, value, "epoch milliseconds or a UTC time like '2019-07-01 08:00:00'");
+  throw new InvalidArgumentError(where, argument, value, "epoch milliseconds or a UTC time like '2019-07-01 08:00:00' (years 1970–9998)");
 }

@@ -76,7 +76,8 @@ describe('generateEvents: a log of a chosen size', () => {
     expect(() => generateEvents({ seed: 1, userProfiles: { hacker: 1 } as never })).toThrow(/userProfiles\.hacker must be one of researcher, skimmer/);
     expect(() => generateEvents({ seed: 1, attackerStyles: { 'bulk-harvester': 0 } })).toThrow(/attackerStyles must be at least one positive share/);
     expect(() => generateEvents({ seed: 1, start: '2019-02-30' })).toThrow(InvalidArgumentError);
-    expect(() => generateEvents({ seed: 1, start: 'yesterday' })).toThrow(/start must be epoch milliseconds or a UTC time like '2019-07-01 08:00:00', got "yesterday"/);
+    expect(() => generateEvents({ seed: 1, start: 'yesterday' })).toThrow(/start must be epoch milliseconds or a UTC time like '2019-07-01 08:00:00' \(years 1970–9998\), got "yesterday"/);
+    expect(() => generateEvents({ seed: 1, start: -1 })).toThrow(/start must be epoch milliseconds.*got -1/);
   });
 });
 
