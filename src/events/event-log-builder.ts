@@ -22,6 +22,12 @@ export interface EventColumns {
   readonly sourceNames?: readonly string[];
   /** Extra per-event string columns. */
   readonly extras?: Readonly<Record<string, StringColumn>>;
+  /**
+   * Per session code, 1 when its events may be out of order by the sort key; sessions marked 0 are
+   * trusted to be in order already and not checked. A reader that tracks order as it goes passes
+   * this to save a pass; by default every session is checked.
+   */
+  readonly unsortedSessions?: Uint8Array;
   /** What was skipped while reading, carried into the log. */
   readonly skipped?: SkippedRows;
 }
@@ -86,7 +92,10 @@ export function buildEventLog(columns: EventColumns): EventLog {
   for (let e = 0; e < n; e++) order[cursor[sessions[e]!]!++] = e;
 
   if (sortKeys !== null) {
+    const hint = columns.unsortedSessions;
+    if (hint !== undefined) check('unsortedSessions', hint.length, sessionCount);
     for (let s = 0; s < sessionCount; s++) {
+      if (hint !== undefined && hint[s] === 0) continue;
       const from = offsets[s]!;
       const to = offsets[s + 1]!;
       let sorted = true;

@@ -149,6 +149,8 @@ class EventLogReader {
   #sessionSource = new Uint16Array(0);
   #sessionBad = new Uint8Array(0);
   #sessionCount = 0;
+  #sessionLastKey = new Float64Array(0);
+  #sessionUnsorted = new Uint8Array(0);
   #lastSession = -1;
   #badSessions = 0;
   /** Per kept column, the code of the value each session had on its last event (-1 before any). */
@@ -259,6 +261,10 @@ class EventLogReader {
     if (times !== null) times[e] = time;
     const keys = this.#keys;
     if (keys !== null) keys[e] = key;
+    // Track order per session as events arrive, so building the log sorts only sessions that need it.
+    const sortKey = keys !== null ? key : times !== null ? time : 0;
+    if (sortKey < this.#sessionLastKey[session]!) this.#sessionUnsorted[session] = 1;
+    this.#sessionLastKey[session] = sortKey;
     this.#sources[e] = this.#sourceNames.length;
     const keep = columns.keep;
     if (keep.length > 0) {
@@ -300,6 +306,7 @@ class EventLogReader {
     let sources = this.#sources.subarray(0, n);
     let keep = this.#keep.map((codes) => codes.subarray(0, n));
     let sessionIds = this.#sessionDict.values();
+    let unsorted = this.#sessionUnsorted.slice(0, this.#sessionCount);
     let labels = new Uint8Array(this.#sessionCount);
     for (let s = 0; s < labels.length; s++) labels[s] = this.#sessionLabels[s]! > 0 ? 1 : 0;
 
@@ -333,6 +340,7 @@ class EventLogReader {
       sources = sources.subarray(0, n);
       keep = keep.map((codes) => codes.subarray(0, n));
       sessionIds = sessionIds.filter((_, s) => remap[s]! >= 0);
+      unsorted = unsorted.filter((_, s) => remap[s]! >= 0);
       labels = labels.filter((_, s) => remap[s]! >= 0);
     }
 
@@ -349,6 +357,7 @@ class EventLogReader {
       actionDictionary: this.#actionDict.values(),
       times,
       sortKeys: keys ?? times,
+      unsortedSessions: unsorted,
       sources,
       sourceNames: [...this.#sourceNames],
       extras,
@@ -409,6 +418,8 @@ class EventLogReader {
       this.#sessionLine = grow(this.#sessionLine, capacity, Int32Array);
       this.#sessionSource = grow(this.#sessionSource, capacity, Uint16Array);
       this.#sessionBad = grow(this.#sessionBad, capacity, Uint8Array);
+      this.#sessionUnsorted = grow(this.#sessionUnsorted, capacity, Uint8Array);
+      this.#sessionLastKey = grow(this.#sessionLastKey, capacity, Float64Array);
       this.#sessionLastKeep = this.#keep.map((_, k) => {
         const last = new Int32Array(capacity).fill(-1);
         if (k < this.#sessionLastKeep.length) last.set(this.#sessionLastKeep[k]!);
@@ -417,6 +428,7 @@ class EventLogReader {
       this.#sessionCapacity = capacity;
     }
     this.#sessionLabels[session] = label;
+    this.#sessionLastKey[session] = Number.NEGATIVE_INFINITY;
     this.#sessionLine[session] = line;
     this.#sessionSource[session] = this.#sourceNames.length;
     this.#sessionCount = session + 1;

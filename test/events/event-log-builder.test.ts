@@ -37,6 +37,19 @@ describe('buildEventLog', () => {
     expect(Array.from(buildEventLog({ ...base, times: new Float64Array([2, 0, 1]), sortKeys: null }).actions)).toEqual([0, 1, 2]);
   });
 
+  it('sorts only the sessions a reader marked as out of order, trusting the others', () => {
+    const base = {
+      sessions: new Int32Array([0, 0, 1, 1]),
+      sessionIds: ['a', 'b'],
+      labels: new Uint8Array(2),
+      actions: new Int32Array([0, 1, 2, 3]),
+      actionDictionary: ['w', 'x', 'y', 'z'],
+      times: new Float64Array([2, 1, 2, 1]),
+    };
+    expect(Array.from(buildEventLog(base).actions)).toEqual([1, 0, 3, 2]);
+    expect(Array.from(buildEventLog({ ...base, unsortedSessions: new Uint8Array([1, 0]) }).actions)).toEqual([1, 0, 2, 3]);
+  });
+
   it('rejects inconsistent input with the argument named', () => {
     const base = { sessions: new Int32Array([0, 1]), sessionIds: ['s', 't'], labels: new Uint8Array(2), actions: new Int32Array([0, 0]), actionDictionary: ['a'] };
     expect(() => buildEventLog({ ...base, labels: new Uint8Array(1) })).toThrow('buildEventLog: labels must be 2 entries, got "1 entries"');
