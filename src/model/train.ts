@@ -167,11 +167,10 @@ class Trainer {
     const g = this.#grad;
     const h = this.#hess;
     logisticGradient(margin, labels, p.scalePosWeight, g, h);
-    const { tree, leafOf } = this.#grow(g, h);
-    const values = tree.splitConditions;
-    for (let r = 0; r < n; r++) margin[r] = margin[r]! + values[leafOf[r]!]!;
-    this.trees.push(tree);
-    this.#evaluate(tree);
+    const grown = this.#grow(g, h);
+    addLeafValues(margin, grown.tree.splitConditions, grown.leafOf, n);
+    this.trees.push(grown.tree);
+    this.#evaluate(grown.tree);
   }
 
   #evaluate(tree: RegTree): void {
@@ -238,6 +237,11 @@ class Trainer {
       params: p,
     };
   }
+}
+
+/** `margin[r] += value[leaf of r]` in float32, XGBoost's prediction-cache update after a tree. */
+function addLeafValues(margin: Float32Array, values: Float32Array, leafOf: Int32Array, n: number): void {
+  for (let r = 0; r < n; r++) margin[r] = margin[r]! + values[leafOf[r]!]!;
 }
 
 /** Adds one tree's leaf values to the margins of a data set (float32, as XGBoost's prediction cache). */
