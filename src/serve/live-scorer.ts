@@ -1,0 +1,589 @@
+import { InvalidArgumentError } from '../errors.js';
+import { parseTime } from '../events/parse-time.js';
+import type { FeatureSchema } from '../sessions/feature-schema.js';
+import { type AlertPolicy, alertPolicy } from './alert-policy.js';
+import { LiveEventError } from './live-errors.js';
+import { LruSessions } from './lru-sessions.js';
+import { EXACT_STD_GAPS, type FeatureLayout, SessionState, compileFeatureLayout } from './session-state.js';
+
+/** What a live scorer needs of a model: `Booster` fits. */
+export interface LiveModel {
+  /** Number of features the model expects: the schema's feature count. */
+  readonly numFeature: number;
+  /** The probability of one feature row (no allocation on the hot path). */
+  predictRow(row: ArrayLike<number>): number;
+}
+
+/**
+ * One event as the scorer takes it. Extra fields are allowed and ignored.
+ *
+ * - `session`: the session id (`SessionNo`); numbers are turned into their decimal string.
+ * - `time`: epoch milliseconds, or a timestamp string as in the logs (`2019-07-01 12:34:56.789`, UTC).
+ * - `action`: the action code (`Act`); numbers are turned into their decimal string.
+ * - `customer`: optional customer id (`CustID`), carried by alerts.
+ */
+export interface LiveEvent {
+  readonly session: string | number;
+  readonly time: number | string;
+  readonly action: string | number;
+  readonly customer?: string | number;
+  readonly [field: string]: unknown;
+}
+
+/** Why an event was not applied (see the `duplicates` and `outOfOrder` options). */
+export type IgnoredReason = 'duplicate' | 'outOfOrder';
+
+/** The session's state after an event. */
+export interface LiveScore {
+  readonly session: string;
+  /** The model's probability for the session's events so far. */
+  readonly score: number;
+  /** Events of the session applied so far. */
+  readonly eventsSeen: number;
+  /** Whether the session has alerted (at this event or before; alerts latch). */
+  readonly alert: boolean;
+  /** Whether it alerted at this event. */
+  readonly newlyAlerted: boolean;
+  /** Set when the event was not applied; the other fields are the session's unchanged state. */
+  readonly ignored?: IgnoredReason;
+}
+
+/** An alert: a session crossed the alert policy. */
+export interface LiveAlert {
+  readonly session: string;
+  /** The session's customer id, when its events carried one. */
+  readonly customer: string | undefined;
+  readonly score: number;
+  readonly eventsSeen: number;
+  /** Event time (epoch ms) of the event that raised it. */
+  readonly time: number;
+}
+
+/** A snapshot of one live session. */
+export interface LiveSessionView {
+  readonly session: string;
+  readonly customer: string | undefined;
+  readonly eventsSeen: number;
+  readonly score: number;
+  readonly alert: boolean;
+  /** Consecutive events at or over the threshold, up to the latest. */
+  readonly streak: number;
+  /** Times (epoch ms) of the first and latest events. */
+  readonly firstTime: number;
+  readonly lastTime: number;
+  /** A copy of the feature vector, in `schema.featureNames` order. */
+  readonly features: Float64Array;
+}
+
+/** Counters of a {@link LiveScorer}, for monitoring and tests. */
+export interface LiveScorerStats {
+  /** Events applied (ignored ones not included). */
+  readonly events: number;
+  /** Sessions held now. */
+  readonly sessions: number;
+  /** Sessions started (a session that expired and came back counts again). */
+  readonly sessionsStarted: number;
+  /** Sessions dropped after `idleTimeoutMs` without events (in event time). */
+  readonly expired: number;
+  /** Sessions dropped to stay within `maxSessions` (least recently seen first). */
+  readonly evicted: number;
+  /** Exact duplicates seen (dropped unless `duplicates: 'keep'`). */
+  readonly duplicates: number;
+  /** Events earlier than their session's latest event (clamped, or dropped with `outOfOrder: 'drop'`). */
+  readonly outOfOrder: number;
+  /** Events whose action code the schema's vocabulary lacks (counted in `other_actions`). */
+  readonly unseenActions: number;
+  /** Alerts raised. */
+  readonly alerts: number;
+  /** Alerts an `alerts()` iterator lost because its consumer fell more than `alertBuffer` behind. */
+  readonly alertsDropped: number;
+  /** The scorer's clock: the latest event time seen (epoch ms), `-Infinity` before any event. */
+  readonly clock: number;
+}
+
+/** Options of {@link LiveScorer}. */
+export interface LiveScorerOptions {
+  /** The model; `Booster` fits. Its `numFeature` must equal the schema's feature count. */
+  readonly model: LiveModel;
+  /** The feature schema the model was trained on (`flattener.toSchema()`). */
+  readonly schema: FeatureSchema;
+  /** Alert threshold in [0, 1]: a score `>= threshold` counts towards an alert. Required. */
+  readonly threshold: number;
+  /** No alert before a session's `minEvents`-th event. Default 1. */
+  readonly minEvents?: number;
+  /** Consecutive events at or over the threshold needed to alert. Default 1. */
+  readonly sustain?: number;
+  /**
+   * A session with no event for longer than this (in event time: the scorer's clock is the latest
+   * event time seen, so replays are deterministic) is dropped, and a later event with its id
+   * starts a new session. Default 30 minutes.
+   */
+  readonly idleTimeoutMs?: number;
+  /** Most sessions held; beyond it the least recently seen is evicted. Default 100 000. */
+  readonly maxSessions?: number;
+  /**
+   * An event with the same session, time and action as the session's latest event: `'drop'` it
+   * (a retried delivery; default) or `'keep'` it (count it as a new event).
+   */
+  readonly duplicates?: 'drop' | 'keep';
+  /**
+   * An event earlier than its session's latest event: `'clamp'` (default) counts it with its time
+   * raised to the session's latest time, so its gap is 0 and no timing feature goes backwards;
+   * `'drop'` ignores it. Either way it is counted in `stats().outOfOrder`.
+   */
+  readonly outOfOrder?: 'clamp' | 'drop';
+  /** Sessions with more gaps than this compute `gap_std_s` in O(1) (see {@link SessionState}). Default 4096. */
+  readonly exactStdGaps?: number;
+  /** Called with every alert, synchronously, before `push` returns. */
+  readonly onAlert?: (alert: LiveAlert) => void;
+  /** Alerts an `alerts()` iterator buffers for a slow consumer before dropping the oldest. Default 10 000. */
+  readonly alertBuffer?: number;
+  /** Wall clock for {@link LiveScorer.sweep} without an argument. Default: the event clock. */
+  readonly now?: () => number;
+}
+
+type AlertListener = (alert: LiveAlert) => void;
+
+interface AlertQueue {
+  readonly items: LiveAlert[];
+  wake: (() => void) | null;
+}
+
+const THIRTY_MINUTES = 30 * 60_000;
+
+/**
+ * Scores sessions while they happen: each event updates its session's features incrementally
+ * (counts, bigrams, timing — no re-flattening; see {@link SessionState} for the cost per event)
+ * and scores the feature vector with the model's one-row path. After every event the features
+ * equal `SessionFlattener.flatten(Truncators.firstN(k)(log))`'s row for the session's first k
+ * events, bit for bit, and the score equals `Booster.predict` on that row.
+ *
+ * Alerts follow {@link AlertPolicy} (threshold, `minEvents`, `sustain`) and arrive three ways: the
+ * `onAlert` callback, `on('alert', listener)`, and the async iterator `alerts()`.
+ *
+ * Memory is bounded: sessions idle for `idleTimeoutMs` of event time expire, and beyond
+ * `maxSessions` the least recently seen session is evicted (both O(1); counted in `stats()`).
+ * Exact duplicates are dropped and out-of-order events clamped by default (see the options).
+ *
+ * @example
+ * ```ts
+ * const scorer = new LiveScorer({ model: booster, schema: flattener.toSchema(), threshold: 0.9, sustain: 2 });
+ * scorer.on('alert', (a) => block(a.customer, a.session));
+ * scorer.push({ session: '10001', time: '2019-07-01 12:00:00.000', action: '111', customer: '101441' });
+ * const r = scorer.push({ session: '10001', time: '2019-07-01 12:00:01.250', action: '401' });
+ * r.score; r.eventsSeen; r.alert; // 0.0213…, 2, false
+ * for await (const alert of scorer.alerts()) console.log(alert.session, alert.score);
+ * ```
+ */
+export class LiveScorer {
+  /** The feature schema scored. */
+  readonly schema: FeatureSchema;
+  /** The alert policy, defaults filled. */
+  readonly policy: AlertPolicy;
+  readonly #model: LiveModel;
+  readonly #layout: FeatureLayout;
+  readonly #sessions = new LruSessions();
+  readonly #idle: number;
+  readonly #max: number;
+  readonly #dropDuplicates: boolean;
+  readonly #dropOutOfOrder: boolean;
+  readonly #exactStdGaps: number;
+  readonly #onAlert: AlertListener | undefined;
+  readonly #alertBuffer: number;
+  readonly #now: (() => number) | undefined;
+  readonly #listeners = new Set<AlertListener>();
+  readonly #queues = new Set<AlertQueue>();
+  readonly #columnCache = new Map<string, number>();
+  #closed = false;
+  #clock = -Infinity;
+  #events = 0;
+  #started = 0;
+  #expired = 0;
+  #evicted = 0;
+  #duplicates = 0;
+  #outOfOrder = 0;
+  #unseen = 0;
+  #alerts = 0;
+  #alertsDropped = 0;
+
+  constructor(options: LiveScorerOptions) {
+    const where = 'LiveScorer';
+    if (typeof options !== 'object' || options === null) throw new InvalidArgumentError(where, 'options', options, 'an options object with model, schema and threshold');
+    const {
+      model,
+      schema,
+      threshold,
+      minEvents = 1,
+      sustain = 1,
+      idleTimeoutMs = THIRTY_MINUTES,
+      maxSessions = 100_000,
+      duplicates = 'drop',
+      outOfOrder = 'clamp',
+      exactStdGaps = EXACT_STD_GAPS,
+      onAlert,
+      alertBuffer = 10_000,
+      now,
+    } = options;
+    if (model === null || typeof model !== 'object' || typeof model.predictRow !== 'function') {
+      throw new InvalidArgumentError(where, 'model', model, 'a model with predictRow() and numFeature (a Booster)');
+    }
+    if (schema === null || typeof schema !== 'object' || !Array.isArray(schema.featureNames)) {
+      throw new InvalidArgumentError(where, 'schema', schema, 'a FeatureSchema (flattener.toSchema())');
+    }
+    this.policy = alertPolicy({ threshold, minEvents, sustain }, where);
+    this.#layout = compileFeatureLayout(schema);
+    if (model.numFeature !== this.#layout.width) {
+      throw new InvalidArgumentError(where, 'model.numFeature', model.numFeature, `${this.#layout.width}, the schema's feature count (was the model trained on these features?)`);
+    }
+    if (!(idleTimeoutMs > 0)) throw new InvalidArgumentError(where, 'idleTimeoutMs', idleTimeoutMs, 'a positive number of milliseconds (Infinity for never)');
+    if (!Number.isSafeInteger(maxSessions) || maxSessions < 1) throw new InvalidArgumentError(where, 'maxSessions', maxSessions, 'an integer ≥ 1');
+    if (duplicates !== 'drop' && duplicates !== 'keep') throw new InvalidArgumentError(where, 'duplicates', duplicates, "'drop' or 'keep'");
+    if (outOfOrder !== 'clamp' && outOfOrder !== 'drop') throw new InvalidArgumentError(where, 'outOfOrder', outOfOrder, "'clamp' or 'drop'");
+    if (!Number.isSafeInteger(exactStdGaps) || exactStdGaps < 0) throw new InvalidArgumentError(where, 'exactStdGaps', exactStdGaps, 'an integer ≥ 0');
+    if (!Number.isSafeInteger(alertBuffer) || alertBuffer < 1) throw new InvalidArgumentError(where, 'alertBuffer', alertBuffer, 'an integer ≥ 1');
+    if (onAlert !== undefined && typeof onAlert !== 'function') throw new InvalidArgumentError(where, 'onAlert', onAlert, 'a function');
+    this.schema = schema;
+    this.#model = model;
+    this.#idle = idleTimeoutMs;
+    this.#max = maxSessions;
+    this.#dropDuplicates = duplicates === 'drop';
+    this.#dropOutOfOrder = outOfOrder === 'drop';
+    this.#exactStdGaps = exactStdGaps;
+    this.#onAlert = onAlert;
+    this.#alertBuffer = alertBuffer;
+    this.#now = now;
+  }
+
+  /**
+   * Applies one event and scores its session. Throws {@link LiveEventError} for a malformed event
+   * (nothing is changed then).
+   *
+   * @example
+   * ```ts
+   * const { score, alert, newlyAlerted } = scorer.push({ session: 's1', time: Date.now(), action: '401' });
+   * ```
+   */
+  push(event: LiveEvent): LiveScore {
+    if (typeof event !== 'object' || event === null) throw new LiveEventError('LiveScorer.push', 'event', event, 'an object { session, time, action }');
+    const session = sessionId(event.session, 'LiveScorer.push');
+    const action = actionCode(event.action, 'LiveScorer.push');
+    const time = eventTime(event.time, 'LiveScorer.push');
+    const customer = event.customer === undefined || event.customer === null ? undefined : String(event.customer);
+    return this.pushParsed(session, action, time, customer);
+  }
+
+  /**
+   * {@link LiveScorer.push} for each event in order. Every event is checked first, so a malformed
+   * one (a {@link LiveEventError} naming its index in `line`, from 1) changes nothing.
+   *
+   * @example
+   * ```ts
+   * const results = scorer.pushMany(batch); // one LiveScore per event
+   * ```
+   */
+  pushMany(events: readonly LiveEvent[]): LiveScore[] {
+    if (!Array.isArray(events)) throw new InvalidArgumentError('LiveScorer.pushMany', 'events', events, 'an array of events');
+    const parsed = events.map((event, i) => parseLiveEvent(event, 'LiveScorer.pushMany', i + 1));
+    return parsed.map((e) => this.pushParsed(e.session, e.action, e.time, e.customer));
+  }
+
+  /**
+   * The core of {@link LiveScorer.push}, for already-checked fields: the session id, the action
+   * code, the event time in epoch milliseconds (finite) and the customer id.
+   *
+   * @example
+   * ```ts
+   * scorer.pushParsed('s1', '401', 1561982400000, '101441');
+   * ```
+   */
+  pushParsed(session: string, action: string, time: number, customer?: string): LiveScore {
+    if (this.#closed) throw new InvalidArgumentError('LiveScorer.push', 'scorer', 'closed', 'open (close() was called)');
+    if (time > this.#clock) this.#clock = time;
+    const sessions = this.#sessions;
+    let state = sessions.get(session);
+    if (state !== undefined && this.#clock - state.lastTime > this.#idle) {
+      sessions.remove(state);
+      this.#expired++;
+      state = undefined;
+    }
+    let t = time;
+    if (state === undefined) {
+      state = new SessionState(session, this.#layout, this.#exactStdGaps);
+      sessions.add(state);
+      this.#started++;
+    } else {
+      sessions.touch(state);
+      if (t < state.lastTime) {
+        this.#outOfOrder++;
+        if (this.#dropOutOfOrder) return this.#result(state, false, 'outOfOrder');
+        t = state.lastTime;
+      } else if (t === state.lastTime && action === state.lastAction) {
+        this.#duplicates++;
+        if (this.#dropDuplicates) return this.#result(state, false, 'duplicate');
+      }
+    }
+    if (state.customer === undefined && customer !== undefined) state.customer = customer;
+    let column = this.#columnCache.get(action);
+    if (column === undefined) {
+      column = this.#layout.columnOf(action);
+      // Unknown codes are cached too, up to a bound, so a flood of junk codes cannot grow memory.
+      if (column >= 0 || this.#columnCache.size < 65_536) this.#columnCache.set(action, column);
+    }
+    if (column < 0) this.#unseen++;
+    state.add(column, t);
+    state.lastAction = action;
+    this.#events++;
+    const score = this.#model.predictRow(state.row);
+    state.score = score;
+    let newly = false;
+    if (!state.alerted) {
+      const policy = this.policy;
+      state.streak = score >= policy.threshold ? state.streak + 1 : 0;
+      if (state.streak >= policy.sustain && state.events >= policy.minEvents) {
+        state.alerted = true;
+        newly = true;
+      }
+    } else {
+      state.streak = score >= this.policy.threshold ? state.streak + 1 : 0;
+    }
+    this.#expireIdle(state);
+    if (sessions.size > this.#max) {
+      sessions.remove(sessions.oldest!);
+      this.#evicted++;
+    }
+    if (newly) this.#emit({ session, customer: state.customer, score, eventsSeen: state.events, time: t });
+    return this.#result(state, newly, undefined);
+  }
+
+  /**
+   * Expires every session idle for longer than `idleTimeoutMs` before `at` (default: the `now`
+   * option's clock, else the latest event time). Returns how many expired. Useful when traffic
+   * stops: expiry otherwise happens as events arrive.
+   *
+   * @example
+   * ```ts
+   * setInterval(() => scorer.sweep(Date.now()), 60_000).unref();
+   * ```
+   */
+  sweep(at?: number): number {
+    const clock = at ?? this.#now?.() ?? this.#clock;
+    if (!Number.isFinite(clock)) return 0;
+    let n = 0;
+    for (const state of [...this.#sessions]) {
+      if (clock - state.lastTime > this.#idle) {
+        this.#sessions.remove(state);
+        n++;
+      }
+    }
+    this.#expired += n;
+    return n;
+  }
+
+  /**
+   * A snapshot of a live session, or `undefined` when it is not held (never seen, expired or
+   * evicted).
+   *
+   * @example
+   * ```ts
+   * scorer.session('10001')?.features; // Float64Array in schema.featureNames order
+   * ```
+   */
+  session(id: string): LiveSessionView | undefined {
+    const s = this.#sessions.get(String(id));
+    if (s === undefined) return undefined;
+    return { session: s.id, customer: s.customer, eventsSeen: s.events, score: s.score, alert: s.alerted, streak: s.streak, firstTime: s.firstTime, lastTime: s.lastTime, features: s.row.slice() };
+  }
+
+  /**
+   * The counters: events, sessions held and started, expired, evicted, duplicates, out-of-order,
+   * unseen actions, alerts.
+   *
+   * @example
+   * ```ts
+   * const { evicted, expired } = scorer.stats();
+   * ```
+   */
+  stats(): LiveScorerStats {
+    return {
+      events: this.#events,
+      sessions: this.#sessions.size,
+      sessionsStarted: this.#started,
+      expired: this.#expired,
+      evicted: this.#evicted,
+      duplicates: this.#duplicates,
+      outOfOrder: this.#outOfOrder,
+      unseenActions: this.#unseen,
+      alerts: this.#alerts,
+      alertsDropped: this.#alertsDropped,
+      clock: this.#clock,
+    };
+  }
+
+  /**
+   * Calls `listener` with every alert (EventEmitter style). Returns the scorer.
+   *
+   * @example
+   * ```ts
+   * scorer.on('alert', ({ session, customer, score }) => console.log(session, customer, score));
+   * ```
+   */
+  on(event: 'alert', listener: AlertListener): this {
+    if (event !== 'alert') throw new InvalidArgumentError('LiveScorer.on', 'event', event, "'alert'");
+    if (typeof listener !== 'function') throw new InvalidArgumentError('LiveScorer.on', 'listener', listener, 'a function');
+    this.#listeners.add(listener);
+    return this;
+  }
+
+  /**
+   * Removes a listener added with {@link LiveScorer.on}.
+   *
+   * @example
+   * ```ts
+   * scorer.off('alert', listener);
+   * ```
+   */
+  off(event: 'alert', listener: AlertListener): this {
+    if (event === 'alert') this.#listeners.delete(listener);
+    return this;
+  }
+
+  /**
+   * The alerts raised from now on, as an async iterator; it ends when the scorer is closed (or the
+   * loop breaks). A consumer more than `alertBuffer` alerts behind loses the oldest (counted in
+   * `stats().alertsDropped`).
+   *
+   * @example
+   * ```ts
+   * for await (const alert of scorer.alerts()) await block(alert.session);
+   * ```
+   */
+  alerts(): AsyncIterableIterator<LiveAlert> {
+    const queue: AlertQueue = { items: [], wake: null };
+    this.#queues.add(queue);
+    const queues = this.#queues;
+    const closed = (): boolean => this.#closed;
+    const iterator: AsyncIterableIterator<LiveAlert> = {
+      async next(): Promise<IteratorResult<LiveAlert>> {
+        for (;;) {
+          const item = queue.items.shift();
+          if (item !== undefined) return { value: item, done: false };
+          if (closed() || !queues.has(queue)) return { value: undefined, done: true };
+          await new Promise<void>((resolve) => {
+            queue.wake = resolve;
+          });
+        }
+      },
+      async return(): Promise<IteratorResult<LiveAlert>> {
+        queues.delete(queue);
+        queue.wake?.();
+        return { value: undefined, done: true };
+      },
+      [Symbol.asyncIterator]() {
+        return iterator;
+      },
+    };
+    return iterator;
+  }
+
+  /**
+   * Ends every `alerts()` iterator (after they drain) and refuses further events. Idempotent.
+   *
+   * @example
+   * ```ts
+   * scorer.close();
+   * ```
+   */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    for (const q of this.#queues) q.wake?.();
+  }
+
+  /** Whether {@link LiveScorer.close} was called. */
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  #expireIdle(current: SessionState): void {
+    const limit = this.#clock - this.#idle;
+    for (let s = this.#sessions.oldest; s !== null && s !== current && s.lastTime < limit; s = this.#sessions.oldest) {
+      this.#sessions.remove(s);
+      this.#expired++;
+    }
+  }
+
+  #result(state: SessionState, newlyAlerted: boolean, ignored: IgnoredReason | undefined): LiveScore {
+    const r = { session: state.id, score: state.score, eventsSeen: state.events, alert: state.alerted, newlyAlerted };
+    return ignored === undefined ? r : { ...r, ignored };
+  }
+
+  #emit(alert: LiveAlert): void {
+    this.#alerts++;
+    for (const q of this.#queues) {
+      if (q.items.length >= this.#alertBuffer) {
+        q.items.shift();
+        this.#alertsDropped++;
+      }
+      q.items.push(alert);
+      const wake = q.wake;
+      q.wake = null;
+      wake?.();
+    }
+    this.#onAlert?.(alert);
+    for (const listener of this.#listeners) listener(alert);
+  }
+}
+
+/** One event's checked fields. */
+export interface ParsedLiveEvent {
+  readonly session: string;
+  readonly action: string;
+  /** Epoch milliseconds. */
+  readonly time: number;
+  readonly customer: string | undefined;
+}
+
+/**
+ * Checks one {@link LiveEvent} and normalises its fields (ids and codes as strings, the time as
+ * epoch ms). Throws {@link LiveEventError} naming the field (and `line` when given).
+ *
+ * @example
+ * ```ts
+ * parseLiveEvent({ session: 10001, time: '2019-07-01 00:00:01', action: 111 });
+ * // { session: '10001', action: '111', time: 1561939201000, customer: undefined }
+ * ```
+ */
+export function parseLiveEvent(event: LiveEvent, where = 'parseLiveEvent', line?: number): ParsedLiveEvent {
+  if (typeof event !== 'object' || event === null || Array.isArray(event)) throw new LiveEventError(where, 'event', event, 'an object { session, time, action }', line);
+  const customer = event.customer;
+  if (customer !== undefined && customer !== null && typeof customer !== 'string' && !(typeof customer === 'number' && Number.isFinite(customer))) {
+    throw new LiveEventError(where, 'customer', customer, 'a string or number', line);
+  }
+  return {
+    session: sessionId(event.session, where, line),
+    action: actionCode(event.action, where, line),
+    time: eventTime(event.time, where, line),
+    customer: customer === undefined || customer === null ? undefined : String(customer),
+  };
+}
+
+function sessionId(value: unknown, where: string, line?: number, field = 'session'): string {
+  if (typeof value === 'string' && value.length > 0 && value.length <= 256) return value;
+  if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+  throw new LiveEventError(where, field, value, 'a non-empty session id (string of at most 256 characters, or a number)', line);
+}
+
+function actionCode(value: unknown, where: string, line?: number, field = 'action'): string {
+  if (typeof value === 'string' && value.length > 0 && value.length <= 256) return value;
+  if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+  throw new LiveEventError(where, field, value, 'a non-empty action code (string of at most 256 characters, or a number)', line);
+}
+
+function eventTime(value: unknown, where: string, line?: number, field = 'time'): number {
+  const t = typeof value === 'number' ? value : typeof value === 'string' && value.length <= 64 ? parseTime(value) : Number.NaN;
+  if (Number.isFinite(t)) return t;
+  throw new LiveEventError(where, field, value, 'epoch milliseconds or a timestamp like "2019-07-01 12:34:56.789"', line);
+}
+
+/** @internal Field checks shared with the event service, which names the log schema's fields. */
+export const checkField = { sessionId, actionCode, eventTime };
