@@ -3,7 +3,7 @@
  * every format reads to the same model, and the writers reproduce XGBoost's files byte for byte.
  */
 import { readFileSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { Booster } from '../../src/model/booster.js';
 import { readModelJSON, writeModelJSON } from '../../src/model/model-json.js';
 import { readModelBinary, writeModelBinary } from '../../src/model/model-binary.js';
@@ -125,23 +125,34 @@ describe('pruned exact trees (exact_gamma1)', () => {
 });
 
 describe.skipIf(xgboostUnavailable() !== null)('dump with feature names and types, against XGBoost 1.7.4 get_dump', () => {
-  it.each(FIXTURES)('%s with names and q / int / i types, with and without stats', (name) => {
+  const TYPES = [
+    ['q', 'q', 'q', 'q'],
+    ['int', 'int', 'int', 'int'],
+    ['i', 'int', 'q', 'i'],
+  ];
+  const featureNames = ['visits', 'clicks', 'purchases', 'tenure'];
+  let expected: Record<string, string[][][]> = {};
+  beforeAll(() => {
     const script = [
       'import sys, json, xgboost as xgb',
-      'b = xgb.Booster(model_file=sys.argv[1])',
-      "b.feature_names = ['visits', 'clicks', 'purchases', 'tenure']",
-      'out = []',
-      "for types in (['q'] * 4, ['int'] * 4, ['i', 'int', 'q', 'i']):",
-      '    b.feature_types = types',
-      '    out.append([b.get_dump(with_stats=False), b.get_dump(with_stats=True)])',
+      'out = {}',
+      'for name, path in zip(sys.argv[1::2], sys.argv[2::2]):',
+      '    b = xgb.Booster(model_file=path)',
+      `    b.feature_names = ${JSON.stringify(featureNames)}`,
+      '    out[name] = []',
+      `    for types in ${JSON.stringify(TYPES)}:`,
+      '        b.feature_types = types',
+      '        out[name].append([b.get_dump(with_stats=False), b.get_dump(with_stats=True)])',
       'print(json.dumps(out))',
     ].join('\n');
-    const expected = JSON.parse(runPython(script, [fixturePath(name, 'model.json')])) as string[][][];
+    expected = JSON.parse(runPython(script, FIXTURES.flatMap((name) => [name, fixturePath(name, 'model.json')]))) as Record<string, string[][][]>;
+  }, 60_000);
+
+  it.each(FIXTURES)('%s with names and q / int / i types, with and without stats', (name) => {
     const model = Booster.load(fixtureBytes(name, 'xgboost-model'));
-    const featureNames = ['visits', 'clicks', 'purchases', 'tenure'];
-    [['q', 'q', 'q', 'q'], ['int', 'int', 'int', 'int'], ['i', 'int', 'q', 'i']].forEach((featureTypes, k) => {
-      expect(model.dump({ featureNames, featureTypes }), `${featureTypes}`).toEqual(expected[k]![0]);
-      expect(model.dump({ featureNames, featureTypes, withStats: true }), `${featureTypes} with stats`).toEqual(expected[k]![1]);
+    TYPES.forEach((featureTypes, k) => {
+      expect(model.dump({ featureNames, featureTypes }), `${featureTypes}`).toEqual(expected[name]![k]![0]);
+      expect(model.dump({ featureNames, featureTypes, withStats: true }), `${featureTypes} with stats`).toEqual(expected[name]![k]![1]);
     });
   });
 });
