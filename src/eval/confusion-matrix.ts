@@ -157,7 +157,7 @@ export class ConfusionMatrix implements ConfusionCounts, ConfusionMetrics {
 
   /** Counts, totals and metrics as plain data; undefined metrics become `null`. */
   toJSON(): ConfusionMatrixJSON {
-    const metrics = {} as { [K in keyof ConfusionMetrics]: number | null };
+    const metrics = {} as { -readonly [K in keyof ConfusionMetrics]: number | null };
     for (const key of METRIC_KEYS) metrics[key] = this[key] ?? null;
     return { tp: this.tp, fp: this.fp, tn: this.tn, fn: this.fn, total: this.total, support: this.support, negatives: this.negatives, metrics };
   }

@@ -106,7 +106,7 @@ describe('renderReport', () => {
         svgs.map((svg) => {
           const box = svg.getBoundingClientRect();
           const paths = [...svg.querySelectorAll('path.series')].map((p) => {
-            const b = (p as SVGGraphicsElement).getBBox();
+            const b = (p as unknown as { getBBox(): { width: number; height: number } }).getBBox();
             return { name: p.getAttribute('data-series'), width: b.width, height: b.height };
           });
           return { label: svg.getAttribute('aria-label'), width: box.width, height: box.height, paths, ticks: svg.querySelectorAll('.ticks text').length, legend: svg.querySelectorAll('.legend-item').length };
