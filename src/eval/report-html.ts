@@ -61,6 +61,7 @@ table.comparison tr.baseline td { color: #666; font-style: italic; background: #
 .matrix td.good { background: #dcefdc; }
 .matrix td.bad { background: #f7dada; }
 .matrix .metrics { font-size: 12px; color: #444; margin-top: 6px; }
+.matrix .metrics.validation { color: #777; margin-top: 2px; }
 footer { margin-top: 24px; color: #888; font-size: 12px; }
 `;
 
@@ -90,7 +91,15 @@ function matrixHtml(row: ComparisonRow, color: string | undefined, experiment: E
 <tr><th class="row">normal</th><td class="bad">${m.fp}</td><td class="good">${m.tn}</td></tr>
 </table>
 <div class="metrics">precision ${fmt(m.precision)} · recall ${fmt(m.recall)} · FPR ${fmt(m.fpr)} · F1 ${fmt(m.f1)}</div>
+${validationLine(experiment)}
 </div>`;
+}
+
+function validationLine(experiment: ExperimentInput | undefined): string {
+  const point = experiment?.operatingPoint;
+  if (point === undefined || typeof point === 'number' || point.validation.total === 0) return '';
+  const v = point.validation;
+  return `<div class="metrics validation">on validation (where it was chosen): recall ${fmt(v.recall)} · FPR ${fmt(v.fpr)} · precision ${fmt(v.precision)}</div>`;
 }
 
 function checkSeries(series: PartialSessionSeries, i: number): void {
