@@ -15,8 +15,8 @@
  * ```
  */
 export class GapMedian {
-  #low = new Float64Array(8);
-  #high = new Float64Array(8);
+  #low: Float64Array = new Float64Array(8);
+  #high: Float64Array = new Float64Array(8);
   #lowSize = 0;
   #highSize = 0;
 
