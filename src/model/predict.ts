@@ -51,7 +51,8 @@ export interface CompleteLayout {
 const MAX_COMPLETE_DEPTH = 12;
 
 /**
- * Flattens a validated model's trees into one {@link FlatForest}.
+ * Flattens a model's trees into one {@link FlatForest}. The model must have passed
+ * `validateModel` (the `Booster` constructor runs it): a tree with a cycle would make the walk loop.
  *
  * @example
  * ```ts
