@@ -17,9 +17,9 @@
 export class ByteDictionary {
   #table = new Int32Array(1024).fill(-1);
   #mask = 1023;
-  #hashes = new Int32Array(256);
-  #starts = new Int32Array(256);
-  #lengths = new Int32Array(256);
+  #hashes: Int32Array = new Int32Array(256);
+  #starts: Int32Array = new Int32Array(256);
+  #lengths: Int32Array = new Int32Array(256);
   #arena = new Uint8Array(4096);
   #arenaUsed = 0;
   #strings: (string | undefined)[] = [];

@@ -111,7 +111,7 @@ describe('fromDanfo', () => {
 
   it('reads DataFrames that danfo operations produced, dropping the row index unless asked to keep it', () => {
     const df = new DataFrame({ SessionNo: ['s1', 's2', 's3', 's4'], count: [5, 1, 7, 2] });
-    const busy = df.query(df['count'].gt(1));
+    const busy = df.query(df.column('count').gt(1));
     expect(busy.index).toEqual([0, 2, 3]);
     const frame = fromDanfo(busy);
     expect(frame.toRows()).toEqual([
