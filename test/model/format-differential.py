@@ -2,7 +2,8 @@
 
 make <root> <cases> <seed>: trains <cases> random small models (counts and continuous features, NaN,
 class imbalance, exact/hist/approx, depth 1-8, gamma, lambda, alpha, subsample, max_bin, base_score,
-scale_pos_weight, early stopping) and writes per case, in <root>/case<k>/:
+scale_pos_weight, early stopping; the last two cases grow trees deeper than 12 levels) and writes per
+case, in <root>/case<k>/:
   model.json, model.ubj, xgboost-model (legacy binary)   save_model in each format
   x.f64          test rows (float64, row-major; NaN = missing; values on and next to split thresholds)
   margin.f32 prob.f32 leaves.i32   predict(output_margin=True), predict(), predict(pred_leaf=True), all trees
@@ -47,6 +48,13 @@ def make(root, cases, seed):
                       gamma=float(rng.choice([0, 0, 0.5, 2, 5])), reg_lambda=float(rng.choice([0, 1, 3])),
                       reg_alpha=float(rng.choice([0, 0, 0.3])), min_child_weight=float(rng.choice([0.5, 1, 3])),
                       subsample=float(rng.choice([1, 1, 0.7])), max_bin=int(rng.choice([16, 64, 256])))
+        if k >= cases - 2:
+            # Deep trees (beyond the 12 levels the fast kernels take): continuous features, no pruning.
+            n = 1500
+            X = rng.normal(0, 1, (n, 6))
+            y = (np.sin(3 * X[:, 0]) + X[:, 1] * X[:, 2] + rng.normal(0, 0.3, n) > 0).astype(np.float64)
+            params.update(tree_method='exact', max_depth=20, min_child_weight=0.01, gamma=0.0, reg_lambda=0.01, reg_alpha=0.0, subsample=1.0, eta=0.3)
+            f = 6
         if rng.random() < 0.3:
             params['base_score'] = float(rng.choice([0.1, 0.3, 0.73, 0.9]))
         if rng.random() < 0.2:

@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { Booster } from '../../src/model/booster.js';
 import { Frame } from '../../src/frame/frame.js';
+import { flattenModel, predictMarginMatrix, predictRowMarginFlat } from '../../src/model/predict.js';
 import { FIXTURES, fixtureBytes, fixtureMatrix, fixturePredictions, hex32 } from './model-fixture-helpers.js';
 
 describe.each(FIXTURES)('predictions of %s equal XGBoost 1.7.4 bit for bit', (name) => {
@@ -46,6 +47,14 @@ describe.each(FIXTURES)('predictions of %s equal XGBoost 1.7.4 bit for bit', (na
     const leaves = booster.predictLeaf(matrix);
     const trees = booster.numTrees;
     expected.leaves.forEach((ids, r) => expect(Array.from(leaves.subarray(r * trees, (r + 1) * trees)), `row ${r}`).toEqual(ids));
+  });
+
+  it('the node-table walk (taken for trees deeper than 12 levels) gives the same bits as the fast kernels', () => {
+    const forest = flattenModel(booster.model);
+    expect(forest.complete).not.toBeNull();
+    const plain = { ...forest, complete: null, uniform: null };
+    expect(Array.from(predictMarginMatrix(plain, matrix), hex32)).toEqual(expected.marginHex);
+    matrix.rowsArray.forEach((row, i) => expect(hex32(predictRowMarginFlat(plain, row)), `row ${i}`).toBe(expected.marginHex[i]));
   });
 
   it('margins match in blocks that mix rows with and without missing values, in any row order', () => {
