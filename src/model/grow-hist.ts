@@ -66,6 +66,7 @@ const workspaces = new WeakMap<HistGrowContext, Workspace>();
 export function growHistTree(ctx: HistGrowContext, grad: Float32Array, hess: Float32Array, sampled: Uint8Array | null): GrownTree {
   const { rows, columns: m, cuts, bins: binMatrix, params } = ctx;
   const { bins, missing, dense } = binMatrix;
+  const byColumn = binMatrix.byColumn;
   const { eta, gamma, maxDepth, minChildWeight: mcw } = params;
   const cutValues = cuts.values;
   const ptrs = cuts.ptrs;
@@ -164,7 +165,7 @@ export function growHistTree(ctx: HistGrowContext, grad: Float32Array, hess: Flo
       let wr = 0;
       for (let i = begin; i < end; i++) {
         const row = rowIdx[i]!;
-        const bin = bins[row * m + f]!;
+        const bin = byColumn !== undefined ? byColumn[f * rows + row]! : bins[row * m + f]!;
         const goLeft = bin === missing ? dl : bin <= threshold;
         if (goLeft) rowIdx[wl++] = row;
         else scratch[wr++] = row;
@@ -202,7 +203,7 @@ export function growHistTree(ctx: HistGrowContext, grad: Float32Array, hess: Flo
       let nid = 0;
       while (t.left[nid] !== -1) {
         const f = t.splitIndex[nid]!;
-        const bin = bins[r * m + f]!;
+        const bin = byColumn !== undefined ? byColumn[f * rows + r]! : bins[r * m + f]!;
         const goLeft = bin === missing ? t.defaultLeft[nid] === 1 : cutValues[bin]! <= t.splitCondition[nid]!;
         nid = goLeft ? t.left[nid]! : t.right[nid]!;
       }

@@ -158,6 +158,11 @@ export interface BinMatrix {
   readonly bins: Uint16Array | Uint32Array;
   readonly missing: number;
   readonly dense: boolean;
+  /**
+   * The same bins column-major (`byColumn[f * rows + i]`), when built: partitioning a node by one
+   * feature then reads memory in order instead of one cache line per row.
+   */
+  readonly byColumn?: Uint16Array | Uint32Array;
 }
 
 /**
@@ -310,6 +315,7 @@ export function buildHistIndex(data: TrainingData, maxBin: number): { cuts: Hist
   const total = ptrs[columns]!;
   if (total >= 65535) return { cuts, bins: buildBinMatrix(data, cuts) };
   const bins = new Uint16Array(rows * columns);
+  const byColumn = new Uint16Array(rows * columns);
   for (let f = 0; f < columns; f++) {
     const lut = luts[f];
     if (lut === null || lut === undefined) continue;
@@ -317,7 +323,9 @@ export function buildHistIndex(data: TrainingData, maxBin: number): { cuts: Hist
     const min = mins[f]!;
     for (let i = 0, at = f; i < rows; i++, at += columns) {
       const v = values[base + i]!;
-      bins[at] = v !== v ? total : lut[v - min]!;
+      const b = v !== v ? total : lut[v - min]!;
+      bins[at] = b;
+      byColumn[base + i] = b;
     }
   }
   // Other features by binary search over their cuts.
@@ -330,7 +338,7 @@ export function buildHistIndex(data: TrainingData, maxBin: number): { cuts: Hist
     for (let i = 0, at = f; i < rows; i++, at += columns) {
       const v = values[base + i]!;
       if (v !== v) {
-        bins[at] = total;
+        bins[at] = byColumn[base + i] = total;
         continue;
       }
       let a = lo;
@@ -340,8 +348,8 @@ export function buildHistIndex(data: TrainingData, maxBin: number): { cuts: Hist
         if (cv[mid]! > v) z = mid;
         else a = mid + 1;
       }
-      bins[at] = a === hi ? hi - 1 : a;
+      bins[at] = byColumn[base + i] = a === hi ? hi - 1 : a;
     }
   }
-  return { cuts, bins: { bins, missing: total, dense } };
+  return { cuts, bins: { bins, missing: total, dense, byColumn } };
 }

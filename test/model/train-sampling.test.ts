@@ -96,6 +96,9 @@ describe('quantile cuts', () => {
       const bins = buildBinMatrix(data, cuts);
       expect(Array.from(index.bins.bins)).toEqual(Array.from(bins.bins));
       expect([index.bins.missing, index.bins.dense]).toEqual([bins.missing, bins.dense]);
+      const byColumn = index.bins.byColumn!;
+      const transposed = Array.from(byColumn, (_, k) => bins.bins[(k % rows) * columns.length + Math.floor(k / rows)]);
+      expect(Array.from(byColumn)).toEqual(transposed);
     }
   });
 
