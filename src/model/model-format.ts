@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import type { BoosterModel } from './model-types.js';
 import { type ModelFormat, ModelFormatError, ModelSizeLimitError } from './model-errors.js';
 import { readModelJSON } from './model-json.js';
@@ -98,7 +98,6 @@ function decodeText(bytes: Uint8Array, file: string | undefined): string {
  */
 export async function loadModelFile(path: string, options: LoadModelOptions = {}): Promise<BoosterModel> {
   const { maxFileBytes = 256 * 2 ** 20 } = options;
-  const { stat } = await import('node:fs/promises');
   const info = await stat(path);
   if (info.size > maxFileBytes) throw new ModelSizeLimitError(`${path}: file size ${info.size}`, maxFileBytes);
   const bytes = await readFile(path);
