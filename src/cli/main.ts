@@ -1,3 +1,6 @@
 #!/usr/bin/env node
-// The sessionsentry command (filled by the CLI work).
-console.log('sessionsentry');
+import { processIO } from './cli-io.js';
+import { runCli } from './run-cli.js';
+
+// The `sessionsentry` command; the work is in runCli so tests can drive it in-process.
+process.exitCode = await runCli(process.argv.slice(2), processIO());

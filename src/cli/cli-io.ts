@@ -1,0 +1,43 @@
+import { SessionSentryError } from '../errors.js';
+
+/** Where a command writes: standard output and error, and whether the error stream is a terminal. */
+export interface CliIO {
+  readonly stdout: { write(text: string): unknown };
+  readonly stderr: { write(text: string): unknown; readonly isTTY?: boolean; readonly columns?: number };
+  /** Working folder relative paths resolve against. */
+  readonly cwd: string;
+  /** Environment variables (AWS settings for the SageMaker backend). */
+  readonly env: Readonly<Record<string, string | undefined>>;
+}
+
+/** Exit codes of the `sessionsentry` command. */
+export const EXIT = Object.freeze({ ok: 0, failure: 1, usage: 2 });
+
+/**
+ * Bad command-line usage (unknown command or option, missing argument): printed with the
+ * command's usage line, exit code 2.
+ *
+ * @example
+ * ```ts
+ * throw new UsageError('score: --model is required');
+ * ```
+ */
+export class UsageError extends SessionSentryError {
+  declare readonly code: 'ERR_USAGE';
+
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('ERR_USAGE', message, options);
+  }
+}
+
+/**
+ * The CLI's I/O on this process: `process.stdout`, `process.stderr`, `process.cwd()`, `process.env`.
+ *
+ * @example
+ * ```ts
+ * const code = await runCli(process.argv.slice(2), processIO());
+ * ```
+ */
+export function processIO(): CliIO {
+  return { stdout: process.stdout, stderr: process.stderr, cwd: process.cwd(), env: process.env };
+}

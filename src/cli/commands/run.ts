@@ -1,0 +1,64 @@
+import path from 'node:path';
+import { readExperimentConfig } from '../../experiment/experiment-config.js';
+import type { ExperimentSpec } from '../../experiment/experiment-spec.js';
+import { runPartialSessionExperiment } from '../../experiment/partial-session-experiment.js';
+import type { Backend } from '../../train/backend.js';
+import { EXIT, type CliIO } from '../cli-io.js';
+import { stringOption, type Command } from '../command.js';
+import { UsageError } from '../cli-io.js';
+import { printExperiment } from '../print-experiment.js';
+import { ProgressDisplay } from '../progress-display.js';
+
+/**
+ * `sessionsentry run <experiment.yaml|json>`: runs an experiment described in one file (see
+ * `parseExperimentConfig` for its keys) on the backend it names, prints the tables and writes the
+ * report.
+ *
+ * @example
+ * ```sh
+ * sessionsentry run experiments/partial-sessions.yaml
+ * sessionsentry run experiment.json --output /tmp/out
+ * ```
+ */
+export const runCommand: Command = {
+  name: 'run',
+  summary: 'Run an experiment described in one JSON or YAML file (data, schema, truncations, features, hyperparameters, backend, operating points).',
+  usage: 'sessionsentry run <experiment.yaml|json> [--output <folder>]',
+  help: [['--output <folder>', 'write results here instead of the file\'s `output`']],
+  options: { output: { type: 'string' } },
+  maxPositionals: 1,
+  async run(args, io) {
+    const file = args.positionals[0];
+    if (file === undefined) throw new UsageError('run: the experiment file is required');
+    let spec = await readExperimentConfig(path.resolve(io.cwd, file));
+    const output = stringOption(args, 'output');
+    if (output !== undefined) spec = { ...spec, outDir: path.resolve(io.cwd, output) };
+    const backend = await backendFor(spec, io);
+    const display = new ProgressDisplay(io, spec.jobs.length);
+    let result;
+    try {
+      result = await runPartialSessionExperiment(spec, { onStage: display.stage, onProgress: display.progress, ...(backend ? { backend } : {}) });
+    } finally {
+      display.done();
+      await backend?.close?.();
+    }
+    printExperiment(result, io);
+    return result.failed.length > 0 ? EXIT.failure : EXIT.ok;
+  },
+};
+
+/** The SageMaker backend of a spec (loaded only when asked for), or undefined for the local one. */
+export async function backendFor(spec: ExperimentSpec, io: CliIO): Promise<Backend | undefined> {
+  if (spec.backend.kind === 'local') return undefined;
+  const { SageMakerBackend } = await import('../../sagemaker/index.js');
+  const b = spec.backend;
+  io.stderr.write(`SageMaker backend: bucket ${b.bucket}, role ${b.role}${b.region ? `, region ${b.region}` : ''}\n`);
+  return new SageMakerBackend({
+    role: b.role,
+    bucket: b.bucket,
+    ...(b.region !== undefined ? { region: b.region } : {}),
+    ...(b.prefix !== undefined ? { prefix: b.prefix } : {}),
+    ...(b.instanceType !== undefined ? { instanceType: b.instanceType as never } : {}),
+    ...(b.endpointInstanceType !== undefined ? { endpointInstanceType: b.endpointInstanceType as never } : {}),
+  });
+}

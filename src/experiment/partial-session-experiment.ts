@@ -1,0 +1,281 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { readEventLog } from '../events/read-event-log.js';
+import type { EventLog } from '../events/event-log.js';
+import { chooseOperatingPoint, type OperatingPoint, type OperatingRule } from '../eval/operating-point.js';
+import { compareExperiments, type ExperimentComparison, type ExperimentInput } from '../eval/experiment-comparison.js';
+import { writeReport, type PartialSessionSeries } from '../eval/report-html.js';
+import { Booster } from '../model/booster.js';
+import { ActionVocabulary } from '../sessions/action-vocabulary.js';
+import type { UnseenActions } from '../sessions/flatten-sessions.js';
+import { prepareJobs, prepareTestJobs } from '../sessions/prepare-jobs.js';
+import { SessionFlattener } from '../sessions/session-flattener.js';
+import { truncateLog } from '../sessions/truncation.js';
+import { FrameSplitter, type FrameSplit } from '../split/frame-splitter.js';
+import { writeCsvs } from '../split/write-csvs.js';
+import type { Backend } from '../train/backend.js';
+import { LocalBackend } from '../train/local-backend.js';
+import type { ProgressListener } from '../train/progress.js';
+import { TrainRunner, type ExperimentJob } from '../train/train-runner.js';
+import type { JobFailure } from '../train/run-result.js';
+import type { ExperimentSpec } from './experiment-spec.js';
+import { ExperimentFailedError } from './experiment-errors.js';
+
+/** The stages {@link runPartialSessionExperiment} reports, in order. */
+export type ExperimentStage = 'read' | 'flatten' | 'split' | 'train' | 'score' | 'report';
+
+/** Options of {@link runPartialSessionExperiment}. */
+export interface RunExperimentOptions {
+  /** The backend to train and serve on. Default: a {@link LocalBackend} from `spec.backend` (which must then be local), closed at the end. */
+  readonly backend?: Backend;
+  /** Called when a stage starts, with a one-line description. */
+  readonly onStage?: (stage: ExperimentStage, detail: string) => void;
+  /** Receives the training runner's progress events (jobs, models, endpoints, invocations). */
+  readonly onProgress?: ProgressListener;
+  /** Aborts training and waits; clean-up still runs. */
+  readonly signal?: AbortSignal;
+}
+
+/** What one job produced. */
+export interface JobOutcome {
+  readonly name: string;
+  /** Sessions in the train / validation parts and on the test day. */
+  readonly rows: { readonly train: number; readonly validation: number; readonly test: number };
+  /** Scores of the validation part and of the test day (truncated like the job). */
+  readonly validation: { readonly labels: Uint8Array; readonly scores: Float64Array };
+  readonly test: { readonly labels: Uint8Array; readonly scores: Float64Array };
+  /** One operating point per rule of the spec, chosen on the validation part. */
+  readonly operatingPoints: readonly OperatingPoint[];
+  /** The saved model (`model.tar.gz`, as the training job wrote it). */
+  readonly modelPath: string;
+  /** Seconds the backend reported for training. */
+  readonly trainingSeconds: number;
+}
+
+/** What {@link runPartialSessionExperiment} returns. */
+export interface ExperimentRunResult {
+  readonly spec: ExperimentSpec;
+  /** Jobs that got through training and scoring, in the spec's order. */
+  readonly jobs: readonly JobOutcome[];
+  /** Jobs that failed, with the stage and reason. */
+  readonly failed: readonly JobFailure[];
+  /** One comparison table per operating rule (same order as `spec.operatingPoints`), baseline row included. */
+  readonly comparisons: readonly { readonly rule: OperatingRule; readonly comparison: ExperimentComparison }[];
+  /** Recall and FPR of each job's model on test sessions cut to their first n events, at the first operating point. */
+  readonly partialSessions: readonly PartialSessionSeries[];
+  /** Codes of the test day the training vocabulary lacks (counted in `other_actions`). */
+  readonly unseenTestActions: UnseenActions | null;
+  /** Paths of the outputs. */
+  readonly files: { readonly report: string; readonly csvDir: string; readonly modelsDir: string; readonly summary: string };
+  /** Wall time of each stage and in total, in milliseconds. */
+  readonly timings: Readonly<Record<ExperimentStage | 'total', number>>;
+}
+
+/**
+ * Runs the partial-session experiment end to end, the analyst's notebook in one call:
+ *
+ * 1. reads the training files as one log and the test day as another (`spec.schema`);
+ * 2. learns the action vocabulary on the training log only (test codes it lacks are counted in
+ *    `other_actions` and reported), and flattens every job's truncation of the training log
+ *    ({@link prepareJobs}) and the same truncation of the test day ({@link prepareTestJobs});
+ * 3. splits each job's sessions into train and validation (stratified, seeded) and writes them as
+ *    SageMaker CSV channels ({@link writeCsvs});
+ * 4. trains every job concurrently with a {@link TrainRunner} on the backend, registers models,
+ *    deploys endpoints, scores each job's validation part and test day through its endpoint, and
+ *    deletes every endpoint and model afterwards (also on failure);
+ * 5. chooses each operating point on validation scores ({@link chooseOperatingPoint}) and
+ *    measures it unchanged on the test day; builds one comparison table per rule (with the
+ *    "no session is an attack" baseline) and the "caught after n events" curves;
+ * 6. writes `report.html`, `summary.json` and each job's model (`models/<job>/model.tar.gz`,
+ *    `features.json`, `operating-points.json`) under `spec.outDir`.
+ *
+ * One failed job does not sink the others: it is listed in `failed` and left out of the tables.
+ *
+ * @throws ExperimentFailedError when no job got through; ParseError for a bad log line.
+ * @example
+ * ```ts
+ * const spec = parseExperimentConfig({ data: { train: ['mixed-1.txt'], test: 'single.txt' } }, { baseDir: 'data' });
+ * const result = await runPartialSessionExperiment(spec, { onStage: (s, d) => console.log(s, d) });
+ * console.log(result.comparisons[0].comparison.toText());
+ * ```
+ */
+export async function runPartialSessionExperiment(spec: ExperimentSpec, options: RunExperimentOptions = {}): Promise<ExperimentRunResult> {
+  const { onStage, onProgress, signal } = options;
+  const timings: Record<string, number> = {};
+  const started = performance.now();
+  let stageStart = started;
+  let current: ExperimentStage | undefined;
+  const stage = (next: ExperimentStage, detail: string): void => {
+    const now = performance.now();
+    if (current !== undefined) timings[current] = now - stageStart;
+    current = next;
+    stageStart = now;
+    onStage?.(next, detail);
+  };
+
+  stage('read', `${spec.train.length + 1} log files`);
+  const [trainLog, testLog] = await Promise.all([readEventLog(spec.train, { schema: spec.schema }), readEventLog(spec.test, { schema: spec.schema })]);
+
+  stage('flatten', `${spec.jobs.length} truncations of ${trainLog.sessionCount} training and ${testLog.sessionCount} test sessions`);
+  const flattener = new SessionFlattener({ vocabulary: ActionVocabulary.fromLogs(trainLog), features: spec.features });
+  flattener.fit(trainLog);
+  const trainFrames = prepareJobs(trainLog, spec.jobs, flattener);
+  let unseenTestActions: UnseenActions | null = null;
+  const testFrames = prepareTestJobs(testLog, spec.jobs, flattener, {
+    onReport: (_job, unseen) => {
+      unseenTestActions ??= unseen;
+    },
+  });
+
+  stage('split', `train ${spec.split.train} / validation ${spec.split.validation}, seed ${spec.split.seed}`);
+  const splitter = new FrameSplitter({ label: 'BadActor', drop: ['SessionNo'] });
+  const splits = new Map<string, FrameSplit>();
+  for (const job of spec.jobs) {
+    splits.set(job.name, splitter.split(trainFrames.get(job.name)!, { train: spec.split.train, validation: spec.split.validation, test: 0, seed: spec.split.seed }));
+  }
+  const csvDir = path.join(spec.outDir, 'csv');
+  const files = await writeCsvs(
+    spec.jobs.map((job) => ({ name: job.name, split: splits.get(job.name)!, source: `${spec.train.map((f) => path.basename(f)).join(', ')}; ${job.name}` })),
+    csvDir,
+  );
+  const experimentJobs: ExperimentJob[] = files.map((f) => ({ name: f.name, train: f.train, validation: f.validation }));
+
+  stage('train', `${spec.jobs.length} jobs`);
+  if (options.backend === undefined && spec.backend.kind !== 'local') {
+    throw new ExperimentFailedError(`backend ${spec.backend.kind} must be passed as options.backend (runPartialSessionExperiment creates only the local backend)`);
+  }
+  const ownBackend = options.backend === undefined;
+  const backend = options.backend ?? new LocalBackend({ workDir: path.join(spec.outDir, 'work'), ...(spec.backend.kind === 'local' && spec.backend.workers !== undefined ? { workers: spec.backend.workers } : {}) });
+  const runner = new TrainRunner({ backend, hyperparameters: spec.hyperparameters, prefix: spec.name, ...(onProgress ? { onProgress } : {}), ...(signal ? { signal } : {}) });
+  const modelsDir = path.join(spec.outDir, 'models');
+  const failed: JobFailure[] = [];
+  const scored = new Map<string, { validation: Float64Array; test: Float64Array; modelPath: string; booster: Booster; seconds: number }>();
+  try {
+    await runner.startJobs(experimentJobs);
+    const training = await runner.waitForJobs();
+    failed.push(...training.failed);
+    const models = await runner.createModels();
+    failed.push(...models.failed);
+    await runner.createEndpoints();
+    const ready = await runner.waitForEndpoints();
+    failed.push(...ready.failed);
+    stage('score', `${ready.succeeded.length} endpoints`);
+    const seconds = new Map(training.succeeded.map((t) => [t.job, t]));
+    const settled = await Promise.allSettled(ready.succeeded.map(async ({ job }) => {
+      const split = splits.get(job)!;
+      const [validation, test] = [await runner.invoke(job, splitter.features(split.validation)), await runner.invoke(job, splitter.features(testFrames.get(job)!))];
+      const trained = seconds.get(job)!;
+      const bytes = await backend.downloadArtifact(trained.artifact);
+      const dir = path.join(modelsDir, job);
+      await mkdir(dir, { recursive: true });
+      const modelPath = path.join(dir, 'model.tar.gz');
+      await writeFile(modelPath, bytes);
+      await writeFile(path.join(dir, 'features.json'), `${JSON.stringify(flattener.toSchema(), null, 2)}\n`);
+      scored.set(job, { validation, test, modelPath, booster: Booster.fromTarGz(bytes), seconds: trained.seconds });
+    }));
+    settled.forEach((s, i) => {
+      if (s.status === 'rejected') failed.push({ job: ready.succeeded[i]!.job, stage: 'Invocation', reason: s.reason instanceof Error ? s.reason.message : String(s.reason), error: s.reason });
+    });
+  } finally {
+    await runner.close();
+    if (ownBackend) await backend.close?.();
+  }
+  if (scored.size === 0) throw new ExperimentFailedError(`no job got through: ${failed.map((f) => `${f.job} (${f.stage}): ${f.reason}`).join('; ') || 'no jobs'}`);
+
+  stage('report', `${spec.operatingPoints.length} operating points`);
+  const jobs: JobOutcome[] = [];
+  for (const job of spec.jobs) {
+    const s = scored.get(job.name);
+    if (s === undefined) continue;
+    const split = splits.get(job.name)!;
+    const validationLabels = splitter.labels(split.validation);
+    const operatingPoints = spec.operatingPoints.map((rule) => chooseOperatingPoint(validationLabels, s.validation, rule));
+    await writeFile(path.join(modelsDir, job.name, 'operating-points.json'), `${JSON.stringify(operatingPoints.map((p) => ({ rule: p.rule, threshold: p.threshold, chosenOn: p.chosenOn, validation: p.validation.toJSON() })), null, 2)}\n`);
+    jobs.push({
+      name: job.name,
+      rows: { train: split.train.rowCount, validation: split.validation.rowCount, test: testFrames.get(job.name)!.rowCount },
+      validation: { labels: validationLabels, scores: s.validation },
+      test: { labels: splitter.labels(testFrames.get(job.name)!), scores: s.test },
+      operatingPoints,
+      modelPath: s.modelPath,
+      trainingSeconds: s.seconds,
+    });
+  }
+  const experimentsAt = (k: number): ExperimentInput[] => jobs.map((j) => ({ name: j.name, labels: j.test.labels, scores: j.test.scores, operatingPoint: j.operatingPoints[k]! }));
+  const comparisons = spec.operatingPoints.map((rule, k) => ({ rule, comparison: compareExperiments(experimentsAt(k)) }));
+  const partialSessions = caughtAfter(testLog, flattener, splitter, jobs, spec.eventsSeen, (name) => scored.get(name)!.booster);
+  const report = path.join(spec.outDir, 'report.html');
+  await writeReport(report, {
+    title: `Partial-session experiment: ${spec.name}`,
+    description: `${jobs.length} truncation jobs trained on ${spec.train.map((f) => path.basename(f)).join(', ')} (${trainLog.sessionCount} sessions, ${trainLog.positiveCount} attacker sessions), `
+      + `operating points chosen on validation data at ${describeRule(spec.operatingPoints[0]!)}, scored on ${path.basename(spec.test)} (${testLog.sessionCount} sessions, ${testLog.positiveCount} attacker sessions) truncated like each job's training data.`,
+    experiments: experimentsAt(0),
+    ...(partialSessions.length > 0 ? { partialSessions } : {}),
+  });
+  const summary = path.join(spec.outDir, 'summary.json');
+  await writeFile(summary, `${JSON.stringify({
+    name: spec.name,
+    jobs: jobs.map((j) => ({ name: j.name, rows: j.rows, trainingSeconds: j.trainingSeconds, model: path.relative(spec.outDir, j.modelPath), operatingPoints: j.operatingPoints.map((p) => ({ rule: p.rule, threshold: p.threshold })) })),
+    failed: failed.map((f) => ({ job: f.job, stage: f.stage, reason: f.reason })),
+    comparisons: comparisons.map((c) => ({ rule: c.rule, rows: c.comparison.toJSON() })),
+  }, null, 2)}\n`);
+  timings.report = performance.now() - stageStart;
+  timings.total = performance.now() - started;
+  return {
+    spec,
+    jobs,
+    failed,
+    comparisons,
+    partialSessions,
+    unseenTestActions,
+    files: { report, csvDir, modelsDir, summary },
+    timings: timings as Record<ExperimentStage | 'total', number>,
+  };
+}
+
+/**
+ * A one-line description of an operating rule, as the tables and the report print it.
+ *
+ * @example
+ * ```ts
+ * describeRule({ maxFalsePositiveRate: 0.05 }); // 'FPR ≤ 5%'
+ * describeRule({ threshold: 0.5 });             // 'threshold 0.5'
+ * ```
+ */
+export function describeRule(rule: OperatingRule): string {
+  if ('maxFalsePositiveRate' in rule) return `FPR ≤ ${Number((rule.maxFalsePositiveRate * 100).toPrecision(6))}%`;
+  if ('threshold' in rule) return `threshold ${rule.threshold}`;
+  return 'best F1';
+}
+
+function caughtAfter(
+  testLog: EventLog,
+  flattener: SessionFlattener,
+  splitter: FrameSplitter,
+  jobs: readonly JobOutcome[],
+  eventsSeen: readonly number[],
+  boosterOf: (name: string) => Booster,
+): PartialSessionSeries[] {
+  if (eventsSeen.length === 0 || testLog.positiveCount === 0) return [];
+  const prefixes = eventsSeen.map((n) => {
+    const frame = flattener.flatten(truncateLog(testLog, { kind: 'firstN', n }));
+    return { features: splitter.features(frame), labels: splitter.labels(frame) };
+  });
+  return jobs.map((job) => {
+    const booster = boosterOf(job.name);
+    const threshold = job.operatingPoints[0]!.threshold;
+    const recall: number[] = [];
+    const fpr: number[] = [];
+    for (const { features, labels } of prefixes) {
+      const scores = booster.predict(features);
+      let tp = 0, p = 0, fp = 0, n = 0;
+      for (let i = 0; i < labels.length; i++) {
+        const flagged = scores[i]! >= threshold;
+        if (labels[i] === 1) { p++; if (flagged) tp++; } else { n++; if (flagged) fp++; }
+      }
+      recall.push(p === 0 ? 0 : tp / p);
+      fpr.push(n === 0 ? 0 : fp / n);
+    }
+    return { name: job.name, eventsSeen: [...eventsSeen], recall, fpr };
+  });
+}
