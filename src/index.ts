@@ -99,7 +99,7 @@ export type { CsvJob, CsvJobFiles, CsvManifest, CsvPartManifest, WriteCsvsOption
 // --- model ---
 export type { BoosterModel, RegTree } from './model/model-types.js';
 export { Booster } from './model/booster.js';
-export type { FrameInput, PredictInput, PredictOptions, PredictRowOptions } from './model/booster.js';
+export type { PredictColumns, PredictInput, PredictOptions, PredictRowOptions } from './model/booster.js';
 export { ModelFormatError, InvalidModelError, ModelSizeLimitError } from './model/model-errors.js';
 export type { ModelFormat } from './model/model-errors.js';
 export { expf, logf, sigmoidF32, baseMarginF32 } from './model/expf.js';

@@ -1,6 +1,7 @@
 import { InvalidArgumentError } from '../errors.js';
 import { Frame } from '../frame/frame.js';
 import type { ColumnInput } from '../frame/column.js';
+import { type FrameInput, asFrame, isDanfoLikeFrame } from '../frame/frame-input.js';
 import type { BoosterModel } from './model-types.js';
 import { validateModel } from './model-validate.js';
 import { readModelJSON, writeModelJSON } from './model-json.js';
@@ -22,13 +23,14 @@ import {
 } from './predict.js';
 
 /** Columns as {@link Frame.fromColumns} takes them: name → typed array, number array or column. */
-export type FrameInput = Record<string, ColumnInput>;
+export type PredictColumns = Record<string, ColumnInput>;
 
 /**
- * What prediction accepts: a {@link Frame}, columns as {@link FrameInput}, or a row-major matrix
+ * What prediction accepts: a {@link Frame} or a danfo.js DataFrame (recognised structurally,
+ * danfo is never imported), columns as {@link PredictColumns}, or a row-major matrix
  * (`data[r * columns + c]`, NaN = missing).
  */
-export type PredictInput = Frame | FrameInput | Matrix;
+export type PredictInput = FrameInput | PredictColumns | Matrix;
 
 /** Options of the prediction methods. */
 export interface PredictOptions {
@@ -285,7 +287,7 @@ export class Booster {
 
   #matrix(input: PredictInput, columns: readonly string[] | undefined, where: string): Matrix {
     if (isMatrix(input)) return input;
-    const frame = isFrameLike(input) ? input : Frame.fromColumns(input as FrameInput);
+    const frame = isFrameLike(input) ? input : isDanfoLikeFrame(input) ? asFrame(input, 'input', where) : Frame.fromColumns(input as PredictColumns);
     let names = columns;
     if (names === undefined) {
       const featureNames = this.model.featureNames;

@@ -94,7 +94,18 @@ describe('Booster: inputs', () => {
     expect(thrown(() => base.predict({ data: new Float64Array(7), rows: 2, columns: 4 }))).toMatchObject({ message: expect.stringContaining('rows × columns = 8') });
   });
 
-  it('predicts from plain column objects (FrameInput), numeric columns in order, strings skipped', () => {
+  it('predicts from a danfo.js DataFrame, recognised by its shape (columns, dtypes, values)', () => {
+    const names = ['visits', 'clicks', 'purchases', 'tenure'];
+    const dataFrameLike = {
+      columns: ['session', ...names],
+      dtypes: ['string', 'int32', 'int32', 'int32', 'int32'],
+      values: matrix.rowsArray.map((r, i) => [`s${i}`, ...r]),
+      column: (name: string) => ({ values: matrix.rowsArray.map((r, i) => (name === 'session' ? `s${i}` : r[names.indexOf(name)]!)) }),
+    };
+    expect(Array.from(base.predict(dataFrameLike), hex32)).toEqual(expected.probHex);
+  });
+
+  it('predicts from plain column objects (PredictColumns), numeric columns in order, strings skipped', () => {
     const cols = (j: number): number[] => matrix.rowsArray.map((r) => r[j]!);
     const p = base.predict({ id: matrix.rowsArray.map((_, i) => `r${i}`), visits: cols(0), clicks: cols(1), purchases: cols(2), tenure: cols(3) });
     expect(Array.from(p, hex32)).toEqual(expected.probHex);
