@@ -100,8 +100,9 @@ export interface TokenizerOptions {
  * anything but a delimiter or line end after a closing quote, and an unterminated quote, are
  * {@link ParseError}s naming the file and line.
  *
- * Only the bytes of one unfinished row are carried from chunk to chunk, so memory stays bounded
- * by the chunk size (plus the longest row), whatever the size of the input.
+ * Only the bytes of one unfinished row are carried from chunk to chunk (copied, so the caller may
+ * reuse a chunk's memory once `push` returns), so memory stays bounded by the chunk size (plus the
+ * longest row), whatever the size of the input.
  *
  * @example
  * ```ts
@@ -120,7 +121,9 @@ export class DelimitedTokenizer {
   readonly #fallback: number;
   readonly #onRow: (row: DelimitedRow) => void;
   readonly #row = new RowCursor();
-  #pending: Buffer | null = null;
+  /** Holds the bytes of the unfinished row between chunks (and the next chunk after them); reused. */
+  #work: Buffer = Buffer.allocUnsafe(0);
+  #pendingLength = 0;
   #line = 1;
   #started = false;
   #ended = false;
@@ -148,9 +151,17 @@ export class DelimitedTokenizer {
     if (this.#ended) throw new InvalidArgumentError('DelimitedTokenizer.push', 'chunk', 'a chunk after end()', 'no more chunks once end() was called');
     if (chunk.length === 0) return;
     let buf = toBuffer(chunk);
-    if (this.#pending !== null) {
-      buf = Buffer.concat([this.#pending, buf]);
-      this.#pending = null;
+    const pending = this.#pendingLength;
+    if (pending > 0) {
+      const total = pending + buf.length;
+      if (total > this.#work.length) {
+        const work = Buffer.allocUnsafe(Math.max(total, this.#work.length * 2));
+        this.#work.copy(work, 0, 0, pending);
+        this.#work = work;
+      }
+      buf.copy(this.#work, pending);
+      buf = this.#work.subarray(0, total);
+      this.#pendingLength = 0;
     }
     this.#consume(buf, false);
   }
@@ -159,8 +170,8 @@ export class DelimitedTokenizer {
   end(): void {
     if (this.#ended) return;
     this.#ended = true;
-    const buf = this.#pending ?? Buffer.alloc(0);
-    this.#pending = null;
+    const buf = this.#work.subarray(0, this.#pendingLength);
+    this.#pendingLength = 0;
     this.#consume(buf, true);
   }
 
@@ -168,7 +179,7 @@ export class DelimitedTokenizer {
     let pos = 0;
     if (!this.#started) {
       if (buf.length < 3 && !final) {
-        this.#pending = buf;
+        this.#keep(buf, 0);
         return;
       }
       this.#started = true;
@@ -177,13 +188,30 @@ export class DelimitedTokenizer {
     if (this.#delimiter < 0) {
       const lineEnd = buf.indexOf(LF, pos);
       if (lineEnd < 0 && !final) {
-        this.#pending = pos === 0 ? buf : buf.subarray(pos);
+        this.#keep(buf, pos);
         return;
       }
       this.#delimiter = detectDelimiter(buf, pos, lineEnd < 0 ? buf.length : lineEnd, this.#fallback);
     }
     const stop = this.#rows(buf, pos, final);
-    if (stop < buf.length) this.#pending = buf.subarray(stop);
+    if (stop < buf.length) this.#keep(buf, stop);
+  }
+
+  /**
+   * Copies `buf[from..]` (an unfinished row) to the start of the work buffer, so the caller may
+   * reuse the chunk's memory once `push` returns. `Buffer.copy` handles the overlap when `buf` is
+   * the work buffer itself.
+   */
+  #keep(buf: Buffer, from: number): void {
+    const length = buf.length - from;
+    if (length > this.#work.length) {
+      const work = Buffer.allocUnsafe(Math.max(length, 2 * this.#work.length, 4096));
+      buf.copy(work, 0, from);
+      this.#work = work;
+    } else {
+      buf.copy(this.#work, 0, from);
+    }
+    this.#pendingLength = length;
   }
 
   /** Parses complete rows from `pos`; returns where the first incomplete row starts (or `buf.length`). */

@@ -1,4 +1,4 @@
-import { createReadStream } from 'node:fs';
+import { type FileHandle, open } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { createGunzip, gunzipSync } from 'node:zlib';
 import { InvalidArgumentError, SessionSentryError } from '../errors.js';
@@ -99,6 +99,8 @@ export function describeSource(
 /**
  * Opens a {@link TextSource} as a stream of byte chunks, decompressing gzip (by `.gz` extension or
  * by magic bytes) on the fly, so memory stays bounded by the chunk size whatever the file size.
+ * A chunk is valid until the next one is requested (files are read into one reused buffer):
+ * copy what you keep.
  *
  * @example
  * ```ts
@@ -120,14 +122,32 @@ export function openSource(source: TextSource, where = 'read'): OpenedSource {
   return { name, chunks: streamChunks(described.stream!, name) };
 }
 
+/**
+ * Reads a file into one reused buffer: no allocation per chunk, so reading a big file does not
+ * pile up external memory for the garbage collector. Each chunk is valid until the next one is
+ * requested (the tokenizer copies what it carries over).
+ */
 async function* fileChunks(file: string, name: string): AsyncGenerator<Uint8Array> {
-  const stream = createReadStream(file, { highWaterMark: FILE_CHUNK });
+  let handle: FileHandle;
   try {
-    yield* maybeGunzip(stream, name);
+    handle = await open(file, 'r');
+  } catch (error) {
+    throw wrapReadError(error, name);
+  }
+  try {
+    const buffer = Buffer.allocUnsafe(FILE_CHUNK);
+    const reads = async function* (): AsyncGenerator<Buffer> {
+      for (;;) {
+        const { bytesRead } = await handle.read(buffer, 0, FILE_CHUNK, null);
+        if (bytesRead === 0) return;
+        yield buffer.subarray(0, bytesRead);
+      }
+    };
+    yield* maybeGunzip(reads(), name);
   } catch (error) {
     throw wrapReadError(error, name);
   } finally {
-    stream.destroy();
+    await handle.close();
   }
 }
 
@@ -151,7 +171,8 @@ async function* maybeGunzip(input: AsyncIterable<Uint8Array | string>, name: str
     const next = await iterator.next();
     if (next.done) break;
     const chunk = typeof next.value === 'string' ? Buffer.from(next.value, 'utf8') : toBuffer(next.value);
-    first = first === undefined ? chunk : Buffer.concat([first, chunk]);
+    // A copy: the next read may reuse the chunk's memory.
+    first = first === undefined ? Buffer.from(chunk) : Buffer.concat([first, chunk]);
   }
   if (first === undefined) return;
   const gzip = first.length >= 2 && first[0] === 0x1f && first[1] === 0x8b;
@@ -163,12 +184,14 @@ async function* maybeGunzip(input: AsyncIterable<Uint8Array | string>, name: str
       yield typeof next.value === 'string' ? Buffer.from(next.value, 'utf8') : toBuffer(next.value);
     }
   }
+  // zlib may hold on to input chunks after asking for the next: give it copies, since a file
+  // reader reuses its buffer.
   const rest = (async function* () {
-    yield first;
+    yield Buffer.from(first);
     for (;;) {
       const next = await iterator.next();
       if (next.done) return;
-      yield typeof next.value === 'string' ? Buffer.from(next.value, 'utf8') : toBuffer(next.value);
+      yield typeof next.value === 'string' ? Buffer.from(next.value, 'utf8') : Buffer.from(next.value);
     }
   })();
   const gunzip = createGunzip({ chunkSize: 256 * 1024 });

@@ -134,6 +134,31 @@ describe('readEventLog sources', () => {
     expect((await readEventLog(a)).sourceNames).toEqual(['<string>']);
   });
 
+  it('reads a file of several MiB (many read chunks, plain and gzip) to the same log as the text in memory', async () => {
+    const lines = [HEADER];
+    for (let i = 0; i < 70_000; i++) {
+      const s = (i * 7919) % 1201;
+      lines.push(`${s}\t2019-07-0${1 + (i % 3)} 1${i % 10}:${String(i % 60).padStart(2, '0')}:00.${String(i % 1000).padStart(3, '0')}\tC${s % 31}\tG${s % 7}\t"P ${s}"\t${100 + (i % 41)}\t${s % 97 === 0 ? 1 : 0}`);
+    }
+    const text = lines.join('\n') + '\n';
+    expect(text.length).toBeGreaterThan(3 * 2 ** 20);
+    const plain = path.join(dir, 'big.txt');
+    const gz = path.join(dir, 'big.txt.gz');
+    writeFileSync(plain, text);
+    writeFileSync(gz, gzipSync(text));
+    const expected = parseEventLog(text);
+    for (const file of [plain, gz]) {
+      const log = await readEventLog(file);
+      expect(log.sessionIds).toEqual(expected.sessionIds);
+      expect(log.actions).toEqual(expected.actions);
+      expect(log.times).toEqual(expected.times);
+      expect(log.extras).toEqual(expected.extras);
+      expect(log.offsets).toEqual(expected.offsets);
+    }
+    // And the in-memory reading agrees with the text itself: 1,201 sessions, every line an event.
+    expect([expected.sessionCount, expected.eventCount]).toEqual([1201, 70_000]);
+  });
+
   it('reads a stream produced chunk by chunk (rows split across chunks) to the same log as the whole text', async () => {
     const lines = [HEADER];
     for (let i = 0; i < 3000; i++) lines.push(`${i % 97}\t2019-07-01 00:${String(Math.floor(i / 60) % 60).padStart(2, '0')}:${String(i % 60).padStart(2, '0')}.000\tC${i % 5}\tG\tP\t${100 + (i % 13)}\t0`);
