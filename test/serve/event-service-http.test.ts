@@ -11,10 +11,23 @@ const batch = flattener.flatten(log);
 const batchScores = booster.predict(batch, { columns: schema.featureNames });
 const batchRows = batch.toMatrix(schema.featureNames);
 
-async function post(url: string, body: string | Buffer, contentType = 'application/x-ndjson'): Promise<{ status: number; json: any }> {
+/** The JSON answers of POST /events (success and error fields together, as tests read either). */
+interface Answer {
+  readonly events: number;
+  readonly sessions: { session: string; eventsSeen: number; alert: boolean; decision: string }[];
+  readonly error: { code: string; message: string; line?: number; item?: number; field?: string };
+}
+interface SessionView {
+  readonly score: number;
+  readonly eventsSeen: number;
+  readonly customer: string;
+  readonly features: Record<string, number>;
+}
+
+async function post(url: string, body: string | Buffer, contentType = 'application/x-ndjson'): Promise<{ status: number; json: Answer }> {
   const res = await fetch(url, { method: 'POST', headers: { 'content-type': contentType }, body });
   const text = await res.text();
-  return { status: res.status, json: text.startsWith('{') ? JSON.parse(text) : text };
+  return { status: res.status, json: (text.startsWith('{') ? JSON.parse(text) : {}) as Answer };
 }
 
 describe('event service', () => {
@@ -38,7 +51,7 @@ describe('event service', () => {
     for (const s of [0, 1, 17, 99, 199]) {
       const res = await fetch(`${service.url}/sessions/${encodeURIComponent(log.sessionIds[s]!)}`);
       expect(res.status).toBe(200);
-      const view = (await res.json()) as { score: number; eventsSeen: number; features: Record<string, number> };
+      const view = (await res.json()) as SessionView;
       expect(view.eventsSeen).toBe(log.sessionLength(s));
       expect(view.score).toBe(batchScores[s]);
       expect(schema.featureNames.map((n) => view.features[n])).toEqual(Array.from(batchRows.data.subarray(s * batchRows.columns, (s + 1) * batchRows.columns)));
@@ -54,8 +67,8 @@ describe('event service', () => {
     const r = await post(`${service.url}/events`, JSON.stringify(events), 'application/json');
     expect(r.status).toBe(200);
     expect(r.json.events).toBe(3);
-    expect(r.json.sessions.map((s: { session: string; eventsSeen: number }) => [s.session, s.eventsSeen])).toEqual([['arr-1', 2], ['arr-2', 1]]);
-    const view = await (await fetch(`${service.url}/sessions/arr-1`)).json();
+    expect(r.json.sessions.map((s) => [s.session, s.eventsSeen])).toEqual([['arr-1', 2], ['arr-2', 1]]);
+    const view = (await (await fetch(`${service.url}/sessions/arr-1`)).json()) as SessionView;
     expect(view.customer).toBe('c9');
     expect(view.features.duration_s).toBe(2.5);
   });
@@ -87,7 +100,7 @@ describe('event service', () => {
   });
 
   it('serves /healthz, and the SageMaker /ping and /invocations for flattened rows', async () => {
-    const health = await (await fetch(`${service.url}/healthz`)).json();
+    const health = (await (await fetch(`${service.url}/healthz`)).json()) as { status: string; stats: { scorer: { events: number } } };
     expect(health.status).toBe('ok');
     expect(health.stats.scorer.events).toBeGreaterThanOrEqual(log.eventCount);
     expect((await fetch(`${service.url}/ping`)).status).toBe(200);
