@@ -174,6 +174,22 @@ export { formatScore } from './serve/format-score.js';
 export { parseScores } from './serve/parse-scores.js';
 export { InvocationError } from './serve/invocation-error.js';
 export type { ScoringModel, FeatureMatrix } from './serve/scoring-model.js';
+// --- serve: live scoring ---
+export { LiveScorer, parseLiveEvent } from './serve/live-scorer.js';
+export type { LiveScorerOptions, LiveScorerStats, LiveEvent, LiveScore, LiveAlert, LiveSessionView, LiveModel, IgnoredReason, ParsedLiveEvent } from './serve/live-scorer.js';
+export { LiveEventError } from './serve/live-errors.js';
+export { alertPolicy, stepAlert } from './serve/alert-policy.js';
+export type { AlertPolicy } from './serve/alert-policy.js';
+export { SessionState, compileFeatureLayout, EXACT_STD_GAPS } from './serve/session-state.js';
+export type { FeatureLayout } from './serve/session-state.js';
+export { GapMedian } from './serve/gap-median.js';
+export { LruSessions } from './serve/lru-sessions.js';
+export { replay, replaySeries, quantiles } from './serve/replay.js';
+export type { ReplayOptions, ReplayReport, Quantiles } from './serve/replay.js';
+export { startEventService, parseEventsBody, EventRequestError, LOG_EVENT_FIELDS } from './serve/event-service.js';
+export type { EventServiceOptions, EventService, EventServiceStats, EventFieldNames } from './serve/event-service.js';
+export { runLoadTest, ndjsonBodies } from './serve/load-test.js';
+export type { LoadTestOptions, LoadTestResult, LatencySummary } from './serve/load-test.js';
 
 // --- eval ---
 export { UndefinedMetricError } from './eval/eval-errors.js';
