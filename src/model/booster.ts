@@ -55,8 +55,9 @@ export interface PredictRowOptions {
 /**
  * An XGBoost-compatible gradient-boosted tree model for `binary:logistic`: load it from any format
  * XGBoost or SageMaker writes, predict exactly as XGBoost 1.7.4 does (bit for bit), save it in
- * every format. Immutable; construction validates the trees (children in range, no cycles), so a
- * hostile model file cannot make prediction loop or read out of bounds.
+ * every format. Construction validates the trees (children in range, no cycles), so a hostile
+ * model file cannot make prediction loop or read out of bounds, and builds the prediction tables
+ * once: treat `model` and its typed arrays as read-only (make a new Booster for a changed model).
  *
  * @example
  * ```ts
