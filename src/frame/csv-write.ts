@@ -3,7 +3,7 @@ import { Readable, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
 import { InvalidArgumentError } from '../errors.js';
-import type { Frame } from './frame.js';
+import { asFrame, type FrameInput } from './frame-input.js';
 import { formatNumber } from './parse-number.js';
 
 /** Options of {@link writeCsv}, {@link formatCsv} and {@link csvChunks}. */
@@ -31,7 +31,7 @@ export type CsvDestination = string | { readonly path: string } | Writable;
 const ROWS_PER_CHUNK = 2048;
 
 /**
- * Writes a {@link Frame} as delimited text, streaming in chunks (never one giant string), with
+ * Writes a {@link Frame} (or a danfo DataFrame, converted structurally) as delimited text, streaming in chunks (never one giant string), with
  * backpressure. Numbers are written in their shortest round-trip form (`String(x)`), so
  * {@link readCsv} reads back exactly the same doubles; `NaN` and missing strings are empty fields.
  * (A one-column frame writes a missing value as `""`, since an empty line would read as blank.)
@@ -45,7 +45,7 @@ const ROWS_PER_CHUNK = 2048;
  * await writeCsv(frame, process.stdout, { end: false });
  * ```
  */
-export async function writeCsv(frame: Frame, destination: CsvDestination, options: WriteCsvOptions & { readonly end?: boolean } = {}): Promise<void> {
+export async function writeCsv(frame: FrameInput, destination: CsvDestination, options: WriteCsvOptions & { readonly end?: boolean } = {}): Promise<void> {
   const { end = true, ...rest } = options;
   const chunks = Readable.from(csvChunks(frame, rest), { objectMode: false });
   if (typeof destination === 'string' || (typeof destination === 'object' && destination !== null && 'path' in destination && typeof destination.path === 'string' && !('write' in destination))) {
@@ -70,7 +70,7 @@ export async function writeCsv(frame: Frame, destination: CsvDestination, option
  * // 'id,x\na,1\n"b,c",0.5\n'
  * ```
  */
-export function formatCsv(frame: Frame, options: WriteCsvOptions = {}): string {
+export function formatCsv(frame: FrameInput, options: WriteCsvOptions = {}): string {
   let out = '';
   for (const chunk of csvChunks(frame, options)) out += chunk;
   return out;
@@ -84,7 +84,8 @@ export function formatCsv(frame: Frame, options: WriteCsvOptions = {}): string {
  * for (const chunk of csvChunks(frame, { delimiter: '\t' })) socket.write(chunk);
  * ```
  */
-export function* csvChunks(frame: Frame, options: WriteCsvOptions = {}): Generator<string> {
+export function* csvChunks(input: FrameInput, options: WriteCsvOptions = {}): Generator<string> {
+  const frame = asFrame(input, 'frame', 'writeCsv');
   const { delimiter = ',', header = true, quote = 'needed', lineEnd = '\n', columns = frame.columnNames } = options;
   if (delimiter.length !== 1 || delimiter === '"' || delimiter === '\n' || delimiter === '\r') {
     throw new InvalidArgumentError('writeCsv', 'delimiter', delimiter, 'one character other than a quote or line break');

@@ -8,6 +8,7 @@ import { InvalidArgumentError, ParseError } from '../../src/errors.js';
 import { parseCsv, readCsv } from '../../src/frame/csv-read.js';
 import { csvChunks, formatCsv, writeCsv } from '../../src/frame/csv-write.js';
 import { Frame } from '../../src/frame/frame.js';
+import type { DanfoLikeFrame } from '../../src/frame/frame-input.js';
 import { parseNumberBytes } from '../../src/frame/parse-number.js';
 import { SourceReadError } from '../../src/frame/text-source.js';
 
@@ -169,6 +170,12 @@ describe('writeCsv / formatCsv', () => {
     sink.on('data', (c: Buffer) => received.push(c));
     await writeCsv(frame, sink, { delimiter: '\t' });
     expect(Buffer.concat(received).toString('utf8')).toBe(formatCsv(frame, { delimiter: '\t' }));
+  });
+
+  it('writes a danfo DataFrame as it writes the equivalent Frame (danfojs-node, recognised structurally)', async () => {
+    const dfd = (await import('danfojs-node')) as unknown as { DataFrame: new (data: object) => object };
+    const df = new dfd.DataFrame({ id: ['a', 'b,c'], x: [1, 0.5] });
+    expect(formatCsv(df as DanfoLikeFrame)).toBe('id,x\na,1\n"b,c",0.5\n');
   });
 
   it('rejects a delimiter that cannot be written unambiguously', () => {
