@@ -227,6 +227,12 @@ class BestSplit {
   hr = 0;
 }
 
+/**
+ * Adds the node's rows into a zeroed histogram. Each bin must receive its rows in increasing row
+ * order (the double sums then round exactly as XGBoost's); rows are taken four at a time, feature by
+ * feature, which keeps that order per bin (rows of one feature hit bins in row order) and lets the
+ * CPU overlap four independent updates.
+ */
 function buildHist(
   hist: Float64Array,
   rowIdx: Uint32Array,
@@ -237,7 +243,41 @@ function buildHist(
   grad: Float32Array,
   hess: Float32Array,
 ): void {
-  for (let i = begin; i < end; i++) {
+  let i = begin;
+  for (; i + 3 < end; i += 4) {
+    const r1 = rowIdx[i]!;
+    const r2 = rowIdx[i + 1]!;
+    const r3 = rowIdx[i + 2]!;
+    const r4 = rowIdx[i + 3]!;
+    const g1 = grad[r1]!;
+    const h1 = hess[r1]!;
+    const g2 = grad[r2]!;
+    const h2 = hess[r2]!;
+    const g3 = grad[r3]!;
+    const h3 = hess[r3]!;
+    const g4 = grad[r4]!;
+    const h4 = hess[r4]!;
+    let o1 = r1 * m;
+    let o2 = r2 * m;
+    let o3 = r3 * m;
+    let o4 = r4 * m;
+    const stop = o1 + m;
+    for (; o1 < stop; o1++, o2++, o3++, o4++) {
+      const b1 = bins[o1]! << 1;
+      const b2 = bins[o2]! << 1;
+      const b3 = bins[o3]! << 1;
+      const b4 = bins[o4]! << 1;
+      hist[b1] += g1;
+      hist[b1 | 1] += h1;
+      hist[b2] += g2;
+      hist[b2 | 1] += h2;
+      hist[b3] += g3;
+      hist[b3 | 1] += h3;
+      hist[b4] += g4;
+      hist[b4 | 1] += h4;
+    }
+  }
+  for (; i < end; i++) {
     const row = rowIdx[i]!;
     const g = grad[row]!;
     const h = hess[row]!;
