@@ -63,7 +63,8 @@ export async function runCli(argv: readonly string[], io: CliIO, commands: reado
     return await command.run(args, io);
   } catch (err) {
     if (err instanceof UsageError) {
-      io.stderr.write(`sessionsentry ${err.message}\nUsage: ${command.usage}\nRun \`sessionsentry ${command.name} --help\` for details.\n`);
+      const message = err.message.startsWith(`${command.name}:`) ? err.message : `${command.name}: ${err.message}`;
+      io.stderr.write(`sessionsentry ${message}\nUsage: ${command.usage}\nRun \`sessionsentry ${command.name} --help\` for details.\n`);
       return EXIT.usage;
     }
     io.stderr.write(`sessionsentry ${command.name}: ${describeError(err)}\n`);

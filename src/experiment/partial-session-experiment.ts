@@ -66,7 +66,7 @@ export interface ExperimentRunResult {
   /** Codes of the test day the training vocabulary lacks (counted in `other_actions`). */
   readonly unseenTestActions: UnseenActions | null;
   /** Paths of the outputs. */
-  readonly files: { readonly report: string; readonly csvDir: string; readonly modelsDir: string; readonly summary: string };
+  readonly files: { readonly report: string; readonly csvDir: string; readonly modelsDir: string; readonly scoresDir: string; readonly summary: string };
   /** Wall time of each stage and in total, in milliseconds. */
   readonly timings: Readonly<Record<ExperimentStage | 'total', number>>;
 }
@@ -86,8 +86,9 @@ export interface ExperimentRunResult {
  * 5. chooses each operating point on validation scores ({@link chooseOperatingPoint}) and
  *    measures it unchanged on the test day; builds one comparison table per rule (with the
  *    "no session is an attack" baseline) and the "caught after n events" curves;
- * 6. writes `report.html`, `summary.json` and each job's model (`models/<job>/model.tar.gz`,
- *    `features.json`, `operating-points.json`) under `spec.outDir`.
+ * 6. writes `report.html`, `summary.json`, each job's model (`models/<job>/model.tar.gz`,
+ *    `features.json`, `operating-points.json`) and scores (`scores/<job>.validation.csv` and
+ *    `scores/<job>.test.csv`, columns `label,score`) under `spec.outDir`.
  *
  * One failed job does not sink the others: it is listed in `failed` and left out of the tables.
  *
@@ -184,6 +185,8 @@ export async function runPartialSessionExperiment(spec: ExperimentSpec, options:
 
   stage('report', `${spec.operatingPoints.length} operating points`);
   const jobs: JobOutcome[] = [];
+  const scoresDir = path.join(spec.outDir, 'scores');
+  await mkdir(scoresDir, { recursive: true });
   for (const job of spec.jobs) {
     const s = scored.get(job.name);
     if (s === undefined) continue;
@@ -191,11 +194,14 @@ export async function runPartialSessionExperiment(spec: ExperimentSpec, options:
     const validationLabels = splitter.labels(split.validation);
     const operatingPoints = spec.operatingPoints.map((rule) => chooseOperatingPoint(validationLabels, s.validation, rule));
     await writeFile(path.join(modelsDir, job.name, 'operating-points.json'), `${JSON.stringify(operatingPoints.map((p) => ({ rule: p.rule, threshold: p.threshold, chosenOn: p.chosenOn, validation: p.validation.toJSON() })), null, 2)}\n`);
+    const test = { labels: splitter.labels(testFrames.get(job.name)!), scores: s.test };
+    await writeScores(path.join(scoresDir, `${job.name}.validation.csv`), validationLabels, s.validation);
+    await writeScores(path.join(scoresDir, `${job.name}.test.csv`), test.labels, test.scores);
     jobs.push({
       name: job.name,
       rows: { train: split.train.rowCount, validation: split.validation.rowCount, test: testFrames.get(job.name)!.rowCount },
       validation: { labels: validationLabels, scores: s.validation },
-      test: { labels: splitter.labels(testFrames.get(job.name)!), scores: s.test },
+      test,
       operatingPoints,
       modelPath: s.modelPath,
       trainingSeconds: s.seconds,
@@ -228,7 +234,7 @@ export async function runPartialSessionExperiment(spec: ExperimentSpec, options:
     comparisons,
     partialSessions,
     unseenTestActions,
-    files: { report, csvDir, modelsDir, summary },
+    files: { report, csvDir, modelsDir, scoresDir, summary },
     timings: timings as Record<ExperimentStage | 'total', number>,
   };
 }
@@ -246,6 +252,12 @@ export function describeRule(rule: OperatingRule): string {
   if ('maxFalsePositiveRate' in rule) return `FPR ≤ ${Number((rule.maxFalsePositiveRate * 100).toPrecision(6))}%`;
   if ('threshold' in rule) return `threshold ${rule.threshold}`;
   return 'best F1';
+}
+
+async function writeScores(file: string, labels: Uint8Array, scores: Float64Array): Promise<void> {
+  const lines = ['label,score'];
+  for (let i = 0; i < labels.length; i++) lines.push(`${labels[i]},${scores[i]}`);
+  await writeFile(file, `${lines.join('\n')}\n`);
 }
 
 function caughtAfter(

@@ -38,12 +38,13 @@ export const demoCommand: Command = {
     const workers = args.values.workers === undefined ? undefined : numberOption('demo', args, 'workers', 1, { min: 1, max: 64, integer: true });
     const started = performance.now();
     const dataDir = path.join(dir, 'data');
+    io.stderr.write(`The partial-session experiment on synthetic logs, trained on this machine (tree_method hist; \`sessionsentry run\` with the seed's settings trains exact trees, as SageMaker does).\n`);
     io.stderr.write(`${'0.0'.padStart(5)} s  generate synthetic logs (seed ${seed}, scale ${scale}) into ${path.relative(io.cwd, dataDir) || '.'}\n`);
     const { summary } = generateLogs({ seed, scale, outDir: dataDir });
     for (const f of summary) {
       io.stderr.write(`         ${f.name.padEnd(18)} ${String(f.events).padStart(7)} events ${String(f.sessions).padStart(6)} sessions ${String(f.attackerSessions).padStart(5)} attacker sessions\n`);
     }
-    const spec = parseExperimentConfig({ name: 'demo', data: { dir: dataDir }, output: path.join(dir, 'out'), ...(workers !== undefined ? { backend: { kind: 'local', workers } } : {}) });
+    const spec = parseExperimentConfig({ name: 'demo', data: { dir: dataDir }, output: path.join(dir, 'out'), hyperparameters: { tree_method: 'hist' }, ...(workers !== undefined ? { backend: { kind: 'local', workers } } : {}) });
     const display = new ProgressDisplay(io, spec.jobs.length);
     let result;
     try {

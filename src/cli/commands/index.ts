@@ -1,6 +1,25 @@
 import type { Command } from '../command.js';
 import { demoCommand } from './demo.js';
+import { evaluateCommand } from './evaluate.js';
+import { flattenCommand } from './flatten.js';
+import { generateCommand } from './generate.js';
+import { reportCommand } from './report.js';
 import { runCommand } from './run.js';
+import { scoreCommand } from './score.js';
+import { serveCommand } from './serve.js';
+import { splitCommand } from './split.js';
+import { trainCommand } from './train.js';
 
-/** Every `sessionsentry` command, in the order `--help` lists them. */
-export const COMMANDS: readonly Command[] = [demoCommand, runCommand];
+/** Every `sessionsentry` command, in the order `--help` lists them (the pipeline's order, then the whole). */
+export const COMMANDS: readonly Command[] = [
+  generateCommand,
+  flattenCommand,
+  splitCommand,
+  trainCommand,
+  evaluateCommand,
+  reportCommand,
+  serveCommand,
+  scoreCommand,
+  runCommand,
+  demoCommand,
+];
