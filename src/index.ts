@@ -219,3 +219,16 @@ export { lineChart, niceTicks, escapeXml, PALETTE } from './eval/svg-chart.js';
 export type { ChartSeries, LineChartOptions } from './eval/svg-chart.js';
 export { renderReport, writeReport } from './eval/report-html.js';
 export type { ReportOptions, PartialSessionSeries } from './eval/report-html.js';
+
+// --- experiment ---
+export { runPartialSessionExperiment, describeRule } from './experiment/partial-session-experiment.js';
+export type { RunExperimentOptions, ExperimentRunResult, JobOutcome, ExperimentStage } from './experiment/partial-session-experiment.js';
+export { parseExperimentConfig, parseExperimentText, readExperimentConfig, DEFAULT_TRAIN_FILES, DEFAULT_TEST_FILE, DEFAULT_OPERATING_POINTS, DEFAULT_EVENTS_SEEN } from './experiment/experiment-config.js';
+export type { ParseExperimentConfigOptions } from './experiment/experiment-config.js';
+export type { ExperimentSpec, BackendSpec } from './experiment/experiment-spec.js';
+export { ExperimentConfigError, ExperimentFailedError } from './experiment/experiment-errors.js';
+
+// --- cli ---
+export { runCli, programHelp } from './cli/run-cli.js';
+export { processIO, UsageError, EXIT } from './cli/cli-io.js';
+export type { CliIO } from './cli/cli-io.js';
