@@ -219,6 +219,58 @@ export function buildBinMatrix(data: TrainingData, cuts: HistCuts): BinMatrix {
   return { bins, missing: total, dense };
 }
 
+// Small hot loops of buildHistIndex, kept as separate functions so V8 optimises each once and
+// reuses it for every feature (one big function with all of them deoptimised repeatedly).
+
+/** Writes [non-missing count, min, max, 1 if all integers] of one column into `out`. */
+function scanColumn(values: Float32Array, base: number, rows: number, out: Float64Array): void {
+  let n = 0;
+  let min = Infinity;
+  let max = -Infinity;
+  let integral = 1;
+  for (let i = 0; i < rows; i++) {
+    const v = values[base + i]!;
+    if (v !== v) continue;
+    n++;
+    if (v < min) min = v;
+    if (v > max) max = v;
+    if (v !== Math.floor(v)) integral = 0;
+  }
+  out[0] = n;
+  out[1] = min;
+  out[2] = max;
+  out[3] = integral;
+}
+
+/** Counts each integer value of a column (missing values skipped) into `tally[v − min]`. */
+function tallyColumn(values: Float32Array, base: number, rows: number, min: number, tally: Uint32Array): void {
+  for (let i = 0; i < rows; i++) {
+    const v = values[base + i]!;
+    if (v === v) tally[v - min]++;
+  }
+}
+
+/** Bins of an integer feature through its lookup table, into both layouts. */
+function binsByLookup(
+  values: Float32Array,
+  f: number,
+  rows: number,
+  columns: number,
+  min: number,
+  lut: Uint32Array,
+  missing: number,
+  bins: Uint16Array,
+  byColumn: Uint16Array,
+): void {
+  const base = f * rows;
+  for (let i = 0, at = f; i < rows; i++, at += columns) {
+    const v = values[base + i]!;
+    const b = v !== v ? missing : lut[v - min]!;
+    bins[at] = b;
+    byColumn[base + i] = b;
+  }
+}
+
 /**
  * Cuts and bin matrix together, the way `hist` training needs them, in fewer passes over the data:
  * for integer-valued features (counts) one pass finds the range, one counts values (the exact
@@ -239,30 +291,21 @@ export function buildHistIndex(data: TrainingData, maxBin: number): { cuts: Hist
   const buffer = new Float32Array(rows);
   const luts: (Uint32Array | null)[] = [];
   const mins = new Float64Array(columns);
+  const stats = new Float64Array(4);
   let dense = true;
   for (let f = 0; f < columns; f++) {
     const base = f * rows;
-    let n = 0;
-    let min = Infinity;
-    let max = -Infinity;
-    let integral = true;
-    for (let i = 0; i < rows; i++) {
-      const v = values[base + i]!;
-      if (v !== v) continue;
-      n++;
-      if (v < min) min = v;
-      if (v > max) max = v;
-      if (v !== Math.floor(v)) integral = false;
-    }
+    scanColumn(values, base, rows, stats);
+    const n = stats[0]!;
+    const min = stats[1]!;
+    const max = stats[2]!;
+    const integral = stats[3] === 1;
     if (n < rows) dense = false;
     let result: { cuts: number[]; minValue: number } | undefined;
     let tally: Uint32Array | null = null;
     if (n > 0 && integral && max - min <= 4 * rows + 1024) {
       tally = new Uint32Array(max - min + 1);
-      for (let i = 0; i < rows; i++) {
-        const v = values[base + i]!;
-        if (v === v) tally[v - min]++;
-      }
+      tallyColumn(values, base, rows, min, tally);
       let d = 0;
       for (let k = 0; k < tally.length; k++) if (tally[k]! > 0) d++;
       if (d <= sketchLimits(n, 1 / (fr(maxBin) * 8)).limit) {
@@ -318,15 +361,7 @@ export function buildHistIndex(data: TrainingData, maxBin: number): { cuts: Hist
   const byColumn = new Uint16Array(rows * columns);
   for (let f = 0; f < columns; f++) {
     const lut = luts[f];
-    if (lut === null || lut === undefined) continue;
-    const base = f * rows;
-    const min = mins[f]!;
-    for (let i = 0, at = f; i < rows; i++, at += columns) {
-      const v = values[base + i]!;
-      const b = v !== v ? total : lut[v - min]!;
-      bins[at] = b;
-      byColumn[base + i] = b;
-    }
+    if (lut !== null && lut !== undefined) binsByLookup(values, f, rows, columns, mins[f]!, lut, total, bins, byColumn);
   }
   // Other features by binary search over their cuts.
   const cv = cuts.values;
