@@ -3,6 +3,7 @@ import { demoCommand } from './demo.js';
 import { evaluateCommand } from './evaluate.js';
 import { flattenCommand } from './flatten.js';
 import { generateCommand } from './generate.js';
+import { replayCommand } from './replay.js';
 import { reportCommand } from './report.js';
 import { runCommand } from './run.js';
 import { scoreCommand } from './score.js';
@@ -20,6 +21,7 @@ export const COMMANDS: readonly Command[] = [
   reportCommand,
   serveCommand,
   scoreCommand,
+  replayCommand,
   runCommand,
   demoCommand,
 ];

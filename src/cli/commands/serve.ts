@@ -1,5 +1,7 @@
 import path from 'node:path';
 import { serveModel } from '../../serve/endpoint-server.js';
+import { startEventService } from '../../serve/event-service.js';
+import { UsageError } from '../cli-io.js';
 import { EXIT } from '../cli-io.js';
 import { numberOption, requiredOption, stringOption, type Command } from '../command.js';
 import { loadModelBundle } from '../model-dir.js';
@@ -7,7 +9,9 @@ import { loadModelBundle } from '../model-dir.js';
 /**
  * `sessionsentry serve`: hosts a saved model behind the SageMaker XGBoost container's HTTP
  * contract (`GET /ping`, `POST /invocations` with `text/csv` feature rows; 413 over 6 MiB) until
- * interrupted (Ctrl-C / SIGTERM closes the server).
+ * interrupted (Ctrl-C / SIGTERM closes the server). With `--live`, serves the live event service
+ * instead: `POST /events` (NDJSON in the log schema) scores sessions as their events arrive and
+ * prints alerts.
  *
  * @example
  * ```sh
@@ -18,20 +22,35 @@ import { loadModelBundle } from '../model-dir.js';
 export const serveCommand: Command = {
   name: 'serve',
   summary: 'Serve a saved model with the SageMaker container contract (/ping, /invocations) until interrupted.',
-  usage: 'sessionsentry serve --model <model-folder|file> [--port 8080] [--host 127.0.0.1]',
+  usage: 'sessionsentry serve --model <model-folder|file> [--port 8080] [--host 127.0.0.1] [--live [--threshold t] [--sustain n]]',
   help: [
     ['--model <path>', 'a model folder or model file (required)'],
     ['--port <n>', 'port (default 8080; 0 picks a free one)'],
     ['--host <addr>', 'interface (default 127.0.0.1)'],
+    ['--live', 'serve the live event service (POST /events, alerts on standard output); needs features.json'],
+    ['--threshold <t>', 'live alert threshold (default: the folder\'s first operating point, else 0.5)'],
+    ['--sustain <n>', 'live: consecutive events over the threshold needed to alert (default 1)'],
   ],
-  options: { model: { type: 'string' }, port: { type: 'string' }, host: { type: 'string' } },
+  options: { model: { type: 'string' }, port: { type: 'string' }, host: { type: 'string' }, live: { type: 'boolean' }, threshold: { type: 'string' }, sustain: { type: 'string' } },
   async run(args, io) {
     const modelPath = path.resolve(io.cwd, requiredOption('serve', args, 'model'));
-    const { booster, modelFile } = await loadModelBundle(modelPath, undefined, { schema: 'optional' });
+    const live = args.values.live === true;
+    const { booster, modelFile, schema, threshold: saved } = await loadModelBundle(modelPath, undefined, { schema: live ? 'required' : 'optional' });
     const port = numberOption('serve', args, 'port', 8080, { min: 0, max: 65535, integer: true });
     const host = stringOption(args, 'host', '127.0.0.1')!;
-    const server = await serveModel(booster, { port, host, name: path.basename(path.dirname(modelFile)) });
-    io.stdout.write(`serving ${path.relative(io.cwd, modelFile)} (${booster.numFeature} features) on ${server.url}\n`);
+    if (!live && (args.values.threshold !== undefined || args.values.sustain !== undefined)) throw new UsageError('serve: --threshold and --sustain apply to --live only');
+    let server: { readonly url: string; close(): Promise<void> };
+    if (live) {
+      const threshold = numberOption('serve', args, 'threshold', saved ?? 0.5, { min: 0, max: 1 });
+      const sustain = numberOption('serve', args, 'sustain', 1, { min: 1, integer: true });
+      const service = await startEventService({ model: booster, schema: schema!, threshold, sustain, port, host });
+      service.scorer.on('alert', (a) => io.stdout.write(`alert session ${a.session}${a.customer !== undefined ? ` customer ${a.customer}` : ''} score ${a.score.toFixed(4)} after ${a.eventsSeen} events\n`));
+      server = service;
+      io.stdout.write(`live scoring with ${path.relative(io.cwd, modelFile)} (threshold ${threshold}, sustain ${sustain}) on ${service.url} (POST /events)\n`);
+    } else {
+      server = await serveModel(booster, { port, host, name: path.basename(path.dirname(modelFile)) });
+      io.stdout.write(`serving ${path.relative(io.cwd, modelFile)} (${booster.numFeature} features) on ${server.url}\n`);
+    }
     await new Promise<void>((resolve) => {
       const stop = (): void => {
         process.off('SIGINT', stop);
