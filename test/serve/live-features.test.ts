@@ -63,3 +63,30 @@ describe('LiveScorer features equal the flattener on every prefix', () => {
     expect(checkEveryPrefix({ counts: true, timing: false, bigrams: { topK: 10 } }, 14, 120).compared).toBeGreaterThan(500);
   });
 });
+
+describe('LiveScorer gap_std_s beyond exactStdGaps', () => {
+  it("switches to Welford's O(1) update past the limit: equal to the two-pass value to 1e-12 relative, other features still exact", () => {
+    const { log, schema, booster } = liveFixture({ seed: 15, sessions: 150, features: { counts: true, timing: true } });
+    const exact = new LiveScorer({ model: booster, schema, threshold: 1, idleTimeoutMs: Infinity });
+    const streaming = new LiveScorer({ model: booster, schema, threshold: 1, idleTimeoutMs: Infinity, exactStdGaps: 2 });
+    const std = schema.featureNames.indexOf('gap_std_s');
+    const cv = schema.featureNames.indexOf('gap_cv');
+    let differing = 0;
+    for (const event of liveEvents(log)) {
+      const id = exact.push(event).session;
+      streaming.push(event);
+      const a = exact.session(id)!.features;
+      const b = streaming.session(id)!.features;
+      for (let j = 0; j < a.length; j++) {
+        if (j === std || j === cv) {
+          expect(Math.abs(a[j]! - b[j]!)).toBeLessThanOrEqual(1e-12 * Math.max(1, Math.abs(a[j]!)));
+          if (a[j] !== b[j]) differing++;
+        } else {
+          expect(b[j]).toBe(a[j]);
+        }
+      }
+    }
+    // Rounding does differ somewhere, which is why the exact path is the default.
+    expect(differing).toBeGreaterThan(0);
+  });
+});

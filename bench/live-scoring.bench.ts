@@ -1,0 +1,181 @@
+/**
+ * Live-scoring benchmark. Generates a log of the user's size (~256K events, seeded), flattens it
+ * (counts + timing, ~48 features) and trains the user's model shape with the library's own trainer
+ * (50 trees, depth 5, the seed's hyperparameters). Then:
+ *
+ * - in-process: every event of the log, sessions interleaved by time, through `LiveScorer.pushParsed`
+ *   (incremental update + `predictRow`) on one core; events/s (wall and CPU) and per-event latency
+ *   percentiles, beside `predictRow` alone on the same rows (the scoring share of the cost);
+ * - HTTP: the event service in a child process, the bounded loopback load generator in this one,
+ *   batched NDJSON bodies; sustained events/s and request latency p50/p99.
+ *
+ * The issue names no outside anchor for live scoring; the goals are DESIGN.md's (≥ 1M events/s
+ * in-process, ≥ 50K events/s over HTTP).
+ *
+ *   npx tsx bench/live-scoring.bench.ts
+ */
+import { fork } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Booster } from '../src/model/booster.js';
+import { train } from '../src/model/train.js';
+import { TrainingData } from '../src/model/training-data.js';
+import { ActionVocabulary } from '../src/sessions/action-vocabulary.js';
+import type { FeatureSchema } from '../src/sessions/feature-schema.js';
+import { SessionFlattener } from '../src/sessions/session-flattener.js';
+import { startEventService } from '../src/serve/event-service.js';
+import { LiveScorer } from '../src/serve/live-scorer.js';
+import { ndjsonBodies, runLoadTest } from '../src/serve/load-test.js';
+import { generateEvents } from '../src/synth/generate-events.js';
+import { syntheticEventLog } from '../src/synth/synthetic-log.js';
+import { SEED_HYPERPARAMETERS } from '../src/train/default-hyperparameters.js';
+
+const SEED = 7;
+const EVENTS = 256_000;
+const THRESHOLD = 0.5;
+
+if (process.argv[2] === '--serve') {
+  // Child process: the event service over the saved model and schema; reports its URL, closes on request.
+  const dir = process.argv[3]!;
+  const booster = Booster.fromJSON(readFileSync(path.join(dir, 'model.json'), 'utf8'));
+  const schema = JSON.parse(readFileSync(path.join(dir, 'schema.json'), 'utf8')) as FeatureSchema;
+  const service = await startEventService({ model: booster, schema, threshold: THRESHOLD, idleTimeoutMs: Infinity, maxSessions: 1_000_000 });
+  process.send!({ url: service.url });
+  process.on('message', () => {
+    void service.close().then(() => process.exit(0));
+  });
+} else {
+  await main();
+}
+
+async function main(): Promise<void> {
+  const log = syntheticEventLog(generateEvents({ seed: SEED, events: EVENTS }));
+  const flattener = new SessionFlattener({ vocabulary: ActionVocabulary.fromLogs(log), features: { counts: true, timing: true } }).fit(log);
+  const schema = flattener.toSchema();
+  const frame = flattener.flatten(log);
+  const data = TrainingData.fromFrame(frame, { label: 'BadActor', features: schema.featureNames });
+  const params = { ...Object.fromEntries(Object.entries(SEED_HYPERPARAMETERS).map(([k, v]) => [k, k === 'objective' ? v : Number(v)])), tree_method: 'hist', seed: 0 };
+  const { booster } = train(data, params);
+  const leaves = booster.model.trees.reduce((n, t) => n + t.leftChildren.filter((c) => c === -1).length, 0);
+
+  // Events in time order, fields already parsed (what pushParsed takes).
+  const n = log.eventCount;
+  const order = Array.from({ length: n }, (_, i) => i);
+  const sessionOfPos = new Uint32Array(n);
+  for (let s = 0; s < log.sessionCount; s++) sessionOfPos.fill(s, log.offsets[s]!, log.offsets[s + 1]!);
+  const times = log.times!;
+  order.sort((a, b) => times[log.event(a)]! - times[log.event(b)]! || a - b);
+  const sessions = order.map((p) => log.sessionIds[sessionOfPos[p]!]!);
+  const actions = order.map((p) => log.actionAt(p));
+  const eventTimes = Float64Array.from(order, (p) => times[log.event(p)]!);
+
+  const makeScorer = (): LiveScorer => new LiveScorer({ model: booster, schema, threshold: THRESHOLD, idleTimeoutMs: 30 * 60_000, maxSessions: 100_000 });
+  const runs: { wall: number; cpu: number }[] = [];
+  let alerts = 0;
+  for (let r = 0; r < 7; r++) {
+    const scorer = makeScorer();
+    const c0 = process.cpuUsage();
+    const t0 = performance.now();
+    for (let i = 0; i < n; i++) scorer.pushParsed(sessions[i]!, actions[i]!, eventTimes[i]!);
+    const wall = performance.now() - t0;
+    const c = process.cpuUsage(c0);
+    runs.push({ wall, cpu: (c.user + c.system) / 1000 });
+    alerts = scorer.stats().alerts;
+  }
+  const bestWall = Math.min(...runs.map((r) => r.wall));
+  const bestCpu = Math.min(...runs.map((r) => r.cpu));
+  const medianWall = [...runs.map((r) => r.wall)].sort((a, b) => a - b)[3]!;
+
+  // Per-event latency: one more pass timing each push (the clock reads add ~30-60 ns each).
+  const latency = new Float64Array(n);
+  {
+    const scorer = makeScorer();
+    for (let i = 0; i < n; i++) {
+      const t0 = process.hrtime.bigint();
+      scorer.pushParsed(sessions[i]!, actions[i]!, eventTimes[i]!);
+      latency[i] = Number(process.hrtime.bigint() - t0);
+    }
+  }
+  latency.sort();
+  const pct = (q: number): number => latency[Math.min(n - 1, Math.floor(q * n))]!;
+
+  // predictRow alone on the final rows of the sessions, cycled to n calls: the scoring share.
+  const rows = frame.toMatrix(schema.featureNames);
+  const width = rows.columns;
+  const rowViews = Array.from({ length: rows.rows }, (_, s) => rows.data.subarray(s * width, (s + 1) * width));
+  let predictBest = Infinity;
+  let sink = 0;
+  for (let r = 0; r < 5; r++) {
+    const t0 = performance.now();
+    for (let i = 0; i < n; i++) sink += booster.predictRow(rowViews[i % rowViews.length]!);
+    predictBest = Math.min(predictBest, performance.now() - t0);
+  }
+
+  // HTTP: service in a child process, load generator here.
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'live-bench-'));
+  let http: Awaited<ReturnType<typeof runLoadTest>> | undefined;
+  let httpSmall: Awaited<ReturnType<typeof runLoadTest>> | undefined;
+  try {
+    writeFileSync(path.join(dir, 'model.json'), booster.toJSON());
+    writeFileSync(path.join(dir, 'schema.json'), JSON.stringify(schema));
+    const child = fork(fileURLToPath(import.meta.url), ['--serve', dir], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const url = await new Promise<string>((resolve, reject) => {
+      child.once('message', (m) => resolve((m as { url: string }).url));
+      child.once('exit', (code) => reject(new Error(`service exited with ${code}`)));
+    });
+    try {
+      const bodies = ndjsonBodies(log, 1000);
+      const bad = ['not json at all\n', '{"SessionNo":"x","LogTime":"never","Act":"1"}\n'];
+      // Warm-up, then the measured run: every body twice at most, or 20 s.
+      await runLoadTest({ url, bodies: bodies.slice(0, 20), maxRequests: 20, maxDurationMs: 5000, concurrency: 2 });
+      http = await runLoadTest({ url, bodies, badBodies: bad, badShare: 0.02, maxRequests: bodies.length * 2, maxDurationMs: 20_000, concurrency: 4, seed: 1 });
+      const small = ndjsonBodies(log, 100).slice(0, 1500);
+      httpSmall = await runLoadTest({ url, bodies: small, maxRequests: small.length, maxDurationMs: 10_000, concurrency: 4 });
+    } finally {
+      child.send('close');
+      await new Promise((resolve) => child.once('exit', resolve));
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+
+  // Standalone check that the service started in this process closes cleanly (no stray servers).
+  const probe = await startEventService({ model: booster, schema, threshold: THRESHOLD });
+  await probe.close();
+
+  const eps = (ms: number): string => `${(n / (ms / 1000) / 1e6).toFixed(2)}M`;
+  const f = (v: number, d = 2): string => v.toFixed(d);
+  const lines = [
+    '## Live scoring (`LiveScorer`, event service)',
+    '',
+    `Log: ${n} events, ${log.sessionCount} sessions (generateEvents seed ${SEED}), replayed in time order with sessions interleaved.`,
+    `Model: ${booster.numTrees} trees (max_depth 5, ${leaves} leaves) over ${schema.featureNames.length} features (counts + timing), trained here with the seed's hyperparameters (hist). Threshold ${THRESHOLD}: ${alerts} sessions alerted.`,
+    `Machine: ${os.availableParallelism()} cores (${os.cpus()[0]?.model.trim() ?? 'unknown'}), Node ${process.version}, load average ${os.loadavg()[0]!.toFixed(1)} at the end of the run (a shared machine: wall times inflated). No outside anchor: goals from DESIGN.md.`,
+    '',
+    '| measure | value | goal |',
+    '|---|---|---|',
+    `| in-process update + score, events/s (wall, best of 7 passes, one thread) | ${eps(bestWall)} | ≥ 1M |`,
+    `| in-process update + score, events/s (wall, median of 7) | ${eps(medianWall)} | |`,
+    `| in-process update + score, events/s (CPU time, best of 7) | ${eps(bestCpu)} | |`,
+    `| per-event latency p50 / p99 / p99.9, µs (timed pass) | ${f(pct(0.5) / 1000)} / ${f(pct(0.99) / 1000)} / ${f(pct(0.999) / 1000)} | |`,
+    `| of which \`predictRow\` alone, µs per call (best of 5) | ${f((predictBest * 1000) / n, 3)} | |`,
+  ];
+  if (http !== undefined) {
+    lines.push(
+      `| HTTP, NDJSON batches of 1000 events, 4 connections: events/s sustained | ${f(http.eventsPerSecond / 1000, 1)}K | ≥ 50K |`,
+      `| HTTP, batches of 1000: request latency p50 / p99, ms | ${f(http.goodLatencyMs.p50)} / ${f(http.goodLatencyMs.p99)} | |`,
+      `| HTTP, batches of 1000: requests (bad ones mixed in), unexpected answers, network errors | ${http.requests} (${http.badRequests} bad), ${http.unexpected}, ${http.networkErrors} | |`,
+    );
+  }
+  if (httpSmall !== undefined) {
+    lines.push(
+      `| HTTP, batches of 100 events: events/s sustained | ${f(httpSmall.eventsPerSecond / 1000, 1)}K | |`,
+      `| HTTP, batches of 100: request latency p50 / p99, ms | ${f(httpSmall.goodLatencyMs.p50)} / ${f(httpSmall.goodLatencyMs.p99)} | |`,
+    );
+  }
+  lines.push('');
+  if (sink === 0.5) lines.push(' ');
+  process.stdout.write(`${lines.join('\n')}\n`);
+}
