@@ -12,7 +12,7 @@ import { Booster } from '../../src/model/booster.js';
 import { InvalidModelError } from '../../src/model/model-errors.js';
 import { readModelJSON } from '../../src/model/model-json.js';
 import type { BoosterModel } from '../../src/model/model-types.js';
-import { FIXTURES, expectModelsBitwiseEqual, fixtureMatrix, fixturePath, fixturePredictions, hex32 } from './model-fixture-helpers.js';
+import { FIXTURES, expectModelsBitwiseEqual, fixtureMatrix, fixturePath, fixturePredictions, hex32, thrown } from './model-fixture-helpers.js';
 
 const jsonText = readFileSync(fixturePath('hist_regularized', 'model.json'), 'utf8');
 const base = Booster.fromJSON(jsonText);
@@ -21,15 +21,6 @@ const expected = fixturePredictions('hist_regularized');
 
 function withAttributes(model: BoosterModel, attributes: Record<string, string>): BoosterModel {
   return { ...model, attributes };
-}
-
-function thrown(fn: () => unknown): unknown {
-  try {
-    fn();
-  } catch (err) {
-    return err;
-  }
-  throw new Error('expected an error, none was thrown');
 }
 
 /** XGBoost's own all-tree margins summed tree by tree to a limit, via leaf ids and leaf values. */

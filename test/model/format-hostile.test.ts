@@ -11,23 +11,13 @@ import { InvalidModelError, ModelFormatError } from '../../src/model/model-error
 import { readModelBinary } from '../../src/model/model-binary.js';
 import { readModelJSON } from '../../src/model/model-json.js';
 import { decodeUBJSON, writeModelUBJSON } from '../../src/model/model-ubjson.js';
-import { fixtureBytes, fixturePath } from './model-fixture-helpers.js';
+import { fixtureBytes, fixturePath, thrown } from './model-fixture-helpers.js';
 
 const binary = fixtureBytes('hist_basic', 'xgboost-model');
 const jsonText = readFileSync(fixturePath('hist_basic', 'model.json'), 'utf8');
 const HEADER = 4 + 136 + 8 + 15 + 8 + 6; // binf, LearnerModelParam, objective, booster (XGBOOST_COMPAT §3)
 const TREE0 = HEADER + 160; // first TreeParam
 const NODES0 = TREE0 + 148; // first node of tree 0
-
-/** Runs `fn` and returns what it threw (failing the test when nothing was thrown). */
-function thrown(fn: () => unknown): unknown {
-  try {
-    fn();
-  } catch (err) {
-    return err;
-  }
-  throw new Error('expected an error, none was thrown');
-}
 
 function patched(bytes: Uint8Array, at: number, write: (v: DataView) => void): Uint8Array {
   const copy = bytes.slice();

@@ -118,3 +118,13 @@ export function runPython(script: string, args: readonly string[] = [], input?: 
   if (run.status !== 0) throw new Error(`python failed (${run.status}): ${run.stderr}`);
   return run.stdout;
 }
+
+/** Runs `fn` and returns what it threw (failing the test when nothing was thrown). */
+export function thrown(fn: () => unknown): unknown {
+  try {
+    fn();
+  } catch (err) {
+    return err;
+  }
+  throw new Error('expected an error, none was thrown');
+}

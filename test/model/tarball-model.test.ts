@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Booster } from '../../src/model/booster.js';
 import { ModelFormatError, ModelSizeLimitError } from '../../src/model/model-errors.js';
 import { extractModelMember, readTar, writeTarGz } from '../../src/model/model-tarball.js';
-import { expectModelsBitwiseEqual, fixtureBytes, numpyUnavailable, runPython } from './model-fixture-helpers.js';
+import { expectModelsBitwiseEqual, fixtureBytes, numpyUnavailable, runPython, thrown } from './model-fixture-helpers.js';
 
 const binary = fixtureBytes('hist_basic', 'xgboost-model');
 const reference = Booster.load(binary).model;
@@ -51,15 +51,6 @@ function tarGz(...entries: Uint8Array[]): Uint8Array {
     at += e.length;
   }
   return new Uint8Array(gzipSync(tar));
-}
-
-function thrown(fn: () => unknown): unknown {
-  try {
-    fn();
-  } catch (err) {
-    return err;
-  }
-  throw new Error('expected an error, none was thrown');
 }
 
 const hasTar = spawnSync('tar', ['--version']).status === 0;
