@@ -41,10 +41,18 @@ export class Mt19937 {
 
   #twist(): void {
     const mt = this.#state;
-    for (let i = 0; i < 624; i++) {
-      const y = (mt[i]! & 0x80000000) | (mt[(i + 1) % 624]! & 0x7fffffff);
-      mt[i] = (mt[(i + 397) % 624]! ^ (y >>> 1) ^ (y & 1 ? 0x9908b0df : 0)) >>> 0;
+    // The recurrence split at the wrap-arounds of i + 1 and i + 397, so no modulo in the loops.
+    let i = 0;
+    for (; i < 227; i++) {
+      const y = (mt[i]! & 0x80000000) | (mt[i + 1]! & 0x7fffffff);
+      mt[i] = mt[i + 397]! ^ (y >>> 1) ^ (y & 1 ? 0x9908b0df : 0);
     }
+    for (; i < 623; i++) {
+      const y = (mt[i]! & 0x80000000) | (mt[i + 1]! & 0x7fffffff);
+      mt[i] = mt[i - 227]! ^ (y >>> 1) ^ (y & 1 ? 0x9908b0df : 0);
+    }
+    const y = (mt[623]! & 0x80000000) | (mt[0]! & 0x7fffffff);
+    mt[623] = mt[396]! ^ (y >>> 1) ^ (y & 1 ? 0x9908b0df : 0);
     this.#index = 0;
   }
 }
