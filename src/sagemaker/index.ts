@@ -18,7 +18,7 @@ export { XGBOOST_ECR_ACCOUNTS, XGBOOST_IMAGE_VERSIONS, XGBOOST_REPOSITORY, XGBOO
 
 // --- requests ---
 export { buildTrainingJobRequest } from './training-job-request.js';
-export type { TrainingJobRequestOptions, SpotTrainingOptions } from './training-job-request.js';
+export type { TrainingJobRequestOptions, TrainingResourceOptions, SpotTrainingOptions } from './training-job-request.js';
 export { buildCreateModelRequest, buildEndpointConfigRequest, buildCreateEndpointRequest, buildTransformJobRequest } from './endpoint-requests.js';
 export type { ModelRequestOptions, EndpointConfigRequestOptions, TransformJobRequestOptions } from './endpoint-requests.js';
 export { checkResourceName, checkRoleArn, toAwsTags } from './resource-names.js';

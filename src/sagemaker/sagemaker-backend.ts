@@ -17,7 +17,6 @@ import {
   type DescribeTrainingJobCommandOutput,
   type ProductionVariantInstanceType,
   type SageMakerClient,
-  type TrainingInstanceType,
   type TransformInstanceType,
 } from '@aws-sdk/client-sagemaker';
 import { InvokeEndpointCommand, type SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime';
@@ -51,12 +50,12 @@ import {
   UnsupportedArtifactError,
 } from './sagemaker-errors.js';
 import { downloadObject, parseS3Uri, s3Uri, uploadChannel, uploadFile } from './s3-upload.js';
-import { buildTrainingJobRequest, type SpotTrainingOptions } from './training-job-request.js';
+import { buildTrainingJobRequest, type TrainingResourceOptions } from './training-job-request.js';
 import { waitForEndpoint, waitForEndpointDeleted, waitForTrainingJob, waitForTransformJob, type PollOptions } from './waiters.js';
 import { XGBOOST_IMAGE_VERSIONS } from './xgboost-ecr-accounts.js';
 
 /** Options of {@link SageMakerBackend}. */
-export interface SageMakerBackendOptions {
+export interface SageMakerBackendOptions extends TrainingResourceOptions {
   /** IAM role SageMaker assumes (S3 read/write on the bucket, ECR pull, CloudWatch logs). */
   readonly role: string;
   /** S3 bucket for channels, artifacts and batch transform data. */
@@ -69,16 +68,6 @@ export interface SageMakerBackendOptions {
   readonly imageUri?: string;
   /** Built-in XGBoost image version. Default `'1.7-1'` (XGBoost 1.7.4). */
   readonly xgboostVersion?: string;
-  /** Training instance type. Default `'ml.m5.xlarge'`. */
-  readonly instanceType?: TrainingInstanceType;
-  /** Training instances per job. Default 1. */
-  readonly instanceCount?: number;
-  /** Training EBS volume in GB. Default 30. */
-  readonly volumeSizeGb?: number;
-  /** Hard stop for each training job. Default 86400 s (SageMaker's default). */
-  readonly maxRuntimeSeconds?: number;
-  /** Managed spot training; `maxWaitSeconds` must be at least `maxRuntimeSeconds`. */
-  readonly spot?: SpotTrainingOptions;
   /** Tags on every job, model, endpoint config and endpoint (find and delete leftovers by tag). */
   readonly tags?: TagRecord;
   /** Real-time endpoint instance type. Default `'ml.t2.medium'`. */

@@ -12,8 +12,24 @@ export interface SpotTrainingOptions {
   readonly checkpointS3Uri?: string;
 }
 
+/** The compute, time limit, spot and tag settings of a training job, shared by the request builder and the backend. */
+export interface TrainingResourceOptions {
+  /** Training instance type. Default `'ml.m5.xlarge'`. */
+  readonly instanceType?: TrainingInstanceType;
+  /** Training instances per job. Default 1. */
+  readonly instanceCount?: number;
+  /** EBS volume per instance, in GB. Default 30. */
+  readonly volumeSizeGb?: number;
+  /** Hard stop for each training job. Default 86400 s (one day, SageMaker's default). */
+  readonly maxRuntimeSeconds?: number;
+  /** Managed spot training; `maxWaitSeconds` must be at least `maxRuntimeSeconds`. */
+  readonly spot?: SpotTrainingOptions;
+  /** Tags on what is created (find and delete leftovers by tag). */
+  readonly tags?: TagRecord;
+}
+
 /** Inputs of {@link buildTrainingJobRequest}. */
-export interface TrainingJobRequestOptions {
+export interface TrainingJobRequestOptions extends TrainingResourceOptions {
   readonly jobName: string;
   /** The training image, e.g. from `xgboostImageUri(region)`. */
   readonly imageUri: string;
@@ -25,17 +41,6 @@ export interface TrainingJobRequestOptions {
   readonly outputPath: string;
   /** XGBoost hyperparameters, every value a string; `num_round` is required by the container. */
   readonly hyperparameters: HyperparameterStrings;
-  /** Default `'ml.m5.xlarge'`. */
-  readonly instanceType?: TrainingInstanceType;
-  /** Default 1. */
-  readonly instanceCount?: number;
-  /** EBS volume per instance. Default 30 GB. */
-  readonly volumeSizeGb?: number;
-  /** Hard stop for training. Default 86400 s (one day, SageMaker's default). */
-  readonly maxRuntimeSeconds?: number;
-  /** Enables managed spot training. */
-  readonly spot?: SpotTrainingOptions;
-  readonly tags?: TagRecord;
 }
 
 const MAX_HYPERPARAMETERS = 100;
