@@ -22,6 +22,9 @@ export class ByteDictionary {
   #lengths: Int32Array = new Int32Array(256);
   #arena = new Uint8Array(4096);
   #arenaUsed = 0;
+  /** Direct-mapped cache of values of up to 3 bytes: the bytes with the length in the top byte (-1 marks an empty slot), and the code. */
+  #shortKeys: Int32Array = new Int32Array(256).fill(-1);
+  #shortCodes: Int32Array = new Int32Array(256);
   #strings: (string | undefined)[] = [];
   #size = 0;
 
@@ -32,6 +35,24 @@ export class ByteDictionary {
 
   /** The code of `bytes[start..end)`, adding it when new. */
   intern(bytes: Uint8Array, start: number, end: number): number {
+    const length = end - start;
+    if (length <= 3) {
+      // Short values (action codes, labels) packed with their length into one integer: a direct-mapped
+      // cache answers most lookups with one comparison, no hashing or byte compare.
+      let key = 0;
+      for (let i = start; i < end; i++) key = (key << 8) | bytes[i]!;
+      key |= length << 24;
+      const slot = Math.imul(key, 0x9e3779b1) >>> 24;
+      if (this.#shortKeys[slot] === key) return this.#shortCodes[slot]!;
+      const code = this.#lookup(bytes, start, end);
+      this.#shortKeys[slot] = key;
+      this.#shortCodes[slot] = code;
+      return code;
+    }
+    return this.#lookup(bytes, start, end);
+  }
+
+  #lookup(bytes: Uint8Array, start: number, end: number): number {
     let h = end - start;
     // A cheap multiplicative hash (h * 31 + byte), finished with a mix so short keys spread over the table.
     for (let i = start; i < end; i++) h = ((h << 5) - h + bytes[i]!) | 0;
