@@ -223,6 +223,9 @@ export class DelimitedTokenizer {
     const high = D > LF ? D : LF;
     const row = this.#row;
     row.bytes = buf;
+    let starts = row.starts;
+    let ends = row.ends;
+    let flags = row.flags;
     while (pos < n) {
       const rowStart = pos;
       let c = buf[pos]!;
@@ -248,10 +251,15 @@ export class DelimitedTokenizer {
       let escaped = false;
       let complete = false;
       for (;;) {
-        if (count === row.starts.length) row.grow();
+        if (count === starts.length) {
+          row.grow();
+          starts = row.starts;
+          ends = row.ends;
+          flags = row.flags;
+        }
         if (pos < n && buf[pos] === 0x22) {
           let p = pos + 1;
-          let flags = FIELD_QUOTED;
+          let fieldFlags = FIELD_QUOTED;
           for (;;) {
             if (p >= n) {
               if (!final) return rowStart;
@@ -265,7 +273,7 @@ export class DelimitedTokenizer {
             if (c === 0x22) {
               if (p + 1 < n) {
                 if (buf[p + 1] === 0x22) {
-                  flags |= FIELD_ESCAPED;
+                  fieldFlags |= FIELD_ESCAPED;
                   escaped = true;
                   p += 2;
                   continue;
@@ -278,9 +286,9 @@ export class DelimitedTokenizer {
             if (c === LF) innerLines++;
             p++;
           }
-          row.starts[count] = pos + 1;
-          row.ends[count] = p;
-          row.flags[count] = flags;
+          starts[count] = pos + 1;
+          ends[count] = p;
+          flags[count] = fieldFlags;
           count++;
           p++;
           if (p >= n) {
@@ -328,9 +336,9 @@ export class DelimitedTokenizer {
         if (p >= n && !final) return rowStart;
         let end = p;
         if ((p >= n || buf[p] === LF) && end > pos && buf[end - 1] === CR) end--;
-        row.starts[count] = pos;
-        row.ends[count] = end;
-        row.flags[count] = 0;
+        starts[count] = pos;
+        ends[count] = end;
+        flags[count] = 0;
         count++;
         if (p >= n) {
           pos = n;

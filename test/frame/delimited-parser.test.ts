@@ -66,6 +66,15 @@ describe('DelimitedTokenizer (RFC 4180)', () => {
     expect(fields(parseChunked(text, 1))).toEqual([['SessionNo', 'Act'], ['1', '111']]);
   });
 
+  it('reads rows wider than its initial field buffer, quoted fields included', () => {
+    const header = Array.from({ length: 70 }, (_, i) => `c${i}`);
+    const values = Array.from({ length: 70 }, (_, i) => (i % 9 === 0 ? `"q,${i}"` : String(i)));
+    const text = `${header.join(',')}\n${values.join(',')}\n`;
+    const expected = [header, values.map((v) => v.replaceAll('"', ''))];
+    expect(fields(parse(text))).toEqual(expected);
+    expect(fields(parseChunked(text, 13))).toEqual(expected);
+  });
+
   it('keeps empty fields, including a trailing one after the last delimiter', () => {
     expect(fields(parse('a,b,c\n,,\n1,,\n'))).toEqual([['a', 'b', 'c'], ['', '', ''], ['1', '', '']]);
   });
