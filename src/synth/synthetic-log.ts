@@ -1,6 +1,6 @@
 import { InvalidArgumentError } from '../errors.js';
 import { EventLog } from '../events/event-log.js';
-import type { StringColumn } from '../frame/column.js';
+import { encodeStrings, type StringColumn } from '../frame/column.js';
 import type { Random } from '../random/random.js';
 import { ACTION_CODES } from './action-codes.js';
 import { ATTACKER_PROFILES } from './attacker-profiles.js';
@@ -293,23 +293,8 @@ export function syntheticEventLog(log: SyntheticLog, sourceName = '<synthetic>')
   const eventIndex = new Uint32Array(log.eventCount);
   for (let i = 0; i < log.eventCount; i++) eventIndex[fill[log.eventSession[i]!]!++] = i;
   const { custIds, groupIds, profIds } = log.directory;
-  const extra = (ids: readonly string[]): StringColumn => {
-    // One dictionary entry per distinct ID (accounts share CustIDs and GroupIDs), in order of appearance.
-    const dictionary: string[] = [];
-    const lookup = new Map<string, number>();
-    const codes = new Int32Array(log.eventCount);
-    for (let i = 0; i < log.eventCount; i++) {
-      const id = ids[log.sessionAccount[log.eventSession[i]!]!]!;
-      let code = lookup.get(id);
-      if (code === undefined) {
-        code = dictionary.length;
-        dictionary.push(id);
-        lookup.set(id, code);
-      }
-      codes[i] = code;
-    }
-    return { kind: 'string', codes, dictionary };
-  };
+  // One dictionary entry per distinct ID (accounts share CustIDs and GroupIDs), in order of appearance.
+  const extra = (ids: readonly string[]): StringColumn => encodeStrings(Array.from(log.eventSession, (s) => ids[log.sessionAccount[s]!]!));
   return new EventLog({
     sessionIds: Array.from(log.sessionNo, (n) => String(n)),
     labels: log.sessionLabel.slice(),
