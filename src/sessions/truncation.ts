@@ -76,11 +76,7 @@ function apply(log: EventLog, t: Truncation): EventLog {
 function window(log: EventLog, start: (len: number) => number, end: (len: number) => number): EventLog {
   const sessions = log.sessionCount;
   const source = log.offsets;
-  const offsets = new Uint32Array(sessions + 1);
-  for (let s = 0; s < sessions; s++) {
-    const len = source[s + 1]! - source[s]!;
-    offsets[s + 1] = offsets[s]! + (end(len) - start(len));
-  }
+  const offsets = keptOffsets(log, (len) => end(len) - start(len));
   const index = new Uint32Array(offsets[sessions]!);
   const old = log.eventIndex;
   let at = 0;
@@ -93,15 +89,20 @@ function window(log: EventLog, start: (len: number) => number, end: (len: number
   return log.withSessions({ sessionIds: log.sessionIds, labels: log.labels, offsets, eventIndex: index });
 }
 
+/** The offsets of the same sessions when each keeps `kept(length)` of its events. */
+function keptOffsets(log: EventLog, kept: (len: number) => number): Uint32Array {
+  const sessions = log.sessionCount;
+  const source = log.offsets;
+  const offsets = new Uint32Array(sessions + 1);
+  for (let s = 0; s < sessions; s++) offsets[s + 1] = offsets[s]! + kept(source[s + 1]! - source[s]!);
+  return offsets;
+}
+
 function dropPercent(log: EventLog, p: number, seed: number): EventLog {
   if (p === 0) return log;
   const sessions = log.sessionCount;
   const source = log.offsets;
-  const offsets = new Uint32Array(sessions + 1);
-  for (let s = 0; s < sessions; s++) {
-    const len = source[s + 1]! - source[s]!;
-    offsets[s + 1] = offsets[s]! + (len - Math.round(p * len));
-  }
+  const offsets = keptOffsets(log, (len) => len - Math.round(p * len));
   const index = new Uint32Array(offsets[sessions]!);
   const old = log.eventIndex;
   let at = 0;
