@@ -28,18 +28,7 @@ export function confusionCounts(labels: ArrayLike<number>, predictions: ArrayLik
   const y = binaryLabels('confusionCounts', labels);
   const p = binaryLabels('confusionCounts', predictions, 'predictions');
   if (p.length !== y.length) throw new InvalidArgumentError('confusionCounts', 'predictions.length', p.length, `${y.length} (one per label)`);
-  let tp = 0;
-  let fp = 0;
-  let tn = 0;
-  let fn = 0;
-  for (let i = 0; i < y.length; i++) {
-    if (p[i] === 1) {
-      if (y[i] === 1) tp++;
-      else fp++;
-    } else if (y[i] === 1) fn++;
-    else tn++;
-  }
-  return { tp, fp, tn, fn };
+  return tally(y, p, 1);
 }
 
 /**
@@ -57,15 +46,20 @@ export function confusionCountsAt(labels: ArrayLike<number>, scores: ArrayLike<n
   const y = binaryLabels('confusionCountsAt', labels);
   const s = finiteScores('confusionCountsAt', scores, y.length);
   if (typeof threshold !== 'number' || Number.isNaN(threshold)) throw new InvalidArgumentError('confusionCountsAt', 'threshold', threshold, 'a number');
+  return tally(y, s, threshold);
+}
+
+/** Counts checked 0/1 labels against values, a value `>= threshold` predicted positive. */
+function tally(labels: ArrayLike<number>, values: ArrayLike<number>, threshold: number): ConfusionCounts {
   let tp = 0;
   let fp = 0;
   let tn = 0;
   let fn = 0;
-  for (let i = 0; i < y.length; i++) {
-    if (s[i]! >= threshold) {
-      if (y[i] === 1) tp++;
+  for (let i = 0; i < labels.length; i++) {
+    if (values[i]! >= threshold) {
+      if (labels[i] === 1) tp++;
       else fp++;
-    } else if (y[i] === 1) fn++;
+    } else if (labels[i] === 1) fn++;
     else tn++;
   }
   return { tp, fp, tn, fn };
