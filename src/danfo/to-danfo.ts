@@ -7,10 +7,10 @@ import { type FrameInput, asFrame } from '../frame/frame-input.js';
 export type DanfoDtype = 'float32' | 'int32' | 'string' | 'boolean';
 
 /**
- * The danfo dtype of each column of a frame: integer typed arrays become `int32` (a `Uint32Array`
- * holding values above 2^31 − 1 becomes `float32`, danfo's only other numeric dtype), float arrays
- * `float32`, string columns `string`. danfo's `float32` is only a label: the values stay JavaScript
- * doubles, so a `Float64Array` column keeps its precision.
+ * The danfo dtype of each column of a Frame (or of a DataFrame read as one): integer typed arrays
+ * become `int32` (a `Uint32Array` holding values above 2^31 − 1 becomes `float32`, danfo's only
+ * other numeric dtype), float arrays `float32`, string columns `string`. danfo's `float32` is only
+ * a label: the values stay JavaScript doubles, so a `Float64Array` column keeps its precision.
  *
  * @example
  * ```ts
@@ -18,7 +18,8 @@ export type DanfoDtype = 'float32' | 'int32' | 'string' | 'boolean';
  * // ['int32', 'float32', 'string']
  * ```
  */
-export function danfoDtypes(frame: Frame): DanfoDtype[] {
+export function danfoDtypes(input: FrameInput): DanfoDtype[] {
+  const frame = asFrame(input, 'frame', 'danfoDtypes');
   return frame.columnNames.map((name) => {
     const { column } = frame.columnData(name);
     if (column.kind === 'string') return 'string';

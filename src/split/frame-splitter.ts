@@ -118,15 +118,16 @@ export function splitFrame(input: FrameInput, columns: FrameSplitterOptions, opt
 }
 
 /**
- * The feature columns of `frame` for a label and drop list: every other column, in order. Throws
- * when the label or a dropped column is missing, or a feature column is not numeric.
+ * The feature columns of a Frame or danfo DataFrame for a label and drop list: every other column,
+ * in order. Throws when the label or a dropped column is missing, or a feature column is not numeric.
  *
  * @example
  * ```ts
  * featureColumns(frame, { label: 'BadActor', drop: ['SessionNo'] }); // ['111', '201', ...]
  * ```
  */
-export function featureColumns(frame: Frame, columns: FrameSplitterOptions, where = 'featureColumns'): string[] {
+export function featureColumns(input: FrameInput, columns: FrameSplitterOptions, where = 'featureColumns'): string[] {
+  const frame = asFrame(input, 'frame', where);
   const { label, drop = [] } = columns;
   for (const name of [label, ...drop]) {
     if (!frame.has(name)) throw new ColumnNotFoundError(name, frame.columnNames, where);
@@ -142,15 +143,16 @@ export function featureColumns(frame: Frame, columns: FrameSplitterOptions, wher
 }
 
 /**
- * A part's label column as a `Uint8Array` of 0/1, checked: any other value (or a missing one) is an
- * error naming the row.
+ * A part's label column (of a Frame or danfo DataFrame) as a `Uint8Array` of 0/1, checked: any
+ * other value (or a missing one) is an error naming the row.
  *
  * @example
  * ```ts
  * labelValues(split.test, 'BadActor'); // Uint8Array [0, 0, 1, ...]
  * ```
  */
-export function labelValues(frame: Frame, label: string, where = 'labelValues'): Uint8Array {
+export function labelValues(input: FrameInput, label: string, where = 'labelValues'): Uint8Array {
+  const frame = asFrame(input, 'frame', where);
   if (!frame.has(label)) throw new ColumnNotFoundError(label, frame.columnNames, where);
   if (frame.kind(label) !== 'number') throw new InvalidArgumentError(where, `label column ${JSON.stringify(label)}`, 'a string column', 'a numeric 0/1 column');
   const values = frame.numbers(label);
@@ -231,7 +233,7 @@ export class FrameSplitter {
 
   /** The feature columns of a frame or part, in order (see {@link featureColumns}). */
   featureNames(frame: FrameInput): string[] {
-    return featureColumns(asFrame(frame, 'frame', 'FrameSplitter.featureNames'), { label: this.label, drop: this.drop }, 'FrameSplitter.featureNames');
+    return featureColumns(frame, { label: this.label, drop: this.drop }, 'FrameSplitter.featureNames');
   }
 
   /** A view of the frame's feature columns only. */
@@ -242,6 +244,6 @@ export class FrameSplitter {
 
   /** The frame's labels as 0/1 (see {@link labelValues}). */
   labels(frame: FrameInput): Uint8Array {
-    return labelValues(asFrame(frame, 'frame', 'FrameSplitter.labels'), this.label, 'FrameSplitter.labels');
+    return labelValues(frame, this.label, 'FrameSplitter.labels');
   }
 }

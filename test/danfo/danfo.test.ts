@@ -5,6 +5,7 @@ import { InvalidArgumentError } from '../../src/errors.js';
 import { type ColumnInput, encodeStrings } from '../../src/frame/column.js';
 import { Frame } from '../../src/frame/frame.js';
 import { asFrame } from '../../src/frame/frame-input.js';
+import { featureColumns, labelValues } from '../../src/split/frame-splitter.js';
 
 // danfojs-node 1.2.0 is the reference for what a DataFrame holds: its `dtypes`, `columns` and
 // `column(name).values` are read through danfo's own API in every expectation below.
@@ -148,5 +149,13 @@ describe('asFrame on danfo DataFrames', () => {
     const frame = sample();
     expect(asFrame(frame)).toBe(frame);
     expect(() => asFrame(new DataFrame({ a: [1] }).column('a') as never, 'features')).toThrow(/asFrame: features must be a Frame or a danfo DataFrame/);
+  });
+
+  it('lets danfoDtypes, featureColumns and labelValues take a DataFrame as they take a Frame', () => {
+    const df = new DataFrame([['s1', 3, 0.5, 0], ['s2', 0, 1.5, 1]], { columns: ['SessionNo', '111', 'gap', 'BadActor'] });
+    expect(danfoDtypes(df)).toEqual(['string', 'int32', 'float32', 'int32']);
+    expect(featureColumns(df, { label: 'BadActor', drop: ['SessionNo'] })).toEqual(['111', 'gap']);
+    expect(Array.from(labelValues(df, 'BadActor'))).toEqual([0, 1]);
+    expect(() => labelValues({ columns: ['BadActor'] } as never, 'BadActor')).toThrow(/labelValues: frame must be a Frame or a danfo DataFrame/);
   });
 });
