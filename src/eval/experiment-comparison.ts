@@ -77,7 +77,14 @@ interface DisplayColumn {
 const rate = (v: number | undefined) => (v === undefined ? '—' : v.toFixed(4));
 const threshold = (v: number | undefined) => (v === undefined ? '—' : v === Infinity ? '∞' : String(Number(v.toPrecision(6))));
 
-/** The columns of the printed table, in order. */
+/**
+ * The columns of the printed table, in order: a key of {@link ComparisonRow}, a title and a formatter.
+ *
+ * @example
+ * ```ts
+ * COMPARISON_COLUMNS.map((c) => c.title); // ['experiment', 'sessions', 'positives', 'AUC', …]
+ * ```
+ */
 export const COMPARISON_COLUMNS: readonly DisplayColumn[] = [
   { key: 'name', title: 'experiment', format: (r) => r.name },
   { key: 'sessions', title: 'sessions', format: (r) => String(r.sessions) },
@@ -124,6 +131,14 @@ function rowFor(name: string, kind: ComparisonRow['kind'], labels: Uint8Array, s
 /**
  * A table comparing experiments at their operating points, immutable; {@link ExperimentComparison.sortBy}
  * returns a new one. Built by {@link compareExperiments}.
+ *
+ * @example
+ * ```ts
+ * const table = compareExperiments(experiments);
+ * table.sortBy('recall').rows[0]!.name; // the experiment that catches the most attacks
+ * table.sortBy('fpr', { descending: false }).toMarkdown(); // fewest false positives first
+ * table.toText();                                          // aligned text for a terminal
+ * ```
  */
 export class ExperimentComparison {
   readonly rows: readonly ComparisonRow[];

@@ -6,7 +6,14 @@ import {
   XGBOOST_REPOSITORY,
 } from './xgboost-ecr-accounts.js';
 
-/** The default built-in XGBoost image version: XGBoost 1.7.4, the version this library matches. */
+/**
+ * The default built-in XGBoost image version: XGBoost 1.7.4, the version this library matches.
+ *
+ * @example
+ * ```ts
+ * xgboostImageUri('eu-west-1', DEFAULT_XGBOOST_VERSION); // '…/sagemaker-xgboost:1.7-1'
+ * ```
+ */
 export const DEFAULT_XGBOOST_VERSION = '1.7-1';
 
 /**

@@ -50,13 +50,34 @@ export const XGBOOST_ECR_ACCOUNTS: Readonly<Record<string, string>> = Object.fre
   'us-west-2': '246618743249',
 });
 
-/** The built-in XGBoost image versions, oldest first. `1.7-1` runs XGBoost 1.7.4. */
+/**
+ * The built-in XGBoost image versions, oldest first. `1.7-1` runs XGBoost 1.7.4.
+ *
+ * @example
+ * ```ts
+ * XGBOOST_IMAGE_VERSIONS.includes('1.7-1'); // true
+ * ```
+ */
 export const XGBOOST_IMAGE_VERSIONS: readonly string[] = Object.freeze(['0.90-1', '0.90-2', '1.0-1', '1.2-1', '1.2-2', '1.3-1', '1.5-1', '1.7-1', '3.0-5', '3.2-0']);
 
-/** The ECR repository of the built-in XGBoost images. */
+/**
+ * The ECR repository of the built-in XGBoost images.
+ *
+ * @example
+ * ```ts
+ * `${XGBOOST_ECR_ACCOUNTS['us-east-1']}.dkr.ecr.us-east-1.amazonaws.com/${XGBOOST_REPOSITORY}:1.7-1`;
+ * ```
+ */
 export const XGBOOST_REPOSITORY = 'sagemaker-xgboost';
 
-/** Regions whose ECR host is not `amazonaws.com`. */
+/**
+ * Regions whose ECR host is not `amazonaws.com`.
+ *
+ * @example
+ * ```ts
+ * XGBOOST_ALTERNATE_DOMAINS['cn-north-1']; // 'amazonaws.com.cn'
+ * ```
+ */
 export const XGBOOST_ALTERNATE_DOMAINS: Readonly<Record<string, string>> = Object.freeze({
   'cn-north-1': 'amazonaws.com.cn',
   'cn-northwest-1': 'amazonaws.com.cn',

@@ -59,7 +59,14 @@ export interface FeatureSchema {
  */
 export const DEFAULT_FEATURES: FeatureGroups = Object.freeze({ counts: true, timing: true, bigrams: false, shares: false });
 
-/** The name of the count column of actions not in the vocabulary. */
+/**
+ * The name of the count column of actions not in the vocabulary.
+ *
+ * @example
+ * ```ts
+ * flattener.flatten(testLog).numbers(OTHER_ACTIONS); // per session, events with codes unseen in training
+ * ```
+ */
 export const OTHER_ACTIONS = 'other_actions';
 
 /**

@@ -8,7 +8,14 @@ export interface Job {
   readonly truncation: Truncation;
 }
 
-/** The six variants of the user's original experiment, in its order. */
+/**
+ * The six variants of the user's original experiment, in its order.
+ *
+ * @example
+ * ```ts
+ * const original = standardJobs({ seed: 7, names: ORIGINAL_JOB_NAMES }); // drop0, drop20, first5, …
+ * ```
+ */
 export const ORIGINAL_JOB_NAMES = ['drop0', 'drop20', 'first5', 'first10', 'last5', 'last10'] as const;
 
 /**

@@ -1,6 +1,13 @@
 import { InvalidArgumentError } from '../errors.js';
 
-/** The three parts of a split, in order: earliest/first to latest/last. */
+/**
+ * The three parts of a split, in order: earliest/first to latest/last.
+ *
+ * @example
+ * ```ts
+ * for (const part of PART_NAMES) console.log(part, split[part].rowCount); // train, validation, test
+ * ```
+ */
 export const PART_NAMES = ['train', 'validation', 'test'] as const;
 
 /** One of `'train' | 'validation' | 'test'`. */

@@ -67,7 +67,15 @@ export type ActionCode = (typeof ACTION_CODES)[number];
 /** The groups of action codes, named after what the user does. */
 export type ActionGroup = 'auth' | 'search' | 'view' | 'get' | 'personal' | 'admin' | 'error';
 
-/** The meaning and group of each action code (see the table on {@link ACTION_CODES}). */
+/**
+ * The meaning and group of each action code (see the table on {@link ACTION_CODES}).
+ *
+ * @example
+ * ```ts
+ * ACTION_INFO['401']; // { group: 'get', meaning: 'download an article PDF' }
+ * ACTION_CODES.filter((code) => ACTION_INFO[code].group === 'search');
+ * ```
+ */
 export const ACTION_INFO: Readonly<Record<ActionCode, { readonly group: ActionGroup; readonly meaning: string }>> = {
   '111': { group: 'auth', meaning: 'log in with user name and password' },
   '112': { group: 'auth', meaning: 'log out' },

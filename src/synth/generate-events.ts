@@ -35,7 +35,14 @@ export interface GenerateEventsOptions {
   readonly customers?: number;
 }
 
-/** The attacker styles of the known attacker and of the attacks in the generated files. */
+/**
+ * The attacker styles of the known attacker and of the attacks in the generated files.
+ *
+ * @example
+ * ```ts
+ * generateEvents({ seed: 1, attackerStyles: { ...DEFAULT_ATTACKER_STYLES, 'bulk-harvester': 0.5 } });
+ * ```
+ */
 export const DEFAULT_ATTACKER_STYLES: Readonly<Record<AttackerStyle, number>> = {
   'stealthy-harvester': 0.85,
   'bulk-harvester': 0.15,

@@ -7,7 +7,15 @@ import { DEFAULT_ATTACKER_STYLES } from './generate-events.js';
 import { HOURLY_TRAFFIC, type ProfileMix, arrivalSampler, attackerMix, pickProfile, userMix } from './schedule.js';
 import { SESSION_PROFILE_NAMES, SessionCounter, type SyntheticLog, SyntheticLogBuilder, formatLogTime, formatLogTsvBytes } from './synthetic-log.js';
 
-/** The files of the user's set, in the order they are generated (chronological). */
+/**
+ * The files of the user's set, in the order they are generated (chronological).
+ *
+ * @example
+ * ```ts
+ * const logs = await generateLogs({ seed: 42 });
+ * for (const name of LOG_FILE_NAMES) console.log(name, logs.files[name].summary.sessions);
+ * ```
+ */
 export const LOG_FILE_NAMES = ['known-attacker.txt', 'mixed-1.txt', 'mixed-2.txt', 'mixed-3.txt', 'single.txt'] as const;
 
 /** One file name of the user's set. */

@@ -8,13 +8,27 @@ import type { CustomerDirectory } from './customers.js';
 import { type CompiledProfile, compileProfile, simulateSession } from './simulate-session.js';
 import { USER_PROFILES } from './user-profiles.js';
 
-/** The header of the user's log files, exactly. */
+/**
+ * The header of the user's log files, exactly (the {@link SEED_LOG_HEADER} columns, tab-separated).
+ *
+ * @example
+ * ```ts
+ * formatLogTsv(log).startsWith(`${LOG_HEADER}\n`); // true
+ * ```
+ */
 export const LOG_HEADER = 'SessionNo\tLogTime\tCustID\tGroupID\tProfID\tAct\tBadActor';
 
 /** Every behaviour profile, innocent first; a session's `profile` indexes this list. */
 export const SESSION_PROFILES = [...Object.values(USER_PROFILES), ...Object.values(ATTACKER_PROFILES)];
 
-/** The names of {@link SESSION_PROFILES}, in the same order. */
+/**
+ * The names of the behaviour profiles, innocent first; a generated session's `profile` indexes it.
+ *
+ * @example
+ * ```ts
+ * SESSION_PROFILE_NAMES[log.sessionProfile[0]!]; // e.g. 'researcher'
+ * ```
+ */
 export const SESSION_PROFILE_NAMES: readonly string[] = SESSION_PROFILES.map((p) => p.name);
 
 const COMPILED: readonly CompiledProfile[] = SESSION_PROFILES.map(compileProfile);

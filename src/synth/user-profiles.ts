@@ -122,7 +122,14 @@ export const USER_PROFILES: Readonly<Record<UserProfileName, BehaviourProfile>> 
   },
 };
 
-/** The share of innocent sessions of each profile (sums to 1). */
+/**
+ * The share of innocent sessions of each profile (sums to 1).
+ *
+ * @example
+ * ```ts
+ * generateEvents({ seed: 1, userProfiles: { ...USER_PROFILE_SHARES, librarian: 0.3 } }); // more bulk readers
+ * ```
+ */
 export const USER_PROFILE_SHARES: Readonly<Record<UserProfileName, number>> = {
   researcher: 0.32,
   skimmer: 0.28,
