@@ -1,5 +1,6 @@
 import { InvalidArgumentError } from '../errors.js';
 import { EventLog } from '../events/event-log.js';
+import { SEED_LOG_HEADER } from '../events/log-schema.js';
 import { encodeStrings, type StringColumn } from '../frame/column.js';
 import type { Random } from '../random/random.js';
 import { ACTION_CODES } from './action-codes.js';
@@ -16,7 +17,7 @@ import { USER_PROFILES } from './user-profiles.js';
  * formatLogTsv(log).startsWith(`${LOG_HEADER}\n`); // true
  * ```
  */
-export const LOG_HEADER = 'SessionNo\tLogTime\tCustID\tGroupID\tProfID\tAct\tBadActor';
+export const LOG_HEADER: string = SEED_LOG_HEADER.join('\t');
 
 /** Every behaviour profile, innocent first; a session's `profile` indexes this list. */
 export const SESSION_PROFILES = [...Object.values(USER_PROFILES), ...Object.values(ATTACKER_PROFILES)];
