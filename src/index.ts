@@ -27,7 +27,7 @@ export { ByteDictionary } from './frame/byte-dictionary.js';
 export { parseNumberBytes, formatNumber } from './frame/parse-number.js';
 // --- frame input ---
 export { asFrame, isDanfoLikeFrame, frameFromDanfoLike } from './frame/frame-input.js';
-export type { FrameInput as FrameOrDataFrame, DanfoLikeFrame, FromDanfoOptions, NumericStorage } from './frame/frame-input.js';
+export type { FrameInput, FrameInput as FrameOrDataFrame, DanfoLikeFrame, FromDanfoOptions, NumericStorage } from './frame/frame-input.js';
 
 // --- events ---
 export { EventLog } from './events/event-log.js';
@@ -65,7 +65,7 @@ export type { Truncation, TruncationKind } from './sessions/truncation.js';
 export { Truncators } from './sessions/truncators.js';
 export { DEFAULT_FEATURES, OTHER_ACTIONS, featureNamesOf, makeFeatureSchema, parseFeatureSchema } from './sessions/feature-schema.js';
 export type { FeatureGroups, FeatureSchema } from './sessions/feature-schema.js';
-export { TIMING_FEATURES, writeSessionTiming } from './sessions/timing-features.js';
+export { TIMING_FEATURES } from './sessions/timing-features.js';
 export type { TimingFeature } from './sessions/timing-features.js';
 export { learnBigrams } from './sessions/learn-bigrams.js';
 export { flattenSessions } from './sessions/flatten-sessions.js';
@@ -92,7 +92,7 @@ export type { GroupedSplitOptions } from './split/grouped-split.js';
 export { orderedSplit } from './split/ordered-split.js';
 export { formatCsvNumber, sageMakerCsvChunks, writeSageMakerCsv } from './split/sagemaker-csv.js';
 export type { CsvPrecision, SageMakerCsvOptions, SageMakerCsvSummary } from './split/sagemaker-csv.js';
-export { xgboostStrtof, xgboostPowerOfTen } from './split/xgboost-strtof.js';
+export { xgboostStrtof } from './split/xgboost-strtof.js';
 export { writeCsvs, csvNames } from './split/write-csvs.js';
 export type { CsvJob, CsvJobFiles, CsvManifest, CsvPartManifest, WriteCsvsOptions } from './split/write-csvs.js';
 
@@ -109,7 +109,7 @@ export type { ReadModelOptions } from './model/model-json.js';
 export { readModelUBJSON, writeModelUBJSON, decodeUBJSON } from './model/model-ubjson.js';
 export type { UBJValue } from './model/model-ubjson.js';
 export { readModelBinary, writeModelBinary } from './model/model-binary.js';
-export { extractModelMember, readTar, writeTarGz, gunzipLimited } from './model/model-tarball.js';
+export { extractModelMember, readTar, writeTarGz } from './model/model-tarball.js';
 export type { TarGzLimits, TarMember, WriteTarGzOptions } from './model/model-tarball.js';
 export { detectModelFormat, loadModel, loadModelFile, loadTarGzModel } from './model/model-format.js';
 export type { LoadModelOptions } from './model/model-format.js';
