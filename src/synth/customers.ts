@@ -1,4 +1,4 @@
-import type { Random } from '../random/random.js';
+import { type Random, sampleCumulative } from '../random/random.js';
 
 /**
  * The publisher's subscribers as the logs see them: customer organisations (`CustID`), their
@@ -77,17 +77,8 @@ export function createCustomerDirectory(rng: Random, customers: number): Custome
 }
 
 /** A customer index drawn by popularity. */
-export function pickCustomer(directory: CustomerDirectory, rng: Random): number {
-  const cumulative = directory.customerCumulative;
-  const target = rng.next() * cumulative[cumulative.length - 1]!;
-  let lo = 0;
-  let hi = cumulative.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (cumulative[mid]! > target) hi = mid;
-    else lo = mid + 1;
-  }
-  return lo;
+function pickCustomer(directory: CustomerDirectory, rng: Random): number {
+  return sampleCumulative(rng.uniformSource, directory.customerCumulative);
 }
 
 /**

@@ -115,7 +115,7 @@ export function generateEvents(options: GenerateEventsOptions): SyntheticLog {
 }
 
 /** Throws unless `value` is an integer ≥ `min`. */
-export function checkCount(where: string, argument: string, value: number, min: number): void {
+function checkCount(where: string, argument: string, value: number, min: number): void {
   if (!Number.isSafeInteger(value) || value < min) {
     throw new InvalidArgumentError(where, argument, value, `an integer ≥ ${min}`);
   }
