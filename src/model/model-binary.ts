@@ -1,5 +1,6 @@
 import type { BoosterModel, RegTree } from './model-types.js';
-import { ModelFormatError } from './model-errors.js';
+import { ByteCursor } from './byte-cursor.js';
+import type { ModelFormatError } from './model-errors.js';
 import { setOwn, type ReadModelOptions } from './model-json.js';
 import { formatG } from './float32.js';
 
@@ -11,31 +12,10 @@ const NODE_BYTES = 20;
 const STAT_BYTES = 16;
 const ROOT_PARENT = 0x7fffffff;
 
-/** A little-endian cursor that checks every length against the bytes left before using it. */
-class Cursor {
-  offset = 0;
-  readonly view: DataView;
-
-  constructor(
-    readonly bytes: Uint8Array,
-    readonly file: string | undefined,
-  ) {
-    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  }
-
-  get remaining(): number {
-    return this.bytes.length - this.offset;
-  }
-
-  fail(at: number, problem: string): never {
-    throw new ModelFormatError('binary', `byte ${at}`, problem, { file: this.file });
-  }
-
-  need(n: number, what: string): number {
-    if (n > this.remaining) this.fail(this.offset, `${what} needs ${n} bytes but only ${this.remaining} remain (file truncated?)`);
-    const at = this.offset;
-    this.offset += n;
-    return at;
+/** The little-endian fields of the legacy binary format, every length checked before use. */
+class Cursor extends ByteCursor {
+  constructor(bytes: Uint8Array, file: string | undefined) {
+    super(bytes, 'binary', file);
   }
 
   i32(what: string): number {
@@ -63,7 +43,7 @@ class Cursor {
     try {
       return new TextDecoder('utf-8', { fatal: true }).decode(this.bytes.subarray(at, at + n));
     } catch (cause) {
-      throw new ModelFormatError('binary', `byte ${at}`, `${what} is not valid UTF-8`, { cause, file: this.file });
+      return this.fail(at, `${what} is not valid UTF-8`, cause);
     }
   }
 }
@@ -179,7 +159,7 @@ function objectiveScalePosWeight(c: Cursor, at: number, text: string): number {
     const value = doc.reg_loss_param?.scale_pos_weight;
     return value === undefined ? 1 : Number(value);
   } catch (cause) {
-    throw new ModelFormatError('binary', `byte ${at}`, `attribute objective is not JSON: ${JSON.stringify(text.slice(0, 60))}`, { cause, file: c.file });
+    c.fail(at, `attribute objective is not JSON: ${JSON.stringify(text.slice(0, 60))}`, cause);
   }
 }
 

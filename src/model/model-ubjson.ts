@@ -1,5 +1,5 @@
 import type { BoosterModel } from './model-types.js';
-import { ModelFormatError } from './model-errors.js';
+import { ByteCursor } from './byte-cursor.js';
 import { modelFromDocument, modelToDocument, type ReadModelOptions } from './model-json.js';
 
 const MAX_DEPTH = 64;
@@ -21,29 +21,11 @@ export type UBJValue =
   | BigInt64Array
   | { [key: string]: UBJValue };
 
-class Decoder {
-  offset = 0;
-  readonly view: DataView;
+class Decoder extends ByteCursor {
   readonly text = new TextDecoder('utf-8', { fatal: true });
 
-  constructor(
-    readonly bytes: Uint8Array,
-    readonly file: string | undefined,
-  ) {
-    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  }
-
-  fail(at: number, problem: string): never {
-    throw new ModelFormatError('ubjson', `byte ${at}`, problem, { file: this.file });
-  }
-
-  need(n: number, what: string): number {
-    if (n > this.bytes.length - this.offset) {
-      this.fail(this.offset, `${what} needs ${n} bytes but only ${this.bytes.length - this.offset} remain (file truncated?)`);
-    }
-    const at = this.offset;
-    this.offset += n;
-    return at;
+  constructor(bytes: Uint8Array, file: string | undefined) {
+    super(bytes, 'ubjson', file);
   }
 
   marker(): number {
@@ -89,7 +71,7 @@ class Decoder {
     try {
       return this.text.decode(this.bytes.subarray(at, at + n));
     } catch (cause) {
-      throw new ModelFormatError('ubjson', `byte ${at}`, `${what} is not valid UTF-8`, { cause, file: this.file });
+      return this.fail(at, `${what} is not valid UTF-8`, cause);
     }
   }
 
