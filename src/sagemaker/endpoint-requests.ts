@@ -8,7 +8,7 @@ import type {
 } from '@aws-sdk/client-sagemaker';
 import { InvalidArgumentError } from '../errors.js';
 import { checkPositiveInteger, checkResourceName, checkRoleArn, toAwsTags, type TagRecord } from './resource-names.js';
-import { parseS3Uri } from './s3-upload.js';
+import { parseS3Uri } from './s3-objects.js';
 
 /** Inputs of {@link buildCreateModelRequest}. */
 export interface ModelRequestOptions {

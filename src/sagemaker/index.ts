@@ -33,8 +33,8 @@ export { findTaggedResources } from './leftovers.js';
 export type { FindTaggedResourcesOptions, TaggedResources } from './leftovers.js';
 
 // --- S3 ---
-export { parseS3Uri, s3Uri, joinKey, uploadFile, uploadChannel, downloadObject } from './s3-upload.js';
-export type { S3Location, UploadFileOptions, UploadFileOutput, UploadChannelOptions } from './s3-upload.js';
+export { parseS3Uri, s3Uri, joinKey, uploadFile, uploadChannel, downloadObject } from './s3-objects.js';
+export type { S3Location, UploadFileOptions, UploadFileOutput, UploadChannelOptions } from './s3-objects.js';
 
 // --- output ---
 export { parseInvokeOutput, countCsvRows, splitCsvPayload } from './invoke-output.js';

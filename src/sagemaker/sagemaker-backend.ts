@@ -49,7 +49,7 @@ import {
   PredictionCountError,
   UnsupportedArtifactError,
 } from './sagemaker-errors.js';
-import { downloadObject, parseS3Uri, s3Uri, uploadChannel, uploadFile } from './s3-upload.js';
+import { downloadObject, parseS3Uri, s3Uri, uploadChannel, uploadFile } from './s3-objects.js';
 import { buildTrainingJobRequest, type TrainingResourceOptions } from './training-job-request.js';
 import { waitForEndpoint, waitForEndpointDeleted, waitForTrainingJob, waitForTransformJob, type PollOptions } from './waiters.js';
 import { XGBOOST_IMAGE_VERSIONS } from './xgboost-ecr-accounts.js';

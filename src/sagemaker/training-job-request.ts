@@ -2,7 +2,7 @@ import type { Channel, CreateTrainingJobCommandInput, TrainingInstanceType } fro
 import { InvalidArgumentError } from '../errors.js';
 import type { HyperparameterStrings } from '../train/backend.js';
 import { checkPositiveInteger, checkResourceName, checkRoleArn, toAwsTags, type TagRecord } from './resource-names.js';
-import { parseS3Uri } from './s3-upload.js';
+import { parseS3Uri } from './s3-objects.js';
 
 /** Managed spot training: pay spot prices, wait up to `maxWaitSeconds` (≥ the max runtime) for capacity. */
 export interface SpotTrainingOptions {

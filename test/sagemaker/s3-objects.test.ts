@@ -6,7 +6,7 @@ import { HeadObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RunAbortedError } from '../../src/train/train-errors.js';
 import { InvalidArgumentError } from '../../src/errors.js';
-import { downloadObject, joinKey, parseS3Uri, s3Uri, uploadChannel, uploadFile } from '../../src/sagemaker/s3-upload.js';
+import { downloadObject, joinKey, parseS3Uri, s3Uri, uploadChannel, uploadFile } from '../../src/sagemaker/s3-objects.js';
 import { AwsRequestError, S3UriError } from '../../src/sagemaker/sagemaker-errors.js';
 import { startS3, TEST_BUCKET, type S3TestServer } from './aws-test-env.js';
 
