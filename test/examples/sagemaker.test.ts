@@ -69,13 +69,20 @@ describe('examples/sagemaker.ts against the loopback SageMaker server', () => {
   });
 
   it('creates one training job per truncation on the XGBoost 1.7-1 image with the seed hyperparameters and CSV channels', () => {
-    const requests = env.loopback.requestsFor('CreateTrainingJob').map((r) => r.body as Record<string, any>);
+    interface TrainingJobRequest {
+      TrainingJobName: string;
+      RoleArn: string;
+      AlgorithmSpecification: { TrainingImage: string };
+      HyperParameters: Record<string, string>;
+      InputDataConfig: { ChannelName: string; ContentType: string }[];
+    }
+    const requests = env.loopback.requestsFor('CreateTrainingJob').map((r) => r.body as unknown as TrainingJobRequest);
     expect(requests.map((r) => r.TrainingJobName).sort()).toEqual(['sm-partial-drop0', 'sm-partial-first5']);
     for (const r of requests) {
       expect(r.AlgorithmSpecification.TrainingImage).toBe(XGBOOST_1_7_IMAGE);
       expect(r.RoleArn).toBe(TEST_ROLE);
       expect(r.HyperParameters).toMatchObject({ max_depth: '5', eta: '0.2', gamma: '4', min_child_weight: '6', subsample: '0.7', objective: 'binary:logistic', num_round: '5' });
-      expect(r.InputDataConfig.map((c: { ChannelName: string }) => c.ChannelName).sort()).toEqual(['train', 'validation']);
+      expect(r.InputDataConfig.map((c) => c.ChannelName).sort()).toEqual(['train', 'validation']);
       for (const c of r.InputDataConfig) expect(c.ContentType).toBe('text/csv');
     }
   });
