@@ -17,7 +17,7 @@ export type { XgboostArtifactFormat } from './image-uri.js';
 export { XGBOOST_ECR_ACCOUNTS, XGBOOST_IMAGE_VERSIONS, XGBOOST_REPOSITORY, XGBOOST_ALTERNATE_DOMAINS } from './xgboost-ecr-accounts.js';
 
 // --- requests ---
-export { buildTrainingJobRequest } from './training-job-request.js';
+export { buildTrainingJobRequest, checkTrainingResources } from './training-job-request.js';
 export type { TrainingJobRequestOptions, TrainingResourceOptions, SpotTrainingOptions } from './training-job-request.js';
 export { buildCreateModelRequest, buildEndpointConfigRequest, buildCreateEndpointRequest, buildTransformJobRequest } from './endpoint-requests.js';
 export type { ModelRequestOptions, EndpointConfigRequestOptions, TransformJobRequestOptions } from './endpoint-requests.js';

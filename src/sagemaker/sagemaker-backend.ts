@@ -39,7 +39,7 @@ import { buildCreateEndpointRequest, buildCreateModelRequest, buildEndpointConfi
 import { DEFAULT_XGBOOST_VERSION, xgboostImageUri } from './image-uri.js';
 import { countCsvRows, parseInvokeOutput, splitCsvPayload } from './invoke-output.js';
 import { findTaggedResources, type FindTaggedResourcesOptions, type TaggedResources } from './leftovers.js';
-import { checkPositiveInteger, checkResourceName, checkRoleArn, toAwsTags, type TagRecord } from './resource-names.js';
+import { checkPositiveInteger, checkResourceName, checkRoleArn, type TagRecord } from './resource-names.js';
 import { createSageMakerClients } from './sagemaker-clients.js';
 import {
   AwsRequestError,
@@ -50,7 +50,7 @@ import {
   UnsupportedArtifactError,
 } from './sagemaker-errors.js';
 import { downloadObject, parseS3Uri, s3Uri, uploadChannel, uploadFile } from './s3-objects.js';
-import { buildTrainingJobRequest, type TrainingResourceOptions } from './training-job-request.js';
+import { buildTrainingJobRequest, checkTrainingResources, type TrainingResourceOptions } from './training-job-request.js';
 import { waitForEndpoint, waitForEndpointDeleted, waitForTrainingJob, waitForTransformJob, type PollOptions } from './waiters.js';
 import { XGBOOST_IMAGE_VERSIONS } from './xgboost-ecr-accounts.js';
 
@@ -156,11 +156,7 @@ export class SageMakerBackend implements Backend {
       region,
       imageUri,
       xgboostVersion = DEFAULT_XGBOOST_VERSION,
-      instanceCount = 1,
-      volumeSizeGb = 30,
       maxRuntimeSeconds = 86_400,
-      spot,
-      tags,
       maxAttempts = 5,
       pollDelaySeconds = 15,
       maxPollDelaySeconds = Math.max(60, pollDelaySeconds),
@@ -174,18 +170,12 @@ export class SageMakerBackend implements Backend {
       throw new ImageUriError('version', xgboostVersion, XGBOOST_IMAGE_VERSIONS);
     }
     if (imageUri === undefined && region !== undefined) xgboostImageUri(region, xgboostVersion);
-    checkPositiveInteger(where, 'instanceCount', instanceCount);
-    checkPositiveInteger(where, 'volumeSizeGb', volumeSizeGb);
-    checkPositiveInteger(where, 'maxRuntimeSeconds', maxRuntimeSeconds);
+    checkTrainingResources(where, options);
     checkPositiveInteger(where, 'maxWaitSeconds', maxWaitSeconds);
     checkPositiveInteger(where, 'maxPayloadBytes', maxPayloadBytes);
-    if (spot !== undefined && !(Number.isInteger(spot.maxWaitSeconds) && spot.maxWaitSeconds >= maxRuntimeSeconds)) {
-      throw new InvalidArgumentError(where, 'spot.maxWaitSeconds', spot.maxWaitSeconds, `an integer of at least maxRuntimeSeconds (${maxRuntimeSeconds})`);
-    }
     if (!(pollDelaySeconds > 0) || !(maxPollDelaySeconds >= pollDelaySeconds)) {
       throw new InvalidArgumentError(where, 'pollDelaySeconds', pollDelaySeconds, 'a positive number of seconds, at most maxPollDelaySeconds');
     }
-    toAwsTags(tags, where);
     this.#options = { ...options, maxRuntimeSeconds, pollDelaySeconds, maxPollDelaySeconds, maxWaitSeconds, maxPayloadBytes };
     this.bucket = bucket;
     this.prefix = prefix.replace(/^\/+|\/+$/g, '');

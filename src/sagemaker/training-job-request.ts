@@ -89,9 +89,7 @@ export function buildTrainingJobRequest(options: TrainingJobRequestOptions): Cre
   if (typeof imageUri !== 'string' || imageUri.length === 0) {
     throw new InvalidArgumentError(where, 'imageUri', imageUri, 'an ECR image URI');
   }
-  checkPositiveInteger(where, 'instanceCount', instanceCount);
-  checkPositiveInteger(where, 'volumeSizeGb', volumeSizeGb);
-  checkPositiveInteger(where, 'maxRuntimeSeconds', maxRuntimeSeconds);
+  checkTrainingResources(where, options);
   parseS3Uri(outputPath, where, 'outputPath');
   checkHyperparameters(where, hyperparameters);
 
@@ -110,18 +108,40 @@ export function buildTrainingJobRequest(options: TrainingJobRequestOptions): Cre
     Tags: toAwsTags(tags, where),
   };
   if (spot !== undefined) {
+    input.EnableManagedSpotTraining = true;
+    input.StoppingCondition = { MaxRuntimeInSeconds: maxRuntimeSeconds, MaxWaitTimeInSeconds: spot.maxWaitSeconds };
+    if (spot.checkpointS3Uri !== undefined) input.CheckpointConfig = { S3Uri: spot.checkpointS3Uri };
+  }
+  return input;
+}
+
+/**
+ * Checks the {@link TrainingResourceOptions} SageMaker would reject: counts, sizes and times that
+ * are not positive integers, a spot wait shorter than the maximum runtime, a checkpoint location
+ * that is no S3 URI, tags SageMaker refuses. The backend runs it when constructed, so a bad setting
+ * fails before anything is uploaded.
+ *
+ * @throws {InvalidArgumentError} naming `where`, the option, its value and what was expected.
+ *
+ * @example
+ * ```ts
+ * checkTrainingResources('SageMakerBackend', { maxRuntimeSeconds: 3600, spot: { maxWaitSeconds: 600 } });
+ * // InvalidArgumentError: SageMakerBackend: spot.maxWaitSeconds must be at least maxRuntimeSeconds (3600), got 600
+ * ```
+ */
+export function checkTrainingResources(where: string, options: TrainingResourceOptions): void {
+  const { instanceCount = 1, volumeSizeGb = 30, maxRuntimeSeconds = 86_400, spot, tags } = options;
+  checkPositiveInteger(where, 'instanceCount', instanceCount);
+  checkPositiveInteger(where, 'volumeSizeGb', volumeSizeGb);
+  checkPositiveInteger(where, 'maxRuntimeSeconds', maxRuntimeSeconds);
+  if (spot !== undefined) {
     checkPositiveInteger(where, 'spot.maxWaitSeconds', spot.maxWaitSeconds);
     if (spot.maxWaitSeconds < maxRuntimeSeconds) {
       throw new InvalidArgumentError(where, 'spot.maxWaitSeconds', spot.maxWaitSeconds, `at least maxRuntimeSeconds (${maxRuntimeSeconds})`);
     }
-    input.EnableManagedSpotTraining = true;
-    input.StoppingCondition = { MaxRuntimeInSeconds: maxRuntimeSeconds, MaxWaitTimeInSeconds: spot.maxWaitSeconds };
-    if (spot.checkpointS3Uri !== undefined) {
-      parseS3Uri(spot.checkpointS3Uri, where, 'spot.checkpointS3Uri');
-      input.CheckpointConfig = { S3Uri: spot.checkpointS3Uri };
-    }
+    if (spot.checkpointS3Uri !== undefined) parseS3Uri(spot.checkpointS3Uri, where, 'spot.checkpointS3Uri');
   }
-  return input;
+  toAwsTags(tags, where);
 }
 
 function csvChannel(name: 'train' | 'validation', uri: string): Channel {
