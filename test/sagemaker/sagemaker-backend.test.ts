@@ -698,7 +698,7 @@ describe('SageMakerBackend construction and clients', () => {
     expect(() => createSageMakerClients({ maxAttempts: 0 })).toThrow(/maxAttempts must be a positive integer, got 0/);
   });
 
-  it('rejects a bad role, bucket, version or spot setting when constructed', () => {
+  it('rejects a bad role, bucket, version, size or spot setting when constructed, before anything is uploaded', () => {
     const clients = { sagemaker: undefined, runtime: undefined, s3: undefined };
     const base = { role: TEST_ROLE, bucket: TEST_BUCKET, region: 'us-east-1', ...clients };
     expect(() => new SageMakerBackend({ ...base, role: 'my-role' })).toThrow(/SageMakerBackend: role must be an IAM role ARN/);
@@ -706,5 +706,7 @@ describe('SageMakerBackend construction and clients', () => {
     expect(() => new SageMakerBackend({ ...base, xgboostVersion: '1.7' })).toThrow(ImageUriError);
     expect(() => new SageMakerBackend({ ...base, region: 'moon-1' })).toThrow(/region "moon-1"/);
     expect(() => new SageMakerBackend({ ...base, maxRuntimeSeconds: 3600, spot: { maxWaitSeconds: 60 } })).toThrow(/spot\.maxWaitSeconds/);
+    expect(() => new SageMakerBackend({ ...base, spot: { maxWaitSeconds: 90_000, checkpointS3Uri: 'bucket/ckpt' } })).toThrow(/spot\.checkpointS3Uri/);
+    expect(() => new SageMakerBackend({ ...base, volumeSizeGb: 0 })).toThrow(/SageMakerBackend: volumeSizeGb must be a positive integer, got 0/);
   });
 });
