@@ -195,8 +195,8 @@ export type { LoadTestOptions, LoadTestResult, LatencySummary } from './serve/lo
 export { UndefinedMetricError } from './eval/eval-errors.js';
 export { ConfusionMatrix, confusionCounts, confusionCountsAt } from './eval/confusion-matrix.js';
 export type { ConfusionMatrixJSON, ScoreThresholdOptions } from './eval/confusion-matrix.js';
-export { confusionMetrics } from './eval/metrics.js';
-export type { ConfusionCounts, ConfusionMetrics } from './eval/metrics.js';
+export { confusionMetrics } from './eval/confusion-metrics.js';
+export type { ConfusionCounts, ConfusionMetrics } from './eval/confusion-metrics.js';
 export { thresholdCounts } from './eval/binary-clf-curve.js';
 export type { ThresholdCounts } from './eval/binary-clf-curve.js';
 export { rocCurve, rocAuc, trapezoidArea } from './eval/roc-curve.js';

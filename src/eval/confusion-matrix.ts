@@ -1,6 +1,6 @@
 import { InvalidArgumentError } from '../errors.js';
 import { binaryLabels, finiteScores } from './eval-input.js';
-import { confusionMetrics, type ConfusionCounts, type ConfusionMetrics } from './metrics.js';
+import { confusionMetrics, type ConfusionCounts, type ConfusionMetrics } from './confusion-metrics.js';
 
 /** Options of {@link ConfusionMatrix.fromScores}. */
 export interface ScoreThresholdOptions {
