@@ -197,10 +197,10 @@ export class ConfusionMatrix implements ConfusionCounts, ConfusionMetrics {
 }
 
 /** The metric names in display order. */
-export const METRIC_KEYS = ['accuracy', 'precision', 'recall', 'fpr', 'specificity', 'f1', 'mcc', 'balancedAccuracy'] as const;
+const METRIC_KEYS = ['accuracy', 'precision', 'recall', 'fpr', 'specificity', 'f1', 'mcc', 'balancedAccuracy'] as const;
 
 /** Human labels of the metrics. */
-export const METRIC_LABELS: Readonly<Record<keyof ConfusionMetrics, string>> = {
+const METRIC_LABELS: Readonly<Record<keyof ConfusionMetrics, string>> = {
   accuracy: 'accuracy',
   precision: 'precision',
   recall: 'recall',
