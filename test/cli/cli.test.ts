@@ -178,3 +178,27 @@ describe('sessionsentry serve', () => {
     }
   });
 });
+
+describe('sessionsentry demo interrupted', () => {
+  it('stops on Ctrl-C (SIGINT) while training, cleans up and exits 1 naming the abort', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'ss-interrupt-'));
+    try {
+      const child = spawn(process.execPath, [path.join(repoRoot, 'node_modules/tsx/dist/cli.mjs'), path.join(repoRoot, 'src/cli/main.ts'), 'demo', '--dir', 'd', '--scale', '0.3', '--workers', '1'], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+      let err = '';
+      const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+      await new Promise<void>((resolve) => {
+        child.stderr.on('data', (d: Buffer) => {
+          err += d.toString();
+          if (/s {2}train {3}/.test(err)) resolve();
+        });
+        void exited.then(() => resolve());
+      });
+      child.kill('SIGINT');
+      expect(await exited).toBe(1);
+      expect(err).toContain('SIGINT: stopping jobs and deleting what this run created');
+      expect(err).toMatch(/sessionsentry demo: RunAbortedError/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -4,6 +4,7 @@ import { runPartialSessionExperiment } from '../../experiment/partial-session-ex
 import { generateLogs } from '../../synth/generate-logs.js';
 import { EXIT } from '../cli-io.js';
 import { numberOption, stringOption, type Command } from '../command.js';
+import { interruptible } from '../interruptible.js';
 import { printExperiment } from '../print-experiment.js';
 import { ProgressDisplay } from '../progress-display.js';
 
@@ -48,7 +49,7 @@ export const demoCommand: Command = {
     const display = new ProgressDisplay(io, spec.jobs.length);
     let result;
     try {
-      result = await runPartialSessionExperiment(spec, { onStage: display.stage, onProgress: display.progress });
+      result = await interruptible(io, (signal) => runPartialSessionExperiment(spec, { onStage: display.stage, onProgress: display.progress, signal }));
     } finally {
       display.done();
     }

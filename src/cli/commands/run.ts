@@ -2,7 +2,9 @@ import path from 'node:path';
 import { readExperimentConfig } from '../../experiment/experiment-config.js';
 import type { ExperimentSpec } from '../../experiment/experiment-spec.js';
 import { runPartialSessionExperiment } from '../../experiment/partial-session-experiment.js';
+import type { ProductionVariantInstanceType, TrainingInstanceType } from '@aws-sdk/client-sagemaker';
 import type { Backend } from '../../train/backend.js';
+import { interruptible } from '../interruptible.js';
 import { EXIT, type CliIO } from '../cli-io.js';
 import { stringOption, type Command } from '../command.js';
 import { UsageError } from '../cli-io.js';
@@ -37,7 +39,7 @@ export const runCommand: Command = {
     const display = new ProgressDisplay(io, spec.jobs.length);
     let result;
     try {
-      result = await runPartialSessionExperiment(spec, { onStage: display.stage, onProgress: display.progress, ...(backend ? { backend } : {}) });
+      result = await interruptible(io, (signal) => runPartialSessionExperiment(spec, { onStage: display.stage, onProgress: display.progress, signal, ...(backend ? { backend } : {}) }));
     } finally {
       display.done();
       await backend?.close?.();
@@ -58,7 +60,7 @@ export async function backendFor(spec: ExperimentSpec, io: CliIO): Promise<Backe
     bucket: b.bucket,
     ...(b.region !== undefined ? { region: b.region } : {}),
     ...(b.prefix !== undefined ? { prefix: b.prefix } : {}),
-    ...(b.instanceType !== undefined ? { instanceType: b.instanceType as never } : {}),
-    ...(b.endpointInstanceType !== undefined ? { endpointInstanceType: b.endpointInstanceType as never } : {}),
+    ...(b.instanceType !== undefined ? { instanceType: b.instanceType as TrainingInstanceType } : {}),
+    ...(b.endpointInstanceType !== undefined ? { endpointInstanceType: b.endpointInstanceType as ProductionVariantInstanceType } : {}),
   });
 }
