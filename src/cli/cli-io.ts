@@ -10,7 +10,14 @@ export interface CliIO {
   readonly env: Readonly<Record<string, string | undefined>>;
 }
 
-/** Exit codes of the `sessionsentry` command. */
+/**
+ * Exit codes of the `sessionsentry` command: 0 success, 1 failure, 2 usage error.
+ *
+ * @example
+ * ```ts
+ * return result.failed.length > 0 ? EXIT.failure : EXIT.ok;
+ * ```
+ */
 export const EXIT = Object.freeze({ ok: 0, failure: 1, usage: 2 });
 
 /**

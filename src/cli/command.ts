@@ -67,13 +67,27 @@ export function commandHelp(command: Command): string {
   return `${lines.join('\n')}\n`;
 }
 
-/** A string option's value, or the fallback. */
+/**
+ * A string option's value, or the fallback.
+ *
+ * @example
+ * ```ts
+ * stringOption(args, 'out', 'data'); // 'data' when --out is absent
+ * ```
+ */
 export function stringOption(args: CommandArgs, name: string, fallback?: string): string | undefined {
   const v = args.values[name];
   return typeof v === 'string' ? v : fallback;
 }
 
-/** A string option that must be given. */
+/**
+ * A string option that must be given; its absence is a {@link UsageError} (exit code 2).
+ *
+ * @example
+ * ```ts
+ * const out = requiredOption('split', args, 'out'); // UsageError "split: --out is required" when absent
+ * ```
+ */
 export function requiredOption(command: string, args: CommandArgs, name: string): string {
   const v = args.values[name];
   if (typeof v !== 'string' || v === '') throw new UsageError(`${command}: --${name} is required`);

@@ -6,7 +6,14 @@ import type { Truncation } from '../sessions/truncation.js';
 import { UsageError, type CliIO } from './cli-io.js';
 import { stringOption, type CommandArgs } from './command.js';
 
-/** The `--log-schema` and `--truncation` help lines shared by the commands that read logs. */
+/**
+ * The `--log-schema` and `--truncation` help lines shared by the commands that read logs.
+ *
+ * @example
+ * ```ts
+ * help: [['--out <file>', 'where the CSV goes'], ...LOG_OPTION_HELP]
+ * ```
+ */
 export const LOG_OPTION_HELP: readonly (readonly [string, string])[] = [
   ['--log-schema <json|file>', 'column mapping, e.g. \'{"session":"BlockId","action":"EventId","label":"Label","order":"seq"}\' (default: SessionNo LogTime … Act BadActor)'],
   ['--truncation <job>', 'cut every session like a standard job first (drop0, drop20, first5, first10, last5, last10, …; default none)'],
@@ -54,5 +61,12 @@ export function truncationOption(command: string, args: CommandArgs): Truncation
   return job.truncation;
 }
 
-/** Log-reading options every such command accepts. */
+/**
+ * Log-reading options (`--log-schema`, `--truncation`) of the commands that read logs, for `util.parseArgs`.
+ *
+ * @example
+ * ```ts
+ * options: { out: { type: 'string' }, ...LOG_OPTIONS }
+ * ```
+ */
 export const LOG_OPTIONS = { 'log-schema': { type: 'string' }, truncation: { type: 'string' } } as const;

@@ -2,10 +2,24 @@ import type { OperatingRule } from '../eval/operating-point.js';
 import { UsageError } from './cli-io.js';
 import { numberOption, type CommandArgs, type CommandOptions } from './command.js';
 
-/** `--max-fpr`, `--threshold`, `--best-f1`: how to choose the operating point. */
+/**
+ * `--max-fpr`, `--threshold`, `--best-f1`: how to choose the operating point, for `util.parseArgs`.
+ *
+ * @example
+ * ```ts
+ * options: { test: { type: 'string' }, ...RULE_OPTIONS }
+ * ```
+ */
 export const RULE_OPTIONS: CommandOptions = { 'max-fpr': { type: 'string' }, threshold: { type: 'string' }, 'best-f1': { type: 'boolean' } };
 
-/** Help lines of {@link RULE_OPTIONS}. */
+/**
+ * Help lines of {@link RULE_OPTIONS}.
+ *
+ * @example
+ * ```ts
+ * help: [['--test <file>', 'test scores'], ...RULE_HELP]
+ * ```
+ */
 export const RULE_HELP: readonly (readonly [string, string])[] = [
   ['--max-fpr <x>', 'operating point: the highest recall with validation FPR ≤ x (default 0.05)'],
   ['--threshold <t>', 'operating point: a fixed score threshold'],

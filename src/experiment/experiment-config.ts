@@ -11,13 +11,41 @@ import type { Hyperparameters } from '../train/hyperparameters.js';
 import { ExperimentConfigError } from './experiment-errors.js';
 import type { BackendSpec, ExperimentSpec } from './experiment-spec.js';
 
-/** The user's training files, as the synthetic generator names them. */
+/**
+ * The user's training files, as the synthetic generator names them.
+ *
+ * @example
+ * ```ts
+ * DEFAULT_TRAIN_FILES.map((f) => path.join('data', f));
+ * ```
+ */
 export const DEFAULT_TRAIN_FILES: readonly string[] = Object.freeze(['known-attacker.txt', 'mixed-1.txt', 'mixed-2.txt', 'mixed-3.txt']);
-/** The user's separate test day. */
+/**
+ * The user's separate test day.
+ *
+ * @example
+ * ```ts
+ * path.join('data', DEFAULT_TEST_FILE); // 'data/single.txt'
+ * ```
+ */
 export const DEFAULT_TEST_FILE = 'single.txt';
-/** The operating points of the demo: at most 5% and at most 0.5% false positives, chosen on validation data. */
+/**
+ * The operating points of the demo: at most 5% and at most 0.5% false positives, chosen on validation data.
+ *
+ * @example
+ * ```ts
+ * DEFAULT_OPERATING_POINTS[0]; // { maxFalsePositiveRate: 0.05 }
+ * ```
+ */
 export const DEFAULT_OPERATING_POINTS: readonly OperatingRule[] = Object.freeze([{ maxFalsePositiveRate: 0.05 }, { maxFalsePositiveRate: 0.005 }]);
-/** Session prefixes of the "caught after n events" curves. */
+/**
+ * Session prefixes of the "caught after n events" curves.
+ *
+ * @example
+ * ```ts
+ * parseExperimentConfig({}).eventsSeen === DEFAULT_EVENTS_SEEN; // true
+ * ```
+ */
 export const DEFAULT_EVENTS_SEEN: readonly number[] = Object.freeze([1, 2, 3, 5, 10, 15, 20, 30, 50]);
 
 /** Options of {@link parseExperimentConfig}. */

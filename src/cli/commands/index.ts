@@ -11,7 +11,14 @@ import { serveCommand } from './serve.js';
 import { splitCommand } from './split.js';
 import { trainCommand } from './train.js';
 
-/** Every `sessionsentry` command, in the order `--help` lists them (the pipeline's order, then the whole). */
+/**
+ * Every `sessionsentry` command, in the order `--help` lists them (the pipeline's order, then the whole).
+ *
+ * @example
+ * ```ts
+ * COMMANDS.map((c) => c.name); // ['generate', 'flatten', 'split', 'train', 'evaluate', 'report', 'serve', 'score', 'replay', 'run', 'demo']
+ * ```
+ */
 export const COMMANDS: readonly Command[] = [
   generateCommand,
   flattenCommand,

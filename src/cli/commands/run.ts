@@ -49,7 +49,15 @@ export const runCommand: Command = {
   },
 };
 
-/** The SageMaker backend of a spec (loaded only when asked for), or undefined for the local one. */
+/**
+ * The SageMaker backend of a spec (its module loaded only when asked for), or `undefined` for the
+ * local backend, which the experiment runner creates itself.
+ *
+ * @example
+ * ```ts
+ * const backend = await backendFor(spec, io); // a SageMakerBackend for backend: { kind: sagemaker, role, bucket }
+ * ```
+ */
 export async function backendFor(spec: ExperimentSpec, io: CliIO): Promise<Backend | undefined> {
   if (spec.backend.kind === 'local') return undefined;
   const { SageMakerBackend } = await import('../../sagemaker/index.js');
