@@ -125,6 +125,18 @@ describe('sessionsentry step by step on a small synthetic set', () => {
     expect(result.test.tp + result.test.fn).toBe(generated.files['single.txt'].summary.attackerSessions);
   });
 
+  it('flatten reads a log with other column names and no times through --log-schema, leaving timing features out', async () => {
+    writeFileSync(path.join(dir, 'blocks.csv'), 'BlockId,seq,EventId,Label\nb1,2,E5,0\nb1,1,E22,0\nb2,1,E5,1\nb2,2,E5,1\nb2,3,E9,1\n');
+    const { code } = await cli(dir, 'flatten', 'blocks.csv', '--log-schema', '{"session":"BlockId","action":"EventId","label":"Label","order":"seq","time":null}', '--out', 'blocks-features.csv');
+    expect(code).toBe(0);
+    const frame = await readCsv(path.join(dir, 'blocks-features.csv'), { columnTypes: { SessionNo: 'string' } });
+    expect(frame.columnNames).toEqual(['SessionNo', 'BadActor', 'E22', 'E5', 'E9', 'other_actions']);
+    expect(frame.toRows()).toEqual([
+      { SessionNo: 'b1', BadActor: 0, E22: 1, E5: 1, E9: 0, other_actions: 0 },
+      { SessionNo: 'b2', BadActor: 1, E22: 0, E5: 2, E9: 1, other_actions: 0 },
+    ]);
+  });
+
   it('evaluate without validation scores refuses to choose an FPR operating point on test data (exit 2)', async () => {
     writeFileSync(path.join(dir, 's.csv'), 'label,score\n0,0.1\n1,0.9\n');
     const { code, err } = await cli(dir, 'evaluate', '--test', 's.csv', '--max-fpr', '0.05');
