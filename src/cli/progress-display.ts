@@ -23,6 +23,7 @@ export class ProgressDisplay {
   #finished = 0;
   #stageName = '';
   #lineOpen = false;
+  #ticker: ReturnType<typeof setInterval> | undefined;
 
   constructor(io: CliIO, totalJobs: number, options: { readonly tty?: boolean } = {}) {
     this.#io = io;
@@ -33,6 +34,10 @@ export class ProgressDisplay {
   /** Receives a stage change (bound, so it can be passed as a callback). */
   readonly stage = (stage: ExperimentStage, detail: string): void => {
     this.#stageName = stage;
+    if (stage !== 'train' && this.#ticker !== undefined) {
+      clearInterval(this.#ticker);
+      this.#ticker = undefined;
+    }
     this.#line(`${this.#elapsed()}  ${stage.padEnd(7)} ${detail}`, true);
   };
 
@@ -43,6 +48,8 @@ export class ProgressDisplay {
       return;
     }
     this.#states.set(event.job, event.state);
+    // On a terminal the bar's clock keeps moving between events while jobs train.
+    if (this.#tty && this.#ticker === undefined) this.#ticker = setInterval(() => this.#finished < this.#total && this.#bar(), 500).unref();
     if (event.state === 'Completed' || event.state === 'Failed' || event.state === 'Stopped') {
       this.#finished++;
       const line = `${this.#elapsed()}  trained ${event.job} ${event.state === 'Completed' ? `in ${(event.elapsedMs / 1000).toFixed(1)} s` : `${event.state}${event.detail ? `: ${event.detail}` : ''}`} (${this.#finished}/${this.#total})`;
@@ -53,6 +60,8 @@ export class ProgressDisplay {
 
   /** Ends the display (closes the in-place line on a terminal). */
   done(): void {
+    if (this.#ticker !== undefined) clearInterval(this.#ticker);
+    this.#ticker = undefined;
     if (this.#tty && this.#lineOpen) this.#io.stderr.write('\n');
     this.#lineOpen = false;
   }
@@ -62,7 +71,7 @@ export class ProgressDisplay {
     const filled = this.#total === 0 ? width : Math.round((this.#finished / this.#total) * width);
     const running = [...this.#states].filter(([, s]) => s === 'InProgress').map(([job]) => job);
     const text = `${this.#elapsed()}  ${this.#stageName.padEnd(7)} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${this.#finished}/${this.#total} jobs${running.length ? `  training ${running.join(', ')}` : ''}`;
-    const columns = this.#io.stderr.columns ?? 100;
+    const columns = this.#io.stderr.columns || 100;
     this.#io.stderr.write(`\r\x1b[2K${text.slice(0, Math.max(20, columns - 1))}`);
     this.#lineOpen = true;
   }
