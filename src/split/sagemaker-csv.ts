@@ -1,6 +1,8 @@
 import { createWriteStream } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { once } from 'node:events';
 import { InvalidArgumentError } from '../errors.js';
+import type { Frame } from '../frame/frame.js';
 import { asFrame, type FrameInput } from '../frame/frame-input.js';
 import { xgboostPowerOfTen, xgboostStrtof } from './xgboost-strtof.js';
 
@@ -166,10 +168,11 @@ export interface SageMakerCsvOptions {
 }
 
 /**
- * Yields a frame (a {@link Frame} or a danfo DataFrame) as SageMaker built-in XGBoost CSV text in chunks of `chunkRows` rows: label
- * first, then the features, comma-separated, no header, `\n` line ends, numbers as
- * {@link formatCsvNumber}. A missing label or an infinite value is an error naming the column and
- * the row; a missing feature is an empty field.
+ * Yields a frame (a {@link Frame} or a danfo DataFrame) as SageMaker built-in XGBoost CSV text in
+ * chunks of `chunkRows` rows: label first, then the features, comma-separated, no header, `\n`
+ * line ends, numbers as {@link formatCsvNumber}. Columns and options are checked when called; a
+ * missing label or an infinite value is an error, met while iterating, naming the column and the
+ * row; a missing feature is an empty field.
  *
  * @example
  * ```ts
@@ -177,17 +180,30 @@ export interface SageMakerCsvOptions {
  * // '0,3,0\n1,0,7\n'
  * ```
  */
-export function* sageMakerCsvChunks(input: FrameInput, options: SageMakerCsvOptions): Generator<string> {
-  const frame = asFrame(input, 'frame', 'sageMakerCsv');
+export function sageMakerCsvChunks(input: FrameInput, options: SageMakerCsvOptions, where = 'sageMakerCsvChunks'): Generator<string> {
+  const frame = asFrame(input, 'frame', where);
   const { label, features, precision = 'float32', chunkRows = 4096, onInexact } = options;
+  if (precision !== 'float32' && precision !== 'float64') throw new InvalidArgumentError(where, 'precision', precision, "'float32' or 'float64'");
+  if (!Number.isSafeInteger(chunkRows) || chunkRows < 1) throw new InvalidArgumentError(where, 'chunkRows', chunkRows, 'an integer ≥ 1');
   const names = [label, ...features];
   const columns = names.map((name) => {
     if (frame.kind(name) !== 'number') {
-      throw new InvalidArgumentError('sageMakerCsv', `column ${JSON.stringify(name)}`, 'a string column', 'a numeric column');
+      throw new InvalidArgumentError(where, `column ${JSON.stringify(name)}`, 'a string column', 'a numeric column');
     }
     return frame.columnData(name);
   });
-  const rows = frame.rowCount;
+  return csvChunks(frame.rowCount, names, columns, precision, chunkRows, onInexact, where);
+}
+
+function* csvChunks(
+  rows: number,
+  names: readonly string[],
+  columns: readonly ReturnType<Frame['columnData']>[],
+  precision: CsvPrecision,
+  chunkRows: number,
+  onInexact: SageMakerCsvOptions['onInexact'],
+  where: string,
+): Generator<string> {
   const width = names.length;
   for (let start = 0; start < rows; start += chunkRows) {
     const end = Math.min(rows, start + chunkRows);
@@ -198,10 +214,10 @@ export function* sageMakerCsvChunks(input: FrameInput, options: SageMakerCsvOpti
         const { column, index } = columns[j]!;
         const value = (column as { values: ArrayLike<number> }).values[index === null ? r : index[r]!]!;
         if (j === 0 && Number.isNaN(value)) {
-          throw new InvalidArgumentError('sageMakerCsv', `label ${label} at row ${r}`, value, 'a number (a row without a label cannot train)');
+          throw new InvalidArgumentError(where, `label ${names[0]} at row ${r}`, value, 'a number (a row without a label cannot train)');
         }
         if (value === Infinity || value === -Infinity) {
-          throw new InvalidArgumentError('sageMakerCsv', `column ${names[j]} at row ${r}`, value, 'a finite number or NaN (missing)');
+          throw new InvalidArgumentError(where, `column ${names[j]} at row ${r}`, value, 'a finite number or NaN (missing)');
         }
         const field = formatField(value, precision);
         if (!field.exact) onInexact?.(r, names[j]!, value);
@@ -225,7 +241,8 @@ export interface SageMakerCsvSummary {
 /**
  * Streams a frame to a file as SageMaker built-in XGBoost CSV (see {@link sageMakerCsvChunks}),
  * chunk by chunk with back-pressure, so a large frame never becomes one giant string. The file is
- * created or replaced; an empty frame gives an empty file.
+ * created or replaced; an empty frame gives an empty file; on an error (a row without a label, a
+ * write failure) the partial file is removed, so no channel holds part of the data.
  *
  * @example
  * ```ts
@@ -233,15 +250,20 @@ export interface SageMakerCsvSummary {
  * ```
  */
 export async function writeSageMakerCsv(input: FrameInput, file: string, options: SageMakerCsvOptions): Promise<SageMakerCsvSummary> {
-  const frame = asFrame(input, 'frame', 'writeSageMakerCsv');
+  const where = 'writeSageMakerCsv';
+  const frame = asFrame(input, 'frame', where);
   let inexactValues = 0;
-  const chunks = sageMakerCsvChunks(frame, {
-    ...options,
-    onInexact: (row, column, value) => {
-      inexactValues++;
-      options.onInexact?.(row, column, value);
+  const chunks = sageMakerCsvChunks(
+    frame,
+    {
+      ...options,
+      onInexact: (row, column, value) => {
+        inexactValues++;
+        options.onInexact?.(row, column, value);
+      },
     },
-  });
+    where,
+  );
   const stream = createWriteStream(file);
   let bytes = 0;
   try {
@@ -253,7 +275,15 @@ export async function writeSageMakerCsv(input: FrameInput, file: string, options
     stream.end();
     await once(stream, 'finish');
   } catch (error) {
-    stream.destroy();
+    // Writes still queued fail once the stream is destroyed; the error that matters is `error`.
+    stream.on('error', () => {});
+    if (!stream.closed) {
+      const closed = new Promise<void>((resolve) => stream.once('close', () => resolve()));
+      stream.destroy();
+      await closed;
+    }
+    // A half-written channel would train silently on part of the data: leave no file behind.
+    await rm(file, { force: true });
     throw error;
   }
   return { file, rows: frame.rowCount, bytes, inexactValues };

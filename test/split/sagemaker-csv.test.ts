@@ -91,6 +91,22 @@ describe('sageMakerCsvChunks / writeSageMakerCsv', () => {
     expect(() => [...sageMakerCsvChunks(inf, { label: 'y', features: ['x'] })]).toThrow(/column x at row 1 must be a finite number/);
   });
 
+  it('checks columns, precision and chunkRows when called, before yielding anything', () => {
+    expect(() => sageMakerCsvChunks(frame, { label: 'BadActor', features: ['SessionNo'] })).toThrow(/sageMakerCsvChunks: column "SessionNo" must be a numeric column/);
+    expect(() => sageMakerCsvChunks(frame, { label: 'BadActor', features: ['201'], chunkRows: 0 })).toThrow(/sageMakerCsvChunks: chunkRows must be an integer ≥ 1, got 0/);
+    expect(() => sageMakerCsvChunks(frame, { label: 'BadActor', features: ['201'], precision: 'double' as never })).toThrow(/precision must be 'float32' or 'float64', got "double"/);
+  });
+
+  it('leaves no partial file behind when a row cannot be written, and names writeSageMakerCsv', async () => {
+    const n = 10_000;
+    const y = Float64Array.from({ length: n }, (_, i) => i % 2);
+    y[n - 1] = Number.NaN;
+    const file = path.join(tmp, 'partial.csv');
+    const write = writeSageMakerCsv(Frame.fromColumns({ y, x: Float64Array.from(y, (_, i) => i) }), file, { label: 'y', features: ['x'], chunkRows: 100 });
+    await expect(write).rejects.toThrow(new RegExp(`writeSageMakerCsv: label y at row ${n - 1} must be a number`));
+    expect(existsSync(file)).toBe(false);
+  });
+
   it('streams a large frame to a file and reports rows and bytes', async () => {
     const n = 50_000;
     const big = Frame.fromColumns({ y: new Uint8Array(n).map((_, i) => i % 2), x: Float64Array.from({ length: n }, (_, i) => i / 7) });
