@@ -11,6 +11,7 @@ import { InvalidModelError, ModelFormatError } from '../../src/model/model-error
 import { readModelBinary } from '../../src/model/model-binary.js';
 import { readModelJSON } from '../../src/model/model-json.js';
 import { decodeUBJSON, writeModelUBJSON } from '../../src/model/model-ubjson.js';
+import { createRandom } from '../../src/random/random.js';
 import { fixtureBytes, fixturePath, thrown } from './model-fixture-helpers.js';
 
 const binary = fixtureBytes('hist_basic', 'xgboost-model');
@@ -23,11 +24,6 @@ function patched(bytes: Uint8Array, at: number, write: (v: DataView) => void): U
   const copy = bytes.slice();
   write(new DataView(copy.buffer, at));
   return copy;
-}
-
-function seeded(seed: number): () => number {
-  let s = seed;
-  return () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
 }
 
 /** Loads, and when the load succeeds, predicts: either way only typed errors may escape. */
@@ -120,7 +116,7 @@ describe('legacy binary: truncated and corrupt files', () => {
   });
 
   it('survives 3 000 random corruptions: each file either loads and predicts, or fails with a typed error', () => {
-    const r = seeded(42);
+    const r = createRandom(42).uniformSource;
     const outcomes = { loaded: 0, rejected: 0 };
     for (let i = 0; i < 3000; i++) {
       const copy = binary.slice();
@@ -196,7 +192,7 @@ describe('JSON: hostile and malformed documents', () => {
   });
 
   it('survives 2 000 random text corruptions with typed errors only', () => {
-    const r = seeded(7);
+    const r = createRandom(7).uniformSource;
     const alphabet = '0123456789-.,:[]{}"eE ';
     let rejected = 0;
     for (let i = 0; i < 2000; i++) {
@@ -237,7 +233,7 @@ describe('UBJSON: hostile documents', () => {
   });
 
   it('survives 2 000 random byte corruptions with typed errors only', () => {
-    const r = seeded(9);
+    const r = createRandom(9).uniformSource;
     let rejected = 0;
     for (let i = 0; i < 2000; i++) {
       const copy = ubj.slice();
