@@ -62,6 +62,7 @@ interface RoundTrip {
   readonly scored: number;
   readonly failed: number;
   readonly threads: number;
+  readonly reasons: readonly string[];
 }
 
 async function roundTrip(workers: number): Promise<RoundTrip> {
@@ -74,6 +75,7 @@ async function roundTrip(workers: number): Promise<RoundTrip> {
   let t3 = t0;
   let scored = 0;
   let failed = 0;
+  const reasons: string[] = [];
   try {
     await runner.startJobs(files);
     const trained = await runner.waitForJobs();
@@ -87,18 +89,26 @@ async function roundTrip(workers: number): Promise<RoundTrip> {
     scored = scores.reduce((n, s) => n + s.length, 0);
     t3 = performance.now();
     failed = trained.failed.length + ready.failed.length;
+    reasons.push(...[...trained.failed, ...ready.failed].map((f) => `${f.job}: ${f.reason}`));
   } finally {
     await runner.close();
     await backend.close();
   }
   const t4 = performance.now();
-  return { workers, totalMs: t4 - t0, trainMs: t1 - t0, deployMs: t2 - t1, invokeMs: t3 - t2, cleanupMs: t4 - t3, scored, failed, threads: threadIds.size };
+  return { workers, totalMs: t4 - t0, trainMs: t1 - t0, deployMs: t2 - t1, invokeMs: t3 - t2, cleanupMs: t4 - t3, scored, failed, threads: threadIds.size, reasons };
 }
 
 const loadBefore = os.loadavg()[0] as number;
 const runs: RoundTrip[] = [];
 for (const workers of [1, 2]) runs.push(await roundTrip(workers));
 const loadAfter = os.loadavg()[0] as number;
+const broken = runs.find((r) => r.failed > 0);
+if (broken) {
+  // Times of a run whose jobs failed measure nothing; say why instead of printing them.
+  process.stderr.write(`train-runner bench: ${broken.failed} job(s) failed with ${broken.workers} worker(s): ${broken.reasons.join('; ')}\n`);
+  rmSync(work, { recursive: true, force: true });
+  process.exit(1);
+}
 
 // --- anchor: XGBoost 1.7.4 trains the same channels, sequentially, one thread ---
 let anchorMs: number | undefined;
