@@ -26,7 +26,7 @@ export type { TextSource, OpenedSource } from './frame/text-source.js';
 export { ByteDictionary } from './frame/byte-dictionary.js';
 export { parseNumberBytes, formatNumber } from './frame/parse-number.js';
 // --- frame input ---
-export { asFrame, isDanfoLikeFrame, frameFromDanfoLike } from './frame/frame-input.js';
+export { asFrame, isFrameLike, isDanfoLikeFrame, frameFromDanfoLike } from './frame/frame-input.js';
 export type { FrameInput, FrameInput as FrameOrDataFrame, DanfoLikeFrame, FromDanfoOptions, NumericStorage } from './frame/frame-input.js';
 
 // --- events ---

@@ -83,8 +83,26 @@ function isArrayOfArrays(value: unknown): boolean {
 }
 
 /**
- * Accepts a {@link Frame} or a danfo DataFrame (recognised structurally) and returns a Frame, so
- * every function that takes a table can take either. A Frame is returned as is; a DataFrame is
+ * True when `value` is a {@link Frame}, recognised structurally (column names, `kind` and
+ * `toMatrix`), not by `instanceof`: a Frame made by another copy of the library (the CommonJS
+ * build beside the ESM one, as in a notebook) passes too.
+ *
+ * @example
+ * ```ts
+ * isFrameLike(Frame.fromColumns({ a: [1] })); // true
+ * isFrameLike({ a: [1] });                     // false
+ * ```
+ */
+export function isFrameLike(value: unknown): value is Frame {
+  if (value instanceof Frame) return true;
+  if (typeof value !== 'object' || value === null) return false;
+  const f = value as Partial<Record<'columnNames' | 'kind' | 'toMatrix', unknown>>;
+  return Array.isArray(f.columnNames) && typeof f.kind === 'function' && typeof f.toMatrix === 'function';
+}
+
+/**
+ * Accepts a {@link Frame} or a danfo DataFrame (both recognised structurally) and returns a Frame,
+ * so every function that takes a table can take either. A Frame is returned as is; a DataFrame is
  * converted with {@link frameFromDanfoLike} (its row index is not kept). Anything else is an
  * {@link InvalidArgumentError} naming `argName`.
  *
@@ -98,7 +116,7 @@ function isArrayOfArrays(value: unknown): boolean {
  * ```
  */
 export function asFrame(input: FrameInput, argName = 'frame', where = 'asFrame'): Frame {
-  if (input instanceof Frame) return input;
+  if (isFrameLike(input)) return input;
   if (isDanfoLikeFrame(input)) return frameFromDanfoLike(input, {}, where, argName);
   throw new InvalidArgumentError(where, argName, input, 'a Frame or a danfo DataFrame (with columns, dtypes and column values)');
 }

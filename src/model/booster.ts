@@ -1,7 +1,7 @@
 import { InvalidArgumentError } from '../errors.js';
 import { Frame } from '../frame/frame.js';
 import type { ColumnInput } from '../frame/column.js';
-import { type FrameInput, asFrame, isDanfoLikeFrame } from '../frame/frame-input.js';
+import { type FrameInput, asFrame, isDanfoLikeFrame, isFrameLike } from '../frame/frame-input.js';
 import type { BoosterModel } from './model-types.js';
 import { validateModel } from './model-validate.js';
 import { readModelJSON, writeModelJSON } from './model-json.js';
@@ -288,7 +288,7 @@ export class Booster {
 
   #matrix(input: PredictInput, columns: readonly string[] | undefined, where: string): Matrix {
     if (isMatrix(input)) return input;
-    const frame = isFrameLike(input) ? input : isDanfoLikeFrame(input) ? asFrame(input, 'input', where) : Frame.fromColumns(input as PredictColumns);
+    const frame = isFrameLike(input) || isDanfoLikeFrame(input) ? asFrame(input, 'input', where) : Frame.fromColumns(input as PredictColumns);
     let names = columns;
     if (names === undefined) {
       const featureNames = this.model.featureNames;
@@ -304,10 +304,4 @@ export class Booster {
 function isMatrix(input: PredictInput): input is Matrix {
   const m = input as Partial<Matrix>;
   return !isFrameLike(input) && ArrayBuffer.isView(m.data) && typeof m.rows === 'number' && typeof m.columns === 'number';
-}
-
-/** Structural, not `instanceof`: a Frame from another copy of the library (ESM beside CJS) works too. */
-function isFrameLike(input: PredictInput): input is Frame {
-  const f = input as Partial<Frame>;
-  return typeof f.toMatrix === 'function' && typeof f.kind === 'function' && Array.isArray(f.columnNames);
 }

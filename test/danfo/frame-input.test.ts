@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { InvalidArgumentError } from '../../src/errors.js';
 import { Frame } from '../../src/frame/frame.js';
-import { asFrame, frameFromDanfoLike, isDanfoLikeFrame } from '../../src/frame/frame-input.js';
+import { asFrame, frameFromDanfoLike, isDanfoLikeFrame, isFrameLike } from '../../src/frame/frame-input.js';
 
 // These tests use plain objects shaped like danfojs-node 1.2.0's DataFrame (its `columns`,
 // `dtypes`, `getColumnData`, `column(name).values` and row-major `values`), so they run without
@@ -33,6 +33,18 @@ describe('asFrame', () => {
   it('returns a Frame as is', () => {
     const frame = Frame.fromColumns({ a: [1, 2] });
     expect(asFrame(frame)).toBe(frame);
+  });
+
+  it('recognises a Frame made by another copy of the library structurally (no instanceof), and nothing else as one', () => {
+    const frame = Frame.fromColumns({ a: [1, 2], s: ['x', 'y'] });
+    // What a Frame from the CommonJS build looks like to the ESM build: same methods, another class.
+    const foreign = Object.setPrototypeOf({}, { get columnNames() { return frame.columnNames; }, kind: (n: string) => frame.kind(n), toMatrix: () => frame.toMatrix(['a']) });
+    expect(foreign instanceof Frame).toBe(false);
+    expect(isFrameLike(foreign)).toBe(true);
+    expect(asFrame(foreign as Frame)).toBe(foreign);
+    expect(isFrameLike({ a: [1, 2] })).toBe(false);
+    expect(isFrameLike({ columns: ['a'], dtypes: ['int32'], values: [[1]] })).toBe(false);
+    expect(isFrameLike(null)).toBe(false);
   });
 
   it('converts a DataFrame-shaped object read column by column, by column() or by rows, to the same Frame', () => {
