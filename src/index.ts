@@ -183,6 +183,7 @@ export type { AlertPolicy } from './serve/alert-policy.js';
 export { SessionState, compileFeatureLayout, EXACT_STD_GAPS } from './serve/session-state.js';
 export type { FeatureLayout } from './serve/session-state.js';
 export { GapMedian } from './serve/gap-median.js';
+export { compileForest } from './serve/compiled-forest.js';
 export { LruSessions } from './serve/lru-sessions.js';
 export { replay, replaySeries, quantiles } from './serve/replay.js';
 export type { ReplayOptions, ReplayReport, Quantiles } from './serve/replay.js';

@@ -1,7 +1,9 @@
 import { InvalidArgumentError } from '../errors.js';
+import { Booster } from '../model/booster.js';
 import { parseTime } from '../events/parse-time.js';
 import type { FeatureSchema } from '../sessions/feature-schema.js';
 import { type AlertPolicy, alertPolicy } from './alert-policy.js';
+import { compileForest } from './compiled-forest.js';
 import { LiveEventError } from './live-errors.js';
 import { LruSessions } from './lru-sessions.js';
 import { EXACT_STD_GAPS, type FeatureLayout, SessionState, compileFeatureLayout } from './session-state.js';
@@ -140,6 +142,11 @@ export interface LiveScorerOptions {
   readonly alertBuffer?: number;
   /** Wall clock for {@link LiveScorer.sweep} without an argument. Default: the event clock. */
   readonly now?: () => number;
+  /**
+   * Score a `Booster` through {@link compileForest} (bit-identical to `predictRow`, about twice as
+   * fast). Default `true`; other models, and forests too large to compile, use `predictRow`.
+   */
+  readonly compileModel?: boolean;
 }
 
 type AlertListener = (alert: LiveAlert) => void;
@@ -180,7 +187,7 @@ export class LiveScorer {
   readonly schema: FeatureSchema;
   /** The alert policy, defaults filled. */
   readonly policy: AlertPolicy;
-  readonly #model: LiveModel;
+  readonly #score: (row: ArrayLike<number>) => number;
   readonly #layout: FeatureLayout;
   readonly #sessions = new LruSessions();
   readonly #idle: number;
@@ -223,6 +230,7 @@ export class LiveScorer {
       onAlert,
       alertBuffer = 10_000,
       now,
+      compileModel = true,
     } = options;
     if (model === null || typeof model !== 'object' || typeof model.predictRow !== 'function') {
       throw new InvalidArgumentError(where, 'model', model, 'a model with predictRow() and numFeature (a Booster)');
@@ -243,7 +251,8 @@ export class LiveScorer {
     if (!Number.isSafeInteger(alertBuffer) || alertBuffer < 1) throw new InvalidArgumentError(where, 'alertBuffer', alertBuffer, 'an integer ≥ 1');
     if (onAlert !== undefined && typeof onAlert !== 'function') throw new InvalidArgumentError(where, 'onAlert', onAlert, 'a function');
     this.schema = schema;
-    this.#model = model;
+    const compiled = compileModel && model instanceof Booster ? compileForest(model) : null;
+    this.#score = compiled ?? ((row) => model.predictRow(row));
     this.#idle = idleTimeoutMs;
     this.#max = maxSessions;
     this.#dropDuplicates = duplicates === 'drop';
@@ -333,7 +342,7 @@ export class LiveScorer {
     state.add(column, t);
     state.lastAction = action;
     this.#events++;
-    const score = this.#model.predictRow(state.row);
+    const score = this.#score(state.row);
     state.score = score;
     let newly = false;
     if (!state.alerted) {
