@@ -16,19 +16,6 @@ function hexFloat(text: string): number {
 }
 
 const N = 32;
-/** 2^(i/N) with the `i << 47` that the algorithm adds back subtracted, as glibc's `__exp2f_data.tab`. */
-const TABLE = [
-  '3ff0000000000000', '3fefd9b0d3158574', '3fefb5586cf9890f', '3fef9301d0125b51',
-  '3fef72b83c7d517b', '3fef54873168b9aa', '3fef387a6e756238', '3fef1e9df51fdee1',
-  '3fef06fe0a31b715', '3feef1a7373aa9cb', '3feedea64c123422', '3feece086061892d',
-  '3feebfdad5362a27', '3feeb42b569d4f82', '3feeab07dd485429', '3feea47eb03a5585',
-  '3feea09e667f3bcd', '3fee9f75e8ec5f74', '3feea11473eb0187', '3feea589994cce13',
-  '3feeace5422aa0db', '3feeb737b0cdc5e5', '3feec49182a3f090', '3feed503b23e255d',
-  '3feee89f995ad3ad', '3feeff76f2fb5e47', '3fef199bdd85529c', '3fef3720dcef9069',
-  '3fef5818dcfba487', '3fef7c97337b9b5f', '3fefa4afa2a490da', '3fefd0765b6e4540',
-];
-const TABLE_HI = Int32Array.from(TABLE, (h) => Number.parseInt(h.slice(0, 8), 16) | 0);
-const TABLE_LO = Int32Array.from(TABLE, (h) => Number.parseInt(h.slice(8), 16) | 0);
 const INV_LN2_N = hexFloat('0x1.71547652b82fep+0') * N;
 const SHIFT = hexFloat('0x1.8p+52');
 const C0 = hexFloat('0x1.c6af84b912394p-5') / N / N / N;
@@ -37,16 +24,39 @@ const C2 = hexFloat('0x1.62e42ff0c52d6p-1') / N;
 const OVERFLOW = hexFloat('0x1.62e42ep6');
 const UNDERFLOW = -hexFloat('0x1.9fe368p6');
 
-const scale = new Float64Array(1);
-const scaleWords = new Int32Array(scale.buffer);
-const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
-const LO = LITTLE_ENDIAN ? 0 : 1;
-const HI = LITTLE_ENDIAN ? 1 : 0;
+/**
+ * 2^(j/32) for j = 0..31: glibc's `__exp2f_data.tab` (which stores each entry with `j << 47`
+ * subtracted from its bits) with that adjustment undone.
+ */
+const EXP2_TABLE = new Float64Array(N);
+/** 2^e for e = −160..159, indexed by e + 160. */
+const POW2 = new Float64Array(320);
+{
+  const TAB = [
+    0x3ff0000000000000n, 0x3fefd9b0d3158574n, 0x3fefb5586cf9890fn, 0x3fef9301d0125b51n,
+    0x3fef72b83c7d517bn, 0x3fef54873168b9aan, 0x3fef387a6e756238n, 0x3fef1e9df51fdee1n,
+    0x3fef06fe0a31b715n, 0x3feef1a7373aa9cbn, 0x3feedea64c123422n, 0x3feece086061892dn,
+    0x3feebfdad5362a27n, 0x3feeb42b569d4f82n, 0x3feeab07dd485429n, 0x3feea47eb03a5585n,
+    0x3feea09e667f3bcdn, 0x3fee9f75e8ec5f74n, 0x3feea11473eb0187n, 0x3feea589994cce13n,
+    0x3feeace5422aa0dbn, 0x3feeb737b0cdc5e5n, 0x3feec49182a3f090n, 0x3feed503b23e255dn,
+    0x3feee89f995ad3adn, 0x3feeff76f2fb5e47n, 0x3fef199bdd85529cn, 0x3fef3720dcef9069n,
+    0x3fef5818dcfba487n, 0x3fef7c97337b9b5fn, 0x3fefa4afa2a490dan, 0x3fefd0765b6e4540n,
+  ];
+  const bits = new BigUint64Array(1);
+  const asDouble = new Float64Array(bits.buffer);
+  for (let j = 0; j < N; j++) {
+    bits[0] = TAB[j]! + (BigInt(j) << 47n);
+    EXP2_TABLE[j] = asDouble[0]!;
+  }
+  for (let e = -160; e < 160; e++) POW2[e + 160] = 2 ** e;
+}
 
 /**
  * `expf(x)` exactly as glibc ≥ 2.28 computes it on x86-64 (the C library XGBoost 1.7.4 calls),
  * for a float32 argument; the result is a float32. glibc's `expf` is not correctly rounded, so
  * `Math.fround(Math.exp(x))` differs in the last bit for about 0.07% of inputs; this port does not.
+ * glibc adds `k << 47` to the table entry's bits; here the same scale is a product of two exact
+ * powers of two, which gives the same double and is several times faster in V8.
  *
  * @example
  * ```ts
@@ -60,17 +70,11 @@ export function expf(x: number): number {
   if (x > OVERFLOW) return Infinity;
   if (x < UNDERFLOW) return 0;
   const z = INV_LN2_N * x;
-  let kd = z + SHIFT; // rounds z to an integer (ties to even) in the low mantissa bits
-  kd -= SHIFT;
+  const kd = z + SHIFT - SHIFT; // z rounded to an integer (ties to even) in the low mantissa bits
   const r = z - kd;
   const k = kd | 0;
-  const j = k & (N - 1);
-  scaleWords[LO] = TABLE_LO[j]!;
-  scaleWords[HI] = (TABLE_HI[j]! + (k << 15)) | 0; // asuint64(T[j]) + (k << 47): only the high word changes
-  const s = scale[0]!;
-  const zz = C0 * r + C1;
-  const r2 = r * r;
-  const y = zz * r2 + (C2 * r + 1);
+  const s = EXP2_TABLE[k & (N - 1)]! * POW2[(k >> 5) + 160]!;
+  const y = (C0 * r + C1) * (r * r) + (C2 * r + 1);
   return Math.fround(y * s);
 }
 
