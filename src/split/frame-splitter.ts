@@ -65,7 +65,7 @@ export interface FrameSplit {
 /**
  * Splits a feature frame (a {@link Frame} or a danfo DataFrame) into train, validation and test
  * parts: stratified by label (default), plain random (`stratify: false`), grouped (`groupBy`), or
- * ordered by time (`orderBy`). The parts are row views of the frame that keep every column; {@link features} and {@link labels} take them
+ * ordered by time (`orderBy`). The parts are row views of the frame that keep every column; `FrameSplitter.features` and `FrameSplitter.labels` take them
  * apart. Labels must be 0 or 1; feature columns must be numeric (drop the others).
  *
  * @example

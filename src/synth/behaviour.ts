@@ -3,7 +3,7 @@ import { ACTION_CODES, ACTION_INFO, type ActionCode, type ActionGroup } from './
 /**
  * How one kind of user behaves in a session: how long sessions are, where they start, which
  * actions they favour, and how fast they act. The generator walks a Markov chain whose transition
- * weights are the shared navigation grammar ({@link navigationWeights}) times the profile's
+ * weights are the shared navigation grammar (`navigationWeights`) times the profile's
  * `preference` for the next action, times a per-session random tilt (`jitter`), so every session
  * of a profile is a little different and profiles overlap as real users do.
  *

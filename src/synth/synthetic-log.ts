@@ -122,7 +122,7 @@ export class SyntheticLogBuilder {
   attackerEvents = 0;
 
   /**
-   * Simulates one session of profile `profile` (index into {@link SESSION_PROFILES}) for
+   * Simulates one session of profile `profile` (index into `SESSION_PROFILES`) for
    * `account`, starting at `startMs`, with at most `maxEvents` events and none at or after
    * `endMs`; returns the time of its last event.
    */
