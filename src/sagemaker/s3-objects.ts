@@ -1,11 +1,12 @@
 import { createReadStream } from 'node:fs';
-import { readdir, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { InvalidArgumentError } from '../errors.js';
 import { RunAbortedError } from '../train/train-errors.js';
 import { AwsRequestError, S3UriError } from './sagemaker-errors.js';
+import { listChannelFiles } from '../train/channel-files.js';
 
 /** A bucket and a key: where an S3 object lives. */
 export interface S3Location {
@@ -171,8 +172,6 @@ export interface UploadChannelOptions extends UploadFileOptions {
   readonly fileName?: string;
 }
 
-// SageMaker reads channel folders up to this depth and ignores names starting with '.' or '_'.
-const MAX_CHANNEL_DEPTH = 3;
 
 /**
  * Uploads a training channel: a CSV file, or a folder of CSV files (read up to three levels deep,
@@ -215,16 +214,3 @@ export async function uploadChannel(
   return uploaded;
 }
 
-async function listChannelFiles(dir: string, depth: number): Promise<string[]> {
-  const entries = (await readdir(dir, { withFileTypes: true }))
-    .filter((entry) => !entry.name.startsWith('.') && !entry.name.startsWith('_'))
-    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  const files: string[] = [];
-  for (const entry of entries) {
-    const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) {
-      if (depth < MAX_CHANNEL_DEPTH) files.push(...(await listChannelFiles(full, depth + 1)));
-    } else if (entry.isFile()) files.push(full);
-  }
-  return files;
-}

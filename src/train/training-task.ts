@@ -1,10 +1,11 @@
-import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { threadId } from 'node:worker_threads';
 import { TrainingData } from '../model/training-data.js';
 import { train, trainAsync, type EvalSet } from '../model/train.js';
 import type { TrainParamsInput } from '../model/train-params.js';
 import { InvalidArgumentError } from '../errors.js';
+import { listChannelFiles } from './channel-files.js';
 
 /** One training job as a worker runs it: everything plain data, so it crosses thread boundaries. */
 export interface TrainingTask {
@@ -37,8 +38,6 @@ export interface TrainingTaskResult {
   readonly finalMetrics: Readonly<Record<string, Readonly<Record<string, number>>>>;
 }
 
-// SageMaker reads channel folders up to this depth and skips names starting with '.' or '_'.
-const MAX_CHANNEL_DEPTH = 3;
 
 /**
  * Runs one training job the way SageMaker's built-in XGBoost does, on the current thread: reads
@@ -105,20 +104,6 @@ async function readChannel(location: string, channel: string): Promise<string> {
   if (files.length === 0) throw new InvalidArgumentError('training job', `channel ${channel}`, location, 'a folder holding at least one CSV file');
   const texts = await Promise.all(files.map((file) => readFile(file, 'utf8')));
   return texts.map((t) => (t.length === 0 || t.endsWith('\n') ? t : `${t}\n`)).join('');
-}
-
-async function listChannelFiles(dir: string, depth: number): Promise<string[]> {
-  const entries = (await readdir(dir, { withFileTypes: true }))
-    .filter((e) => !e.name.startsWith('.') && !e.name.startsWith('_'))
-    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  const files: string[] = [];
-  for (const entry of entries) {
-    const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) {
-      if (depth < MAX_CHANNEL_DEPTH) files.push(...(await listChannelFiles(full, depth + 1)));
-    } else files.push(full);
-  }
-  return files;
 }
 
 function lastValues(history: Readonly<Record<string, Readonly<Record<string, readonly number[] | undefined>>>>): Record<string, Record<string, number>> {
