@@ -59,7 +59,7 @@ let cachedDayMs = 0;
  * general parser. Consecutive events share their date, so the date's milliseconds are cached by
  * its digits packed into one integer.
  */
-function parseFixed(b: Uint8Array, s: number): number {
+export function parseFixed(b: Uint8Array, s: number): number {
   if (b[s + 4] !== DASH || b[s + 7] !== DASH || b[s + 10] !== 0x20 || b[s + 13] !== COLON || b[s + 16] !== COLON || b[s + 19] !== DOT) return Number.NaN;
   const y0 = b[s]! - 48, y1 = b[s + 1]! - 48, y2 = b[s + 2]! - 48, y3 = b[s + 3]! - 48;
   const mo0 = b[s + 5]! - 48, mo1 = b[s + 6]! - 48, d0 = b[s + 8]! - 48, d1 = b[s + 9]! - 48;

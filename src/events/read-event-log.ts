@@ -1,13 +1,13 @@
 import { InvalidArgumentError, ParseError } from '../errors.js';
 import { ByteDictionary } from '../frame/byte-dictionary.js';
 import type { StringColumn } from '../frame/column.js';
-import { type DelimitedRow, FIELD_ESCAPED, tokenizeSource, tokenizeText } from '../frame/delimited-parser.js';
+import { type DelimitedRow, type DelimitedTokenizer, FIELD_ESCAPED, tokenizeSource, tokenizeText } from '../frame/delimited-parser.js';
 import { parseNumberBytes } from '../frame/parse-number.js';
 import type { TextSource } from '../frame/text-source.js';
 import { buildEventLog } from './event-log-builder.js';
 import type { EventLog, SkippedRows } from './event-log.js';
 import { type LogSchema, type ResolvedColumns, resolveColumns, SEED_LOG_SCHEMA, schemaColumns, validateSchema } from './log-schema.js';
-import { parseTimeBytes } from './parse-time.js';
+import { parseFixed, parseTimeBytes } from './parse-time.js';
 
 /** Options of {@link readEventLog} and {@link parseEventLog}. */
 export interface ReadEventLogOptions {
@@ -77,7 +77,7 @@ export async function readEventLog(sources: TextSource | readonly TextSource[], 
   const reader = new EventLogReader(options, 'readEventLog');
   for (const source of list) {
     const tokenizer = { delimiter: options.delimiter ?? 'auto', fallback: '\t' };
-    const { name } = await tokenizeSource(source, tokenizer, (row, t) => reader.row(row, t.file), 'readEventLog');
+    const { name } = await tokenizeSource(source, tokenizer, (row, t) => reader.row(row, t.file, t), 'readEventLog');
     reader.endSource(name);
   }
   return reader.finish();
@@ -109,13 +109,15 @@ export function parseEventLog(
   for (const input of list as readonly (string | Uint8Array | { readonly text: string; readonly name?: string })[]) {
     const named = typeof input === 'object' && !(input instanceof Uint8Array);
     const file = named ? (input.name ?? '<string>') : typeof input === 'string' ? '<string>' : '<bytes>';
-    tokenizeText(named ? input.text : input, { file, delimiter: options.delimiter ?? 'auto', fallback: '\t' }, (row) => reader.row(row, file));
+    tokenizeText(named ? input.text : input, { file, delimiter: options.delimiter ?? 'auto', fallback: '\t' }, (row, t) => reader.row(row, file, t));
     reader.endSource(file);
   }
   return reader.finish();
 }
 
 const MAX_SOURCES = 0xffff;
+/** The bytes of a fixed-width `YYYY-MM-DD HH:MM:SS.mmm` timestamp. */
+const FIXED_TIME_BYTES: readonly number[] = [...Buffer.from('0123456789-: .')];
 
 /** Accumulates validated rows from any number of sources into growable typed arrays. */
 class EventLogReader {
@@ -180,10 +182,15 @@ class EventLogReader {
       : '0 or 1 (or true/false)';
   }
 
-  row(row: DelimitedRow, file: string): void {
+  row(row: DelimitedRow, file: string, tokenizer?: DelimitedTokenizer): void {
     const columns = this.#columns;
     if (columns === null) {
       this.#startSource(row, file);
+      if (tokenizer !== undefined) {
+        this.#fastStarts = new Int32Array(this.#columns!.width);
+        this.#fastEnds = new Int32Array(this.#columns!.width);
+        tokenizer.fastRow = this.#fastRow;
+      }
       return;
     }
     if (row.count !== columns.width) {
@@ -288,6 +295,134 @@ class EventLogReader {
     }
   }
 
+  #fastStarts = new Int32Array(0);
+  #fastEnds = new Int32Array(0);
+
+  /**
+   * The common case in one pass: a one-line row of unquoted fields, all valid. Splits the row,
+   * checks it and appends the event exactly as {@link EventLogReader.row} would; any row it does
+   * not accept (quotes, wrong field count, empty or invalid values, a label disagreement, an
+   * incomplete row) it leaves untouched (returns -1) for the tokenizer and `row` to handle, errors
+   * and skip counting included.
+   */
+  readonly #fastRow = (buf: Buffer, pos: number, n: number, D: number, line: number): number => {
+    const columns = this.#columns;
+    if (columns === null) return -1;
+    const width = columns.width;
+    const starts = this.#fastStarts;
+    const ends = this.#fastEnds;
+    const high = D > 0x0a ? D : 0x0a;
+    const iTime = columns.time;
+    // A fixed-width timestamp holds only digits and '-: .', never the delimiter or a line break:
+    // when one parses and the delimiter follows, the field is known without scanning it.
+    const skipTime = iTime >= 0 && iTime < width - 1 && !FIXED_TIME_BYTES.includes(D);
+    let time = 0;
+    let timeKnown = false;
+    let p = pos;
+    let count = 0;
+    for (;;) {
+      if (p >= n) return -1;
+      if (buf[p] === 0x22 || count === width) return -1;
+      const start = p;
+      if (count === iTime && skipTime && start + 23 < n && buf[start + 23] === D) {
+        time = parseFixed(buf, start);
+        if (time === time) {
+          timeKnown = true;
+          starts[count] = start;
+          ends[count++] = start + 23;
+          p = start + 24;
+          continue;
+        }
+        time = 0;
+      }
+      let c = 0;
+      while (p < n) {
+        c = buf[p]!;
+        if (c <= high && (c === D || c === 0x0a)) break;
+        p++;
+      }
+      if (p >= n) return -1;
+      starts[count] = start;
+      if (c === 0x0a) {
+        ends[count++] = p > start && buf[p - 1] === 0x0d ? p - 1 : p;
+        p++;
+        break;
+      }
+      ends[count++] = p;
+      p++;
+    }
+    if (count !== width) return -1;
+    const iSession = columns.session;
+    const iAction = columns.action;
+    const sessionStart = starts[iSession]!;
+    const sessionEnd = ends[iSession]!;
+    const actionStart = starts[iAction]!;
+    const actionEnd = ends[iAction]!;
+    if (sessionStart === sessionEnd || actionStart === actionEnd) return -1;
+    if (iTime >= 0 && !timeKnown) {
+      time = parseTimeBytes(buf, starts[iTime]!, ends[iTime]!, this.#epochScale);
+      if (Number.isNaN(time)) return -1;
+    }
+    let key = 0;
+    const iOrder = columns.order;
+    if (iOrder >= 0) {
+      const value = parseNumberBytes(buf, starts[iOrder]!, ends[iOrder]!);
+      if (value === undefined || Number.isNaN(value)) return -1;
+      key = value;
+    }
+    let label = 0;
+    const iLabel = columns.label;
+    if (iLabel >= 0) {
+      const start = starts[iLabel]!;
+      const end = ends[iLabel]!;
+      const c = buf[start];
+      if (end - start === 1 && this.#schema.labelValues === undefined && (c === 0x30 || c === 0x31)) label = c - 0x30;
+      else label = this.#labelBytes(buf, start, end);
+      if (label < 0) return -1;
+    }
+    const dict = this.#sessionDict;
+    const previous = this.#lastSession;
+    const session = previous >= 0 && dict.matches(previous, buf, sessionStart, sessionEnd) ? previous : dict.intern(buf, sessionStart, sessionEnd);
+    if (session >= this.#sessionCount) {
+      this.#addSession(session, label, line);
+    } else if (this.#sessionLabels[session] !== label && iLabel >= 0) {
+      // Interning an existing session changed nothing: `row` reports the disagreement.
+      return -1;
+    }
+    this.#lastSession = session;
+    if (this.#n === this.#capacity) this.#grow();
+    const e = this.#n++;
+    this.#sessions[e] = session;
+    this.#actions[e] = this.#actionDict.intern(buf, actionStart, actionEnd);
+    const times = this.#times;
+    if (times !== null) times[e] = time;
+    const keys = this.#keys;
+    if (keys !== null) keys[e] = key;
+    const sortKey = keys !== null ? key : times !== null ? time : 0;
+    if (sortKey < this.#sessionLastKey[session]!) this.#sessionUnsorted[session] = 1;
+    this.#sessionLastKey[session] = sortKey;
+    this.#sources[e] = this.#sourceNames.length;
+    const keep = columns.keep;
+    if (keep.length > 0) {
+      const keepCodes = this.#keep;
+      const keepDicts = this.#keepDicts;
+      const lastKeep = this.#sessionLastKeep;
+      for (let k = 0; k < keep.length; k++) {
+        const i = keep[k]!;
+        const start = starts[i]!;
+        const end = ends[i]!;
+        let code = -1;
+        if (start !== end) {
+          const last = lastKeep[k]![session]!;
+          code = last >= 0 && keepDicts[k]!.matches(last, buf, start, end) ? last : keepDicts[k]!.intern(buf, start, end);
+          lastKeep[k]![session] = code;
+        }
+        keepCodes[k]![e] = code;
+      }
+    }
+    return p;
+  };
+
   endSource(file: string): void {
     if (this.#columns === null) {
       throw new ParseError({ file, line: 1 }, 'the file is empty', { expected: `a header line with the columns ${schemaColumns(this.#schema).join(', ')}` });
@@ -384,7 +519,15 @@ class EventLogReader {
       if (c === 0x30) return 0;
       if (c === 0x31) return 1;
     }
-    const code = this.#intern(this.#labelDict, row, i);
+    return this.#labelOfInterned(this.#intern(this.#labelDict, row, i));
+  }
+
+  /** {@link EventLogReader.#label} on the bytes of an unquoted field. */
+  #labelBytes(bytes: Buffer, start: number, end: number): number {
+    return this.#labelOfInterned(this.#labelDict.intern(bytes, start, end));
+  }
+
+  #labelOfInterned(code: number): number {
     if (code >= this.#labelOfCode.length) {
       const grown = new Int8Array(this.#labelOfCode.length * 2).fill(-2);
       grown.set(this.#labelOfCode);

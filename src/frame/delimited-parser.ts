@@ -129,6 +129,13 @@ export class DelimitedTokenizer {
   #line = 1;
   #started = false;
   #ended = false;
+  /**
+   * An optional consumer fast path, tried first for every row: given the row's first byte, it
+   * handles a complete one-line row and returns the offset after its line break, or returns -1 to
+   * leave the row to the general tokenizer (quoted fields, incomplete rows, anything it will not
+   * judge). It must not change any state it cannot repeat when it returns -1.
+   */
+  fastRow: ((buf: Buffer, pos: number, n: number, delimiter: number, line: number) => number) | null = null;
 
   constructor(options: TokenizerOptions, onRow: (row: DelimitedRow) => void) {
     const { file, delimiter = 'auto', fallback = ',' } = options;
@@ -243,6 +250,15 @@ export class DelimitedTokenizer {
         if (buf[pos + 1] === LF) {
           this.#line++;
           pos += 2;
+          continue;
+        }
+      }
+      const fast = this.fastRow;
+      if (fast !== null) {
+        const next = fast(buf, pos, n, D, this.#line);
+        if (next >= 0) {
+          this.#line++;
+          pos = next;
           continue;
         }
       }
