@@ -189,6 +189,11 @@ class EventLogReader {
       if (tokenizer !== undefined) {
         this.#fastStarts = new Int32Array(this.#columns!.width);
         this.#fastEnds = new Int32Array(this.#columns!.width);
+        this.#fastCodes = new Int32Array(this.#columns!.width);
+        this.#fastKeepSlot = new Int32Array(this.#columns!.width).fill(-1);
+        this.#columns!.keep.forEach((i, k) => {
+          if (i > this.#columns!.session) this.#fastKeepSlot[i] = k;
+        });
         tokenizer.fastRow = this.#fastRow;
       }
       return;
@@ -297,6 +302,10 @@ class EventLogReader {
 
   #fastStarts = new Int32Array(0);
   #fastEnds = new Int32Array(0);
+  /** Per field of the row in {@link EventLogReader.#fastRow}, the code of a kept value predicted and checked while splitting, else -1. */
+  #fastCodes = new Int32Array(0);
+  /** Per field, the index in `keep` of a kept column after the session column, else -1. */
+  #fastKeepSlot = new Int32Array(0);
 
   /**
    * The common case in one pass: a one-line row of unquoted fields, all valid. Splits the row,
@@ -318,12 +327,36 @@ class EventLogReader {
     const skipTime = iTime >= 0 && iTime < width - 1 && !FIXED_TIME_BYTES.includes(D);
     let time = 0;
     let timeKnown = false;
+    const iSession = columns.session;
+    const codes = this.#fastCodes;
+    const keepSlot = this.#fastKeepSlot;
+    const keepDicts = this.#keepDicts;
+    const lastKeep = this.#sessionLastKeep;
+    const dict = this.#sessionDict;
+    // The session, once its field is split, if already known (-1 otherwise): its last kept values
+    // are then predicted, compared and split in one pass.
+    let known = -1;
     let p = pos;
     let count = 0;
     for (;;) {
       if (p >= n) return -1;
       if (buf[p] === 0x22 || count === width) return -1;
       const start = p;
+      if (known >= 0 && count < width - 1) {
+        const k = keepSlot[count]!;
+        if (k >= 0) {
+          const last = lastKeep[k]![known]!;
+          if (last >= 0 && keepDicts[k]!.matchesField(last, buf, start, n, D)) {
+            codes[count] = last;
+            starts[count] = start;
+            p = start + keepDicts[k]!.lengthOf(last);
+            ends[count++] = p;
+            p++;
+            continue;
+          }
+        }
+      }
+      codes[count] = -1;
       if (count === iTime && skipTime && start + 23 < n && buf[start + 23] === D) {
         time = parseFixed(buf, start);
         if (time === time) {
@@ -350,9 +383,12 @@ class EventLogReader {
       }
       ends[count++] = p;
       p++;
+      if (count - 1 === iSession && p - 1 > start) {
+        const previous = this.#lastSession;
+        known = previous >= 0 && dict.matches(previous, buf, start, p - 1) ? previous : dict.find(buf, start, p - 1);
+      }
     }
     if (count !== width) return -1;
-    const iSession = columns.session;
     const iAction = columns.action;
     const sessionStart = starts[iSession]!;
     const sessionEnd = ends[iSession]!;
@@ -380,9 +416,9 @@ class EventLogReader {
       else label = this.#labelBytes(buf, start, end);
       if (label < 0) return -1;
     }
-    const dict = this.#sessionDict;
     const previous = this.#lastSession;
-    const session = previous >= 0 && dict.matches(previous, buf, sessionStart, sessionEnd) ? previous : dict.intern(buf, sessionStart, sessionEnd);
+    const session =
+      known >= 0 ? known : previous >= 0 && dict.matches(previous, buf, sessionStart, sessionEnd) ? previous : dict.intern(buf, sessionStart, sessionEnd);
     if (session >= this.#sessionCount) {
       this.#addSession(session, label, line);
     } else if (this.#sessionLabels[session] !== label && iLabel >= 0) {
@@ -405,17 +441,21 @@ class EventLogReader {
     const keep = columns.keep;
     if (keep.length > 0) {
       const keepCodes = this.#keep;
-      const keepDicts = this.#keepDicts;
-      const lastKeep = this.#sessionLastKeep;
+      // Read again: adding a session may have grown these arrays.
+      const sessionLastKeep = this.#sessionLastKeep;
       for (let k = 0; k < keep.length; k++) {
         const i = keep[k]!;
+        let code = codes[i]!;
+        if (code >= 0) {
+          keepCodes[k]![e] = code;
+          continue;
+        }
         const start = starts[i]!;
         const end = ends[i]!;
-        let code = -1;
         if (start !== end) {
-          const last = lastKeep[k]![session]!;
+          const last = sessionLastKeep[k]![session]!;
           code = last >= 0 && keepDicts[k]!.matches(last, buf, start, end) ? last : keepDicts[k]!.intern(buf, start, end);
-          lastKeep[k]![session] = code;
+          sessionLastKeep[k]![session] = code;
         }
         keepCodes[k]![e] = code;
       }

@@ -95,6 +95,58 @@ export class ByteDictionary {
     return true;
   }
 
+  /**
+   * True when the value of `code` is found at `bytes[start..]` and is followed there by the byte
+   * `stop` (before `limit`), with neither `stop` nor a line feed inside the value: a field of
+   * delimited text predicted and checked in one pass, without scanning it first.
+   */
+  matchesField(code: number, bytes: Uint8Array, start: number, limit: number, stop: number): boolean {
+    const length = this.#lengths[code]!;
+    const end = start + length;
+    if (end >= limit || bytes[end] !== stop) return false;
+    const arena = this.#arena;
+    const at = this.#starts[code]! - start;
+    for (let i = start; i < end; i++) {
+      const c = bytes[i]!;
+      if (arena[at + i] !== c || c === stop || c === 0x0a) return false;
+    }
+    return true;
+  }
+
+  /** The code of `bytes[start..end)`, or -1 when it is not in the dictionary (nothing is added). */
+  find(bytes: Uint8Array, start: number, end: number): number {
+    let h = end - start;
+    for (let i = start; i < end; i++) h = ((h << 5) - h + bytes[i]!) | 0;
+    h = Math.imul(h ^ (h >>> 15), 0x2c1b3c6d);
+    h ^= h >>> 12;
+    const length = end - start;
+    const table = this.#table;
+    const mask = this.#mask;
+    let slot = h & mask;
+    for (;;) {
+      const code = table[slot]!;
+      if (code < 0) return -1;
+      if (this.#hashes[code] === h && this.#lengths[code] === length) {
+        const at = this.#starts[code]!;
+        const arena = this.#arena;
+        let same = true;
+        for (let i = 0; i < length; i++) {
+          if (arena[at + i] !== bytes[start + i]) {
+            same = false;
+            break;
+          }
+        }
+        if (same) return code;
+      }
+      slot = (slot + 1) & mask;
+    }
+  }
+
+  /** The length in bytes of the value of `code`. */
+  lengthOf(code: number): number {
+    return this.#lengths[code]!;
+  }
+
   /** The code of a string, adding it when new. */
   internString(value: string): number {
     const bytes = Buffer.from(value, 'utf8');
