@@ -53,33 +53,23 @@ export class ByteDictionary {
   }
 
   #lookup(bytes: Uint8Array, start: number, end: number): number {
-    let h = end - start;
-    // A cheap multiplicative hash (h * 31 + byte), finished with a mix so short keys spread over the table.
-    for (let i = start; i < end; i++) h = ((h << 5) - h + bytes[i]!) | 0;
-    h = Math.imul(h ^ (h >>> 15), 0x2c1b3c6d);
-    h ^= h >>> 12;
+    const h = hashBytes(bytes, start, end);
+    const found = this.#probe(bytes, start, end, h);
+    return found >= 0 ? found : this.#add(bytes, start, end, h, ~found);
+  }
+
+  /** The code of `bytes[start..end)` with hash `h`, or `~slot` of the empty slot where it would go. */
+  #probe(bytes: Uint8Array, start: number, end: number, h: number): number {
     const length = end - start;
     const table = this.#table;
     const mask = this.#mask;
     let slot = h & mask;
     for (;;) {
       const code = table[slot]!;
-      if (code < 0) break;
-      if (this.#hashes[code] === h && this.#lengths[code] === length) {
-        const at = this.#starts[code]!;
-        const arena = this.#arena;
-        let same = true;
-        for (let i = 0; i < length; i++) {
-          if (arena[at + i] !== bytes[start + i]) {
-            same = false;
-            break;
-          }
-        }
-        if (same) return code;
-      }
+      if (code < 0) return ~slot;
+      if (this.#hashes[code] === h && this.#lengths[code] === length && this.matches(code, bytes, start, end)) return code;
       slot = (slot + 1) & mask;
     }
-    return this.#add(bytes, start, end, h, slot);
   }
 
   /**
@@ -115,31 +105,8 @@ export class ByteDictionary {
 
   /** The code of `bytes[start..end)`, or -1 when it is not in the dictionary (nothing is added). */
   find(bytes: Uint8Array, start: number, end: number): number {
-    let h = end - start;
-    for (let i = start; i < end; i++) h = ((h << 5) - h + bytes[i]!) | 0;
-    h = Math.imul(h ^ (h >>> 15), 0x2c1b3c6d);
-    h ^= h >>> 12;
-    const length = end - start;
-    const table = this.#table;
-    const mask = this.#mask;
-    let slot = h & mask;
-    for (;;) {
-      const code = table[slot]!;
-      if (code < 0) return -1;
-      if (this.#hashes[code] === h && this.#lengths[code] === length) {
-        const at = this.#starts[code]!;
-        const arena = this.#arena;
-        let same = true;
-        for (let i = 0; i < length; i++) {
-          if (arena[at + i] !== bytes[start + i]) {
-            same = false;
-            break;
-          }
-        }
-        if (same) return code;
-      }
-      slot = (slot + 1) & mask;
-    }
+    const found = this.#probe(bytes, start, end, hashBytes(bytes, start, end));
+    return found >= 0 ? found : -1;
   }
 
   /** The length in bytes of the value of `code`. */
@@ -215,4 +182,12 @@ function grown(array: Int32Array, length: number): Int32Array {
   const out = new Int32Array(length);
   out.set(array);
   return out;
+}
+
+/** A cheap multiplicative hash (h * 31 + byte), finished with a mix so short keys spread over the table. */
+function hashBytes(bytes: Uint8Array, start: number, end: number): number {
+  let h = end - start;
+  for (let i = start; i < end; i++) h = ((h << 5) - h + bytes[i]!) | 0;
+  h = Math.imul(h ^ (h >>> 15), 0x2c1b3c6d);
+  return h ^ (h >>> 12);
 }
