@@ -265,19 +265,8 @@ class EventLogReader {
     } else if (this.#sessionLabels[session] !== label && iLabel >= 0) {
       this.#disagree(row, file, session, label);
     }
-    if (this.#n === this.#capacity) this.#grow();
-    const e = this.#n++;
-    this.#sessions[e] = session;
-    this.#actions[e] = plain ? this.#actionDict.intern(bytes, starts[iAction]!, ends[iAction]!) : this.#intern(this.#actionDict, row, iAction);
-    const times = this.#times;
-    if (times !== null) times[e] = time;
-    const keys = this.#keys;
-    if (keys !== null) keys[e] = key;
-    // Track order per session as events arrive, so building the log sorts only sessions that need it.
-    const sortKey = keys !== null ? key : times !== null ? time : 0;
-    if (sortKey < this.#sessionLastKey[session]!) this.#sessionUnsorted[session] = 1;
-    this.#sessionLastKey[session] = sortKey;
-    this.#sources[e] = this.#sourceNames.length;
+    const action = plain ? this.#actionDict.intern(bytes, starts[iAction]!, ends[iAction]!) : this.#intern(this.#actionDict, row, iAction);
+    const e = this.#appendEvent(session, action, time, key);
     const keep = columns.keep;
     if (keep.length > 0) {
       const keepCodes = this.#keep;
@@ -426,18 +415,7 @@ class EventLogReader {
       return -1;
     }
     this.#lastSession = session;
-    if (this.#n === this.#capacity) this.#grow();
-    const e = this.#n++;
-    this.#sessions[e] = session;
-    this.#actions[e] = this.#actionDict.intern(buf, actionStart, actionEnd);
-    const times = this.#times;
-    if (times !== null) times[e] = time;
-    const keys = this.#keys;
-    if (keys !== null) keys[e] = key;
-    const sortKey = keys !== null ? key : times !== null ? time : 0;
-    if (sortKey < this.#sessionLastKey[session]!) this.#sessionUnsorted[session] = 1;
-    this.#sessionLastKey[session] = sortKey;
-    this.#sources[e] = this.#sourceNames.length;
+    const e = this.#appendEvent(session, this.#actionDict.intern(buf, actionStart, actionEnd), time, key);
     const keep = columns.keep;
     if (keep.length > 0) {
       const keepCodes = this.#keep;
@@ -592,6 +570,23 @@ class EventLogReader {
     if (text === '1' || lower === 'true') return 1;
     if (text === '0' || lower === 'false') return 0;
     return -1;
+  }
+
+  /** Stores one event's columns and returns its index; tracks per-session order as events arrive, so building the log sorts only sessions that need it. */
+  #appendEvent(session: number, action: number, time: number, key: number): number {
+    if (this.#n === this.#capacity) this.#grow();
+    const e = this.#n++;
+    this.#sessions[e] = session;
+    this.#actions[e] = action;
+    const times = this.#times;
+    if (times !== null) times[e] = time;
+    const keys = this.#keys;
+    if (keys !== null) keys[e] = key;
+    const sortKey = keys !== null ? key : times !== null ? time : 0;
+    if (sortKey < this.#sessionLastKey[session]!) this.#sessionUnsorted[session] = 1;
+    this.#sessionLastKey[session] = sortKey;
+    this.#sources[e] = this.#sourceNames.length;
+    return e;
   }
 
   #addSession(session: number, label: number, line: number): void {
