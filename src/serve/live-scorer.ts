@@ -2,7 +2,7 @@ import { InvalidArgumentError } from '../errors.js';
 import { Booster } from '../model/booster.js';
 import { parseTime } from '../events/parse-time.js';
 import type { FeatureSchema } from '../sessions/feature-schema.js';
-import { type AlertPolicy, alertPolicy } from './alert-policy.js';
+import { type AlertPolicy, alertPolicy, stepAlert } from './alert-policy.js';
 import { compileForest } from './compiled-forest.js';
 import { LiveEventError } from './live-errors.js';
 import { LruSessions } from './lru-sessions.js';
@@ -48,6 +48,8 @@ export interface LiveScore {
   readonly newlyAlerted: boolean;
   /** Set when the event was not applied; the other fields are the session's unchanged state. */
   readonly ignored?: IgnoredReason;
+  /** With several models (`models` option): each model's probability, in the models' order; `score` is the first's. */
+  readonly scores?: readonly number[];
 }
 
 /** An alert: a session crossed the alert policy. */
@@ -59,6 +61,8 @@ export interface LiveAlert {
   readonly eventsSeen: number;
   /** Event time (epoch ms) of the event that raised it. */
   readonly time: number;
+  /** The name of the model whose policy raised it (the first that did, in the models' order). */
+  readonly model: string;
 }
 
 /** A snapshot of one live session. */
@@ -103,14 +107,34 @@ export interface LiveScorerStats {
   readonly clock: number;
 }
 
+/**
+ * One of several models a {@link LiveScorer} scores every event with (the `models` option): the
+ * model, its name (carried by alerts) and its own alert threshold.
+ */
+export interface LiveScorerModel {
+  readonly name: string;
+  readonly model: LiveModel;
+  /** This model's alert threshold in [0, 1]. */
+  readonly threshold: number;
+}
+
 /** Options of {@link LiveScorer}. */
 export interface LiveScorerOptions {
-  /** The model; `Booster` fits. Its `numFeature` must equal the schema's feature count. */
-  readonly model: LiveModel;
+  /** The model; `Booster` fits. Its `numFeature` must equal the schema's feature count. Give this and `threshold`, or `models`. */
+  readonly model?: LiveModel;
+  /**
+   * Several models scored on every event, all over the same `schema` (for example a model trained
+   * on session prefixes and one trained on whole sessions, as `trainLiveDetector` makes). The
+   * combination rule is "any": each model keeps its own run of consecutive events at or over its
+   * own threshold, and a session alerts when any model's run reaches `sustain` at or after the
+   * session's `minEvents`-th event. Thresholds for this rule are what `chooseAlertPolicy`
+   * calibrates. Give this, or `model` and `threshold`.
+   */
+  readonly models?: readonly LiveScorerModel[];
   /** The feature schema the model was trained on (`flattener.toSchema()`). */
   readonly schema: FeatureSchema;
-  /** Alert threshold in [0, 1]: a score `>= threshold` counts towards an alert. Required. */
-  readonly threshold: number;
+  /** Alert threshold in [0, 1]: a score `>= threshold` counts towards an alert. Required with `model`. */
+  readonly threshold?: number;
   /** No alert before a session's `minEvents`-th event. Default 1. */
   readonly minEvents?: number;
   /** Consecutive events at or over the threshold needed to alert. Default 1. */
@@ -185,9 +209,12 @@ const THIRTY_MINUTES = 30 * 60_000;
 export class LiveScorer {
   /** The feature schema scored. */
   readonly schema: FeatureSchema;
-  /** The alert policy, defaults filled. */
+  /** The alert policy of the first model, defaults filled. */
   readonly policy: AlertPolicy;
+  /** The models' names and alert policies, in order (one entry for a single `model`). */
+  readonly policies: readonly { readonly name: string; readonly policy: AlertPolicy }[];
   readonly #score: (row: ArrayLike<number>) => number;
+  readonly #others: readonly { readonly score: (row: ArrayLike<number>) => number; readonly policy: AlertPolicy }[];
   readonly #layout: FeatureLayout;
   readonly #sessions = new LruSessions();
   readonly #idle: number;
@@ -218,6 +245,7 @@ export class LiveScorer {
     if (typeof options !== 'object' || options === null) throw new InvalidArgumentError(where, 'options', options, 'an options object with model, schema and threshold');
     const {
       model,
+      models,
       schema,
       threshold,
       minEvents = 1,
@@ -232,17 +260,19 @@ export class LiveScorer {
       now,
       compileModel = true,
     } = options;
-    if (model === null || typeof model !== 'object' || typeof model.predictRow !== 'function') {
-      throw new InvalidArgumentError(where, 'model', model, 'a model with predictRow() and numFeature (a Booster)');
-    }
+    const entries = scoredModels(model, threshold, models, where);
     if (schema === null || typeof schema !== 'object' || !Array.isArray(schema.featureNames)) {
       throw new InvalidArgumentError(where, 'schema', schema, 'a FeatureSchema (flattener.toSchema())');
     }
-    this.policy = alertPolicy({ threshold, minEvents, sustain }, where);
     this.#layout = compileFeatureLayout(schema);
-    if (model.numFeature !== this.#layout.width) {
-      throw new InvalidArgumentError(where, 'model.numFeature', model.numFeature, `${this.#layout.width}, the schema's feature count (was the model trained on these features?)`);
-    }
+    this.policies = entries.map((e, i) => {
+      const name = entries.length === 1 ? 'model' : `models[${i}]`;
+      if (e.model.numFeature !== this.#layout.width) {
+        throw new InvalidArgumentError(where, `${name}.numFeature`, e.model.numFeature, `${this.#layout.width}, the schema's feature count (was the model trained on these features?)`);
+      }
+      return { name: e.name, policy: alertPolicy({ threshold: e.threshold, minEvents, sustain }, entries.length === 1 ? where : `${where} ${name}`) };
+    });
+    this.policy = this.policies[0]!.policy;
     if (!(idleTimeoutMs > 0)) throw new InvalidArgumentError(where, 'idleTimeoutMs', idleTimeoutMs, 'a positive number of milliseconds (Infinity for never)');
     if (!Number.isSafeInteger(maxSessions) || maxSessions < 1) throw new InvalidArgumentError(where, 'maxSessions', maxSessions, 'an integer ≥ 1');
     if (duplicates !== 'drop' && duplicates !== 'keep') throw new InvalidArgumentError(where, 'duplicates', duplicates, "'drop' or 'keep'");
@@ -251,8 +281,9 @@ export class LiveScorer {
     if (!Number.isSafeInteger(alertBuffer) || alertBuffer < 1) throw new InvalidArgumentError(where, 'alertBuffer', alertBuffer, 'an integer ≥ 1');
     if (onAlert !== undefined && typeof onAlert !== 'function') throw new InvalidArgumentError(where, 'onAlert', onAlert, 'a function');
     this.schema = schema;
-    const compiled = compileModel && model instanceof Booster ? compileForest(model) : null;
-    this.#score = compiled ?? ((row) => model.predictRow(row));
+    const scorers = entries.map(({ model: m }) => (compileModel && m instanceof Booster ? compileForest(m) : null) ?? ((row: ArrayLike<number>) => m.predictRow(row)));
+    this.#score = scorers[0]!;
+    this.#others = scorers.slice(1).map((score, i) => ({ score, policy: this.policies[i + 1]!.policy }));
     this.#idle = idleTimeoutMs;
     this.#max = maxSessions;
     this.#dropDuplicates = duplicates === 'drop';
@@ -344,23 +375,34 @@ export class LiveScorer {
     this.#events++;
     const score = this.#score(state.row);
     state.score = score;
-    let newly = false;
-    if (!state.alerted) {
-      const policy = this.policy;
-      state.streak = score >= policy.threshold ? state.streak + 1 : 0;
-      if (state.streak >= policy.sustain && state.events >= policy.minEvents) {
-        state.alerted = true;
-        newly = true;
+    const first = stepAlert(this.policy, score, state.events, state.streak);
+    state.streak = first.streak;
+    let raisedBy = first.alert ? 0 : -1;
+    let scores: number[] | undefined;
+    if (this.#others.length > 0) {
+      scores = [score];
+      const streaks = (state.streaks ??= new Uint32Array(this.#others.length));
+      for (let k = 0; k < this.#others.length; k++) {
+        const other = this.#others[k]!;
+        const s = other.score(state.row);
+        scores.push(s);
+        const step = stepAlert(other.policy, s, state.events, streaks[k]!);
+        streaks[k] = step.streak;
+        if (step.alert && raisedBy < 0) raisedBy = k + 1;
       }
-    } else {
-      state.streak = score >= this.policy.threshold ? state.streak + 1 : 0;
+      state.scores = scores;
+    }
+    let newly = false;
+    if (!state.alerted && raisedBy >= 0) {
+      state.alerted = true;
+      newly = true;
     }
     this.#expireIdle(state);
     if (sessions.size > this.#max) {
       sessions.remove(sessions.oldest!);
       this.#evicted++;
     }
-    if (newly) this.#emit({ session, customer: state.customer, score, eventsSeen: state.events, time: t });
+    if (newly) this.#emit({ session, customer: state.customer, score, eventsSeen: state.events, time: t, model: this.policies[raisedBy]!.name });
     return this.#result(state, newly, undefined);
   }
 
@@ -522,8 +564,9 @@ export class LiveScorer {
   }
 
   #result(state: SessionState, newlyAlerted: boolean, ignored: IgnoredReason | undefined): LiveScore {
-    const r = { session: state.id, score: state.score, eventsSeen: state.events, alert: state.alerted, newlyAlerted };
-    return ignored === undefined ? r : { ...r, ignored };
+    const r: LiveScore = { session: state.id, score: state.score, eventsSeen: state.events, alert: state.alerted, newlyAlerted };
+    const withScores = state.scores === undefined ? r : { ...r, scores: state.scores };
+    return ignored === undefined ? withScores : { ...withScores, ignored };
   }
 
   #emit(alert: LiveAlert): void {
@@ -541,6 +584,23 @@ export class LiveScorer {
     this.#onAlert?.(alert);
     for (const listener of this.#listeners) listener(alert);
   }
+}
+
+function scoredModels(model: LiveModel | undefined, threshold: number | undefined, models: readonly LiveScorerModel[] | undefined, where: string): readonly LiveScorerModel[] {
+  const isModel = (m: unknown): m is LiveModel => m !== null && typeof m === 'object' && typeof (m as LiveModel).predictRow === 'function';
+  if (models !== undefined) {
+    if (model !== undefined || threshold !== undefined) throw new InvalidArgumentError(where, 'models', 'given with model or threshold', 'either models, or model and threshold');
+    if (!Array.isArray(models) || models.length === 0) throw new InvalidArgumentError(where, 'models', models, 'a non-empty array of { name, model, threshold }');
+    const names = new Set<string>();
+    models.forEach((m: LiveScorerModel, i) => {
+      if (m === null || typeof m !== 'object' || !isModel(m.model)) throw new InvalidArgumentError(where, `models[${i}].model`, m?.model, 'a model with predictRow() and numFeature (a Booster)');
+      if (typeof m.name !== 'string' || m.name.length === 0 || names.has(m.name)) throw new InvalidArgumentError(where, `models[${i}].name`, m.name, 'a non-empty name, distinct from the other models\'');
+      names.add(m.name);
+    });
+    return models;
+  }
+  if (!isModel(model)) throw new InvalidArgumentError(where, 'model', model, 'a model with predictRow() and numFeature (a Booster)');
+  return [{ name: 'model', model, threshold: threshold as number }];
 }
 
 /** One event's checked fields. */

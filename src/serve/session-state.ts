@@ -133,6 +133,9 @@ export class SessionState {
   score = 0;
   streak = 0;
   alerted = false;
+  /** With several models: the latest score of each and the runs of the models after the first. */
+  scores: number[] | undefined = undefined;
+  streaks: Uint32Array | undefined = undefined;
   /** Links of the scorer's recency list (see `LruSessions`). */
   newer: SessionState | null = null;
   older: SessionState | null = null;

@@ -87,7 +87,7 @@ describe('LiveScorer alert policy', () => {
     for (const e of events) scorer.push(e);
     scorer.close();
     await consumer;
-    const expected = { session: log.sessionIds[s], customer: 'c-42', score: threshold, eventsSeen: k, time: events[k - 1]!.time };
+    const expected = { model: 'model', session: log.sessionIds[s], customer: 'c-42', score: threshold, eventsSeen: k, time: events[k - 1]!.time };
     expect(fromCallback).toEqual([expected]);
     expect(fromListener).toEqual([expected]);
     expect(iterated).toEqual([expected]);
