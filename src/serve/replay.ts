@@ -1,7 +1,9 @@
 import { InvalidArgumentError } from '../errors.js';
 import type { EventLog } from '../events/event-log.js';
 import type { PartialSessionSeries } from '../eval/report-html.js';
+import { MissingTimesError } from '../sessions/session-errors.js';
 import type { LiveScorer, LiveScorerStats } from './live-scorer.js';
+import { timeOrder } from './time-order.js';
 
 /** Options of {@link replay}. */
 export interface ReplayOptions {
@@ -48,7 +50,7 @@ export interface ReplayReport {
   readonly neverCaught: readonly string[];
   /** Over caught attacker sessions: events up to and including the alerting one. */
   readonly eventsToFirstAlert: Quantiles;
-  /** Over caught attacker sessions: milliseconds from the session's first event to the alerting one. */
+  /** Over caught attacker sessions: milliseconds from the session's first event to the alerting one (NaN for a log without times). */
   readonly timeToFirstAlertMs: Quantiles;
   /** Per session of the log: the event number (from 1) that raised its first alert, 0 for none. */
   readonly alertAt: Uint32Array;
@@ -67,6 +69,10 @@ export interface ReplayReport {
  * sessions never caught. The honest partial-session measure: what a blocking system would have
  * done, with every alert raised at the moment it would have been.
  *
+ * A log without times (such as HDFS) is replayed in log order, session after session, when the
+ * scorer's schema has no timing features (else `MissingTimesError`); `timeToFirstAlertMs` is then
+ * not measured (NaN, count 0).
+ *
  * Give it a fresh scorer (its alert callbacks fire as usual). Sessions the scorer expires or
  * evicts start over when they come back; `scorerStats` shows whether that happened, so choose
  * `idleTimeoutMs` and `maxSessions` as in production.
@@ -83,29 +89,14 @@ export interface ReplayReport {
 export function replay(log: EventLog, scorer: LiveScorer, options: ReplayOptions = {}): ReplayReport {
   const where = 'replay';
   const { customerColumn = 'CustID' } = options;
-  const times = log.times;
-  if (times === null) throw new InvalidArgumentError(where, 'log.times', null, 'a log with event times (live scoring orders events by time)');
+  if (log.times === null && scorer.schema.features.timing) throw new MissingTimesError(where);
   const sessions = log.sessionCount;
   let longest = 0;
   for (let s = 0; s < sessions; s++) longest = Math.max(longest, log.sessionLength(s));
   const { maxEventsSeen = Math.min(Math.max(longest, 1), 1000) } = options;
   if (!Number.isSafeInteger(maxEventsSeen) || maxEventsSeen < 1) throw new InvalidArgumentError(where, 'options.maxEventsSeen', maxEventsSeen, 'an integer ≥ 1');
-
-  // Positions in time order; stable, so a session's equal-time events keep their order.
-  const total = log.offsets[sessions]! - log.offsets[0]!;
-  const positions = new Uint32Array(total);
-  const sessionOf = new Uint32Array(total);
-  let i = 0;
-  for (let s = 0; s < sessions; s++) {
-    for (let p = log.offsets[s]!; p < log.offsets[s + 1]!; p++) {
-      positions[i] = p;
-      sessionOf[i++] = s;
-    }
-  }
-  const order = Array.from({ length: total }, (_, k) => k);
-  const timeAt = new Float64Array(total);
-  for (let k = 0; k < total; k++) timeAt[k] = times[log.event(positions[k]!)]!;
-  order.sort((a, b) => timeAt[a]! - timeAt[b]! || a - b);
+  const { positions, sessionOf, times: timeAt, timed } = timeOrder(log);
+  const total = positions.length;
 
   const extra = log.extras[customerColumn];
   const customerOf = (e: number): string | undefined =>
@@ -116,7 +107,7 @@ export function replay(log: EventLog, scorer: LiveScorer, options: ReplayOptions
   const firstTime = new Float64Array(sessions);
   const alertDelay = new Float64Array(sessions).fill(Number.NaN);
   const started = performance.now();
-  for (const k of order) {
+  for (let k = 0; k < total; k++) {
     const s = sessionOf[k]!;
     const p = positions[k]!;
     const e = log.event(p);
@@ -184,7 +175,7 @@ export function replay(log: EventLog, scorer: LiveScorer, options: ReplayOptions
     falseAlertsPer10k: innocents === 0 ? 0 : (falseAlerts / innocents) * 10_000,
     neverCaught,
     eventsToFirstAlert: quantiles(eventsToAlert),
-    timeToFirstAlertMs: quantiles(timeToAlert),
+    timeToFirstAlertMs: timed ? quantiles(timeToAlert) : quantiles([]),
     alertAt,
     scorerStats: scorer.stats(),
     wallMs,
