@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { EventLog } from '../../src/events/event-log.js';
 import { renderReport } from '../../src/eval/report-html.js';
+import { MissingTimesError } from '../../src/sessions/session-errors.js';
 import { Truncators } from '../../src/sessions/truncators.js';
 import { LiveScorer } from '../../src/serve/live-scorer.js';
 import { quantiles, replay, replaySeries } from '../../src/serve/replay.js';
@@ -93,8 +94,20 @@ describe('replay', () => {
     expect(html).toContain('live');
   });
 
-  it('needs event times', () => {
+  it('needs event times when the scorer computes timing features (MissingTimesError)', () => {
     const timeless = new EventLog({ ...log, times: null, skipped: log.skipped });
-    expect(() => replay(timeless, new LiveScorer({ model: booster, schema, threshold }))).toThrow(/log.times must be a log with event times/);
+    expect(() => replay(timeless, new LiveScorer({ model: booster, schema, threshold }))).toThrow(MissingTimesError);
+  });
+
+  it('replays a log without times in log order when the features need none, and measures no time to alert', () => {
+    const counts = liveFixture({ seed: 32, sessions: 300, features: { counts: true, timing: false } });
+    const timeless = new EventLog({ ...counts.log, times: null, skipped: counts.log.skipped });
+    const scorer = () => new LiveScorer({ model: counts.booster, schema: counts.schema, threshold: 0.5 });
+    const untimed = replay(timeless, scorer());
+    // Counts do not depend on order across sessions: the alerts are those of the timed replay.
+    const timed = replay(counts.log, scorer());
+    expect(Array.from(untimed.alertAt)).toEqual(Array.from(timed.alertAt));
+    expect(untimed.caught).toBeGreaterThan(0);
+    expect(untimed.timeToFirstAlertMs).toEqual({ median: Number.NaN, p90: Number.NaN, count: 0 });
   });
 });
