@@ -60,8 +60,8 @@ export type { UniformSource } from './random/random.js';
 // --- sessions ---
 export { ActionVocabulary, compareActionCodes } from './sessions/action-vocabulary.js';
 export type { ActionVocabularyJSON } from './sessions/action-vocabulary.js';
-export { truncateLog, validateTruncation, describeTruncation } from './sessions/truncation.js';
-export type { Truncation, TruncationKind } from './sessions/truncation.js';
+export { truncateLog, validateTruncation, describeTruncation, splitPrefixes } from './sessions/truncation.js';
+export type { Truncation, TruncationKind, PrefixesTruncation, PrefixWeighting } from './sessions/truncation.js';
 export { Truncators } from './sessions/truncators.js';
 export { DEFAULT_FEATURES, OTHER_ACTIONS, featureNamesOf, makeFeatureSchema, parseFeatureSchema } from './sessions/feature-schema.js';
 export type { FeatureGroups, FeatureSchema } from './sessions/feature-schema.js';
@@ -70,8 +70,10 @@ export type { TimingFeature } from './sessions/timing-features.js';
 export { learnBigrams } from './sessions/learn-bigrams.js';
 export { flattenSessions } from './sessions/flatten-sessions.js';
 export type { FlattenResult, UnseenActions } from './sessions/flatten-sessions.js';
+export { flattenPrefixes, flattenTruncated, PREFIX_LENGTH_COLUMN, WEIGHT_COLUMN } from './sessions/flatten-prefixes.js';
+export type { PrefixOptions, PrefixWeightFunction } from './sessions/flatten-prefixes.js';
 export { SessionFlattener } from './sessions/session-flattener.js';
-export type { SessionFlattenerOptions } from './sessions/session-flattener.js';
+export type { SessionFlattenerOptions, FlattenOptions } from './sessions/session-flattener.js';
 export { JOB_GRID, ORIGINAL_JOB_NAMES, standardJobs } from './sessions/job-grid.js';
 export type { Job } from './sessions/job-grid.js';
 export { prepareJobs, prepareTestJobs, truncateLike } from './sessions/prepare-jobs.js';
@@ -80,7 +82,7 @@ export { sessionStream } from './sessions/session-random.js';
 export { NotFittedError, MissingTimesError, EventOrderError, FeatureSchemaError } from './sessions/session-errors.js';
 
 // --- split ---
-export { FrameSplitter, splitFrame, featureColumns, labelValues } from './split/frame-splitter.js';
+export { FrameSplitter, splitFrame, featureColumns, labelValues, NON_FEATURE_COLUMNS } from './split/frame-splitter.js';
 export type { FrameSplitterOptions, SplitOptions, SplitMode, FrameSplit } from './split/frame-splitter.js';
 export { allocateCounts, validateFractions, PART_NAMES } from './split/fractions.js';
 export type { SplitFractions, PartName } from './split/fractions.js';

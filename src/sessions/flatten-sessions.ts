@@ -156,8 +156,10 @@ export function flattenSessions(log: EventLog, schema: FeatureSchema, where = 'f
 /**
  * Bigram column of each (from, to) vocabulary pair, or -1: a dense table for vocabularies of up to
  * 2,048 codes (at most 16 MiB), a Map beyond; `null` when bigrams are off.
+ *
+ * @internal
  */
-function bigramLookup(schema: FeatureSchema, lookup: ReadonlyMap<string, number>, size: number): Int32Array | Map<number, number> | null {
+export function bigramLookup(schema: FeatureSchema, lookup: ReadonlyMap<string, number>, size: number): Int32Array | Map<number, number> | null {
   if (schema.features.bigrams === false || schema.bigrams.length === 0) return null;
   const table = size <= 2048 ? new Int32Array(size * size).fill(-1) : new Map<number, number>();
   schema.bigrams.forEach(([a, b], k) => {

@@ -4,7 +4,7 @@ import type { Frame } from '../frame/frame.js';
 import type { UnseenActions } from './flatten-sessions.js';
 import type { Job } from './job-grid.js';
 import type { SessionFlattener } from './session-flattener.js';
-import { type Truncation, truncateLog, validateTruncation } from './truncation.js';
+import { type Truncation, splitPrefixes, truncateLog, validateTruncation } from './truncation.js';
 
 /** Options of {@link prepareJobs} and {@link prepareTestJobs}. */
 export interface PrepareJobsOptions {
@@ -15,7 +15,9 @@ export interface PrepareJobsOptions {
 /**
  * One feature Frame per job, as the user's `prep_jobs`: each job's truncation applied to the
  * log's sessions, then flattened by the same (fitted) flattener, so every job has the same
- * columns. Job names must be distinct. The map keeps the jobs' order.
+ * columns. Job names must be distinct. The map keeps the jobs' order. A job whose truncation ends
+ * in `Truncators.prefixes` gives one row per session prefix, with `prefix_length` and `weight`
+ * columns (see `flattenPrefixes`); split such a frame with `groupBy` on the session id.
  *
  * @example
  * ```ts
@@ -33,7 +35,8 @@ export function prepareJobs(log: EventLog, jobs: readonly Job[], flattener: Sess
  * training data (the same truncation and, for `dropPercent`, the same seed rule: events chosen per
  * (seed, session id)), then flattened. A model trained on the first 10 events of sessions is then
  * scored on the first 10 events of test sessions, not on whole ones. The unseen codes of each
- * job's test data go to `onReport`.
+ * job's test data go to `onReport`. A `prefixes` job's test frame holds the test sessions' prefixes
+ * too (scoring it row by row is what a live scorer does after each event).
  *
  * @example
  * ```ts
@@ -47,7 +50,9 @@ export function prepareTestJobs(testLog: EventLog, jobs: readonly Job[], flatten
 }
 
 /**
- * A test log truncated the same way as a job's training data (a job or a bare truncation).
+ * A test log truncated the same way as a job's training data (a job or a bare truncation). For a
+ * truncation ending in `prefixes`, the steps before it (prefixes expand at flattening: flatten the
+ * result with the job's `prefixes` step, or use {@link prepareTestJobs}).
  *
  * @example
  * ```ts
@@ -55,7 +60,7 @@ export function prepareTestJobs(testLog: EventLog, jobs: readonly Job[], flatten
  * ```
  */
 export function truncateLike(job: Job | Truncation, testLog: EventLog): EventLog {
-  return truncateLog(testLog, 'truncation' in job ? job.truncation : job);
+  return truncateLog(testLog, splitPrefixes('truncation' in job ? job.truncation : job).before);
 }
 
 function run(where: string, log: EventLog, jobs: readonly Job[], flattener: SessionFlattener, { onReport }: PrepareJobsOptions): Map<string, Frame> {
@@ -68,7 +73,7 @@ function run(where: string, log: EventLog, jobs: readonly Job[], flattener: Sess
   });
   const frames = new Map<string, Frame>();
   for (const job of jobs) {
-    const { frame, unseen } = flattener.flattenWithReport(truncateLog(log, job.truncation));
+    const { frame, unseen } = flattener.flattenWithReport(log, { truncation: job.truncation });
     onReport?.(job.name, unseen);
     frames.set(job.name, frame);
   }

@@ -4,8 +4,10 @@ import type { Frame } from '../frame/frame.js';
 import { ActionVocabulary } from './action-vocabulary.js';
 import { DEFAULT_FEATURES, type FeatureGroups, type FeatureSchema, makeFeatureSchema, parseFeatureSchema } from './feature-schema.js';
 import { type FlattenResult, type UnseenActions, flattenSessions } from './flatten-sessions.js';
+import { type PrefixOptions, flattenPrefixes, flattenTruncated } from './flatten-prefixes.js';
 import { learnBigrams } from './learn-bigrams.js';
 import { NotFittedError } from './session-errors.js';
+import { type Truncation, splitPrefixes, truncateLog } from './truncation.js';
 
 /** Options of a {@link SessionFlattener}. */
 export interface SessionFlattenerOptions {
@@ -25,6 +27,20 @@ export interface SessionFlattenerOptions {
   idColumn?: string;
   /** Name of the label column of the output. Default `'BadActor'`. */
   labelColumn?: string;
+}
+
+/** Options of {@link SessionFlattener.flatten}. */
+export interface FlattenOptions {
+  /**
+   * Truncate the sessions first (any {@link Truncation}; one ending in `Truncators.prefixes` gives
+   * one row per prefix, see `flattenPrefixes`). Default: whole sessions.
+   */
+  readonly truncation?: Truncation;
+  /**
+   * One row per session prefix, with `prefix_length` and `weight` columns (see `flattenPrefixes`;
+   * the weight may be a function here). Not together with a truncation that ends in `prefixes`.
+   */
+  readonly prefixes?: PrefixOptions;
 }
 
 /**
@@ -141,13 +157,32 @@ export class SessionFlattener {
    * frame.numbers('event_count'); // every value ≤ 10
    * ```
    */
-  flatten(log: EventLog): Frame {
-    return this.flattenWithReport(log).frame;
+  flatten(log: EventLog, options: FlattenOptions = {}): Frame {
+    return this.flattenWithReport(log, options).frame;
   }
 
-  /** Like {@link flatten}, also returning the unseen action codes of this call. */
-  flattenWithReport(log: EventLog): FlattenResult {
-    const result = flattenSessions(log, this.#ready('SessionFlattener.flatten'), 'SessionFlattener.flatten');
+  /**
+   * Like {@link flatten}, also returning the unseen action codes of this call.
+   *
+   * @example
+   * ```ts
+   * const { frame } = flattener.flattenWithReport(trainLog, { truncation: Truncators.prefixes({ max: 40 }) });
+   * frame.numbers('prefix_length'); // 1, 2, …, one row per prefix
+   * ```
+   */
+  flattenWithReport(log: EventLog, options: FlattenOptions = {}): FlattenResult {
+    const where = 'SessionFlattener.flatten';
+    const schema = this.#ready(where);
+    const { truncation, prefixes } = options;
+    let result: FlattenResult;
+    if (prefixes !== undefined) {
+      if (truncation !== undefined && splitPrefixes(truncation).prefixes !== null) {
+        throw new InvalidArgumentError(where, 'prefixes', prefixes, 'absent when the truncation already ends in prefixes');
+      }
+      result = flattenPrefixes(truncation === undefined ? log : truncateLog(log, truncation), schema, prefixes, where);
+    } else {
+      result = truncation === undefined ? flattenSessions(log, schema, where) : flattenTruncated(log, schema, truncation, where);
+    }
     this.#lastReport = result.unseen;
     return result;
   }

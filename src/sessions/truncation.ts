@@ -20,6 +20,10 @@ import { sessionState } from './session-random.js';
  *   (0 < p ≤ 1), so every non-empty session keeps at least one event.
  * - `minLength`: drops sessions with fewer than `n` events (the only kind that removes sessions).
  * - `compose`: the steps in order, e.g. `minLength(10)` then `firstN(10)`.
+ * - `prefixes`: every prefix of each session, lengths `min..min(max, length)`, each its own row (see
+ *   {@link PrefixesTruncation}). It expands one session into many rows, so it is applied when
+ *   flattening (`SessionFlattener.flatten(log, { truncation })`, `flattenPrefixes`, `prepareJobs`),
+ *   not by {@link truncateLog}; in a `compose` it may only be the last step.
  */
 export type Truncation =
   | { readonly kind: 'none' }
@@ -29,7 +33,34 @@ export type Truncation =
   | { readonly kind: 'middleN'; readonly n: number }
   | { readonly kind: 'firstPercent'; readonly p: number }
   | { readonly kind: 'minLength'; readonly n: number }
-  | { readonly kind: 'compose'; readonly steps: readonly Truncation[] };
+  | { readonly kind: 'compose'; readonly steps: readonly Truncation[] }
+  | PrefixesTruncation;
+
+/**
+ * How the rows of one session's prefixes are weighted (the `weight` column of a prefix frame):
+ *
+ * - `perSession` (the default): each of a session's `r` prefix rows weighs `1 / r`, so every
+ *   session weighs 1 in total, as it does in whole-session training. Without it a 40-event session
+ *   would count 40 times as much as a 1-event one, and the model would learn mostly from the few
+ *   long sessions (long bulk harvests, librarians) instead of the typical short session.
+ * - `uniform`: every row weighs 1 (long sessions dominate, in proportion to their prefix count).
+ */
+export type PrefixWeighting = 'perSession' | 'uniform';
+
+/**
+ * The `prefixes` truncation: for each session of `length` events, one row per prefix length
+ * `k = min..min(max, length)` (sessions shorter than `min` give no row), weighted as `weight` says.
+ * Build it with `Truncators.prefixes({ max, min, weight })`.
+ */
+export interface PrefixesTruncation {
+  readonly kind: 'prefixes';
+  /** Shortest prefix, ≥ 1. */
+  readonly min: number;
+  /** Longest prefix, ≥ min. */
+  readonly max: number;
+  /** Row weights (see {@link PrefixWeighting}). */
+  readonly weight: PrefixWeighting;
+}
 
 /** The kinds of {@link Truncation}. */
 export type TruncationKind = Truncation['kind'];
@@ -48,7 +79,35 @@ export type TruncationKind = Truncation['kind'];
  */
 export function truncateLog(log: EventLog, truncation: Truncation): EventLog {
   validateTruncation(truncation);
+  if (splitPrefixes(truncation).prefixes !== null) {
+    throw new InvalidArgumentError(
+      'truncateLog',
+      'truncation',
+      describeTruncation(truncation),
+      'a truncation that keeps one row per session (prefixes expands each session into rows when flattening: use SessionFlattener.flatten(log, { truncation }), flattenPrefixes or prepareJobs)',
+    );
+  }
   return apply(log, truncation);
+}
+
+/**
+ * Splits a truncation into the part that {@link truncateLog} applies (`before`) and the trailing
+ * `prefixes` step applied when flattening (`null` when there is none). The truncation is validated.
+ *
+ * @example
+ * ```ts
+ * splitPrefixes(Truncators.compose(Truncators.minLength(2), Truncators.prefixes({ max: 40 })));
+ * // { before: { kind: 'compose', steps: [{ kind: 'minLength', n: 2 }] }, prefixes: { kind: 'prefixes', min: 1, max: 40, weight: 'perSession' } }
+ * ```
+ */
+export function splitPrefixes(truncation: Truncation): { readonly before: Truncation; readonly prefixes: PrefixesTruncation | null } {
+  validateTruncation(truncation);
+  if (truncation.kind === 'prefixes') return { before: { kind: 'none' }, prefixes: truncation };
+  if (truncation.kind === 'compose') {
+    const last = truncation.steps[truncation.steps.length - 1];
+    if (last !== undefined && last.kind === 'prefixes') return { before: { kind: 'compose', steps: truncation.steps.slice(0, -1) }, prefixes: last };
+  }
+  return { before: truncation, prefixes: null };
 }
 
 function apply(log: EventLog, t: Truncation): EventLog {
@@ -69,6 +128,9 @@ function apply(log: EventLog, t: Truncation): EventLog {
       return window(log, (len) => (len <= t.n ? 0 : Math.floor((len - t.n) / 2)), (len) => (len <= t.n ? len : Math.floor((len - t.n) / 2) + t.n));
     case 'firstPercent':
       return window(log, () => 0, (len) => (len === 0 ? 0 : Math.min(len, Math.max(1, Math.round(t.p * len)))));
+    case 'prefixes':
+      // Unreachable: truncateLog rejects prefixes before applying.
+      throw new InvalidArgumentError('truncateLog', 'truncation.kind', t.kind, 'a kind that keeps one row per session');
   }
 }
 
@@ -161,6 +223,10 @@ function keepLongSessions(log: EventLog, n: number): EventLog {
  * ```
  */
 export function validateTruncation(truncation: Truncation, where = 'truncation'): void {
+  check(truncation, where, true);
+}
+
+function check(truncation: Truncation, where: string, last: boolean): void {
   const t = truncation as Truncation | null | undefined;
   if (typeof t !== 'object' || t === null) throw new InvalidArgumentError(where, 'truncation', t, 'an object with a kind');
   switch (t.kind) {
@@ -183,10 +249,16 @@ export function validateTruncation(truncation: Truncation, where = 'truncation')
       return;
     case 'compose':
       if (!Array.isArray(t.steps)) throw new InvalidArgumentError(where, 'compose.steps', t.steps, 'an array of truncations');
-      t.steps.forEach((step, i) => validateTruncation(step, `${where}.steps[${i}]`));
+      t.steps.forEach((step, i) => check(step, `${where}.steps[${i}]`, last && i === t.steps.length - 1));
+      return;
+    case 'prefixes':
+      if (!last) throw new InvalidArgumentError(where, 'prefixes', 'a step before others', 'the last step of a compose (it expands sessions into rows when flattening)');
+      checkInteger(where, 'prefixes.min', t.min, 1);
+      checkInteger(where, 'prefixes.max', t.max, typeof t.min === 'number' ? t.min : 1);
+      if (t.weight !== 'perSession' && t.weight !== 'uniform') throw new InvalidArgumentError(where, 'prefixes.weight', t.weight, "'perSession' or 'uniform'");
       return;
     default:
-      throw new InvalidArgumentError(where, 'kind', (t as { kind?: unknown }).kind, 'one of none, dropPercent, firstN, lastN, middleN, firstPercent, minLength, compose');
+      throw new InvalidArgumentError(where, 'kind', (t as { kind?: unknown }).kind, 'one of none, dropPercent, firstN, lastN, middleN, firstPercent, minLength, compose, prefixes');
   }
 }
 
@@ -221,6 +293,8 @@ export function describeTruncation(truncation: Truncation): string {
       return `firstPercent(${truncation.p})`;
     case 'compose':
       return truncation.steps.length === 0 ? 'none' : truncation.steps.map(describeTruncation).join(' → ');
+    case 'prefixes':
+      return `prefixes(${truncation.min}..${truncation.max}${truncation.weight === 'perSession' ? '' : `, ${truncation.weight}`})`;
     default:
       return `${truncation.kind}(${truncation.n})`;
   }

@@ -1,5 +1,5 @@
 import type { EventLog } from '../events/event-log.js';
-import { type Truncation, describeTruncation, truncateLog, validateTruncation } from './truncation.js';
+import { type PrefixWeighting, type Truncation, describeTruncation, truncateLog, validateTruncation } from './truncation.js';
 
 /**
  * Factories of {@link Truncation}s, the user's partial-session experiments: each returns a
@@ -68,6 +68,25 @@ export class Truncators {
   /** The given truncations one after another (none for an empty list). */
   static compose(...steps: Truncation[]): Truncation {
     return checked({ kind: 'compose', steps }, 'Truncators.compose');
+  }
+
+  /**
+   * Every prefix of each session as its own row, for models that score sessions while they run:
+   * prefix lengths `min..min(max, length)` (defaults `min` 1, `max` 40), the session id repeated on
+   * each row, a `prefix_length` column and a `weight` column (`perSession` by default: each of a
+   * session's r rows weighs 1/r, so every session weighs 1 in total and long sessions do not
+   * dominate; `uniform`: 1 per row). Sessions shorter than `min` give no row. Applied when
+   * flattening (`SessionFlattener.flatten(log, { truncation })`, `flattenPrefixes`,
+   * `prepareJobs`), never by `truncateLog`; in a `compose` it must be the last step.
+   *
+   * @example
+   * ```ts
+   * const spec = Truncators.prefixes({ max: 40 }); // { kind: 'prefixes', min: 1, max: 40, weight: 'perSession' }
+   * const rows = flattener.flatten(trainLog, { truncation: spec }); // one row per prefix
+   * ```
+   */
+  static prefixes({ max = 40, min = 1, weight = 'perSession' }: { /** Longest prefix. Default 40. */ max?: number; /** Shortest prefix. Default 1. */ min?: number; /** Row weights. Default 'perSession'. */ weight?: PrefixWeighting } = {}): Truncation {
+    return checked({ kind: 'prefixes', min, max, weight }, 'Truncators.prefixes');
   }
 
   /** Applies a truncation to a log (see {@link truncateLog}). */

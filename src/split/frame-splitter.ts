@@ -1,6 +1,7 @@
 import { ColumnNotFoundError, InvalidArgumentError } from '../errors.js';
 import type { Frame } from '../frame/frame.js';
 import { asFrame, type FrameInput } from '../frame/frame-input.js';
+import { PREFIX_LENGTH_COLUMN, WEIGHT_COLUMN } from '../sessions/flatten-prefixes.js';
 import { validateFractions, type SplitFractions } from './fractions.js';
 import { groupedSplit } from './grouped-split.js';
 import { orderedSplit } from './ordered-split.js';
@@ -13,7 +14,24 @@ export interface FrameSplitterOptions {
   readonly label: string;
   /** Columns kept in the parts but left out of the features, e.g. `['SessionNo']` (default none). */
   readonly drop?: readonly string[];
+  /**
+   * Columns that are never features when a frame has them, besides `drop`. Default
+   * {@link NON_FEATURE_COLUMNS} (`prefix_length` and `weight`, the row columns of a prefix frame);
+   * pass `[]` to treat columns of those names as features.
+   */
+  readonly nonFeatures?: readonly string[];
 }
+
+/**
+ * The columns left out of the features by default whenever a frame has them: a prefix frame's
+ * `prefix_length` (which prefix a row is) and `weight` (its instance weight). See `flattenPrefixes`.
+ *
+ * @example
+ * ```ts
+ * featureColumns(prefixFrame, { label: 'BadActor', drop: ['SessionNo'] }); // no prefix_length, no weight
+ * ```
+ */
+export const NON_FEATURE_COLUMNS: readonly string[] = Object.freeze([PREFIX_LENGTH_COLUMN, WEIGHT_COLUMN]);
 
 /** Options shared by every kind of split: the fractions of the three parts (summing to 1). */
 export type SplitOptions = SplitFractions &
@@ -52,7 +70,7 @@ export interface FrameSplit {
   readonly indices: SplitIndices;
   /** The label column. */
   readonly label: string;
-  /** The columns left out of the features besides the label. */
+  /** The columns left out of the features besides the label (`drop`, and the non-feature columns the frame has). */
   readonly drop: readonly string[];
   /** The feature columns in order: every column but the label and `drop`. */
   readonly featureNames: readonly string[];
@@ -68,6 +86,11 @@ export interface FrameSplit {
  * ordered by time (`orderBy`). The parts are row views of the frame that keep every column; `FrameSplitter.features` and `FrameSplitter.labels` take them
  * apart. Labels must be 0 or 1; feature columns must be numeric (drop the others).
  *
+ * A frame of session prefixes (it has a `prefix_length` column, see `flattenPrefixes`) must be
+ * split with `groupBy` on the session id, so all prefixes of a session land in one part (and,
+ * stratified, attacker sessions are spread over the parts by session): a shuffled split of its
+ * rows would put prefixes of one session in training and validation, and is refused.
+ *
  * @example
  * ```ts
  * const split = splitFrame(frame, { label: 'BadActor', drop: ['SessionNo'] },
@@ -78,7 +101,7 @@ export interface FrameSplit {
 export function splitFrame(input: FrameInput, columns: FrameSplitterOptions, options: SplitOptions): FrameSplit {
   const where = 'FrameSplitter.split';
   const frame = asFrame(input, 'frame', where);
-  const { label, drop = [] } = columns;
+  const { label, drop = [], nonFeatures = NON_FEATURE_COLUMNS } = columns;
   const featureNames = featureColumns(frame, columns, where);
   const labels = labelValues(frame, label, where);
   const fractions: SplitFractions = { train: options.train, validation: options.validation, test: options.test };
@@ -95,6 +118,14 @@ export function splitFrame(input: FrameInput, columns: FrameSplitterOptions, opt
   } else {
     const { seed, stratify = true, groupBy } = options;
     if (typeof seed !== 'number') throw new InvalidArgumentError(where, 'seed', seed, 'an integer seed (required for a shuffled split)');
+    if (groupBy === undefined && frame.has(PREFIX_LENGTH_COLUMN) && nonFeatures.includes(PREFIX_LENGTH_COLUMN)) {
+      throw new InvalidArgumentError(
+        where,
+        'groupBy',
+        undefined,
+        `the session id column (e.g. groupBy: 'SessionNo'): the frame's rows are session prefixes (column ${PREFIX_LENGTH_COLUMN}), and prefixes of one session must land in one part`,
+      );
+    }
     if (groupBy !== undefined) {
       indices = groupedSplit(groupKeys(frame, groupBy, where), labels, fractions, { seed, stratify });
       mode = { kind: 'grouped', groupBy, stratified: stratify };
@@ -109,7 +140,7 @@ export function splitFrame(input: FrameInput, columns: FrameSplitterOptions, opt
     test: frame.take(indices.test),
     indices,
     label,
-    drop: [...drop],
+    drop: [...drop, ...nonFeatures.filter((name) => frame.has(name) && name !== label && !drop.includes(name))],
     featureNames,
     fractions,
     seed: options.orderBy !== undefined ? undefined : options.seed,
@@ -119,7 +150,9 @@ export function splitFrame(input: FrameInput, columns: FrameSplitterOptions, opt
 
 /**
  * The feature columns of a Frame or danfo DataFrame for a label and drop list: every other column,
- * in order. Throws when the label or a dropped column is missing, or a feature column is not numeric.
+ * in order, except the {@link NON_FEATURE_COLUMNS} (`prefix_length`, `weight`) when present (unless
+ * `nonFeatures` says otherwise). Throws when the label or a dropped column is missing, or a feature
+ * column is not numeric.
  *
  * @example
  * ```ts
@@ -128,11 +161,11 @@ export function splitFrame(input: FrameInput, columns: FrameSplitterOptions, opt
  */
 export function featureColumns(input: FrameInput, columns: FrameSplitterOptions, where = 'featureColumns'): string[] {
   const frame = asFrame(input, 'frame', where);
-  const { label, drop = [] } = columns;
+  const { label, drop = [], nonFeatures = NON_FEATURE_COLUMNS } = columns;
   for (const name of [label, ...drop]) {
     if (!frame.has(name)) throw new ColumnNotFoundError(name, frame.columnNames, where);
   }
-  const skip = new Set([label, ...drop]);
+  const skip = new Set([label, ...drop, ...nonFeatures]);
   const names = frame.columnNames.filter((n) => !skip.has(n));
   for (const name of names) {
     if (frame.kind(name) !== 'number') {
@@ -217,29 +250,32 @@ function groupKeys(frame: Frame, name: string, where: string): Float64Array | In
 export class FrameSplitter {
   readonly label: string;
   readonly drop: readonly string[];
+  readonly nonFeatures: readonly string[];
 
   constructor(options: FrameSplitterOptions) {
-    const { label, drop = [] } = options;
+    const { label, drop = [], nonFeatures = NON_FEATURE_COLUMNS } = options;
     if (typeof label !== 'string' || label === '') throw new InvalidArgumentError('FrameSplitter', 'label', label, 'a column name');
     if (drop.includes(label)) throw new InvalidArgumentError('FrameSplitter', 'drop', label, 'columns other than the label');
     this.label = label;
     this.drop = [...drop];
+    if (!Array.isArray(nonFeatures)) throw new InvalidArgumentError('FrameSplitter', 'nonFeatures', nonFeatures, 'an array of column names');
+    this.nonFeatures = [...nonFeatures];
   }
 
   /** Splits a Frame or danfo DataFrame (see {@link splitFrame}). */
   split(frame: FrameInput, options: SplitOptions): FrameSplit {
-    return splitFrame(frame, { label: this.label, drop: this.drop }, options);
+    return splitFrame(frame, { label: this.label, drop: this.drop, nonFeatures: this.nonFeatures }, options);
   }
 
   /** The feature columns of a frame or part, in order (see {@link featureColumns}). */
   featureNames(frame: FrameInput): string[] {
-    return featureColumns(frame, { label: this.label, drop: this.drop }, 'FrameSplitter.featureNames');
+    return featureColumns(frame, { label: this.label, drop: this.drop, nonFeatures: this.nonFeatures }, 'FrameSplitter.featureNames');
   }
 
   /** A view of the frame's feature columns only. */
   features(frame: FrameInput): Frame {
     const f = asFrame(frame, 'frame', 'FrameSplitter.features');
-    return f.select(featureColumns(f, { label: this.label, drop: this.drop }, 'FrameSplitter.features'));
+    return f.select(featureColumns(f, { label: this.label, drop: this.drop, nonFeatures: this.nonFeatures }, 'FrameSplitter.features'));
   }
 
   /** The frame's labels as 0/1 (see {@link labelValues}). */
