@@ -4,9 +4,10 @@ import { parseTime } from '../events/parse-time.js';
 import type { FeatureSchema } from '../sessions/feature-schema.js';
 import { type AlertPolicy, alertPolicy, stepAlert } from './alert-policy.js';
 import { compileForest } from './compiled-forest.js';
+import { EventClock } from './event-clock.js';
 import { LiveEventError } from './live-errors.js';
 import { LruSessions } from './lru-sessions.js';
-import { EXACT_STD_GAPS, type FeatureLayout, SessionState, compileFeatureLayout } from './session-state.js';
+import { EXACT_STD_GAPS, type FeatureLayout, MAX_SESSION_GAPS, SessionState, compileFeatureLayout } from './session-state.js';
 
 /** What a live scorer needs of a model: `Booster` fits. */
 export interface LiveModel {
@@ -32,8 +33,8 @@ export interface LiveEvent {
   readonly [field: string]: unknown;
 }
 
-/** Why an event was not applied (see the `duplicates` and `outOfOrder` options). */
-export type IgnoredReason = 'duplicate' | 'outOfOrder';
+/** Why an event was not applied (see the `duplicates`, `outOfOrder` and `aheadOfClock` options). */
+export type IgnoredReason = 'duplicate' | 'outOfOrder' | 'ahead';
 
 /** The session's state after an event. */
 export interface LiveScore {
@@ -103,7 +104,13 @@ export interface LiveScorerStats {
   readonly alerts: number;
   /** Alerts an `alerts()` iterator lost because its consumer fell more than `alertBuffer` behind. */
   readonly alertsDropped: number;
-  /** The scorer's clock: the latest event time seen (epoch ms), `-Infinity` before any event. */
+  /** Events more than `maxClockLeadMs` ahead of the clock (applied to their session only, or dropped). */
+  readonly ahead: number;
+  /** Times the clock jumped forward or was corrected back because `clockQuorum` sessions agreed. */
+  readonly clockMoves: number;
+  /** Gaps left out of `gap_median_s` because their session already held `maxSessionGaps` gaps. */
+  readonly gapsOverCap: number;
+  /** The scorer's clock (epoch ms; see {@link LiveScorerOptions.maxClockLeadMs}), `-Infinity` before any event. */
   readonly clock: number;
 }
 
@@ -145,6 +152,27 @@ export interface LiveScorerOptions {
    * starts a new session. Default 30 minutes.
    */
   readonly idleTimeoutMs?: number;
+  /**
+   * How far (ms) an event may lead the clock. An event further ahead (a bogus `1e300`, a source
+   * sending local time) does not move the clock, so it cannot expire other sessions; it is
+   * counted in `stats().ahead` and handled by `aheadOfClock`. The clock jumps only when
+   * `clockQuorum` distinct sessions are ahead (traffic resuming after a quiet period). Default
+   * 5 minutes; `Infinity` trusts every time. See {@link EventClock}.
+   */
+  readonly maxClockLeadMs?: number;
+  /** Distinct sessions that must agree to move the clock by more than `maxClockLeadMs`. Default 3. */
+  readonly clockQuorum?: number;
+  /**
+   * An event more than `maxClockLeadMs` ahead of the clock: `'isolate'` (default) applies it to
+   * its own session only (its time governs nothing else); `'drop'` ignores it (`ignored: 'ahead'`).
+   */
+  readonly aheadOfClock?: 'isolate' | 'drop';
+  /**
+   * Gaps per session kept for `gap_median_s`; beyond them the median stays that of the first
+   * `maxSessionGaps` gaps (counted in `stats().gapsOverCap`), so one session of millions of
+   * events holds about `8 · (width + exactStdGaps + maxSessionGaps)` bytes. Default 16 384.
+   */
+  readonly maxSessionGaps?: number;
   /** Most sessions held; beyond it the least recently seen is evicted. Default 100 000. */
   readonly maxSessions?: number;
   /**
@@ -222,6 +250,9 @@ export class LiveScorer {
   readonly #dropDuplicates: boolean;
   readonly #dropOutOfOrder: boolean;
   readonly #exactStdGaps: number;
+  readonly #maxGaps: number;
+  readonly #timeline: EventClock;
+  readonly #dropAhead: boolean;
   readonly #onAlert: AlertListener | undefined;
   readonly #alertBuffer: number;
   readonly #now: (() => number) | undefined;
@@ -229,8 +260,10 @@ export class LiveScorer {
   readonly #queues = new Set<AlertQueue>();
   readonly #columnCache = new Map<string, number>();
   #closed = false;
-  #clock = -Infinity;
   #events = 0;
+  #ahead = 0;
+  #clockMoves = 0;
+  #gapsOverCap = 0;
   #started = 0;
   #expired = 0;
   #evicted = 0;
@@ -255,6 +288,10 @@ export class LiveScorer {
       duplicates = 'drop',
       outOfOrder = 'clamp',
       exactStdGaps = EXACT_STD_GAPS,
+      maxClockLeadMs,
+      clockQuorum,
+      aheadOfClock = 'isolate',
+      maxSessionGaps = MAX_SESSION_GAPS,
       onAlert,
       alertBuffer = 10_000,
       now,
@@ -278,6 +315,9 @@ export class LiveScorer {
     if (duplicates !== 'drop' && duplicates !== 'keep') throw new InvalidArgumentError(where, 'duplicates', duplicates, "'drop' or 'keep'");
     if (outOfOrder !== 'clamp' && outOfOrder !== 'drop') throw new InvalidArgumentError(where, 'outOfOrder', outOfOrder, "'clamp' or 'drop'");
     if (!Number.isSafeInteger(exactStdGaps) || exactStdGaps < 0) throw new InvalidArgumentError(where, 'exactStdGaps', exactStdGaps, 'an integer ≥ 0');
+    if (aheadOfClock !== 'isolate' && aheadOfClock !== 'drop') throw new InvalidArgumentError(where, 'aheadOfClock', aheadOfClock, "'isolate' or 'drop'");
+    if (!Number.isSafeInteger(maxSessionGaps) || maxSessionGaps < 0) throw new InvalidArgumentError(where, 'maxSessionGaps', maxSessionGaps, 'an integer ≥ 0');
+    this.#timeline = new EventClock({ maxLeadMs: maxClockLeadMs, quorum: clockQuorum }, where);
     if (!Number.isSafeInteger(alertBuffer) || alertBuffer < 1) throw new InvalidArgumentError(where, 'alertBuffer', alertBuffer, 'an integer ≥ 1');
     if (onAlert !== undefined && typeof onAlert !== 'function') throw new InvalidArgumentError(where, 'onAlert', onAlert, 'a function');
     this.schema = schema;
@@ -289,6 +329,8 @@ export class LiveScorer {
     this.#dropDuplicates = duplicates === 'drop';
     this.#dropOutOfOrder = outOfOrder === 'drop';
     this.#exactStdGaps = exactStdGaps;
+    this.#maxGaps = maxSessionGaps;
+    this.#dropAhead = aheadOfClock === 'drop';
     this.#onAlert = onAlert;
     this.#alertBuffer = alertBuffer;
     this.#now = now;
@@ -338,17 +380,24 @@ export class LiveScorer {
    */
   pushParsed(session: string, action: string, time: number, customer?: string): LiveScore {
     if (this.#closed) throw new InvalidArgumentError('LiveScorer.push', 'scorer', 'closed', 'open (close() was called)');
-    if (time > this.#clock) this.#clock = time;
     const sessions = this.#sessions;
+    const seen = this.#timeline.observe(session, time);
+    if (seen.moved !== null) this.#clockMoved(seen.moved, seen.corroborating);
+    const clock = this.#timeline.now;
     let state = sessions.get(session);
-    if (state !== undefined && this.#clock - state.lastTime > this.#idle) {
+    if (seen.ahead) {
+      this.#ahead++;
+      if (this.#dropAhead) return state === undefined ? { session, score: 0, eventsSeen: 0, alert: false, newlyAlerted: false, ignored: 'ahead' } : this.#result(state, false, 'ahead');
+    }
+    // Idle in event time; seenAt stops a session whose own time ran ahead of the clock from never expiring.
+    if (state !== undefined && clock - Math.min(state.lastTime, state.seenAt) > this.#idle) {
       sessions.remove(state);
       this.#expired++;
       state = undefined;
     }
     let t = time;
     if (state === undefined) {
-      state = new SessionState(session, this.#layout, this.#exactStdGaps);
+      state = new SessionState(session, this.#layout, this.#exactStdGaps, this.#maxGaps);
       sessions.add(state);
       this.#started++;
     } else {
@@ -371,6 +420,8 @@ export class LiveScorer {
     }
     if (column < 0) this.#unseen++;
     state.add(column, t);
+    state.seenAt = clock;
+    if (state.events - 1 > this.#maxGaps && this.#layout.timingAt >= 0) this.#gapsOverCap++;
     state.lastAction = action;
     this.#events++;
     const score = this.#score(state.row);
@@ -417,11 +468,11 @@ export class LiveScorer {
    * ```
    */
   sweep(at?: number): number {
-    const clock = at ?? this.#now?.() ?? this.#clock;
+    const clock = at ?? this.#now?.() ?? this.#timeline.now;
     if (!Number.isFinite(clock)) return 0;
     let n = 0;
     for (const state of [...this.#sessions]) {
-      if (clock - state.lastTime > this.#idle) {
+      if (clock - Math.min(state.lastTime, state.seenAt) > this.#idle) {
         this.#sessions.remove(state);
         n++;
       }
@@ -466,7 +517,10 @@ export class LiveScorer {
       unseenActions: this.#unseen,
       alerts: this.#alerts,
       alertsDropped: this.#alertsDropped,
-      clock: this.#clock,
+      ahead: this.#ahead,
+      clockMoves: this.#clockMoves,
+      gapsOverCap: this.#gapsOverCap,
+      clock: this.#timeline.now,
     };
   }
 
@@ -555,9 +609,22 @@ export class LiveScorer {
     return this.#closed;
   }
 
+  #clockMoved(direction: 'forward' | 'back', corroborating: readonly string[]): void {
+    this.#clockMoves++;
+    const now = this.#timeline.now;
+    // seenAt must not decrease along the recency list (expiry walks it from the oldest).
+    if (direction === 'back') for (const s of this.#sessions) s.seenAt = Math.min(s.seenAt, now);
+    for (const id of corroborating) {
+      const s = this.#sessions.get(id);
+      if (s === undefined) continue;
+      s.seenAt = now;
+      this.#sessions.touch(s);
+    }
+  }
+
   #expireIdle(current: SessionState): void {
-    const limit = this.#clock - this.#idle;
-    for (let s = this.#sessions.oldest; s !== null && s !== current && s.lastTime < limit; s = this.#sessions.oldest) {
+    const limit = this.#timeline.now - this.#idle;
+    for (let s = this.#sessions.oldest; s !== null && s !== current && s.seenAt < limit; s = this.#sessions.oldest) {
       this.#sessions.remove(s);
       this.#expired++;
     }

@@ -88,6 +88,13 @@ export function compileFeatureLayout(schema: FeatureSchema): FeatureLayout {
 export const EXACT_STD_GAPS = 4096;
 
 /**
+ * Gaps of one session kept for `gap_median_s` (see {@link SessionState}); later gaps leave the
+ * median as it was, so a session's state is at most about `8 · (width + exactStdGaps + maxGaps)`
+ * bytes however many events it has. Default of `LiveScorerOptions.maxSessionGaps`.
+ */
+export const MAX_SESSION_GAPS = 16_384;
+
+/**
  * One session's incremental feature state: its feature vector `row`, laid out exactly as the
  * schema's feature names (what `SessionFlattener.flatten` writes for the session's events so far),
  * updated in place by {@link SessionState.add}.
@@ -102,7 +109,8 @@ export const EXACT_STD_GAPS = 4096;
  * worst case, sessions with more than `exactStdGaps` gaps switch to Welford's O(1) update, equal
  * to the two-pass value up to rounding (a few ulps) rather than bit for bit. Shares, when the
  * schema has them, are O(vocabulary) per event (every share's denominator changes). Memory is
- * O(width + m).
+ * O(width + min(m, exactStdGaps + maxGaps)): past `maxGaps` gaps ({@link MAX_SESSION_GAPS}),
+ * `gap_median_s` is the median of the session's first `maxGaps` gaps.
  *
  * Times must be finite epoch milliseconds, not earlier than the session's last time (the scorer
  * applies its out-of-order policy before calling `add`).
@@ -129,6 +137,8 @@ export class SessionState {
   lastTime = 0;
   /** Action code string and time of the latest event, for duplicate detection. */
   lastAction = '';
+  /** The scorer's clock at the session's latest event (idle expiry compares the clock with it). */
+  seenAt = 0;
   /** Latest score, consecutive events at or over the threshold, and whether the session alerted. */
   score = 0;
   streak = 0;
@@ -142,6 +152,7 @@ export class SessionState {
 
   readonly #layout: FeatureLayout;
   readonly #exactStdGaps: number;
+  readonly #maxGaps: number;
   readonly #counts: Float64Array | null;
   #previous = -1;
   #other = 0;
@@ -154,10 +165,11 @@ export class SessionState {
   #welfordMean = 0;
   #welfordM2 = 0;
 
-  constructor(id: string, layout: FeatureLayout, exactStdGaps = EXACT_STD_GAPS) {
+  constructor(id: string, layout: FeatureLayout, exactStdGaps = EXACT_STD_GAPS, maxGaps = MAX_SESSION_GAPS) {
     this.id = id;
     this.#layout = layout;
     this.#exactStdGaps = exactStdGaps;
+    this.#maxGaps = maxGaps;
     this.row = new Float64Array(layout.width);
     // Shares without counts still need the counts somewhere.
     this.#counts = layout.countAt < 0 && layout.sharesAt >= 0 ? new Float64Array(layout.size) : null;
@@ -217,7 +229,9 @@ export class SessionState {
     if (gap < this.#gapMin) this.#gapMin = gap;
     if (gap > this.#gapMax) this.#gapMax = gap;
     if (gap < 1) this.#under++;
-    this.#median!.push(gap);
+    // The median's heaps are the one part of a session's state that grows with its events: beyond
+    // maxGaps gaps, gap_median_s stays the median of the first maxGaps gaps (the scorer counts them).
+    if (m <= this.#maxGaps) this.#median!.push(gap);
     const duration = (time - this.firstTime) / 1000;
     const mean = this.#gapSum / m;
     let std: number;

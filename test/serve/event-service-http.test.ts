@@ -164,7 +164,7 @@ describe('event service load test', () => {
       expect(result.badRequests).toBeGreaterThan(30);
       expect(result.statuses[200]).toBe(result.goodRequests);
       expect(result.statuses[400]).toBe(result.badRequests);
-      expect(service.stats().events).toBe(result.events);
+      expect(service.stats().events + service.stats().scorer.duplicates).toBe(result.events); // the cycled bodies resend events: duplicates are dropped
       expect(result.eventsPerSecond).toBeGreaterThan(0);
       expect(result.latencyMs.p50).toBeLessThanOrEqual(result.latencyMs.p99);
     } finally {
