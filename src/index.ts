@@ -178,7 +178,7 @@ export { InvocationError } from './serve/invocation-error.js';
 export type { ScoringModel, FeatureMatrix } from './serve/scoring-model.js';
 // --- serve: live scoring ---
 export { LiveScorer, parseLiveEvent } from './serve/live-scorer.js';
-export type { LiveScorerOptions, LiveScorerStats, LiveEvent, LiveScore, LiveAlert, LiveSessionView, LiveModel, IgnoredReason, ParsedLiveEvent } from './serve/live-scorer.js';
+export type { LiveScorerModel, LiveScorerOptions, LiveScorerStats, LiveEvent, LiveScore, LiveAlert, LiveSessionView, LiveModel, IgnoredReason, ParsedLiveEvent } from './serve/live-scorer.js';
 export { LiveEventError } from './serve/live-errors.js';
 export { alertPolicy, stepAlert } from './serve/alert-policy.js';
 export type { AlertPolicy } from './serve/alert-policy.js';
@@ -193,6 +193,20 @@ export { startEventService, parseEventsBody, EventRequestError, LOG_EVENT_FIELDS
 export type { EventServiceOptions, EventService, EventServiceStats, EventFieldNames } from './serve/event-service.js';
 export { runLoadTest, ndjsonBodies } from './serve/load-test.js';
 export type { LoadTestOptions, LoadTestResult, LatencySummary } from './serve/load-test.js';
+
+// --- live detection ---
+export { trainLiveDetector, LIVE_DETECTOR_HYPERPARAMETERS } from './live/train-live-detector.js';
+export type { TrainLiveDetectorOptions, LiveModelKind } from './live/train-live-detector.js';
+export { LiveDetector } from './live/live-detector.js';
+export type { LiveDetectorModel, LiveDetectorParts, DetectorScorerOptions } from './live/live-detector.js';
+export { chooseAlertPolicy } from './live/choose-alert-policy.js';
+export type { ChooseAlertPolicyOptions, AlertPolicyChoice, AlertPolicyCandidate } from './live/choose-alert-policy.js';
+export { measureLivePolicy } from './live/live-policy.js';
+export type { LivePolicy, LivePolicyFigures } from './live/live-policy.js';
+export { scoreTrajectories } from './live/score-trajectories.js';
+export type { ScoreTrajectories, NamedLiveModel, ScorerBehaviour } from './live/score-trajectories.js';
+export { CalibrationDataError } from './live/live-errors.js';
+export { selectSessions } from './sessions/select-sessions.js';
 
 // --- eval ---
 export { UndefinedMetricError } from './eval/eval-errors.js';
