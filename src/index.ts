@@ -43,7 +43,9 @@ export { parseTime, parseTimeBytes, daysFromCivil } from './events/parse-time.js
 // --- synth ---
 export { generateLogs, LOG_FILE_NAMES } from './synth/generate-logs.js';
 export type { GenerateLogsOptions, GeneratedLogs, GeneratedLogFile, LogFileName, LogFileSummary } from './synth/generate-logs.js';
-export { generateEvents, DEFAULT_ATTACKER_STYLES } from './synth/generate-events.js';
+export { generateEvents, DEFAULT_ATTACKER_STYLES, DEFAULT_HELD_OUT_STYLES } from './synth/generate-events.js';
+export { generateTestWeek } from './synth/generate-week.js';
+export type { GenerateTestWeekOptions } from './synth/generate-week.js';
 export type { GenerateEventsOptions } from './synth/generate-events.js';
 export { formatLogTsv, formatLogTsvBytes, formatLogTime, syntheticEventLog, LOG_HEADER, SESSION_PROFILE_NAMES } from './synth/synthetic-log.js';
 export type { SyntheticLog } from './synth/synthetic-log.js';

@@ -36,17 +36,32 @@ export interface GenerateEventsOptions {
 }
 
 /**
- * The attacker styles of the known attacker and of the attacks in the generated files.
+ * The attacker styles of the known attacker and of the attacks in the generated training files
+ * (and of `generateEvents`): stealthy 85%, bulk 15%. The third style, `chapter-harvester`, is not
+ * among them: `generateLogs` holds it out for the test day (see {@link DEFAULT_HELD_OUT_STYLES}).
  *
  * @example
  * ```ts
  * generateEvents({ seed: 1, attackerStyles: { ...DEFAULT_ATTACKER_STYLES, 'bulk-harvester': 0.5 } });
  * ```
  */
-export const DEFAULT_ATTACKER_STYLES: Readonly<Record<AttackerStyle, number>> = {
+export const DEFAULT_ATTACKER_STYLES: Readonly<Partial<Record<AttackerStyle, number>>> = Object.freeze({
   'stealthy-harvester': 0.85,
   'bulk-harvester': 0.15,
-};
+});
+
+/**
+ * The attacker styles kept out of the training files by default: they appear only in the test
+ * logs (`generateLogs`' test day, `generateTestWeek`), as a third of their attacker sessions, so
+ * a test measures whether a model catches a style it never saw.
+ *
+ * @example
+ * ```ts
+ * generateLogs({ seed: 42 });                      // single.txt: ~a third of its attackers are chapter harvesters
+ * generateLogs({ seed: 42, heldOutStyles: [] });   // every file from DEFAULT_ATTACKER_STYLES
+ * ```
+ */
+export const DEFAULT_HELD_OUT_STYLES: readonly AttackerStyle[] = Object.freeze(['chapter-harvester'] as AttackerStyle[]);
 
 /**
  * Generates one log of a chosen size: innocent sessions of every {@link USER_PROFILES} kind and

@@ -3,8 +3,9 @@ import path from 'node:path';
 import { InvalidArgumentError } from '../errors.js';
 import { type Random, createRandom } from '../random/random.js';
 import { type CustomerDirectory, createCustomerDirectory, pickAccount, stealAccounts } from './customers.js';
-import { DEFAULT_ATTACKER_STYLES } from './generate-events.js';
-import { HOURLY_TRAFFIC, type ProfileMix, arrivalSampler, attackerMix, pickProfile, userMix } from './schedule.js';
+import type { AttackerStyle } from './attacker-profiles.js';
+import { DEFAULT_ATTACKER_STYLES, DEFAULT_HELD_OUT_STYLES } from './generate-events.js';
+import { HOURLY_TRAFFIC, type ProfileMix, arrivalSampler, pickProfile, splitAttackerStyles, userMix } from './schedule.js';
 import { SESSION_PROFILE_NAMES, SessionCounter, type SyntheticLog, SyntheticLogBuilder, formatLogTime, formatLogTsvBytes } from './synthetic-log.js';
 
 /**
@@ -29,6 +30,23 @@ export interface GenerateLogsOptions {
   readonly scale?: number;
   /** When given, the files are also written to this folder (created if needed). */
   readonly outDir?: string;
+  /**
+   * Attacker styles and their weights. Default {@link DEFAULT_ATTACKER_STYLES} (stealthy 85%,
+   * bulk 15%). The training files use them minus the held-out styles.
+   */
+  readonly attackerStyles?: Partial<Record<AttackerStyle, number>>;
+  /**
+   * Styles kept out of the training files (known-attacker and mixed): they appear only in the test
+   * day, as `heldOutShare` of its attacker sessions (equal weights among them). Default
+   * {@link DEFAULT_HELD_OUT_STYLES} (`['chapter-harvester']`), so the test day measures how a model
+   * does on an attacker style it never saw. `[]` gives a test day of the training styles only.
+   */
+  readonly heldOutStyles?: readonly AttackerStyle[];
+  /**
+   * Share of the test day's attacker sessions drawn from the held-out styles: `round(share ·
+   * attackers)` of them (3 of 10 at scale 1). Default 1/3. Ignored without held-out styles.
+   */
+  readonly heldOutShare?: number;
 }
 
 /** Counts of one generated file. */
@@ -74,12 +92,15 @@ export interface GeneratedLogs {
  * | mixed-1.txt        | 2019-07-01 08:00–14:00: all traffic, with an attack (0.3% of events) at some point    | ~119K events                    |
  * | mixed-2.txt        | 2019-07-09 09:00–12:00, likewise                                                      | ~44K events                     |
  * | mixed-3.txt        | 2019-07-17 13:00–15:00, likewise                                                      | ~31K events                     |
- * | single.txt         | the whole of 2019-08-14, traffic following the hour of day, 10 attacker sessions      | 9 000 sessions (~85K events)    |
+ * | single.txt         | the whole of 2019-08-14, traffic following the hour of day, 10 attacker sessions, 3 of them of a style held out of the other files | 9 000 sessions (~85K events)    |
  *
  * Innocent sessions follow {@link USER_PROFILES} in {@link USER_PROFILE_SHARES} (researchers,
  * skimmers, one-click bounces, readers, librarians, administrators); attacks follow
  * {@link ATTACKER_PROFILES} (85% stealthy, 15% bulk harvesting sessions), with stolen credentials
- * of several customers. In the mixed files an attack is one attacker's back-to-back sessions from a
+ * of several customers. By default one style, the chapter harvester, is held out of the training
+ * files and makes a third of the test day's attacker sessions (`heldOutStyles`, `heldOutShare`):
+ * a model trained on the other four files meets an attacker it never saw, as in real life. The
+ * training files do not depend on the held-out options (only on the training styles). In the mixed files an attack is one attacker's back-to-back sessions from a
  * random moment, using 3–5 stolen accounts. Mixed and single files hold only events inside their
  * window, so sessions still running at its end are cut there, as in a real extract. `SessionNo` grows with time and is unique within and
  * across the files. Together the known-attacker and mixed files hold ~256K events and ~25K
@@ -94,16 +115,17 @@ export interface GeneratedLogs {
  * ```
  */
 export function generateLogs(options: GenerateLogsOptions): GeneratedLogs {
-  const { seed, scale = 1, outDir } = options;
+  const where = 'generateLogs';
+  const { seed, scale = 1, outDir, attackerStyles = DEFAULT_ATTACKER_STYLES, heldOutStyles = DEFAULT_HELD_OUT_STYLES, heldOutShare = 1 / 3 } = options;
   if (!(scale > 0) || !Number.isFinite(scale) || scale > 100) {
-    throw new InvalidArgumentError('generateLogs', 'scale', scale, 'a number in (0, 100]');
+    throw new InvalidArgumentError(where, 'scale', scale, 'a number in (0, 100]');
   }
   const root = createRandom(seed);
   const directory = createCustomerDirectory(root.fork('customers'), 400);
-  const innocent = userMix('generateLogs');
-  const attack = attackerMix('generateLogs', DEFAULT_ATTACKER_STYLES);
+  const innocent = userMix(where);
+  const { training: attack, heldOut } = splitAttackerStyles(where, attackerStyles, heldOutStyles, heldOutShare);
   const counter = new SessionCounter(10_000_000);
-  const context = { directory, innocent, attack, scale };
+  const context = { directory, innocent, attack, heldOut, heldOutShare, scale };
   const logs: Record<LogFileName, SyntheticLog> = {
     'known-attacker.txt': knownAttacker(root.fork('known-attacker.txt'), context).build(counter),
     'mixed-1.txt': mixedHours(root.fork('mixed-1.txt'), context, { start: Date.UTC(2019, 6, 1, 8), hours: 6, events: 119_000, attackShare: 0.003 }).build(counter),
@@ -131,6 +153,9 @@ interface Context {
   readonly directory: CustomerDirectory;
   readonly innocent: ProfileMix;
   readonly attack: ProfileMix;
+  /** The held-out styles (equal weights), or null. */
+  readonly heldOut: ProfileMix | null;
+  readonly heldOutShare: number;
   readonly scale: number;
 }
 
@@ -186,18 +211,41 @@ function mixedHours(
 }
 
 /** A whole later day: traffic by hour of day, a handful of attacker sessions. */
-function singleDay(rng: Random, { directory, innocent, attack, scale }: Context): SyntheticLogBuilder {
+function singleDay(rng: Random, context: Context): SyntheticLogBuilder {
+  const { scale } = context;
+  return testTraffic(rng, context, { start: Date.UTC(2019, 7, 14), days: 1, sessions: Math.max(2, Math.round(9_000 * scale)), attackers: Math.max(1, Math.round(10 * scale)), accounts: 4 });
+}
+
+/**
+ * Test traffic over whole days: `attackers` attacker sessions at any hour, `round(heldOutShare ·
+ * attackers)` of them (chosen at random) of a held-out style, the rest of the training styles,
+ * then innocent sessions following the hour of day until there are `sessions` sessions.
+ *
+ * @internal
+ */
+export function testTraffic(
+  rng: Random,
+  { directory, innocent, attack, heldOut, heldOutShare }: Pick<Context, 'directory' | 'innocent' | 'attack' | 'heldOut' | 'heldOutShare'>,
+  { start, days, sessions, attackers, accounts: stolen }: { start: number; days: number; sessions: number; attackers: number; accounts: number },
+): SyntheticLogBuilder {
   const builder = new SyntheticLogBuilder(directory);
-  const day = Date.UTC(2019, 7, 14);
-  const sessions = Math.max(2, Math.round(9_000 * scale));
-  const attackers = Math.max(1, Math.round(10 * scale));
-  const accounts = stealAccounts(directory, rng, 4);
-  const anyTime = arrivalSampler(day, 24);
-  for (let i = 0; i < attackers; i++) {
-    builder.addSession(rng, pickProfile(attack, rng), accounts[rng.int(0, accounts.length)]!, anyTime(rng), Infinity, day + DAY_MS);
+  const end = start + days * DAY_MS;
+  const accounts = stealAccounts(directory, rng, stolen);
+  const anyTime = arrivalSampler(start, 24 * days);
+  // Which attackers are of a held-out style: drawn from a stream of their own, so that without
+  // held-out styles the day is exactly what it was before they existed.
+  const heldOutCount = heldOut === null ? 0 : Math.min(attackers, Math.round(heldOutShare * attackers));
+  const isHeldOut = new Uint8Array(attackers);
+  if (heldOutCount > 0) {
+    const order = rng.fork('held-out').shuffle(Array.from({ length: attackers }, (_, i) => i));
+    for (let i = 0; i < heldOutCount; i++) isHeldOut[order[i]!] = 1;
   }
-  const busyTime = arrivalSampler(day, 24, HOURLY_TRAFFIC);
-  while (builder.sessionCount < sessions) addInnocent(builder, rng, innocent, busyTime(rng), day + DAY_MS);
+  for (let i = 0; i < attackers; i++) {
+    const profile = pickProfile(isHeldOut[i] === 1 ? heldOut! : attack, rng);
+    builder.addSession(rng, profile, accounts[rng.int(0, accounts.length)]!, anyTime(rng), Infinity, end);
+  }
+  const busyTime = arrivalSampler(start, 24 * days, HOURLY_TRAFFIC);
+  while (builder.sessionCount < sessions) addInnocent(builder, rng, innocent, busyTime(rng), end);
   return builder;
 }
 

@@ -43,6 +43,37 @@ function mix(where: string, argument: string, shares: Readonly<Record<string, nu
   return { profiles, weights: Float64Array.from(weights) };
 }
 
+/**
+ * The attacker mixes of training and test files: the training mix is `styles` without the
+ * held-out ones (at least one positive share must remain); the held-out mix weighs the held-out
+ * styles equally (`null` when there are none). Checks the names, duplicates and the share.
+ */
+export function splitAttackerStyles(
+  where: string,
+  styles: Partial<Record<AttackerStyle, number>>,
+  heldOutStyles: readonly AttackerStyle[],
+  heldOutShare: number,
+): { training: ProfileMix; heldOut: ProfileMix | null } {
+  const known = Object.keys(ATTACKER_PROFILES);
+  if (!Array.isArray(heldOutStyles)) throw new InvalidArgumentError(where, 'heldOutStyles', heldOutStyles, `an array of attacker styles (${known.join(', ')})`);
+  heldOutStyles.forEach((style, i) => {
+    if (!known.includes(style)) throw new InvalidArgumentError(where, `heldOutStyles[${i}]`, style, `one of ${known.join(', ')}`);
+    if (heldOutStyles.indexOf(style) !== i) throw new InvalidArgumentError(where, `heldOutStyles[${i}]`, style, 'a style not already listed');
+  });
+  if (typeof heldOutShare !== 'number' || !(heldOutShare >= 0 && heldOutShare <= 1)) throw new InvalidArgumentError(where, 'heldOutShare', heldOutShare, 'a fraction in [0, 1]');
+  mix(where, 'attackerStyles', styles, known); // names and shares checked
+  const rest: Partial<Record<AttackerStyle, number>> = {};
+  for (const [name, share] of Object.entries(styles)) {
+    if (!heldOutStyles.includes(name as AttackerStyle)) rest[name as AttackerStyle] = share;
+  }
+  if (!Object.values(rest).some((share) => share !== undefined && share > 0)) {
+    throw new InvalidArgumentError(where, 'heldOutStyles', heldOutStyles, `to leave at least one style of attackerStyles (${Object.keys(styles).join(', ')}) for the training files`);
+  }
+  const training = mix(where, 'attackerStyles', rest, known);
+  const heldOut = heldOutStyles.length === 0 ? null : mix(where, 'heldOutStyles', Object.fromEntries(heldOutStyles.map((style) => [style, 1])), known);
+  return { training, heldOut };
+}
+
 /** A profile index drawn from a mix. */
 export function pickProfile(mixture: ProfileMix, rng: Random): number {
   return mixture.profiles[rng.weightedIndex(mixture.weights)]!;
