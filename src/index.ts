@@ -246,6 +246,9 @@ export { parseExperimentConfig, parseExperimentText, readExperimentConfig, DEFAU
 export type { ParseExperimentConfigOptions } from './experiment/experiment-config.js';
 export type { ExperimentSpec, BackendSpec } from './experiment/experiment-spec.js';
 export { ExperimentConfigError, ExperimentFailedError } from './experiment/experiment-errors.js';
+export { writeModelDirectory, readModelDirectory, readModelManifest, isModelDirectory, ModelDirectoryError } from './experiment/model-directory.js';
+export type { ModelDirectory, ModelDirectoryContents, ModelManifest, ModelDirectoryFiles, ModelProvenance, SavedOperatingPoint, ReadModelDirectoryOptions, WriteModelDirectoryOptions } from './experiment/model-directory.js';
+export { PACKAGE_NAME, PACKAGE_VERSION } from './package-info.js';
 
 // --- cli ---
 export { runCli, programHelp } from './cli/run-cli.js';

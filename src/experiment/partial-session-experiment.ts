@@ -19,6 +19,9 @@ import type { ProgressListener } from '../train/progress.js';
 import { TrainRunner, type ExperimentJob } from '../train/train-runner.js';
 import type { JobFailure } from '../train/run-result.js';
 import type { ExperimentSpec } from './experiment-spec.js';
+import { writeModelDirectory } from './model-directory.js';
+import { toHyperparameterStrings } from '../train/hyperparameters.js';
+import type { Frame } from '../frame/frame.js';
 import { ExperimentFailedError } from './experiment-errors.js';
 
 /** The stages {@link runPartialSessionExperiment} reports, in order. */
@@ -86,9 +89,10 @@ export interface ExperimentRunResult {
  * 5. chooses each operating point on validation scores ({@link chooseOperatingPoint}) and
  *    measures it unchanged on the test day; builds one comparison table per rule (with the
  *    "no session is an attack" baseline) and the "caught after n events" curves;
- * 6. writes `report.html`, `summary.json`, each job's model (`models/<job>/model.tar.gz`,
- *    `features.json`, `operating-points.json`) and scores (`scores/<job>.validation.csv` and
- *    `scores/<job>.test.csv`, columns `label,score`) under `spec.outDir`.
+ * 6. writes `report.html`, `summary.json`, each job's model directory (`models/<job>/`, see
+ *    `writeModelDirectory`: `model.tar.gz`, `features.json`, `operating-points.json`, `manifest.json`
+ *    with the job's truncation and hyperparameters) and scores (`scores/<job>.validation.csv` and
+ *    `scores/<job>.test.csv`, columns `SessionNo,label,score`) under `spec.outDir`.
  *
  * One failed job does not sink the others: it is listed in `failed` and left out of the tables.
  *
@@ -146,11 +150,11 @@ export async function runPartialSessionExperiment(spec: ExperimentSpec, options:
     throw new ExperimentFailedError(`backend ${spec.backend.kind} must be passed as options.backend (runPartialSessionExperiment creates only the local backend)`);
   }
   const ownBackend = options.backend === undefined;
-  const backend = options.backend ?? new LocalBackend({ workDir: path.join(spec.outDir, 'work'), ...(spec.backend.kind === 'local' && spec.backend.workers !== undefined ? { workers: spec.backend.workers } : {}) });
+  const backend = options.backend ?? new LocalBackend({ ...(spec.backend.kind === 'local' && spec.backend.workers !== undefined ? { workers: spec.backend.workers } : {}) });
   const runner = new TrainRunner({ backend, hyperparameters: spec.hyperparameters, prefix: spec.name, ...(onProgress ? { onProgress } : {}), ...(signal ? { signal } : {}) });
   const modelsDir = path.join(spec.outDir, 'models');
   const failed: JobFailure[] = [];
-  const scored = new Map<string, { validation: Float64Array; test: Float64Array; modelPath: string; booster: Booster; seconds: number }>();
+  const scored = new Map<string, { validation: Float64Array; test: Float64Array; modelPath: string; bytes: Uint8Array; booster: Booster; seconds: number }>();
   try {
     await runner.startJobs(experimentJobs);
     const training = await runner.waitForJobs();
@@ -167,12 +171,8 @@ export async function runPartialSessionExperiment(spec: ExperimentSpec, options:
       const [validation, test] = [await runner.invoke(job, splitter.features(split.validation)), await runner.invoke(job, splitter.features(testFrames.get(job)!))];
       const trained = seconds.get(job)!;
       const bytes = await backend.downloadArtifact(trained.artifact);
-      const dir = path.join(modelsDir, job);
-      await mkdir(dir, { recursive: true });
-      const modelPath = path.join(dir, 'model.tar.gz');
-      await writeFile(modelPath, bytes);
-      await writeFile(path.join(dir, 'features.json'), `${JSON.stringify(flattener.toSchema(), null, 2)}\n`);
-      scored.set(job, { validation, test, modelPath, booster: Booster.fromTarGz(bytes), seconds: trained.seconds });
+      const modelPath = path.join(modelsDir, job, 'model.tar.gz');
+      scored.set(job, { validation, test, modelPath, bytes, booster: Booster.fromTarGz(bytes), seconds: trained.seconds });
     }));
     settled.forEach((s, i) => {
       if (s.status === 'rejected') failed.push({ job: ready.succeeded[i]!.job, stage: 'Invocation', reason: s.reason instanceof Error ? s.reason.message : String(s.reason), error: s.reason });
@@ -193,10 +193,18 @@ export async function runPartialSessionExperiment(spec: ExperimentSpec, options:
     const split = splits.get(job.name)!;
     const validationLabels = splitter.labels(split.validation);
     const operatingPoints = spec.operatingPoints.map((rule) => chooseOperatingPoint(validationLabels, s.validation, rule));
-    await writeFile(path.join(modelsDir, job.name, 'operating-points.json'), `${JSON.stringify(operatingPoints.map((p) => ({ rule: p.rule, threshold: p.threshold, chosenOn: p.chosenOn, validation: p.validation.toJSON() })), null, 2)}\n`);
+    await writeModelDirectory(path.join(modelsDir, job.name), {
+      name: job.name,
+      model: s.bytes,
+      schema: flattener.toSchema(),
+      truncation: job.truncation,
+      hyperparameters: toHyperparameterStrings(spec.hyperparameters),
+      operatingPoints,
+      data: { files: [...spec.train, spec.test].map((f) => path.relative(spec.outDir, f)), seeds: { split: spec.split.seed } },
+    }, { overwrite: true });
     const test = { labels: splitter.labels(testFrames.get(job.name)!), scores: s.test };
-    await writeScores(path.join(scoresDir, `${job.name}.validation.csv`), validationLabels, s.validation);
-    await writeScores(path.join(scoresDir, `${job.name}.test.csv`), test.labels, test.scores);
+    await writeScores(path.join(scoresDir, `${job.name}.validation.csv`), split.validation, validationLabels, s.validation);
+    await writeScores(path.join(scoresDir, `${job.name}.test.csv`), testFrames.get(job.name)!, test.labels, test.scores);
     jobs.push({
       name: job.name,
       rows: { train: split.train.rowCount, validation: split.validation.rowCount, test: testFrames.get(job.name)!.rowCount },
@@ -254,10 +262,16 @@ export function describeRule(rule: OperatingRule): string {
   return 'best F1';
 }
 
-async function writeScores(file: string, labels: Uint8Array, scores: Float64Array): Promise<void> {
-  const lines = ['label,score'];
-  for (let i = 0; i < labels.length; i++) lines.push(`${labels[i]},${scores[i]}`);
+// Score files name each session (SessionNo, the frame's id column), so flagged sessions can be found.
+async function writeScores(file: string, frame: Frame, labels: Uint8Array, scores: Float64Array): Promise<void> {
+  const id = frame.columnNames[0]!;
+  const lines = [`${id},label,score`];
+  for (let i = 0; i < labels.length; i++) lines.push(`${csvField(String(frame.value(id, i)))},${labels[i]},${scores[i]}`);
   await writeFile(file, `${lines.join('\n')}\n`);
+}
+
+function csvField(text: string): string {
+  return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
 function caughtAfter(
