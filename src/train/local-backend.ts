@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { InvalidArgumentError } from '../errors.js';
@@ -28,7 +28,8 @@ export interface LocalBackendOptions {
   /**
    * Where jobs write their artifacts (`<workDir>/<job>/output/model.tar.gz` and `model.json`).
    * Default: a new directory `sessionsentry-XXXXXX` under the system temp directory, created on
-   * first use and kept after {@link LocalBackend.close}, since it holds the models.
+   * first use and removed by {@link LocalBackend.close} (download artifacts you keep with
+   * `downloadArtifact` before closing). A directory given here is the caller's and is kept.
    */
   readonly workDir?: string;
   /** Training worker threads. Default `os.availableParallelism()`. */
@@ -307,6 +308,11 @@ export class LocalBackend implements Backend, AsyncDisposable {
     await Promise.all([...this.#endpoints.keys()].map((name) => this.deleteEndpoint(name)));
     this.#models.clear();
     await this.#pool.close();
+    // A temporary work directory this backend made is its own to remove; a given one is the caller's.
+    if (this.#options.workDir === undefined && this.#workDir !== undefined) {
+      const dir = await this.#workDir.catch(() => undefined);
+      if (dir !== undefined) await rm(dir, { recursive: true, force: true });
+    }
   }
 
   async [asyncDispose](): Promise<void> {

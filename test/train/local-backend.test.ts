@@ -178,6 +178,26 @@ describe('LocalBackend endpoints', () => {
   });
 });
 
+describe('LocalBackend work directory', () => {
+  it('removes the temporary work directory it created when closed, and keeps one the caller gave', async () => {
+    const own = new LocalBackend({ workers: 1, training: 'in-process' });
+    await own.startTrainingJob({ name: 'tmp-job', channels: { train: set.train }, hyperparameters: { num_round: '2' } });
+    const outcome = await own.waitForTrainingJob('tmp-job');
+    expect(outcome.status).toBe('Completed');
+    const made = await own.workDir();
+    expect(path.basename(made)).toMatch(/^sessionsentry-/);
+    expect(existsSync(made)).toBe(true);
+    await own.close();
+    expect(existsSync(made)).toBe(false);
+    const given = path.join(root, 'given-work');
+    const theirs = new LocalBackend({ workDir: given, workers: 1, training: 'in-process' });
+    await theirs.startTrainingJob({ name: 'kept-job', channels: { train: set.train }, hyperparameters: { num_round: '2' } });
+    await theirs.waitForTrainingJob('kept-job');
+    await theirs.close();
+    expect(existsSync(path.join(given, 'kept-job', 'output', 'model.tar.gz'))).toBe(true);
+  });
+});
+
 describe('LocalBackend against XGBoost 1.7.4 (the SageMaker 1.7-1 container)', () => {
   it.skipIf(!hasXgboost)('trains the model XGBoost trains on the same CSV channel and hyperparameters, and XGBoost reads its artifact (skipped without /usr/bin/python3 and xgboost 1.7.4)', async () => {
     const tarDir = path.join(root, 'untarred');

@@ -225,6 +225,37 @@ describe('TrainRunner stages', () => {
 });
 
 describe('TrainRunner clean-up and abort', () => {
+  it('keeps one listener on the caller\'s signal however many jobs train, score and wait at once (no MaxListenersExceededWarning)', async () => {
+    const backend = newBackend({ workers: 1, training: 'in-process' });
+    const controller = new AbortController();
+    const warnings: Error[] = [];
+    const onWarning = (w: Error): void => {
+      warnings.push(w);
+    };
+    process.on('warning', onWarning);
+    // Node counts listeners per signal; sample the caller's signal while everything is in flight.
+    let most = 0;
+    const { signal } = controller;
+    const add = signal.addEventListener.bind(signal);
+    const remove = signal.removeEventListener.bind(signal);
+    let live = 0;
+    signal.addEventListener = ((...args: Parameters<typeof add>) => { live++; most = Math.max(most, live); add(...args); }) as typeof add;
+    signal.removeEventListener = ((...args: Parameters<typeof remove>) => { live--; remove(...args); }) as typeof remove;
+    try {
+      const jobs = Array.from({ length: 4 }, (_, k) => jobsFor().map((j) => ({ ...j, name: `${j.name}-${k}` }))).flat();
+      await using runner = new TrainRunner({ backend, hyperparameters: { num_round: 2 }, signal, concurrency: Infinity });
+      const result = await runner.runExperiment(jobs, { invokeWith: 'test' });
+      expect(result.failed).toEqual([]);
+      expect(result.succeeded.length).toBe(12);
+      await new Promise((r) => setImmediate(r));
+      expect(most).toBe(1);
+      expect(warnings.filter((w) => w.name === 'MaxListenersExceededWarning')).toEqual([]);
+    } finally {
+      process.off('warning', onWarning);
+      await backend.close();
+    }
+  });
+
   it('releases endpoints and models when an `await using` block exits by an exception', async () => {
     const backend = newBackend();
     const events: ProgressEvent[] = [];
