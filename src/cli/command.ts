@@ -1,6 +1,7 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import type { CliIO } from './cli-io.js';
 import { UsageError } from './cli-io.js';
+import { didYouMean } from './did-you-mean.js';
 
 /** Options of a command, as `util.parseArgs` takes them. */
 export type CommandOptions = NonNullable<ParseArgsConfig['options']>;
@@ -41,7 +42,14 @@ export function parseCommandArgs(command: Command, argv: readonly string[]): Com
   try {
     parsed = parseArgs({ args: [...argv], options: { ...command.options, help: { type: 'boolean', short: 'h' } }, allowPositionals: true, strict: true });
   } catch (err) {
-    throw new UsageError(`${command.name}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+    const message = err instanceof Error ? err.message : String(err);
+    // parseArgs's own words suggest `--` for positionals; name the option and the closest real one instead.
+    const unknown = /^Unknown option '(-{1,2}[^']+)'/.exec(message);
+    if (unknown) {
+      const flags = [...Object.keys(command.options).map((o) => `--${o}`), '--help'];
+      throw new UsageError(`${command.name}: unknown option ${unknown[1]}${didYouMean(unknown[1]!, flags, (m) => m)}`, { cause: err });
+    }
+    throw new UsageError(`${command.name}: ${message}`, { cause: err });
   }
   const max = command.maxPositionals ?? 0;
   if (parsed.positionals.length > max) throw new UsageError(`${command.name}: unexpected argument ${JSON.stringify(parsed.positionals[max])}`);

@@ -1,20 +1,42 @@
+import { resolveTrainParams, TrainParamError, IGNORED_PARAMS, DEFAULT_ONLY_PARAMS } from '../model/train-params.js';
+import { SEED_HYPERPARAMETERS } from '../train/default-hyperparameters.js';
 import { UsageError } from './cli-io.js';
 import type { CommandArgs } from './command.js';
+import { didYouMean } from './did-you-mean.js';
+
+// Names the trainer takes (resolveTrainParams's), for "did you mean".
+const KNOWN_NAMES = [
+  'num_round', 'num_boost_round', 'eta', 'learning_rate', 'max_depth', 'gamma', 'min_split_loss', 'min_child_weight', 'max_delta_step',
+  'subsample', 'lambda', 'reg_lambda', 'alpha', 'reg_alpha', 'base_score', 'max_bin', 'seed', 'random_state', 'scale_pos_weight',
+  'tree_method', 'objective', 'eval_metric', 'early_stopping_rounds', ...IGNORED_PARAMS, ...Object.keys(DEFAULT_ONLY_PARAMS),
+];
 
 /**
- * Hyperparameters from repeated `--hp key=value` options (values stay strings, as SageMaker takes them).
+ * The hyperparameters of a training command: the documented defaults (the seed notebook's,
+ * `SEED_HYPERPARAMETERS`: `max_depth 5, eta 0.2, gamma 4, min_child_weight 6, subsample 0.7,
+ * objective binary:logistic, num_round 50`) with repeated `--hp key=value` merged over them
+ * (values stay strings, as SageMaker takes them). Checked at once, before any file is read: a bad
+ * value or an unknown name is a usage error, with the closest known name suggested.
  *
+ * @throws UsageError (exit code 2).
  * @example
  * ```ts
- * hyperparameterOptions('train', args); // { num_round: '20', tree_method: 'hist' } for --hp num_round=20 --hp tree_method=hist
+ * hyperparameterOptions('train', args); // { ...SEED_HYPERPARAMETERS, num_round: '20', tree_method: 'hist' } for --hp num_round=20 --hp tree_method=hist
  * ```
  */
 export function hyperparameterOptions(command: string, args: CommandArgs): Record<string, string> {
-  const out: Record<string, string> = {};
+  const out: Record<string, string> = { ...SEED_HYPERPARAMETERS };
   for (const item of (args.values.hp as string[] | undefined) ?? []) {
     const eq = item.indexOf('=');
     if (eq <= 0 || eq === item.length - 1) throw new UsageError(`${command}: --hp must be key=value, got ${JSON.stringify(item)}`);
-    out[item.slice(0, eq)] = item.slice(eq + 1);
+    out[item.slice(0, eq).trim()] = item.slice(eq + 1).trim();
+  }
+  try {
+    resolveTrainParams(out);
+  } catch (err) {
+    if (!(err instanceof TrainParamError)) throw err;
+    const unknown = /no such parameter/.test(err.message);
+    throw new UsageError(`${command}: --hp ${err.message}${unknown ? didYouMean(err.parameter, KNOWN_NAMES) : ''}`, { cause: err });
   }
   return out;
 }

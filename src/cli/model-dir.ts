@@ -1,48 +1,61 @@
 import { existsSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { readModelDirectory, type SavedOperatingPoint } from '../experiment/model-directory.js';
 import { Booster } from '../model/booster.js';
 import type { FeatureSchema } from '../sessions/feature-schema.js';
 import { parseFeatureSchema } from '../sessions/feature-schema.js';
+import type { Truncation } from '../sessions/truncation.js';
 import { UsageError } from './cli-io.js';
 
-/** A model ready to score logs: the booster, the feature schema it was trained on, and its saved thresholds. */
+/** A model ready to score logs: the booster, the feature schema it was trained on, its truncation and saved thresholds. */
 export interface ModelBundle {
   readonly booster: Booster;
-  /** `undefined` only when loaded with `schema: 'optional'` and no schema was found. */
+  /** `undefined` only when a model file was loaded with `schema: 'optional'` and no schema was given. */
   readonly schema: FeatureSchema | undefined;
-  /** The first saved operating point's threshold (`operating-points.json`), when there is one. */
+  /** The truncation the model was trained on (from a model directory's manifest); `undefined` for a bare model file. */
+  readonly truncation: Truncation | undefined;
+  /** The first saved operating point's threshold (`Infinity` = flag nothing), when there is one. */
   readonly threshold: number | undefined;
+  /** The saved operating points (a model directory's; none for a bare model file). */
+  readonly operatingPoints: readonly SavedOperatingPoint[];
   readonly modelFile: string;
+  /** The model's name: the manifest's, or the model file's folder name. */
+  readonly name: string;
 }
 
 /**
- * Loads a model for scoring: either a job folder as the experiment writes it
- * (`models/<job>/{model.tar.gz, features.json, operating-points.json}`), or a model file (any
- * format) with `featuresFile` naming its `features.json`.
+ * Loads a model for scoring: a model directory as `run`, `demo` and `train` write it (read with
+ * `readModelDirectory`: manifest, model, schema, truncation, operating points), or a bare model
+ * file in any format with `featuresFile` naming its feature schema.
  *
  * @example
  * ```ts
- * const { booster, schema, threshold } = await loadModelBundle('.demo/out/models/first10');
+ * const { booster, schema, truncation, threshold } = await loadModelBundle('.demo/out/models/first10');
  * ```
  */
 export async function loadModelBundle(modelPath: string, featuresFile?: string, options: { readonly schema?: 'required' | 'optional' } = {}): Promise<ModelBundle> {
   const { schema: need = 'required' } = options;
   if (!existsSync(modelPath)) throw new UsageError(`--model ${JSON.stringify(modelPath)} does not exist`);
-  const isDir = statSync(modelPath).isDirectory();
-  const dir = isDir ? modelPath : path.dirname(modelPath);
-  const modelFile = isDir ? ['model.tar.gz', 'model.json', 'xgboost-model', 'model.ubj'].map((f) => path.join(modelPath, f)).find((f) => existsSync(f)) : modelPath;
-  if (modelFile === undefined) throw new UsageError(`--model ${JSON.stringify(modelPath)}: no model.tar.gz, model.json, xgboost-model or model.ubj in the folder`);
-  const features = featuresFile ?? path.join(dir, 'features.json');
-  if (!existsSync(features) && need === 'required') throw new UsageError(`no feature schema: ${JSON.stringify(features)} does not exist (pass --features <features.json>)`);
-  const schema = existsSync(features) ? parseFeatureSchema(JSON.parse(await readFile(features, 'utf8'))) : undefined;
-  const booster = await Booster.loadFile(modelFile);
-  let threshold: number | undefined;
-  const points = path.join(dir, 'operating-points.json');
-  if (existsSync(points)) {
-    const saved = JSON.parse(await readFile(points, 'utf8')) as unknown;
-    const first = Array.isArray(saved) ? (saved[0] as { threshold?: unknown } | undefined) : undefined;
-    if (typeof first?.threshold === 'number') threshold = first.threshold;
+  if (statSync(modelPath).isDirectory()) {
+    if (featuresFile !== undefined) throw new UsageError('--features applies to a bare model file only: a model directory carries its own feature schema');
+    const dir = await readModelDirectory(modelPath);
+    return {
+      booster: dir.booster,
+      schema: dir.schema,
+      truncation: dir.truncation,
+      threshold: dir.operatingPoints[0]?.threshold,
+      operatingPoints: dir.operatingPoints,
+      modelFile: dir.paths.model!,
+      name: dir.name,
+    };
   }
-  return { booster, schema, threshold, modelFile };
+  const features = featuresFile ?? path.join(path.dirname(modelPath), 'features.json');
+  if (!existsSync(features) && need === 'required') throw new UsageError(`no feature schema: ${JSON.stringify(features)} does not exist (pass --features <features.json>, or --model a model directory)`);
+  const schema = existsSync(features) ? parseFeatureSchema(JSON.parse(await readFile(features, 'utf8'))) : undefined;
+  const booster = await Booster.loadFile(modelPath);
+  if (schema !== undefined && schema.featureNames.length !== booster.numFeature) {
+    throw new UsageError(`${path.basename(features)} has ${schema.featureNames.length} features but ${path.basename(modelPath)} takes ${booster.numFeature}: not the schema the model was trained on`);
+  }
+  return { booster, schema, truncation: undefined, threshold: undefined, operatingPoints: [], modelFile: modelPath, name: path.basename(path.dirname(path.resolve(modelPath))) };
 }

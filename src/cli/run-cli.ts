@@ -1,8 +1,11 @@
 import { ExperimentConfigError } from '../experiment/experiment-errors.js';
+import { ModelDirectoryError } from '../experiment/model-directory.js';
 import { ParseError, SessionSentryError } from '../errors.js';
-import { EXIT, UsageError, type CliIO } from './cli-io.js';
+import { PACKAGE_VERSION } from '../package-info.js';
+import { EXIT, InterruptedError, UsageError, type CliIO } from './cli-io.js';
 import { commandHelp, parseCommandArgs, type Command } from './command.js';
 import { COMMANDS } from './commands/index.js';
+import { didYouMean } from './did-you-mean.js';
 
 /**
  * The whole-program help: the command list.
@@ -22,14 +25,17 @@ export function programHelp(commands: readonly Command[] = COMMANDS): string {
     'Commands:',
     ...commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
     '',
-    'Run `sessionsentry <command> --help` for the options of a command.',
-    'Exit codes: 0 success, 1 failure, 2 usage error.',
+    'Options:',
+    '  -h, --help     show this help (`sessionsentry <command> --help` for the options of a command)',
+    '  -v, --version  print the version',
+    '',
+    'Exit codes: 0 success, 1 failure, 2 usage error, 130 interrupted (Ctrl-C).',
     '',
   ].join('\n');
 }
 
 /**
- * Runs the `sessionsentry` command line and resolves to its exit code (0 ok, 1 failure, 2 usage).
+ * Runs the `sessionsentry` command line and resolves to its exit code (0 ok, 1 failure, 2 usage, 130 interrupted).
  * Errors go to standard error: a file problem with its file, line and column (`ParseError`,
  * `ExperimentConfigError`), a usage problem with the command's usage line.
  *
@@ -51,7 +57,7 @@ export async function runCli(argv: readonly string[], io: CliIO, commands: reado
   }
   const command = commands.find((c) => c.name === name);
   if (command === undefined) {
-    io.stderr.write(`sessionsentry: unknown command ${JSON.stringify(name)}\n\n${programHelp(commands)}`);
+    io.stderr.write(`sessionsentry: unknown command ${JSON.stringify(name)}${didYouMean(name, commands.map((c) => c.name))}\n\n${programHelp(commands)}`);
     return EXIT.usage;
   }
   try {
@@ -62,6 +68,10 @@ export async function runCli(argv: readonly string[], io: CliIO, commands: reado
     }
     return await command.run(args, io);
   } catch (err) {
+    if (err instanceof InterruptedError) {
+      io.stderr.write(`sessionsentry ${command.name}: ${err.message}\n`);
+      return EXIT.interrupted;
+    }
     if (err instanceof UsageError) {
       const message = err.message.startsWith(`${command.name}:`) ? err.message : `${command.name}: ${err.message}`;
       io.stderr.write(`sessionsentry ${message}\nUsage: ${command.usage}\nRun \`sessionsentry ${command.name} --help\` for details.\n`);
@@ -72,11 +82,11 @@ export async function runCli(argv: readonly string[], io: CliIO, commands: reado
   }
 }
 
-/** The package version the CLI reports. */
-export const VERSION = '0.1.0';
+/** The package version the CLI reports (`package.json`'s). */
+export const VERSION = PACKAGE_VERSION;
 
 function describeError(err: unknown): string {
-  if (err instanceof ParseError || err instanceof ExperimentConfigError) return `error: ${err.message}`;
+  if (err instanceof ParseError || err instanceof ExperimentConfigError || err instanceof ModelDirectoryError) return `error: ${err.message}`;
   if (err instanceof SessionSentryError) return `${err.name} [${err.code}]: ${err.message}`;
   if (err instanceof Error) {
     const code = (err as NodeJS.ErrnoException).code;

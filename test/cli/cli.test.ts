@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -8,7 +8,10 @@ import { runCli } from '../../src/cli/run-cli.js';
 import { COMMANDS } from '../../src/cli/commands/index.js';
 import { ProgressDisplay } from '../../src/cli/progress-display.js';
 import { readCsv } from '../../src/frame/csv-read.js';
-import { Booster } from '../../src/model/booster.js';
+import { readModelDirectory } from '../../src/experiment/model-directory.js';
+import { readEventLog } from '../../src/events/read-event-log.js';
+import { SessionFlattener } from '../../src/sessions/session-flattener.js';
+import { truncateLog } from '../../src/sessions/truncation.js';
 import { generateLogs } from '../../src/synth/generate-logs.js';
 import { captureIO } from './capture-io.js';
 
@@ -39,14 +42,30 @@ describe('sessionsentry --help and exit codes', () => {
   it('exits 2 with the program help on stderr for an unknown command, and 2 without a command', async () => {
     const unknown = await cli(repoRoot, 'frobnicate');
     expect(unknown.code).toBe(2);
-    expect(unknown.err).toMatch(/^sessionsentry: unknown command "frobnicate"/);
+    expect(unknown.err).toMatch(/^sessionsentry: unknown command "frobnicate"\n/);
     expect((await cli(repoRoot)).code).toBe(2);
+    const typo = await cli(repoRoot, 'tarin');
+    expect([typo.code, typo.err.split('\n')[0]]).toEqual([2, 'sessionsentry: unknown command "tarin" (did you mean "train"?)']);
+  });
+
+  it('prints package.json\'s version with --version, which the help lists', async () => {
+    const pkg = JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { version: string };
+    expect(await cli(repoRoot, '--version')).toEqual({ code: 0, out: `${pkg.version}\n`, err: '' });
+    expect((await cli(repoRoot, '--help')).out).toMatch(/^ {2}-v, --version {2}print the version$/m);
+  });
+
+  it('exits 2 in its own words when split fractions do not add up, and takes a missing one as the remainder', async () => {
+    const bad = await cli(repoRoot, 'split', 'f.csv', '--out', 'x', '--train', '0.8', '--validation', '0.3');
+    expect([bad.code, bad.err.split('\n')[0]]).toEqual([2, 'sessionsentry split: --train and --validation add up to more than 1']);
+    const sum = await cli(repoRoot, 'split', 'f.csv', '--out', 'x', '--train', '0.5', '--validation', '0.2', '--test', '0.2');
+    expect(sum.code).toBe(2);
+    expect(sum.err).toMatch(/must add up to 1/);
   });
 
   it('exits 2 naming the option for an unknown option, a bad number or a missing required option', async () => {
     const unknown = await cli(repoRoot, 'generate', '--sead', '3');
     expect(unknown.code).toBe(2);
-    expect(unknown.err).toMatch(/sessionsentry generate: Unknown option '--sead'/);
+    expect(unknown.err.split('\n')[0]).toBe('sessionsentry generate: unknown option --sead (did you mean --seed?)');
     expect(unknown.err).toContain('Usage: sessionsentry generate');
     const bad = await cli(repoRoot, 'generate', '--scale', 'big');
     expect([bad.code, bad.err.split('\n')[0]]).toEqual([2, 'sessionsentry generate: --scale must be a number ≥ 0.001 and ≤ 100, got "big"']);
@@ -77,52 +96,100 @@ describe('sessionsentry step by step on a small synthetic set', () => {
     expect(err).toMatch(new RegExp(`^sessionsentry flatten: error: ${path.join(dir, 'bad.txt').replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:3:2: column LogTime`));
   });
 
-  it('flatten → split → train → score → evaluate produce consistent files', async () => {
+  it('generate → flatten → split → train → evaluate → report → score → replay run with no hand-made files, each step reading what the last wrote', async () => {
     const training = ['data/known-attacker.txt', 'data/mixed-1.txt', 'data/mixed-2.txt', 'data/mixed-3.txt'];
-    const flat = await cli(dir, 'flatten', ...training, '--truncation', 'first10', '--out', 'first10.csv', '--schema-out', 'features.json');
+    // flatten creates its output folder and writes the schema and its record beside the CSV.
+    const flat = await cli(dir, 'flatten', ...training, '--truncation', 'first10', '--out', 'feat/first10.csv');
+    expect(flat.err).toContain('feature schema: feat/first10.features.json');
     expect(flat.code).toBe(0);
     const sessions = generated.summary.filter((f) => f.name !== 'single.txt').reduce((a, f) => a + f.sessions, 0);
     const attackers = generated.summary.filter((f) => f.name !== 'single.txt').reduce((a, f) => a + f.attackerSessions, 0);
-    const features = await readCsv(path.join(dir, 'first10.csv'));
+    const features = await readCsv(path.join(dir, 'feat/first10.csv'));
     expect(features.rowCount).toBe(sessions);
     expect(features.columnNames.slice(0, 2)).toEqual(['SessionNo', 'BadActor']);
+    expect(JSON.parse(readFileSync(path.join(dir, 'feat/first10.flatten.json'), 'utf8')).truncation).toEqual({ kind: 'firstN', n: 10 });
 
-    const split = await cli(dir, 'split', 'first10.csv', '--out', 'csv', '--train', '0.7', '--validation', '0.15', '--test', '0.15', '--seed', '3');
+    // A missing --test is the remainder.
+    const split = await cli(dir, 'split', 'feat/first10.csv', '--out', 'csv', '--train', '0.6', '--validation', '0.2', '--seed', '3');
     expect(split.code).toBe(0);
     const parts = split.out.trim().split('\n').map((l) => l.split('\t'));
     expect(parts.map((p) => p[0])).toEqual(['csv/first10/train.csv', 'csv/first10/validation.csv', 'csv/first10/test.csv']);
     expect(parts.reduce((a, p) => a + Number.parseInt(p[1]!, 10), 0)).toBe(sessions);
     expect(parts.reduce((a, p) => a + Number.parseInt(p[2]!, 10), 0)).toBe(attackers);
-    // SageMaker's CSV contract: label first, no header, one column per feature.
     const firstRow = readFileSync(path.join(dir, 'csv/first10/train.csv'), 'utf8').split('\n')[0]!.split(',');
     expect(firstRow.length).toBe(features.columnNames.length - 1);
     expect(['0', '1']).toContain(firstRow[0]);
 
-    const train = await cli(dir, 'train', 'csv/first10', '--out', 'models', '--hp', 'num_round=8', '--hp', 'tree_method=hist', '--features', 'features.json', '--workers', '1');
+    // train: the model directory (truncation and schema carried from flatten), scores of validation and test.
+    const train = await cli(dir, 'train', 'csv/first10', '--out', 'models', '--hp', 'num_round=8', '--hp', 'tree_method=hist', '--workers', '1');
     expect(train.err).not.toMatch(/failed/);
     expect(train.code).toBe(0);
-    expect(train.out).toMatch(/^models\/first10\/model\.tar\.gz\ttrained in [\d.]+ s$/m);
-    const booster = await Booster.loadFile(path.join(dir, 'models/first10/model.tar.gz'));
-    expect(booster.numTrees).toBe(8);
+    expect(train.out).toMatch(/^models\/first10\ttrained in [\d.]+ s\tthresholds /m);
+    const model = await readModelDirectory(path.join(dir, 'models/first10'));
+    expect(model.booster.numTrees).toBe(8);
+    expect(model.truncation).toEqual({ kind: 'firstN', n: 10 });
+    expect(model.hyperparameters).toMatchObject({ max_depth: '5', eta: '0.2', num_round: '8', tree_method: 'hist' });
+    expect(model.operatingPoints.map((p) => p.rule)).toEqual([{ maxFalsePositiveRate: 0.05 }, { maxFalsePositiveRate: 0.005 }]);
+    const validationScores = await readCsv(path.join(dir, 'models/scores/first10.validation.csv'), { columnTypes: { SessionNo: 'string' } });
+    expect(validationScores.columnNames).toEqual(['SessionNo', 'label', 'score']);
+    expect(validationScores.rowCount).toBe(Number.parseInt(parts[1]![1]!, 10));
+    expect(existsSync(path.join(dir, 'models/.work'))).toBe(false);
 
-    const score = await cli(dir, 'score', '--model', 'models/first10', '--truncation', 'first10', '--threshold', '0.5', 'data/single.txt', '--out', 'scores.csv');
+    // evaluate chooses the threshold on validation scores: the model's saved FPR ≤ 5% threshold.
+    const evaluate = await cli(dir, 'evaluate', '--validation', 'models/scores/first10.validation.csv', '--test', 'models/scores/first10.test.csv', '--json');
+    expect(evaluate.code).toBe(0);
+    const result = JSON.parse(evaluate.out) as { threshold: number; chosenOn: string; test: { tp: number; fn: number; total: number } };
+    expect(result.chosenOn).toBe('validation');
+    expect(result.threshold).toBe(model.operatingPoints[0]!.threshold);
+    expect(result.test.total).toBe(Number.parseInt(parts[2]![1]!, 10));
+
+    const report = await cli(dir, 'report', 'models');
+    expect(report.code).toBe(0);
+    expect(existsSync(path.join(dir, 'models/report.html'))).toBe(true);
+    expect(report.out).toMatch(/first10/);
+
+    // score applies the model's truncation (first10) and threshold without flags.
+    const score = await cli(dir, 'score', '--model', 'models/first10', 'data/single.txt', '--out', 'scores/single.csv');
     expect(score.code).toBe(0);
-    const scored = await readCsv(path.join(dir, 'scores.csv'));
+    expect(score.err).toContain('sessions cut as firstN(10)');
+    const scored = await readCsv(path.join(dir, 'scores/single.csv'), { columnTypes: { SessionNo: 'string' } });
     expect(scored.columnNames).toEqual(['SessionNo', 'label', 'score', 'alert']);
     expect(scored.rowCount).toBe(generated.files['single.txt'].summary.sessions);
     const alerts = scored.numbers('alert');
     const probabilities = scored.numbers('score');
-    for (let i = 0; i < alerts.length; i++) expect(alerts[i]).toBe(probabilities[i]! >= 0.5 ? 1 : 0);
-    expect(score.err).toContain(`${generated.files['single.txt'].summary.sessions} sessions scored`);
+    for (let i = 0; i < alerts.length; i++) expect(alerts[i]).toBe(probabilities[i]! >= model.operatingPoints[0]!.threshold ? 1 : 0);
+    // The same scores as flattening the first 10 events of each test session by hand.
+    const flattener = SessionFlattener.fromSchema(model.schema);
+    const log = await readEventLog(path.join(dir, 'data/single.txt'));
+    const expected = model.booster.predict(flattener.flatten(truncateLog(log, { kind: 'firstN', n: 10 })).select(flattener.featureNames));
+    expect(Array.from(probabilities)).toEqual(Array.from(expected, (v) => Number(String(v))));
+    // A conflicting --truncation is an error, not a silent choice.
+    const conflict = await cli(dir, 'score', '--model', 'models/first10', '--truncation', 'last5', 'data/single.txt');
+    expect([conflict.code, conflict.err.split('\n')[0]]).toEqual([2, 'sessionsentry score: --truncation last5 conflicts with the model, which was trained on firstN(10) (leave --truncation out: a model directory brings its own)']);
 
-    const evaluate = await cli(dir, 'evaluate', '--test', 'scores.csv', '--threshold', '0.5', '--json');
-    expect(evaluate.code).toBe(0);
-    const result = JSON.parse(evaluate.out) as { threshold: number; test: { tp: number; fp: number; tn: number; fn: number } };
-    let flagged = 0;
-    for (let i = 0; i < alerts.length; i++) flagged += alerts[i]!;
-    expect(result.threshold).toBe(0.5);
-    expect(result.test.tp + result.test.fp).toBe(flagged);
-    expect(result.test.tp + result.test.fn).toBe(generated.files['single.txt'].summary.attackerSessions);
+    const replay = await cli(dir, 'replay', '--model', 'models/first10', 'data/single.txt', '--json');
+    expect(replay.code).toBe(0);
+    const replayed = JSON.parse(replay.out) as { threshold: number; sessions: number };
+    expect(replayed.threshold).toBe(model.operatingPoints[0]!.threshold);
+    expect(replayed.sessions).toBe(generated.files['single.txt'].summary.sessions);
+  });
+
+  it('refuses an output that is an input, and an existing output without --force', async () => {
+    const same = await cli(dir, 'flatten', 'data/single.txt', '--out', 'data/single.txt');
+    expect(same.code).toBe(2);
+    const self = await cli(dir, 'flatten', 'data/mixed-3.txt', '--out', 'self.csv', '--schema-out', 'data/mixed-3.txt');
+    expect([self.code, self.err.split('\n')[0]]).toEqual([2, 'sessionsentry flatten: refusing to write data/mixed-3.txt: it is one of the inputs']);
+    expect(readFileSync(path.join(dir, 'data/mixed-3.txt'), 'utf8')).toBe(generated.files['mixed-3.txt'].text);
+    expect((await cli(dir, 'flatten', 'data/mixed-3.txt', '--out', 'again.csv')).code).toBe(0);
+    const again = await cli(dir, 'flatten', 'data/mixed-3.txt', '--out', 'again.csv');
+    expect([again.code, again.err.split('\n')[0]]).toEqual([2, 'sessionsentry flatten: again.csv exists (pass --force to overwrite it)']);
+    expect((await cli(dir, 'flatten', 'data/mixed-3.txt', '--out', 'again.csv', '--force')).code).toBe(0);
+  });
+
+  it('checks hyperparameters before reading anything, suggesting the closest name once', async () => {
+    const { code, err } = await cli(dir, 'train', 'no-such-folder', '--out', 'm', '--hp', 'max_dept=3');
+    expect(code).toBe(2);
+    expect(err.split('\n')[0]).toBe('sessionsentry train: --hp max_dept: must be a parameter XGBoost 1.7 knows (no such parameter), got "3" (did you mean "max_depth"?)');
   });
 
   it('flatten reads a log with other column names and no times through --log-schema, leaving timing features out', async () => {
@@ -192,10 +259,11 @@ describe('sessionsentry serve', () => {
 });
 
 describe('sessionsentry demo interrupted', () => {
-  it('stops on Ctrl-C (SIGINT) while training, cleans up and exits 1 naming the abort', async () => {
+  it('stops on Ctrl-C (SIGINT) while training, removes what the run created and exits 130', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'ss-interrupt-'));
     try {
-      const child = spawn(process.execPath, [path.join(repoRoot, 'node_modules/tsx/dist/cli.mjs'), path.join(repoRoot, 'src/cli/main.ts'), 'demo', '--dir', 'd', '--scale', '0.3', '--workers', '1'], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+      const before = new Set(readdirSync(tmpdir()));
+      const child = spawn(process.execPath, [path.join(repoRoot, 'node_modules/tsx/dist/cli.mjs'), path.join(repoRoot, 'src/cli/main.ts'), 'demo', '--out', 'd', '--scale', '0.3', '--workers', '1'], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
       let err = '';
       const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
       await new Promise<void>((resolve) => {
@@ -206,9 +274,11 @@ describe('sessionsentry demo interrupted', () => {
         void exited.then(() => resolve());
       });
       child.kill('SIGINT');
-      expect(await exited).toBe(1);
+      expect(await exited).toBe(130);
       expect(err).toContain('SIGINT: stopping jobs and deleting what this run created');
-      expect(err).toMatch(/sessionsentry demo: RunAbortedError/);
+      expect(err).toMatch(/sessionsentry demo: interrupted by SIGINT; removed what this run created: d\n/);
+      expect(existsSync(path.join(dir, 'd'))).toBe(false);
+      expect(readdirSync(tmpdir()).filter((f) => f.startsWith('sessionsentry-') && !before.has(f))).toEqual([]);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -17,7 +17,7 @@ describe('sessionsentry demo (small scale)', () => {
 
   beforeAll(async () => {
     const started = performance.now();
-    code = await runCli(['demo', '--dir', 'd', '--scale', '0.1', '--seed', '5', '--workers', '2'], io);
+    code = await runCli(['demo', '--out', 'd', '--scale', '0.1', '--seed', '5', '--workers', '2'], io);
     seconds = (performance.now() - started) / 1000;
   }, 120_000);
   afterAll(() => rmSync(dir, { recursive: true, force: true }));

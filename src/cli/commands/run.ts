@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { readExperimentConfig } from '../../experiment/experiment-config.js';
 import type { ExperimentSpec } from '../../experiment/experiment-spec.js';
@@ -19,27 +20,31 @@ import { ProgressDisplay } from '../progress-display.js';
  * @example
  * ```sh
  * sessionsentry run experiments/partial-sessions.yaml
- * sessionsentry run experiment.json --output /tmp/out
+ * sessionsentry run experiment.json --out results
  * ```
  */
 export const runCommand: Command = {
   name: 'run',
   summary: 'Run an experiment described in one JSON or YAML file (data, schema, truncations, features, hyperparameters, backend, operating points).',
-  usage: 'sessionsentry run <experiment.yaml|json> [--output <folder>]',
-  help: [['--output <folder>', 'write results here instead of the file\'s `output`']],
-  options: { output: { type: 'string' } },
+  usage: 'sessionsentry run <experiment.yaml|json> [--out <folder>]',
+  help: [
+    ['--out <folder>', 'write results here instead of the file\'s `output` (created; Ctrl-C removes what the run created)'],
+    ['--output <folder>', 'the same as --out (older spelling)'],
+  ],
+  options: { out: { type: 'string' }, output: { type: 'string' } },
   maxPositionals: 1,
   async run(args, io) {
     const file = args.positionals[0];
     if (file === undefined) throw new UsageError('run: the experiment file is required');
     let spec = await readExperimentConfig(path.resolve(io.cwd, file));
-    const output = stringOption(args, 'output');
+    if (args.values.out !== undefined && args.values.output !== undefined) throw new UsageError('run: give --out once (--output is its older spelling)');
+    const output = stringOption(args, 'out') ?? stringOption(args, 'output');
     if (output !== undefined) spec = { ...spec, outDir: path.resolve(io.cwd, output) };
     const backend = await backendFor(spec, io);
     const display = new ProgressDisplay(io, spec.jobs.length);
     let result;
     try {
-      result = await interruptible(io, (signal) => runPartialSessionExperiment(spec, { onStage: display.stage, onProgress: display.progress, signal, ...(backend ? { backend } : {}) }));
+      result = await interruptible(io, (signal) => runPartialSessionExperiment(spec, { onStage: display.stage, onProgress: display.progress, signal, ...(backend ? { backend } : {}) }), { creates: createdBy(spec.outDir).filter((p) => !existsSync(p)) });
     } finally {
       display.done();
       await backend?.close?.();
@@ -71,4 +76,17 @@ export async function backendFor(spec: ExperimentSpec, io: CliIO): Promise<Backe
     ...(b.instanceType !== undefined ? { instanceType: b.instanceType as TrainingInstanceType } : {}),
     ...(b.endpointInstanceType !== undefined ? { endpointInstanceType: b.endpointInstanceType as ProductionVariantInstanceType } : {}),
   });
+}
+
+/**
+ * The paths an experiment creates under its output folder (the folder itself when new), which
+ * Ctrl-C removes when they were not there before.
+ *
+ * @example
+ * ```ts
+ * createdBy('.demo/out'); // ['.demo/out', '.demo/out/csv', '.demo/out/models', …]
+ * ```
+ */
+export function createdBy(outDir: string): string[] {
+  return [outDir, ...['csv', 'models', 'scores', 'report.html', 'summary.json'].map((f) => path.join(outDir, f))];
 }

@@ -2,64 +2,93 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { readEventLog } from '../../events/read-event-log.js';
 import { SessionFlattener } from '../../sessions/session-flattener.js';
-import { truncateLog } from '../../sessions/truncation.js';
+import { describeTruncation, truncateLog, type Truncation } from '../../sessions/truncation.js';
 import { EXIT, UsageError } from '../cli-io.js';
 import { numberOption, requiredOption, stringOption, type Command } from '../command.js';
-import { LOG_OPTIONS, LOG_OPTION_HELP, logSchemaOption, truncationOption } from '../log-options.js';
+import { LOG_OPTIONS, logSchemaOption, truncationOption } from '../log-options.js';
 import { loadModelBundle } from '../model-dir.js';
+import { prepareOutputs } from '../output-files.js';
+import { csvField } from '../score-file.js';
 
 /**
- * `sessionsentry score`: batch-scores every session of a log file with a saved model and its
- * feature schema, writing `SessionNo,label,score,alert` per session.
+ * `sessionsentry score`: scores every session of labelled or unlabelled logs with a saved model.
+ * A model directory brings its feature schema, its truncation (sessions are cut as the model's
+ * training data was) and its first operating point as the threshold. Writes
+ * `SessionNo,label,score,alert` rows, or JSON lines with `--json`.
  *
  * @example
  * ```sh
- * sessionsentry score --model .demo/out/models/first10 --truncation first10 .demo/data/single.txt --out scores.csv
+ * sessionsentry score --model models/first10 data/single.txt --out scores/single-first10.csv
  * ```
  */
 export const scoreCommand: Command = {
   name: 'score',
-  summary: 'Batch-score the sessions of a log file with a saved model (CSV: SessionNo, label, score, alert).',
-  usage: 'sessionsentry score --model <model-folder|file> [--features features.json] <log...> [--out scores.csv] [--threshold t] [--truncation <job>]',
+  summary: 'Score every session of event logs with a saved model (its truncation, schema and threshold).',
+  usage: 'sessionsentry score --model <model-folder|file> <log...> [--out scores.csv] [--threshold t] [--json] [--force]',
   help: [
-    ['--model <path>', 'a model folder (model.tar.gz, features.json, operating-points.json) or a model file (required)'],
-    ['--features <file>', 'the feature schema, when --model is a file not beside one'],
-    ['--out <file>', 'where the scores go (default: standard output)'],
-    ['--threshold <t>', 'alert threshold (default: the model folder\'s first operating point, else 0.5)'],
-    ...LOG_OPTION_HELP,
+    ['--model <path>', 'a model directory (train, run or demo wrote it), or a model file with --features (required)'],
+    ['--features <file>', 'the feature schema of a bare model file'],
+    ['--truncation <job>', 'for a bare model file: cut sessions as its training data was (a model directory brings its own; a different one is an error)'],
+    ['--threshold <t>', 'alert threshold (default: the model\'s first operating point, else 0.5)'],
+    ['--out <file>', 'write the scores here instead of standard output (folders are created)'],
+    ['--json', 'JSON lines ({"SessionNo","label","score","alert"}) instead of CSV'],
+    ['--log-schema <json|file>', 'column mapping of the log (default: the product\'s)'],
+    ['--force', 'overwrite --out when it exists'],
   ],
-  options: { model: { type: 'string' }, features: { type: 'string' }, out: { type: 'string' }, threshold: { type: 'string' }, ...LOG_OPTIONS },
+  options: { model: { type: 'string' }, features: { type: 'string' }, threshold: { type: 'string' }, out: { type: 'string' }, json: { type: 'boolean' }, force: { type: 'boolean' }, ...LOG_OPTIONS },
   maxPositionals: Infinity,
   async run(args, io) {
     if (args.positionals.length === 0) throw new UsageError('score: at least one log file is required');
+    const modelPath = path.resolve(io.cwd, requiredOption('score', args, 'model'));
     const featuresFile = stringOption(args, 'features');
-    const bundle = await loadModelBundle(path.resolve(io.cwd, requiredOption('score', args, 'model')), featuresFile === undefined ? undefined : path.resolve(io.cwd, featuresFile));
-    const threshold = numberOption('score', args, 'threshold', bundle.threshold ?? 0.5, { min: 0, max: 1 });
-    const log = await readEventLog(args.positionals.map((f) => path.resolve(io.cwd, f)), { schema: logSchemaOption('score', args, io) });
+    const threshold0 = args.values.threshold === undefined ? undefined : numberOption('score', args, 'threshold', 0.5, { min: 0, max: 1 });
+    const flagTruncation = args.values.truncation === undefined ? undefined : truncationOption('score', args);
+    const logs = args.positionals.map((f) => path.resolve(io.cwd, f));
+    const outOption = stringOption(args, 'out');
+    const out = outOption === undefined ? undefined : path.resolve(io.cwd, outOption);
+    if (out !== undefined) await prepareOutputs('score', [out], { inputs: [...logs, modelPath], force: args.values.force === true, cwd: io.cwd });
+    const bundle = await loadModelBundle(modelPath, featuresFile === undefined ? undefined : path.resolve(io.cwd, featuresFile));
+    const truncation = modelTruncation('score', bundle.truncation, flagTruncation, args.values.truncation as string | undefined);
+    const threshold = threshold0 ?? bundle.threshold ?? 0.5;
+    const log = await readEventLog(logs, { schema: logSchemaOption('score', args, io) });
     const flattener = SessionFlattener.fromSchema(bundle.schema!);
-    const { frame, unseen } = flattener.flattenWithReport(truncateLog(log, truncationOption('score', args)));
+    const { frame, unseen } = flattener.flattenWithReport(truncateLog(log, truncation));
     const scores = bundle.booster.predict(frame.select(flattener.featureNames));
     const idColumn = frame.columnNames[0]!;
     const labels = frame.numbers(frame.columnNames[1]!);
-    const lines = ['SessionNo,label,score,alert'];
+    const lines = args.values.json === true ? [] : ['SessionNo,label,score,alert'];
     let alerts = 0;
     let caught = 0;
     for (let i = 0; i < scores.length; i++) {
       const alert = scores[i]! >= threshold ? 1 : 0;
       alerts += alert;
       if (alert && labels[i] === 1) caught++;
-      lines.push(`${csvField(String(frame.value(idColumn, i)))},${labels[i]},${scores[i]},${alert}`);
+      const id = String(frame.value(idColumn, i));
+      lines.push(args.values.json === true ? JSON.stringify({ SessionNo: id, label: labels[i], score: scores[i], alert }) : `${csvField(id)},${labels[i]},${scores[i]},${alert}`);
     }
     const text = `${lines.join('\n')}\n`;
-    const out = stringOption(args, 'out');
     if (out === undefined) io.stdout.write(text);
-    else await writeFile(path.resolve(io.cwd, out), text);
-    io.stderr.write(`${scores.length} sessions scored, ${alerts} alerts at threshold ${threshold}` + (log.positiveCount > 0 ? `, ${caught} of ${log.positiveCount} labelled attacker sessions among them` : '') + '\n');
+    else await writeFile(out, text);
+    const cut = truncation.kind === 'none' ? 'whole sessions' : `sessions cut as ${describeTruncation(truncation)}`;
+    io.stderr.write(`${scores.length} sessions scored (${cut}), ${alerts} alerts at threshold ${threshold}` + (log.positiveCount > 0 ? `, ${caught} of ${log.positiveCount} labelled attacker sessions among them` : '') + '\n');
     if (unseen.events > 0) io.stderr.write(`warning: ${unseen.events} events have action codes the model's vocabulary lacks (counted in other_actions)\n`);
     return EXIT.ok;
   },
 };
 
-function csvField(text: string): string {
-  return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+/**
+ * The truncation to score with: the model directory's (a `--truncation` that differs is an error),
+ * or for a bare model file the flag's (default whole sessions).
+ *
+ * @example
+ * ```ts
+ * modelTruncation('score', { kind: 'firstN', n: 10 }, undefined, undefined); // { kind: 'firstN', n: 10 }
+ * ```
+ */
+export function modelTruncation(command: string, recorded: Truncation | undefined, flag: Truncation | undefined, flagName: string | undefined): Truncation {
+  if (recorded === undefined) return flag ?? { kind: 'none' };
+  if (flag !== undefined && JSON.stringify(flag) !== JSON.stringify(recorded)) {
+    throw new UsageError(`${command}: --truncation ${flagName} conflicts with the model, which was trained on ${recorded.kind === 'none' ? 'whole sessions' : describeTruncation(recorded)} (leave --truncation out: a model directory brings its own)`);
+  }
+  return recorded;
 }
