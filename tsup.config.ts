@@ -7,6 +7,9 @@ import { defineConfig } from 'tsup';
 export default defineConfig({
   entry: {
     index: 'src/index.ts',
+    model: 'src/model/index.ts',
+    serve: 'src/serve/index.ts',
+    live: 'src/live/index.ts',
     danfo: 'src/danfo/index.ts',
     sagemaker: 'src/sagemaker/index.ts',
     cli: 'src/cli/main.ts',

@@ -9,9 +9,11 @@
  * const df = toDanfo(frame);
  * const same = fromDanfo(df);
  * ```
+ *
+ * @module sessionsentry/danfo
  */
 export { toDanfo, danfoDtypes } from './to-danfo.js';
 export type { DanfoDtype } from './to-danfo.js';
 export { fromDanfo } from './from-danfo.js';
-export type { FromDanfoOptions, NumericStorage, DanfoLikeFrame, FrameInput } from '../frame/frame-input.js';
+export type { FromDanfoOptions, NumericStorage, DanfoLikeFrame } from '../frame/frame-input.js';
 export { asFrame, isDanfoLikeFrame } from '../frame/frame-input.js';

@@ -3,20 +3,22 @@
  * the built-in XGBoost container. {@link SageMakerBackend} implements the same `Backend` contract
  * as the local backend, so a `TrainRunner` runs either; the request builders, waiters, S3 helpers
  * and image URIs are exported for callers who drive SageMaker themselves.
+ *
+ * @module sessionsentry/sagemaker
  */
 
-// --- backend ---
+// --- Backend ---
 export { SageMakerBackend } from './sagemaker-backend.js';
 export type { SageMakerBackendOptions } from './sagemaker-backend.js';
 export { createSageMakerClients } from './sagemaker-clients.js';
 export type { SageMakerClients, SageMakerClientsOptions } from './sagemaker-clients.js';
 
-// --- image URIs ---
+// --- Image URIs ---
 export { xgboostImageUri, xgboostArtifactFormat, DEFAULT_XGBOOST_VERSION } from './image-uri.js';
 export type { XgboostArtifactFormat } from './image-uri.js';
 export { XGBOOST_ECR_ACCOUNTS, XGBOOST_IMAGE_VERSIONS, XGBOOST_REPOSITORY, XGBOOST_ALTERNATE_DOMAINS } from './xgboost-ecr-accounts.js';
 
-// --- requests ---
+// --- Requests ---
 export { buildTrainingJobRequest, checkTrainingResources } from './training-job-request.js';
 export type { TrainingJobRequestOptions, TrainingResourceOptions, SpotTrainingOptions } from './training-job-request.js';
 export { buildCreateModelRequest, buildEndpointConfigRequest, buildCreateEndpointRequest, buildTransformJobRequest } from './endpoint-requests.js';
@@ -24,11 +26,11 @@ export type { ModelRequestOptions, EndpointConfigRequestOptions, TransformJobReq
 export { checkResourceName, checkRoleArn, toAwsTags } from './resource-names.js';
 export type { TagRecord } from './resource-names.js';
 
-// --- waiters ---
+// --- Waiters ---
 export { waitForTrainingJob, waitForEndpoint, waitForTransformJob, waitForEndpointDeleted } from './waiters.js';
 export type { PollOptions } from './waiters.js';
 
-// --- leftovers ---
+// --- Leftovers ---
 export { findTaggedResources } from './leftovers.js';
 export type { FindTaggedResourcesOptions, TaggedResources } from './leftovers.js';
 
@@ -36,11 +38,11 @@ export type { FindTaggedResourcesOptions, TaggedResources } from './leftovers.js
 export { parseS3Uri, s3Uri, joinKey, uploadFile, uploadChannel, downloadObject } from './s3-objects.js';
 export type { S3Location, UploadFileOptions, UploadFileOutput, UploadChannelOptions } from './s3-objects.js';
 
-// --- output ---
+// --- Output ---
 export { parseInvokeOutput, countCsvRows, splitCsvPayload } from './invoke-output.js';
 export type { ParseInvokeOutputOptions } from './invoke-output.js';
 
-// --- errors ---
+// --- Errors ---
 export {
   ImageUriError,
   S3UriError,

@@ -1,0 +1,49 @@
+/**
+ * `sessionsentry/model`: the XGBoost-compatible model beneath `Booster` — reading and writing the
+ * three formats XGBoost and SageMaker use (JSON, UBJSON, the legacy binary, inside `model.tar.gz`),
+ * validation of untrusted model files, text dumps, low-level matrix prediction, and the training
+ * parameters and metrics as XGBoost 1.7.4 resolves them. The workflow (`train`, `Booster`,
+ * `TrainingData`) is in the root entry.
+ *
+ * @example
+ * ```ts
+ * import { Booster } from 'sessionsentry';
+ * import { dumpModel, writeModelJSON } from 'sessionsentry/model';
+ * const booster = await Booster.loadFile('models/first10/model.tar.gz');
+ * console.log(dumpModel(booster.model, { withStats: true })[0]);
+ * const json = writeModelJSON(booster.model); // loads in xgboost.Booster(model_file=...)
+ * ```
+ *
+ * @module sessionsentry/model
+ */
+
+// --- Model data ---
+export type { RegTree } from './model-types.js';
+
+// --- Formats ---
+export { loadModel, loadModelFile, detectModelFormat, loadTarGzModel } from './model-format.js';
+export { readModelJSON, writeModelJSON, modelFromDocument, modelToDocument } from './model-json.js';
+export type { ReadModelOptions } from './model-json.js';
+export { readModelUBJSON, writeModelUBJSON, decodeUBJSON } from './model-ubjson.js';
+export type { UBJValue } from './model-ubjson.js';
+export { readModelBinary, writeModelBinary } from './model-binary.js';
+export { extractModelMember, readTar, writeTarGz } from './model-tarball.js';
+export type { TarMember, WriteTarGzOptions } from './model-tarball.js';
+export { validateModel } from './model-validate.js';
+export { ModelSizeLimitError } from './model-errors.js';
+
+// --- Model directory ---
+export { readModelManifest, isModelDirectory } from '../experiment/model-directory.js';
+
+// --- Dump ---
+export { dumpModel } from './tree-dump.js';
+export type { DumpOptions } from './tree-dump.js';
+
+// --- Prediction ---
+export { flattenModel, predictMarginMatrix, predictLeafMatrix, predictRowMarginFlat, marginsToProbabilities } from './predict.js';
+export type { FlatForest, Matrix } from './predict.js';
+
+// --- Parameters and metrics ---
+export { resolveTrainParams, IGNORED_PARAMS, DEFAULT_ONLY_PARAMS } from './train-params.js';
+export type { TrainParams, TreeMethod, EvalMetric, ParamValue } from './train-params.js';
+export { evalMetric } from './metrics.js';
