@@ -38,9 +38,8 @@ export type { FindTaggedResourcesOptions, TaggedResources } from './leftovers.js
 export { parseS3Uri, s3Uri, joinKey, uploadFile, uploadChannel, downloadObject } from './s3-objects.js';
 export type { S3Location, UploadFileOptions, UploadFileOutput, UploadChannelOptions } from './s3-objects.js';
 
-// --- Output ---
-export { parseInvokeOutput, countCsvRows, splitCsvPayload } from './invoke-output.js';
-export type { ParseInvokeOutputOptions } from './invoke-output.js';
+// --- Payloads ---
+export { countCsvRows, splitCsvPayload } from './csv-payload.js';
 
 // --- Errors ---
 export {

@@ -37,7 +37,8 @@ import type {
 } from '../train/backend.js';
 import { buildCreateEndpointRequest, buildCreateModelRequest, buildEndpointConfigRequest, buildTransformJobRequest } from './endpoint-requests.js';
 import { DEFAULT_XGBOOST_VERSION, xgboostImageUri } from './image-uri.js';
-import { countCsvRows, parseInvokeOutput, splitCsvPayload } from './invoke-output.js';
+import { parseScores } from '../serve/parse-scores.js';
+import { countCsvRows, splitCsvPayload } from './csv-payload.js';
 import { findTaggedResources, type FindTaggedResourcesOptions, type TaggedResources } from './leftovers.js';
 import { checkPositiveInteger, checkResourceName, checkRoleArn, type TagRecord } from './resource-names.js';
 import { createSageMakerClients } from './sagemaker-clients.js';
@@ -564,7 +565,7 @@ export class SageMakerBackend implements Backend {
         if (options.signal?.aborted) throw new RunAbortedError(`InvokeEndpoint ${endpointName}`, options.signal.reason);
         throw invocationError(endpointName, err);
       }
-      const scores = parseInvokeOutput(output.Body ?? new Uint8Array(), { contentType: output.ContentType, source: `InvokeEndpoint ${endpointName}` });
+      const scores = parseScores(output.Body ?? new Uint8Array(), { contentType: output.ContentType, source: `InvokeEndpoint ${endpointName}` });
       const expected = countCsvRows(piece);
       if (scores.length !== expected) throw new PredictionCountError(`InvokeEndpoint ${endpointName}`, expected, scores.length);
       results.push(scores);
@@ -639,7 +640,7 @@ export class SageMakerBackend implements Backend {
     }
     const source = `${outputPath}/${fileName}.out`;
     const bytes = await downloadObject(this.s3, source, { signal: options.signal });
-    const scores = parseInvokeOutput(bytes, { contentType: 'text/csv', source });
+    const scores = parseScores(bytes, { contentType: 'text/csv', source });
     const expected = countCsvRows(await readFile(input, 'utf8'));
     if (scores.length !== expected) throw new PredictionCountError(source, expected, scores.length);
     if (toS3) return { status: 'Completed', output: source, rows: scores.length };

@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import { InvalidArgumentError, SessionSentryError } from '../errors.js';
-import { asyncDispose } from '../train/async-dispose.js';
+import { asyncDispose } from '../async-dispose.js';
 import type { AcceptType } from './encode-predictions.js';
 import { handleInvocation, type InvocationResponse } from './handle-invocation.js';
 import type { ScoringModel } from './scoring-model.js';

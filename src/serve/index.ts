@@ -33,6 +33,7 @@ export { encodePredictions, negotiateAccept } from './encode-predictions.js';
 export type { AcceptType } from './encode-predictions.js';
 export { formatScore } from './format-score.js';
 export { parseScores } from './parse-scores.js';
+export type { ParseScoresOptions } from './parse-scores.js';
 
 // --- Event service ---
 export { startEventService, parseEventsBody, EventRequestError, LOG_EVENT_FIELDS } from './event-service.js';

@@ -1,4 +1,4 @@
-import { asyncDispose, syncDispose } from './async-dispose.js';
+import { asyncDispose, syncDispose } from '../async-dispose.js';
 
 /** Options of {@link interruptSignal}. */
 export interface InterruptSignalOptions {

@@ -17,7 +17,7 @@ import type {
   TrainingOutcome,
 } from './backend.js';
 import { abortable } from './abortable.js';
-import { asyncDispose } from './async-dispose.js';
+import { asyncDispose } from '../async-dispose.js';
 import { toCsvPayloads } from './invoke-rows.js';
 import { EndpointInvocationError, ResourceStateError, RunAbortedError } from './train-errors.js';
 import { TrainingPool, type TrainingMode } from './training-pool.js';
@@ -325,7 +325,7 @@ export class LocalBackend implements Backend, AsyncDisposable {
 }
 
 async function postCsv(url: string, endpointName: string, body: string, signal: AbortSignal | undefined): Promise<Float64Array> {
-  return parseScores(await postCsvText(url, endpointName, body, signal), `endpoint ${endpointName}`);
+  return parseScores(await postCsvText(url, endpointName, body, signal), { source: `endpoint ${endpointName}` });
 }
 
 async function postCsvText(url: string, endpointName: string, body: string, signal: AbortSignal | undefined): Promise<string> {

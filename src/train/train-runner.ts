@@ -5,7 +5,7 @@ import pLimit, { type LimitFunction } from 'p-limit';
 import { InvalidArgumentError } from '../errors.js';
 import { parseScores } from '../serve/parse-scores.js';
 import { abortable } from './abortable.js';
-import { asyncDispose } from './async-dispose.js';
+import { asyncDispose } from '../async-dispose.js';
 import type { Backend, EndpointOptions, ResourceState, TrainingJobSpec } from './backend.js';
 import { SEED_HYPERPARAMETERS } from './default-hyperparameters.js';
 import { toHyperparameterStrings, type Hyperparameters } from './hyperparameters.js';
@@ -405,7 +405,7 @@ export class TrainRunner extends EventEmitter<TrainRunnerEvents> implements Asyn
       throw new ResourceStateError(`batch transform ${jobName}`, outcome.reason ?? 'failed');
     }
     const bytes = await this.backend.downloadArtifact(outcome.output);
-    const scores = parseScores(new TextDecoder().decode(bytes), outcome.output);
+    const scores = parseScores(bytes, { source: outcome.output });
     this.#emit(record, 'Transform', jobName, 'Completed');
     return { job, output: outcome.output, scores };
   }

@@ -5,9 +5,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { ParseError } from '../../src/errors.js';
 import { formatScore } from '../../src/serve/format-score.js';
-import { parseScores } from '../../src/serve/parse-scores.js';
 
 const PYTHON = '/usr/bin/python3';
 const hasPython = existsSync(PYTHON) && spawnSync(PYTHON, ['-c', 'import struct'], { encoding: 'utf8' }).status === 0;
@@ -33,33 +31,3 @@ describe('formatScore', () => {
   });
 });
 
-describe('parseScores', () => {
-  it('reads one score per line with a trailing newline (real-time and batch output)', () => {
-    expect(Array.from(parseScores('0.25\n0.75\n1e-05\n'))).toEqual([0.25, 0.75, 1e-5]);
-  });
-
-  it('reads comma-separated scores (older images, multi-model endpoints)', () => {
-    expect(Array.from(parseScores('0.25,0.75,0.5'))).toEqual([0.25, 0.75, 0.5]);
-  });
-
-  it('reads a JSON predictions body', () => {
-    expect(Array.from(parseScores('{"predictions":[{"score":0.25},{"score":0.5}]}'))).toEqual([0.25, 0.5]);
-  });
-
-  it('returns no scores for an empty body', () => {
-    expect(parseScores('').length).toBe(0);
-  });
-
-  it('throws a ParseError naming the source and line of a value that is not a number', () => {
-    const error = (() => {
-      try {
-        parseScores('0.5\nabc\n', 'endpoint e1');
-      } catch (err) {
-        return err;
-      }
-      return undefined;
-    })();
-    expect(error).toBeInstanceOf(ParseError);
-    expect((error as ParseError).message).toMatch(/^endpoint e1:2: score is not a number "abc"/);
-  });
-});
