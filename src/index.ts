@@ -80,7 +80,7 @@ export type { CsvJob, CsvJobFiles, CsvManifest, CsvPartManifest, WriteCsvsOption
 export { train, trainAsync } from './model/train.js';
 export type { EvalSet, IterationInfo, TrainOptions, TrainResult } from './model/train.js';
 export { TrainingData } from './model/training-data.js';
-export type { FromFrameOptions, FromCsvOptions } from './model/training-data.js';
+export type { FromFrameOptions, FromCsvOptions, FromMatrixOptions, TrainingWeights } from './model/training-data.js';
 export { Booster } from './model/booster.js';
 export type { PredictColumns, PredictInput, PredictOptions, PredictRowOptions } from './model/booster.js';
 export type { BoosterModel } from './model/model-types.js';

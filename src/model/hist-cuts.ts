@@ -20,18 +20,19 @@ const fr = Math.fround;
  * 1.7.4's sketch (`eps = 1/(8·max_bin)`) and final pruning. When the values have no more distinct
  * values than the sketch keeps per level, the sketch's summary is provably the exact one, so it is
  * computed by counting instead of streaming; otherwise the streaming sketch runs as XGBoost's does.
+ * With `weights` (one per value) the sketch is weighted as XGBoost's is with instance weights:
+ * values of weight 0 are left out and ranks are float32 sums of weights.
  *
  * @example
  * ```ts
- * featureCuts(Float32Array.of(0, 2, 1, 2, 5), 256); // { cuts: [1, 2, 10.00001], minValue: -0.00001 }
+ * featureCuts(Float32Array.of(0, 2, 1, 2, 5), 256); // { cuts: [1, 2, 5, 10.00001], minValue: -0.00001 }
+ * featureCuts(Float32Array.of(0, 2, 1, 2, 5), 256, Float32Array.of(1, 1, 1, 1, 0)); // { cuts: [1, 2, 4.00001], minValue: -0.00001 }
  * ```
  */
-export function featureCuts(values: Float32Array, maxBin: number): { cuts: number[]; minValue: number } {
+export function featureCuts(values: Float32Array, maxBin: number, weights?: Float32Array): { cuts: number[]; minValue: number } {
   const n = values.length;
-  if (n === 0) {
-    const mn = fr(1e-5);
-    return { cuts: [fr(mn + fr(Math.abs(mn) + fr(1e-5)))], minValue: mn };
-  }
+  if (n === 0) return emptyCuts();
+  if (weights !== undefined) return weightedFeatureCuts(values, maxBin, weights);
   const eps = 1 / (fr(maxBin) * 8);
   const { limit } = sketchLimits(n, eps);
   let summary = exactSummary(values, limit);
@@ -41,6 +42,55 @@ export function featureCuts(values: Float32Array, maxBin: number): { cuts: numbe
     summary = sketch.summary();
   }
   return cutsFromSummary(summary, n, maxBin);
+}
+
+/** The cuts of a feature without any value the sketch keeps (all missing, or all of weight 0). */
+function emptyCuts(): { cuts: number[]; minValue: number } {
+  const mn = fr(1e-5);
+  return { cuts: [fr(mn + fr(Math.abs(mn) + fr(1e-5)))], minValue: mn };
+}
+
+/**
+ * Weighted cuts. When the values of non-zero weight have at most `min(n, max_bin) + 1` distinct
+ * values, no prune (in the sketch or after it) drops an entry, so the cuts are those distinct
+ * values whatever their ranks: the summary is built by counting. Otherwise the sketch streams, its
+ * queue sorted as XGBoost's is (the float32 sums of weights depend on that order).
+ */
+function weightedFeatureCuts(values: Float32Array, maxBin: number, weights: Float32Array): { cuts: number[]; minValue: number } {
+  const n = values.length;
+  const kept: number[] = [];
+  for (let i = 0; i < n; i++) if (weights[i]! !== 0) kept.push(values[i]!);
+  if (kept.length === 0) return emptyCuts();
+  const sorted = Float64Array.from(kept).sort();
+  let d = 0;
+  for (let i = 0; i < sorted.length; i++) if (i === 0 || sorted[i] !== sorted[i - 1]) d++;
+  if (d <= Math.min(n, maxBin) + 1) {
+    const value = new Float64Array(d);
+    const wmin = new Float64Array(d);
+    d = -1;
+    for (let i = 0; i < sorted.length; i++) {
+      if (i === 0 || sorted[i] !== sorted[i - 1]) value[++d] = sorted[i]!;
+      wmin[d]++;
+    }
+    return cutsFromSummary(countSummary(value, wmin), n, maxBin);
+  }
+  const sketch = new WQuantileSketch(n, 1 / (fr(maxBin) * 8));
+  for (let i = 0; i < n; i++) sketch.push(values[i]!, weights[i]!);
+  return cutsFromSummary(sketch.summary(), n, maxBin);
+}
+
+/** A summary of distinct sorted values with integer weights (ranks as running sums, exact below 2^24). */
+function countSummary(value: Float64Array, wmin: Float64Array): QuantileSummary {
+  const size = value.length;
+  const rmin = new Float64Array(size);
+  const rmax = new Float64Array(size);
+  let wsum = 0;
+  for (let k = 0; k < size; k++) {
+    rmin[k] = wsum;
+    wsum += wmin[k]!;
+    rmax[k] = wsum;
+  }
+  return { rmin, rmax, wmin, value, size };
 }
 
 /** XGBoost's final pruning of a feature's summary (n non-missing values) into cut points. */
@@ -129,19 +179,23 @@ function exactSummary(values: Float32Array, limit: number): QuantileSummary | un
  * ```
  */
 export function buildHistCuts(data: TrainingData, maxBin: number): HistCuts {
-  const { rows, columns, values } = data;
+  const { rows, columns, values, weights } = data;
   const all: number[] = [];
   const ptrs = new Uint32Array(columns + 1);
   const minValues = new Float32Array(columns);
   const buffer = new Float32Array(rows);
+  const wbuffer = weights === undefined ? undefined : new Float32Array(rows);
   for (let f = 0; f < columns; f++) {
     let n = 0;
     const base = f * rows;
     for (let i = 0; i < rows; i++) {
       const v = values[base + i]!;
-      if (v === v) buffer[n++] = v;
+      if (v === v) {
+        if (wbuffer !== undefined) wbuffer[n] = weights![i]!;
+        buffer[n++] = v;
+      }
     }
-    const { cuts, minValue } = featureCuts(buffer.subarray(0, n), maxBin);
+    const { cuts, minValue } = featureCuts(buffer.subarray(0, n), maxBin, wbuffer?.subarray(0, n));
     for (const c of cuts) all.push(c);
     ptrs[f + 1] = all.length;
     minValues[f] = minValue;
@@ -250,6 +304,14 @@ function tallyColumn(values: Float32Array, base: number, rows: number, min: numb
   }
 }
 
+/** {@link tallyColumn} over the rows of non-zero weight only. */
+function tallyWeightedColumn(values: Float32Array, weights: Float32Array, base: number, rows: number, min: number, tally: Uint32Array): void {
+  for (let i = 0; i < rows; i++) {
+    const v = values[base + i]!;
+    if (v === v && weights[i] !== 0) tally[v - min]++;
+  }
+}
+
 /** Bins of an integer feature through its lookup table, into both layouts. */
 function binsByLookup(
   values: Float32Array,
@@ -284,11 +346,12 @@ function binsByLookup(
  * ```
  */
 export function buildHistIndex(data: TrainingData, maxBin: number): { cuts: HistCuts; bins: BinMatrix } {
-  const { rows, columns, values } = data;
+  const { rows, columns, values, weights } = data;
   const all: number[] = [];
   const ptrs = new Uint32Array(columns + 1);
   const minValues = new Float32Array(columns);
   const buffer = new Float32Array(rows);
+  const wbuffer = weights === undefined ? undefined : new Float32Array(rows);
   const luts: (Uint32Array | null)[] = [];
   const mins = new Float64Array(columns);
   const stats = new Float64Array(4);
@@ -305,10 +368,14 @@ export function buildHistIndex(data: TrainingData, maxBin: number): { cuts: Hist
     let tally: Uint32Array | null = null;
     if (n > 0 && integral && max - min <= 4 * rows + 1024) {
       tally = new Uint32Array(max - min + 1);
-      tallyColumn(values, base, rows, min, tally);
+      // Weighted: only values of non-zero weight enter the sketch; their cuts need no ranks while
+      // no prune can drop one (see weightedFeatureCuts).
+      if (weights === undefined) tallyColumn(values, base, rows, min, tally);
+      else tallyWeightedColumn(values, weights, base, rows, min, tally);
       let d = 0;
       for (let k = 0; k < tally.length; k++) if (tally[k]! > 0) d++;
-      if (d <= sketchLimits(n, 1 / (fr(maxBin) * 8)).limit) {
+      const fits = weights === undefined ? d <= sketchLimits(n, 1 / (fr(maxBin) * 8)).limit : d > 0 && d <= Math.min(n, maxBin) + 1;
+      if (fits) {
         const value = new Float64Array(d);
         const wmin = new Float64Array(d);
         const rmin = new Float64Array(d);
@@ -331,9 +398,12 @@ export function buildHistIndex(data: TrainingData, maxBin: number): { cuts: Hist
       let k = 0;
       for (let i = 0; i < rows; i++) {
         const v = values[base + i]!;
-        if (v === v) buffer[k++] = v;
+        if (v === v) {
+          if (wbuffer !== undefined) wbuffer[k] = weights![i]!;
+          buffer[k++] = v;
+        }
       }
-      result = featureCuts(buffer.subarray(0, k), maxBin);
+      result = featureCuts(buffer.subarray(0, k), maxBin, wbuffer?.subarray(0, k));
     }
     const lo = all.length;
     for (const c of result.cuts) all.push(c);

@@ -1,7 +1,8 @@
 /**
  * The per-round gradient of `binary:logistic` for every row, XGBoost 1.7.4's float32 arithmetic:
  * `p = sigmoid(m)`, `g = p − y`, `h = max(p·(1 − p), 1e-16)`, positive rows scaled by
- * `scale_pos_weight`, with the sigmoid on glibc's `expf` ({@link expf}).
+ * `scale_pos_weight`, with the sigmoid on glibc's `expf` ({@link expf}); with instance weights both
+ * are multiplied by the row's weight (times `scale_pos_weight` for positive rows), in float32.
  */
 import { expf } from './expf.js';
 
@@ -10,11 +11,13 @@ const EPS = Math.fround(1e-16);
 
 /**
  * Fills `grad` and `hess` for every row from float32 margins and labels, as XGBoost 1.7.4's
- * `LogisticRegression` objective does (`scalePosWeight` multiplies both for rows with label 1).
+ * `LogisticRegression` objective does: the row's weight `w` (1 without `weights`), times
+ * `scalePosWeight` for rows with label 1, multiplies both, each product rounded to float32.
  *
  * @example
  * ```ts
  * logisticGradient(margins, labels, 1, grad, hess);
+ * logisticGradient(margins, labels, 1, grad, hess, data.weights);
  * ```
  */
 export function logisticGradient(
@@ -23,8 +26,13 @@ export function logisticGradient(
   scalePosWeight: number,
   grad: Float32Array,
   hess: Float32Array,
+  weights?: Float32Array,
 ): void {
   const n = margins.length;
+  if (weights !== undefined) {
+    weightedGradient(margins, labels, scalePosWeight, grad, hess, weights);
+    return;
+  }
   for (let r = 0; r < n; r++) {
     const e = expf(Math.min(-margins[r]!, MAX_EXP_ARG));
     const p = Math.fround(1 / Math.fround(Math.fround(e + 1) + EPS));
@@ -37,5 +45,26 @@ export function logisticGradient(
     }
     grad[r] = g;
     hess[r] = h;
+  }
+}
+
+/** {@link logisticGradient} with instance weights (XGBoost: `w = weight; if (y == 1) w *= spw; g·w, h·w`). */
+function weightedGradient(
+  margins: Float32Array,
+  labels: Float32Array,
+  scalePosWeight: number,
+  grad: Float32Array,
+  hess: Float32Array,
+  weights: Float32Array,
+): void {
+  const n = margins.length;
+  for (let r = 0; r < n; r++) {
+    const e = expf(Math.min(-margins[r]!, MAX_EXP_ARG));
+    const p = Math.fround(1 / Math.fround(Math.fround(e + 1) + EPS));
+    const y = labels[r]!;
+    let w = weights[r]!;
+    if (y === 1) w = Math.fround(w * scalePosWeight);
+    grad[r] = Math.fround(Math.fround(p - y) * w);
+    hess[r] = Math.fround(Math.max(Math.fround(p * Math.fround(1 - p)), EPS) * w);
   }
 }

@@ -64,15 +64,18 @@ const LOG_ONE_MINUS_EPS = glibcLogf(ONE_MINUS_EPS);
 /**
  * XGBoost 1.7.4's `logloss` for binary labels: per row, in float32 with glibc's `logf`,
  * `−y·logf(p) − (1−y)·logf(1−p)` with p clipped to [1e-16, 1−1e-16]; rows summed in double in row
- * order (one thread) and divided by the row count.
+ * order (one thread) and divided by the row count. With weights, each row's loss is multiplied by
+ * its weight in float32 and the sum divided by the sum of weights (the sum itself when that is 0).
  *
  * @example
  * ```ts
  * logLoss(Float32Array.of(0.9, 0.2), Float32Array.of(1, 0)); // ≈ 0.164252
+ * logLoss(Float32Array.of(0.9, 0.2), Float32Array.of(1, 0), Float32Array.of(1, 0)); // ≈ 0.105361
  * ```
  */
-export function logLoss(probabilities: Float32Array, labels: Float32Array): number {
+export function logLoss(probabilities: Float32Array, labels: Float32Array, weights?: Float32Array): number {
   let sum = 0;
+  let wsum = 0;
   const n = labels.length;
   for (let i = 0; i < n; i++) {
     const y = labels[i]!;
@@ -83,49 +86,73 @@ export function logLoss(probabilities: Float32Array, labels: Float32Array): numb
     if (py < EPS) row = fr(fr(-y * LOG_EPS) - fr(ny * LOG_ONE_MINUS_EPS));
     else if (pneg < EPS) row = fr(fr(-y * LOG_ONE_MINUS_EPS) - fr(ny * LOG_EPS));
     else row = fr(fr(-y * glibcLogf(py)) - fr(ny * glibcLogf(pneg)));
-    sum += row;
+    if (weights === undefined) sum += row;
+    else {
+      const w = weights[i]!;
+      sum += fr(row * w);
+      wsum += w;
+    }
   }
-  return sum / n;
+  return weightedMean(sum, wsum, n, weights);
+}
+
+/** XGBoost's `GetFinal`: the sum over the weight sum (the sum itself when the weights sum to 0). */
+function weightedMean(sum: number, wsum: number, n: number, weights: Float32Array | undefined): number {
+  if (weights === undefined) return sum / n;
+  return wsum === 0 ? sum : sum / wsum;
 }
 
 /**
  * XGBoost 1.7.4's `error`: the share of rows where `p > 0.5` disagrees with the label
- * (`p > 0.5 ? 1 − y : y` per row, averaged in double).
+ * (`p > 0.5 ? 1 − y : y` per row, averaged in double; with weights, each row's value times its
+ * weight in float32, over the sum of weights).
  *
  * @example
  * ```ts
  * errorRate(Float32Array.of(0.9, 0.6), Float32Array.of(1, 0)); // 0.5
+ * errorRate(Float32Array.of(0.9, 0.6), Float32Array.of(1, 0), Float32Array.of(3, 1)); // 0.25
  * ```
  */
-export function errorRate(probabilities: Float32Array, labels: Float32Array): number {
+export function errorRate(probabilities: Float32Array, labels: Float32Array, weights?: Float32Array): number {
   let sum = 0;
+  let wsum = 0;
   const n = labels.length;
   for (let i = 0; i < n; i++) {
     const y = labels[i]!;
-    sum += probabilities[i]! > 0.5 ? fr(1 - y) : y;
+    const row = probabilities[i]! > 0.5 ? fr(1 - y) : y;
+    if (weights === undefined) sum += row;
+    else {
+      const w = weights[i]!;
+      sum += fr(row * w);
+      wsum += w;
+    }
   }
-  return sum / n;
+  return weightedMean(sum, wsum, n, weights);
 }
 
 /**
  * XGBoost 1.7.4's binary `auc`: predictions sorted in decreasing order, tied predictions grouped,
  * the ROC curve integrated with trapezoids in double and normalised by `fp · tp`. NaN when the
- * labels are all of one class (XGBoost warns and reports NaN then).
+ * labels are all of one class (XGBoost warns and reports NaN then). With weights, each row adds
+ * `(1 − y)·w` to the false and `y·w` to the true positives (float32 products, double sums).
  *
  * @example
  * ```ts
  * auc(Float32Array.of(0.9, 0.8, 0.3, 0.1), Float32Array.of(1, 0, 1, 0)); // 0.75
+ * auc(Float32Array.of(0.9, 0.8, 0.3, 0.1), Float32Array.of(1, 0, 1, 0), Float32Array.of(1, 1, 2, 1)); // ≈ 0.666667
  * ```
  */
-export function auc(probabilities: Float32Array, labels: Float32Array): number {
+export function auc(probabilities: Float32Array, labels: Float32Array, weights?: Float32Array): number {
   const n = labels.length;
   if (n === 0) return Number.NaN;
   const order = new Uint32Array(n);
   for (let i = 0; i < n; i++) order[i] = i;
-  order.sort((a, b) => probabilities[b]! - probabilities[a]!);
+  order.sort((a, b) => probabilities[b]! - probabilities[a]! || a - b);
   let label = labels[order[0]!]!;
-  let fp = fr(1 - label);
-  let tp = label;
+  const w0 = weights === undefined ? 1 : weights[order[0]!]!;
+  // XGBoost: `double fp = (1.0 - label) * w` (double), `tp = label * w` (float).
+  let fp = weights === undefined ? fr(1 - label) : (1 - label) * w0;
+  let tp = weights === undefined ? label : fr(label * w0);
   let fpPrev = 0;
   let tpPrev = 0;
   let area = 0;
@@ -136,8 +163,14 @@ export function auc(probabilities: Float32Array, labels: Float32Array): number {
       fpPrev = fp;
     }
     label = labels[order[i]!]!;
-    fp += fr(1 - label);
-    tp += label;
+    if (weights === undefined) {
+      fp += fr(1 - label);
+      tp += label;
+    } else {
+      const w = weights[order[i]!]!;
+      fp += fr(fr(1 - label) * w);
+      tp += fr(label * w);
+    }
   }
   area += (Math.abs(fpPrev - fp) * (tpPrev + tp)) / 2;
   if (fp <= 0 || tp <= 0) return Number.NaN;
@@ -145,21 +178,22 @@ export function auc(probabilities: Float32Array, labels: Float32Array): number {
 }
 
 /**
- * Evaluates one metric by name on probabilities.
+ * Evaluates one metric by name on probabilities, weighted when `weights` is given.
  *
  * @example
  * ```ts
  * evalMetric('logloss', probabilities, labels);
+ * evalMetric('auc', probabilities, labels, data.weights);
  * ```
  */
-export function evalMetric(metric: EvalMetric, probabilities: Float32Array, labels: Float32Array): number {
+export function evalMetric(metric: EvalMetric, probabilities: Float32Array, labels: Float32Array, weights?: Float32Array): number {
   switch (metric) {
     case 'logloss':
-      return logLoss(probabilities, labels);
+      return logLoss(probabilities, labels, weights);
     case 'error':
-      return errorRate(probabilities, labels);
+      return errorRate(probabilities, labels, weights);
     case 'auc':
-      return auc(probabilities, labels);
+      return auc(probabilities, labels, weights);
   }
 }
 

@@ -4,6 +4,7 @@
  * and `SetCombine` (with its `FixError` pass), and float32 ranks, so the cut points come out bit
  * for bit as XGBoost's.
  */
+import { stdSortByValue } from './std-sort.js';
 
 /**
  * A weighted quantile summary: entries sorted by value, each with its rank bounds and weight, all
@@ -29,8 +30,9 @@ function alloc(n: number): { rmin: Float64Array; rmax: Float64Array; wmin: Float
 const fr = Math.fround;
 
 /**
- * The exact summary of values with weights: sorts by value and merges equal values, ranks as
- * running float32 sums (XGBoost's `MakeSummary`).
+ * The exact summary of values with weights (XGBoost's `MakeSummary`): sorts the first `length`
+ * entries in place with libstdc++'s `std::sort` ({@link stdSortByValue}), merges equal values in
+ * the order the sort leaves them, and ranks them as running float32 sums.
  *
  * @example
  * ```ts
@@ -39,17 +41,15 @@ const fr = Math.fround;
  * ```
  */
 export function makeSummary(values: Float64Array, weights: Float64Array, length: number): QuantileSummary {
-  const order = new Uint32Array(length);
-  for (let i = 0; i < length; i++) order[i] = i;
-  order.sort((a, b) => values[a]! - values[b]! || a - b);
+  stdSortByValue(values, weights, length);
   const out = alloc(length);
   let size = 0;
   let wsum = 0;
   for (let i = 0; i < length; ) {
-    const v = values[order[i]!]!;
-    let w = weights[order[i]!]!;
+    const v = values[i]!;
+    let w = weights[i]!;
     let j = i + 1;
-    while (j < length && values[order[j]!] === v) w = fr(w + weights[order[j++]!]!);
+    while (j < length && values[j] === v) w = fr(w + weights[j++]!);
     out.rmin[size] = wsum;
     out.rmax[size] = fr(wsum + w);
     out.wmin[size] = w;

@@ -101,6 +101,12 @@ export interface TrainParams {
   readonly evalMetric: readonly EvalMetric[];
   /** Stop after this many rounds without improvement (`early_stopping_rounds`), or undefined. */
   readonly earlyStoppingRounds: number | undefined;
+  /**
+   * The CSV channels hold instance weights in their second column (`csv_weights`, 0 or 1, default
+   * 0), as SageMaker's built-in XGBoost reads them. It concerns reading the channels
+   * (`TrainingData.fromCsv` with `csvWeights`), not `train`, which takes the weights from the data.
+   */
+  readonly csvWeights: boolean;
 }
 
 /**
@@ -117,7 +123,6 @@ export const IGNORED_PARAMS: readonly string[] = [
   'predictor',
   'save_model_on_termination',
   '_tuning_objective_metric',
-  'csv_weights',
   'kfold',
   'deterministic_histogram',
   'single_precision_histogram',
@@ -213,6 +218,7 @@ const KNOWN = new Set([
   'objective',
   'eval_metric',
   'early_stopping_rounds',
+  'csv_weights',
 ]);
 
 const METRICS: readonly EvalMetric[] = ['logloss', 'auc', 'error'];
@@ -226,7 +232,8 @@ const METRICS: readonly EvalMetric[] = ['logloss', 'auc', 'error'];
  * Defaults: `num_round` 10, `eta` 0.3, `max_depth` 6, `gamma` 0, `min_child_weight` 1,
  * `max_delta_step` 0, `subsample` 1, `lambda` 1, `alpha` 0, `base_score` 0.5 (1.7 does not estimate
  * it), `max_bin` 256, `seed` 0, `scale_pos_weight` 1, `tree_method` `auto`, `objective`
- * `binary:logistic`, `eval_metric` `logloss`.
+ * `binary:logistic`, `eval_metric` `logloss`, `csv_weights` 0 (1: the CSV channels carry weights
+ * in their second column, as the SageMaker container reads them; see {@link TrainParams.csvWeights}).
  *
  * `tree_method: 'auto'` becomes `exact`: XGBoost 1.7 picks `exact` for single-machine, in-memory
  * data whatever its size (`approx` only for distributed or external-memory training), which is what
@@ -321,5 +328,6 @@ export function resolveTrainParams(input: TrainParamsInput = {}): TrainParams {
     objective: 'binary:logistic',
     evalMetric,
     earlyStoppingRounds: esr === undefined ? undefined : intParam('early_stopping_rounds', esr.value, 1),
+    csvWeights: raw('csv_weights') === undefined ? false : intParam('csv_weights', input.csv_weights, 0, 1) === 1,
   };
 }

@@ -166,7 +166,7 @@ class Trainer {
     const margin = this.#margin;
     const g = this.#grad;
     const h = this.#hess;
-    logisticGradient(margin, labels, p.scalePosWeight, g, h);
+    logisticGradient(margin, labels, p.scalePosWeight, g, h, data.weights);
     const grown = this.#grow(g, h);
     addLeafValues(margin, grown.tree.splitConditions, grown.leafOf, n);
     this.trees.push(grown.tree);
@@ -185,7 +185,7 @@ class Trainer {
       for (let i = 0; i < probs.length; i++) probs[i] = sigmoidF32(margins[i]!);
       metrics[e.name] = {};
       for (const metric of this.p.evalMetric) {
-        const value = evalMetric(metric, probs, e.data.labels);
+        const value = evalMetric(metric, probs, e.data.labels, e.data.weights);
         metrics[e.name]![metric] = value;
         this.history[e.name]![metric]!.push(value);
         line += `\t${e.name}-${metric}:${value.toFixed(5)}`;
@@ -292,6 +292,11 @@ export function pythonFloatRepr(x: number): string {
  * default, pruner included) and `hist`, with or without `subsample` (XGBoost's own random number
  * streams for the seed) and missing values. Runs synchronously on the calling thread.
  *
+ * Instance weights travel with the data ({@link TrainingData.weights}, e.g. `TrainingData.fromFrame(frame,
+ * { label, weight: 'weight' })`): as XGBoost with `DMatrix(weight=…)`, each row's gradient and hessian
+ * are scaled by its weight, `hist` cuts come from the weighted sketch, `base_score` stays 0.5, and the
+ * eval sets' metrics are weighted by their own data's weights.
+ *
  * Attributes are stored as `xgb.train` stores them: `best_iteration` and `best_ntree_limit` always
  * (the last round without early stopping), `best_score` with early stopping.
  *
@@ -304,6 +309,10 @@ export function pythonFloatRepr(x: number): string {
  *   eval_metric: 'auc',
  * }, { evals: [{ name: 'validation', data: validation }], earlyStoppingRounds: 10, onIteration: (i) => console.log(i.line) });
  * await writeFile('model.json', booster.toJSON());
+ *
+ * // session prefixes weighted 1/length, so long sessions don't dominate:
+ * const weighted = TrainingData.fromFrame(prefixRows, { label: 'BadActor', weight: 'weight' });
+ * const { booster: live } = train(weighted, { tree_method: 'hist', max_depth: 5, num_round: 50 });
  * ```
  */
 export function train(data: TrainingData, params: TrainParamsInput = {}, options: TrainOptions = {}): TrainResult {

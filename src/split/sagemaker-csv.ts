@@ -153,10 +153,16 @@ function float32Text(single: number): string | undefined {
   return undefined;
 }
 
-/** What to write: the label column first, then the features, in order. */
+/** What to write: the label column first, then the weight column if any, then the features, in order. */
 export interface SageMakerCsvOptions {
   /** The label column, written first. */
   readonly label: string;
+  /**
+   * A column of instance weights, written second (label, weight, features): the layout SageMaker's
+   * built-in XGBoost reads when the job's hyperparameters hold `csv_weights=1` (default none).
+   * Every weight must be a finite number ≥ 0.
+   */
+  readonly weight?: string;
   /** The feature columns, in order. */
   readonly features: readonly string[];
   /** Number format (default `'float32'`, exact for XGBoost; see {@link CsvPrecision}). */
@@ -169,36 +175,46 @@ export interface SageMakerCsvOptions {
 
 /**
  * Yields a frame (a {@link Frame} or a danfo DataFrame) as SageMaker built-in XGBoost CSV text in
- * chunks of `chunkRows` rows: label first, then the features, comma-separated, no header, `\n`
- * line ends, numbers as {@link formatCsvNumber}. Columns and options are checked when called; a
- * missing label or an infinite value is an error, met while iterating, naming the column and the
- * row; a missing feature is an empty field.
+ * chunks of `chunkRows` rows: label first, then the weight (with `weight`, for `csv_weights=1`),
+ * then the features, comma-separated, no header, `\n` line ends, numbers as
+ * {@link formatCsvNumber}. Columns and options are checked when called; a missing label, a
+ * missing, negative or infinite weight (also once read as float32) or an infinite value is an
+ * error, met while iterating, naming the column and the row; a missing feature is an empty field.
  *
  * @example
  * ```ts
  * const text = [...sageMakerCsvChunks(frame, { label: 'BadActor', features: ['111', '201'] })].join('');
  * // '0,3,0\n1,0,7\n'
+ * const weighted = [...sageMakerCsvChunks(frame, { label: 'BadActor', weight: 'weight', features: ['111', '201'] })].join('');
+ * // '0,0.5,3,0\n1,0.025,0,7\n' — train it with the hyperparameter csv_weights=1
  * ```
  */
 export function sageMakerCsvChunks(input: FrameInput, options: SageMakerCsvOptions, where = 'sageMakerCsvChunks'): Generator<string> {
   const frame = asFrame(input, 'frame', where);
-  const { label, features, precision = 'float32', chunkRows = 4096, onInexact } = options;
+  const { label, weight, features, precision = 'float32', chunkRows = 4096, onInexact } = options;
   if (precision !== 'float32' && precision !== 'float64') throw new InvalidArgumentError(where, 'precision', precision, "'float32' or 'float64'");
   if (!Number.isSafeInteger(chunkRows) || chunkRows < 1) throw new InvalidArgumentError(where, 'chunkRows', chunkRows, 'an integer ≥ 1');
-  const names = [label, ...features];
+  if (weight !== undefined) {
+    if (typeof weight !== 'string') throw new InvalidArgumentError(where, 'weight', weight, 'a column name');
+    if (weight === label || features.includes(weight)) {
+      throw new InvalidArgumentError(where, 'weight', weight, 'a column that is neither the label nor a feature');
+    }
+  }
+  const names = weight === undefined ? [label, ...features] : [label, weight, ...features];
   const columns = names.map((name) => {
     if (frame.kind(name) !== 'number') {
       throw new InvalidArgumentError(where, `column ${JSON.stringify(name)}`, 'a string column', 'a numeric column');
     }
     return frame.columnData(name);
   });
-  return csvChunks(frame.rowCount, names, columns, precision, chunkRows, onInexact, where);
+  return csvChunks(frame.rowCount, names, columns, weight !== undefined, precision, chunkRows, onInexact, where);
 }
 
 function* csvChunks(
   rows: number,
   names: readonly string[],
   columns: readonly ReturnType<Frame['columnData']>[],
+  weighted: boolean,
   precision: CsvPrecision,
   chunkRows: number,
   onInexact: SageMakerCsvOptions['onInexact'],
@@ -215,6 +231,10 @@ function* csvChunks(
         const value = (column as { values: ArrayLike<number> }).values[index === null ? r : index[r]!]!;
         if (j === 0 && Number.isNaN(value)) {
           throw new InvalidArgumentError(where, `label ${names[0]} at row ${r}`, value, 'a number (a row without a label cannot train)');
+        }
+        // XGBoost rejects negative, NaN and infinite weights; it reads them as float32.
+        if (weighted && j === 1 && !(value >= 0 && Math.fround(value) !== Infinity)) {
+          throw new InvalidArgumentError(where, `weight ${names[1]} at row ${r}`, value, 'a finite weight ≥ 0 (as float32)');
         }
         if (value === Infinity || value === -Infinity) {
           throw new InvalidArgumentError(where, `column ${names[j]} at row ${r}`, value, 'a finite number or NaN (missing)');

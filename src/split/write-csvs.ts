@@ -45,8 +45,18 @@ export interface CsvManifest {
   readonly fractions: SplitFractions;
   readonly label: string;
   readonly dropped: readonly string[];
+  /** The features written, in order (the split's, without the weight column). */
   readonly featureNames: readonly string[];
-  readonly format: { readonly contentType: 'text/csv'; readonly labelColumn: 0; readonly header: false; readonly precision: CsvPrecision };
+  /** The instance-weight column written second, or null (see {@link WriteCsvsOptions.weight}). */
+  readonly weight: string | null;
+  /** `weightColumn` 1: train with the hyperparameter `csv_weights=1`. */
+  readonly format: {
+    readonly contentType: 'text/csv';
+    readonly labelColumn: 0;
+    readonly weightColumn: 1 | null;
+    readonly header: false;
+    readonly precision: CsvPrecision;
+  };
   readonly parts: Readonly<Record<PartName, CsvPartManifest>>;
 }
 
@@ -54,6 +64,13 @@ export interface CsvManifest {
 export interface WriteCsvsOptions {
   /** Number format (default `'float32'`: the values XGBoost reads are exactly `Math.fround` of the frame's; see {@link CsvPrecision}). */
   readonly precision?: CsvPrecision;
+  /**
+   * A numeric column of every part holding instance weights (e.g. `'weight'` on session-prefix
+   * rows), written as the second CSV column and never as a feature: the layout SageMaker's
+   * built-in XGBoost reads with the hyperparameter `csv_weights=1`, which the training jobs then
+   * need (the local backend honours it the same way). Default none.
+   */
+  readonly weight?: string;
 }
 
 /**
@@ -89,7 +106,8 @@ export function csvNames(jobs: readonly CsvJob[], outDir = ''): CsvJobFiles[] {
  * that read back exactly; streamed, see {@link writeSageMakerCsv}) and `manifest.json` (feature
  * names, rows and label counts per part, seed, source); plus `<outDir>/manifest.json` listing all
  * jobs' manifests. All three parts are always written, so a zero-fraction part is an empty file:
- * do not pass an empty validation channel to a training job.
+ * do not pass an empty validation channel to a training job. With `weight`, every row is
+ * label, weight, features: train those channels with `csv_weights: '1'`.
  *
  * @example
  * ```ts
@@ -99,11 +117,14 @@ export function csvNames(jobs: readonly CsvJob[], outDir = ''): CsvJobFiles[] {
  * }));
  * const files = await writeCsvs(jobs, 'out/csv');
  * files[0].train; // 'out/csv/<name>/train.csv'
+ * // prefix rows weighted 1/length: label, weight, features; train with { csv_weights: '1' }
+ * await writeCsvs(prefixJobs, 'out/prefix-csv', { weight: 'weight' });
  * ```
  */
 export async function writeCsvs(jobs: readonly CsvJob[], outDir: string, options: WriteCsvsOptions = {}): Promise<CsvJobFiles[]> {
-  const { precision = 'float32' } = options;
+  const { precision = 'float32', weight } = options;
   if (typeof outDir !== 'string' || outDir === '') throw new InvalidArgumentError('writeCsvs', 'outDir', outDir, 'a directory path');
+  if (weight !== undefined && (typeof weight !== 'string' || weight === '')) throw new InvalidArgumentError('writeCsvs', 'weight', weight, 'a column name');
   const files = csvNames(jobs, outDir);
   const manifests: CsvManifest[] = [];
   for (let j = 0; j < jobs.length; j++) {
@@ -111,9 +132,14 @@ export async function writeCsvs(jobs: readonly CsvJob[], outDir: string, options
     const names = files[j]!;
     await mkdir(names.dir, { recursive: true });
     const parts = {} as Record<PartName, CsvPartManifest>;
+    const features = weight === undefined ? split.featureNames : split.featureNames.filter((f) => f !== weight);
+    if (weight !== undefined && weight === split.label) throw new InvalidArgumentError('writeCsvs', 'weight', weight, `a column other than the label of job ${name}`);
     for (const part of PART_NAMES) {
       const frame = split[part];
-      const summary = await writeSageMakerCsv(frame, names[part], { label: split.label, features: split.featureNames, precision });
+      if (weight !== undefined && !frame.has(weight)) {
+        throw new InvalidArgumentError('writeCsvs', 'weight', weight, `a column of every part (job ${name}, ${part} has ${frame.columnNames.join(', ')})`);
+      }
+      const summary = await writeSageMakerCsv(frame, names[part], { label: split.label, weight, features, precision });
       const labels = frame.numbers(split.label);
       let positives = 0;
       for (let i = 0; i < labels.length; i++) if (labels[i] === 1) positives++;
@@ -127,8 +153,9 @@ export async function writeCsvs(jobs: readonly CsvJob[], outDir: string, options
       fractions: split.fractions,
       label: split.label,
       dropped: split.drop,
-      featureNames: split.featureNames,
-      format: { contentType: 'text/csv', labelColumn: 0, header: false, precision },
+      featureNames: features,
+      weight: weight ?? null,
+      format: { contentType: 'text/csv', labelColumn: 0, weightColumn: weight === undefined ? null : 1, header: false, precision },
       parts,
     };
     await writeFile(names.manifest, JSON.stringify(manifest, null, 2) + '\n');

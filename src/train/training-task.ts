@@ -3,7 +3,7 @@ import path from 'node:path';
 import { threadId } from 'node:worker_threads';
 import { TrainingData } from '../model/training-data.js';
 import { train, trainAsync, type EvalSet } from '../model/train.js';
-import type { TrainParamsInput } from '../model/train-params.js';
+import { resolveTrainParams, type TrainParamsInput } from '../model/train-params.js';
 import { InvalidArgumentError } from '../errors.js';
 import { listChannelFiles } from './channel-files.js';
 
@@ -41,8 +41,9 @@ export interface TrainingTaskResult {
 
 /**
  * Runs one training job the way SageMaker's built-in XGBoost does, on the current thread: reads
- * the CSV channels (label first, no header; a folder's files concatenated in name order, hidden
- * and `_` files skipped), trains with the library's XGBoost-compatible trainer on the
+ * the CSV channels (label first, no header; with the hyperparameter `csv_weights=1` the second
+ * column is the instance weight, in both channels; a folder's files concatenated in name order,
+ * hidden and `_` files skipped), trains with the library's XGBoost-compatible trainer on the
  * hyperparameters as given (strings), watching `train` and `validation` as the container does,
  * and writes `model.tar.gz` and `model.json` to `outputDir`. The {@link TrainingPool} calls it on
  * worker threads; in-process it is called with a `signal`, trains between event-loop turns and
@@ -59,14 +60,16 @@ export interface TrainingTaskResult {
  */
 export async function runTrainingTask(task: TrainingTask, signal?: AbortSignal): Promise<TrainingTaskResult> {
   const started = performance.now();
-  const trainData = TrainingData.fromCsv(await readChannel(task.channels.train, 'train'), { file: task.channels.train });
+  const params = task.hyperparameters as TrainParamsInput;
+  // csv_weights=1: both channels are label, weight, features, as the container reads them.
+  const { csvWeights } = resolveTrainParams(params);
+  const trainData = TrainingData.fromCsv(await readChannel(task.channels.train, 'train'), { file: task.channels.train, csvWeights });
   const validationData = task.channels.validation === undefined
     ? undefined
-    : TrainingData.fromCsv(await readChannel(task.channels.validation, 'validation'), { file: task.channels.validation });
+    : TrainingData.fromCsv(await readChannel(task.channels.validation, 'validation'), { file: task.channels.validation, csvWeights });
   if (validationData && validationData.columns !== trainData.columns) {
     throw new InvalidArgumentError(`training job ${task.jobName}`, 'channels.validation', `${validationData.columns} features`, `${trainData.columns} features like the train channel`);
   }
-  const params = task.hyperparameters as TrainParamsInput;
   // SageMaker's container watches train, then validation; early stopping follows the last one.
   const evals: EvalSet[] = [{ name: 'train', data: trainData }];
   if (validationData) evals.push({ name: 'validation', data: validationData });

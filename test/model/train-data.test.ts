@@ -54,4 +54,64 @@ describe('TrainingData', () => {
     expect(() => TrainingData.fromRowMajor([1, 2, 3], 2, [0, 1])).toThrow(InvalidArgumentError);
     expect(() => TrainingData.fromColumnMajor([1, 2], [0, 1.5])).toThrow(/labels\[1\]/);
   });
+
+  describe('instance weights', () => {
+    it('reads the csv_weights=1 layout (label, weight, features) as SageMaker does, weights as float32', () => {
+      const data = TrainingData.fromCsv('1,0.1,3,\n0,0,5,2\n1,2.5,,1\n', { csvWeights: true });
+      expect([data.rows, data.columns]).toEqual([3, 2]);
+      expect(Array.from(data.weights!)).toEqual([Math.fround(0.1), 0, 2.5]);
+      expect(Array.from(data.toRowMajor())).toEqual([3, Number.NaN, 5, 2, Number.NaN, 1]);
+      expect(TrainingData.fromCsv('1,0.1,3\n').weights).toBeUndefined();
+    });
+
+    it('names the file, line and column 2 of a weight that is empty, negative, infinite or not a number', () => {
+      for (const [text, reason] of [
+        ['1,1,3\n0,,4\n', 'weight is empty'],
+        ['1,1,3\n0,-0.5,4\n', 'weight out of range'],
+        ['1,1,3\n0,inf,4\n', 'weight out of range'],
+        ['1,1,3\n0,nan,4\n', 'weight out of range'],
+        ['1,1,3\n0,1e39,4\n', 'weight out of range'], // finite as a double, infinite as float32
+      ] as const) {
+        try {
+          TrainingData.fromCsv(text, { file: 'train.csv', csvWeights: true });
+          expect.unreachable(text);
+        } catch (err) {
+          expect(err, text).toBeInstanceOf(ParseError);
+          const e = err as ParseError;
+          expect([e.file, e.line, e.column, e.message.includes(reason)], text).toEqual(['train.csv', 2, 2, true]);
+        }
+      }
+      expect(() => TrainingData.fromCsv('1,0.5\n', { csvWeights: true })).toThrow(/no feature field/);
+    });
+
+    it('takes weights from a Frame column, which is then never a feature', () => {
+      const frame = Frame.fromColumns({
+        '111': new Float64Array([3, 1, 0]),
+        weight: new Float64Array([1, 0.5, 0.025]),
+        BadActor: new Uint8Array([0, 1, 0]),
+        '201': new Float64Array([0, 2, 5]),
+      });
+      const data = TrainingData.fromFrame(frame, { label: 'BadActor', weight: 'weight' });
+      expect(data.featureNames).toEqual(['111', '201']);
+      expect(Array.from(data.weights!)).toEqual([1, 0.5, Math.fround(0.025)]);
+      const given = TrainingData.fromFrame(frame, { label: 'BadActor', features: ['111'], weight: Float32Array.of(2, 0, 1) });
+      expect(Array.from(given.weights!)).toEqual([2, 0, 1]);
+      expect(() => TrainingData.fromFrame(frame, { label: 'BadActor', weight: 'w' })).toThrow(ColumnNotFoundError);
+      expect(() => TrainingData.fromFrame(frame, { label: 'BadActor', weight: 'BadActor' })).toThrow(InvalidArgumentError);
+      expect(() => TrainingData.fromFrame(frame, { label: 'BadActor', features: ['111', 'weight'], weight: 'weight' })).toThrow(/weight column/);
+    });
+
+    it('rejects weights that are negative, NaN, infinite (also once rounded to float32), of the wrong length or not a typed array', () => {
+      const make = (weight: unknown) => () => TrainingData.fromColumnMajor([1, 2, 3], [0, 1, 0], { weight: weight as Float64Array });
+      expect(make(Float64Array.of(1, -1, 1))).toThrow(/weight\[1\] must be a finite weight ≥ 0/);
+      expect(make(Float64Array.of(1, 1, Number.NaN))).toThrow(/weight\[2\]/);
+      expect(make(Float64Array.of(Infinity, 1, 1))).toThrow(/weight\[0\]/);
+      expect(make(Float64Array.of(1, 1e39, 1))).toThrow(/weight\[1\]/);
+      expect(make(Float64Array.of(1, 1))).toThrow(/weight.length must be 3, one weight per row/);
+      expect(make([1, 1, 1])).toThrow(InvalidArgumentError);
+      const frame = Frame.fromColumns({ x: new Float64Array([1, 2]), y: new Uint8Array([0, 1]), w: new Float64Array([1, -2]) });
+      expect(() => TrainingData.fromFrame(frame, { label: 'y', weight: 'w' })).toThrow(/column "w"\[1\]/);
+      expect(make(Float64Array.of(0, 0, 0))().weights).toEqual(Float32Array.of(0, 0, 0));
+    });
+  });
 });

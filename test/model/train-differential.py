@@ -1,7 +1,8 @@
 """Trains every case of a differential-test batch with XGBoost, one process for the whole batch.
 
-argv[1]: a directory holding manifest.json ([{"dir", "params", "num_round"}]) and one folder per case
-with data.csv (label first, no header, empty field = missing) and ours.json (the model trained by the
+argv[1]: a directory holding manifest.json ([{"dir", "params", "num_round", "csv_weights"}]) and one
+folder per case with data.csv (label first, then the instance weight when csv_weights is 1, as
+SageMaker's container reads a channel with csv_weights=1; no header, empty field = missing) and ours.json (the model trained by the
 TypeScript trainer). Writes per case: xgb.json (XGBoost's model) and ours_margin.txt (XGBoost's margins
 for ours.json on the same data, as float32 hex).
 """
@@ -15,9 +16,12 @@ for case in json.load(open(os.path.join(root, 'manifest.json'))):
     with open(os.path.join(d, 'data.csv')) as f:
         table = np.array([[float(v) if v != '' else np.nan for v in line.rstrip('\n').split(',')] for line in f], dtype=np.float64)
     y = table[:, 0]
-    X = table[:, 1:]
+    if case.get('csv_weights') == 1:
+        w, X = table[:, 1], table[:, 2:]
+    else:
+        w, X = None, table[:, 1:]
     params = dict(case['params'], objective='binary:logistic', nthread=1)
-    bst = xgb.train(params, xgb.DMatrix(X, label=y, missing=np.nan), case['num_round'])
+    bst = xgb.train(params, xgb.DMatrix(X, label=y, weight=w, missing=np.nan), case['num_round'])
     with open(os.path.join(d, 'xgb.json'), 'wb') as f:
         f.write(bst.save_raw('json'))
     ours = xgb.Booster(model_file=os.path.join(d, 'ours.json'))

@@ -1,4 +1,5 @@
-import { spawnSync } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
+import { promisify } from 'node:util';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -12,7 +13,9 @@ import { TrainingData } from '../../src/model/training-data.js';
 // Differential test against real XGBoost 1.7.4 (Debian's python3-xgboost at /usr/bin/python3; the
 // pyenv python first on PATH has no xgboost). Random datasets and parameter sets are trained here
 // and by XGBoost (nthread=1), and every tree field is compared bit for bit; XGBoost also loads the
-// JSON written here and its margins must equal ours bit for bit.
+// JSON written here and its margins must equal ours bit for bit. About half the cases carry random
+// instance weights (zeros, 1/length-style fractions, integers, wide ranges), written as SageMaker's
+// csv_weights=1 layout (label, weight, features) and given to XGBoost as DMatrix(weight=…).
 // SESSIONSENTRY_DIFF_CASES sets the number of cases (default 200).
 
 const PYTHON = '/usr/bin/python3';
@@ -47,7 +50,32 @@ interface Case {
   columns: number;
   values: Float32Array; // row-major
   labels: Float64Array;
+  /** Instance weights (float32 values), or undefined for an unweighted case. */
+  weights: Float32Array | undefined;
   description: string;
+}
+
+/**
+ * Random instance weights from the case's own stream (so unweighted cases keep their data): kinds a
+ * user meets — 1/length of a session prefix, small integers, uniform fractions, a wide range —
+ * with a share of zeros.
+ */
+function makeWeights(index: number, rows: number): { weights: Float32Array | undefined; kind: string } {
+  const u = rng(777_000 + index * 104_729);
+  if (u() < 0.5) return { weights: undefined, kind: '' };
+  const kinds = ['1/length', 'integers', 'uniform', 'wide'] as const;
+  const kind = kinds[Math.floor(u() * kinds.length)]!;
+  const zeros = u() < 0.7 ? 0.05 + u() * 0.3 : 0;
+  const weights = new Float32Array(rows);
+  for (let i = 0; i < rows; i++) {
+    let w: number;
+    if (kind === '1/length') w = 1 / (1 + Math.floor(u() * 40));
+    else if (kind === 'integers') w = 1 + Math.floor(u() * 5);
+    else if (kind === 'uniform') w = u() * 2;
+    else w = Math.exp((u() - 0.5) * 12);
+    weights[i] = u() < zeros ? 0 : w;
+  }
+  return { weights, kind: ` weights=${kind}${zeros > 0 ? `+${Math.round(zeros * 100)}%zeros` : ''}` };
 }
 
 function makeCase(index: number): Case {
@@ -112,14 +140,16 @@ function makeCase(index: number): Case {
   if (u() < 0.1) params.scale_pos_weight = pick([3, 10]);
   if (method === 'hist') params.max_bin = pick([16, 32, 64, 100, 256, 256]);
   const numRound = 3 + Math.floor(u() * 10);
-  const description = `#${index} ${rows}×${columns} [${kinds.join(',')}]${imbalanced ? ' imbalanced' : ''} ${JSON.stringify(params)} rounds=${numRound}`;
-  return { dir: `case${index}`, params, num_round: numRound, rows, columns, values, labels, description };
+  const { weights, kind: weightKind } = makeWeights(index, rows);
+  const description = `#${index} ${rows}×${columns} [${kinds.join(',')}]${imbalanced ? ' imbalanced' : ''}${weightKind} ${JSON.stringify(params)} rounds=${numRound}`;
+  return { dir: `case${index}`, params, num_round: numRound, rows, columns, values, labels, weights, description };
 }
 
 function toCsv(c: Case): string {
   const lines: string[] = [];
   for (let i = 0; i < c.rows; i++) {
     const fields = [String(c.labels[i])];
+    if (c.weights !== undefined) fields.push(String(c.weights[i]));
     for (let j = 0; j < c.columns; j++) {
       const v = c.values[i * c.columns + j]!;
       fields.push(Number.isNaN(v) ? '' : String(v));
@@ -171,7 +201,7 @@ function firstDifference(ours: RegTree, theirs: JsonTree): string | undefined {
 }
 
 describe.skipIf(version === undefined)(`training agrees with XGBoost ${version ?? '(not installed)'} on random data`, () => {
-  it(`${CASES} random datasets and parameter sets give bit-identical trees, and XGBoost predicts our JSON bit for bit`, () => {
+  it(`${CASES} random datasets and parameter sets, about half with random instance weights (zeros included), give bit-identical trees, and XGBoost predicts our JSON bit for bit`, async () => {
     const root = mkdtempSync(path.join(os.tmpdir(), 'sessionsentry-diff-'));
     try {
       const cases = Array.from({ length: CASES }, (_, i) => makeCase(i));
@@ -183,14 +213,16 @@ describe.skipIf(version === undefined)(`training agrees with XGBoost ${version ?
         writeFileSync(path.join(dir, 'data.csv'), csv);
         // Hyperparameters as strings, the way SageMaker passes them.
         const asText = Object.fromEntries(Object.entries(c.params).map(([k, v]) => [k, String(v)]));
-        const result = train(TrainingData.fromCsv(csv), { ...asText, num_round: String(c.num_round) });
+        const data = TrainingData.fromCsv(csv, { csvWeights: c.weights !== undefined });
+        const result = train(data, { ...asText, num_round: String(c.num_round) });
         ours.set(c.dir, result);
         writeFileSync(path.join(dir, 'ours.json'), result.booster.toJSON());
+        // Let the test runner's worker answer its RPCs during a minute of training.
+        await new Promise<void>((resolve) => setImmediate(resolve));
       }
-      const manifest = cases.map(({ dir, params, num_round }) => ({ dir, params, num_round }));
+      const manifest = cases.map(({ dir, params, num_round, weights }) => ({ dir, params, num_round, csv_weights: weights === undefined ? 0 : 1 }));
       writeFileSync(path.join(root, 'manifest.json'), JSON.stringify(manifest));
-      const run = spawnSync(PYTHON, [path.join(here, 'train-differential.py'), root], { encoding: 'utf8', maxBuffer: 1 << 26 });
-      expect(run.status, run.stderr).toBe(0);
+      await promisify(execFile)(PYTHON, [path.join(here, 'train-differential.py'), root], { encoding: 'utf8', maxBuffer: 1 << 26 });
 
       const mismatches: string[] = [];
       let trees = 0;
@@ -217,7 +249,8 @@ describe.skipIf(version === undefined)(`training agrees with XGBoost ${version ?
         const at = ourMargins.findIndex((h, i) => h !== xgbMargins[i]);
         if (at >= 0) mismatches.push(`${c.description}: XGBoost's margin of our JSON differs at row ${at}`);
       }
-      console.log(`train-differential: compared ${cases.length} cases (${trees} trees) with XGBoost ${version}; ${mismatches.length} mismatches`);
+      const weighted = cases.filter((c) => c.weights !== undefined).length;
+      console.log(`train-differential: compared ${cases.length} cases (${weighted} weighted, ${trees} trees) with XGBoost ${version}; ${mismatches.length} mismatches`);
       expect(mismatches).toEqual([]);
     } finally {
       rmSync(root, { recursive: true, force: true });

@@ -78,6 +78,20 @@ describe('sageMakerCsvChunks / writeSageMakerCsv', () => {
     expect(text).toBe('0,3,\n1,0,7\n0,1.5,-0.25\n');
   });
 
+  it('with weight: writes label, weight, then the features (the csv_weights=1 layout)', () => {
+    const weighted = Frame.fromColumns({ BadActor: Uint8Array.from([0, 1]), w: Float64Array.from([0.5, 1 / 40]), '111': Float64Array.from([3, Number.NaN]) });
+    expect([...sageMakerCsvChunks(weighted, { label: 'BadActor', weight: 'w', features: ['111'] })].join('')).toBe('0,0.5,3\n1,0.025,\n');
+  });
+
+  it('rejects a weight column that is the label or a feature, and weights that are missing, negative or infinite as float32, naming the row', () => {
+    const make = (w: number) => Frame.fromColumns({ y: Uint8Array.from([0, 1]), w: Float64Array.from([1, w]), x: Float64Array.from([1, 2]) });
+    expect(() => sageMakerCsvChunks(make(1), { label: 'y', weight: 'y', features: ['x'] })).toThrow(/weight must be a column that is neither the label nor a feature/);
+    expect(() => sageMakerCsvChunks(make(1), { label: 'y', weight: 'x', features: ['x'] })).toThrow(/neither the label nor a feature/);
+    for (const bad of [Number.NaN, -1, Infinity, 1e39]) {
+      expect(() => [...sageMakerCsvChunks(make(bad), { label: 'y', weight: 'w', features: ['x'] })], String(bad)).toThrow(/weight w at row 1 must be a finite weight ≥ 0/);
+    }
+  });
+
   it('writes a row view in the view order, in chunks of chunkRows rows', () => {
     const chunks = [...sageMakerCsvChunks(frame.take([2, 0]), { label: 'BadActor', features: ['201'], chunkRows: 1 })];
     expect(chunks).toEqual(['0,-0.25\n', '0,\n']);
@@ -147,6 +161,36 @@ describe('the written CSV read by outside readers', () => {
     expect(back.length).toBe(n * features.length);
     let mismatches = 0;
     for (let r = 0; r < n; r++) features.forEach((name, j) => { if (back[r * features.length + j] !== Math.fround(frame.number(name, r))) mismatches++; });
+    expect(mismatches).toBe(0);
+  });
+
+  it.skipIf(!hasXgboost)('with weight: XGBoost 1.7.4 reads the weights (weight_column=1, as csv_weights=1) as exactly Math.fround of the frame\'s, and the features after them', async () => {
+    const random = createRandom(9).uniformSource;
+    const n = 3000;
+    const frame = Frame.fromColumns({
+      y: Uint8Array.from({ length: n }, () => (random() < 0.3 ? 1 : 0)),
+      weight: Float64Array.from({ length: n }, (_, i) => (i % 7 === 0 ? 0 : i % 3 === 0 ? 1 / (1 + Math.floor(random() * 40)) : random() * 10 ** (Math.floor(random() * 8) - 4))),
+      x: Float64Array.from({ length: n }, () => (random() < 0.1 ? Number.NaN : (random() - 0.5) * 100)),
+    });
+    const file = path.join(tmp, 'weighted.csv');
+    await writeSageMakerCsv(frame, file, { label: 'y', weight: 'weight', features: ['x'] });
+    const script = [
+      'import xgboost as xgb, numpy as np, sys',
+      "m = xgb.DMatrix(sys.argv[1] + '?format=csv&label_column=0&weight_column=1')",
+      'sys.stdout.buffer.write(np.concatenate([m.get_weight().astype(np.float32), m.get_label().astype(np.float32), m.get_data().toarray().astype(np.float32).ravel()]).tobytes())',
+    ].join('\n');
+    const run = spawnSync(PYTHON, ['-c', script, file], { maxBuffer: 1 << 26 });
+    expect(run.status, run.stderr.toString()).toBe(0);
+    const back = new Float32Array(new Uint8Array(run.stdout).buffer);
+    expect(back.length).toBe(3 * n);
+    let mismatches = 0;
+    for (let r = 0; r < n; r++) {
+      if (back[r] !== Math.fround(frame.number('weight', r))) mismatches++;
+      if (back[n + r] !== frame.number('y', r)) mismatches++;
+      const x = Math.fround(frame.number('x', r));
+      // XGBoost's CSV reader stores a missing value as a sparse gap, read back here as 0.
+      if (back[2 * n + r] !== (Number.isNaN(x) ? 0 : x)) mismatches++;
+    }
     expect(mismatches).toBe(0);
   });
 

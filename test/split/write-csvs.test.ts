@@ -52,7 +52,8 @@ describe('writeCsvs', () => {
       expect(manifest.label).toBe('BadActor');
       expect(manifest.seed).toBe(job.split.seed);
       expect(manifest.source).toBe(job.source ?? null);
-      expect(manifest.format).toEqual({ contentType: 'text/csv', labelColumn: 0, header: false, precision: 'float32' });
+      expect(manifest.format).toEqual({ contentType: 'text/csv', labelColumn: 0, weightColumn: null, header: false, precision: 'float32' });
+      expect(manifest.weight).toBeNull();
       for (const part of ['train', 'validation', 'test'] as const) {
         const text = readFileSync(files[j]![part], 'utf8');
         const rows = text === '' ? [] : text.trimEnd().split('\n').map((line) => line.split(',').map(Number));
@@ -65,5 +66,39 @@ describe('writeCsvs', () => {
     expect(JSON.parse(readFileSync(path.join(out, 'manifest.json'), 'utf8')).jobs.map((m: CsvManifest) => m.job)).toEqual(['first10', 'all']);
     // the zero-fraction validation part is an empty file
     expect(readFileSync(files[1]!.validation, 'utf8')).toBe('');
+  });
+});
+
+describe('writeCsvs with instance weights', () => {
+  it('writes label, weight, features in every part, leaves the weight out of the features and records it in the manifest', async () => {
+    const weighted = (n: number) =>
+      Frame.fromColumns({
+        SessionNo: Array.from({ length: n }, (_, i) => `s${i}`),
+        BadActor: Uint8Array.from({ length: n }, (_, i) => (i % 5 === 0 ? 1 : 0)),
+        '111': Float64Array.from({ length: n }, (_, i) => i),
+        weight: Float64Array.from({ length: n }, (_, i) => 1 / (1 + (i % 40))),
+      });
+    const split = splitter.split(weighted(50), { train: 0.6, validation: 0.2, test: 0.2, seed: 3 });
+    expect(split.featureNames).toEqual(['111', 'weight']);
+    const out = path.join(tmp, 'weighted');
+    const [files] = await writeCsvs([{ name: 'prefixes', split }], out, { weight: 'weight' });
+    const manifest = JSON.parse(readFileSync(files!.manifest, 'utf8')) as CsvManifest;
+    expect(manifest.featureNames).toEqual(['111']);
+    expect(manifest.weight).toBe('weight');
+    expect(manifest.format).toEqual({ contentType: 'text/csv', labelColumn: 0, weightColumn: 1, header: false, precision: 'float32' });
+    for (const part of ['train', 'validation', 'test'] as const) {
+      const lines = readFileSync(files![part], 'utf8').trim().split('\n');
+      const frame = split[part];
+      expect(lines.length).toBe(frame.rowCount);
+      lines.forEach((line, r) => {
+        const [label, w, x, ...rest] = line.split(',');
+        expect(rest).toEqual([]);
+        expect(Number(label)).toBe(frame.number('BadActor', r));
+        expect(Math.fround(Number(w))).toBe(Math.fround(frame.number('weight', r)));
+        expect(Number(x)).toBe(frame.number('111', r));
+      });
+    }
+    await expect(writeCsvs([{ name: 'p2', split }], out, { weight: 'w8' })).rejects.toThrow(/weight must be a column of every part/);
+    await expect(writeCsvs([{ name: 'p3', split }], out, { weight: 'BadActor' })).rejects.toThrow(InvalidArgumentError);
   });
 });
