@@ -1,11 +1,16 @@
 import { ColumnNotFoundError, InvalidArgumentError, ParseError } from '../errors.js';
 import type { Frame } from '../frame/frame.js';
+import { NON_FEATURE_COLUMNS } from '../split/frame-splitter.js';
 
 /** Options of {@link TrainingData.fromFrame}. */
 export interface FromFrameOptions {
   /** Name of the label column (0/1, or a probability in [0, 1]). Required. */
   readonly label: string;
-  /** Feature columns in model order. Default: every numeric column except the label and the weight column. */
+  /**
+   * Feature columns in model order. Default: every numeric column except the label, the weight
+   * column and the row columns of a prefix frame (`prefix_length`, `weight`: NON_FEATURE_COLUMNS,
+   * as FrameSplitter leaves them out).
+   */
   readonly features?: readonly string[];
   /**
    * Instance weights (default none: every row weighs 1): the name of a numeric column, or one
@@ -157,7 +162,8 @@ export class TrainingData {
       if (features?.includes(weight)) throw new InvalidArgumentError('TrainingData.fromFrame', 'features', weight, 'feature columns other than the weight column');
       weights = frame.numbers(weight);
     } else weights = weight;
-    const names = features ?? frame.columnNames.filter((n) => n !== label && n !== weight && frame.kind(n) === 'number');
+    const names =
+      features ?? frame.columnNames.filter((n) => n !== label && n !== weight && !NON_FEATURE_COLUMNS.includes(n) && frame.kind(n) === 'number');
     for (const name of names) {
       if (!frame.has(name)) throw new ColumnNotFoundError(name, frame.columnNames, 'TrainingData.fromFrame');
       if (frame.kind(name) !== 'number') throw new InvalidArgumentError('TrainingData.fromFrame', 'features', name, 'numeric columns only');

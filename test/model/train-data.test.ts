@@ -84,9 +84,10 @@ describe('TrainingData', () => {
       expect(() => TrainingData.fromCsv('1,0.5\n', { csvWeights: true })).toThrow(/no feature field/);
     });
 
-    it('takes weights from a Frame column, which is then never a feature', () => {
+    it('takes weights from a Frame column, which is then never a feature, nor is a prefix frame\'s prefix_length', () => {
       const frame = Frame.fromColumns({
         '111': new Float64Array([3, 1, 0]),
+        prefix_length: new Float64Array([1, 2, 3]),
         weight: new Float64Array([1, 0.5, 0.025]),
         BadActor: new Uint8Array([0, 1, 0]),
         '201': new Float64Array([0, 2, 5]),

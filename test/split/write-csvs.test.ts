@@ -70,7 +70,7 @@ describe('writeCsvs', () => {
 });
 
 describe('writeCsvs with instance weights', () => {
-  it('writes label, weight, features in every part, leaves the weight out of the features and records it in the manifest', async () => {
+  it('writes label, weight, features in every part and records the weight column in the manifest', async () => {
     const weighted = (n: number) =>
       Frame.fromColumns({
         SessionNo: Array.from({ length: n }, (_, i) => `s${i}`),
@@ -79,7 +79,7 @@ describe('writeCsvs with instance weights', () => {
         weight: Float64Array.from({ length: n }, (_, i) => 1 / (1 + (i % 40))),
       });
     const split = splitter.split(weighted(50), { train: 0.6, validation: 0.2, test: 0.2, seed: 3 });
-    expect(split.featureNames).toEqual(['111', 'weight']);
+    expect(split.featureNames).toEqual(['111']);
     const out = path.join(tmp, 'weighted');
     const [files] = await writeCsvs([{ name: 'prefixes', split }], out, { weight: 'weight' });
     const manifest = JSON.parse(readFileSync(files!.manifest, 'utf8')) as CsvManifest;
