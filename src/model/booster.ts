@@ -73,9 +73,12 @@ export class Booster {
   readonly #forest: FlatForest;
   readonly #defaultLimit: number;
 
-  /** Wraps a model after validating it; throws {@link InvalidModelError} when it is inconsistent. */
-  constructor(model: BoosterModel) {
-    this.model = validateModel(model);
+  /**
+   * Wraps a model after validating it; throws {@link InvalidModelError} (naming `options.file`
+   * when given) when it is inconsistent.
+   */
+  constructor(model: BoosterModel, options: { readonly file?: string } = {}) {
+    this.model = validateModel(model, options);
     this.#forest = flattenModel(model);
     const best = this.bestNtreeLimit;
     this.#defaultLimit = best !== undefined && best > 0 && best <= model.trees.length ? best : model.trees.length;
@@ -121,7 +124,7 @@ export class Booster {
    * ```
    */
   static load(bytes: Uint8Array | string, options: LoadModelOptions = {}): Booster {
-    return new Booster(loadModel(bytes, options));
+    return new Booster(loadModel(bytes, options), { file: options.file });
   }
 
   /**
@@ -133,7 +136,7 @@ export class Booster {
    * ```
    */
   static async loadFile(path: string, options: LoadModelOptions = {}): Promise<Booster> {
-    return new Booster(await loadModelFile(path, options));
+    return new Booster(await loadModelFile(path, options), { file: options.file ?? path });
   }
 
   /**
@@ -146,7 +149,7 @@ export class Booster {
    * ```
    */
   static fromTarGz(bytes: Uint8Array, limits: TarGzLimits = {}): Booster {
-    return new Booster(loadTarGzModel(bytes, limits));
+    return new Booster(loadTarGzModel(bytes, limits), { file: limits.file });
   }
 
   /**

@@ -49,9 +49,13 @@ export class InvalidModelError extends SessionSentryError {
   /** Index of the offending tree, when the problem is inside one. */
   readonly tree: number | undefined;
 
-  constructor(problem: string, tree?: number, options?: { cause?: unknown }) {
-    super('ERR_INVALID_MODEL', `${tree !== undefined ? `tree ${tree}: ` : ''}${problem}`, options);
+  /** The model file, when the model was read from one. */
+  readonly file: string | undefined;
+
+  constructor(problem: string, tree?: number, options?: { cause?: unknown; file?: string }) {
+    super('ERR_INVALID_MODEL', `${options?.file !== undefined ? `${options.file}: ` : ''}${tree !== undefined ? `tree ${tree}: ` : ''}${problem}`, options);
     this.tree = tree;
+    this.file = options?.file;
   }
 }
 

@@ -48,6 +48,9 @@ export interface LoadModelOptions extends TarGzLimits {
  * ```
  */
 export function loadModel(input: Uint8Array | string, options: LoadModelOptions = {}): BoosterModel {
+  if (input.length === 0 || (typeof input === 'string' && input.trim().length === 0)) {
+    throw new ModelFormatError('unknown', 'byte 0', 'the file is empty (expected an XGBoost JSON, UBJSON or legacy binary model, or a model.tar.gz)', { file: options.file });
+  }
   if (typeof input === 'string') return readModelJSON(input, options);
   const format = detectModelFormat(input);
   switch (format) {

@@ -2,10 +2,25 @@ import type { BoosterModel, RegTree } from './model-types.js';
 import { InvalidModelError } from './model-errors.js';
 
 /**
+ * The largest `num_feature` a model may declare (2^20). Scoring pads every row to `num_feature`
+ * values, so a hostile `num_feature = 2147483647` would make one 1-row request allocate 8 GB.
+ */
+export const MAX_NUM_FEATURE = 1 << 20;
+
+/** Options of {@link validateModel}. */
+export interface ValidateModelOptions {
+  /** The model file, named in errors. */
+  readonly file?: string;
+}
+
+/**
  * Checks that a {@link BoosterModel} is safe to predict with: consistent array lengths, children
  * in range, every node reachable at most once from the root (no cycles, no shared subtrees), splits
- * only on features below `num_feature`, `base_score` a probability, one `tree_info` per tree.
- * Throws {@link InvalidModelError} naming the tree, node and value; returns the model unchanged.
+ * only on features below `num_feature`, `num_feature` at most {@link MAX_NUM_FEATURE}, finite
+ * leaf values and split thresholds (training never produces NaN or ±Infinity there; XGBoost
+ * 1.7.4 loads them and predicts NaN, which would fail open), `base_score` a probability, one
+ * `tree_info` per tree. Throws {@link InvalidModelError} naming the file (when given), the tree,
+ * node and value; returns the model unchanged.
  * Memory is bounded by the model's own arrays (one byte per node for the visit marks).
  *
  * @example
@@ -13,12 +28,24 @@ import { InvalidModelError } from './model-errors.js';
  * validateModel(readModelJSON(text)); // throws InvalidModelError on a broken tree
  * ```
  */
-export function validateModel(model: BoosterModel): BoosterModel {
+export function validateModel(model: BoosterModel, options: ValidateModelOptions = {}): BoosterModel {
+  try {
+    return check(model);
+  } catch (err) {
+    if (err instanceof InvalidModelError && options.file !== undefined && err.file === undefined) {
+      const problem = err.tree === undefined ? err.message : err.message.slice(`tree ${err.tree}: `.length);
+      throw new InvalidModelError(problem, err.tree, { file: options.file, cause: err });
+    }
+    throw err;
+  }
+}
+
+function check(model: BoosterModel): BoosterModel {
   if (model.objective !== 'binary:logistic') {
     throw new InvalidModelError(`objective is ${JSON.stringify(model.objective)} (expected "binary:logistic", the only objective supported)`);
   }
-  if (!Number.isInteger(model.numFeature) || model.numFeature < 0 || model.numFeature > 0x7fffffff) {
-    throw new InvalidModelError(`num_feature is ${model.numFeature} (expected an integer in [0, 2^31))`);
+  if (!Number.isInteger(model.numFeature) || model.numFeature < 0 || model.numFeature > MAX_NUM_FEATURE) {
+    throw new InvalidModelError(`num_feature is ${model.numFeature} (expected an integer from 0 to ${MAX_NUM_FEATURE}, the limit MAX_NUM_FEATURE)`);
   }
   const bs = model.baseScore;
   if (!(bs > 0 && bs < 1)) {
@@ -61,6 +88,10 @@ function validateTree(tree: RegTree, t: number, numFeature: number): void {
   while (top > 0) {
     const node = stack[--top]!;
     const left = tree.leftChildren[node]!;
+    const value = tree.splitConditions[node]!;
+    if (!Number.isFinite(value)) {
+      throw new InvalidModelError(`node ${node} has ${left === -1 ? 'leaf value' : 'split condition'} ${value} (expected a finite number)`, t);
+    }
     if (left === -1) continue;
     const right = tree.rightChildren[node]!;
     for (const [side, child] of [['left', left], ['right', right]] as const) {
