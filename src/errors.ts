@@ -20,7 +20,41 @@ export class SessionSentryError extends Error {
     super(message, options);
     this.code = code;
     this.name = new.target.name;
+    Object.defineProperty(this, ERROR_BRAND, { value: brandNames(new.target) });
   }
+
+  /**
+   * `err instanceof ParseError` holds for a `ParseError` thrown by either build of the package: a
+   * notebook that loads the CommonJS build meets errors thrown by ESM code, whose classes are other
+   * objects. Every error carries the names of its classes under a brand shared through
+   * `Symbol.for`, and a class recognises an error whose brand names it.
+   *
+   * @example
+   * ```ts
+   * const esm = await import('sessionsentry');
+   * const cjs = createRequire(import.meta.url)('sessionsentry');
+   * esm.parseEventLog('SessionNo\tAct\nx\t\n') // throws
+   * // … caught as err: err instanceof cjs.ParseError === true, err instanceof cjs.SessionSentryError === true
+   * ```
+   */
+  static override [Symbol.hasInstance]<T>(this: abstract new (...args: never[]) => T, value: unknown): value is T {
+    if (Function.prototype[Symbol.hasInstance].call(this, value)) return true;
+    if (typeof value !== 'object' || value === null) return false;
+    const names = (value as { [ERROR_BRAND]?: unknown })[ERROR_BRAND];
+    return Array.isArray(names) && names.includes(this.name);
+  }
+}
+
+/** The brand every {@link SessionSentryError} carries: shared by the ESM and CommonJS builds. */
+const ERROR_BRAND = Symbol.for('sessionsentry.error');
+
+/** The names of an error class and of its bases, down to `SessionSentryError`. */
+function brandNames(target: Function): readonly string[] {
+  const names: string[] = [];
+  for (let c: Function | null = target; c !== null && c !== Error && c !== Function.prototype; c = Object.getPrototypeOf(c) as Function | null) {
+    names.push(c.name);
+  }
+  return Object.freeze(names);
 }
 
 /**
