@@ -5,6 +5,7 @@ import type { ConfusionMatrix } from './confusion-matrix.js';
 import { compareExperiments, type CompareExperimentsOptions, type ComparisonRow, type ExperimentInput } from './experiment-comparison.js';
 import { precisionRecallCurve } from './pr-curve.js';
 import { rocCurve } from './roc-curve.js';
+import { type LiveReportSection, renderLiveSection } from './report-live-section.js';
 import { escapeXml, lineChart, PALETTE, type ChartSeries } from './svg-chart.js';
 
 /**
@@ -32,6 +33,8 @@ export interface ReportOptions {
   readonly description?: string;
   /** The baseline row of the table (default `true`, see {@link CompareExperimentsOptions}). */
   readonly baseline?: CompareExperimentsOptions['baseline'];
+  /** The live-detection section: detectors at their calibrated alert policies, replayed on the test log (see {@link renderLiveSection}). */
+  readonly live?: LiveReportSection;
 }
 
 const STYLE = `
@@ -134,7 +137,7 @@ function checkSeries(series: PartialSessionSeries, i: number): void {
  * ```
  */
 export function renderReport(options: ReportOptions): string {
-  const { title, experiments, partialSessions, description, baseline = true } = options;
+  const { title, experiments, partialSessions, description, baseline = true, live } = options;
   if (typeof title !== 'string' || title === '') throw new InvalidArgumentError('renderReport', 'title', title, 'a non-empty title');
   const comparison = compareExperiments(experiments, { baseline });
   const colorOf = new Map(experiments.map((e, i) => [e.name, PALETTE[i % PALETTE.length]!]));
@@ -200,6 +203,7 @@ ${table}
 <section id="curves"><h2>Curves</h2><div class="charts">
 ${charts.join('\n')}
 </div></section>
+${live === undefined ? '' : renderLiveSection(live)}
 ${partialHtml}
 <section id="confusion-matrices"><h2>Confusion matrices at the operating points</h2><div class="matrices">
 ${matrices}

@@ -48,6 +48,17 @@ export const DEFAULT_OPERATING_POINTS: readonly OperatingRule[] = Object.freeze(
  */
 export const DEFAULT_EVENTS_SEEN: readonly number[] = Object.freeze([1, 2, 3, 5, 10, 15, 20, 30, 50]);
 
+/**
+ * The default live section of an experiment: policies calibrated for at most 10 innocent sessions
+ * ever alerted per 10 000.
+ *
+ * @example
+ * ```ts
+ * parseExperimentConfig({}).live; // { maxFalseAlertsPer10k: 10 }
+ * ```
+ */
+export const DEFAULT_LIVE: { readonly maxFalseAlertsPer10k: number } = Object.freeze({ maxFalseAlertsPer10k: 10 });
+
 /** Options of {@link parseExperimentConfig}. */
 export interface ParseExperimentConfigOptions {
   /** Folder relative paths (data files, `output`) are resolved against. Default: the current folder. */
@@ -58,7 +69,7 @@ export interface ParseExperimentConfigOptions {
   readonly locate?: (keyPath: readonly (string | number)[]) => { readonly line: number; readonly column: number } | undefined;
 }
 
-const TOP_KEYS = ['name', 'data', 'schema', 'truncations', 'features', 'split', 'hyperparameters', 'backend', 'operatingPoints', 'eventsSeen', 'output'] as const;
+const TOP_KEYS = ['name', 'data', 'schema', 'truncations', 'features', 'split', 'hyperparameters', 'backend', 'operatingPoints', 'eventsSeen', 'live', 'output'] as const;
 
 /**
  * Validates an experiment document (parsed JSON or YAML) and fills its defaults, giving an
@@ -80,6 +91,7 @@ const TOP_KEYS = ['name', 'data', 'schema', 'truncations', 'features', 'split', 
  * | `backend` | `{ kind: local }`, or `{ kind: sagemaker, role, bucket, region?, prefix?, instanceType?, endpointInstanceType? }` |
  * | `operatingPoints` | `[{ maxFalsePositiveRate: 0.05 }, { maxFalsePositiveRate: 0.005 }]`; also `{ threshold }`, `{ bestF1: true }` |
  * | `eventsSeen` | `[1, 2, 3, 5, 10, 15, 20, 30, 50]` |
+ * | `live` | `{ maxFalseAlertsPer10k: 10 }`: live policies and the live detector (`false` turns them off) |
  * | `output` | `out` |
  *
  * @example
@@ -224,6 +236,13 @@ export function parseExperimentConfig(document: unknown, options: ParseExperimen
     if (!Array.isArray(v)) return fail(['eventsSeen'], `must be a list of positive integers, got ${show(v)}`);
     return v.map((n, i) => (Number.isInteger(n) && (n as number) > 0 ? (n as number) : fail(['eventsSeen', i], `must be a positive integer, got ${show(n)}`)));
   });
+  const live = optional(doc, 'live', DEFAULT_LIVE, (v): ExperimentSpec['live'] => {
+    if (v === false || v === null) return null;
+    if (!isRecord(v)) return fail(['live'], `must be { maxFalseAlertsPer10k } or false, got ${show(v)}`);
+    checkKeys(v, ['maxFalseAlertsPer10k'], ['live'], fail);
+    const budget = optional(v, 'maxFalseAlertsPer10k', DEFAULT_LIVE.maxFalseAlertsPer10k, (x) => (typeof x === 'number' && x > 0 && x <= 10_000 ? x : fail(['live', 'maxFalseAlertsPer10k'], `must be a number of false alerts per 10 000 innocent sessions in (0, 10 000], got ${show(x)}`)));
+    return { maxFalseAlertsPer10k: budget };
+  });
   const outDir = path.resolve(baseDir, optional(doc, 'output', 'out', (v) => (typeof v === 'string' && v !== '' ? v : fail(['output'], `must be a folder path, got ${show(v)}`))));
 
   return {
@@ -238,6 +257,7 @@ export function parseExperimentConfig(document: unknown, options: ParseExperimen
     backend,
     operatingPoints,
     eventsSeen,
+    live,
     outDir,
   };
 }

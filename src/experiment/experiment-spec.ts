@@ -55,6 +55,13 @@ export interface ExperimentSpec {
   readonly operatingPoints: readonly OperatingRule[];
   /** Session lengths of the "caught while in progress" curves (test sessions cut to their first n events). */
   readonly eventsSeen: readonly number[];
+  /**
+   * Live detection: every job's model gets a live alert policy calibrated on its validation
+   * sessions for at most `maxFalseAlertsPer10k` innocent sessions ever alerted per 10 000, the
+   * recommended detector (`trainLiveDetector`) is trained beside them, and each replays the test
+   * log live. `null` turns the live section off.
+   */
+  readonly live: { readonly maxFalseAlertsPer10k: number } | null;
   /** Folder of the outputs (CSV channels, models, report). */
   readonly outDir: string;
 }

@@ -22,10 +22,11 @@ import type { ExperimentSpec } from './experiment-spec.js';
 import { writeModelDirectory } from './model-directory.js';
 import { toHyperparameterStrings } from '../train/hyperparameters.js';
 import type { Frame } from '../frame/frame.js';
+import { type LiveSectionResult, type SavedLivePolicy, calibrateJobLive, runLiveSection } from './live-section.js';
 import { ExperimentFailedError } from './experiment-errors.js';
 
 /** The stages {@link runPartialSessionExperiment} reports, in order. */
-export type ExperimentStage = 'read' | 'flatten' | 'split' | 'train' | 'score' | 'report';
+export type ExperimentStage = 'read' | 'flatten' | 'split' | 'train' | 'score' | 'live' | 'report';
 
 /** Options of {@link runPartialSessionExperiment}. */
 export interface RunExperimentOptions {
@@ -64,8 +65,13 @@ export interface ExperimentRunResult {
   readonly failed: readonly JobFailure[];
   /** One comparison table per operating rule (same order as `spec.operatingPoints`), baseline row included. */
   readonly comparisons: readonly { readonly rule: OperatingRule; readonly comparison: ExperimentComparison }[];
-  /** Recall and FPR of each job's model on test sessions cut to their first n events, at the first operating point. */
+  /**
+   * Recall and FPR of each live detector on the test log within its first n events (`spec.eventsSeen`),
+   * cumulative as `replay` counts them, each at its calibrated live policy; empty without the live section.
+   */
   readonly partialSessions: readonly PartialSessionSeries[];
+  /** The live section (`spec.live`): each job's model and the recommended detector at their live policies, replayed on the test log. */
+  readonly live: LiveSectionResult | null;
   /** Codes of the test day the training vocabulary lacks (counted in `other_actions`). */
   readonly unseenTestActions: UnseenActions | null;
   /** Paths of the outputs. */
@@ -185,6 +191,7 @@ export async function runPartialSessionExperiment(spec: ExperimentSpec, options:
 
   stage('report', `${spec.operatingPoints.length} operating points`);
   const jobs: JobOutcome[] = [];
+  const livePolicies = new Map<string, SavedLivePolicy>();
   const scoresDir = path.join(spec.outDir, 'scores');
   await mkdir(scoresDir, { recursive: true });
   for (const job of spec.jobs) {
@@ -193,6 +200,8 @@ export async function runPartialSessionExperiment(spec: ExperimentSpec, options:
     const split = splits.get(job.name)!;
     const validationLabels = splitter.labels(split.validation);
     const operatingPoints = spec.operatingPoints.map((rule) => chooseOperatingPoint(validationLabels, s.validation, rule));
+    const live = spec.live === null ? undefined : calibrateJobLive(trainLog, { name: job.name, booster: s.booster, schema: flattener.toSchema(), validationSessions: split.validation.strings('SessionNo') as string[], budget: spec.live.maxFalseAlertsPer10k });
+    if (live !== undefined) livePolicies.set(job.name, live);
     await writeModelDirectory(path.join(modelsDir, job.name), {
       name: job.name,
       model: s.bytes,
@@ -200,6 +209,7 @@ export async function runPartialSessionExperiment(spec: ExperimentSpec, options:
       truncation: job.truncation,
       hyperparameters: toHyperparameterStrings(spec.hyperparameters),
       operatingPoints,
+      ...(live === undefined ? {} : { livePolicy: live }),
       data: { files: [...spec.train, spec.test].map((f) => path.relative(spec.outDir, f)), seeds: { split: spec.split.seed } },
     }, { overwrite: true });
     const test = { labels: splitter.labels(testFrames.get(job.name)!), scores: s.test };
@@ -217,14 +227,36 @@ export async function runPartialSessionExperiment(spec: ExperimentSpec, options:
   }
   const experimentsAt = (k: number): ExperimentInput[] => jobs.map((j) => ({ name: j.name, labels: j.test.labels, scores: j.test.scores, operatingPoint: j.operatingPoints[k]! }));
   const comparisons = spec.operatingPoints.map((rule, k) => ({ rule, comparison: compareExperiments(experimentsAt(k)) }));
-  const partialSessions = caughtAfter(testLog, flattener, splitter, jobs, spec.eventsSeen, (name) => scored.get(name)!.booster);
+  let live: LiveSectionResult | null = null;
+  if (spec.live !== null) {
+    stage('live', `live policies for ≤ ${spec.live.maxFalseAlertsPer10k} false alerts per 10 000, and the live detector`);
+    live = await runLiveSection({
+      trainLog,
+      testLog,
+      schema: flattener.toSchema(),
+      features: spec.features,
+      jobs: jobs.map((j) => ({ name: j.name, booster: scored.get(j.name)!.booster, ...livePolicies.get(j.name)! })),
+      budget: spec.live.maxFalseAlertsPer10k,
+      split: { validation: spec.split.validation, seed: spec.split.seed },
+      hyperparameters: spec.hyperparameters as Record<string, string | number>,
+      modelsDir,
+      eventsSeen: Math.max(1, ...spec.eventsSeen),
+    });
+    stage('report', `${spec.operatingPoints.length} operating points and the live section`);
+  }
+  const partialSessions: PartialSessionSeries[] = (live?.outcomes ?? []).map((o) => ({
+    name: o.name,
+    eventsSeen: [...spec.eventsSeen],
+    recall: spec.eventsSeen.map((n) => o.test.recall[Math.min(n, o.test.recall.length) - 1] ?? 0),
+    fpr: spec.eventsSeen.map((n) => o.test.fpr[Math.min(n, o.test.fpr.length) - 1] ?? 0),
+  }));
   const report = path.join(spec.outDir, 'report.html');
   await writeReport(report, {
     title: `Partial-session experiment: ${spec.name}`,
     description: `${jobs.length} truncation jobs trained on ${spec.train.map((f) => path.basename(f)).join(', ')} (${trainLog.sessionCount} sessions, ${trainLog.positiveCount} attacker sessions), `
       + `operating points chosen on validation data at ${describeRule(spec.operatingPoints[0]!)}, scored on ${path.basename(spec.test)} (${testLog.sessionCount} sessions, ${testLog.positiveCount} attacker sessions) truncated like each job's training data.`,
     experiments: experimentsAt(0),
-    ...(partialSessions.length > 0 ? { partialSessions } : {}),
+    ...(live === null ? {} : { live: live.report }),
   });
   const summary = path.join(spec.outDir, 'summary.json');
   await writeFile(summary, `${JSON.stringify({
@@ -232,7 +264,17 @@ export async function runPartialSessionExperiment(spec: ExperimentSpec, options:
     jobs: jobs.map((j) => ({ name: j.name, rows: j.rows, trainingSeconds: j.trainingSeconds, model: path.relative(spec.outDir, j.modelPath), operatingPoints: j.operatingPoints.map((p) => ({ rule: p.rule, threshold: p.threshold })) })),
     failed: failed.map((f) => ({ job: f.job, stage: f.stage, reason: f.reason })),
     comparisons: comparisons.map((c) => ({ rule: c.rule, rows: c.comparison.toJSON() })),
-  }, null, 2)}\n`);
+    live: live === null ? null : {
+      maxFalseAlertsPer10k: live.budget,
+      detector: path.relative(spec.outDir, live.detectorDir),
+      detectors: live.outcomes.map((o) => ({
+        name: o.name,
+        policy: o.policy,
+        validation: { recall: o.validation.recall, falseAlertsPer10k: o.validation.falseAlertsPer10k },
+        test: { recall: o.test.finalRecall, falseAlertsPer10k: o.test.falseAlertsPer10k, eventsToFirstAlert: o.test.eventsToFirstAlert, timeToFirstAlertMs: o.test.timeToFirstAlertMs },
+      })),
+    },
+  }, (_, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 2)}\n`);
   timings.report = performance.now() - stageStart;
   timings.total = performance.now() - started;
   return {
@@ -241,6 +283,7 @@ export async function runPartialSessionExperiment(spec: ExperimentSpec, options:
     failed,
     comparisons,
     partialSessions,
+    live,
     unseenTestActions,
     files: { report, csvDir, modelsDir, scoresDir, summary },
     timings: timings as Record<ExperimentStage | 'total', number>,
@@ -272,36 +315,4 @@ async function writeScores(file: string, frame: Frame, labels: Uint8Array, score
 
 function csvField(text: string): string {
   return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
-
-function caughtAfter(
-  testLog: EventLog,
-  flattener: SessionFlattener,
-  splitter: FrameSplitter,
-  jobs: readonly JobOutcome[],
-  eventsSeen: readonly number[],
-  boosterOf: (name: string) => Booster,
-): PartialSessionSeries[] {
-  if (eventsSeen.length === 0 || testLog.positiveCount === 0) return [];
-  const prefixes = eventsSeen.map((n) => {
-    const frame = flattener.flatten(truncateLog(testLog, { kind: 'firstN', n }));
-    return { features: splitter.features(frame), labels: splitter.labels(frame) };
-  });
-  return jobs.map((job) => {
-    const booster = boosterOf(job.name);
-    const threshold = job.operatingPoints[0]!.threshold;
-    const recall: number[] = [];
-    const fpr: number[] = [];
-    for (const { features, labels } of prefixes) {
-      const scores = booster.predict(features);
-      let tp = 0, p = 0, fp = 0, n = 0;
-      for (let i = 0; i < labels.length; i++) {
-        const flagged = scores[i]! >= threshold;
-        if (labels[i] === 1) { p++; if (flagged) tp++; } else { n++; if (flagged) fp++; }
-      }
-      recall.push(p === 0 ? 0 : tp / p);
-      fpr.push(n === 0 ? 0 : fp / n);
-    }
-    return { name: job.name, eventsSeen: [...eventsSeen], recall, fpr };
-  });
 }
