@@ -6,6 +6,7 @@ import { Booster } from '../model/booster.js';
 import type { FeatureSchema } from '../sessions/feature-schema.js';
 import { parseFeatureSchema } from '../sessions/feature-schema.js';
 import type { Truncation } from '../sessions/truncation.js';
+import { parseSavedLivePolicy, type SavedLivePolicy } from '../experiment/live-section.js';
 import { UsageError } from './cli-io.js';
 
 /** A model ready to score logs: the booster, the feature schema it was trained on, its truncation and saved thresholds. */
@@ -22,6 +23,8 @@ export interface ModelBundle {
   readonly modelFile: string;
   /** The model's name: the manifest's, or the model file's folder name. */
   readonly name: string;
+  /** The live alert policy saved beside the model (`live-policy.json`), when there is one. */
+  readonly livePolicy: SavedLivePolicy | undefined;
 }
 
 /**
@@ -39,7 +42,7 @@ export async function loadModelBundle(modelPath: string, featuresFile?: string, 
   if (!existsSync(modelPath)) throw new UsageError(`--model ${JSON.stringify(modelPath)} does not exist`);
   if (statSync(modelPath).isDirectory()) {
     if (featuresFile !== undefined) throw new UsageError('--features applies to a bare model file only: a model directory carries its own feature schema');
-    const dir = await readModelDirectory(modelPath);
+    const dir = await readModelDirectory(modelPath, { parseLivePolicy: parseSavedLivePolicy });
     return {
       booster: dir.booster,
       schema: dir.schema,
@@ -48,6 +51,7 @@ export async function loadModelBundle(modelPath: string, featuresFile?: string, 
       operatingPoints: dir.operatingPoints,
       modelFile: dir.paths.model!,
       name: dir.name,
+      livePolicy: dir.livePolicy,
     };
   }
   const features = featuresFile ?? path.join(path.dirname(modelPath), 'features.json');
@@ -57,5 +61,5 @@ export async function loadModelBundle(modelPath: string, featuresFile?: string, 
   if (schema !== undefined && schema.featureNames.length !== booster.numFeature) {
     throw new UsageError(`${path.basename(features)} has ${schema.featureNames.length} features but ${path.basename(modelPath)} takes ${booster.numFeature}: not the schema the model was trained on`);
   }
-  return { booster, schema, truncation: undefined, threshold: undefined, operatingPoints: [], modelFile: modelPath, name: path.basename(path.dirname(path.resolve(modelPath))) };
+  return { booster, schema, truncation: undefined, threshold: undefined, operatingPoints: [], modelFile: modelPath, name: path.basename(path.dirname(path.resolve(modelPath))), livePolicy: undefined };
 }

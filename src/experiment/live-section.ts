@@ -4,7 +4,8 @@ import type { EventLog } from '../events/event-log.js';
 import type { LiveReportRow, LiveReportSection } from '../eval/report-live-section.js';
 import { chooseAlertPolicy } from '../live/choose-alert-policy.js';
 import { LiveDetector } from '../live/live-detector.js';
-import type { LivePolicy, LivePolicyFigures } from '../live/live-policy.js';
+import { type LivePolicy, type LivePolicyFigures, checkLivePolicy } from '../live/live-policy.js';
+import { InvalidArgumentError } from '../errors.js';
 import { trainLiveDetector } from '../live/train-live-detector.js';
 import type { Booster } from '../model/booster.js';
 import type { TrainParamsInput } from '../model/train-params.js';
@@ -50,6 +51,22 @@ export interface SavedLivePolicy {
   readonly chosenOn: 'validation';
   readonly policy: LivePolicy;
   readonly validation: LivePolicyFigures;
+}
+
+/**
+ * Checks a `live-policy.json` document (untrusted: it is read from disk) and gives the saved policy.
+ *
+ * @example
+ * ```ts
+ * const saved = parseSavedLivePolicy(JSON.parse(text), 'models/first10/live-policy.json');
+ * ```
+ */
+export function parseSavedLivePolicy(json: unknown, file = 'live-policy.json'): SavedLivePolicy {
+  const doc = json as Partial<SavedLivePolicy> | null;
+  if (doc === null || typeof doc !== 'object' || doc.chosenOn !== 'validation') throw new InvalidArgumentError(file, 'chosenOn', doc?.chosenOn, '"validation"');
+  const policy = checkLivePolicy(doc.policy as LivePolicy, file);
+  const validation = JSON.parse(JSON.stringify(doc.validation ?? {}), (_, v: unknown) => (v === null ? Number.NaN : v)) as LivePolicyFigures;
+  return { chosenOn: 'validation', policy, validation };
 }
 
 /**

@@ -4,7 +4,7 @@ import { InvalidArgumentError, SessionSentryError } from '../errors.js';
 import { EndpointServerError, MAX_PAYLOAD_BYTES } from './endpoint-server.js';
 import { handleInvocation } from './handle-invocation.js';
 import { LiveEventError } from './live-errors.js';
-import { type LiveModel, LiveScorer, type LiveScorerOptions, type LiveScorerStats, type ParsedLiveEvent, checkField } from './live-scorer.js';
+import { type LiveModel, LiveScorer, type LiveScorerModel, type LiveScorerOptions, type LiveScorerStats, type ParsedLiveEvent, checkField } from './live-scorer.js';
 import type { ScoringModel } from './scoring-model.js';
 
 /** Names of the event fields in request bodies. Defaults: the log schema's `SessionNo`, `LogTime`, `Act`, `CustID`. */
@@ -24,8 +24,10 @@ export const LOG_EVENT_FIELDS: EventFieldNames = Object.freeze({ session: 'Sessi
  * server's.
  */
 export interface EventServiceOptions extends LiveScorerOptions {
-  /** The model: scores sessions, and flattened rows on `/invocations`. `Booster` fits. */
-  readonly model: LiveModel & ScoringModel;
+  /** The model: scores sessions, and flattened rows on `/invocations`. `Booster` fits. Or give `models` (the first then answers `/invocations`). */
+  readonly model?: LiveModel & ScoringModel;
+  /** Several models over one schema, alerting on the "any" rule (see {@link LiveScorerOptions.models}). */
+  readonly models?: readonly (LiveScorerModel & { readonly model: LiveModel & ScoringModel })[];
   /** Interface to listen on. Default `'127.0.0.1'` (loopback only). */
   readonly host?: string;
   /** Port. Default 0: an ephemeral port chosen by the system (see the returned `port`). */
@@ -138,8 +140,9 @@ export async function startEventService(options: EventServiceOptions): Promise<E
   if (!Number.isSafeInteger(maxBodyBytes) || maxBodyBytes < 1) throw new InvalidArgumentError(where, 'maxBodyBytes', maxBodyBytes, 'a positive integer');
   if (!(shutdownGraceMs >= 0)) throw new InvalidArgumentError(where, 'shutdownGraceMs', shutdownGraceMs, 'a number of milliseconds ≥ 0');
   const names: EventFieldNames = { ...LOG_EVENT_FIELDS, ...fields };
-  const model = options.model;
-  if (typeof (model as Partial<ScoringModel>)?.predict !== 'function') throw new InvalidArgumentError(where, 'model', model, 'a model with predict() and predictRow() (a Booster)');
+  const candidate = options.model ?? options.models?.[0]?.model;
+  if (typeof (candidate as Partial<ScoringModel> | undefined)?.predict !== 'function') throw new InvalidArgumentError(where, 'model', candidate, 'a model with predict() and predictRow() (a Booster)');
+  const model = candidate as LiveModel & ScoringModel;
   const scorer = new LiveScorer(scorerOptions);
   const state: ServiceState = { requests: 0, events: 0, inFlight: 0, draining: false, statuses: {} };
 

@@ -25,6 +25,7 @@ describe('sessionsentry run <experiment.yaml>, then report and replay on its res
       'backend: { kind: local, workers: 1 }',
       'operatingPoints: [{ maxFalsePositiveRate: 0.02 }, { bestF1: true }]',
       'eventsSeen: [1, 5]',
+      'live: { maxFalseAlertsPer10k: 200 }',
       'output: results',
       '',
     ].join('\n'));
@@ -56,15 +57,36 @@ describe('sessionsentry run <experiment.yaml>, then report and replay on its res
     expect(readFileSync(path.join(dir, 'r.html'), 'utf8')).toContain('FPR ≤ 10%');
   });
 
-  it('replay runs the test day through the live scorer with the saved threshold and reports time to first alert', async () => {
+  it('replay runs the test day through the live scorer at the saved live policy and reports time to first alert', async () => {
     const rio = captureIO(dir);
     expect(await runCli(['replay', '--model', 'results/models/first5', 'logs/single.txt', '--json'], rio)).toBe(0);
-    const report = JSON.parse(rio.out()) as { threshold: number; sessions: number; attackerSessions: number; caught: number; eventsToFirstAlert: { count: number } };
-    const points = JSON.parse(readFileSync(path.join(dir, 'results', 'models', 'first5', 'operating-points.json'), 'utf8')) as { threshold: number }[];
-    expect(report.threshold).toBe(points[0]!.threshold);
+    const report = JSON.parse(rio.out()) as { threshold: number; sustain: number; minEvents: number; policySource: string; sessions: number; attackerSessions: number; caught: number; eventsToFirstAlert: { count: number } };
+    const saved = JSON.parse(readFileSync(path.join(dir, 'results', 'models', 'first5', 'live-policy.json'), 'utf8')) as { chosenOn: string; policy: { models: { threshold: number }[]; sustain: number; minEvents: number; maxFalseAlertsPer10k: number } };
+    expect(saved.chosenOn).toBe('validation');
+    expect(saved.policy.maxFalseAlertsPer10k).toBe(200);
+    expect([report.threshold, report.sustain, report.minEvents]).toEqual([saved.policy.models[0]!.threshold, saved.policy.sustain, saved.policy.minEvents]);
+    expect(report.policySource).toMatch(/^the saved live policy/);
     const single = generateLogs({ seed: 8, scale: 0.1 }).files['single.txt'].summary;
     expect([report.sessions, report.attackerSessions]).toEqual([single.sessions, single.attackerSessions]);
     expect(report.eventsToFirstAlert.count).toBe(report.caught);
+  });
+
+  it('runs the live section: a live policy per job, the live detector, the report and summary figures', async () => {
+    const summary = JSON.parse(readFileSync(path.join(dir, 'results', 'summary.json'), 'utf8')) as { live: { maxFalseAlertsPer10k: number; detector: string; detectors: { name: string; test: { recall: number } }[] } };
+    expect(summary.live.maxFalseAlertsPer10k).toBe(200);
+    expect(summary.live.detectors.map((d) => d.name)).toEqual(['first5', 'mid8', 'live detector (prefix + whole)']);
+    expect(io.out()).toContain('## Live detection on single.txt');
+    expect(readFileSync(path.join(dir, 'results', 'report.html'), 'utf8')).toContain('<section id="live">');
+    // The detector folder replays as a whole; options cannot change its jointly calibrated policy.
+    const rio = captureIO(dir);
+    expect(await runCli(['replay', '--model', summary.live.detector.replace(/^/, 'results/'), 'logs/single.txt', '--json'], rio)).toBe(0);
+    const report = JSON.parse(rio.out()) as { threshold: Record<string, number>; policySource: string; caught: number };
+    expect(Object.keys(report.threshold)).toEqual(['prefix', 'whole']);
+    expect(report.policySource).toMatch(/^the detector's live policy/);
+    expect(report.caught).toBe(Math.round(summary.live.detectors[2]!.test.recall * generateLogs({ seed: 8, scale: 0.1 }).files['single.txt'].summary.attackerSessions));
+    const bad = captureIO(dir);
+    expect(await runCli(['replay', '--model', 'results/models/live', 'logs/single.txt', '--threshold', '0.5'], bad)).toBe(2);
+    expect(bad.err()).toMatch(/does not apply to a live detector/);
   });
 
   it('fails with exit 1 and the file and line for a bad experiment file', async () => {

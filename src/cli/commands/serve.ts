@@ -4,6 +4,7 @@ import { startEventService } from '../../serve/event-service.js';
 import { UsageError } from '../cli-io.js';
 import { EXIT } from '../cli-io.js';
 import { numberOption, requiredOption, stringOption, type Command } from '../command.js';
+import { loadLiveSetup } from '../live-setup.js';
 import { loadModelBundle } from '../model-dir.js';
 
 /**
@@ -27,27 +28,28 @@ export const serveCommand: Command = {
     ['--model <path>', 'a model folder or model file (required)'],
     ['--port <n>', 'port (default 8080; 0 picks a free one)'],
     ['--host <addr>', 'interface (default 127.0.0.1)'],
-    ['--live', 'serve the live event service (POST /events, alerts on standard output); needs features.json'],
-    ['--threshold <t>', 'live alert threshold (default: the folder\'s first operating point, else 0.5)'],
-    ['--sustain <n>', 'live: consecutive events over the threshold needed to alert (default 1)'],
+    ['--live', 'serve the live event service (POST /events, alerts on standard output) with the folder\'s live policy; --model may be a live detector folder'],
+    ['--threshold <t>', 'live alert threshold (default: the folder\'s live policy, else its first operating point, else 0.5)'],
+    ['--sustain <n>', 'live: consecutive events over the threshold needed to alert (default: the live policy\'s, else 1)'],
   ],
   options: { model: { type: 'string' }, port: { type: 'string' }, host: { type: 'string' }, live: { type: 'boolean' }, threshold: { type: 'string' }, sustain: { type: 'string' } },
   async run(args, io) {
     const modelPath = path.resolve(io.cwd, requiredOption('serve', args, 'model'));
     const live = args.values.live === true;
-    const { booster, modelFile, schema, threshold: saved } = await loadModelBundle(modelPath, undefined, { schema: live ? 'required' : 'optional' });
     const port = numberOption('serve', args, 'port', 8080, { min: 0, max: 65535, integer: true });
     const host = stringOption(args, 'host', '127.0.0.1')!;
     if (!live && (args.values.threshold !== undefined || args.values.sustain !== undefined)) throw new UsageError('serve: --threshold and --sustain apply to --live only');
     let server: { readonly url: string; close(): Promise<void> };
     if (live) {
-      const threshold = numberOption('serve', args, 'threshold', saved ?? 0.5, { min: 0, max: 1 });
-      const sustain = numberOption('serve', args, 'sustain', 1, { min: 1, integer: true });
-      const service = await startEventService({ model: booster, schema: schema!, threshold, sustain, port, host });
+      const setup = await loadLiveSetup('serve', modelPath, args);
+      const { sustain, minEvents } = setup;
+      const service = await startEventService({ models: setup.models, schema: setup.schema, sustain, minEvents, port, host });
       service.scorer.on('alert', (a) => io.stdout.write(`alert session ${a.session}${a.customer !== undefined ? ` customer ${a.customer}` : ''} score ${a.score.toFixed(4)} after ${a.eventsSeen} events\n`));
       server = service;
-      io.stdout.write(`live scoring with ${path.relative(io.cwd, modelFile)} (threshold ${threshold}, sustain ${sustain}) on ${service.url} (POST /events)\n`);
+      const thresholds = setup.models.map((m) => (setup.models.length === 1 ? `threshold ${m.threshold}` : `${m.name} ≥ ${m.threshold}`)).join(', ');
+      io.stdout.write(`live scoring with ${path.relative(io.cwd, modelPath) || '.'} (${thresholds}, sustain ${sustain}, from event ${minEvents}: ${setup.source}) on ${service.url} (POST /events)\n`);
     } else {
+      const { booster, modelFile } = await loadModelBundle(modelPath, undefined, { schema: 'optional' });
       server = await serveModel(booster, { port, host, name: path.basename(path.dirname(modelFile)) });
       io.stdout.write(`serving ${path.relative(io.cwd, modelFile)} (${booster.numFeature} features) on ${server.url}\n`);
     }
