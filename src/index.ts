@@ -48,6 +48,7 @@ export { flattenSessions } from './sessions/flatten-sessions.js';
 export type { FlattenResult, UnseenActions } from './sessions/flatten-sessions.js';
 export { DEFAULT_FEATURES, featureNamesOf, parseFeatureSchema } from './sessions/feature-schema.js';
 export type { FeatureGroups, FeatureSchema } from './sessions/feature-schema.js';
+export type { ActionGroupMapping, ActionGroupsOption } from './sessions/action-groups.js';
 export type { TimingFeature } from './sessions/timing-features.js';
 
 // --- Truncation and jobs ---

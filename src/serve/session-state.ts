@@ -1,4 +1,5 @@
 import { InvalidArgumentError } from '../errors.js';
+import { actionGroupColumns, actionGroupOf } from '../sessions/action-groups.js';
 import type { FeatureSchema } from '../sessions/feature-schema.js';
 import { TIMING_FEATURES } from '../sessions/timing-features.js';
 import { GapMedian } from './gap-median.js';
@@ -19,7 +20,10 @@ export interface FeatureLayout {
   readonly width: number;
   /** Number of vocabulary codes. */
   readonly size: number;
-  /** Vocabulary index of an action code, -1 when the vocabulary lacks it. */
+  /**
+   * Vocabulary index of an action code; negative when the vocabulary lacks it: -1, or, when the
+   * schema has action groups and the code belongs to group `g`, `-2 - g` (so the group still counts it).
+   */
   columnOf(action: string): number;
   /** First count column, or -1 when counts are off. */
   readonly countAt: number;
@@ -33,6 +37,12 @@ export interface FeatureLayout {
   readonly sharesAt: number;
   /** Bigram column of pair `(from, to)` at `from · size + to`, -1 when not a learned bigram; `null` without bigrams. */
   readonly pairs: Int32Array | Map<number, number> | null;
+  /** First action-group count column (`group_<g>`; the shares follow), or -1. */
+  readonly groupAt: number;
+  /** Number of action groups (0 when off). */
+  readonly groups: number;
+  /** Group of each vocabulary index, -1 for none. */
+  readonly groupOfColumn: Int32Array;
 }
 
 /**
@@ -64,20 +74,35 @@ export function compileFeatureLayout(schema: FeatureSchema): FeatureLayout {
     });
     pairs = table;
   }
-  const expected = (features.counts ? size + 1 : 0) + (features.timing ? TIMING_FEATURES.length : 0) + schema.bigrams.length + (features.shares ? size : 0);
+  const actionGroups = features.actionGroups === undefined || features.actionGroups === false ? null : features.actionGroups;
+  const groupNames = actionGroups === null ? [] : (schema.groups ?? []);
+  const groupIndex = new Map(groupNames.map((g, i) => [g, i]));
+  const expected = (features.counts ? size + 1 : 0) + (features.timing ? TIMING_FEATURES.length : 0) + schema.bigrams.length + (features.shares ? size : 0) + 2 * groupNames.length;
   if (expected !== featureNames.length) {
     throw new InvalidArgumentError('compileFeatureLayout', 'schema.featureNames.length', featureNames.length, `${expected}, as the vocabulary and feature groups say`);
   }
   return {
     width: featureNames.length,
     size,
-    columnOf: (action) => lookup.get(action) ?? -1,
+    columnOf:
+      actionGroups === null
+        ? (action) => lookup.get(action) ?? -1
+        : (action) => {
+            const column = lookup.get(action);
+            if (column !== undefined) return column;
+            const group = actionGroupOf(action, actionGroups.by);
+            const g = group === null ? undefined : groupIndex.get(group);
+            return g === undefined ? -1 : -2 - g;
+          },
     countAt: features.counts ? 0 : -1,
     otherAt: features.counts ? size : -1,
     timingAt: features.timing ? timingAt : -1,
     bigramAt: pairs === null ? -1 : bigramAt,
     sharesAt: features.shares ? sharesAt : -1,
     pairs,
+    groupAt: groupNames.length > 0 ? featureNames.length - 2 * groupNames.length : -1,
+    groups: groupNames.length,
+    groupOfColumn: actionGroups === null ? new Int32Array(size).fill(-1) : actionGroupColumns(vocabulary, actionGroups.by, groupNames),
   };
 }
 
@@ -178,9 +203,10 @@ export class SessionState {
   }
 
   /**
-   * Applies one event: `column` is the action's vocabulary index (-1 for a code the vocabulary
-   * lacks, counted in `other_actions` and breaking the bigram chain, as in the flattener) and
-   * `time` its epoch milliseconds.
+   * Applies one event: `column` is the action's vocabulary index, as `layout.columnOf` gives it
+   * (negative for a code the vocabulary lacks, counted in `other_actions` and breaking the bigram
+   * chain, as in the flattener; `-2 - g` also counts it in action group `g`), and `time` its epoch
+   * milliseconds.
    */
   add(column: number, time: number): void {
     const L = this.#layout;
@@ -210,6 +236,11 @@ export class SessionState {
       const counts = this.#counts ?? row;
       const at = this.#counts === null ? L.countAt : 0;
       for (let c = 0; c < L.size; c++) row[L.sharesAt + c] = counts[at + c]! / n;
+    }
+    if (L.groups > 0) {
+      const g = column >= 0 ? L.groupOfColumn[column]! : -2 - column;
+      if (g >= 0) row[L.groupAt + g]++;
+      for (let k = 0; k < L.groups; k++) row[L.groupAt + L.groups + k] = row[L.groupAt + k]! / n;
     }
   }
 

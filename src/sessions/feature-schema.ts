@@ -1,3 +1,4 @@
+import { type ActionGroupsOption, actionGroupFeatureNames, actionGroupNames, checkActionGroups } from './action-groups.js';
 import { ActionVocabulary } from './action-vocabulary.js';
 import { FeatureSchemaError } from './session-errors.js';
 import { TIMING_FEATURES } from './timing-features.js';
@@ -11,12 +12,17 @@ import { TIMING_FEATURES } from './timing-features.js';
  * - `bigrams`: counts of the `topK` most frequent consecutive action pairs of the training log,
  *   named `a>b`, or `false`.
  * - `shares`: `share_<code>` = count of the code / session length (0 for an empty session).
+ * - `actionGroups`: `{ by: 'firstDigit' }` (or an explicit code → group map, see
+ *   {@link ActionGroupsOption}): `group_<g>`, the events of each action group (codes the vocabulary
+ *   lacks included), then `group_share_<g>`, each divided by the session length; or `false` (the
+ *   same as leaving it out).
  */
 export interface FeatureGroups {
   readonly counts: boolean;
   readonly timing: boolean;
   readonly bigrams: { readonly topK: number } | false;
   readonly shares: boolean;
+  readonly actionGroups?: ActionGroupsOption | false;
 }
 
 /**
@@ -26,7 +32,8 @@ export interface FeatureGroups {
  *
  * Columns of a flattened frame: `idColumn` (string), `labelColumn` (number), then `featureNames`:
  * counts in vocabulary order, `other_actions`, the timing features, the bigrams `a>b` in learned
- * order, the shares `share_<code>` in vocabulary order (each group only when switched on).
+ * order, the shares `share_<code>` in vocabulary order, the action groups `group_<g>` and
+ * `group_share_<g>` in `groups` order (each group only when switched on).
  *
  * @example
  * ```ts
@@ -44,6 +51,8 @@ export interface FeatureSchema {
   readonly features: FeatureGroups;
   /** The learned bigrams `[from, to]`, most frequent first (empty when bigrams are off). */
   readonly bigrams: readonly (readonly [string, string])[];
+  /** The action groups in column order, when `features.actionGroups` is on (absent otherwise). */
+  readonly groups?: readonly string[];
   /** The feature columns after the id and label, in order. */
   readonly featureNames: readonly string[];
 }
@@ -84,6 +93,7 @@ export function featureNamesOf(vocabulary: readonly string[], features: FeatureG
   if (features.timing) names.push(...TIMING_FEATURES);
   if (features.bigrams !== false) for (const [a, b] of bigrams) names.push(`${a}>${b}`);
   if (features.shares) for (const code of vocabulary) names.push(`share_${code}`);
+  if (features.actionGroups) names.push(...actionGroupFeatureNames(actionGroupNames(vocabulary, features.actionGroups.by)));
   return names;
 }
 
@@ -118,13 +128,23 @@ export function makeFeatureSchema({
     }
     seen.add(name);
   }
+  const groupsOn = features.actionGroups !== undefined && features.actionGroups !== false;
+  const groups = groupsOn ? checkActionGroups(features.actionGroups, 'makeFeatureSchema') : null;
   return {
     version: 1,
     idColumn,
     labelColumn,
     vocabulary: [...vocabulary.codes],
-    features: { counts: features.counts, timing: features.timing, bigrams: features.bigrams === false ? false : { topK: features.bigrams.topK }, shares: features.shares },
+    // actionGroups is written only when on, so schemas without it read and compare as before.
+    features: {
+      counts: features.counts,
+      timing: features.timing,
+      bigrams: features.bigrams === false ? false : { topK: features.bigrams.topK },
+      shares: features.shares,
+      ...(groups !== null ? { actionGroups: groups } : {}),
+    },
     bigrams: bigrams.map(([a, b]) => [a, b] as const),
+    ...(groups !== null ? { groups: actionGroupNames(vocabulary.codes, groups.by) } : {}),
     featureNames,
   };
 }
@@ -159,6 +179,13 @@ export function parseFeatureSchema(json: unknown): FeatureSchema {
     throw new FeatureSchemaError('bigrams', `has ${bigrams.length} pairs (expected at most ${features.bigrams === false ? 0 : features.bigrams.topK}, as features.bigrams says)`);
   }
   const schema = makeFeatureSchema({ vocabulary, features, bigrams, idColumn: raw.idColumn as string, labelColumn: raw.labelColumn as string });
+  if (schema.groups !== undefined || raw.groups !== undefined) {
+    const groups = raw.groups;
+    const expected = schema.groups ?? [];
+    if (!Array.isArray(groups) || groups.length !== expected.length || groups.some((g, i) => g !== expected[i])) {
+      throw new FeatureSchemaError('groups', `must be ${JSON.stringify(expected)}, as the vocabulary and features.actionGroups say, got ${JSON.stringify(groups)}`);
+    }
+  }
   const names = raw.featureNames;
   if (!Array.isArray(names) || names.length !== schema.featureNames.length || names.some((n, i) => n !== schema.featureNames[i])) {
     const at = Array.isArray(names) ? schema.featureNames.findIndex((n, i) => names[i] !== n) : -1;
@@ -176,13 +203,23 @@ function parseGroups(value: unknown): FeatureGroups {
   for (const field of ['counts', 'timing', 'shares'] as const) {
     if (typeof raw[field] !== 'boolean') throw new FeatureSchemaError(`features.${field}`, `must be true or false, got ${JSON.stringify(raw[field])}`);
   }
+  const rawGroups = raw.actionGroups;
+  let actionGroups: ActionGroupsOption | undefined;
+  if (rawGroups !== undefined && rawGroups !== false) {
+    try {
+      actionGroups = checkActionGroups(rawGroups, 'feature schema');
+    } catch {
+      throw new FeatureSchemaError('features.actionGroups', `must be false or { by: 'firstDigit' | { code: group, … } }, got ${JSON.stringify(rawGroups)}`);
+    }
+  }
+  const withGroups = (groups: FeatureGroups): FeatureGroups => (actionGroups === undefined ? groups : { ...groups, actionGroups });
   const bigrams = raw.bigrams;
   if (bigrams !== false) {
     const topK = (bigrams as { topK?: unknown } | null)?.topK;
     if (typeof topK !== 'number' || !Number.isSafeInteger(topK) || topK < 1) {
       throw new FeatureSchemaError('features.bigrams', `must be false or { topK: an integer ≥ 1 }, got ${JSON.stringify(bigrams)}`);
     }
-    return { counts: raw.counts as boolean, timing: raw.timing as boolean, bigrams: { topK }, shares: raw.shares as boolean };
+    return withGroups({ counts: raw.counts as boolean, timing: raw.timing as boolean, bigrams: { topK }, shares: raw.shares as boolean });
   }
-  return { counts: raw.counts as boolean, timing: raw.timing as boolean, bigrams: false, shares: raw.shares as boolean };
+  return withGroups({ counts: raw.counts as boolean, timing: raw.timing as boolean, bigrams: false, shares: raw.shares as boolean });
 }

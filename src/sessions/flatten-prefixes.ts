@@ -3,7 +3,7 @@ import type { EventLog } from '../events/event-log.js';
 import type { Column } from '../frame/column.js';
 import { Frame } from '../frame/frame.js';
 import type { FeatureSchema } from './feature-schema.js';
-import { type FlattenResult, bigramLookup, flattenSessions } from './flatten-sessions.js';
+import { type FlattenResult, bigramLookup, flattenSessions, groupLayout } from './flatten-sessions.js';
 import { EventOrderError, FeatureSchemaError, MissingTimesError } from './session-errors.js';
 import { TIMING_FEATURES } from './timing-features.js';
 import { type PrefixWeighting, type PrefixesTruncation, type Truncation, splitPrefixes, truncateLog } from './truncation.js';
@@ -130,6 +130,7 @@ export function flattenPrefixes(
   const pairs = bigramLookup(schema, lookup, size);
   const pairColumn = pairs instanceof Int32Array ? pairs : null;
   const pairMap = pairs instanceof Map ? pairs : null;
+  const { groupAt, groups, groupOf } = groupLayout(schema, dictionary);
 
   const buffer = new Float64Array(width * total);
   const ids = new Int32Array(total);
@@ -200,6 +201,10 @@ export function flattenPrefixes(
         }
         previous = c;
       }
+      if (groups > 0) {
+        const g = groupOf[action]!;
+        if (g >= 0) current[groupAt + g]++;
+      }
       if (timing) {
         const t = times![e]!;
         if (i === 0) {
@@ -257,6 +262,7 @@ export function flattenPrefixes(
         const base = counts === null ? countAt : 0;
         for (let c2 = 0; c2 < size; c2++) local[at + sharesAt + c2] = source[base + c2]! / n;
       }
+      for (let g = 0; g < groups; g++) local[at + groupAt + groups + g] = current[groupAt + g]! / n;
       ids[row] = s;
       labels[row] = label;
       prefixLength[row] = n;

@@ -1,6 +1,7 @@
 import type { EventLog } from '../events/event-log.js';
 import type { Column } from '../frame/column.js';
 import { Frame } from '../frame/frame.js';
+import { actionGroupColumns } from './action-groups.js';
 import type { FeatureSchema } from './feature-schema.js';
 import { EventOrderError, MissingTimesError } from './session-errors.js';
 import { TIMING_FEATURES, writeSessionTiming } from './timing-features.js';
@@ -64,6 +65,7 @@ export function flattenSessions(log: EventLog, schema: FeatureSchema, where = 'f
   const pairs = bigramLookup(schema, lookup, size);
   const pairColumn = pairs instanceof Int32Array ? pairs : null;
   const pairMap = pairs instanceof Map ? pairs : null;
+  const { groupAt, groups, groupOf } = groupLayout(schema, dictionary);
 
   const { offsets, eventIndex: index, actions } = log;
   const unseenByAction = new Float64Array(dictionary.length);
@@ -111,6 +113,10 @@ export function flattenSessions(log: EventLog, schema: FeatureSchema, where = 'f
           }
           previous = c;
         }
+        if (groups > 0) {
+          const g = groupOf[action]!;
+          if (g >= 0) local[row + groupAt + g]++;
+        }
       }
       if (other > 0) {
         unseenSessions++;
@@ -123,6 +129,10 @@ export function flattenSessions(log: EventLog, schema: FeatureSchema, where = 'f
       if (shares) {
         const length = to - from;
         for (let c = 0; c < size; c++) local[row + sharesAt + c] = length === 0 ? 0 : local[row + countAt + c]! / length;
+      }
+      if (groups > 0) {
+        const length = to - from;
+        for (let g = 0; g < groups; g++) local[row + groupAt + groups + g] = length === 0 ? 0 : local[row + groupAt + g]! / length;
       }
     }
     for (let j = 0; j < width; j++) {
@@ -151,6 +161,19 @@ export function flattenSessions(log: EventLog, schema: FeatureSchema, where = 'f
   }
   const byCode: Record<string, number> = Object.fromEntries(unseenCodes);
   return { frame: Frame.fromColumns(columns), unseen: { events: unseenEvents, sessions: unseenSessions, byCode } };
+}
+
+/**
+ * Where the action-group columns start (`group_<g>`, then `group_share_<g>`), how many groups the
+ * schema has (0 when off), and the group of each code of a log's action dictionary (-1: none).
+ *
+ * @internal
+ */
+export function groupLayout(schema: FeatureSchema, dictionary: readonly string[]): { groupAt: number; groups: number; groupOf: Int32Array } {
+  const groups = schema.groups ?? [];
+  const by = schema.features.actionGroups;
+  if (by === undefined || by === false || groups.length === 0) return { groupAt: -1, groups: 0, groupOf: new Int32Array(0) };
+  return { groupAt: schema.featureNames.length - 2 * groups.length, groups: groups.length, groupOf: actionGroupColumns(dictionary, by.by, groups) };
 }
 
 /**
