@@ -1,6 +1,7 @@
 /**
  * `sessionsentry/danfo`: conversion between Frames and danfo.js DataFrames. `danfojs-node` is an
- * optional peer dependency loaded only through this entry; the main entry never loads it, yet
+ * optional peer dependency loaded by `toDanfo` on its first call (a `DanfoNotInstalledError` says
+ * how to install it when it is missing); the main entry never loads it, yet
  * accepts DataFrames wherever it takes a Frame (recognised structurally by `asFrame`).
  *
  * @example
@@ -15,5 +16,6 @@
 export { toDanfo, danfoDtypes } from './to-danfo.js';
 export type { DanfoDtype } from './to-danfo.js';
 export { fromDanfo } from './from-danfo.js';
+export { DanfoNotInstalledError } from './load-danfo.js';
 export type { FromDanfoOptions, NumericStorage, DanfoLikeFrame } from '../frame/frame-input.js';
 export { asFrame, isDanfoLikeFrame } from '../frame/frame-input.js';

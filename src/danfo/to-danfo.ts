@@ -1,7 +1,8 @@
-import { DataFrame } from 'danfojs-node';
+import type { DataFrame } from 'danfojs-node';
 import { InvalidArgumentError } from '../errors.js';
 import type { Frame } from '../frame/frame.js';
 import { type FrameInput, asFrame } from '../frame/frame-input.js';
+import { loadDanfo } from './load-danfo.js';
 
 /** The danfo dtype a Frame column becomes. */
 export type DanfoDtype = 'float32' | 'int32' | 'string' | 'boolean';
@@ -37,7 +38,8 @@ export function danfoDtypes(input: FrameInput): DanfoDtype[] {
  * string columns arrays of strings with `null` for missing values and dtype `string`. Row views
  * are materialised in view order. Passing a DataFrame returns a fresh copy through a Frame.
  *
- * `danfojs-node` is an optional peer dependency, loaded only by `sessionsentry/danfo`.
+ * `danfojs-node` is an optional peer dependency, loaded on the first call; when it is missing this
+ * throws a `DanfoNotInstalledError` saying how to install it.
  *
  * @example
  * ```ts
@@ -69,5 +71,6 @@ export function toDanfo(input: FrameInput): DataFrame {
       }
     }
   });
-  return new DataFrame(data, { columns: [...names], dtypes });
+  const { DataFrame: DanfoFrame } = loadDanfo();
+  return new DanfoFrame(data, { columns: [...names], dtypes });
 }
