@@ -146,7 +146,7 @@ const backend: SageMakerBackend | undefined = undefined;
 export const used = [truncation, flattener.featureNames.length, recall, backend, SessionSentryError];
 `);
     writeFileSync(path.join(project, 'consumer-cjs.cts'), `import lib = require('sessionsentry');
-export const names: readonly string[] = lib.LOG_FILE_NAMES;
+export const version: string = lib.PACKAGE_VERSION;
 `);
     writeFileSync(path.join(project, 'tsconfig.json'), JSON.stringify({
       compilerOptions: {
