@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { LOGLIZER_PUBLISHED, main } from '../../examples/hdfs.js';
+import { LOGLIZER_PUBLISHED, liveReplay, main } from '../../examples/hdfs.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const dataDir = path.resolve(repoRoot, '../shared/data/hdfs100k');
@@ -23,5 +23,14 @@ describe.skipIf(!present)('examples/hdfs.ts on the real HDFS_100k log (loglizer_
     const counts = results.find((r) => r.model === 'sessionsentry: event counts')!;
     expect(counts.f1).toBeGreaterThanOrEqual(0.596 - 0.005);
     expect(counts.precision).toBeGreaterThanOrEqual(0.95);
+  });
+
+  it('replays the test half live in log order at a policy calibrated on held-out train blocks, within its false-alert budget', async () => {
+    const lines: string[] = [];
+    const live = await liveReplay(dataDir, { log: (l) => lines.push(l), numRound: 20 });
+    expect(live.validationFalseAlertsPer10k).toBeLessThanOrEqual(10);
+    // The test half is other blocks: a calibrated policy may overspend a little there, not by much.
+    expect(live.falseAlertsPer10k).toBeLessThanOrEqual(30);
+    expect(lines.join('\n')).toMatch(/test half: \d+ of 157 anomalous blocks alerted/);
   });
 });
