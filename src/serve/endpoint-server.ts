@@ -5,6 +5,7 @@ import { InvalidArgumentError, SessionSentryError } from '../errors.js';
 import { asyncDispose } from '../async-dispose.js';
 import type { AcceptType } from './encode-predictions.js';
 import { handleInvocation, type InvocationResponse } from './handle-invocation.js';
+import { MAX_PAYLOAD_CELLS, MAX_PAYLOAD_ROWS } from './payload-limits.js';
 import type { ScoringModel } from './scoring-model.js';
 
 /** SageMaker's payload limit for real-time invocations and the container's `MAX_CONTENT_LENGTH`. */
@@ -33,6 +34,13 @@ export interface EndpointServerOptions {
   readonly defaultEndpoint?: string;
   /** Reported by `GET /execution-parameters`. Default `os.availableParallelism()`. */
   readonly maxConcurrentTransforms?: number;
+  /** Most rows in one invocation; more get 413 naming the limit. Default 1 000 000 ({@link MAX_PAYLOAD_ROWS}). */
+  readonly maxRowsPerRequest?: number;
+  /**
+   * Most values one invocation expands to, rows × the model's feature count (rows are padded to
+   * it); more get 413. Default 2^24 ({@link MAX_PAYLOAD_CELLS}, 64 MiB of float32).
+   */
+  readonly maxCellsPerRequest?: number;
 }
 
 /** Counters of what the server answered, for tests and monitoring. */
@@ -50,11 +58,14 @@ export interface EndpointServerStats {
  * - `GET /ping` → 200 once the default endpoint's model is loaded;
  * - `GET /execution-parameters` → `{"MaxConcurrentTransforms":n,"BatchStrategy":"MULTI_RECORD","MaxPayloadInMB":6}`;
  * - `POST /invocations` → scores of the default endpoint (see {@link handleInvocation} for
- *   formats and status codes; 413 above `maxPayloadBytes`);
+ *   formats and status codes; 413 above `maxPayloadBytes`, `maxRowsPerRequest` rows or
+ *   `maxCellsPerRequest` values);
  * - `POST /endpoints/{name}/invocations` → the SageMaker Runtime `InvokeEndpoint` operation, so the
  *   real `SageMakerRuntimeClient` pointed at this server invokes a hosted model. Container errors
  *   come back as the runtime does: 424 `ModelError` with `OriginalStatusCode`; an unknown endpoint
  *   is a 400 `ValidationError`; an oversized body 413.
+ *
+ * Every answer keeps the connection open (HTTP keep-alive) unless the request body was cut off.
  *
  * @example
  * ```ts
@@ -76,6 +87,8 @@ export class EndpointServer implements AsyncDisposable {
   readonly #defaultAccept: AcceptType;
   readonly #defaultEndpoint: string | undefined;
   readonly #maxConcurrentTransforms: number;
+  readonly #maxRows: number;
+  readonly #maxCells: number;
   readonly #models = new Map<string, ScoringModel>();
   readonly #server: Server;
   #port = 0;
@@ -92,7 +105,11 @@ export class EndpointServer implements AsyncDisposable {
       defaultAccept = 'text/csv',
       defaultEndpoint,
       maxConcurrentTransforms = os.availableParallelism(),
+      maxRowsPerRequest = MAX_PAYLOAD_ROWS,
+      maxCellsPerRequest = MAX_PAYLOAD_CELLS,
     } = options;
+    if (!Number.isSafeInteger(maxRowsPerRequest) || maxRowsPerRequest < 1) throw new InvalidArgumentError('EndpointServer', 'maxRowsPerRequest', maxRowsPerRequest, 'a positive integer');
+    if (!Number.isSafeInteger(maxCellsPerRequest) || maxCellsPerRequest < 1) throw new InvalidArgumentError('EndpointServer', 'maxCellsPerRequest', maxCellsPerRequest, 'a positive integer');
     if (!Number.isInteger(port) || port < 0 || port > 65535) throw new InvalidArgumentError('EndpointServer', 'port', port, 'an integer from 0 to 65535');
     if (!Number.isInteger(maxPayloadBytes) || maxPayloadBytes < 1) {
       throw new InvalidArgumentError('EndpointServer', 'maxPayloadBytes', maxPayloadBytes, 'a positive integer');
@@ -104,6 +121,8 @@ export class EndpointServer implements AsyncDisposable {
     this.#defaultAccept = defaultAccept;
     this.#defaultEndpoint = defaultEndpoint;
     this.#maxConcurrentTransforms = maxConcurrentTransforms;
+    this.#maxRows = maxRowsPerRequest;
+    this.#maxCells = maxCellsPerRequest;
     this.#server = createServer((req, res) => this.#route(req, res));
     this.#server.keepAliveTimeout = 60_000;
   }
@@ -182,6 +201,22 @@ export class EndpointServer implements AsyncDisposable {
     this.stats.requests++;
     const path = (req.url ?? '/').split('?')[0] as string;
     const runtime = RUNTIME_PATH.exec(path);
+    if ((path === '/invocations' || runtime) && req.method === 'POST') {
+      void this.#invoke(req, res, runtime ? safeDecode(runtime[1] as string) : undefined);
+      return;
+    }
+    // Other answers need no body, but answering before the request is read would close the
+    // connection (see #send): read it first (discarding it, cut off past the drain limit).
+    if (req.complete) return this.#routeRead(req, res, path, runtime);
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > this.#maxPayloadBytes * DRAIN_LIMIT_FACTOR) req.destroy();
+    });
+    req.once('end', () => this.#routeRead(req, res, path, runtime));
+  }
+
+  #routeRead(req: IncomingMessage, res: ServerResponse, path: string, runtime: RegExpExecArray | null): void {
     if (path === '/ping') {
       if (req.method !== 'GET') return this.#send(res, 405, 'text/plain', 'use GET /ping\n', req);
       const model = this.#defaultModel();
@@ -196,11 +231,7 @@ export class EndpointServer implements AsyncDisposable {
       });
       return this.#send(res, 200, 'application/json', body, req);
     }
-    if (path === '/invocations' || runtime) {
-      if (req.method !== 'POST') return this.#send(res, 405, 'text/plain', `use POST ${path}\n`, req);
-      void this.#invoke(req, res, runtime ? safeDecode(runtime[1] as string) : undefined);
-      return;
-    }
+    if (path === '/invocations' || runtime) return this.#send(res, 405, 'text/plain', `use POST ${path}\n`, req);
     this.#send(res, 404, 'text/plain', `no route for ${req.method} ${path} (routes: GET /ping, GET /execution-parameters, POST /invocations, POST /endpoints/{name}/invocations)\n`, req);
   }
 
@@ -243,7 +274,11 @@ export class EndpointServer implements AsyncDisposable {
 
   #answer(model: ScoringModel, req: IncomingMessage, body: Uint8Array): InvocationResponse {
     try {
-      const answer = handleInvocation(model, { body, contentType: req.headers['content-type'], accept: req.headers.accept }, { defaultAccept: this.#defaultAccept });
+      const answer = handleInvocation(
+        model,
+        { body, contentType: req.headers['content-type'], accept: req.headers.accept },
+        { defaultAccept: this.#defaultAccept, maxRows: this.#maxRows, maxCells: this.#maxCells },
+      );
       this.stats.rowsScored += answer.rows;
       return answer;
     } catch (err) {

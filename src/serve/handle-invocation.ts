@@ -1,6 +1,7 @@
 import { encodePredictions, negotiateAccept, type AcceptType } from './encode-predictions.js';
 import { InvocationError } from './invocation-error.js';
 import { parseCsvPayload, parseJsonPayload, parseLibsvmPayload, type PayloadMatrix } from './parse-payload.js';
+import { type PayloadLimits, MAX_PAYLOAD_CELLS, MAX_PAYLOAD_ROWS } from './payload-limits.js';
 import type { ScoringModel } from './scoring-model.js';
 
 /** One `POST /invocations` request, body already read. */
@@ -25,6 +26,10 @@ export interface InvocationResponse {
 export interface InvocationOptions {
   /** Response type when `Accept` is missing or `*\/*`. Default `'text/csv'`. */
   readonly defaultAccept?: AcceptType;
+  /** Most rows per request; more is 413 naming the limit. Default {@link MAX_PAYLOAD_ROWS} (1 000 000). */
+  readonly maxRows?: number;
+  /** Most values per request once rows are padded to the model's width; more is 413. Default {@link MAX_PAYLOAD_CELLS} (2^24). */
+  readonly maxCells?: number;
 }
 
 const SUPPORTED_CONTENT_TYPES = ['text/csv', 'text/libsvm', 'text/x-libsvm', 'application/json'];
@@ -32,7 +37,9 @@ const SUPPORTED_CONTENT_TYPES = ['text/csv', 'text/libsvm', 'text/x-libsvm', 'ap
 /**
  * Answers one invocation as the SageMaker XGBoost container does (`algorithm_mode/serve.py`):
  * an empty body is 204; an unsupported or unparseable body 415; an unsupported `Accept` 406; rows
- * with more columns than the model has features, or any prediction failure, 400; otherwise 200
+ * with more columns than the model has features, or any prediction failure, 400; more rows than
+ * `maxRows`, or more values than `maxCells` once padded to the model's width, 413 naming the limit
+ * (checked before anything is allocated); otherwise 200
  * with the scores in the negotiated format. Pure: no I/O, so it serves HTTP, tests and batch
  * transform alike.
  *
@@ -43,11 +50,12 @@ const SUPPORTED_CONTENT_TYPES = ['text/csv', 'text/libsvm', 'text/x-libsvm', 'ap
  * ```
  */
 export function handleInvocation(model: ScoringModel, request: InvocationRequest, options: InvocationOptions = {}): InvocationResponse {
-  const { defaultAccept = 'text/csv' } = options;
+  const { defaultAccept = 'text/csv', maxRows = MAX_PAYLOAD_ROWS, maxCells = MAX_PAYLOAD_CELLS } = options;
   try {
     const text = typeof request.body === 'string' ? request.body : decodeUtf8(request.body);
     if (text.length === 0) return { status: 204, contentType: 'text/plain', body: '', rows: 0 };
-    const matrix = parsePayload(text, request.contentType);
+    const width = model.numFeature;
+    const matrix = parsePayload(text, request.contentType, { maxRows, maxCells, maxColumns: width, width });
     const accept = negotiateAccept(request.accept, defaultAccept);
     const scores = predict(model, matrix);
     return { status: 200, contentType: accept, body: encodePredictions(scores, accept), rows: matrix.rows };
@@ -57,11 +65,11 @@ export function handleInvocation(model: ScoringModel, request: InvocationRequest
   }
 }
 
-function parsePayload(text: string, contentTypeHeader: string | undefined): PayloadMatrix {
+function parsePayload(text: string, contentTypeHeader: string | undefined, limits: PayloadLimits): PayloadMatrix {
   const contentType = ((contentTypeHeader ?? 'text/csv').split(';')[0] as string).trim().toLowerCase() || 'text/csv';
-  if (contentType === 'text/csv') return parseCsvPayload(text);
-  if (contentType === 'application/json') return parseJsonPayload(text);
-  if (contentType === 'text/libsvm' || contentType === 'text/x-libsvm') return parseLibsvmPayload(text);
+  if (contentType === 'text/csv') return parseCsvPayload(text, limits);
+  if (contentType === 'application/json') return parseJsonPayload(text, limits);
+  if (contentType === 'text/libsvm' || contentType === 'text/x-libsvm') return parseLibsvmPayload(text, limits);
   throw new InvocationError(415, `Content-Type ${JSON.stringify(contentTypeHeader)} is not supported (supported: ${SUPPORTED_CONTENT_TYPES.join(', ')})`);
 }
 

@@ -1,4 +1,5 @@
 import { InvocationError } from './invocation-error.js';
+import { type PayloadLimits, checkPayloadShape, resolvePayloadLimits } from './payload-limits.js';
 import type { FeatureMatrix } from './scoring-model.js';
 
 /** Parsed request rows as float32 values, the precision XGBoost's DMatrix stores them in. */
@@ -23,16 +24,19 @@ const SPECIAL: Readonly<Record<string, number>> = {
  * (`encoder.csv_to_dmatrix`): the text is trimmed, split into rows on `\n`, fields on `,` (or tab
  * when the first row has no comma), surrounding whitespace ignored, empty fields read as NaN
  * (missing), no header and no label column. Every row must have the same number of fields.
+ * The shape is checked against `limits` before anything is allocated (see {@link PayloadLimits}).
  *
  * @throws InvocationError with status 415 naming the row, the field and the value when a field is
- *   not a number or the rows are ragged.
+ *   not a number or the rows are ragged; 400 for more columns than `limits.maxColumns`; 413 for
+ *   more rows or values than the limits allow.
  * @example
  * ```ts
  * const m = parseCsvPayload('1,,3\n4,5,6\n');
  * // m.rows === 2, m.columns === 3, m.data[1] is NaN
  * ```
  */
-export function parseCsvPayload(text: string): PayloadMatrix {
+export function parseCsvPayload(text: string, limits?: PayloadLimits): PayloadMatrix {
+  const limit = resolvePayloadLimits(limits, 'parseCsvPayload');
   const body = text.trim();
   const length = body.length;
   if (length === 0) return { data: new Float32Array(0), rows: 0, columns: 0 };
@@ -43,7 +47,9 @@ export function parseCsvPayload(text: string): PayloadMatrix {
   let columns = 1;
   for (let i = 0; i < firstEnd; i++) if (body.charCodeAt(i) === delimiter) columns++;
   let rows = 1;
-  for (let i = body.indexOf('\n'); i >= 0; i = body.indexOf('\n', i + 1)) rows++;
+  // Counting stops past the limit: the answer is 413 however many more rows follow.
+  for (let i = body.indexOf('\n'); i >= 0 && rows <= limit.maxRows; i = body.indexOf('\n', i + 1)) rows++;
+  checkPayloadShape('text/csv', rows, columns, limit);
   const data = new Float32Array(rows * columns);
   // One pass over the text: fields are cut by index, never split into arrays.
   let row = 0;
@@ -109,14 +115,16 @@ function isRadixLetter(code: number): boolean {
  * `{"features": […]}` objects, SageMaker's JSON format for built-in algorithms) or
  * `{"features": […]}` for a single row. `null` is a missing value.
  *
- * @throws InvocationError with status 415 when the body is not JSON of that shape.
+ * @throws InvocationError with status 415 when the body is not JSON of that shape; 400 or 413
+ *   beyond `limits` (see {@link PayloadLimits}).
  * @example
  * ```ts
  * parseJsonPayload('{"instances": [[1, null, 3], [4, 5, 6]]}'); // rows 2, columns 3
  * parseJsonPayload('{"features": [1, 2, 3]}');                // rows 1, columns 3
  * ```
  */
-export function parseJsonPayload(text: string): PayloadMatrix {
+export function parseJsonPayload(text: string, limits?: PayloadLimits): PayloadMatrix {
+  const limit = resolvePayloadLimits(limits, 'parseJsonPayload');
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
@@ -139,6 +147,7 @@ export function parseJsonPayload(text: string): PayloadMatrix {
     return vector as unknown[];
   });
   const columns = (vectors[0] as unknown[]).length;
+  checkPayloadShape('application/json', vectors.length, columns, limit);
   const data = new Float32Array(vectors.length * columns);
   vectors.forEach((vector, i) => {
     if (vector.length !== columns) {
@@ -162,15 +171,20 @@ export function parseJsonPayload(text: string): PayloadMatrix {
  * leading token without `:` (a label) is ignored; absent features are missing (NaN), XGBoost's
  * meaning of a sparse entry. Columns = largest index + 1.
  *
- * @throws InvocationError with status 415 naming the line and the token that is not `index:value`.
+ * @throws InvocationError with status 415 naming the line and the token that is not `index:value`;
+ *   400 for an index at or beyond `limits.maxColumns`, 413 beyond the other limits.
  * @example
  * ```ts
  * parseLibsvmPayload('0 0:1 3:2.5\n1 1:4\n'); // rows 2, columns 4; data[1] is NaN
  * ```
  */
-export function parseLibsvmPayload(text: string): PayloadMatrix {
+export function parseLibsvmPayload(text: string, limits?: PayloadLimits): PayloadMatrix {
+  const limit = resolvePayloadLimits(limits, 'parseLibsvmPayload');
   const body = text.trim();
   if (body.length === 0) return { data: new Float32Array(0), rows: 0, columns: 0 };
+  let lineCount = 1;
+  for (let i = body.indexOf('\n'); i >= 0 && lineCount <= limit.maxRows; i = body.indexOf('\n', i + 1)) lineCount++;
+  checkPayloadShape('text/libsvm', lineCount, 0, limit);
   const lines = body.split('\n');
   const entries: { row: number; index: number; value: number }[] = [];
   let columns = 0;
@@ -185,15 +199,15 @@ export function parseLibsvmPayload(text: string): PayloadMatrix {
       if (!Number.isSafeInteger(index) || Number.isNaN(value)) {
         throw new InvocationError(415, `text/libsvm payload line ${row + 1}: ${JSON.stringify(token.slice(0, 40))} is not index:value (expected a 0-based integer index and a number)`);
       }
-      if (index >= MAX_LIBSVM_COLUMNS) throw new InvocationError(415, `text/libsvm payload line ${row + 1}: feature index ${index} is beyond ${MAX_LIBSVM_COLUMNS - 1}`);
+      if (index >= limit.maxColumns) {
+        throw new InvocationError(400, `text/libsvm payload line ${row + 1}: feature index ${index} is beyond the model's ${limit.maxColumns} features (indices 0 to ${limit.maxColumns - 1})`);
+      }
       entries.push({ row, index, value });
       if (index + 1 > columns) columns = index + 1;
     }
   });
+  checkPayloadShape('text/libsvm', lines.length, columns, limit);
   const data = new Float32Array(lines.length * columns).fill(Number.NaN);
   for (const { row, index, value } of entries) data[row * columns + index] = value;
   return { data, rows: lines.length, columns };
 }
-
-// A hostile index must not make us allocate gigabytes; models here have tens of features.
-const MAX_LIBSVM_COLUMNS = 1 << 16;
