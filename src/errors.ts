@@ -38,20 +38,28 @@ export class SessionSentryError extends Error {
    * ```
    */
   static override [Symbol.hasInstance]<T>(this: abstract new (...args: never[]) => T, value: unknown): value is T {
-    if (Function.prototype[Symbol.hasInstance].call(this, value)) return true;
-    if (typeof value !== 'object' || value === null) return false;
-    const names = (value as { [ERROR_BRAND]?: unknown })[ERROR_BRAND];
-    return Array.isArray(names) && names.includes(this.name);
+    // biome-ignore lint/complexity/noThisInStatic: `this` is the class on the right of `instanceof`, a subclass inheriting this method
+    return isBranded(this, value);
   }
 }
 
 /** The brand every {@link SessionSentryError} carries: shared by the ESM and CommonJS builds. */
 const ERROR_BRAND = Symbol.for('sessionsentry.error');
 
+type AnyClass = abstract new (...args: never[]) => unknown;
+
+/** Whether `value` is an instance of `target` here, or carries a brand that names `target` (another build's error). */
+function isBranded(target: AnyClass, value: unknown): boolean {
+  if (Function.prototype[Symbol.hasInstance].call(target, value)) return true;
+  if (typeof value !== 'object' || value === null) return false;
+  const names = (value as { [ERROR_BRAND]?: unknown })[ERROR_BRAND];
+  return Array.isArray(names) && names.includes(target.name);
+}
+
 /** The names of an error class and of its bases, down to `SessionSentryError`. */
-function brandNames(target: Function): readonly string[] {
+function brandNames(target: AnyClass): readonly string[] {
   const names: string[] = [];
-  for (let c: Function | null = target; c !== null && c !== Error && c !== Function.prototype; c = Object.getPrototypeOf(c) as Function | null) {
+  for (let c: AnyClass | null = target; c !== null && c !== Error && c !== Function.prototype; c = Object.getPrototypeOf(c) as AnyClass | null) {
     names.push(c.name);
   }
   return Object.freeze(names);

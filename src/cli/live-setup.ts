@@ -55,7 +55,7 @@ export async function loadLiveSetup(command: string, modelPath: string, args: Co
   const bundle = await loadModelBundle(modelPath, featuresFile);
   const saved = bundle.livePolicy?.policy;
   const overridden = given('threshold') || given('sustain') || given('min-events');
-  const fallbackThreshold = saved?.models[0]!.threshold ?? bundle.threshold ?? 0.5;
+  const fallbackThreshold = saved?.models[0]?.threshold ?? bundle.threshold ?? 0.5;
   const threshold = numberOption(command, args, 'threshold', fallbackThreshold, { min: 0, max: 1 });
   const sustain = numberOption(command, args, 'sustain', saved?.sustain ?? 1, { min: 1, integer: true });
   const minEvents = numberOption(command, args, 'min-events', saved?.minEvents ?? 1, { min: 1, integer: true });

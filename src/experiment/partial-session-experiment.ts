@@ -1,7 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { readEventLog } from '../events/read-event-log.js';
-import type { EventLog } from '../events/event-log.js';
 import { chooseOperatingPoint, type OperatingPoint, type OperatingRule } from '../eval/operating-point.js';
 import { compareExperiments, type ExperimentComparison, type ExperimentInput } from '../eval/experiment-comparison.js';
 import { writeReport, type PartialSessionSeries } from '../eval/report-html.js';
@@ -10,7 +9,6 @@ import { ActionVocabulary } from '../sessions/action-vocabulary.js';
 import type { UnseenActions } from '../sessions/flatten-sessions.js';
 import { prepareJobs, prepareTestJobs } from '../sessions/prepare-jobs.js';
 import { SessionFlattener } from '../sessions/session-flattener.js';
-import { truncateLog } from '../sessions/truncation.js';
 import { FrameSplitter, type FrameSplit } from '../split/frame-splitter.js';
 import { writeCsvs } from '../split/write-csvs.js';
 import type { Backend } from '../train/backend.js';

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { InvalidArgumentError, ParseError } from '../../src/errors.js';
 import { SEED_LOG_HEADER } from '../../src/events/log-schema.js';
 import { parseEventLog, readEventLog } from '../../src/events/read-event-log.js';

@@ -187,6 +187,7 @@ describe('JSON: hostile and malformed documents', () => {
     const model = readModelJSON(text);
     expect(Object.keys(model.attributes)).toContain('__proto__');
     expect(Object.getPrototypeOf(model.attributes)).toBe(Object.prototype);
+    // biome-ignore lint/suspicious/noProto: the test reads back an own property named __proto__ from a hostile model
     expect(readModelBinary(new Booster(model).toLegacyBinary()).attributes.__proto__).toBe('polluted');
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });

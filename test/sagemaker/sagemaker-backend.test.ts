@@ -339,7 +339,7 @@ describe('SageMakerBackend retries and throttling', () => {
 });
 
 describe('SageMakerBackend models and endpoints', () => {
-  async function trainedModel(testEnv: AwsTestEnv, backend: SageMakerBackend, name: string): Promise<string> {
+  async function trainedModel(_testEnv: AwsTestEnv, backend: SageMakerBackend, name: string): Promise<string> {
     await backend.startTrainingJob({ name, channels: { train: trainCsv }, hyperparameters: SEED_HYPERPARAMETERS });
     const outcome = await backend.waitForTrainingJob(name);
     if (outcome.status !== 'Completed') throw new Error(`training ${name} ended ${outcome.status}`);
