@@ -18,7 +18,7 @@ const ENTRIES = [
 ] as const;
 
 /** The root entry is the workflow; machinery goes to a subpath. Raise deliberately, if ever. */
-const ROOT_VALUE_BUDGET = 90;
+const ROOT_VALUE_BUDGET = 91;
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const read = (file: string): string => readFileSync(path.join(repoRoot, file), 'utf8');

@@ -30,6 +30,8 @@ export interface EventColumns {
   readonly unsortedSessions?: Uint8Array;
   /** What was skipped while reading, carried into the log. */
   readonly skipped?: SkippedRows;
+  /** Fields whose invalid UTF-8 the reader replaced, carried into the log. */
+  readonly replacedText?: number;
 }
 
 /**
@@ -61,7 +63,7 @@ export const NOTHING_SKIPPED: SkippedRows = Object.freeze({ total: 0, byReason: 
  * ```
  */
 export function buildEventLog(columns: EventColumns): EventLog {
-  const { sessions, sessionIds, labels, actions, actionDictionary, times = null, extras = {}, skipped = NOTHING_SKIPPED } = columns;
+  const { sessions, sessionIds, labels, actions, actionDictionary, times = null, extras = {}, skipped = NOTHING_SKIPPED, replacedText = 0 } = columns;
   const sortKeys = columns.sortKeys === undefined ? times : columns.sortKeys;
   const n = sessions.length;
   const sessionCount = sessionIds.length;
@@ -155,5 +157,6 @@ export function buildEventLog(columns: EventColumns): EventLog {
     sourceNames,
     extras: sortedExtras,
     skipped,
+    replacedText,
   });
 }

@@ -35,6 +35,11 @@ export interface EventLogParts {
   readonly extras: Readonly<Record<string, Column>>;
   /** Rows skipped while reading (empty when nothing was skipped). */
   readonly skipped: SkippedRows;
+  /**
+   * Fields whose invalid UTF-8 the reader replaced with U+FFFD (`invalidUtf8: 'replace'`); 0 when
+   * none were, or the log was not read from text.
+   */
+  readonly replacedText?: number;
 }
 
 /**
@@ -66,6 +71,8 @@ export class EventLog implements EventLogParts {
   readonly sourceNames: readonly string[];
   readonly extras: Readonly<Record<string, Column>>;
   readonly skipped: SkippedRows;
+  /** Fields whose invalid UTF-8 the reader replaced with U+FFFD (`invalidUtf8: 'replace'`), else 0. */
+  readonly replacedText: number;
 
   constructor(parts: EventLogParts) {
     const sessions = parts.sessionIds.length;
@@ -83,6 +90,7 @@ export class EventLog implements EventLogParts {
     this.sourceNames = parts.sourceNames;
     this.extras = parts.extras;
     this.skipped = parts.skipped;
+    this.replacedText = parts.replacedText ?? 0;
   }
 
   /** Number of sessions. */

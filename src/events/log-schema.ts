@@ -143,7 +143,7 @@ export function resolveColumns(schema: LogSchema, header: readonly string[], fil
     throw new ParseError(
       { file, line },
       `header is missing column${missing.length > 1 ? 's' : ''} ${missing.join(', ')}`,
-      { value: header.join(' '), expected: `the columns ${wanted.join(', ')}; the header has ${header.length > 0 ? header.join(', ') : 'no columns'}` },
+      { value: boundedList(header, ' '), expected: `the columns ${wanted.join(', ')}; the header has ${header.length > 0 ? boundedList(header, ', ') : 'no columns'}` },
     );
   }
   for (const column of wanted) {
@@ -166,6 +166,26 @@ export function resolveColumns(schema: LogSchema, header: readonly string[], fil
     order: at(schema.order),
     keep: (schema.keep ?? []).map((c) => header.indexOf(c)),
   };
+}
+
+/** Most header names, and characters of one, that an error message lists. */
+const LISTED_COLUMNS = 40;
+const LISTED_NAME_CHARS = 80;
+const LISTED_CHARS = 400;
+
+/**
+ * Column names joined for an error message, bounded: at most 40 names of at most 80 characters, 400 in all.
+ *
+ * @example
+ * ```ts
+ * boundedList(['SessionNo', 'Act'], ', '); // 'SessionNo, Act'
+ * ```
+ */
+export function boundedList(names: readonly string[], separator: string): string {
+  const listed = names.slice(0, LISTED_COLUMNS).map((name) => (name.length > LISTED_NAME_CHARS ? `${name.slice(0, LISTED_NAME_CHARS)}…` : name));
+  const text = listed.join(separator);
+  const more = names.length > LISTED_COLUMNS ? ` (${names.length} columns)` : '';
+  return text.length > LISTED_CHARS ? `${text.slice(0, LISTED_CHARS)}…${more}` : `${text}${more ? `${separator}…${more}` : ''}`;
 }
 
 /**

@@ -12,7 +12,9 @@ const MS_PER_DAY = 86_400_000;
  * - the log's own `YYYY-MM-DD HH:MM:SS.mmm` (fast path; any number of fraction digits, or none),
  *   and `YYYY-MM-DD HH:MM`, `YYYY-MM-DD`;
  * - ISO-8601 with `T` instead of the space, and a zone `Z` or `±HH:MM` / `±HHMM` / `±HH`;
- * - a plain number: epoch time in milliseconds, multiplied by `epochScale` (1000 for seconds).
+ * - a plain number: epoch time in milliseconds, multiplied by `epochScale` (1000 for seconds);
+ *   `epochScale` 0 detects the unit per value ({@link EPOCH_SECONDS_BELOW}): a number of magnitude
+ *   below 1e11 is seconds (1e11 seconds is the year 5138, 1e11 milliseconds 1973-03-03), else milliseconds.
  *
  * **Time zone rule: a timestamp without a zone is UTC** (not the machine's local zone), so the
  * same file gives the same times everywhere. Fields are range-checked (month 1–12, a real day of
@@ -25,6 +27,7 @@ const MS_PER_DAY = 86_400_000;
  * parseTime('2019-07-01T14:34:56.789+02:00');                      // 1561984496789
  * parseTime('1561984496789');                                      // 1561984496789
  * parseTime('1561984496', 1000);                                   // 1561984496000
+ * parseTime('1561984496', 0);                                      // 1561984496000 (seconds, detected)
  * ```
  */
 export function parseTimeBytes(bytes: Uint8Array, start: number, end: number, epochScale = 1): number {
@@ -34,8 +37,13 @@ export function parseTimeBytes(bytes: Uint8Array, start: number, end: number, ep
   }
   if (end - start >= 10 && bytes[start + 4] === DASH && bytes[start + 7] === DASH) return parseIso(bytes, start, end);
   const value = parseNumberBytes(bytes, start, end);
-  return value !== undefined && Number.isFinite(value) ? value * epochScale : Number.NaN;
+  if (value === undefined || !Number.isFinite(value)) return Number.NaN;
+  if (epochScale === 0) return Math.abs(value) < EPOCH_SECONDS_BELOW ? value * 1000 : value;
+  return value * epochScale;
 }
+
+/** With the unit detected (`epochScale` 0), epoch numbers of magnitude below this are seconds, others milliseconds. */
+export const EPOCH_SECONDS_BELOW = 1e11;
 
 /**
  * {@link parseTimeBytes} on a string.

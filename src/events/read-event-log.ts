@@ -1,13 +1,22 @@
+import { stat } from 'node:fs/promises';
 import { InvalidArgumentError, ParseError } from '../errors.js';
 import { ByteDictionary } from '../frame/byte-dictionary.js';
 import type { StringColumn } from '../frame/column.js';
 import { type DelimitedRow, type DelimitedTokenizer, FIELD_ESCAPED, tokenizeSource, tokenizeText } from '../frame/delimited-parser.js';
 import { parseNumberBytes } from '../frame/parse-number.js';
 import type { TextSource } from '../frame/text-source.js';
+import { DEFAULT_DUPLICATE_POLICY, type DuplicatePolicy } from './duplicate-events.js';
 import { buildEventLog } from './event-log-builder.js';
 import type { EventLog, SkippedRows } from './event-log.js';
-import { type LogSchema, type ResolvedColumns, resolveColumns, SEED_LOG_SCHEMA, schemaColumns, validateSchema } from './log-schema.js';
+import { boundedList, type LogSchema, type ResolvedColumns, resolveColumns, SEED_LOG_SCHEMA, schemaColumns, validateSchema } from './log-schema.js';
 import { parseFixed, parseTimeBytes } from './parse-time.js';
+
+/** Default {@link ReadEventLogOptions.timeRange}: from 2000-01-01 (inclusive) to 2100-01-01 (exclusive), UTC. */
+export const DEFAULT_TIME_RANGE: { readonly min: number; readonly max: number } = Object.freeze({ min: Date.UTC(2000, 0, 1), max: Date.UTC(2100, 0, 1) });
+/** Default {@link ReadEventLogOptions.maxLineBytes}: 1 MiB (an event row is usually under 100 bytes). */
+export const DEFAULT_LOG_MAX_LINE_BYTES = 1 << 20;
+/** Default {@link ReadEventLogOptions.maxFieldBytes}: 64 KiB. */
+export const DEFAULT_LOG_MAX_FIELD_BYTES = 1 << 16;
 
 /** Options of {@link readEventLog} and {@link parseEventLog}. */
 export interface ReadEventLogOptions {
@@ -16,47 +25,83 @@ export interface ReadEventLogOptions {
   /** Field delimiter, or `'auto'` (default): per file, tab if its header has one, else comma if it has one, else tab. */
   readonly delimiter?: string;
   /**
-   * What to do with a bad row (wrong field count, empty session or action, unparseable time or
-   * order value, invalid label): `'error'` (default) throws a {@link ParseError}; `'skip'` leaves
-   * the row out and counts it in `log.skipped` by reason, with the first few messages as examples.
-   * A session whose events disagree on the label is an error under `'error'`; under `'skip'` the
-   * whole session is dropped and its events counted under `'session labels disagree'`.
-   * Broken quoting (an unterminated quote) is always an error, since rows cannot be told apart after it.
+   * What to do with a bad row (wrong field count, empty session or action, unparseable or
+   * implausible time, invalid order value or label, invalid text): `'error'` (default) throws a
+   * {@link ParseError}; `'skip'` leaves the row out and counts it in `log.skipped` by reason, with
+   * the first few messages as examples. A session whose events disagree on the label is an error
+   * under `'error'`; under `'skip'` the whole session is dropped and its events counted under
+   * `'session labels disagree'`. Broken quoting (an unterminated quote) and a line or field over
+   * its limit are always errors, since rows cannot be told apart after them.
    */
   readonly onBadRow?: 'error' | 'skip';
-  /** Unit of numeric (epoch) times: `'ms'` (default) or `'s'`. Text timestamps are unaffected. */
-  readonly timeUnit?: 'ms' | 's';
+  /**
+   * Unit of numeric (epoch) times: `'auto'` (default) reads a number of magnitude below 1e11 as
+   * seconds and any other as milliseconds (the two never meet within `timeRange`), so 10-digit
+   * epoch seconds are not taken for milliseconds in 1970; `'ms'` or `'s'` fix the unit. Text
+   * timestamps are unaffected.
+   */
+  readonly timeUnit?: 'auto' | 'ms' | 's';
+  /**
+   * Plausible event times, epoch milliseconds, `min` inclusive and `max` exclusive: a time outside
+   * is a bad row (`'implausible time'`), so `0`, `-1` or `1e300` never reach features. Default
+   * {@link DEFAULT_TIME_RANGE} (years 2000 to 2099); `null` accepts any finite time.
+   */
+  readonly timeRange?: { readonly min: number; readonly max: number } | null;
+  /**
+   * Repeated events (same session, time and action as the session's previous event; see
+   * {@link DuplicatePolicy}, the rule the live scorer follows too): `'drop'` (default) leaves them
+   * out and counts them in `log.skipped.byReason['duplicate event']`; `'keep'` reads every row.
+   */
+  readonly duplicates?: DuplicatePolicy;
+  /**
+   * Session ids, action codes and kept columns that are not valid UTF-8: `'error'` (default) is a
+   * bad row (`'invalid text'`) naming file:line:column, since decoding would merge different byte
+   * strings (`\xff1` and `\xfe1` both become `\ufffd1`); `'replace'` decodes them with U+FFFD
+   * and counts the fields it changed in `log.replacedText`. A NUL byte in those fields is a bad
+   * row either way.
+   */
+  readonly invalidUtf8?: 'error' | 'replace';
+  /** Longest row accepted, in bytes; a longer one is an `InputLimitError`. Default {@link DEFAULT_LOG_MAX_LINE_BYTES} (1 MiB). */
+  readonly maxLineBytes?: number;
+  /** Longest field accepted, in bytes; a longer one is an `InputLimitError`. Default {@link DEFAULT_LOG_MAX_FIELD_BYTES} (64 KiB). */
+  readonly maxFieldBytes?: number;
   /** How many example messages `log.skipped.examples` keeps. Default 5. */
   readonly maxExamples?: number;
 }
 
-/** Reasons under which `onBadRow: 'skip'` counts rows in `log.skipped.byReason`. */
+/** Reasons under which rows are counted in `log.skipped.byReason`. */
 export type SkipReason =
   | 'wrong field count'
   | 'empty session'
   | 'empty action'
   | 'unparseable time'
+  | 'implausible time'
   | 'invalid order value'
   | 'invalid label'
-  | 'session labels disagree';
+  | 'invalid text'
+  | 'session labels disagree'
+  | 'duplicate event';
 
 /**
  * Reads one or several event logs into one {@link EventLog}, strictly and fast. Sources are paths
  * (`.gz` decompressed), text, bytes or streams (see {@link TextSource}: a bare string is content
  * when it contains a newline or tab, else a path; `{ text, name }` and `{ path }` say it
  * explicitly). Files are streamed chunk by chunk on bytes, so memory grows with the events kept,
- * not with the files.
+ * not with the files; the same file given twice (by any path) is an {@link InvalidArgumentError}.
  *
  * The result: sessions in order of first appearance (across the sources, in the order given;
  * the same session id in two files is one session), events ordered by session then time (or the
  * schema's `order` column), with a stable sort so ties keep file order; action codes and the
  * `keep` columns dictionary-encoded; times as epoch milliseconds (**naive timestamps are UTC**;
  * see `parseTime`); one label per session; the source of every event in `sources`/`sourceNames`.
+ * Repeated events are dropped and counted (see `duplicates`).
  *
  * Every problem is a {@link ParseError} naming file, line (header = 1), column number and name,
- * value and expectation: missing header columns, wrong field count, empty session or action,
- * unparseable time, a label that is not 0/1 (or one of `labelValues`), a session whose events
- * disagree on the label (both lines named), an empty file. See `onBadRow` to skip and count instead.
+ * value (a bounded excerpt) and expectation: missing header columns, wrong field count, empty
+ * session or action, unparseable or implausible time, a label that is not 0/1 (or one of
+ * `labelValues`), invalid UTF-8 or a NUL byte in an id or code, a session whose events disagree on
+ * the label (both lines named), an empty file. See `onBadRow` to skip and count instead. A line
+ * or field over its limit is an `InputLimitError`.
  *
  * @example
  * ```ts
@@ -75,9 +120,9 @@ export async function readEventLog(sources: TextSource | readonly TextSource[], 
   const list = Array.isArray(sources) ? (sources as readonly TextSource[]) : [sources as TextSource];
   if (list.length === 0) throw new InvalidArgumentError('readEventLog', 'sources', list, 'at least one source');
   const reader = new EventLogReader(options, 'readEventLog');
+  await checkDistinctFiles(list);
   for (const source of list) {
-    const tokenizer = { delimiter: options.delimiter ?? 'auto', fallback: '\t' };
-    const { name } = await tokenizeSource(source, tokenizer, (row, t) => reader.row(row, t.file, t), 'readEventLog');
+    const { name } = await tokenizeSource(source, reader.tokenizerOptions, (row, t) => reader.row(row, t.file, t), 'readEventLog');
     reader.endSource(name);
   }
   return reader.finish();
@@ -109,31 +154,127 @@ export function parseEventLog(
   for (const input of list as readonly (string | Uint8Array | { readonly text: string; readonly name?: string })[]) {
     const named = typeof input === 'object' && !(input instanceof Uint8Array);
     const file = named ? (input.name ?? '<string>') : typeof input === 'string' ? '<string>' : '<bytes>';
-    tokenizeText(named ? input.text : input, { file, delimiter: options.delimiter ?? 'auto', fallback: '\t' }, (row, t) => reader.row(row, file, t));
+    tokenizeText(named ? input.text : input, { ...reader.tokenizerOptions, file }, (row, t) => reader.row(row, file, t));
     reader.endSource(file);
   }
   return reader.finish();
 }
 
+/** The path of a source that names a file, else undefined (see {@link TextSource}). */
+function pathOf(source: TextSource): string | undefined {
+  if (typeof source === 'string') return source.length > 0 && !source.includes('\n') && !source.includes('\t') ? source : undefined;
+  if (typeof source === 'object' && source !== null && !(source instanceof Uint8Array) && 'path' in source && typeof source.path === 'string') return source.path;
+  return undefined;
+}
+
+/** Throws when two sources are the same file (same device and inode: another path, a link, `./x` and `x`). */
+async function checkDistinctFiles(list: readonly TextSource[]): Promise<void> {
+  const seen = new Map<string, string>();
+  for (const source of list) {
+    const file = pathOf(source);
+    if (file === undefined) continue;
+    // A file that cannot be read is reported by the reading itself, with the reason.
+    const info = await stat(file).catch(() => undefined);
+    if (info === undefined || !info.isFile()) continue;
+    const key = `${info.dev}:${info.ino}`;
+    const before = seen.get(key);
+    if (before !== undefined) {
+      throw new InvalidArgumentError('readEventLog', 'sources', file, `each file once (${JSON.stringify(file)} is the same file as ${JSON.stringify(before)}: its events would count twice)`);
+    }
+    seen.set(key, file);
+  }
+}
+
 const MAX_SOURCES = 0xffff;
 /** The bytes of a fixed-width `YYYY-MM-DD HH:MM:SS.mmm` timestamp. */
 const FIXED_TIME_BYTES: readonly number[] = [...Buffer.from('0123456789-: .')];
+/** Most bytes of a row or field an error message quotes. */
+const EXCERPT_BYTES = 200;
+
+/** `bytes[start..end)` decoded, cut to {@link EXCERPT_BYTES} (at a character boundary, marked with `…`). */
+function excerpt(bytes: Buffer, start: number, end: number): string {
+  if (end - start <= EXCERPT_BYTES) return bytes.toString('utf8', start, end);
+  let cut = start + EXCERPT_BYTES;
+  while (cut > start && (bytes[cut]! & 0xc0) === 0x80) cut--;
+  return `${bytes.toString('utf8', start, cut)}…`;
+}
+
+/** Field `i` of `row` as an error message quotes it: unquoted, unescaped, bounded. */
+function fieldExcerpt(row: DelimitedRow, i: number): string {
+  const text = excerpt(row.bytes, row.starts[i]!, row.ends[i]!);
+  return (row.flags[i]! & FIELD_ESCAPED) !== 0 ? text.replaceAll('""', '"') : text;
+}
+
+/** The row as an error message quotes it: without its line break, bounded. */
+function rowExcerpt(row: DelimitedRow): string {
+  return row.rowEnd - row.rowStart <= EXCERPT_BYTES ? row.raw() : excerpt(row.bytes, row.rowStart, row.rowEnd);
+}
+
+/**
+ * A row split by the reader's own tokenizer (one line, unquoted fields), with what the split
+ * learnt on the way: it only tokenizes, and hands the row to the one validate-and-store path.
+ */
+class FastRow implements DelimitedRow {
+  bytes: Buffer = Buffer.alloc(0);
+  count = 0;
+  readonly starts: Int32Array;
+  readonly ends: Int32Array;
+  /** Always zero: the fast split takes no quoted field. */
+  readonly flags: Uint8Array;
+  line = 0;
+  readonly escaped = false;
+  rowStart = 0;
+  rowEnd = 0;
+  /** The time parsed while splitting (a fixed-width timestamp), else NaN. */
+  time = Number.NaN;
+  /** The session's code, when the session was already known, else -1. */
+  session = -1;
+  /** Per field, the code of a kept value predicted and checked while splitting, else -1. */
+  readonly codes: Int32Array;
+
+  constructor(width: number) {
+    this.starts = new Int32Array(width);
+    this.ends = new Int32Array(width);
+    this.flags = new Uint8Array(width);
+    this.codes = new Int32Array(width);
+  }
+
+  text(i: number): string {
+    return this.bytes.toString('utf8', this.starts[i]!, this.ends[i]!);
+  }
+
+  raw(): string {
+    let end = this.rowEnd;
+    while (end > this.rowStart && (this.bytes[end - 1] === 0x0a || this.bytes[end - 1] === 0x0d)) end--;
+    return this.bytes.toString('utf8', this.rowStart, end);
+  }
+}
 
 /** Accumulates validated rows from any number of sources into growable typed arrays. */
 class EventLogReader {
   readonly #schema: LogSchema;
   readonly #skip: boolean;
   readonly #epochScale: number;
+  readonly #minTime: number;
+  readonly #maxTime: number;
+  readonly #timeExpectation: string;
+  readonly #dropDuplicates: boolean;
+  readonly #lossy: boolean;
+  readonly #maxField: number;
   readonly #maxExamples: number;
   readonly #labelDescription: string;
+  /** Options of the tokenizer for every source. */
+  readonly tokenizerOptions: { readonly delimiter: string; readonly fallback: string; readonly maxLineBytes: number; readonly maxFieldBytes: number };
 
-  readonly #sessionDict = new ByteDictionary();
-  readonly #actionDict = new ByteDictionary();
+  readonly #sessionDict = new ByteDictionary({ text: true });
+  readonly #actionDict = new ByteDictionary({ text: true });
   readonly #keepDicts: ByteDictionary[];
   readonly #labelDict = new ByteDictionary();
   #labelOfCode = new Int8Array(16);
 
   #columns: ResolvedColumns | null = null;
+  #file = '';
+  #fast: FastRow | null = null;
   #sourceNames: string[] = [];
 
   #n = 0;
@@ -144,6 +285,10 @@ class EventLogReader {
   #keys: Float64Array | null;
   #sources = new Uint16Array(0);
   #keep: Int32Array[];
+  /** Codes of the current row's kept values, and each kept dictionary's size before the row (to roll back a rejected row). */
+  readonly #rowKeep: Int32Array;
+  readonly #keepSizes: Int32Array;
+  #unescaped: Buffer = Buffer.alloc(256);
 
   #sessionCapacity = 0;
   #sessionLabels = new Int8Array(0);
@@ -152,6 +297,8 @@ class EventLogReader {
   #sessionBad = new Uint8Array(0);
   #sessionCount = 0;
   #sessionLastKey = new Float64Array(0);
+  #sessionLastTime = new Float64Array(0);
+  #sessionLastAction = new Int32Array(0);
   #sessionUnsorted = new Uint8Array(0);
   #lastSession = -1;
   #badSessions = 0;
@@ -161,18 +308,53 @@ class EventLogReader {
   #skippedTotal = 0;
   readonly #byReason: Record<string, number> = {};
   readonly #examples: string[] = [];
+  #replaced = 0;
+  #rowReplaced = 0;
 
   constructor(options: ReadEventLogOptions, where: string) {
-    const { schema = SEED_LOG_SCHEMA, onBadRow = 'error', timeUnit = 'ms', maxExamples = 5 } = options;
+    const {
+      schema = SEED_LOG_SCHEMA,
+      onBadRow = 'error',
+      timeUnit = 'auto',
+      timeRange = DEFAULT_TIME_RANGE,
+      duplicates = DEFAULT_DUPLICATE_POLICY,
+      invalidUtf8 = 'error',
+      maxLineBytes = DEFAULT_LOG_MAX_LINE_BYTES,
+      maxFieldBytes = DEFAULT_LOG_MAX_FIELD_BYTES,
+      maxExamples = 5,
+      delimiter = 'auto',
+    } = options;
     this.#schema = validateSchema(schema, where);
     if (onBadRow !== 'error' && onBadRow !== 'skip') throw new InvalidArgumentError(where, 'onBadRow', onBadRow, "'error' or 'skip'");
-    if (timeUnit !== 'ms' && timeUnit !== 's') throw new InvalidArgumentError(where, 'timeUnit', timeUnit, "'ms' or 's'");
+    if (timeUnit !== 'auto' && timeUnit !== 'ms' && timeUnit !== 's') throw new InvalidArgumentError(where, 'timeUnit', timeUnit, "'auto', 'ms' or 's'");
+    if (timeRange !== null && !(typeof timeRange === 'object' && Number.isFinite(timeRange.min) && Number.isFinite(timeRange.max) && timeRange.min < timeRange.max)) {
+      throw new InvalidArgumentError(where, 'timeRange', timeRange, '{ min, max } epoch milliseconds with min < max, or null');
+    }
+    if (duplicates !== 'drop' && duplicates !== 'keep') throw new InvalidArgumentError(where, 'duplicates', duplicates, "'drop' or 'keep'");
+    if (invalidUtf8 !== 'error' && invalidUtf8 !== 'replace') throw new InvalidArgumentError(where, 'invalidUtf8', invalidUtf8, "'error' or 'replace'");
+    for (const [name, value] of [['maxLineBytes', maxLineBytes], ['maxFieldBytes', maxFieldBytes]] as const) {
+      if (!(Number.isInteger(value) && value > 0)) throw new InvalidArgumentError(where, name, value, 'a positive integer (bytes)');
+    }
     if (!Number.isInteger(maxExamples) || maxExamples < 0) throw new InvalidArgumentError(where, 'maxExamples', maxExamples, 'a non-negative integer');
     this.#skip = onBadRow === 'skip';
-    this.#epochScale = timeUnit === 's' ? 1000 : 1;
+    this.#epochScale = timeUnit === 's' ? 1000 : timeUnit === 'ms' ? 1 : 0;
+    this.#minTime = timeRange === null ? Number.NEGATIVE_INFINITY : timeRange.min;
+    this.#maxTime = timeRange === null ? Number.POSITIVE_INFINITY : timeRange.max;
+    this.#timeExpectation =
+      timeRange === null
+        ? ''
+        : `a time from ${new Date(timeRange.min).toISOString()} to before ${new Date(timeRange.max).toISOString()} (the timeRange option); ` +
+          (timeUnit === 'auto' ? 'epoch numbers below 1e11 are read as seconds, others as milliseconds (the timeUnit option)' : `epoch numbers are read as ${timeUnit === 's' ? 'seconds' : 'milliseconds'} (the timeUnit option)`);
+    this.#dropDuplicates = duplicates === 'drop';
+    this.#lossy = invalidUtf8 === 'replace';
+    this.#maxField = maxFieldBytes;
     this.#maxExamples = maxExamples;
-    this.#keepDicts = (schema.keep ?? []).map(() => new ByteDictionary());
-    this.#keep = (schema.keep ?? []).map(() => new Int32Array(0));
+    this.tokenizerOptions = { delimiter, fallback: '\t', maxLineBytes, maxFieldBytes };
+    const keep = schema.keep ?? [];
+    this.#keepDicts = keep.map(() => new ByteDictionary({ text: true }));
+    this.#keep = keep.map(() => new Int32Array(0));
+    this.#rowKeep = new Int32Array(keep.length);
+    this.#keepSizes = new Int32Array(keep.length);
     this.#times = typeof schema.time === 'string' ? new Float64Array(0) : null;
     this.#keys = typeof schema.order === 'string' ? new Float64Array(0) : null;
     this.#labelOfCode.fill(-2);
@@ -182,26 +364,26 @@ class EventLogReader {
       : '0 or 1 (or true/false)';
   }
 
+  /** Takes one row from the general tokenizer: the header of a source, or an event row. */
   row(row: DelimitedRow, file: string, tokenizer?: DelimitedTokenizer): void {
-    const columns = this.#columns;
-    if (columns === null) {
-      this.#startSource(row, file);
-      if (tokenizer !== undefined) {
-        this.#fastStarts = new Int32Array(this.#columns!.width);
-        this.#fastEnds = new Int32Array(this.#columns!.width);
-        this.#fastCodes = new Int32Array(this.#columns!.width);
-        this.#fastKeepSlot = new Int32Array(this.#columns!.width).fill(-1);
-        this.#columns!.keep.forEach((i, k) => {
-          if (i > this.#columns!.session) this.#fastKeepSlot[i] = k;
-        });
-        tokenizer.fastRow = this.#fastRow;
-      }
+    if (this.#columns === null) {
+      this.#startSource(row, file, tokenizer);
       return;
     }
+    this.#accept(row, file, null);
+  }
+
+  /**
+   * The one row contract: checks a tokenized row (from the general tokenizer, or from the fast
+   * split with its hints in `fast`) and stores its event, or reports the first problem (an error,
+   * or a count under `onBadRow: 'skip'`). A rejected row changes nothing.
+   */
+  #accept(row: DelimitedRow, file: string, fast: FastRow | null): void {
+    const columns = this.#columns!;
     if (row.count !== columns.width) {
       this.#bad('wrong field count', new ParseError({ file, line: row.line }, `wrong field count: ${row.count} field${row.count === 1 ? '' : 's'}`, {
-        value: row.raw(),
-        expected: `${columns.width} fields (${columns.header.join(', ')})`,
+        value: rowExcerpt(row),
+        expected: `${columns.width} fields (${boundedList(columns.header, ', ')})`,
       }));
       return;
     }
@@ -221,10 +403,19 @@ class EventLogReader {
     let time = 0;
     const iTime = columns.time;
     if (iTime >= 0) {
-      time = (row.flags[iTime]! & FIELD_ESCAPED) === 0 ? parseTimeBytes(bytes, starts[iTime]!, ends[iTime]!, this.#epochScale) : Number.NaN;
+      time =
+        fast !== null && fast.time === fast.time
+          ? fast.time
+          : (row.flags[iTime]! & FIELD_ESCAPED) === 0
+            ? parseTimeBytes(bytes, starts[iTime]!, ends[iTime]!, this.#epochScale)
+            : Number.NaN;
       if (Number.isNaN(time)) {
         const empty = starts[iTime] === ends[iTime];
         this.#bad('unparseable time', this.#fieldError(row, file, iTime, empty ? 'is empty' : 'is not a time', 'a timestamp like 2019-07-01 12:34:56.789, ISO-8601 (with T, Z or ±hh:mm), or epoch milliseconds'));
+        return;
+      }
+      if (!(time >= this.#minTime && time < this.#maxTime)) {
+        this.#bad('implausible time', this.#fieldError(row, file, iTime, 'is outside the plausible time range', this.#timeExpectation));
         return;
       }
     }
@@ -248,76 +439,153 @@ class EventLogReader {
       }
     }
 
+    // Ids and codes: interned (new values checked as text); a rejected row rolls back what it added.
+    this.#rowReplaced = 0;
     const plain = !row.escaped;
-    const sessionStart = starts[iSession]!;
-    const sessionEnd = ends[iSession]!;
-    const dict = this.#sessionDict;
-    // Consecutive events often belong to one session: check the previous row's session before hashing.
-    const previous = this.#lastSession;
-    const session = !plain
-      ? this.#intern(dict, row, iSession)
-      : previous >= 0 && dict.matches(previous, bytes, sessionStart, sessionEnd)
-        ? previous
-        : dict.intern(bytes, sessionStart, sessionEnd);
-    this.#lastSession = session;
-    if (session >= this.#sessionCount) {
-      this.#addSession(session, label, row.line);
-    } else if (this.#sessionLabels[session] !== label && iLabel >= 0) {
-      this.#disagree(row, file, session, label);
+    const actionDict = this.#actionDict;
+    const actionsBefore = actionDict.size;
+    const action = this.#code(actionDict, row, iAction, plain);
+    if (action < 0) {
+      this.#bad('invalid text', this.#textError(row, file, iAction));
+      return;
     }
-    const action = plain ? this.#actionDict.intern(bytes, starts[iAction]!, ends[iAction]!) : this.#intern(this.#actionDict, row, iAction);
-    const e = this.#appendEvent(session, action, time, key);
+    const dict = this.#sessionDict;
+    const sessionsBefore = dict.size;
+    let session = fast !== null ? fast.session : -1;
+    if (session < 0) {
+      // Consecutive events often belong to one session: check the previous row's session before hashing.
+      const previous = this.#lastSession;
+      session = plain && previous >= 0 && dict.matches(previous, bytes, starts[iSession]!, ends[iSession]!) ? previous : this.#code(dict, row, iSession, plain);
+      if (session < 0) {
+        actionDict.rollback(actionsBefore);
+        this.#bad('invalid text', this.#textError(row, file, iSession));
+        return;
+      }
+    }
+    const known = session < this.#sessionCount;
     const keep = columns.keep;
+    const rowKeep = this.#rowKeep;
     if (keep.length > 0) {
-      const keepCodes = this.#keep;
       const keepDicts = this.#keepDicts;
       const lastKeep = this.#sessionLastKeep;
+      const sizes = this.#keepSizes;
       for (let k = 0; k < keep.length; k++) {
         const i = keep[k]!;
         const start = starts[i]!;
         const end = ends[i]!;
         let code = -1;
         if (start !== end) {
-          // Customer, group and profile ids rarely change within a session: try the session's last value first.
-          const last = lastKeep[k]![session]!;
-          if (plain && last >= 0 && keepDicts[k]!.matches(last, bytes, start, end)) code = last;
-          else code = plain ? keepDicts[k]!.intern(bytes, start, end) : this.#intern(keepDicts[k]!, row, i);
-          lastKeep[k]![session] = code;
+          const keepDict = keepDicts[k]!;
+          sizes[k] = keepDict.size;
+          code = fast !== null ? fast.codes[i]! : -1;
+          if (code < 0) {
+            // Customer, group and profile ids rarely change within a session: try the session's last value first.
+            const last = known ? lastKeep[k]![session]! : -1;
+            code = plain && last >= 0 && keepDict.matches(last, bytes, start, end) ? last : this.#code(keepDict, row, i, plain);
+            if (code < 0) {
+              this.#rollback(k, actionsBefore, sessionsBefore);
+              this.#bad('invalid text', this.#textError(row, file, i));
+              return;
+            }
+          }
+        } else {
+          sizes[k] = keepDicts[k]!.size;
         }
+        rowKeep[k] = code;
+      }
+    }
+    if (!known) {
+      this.#addSession(session, label, row.line);
+    } else {
+      if (this.#sessionLabels[session] !== label && iLabel >= 0) this.#disagree(row, file, session, label);
+      if (this.#dropDuplicates && iTime >= 0 && this.#sessionLastTime[session] === time && this.#sessionLastAction[session] === action) {
+        // A repeat (see DuplicatePolicy): its action and session exist already; a new kept value is undone.
+        this.#rollback(keep.length, actionsBefore, sessionsBefore);
+        this.#count('duplicate event', 1);
+        return;
+      }
+    }
+    this.#lastSession = session;
+    this.#replaced += this.#rowReplaced;
+    const e = this.#appendEvent(session, action, time, key);
+    if (keep.length > 0) {
+      const keepCodes = this.#keep;
+      // Read again: adding a session may have grown these arrays.
+      const lastKeep = this.#sessionLastKeep;
+      for (let k = 0; k < keep.length; k++) {
+        const code = rowKeep[k]!;
         keepCodes[k]![e] = code;
+        if (code >= 0) lastKeep[k]![session] = code;
       }
     }
   }
 
-  #fastStarts = new Int32Array(0);
-  #fastEnds = new Int32Array(0);
-  /** Per field of the row in {@link EventLogReader.#fastRow}, the code of a kept value predicted and checked while splitting, else -1. */
-  #fastCodes = new Int32Array(0);
-  /** Per field, the index in `keep` of a kept column after the session column, else -1. */
-  #fastKeepSlot = new Int32Array(0);
+  /** The code of field `i` in `dict` (a text dictionary): -1 when it is not valid text and cannot be (or may not be) repaired. */
+  #code(dict: ByteDictionary, row: DelimitedRow, i: number, plain: boolean): number {
+    let code = plain || (row.flags[i]! & FIELD_ESCAPED) === 0 ? dict.intern(row.bytes, row.starts[i]!, row.ends[i]!) : this.#internEscaped(dict, row, i);
+    if (code < 0 && this.#lossy && !this.#hasNul(row, i)) {
+      // U+FFFD for the invalid bytes; the repaired text is valid, so it interns.
+      code = dict.internString(row.text(i));
+      this.#rowReplaced++;
+    }
+    return code;
+  }
+
+  /** Interns a quoted field that holds doubled quotes, unescaped at the byte level (no decoding). */
+  #internEscaped(dict: ByteDictionary, row: DelimitedRow, i: number): number {
+    const bytes = row.bytes;
+    const start = row.starts[i]!;
+    const end = row.ends[i]!;
+    if (this.#unescaped.length < end - start) this.#unescaped = Buffer.alloc(2 * (end - start));
+    const out = this.#unescaped;
+    let w = 0;
+    for (let p = start; p < end; p++) {
+      out[w++] = bytes[p]!;
+      if (bytes[p] === 0x22) p++;
+    }
+    return dict.intern(out, 0, w);
+  }
+
+  #hasNul(row: DelimitedRow, i: number): boolean {
+    const at = row.bytes.indexOf(0, row.starts[i]!);
+    return at >= 0 && at < row.ends[i]!;
+  }
+
+  #textError(row: DelimitedRow, file: string, i: number): ParseError {
+    return this.#hasNul(row, i)
+      ? this.#fieldError(row, file, i, 'contains a NUL byte', 'an id or code without NUL bytes')
+      : this.#fieldError(row, file, i, 'is not valid UTF-8', "UTF-8 text (invalidUtf8: 'replace' reads it with U+FFFD for the invalid bytes, counted in log.replacedText)");
+  }
+
+  /** Undoes what a rejected row added to the action, session and first `keepCount` kept dictionaries. */
+  #rollback(keepCount: number, actions: number, sessions: number): void {
+    this.#actionDict.rollback(actions);
+    this.#sessionDict.rollback(sessions);
+    for (let k = 0; k <= keepCount && k < this.#keepDicts.length; k++) this.#keepDicts[k]!.rollback(this.#keepSizes[k]!);
+  }
 
   /**
-   * The common case in one pass: a one-line row of unquoted fields, all valid. Splits the row,
-   * checks it and appends the event exactly as {@link EventLogReader.row} would; any row it does
-   * not accept (quotes, wrong field count, empty or invalid values, a label disagreement, an
-   * incomplete row) it leaves untouched (returns -1) for the tokenizer and `row` to handle, errors
-   * and skip counting included.
+   * The reader's own tokenizer for the common row: one line of unquoted fields, the right count.
+   * It only splits (returning -1, having changed nothing, for any other row, which the general
+   * tokenizer then takes) and hands the row to {@link EventLogReader.#accept} with what it learnt
+   * on the way: a fixed-width time parsed without scanning its field, the session's code when
+   * known, and kept values predicted from the session's last event and checked in the same pass.
    */
   readonly #fastRow = (buf: Buffer, pos: number, n: number, D: number, line: number): number => {
     const columns = this.#columns;
-    if (columns === null) return -1;
+    const view = this.#fast;
+    if (columns === null || view === null) return -1;
     const width = columns.width;
-    const starts = this.#fastStarts;
-    const ends = this.#fastEnds;
+    const starts = view.starts;
+    const ends = view.ends;
+    const codes = view.codes;
     const high = D > 0x0a ? D : 0x0a;
     const iTime = columns.time;
     // A fixed-width timestamp holds only digits and '-: .', never the delimiter or a line break:
     // when one parses and the delimiter follows, the field is known without scanning it.
     const skipTime = iTime >= 0 && iTime < width - 1 && !FIXED_TIME_BYTES.includes(D);
-    let time = 0;
-    let timeKnown = false;
+    let time = Number.NaN;
     const iSession = columns.session;
-    const codes = this.#fastCodes;
     const keepSlot = this.#fastKeepSlot;
     const keepDicts = this.#keepDicts;
     const lastKeep = this.#sessionLastKeep;
@@ -349,13 +617,11 @@ class EventLogReader {
       if (count === iTime && skipTime && start + 23 < n && buf[start + 23] === D) {
         time = parseFixed(buf, start);
         if (time === time) {
-          timeKnown = true;
           starts[count] = start;
           ends[count++] = start + 23;
           p = start + 24;
           continue;
         }
-        time = 0;
       }
       let c = 0;
       while (p < n) {
@@ -377,69 +643,21 @@ class EventLogReader {
         known = previous >= 0 && dict.matches(previous, buf, start, p - 1) ? previous : dict.find(buf, start, p - 1);
       }
     }
-    if (count !== width) return -1;
-    const iAction = columns.action;
-    const sessionStart = starts[iSession]!;
-    const sessionEnd = ends[iSession]!;
-    const actionStart = starts[iAction]!;
-    const actionEnd = ends[iAction]!;
-    if (sessionStart === sessionEnd || actionStart === actionEnd) return -1;
-    if (iTime >= 0 && !timeKnown) {
-      time = parseTimeBytes(buf, starts[iTime]!, ends[iTime]!, this.#epochScale);
-      if (Number.isNaN(time)) return -1;
-    }
-    let key = 0;
-    const iOrder = columns.order;
-    if (iOrder >= 0) {
-      const value = parseNumberBytes(buf, starts[iOrder]!, ends[iOrder]!);
-      if (value === undefined || Number.isNaN(value)) return -1;
-      key = value;
-    }
-    let label = 0;
-    const iLabel = columns.label;
-    if (iLabel >= 0) {
-      const start = starts[iLabel]!;
-      const end = ends[iLabel]!;
-      const c = buf[start];
-      if (end - start === 1 && this.#schema.labelValues === undefined && (c === 0x30 || c === 0x31)) label = c - 0x30;
-      else label = this.#labelBytes(buf, start, end);
-      if (label < 0) return -1;
-    }
-    const previous = this.#lastSession;
-    const session =
-      known >= 0 ? known : previous >= 0 && dict.matches(previous, buf, sessionStart, sessionEnd) ? previous : dict.intern(buf, sessionStart, sessionEnd);
-    if (session >= this.#sessionCount) {
-      this.#addSession(session, label, line);
-    } else if (this.#sessionLabels[session] !== label && iLabel >= 0) {
-      // Interning an existing session changed nothing: `row` reports the disagreement.
-      return -1;
-    }
-    this.#lastSession = session;
-    const e = this.#appendEvent(session, this.#actionDict.intern(buf, actionStart, actionEnd), time, key);
-    const keep = columns.keep;
-    if (keep.length > 0) {
-      const keepCodes = this.#keep;
-      // Read again: adding a session may have grown these arrays.
-      const sessionLastKeep = this.#sessionLastKeep;
-      for (let k = 0; k < keep.length; k++) {
-        const i = keep[k]!;
-        let code = codes[i]!;
-        if (code >= 0) {
-          keepCodes[k]![e] = code;
-          continue;
-        }
-        const start = starts[i]!;
-        const end = ends[i]!;
-        if (start !== end) {
-          const last = sessionLastKeep[k]![session]!;
-          code = last >= 0 && keepDicts[k]!.matches(last, buf, start, end) ? last : keepDicts[k]!.intern(buf, start, end);
-          sessionLastKeep[k]![session] = code;
-        }
-        keepCodes[k]![e] = code;
-      }
-    }
+    // The general tokenizer checks the field limit of a long row, and takes a short one.
+    if (count !== width || p - pos > this.#maxField) return -1;
+    view.bytes = buf;
+    view.count = count;
+    view.line = line;
+    view.rowStart = pos;
+    view.rowEnd = p;
+    view.time = time;
+    view.session = known;
+    this.#accept(view, this.#file, view);
     return p;
   };
+  /** Per field, the index in `keep` of a kept column after the session column, else -1. */
+  #fastKeepSlot = new Int32Array(0);
+
 
   endSource(file: string): void {
     if (this.#columns === null) {
@@ -515,12 +733,24 @@ class EventLogReader {
       sourceNames: [...this.#sourceNames],
       extras,
       skipped,
+      replacedText: this.#replaced,
     });
   }
 
-  #startSource(row: DelimitedRow, file: string): void {
+  #startSource(row: DelimitedRow, file: string, tokenizer: DelimitedTokenizer | undefined): void {
     const header = Array.from({ length: row.count }, (_, i) => row.text(i));
-    this.#columns = resolveColumns(this.#schema, header, file, row.line);
+    const columns = resolveColumns(this.#schema, header, file, row.line);
+    this.#columns = columns;
+    this.#file = file;
+    this.#fast = null;
+    if (tokenizer !== undefined) {
+      this.#fast = new FastRow(columns.width);
+      this.#fastKeepSlot = new Int32Array(columns.width).fill(-1);
+      columns.keep.forEach((i, k) => {
+        if (i > columns.session) this.#fastKeepSlot[i] = k;
+      });
+      tokenizer.fastRow = this.#fastRow;
+    }
   }
 
   #intern(dict: ByteDictionary, row: DelimitedRow, i: number): number {
@@ -538,11 +768,6 @@ class EventLogReader {
       if (c === 0x31) return 1;
     }
     return this.#labelOfInterned(this.#intern(this.#labelDict, row, i));
-  }
-
-  /** {@link EventLogReader.#label} on the bytes of an unquoted field. */
-  #labelBytes(bytes: Buffer, start: number, end: number): number {
-    return this.#labelOfInterned(this.#labelDict.intern(bytes, start, end));
   }
 
   #labelOfInterned(code: number): number {
@@ -585,6 +810,8 @@ class EventLogReader {
     const sortKey = keys !== null ? key : times !== null ? time : 0;
     if (sortKey < this.#sessionLastKey[session]!) this.#sessionUnsorted[session] = 1;
     this.#sessionLastKey[session] = sortKey;
+    this.#sessionLastTime[session] = time;
+    this.#sessionLastAction[session] = action;
     this.#sources[e] = this.#sourceNames.length;
     return e;
   }
@@ -598,6 +825,8 @@ class EventLogReader {
       this.#sessionBad = grow(this.#sessionBad, capacity, Uint8Array);
       this.#sessionUnsorted = grow(this.#sessionUnsorted, capacity, Uint8Array);
       this.#sessionLastKey = grow(this.#sessionLastKey, capacity, Float64Array);
+      this.#sessionLastTime = grow(this.#sessionLastTime, capacity, Float64Array);
+      this.#sessionLastAction = grow(this.#sessionLastAction, capacity, Int32Array);
       this.#sessionLastKeep = this.#keep.map((_, k) => {
         const last = new Int32Array(capacity).fill(-1);
         if (k < this.#sessionLastKeep.length) last.set(this.#sessionLastKeep[k]!);
@@ -620,7 +849,7 @@ class EventLogReader {
     const error = new ParseError(
       { file, line: row.line, column: iLabel + 1, columnName: this.#columns!.header[iLabel] },
       `of session ${JSON.stringify(this.#sessionDict.get(session))} is ${label} here but ${this.#sessionLabels[session]} on its first event at ${firstFile}:${firstLine}; value`,
-      { value: row.text(iLabel), expected: 'one label for all events of a session' },
+      { value: fieldExcerpt(row, iLabel), expected: 'one label for all events of a session' },
     );
     if (!this.#skip) throw error;
     if (this.#sessionBad[session] === 0) {
@@ -631,7 +860,7 @@ class EventLogReader {
   }
 
   #fieldError(row: DelimitedRow, file: string, i: number, problem: string, expected: string): ParseError {
-    return new ParseError({ file, line: row.line, column: i + 1, columnName: this.#columns!.header[i] }, problem, { value: row.text(i), expected });
+    return new ParseError({ file, line: row.line, column: i + 1, columnName: this.#columns!.header[i] }, problem, { value: fieldExcerpt(row, i), expected });
   }
 
   #bad(reason: SkipReason, error: ParseError): void {

@@ -1,3 +1,15 @@
+import { isUtf8 } from 'node:buffer';
+
+/** Options of {@link ByteDictionary}. */
+export interface ByteDictionaryOptions {
+  /**
+   * Accept only text: a new value that is not valid UTF-8 or holds a NUL byte is not added, and
+   * `intern` returns -1 for it, so two different invalid byte strings never decode to one value.
+   * Default false (any bytes).
+   */
+  readonly text?: boolean;
+}
+
 /**
  * A dictionary that interns byte strings (UTF-8 slices of a buffer) to dense integer codes in
  * order of first appearance, without creating a JavaScript string per lookup: an open-addressing
@@ -27,13 +39,18 @@ export class ByteDictionary {
   #shortCodes: Int32Array = new Int32Array(256);
   #strings: (string | undefined)[] = [];
   #size = 0;
+  readonly #text: boolean;
+
+  constructor(options: ByteDictionaryOptions = {}) {
+    this.#text = options.text === true;
+  }
 
   /** Number of distinct values. */
   get size(): number {
     return this.#size;
   }
 
-  /** The code of `bytes[start..end)`, adding it when new. */
+  /** The code of `bytes[start..end)`, adding it when new; -1 when new and not text in a `text` dictionary. */
   intern(bytes: Uint8Array, start: number, end: number): number {
     const length = end - start;
     if (length <= 3) {
@@ -45,6 +62,7 @@ export class ByteDictionary {
       const slot = Math.imul(key, 0x9e3779b1) >>> 24;
       if (this.#shortKeys[slot] === key) return this.#shortCodes[slot]!;
       const code = this.#lookup(bytes, start, end);
+      if (code < 0) return code;
       this.#shortKeys[slot] = key;
       this.#shortCodes[slot] = code;
       return code;
@@ -139,6 +157,7 @@ export class ByteDictionary {
   }
 
   #add(bytes: Uint8Array, start: number, end: number, h: number, slot: number): number {
+    if (this.#text && !isText(bytes, start, end)) return -1;
     const code = this.#size;
     const length = end - start;
     if (code === this.#hashes.length) {
@@ -163,6 +182,24 @@ export class ByteDictionary {
     // Keep the load factor under one half so probes stay short.
     if (this.#size * 2 > this.#table.length) this.#rehash();
     return code;
+  }
+
+  /**
+   * Removes the values added after the dictionary had `size` values (newest first), as if they had
+   * never been added: for a reader that interned some fields of a row and then rejects the row.
+   */
+  rollback(size: number): void {
+    if (size >= this.#size) return;
+    for (let code = this.#size - 1; code >= size; code--) {
+      // The newest entry of an open-addressing table can be removed alone: nothing was placed after it.
+      let slot = this.#hashes[code]! & this.#mask;
+      while (this.#table[slot] !== code) slot = (slot + 1) & this.#mask;
+      this.#table[slot] = -1;
+      this.#arenaUsed = this.#starts[code]!;
+    }
+    for (let i = 0; i < this.#shortCodes.length; i++) if (this.#shortCodes[i]! >= size) this.#shortKeys[i] = -1;
+    if (this.#strings.length > size) this.#strings.length = size;
+    this.#size = size;
   }
 
   #rehash(): void {
@@ -190,4 +227,15 @@ function hashBytes(bytes: Uint8Array, start: number, end: number): number {
   for (let i = start; i < end; i++) h = ((h << 5) - h + bytes[i]!) | 0;
   h = Math.imul(h ^ (h >>> 15), 0x2c1b3c6d);
   return h ^ (h >>> 12);
+}
+
+/** True when `bytes[start..end)` is valid UTF-8 without a NUL byte. */
+export function isText(bytes: Uint8Array, start: number, end: number): boolean {
+  let high = false;
+  for (let i = start; i < end; i++) {
+    const c = bytes[i]!;
+    if (c === 0) return false;
+    if (c >= 0x80) high = true;
+  }
+  return !high || isUtf8(bytes.subarray(start, end));
 }

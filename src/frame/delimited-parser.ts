@@ -1,4 +1,5 @@
 import { InvalidArgumentError, ParseError } from '../errors.js';
+import { InputLimitError } from './input-limit-error.js';
 import { gunzipBytes, openSource, toBuffer, type TextSource } from './text-source.js';
 
 const LF = 0x0a;
@@ -7,6 +8,24 @@ const TEXT_SLICE = 1 << 20;
 const CR = 0x0d;
 const TAB = 0x09;
 const COMMA = 0x2c;
+const QUOTE = 0x22;
+/** Most bytes of a row that {@link DelimitedRow.raw} quotes. */
+const RAW_BYTES = 200;
+
+/** Default {@link TokenizerOptions.maxLineBytes}: 16 MiB. */
+export const DEFAULT_MAX_LINE_BYTES = 16 * 1024 * 1024;
+/** Default {@link TokenizerOptions.maxFieldBytes}: 16 MiB. */
+export const DEFAULT_MAX_FIELD_BYTES = 16 * 1024 * 1024;
+
+/** States of the scan that looks for the end of an unfinished row (see `DelimitedTokenizer.#pendingComplete`). */
+const AT_FIELD = 0;
+const UNQUOTED = 1;
+const QUOTED = 2;
+const AFTER_QUOTE = 3;
+const AFTER_QUOTE_CR = 4;
+const BAD_QUOTE = 5;
+/** Bytes an 'unexpected character after a closing quote' message quotes from that character on. */
+const BAD_QUOTE_EXCERPT = 10;
 
 /** Field flag: the field was quoted in the source. */
 export const FIELD_QUOTED = 1;
@@ -39,7 +58,7 @@ export interface DelimitedRow {
   readonly rowEnd: number;
   /** The text of field `i`, unquoted and unescaped. */
   text(i: number): string;
-  /** The row as it appears in the source (without its line break), for error messages. */
+  /** The row as it appears in the source (without its line break), for error messages: at most its first 200 bytes, then `…`. */
   raw(): string;
 }
 
@@ -62,7 +81,11 @@ class RowCursor implements DelimitedRow {
   raw(): string {
     let end = this.rowEnd;
     while (end > this.rowStart && (this.bytes[end - 1] === LF || this.bytes[end - 1] === CR)) end--;
-    return this.bytes.toString('utf8', this.rowStart, end);
+    if (end - this.rowStart <= RAW_BYTES) return this.bytes.toString('utf8', this.rowStart, end);
+    // An error message quotes a bounded excerpt, cut at a character boundary.
+    let cut = this.rowStart + RAW_BYTES;
+    while (cut > this.rowStart && (this.bytes[cut]! & 0xc0) === 0x80) cut--;
+    return `${this.bytes.toString('utf8', this.rowStart, cut)}…`;
   }
 
   grow(): void {
@@ -90,6 +113,14 @@ export interface TokenizerOptions {
   readonly delimiter?: string;
   /** Delimiter used by `'auto'` when the first line has neither tab nor comma. Default `','`. */
   readonly fallback?: string;
+  /**
+   * Longest row accepted, in bytes before its line break (a quoted field's line breaks count):
+   * a longer one is an {@link InputLimitError}, found in time and memory bounded by the limit.
+   * Default {@link DEFAULT_MAX_LINE_BYTES} (16 MiB).
+   */
+  readonly maxLineBytes?: number;
+  /** Longest field accepted, in bytes (quotes included). Default {@link DEFAULT_MAX_FIELD_BYTES} (16 MiB). */
+  readonly maxFieldBytes?: number;
 }
 
 /**
@@ -104,7 +135,9 @@ export interface TokenizerOptions {
  *
  * Only the bytes of one unfinished row are carried from chunk to chunk (copied, so the caller may
  * reuse a chunk's memory once `push` returns), so memory stays bounded by the chunk size (plus the
- * longest row), whatever the size of the input.
+ * longest row, at most `maxLineBytes`), whatever the size of the input. An unfinished row is
+ * scanned once, carrying the scan's state from chunk to chunk, so a row spread over many chunks
+ * costs time linear in its length.
  *
  * @example
  * ```ts
@@ -129,6 +162,14 @@ export class DelimitedTokenizer {
   #line = 1;
   #started = false;
   #ended = false;
+  readonly #maxLine: number;
+  readonly #maxField: number;
+  /** How far the unfinished row in `#work` was scanned for its end, and the scan's state there. */
+  #scanned = 0;
+  #scanState = AT_FIELD;
+  #scanFields = 0;
+  #scanFieldStart = 0;
+  #badQuoteAt = 0;
   /**
    * An optional consumer fast path, tried first for every row: given the row's first byte, it
    * handles a complete one-line row and returns the offset after its line break, or returns -1 to
@@ -138,8 +179,10 @@ export class DelimitedTokenizer {
   fastRow: ((buf: Buffer, pos: number, n: number, delimiter: number, line: number) => number) | null = null;
 
   constructor(options: TokenizerOptions, onRow: (row: DelimitedRow) => void) {
-    const { file, delimiter = 'auto', fallback = ',' } = options;
+    const { file, delimiter = 'auto', fallback = ',', maxLineBytes = DEFAULT_MAX_LINE_BYTES, maxFieldBytes = DEFAULT_MAX_FIELD_BYTES } = options;
     this.file = file;
+    this.#maxLine = byteLimit(maxLineBytes, 'maxLineBytes');
+    this.#maxField = byteLimit(maxFieldBytes, 'maxFieldBytes');
     this.#delimiter = delimiter === 'auto' ? -1 : delimiterByte(delimiter, 'delimiter');
     this.#fallback = delimiterByte(fallback, 'fallback');
     this.#onRow = onRow;
@@ -169,10 +212,95 @@ export class DelimitedTokenizer {
         this.#work = work;
       }
       buf.copy(this.#work, pending);
+      this.#pendingLength = total;
+      // Parse only once the unfinished row is complete: re-parsing it from its start on every chunk
+      // would cost time quadratic in its length.
+      if (!this.#pendingComplete(total)) return;
       buf = this.#work.subarray(0, total);
       this.#pendingLength = 0;
     }
     this.#consume(buf, false);
+  }
+
+  /**
+   * Scans the new bytes of the unfinished row held in `#work[0..total)` from where the last scan
+   * stopped; true when the row is complete (or has an error the parser will report), false when
+   * more input is needed. Enforces the line and field limits on rows that span chunks.
+   */
+  #pendingComplete(total: number): boolean {
+    const work = this.#work;
+    let p = this.#scanned;
+    if (!this.#started || this.#delimiter < 0) {
+      // The first line: the delimiter is decided on it, and the BOM check needs 3 bytes.
+      if (!this.#started && total < 3) return false;
+      const lf = work.subarray(0, total).indexOf(LF, p);
+      if (lf >= 0) return true;
+      this.#scanned = total;
+      if (total > this.#maxLine) throw new InputLimitError({ file: this.file, line: this.#line }, 'maxLineBytes', this.#maxLine);
+      return false;
+    }
+    const D = this.#delimiter;
+    const maxField = this.#maxField;
+    let state = this.#scanState;
+    let fields = this.#scanFields;
+    let fieldStart = this.#scanFieldStart;
+    for (; p < total; p++) {
+      const c = work[p]!;
+      if (state === UNQUOTED || state === AT_FIELD) {
+        if (c === D || c === LF) {
+          if (p - fieldStart > maxField) throw this.#fieldLimit(fields);
+          if (c === LF) return this.#lineEnd(p);
+          fields++;
+          fieldStart = p + 1;
+          state = AT_FIELD;
+        } else {
+          state = state === AT_FIELD && c === QUOTE ? QUOTED : UNQUOTED;
+        }
+      } else if (state === QUOTED) {
+        if (c === QUOTE) state = AFTER_QUOTE;
+      } else if (state === AFTER_QUOTE) {
+        if (c === QUOTE) {
+          state = QUOTED;
+        } else if (c === D || c === LF) {
+          if (p - fieldStart > maxField) throw this.#fieldLimit(fields);
+          if (c === LF) return this.#lineEnd(p);
+          fields++;
+          fieldStart = p + 1;
+          state = AT_FIELD;
+        } else if (c === CR) {
+          state = AFTER_QUOTE_CR;
+        } else {
+          state = BAD_QUOTE;
+          this.#badQuoteAt = p;
+          break;
+        }
+      } else if (state === AFTER_QUOTE_CR) {
+        if (c === LF) return this.#lineEnd(p);
+        state = BAD_QUOTE;
+        this.#badQuoteAt = p - 1;
+        break;
+      } else {
+        break;
+      }
+    }
+    // The parser reports a bad closing quote with the bytes that follow it: complete once they are here.
+    if (state === BAD_QUOTE) return total >= this.#badQuoteAt + BAD_QUOTE_EXCERPT;
+    this.#scanned = total;
+    this.#scanState = state;
+    this.#scanFields = fields;
+    this.#scanFieldStart = fieldStart;
+    if (total > this.#maxLine) throw new InputLimitError({ file: this.file, line: this.#line }, 'maxLineBytes', this.#maxLine);
+    if (total - fieldStart > maxField) throw this.#fieldLimit(fields);
+    return false;
+  }
+
+  #lineEnd(lf: number): boolean {
+    if (lf > this.#maxLine) throw new InputLimitError({ file: this.file, line: this.#line }, 'maxLineBytes', this.#maxLine);
+    return true;
+  }
+
+  #fieldLimit(index: number): InputLimitError {
+    return new InputLimitError({ file: this.file, line: this.#line, column: index + 1 }, 'maxFieldBytes', this.#maxField);
   }
 
   /** Signals the end of input: parses the last row (which may lack a line break). */
@@ -213,6 +341,10 @@ export class DelimitedTokenizer {
    */
   #keep(buf: Buffer, from: number): void {
     const length = buf.length - from;
+    this.#scanned = 0;
+    this.#scanState = AT_FIELD;
+    this.#scanFields = 0;
+    this.#scanFieldStart = 0;
     if (length > this.#work.length) {
       const work = Buffer.allocUnsafe(Math.max(length, 2 * this.#work.length, 4096));
       buf.copy(work, 0, from);
@@ -302,6 +434,7 @@ export class DelimitedTokenizer {
             if (c === LF) innerLines++;
             p++;
           }
+          if (p + 1 - pos > this.#maxField) throw this.#fieldLimit(count);
           starts[count] = pos + 1;
           ends[count] = p;
           flags[count] = fieldFlags;
@@ -336,8 +469,8 @@ export class DelimitedTokenizer {
               break;
             }
           }
-          // The message quotes 10 bytes past the closing quote: wait for them, so a stream cut anywhere reads the same.
-          if (!final && p + 10 > n) return rowStart;
+          // The message quotes bytes past the closing quote: wait for them, so a stream cut anywhere reads the same.
+          if (!final && p + BAD_QUOTE_EXCERPT > n) return rowStart;
           throw new ParseError(
             { file: this.file, line: this.#line + innerLines, column: count },
             'unexpected character after a closing quote',
@@ -352,6 +485,7 @@ export class DelimitedTokenizer {
           p++;
         }
         if (p >= n && !final) return rowStart;
+        if (p - pos > this.#maxField) throw this.#fieldLimit(count);
         let end = p;
         if ((p >= n || buf[p] === LF) && end > pos && buf[end - 1] === CR) end--;
         starts[count] = pos;
@@ -370,6 +504,9 @@ export class DelimitedTokenizer {
         }
       }
       if (complete) {
+        if (pos - rowStart > this.#maxLine && (pos - rowStart - 1 > this.#maxLine || buf[pos - 1] !== LF)) {
+          throw new InputLimitError({ file: this.file, line: this.#line }, 'maxLineBytes', this.#maxLine);
+        }
         row.count = count;
         row.escaped = escaped;
         row.line = this.#line;
@@ -394,6 +531,11 @@ function detectDelimiter(buf: Buffer, start: number, end: number, fallback: numb
   if (tabs > 0) return TAB;
   if (commas > 0) return COMMA;
   return fallback;
+}
+
+function byteLimit(value: number, argument: string): number {
+  if (!(Number.isInteger(value) && value > 0)) throw new InvalidArgumentError('DelimitedTokenizer', argument, value, 'a positive integer (bytes)');
+  return value;
 }
 
 function delimiterByte(delimiter: string, argument: string): number {

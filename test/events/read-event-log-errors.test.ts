@@ -158,9 +158,9 @@ describe('readEventLog with onBadRow: "skip"', () => {
     row({ BadActor: 'x' }),
     '7\t2019-07-01 12:00:03.000\tC1\tG1\t111\t0',
     row({ SessionNo: '8', LogTime: '2019-07-01 12:00:09.000' }),
-    row({ SessionNo: '9', BadActor: '0' }),
-    row({ SessionNo: '9', BadActor: '1' }),
-    row({ SessionNo: '9', BadActor: '1' }),
+    row({ SessionNo: '9', BadActor: '0', LogTime: '2019-07-01 12:00:10.000' }),
+    row({ SessionNo: '9', BadActor: '1', LogTime: '2019-07-01 12:00:11.000' }),
+    row({ SessionNo: '9', BadActor: '1', LogTime: '2019-07-01 12:00:12.000' }),
   );
 
   it('skips bad rows, counts them by reason and keeps the good ones', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidArgumentError } from '../../src/errors.js';
-import { parseEventLog } from '../../src/events/read-event-log.js';
+import { parseEventLog, type ReadEventLogOptions } from '../../src/events/read-event-log.js';
 import { Truncators } from '../../src/sessions/truncators.js';
 import { LiveEventError } from '../../src/serve/live-errors.js';
 import { type LiveAlert, LiveScorer } from '../../src/serve/live-scorer.js';
@@ -98,7 +98,8 @@ describe('LiveScorer alert policy', () => {
 
 describe('LiveScorer duplicates and out-of-order events', () => {
   const tsv = (rows: [number, string][]): string => HEADER + rows.map(([ms, act]) => `7\t${new Date(T0 + ms).toISOString().replace('T', ' ').replace('Z', '')}\tc1\tg1\tp1\t${act}\t0\n`).join('');
-  const batchRow = (text: string): number[] => Array.from(flattener.flatten(parseEventLog({ name: 'x.txt', text })).toMatrix(schema.featureNames).data);
+  const batchRow = (text: string, options: ReadEventLogOptions = {}): number[] =>
+    Array.from(flattener.flatten(parseEventLog({ name: 'x.txt', text }, options)).toMatrix(schema.featureNames).data);
   const code = (i: number): string => schema.vocabulary[i]!;
 
   it('drops an exact duplicate (same session, time and action as the latest event) by default and counts it', () => {
@@ -108,6 +109,8 @@ describe('LiveScorer duplicates and out-of-order events', () => {
     expect(r).toMatchObject({ ignored: 'duplicate', eventsSeen: 1 });
     expect(scorer.stats()).toMatchObject({ duplicates: 1, events: 1 });
     expect(Array.from(scorer.session('7')!.features)).toEqual(batchRow(tsv([[0, code(0)]])));
+    // One policy: the batch reader drops the same repeat by default.
+    expect(Array.from(scorer.session('7')!.features)).toEqual(batchRow(tsv([[0, code(0)], [0, code(0)]])));
   });
 
   it("keeps duplicates as events with duplicates: 'keep' (the flattener's row of both events)", () => {
@@ -115,7 +118,9 @@ describe('LiveScorer duplicates and out-of-order events', () => {
     scorer.push({ session: '7', time: T0, action: code(0) });
     expect(scorer.push({ session: '7', time: T0, action: code(0) }).eventsSeen).toBe(2);
     expect(scorer.stats().duplicates).toBe(1);
-    expect(Array.from(scorer.session('7')!.features)).toEqual(batchRow(tsv([[0, code(0)], [0, code(0)]])));
+    // The batch reader follows the same duplicate policy: it keeps the repeat only when told to.
+    expect(Array.from(scorer.session('7')!.features)).toEqual(batchRow(tsv([[0, code(0)], [0, code(0)]]), { duplicates: 'keep' }));
+    expect(Array.from(scorer.session('7')!.features)).not.toEqual(batchRow(tsv([[0, code(0)], [0, code(0)]])));
   });
 
   it('clamps an out-of-order event to the latest time by default: the row equals the flattener on the clamped log', () => {
