@@ -4,10 +4,15 @@
  *
  *   npx tsx examples/live-scoring.ts [dataDir]
  *
- * Trains a whole-session model in-process on the training files (generating synthetic ones first
- * when `dataDir` has none), chooses its alert threshold on validation data at FPR ≤ 0.5% (a live
- * alert must be rare), then replays `single.txt` with alerts raised after 1 and after 2
- * consecutive events over the threshold. In your own project import from 'sessionsentry'.
+ * First the recommended way to go live: `trainLiveDetector` trains a prefix model and a
+ * whole-session model on the training files (generating synthetic ones first when `dataDir` has
+ * none) and calibrates their alert policy on held-out sessions replayed live, for at most 10
+ * innocent sessions ever alerted per 10 000; `replay(testLog, detector.createScorer())` is the
+ * honest test on the test day. Then, for contrast, the naive way: a whole-session model with its
+ * threshold chosen on whole validation sessions at FPR ≤ 0.5%, replayed with alerts after 1 and
+ * after 2 consecutive events over the threshold: an innocent session is scored after every event,
+ * so it alerts more often live than the threshold promised. In your own project import from
+ * 'sessionsentry'.
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
@@ -23,7 +28,9 @@ import {
   readEventLog,
   replay,
   train,
+  trainLiveDetector,
   type LiveAlert,
+  type LivePolicyFigures,
   type ReplayReport,
 } from '../src/index.js';
 
@@ -40,7 +47,7 @@ export interface LiveScoringOptions {
 }
 
 /** Runs the replay; resolves to the reports with alerts after 1 and after 2 events over the threshold. */
-export async function main(options: LiveScoringOptions = {}): Promise<{ threshold: number; sustain1: ReplayReport; sustain2: ReplayReport; firstAlerts: LiveAlert[] }> {
+export async function main(options: LiveScoringOptions = {}): Promise<{ detector: ReplayReport; detectorValidation: LivePolicyFigures; threshold: number; sustain1: ReplayReport; sustain2: ReplayReport; firstAlerts: LiveAlert[] }> {
   const { dataDir = '.demo/data', scale = 1, numRound = 50, log = console.log } = options;
   if (!existsSync(path.join(dataDir, 'single.txt'))) {
     log(`generating synthetic logs in ${dataDir}`);
@@ -49,7 +56,16 @@ export async function main(options: LiveScoringOptions = {}): Promise<{ threshol
   const trainLog = await readEventLog(['known-attacker.txt', 'mixed-1.txt', 'mixed-2.txt', 'mixed-3.txt'].map((f) => path.join(dataDir, f)));
   const testLog = await readEventLog(path.join(dataDir, 'single.txt'));
 
-  // A model of whole sessions; live scoring sees every prefix of them.
+  // The recommended way: models and an alert policy calibrated for live use on held-out sessions.
+  const live = await trainLiveDetector(trainLog, { maxFalseAlertsPer10k: 10, seed: 1, hyperparameters: { num_round: numRound } });
+  const { policy, validation } = live;
+  log(`live detector: ${policy.models.map((m) => `${m.name} ≥ ${m.threshold.toFixed(4)}`).join(', ')}, sustain ${policy.sustain}, from event ${policy.minEvents} `
+    + `(validation: recall ${validation.recall.toFixed(3)}, ${validation.falseAlertsPer10k.toFixed(1)} false alerts per 10 000)`);
+  const detector = replay(testLog, live.createScorer());
+  log(`live detector on the test day: caught ${detector.caught}/${detector.attackerSessions} attacker sessions; events to first alert median ${detector.eventsToFirstAlert.median}; `
+    + `${detector.falseAlertsPer10k.toFixed(1)} false alerts per 10 000 sessions`);
+
+  // The naive way: a model of whole sessions and a whole-session threshold; live scoring sees every prefix of them.
   const flattener = new SessionFlattener({ vocabulary: ActionVocabulary.fromLogs(trainLog) });
   const splitter = new FrameSplitter({ label: 'BadActor', drop: ['SessionNo'] });
   const split = splitter.split(flattener.flatten(trainLog), { train: 0.8, validation: 0.2, test: 0, seed: 42 });
@@ -74,7 +90,7 @@ export async function main(options: LiveScoringOptions = {}): Promise<{ threshol
     log(`  recall after 1, 3, 5, 10 events: ${[1, 3, 5, 10].map((n) => (report.recall[n - 1] ?? report.finalRecall).toFixed(2)).join(', ')}`);
   }
   for (const a of firstAlerts) log(`alert: session ${a.session} customer ${a.customer} after ${a.eventsSeen} events (score ${a.score.toFixed(3)}) at ${new Date(a.time).toISOString()}`);
-  return { threshold: point.threshold, sustain1: reports[0]!, sustain2: reports[1]!, firstAlerts };
+  return { detector, detectorValidation: validation, threshold: point.threshold, sustain1: reports[0]!, sustain2: reports[1]!, firstAlerts };
 }
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) {

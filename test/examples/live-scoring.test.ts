@@ -21,6 +21,16 @@ describe('examples/live-scoring.ts (replay of the test day through the live scor
     for (const alert of firstAlerts) expect(alert.score).toBeGreaterThanOrEqual(threshold);
   });
 
+  it('trains the live detector first and replays the test day at its policy, calibrated within the budget on held-out sessions', async () => {
+    const lines: string[] = [];
+    const { detector, detectorValidation } = await main({ dataDir: data, numRound: 10, log: (l) => lines.push(l) });
+    const single = logs.files['single.txt'].summary;
+    expect([detector.events, detector.sessions]).toEqual([single.events, single.sessions]);
+    expect(detectorValidation.falseAlertsPer10k).toBeLessThanOrEqual(10);
+    expect(lines[0]).toMatch(/^live detector: prefix ≥ [\d.]+, whole ≥ [\d.]+, sustain \d, from event \d/);
+    expect(lines.some((l) => l.startsWith('live detector on the test day: caught '))).toBe(true);
+  });
+
   it('raises no more alerts when two consecutive events over the threshold are required than when one is', async () => {
     const { sustain1, sustain2 } = await main({ dataDir: data, numRound: 10, log: () => undefined });
     expect(sustain2.caught).toBeLessThanOrEqual(sustain1.caught);
