@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { readEventLog } from '../../events/read-event-log.js';
+import { escapeId } from '../../serve/escape-id.js';
 import { LiveScorer } from '../../serve/live-scorer.js';
 import { replay } from '../../serve/replay.js';
 import { EXIT, UsageError } from '../cli-io.js';
@@ -59,7 +60,7 @@ export const replayCommand: Command = {
       `caught ${report.caught} of ${report.attackerSessions} attacker sessions (recall ${report.finalRecall.toFixed(3)}); ${report.falseAlerts} false alerts (${report.falseAlertsPer10k.toFixed(1)} per 10 000 innocent sessions, FPR ${report.finalFpr.toFixed(4)})`,
       `events to first alert: median ${q(report.eventsToFirstAlert.median)}, p90 ${q(report.eventsToFirstAlert.p90)}; time to first alert: median ${q(report.timeToFirstAlertMs.median / 1000, ' s')}, p90 ${q(report.timeToFirstAlertMs.p90 / 1000, ' s')}`,
       `after n events:  ${picks.map((n) => `n=${n} recall ${report.recall[n - 1]!.toFixed(2)} FPR ${report.fpr[n - 1]!.toFixed(3)}`).join(' | ')}`,
-      report.neverCaught.length > 0 ? `never caught: ${report.neverCaught.join(', ')}` : 'every attacker session was caught',
+      report.neverCaught.length > 0 ? `never caught: ${report.neverCaught.map(escapeId).join(', ')}` : 'every attacker session was caught',
       '',
     ].join('\n'));
     return EXIT.ok;

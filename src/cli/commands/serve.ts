@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { serveModel } from '../../serve/endpoint-server.js';
+import { escapeId } from '../../serve/escape-id.js';
 import { startEventService } from '../../serve/event-service.js';
 import { UsageError } from '../cli-io.js';
 import { EXIT } from '../cli-io.js';
@@ -44,7 +45,7 @@ export const serveCommand: Command = {
       const setup = await loadLiveSetup('serve', modelPath, args);
       const { sustain, minEvents } = setup;
       const service = await startEventService({ models: setup.models, schema: setup.schema, sustain, minEvents, port, host });
-      service.scorer.on('alert', (a) => io.stdout.write(`alert session ${a.session}${a.customer !== undefined ? ` customer ${a.customer}` : ''} score ${a.score.toFixed(4)} after ${a.eventsSeen} events\n`));
+      service.scorer.on('alert', (a) => io.stdout.write(`alert session ${escapeId(a.session)}${a.customer !== undefined ? ` customer ${escapeId(a.customer)}` : ''} score ${a.score.toFixed(4)} after ${a.eventsSeen} events\n`));
       server = service;
       const thresholds = setup.models.map((m) => (setup.models.length === 1 ? `threshold ${m.threshold}` : `${m.name} ≥ ${m.threshold}`)).join(', ');
       io.stdout.write(`live scoring with ${path.relative(io.cwd, modelPath) || '.'} (${thresholds}, sustain ${sustain}, from event ${minEvents}: ${setup.source}) on ${service.url} (POST /events)\n`);
