@@ -57,7 +57,7 @@ export function renderLiveSection(section: LiveReportSection): string {
     }
   });
   const color = (i: number): string => PALETTE[i % PALETTE.length]!;
-  const head = ['detector', 'policy', 'validation recall', 'validation false alerts / 10K', 'test recall', 'test false alerts / 10K', 'median events to alert', 'p90 events', 'median time to alert'];
+  const head = ['detector', 'policy (thresholds; sustain, first event)', 'validation recall', 'validation FA / 10K', 'test recall', 'test FA / 10K', 'median events to alert', 'p90 events', 'median time to alert'];
   const body = rows
     .map((r, i) => {
       const cells = [r.policy, fmt(r.validation.recall, 3), fmt(r.validation.falseAlertsPer10k, 1), fmt(r.test.recall, 3), fmt(r.test.falseAlertsPer10k, 1), fmt(r.test.medianEvents, 1), fmt(r.test.p90Events, 1), seconds(r.test.medianTimeMs)];
@@ -68,7 +68,8 @@ export function renderLiveSection(section: LiveReportSection): string {
   const recallChart = lineChart({ width: 520, height: 380, id: 'live-recall', title: 'Attacks alerted within n events (live, test)', xLabel: 'events seen per session', yLabel: 'recall (cumulative)', yDomain: [0, 1], series: rows.map((r, i) => ({ name: r.name, x: r.eventsSeen, y: r.recall, color: color(i), steps: true })) });
   const faChart = lineChart({ width: 520, height: 380, id: 'live-false-alerts', title: 'Innocent sessions alerted within n events (live, test)', xLabel: 'events seen per session', yLabel: 'false alerts per 10 000 (cumulative)', yDomain: [0, maxFa * 1.1], series: [...rows.map((r, i) => ({ name: r.name, x: r.eventsSeen, y: r.falseAlertsPer10k, color: color(i), dashed: true, steps: true })), { name: `budget (${budget} per 10 000)`, x: [rows[0]!.eventsSeen[0]!, rows[0]!.eventsSeen.at(-1)!], y: [budget, budget], color: '#999' }] });
   return `<section id="live"><h2>Live detection: alerts while sessions run</h2>
-<p class="description">Every session of the test log replayed event by event, as a blocking system sees it, each detector at the alert policy calibrated on held-out validation sessions for at most ${escapeXml(String(budget))} innocent sessions alerted per 10 000. ${escapeXml(about)}</p>
+<p class="description">Every session of the test log replayed event by event, as a blocking system sees it, each detector at the alert policy calibrated on held-out validation sessions for at most ${escapeXml(String(budget))} innocent sessions alerted per 10 000 (FA: false alerts, innocent sessions alerted at some point). ${escapeXml(about)}</p>
+<style>table.live td.policy, table.live th:nth-child(2) { text-align: left; white-space: normal; min-width: 14em; } table.live th { white-space: normal; }</style>
 <table class="comparison live"><thead><tr>${head.map((h) => `<th>${escapeXml(h)}</th>`).join('')}</tr></thead><tbody>
 ${body}
 </tbody></table>
