@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { LineCounter, isNode, parseDocument } from 'yaml';
+import { LineCounter, isNode, parseDocument, visit } from 'yaml';
 import { SEED_LOG_SCHEMA, validateSchema, type LogSchema } from '../events/log-schema.js';
 import type { OperatingRule } from '../eval/operating-point.js';
 import { DEFAULT_FEATURES, type FeatureGroups } from '../sessions/feature-schema.js';
@@ -312,8 +312,33 @@ export function parseExperimentText(text: string, options: { readonly file?: str
     }
     return undefined;
   };
-  return parseExperimentConfig(doc.toJS(), { file, baseDir, locate });
+  let value: unknown;
+  try {
+    value = doc.toJS({ maxAliasCount: MAX_YAML_ALIAS_COUNT });
+  } catch (err) {
+    // The yaml package refuses an alias bomb with a bare ReferenceError, before expanding it.
+    if (!(err instanceof ReferenceError)) throw err;
+    let at: { line: number; col: number } | undefined;
+    visit(doc, {
+      Alias(_key, node) {
+        if (node.range) at = lineCounter.linePos(node.range[0]);
+        return visit.BREAK;
+      },
+    });
+    throw new ExperimentConfigError(
+      { key: '', problem: `expands YAML aliases (*name) beyond the limit of ${MAX_YAML_ALIAS_COUNT} (an alias bomb?); the first alias is here`, file, line: at?.line, column: at?.col },
+      { cause: err },
+    );
+  }
+  return parseExperimentConfig(value, { file, baseDir, locate });
 }
+
+/**
+ * How many aliases (`*name`) an experiment file may expand, counting nested ones as often as they
+ * are copied (the `yaml` package's `maxAliasCount`). A "billion laughs" file fails at once with an
+ * {@link ExperimentConfigError} instead of expanding.
+ */
+export const MAX_YAML_ALIAS_COUNT = 100;
 
 function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
