@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { InvalidArgumentError } from '../../src/errors.js';
 import type { EventLog } from '../../src/events/event-log.js';
 import type { Frame } from '../../src/frame/frame.js';
+import { LiveScorer } from '../../src/serve/live-scorer.js';
 import { compileFeatureLayout, SessionState } from '../../src/serve/session-state.js';
 import { ActionVocabulary } from '../../src/sessions/action-vocabulary.js';
 import type { FeatureGroups, FeatureSchema } from '../../src/sessions/feature-schema.js';
@@ -144,6 +145,39 @@ describe('flattenPrefixes: equal to the live SessionState after k events', () =>
       }
       expect(mismatches).toEqual([]);
       expect(r).toBe(frame.rowCount);
+    }
+  });
+});
+
+describe('flattenPrefixes: equal to what a LiveScorer holds after k events of a session', () => {
+  it('replaying the log in time order, every session\'s live features after k ≤ 40 events are its prefix row k, bit for bit', () => {
+    const log = makeLog(generateEvents({ seed: 23, sessions: 300 }));
+    const vocabulary = ActionVocabulary.fromCodes(ActionVocabulary.fromLogs(log).codes.filter((c) => c !== '104' && c !== '120'));
+    for (const features of [FEATURE_SETS[0]!, FEATURE_SETS[1]!]) {
+      const schema = schemaFor(log, features, vocabulary);
+      const { frame } = flattenPrefixes(log, schema, { max: 40 });
+      const rowOfPrefix = new Map<string, number>();
+      const ids = frame.strings(schema.idColumn);
+      const lengths = frame.numbers(PREFIX_LENGTH_COLUMN);
+      for (let r = 0; r < frame.rowCount; r++) rowOfPrefix.set(`${ids[r]}#${lengths[r]}`, r);
+      const constant = { numFeature: schema.featureNames.length, predictRow: () => 0 };
+      const scorer = new LiveScorer({ model: constant, threshold: 0.5, schema, duplicates: 'keep' });
+      const events = plainSessions(log).flatMap((session) => session.actions.map((action, i) => ({ session: session.id, action, time: session.times[i]!, k: i + 1 })));
+      // A log file's order: by time, a session's own events in order (a stable sort keeps them so).
+      events.sort((a, b) => a.time - b.time);
+      const mismatches: string[] = [];
+      let compared = 0;
+      for (const event of events) {
+        scorer.push({ session: event.session, action: event.action, time: event.time });
+        if (event.k > 40) continue;
+        const view = scorer.session(event.session)!;
+        const r = rowOfPrefix.get(`${event.session}#${event.k}`)!;
+        if (view.eventsSeen !== event.k || bits(view.features) !== bits(rowOf(frame, schema.featureNames, r))) mismatches.push(`${event.session} after ${event.k} events`);
+        compared++;
+      }
+      scorer.close();
+      expect(mismatches).toEqual([]);
+      expect(compared).toBe(frame.rowCount);
     }
   });
 });
