@@ -1,6 +1,20 @@
+/**
+ * The `hist` tree grower, XGBoost 1.7.4's `grow_quantile_histmaker` (depthwise, one thread), as a
+ * driver over three parts: the {@link RowPartitioner} (rows of each node), the histogram builder
+ * ({@link buildHistogram}, with the sibling subtraction) and the split evaluator
+ * ({@link evaluateHistSplit}).
+ *
+ * Ownership: the training loop creates one {@link HistWorkspace} per run and owns it; every buffer
+ * a tree needs lives there. A grow call borrows the workspace for one tree and allocates only the
+ * tree it returns; the `leafOf` it returns is the workspace's buffer, valid until the next call.
+ */
 import type { BinMatrix, HistCuts } from './hist-cuts.js';
+import { HistSplit, evaluateHistSplit } from './hist-split-evaluator.js';
+import { HistogramPool, buildHistogram, subtractHistogram } from './histogram-builder.js';
 import type { RegTree } from './model-types.js';
-import { type SplitParams, calcGain, calcWeight, needReplace, splitGain } from './split-evaluator.js';
+import { RowPartitioner } from './row-partitioner.js';
+import { histSampledRows } from './row-sampler.js';
+import { type SplitParams, calcGain, calcWeight } from './split-evaluator.js';
 import { TreeBuilder } from './tree-builder.js';
 
 /** What {@link growHistTree} needs besides the gradients: the data as bins, and the parameters. */
@@ -19,82 +33,109 @@ export interface HistGrowContext {
 /** A grown tree and, for every row, the leaf it ended in. */
 export interface GrownTree {
   readonly tree: RegTree;
-  /** Leaf id per row (all rows, sampled or not); a buffer the next tree of the run overwrites. */
+  /** Leaf id per row (all rows, sampled or not): the workspace's buffer, overwritten by the next tree. */
   readonly leafOf: Int32Array;
 }
 
 const KRT_EPS = 1e-6;
 
-/** Buffers reused from tree to tree of one training run. */
-class Workspace {
-  readonly #free: Float64Array[] = [];
-  readonly rowIdx: Uint32Array;
-  readonly scratch: Uint32Array;
+/**
+ * The buffers of one `hist` training run: the row partition, the histogram pool, the per-node
+ * split results, the leaf of every row, and the bins column by column for partitioning. Created
+ * once by the training loop ({@link createHistWorkspace}) and passed to every {@link growHistTree}.
+ */
+export interface HistWorkspace {
+  readonly partitioner: RowPartitioner;
+  readonly histograms: HistogramPool;
   readonly leafOf: Int32Array;
-  constructor(readonly histLength: number, rows: number) {
-    this.rowIdx = new Uint32Array(rows);
-    this.scratch = new Uint32Array(rows);
-    this.leafOf = new Int32Array(rows);
-  }
-  take(): Float64Array {
-    const h = this.#free.pop();
-    if (h === undefined) return new Float64Array(this.histLength);
-    h.fill(0);
-    return h;
-  }
-  give(h: Float64Array): void {
-    this.#free.push(h);
-  }
+  /** Bins column-major (`byColumn[f * rows + row]`). */
+  readonly byColumn: Uint16Array | Uint32Array;
+  /** Split results of the level being expanded, reused. */
+  readonly splits: HistSplit[];
+  /** Rows the current tree grows on: `partitioner.rowIds[0..sampled)`. */
+  sampled: number;
 }
 
-const workspaces = new WeakMap<HistGrowContext, Workspace>();
-
 /**
- * Grows one tree as XGBoost 1.7.4's `grow_quantile_histmaker` (depthwise, one thread): double
- * histograms of (Σg, Σh) per bin, the sibling subtraction trick (build the child with the smaller
- * Σh, left on ties; the other is parent − built), split search with a forward scan (missing right)
- * and, when the node has missing values for the feature, a backward scan (missing left), XGBoost's
- * tie rules, and a node split iff gain > 1e-6, both children have Σh ≠ 0, gain ≥ gamma and depth <
- * max_depth. No pruner runs for `hist` in 1.7. Rows left out by `sampled` add nothing to the
- * histograms (XGBoost zeroes their gradients) but are routed to leaves like the others.
+ * The workspace of a `hist` run over `ctx` (see {@link HistWorkspace}).
  *
  * @example
  * ```ts
- * const { tree, leafOf } = growHistTree(context, grad, hess, sampledRows);
+ * const work = createHistWorkspace(ctx);
+ * sampleHistRows(work, ctx.rows, mt.next(), subsample);
+ * const { tree, leafOf } = growHistTree(ctx, work, grad, hess);
  * ```
  */
-export function growHistTree(ctx: HistGrowContext, grad: Float32Array, hess: Float32Array, sampled: Uint8Array | null): GrownTree {
+export function createHistWorkspace(ctx: HistGrowContext): HistWorkspace {
+  const { rows, columns, bins } = ctx;
+  let byColumn = bins.byColumn;
+  if (byColumn === undefined) {
+    const source = bins.bins;
+    byColumn = source instanceof Uint16Array ? new Uint16Array(source.length) : new Uint32Array(source.length);
+    for (let r = 0; r < rows; r++) for (let f = 0; f < columns; f++) byColumn[f * rows + r] = source[r * columns + f]!;
+  }
+  return {
+    partitioner: new RowPartitioner(rows),
+    histograms: new HistogramPool(2 * (bins.missing + 1)),
+    leafOf: new Int32Array(rows),
+    byColumn,
+    splits: [],
+    sampled: 0,
+  };
+}
+
+/**
+ * Puts the rows the next tree grows on into the workspace: every row, or with `subsample < 1` the
+ * rows XGBoost's `hist` sampler keeps for the draw `seed` ({@link histSampledRows}).
+ *
+ * @example
+ * ```ts
+ * sampleHistRows(work, rows, mt.next(), Math.fround(0.7));
+ * ```
+ */
+export function sampleHistRows(work: HistWorkspace, rows: number, seed: number | null, subsample: number): void {
+  const rowIds = work.partitioner.rowIds;
+  if (seed === null || subsample >= 1) {
+    for (let r = 0; r < rows; r++) rowIds[r] = r;
+    work.sampled = rows;
+  } else work.sampled = histSampledRows(seed, rows, subsample, rowIds);
+}
+
+/**
+ * Grows one tree on the workspace's sampled rows as XGBoost 1.7.4's `grow_quantile_histmaker`:
+ * double histograms of (Σg, Σh) per bin, the sibling subtraction trick (build the child with the
+ * smaller Σh, left on ties; the other is parent − built), the split search of
+ * {@link evaluateHistSplit}, and a node split iff gain > 1e-6, both children have Σh ≠ 0, gain ≥
+ * gamma and depth < max_depth. No pruner runs for `hist` in 1.7. Rows not sampled add nothing to
+ * the histograms (XGBoost zeroes their gradients) but are routed to leaves like the others.
+ *
+ * @example
+ * ```ts
+ * const { tree, leafOf } = growHistTree(ctx, work, grad, hess);
+ * ```
+ */
+export function growHistTree(ctx: HistGrowContext, work: HistWorkspace, grad: Float32Array, hess: Float32Array): GrownTree {
   const { rows, columns: m, cuts, bins: binMatrix, params } = ctx;
   const { bins, missing, dense } = binMatrix;
-  const byColumn = binMatrix.byColumn;
-  const { eta, gamma, maxDepth, minChildWeight: mcw } = params;
-  const cutValues = cuts.values;
+  const { eta, gamma, maxDepth } = params;
+  const { partitioner: part, histograms: pool, leafOf, byColumn, splits } = work;
   const ptrs = cuts.ptrs;
-  let pool = workspaces.get(ctx);
-  if (pool === undefined) {
-    pool = new Workspace(2 * (missing + 1), rows);
-    workspaces.set(ctx, pool);
-  }
-
-  // Row partition: the sampled rows in ascending order, each node a contiguous segment.
-  const { rowIdx, scratch, leafOf } = pool;
-  let ns = 0;
-  if (sampled === null) for (let r = 0; r < rows; r++) rowIdx[r] = r;
-  else for (let r = 0; r < rows; r++) if (sampled[r]) rowIdx[ns++] = r;
-  if (sampled === null) ns = rows;
+  const ns = work.sampled;
+  // Σh below this (2·min_child_weight less a margin far above rounding) admits no split.
+  const lowest = params.minChildWeight > 0 ? 2 * params.minChildWeight * (1 - 1e-9) : -Infinity;
+  part.reset(ns);
+  const rowIds = part.rowIds;
 
   const t = new TreeBuilder();
-  const segBegin: number[] = [0];
-  const segEnd: number[] = [ns];
   const depth: number[] = [0];
   const statG: number[] = [];
   const statH: number[] = [];
   const nodeGain: number[] = [];
-  const hists = new Map<number, Float64Array>();
+  const hists: (Float64Array | undefined)[] = [];
 
   const rootHist = pool.take();
-  buildHist(rootHist, rowIdx, 0, ns, bins, m, grad, hess);
-  hists.set(0, rootHist);
+  buildHistogram(rootHist, rowIds, 0, ns, bins, m, grad, hess);
+  hists[0] = rootHist;
   let G = 0;
   let H = 0;
   if (dense) {
@@ -105,8 +146,8 @@ export function growHistTree(ctx: HistGrowContext, grad: Float32Array, hess: Flo
   } else {
     // Σ over rows in row order; rows left out by subsampling would only add zeros.
     for (let i = 0; i < ns; i++) {
-      G += grad[rowIdx[i]!]!;
-      H += hess[rowIdx[i]!]!;
+      G += grad[rowIds[i]!]!;
+      H += hess[rowIds[i]!]!;
     }
   }
   statG[0] = G;
@@ -119,18 +160,18 @@ export function growHistTree(ctx: HistGrowContext, grad: Float32Array, hess: Flo
 
   let level = [0];
   while (level.length > 0) {
-    const found: BestSplit[] = [];
-    for (const nid of level) {
-      const b = new BestSplit();
-      evaluateNode(b, hists.get(nid)!, cuts, statG[nid]!, statH[nid]!, nodeGain[nid]!, params, mcw, m);
-      found.push(b);
+    // Evaluate every node of the level, then apply the splits in node order (as XGBoost does).
+    while (splits.length < level.length) splits.push(new HistSplit());
+    for (let k = 0; k < level.length; k++) {
+      const nid = level[k]!;
+      evaluateHistSplit(splits[k]!, hists[nid]!, cuts, statG[nid]!, statH[nid]!, nodeGain[nid]!, params, m);
     }
     const next: number[] = [];
     for (let k = 0; k < level.length; k++) {
       const nid = level[k]!;
-      const s = found[k]!;
-      const parentHist = hists.get(nid)!;
-      hists.delete(nid);
+      const s = splits[k]!;
+      const parentHist = hists[nid]!;
+      hists[nid] = undefined;
       if (!(s.loss > KRT_EPS && s.hl !== 0 && s.hr !== 0 && s.loss >= gamma && depth[nid]! < maxDepth)) {
         pool.give(parentHist);
         continue;
@@ -155,37 +196,26 @@ export function growHistTree(ctx: HistGrowContext, grad: Float32Array, hess: Flo
       nodeGain[r] = calcGain(s.gr, s.hr, params);
       depth[l] = depth[r] = depth[nid]! + 1;
 
-      // Stable partition of the node's rows: left iff bin ≤ split bin, missing by default direction.
-      const begin = segBegin[nid]!;
-      const end = segEnd[nid]!;
-      const f = s.feature;
-      const threshold = ptrs[f]! + s.splitBin;
-      const dl = s.defaultLeft;
-      let wl = begin;
-      let wr = 0;
-      for (let i = begin; i < end; i++) {
-        const row = rowIdx[i]!;
-        const bin = byColumn !== undefined ? byColumn[f * rows + row]! : bins[row * m + f]!;
-        const goLeft = bin === missing ? dl : bin <= threshold;
-        if (goLeft) rowIdx[wl++] = row;
-        else scratch[wr++] = row;
-      }
-      rowIdx.set(scratch.subarray(0, wr), wl);
-      segBegin[l] = begin;
-      segEnd[l] = wl;
-      segBegin[r] = wl;
-      segEnd[r] = end;
+      part.split(nid, l, r, byColumn, s.feature * rows, ptrs[s.feature]! + s.splitBin, missing, s.defaultLeft);
 
-      if (depth[nid]! + 1 < maxDepth) {
-        next.push(l, r);
+      // A child with Σh below 2·min_child_weight has no candidate (both sides need Σh ≥
+      // min_child_weight), so it stays a leaf: it needs no histogram, except as the built half
+      // of its sibling's subtraction.
+      const leftLive = depth[nid]! + 1 < maxDepth && !(s.hl < lowest);
+      const rightLive = depth[nid]! + 1 < maxDepth && !(s.hr < lowest);
+      if (leftLive || rightLive) {
+        if (leftLive) next.push(l);
+        if (rightLive) next.push(r);
         const buildRight = s.hr < s.hl;
+        const small = buildRight ? r : l;
         const built = pool.take();
-        const [b0, b1] = buildRight ? [wl, end] : [begin, wl];
-        buildHist(built, rowIdx, b0, b1, bins, m, grad, hess);
-        const other = parentHist;
-        for (let i = 0; i < other.length; i++) other[i] = other[i]! - built[i]!;
-        hists.set(buildRight ? r : l, built);
-        hists.set(buildRight ? l : r, other);
+        buildHistogram(built, rowIds, part.begin(small), part.end(small), bins, m, grad, hess);
+        if (buildRight ? leftLive : rightLive) {
+          subtractHistogram(parentHist, built);
+          hists[buildRight ? l : r] = parentHist;
+        } else pool.give(parentHist);
+        if (buildRight ? rightLive : leftLive) hists[small] = built;
+        else pool.give(built);
       } else pool.give(parentHist);
     }
     level = next;
@@ -193,163 +223,30 @@ export function growHistTree(ctx: HistGrowContext, grad: Float32Array, hess: Flo
 
   // Leaf of every row: sampled rows from their segments, the others by walking the bins.
   const n = t.size;
-  for (let nid = 0; nid < n; nid++) {
-    if (!t.isLeaf(nid)) continue;
-    for (let i = segBegin[nid]!; i < segEnd[nid]!; i++) leafOf[rowIdx[i]!] = nid;
-  }
-  if (sampled !== null) {
-    for (let r = 0; r < rows; r++) {
-      if (sampled[r]) continue;
-      let nid = 0;
-      while (t.left[nid] !== -1) {
-        const f = t.splitIndex[nid]!;
-        const bin = byColumn !== undefined ? byColumn[f * rows + r]! : bins[r * m + f]!;
-        const goLeft = bin === missing ? t.defaultLeft[nid] === 1 : cutValues[bin]! <= t.splitCondition[nid]!;
-        nid = goLeft ? t.left[nid]! : t.right[nid]!;
-      }
-      leafOf[r] = nid;
-    }
-  }
+  if (ns < rows) leafOf.fill(-1);
+  for (let nid = 0; nid < n; nid++) if (t.isLeaf(nid)) part.assign(nid, leafOf);
+  if (ns < rows) routeUnsampled(t, leafOf, byColumn, rows, cuts.values, missing);
   return { tree: t.toRegTree(m), leafOf };
 }
 
-/** The best split found so far for a node. */
-class BestSplit {
-  loss = 0;
-  feature = 0;
-  condition = 0;
-  /** Local bin index: rows with bin ≤ splitBin go left (−1: none). */
-  splitBin = -1;
-  defaultLeft = false;
-  gl = 0;
-  hl = 0;
-  gr = 0;
-  hr = 0;
-}
-
-/**
- * Adds the node's rows into a zeroed histogram. Each bin must receive its rows in increasing row
- * order (the double sums then round exactly as XGBoost's); rows are taken four at a time, feature by
- * feature, which keeps that order per bin (rows of one feature hit bins in row order) and lets the
- * CPU overlap four independent updates.
- */
-function buildHist(
-  hist: Float64Array,
-  rowIdx: Uint32Array,
-  begin: number,
-  end: number,
-  bins: Uint16Array | Uint32Array,
-  m: number,
-  grad: Float32Array,
-  hess: Float32Array,
+/** Walks every row whose leaf is still −1 (not sampled) down the tree by its bins. */
+function routeUnsampled(
+  t: TreeBuilder,
+  leafOf: Int32Array,
+  byColumn: Uint16Array | Uint32Array,
+  rows: number,
+  cutValues: Float32Array,
+  missing: number,
 ): void {
-  let i = begin;
-  for (; i + 3 < end; i += 4) {
-    const r1 = rowIdx[i]!;
-    const r2 = rowIdx[i + 1]!;
-    const r3 = rowIdx[i + 2]!;
-    const r4 = rowIdx[i + 3]!;
-    const g1 = grad[r1]!;
-    const h1 = hess[r1]!;
-    const g2 = grad[r2]!;
-    const h2 = hess[r2]!;
-    const g3 = grad[r3]!;
-    const h3 = hess[r3]!;
-    const g4 = grad[r4]!;
-    const h4 = hess[r4]!;
-    let o1 = r1 * m;
-    let o2 = r2 * m;
-    let o3 = r3 * m;
-    let o4 = r4 * m;
-    const stop = o1 + m;
-    for (; o1 < stop; o1++, o2++, o3++, o4++) {
-      const b1 = bins[o1]! << 1;
-      const b2 = bins[o2]! << 1;
-      const b3 = bins[o3]! << 1;
-      const b4 = bins[o4]! << 1;
-      hist[b1] += g1;
-      hist[b1 | 1] += h1;
-      hist[b2] += g2;
-      hist[b2 | 1] += h2;
-      hist[b3] += g3;
-      hist[b3 | 1] += h3;
-      hist[b4] += g4;
-      hist[b4 | 1] += h4;
+  const { left, right, splitIndex, splitCondition, defaultLeft } = t;
+  for (let r = 0; r < rows; r++) {
+    if (leafOf[r] !== -1) continue;
+    let nid = 0;
+    while (left[nid] !== -1) {
+      const bin = byColumn[splitIndex[nid]! * rows + r]!;
+      const goLeft = bin === missing ? defaultLeft[nid] === 1 : cutValues[bin]! <= splitCondition[nid]!;
+      nid = goLeft ? left[nid]! : right[nid]!;
     }
-  }
-  for (; i < end; i++) {
-    const row = rowIdx[i]!;
-    const g = grad[row]!;
-    const h = hess[row]!;
-    let off = row * m;
-    const stop = off + m;
-    for (; off < stop; off++) {
-      const b = bins[off]! << 1;
-      hist[b] += g;
-      hist[b | 1] += h;
-    }
-  }
-}
-
-function evaluateNode(
-  best: BestSplit,
-  hist: Float64Array,
-  cuts: HistCuts,
-  G: number,
-  H: number,
-  parentGain: number,
-  params: SplitParams,
-  mcw: number,
-  m: number,
-): void {
-  const { ptrs, values, minValues } = cuts;
-  for (let f = 0; f < m; f++) {
-    const lo = ptrs[f]!;
-    const hi = ptrs[f + 1]!;
-    let lg = 0;
-    let lh = 0;
-    for (let i = lo; i < hi; i++) {
-      lg += hist[2 * i]!;
-      lh += hist[2 * i + 1]!;
-      const rg = G - lg;
-      const rh = H - lh;
-      if (lh >= mcw && rh >= mcw) {
-        const loss = splitGain(lg, lh, rg, rh, parentGain, params);
-        if (needReplace(best.loss, best.feature, loss, f)) {
-          best.loss = loss;
-          best.feature = f;
-          best.condition = values[i]!;
-          best.splitBin = i - lo;
-          best.defaultLeft = false;
-          best.gl = lg;
-          best.hl = lh;
-          best.gr = rg;
-          best.hr = rh;
-        }
-      }
-    }
-    if (lg === G && lh === H) continue;
-    let rg = 0;
-    let rh = 0;
-    for (let i = hi - 1; i >= lo; i--) {
-      rg += hist[2 * i]!;
-      rh += hist[2 * i + 1]!;
-      const lg2 = G - rg;
-      const lh2 = H - rh;
-      if (rh >= mcw && lh2 >= mcw) {
-        const loss = splitGain(lg2, lh2, rg, rh, parentGain, params);
-        if (needReplace(best.loss, best.feature, loss, f)) {
-          best.loss = loss;
-          best.feature = f;
-          best.condition = i === lo ? minValues[f]! : values[i - 1]!;
-          best.splitBin = i - lo - 1;
-          best.defaultLeft = true;
-          best.gl = lg2;
-          best.hl = lh2;
-          best.gr = rg;
-          best.hr = rh;
-        }
-      }
-    }
+    leafOf[r] = nid;
   }
 }

@@ -68,3 +68,34 @@ function weightedGradient(
     hess[r] = Math.fround(Math.max(Math.fround(p * Math.fround(1 - p)), EPS) * w);
   }
 }
+
+/**
+ * {@link logisticGradient} for the rows `rowIds[0..count)` only (the rows a `hist` tree samples;
+ * the others' gradients are never read), weighted when `weights` is given.
+ *
+ * @example
+ * ```ts
+ * logisticGradientRows(margins, labels, 1, grad, hess, undefined, sampledRows, sampledCount);
+ * ```
+ */
+export function logisticGradientRows(
+  margins: Float32Array,
+  labels: Float32Array,
+  scalePosWeight: number,
+  grad: Float32Array,
+  hess: Float32Array,
+  weights: Float32Array | undefined,
+  rowIds: Uint32Array,
+  count: number,
+): void {
+  for (let i = 0; i < count; i++) {
+    const r = rowIds[i]!;
+    const e = expf(Math.min(-margins[r]!, MAX_EXP_ARG));
+    const p = Math.fround(1 / Math.fround(Math.fround(e + 1) + EPS));
+    const y = labels[r]!;
+    let w = weights === undefined ? 1 : weights[r]!;
+    if (y === 1) w = Math.fround(w * scalePosWeight);
+    grad[r] = Math.fround(Math.fround(p - y) * w);
+    hess[r] = Math.fround(Math.max(Math.fround(p * Math.fround(1 - p)), EPS) * w);
+  }
+}

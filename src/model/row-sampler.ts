@@ -20,23 +20,48 @@ const BELOW_ONE = 1 - 2 ** -53;
  * ```
  */
 export function histSubsampleMask(initialSeed: number, rows: number, subsample: number, out = new Uint8Array(rows)): Uint8Array {
-  // seed mod 2^63 of a 32-bit value is itself; the engine replaces 0 by 1.
-  let hi = 0;
-  let lo = initialSeed >>> 0;
-  if (lo === 0) lo = 1;
-  const threshold = Math.fround(subsample);
-  for (let i = 0; i < rows; i++) {
-    const plo = lo * 16807; // < 2^47: exact
-    const carry = (plo / TWO_32) | 0;
-    lo = plo >>> 0;
-    hi = (Math.imul(hi, 16807) + carry) & 0x7fffffff; // (hi·16807 + carry) mod 2^31
-    // (x − 1) converted to double with one rounding, as the C++ uint64 → double conversion.
-    const xm1 = lo === 0 ? (hi - 1) * TWO_32 + (TWO_32 - 1) : hi * TWO_32 + (lo - 1);
-    let u = xm1 / TWO_63;
-    if (u >= 1) u = BELOW_ONE;
-    out[i] = u < threshold ? 1 : 0;
-  }
+  const kept = new Uint32Array(rows);
+  const count = histSampledRows(initialSeed, rows, subsample, kept);
+  out.fill(0);
+  for (let i = 0; i < count; i++) out[kept[i]!] = 1;
   return out;
+}
+
+/**
+ * The same draw as {@link histSubsampleMask}, written as the kept row ids in increasing order
+ * into `out`; returns how many rows are kept. The `hist` grower partitions exactly these rows.
+ *
+ * @example
+ * ```ts
+ * const rows = new Uint32Array(n);
+ * const kept = histSampledRows(mt.next(), n, Math.fround(0.7), rows); // rows[0..kept) are sampled
+ * ```
+ */
+export function histSampledRows(initialSeed: number, rows: number, subsample: number, out: Uint32Array): number {
+  // seed mod 2^63 of a 32-bit value is itself; the engine replaces 0 by 1.
+  const seed = initialSeed >>> 0 || 1;
+  // The 63-bit state as hi (31 bits) and two 16-bit limbs, so every step is int32 arithmetic.
+  let hi = 0;
+  let l0 = seed & 0xffff;
+  let l1 = seed >>> 16;
+  const threshold = Math.fround(subsample);
+  // u = (x − 1)/2^63 (exact scaling of the one-rounding uint64 → double conversion), clamped below
+  // 1; u < threshold ⇔ (x − 1) < threshold·2^63 when threshold < 1, and always when it is ≥ 1.
+  const limit = threshold >= 1 ? Infinity : threshold * TWO_63;
+  let count = 0;
+  for (let i = 0; i < rows; i++) {
+    const p0 = l0 * 16807; // < 2^31
+    l0 = p0 & 0xffff;
+    const p1 = l1 * 16807 + (p0 >>> 16); // < 2^31
+    l1 = p1 & 0xffff;
+    hi = (Math.imul(hi, 16807) + (p1 >>> 16)) & 0x7fffffff; // mod 2^31
+    const lo = l1 * 65536 + l0;
+    const xm1 = lo === 0 ? (hi - 1) * TWO_32 + (TWO_32 - 1) : hi * TWO_32 + (lo - 1);
+    // Branch-free: write the row, keep it by advancing (count ≤ i, so the write stays in range).
+    out[count] = i;
+    count += +(xm1 < limit);
+  }
+  return count;
 }
 
 /**

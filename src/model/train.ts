@@ -1,14 +1,14 @@
 import { InvalidArgumentError, SessionSentryError } from '../errors.js';
 import { Booster } from './booster.js';
 import { baseMarginF32, sigmoidF32 } from './expf.js';
-import { sortColumns, growExactTree } from './grow-exact.js';
-import { growHistTree } from './grow-hist.js';
-import { logisticGradient } from './logistic-gradient.js';
+import { createExactWorkspace, growExactTree, sortColumns } from './grow-exact.js';
+import { createHistWorkspace, growHistTree, sampleHistRows } from './grow-hist.js';
+import { logisticGradient, logisticGradientRows } from './logistic-gradient.js';
 import { buildHistIndex } from './hist-cuts.js';
 import { evalMetric, metricMaximizes } from './metrics.js';
 import type { BoosterModel, RegTree } from './model-types.js';
 import { Mt19937 } from './mt19937.js';
-import { exactSubsampleMask, histSubsampleMask } from './row-sampler.js';
+import { exactSubsampleMask } from './row-sampler.js';
 import { type EvalMetric, type TrainParams, type TrainParamsInput, resolveTrainParams } from './train-params.js';
 import type { TrainingData } from './training-data.js';
 
@@ -94,7 +94,8 @@ class Trainer {
   readonly #grad: Float32Array;
   readonly #hess: Float32Array;
   readonly #rng: Mt19937;
-  readonly #grow: (grad: Float32Array, hess: Float32Array) => { tree: RegTree; leafOf: Int32Array };
+  /** Computes the round's gradients and grows one tree on them. */
+  readonly #grow: () => { tree: RegTree; leafOf: Int32Array };
   readonly #evalMargins: Float32Array[];
   readonly trees: RegTree[] = [];
   readonly history: Record<string, Partial<Record<EvalMetric, number[]>>> = {};
@@ -131,25 +132,27 @@ class Trainer {
     this.#hess = new Float32Array(n);
     this.#rng = new Mt19937(p.seed);
     const splitParams = p;
+    // The training loop owns the grower's workspace: created once here, lent to every tree.
     if (p.treeMethod === 'hist') {
       const { cuts, bins } = buildHistIndex(data, p.maxBin);
       const ctx = { rows: n, columns: data.columns, cuts, bins, params: splitParams };
+      const work = createHistWorkspace(ctx);
       this.#rng.next(); // the updater's column sampler, constructed once
-      const mask = new Uint8Array(n);
-      this.#grow = (g, h) => {
-        let sampled: Uint8Array | null = null;
-        if (p.subsample < 1) {
-          sampled = histSubsampleMask(this.#rng.next(), n, p.subsample, mask);
-        }
-        return growHistTree(ctx, g, h, sampled);
+      this.#grow = () => {
+        // The sampler draws no gradients, so the rows are drawn first and only theirs computed.
+        sampleHistRows(work, n, p.subsample < 1 ? this.#rng.next() : null, p.subsample);
+        logisticGradientRows(this.#margin, data.labels, p.scalePosWeight, this.#grad, this.#hess, data.weights, work.partitioner.rowIds, work.sampled);
+        return growHistTree(ctx, work, this.#grad, this.#hess);
       };
     } else {
       const ctx = { data, sorted: sortColumns(data), params: splitParams };
+      const work = createExactWorkspace(ctx);
       const mask = new Uint8Array(n);
-      this.#grow = (g, h) => {
+      this.#grow = () => {
+        logisticGradient(this.#margin, data.labels, p.scalePosWeight, this.#grad, this.#hess, data.weights);
         this.#rng.next(); // column sampler of the per-tree builder
         const active = p.subsample < 1 ? exactSubsampleMask(this.#rng, n, p.subsample, mask) : null;
-        return growExactTree(ctx, g, h, active);
+        return growExactTree(ctx, work, this.#grad, this.#hess, active);
       };
     }
   }
@@ -159,16 +162,8 @@ class Trainer {
   }
 
   step(): void {
-    const { p } = this;
-    const data = this.#data;
-    const n = data.rows;
-    const labels = data.labels;
-    const margin = this.#margin;
-    const g = this.#grad;
-    const h = this.#hess;
-    logisticGradient(margin, labels, p.scalePosWeight, g, h, data.weights);
-    const grown = this.#grow(g, h);
-    addLeafValues(margin, grown.tree.splitConditions, grown.leafOf, n);
+    const grown = this.#grow();
+    addLeafValues(this.#margin, grown.tree.splitConditions, grown.leafOf, this.#data.rows);
     this.trees.push(grown.tree);
     this.#evaluate(grown.tree);
   }
