@@ -56,6 +56,10 @@ export interface LogFileSummary {
   readonly sessions: number;
   readonly attackerEvents: number;
   readonly attackerSessions: number;
+  /** Attacker sessions per attacker style, e.g. `{ 'stealthy-harvester': 6, 'chapter-harvester': 3 }`. */
+  readonly attackerSessionsByStyle: Readonly<Partial<Record<AttackerStyle, number>>>;
+  /** Attacker sessions of a style held out of the training files (0 in the training files). */
+  readonly heldOutAttackerSessions: number;
   /** `LogTime` of the first and last event. */
   readonly firstTime: string;
   readonly lastTime: string;
@@ -144,7 +148,7 @@ export function generateLogs(options: GenerateLogsOptions): GeneratedLogs {
       written = path.join(outDir, name);
       writeFileSync(written, bytes);
     }
-    files[name] = { name, text, log, summary: summarize(name, log), path: written };
+    files[name] = { name, text, log, summary: summarize(name, log, heldOutStyles), path: written };
   }
   return { files, summary: LOG_FILE_NAMES.map((name) => files[name].summary) };
 }
@@ -254,17 +258,27 @@ function addInnocent(builder: SyntheticLogBuilder, rng: Random, innocent: Profil
   builder.addSession(rng, profile, pickAccount(builder.directory, rng, SESSION_PROFILE_NAMES[profile] === 'admin'), at, Infinity, endMs);
 }
 
-function summarize(name: LogFileName, log: SyntheticLog): LogFileSummary {
+function summarize(name: LogFileName, log: SyntheticLog, heldOutStyles: readonly AttackerStyle[]): LogFileSummary {
   let attackerEvents = 0;
   for (let i = 0; i < log.eventCount; i++) attackerEvents += log.sessionLabel[log.eventSession[i]!]!;
   let attackerSessions = 0;
-  for (let s = 0; s < log.sessionCount; s++) attackerSessions += log.sessionLabel[s]!;
+  let heldOutAttackerSessions = 0;
+  const byStyle: Partial<Record<AttackerStyle, number>> = {};
+  for (let s = 0; s < log.sessionCount; s++) {
+    if (log.sessionLabel[s] !== 1) continue;
+    attackerSessions++;
+    const style = SESSION_PROFILE_NAMES[log.sessionProfile[s]!] as AttackerStyle;
+    byStyle[style] = (byStyle[style] ?? 0) + 1;
+    if (heldOutStyles.includes(style)) heldOutAttackerSessions++;
+  }
   return {
     name,
     events: log.eventCount,
     sessions: log.sessionCount,
     attackerEvents,
     attackerSessions,
+    attackerSessionsByStyle: byStyle,
+    heldOutAttackerSessions,
     firstTime: log.eventCount > 0 ? formatLogTime(log.eventTime[0]!) : '',
     lastTime: log.eventCount > 0 ? formatLogTime(log.eventTime[log.eventCount - 1]!) : '',
   };

@@ -32,6 +32,13 @@ describe('generateLogs: an attacker style held out of the training files', () =>
     const attackers = Object.values(day).reduce((a, b) => a + b, 0);
     expect(attackers).toBe(6); // round(10 · 0.6)
     expect(day['chapter-harvester']).toBe(2); // round(6 / 3)
+    // The summaries say so too.
+    expect(held.files['single.txt'].summary.heldOutAttackerSessions).toBe(2);
+    expect(held.files['single.txt'].summary.attackerSessionsByStyle).toEqual(day);
+    for (const name of TRAINING) {
+      expect(held.files[name].summary.heldOutAttackerSessions).toBe(0);
+      expect(held.files[name].summary.attackerSessionsByStyle).toEqual(styles(held.files[name].log));
+    }
   });
 
   it('leaves the training files byte-identical whatever the held-out options; without held-out styles the test day has only training styles', () => {
