@@ -91,7 +91,8 @@ export function calibrateJobLive(
 /**
  * The test side of the experiment's live section: every job's model at its calibrated live policy,
  * and the recommended detector (`trainLiveDetector`: prefix and whole-session models, the budget
- * shared, trained on the same training sessions and held-out share), replay the test log live.
+ * shared, trained on the experiment's training sessions and calibrated on its validation sessions),
+ * replay the test log live.
  * Saves the detector under `models/live`.
  */
 export async function runLiveSection(input: {
@@ -101,7 +102,9 @@ export async function runLiveSection(input: {
   readonly features: FeatureGroups;
   readonly jobs: readonly LiveJobInput[];
   readonly budget: number;
-  readonly split: { readonly validation: number; readonly seed: number };
+  /** The experiment's validation sessions (the same for every whole-session job): the detector is calibrated on them and never trains on them. */
+  readonly validationSessions: readonly string[];
+  readonly seed: number;
   readonly hyperparameters: TrainParamsInput;
   readonly modelsDir: string;
   readonly eventsSeen: number;
@@ -115,8 +118,8 @@ export async function runLiveSection(input: {
   });
   const detector = await trainLiveDetector(trainLog, {
     maxFalseAlertsPer10k: budget,
-    validationFraction: input.split.validation,
-    seed: input.split.seed,
+    validationSessions: input.validationSessions,
+    seed: input.seed,
     features: input.features,
     hyperparameters: input.hyperparameters,
   });

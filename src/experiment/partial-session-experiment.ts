@@ -1,6 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { readEventLog } from '../events/read-event-log.js';
+import type { EventLog } from '../events/event-log.js';
 import { chooseOperatingPoint, type OperatingPoint, type OperatingRule } from '../eval/operating-point.js';
 import { compareExperiments, type ExperimentComparison, type ExperimentInput } from '../eval/experiment-comparison.js';
 import { writeReport, type PartialSessionSeries } from '../eval/report-html.js';
@@ -235,7 +236,8 @@ export async function runPartialSessionExperiment(spec: ExperimentSpec, options:
       features: spec.features,
       jobs: jobs.map((j) => ({ name: j.name, booster: scored.get(j.name)!.booster, ...livePolicies.get(j.name)! })),
       budget: spec.live.maxFalseAlertsPer10k,
-      split: { validation: spec.split.validation, seed: spec.split.seed },
+      validationSessions: sessionSplit(trainLog, flattener, splitter, spec),
+      seed: spec.split.seed,
       hyperparameters: spec.hyperparameters as Record<string, string | number>,
       modelsDir,
       eventsSeen: Math.max(1, ...spec.eventsSeen),
@@ -309,6 +311,12 @@ async function writeScores(file: string, frame: Frame, labels: Uint8Array, score
   const lines = [`${id},label,score`];
   for (let i = 0; i < labels.length; i++) lines.push(`${csvField(String(frame.value(id, i)))},${labels[i]},${scores[i]}`);
   await writeFile(file, `${lines.join('\n')}\n`);
+}
+
+/** The ids of the validation sessions of the experiment's split of whole sessions (what every one-row-per-session job's split holds out). */
+function sessionSplit(trainLog: EventLog, flattener: SessionFlattener, splitter: FrameSplitter, spec: ExperimentSpec): string[] {
+  const split = splitter.split(flattener.flatten(trainLog), { train: spec.split.train, validation: spec.split.validation, test: 0, seed: spec.split.seed });
+  return split.validation.strings('SessionNo') as string[];
 }
 
 function csvField(text: string): string {

@@ -25,6 +25,12 @@ export interface TrainLiveDetectorOptions {
   readonly maxFalseAlertsPer10k?: number;
   /** The share of the training log's sessions held out to calibrate the policy (stratified by label). Default 0.3. */
   readonly validationFraction?: number;
+  /**
+   * The ids of the sessions to hold out instead of a `validationFraction` split: for instance the
+   * validation sessions of an experiment's other models, so that every model is calibrated on the
+   * same sessions none of them trained on.
+   */
+  readonly validationSessions?: readonly string[];
   /** Seed of the hold-out split and of training (`seed` hyperparameter). Default 0. */
   readonly seed?: number;
   /**
@@ -98,6 +104,7 @@ export async function trainLiveDetector(trainLog: EventLog, options: TrainLiveDe
   const {
     maxFalseAlertsPer10k = 10,
     validationFraction = 0.3,
+    validationSessions,
     seed = 0,
     models: kinds = ['prefix', 'whole'],
     prefixes = {},
@@ -120,8 +127,8 @@ export async function trainLiveDetector(trainLog: EventLog, options: TrainLiveDe
   const innocents = trainLog.sessionCount - attackers;
   if (attackers < 2 || innocents < 2) throw new CalibrationDataError(where, 'the training log', attackers, innocents);
 
-  onStage?.('split', `holding out ${Math.round(validationFraction * 100)}% of ${trainLog.sessionCount} sessions to calibrate on`);
-  const parts = stratifiedSplit(trainLog.labels, { train: 1 - validationFraction, validation: validationFraction, test: 0 }, { seed });
+  const parts = validationSessions === undefined ? stratifiedSplit(trainLog.labels, { train: 1 - validationFraction, validation: validationFraction, test: 0 }, { seed }) : heldOutParts(trainLog, validationSessions, where);
+  onStage?.('split', `holding out ${parts.validation.length} of ${trainLog.sessionCount} sessions to calibrate on`);
   const fitLog = selectSessions(trainLog, parts.train);
   const validationLog = selectSessions(trainLog, parts.validation);
 
@@ -149,6 +156,22 @@ export async function trainLiveDetector(trainLog: EventLog, options: TrainLiveDe
     ...(scorer === undefined ? {} : { scorer }),
   });
   return new LiveDetector({ schema, models: trained, policy: choice.policy, validation: choice.validation });
+}
+
+/** Session indices of the training log held out by id, and the rest; an unknown id is an error. */
+function heldOutParts(log: EventLog, ids: readonly string[], where: string): { train: Uint32Array; validation: Uint32Array } {
+  if (!Array.isArray(ids) || ids.length === 0) throw new InvalidArgumentError(where, 'validationSessions', ids, 'a non-empty array of session ids of the training log');
+  const indexOf = new Map(log.sessionIds.map((id, s) => [id, s]));
+  const held = new Uint8Array(log.sessionCount);
+  ids.forEach((id, i) => {
+    const s = indexOf.get(id);
+    if (s === undefined) throw new InvalidArgumentError(where, `validationSessions[${i}]`, id, 'a session id of the training log');
+    held[s] = 1;
+  });
+  const train: number[] = [];
+  const validation: number[] = [];
+  for (let s = 0; s < log.sessionCount; s++) (held[s] === 1 ? validation : train).push(s);
+  return { train: Uint32Array.from(train), validation: Uint32Array.from(validation) };
 }
 
 function describePrefixes(spec: ReturnType<typeof Truncators.prefixes>): string {

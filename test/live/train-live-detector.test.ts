@@ -69,6 +69,15 @@ describe('trainLiveDetector', () => {
     await expect(LiveDetector.load(dir)).rejects.toThrow(InvalidArgumentError);
   });
 
+  it('holds out the sessions it is given by id, and calibrates on exactly those', async () => {
+    const ids = log.sessionIds.filter((_, s) => s % 3 === 0);
+    const given = await trainLiveDetector(log, { ...options, models: ['whole'], validationSessions: ids });
+    const report = replay(selectSessions(log, log.sessionIds.flatMap((id, s) => (s % 3 === 0 ? [s] : []))), given.createScorer());
+    expect(given.validation.sessions).toBe(ids.length);
+    expect([report.caught, report.falseAlerts]).toEqual([given.validation.caught, given.validation.falseAlerts]);
+    await expect(trainLiveDetector(log, { ...options, validationSessions: ['no-such-session'] })).rejects.toThrow(/validationSessions\[0\]/);
+  });
+
   it('rejects a budget outside (0, 10 000], a bad validation fraction or model list, and a log with too few attackers', async () => {
     await expect(trainLiveDetector(log, { maxFalseAlertsPer10k: 0 })).rejects.toThrow(InvalidArgumentError);
     await expect(trainLiveDetector(log, { maxFalseAlertsPer10k: 20_000 })).rejects.toThrow(/maxFalseAlertsPer10k/);
