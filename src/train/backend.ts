@@ -1,3 +1,4 @@
+import type { TrainingProgress } from './progress.js';
 /**
  * The contract between {@link TrainRunner} and the places models are trained and served: the
  * in-process {@link LocalBackend} and the `SageMakerBackend` of `sessionsentry/sagemaker`. Both
@@ -44,8 +45,8 @@ export type EndpointOutcome =
 export interface BackendCallOptions {
   /** Aborts the wait (the resource itself is released by the runner's clean-up). */
   readonly signal?: AbortSignal;
-  /** Called on every observed state change. */
-  readonly onState?: (state: ResourceState, detail?: string) => void;
+  /** Called on every observed state change, and by training jobs as rounds finish (with `training`). */
+  readonly onState?: (state: ResourceState, detail?: string, training?: TrainingProgress) => void;
 }
 
 /** Options for creating an endpoint. */

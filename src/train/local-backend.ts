@@ -166,7 +166,9 @@ export class LocalBackend implements Backend, AsyncDisposable {
       state: 'InProgress',
       controller,
       outcome: this.#pool
-        .run({ jobName: spec.name, channels: { ...spec.channels }, hyperparameters: { ...spec.hyperparameters }, outputDir }, controller.signal)
+        .run({ jobName: spec.name, channels: { ...spec.channels }, hyperparameters: { ...spec.hyperparameters }, outputDir }, controller.signal, (progress) => {
+          if (record.state === 'InProgress') options.onState?.('InProgress', undefined, progress);
+        })
         .then(
           (result): TrainingOutcome => {
             record.state = 'Completed';

@@ -1,5 +1,18 @@
 import type { ResourceState } from './backend.js';
 
+/**
+ * How far a training job is: rounds done of the rounds asked for, and the last round's metrics
+ * (`validation-logloss`, as `xgb.train` names them), from the backends that report it.
+ */
+export interface TrainingProgress {
+  /** Rounds finished (1-based count). */
+  readonly round: number;
+  /** Rounds asked for (`num_round`); early stopping may end sooner. */
+  readonly rounds: number;
+  /** The finished round's metrics, `<set>-<metric>` → value, e.g. `{ 'validation-logloss': 0.071 }`. */
+  readonly metrics: Readonly<Record<string, number>>;
+}
+
 /** What a progress event is about. */
 export type ProgressResource = 'TrainingJob' | 'Model' | 'Endpoint' | 'Invocation' | 'Transform';
 
@@ -19,6 +32,8 @@ export interface ProgressEvent {
   readonly elapsedMs: number;
   /** A failure reason or a backend message, when there is one. */
   readonly detail?: string;
+  /** Rounds and metrics of a training job in progress, when the backend reports them (the local one does). */
+  readonly training?: TrainingProgress;
 }
 
 /** Receives progress events. */
@@ -66,7 +81,7 @@ export class ProgressClock {
   }
 
   /** Emits one event; the first event of a (resource, name) pair starts its clock. */
-  emit(job: string, resource: ProgressResource, name: string, state: ResourceState, detail?: string): ProgressEvent {
+  emit(job: string, resource: ProgressResource, name: string, state: ResourceState, detail?: string, training?: TrainingProgress): ProgressEvent {
     const key = `${resource}\u0000${name}`;
     const now = this.#now();
     let started = this.#started.get(key);
@@ -74,9 +89,11 @@ export class ProgressClock {
       started = now;
       this.#started.set(key, now);
     }
-    const event: ProgressEvent = detail === undefined
-      ? { job, resource, name, state, elapsedMs: now - started }
-      : { job, resource, name, state, elapsedMs: now - started, detail };
+    const event: ProgressEvent = {
+      job, resource, name, state, elapsedMs: now - started,
+      ...(detail === undefined ? {} : { detail }),
+      ...(training === undefined ? {} : { training }),
+    };
     try {
       this.#listener(event);
     } catch (err) {

@@ -11,7 +11,7 @@ import { SEED_HYPERPARAMETERS } from './default-hyperparameters.js';
 import { toHyperparameterStrings, type Hyperparameters } from './hyperparameters.js';
 import { countRows, toCsvPayloads, type InvokeRows } from './invoke-rows.js';
 import { LocalBackend } from './local-backend.js';
-import { ProgressClock, type ProgressEvent, type ProgressListener, type ProgressResource } from './progress.js';
+import { ProgressClock, type ProgressEvent, type ProgressListener, type ProgressResource, type TrainingProgress } from './progress.js';
 import {
   collectResults,
   reasonOf,
@@ -572,9 +572,9 @@ export class TrainRunner extends EventEmitter<TrainRunnerEvents> implements Asyn
       hyperparameters: toHyperparameterStrings(this.#hyperparameters, record.job.hyperparameters),
     };
     let finalReported = false;
-    const onState = (state: ResourceState, detail?: string): void => {
+    const onState = (state: ResourceState, detail?: string, training?: TrainingProgress): void => {
       if (state === 'Failed' || state === 'Stopped') finalReported = true;
-      this.#emit(record, 'TrainingJob', record.jobName, state, detail);
+      this.#emit(record, 'TrainingJob', record.jobName, state, detail, training);
     };
     try {
       this.#liveJobs.add(record.jobName);
@@ -622,8 +622,8 @@ export class TrainRunner extends EventEmitter<TrainRunnerEvents> implements Asyn
     return record;
   }
 
-  #emit(record: JobRecord, resource: ProgressResource, name: string, state: ResourceState, detail?: string): void {
-    this.#clock.emit(record.job.name, resource, name, state, detail);
+  #emit(record: JobRecord, resource: ProgressResource, name: string, state: ResourceState, detail?: string, training?: TrainingProgress): void {
+    this.#clock.emit(record.job.name, resource, name, state, detail, training);
   }
 
   /**

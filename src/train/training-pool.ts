@@ -7,6 +7,7 @@ import { Worker } from 'node:worker_threads';
 import { InvalidArgumentError } from '../errors.js';
 import { RunAbortedError, TrainingJobError } from './train-errors.js';
 import { runTrainingTask, type TrainingTask, type TrainingTaskResult } from './training-task.js';
+import type { TrainingProgress } from './progress.js';
 import type { WorkerReply, WorkerRequest } from './training-worker-protocol.js';
 
 /** How a {@link TrainingPool} trains. */
@@ -29,6 +30,8 @@ interface Pending {
   readonly resolve: (result: TrainingTaskResult) => void;
   readonly reject: (error: unknown) => void;
   readonly signal: AbortSignal | undefined;
+  /** Receives the rounds as they finish. */
+  readonly onProgress: ((progress: TrainingProgress) => void) | undefined;
   onAbort?: () => void;
 }
 
@@ -88,11 +91,11 @@ export class TrainingPool {
   }
 
   /** Trains one task; rejects with {@link RunAbortedError} when `signal` aborts first. */
-  run(task: TrainingTask, signal?: AbortSignal): Promise<TrainingTaskResult> {
+  run(task: TrainingTask, signal?: AbortSignal, onProgress?: (progress: TrainingProgress) => void): Promise<TrainingTaskResult> {
     if (this.#closed) return Promise.reject(new TrainingJobError(task.jobName, 'the training pool is closed'));
     if (signal?.aborted) return Promise.reject(new RunAbortedError(`training job ${task.jobName}`, signal.reason));
     return new Promise<TrainingTaskResult>((resolve, reject) => {
-      const pending: Pending = { task, resolve, reject, signal };
+      const pending: Pending = { task, resolve, reject, signal, onProgress };
       if (signal) {
         pending.onAbort = () => this.#abort(pending);
         signal.addEventListener('abort', pending.onAbort, { once: true });
@@ -139,7 +142,7 @@ export class TrainingPool {
         this.#pump();
         return;
       }
-      runTrainingTask(pending.task, pending.signal ?? new AbortController().signal).then(
+      runTrainingTask(pending.task, pending.signal ?? new AbortController().signal, pending.onProgress).then(
         (result) => this.#settle(pending, undefined, result),
         (err: unknown) => this.#settle(pending, err),
       ).finally(() => {
@@ -167,6 +170,10 @@ export class TrainingPool {
       }
       const pending = slot.job;
       if (!pending) return;
+      if (reply.kind === 'progress') {
+        pending.onProgress?.(reply.progress);
+        return;
+      }
       slot.job = undefined;
       worker.unref();
       if (reply.kind === 'done') this.#settle(pending, undefined, reply.result);

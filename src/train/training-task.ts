@@ -2,7 +2,8 @@ import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { threadId } from 'node:worker_threads';
 import { TrainingData } from '../model/training-data.js';
-import { train, trainAsync, type EvalSet } from '../model/train.js';
+import { train, trainAsync, type EvalSet, type IterationInfo } from '../model/train.js';
+import type { TrainingProgress } from './progress.js';
 import { resolveTrainParams, type TrainParamsInput } from '../model/train-params.js';
 import { InvalidArgumentError } from '../errors.js';
 import { listChannelFiles } from './channel-files.js';
@@ -58,11 +59,11 @@ export interface TrainingTaskResult {
  * r.artifact; // 'work/j1/output/model.tar.gz'
  * ```
  */
-export async function runTrainingTask(task: TrainingTask, signal?: AbortSignal): Promise<TrainingTaskResult> {
+export async function runTrainingTask(task: TrainingTask, signal?: AbortSignal, onProgress?: (progress: TrainingProgress) => void): Promise<TrainingTaskResult> {
   const started = performance.now();
   const params = task.hyperparameters as TrainParamsInput;
   // csv_weights=1: both channels are label, weight, features, as the container reads them.
-  const { csvWeights } = resolveTrainParams(params);
+  const { csvWeights, numRound } = resolveTrainParams(params);
   const trainData = TrainingData.fromCsv(await readChannel(task.channels.train, 'train'), { file: task.channels.train, csvWeights });
   const validationData = task.channels.validation === undefined
     ? undefined
@@ -73,9 +74,10 @@ export async function runTrainingTask(task: TrainingTask, signal?: AbortSignal):
   // SageMaker's container watches train, then validation; early stopping follows the last one.
   const evals: EvalSet[] = [{ name: 'train', data: trainData }];
   if (validationData) evals.push({ name: 'validation', data: validationData });
+  const onIteration = onProgress === undefined ? undefined : roundReporter(numRound, onProgress);
   const { booster, bestIteration, evalHistory } = signal
-    ? await trainAsync(trainData, params, { evals, signal })
-    : train(trainData, params, { evals });
+    ? await trainAsync(trainData, params, { evals, signal, ...(onIteration ? { onIteration } : {}) })
+    : train(trainData, params, { evals, ...(onIteration ? { onIteration } : {}) });
   await mkdir(task.outputDir, { recursive: true });
   const artifact = path.join(task.outputDir, 'model.tar.gz');
   const modelJson = path.join(task.outputDir, 'model.json');
@@ -91,6 +93,21 @@ export async function runTrainingTask(task: TrainingTask, signal?: AbortSignal):
     trees: booster.numTrees,
     bestIteration,
     finalMetrics: lastValues(evalHistory),
+  };
+}
+
+// Reports finished rounds at most every 200 ms (and always the last), so a fast job does not flood
+// the thread boundary with messages.
+function roundReporter(rounds: number, onProgress: (progress: TrainingProgress) => void): (info: IterationInfo) => void {
+  let last = -Infinity;
+  return (info) => {
+    const now = performance.now();
+    const round = info.iteration + 1;
+    if (now - last < 200 && round < rounds) return;
+    last = now;
+    const metrics: Record<string, number> = {};
+    for (const [set, values] of Object.entries(info.metrics)) for (const [metric, value] of Object.entries(values)) if (value !== undefined) metrics[`${set}-${metric}`] = value;
+    onProgress({ round, rounds, metrics });
   };
 }
 

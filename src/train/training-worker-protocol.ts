@@ -1,3 +1,4 @@
+import type { TrainingProgress } from './progress.js';
 import type { TrainingTask, TrainingTaskResult } from './training-task.js';
 
 /** A message from the pool to a training worker. */
@@ -6,5 +7,6 @@ export type WorkerRequest = { readonly kind: 'train'; readonly task: TrainingTas
 /** A message from a training worker to the pool. */
 export type WorkerReply =
   | { readonly kind: 'ready' }
+  | { readonly kind: 'progress'; readonly progress: TrainingProgress }
   | { readonly kind: 'done'; readonly result: TrainingTaskResult }
   | { readonly kind: 'failed'; readonly message: string; readonly name: string; readonly code?: string };

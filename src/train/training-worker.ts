@@ -11,7 +11,7 @@ const port = parentPort;
 if (port) {
   port.on('message', (request: WorkerRequest) => {
     if (request.kind !== 'train') return;
-    runTrainingTask(request.task).then(
+    runTrainingTask(request.task, undefined, (progress) => port.postMessage({ kind: 'progress', progress } satisfies WorkerReply)).then(
       (result) => port.postMessage({ kind: 'done', result } satisfies WorkerReply),
       (err: unknown) => {
         const error = err instanceof Error ? err : new Error(String(err));

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -213,6 +213,26 @@ describe('sessionsentry step by step on a small synthetic set', () => {
 });
 
 describe('progress display', () => {
+  it('shows each running job\'s rounds, validation metric and time left on a terminal, and the final rounds and metric in logs', () => {
+    const tty = captureIO('/', { tty: true });
+    const display = new ProgressDisplay(tty, 2, { tty: true });
+    display.stage('train', '2 jobs');
+    display.progress({ job: 'first10', resource: 'TrainingJob', name: 'x-first10', state: 'InProgress', elapsedMs: 1000, training: { round: 10, rounds: 50, metrics: { 'train-logloss': 0.1, 'validation-logloss': 0.07126 } } });
+    display.progress({ job: 'first10', resource: 'TrainingJob', name: 'x-first10', state: 'InProgress', elapsedMs: 1200, training: { round: 12, rounds: 50, metrics: { 'train-logloss': 0.1, 'validation-logloss': 0.07126 } } });
+    display.progress({ job: 'last5', resource: 'TrainingJob', name: 'x-last5', state: 'InProgress', elapsedMs: 0, detail: 'Downloading' });
+    display.done();
+    // The line is cut to the terminal's width (120 columns here).
+    expect(tty.err()).toMatch(/0\/2 jobs {2}first10 10\/50 validation-logloss 0\.0713\r/);
+    expect(tty.err()).toMatch(/0\/2 jobs {2}first10 12\/50 validation-logloss 0\.0713 ~[\d.]+ s left · last5 Down/);
+    const log = captureIO('/');
+    const plain = new ProgressDisplay(log, 1);
+    plain.stage('train', '1 job');
+    plain.progress({ job: 'first10', resource: 'TrainingJob', name: 'x-first10', state: 'InProgress', elapsedMs: 500, training: { round: 50, rounds: 50, metrics: { 'validation-logloss': 0.05 } } });
+    plain.progress({ job: 'first10', resource: 'TrainingJob', name: 'x-first10', state: 'Completed', elapsedMs: 600 });
+    expect(log.err()).toMatch(/trained first10 in 0\.6 s, 50 rounds validation-logloss 0\.0500 \(1\/1\)\n$/);
+    expect(log.err()).not.toContain('\r');
+  });
+
   it('draws one bar rewritten in place on a terminal and ends the line when done', () => {
     const io = captureIO('/', { tty: true });
     const display = new ProgressDisplay(io, 2, { tty: true });
@@ -262,8 +282,10 @@ describe('sessionsentry demo interrupted', () => {
   it('stops on Ctrl-C (SIGINT) while training, removes what the run created and exits 130', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'ss-interrupt-'));
     try {
-      const before = new Set(readdirSync(tmpdir()));
-      const child = spawn(process.execPath, [path.join(repoRoot, 'node_modules/tsx/dist/cli.mjs'), path.join(repoRoot, 'src/cli/main.ts'), 'demo', '--out', 'd', '--scale', '0.3', '--workers', '1'], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+      // The run's own temporary folder, so folders other runs leave in the system one do not count.
+      const temp = path.join(dir, 'tmp');
+      mkdirSync(temp);
+      const child = spawn(process.execPath, [path.join(repoRoot, 'node_modules/tsx/dist/cli.mjs'), path.join(repoRoot, 'src/cli/main.ts'), 'demo', '--out', 'd', '--scale', '0.3', '--workers', '1'], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, TMPDIR: temp } });
       let err = '';
       const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
       await new Promise<void>((resolve) => {
@@ -278,7 +300,7 @@ describe('sessionsentry demo interrupted', () => {
       expect(err).toContain('SIGINT: stopping jobs and deleting what this run created');
       expect(err).toMatch(/sessionsentry demo: interrupted by SIGINT; removed what this run created: d\n/);
       expect(existsSync(path.join(dir, 'd'))).toBe(false);
-      expect(readdirSync(tmpdir()).filter((f) => f.startsWith('sessionsentry-') && !before.has(f))).toEqual([]);
+      expect(readdirSync(temp).filter((f) => f.startsWith('sessionsentry-'))).toEqual([]);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

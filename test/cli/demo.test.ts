@@ -52,7 +52,7 @@ describe('sessionsentry demo (small scale)', () => {
     const err = io.err();
     expect(err).not.toContain('\r');
     for (const stage of ['read', 'flatten', 'split', 'train', 'score', 'report']) expect(err).toMatch(new RegExp(`s  ${stage}\\s`));
-    for (const job of JOBS) expect(err).toMatch(new RegExp(`trained ${job} in [\\d.]+ s \\(\\d/6\\)`));
+    for (const job of JOBS) expect(err).toMatch(new RegExp(`trained ${job} in [\\d.]+ s, 50 rounds validation-logloss [\\d.]+ \\(\\d/6\\)`));
   });
 
   it('chooses each operating point on validation data within its false-positive bound', () => {

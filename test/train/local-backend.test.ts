@@ -179,6 +179,26 @@ describe('LocalBackend endpoints', () => {
 });
 
 describe('LocalBackend work directory', () => {
+  it('reports training rounds and the metrics of the last finished round as the job trains, ending at num_round', async () => {
+    for (const training of ['worker', 'in-process'] as const) {
+      const b = new LocalBackend({ workDir: path.join(root, `progress-${training}`), workers: 1, training });
+      const seen: { round: number; rounds: number; metrics: Readonly<Record<string, number>> }[] = [];
+      await b.startTrainingJob(
+        { name: 'rounds', channels: { train: set.train, validation: set.validation }, hyperparameters: { num_round: '30', max_depth: '3' } },
+        { onState: (_state, _detail, progress) => { if (progress) seen.push(progress); } },
+      );
+      const outcome = await b.waitForTrainingJob('rounds');
+      await b.close();
+      expect(outcome.status, training).toBe('Completed');
+      expect(seen.length, training).toBeGreaterThan(0);
+      expect(seen.at(-1), training).toMatchObject({ round: 30, rounds: 30 });
+      expect(Object.keys(seen.at(-1)!.metrics).sort(), training).toEqual(['train-logloss', 'validation-logloss']);
+      // The last report is the final model's metric, as the task result records it.
+      expect(seen.at(-1)!.metrics['validation-logloss'], training).toBeCloseTo(b.trainingDetails('rounds')!.finalMetrics.validation!.logloss!, 12);
+      for (let i = 1; i < seen.length; i++) expect(seen[i]!.round).toBeGreaterThan(seen[i - 1]!.round);
+    }
+  });
+
   it('removes the temporary work directory it created when closed, and keeps one the caller gave', async () => {
     const own = new LocalBackend({ workers: 1, training: 'in-process' });
     await own.startTrainingJob({ name: 'tmp-job', channels: { train: set.train }, hyperparameters: { num_round: '2' } });

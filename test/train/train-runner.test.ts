@@ -87,8 +87,11 @@ describe('TrainRunner round trip', () => {
       expect([...recorder.urls.keys()].sort()).toEqual(['all', 'first10', 'first5']);
       for (const url of recorder.urls.values()) await expectRefused(url);
       for (const job of ['first5', 'first10', 'all']) {
-        const states = (resource: string) => events.filter((e) => e.job === job && e.resource === resource).map((e) => e.state);
+        // State changes; the local backend's round reports are InProgress events carrying `training`.
+        const states = (resource: string) => events.filter((e) => e.job === job && e.resource === resource && e.training === undefined).map((e) => e.state);
         expect(states('TrainingJob')).toEqual(['Pending', 'InProgress', 'Completed']);
+        const rounds = events.filter((e) => e.job === job && e.training !== undefined).map((e) => e.training!);
+        expect(rounds.at(-1)).toMatchObject({ round: 50, rounds: 50 });
         expect(states('Model')).toEqual(['Creating', 'Completed', 'Deleted']);
         expect(states('Endpoint')).toEqual(['Creating', 'Creating', 'InService', 'Deleted']);
         expect(events.filter((e) => e.job === job).every((e) => e.name === `exp1-${job}` || e.name.startsWith(`exp1-${job}-bt`))).toBe(true);
@@ -208,7 +211,7 @@ describe('TrainRunner stages', () => {
     await using runner = new TrainRunner({ backend, concurrency: 1, hyperparameters: FAST, onProgress: (e) => events.push(e) });
     await runner.startJobs(jobsFor());
     await runner.waitForJobs();
-    const sequence = events.filter((e) => e.resource === 'TrainingJob' && e.state !== 'Pending').map((e) => `${e.job}:${e.state}`);
+    const sequence = events.filter((e) => e.resource === 'TrainingJob' && e.state !== 'Pending' && e.training === undefined).map((e) => `${e.job}:${e.state}`);
     expect(sequence).toEqual(['first5:InProgress', 'first5:Completed', 'first10:InProgress', 'first10:Completed', 'all:InProgress', 'all:Completed']);
     await backend.close();
   });
