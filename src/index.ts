@@ -99,7 +99,7 @@ export type { TrainingMode } from './train/training-pool.js';
 export { SEED_HYPERPARAMETERS } from './train/default-hyperparameters.js';
 export type { Hyperparameters } from './train/hyperparameters.js';
 export { formatProgress } from './train/progress.js';
-export type { ProgressEvent, ProgressListener, ProgressResource } from './train/progress.js';
+export type { ProgressEvent, ProgressListener, ProgressResource, TrainingProgress } from './train/progress.js';
 export { interruptSignal } from './train/interrupt-signal.js';
 export type { InterruptSignal, InterruptSignalOptions } from './train/interrupt-signal.js';
 export type { RunResult, JobFailure, TrainedJob, CreatedModel, ServingEndpoint, JobScores, TransformResult } from './train/run-result.js';
