@@ -1,17 +1,21 @@
 /**
- * Reading a 256K-event log: readEventLog against danfojs-node's readCSV and papaparse on the same
- * file, in the same run (DESIGN.md goal: ≥ 100 MB/s on one core, ≥ 10× danfo), then the memory
- * of reading a 10M-event stream (goal: within ~2 GB).
+ * Reading a 256K-event log: readEventLog against danfojs-node's readCSV (the anchor), papaparse and
+ * the reader as it was before issues 14, 17 and 18 (the frozen copy the comparison test uses as its
+ * oracle), on the same file, in the same run; then the memory of reading a 10M-event stream.
  *
- *   npx tsx bench/read-log.bench.ts            # prints a Markdown section
+ *   npx tsx bench/read-log.bench.ts                         # prints a Markdown section
  *   READ_LOG_BIG_EVENTS=0 npx tsx bench/read-log.bench.ts   # skip the 10M-event memory run
  *
- * The log is the synthetic generator's known-attacker + mixed-1..3 files (the user's experiment,
- * ~256K events) joined into one TSV with one header. Times are medians of several repetitions,
- * each single-threaded; the machine's other load shows in the spread, so the ratios matter more
- * than absolute figures.
+ * Protocol (issue 18, "Benchmarks you can trust"): after a warm-up of each reader, ROUNDS rounds
+ * each run every reader once, in turn, so the machine's load falls on all of them alike. Each
+ * figure is the median over the rounds with its spread (min–max); each ratio is computed within a
+ * round (same load) and its median and spread printed. A goal is called met only when the median
+ * meets it. Times are CPU time of the process (user + system, V8's helper threads included) and
+ * wall time; on a shared machine wall time also counts waiting for a core.
+ *
+ * Goals (DESIGN.md, issue 18): ≥ 10× danfo readCSV and ≥ 150 MB/s by CPU time.
  */
-import { spawnSync } from 'node:child_process';
+import { execSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -20,10 +24,12 @@ import { fileURLToPath } from 'node:url';
 import Papa from 'papaparse';
 import { parseEventLog, readEventLog } from '../src/events/read-event-log.js';
 import { generateLogs } from '../src/synth/generate-logs.js';
+import { parseEventLog as frozenParseEventLog, readEventLog as frozenReadEventLog } from '../test/events/frozen-reader/events/read-event-log.js';
 
-const REPS = Number(process.env.READ_LOG_REPS ?? 7);
-const DANFO_REPS = Number(process.env.READ_LOG_DANFO_REPS ?? 3);
+const ROUNDS = Number(process.env.READ_LOG_ROUNDS ?? 7);
 const BIG_EVENTS = Number(process.env.READ_LOG_BIG_EVENTS ?? 10_000_000);
+const GOAL_DANFO = 10;
+const GOAL_MB_PER_CPU_S = 150;
 
 const bigChild = process.argv.indexOf('--big-child');
 if (bigChild >= 0) {
@@ -38,6 +44,14 @@ if (bigChild >= 0) {
   }
 }
 
+interface Reader {
+  readonly name: string;
+  readonly note: string;
+  readonly run: () => unknown;
+  readonly wall: number[];
+  readonly cpu: number[];
+}
+
 async function main(dir: string): Promise<void> {
   const startLoad = os.loadavg()[0]!;
   const { files } = generateLogs({ seed: 2019 });
@@ -49,57 +63,93 @@ async function main(dir: string): Promise<void> {
   const buffer = readFileSync(file);
   const events = parseEventLog(buffer).eventCount;
   const mb = bytes / 1e6;
+  const danfo = (await import('danfojs-node')) as unknown as { readCSV: (file: string, options?: object) => Promise<{ shape: number[] }> };
 
-  const rows: { name: string; wall: number[]; cpu: number[]; note: string }[] = [];
-  const measure = async (name: string, reps: number, note: string, run: () => unknown): Promise<void> => {
-    await run(); // warm-up: JIT and file cache
-    const wall: number[] = [];
-    const cpu: number[] = [];
-    for (let r = 0; r < reps; r++) {
-      globalThis.gc?.();
+  const readers: Reader[] = [
+    { name: 'readEventLog(path)', note: 'file streamed in 1 MiB chunks; validated, sessions grouped, sorted by time, dictionary-encoded', run: () => readEventLog(file) },
+    { name: 'parseEventLog(buffer)', note: 'same, from bytes already in memory', run: () => parseEventLog(buffer) },
+    {
+      name: 'pre-change readEventLog(path)',
+      note: 'the reader before issues 14/17/18 (test/events/frozen-reader), same file',
+      run: () => frozenReadEventLog(file),
+    },
+    { name: 'pre-change parseEventLog(buffer)', note: 'the same, from bytes in memory', run: () => frozenParseEventLog(buffer) },
+    {
+      name: 'papaparse Papa.parse(string)',
+      note: 'string already decoded; header, tab; row objects only, no grouping or types',
+      run: () => Papa.parse(text, { header: true, delimiter: '\t', skipEmptyLines: true }),
+    },
+    { name: 'danfojs-node readCSV(path)', note: 'the anchor: DataFrame with type inference; no grouping', run: () => danfo.readCSV(file, { delimiter: '\t' }) },
+  ].map((r) => ({ ...r, wall: [], cpu: [] }));
+
+  for (const reader of readers) await reader.run(); // warm-up: JIT and file cache
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const reader of readers) {
+      // No forced collection between runs: after global.gc() V8 deoptimizes much of the hot code, and
+      // every reader then measures its warm-up again; each run pays for the garbage it meets instead.
       const cpuStart = process.cpuUsage();
       const start = performance.now();
-      await run();
-      wall.push(performance.now() - start);
+      await reader.run();
+      reader.wall.push(performance.now() - start);
       const used = process.cpuUsage(cpuStart);
-      cpu.push((used.user + used.system) / 1000);
+      reader.cpu.push((used.user + used.system) / 1000);
     }
-    rows.push({ name, wall, cpu, note });
-    process.stderr.write(`read-log: ${name}: median ${median(wall).toFixed(1)} ms wall, ${median(cpu).toFixed(1)} ms CPU\n`);
-  };
+    process.stderr.write(`read-log: round ${round + 1}/${ROUNDS}: ${readers.map((r) => `${r.name} ${r.cpu.at(-1)!.toFixed(0)} ms CPU`).join(', ')}\n`);
+  }
 
-  await measure('readEventLog(path)', REPS, 'file streamed in 1 MiB chunks; validated, sessions grouped, sorted by time, dictionary-encoded', () => readEventLog(file));
-  await measure('parseEventLog(buffer)', REPS, 'same, from bytes already in memory', () => parseEventLog(buffer));
-  await measure('papaparse Papa.parse(string)', REPS, 'string already decoded; header, tab; row objects only, no grouping or types', () =>
-    Papa.parse(text, { header: true, delimiter: '\t', skipEmptyLines: true }),
-  );
-  const danfo = (await import('danfojs-node')) as unknown as { readCSV: (file: string, options?: object) => Promise<{ shape: number[] }> };
-  await measure('danfojs-node readCSV(path)', DANFO_REPS, 'DataFrame with type inference; no grouping', () => danfo.readCSV(file, { delimiter: '\t' }));
-
-  const oursWall = median(rows[0]!.wall);
-  const oursCpu = median(rows[0]!.cpu);
+  const ours = readers[0]!;
+  const byName = (name: string): Reader => readers.find((r) => r.name === name)!;
+  const danfoRow = byName('danfojs-node readCSV(path)');
+  /** Per-round ratios `other / ours` (how many times faster ours is). */
+  const ratios = (other: Reader, kind: 'cpu' | 'wall'): number[] => other[kind].map((t, i) => t / ours[kind][i]!);
+  const danfoCpu = ratios(danfoRow, 'cpu');
+  const danfoWall = ratios(danfoRow, 'wall');
+  const mbCpu = ours.cpu.map((c) => mb / (c / 1000));
   const load = os.loadavg()[0]!;
+  const verdict = (value: number, goal: number): string => (value >= goal ? 'met' : 'not met');
   const lines = [
     '## Reading a 256K-event log (bench/read-log.bench.ts)',
     '',
-    `Input: the synthetic known-attacker + mixed-1..3 files as one TSV (\`SessionNo LogTime CustID GroupID ProfID Act BadActor\`): ${events.toLocaleString('en-US')} events, ${mb.toFixed(1)} MB. ` +
-      `Median of ${REPS} runs (${DANFO_REPS} for danfo) after a warm-up, each single-threaded JavaScript; ${os.availableParallelism()} cores (${os.cpus()[0]?.model ?? 'unknown CPU'}), Node ${process.version}. ` +
-      `Load average ${startLoad.toFixed(1)} at the start and ${load.toFixed(1)} at the end of the run: on a shared machine wall time includes waiting for a core, so CPU time (process.cpuUsage, all threads of the process) is given too and rates are computed from both.`,
+    `Measured at commit ${commit()} on ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC. ` +
+      `Input: the synthetic known-attacker + mixed-1..3 files as one TSV (\`SessionNo LogTime CustID GroupID ProfID Act BadActor\`): ${events.toLocaleString('en-US')} events, ${mb.toFixed(1)} MB. ` +
+      `${ROUNDS} rounds after a warm-up, each round running every reader once in turn; medians with the spread (min–max) over the rounds; ratios computed within each round. ` +
+      `Single-threaded JavaScript; ${os.availableParallelism()} cores (${os.cpus()[0]?.model ?? 'unknown CPU'}), Node ${process.version}. ` +
+      `Load average ${startLoad.toFixed(1)} at the start and ${load.toFixed(1)} at the end: wall time includes waiting for a core, so CPU time (process.cpuUsage, V8's helper threads included) is the measure of the work.`,
     '',
-    '| reader | wall ms | CPU ms | MB/s (CPU) | MB/s (wall) | events/s (CPU) | readEventLog speed-up (CPU) | speed-up (wall) | what it does |',
-    '|---|---:|---:|---:|---:|---:|---:|---:|---|',
-    ...rows.map(({ name, wall, cpu, note }) => {
-      const w = median(wall);
-      const c = median(cpu);
-      return `| ${name} | ${w.toFixed(1)} | ${c.toFixed(1)} | ${(mb / (c / 1000)).toFixed(0)} | ${(mb / (w / 1000)).toFixed(0)} | ${formatRate(events / (c / 1000))} | ${(c / oursCpu).toFixed(1)}× | ${(w / oursWall).toFixed(1)}× | ${note} |`;
+    '| reader | CPU ms, median (min–max) | wall ms, median (min–max) | MB/s (CPU) | events/s (CPU) | times the CPU time of readEventLog(path), median (min–max) | what it does |',
+    '|---|---:|---:|---:|---:|---:|---|',
+    ...readers.map((r) => {
+      const c = median(r.cpu);
+      const rel = r === ours ? '1.0×' : `${spread(ratios(r, 'cpu'), 1, '×')}`;
+      return `| ${r.name} | ${spread(r.cpu, 1)} | ${spread(r.wall, 1)} | ${(mb / (c / 1000)).toFixed(0)} | ${formatRate(events / (c / 1000))} | ${rel} | ${r.note} |`;
     }),
     '',
-    `Goal (DESIGN.md): ≥ 100 MB/s on one core and ≥ 10× danfo. Measured for readEventLog(path): ${(mb / (oursCpu / 1000)).toFixed(0)} MB per CPU-second (${(mb / (oursWall / 1000)).toFixed(0)} MB/s wall), ` +
-      `${(median(rows[3]!.cpu) / oursCpu).toFixed(1)}× danfojs-node readCSV and ${(median(rows[2]!.cpu) / oursCpu).toFixed(1)}× papaparse by CPU time ` +
-      `(${(median(rows[3]!.wall) / oursWall).toFixed(1)}× and ${(median(rows[2]!.wall) / oursWall).toFixed(1)}× by wall time).`,
+    `Goal ≥ ${GOAL_DANFO}× danfo readCSV: readEventLog(path) is ${spread(danfoCpu, 1, '×')} faster by CPU time (${spread(danfoWall, 1, '×')} by wall time): **${verdict(median(danfoCpu), GOAL_DANFO)}** (by the median of CPU time).`,
+    `Goal ≥ ${GOAL_MB_PER_CPU_S} MB/s by CPU time: ${spread(mbCpu, 0, ' MB/s')}: **${verdict(median(mbCpu), GOAL_MB_PER_CPU_S)}** (by the median).`,
+    `Against the reader before this issue's changes (hardened since: limits, UTF-8 and time checks, duplicate policy): ${spread(ratios(byName('pre-change readEventLog(path)'), 'cpu'), 2, '×')} its CPU time from a file, ${spread(
+      byName('pre-change parseEventLog(buffer)').cpu.map((t, i) => t / byName('parseEventLog(buffer)').cpu[i]!),
+      2,
+      '×',
+    )} from memory (above 1× means the current reader is faster).`,
   ];
   if (BIG_EVENTS > 0) lines.push('', ...bigStreamSection(BIG_EVENTS));
   console.log(lines.join('\n'));
+}
+
+/** The commit measured (with `+changes` when the work tree differs from it), or 'unknown'. */
+function commit(): string {
+  try {
+    const hash = execSync('git rev-parse --short HEAD', { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    const dirty = execSync('git status --porcelain --untracked-files=no -- src', { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim() !== '';
+    return dirty ? `${hash}+changes` : hash;
+  } catch {
+    return 'unknown';
+  }
+}
+
+/** `median (min–max)` of `values`, with `digits` decimals and a unit. */
+function spread(values: number[], digits: number, unit = ''): string {
+  return `${median(values).toFixed(digits)}${unit} (${Math.min(...values).toFixed(digits)}–${Math.max(...values).toFixed(digits)})`;
 }
 
 interface BigResult {

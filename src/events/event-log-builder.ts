@@ -126,20 +126,11 @@ export function buildEventLog(columns: EventColumns): EventLog {
   let sortedSources = sources;
   let sortedCodes = extraEntries.map(([, column]) => column.codes);
   if (!identity) {
-    // One pass over the new order, gathering every column, reads `order` once and keeps locality.
-    sortedActions = new Int32Array(n);
-    sortedTimes = times === null ? null : new Float64Array(n);
-    sortedSources = new Uint16Array(n);
-    const sourceCodes = sortedCodes;
-    sortedCodes = sourceCodes.map(() => new Int32Array(n));
-    const k = sourceCodes.length;
-    for (let p = 0; p < n; p++) {
-      const e = order[p]!;
-      sortedActions[p] = actions[e]!;
-      sortedSources[p] = sources[e]!;
-      if (sortedTimes !== null) sortedTimes[p] = times![e]!;
-      for (let j = 0; j < k; j++) sortedCodes[j]![p] = sourceCodes[j]![e]!;
-    }
+    // Column by column: a tight loop per typed array runs faster than one loop over all of them.
+    sortedActions = gather(actions, order, new Int32Array(n));
+    sortedTimes = times === null ? null : gather(times, order, new Float64Array(n));
+    sortedSources = gather(sources, order, new Uint16Array(n));
+    sortedCodes = sortedCodes.map((codes) => gather(codes, order, new Int32Array(n)));
   }
   const sortedExtras: Record<string, StringColumn> = {};
   extraEntries.forEach(([name, column], j) => {
@@ -159,4 +150,10 @@ export function buildEventLog(columns: EventColumns): EventLog {
     skipped,
     replacedText,
   });
+}
+
+/** `out[p] = values[order[p]]` for every position. */
+function gather<T extends Int32Array | Float64Array | Uint16Array>(values: T, order: Uint32Array, out: T): T {
+  for (let p = 0; p < order.length; p++) out[p] = values[order[p]!]!;
+  return out;
 }

@@ -1,6 +1,6 @@
 import { stat } from 'node:fs/promises';
 import { InvalidArgumentError, ParseError } from '../errors.js';
-import { ByteDictionary } from '../frame/byte-dictionary.js';
+import { ByteDictionary, finishHash } from '../frame/byte-dictionary.js';
 import type { StringColumn } from '../frame/column.js';
 import { type DelimitedRow, type DelimitedTokenizer, FIELD_ESCAPED, tokenizeSource, tokenizeText } from '../frame/delimited-parser.js';
 import { parseNumberBytes } from '../frame/parse-number.js';
@@ -120,7 +120,7 @@ export async function readEventLog(sources: TextSource | readonly TextSource[], 
   const list = Array.isArray(sources) ? (sources as readonly TextSource[]) : [sources as TextSource];
   if (list.length === 0) throw new InvalidArgumentError('readEventLog', 'sources', list, 'at least one source');
   const reader = new EventLogReader(options, 'readEventLog');
-  await checkDistinctFiles(list);
+  reader.reserve(await checkDistinctFiles(list));
   for (const source of list) {
     const { name } = await tokenizeSource(source, reader.tokenizerOptions, (row, t) => reader.row(row, t.file, t), 'readEventLog');
     reader.endSource(name);
@@ -151,6 +151,11 @@ export function parseEventLog(
   const list = Array.isArray(inputs) ? inputs : [inputs];
   if (list.length === 0) throw new InvalidArgumentError('parseEventLog', 'inputs', list, 'at least one input');
   const reader = new EventLogReader(options, 'parseEventLog');
+  let bytes = 0;
+  for (const input of list as readonly (string | Uint8Array | { readonly text: string; readonly name?: string })[]) {
+    bytes += typeof input === 'string' ? input.length : input instanceof Uint8Array ? input.length : input.text.length;
+  }
+  reader.reserve(bytes);
   for (const input of list as readonly (string | Uint8Array | { readonly text: string; readonly name?: string })[]) {
     const named = typeof input === 'object' && !(input instanceof Uint8Array);
     const file = named ? (input.name ?? '<string>') : typeof input === 'string' ? '<string>' : '<bytes>';
@@ -167,9 +172,13 @@ function pathOf(source: TextSource): string | undefined {
   return undefined;
 }
 
-/** Throws when two sources are the same file (same device and inode: another path, a link, `./x` and `x`). */
-async function checkDistinctFiles(list: readonly TextSource[]): Promise<void> {
+/**
+ * Throws when two sources are the same file (same device and inode: another path, a link, `./x`
+ * and `x`); returns the bytes of the plain (not gzip) files, to size the reader's arrays.
+ */
+async function checkDistinctFiles(list: readonly TextSource[]): Promise<number> {
   const seen = new Map<string, string>();
+  let bytes = 0;
   for (const source of list) {
     const file = pathOf(source);
     if (file === undefined) continue;
@@ -182,7 +191,9 @@ async function checkDistinctFiles(list: readonly TextSource[]): Promise<void> {
       throw new InvalidArgumentError('readEventLog', 'sources', file, `each file once (${JSON.stringify(file)} is the same file as ${JSON.stringify(before)}: its events would count twice)`);
     }
     seen.set(key, file);
+    if (!file.endsWith('.gz')) bytes += info.size;
   }
+  return bytes;
 }
 
 const MAX_SOURCES = 0xffff;
@@ -211,25 +222,25 @@ function rowExcerpt(row: DelimitedRow): string {
 }
 
 /**
- * A row split by the reader's own tokenizer (one line, unquoted fields), with what the split
- * learnt on the way: it only tokenizes, and hands the row to the one validate-and-store path.
+ * A row as the one validate-and-store path takes it: split by the reader's own tokenizer (one line,
+ * unquoted fields, with what the split learnt on the way as hints), or copied from the general
+ * tokenizer's row (no hints). One class for both keeps that path's property accesses monomorphic.
  */
-class FastRow implements DelimitedRow {
+class RowView implements DelimitedRow {
   bytes: Buffer = Buffer.alloc(0);
   count = 0;
   readonly starts: Int32Array;
   readonly ends: Int32Array;
-  /** Always zero: the fast split takes no quoted field. */
   readonly flags: Uint8Array;
   line = 0;
-  readonly escaped = false;
+  escaped = false;
   rowStart = 0;
   rowEnd = 0;
-  /** The time parsed while splitting (a fixed-width timestamp), else NaN. */
+  /** Hint: the time parsed while splitting (a fixed-width timestamp), else NaN. */
   time = Number.NaN;
-  /** The session's code, when the session was already known, else -1. */
+  /** Hint: the session's code, when the session was already known, else -1. */
   session = -1;
-  /** Per field, the code of a kept value predicted and checked while splitting, else -1. */
+  /** Hint: per field, the code of a kept value predicted and checked while splitting, else -1. */
   readonly codes: Int32Array;
 
   constructor(width: number) {
@@ -239,8 +250,30 @@ class FastRow implements DelimitedRow {
     this.codes = new Int32Array(width);
   }
 
+  /** Takes the general tokenizer's `row` (its first `width` fields; the count as it is), without hints. */
+  load(row: DelimitedRow): this {
+    const width = this.starts.length;
+    const n = Math.min(row.count, width);
+    this.bytes = row.bytes;
+    this.count = row.count;
+    for (let i = 0; i < n; i++) {
+      this.starts[i] = row.starts[i]!;
+      this.ends[i] = row.ends[i]!;
+      this.flags[i] = row.flags[i]!;
+    }
+    this.line = row.line;
+    this.escaped = row.escaped;
+    this.rowStart = row.rowStart;
+    this.rowEnd = row.rowEnd;
+    this.time = Number.NaN;
+    this.session = -1;
+    this.codes.fill(-1);
+    return this;
+  }
+
   text(i: number): string {
-    return this.bytes.toString('utf8', this.starts[i]!, this.ends[i]!);
+    const s = this.bytes.toString('utf8', this.starts[i]!, this.ends[i]!);
+    return (this.flags[i]! & FIELD_ESCAPED) !== 0 ? s.replaceAll('""', '"') : s;
   }
 
   raw(): string {
@@ -274,7 +307,9 @@ class EventLogReader {
 
   #columns: ResolvedColumns | null = null;
   #file = '';
-  #fast: FastRow | null = null;
+  /** The fast split's row, and the general tokenizer's rows copied into the same shape. */
+  #fast: RowView | null = null;
+  #general: RowView | null = null;
   #sourceNames: string[] = [];
 
   #n = 0;
@@ -364,21 +399,30 @@ class EventLogReader {
       : '0 or 1 (or true/false)';
   }
 
+  /**
+   * Sizes the event arrays for about `bytes` of input (an event row is rarely under 48 bytes), so
+   * they do not grow and copy while reading; capacity nothing writes to costs no resident memory.
+   */
+  reserve(bytes: number): void {
+    const events = Math.ceil(bytes / 48);
+    if (events > this.#capacity) this.#grow(events);
+  }
+
   /** Takes one row from the general tokenizer: the header of a source, or an event row. */
   row(row: DelimitedRow, file: string, tokenizer?: DelimitedTokenizer): void {
     if (this.#columns === null) {
       this.#startSource(row, file, tokenizer);
       return;
     }
-    this.#accept(row, file, null);
+    this.#accept(this.#general!.load(row), file);
   }
 
   /**
    * The one row contract: checks a tokenized row (from the general tokenizer, or from the fast
-   * split with its hints in `fast`) and stores its event, or reports the first problem (an error,
+   * split with its hints) and stores its event, or reports the first problem (an error,
    * or a count under `onBadRow: 'skip'`). A rejected row changes nothing.
    */
-  #accept(row: DelimitedRow, file: string, fast: FastRow | null): void {
+  #accept(row: RowView, file: string): void {
     const columns = this.#columns!;
     if (row.count !== columns.width) {
       this.#bad('wrong field count', new ParseError({ file, line: row.line }, `wrong field count: ${row.count} field${row.count === 1 ? '' : 's'}`, {
@@ -404,8 +448,8 @@ class EventLogReader {
     const iTime = columns.time;
     if (iTime >= 0) {
       time =
-        fast !== null && fast.time === fast.time
-          ? fast.time
+        row.time === row.time
+          ? row.time
           : (row.flags[iTime]! & FIELD_ESCAPED) === 0
             ? parseTimeBytes(bytes, starts[iTime]!, ends[iTime]!, this.#epochScale)
             : Number.NaN;
@@ -444,14 +488,15 @@ class EventLogReader {
     const plain = !row.escaped;
     const actionDict = this.#actionDict;
     const actionsBefore = actionDict.size;
-    const action = this.#code(actionDict, row, iAction, plain);
+    let action = plain ? actionDict.intern(bytes, starts[iAction]!, ends[iAction]!) : -1;
+    if (action < 0) action = this.#code(actionDict, row, iAction, plain);
     if (action < 0) {
       this.#bad('invalid text', this.#textError(row, file, iAction));
       return;
     }
     const dict = this.#sessionDict;
     const sessionsBefore = dict.size;
-    let session = fast !== null ? fast.session : -1;
+    let session = row.session;
     if (session < 0) {
       // Consecutive events often belong to one session: check the previous row's session before hashing.
       const previous = this.#lastSession;
@@ -477,11 +522,12 @@ class EventLogReader {
         if (start !== end) {
           const keepDict = keepDicts[k]!;
           sizes[k] = keepDict.size;
-          code = fast !== null ? fast.codes[i]! : -1;
+          code = row.codes[i]!;
           if (code < 0) {
             // Customer, group and profile ids rarely change within a session: try the session's last value first.
             const last = known ? lastKeep[k]![session]! : -1;
-            code = plain && last >= 0 && keepDict.matches(last, bytes, start, end) ? last : this.#code(keepDict, row, i, plain);
+            code = plain ? (last >= 0 && keepDict.matches(last, bytes, start, end) ? last : keepDict.intern(bytes, start, end)) : -1;
+            if (code < 0) code = this.#code(keepDict, row, i, plain);
             if (code < 0) {
               this.#rollback(k, actionsBefore, sessionsBefore);
               this.#bad('invalid text', this.#textError(row, file, i));
@@ -624,10 +670,22 @@ class EventLogReader {
         }
       }
       let c = 0;
-      while (p < n) {
-        c = buf[p]!;
-        if (c <= high && (c === D || c === 0x0a)) break;
-        p++;
+      if (count === iSession) {
+        // The session id is hashed while it is scanned, so looking it up reads it once.
+        let h = 0;
+        while (p < n) {
+          c = buf[p]!;
+          if (c <= high && (c === D || c === 0x0a)) break;
+          h = ((h << 5) - h + c) | 0;
+          p++;
+        }
+        if (p > start && p < n && c === D) known = dict.findHashed(buf, start, p, finishHash(h, p - start));
+      } else {
+        while (p < n) {
+          c = buf[p]!;
+          if (c <= high && (c === D || c === 0x0a)) break;
+          p++;
+        }
       }
       if (p >= n) return -1;
       starts[count] = start;
@@ -638,10 +696,6 @@ class EventLogReader {
       }
       ends[count++] = p;
       p++;
-      if (count - 1 === iSession && p - 1 > start) {
-        const previous = this.#lastSession;
-        known = previous >= 0 && dict.matches(previous, buf, start, p - 1) ? previous : dict.find(buf, start, p - 1);
-      }
     }
     // The general tokenizer checks the field limit of a long row, and takes a short one.
     if (count !== width || p - pos > this.#maxField) return -1;
@@ -652,7 +706,7 @@ class EventLogReader {
     view.rowEnd = p;
     view.time = time;
     view.session = known;
-    this.#accept(view, this.#file, view);
+    this.#accept(view, this.#file);
     return p;
   };
   /** Per field, the index in `keep` of a kept column after the session column, else -1. */
@@ -743,8 +797,9 @@ class EventLogReader {
     this.#columns = columns;
     this.#file = file;
     this.#fast = null;
+    this.#general = new RowView(columns.width);
     if (tokenizer !== undefined) {
-      this.#fast = new FastRow(columns.width);
+      this.#fast = new RowView(columns.width);
       this.#fastKeepSlot = new Int32Array(columns.width).fill(-1);
       columns.keep.forEach((i, k) => {
         if (i > columns.session) this.#fastKeepSlot[i] = k;
@@ -875,8 +930,8 @@ class EventLogReader {
     this.#byReason[reason] = (this.#byReason[reason] ?? 0) + rows;
   }
 
-  #grow(): void {
-    const capacity = Math.max(4096, this.#capacity * 2);
+  #grow(atLeast = 0): void {
+    const capacity = Math.max(4096, this.#capacity * 2, atLeast);
     const used = this.#n;
     this.#sessions = grow(this.#sessions, capacity, Int32Array, used);
     this.#actions = grow(this.#actions, capacity, Int32Array, used);

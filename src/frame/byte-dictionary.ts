@@ -127,6 +127,12 @@ export class ByteDictionary {
     return found >= 0 ? found : -1;
   }
 
+  /** {@link ByteDictionary.find} with the value's hash already computed ({@link hashBytes}). */
+  findHashed(bytes: Uint8Array, start: number, end: number, h: number): number {
+    const found = this.#probe(bytes, start, end, h);
+    return found >= 0 ? found : -1;
+  }
+
   /** The length in bytes of the value of `code`. */
   lengthOf(code: number): number {
     return this.#lengths[code]!;
@@ -152,6 +158,24 @@ export class ByteDictionary {
   /** All values in code order. */
   values(): string[] {
     const out = new Array<string>(this.#size);
+    const arena = this.#arena;
+    const used = this.#arenaUsed;
+    let ascii = true;
+    for (let i = 0; i < used; i++) {
+      if (arena[i]! >= 0x80) {
+        ascii = false;
+        break;
+      }
+    }
+    if (ascii) {
+      // One decoding of the whole arena; each value is then a slice of it (bytes are characters).
+      const all = Buffer.from(arena.buffer, arena.byteOffset, used).toString('latin1');
+      for (let code = 0; code < this.#size; code++) {
+        const at = this.#starts[code]!;
+        out[code] = this.#strings[code] ?? all.slice(at, at + this.#lengths[code]!);
+      }
+      return out;
+    }
     for (let code = 0; code < this.#size; code++) out[code] = this.get(code);
     return out;
   }
@@ -221,11 +245,21 @@ function grown(array: Int32Array, length: number): Int32Array {
   return out;
 }
 
-/** A cheap multiplicative hash (h * 31 + byte), finished with a mix so short keys spread over the table. */
-function hashBytes(bytes: Uint8Array, start: number, end: number): number {
-  let h = end - start;
+/**
+ * The dictionary's hash of `bytes[start..end)`: a cheap multiplicative hash (`h = h * 31 + byte`
+ * from 0), finished by {@link finishHash}. A scanner that reads a field byte by byte anyway can
+ * compute the same value on the way (`h = ((h << 5) - h + byte) | 0`) and look it up with
+ * {@link ByteDictionary.findHashed}, without a second pass over the bytes.
+ */
+export function hashBytes(bytes: Uint8Array, start: number, end: number): number {
+  let h = 0;
   for (let i = start; i < end; i++) h = ((h << 5) - h + bytes[i]!) | 0;
-  h = Math.imul(h ^ (h >>> 15), 0x2c1b3c6d);
+  return finishHash(h, end - start);
+}
+
+/** Mixes the running hash of a value and its length, so short keys spread over the table. */
+export function finishHash(h: number, length: number): number {
+  h = Math.imul(h ^ length ^ (h >>> 15), 0x2c1b3c6d);
   return h ^ (h >>> 12);
 }
 
