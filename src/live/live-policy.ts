@@ -1,4 +1,5 @@
 import { InvalidArgumentError } from '../errors.js';
+import { alertPolicy, alertsAt, nextStreak } from '../serve/alert-policy.js';
 import { quantiles, type Quantiles } from '../serve/replay.js';
 import type { ScoreTrajectories } from './score-trajectories.js';
 
@@ -112,6 +113,7 @@ export function firstAlerts(t: ScoreTrajectories, thresholds: readonly number[],
   const alertAt = new Uint32Array(sessions);
   const raisedBy = new Int32Array(sessions).fill(-1);
   const alertTime = new Float64Array(sessions).fill(Number.NaN);
+  const policies = thresholds.map((threshold) => alertPolicy({ threshold, sustain, minEvents }, 'firstAlerts'));
   const streaks = new Uint32Array(k);
   for (let s = 0; s < sessions; s++) {
     const from = log.offsets[s]! - base;
@@ -121,12 +123,9 @@ export function firstAlerts(t: ScoreTrajectories, thresholds: readonly number[],
       const seen = stateEvents[p]!;
       if (Number.isNaN(scores[0]![p]!)) continue;
       if (seen === 1) streaks.fill(0);
+      for (let j = 0; j < k; j++) streaks[j] = nextStreak(policies[j]!, scores[j]![p]!, streaks[j]!);
       for (let j = 0; j < k; j++) {
-        streaks[j] = scores[j]![p]! >= thresholds[j]! ? streaks[j]! + 1 : 0;
-      }
-      if (seen < minEvents) continue;
-      for (let j = 0; j < k; j++) {
-        if (streaks[j]! >= sustain) {
+        if (alertsAt(policies[j]!, streaks[j]!, seen)) {
           alertAt[s] = p - from + 1;
           raisedBy[s] = j;
           alertTime[s] = times[p]! - times[from]!;

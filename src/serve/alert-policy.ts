@@ -43,6 +43,31 @@ export function alertPolicy({ threshold, minEvents = 1, sustain = 1 }: { thresho
  * ```
  */
 export function stepAlert(policy: AlertPolicy, score: number, eventsSeen: number, streak: number): { streak: number; alert: boolean } {
-  const next = score >= policy.threshold ? streak + 1 : 0;
-  return { streak: next, alert: next >= policy.sustain && eventsSeen >= policy.minEvents };
+  const next = nextStreak(policy, score, streak);
+  return { streak: next, alert: alertsAt(policy, next, eventsSeen) };
+}
+
+/**
+ * The rule of {@link stepAlert} in two allocation-free halves, for the live scorer's hot path: the
+ * run of consecutive events at or over the threshold after this score…
+ *
+ * @example
+ * ```ts
+ * nextStreak(alertPolicy({ threshold: 0.5 }), 0.7, 2); // 3
+ * ```
+ */
+export function nextStreak(policy: AlertPolicy, score: number, streak: number): number {
+  return score >= policy.threshold ? streak + 1 : 0;
+}
+
+/**
+ * …and whether a session with that run, at its `eventsSeen`-th event, alerts.
+ *
+ * @example
+ * ```ts
+ * alertsAt(alertPolicy({ threshold: 0.5, sustain: 2, minEvents: 3 }), 2, 3); // true
+ * ```
+ */
+export function alertsAt(policy: AlertPolicy, streak: number, eventsSeen: number): boolean {
+  return streak >= policy.sustain && eventsSeen >= policy.minEvents;
 }

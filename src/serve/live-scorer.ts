@@ -2,7 +2,7 @@ import { InvalidArgumentError } from '../errors.js';
 import { Booster } from '../model/booster.js';
 import { parseTime } from '../events/parse-time.js';
 import type { FeatureSchema } from '../sessions/feature-schema.js';
-import { type AlertPolicy, alertPolicy, stepAlert } from './alert-policy.js';
+import { type AlertPolicy, alertPolicy, alertsAt, nextStreak } from './alert-policy.js';
 import { compileForest } from './compiled-forest.js';
 import { EventClock } from './event-clock.js';
 import { LiveEventError } from './live-errors.js';
@@ -426,9 +426,8 @@ export class LiveScorer {
     this.#events++;
     const score = this.#score(state.row);
     state.score = score;
-    const first = stepAlert(this.policy, score, state.events, state.streak);
-    state.streak = first.streak;
-    let raisedBy = first.alert ? 0 : -1;
+    state.streak = nextStreak(this.policy, score, state.streak);
+    let raisedBy = alertsAt(this.policy, state.streak, state.events) ? 0 : -1;
     let scores: number[] | undefined;
     if (this.#others.length > 0) {
       scores = [score];
@@ -437,9 +436,9 @@ export class LiveScorer {
         const other = this.#others[k]!;
         const s = other.score(state.row);
         scores.push(s);
-        const step = stepAlert(other.policy, s, state.events, streaks[k]!);
-        streaks[k] = step.streak;
-        if (step.alert && raisedBy < 0) raisedBy = k + 1;
+        const streak = nextStreak(other.policy, s, streaks[k]!);
+        streaks[k] = streak;
+        if (raisedBy < 0 && alertsAt(other.policy, streak, state.events)) raisedBy = k + 1;
       }
       state.scores = scores;
     }
