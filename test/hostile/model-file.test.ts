@@ -13,6 +13,10 @@ import { InvalidModelError, ModelFormatError } from '../../src/model/model-error
 import { readModelBinary } from '../../src/model/model-binary.js';
 import { readModelUBJSON, writeModelUBJSON } from '../../src/model/model-ubjson.js';
 import { MAX_NUM_FEATURE } from '../../src/model/model-validate.js';
+import { InvalidArgumentError } from '../../src/errors.js';
+import { ModelDirectoryError, writeModelDirectory } from '../../src/experiment/model-directory.js';
+import { LiveScorer } from '../../src/serve/live-scorer.js';
+import { liveFixture } from '../serve/live-fixture.js';
 import { handleInvocation } from '../../src/serve/handle-invocation.js';
 import { FIXTURES, fixtureBytes, fixturePath, runPython, thrown, xgboostUnavailable } from '../model/model-fixture-helpers.js';
 
@@ -91,6 +95,30 @@ describe('num_feature is bounded (point 2)', () => {
     const booster = Booster.load(jsonWithNumFeature(MAX_NUM_FEATURE));
     expect(booster.numFeature).toBe(MAX_NUM_FEATURE);
     expect(handleInvocation(booster, { body: '1,1,1\n', contentType: 'text/csv' }).status).toBe(200);
+  });
+});
+
+describe('a model meets its feature schema: the widths must agree (point 2)', () => {
+  const { booster, schema } = liveFixture({ seed: 9, sessions: 60, features: { counts: true, timing: true } });
+  // The same trees declaring more features than the schema has (a legal model, the wrong schema).
+  const wider = new Booster({ ...booster.model, numFeature: schema.featureNames.length + 5 });
+
+  it('the live scorer refuses it with InvalidArgumentError naming numFeature and the schema width', () => {
+    const err = thrown(() => new LiveScorer({ model: wider, schema, threshold: 0.5 })) as InvalidArgumentError;
+    expect(err).toBeInstanceOf(InvalidArgumentError);
+    expect(err.message).toContain(`${schema.featureNames.length}, the schema's feature count`);
+  });
+
+  it('a model directory refuses it with ModelDirectoryError naming features.json, before writing anything', async () => {
+    const target = path.join(dir, 'wider-model');
+    const err = (await writeModelDirectory(target, { name: 'wider', model: wider, schema }).catch((e: unknown) => e)) as ModelDirectoryError;
+    expect(err).toBeInstanceOf(ModelDirectoryError);
+    expect(err.message).toContain(`has ${schema.featureNames.length} features but the model takes ${schema.featureNames.length + 5}`);
+  });
+
+  it('the matching model is accepted by both', async () => {
+    expect(new LiveScorer({ model: booster, schema, threshold: 0.5 }).schema).toBe(schema);
+    await expect(writeModelDirectory(path.join(dir, 'matching-model'), { name: 'matching', model: booster, schema })).resolves.toMatchObject({ name: 'matching' });
   });
 });
 
