@@ -109,6 +109,13 @@ export function describeSource(
  * ```
  */
 export function openSource(source: TextSource, where = 'read'): OpenedSource {
+  // Gzip bytes in memory are decompressed as a stream too, so a reader that stops early (a line
+  // over its limit) never holds the whole expansion of a small, hostile input.
+  const packed = source instanceof Uint8Array ? { bytes: source, name: '<bytes>' } : bytesSource(source);
+  if (packed !== undefined && packed.bytes.length >= 2 && packed.bytes[0] === 0x1f && packed.bytes[1] === 0x8b) {
+    const bytes = toBuffer(packed.bytes);
+    return { name: packed.name, chunks: streamChunks((async function* () { yield bytes; })(), packed.name) };
+  }
   const described = describeSource(source, where);
   const { name } = described;
   if (described.bytes !== undefined) {
@@ -120,6 +127,13 @@ export function openSource(source: TextSource, where = 'read'): OpenedSource {
     return { name, chunks: fileChunks(file, name) };
   }
   return { name, chunks: streamChunks(described.stream!, name) };
+}
+
+/** The bytes and display name of a `{ bytes, name? }` source, else undefined. */
+function bytesSource(source: TextSource): { bytes: Uint8Array; name: string } | undefined {
+  if (typeof source !== 'object' || source === null || !('bytes' in source) || !(source.bytes instanceof Uint8Array)) return undefined;
+  const name = (source as { name?: unknown }).name;
+  return { bytes: source.bytes, name: typeof name === 'string' ? name : '<bytes>' };
 }
 
 /**

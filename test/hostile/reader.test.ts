@@ -2,6 +2,7 @@ import { linkSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:
 import os from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
+import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { InvalidArgumentError, ParseError } from '../../src/errors.js';
 import { isRepeatedEvent } from '../../src/events/duplicate-events.js';
@@ -320,5 +321,20 @@ describe('implausible times (point 10)', () => {
     const log = parseEventLog(tsv(GOOD_ROWS[0]!, `7\t0\tC1\tG1\tP1\t111\t0`, GOOD_ROWS[1]!, `8\t1e300\tC1\tG1\tP1\t111\t1`, GOOD_ROWS[2]!), { onBadRow: 'skip' });
     expect(log.skipped.byReason).toEqual({ 'implausible time': 2 });
     expect(eventsOf(log)).toEqual(CLEAN);
+  });
+});
+
+describe('compressed long lines (point 6)', () => {
+  it('64 MiB of one line in 64 KB of gzip bytes stops at the line limit without expanding it all', async () => {
+    const packed = gzipSync(Buffer.alloc(64 << 20, 0x61));
+    expect(packed.length).toBeLessThan(128 * 1024);
+    const started = performance.now();
+    const before = process.memoryUsage().arrayBuffers;
+    const error = await failure(() => readEventLog({ bytes: packed, name: 'bomb.txt.gz' }));
+    expect(error).toBeInstanceOf(InputLimitError);
+    expect(error.message).toMatch(/^bomb\.txt\.gz:1: line is longer than/);
+    expect(performance.now() - started).toBeLessThan(5_000);
+    // The expansion never existed at once: far less than its 64 MiB is held.
+    expect(process.memoryUsage().arrayBuffers - before).toBeLessThan(16 << 20);
   });
 });
