@@ -10,10 +10,18 @@
  * ROC recall at FPR ≤ 0.1% (threshold from the week's own innocent sessions: a property of the
  * ranking, not an operating decision), overall and for the held-out style and the seen styles.
  *
+ * Where Debian's python3-xgboost (1.7.4) and pandas are installed, the same figures for pandas +
+ * XGBoost trained on the same feature rows (read with pandas, `xgb.train` with the same
+ * hyperparameters, one thread), and whether its probabilities equal ours bit for bit.
+ *
  *   npx tsx bench/action-groups.bench.ts            # seeds 1, 2, 3
  *   npx tsx bench/action-groups.bench.ts 42 7        # other seeds
  */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
+import path from 'node:path';
+import type { Frame } from '../src/frame/frame.js';
 import { parseEventLog } from '../src/events/read-event-log.js';
 import { chooseThresholdForFalsePositiveRate } from '../src/eval/thresholds.js';
 import { train } from '../src/model/train.js';
@@ -69,7 +77,92 @@ function recallAt(labels: Uint8Array, scores: ArrayLike<number>, threshold: numb
   return total === 0 ? Number.NaN : caught / total;
 }
 
+const PYTHON = '/usr/bin/python3';
+const hasReference = spawnSync(PYTHON, ['-c', 'import xgboost, pandas'], { encoding: 'utf8' }).status === 0;
+const REFERENCE = `
+import sys, numpy as np, pandas as pd, xgboost as xgb
+d, seed = sys.argv[1], int(sys.argv[2])
+read = lambda name: pd.read_csv(f'{d}/{name}.csv', float_precision='round_trip')
+train = read('train')
+params = dict(max_depth=5, eta=0.2, gamma=4, min_child_weight=6, subsample=0.7, objective='binary:logistic', seed=seed, nthread=1)
+bst = xgb.train(params, xgb.DMatrix(train.drop(columns='label'), label=train['label']), 50)
+for name in ('validation', 'week'):
+    p = bst.predict(xgb.DMatrix(read(name).drop(columns='label'))).astype(np.float32)
+    open(f'{d}/{name}.pred', 'w').write('\\n'.join(format(int(v), '08x') for v in p.view(np.uint32)))
+`;
+
+function writeCsv(file: string, frame: Frame, features: readonly string[], label: string): void {
+  const columns = [frame.numbers(label), ...features.map((f) => frame.numbers(f))];
+  const lines = [['label', ...features.map((_, j) => `f${j}`)].join(',')];
+  for (let r = 0; r < frame.rowCount; r++) lines.push(columns.map((c) => String(c[r])).join(','));
+  writeFileSync(file, `${lines.join('\n')}\n`);
+}
+
+/** XGBoost 1.7.4's probabilities for the validation and week rows, trained by pandas + xgboost on the same training rows. */
+function xgboostReference(seed: number, trainPart: Frame, validation: Frame, weekFrame: Frame, features: readonly string[]): { validation: Float32Array; week: Float32Array } {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'action-groups-'));
+  try {
+    writeCsv(path.join(dir, 'train.csv'), trainPart, features, 'BadActor');
+    writeCsv(path.join(dir, 'validation.csv'), validation, features, 'BadActor');
+    writeCsv(path.join(dir, 'week.csv'), weekFrame, features, 'BadActor');
+    const run = spawnSync(PYTHON, ['-c', REFERENCE, dir, String(seed)], { encoding: 'utf8' });
+    if (run.status !== 0) throw new Error(`pandas + XGBoost failed: ${run.stderr}`);
+    const read = (name: string): Float32Array => {
+      const hex = readFileSync(path.join(dir, `${name}.pred`), 'utf8').split('\n');
+      return new Float32Array(Uint32Array.from(hex, (h) => Number.parseInt(h, 16)).buffer);
+    };
+    return { validation: read('validation'), week: read('week') };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** The figures of one model's validation and week scores. */
+function figures(
+  seed: number,
+  variant: string,
+  validationLabels: Uint8Array,
+  validationScores: ArrayLike<number>,
+  weekLabels: Uint8Array,
+  weekScores: ArrayLike<number>,
+  isHeldOut: (s: number) => boolean,
+): Row {
+  const chosen = chooseThresholdForFalsePositiveRate(validationLabels, validationScores, FPR);
+  const roc = chooseThresholdForFalsePositiveRate(weekLabels, weekScores, FPR);
+  let falseAlerts = 0;
+  let innocents = 0;
+  let heldOutSessions = 0;
+  let positives = 0;
+  for (let s = 0; s < weekLabels.length; s++) {
+    if (weekLabels[s] === 0) {
+      innocents++;
+      if (weekScores[s]! >= chosen.threshold) falseAlerts++;
+    } else {
+      positives++;
+      if (isHeldOut(s)) heldOutSessions++;
+    }
+  }
+  return {
+    seed,
+    variant,
+    validationRecall: chosen.recall,
+    weekRecall: recallAt(weekLabels, weekScores, chosen.threshold, () => true),
+    weekFpr: falseAlerts / innocents,
+    rocRecall: roc.recall,
+    rocHeldOut: recallAt(weekLabels, weekScores, roc.threshold, isHeldOut),
+    rocSeen: recallAt(weekLabels, weekScores, roc.threshold, (s) => !isHeldOut(s)),
+    heldOutAt1: recallAt(weekLabels, weekScores, chooseThresholdForFalsePositiveRate(weekLabels, weekScores, 0.01).threshold, isHeldOut),
+    heldOutAt5: recallAt(weekLabels, weekScores, chooseThresholdForFalsePositiveRate(weekLabels, weekScores, 0.05).threshold, isHeldOut),
+    heldOutSessions,
+    seenSessions: positives - heldOutSessions,
+  };
+}
+
+const sameBits = (a: Float32Array, b: Float32Array): boolean => a.length === b.length && a.every((v, i) => Object.is(v, b[i]));
+
 const rows: Row[] = [];
+const references: Row[] = [];
+const identical: string[] = [];
 const started = performance.now();
 const loadBefore = os.loadavg()[0]!;
 for (const seed of seeds) {
@@ -87,37 +180,17 @@ for (const seed of seeds) {
     const features = splitter.featureNames(split.train);
     const data = TrainingData.fromFrame(split.train, { label: 'BadActor', features });
     const { booster } = train(data, { ...SEED_HYPERPARAMETERS, seed: String(seed) });
-    const validationScores = booster.predict(split.validation, { columns: features });
+    const weekFrame = flattener.flatten(week);
     const validationLabels = splitter.labels(split.validation);
-    const chosen = chooseThresholdForFalsePositiveRate(validationLabels, validationScores, FPR);
-    const weekScores = booster.predict(flattener.flatten(week), { columns: features });
-    const weekLabels = week.labels;
-    const roc = chooseThresholdForFalsePositiveRate(weekLabels, weekScores, FPR);
-    let falseAlerts = 0;
-    let innocents = 0;
-    for (let s = 0; s < weekLabels.length; s++) {
-      if (weekLabels[s] === 0) {
-        innocents++;
-        if (weekScores[s]! >= chosen.threshold) falseAlerts++;
-      }
-    }
-    let heldOutSessions = 0;
-    for (let s = 0; s < weekLabels.length; s++) if (weekLabels[s] === 1 && isHeldOut(s)) heldOutSessions++;
-    rows.push({
-      seed,
-      variant: variant.name,
-      validationRecall: chosen.recall,
-      weekRecall: recallAt(weekLabels, weekScores, chosen.threshold, () => true),
-      weekFpr: falseAlerts / innocents,
-      rocRecall: roc.recall,
-      rocHeldOut: recallAt(weekLabels, weekScores, roc.threshold, isHeldOut),
-      rocSeen: recallAt(weekLabels, weekScores, roc.threshold, (s) => !isHeldOut(s)),
-      heldOutAt1: recallAt(weekLabels, weekScores, chooseThresholdForFalsePositiveRate(weekLabels, weekScores, 0.01).threshold, isHeldOut),
-      heldOutAt5: recallAt(weekLabels, weekScores, chooseThresholdForFalsePositiveRate(weekLabels, weekScores, 0.05).threshold, isHeldOut),
-      heldOutSessions,
-      seenSessions: week.positiveCount - heldOutSessions,
-    });
+    const validationScores = booster.predict(split.validation, { columns: features });
+    const weekScores = booster.predict(weekFrame, { columns: features });
+    rows.push(figures(seed, variant.name, validationLabels, validationScores, week.labels, weekScores, isHeldOut));
     process.stderr.write(`seed ${seed} ${variant.name}: ${JSON.stringify(rows.at(-1))}\n`);
+    if (hasReference) {
+      const reference = xgboostReference(seed, split.train, split.validation, weekFrame, features);
+      references.push(figures(seed, variant.name, validationLabels, reference.validation, week.labels, reference.week, isHeldOut));
+      if (sameBits(reference.validation, validationScores) && sameBits(reference.week, weekScores)) identical.push(`${seed}/${variant.name}`);
+    }
   }
 }
 
@@ -142,5 +215,17 @@ for (const variant of variants) {
   lines.push(
     `| **mean** | ${variant.name} | ${pct(mean(own.map((r) => r.validationRecall)))} | ${pct(mean(own.map((r) => r.weekRecall)))} | ${(100 * mean(own.map((r) => r.weekFpr))).toFixed(2)}% | ${pct(mean(own.map((r) => r.rocRecall)))} | ${pct(mean(own.map((r) => r.rocHeldOut)))} | ${pct(mean(own.map((r) => r.rocSeen)))} | ${pct(mean(own.map((r) => r.heldOutAt1)))} / ${pct(mean(own.map((r) => r.heldOutAt5)))} |`,
   );
+}
+if (hasReference) {
+  lines.push('');
+  lines.push(
+    `pandas + XGBoost 1.7.4 (\`xgb.train\`, the same hyperparameters and seed, one thread) on the same feature rows: probabilities bit-identical to ours in ${identical.length} of ${references.length} runs. Its figures:`,
+  );
+  lines.push('');
+  lines.push('| seed | features | week recall (validation threshold) | week ROC recall | held-out style |');
+  lines.push('|---|---|---:|---:|---:|');
+  for (const r of references) lines.push(`| ${r.seed} | ${r.variant} | ${pct(r.weekRecall)} | ${pct(r.rocRecall)} | ${pct(r.rocHeldOut)} |`);
+} else {
+  lines.push('', 'pandas + XGBoost reference: not run (python3-xgboost or pandas is not installed).');
 }
 process.stdout.write(`${lines.join('\n')}\n`);
