@@ -14,11 +14,14 @@ export interface ChooseAlertPolicyOptions {
   /** The budget: innocent validation sessions ever alerted, per 10 000, in (0, 10 000]. Required. */
   readonly maxFalseAlertsPer10k: number;
   /**
-   * The share of the budget each model may spend, in the models' order (normalised to sum to 1).
-   * Default: equal shares. A share is what keeps a model's evidence in the policy even when
-   * validation holds no session only it can catch (see {@link chooseAlertPolicy}).
+   * The share of the budget each model may spend, in the models' order (normalised to sum to 1),
+   * or a list of such share vectors to choose from on validation. Default, for several models:
+   * choose among equal shares and each model given three quarters of the budget (`[[1, 1], [3, 1],
+   * [1, 3]]` for two), so every model keeps at least a quarter. A share is what keeps a model's
+   * evidence in the policy even when validation holds no session only it can catch (see
+   * {@link chooseAlertPolicy}).
    */
-  readonly budgetShares?: readonly number[];
+  readonly budgetShares?: readonly number[] | readonly (readonly number[])[];
   /** The `sustain` values tried. Default `[1, 2, 3]`. */
   readonly sustain?: readonly number[];
   /** The `minEvents` values tried. Default `[1, 2, 3]`. */
@@ -31,6 +34,7 @@ export interface ChooseAlertPolicyOptions {
 export interface AlertPolicyCandidate {
   readonly sustain: number;
   readonly minEvents: number;
+  readonly budgetShares: readonly number[];
   readonly thresholds: readonly number[];
   readonly recall: number;
   readonly falseAlertsPer10k: number;
@@ -58,14 +62,15 @@ export interface AlertPolicyChoice {
  * to cross a threshold per event, so a threshold chosen on whole sessions alerts far more often
  * live; here the budget counts innocent sessions *ever* alerted.
  *
- * For each `sustain` × `minEvents` pair of the grid, the thresholds are the lowest that keep the
+ * For each `sustain` × `minEvents` pair of the grid (and each share vector), the thresholds are the lowest that keep the
  * innocent validation sessions ever alerted within the budget (`⌊budget · innocents / 10 000⌋`
  * sessions), each threshold halfway between two innocent sessions' peak scores. With several
  * models the budget is shared: thresholds are lowered in turn, always for the model that has
  * spent the smallest part of its share, while the sessions alerted by any model stay within the
- * budget; sessions two models both alert count once. So every model keeps its share of alerts,
- * and whole-session evidence can still catch an attacker style that validation lacks, which a
- * policy maximising validation recall alone would drop. The chosen pair maximises validation
+ * budget; sessions two models both alert count once. So every model keeps its share of alerts
+ * (at least a quarter with the default share vectors), and whole-session evidence can still catch
+ * an attacker style that validation lacks, which a policy maximising validation recall alone would
+ * drop. The chosen pair maximises validation
  * recall, then earliness (median, then 90th percentile of events to the first alert), then fewer
  * false alerts, then the earlier pair of the grid (smaller `sustain`, then `minEvents`, by default).
  *
@@ -91,7 +96,10 @@ export function chooseAlertPolicy(validationLog: EventLog, options: ChooseAlertP
   const { models, schema, maxFalseAlertsPer10k, sustain = [1, 2, 3], minEvents = [1, 2, 3], scorer } = options;
   const budget = checkBudget(maxFalseAlertsPer10k, where);
   if (!Array.isArray(models) || models.length === 0) throw new InvalidArgumentError(where, 'models', models, 'a non-empty array of { name, model }');
-  const shares = checkShares(options.budgetShares ?? models.map(() => 1), models.length, where);
+  const given = options.budgetShares ?? defaultShareGrid(models.length);
+  const grid = (Array.isArray(given[0]) ? given : [given]) as readonly (readonly number[])[];
+  if (grid.length === 0) throw new InvalidArgumentError(where, 'budgetShares', given, 'share vectors, one share per model');
+  const shares = grid.map((vector, i) => checkShares(vector, models.length, where, grid.length === 1 ? 'budgetShares' : `budgetShares[${i}]`));
   for (const [argument, grid] of [['sustain', sustain], ['minEvents', minEvents]] as const) {
     if (!Array.isArray(grid) || grid.length === 0 || !grid.every((v) => Number.isSafeInteger(v) && v >= 1)) throw new InvalidArgumentError(where, argument, grid, 'a non-empty array of integers ≥ 1');
   }
@@ -102,6 +110,13 @@ export function chooseAlertPolicy(validationLog: EventLog, options: ChooseAlertP
   return choosePolicyOnTrajectories(trajectories, { budget, shares, sustain, minEvents });
 }
 
+/** Equal shares, and each model in turn given three quarters of the budget (the rest shared equally). */
+function defaultShareGrid(models: number): number[][] {
+  if (models === 1) return [[1]];
+  const favour = (j: number): number[] => Array.from({ length: models }, (_, i) => (i === j ? 0.75 : 0.25 / (models - 1)));
+  return [Array.from({ length: models }, () => 1 / models), ...Array.from({ length: models }, (_, j) => favour(j))];
+}
+
 /**
  * {@link chooseAlertPolicy} on trajectories already scored (`scoreTrajectories`), to try several
  * budgets or shares without replaying again.
@@ -109,12 +124,12 @@ export function chooseAlertPolicy(validationLog: EventLog, options: ChooseAlertP
  * @example
  * ```ts
  * const t = scoreTrajectories(validationLog, { schema, models });
- * const strict = choosePolicyOnTrajectories(t, { budget: 5, shares: [0.5, 0.5], sustain: [1, 2], minEvents: [1, 2] });
+ * const strict = choosePolicyOnTrajectories(t, { budget: 5, shares: [[0.5, 0.5]], sustain: [1, 2], minEvents: [1, 2] });
  * ```
  */
 export function choosePolicyOnTrajectories(
   t: ScoreTrajectories,
-  options: { readonly budget: number; readonly shares: readonly number[]; readonly sustain: readonly number[]; readonly minEvents: readonly number[] },
+  options: { readonly budget: number; readonly shares: readonly (readonly number[])[]; readonly sustain: readonly number[]; readonly minEvents: readonly number[] },
 ): AlertPolicyChoice {
   const { budget, shares, sustain: sustainGrid, minEvents: minEventsGrid } = options;
   const labels = t.log.labels;
@@ -126,11 +141,13 @@ export function choosePolicyOnTrajectories(
   for (const sustain of sustainGrid) {
     for (const minEvents of minEventsGrid) {
       const peaks = t.scores.map((scores) => innocent.map((s) => peakScore(t, scores, s, sustain, minEvents)));
-      const { thresholds, within } = shareBudget(peaks, shares, allowed);
-      const policy: LivePolicy = { models: t.names.map((name, j) => ({ name, threshold: thresholds[j]! })), sustain, minEvents, maxFalseAlertsPer10k: budget, budgetShares: shares };
-      const figures = measureLivePolicy(t, policy);
-      candidates.push({ sustain, minEvents, thresholds, recall: figures.recall, falseAlertsPer10k: figures.falseAlertsPer10k, medianEventsToFirstAlert: figures.eventsToFirstAlert.median });
-      if (best === null || better(figures, best.figures)) best = { policy, figures, within };
+      for (const budgetShares of shares) {
+        const { thresholds, within } = shareBudget(peaks, budgetShares, allowed);
+        const policy: LivePolicy = { models: t.names.map((name, j) => ({ name, threshold: thresholds[j]! })), sustain, minEvents, maxFalseAlertsPer10k: budget, budgetShares };
+        const figures = measureLivePolicy(t, policy);
+        candidates.push({ sustain, minEvents, budgetShares, thresholds, recall: figures.recall, falseAlertsPer10k: figures.falseAlertsPer10k, medianEventsToFirstAlert: figures.eventsToFirstAlert.median });
+        if (best === null || better(figures, best.figures)) best = { policy, figures, within };
+      }
     }
   }
   return { policy: best!.policy, validation: best!.figures, candidates, withinBudget: best!.within };

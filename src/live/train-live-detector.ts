@@ -42,8 +42,12 @@ export interface TrainLiveDetectorOptions {
   readonly models?: readonly LiveModelKind[];
   /** Prefix lengths of the prefix model's rows. Default `{ min: 1, max: 40 }`; rows are weighted so that every session weighs 1. */
   readonly prefixes?: { readonly min?: number; readonly max?: number };
-  /** The share of the budget each model may spend, in the order of `models`. Default equal shares. */
-  readonly budgetShares?: readonly number[];
+  /**
+   * The share of the budget each model may spend, in the order of `models`, or share vectors to
+   * choose from on validation. Default: chosen among equal shares and three quarters to either
+   * model, so each keeps at least a quarter (see `chooseAlertPolicy`).
+   */
+  readonly budgetShares?: readonly number[] | readonly (readonly number[])[];
   /**
    * Hyperparameters of every model, merged over the defaults: the seed notebook's (`max_depth 5,
    * eta 0.2, gamma 4, min_child_weight 6, subsample 0.7, num_round 50`) with `tree_method hist`.
@@ -85,7 +89,7 @@ export const LIVE_DETECTOR_HYPERPARAMETERS: Readonly<TrainParamsInput> = Object.
  * 3. Replays the held-out sessions through a live scorer holding both models and chooses the
  *    thresholds, `sustain` and `minEvents` ({@link chooseAlertPolicy}) so that at most
  *    `maxFalseAlertsPer10k` innocent sessions in 10 000 are ever alerted, each model keeping its
- *    share of that budget.
+ *    share of that budget (at least a quarter; the shares too are chosen on the held-out sessions).
  *
  * The returned detector's `validation` figures are measured on the held-out sessions the policy was
  * chosen on; `replay(testLog, detector.createScorer())` on a log of other sessions (ideally with

@@ -75,6 +75,15 @@ describe('chooseAlertPolicy', () => {
     }
   });
 
+  it('chooses the budget shares on validation among equal shares and three quarters to either model', () => {
+    const models = [{ name: 'early', model: early }, { name: 'whole', model: whole }];
+    const chosen = chooseAlertPolicy(validationLog, { schema, models, maxFalseAlertsPer10k: budget });
+    const fixed = [[1, 1], [3, 1], [1, 3]].map((shares) => chooseAlertPolicy(validationLog, { schema, models, maxFalseAlertsPer10k: budget, budgetShares: shares }));
+    expect(chosen.validation.caught).toBe(Math.max(...fixed.map((f) => f.validation.caught)));
+    expect([[0.5, 0.5], [0.75, 0.25], [0.25, 0.75]]).toContainEqual(chosen.policy.budgetShares);
+    expect(chosen.candidates).toHaveLength(3 * 3 * 3);
+  });
+
   it('a budget outside (0, 10 000] is an InvalidArgumentError', () => {
     for (const bad of [0, -1, 10_001, Number.NaN, '10']) {
       expect(() => chooseAlertPolicy(validationLog, { schema, models: [{ name: 'whole', model: whole }], maxFalseAlertsPer10k: bad as number })).toThrow(InvalidArgumentError);
