@@ -96,16 +96,15 @@ export function checkActionGroups(value: unknown, where: string, field = 'featur
   }
   if (by === 'firstDigit') return { by };
   if (typeof by !== 'object' || by === null || Array.isArray(by)) throw new InvalidArgumentError(where, `${field}.by`, by, "'firstDigit' or an object mapping action codes to group names");
-  const map: Record<string, string> = {};
   const entries = Object.entries(by as Record<string, unknown>);
   if (entries.length === 0) throw new InvalidArgumentError(where, `${field}.by`, by, 'a mapping of at least one code');
   for (const [code, group] of entries) {
     if (code.length === 0 || typeof group !== 'string' || group.length === 0) {
       throw new InvalidArgumentError(where, `${field}.by[${JSON.stringify(code)}]`, group, 'a non-empty group name for a non-empty code');
     }
-    map[code] = group;
   }
-  return { by: map };
+  // fromEntries defines own properties, so even a code named "__proto__" is an ordinary key.
+  return { by: Object.fromEntries(entries) as Record<string, string> };
 }
 
 /**

@@ -88,6 +88,15 @@ describe('action-group features', () => {
     expect(() => parseFeatureSchema({ ...JSON.parse(JSON.stringify(plain)), groups: ['1'] })).toThrow(FeatureSchemaError);
   });
 
+  it('treats a code named "__proto__" in a mapping read from JSON as an ordinary code', () => {
+    const by = JSON.parse('{"__proto__": "odd", "401": "download"}') as Record<string, string>;
+    const flattener = new SessionFlattener({ vocabulary, features: { counts: false, timing: false, actionGroups: { by } } });
+    expect(flattener.toSchema().groups).toEqual(['download', 'odd']);
+    const stored = flattener.toSchema().features.actionGroups as { by: Record<string, string> };
+    expect(actionGroupOf('__proto__', stored.by)).toBe('odd');
+    expect(parseFeatureSchema(JSON.parse(JSON.stringify(flattener.toSchema())))).toEqual(flattener.toSchema());
+  });
+
   it('rejects a malformed mapping, naming it', () => {
     expect(() => new SessionFlattener({ vocabulary, features: { actionGroups: { by: 'lastDigit' as never } } })).toThrow(InvalidArgumentError);
     expect(() => new SessionFlattener({ vocabulary, features: { actionGroups: { by: { '401': '' } } } })).toThrow(/features.actionGroups.by\["401"\] must be a non-empty group name/);
