@@ -89,11 +89,21 @@ export function buildEventLog(columns: EventColumns): EventLog {
     if (offsets[s + 1] === 0) throw new InvalidArgumentError('buildEventLog', 'sessionIds', sessionIds[s], 'sessions that each have at least one event');
     offsets[s + 1]! += offsets[s]!;
   }
+  // Each event's position in the result: sessions in code order, events of a session in input order.
   const cursor = offsets.slice(0, sessionCount);
-  const order = new Uint32Array(n);
-  for (let e = 0; e < n; e++) order[cursor[sessions[e]!]!++] = e;
+  const position = new Uint32Array(n);
+  let identity = true;
+  for (let e = 0; e < n; e++) {
+    const p = cursor[sessions[e]!]!++;
+    position[e] = p;
+    if (p !== e) identity = false;
+  }
 
+  // Sessions whose events are out of order by the sort key, checked on the keys in result order.
+  const toSort: number[] = [];
+  let keys: Float64Array | null = null;
   if (sortKeys !== null) {
+    keys = identity ? sortKeys : scatter(sortKeys, position, new Float64Array(n));
     const hint = columns.unsortedSessions;
     if (hint !== undefined) check('unsortedSessions', hint.length, sessionCount);
     for (let s = 0; s < sessionCount; s++) {
@@ -101,36 +111,41 @@ export function buildEventLog(columns: EventColumns): EventLog {
       const from = offsets[s]!;
       const to = offsets[s + 1]!;
       let sorted = true;
-      let previous = sortKeys[order[from]!]!;
+      let previous = keys[from]!;
       for (let p = from; p < to; p++) {
-        const key = sortKeys[order[p]!]!;
-        if (key !== key) throw new InvalidArgumentError('buildEventLog', `sortKeys[${order[p]}]`, Number.NaN, 'a number (NaN cannot be ordered)');
+        const key = keys[p]!;
+        if (key !== key) throw new InvalidArgumentError('buildEventLog', `sortKeys[${position.indexOf(p)}]`, Number.NaN, 'a number (NaN cannot be ordered)');
         if (key < previous) sorted = false;
         previous = key;
       }
-      // Ties fall back to the event's input position, which makes the sort stable.
-      if (!sorted) order.subarray(from, to).sort((a, b) => sortKeys[a]! - sortKeys[b]! || a - b);
+      if (!sorted) toSort.push(s);
     }
   }
 
-  let identity = true;
-  for (let p = 0; p < n; p++) {
-    if (order[p] !== p) {
-      identity = false;
-      break;
-    }
-  }
   const extraEntries = Object.entries(extras);
   let sortedActions = actions;
   let sortedTimes = times;
   let sortedSources = sources;
   let sortedCodes = extraEntries.map(([, column]) => column.codes);
-  if (!identity) {
-    // Column by column: a tight loop per typed array runs faster than one loop over all of them.
-    sortedActions = gather(actions, order, new Int32Array(n));
-    sortedTimes = times === null ? null : gather(times, order, new Float64Array(n));
-    sortedSources = gather(sources, order, new Uint16Array(n));
-    sortedCodes = sortedCodes.map((codes) => gather(codes, order, new Int32Array(n)));
+  if (!identity || toSort.length > 0) {
+    // Each column written to its positions in one sequential pass over the input (a scatter reads
+    // in order and writes scattered, which runs faster than gathering through an index).
+    sortedActions = scatter(actions, position, new Int32Array(n));
+    // The times, when they are the sort keys, were scattered already.
+    sortedTimes = times === null ? null : times === sortKeys && keys !== sortKeys ? keys : scatter(times, position, new Float64Array(n));
+    sortedSources = scatter(sources, position, new Uint16Array(n));
+    sortedCodes = sortedCodes.map((codes) => scatter(codes, position, new Int32Array(n)));
+    for (const s of toSort) {
+      const from = offsets[s]!;
+      const to = offsets[s + 1]!;
+      // Ties fall back to input order (positions within a session follow it), which makes the sort stable.
+      const k = keys!;
+      const perm = Array.from({ length: to - from }, (_, i) => from + i).sort((a, b) => k[a]! - k[b]! || a - b);
+      permute(sortedActions, perm, from);
+      if (sortedTimes !== null) permute(sortedTimes, perm, from);
+      permute(sortedSources, perm, from);
+      for (const codes of sortedCodes) permute(codes, perm, from);
+    }
   }
   const sortedExtras: Record<string, StringColumn> = {};
   extraEntries.forEach(([name, column], j) => {
@@ -152,8 +167,14 @@ export function buildEventLog(columns: EventColumns): EventLog {
   });
 }
 
-/** `out[p] = values[order[p]]` for every position. */
-function gather<T extends Int32Array | Float64Array | Uint16Array>(values: T, order: Uint32Array, out: T): T {
-  for (let p = 0; p < order.length; p++) out[p] = values[order[p]!]!;
+/** `out[position[e]] = values[e]` for every event. */
+function scatter<T extends Int32Array | Float64Array | Uint16Array>(values: T, position: Uint32Array, out: T): T {
+  for (let e = 0; e < position.length; e++) out[position[e]!] = values[e]!;
   return out;
+}
+
+/** Reorders `values[from..from + perm.length)` so that its i-th entry is the one at `perm[i]`. */
+function permute(values: Int32Array | Float64Array | Uint16Array, perm: readonly number[], from: number): void {
+  const copy = values.slice(from, from + perm.length);
+  for (let i = 0; i < perm.length; i++) values[from + i] = copy[perm[i]! - from]!;
 }
