@@ -288,13 +288,16 @@ describe('sessionsentry demo interrupted', () => {
       const child = spawn(process.execPath, [path.join(repoRoot, 'node_modules/tsx/dist/cli.mjs'), path.join(repoRoot, 'src/cli/main.ts'), 'demo', '--out', 'd', '--scale', '0.3', '--workers', '1'], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, TMPDIR: temp } });
       let err = '';
       const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+      // Signalled on an event that proves the run is mid-training: the first job has
+      // trained on the single worker, so the others are still queued or running (and the handler is set).
       await new Promise<void>((resolve) => {
         child.stderr.on('data', (d: Buffer) => {
           err += d.toString();
-          if (/s {2}train {3}/.test(err)) resolve();
+          if (/trained \S+ in [\d.]+ s \(1\/\d+\)/.test(err)) resolve();
         });
         void exited.then(() => resolve());
       });
+      expect(child.exitCode, 'the demo ended before the first job trained').toBeNull();
       child.kill('SIGINT');
       expect(await exited).toBe(130);
       expect(err).toContain('SIGINT: stopping jobs and deleting what this run created');

@@ -22,10 +22,12 @@ describe('sessionsentry demo (small scale)', () => {
   }, 120_000);
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('exits 0 and finishes in well under a minute', () => {
+  // How long the demo takes is measured by the benchmarks (bench/RESULTS.md), not asserted here:
+  // a wall-clock bound fails on a busy machine and proves nothing on a fast one.
+  it('exits 0 with nothing on standard error that reads as an error', () => {
+    console.log(`demo at scale 0.1 took ${seconds.toFixed(1)} s`);
     expect(io.err()).not.toMatch(/Error/);
     expect(code).toBe(0);
-    expect(seconds).toBeLessThan(60);
   });
 
   it('writes the five files of the user\'s set with the synthetic generator, byte-identical to generateLogs with the same seed', () => {

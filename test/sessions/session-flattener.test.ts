@@ -151,7 +151,16 @@ describe('SessionFlattener', () => {
     const json = JSON.parse(JSON.stringify(flattener)) as FeatureSchema;
     expect(json.version).toBe(1);
     expect(json.vocabulary).toEqual(vocabulary.codes);
-    expect(json.featureNames).toEqual(featureNamesOf(vocabulary.codes, json.features, json.bigrams));
+    // Counts (vocabulary, then other_actions), the ten timing features, the learned bigrams, the shares.
+    const timing = ['event_count', 'duration_s', 'gap_mean_s', 'gap_median_s', 'gap_min_s', 'gap_max_s', 'gap_std_s', 'gap_cv', 'share_gaps_under_1s', 'events_per_minute'];
+    expect(json.bigrams).toHaveLength(10);
+    expect(json.featureNames).toEqual([
+      ...vocabulary.codes,
+      'other_actions',
+      ...timing,
+      ...json.bigrams.map(([a, b]) => `${a}>${b}`),
+      ...vocabulary.codes.map((code) => `share_${code}`),
+    ]);
     const scorer = SessionFlattener.fromSchema(json);
     expect(scorer.isFitted).toBe(true);
     expect(scorer.featureNames).toEqual(flattener.featureNames);
@@ -232,5 +241,30 @@ describe('SessionFlattener', () => {
     for (let r = 0; r < frame.rowCount; r++) vectors.add(Array.from(data.subarray(r * columns, (r + 1) * columns)).join(','));
     expect(vectors.size).toBe(17);
     expect(() => new SessionFlattener({ vocabulary: flattener.vocabulary }).flatten(log)).toThrow(MissingTimesError);
+  });
+});
+
+describe('featureNamesOf', () => {
+  it('orders the columns counts, other_actions, timing, bigrams (a>b), shares, each group only when on', () => {
+    expect(featureNamesOf(['111', '201'], { counts: true, timing: false, bigrams: { topK: 1 }, shares: true }, [['111', '201']])).toEqual([
+      '111',
+      '201',
+      'other_actions',
+      '111>201',
+      'share_111',
+      'share_201',
+    ]);
+    expect(featureNamesOf(['7'], { counts: false, timing: true, bigrams: false, shares: false }, [['7', '7']])).toEqual([
+      'event_count',
+      'duration_s',
+      'gap_mean_s',
+      'gap_median_s',
+      'gap_min_s',
+      'gap_max_s',
+      'gap_std_s',
+      'gap_cv',
+      'share_gaps_under_1s',
+      'events_per_minute',
+    ]);
   });
 });

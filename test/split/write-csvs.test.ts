@@ -44,7 +44,16 @@ describe('writeCsvs', () => {
   it('writes label-first headerless CSVs whose rows are exactly the split parts, and a manifest per job', async () => {
     const out = path.join(tmp, 'csv');
     const files = await writeCsvs(jobs, out);
-    expect(files).toEqual(csvNames(jobs, out));
+    expect(files).toEqual(
+      ['first10', 'all'].map((name) => ({
+        name,
+        dir: path.join(out, name),
+        train: path.join(out, name, 'train.csv'),
+        validation: path.join(out, name, 'validation.csv'),
+        test: path.join(out, name, 'test.csv'),
+        manifest: path.join(out, name, 'manifest.json'),
+      })),
+    );
     for (const [j, job] of jobs.entries()) {
       const manifest = JSON.parse(readFileSync(files[j]!.manifest, 'utf8')) as CsvManifest;
       expect(manifest.job).toBe(job.name);

@@ -78,7 +78,9 @@ describe('TrainRunner round trip', () => {
         const expected = Array.from(booster.predict(testInput(s)));
         const scored = result.scores.find((x) => x.job === name);
         expect(Array.from(scored?.scores ?? []), name).toEqual(expected);
-        expect(Array.from(scored?.labels ?? [])).toEqual(Array.from(splitLabelledCsv(readFileSync(s.test, 'utf8')).labels));
+        // The labels are the first field of each line of the job's test CSV.
+        const labels = readFileSync(s.test, 'utf8').trimEnd().split('\n').map((line) => Number(line.split(',')[0]));
+        expect(Array.from(scored?.labels ?? [])).toEqual(labels);
         const transformed = result.transforms.find((x) => x.job === name);
         expect(transformed?.output).toBe(`${features[i]}.out`);
         expect(Array.from(transformed?.scores ?? [])).toEqual(expected);
@@ -344,5 +346,19 @@ describe('TrainRunner clean-up and abort', () => {
     for (const url of recorder.urls.values()) await expectRefused(url);
     expect(() => backend.endpointUrl('first5')).toThrow(/state: absent/);
     await backend.close();
+  });
+});
+
+describe('splitLabelledCsv', () => {
+  it('splits a SageMaker channel into its first column as labels and the rest as CSV rows, as InputFilter "$[1:]" does', () => {
+    const { labels, rows } = splitLabelledCsv('1,0.5,3\n0,,2\n0,7,1e-3\n');
+    expect(Array.from(labels)).toEqual([1, 0, 0]);
+    expect(rows).toBe('0.5,3\n,2\n7,1e-3\n');
+    expect(splitLabelledCsv('')).toEqual({ labels: new Float64Array(0), rows: '' });
+  });
+
+  it('names the line of a missing or non-numeric label', () => {
+    expect(() => splitLabelledCsv('1,2\n,3\n', 'test.csv')).toThrow(/test\.csv:2 label/);
+    expect(() => splitLabelledCsv('x,3\n', 'test.csv')).toThrow(/test\.csv:1 label/);
   });
 });
