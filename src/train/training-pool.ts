@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import pLimit, { type LimitFunction } from 'p-limit';
 import { InvalidArgumentError } from '../errors.js';
 import { RunAbortedError, TrainingJobError } from './train-errors.js';
 import { runTrainingTask, type TrainingTask, type TrainingTaskResult } from './training-task.js';
@@ -32,6 +33,10 @@ interface Pending {
   readonly signal: AbortSignal | undefined;
   /** Receives the rounds as they finish. */
   readonly onProgress: ((progress: TrainingProgress) => void) | undefined;
+  /** Resolves once the task has settled (done, failed, aborted or dropped): frees its place in the limiter. */
+  readonly settled: Promise<void>;
+  readonly markSettled: () => void;
+  done: boolean;
   onAbort?: () => void;
 }
 
@@ -43,10 +48,11 @@ interface Slot {
 }
 
 /**
- * Runs training tasks on up to `size` worker threads, queueing the rest. Each task reads its CSV
- * channels, trains and writes its artifact on a worker, so the event loop stays free for
- * endpoints and progress. Aborting a queued task drops it; aborting a running one terminates its
- * worker (a fresh one replaces it on demand). Idle workers do not keep the process alive.
+ * Runs training tasks on up to `size` worker threads; the rest wait in a `p-limit` queue, the
+ * limiter the `TrainRunner` uses for jobs. Each task reads its CSV channels, trains and writes its
+ * artifact on a worker, so the event loop stays free for endpoints and progress. Aborting a
+ * waiting task settles it at once (it never starts); aborting a running one terminates its worker
+ * (a fresh one replaces it on demand). Idle workers do not keep the process alive.
  *
  * Works from the built package (it starts the sibling `training-worker.js`/`.cjs`) and from the
  * TypeScript sources under vitest or tsx (it starts `training-worker.ts` through tsx's loader).
@@ -62,9 +68,10 @@ export class TrainingPool {
   readonly size: number;
   #mode: TrainingMode;
   #fallbackReason: string | undefined;
-  readonly #queue: Pending[] = [];
+  /** At most `size` tasks hold a worker at once (one at a time in-process). */
+  readonly #limit: LimitFunction;
+  readonly #waiting = new Set<Pending>();
   readonly #slots = new Set<Slot>();
-  #inProcessBusy = false;
   #closed = false;
 
   constructor(options: TrainingPoolOptions = {}) {
@@ -73,6 +80,7 @@ export class TrainingPool {
     if (mode !== 'worker' && mode !== 'in-process') throw new InvalidArgumentError('TrainingPool', 'mode', mode, "'worker' or 'in-process'");
     this.size = size;
     this.#mode = mode;
+    this.#limit = pLimit(mode === 'in-process' ? 1 : size);
   }
 
   /** `'worker'`, or `'in-process'` when asked for or when workers could not start. */
@@ -95,20 +103,23 @@ export class TrainingPool {
     if (this.#closed) return Promise.reject(new TrainingJobError(task.jobName, 'the training pool is closed'));
     if (signal?.aborted) return Promise.reject(new RunAbortedError(`training job ${task.jobName}`, signal.reason));
     return new Promise<TrainingTaskResult>((resolve, reject) => {
-      const pending: Pending = { task, resolve, reject, signal, onProgress };
+      let markSettled: () => void = () => {};
+      const settled = new Promise<void>((r) => (markSettled = r));
+      const pending: Pending = { task, resolve, reject, signal, onProgress, settled, markSettled, done: false };
       if (signal) {
         pending.onAbort = () => this.#abort(pending);
         signal.addEventListener('abort', pending.onAbort, { once: true });
       }
-      this.#queue.push(pending);
-      this.#pump();
+      this.#waiting.add(pending);
+      void this.#limit(() => this.#start(pending));
     });
   }
 
-  /** Terminates every worker and rejects queued tasks. Idempotent. */
+  /** Terminates every worker and rejects waiting tasks. Idempotent. */
   async close(): Promise<void> {
     this.#closed = true;
-    for (const pending of this.#queue.splice(0)) this.#settle(pending, new TrainingJobError(pending.task.jobName, 'the training pool was closed before the job started'));
+    this.#limit.clearQueue();
+    for (const pending of [...this.#waiting]) this.#settle(pending, new TrainingJobError(pending.task.jobName, 'the training pool was closed before the job started'));
     const slots = [...this.#slots];
     this.#slots.clear();
     await Promise.all(slots.map(async (slot) => {
@@ -117,38 +128,23 @@ export class TrainingPool {
     }));
   }
 
-  #pump(): void {
-    while (this.#queue.length > 0) {
-      if (this.#mode === 'in-process') {
-        if (this.#inProcessBusy) return;
-        this.#runInProcess(this.#queue.shift() as Pending);
-        continue;
-      }
-      let slot = [...this.#slots].find((s) => s.job === undefined);
-      if (!slot) {
-        if (this.#slots.size >= this.size) return;
-        slot = this.#spawn();
-      }
-      this.#dispatch(slot, this.#queue.shift() as Pending);
-    }
+  /** Runs a task that the limiter let through; resolves when it has settled, freeing its place. */
+  #start(pending: Pending): Promise<void> {
+    this.#waiting.delete(pending);
+    if (pending.done) return Promise.resolve();
+    if (this.#mode === 'in-process') this.#runInProcess(pending);
+    else this.#dispatch([...this.#slots].find((s) => s.job === undefined) ?? this.#spawn(), pending);
+    return pending.settled;
   }
 
   #runInProcess(pending: Pending): void {
-    this.#inProcessBusy = true;
     // Deferred a turn so the caller's progress events and other I/O get the loop first.
     setImmediate(() => {
-      if (pending.signal?.aborted) {
-        this.#inProcessBusy = false;
-        this.#pump();
-        return;
-      }
+      if (pending.done) return;
       runTrainingTask(pending.task, pending.signal ?? new AbortController().signal, pending.onProgress).then(
         (result) => this.#settle(pending, undefined, result),
         (err: unknown) => this.#settle(pending, err),
-      ).finally(() => {
-        this.#inProcessBusy = false;
-        this.#pump();
-      });
+      );
     });
   }
 
@@ -178,7 +174,6 @@ export class TrainingPool {
       worker.unref();
       if (reply.kind === 'done') this.#settle(pending, undefined, reply.result);
       else this.#settle(pending, new TrainingJobError(pending.task.jobName, reply.message, { cause: reply }));
-      this.#pump();
     });
     const lost = (reason: string, cause?: unknown): void => {
       if (!slot.started) {
@@ -189,7 +184,6 @@ export class TrainingPool {
       const pending = slot.job;
       slot.job = undefined;
       if (pending) this.#settle(pending, new TrainingJobError(pending.task.jobName, reason, { cause }));
-      this.#pump();
     };
     worker.on('error', (err) => lost(`the training worker failed: ${err.message}`, err));
     worker.on('exit', (code) => lost(`the training worker exited with code ${code}`));
@@ -210,21 +204,19 @@ export class TrainingPool {
         // Terminated on purpose (abort, close) before it was ready: nothing to do.
         if (!this.#slots.delete(slot)) return;
         void slot.worker.terminate();
-        // The worker could not even start: train here instead, and say so.
+        // The worker could not even start: train here instead, one job at a time, and say so.
         this.#fallbackReason ??= `worker threads could not start (${(err as Error).message}); training in-process`;
         this.#mode = 'in-process';
+        this.#limit.concurrency = 1;
         if (slot.job === pending) {
           slot.job = undefined;
-          this.#queue.unshift(pending);
+          this.#runInProcess(pending);
         }
-        this.#pump();
       },
     );
   }
 
   #abort(pending: Pending): void {
-    const queued = this.#queue.indexOf(pending);
-    if (queued >= 0) this.#queue.splice(queued, 1);
     const slot = [...this.#slots].find((s) => s.job === pending);
     if (slot) {
       this.#slots.delete(slot);
@@ -232,13 +224,16 @@ export class TrainingPool {
       void slot.worker.terminate();
     }
     this.#settle(pending, new RunAbortedError(`training job ${pending.task.jobName}`, pending.signal?.reason));
-    this.#pump();
   }
 
   #settle(pending: Pending, error: unknown, result?: TrainingTaskResult): void {
+    if (pending.done) return;
+    pending.done = true;
+    this.#waiting.delete(pending);
     if (pending.onAbort) pending.signal?.removeEventListener('abort', pending.onAbort);
     if (error !== undefined) pending.reject(error);
     else pending.resolve(result as TrainingTaskResult);
+    pending.markSettled();
   }
 }
 
