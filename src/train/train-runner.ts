@@ -1,8 +1,11 @@
 import { EventEmitter } from 'node:events';
-import { readFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import pLimit, { type LimitFunction } from 'p-limit';
 import { InvalidArgumentError } from '../errors.js';
+import type { FrameSplit } from '../split/frame-splitter.js';
+import { writeCsvs } from '../split/write-csvs.js';
 import { parseScores } from '../serve/parse-scores.js';
 import { abortable } from './abortable.js';
 import { asyncDispose } from '../async-dispose.js';
@@ -40,6 +43,25 @@ export interface ExperimentJob {
   readonly hyperparameters?: Hyperparameters;
 }
 
+/**
+ * A job given as data: a split from `FrameSplitter.split`, which {@link TrainRunner.startJobs}
+ * writes as SageMaker CSV channels (label first, no header) in the run's work folder before
+ * training. An empty validation or test part is left out.
+ */
+export interface FrameJob {
+  /** Unique within a run; letters, digits and hyphens (it becomes a SageMaker resource name). */
+  readonly name: string;
+  readonly split: FrameSplit;
+  /** Where the frame came from (file names, truncation), recorded in the channel manifest. */
+  readonly source?: string;
+  /** A weight column of every part: written second and trained with `csv_weights: '1'`. */
+  readonly weight?: string;
+  readonly hyperparameters?: Hyperparameters;
+}
+
+/** A job for {@link TrainRunner.startJobs}: CSV channels on disk, or a split to write as channels. */
+export type StartJob = ExperimentJob | FrameJob;
+
 /** Options of {@link TrainRunner}. */
 export interface TrainRunnerOptions {
   /** Where jobs train and serve. Default: a new {@link LocalBackend}, closed by {@link TrainRunner.close}. */
@@ -59,6 +81,11 @@ export interface TrainRunnerOptions {
   readonly onProgress?: ProgressListener;
   /** Instance type and count of endpoints (SageMaker backend). */
   readonly endpoint?: EndpointOptions;
+  /**
+   * Where the channels of {@link FrameJob}s are written (`<workDir>/csv/<job>/…`). Default: a
+   * temporary folder the runner creates when needed and removes when closed.
+   */
+  readonly workDir?: string;
 }
 
 /** What to score after deploying, per job. */
@@ -160,11 +187,15 @@ export class TrainRunner extends EventEmitter<TrainRunnerEvents> implements Asyn
   readonly #models = new Set<string>();
   readonly #endpoints = new Set<string>();
   readonly #onAbort: (() => void) | undefined;
+  readonly #workDirOption: string | undefined;
+  #workDir: Promise<string> | undefined;
   #closed = false;
 
   constructor(options: TrainRunnerOptions = {}) {
     super();
-    const { backend, concurrency = DEFAULT_CONCURRENCY, hyperparameters = SEED_HYPERPARAMETERS, prefix = '', signal, onProgress, endpoint = {} } = options;
+    const { backend, concurrency = DEFAULT_CONCURRENCY, hyperparameters = SEED_HYPERPARAMETERS, prefix = '', signal, onProgress, endpoint = {}, workDir } = options;
+    if (workDir !== undefined && (typeof workDir !== 'string' || workDir === '')) throw new InvalidArgumentError('TrainRunner', 'workDir', workDir, 'a folder path');
+    this.#workDirOption = workDir;
     if (!(Number.isInteger(concurrency) && concurrency >= 1) && concurrency !== Infinity) {
       throw new InvalidArgumentError('TrainRunner', 'concurrency', concurrency, 'a positive integer or Infinity');
     }
@@ -207,24 +238,31 @@ export class TrainRunner extends EventEmitter<TrainRunnerEvents> implements Asyn
 
   /**
    * Starts training every job, at most `concurrency` at a time (the rest queue). Resolves once all
-   * are scheduled; a job that fails to start is reported by {@link waitForJobs}.
+   * are scheduled; a job that fails to start is reported by {@link waitForJobs}. A job is either
+   * CSV channels on disk (`{ name, train, validation?, test? }`) or a split from
+   * `FrameSplitter.split` (`{ name, split }`), which is first written as channels in the run's work
+   * folder (see {@link TrainRunnerOptions.workDir}), so a notebook needs no `writeCsvs` step.
    *
-   * @throws InvalidArgumentError for a job without a name or train channel, a name used twice, or
-   *   a resource name SageMaker would refuse; nothing is started then.
+   * @throws InvalidArgumentError for a job without a name or train channel (or split), a name used
+   *   twice, or a resource name SageMaker would refuse; nothing is started then.
    * @example
    * ```ts
    * await runner.startJobs([{ name: 'first5', train: 'out/first5/train.csv', validation: 'out/first5/validation.csv' }]);
+   * // or straight from a split:
+   * const split = new FrameSplitter({ label: 'BadActor', drop: ['SessionNo'] }).split(frame, { train: 0.8, validation: 0.2, test: 0, seed: 42 });
+   * await runner.startJobs([{ name: 'first10', split }]);
    * ```
    */
-  async startJobs(jobs: readonly ExperimentJob[]): Promise<void> {
+  async startJobs(jobs: readonly StartJob[]): Promise<void> {
     this.#checkOpen('startJobs');
     if (!Array.isArray(jobs)) throw new InvalidArgumentError('TrainRunner.startJobs', 'jobs', jobs, 'an array of jobs');
-    const fresh = jobs.map((job, i) => this.#checkJob(job, i));
+    jobs.forEach((job, i) => this.#checkJob(isFrameJob(job) ? { ...job, train: '<split>' } : job, i));
     const names = new Set<string>();
-    for (const record of fresh) {
-      if (names.has(record.job.name)) throw new InvalidArgumentError('TrainRunner.startJobs', 'jobs', record.job.name, 'unique job names');
-      names.add(record.job.name);
+    for (const job of jobs) {
+      if (names.has(job.name)) throw new InvalidArgumentError('TrainRunner.startJobs', 'jobs', job.name, 'unique job names');
+      names.add(job.name);
     }
+    const fresh = (await this.#writeChannels(jobs)).map((job, i) => this.#checkJob(job, i));
     for (const record of fresh) {
       this.#records.set(record.job.name, record);
       this.#emit(record, 'TrainingJob', record.jobName, 'Pending');
@@ -482,8 +520,40 @@ export class TrainRunner extends EventEmitter<TrainRunnerEvents> implements Asyn
         this.#closed = true;
         if (this.#onAbort) this.#signal?.removeEventListener('abort', this.#onAbort);
         if (this.#ownsBackend) await this.backend.close?.();
+        if (this.#workDir !== undefined && this.#workDirOption === undefined) await rm(await this.#workDir, { recursive: true, force: true });
       }
     }
+  }
+
+  /** The run's work folder: `workDir`, or a temporary folder made on first use. */
+  #ensureWorkDir(): Promise<string> {
+    this.#workDir ??= this.#workDirOption !== undefined
+      ? mkdir(this.#workDirOption, { recursive: true }).then(() => path.resolve(this.#workDirOption as string))
+      : mkdtemp(path.join(os.tmpdir(), 'sessionsentry-run-'));
+    return this.#workDir;
+  }
+
+  /** Writes the splits of frame jobs as CSV channels and returns every job as channel files. */
+  async #writeChannels(jobs: readonly StartJob[]): Promise<ExperimentJob[]> {
+    if (!jobs.some(isFrameJob)) return jobs as readonly ExperimentJob[] as ExperimentJob[];
+    const outDir = path.join(await this.#ensureWorkDir(), 'csv');
+    const out: ExperimentJob[] = [];
+    for (const job of jobs) {
+      if (!isFrameJob(job)) {
+        out.push(job);
+        continue;
+      }
+      const { name, split, source, weight, hyperparameters } = job;
+      const [files] = await writeCsvs([{ name, split, source }], outDir, { weight });
+      out.push({
+        name,
+        train: files!.train,
+        validation: split.validation.rowCount > 0 ? files!.validation : undefined,
+        test: split.test.rowCount > 0 ? files!.test : undefined,
+        hyperparameters: weight === undefined ? hyperparameters : { ...hyperparameters, csv_weights: '1' },
+      });
+    }
+    return out;
   }
 
   async [asyncDispose](): Promise<void> {
@@ -504,7 +574,7 @@ export class TrainRunner extends EventEmitter<TrainRunnerEvents> implements Asyn
    * for (const { job, scores, labels } of result.scores) report(job, scores, labels);
    * ```
    */
-  async runExperiment(jobs: readonly ExperimentJob[], options: ExperimentOptions = {}): Promise<ExperimentResult> {
+  async runExperiment(jobs: readonly StartJob[], options: ExperimentOptions = {}): Promise<ExperimentResult> {
     const { invokeWith, transformWith, deploy = invokeWith !== undefined } = options;
     let result: ExperimentResult | undefined;
     let failure: unknown;
@@ -523,7 +593,7 @@ export class TrainRunner extends EventEmitter<TrainRunnerEvents> implements Asyn
     return result as ExperimentResult;
   }
 
-  async #roundTrip(jobs: readonly ExperimentJob[], deploy: boolean, invokeWith: InvokeWith | undefined, transformWith: ExperimentOptions['transformWith']): Promise<ExperimentResult> {
+  async #roundTrip(jobs: readonly StartJob[], deploy: boolean, invokeWith: InvokeWith | undefined, transformWith: ExperimentOptions['transformWith']): Promise<ExperimentResult> {
     await this.startJobs(jobs);
     const training = await this.waitForJobs();
     const models = await this.createModels();
@@ -606,7 +676,14 @@ export class TrainRunner extends EventEmitter<TrainRunnerEvents> implements Asyn
     const where = 'TrainRunner.startJobs';
     if (job === null || typeof job !== 'object') throw new InvalidArgumentError(where, `jobs[${index}]`, job, 'a job { name, train, validation?, test?, hyperparameters? }');
     if (typeof job.name !== 'string' || job.name.length === 0) throw new InvalidArgumentError(where, `jobs[${index}].name`, job.name, 'a non-empty name');
-    if (typeof job.train !== 'string' || job.train.length === 0) throw new InvalidArgumentError(where, `jobs[${index}].train`, job.train, 'the path of the train channel');
+    if ('split' in job) {
+      const split = (job as unknown as FrameJob).split as Partial<FrameSplit> | null;
+      if (split === null || typeof split !== 'object' || typeof split.label !== 'string' || split.train === undefined || split.train.rowCount === 0) {
+        throw new InvalidArgumentError(where, `jobs[${index}].split`, split, 'a split from FrameSplitter.split with a non-empty train part');
+      }
+    } else if (typeof job.train !== 'string' || job.train.length === 0) {
+      throw new InvalidArgumentError(where, `jobs[${index}].train`, job.train, 'the path of the train channel (or a split)');
+    }
     if (this.#records.has(job.name)) throw new InvalidArgumentError(where, `jobs[${index}].name`, job.name, 'a name not already run by this runner');
     const jobName = this.resourceName(job.name);
     if (!RESOURCE_NAME.test(jobName)) {
@@ -658,7 +735,7 @@ export class TrainRunner extends EventEmitter<TrainRunnerEvents> implements Asyn
  * console.table(result.failed);
  * ```
  */
-export async function runExperiment(jobs: readonly ExperimentJob[], options: TrainRunnerOptions & ExperimentOptions = {}): Promise<ExperimentResult> {
+export async function runExperiment(jobs: readonly StartJob[], options: TrainRunnerOptions & ExperimentOptions = {}): Promise<ExperimentResult> {
   const { deploy, invokeWith, transformWith, ...runnerOptions } = options;
   const runner = new TrainRunner(runnerOptions);
   try {
@@ -711,4 +788,8 @@ function concat(parts: readonly Float64Array[]): Float64Array {
     offset += part.length;
   }
   return out;
+}
+
+function isFrameJob(job: StartJob): job is FrameJob {
+  return job !== null && typeof job === 'object' && 'split' in job;
 }
