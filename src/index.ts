@@ -84,7 +84,7 @@ export type { EvalSet, IterationInfo, TrainOptions, TrainResult } from './model/
 export { TrainingData } from './model/training-data.js';
 export type { FromFrameOptions, FromCsvOptions, FromMatrixOptions, TrainingWeights } from './model/training-data.js';
 export { Booster } from './model/booster.js';
-export type { PredictColumns, PredictInput, PredictOptions, PredictRowOptions } from './model/booster.js';
+export type { ContributionsOptions, PredictColumns, PredictInput, PredictOptions, PredictRowOptions } from './model/booster.js';
 export type { BoosterModel } from './model/model-types.js';
 export type { TarGzLimits } from './model/model-tarball.js';
 export type { LoadModelOptions } from './model/model-format.js';

@@ -11,6 +11,8 @@ import { writeTarGz, type TarGzLimits, type WriteTarGzOptions } from './model-ta
 import { loadModel, loadModelFile, loadTarGzModel, type LoadModelOptions } from './model-format.js';
 import { dumpModel, type DumpOptions } from './tree-dump.js';
 import { sigmoidF32 } from './expf.js';
+import { type FeatureScores, type ImportanceOptions, featureImportance } from './feature-importance.js';
+import { type Contributions, predictContributionsMatrix } from './tree-shap.js';
 import {
   type FlatForest,
   type Matrix,
@@ -44,6 +46,15 @@ export interface PredictOptions {
    * it has them, else every numeric column in frame order. Ignored for matrices.
    */
   readonly columns?: readonly string[];
+}
+
+/** Options of {@link Booster.contributions}. */
+export interface ContributionsOptions extends PredictOptions {
+  /**
+   * `false` (default): exact TreeSHAP values, as `predict(pred_contribs=True)`; `true`: the Saabas
+   * approximation, as `predict(pred_contribs=True, approx_contribs=True)`.
+   */
+  readonly approximate?: boolean;
 }
 
 /** Options of {@link Booster.predictRow} and {@link Booster.predictRowMargin}. */
@@ -270,6 +281,42 @@ export class Booster {
     const ntreeLimit = options?.ntreeLimit;
     const limit = ntreeLimit === undefined ? this.#defaultLimit : this.#limit(ntreeLimit, 'Booster.predictRowMargin');
     return predictRowMarginFlat(this.#forest, row, limit);
+  }
+
+  /**
+   * Feature importance, bit-equal to XGBoost 1.7.4's `get_score(importance_type=type)`: `weight`
+   * (default; splits per feature), `gain` / `cover` (mean split gain / cover), `total_gain` /
+   * `total_cover`. Keys are the model's feature names (else `f0`, `f1`, …); features no split uses
+   * are absent. Every tree counts, as in `get_score`. Throws `InvalidArgumentError` for an unknown
+   * type or a model without trees.
+   *
+   * @example
+   * ```ts
+   * booster.importance({ type: 'gain' }); // { downloads: 41.3, gap_cv: 12.9, ... }
+   * ```
+   */
+  importance(options: ImportanceOptions = {}): FeatureScores {
+    return featureImportance(this.model, options, 'Booster.importance');
+  }
+
+  /**
+   * Per-row feature contributions to the margin (SHAP values), bit-equal to XGBoost 1.7.4's
+   * `predict(pred_contribs=True)` (exact TreeSHAP) or, with `approximate: true`,
+   * `approx_contribs=True` (Saabas): rows × (`numFeature` + 1), one column per feature then the
+   * bias. Each row sums to {@link Booster.predictMargin}'s margin up to float32 rounding. Uses the
+   * same trees as `predict` (`best_ntree_limit` when the model has it; `ntreeLimit: 0` for all, as
+   * XGBoost's `Booster.predict` does by default). Inputs as for {@link Booster.predict}.
+   *
+   * @example
+   * ```ts
+   * const c = booster.contributions(frame, { columns: featureNames });
+   * c.data[r * c.columns + j]; // feature j's contribution to row r; c.names[j] names it, the last is 'bias'
+   * ```
+   */
+  contributions(input: PredictInput, options: ContributionsOptions = {}): Contributions {
+    const where = 'Booster.contributions';
+    const treeLimit = this.#limit(options.ntreeLimit, where);
+    return predictContributionsMatrix(this.model, this.#matrix(input, options.columns, where), { treeLimit, approximate: options.approximate }, where);
   }
 
   /**

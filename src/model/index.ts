@@ -1,8 +1,9 @@
 /**
  * `sessionsentry/model`: the XGBoost-compatible model beneath `Booster` — reading and writing the
  * three formats XGBoost and SageMaker use (JSON, UBJSON, the legacy binary, inside `model.tar.gz`),
- * validation of untrusted model files, text dumps, low-level matrix prediction, and the training
- * parameters and metrics as XGBoost 1.7.4 resolves them. The workflow (`train`, `Booster`,
+ * validation of untrusted model files, text dumps, low-level matrix prediction, model insight
+ * (feature importance as `get_score`, per-row TreeSHAP contributions as `pred_contribs`), and the
+ * training parameters and metrics as XGBoost 1.7.4 resolves them. The workflow (`train`, `Booster`,
  * `TrainingData`) is in the root entry.
  *
  * @example
@@ -42,6 +43,12 @@ export type { DumpOptions } from './tree-dump.js';
 // --- Prediction ---
 export { flattenModel, predictMarginMatrix, predictLeafMatrix, predictRowMarginFlat, marginsToProbabilities } from './predict.js';
 export type { FlatForest, Matrix } from './predict.js';
+
+// --- Insight: feature importance and per-row contributions (the kernels of Booster.importance / Booster.contributions) ---
+export { featureImportance, rankFeatures, IMPORTANCE_TYPES } from './feature-importance.js';
+export type { ImportanceType, ImportanceOptions, FeatureScores } from './feature-importance.js';
+export { predictContributionsMatrix, MAX_CONTRIBUTION_DEPTH } from './tree-shap.js';
+export type { Contributions, ContributionMatrixOptions } from './tree-shap.js';
 
 // --- Parameters and metrics ---
 export { resolveTrainParams, IGNORED_PARAMS, DEFAULT_ONLY_PARAMS } from './train-params.js';
