@@ -6,7 +6,7 @@
  *
  * @example
  * ```ts
- * class Server { async [asyncDispose]() { await this.close(); } }
+ * class Server { async close(): Promise<void> {} async [asyncDispose]() { await this.close(); } }
  * ```
  */
 export const asyncDispose: typeof Symbol.asyncDispose = ((Symbol as { asyncDispose?: symbol }).asyncDispose ??=
@@ -17,7 +17,7 @@ export const asyncDispose: typeof Symbol.asyncDispose = ((Symbol as { asyncDispo
  *
  * @example
  * ```ts
- * class Listener { [syncDispose]() { this.remove(); } }
+ * class Listener { remove(): void {} [syncDispose]() { this.remove(); } }
  * ```
  */
 export const syncDispose: typeof Symbol.dispose = ((Symbol as { dispose?: symbol }).dispose ??=

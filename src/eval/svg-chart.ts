@@ -5,7 +5,7 @@ import { InvalidArgumentError } from '../errors.js';
  *
  * @example
  * ```ts
- * lineChart([{ name: 'first5', x, y, color: PALETTE[3] }], { title: 'ROC' }); // the fourth colour, green
+ * lineChart({ title: 'ROC', xLabel: 'FPR', yLabel: 'TPR', series: [{ name: 'first5', x, y, color: PALETTE[3] }] }); // the fourth colour, green
  * ```
  */
 export const PALETTE = ['#4e79a7', '#f28e2b', '#e15759', '#59a14f', '#b07aa1', '#76b7b2', '#edc948', '#ff9da7', '#9c755f', '#bab0ac'] as const;
