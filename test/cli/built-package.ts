@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -46,8 +46,17 @@ export async function builtPackage(): Promise<string> {
   }
   try {
     if (!fresh()) {
-      const result = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', BUILD_SCRIPT, pathToFileURL(path.join(repoRoot, 'tsup.config.ts')).href, out], { cwd: repoRoot, encoding: 'utf8' });
-      if (result.status !== 0) throw new Error(`tsup build failed (${result.status}):\n${result.stdout}\n${result.stderr}`);
+      // Asynchronous, so the test worker's event loop stays free during the build (vitest's worker
+      // heartbeat times out when the loop is blocked for a minute on a busy machine).
+      const result = await new Promise<{ status: number | null; output: string }>((resolve, reject) => {
+        const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', BUILD_SCRIPT, pathToFileURL(path.join(repoRoot, 'tsup.config.ts')).href, out], { cwd: repoRoot });
+        let output = '';
+        child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+        child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+        child.on('error', reject);
+        child.on('close', (status) => resolve({ status, output }));
+      });
+      if (result.status !== 0) throw new Error(`tsup build failed (${result.status}):\n${result.output}`);
     }
     return out;
   } finally {

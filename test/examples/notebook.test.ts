@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -22,10 +22,18 @@ describe.skipIf(skip !== '')('examples/notebook.ipynb executed by jupyter-nbconv
     const dist = await builtPackage();
     const out = mkdtempSync(path.join(tmpdir(), 'ss-notebook-'));
     try {
-      const run = spawnSync('jupyter-nbconvert', [
-        '--to', 'notebook', '--execute', path.join(repoRoot, 'examples', 'notebook.ipynb'),
-        '--output-dir', out, '--output', 'executed.ipynb', '--ExecutePreprocessor.timeout=300', '--ExecutePreprocessor.kernel_name=tslab',
-      ], { encoding: 'utf8', env: { ...env, SESSIONSENTRY_DIST: dist, SESSIONSENTRY_NOTEBOOK_SCALE: '0.15' }, timeout: 300_000 });
+      // Asynchronous, so the test worker's event loop stays free while the notebook runs (a minute
+      // blocked in spawnSync makes vitest's worker miss its own heartbeat).
+      const run = await new Promise<{ status: number | null; stderr: string }>((resolve, reject) => {
+        const child = spawn('jupyter-nbconvert', [
+          '--to', 'notebook', '--execute', path.join(repoRoot, 'examples', 'notebook.ipynb'),
+          '--output-dir', out, '--output', 'executed.ipynb', '--ExecutePreprocessor.timeout=300', '--ExecutePreprocessor.kernel_name=tslab',
+        ], { env: { ...env, SESSIONSENTRY_DIST: dist, SESSIONSENTRY_NOTEBOOK_SCALE: '0.15' }, timeout: 300_000, stdio: ['ignore', 'ignore', 'pipe'] });
+        let stderr = '';
+        child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+        child.on('error', reject);
+        child.on('close', (status) => resolve({ status, stderr }));
+      });
       // nbconvert exits non-zero on the first cell error (CellExecutionError), naming the cell.
       expect(run.stderr).not.toMatch(/CellExecutionError/);
       expect(run.status).toBe(0);
