@@ -286,8 +286,9 @@ export class Booster {
   /**
    * Feature importance, bit-equal to XGBoost 1.7.4's `get_score(importance_type=type)`: `weight`
    * (default; splits per feature), `gain` / `cover` (mean split gain / cover), `total_gain` /
-   * `total_cover`. Keys are the model's feature names (else `f0`, `f1`, …); features no split uses
-   * are absent. Every tree counts, as in `get_score`. Throws `InvalidArgumentError` for an unknown
+   * `total_cover`. Keys are `options.featureNames` (a feature schema's names, for a model file that
+   * stores none), else the model's feature names, else `f0`, `f1`, …; features no split uses are
+   * absent. Every tree counts, as in `get_score`. Throws `InvalidArgumentError` for an unknown
    * type or a model without trees.
    *
    * @example

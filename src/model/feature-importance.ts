@@ -16,6 +16,12 @@ export const IMPORTANCE_TYPES: readonly ImportanceType[] = ['weight', 'gain', 'c
 export interface ImportanceOptions {
   /** Which measure; default `'weight'`, as XGBoost's `get_score`. */
   readonly type?: ImportanceType;
+  /**
+   * Names to key the scores by, one per model feature (a feature schema's `featureNames`, for a
+   * model file that does not store names, such as SageMaker's legacy binary). Default: the
+   * model's own feature names, else `f0`, `f1`, …
+   */
+  readonly featureNames?: readonly string[];
 }
 
 /** Feature name → score; features no split uses are absent, as in XGBoost's `get_score`. */
@@ -25,11 +31,11 @@ export type FeatureScores = Readonly<Record<string, number>>;
  * Feature importance exactly as XGBoost 1.7.4's `Booster.get_score(importance_type=type)`: every
  * tree of the model (not only `best_ntree_limit`), walked as XGBoost walks it, sums accumulated in
  * float32 in the same order, the means divided in float32 — so every score is bit-equal to
- * XGBoost's. Keys are the model's feature names when it has them, else `f0`, `f1`, …, in feature
- * order; features no split uses are left out.
+ * XGBoost's. Keys are `options.featureNames`, else the model's feature names when it has them,
+ * else `f0`, `f1`, …, in feature order; features no split uses are left out.
  *
  * Throws {@link InvalidArgumentError} for an unknown `type` (naming `options.type`) and for a
- * model with no trees (naming `model`), before any work.
+ * model with no trees (naming `model`) and for `featureNames` of the wrong length, before any work.
  *
  * @example
  * ```ts
@@ -38,9 +44,12 @@ export type FeatureScores = Readonly<Record<string, number>>;
  * ```
  */
 export function featureImportance(model: BoosterModel, options: ImportanceOptions = {}, where = 'featureImportance'): FeatureScores {
-  const { type = 'weight' } = options;
+  const { type = 'weight', featureNames } = options;
   if (!IMPORTANCE_TYPES.includes(type)) {
     throw new InvalidArgumentError(where, 'options.type', type, `one of ${IMPORTANCE_TYPES.map((t) => `'${t}'`).join(', ')} (XGBoost's get_score importance types)`);
+  }
+  if (featureNames !== undefined && featureNames.length !== model.numFeature) {
+    throw new InvalidArgumentError(where, 'options.featureNames', `${featureNames.length} names`, `one name per model feature (num_feature = ${model.numFeature})`);
   }
   if (model.trees.length === 0) {
     throw new InvalidArgumentError(where, 'model', 'a model with 0 trees', 'a trained model with at least one tree');
@@ -68,7 +77,7 @@ export function featureImportance(model: BoosterModel, options: ImportanceOption
   if (type === 'gain' || type === 'cover') {
     for (let f = 0; f < n; f++) sums[f] = sums[f]! / Math.max(1, Math.fround(counts[f]!));
   }
-  const names = model.featureNames.length === n ? model.featureNames : undefined;
+  const names = featureNames ?? (model.featureNames.length === n ? model.featureNames : undefined);
   const entries: [string, number][] = [];
   for (let f = 0; f < n; f++) if (counts[f]! > 0) entries.push([names?.[f] ?? `f${f}`, sums[f]!]);
   // fromEntries defines own properties, so a feature named `__proto__` stays a plain key.

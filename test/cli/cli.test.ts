@@ -16,7 +16,7 @@ import { generateLogs } from '../../src/synth/generate-logs.js';
 import { captureIO } from './capture-io.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const ALL = ['generate', 'flatten', 'split', 'train', 'evaluate', 'report', 'serve', 'score', 'replay', 'run', 'demo'];
+const ALL = ['generate', 'flatten', 'split', 'train', 'evaluate', 'importance', 'report', 'serve', 'score', 'replay', 'run', 'demo'];
 
 async function cli(cwd: string, ...argv: string[]): Promise<{ code: number; out: string; err: string }> {
   const io = captureIO(cwd);

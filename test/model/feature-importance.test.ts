@@ -33,6 +33,15 @@ describe('Booster.importance equals XGBoost 1.7.4 get_score', () => {
     expect(Object.keys(insightBooster('hist_basic').importance()).every((k) => /^f\d$/.test(k))).toBe(true);
   });
 
+  it('keys the scores by options.featureNames when given (a schema for a model file without names), and rejects a list of the wrong length', () => {
+    const booster = insightBooster('hist_basic');
+    const named = booster.importance({ type: 'cover', featureNames: ['visits', 'clicks', 'purchases', 'tenure'] });
+    expect(Object.entries(named)).toEqual(Object.entries(booster.importance({ type: 'cover' })).map(([k, v]) => [['visits', 'clicks', 'purchases', 'tenure'][Number(k.slice(1))], v]));
+    const short = thrown(() => booster.importance({ featureNames: ['visits'] }));
+    expect(short).toBeInstanceOf(InvalidArgumentError);
+    expect((short as InvalidArgumentError).argument).toBe('options.featureNames');
+  });
+
   it('defaults to weight, as get_score does', () => {
     const booster = insightBooster('hist_regularized');
     expect(booster.importance()).toEqual(booster.importance({ type: 'weight' }));

@@ -3,6 +3,7 @@ import { demoCommand } from './demo.js';
 import { evaluateCommand } from './evaluate.js';
 import { flattenCommand } from './flatten.js';
 import { generateCommand } from './generate.js';
+import { importanceCommand } from './importance.js';
 import { replayCommand } from './replay.js';
 import { reportCommand } from './report.js';
 import { runCommand } from './run.js';
@@ -16,7 +17,7 @@ import { trainCommand } from './train.js';
  *
  * @example
  * ```ts
- * COMMANDS.map((c) => c.name); // ['generate', 'flatten', 'split', 'train', 'evaluate', 'report', 'serve', 'score', 'replay', 'run', 'demo']
+ * COMMANDS.map((c) => c.name); // ['generate', 'flatten', 'split', 'train', 'evaluate', 'importance', 'report', 'serve', 'score', 'replay', 'run', 'demo']
  * ```
  */
 export const COMMANDS: readonly Command[] = [
@@ -25,6 +26,7 @@ export const COMMANDS: readonly Command[] = [
   splitCommand,
   trainCommand,
   evaluateCommand,
+  importanceCommand,
   reportCommand,
   serveCommand,
   scoreCommand,
