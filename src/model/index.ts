@@ -30,7 +30,8 @@ export type { UBJValue } from './model-ubjson.js';
 export { readModelBinary, writeModelBinary } from './model-binary.js';
 export { extractModelMember, readTar, writeTarGz } from './model-tarball.js';
 export type { TarMember, WriteTarGzOptions } from './model-tarball.js';
-export { validateModel } from './model-validate.js';
+export { validateModel, MAX_NUM_FEATURE } from './model-validate.js';
+export type { ValidateModelOptions } from './model-validate.js';
 export { ModelSizeLimitError } from './model-errors.js';
 
 // --- Model directory ---

@@ -29,6 +29,8 @@ export type { ScoringModel, FeatureMatrix } from './scoring-model.js';
 // --- Payloads and scores ---
 export { parseCsvPayload, parseJsonPayload, parseLibsvmPayload } from './parse-payload.js';
 export type { PayloadMatrix } from './parse-payload.js';
+export { MAX_PAYLOAD_ROWS, MAX_PAYLOAD_CELLS, checkPayloadShape, resolvePayloadLimits } from './payload-limits.js';
+export type { PayloadLimits, ResolvedPayloadLimits } from './payload-limits.js';
 export { encodePredictions, negotiateAccept } from './encode-predictions.js';
 export type { AcceptType } from './encode-predictions.js';
 export { formatScore } from './format-score.js';
@@ -41,6 +43,9 @@ export type { EventServiceOptions, EventService, EventServiceStats, EventFieldNa
 export { parseLiveEvent } from './live-scorer.js';
 export type { ParsedLiveEvent } from './live-scorer.js';
 export { stepAlert } from './alert-policy.js';
+export { EventClock, DEFAULT_MAX_CLOCK_LEAD_MS, DEFAULT_CLOCK_QUORUM } from './event-clock.js';
+export type { EventClockOptions, ClockObservation } from './event-clock.js';
+export { escapeId } from './escape-id.js';
 export { quantiles } from './replay.js';
 
 // --- Load test ---
