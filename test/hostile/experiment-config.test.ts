@@ -3,7 +3,7 @@
  * with the documented ExperimentConfigError naming file, line and column, instead of a bare
  * ReferenceError from the YAML reader; files using aliases sensibly still read.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -44,9 +44,14 @@ describe('YAML alias bombs', () => {
   });
 
   it('readExperimentConfig names the file path', async () => {
-    const file = path.join(mkdtempSync(path.join(tmpdir(), 'hostile-exp-')), 'bomb.yaml');
-    writeFileSync(file, aliasBomb(9, 9));
-    await expect(readExperimentConfig(file)).rejects.toThrow(`${file}:2:10: expands YAML aliases`);
+    const dir = mkdtempSync(path.join(tmpdir(), 'hostile-exp-'));
+    const file = path.join(dir, 'bomb.yaml');
+    try {
+      writeFileSync(file, aliasBomb(9, 9));
+      await expect(readExperimentConfig(file)).rejects.toThrow(`${file}:2:10: expands YAML aliases`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('a file sharing settings through a few aliases still reads, equal to the same file written out', () => {

@@ -4,10 +4,10 @@
  * (fail-open), and files that are empty. Each fails with a typed error naming the file, in bounded
  * time and memory; every golden XGBoost 1.7.4 fixture still loads.
  */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { Booster } from '../../src/model/booster.js';
 import { InvalidModelError, ModelFormatError } from '../../src/model/model-errors.js';
 import { readModelBinary } from '../../src/model/model-binary.js';
@@ -24,6 +24,7 @@ const jsonText = readFileSync(fixturePath('hist_basic', 'model.json'), 'utf8');
 const binary = fixtureBytes('hist_basic', 'xgboost-model');
 const ubjson = new Uint8Array(readFileSync(path.join(path.dirname(fixturePath('hist_basic', 'model.json')), '../../xgboost-extra/hist_basic.ubj')));
 const dir = mkdtempSync(path.join(tmpdir(), 'hostile-model-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const HEADER = 4 + 136 + 8 + 15 + 8 + 6; // binf, LearnerModelParam, objective, booster (XGBOOST_COMPAT §3)
 const NODES0 = HEADER + 160 + 148; // first node of tree 0; a node is 20 bytes, its float value at +16
 
