@@ -293,7 +293,7 @@ describe('sessionsentry demo interrupted', () => {
       await new Promise<void>((resolve) => {
         child.stderr.on('data', (d: Buffer) => {
           err += d.toString();
-          if (/trained \S+ in [\d.]+ s \(1\/\d+\)/.test(err)) resolve();
+          if (/trained \S+ in [\d.]+ s.*\(1\/\d+\)/.test(err)) resolve();
         });
         void exited.then(() => resolve());
       });
