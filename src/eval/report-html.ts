@@ -5,6 +5,7 @@ import type { ConfusionMatrix } from './confusion-matrix.js';
 import { compareExperiments, type CompareExperimentsOptions, type ComparisonRow, type ExperimentInput } from './experiment-comparison.js';
 import { precisionRecallCurve } from './pr-curve.js';
 import { rocCurve } from './roc-curve.js';
+import { type ImportanceReportSection, renderImportanceSection } from './report-importance-section.js';
 import { type LiveReportSection, renderLiveSection } from './report-live-section.js';
 import { escapeXml, lineChart, PALETTE, type ChartSeries } from './svg-chart.js';
 
@@ -35,6 +36,8 @@ export interface ReportOptions {
   readonly baseline?: CompareExperimentsOptions['baseline'];
   /** The live-detection section: detectors at their calibrated alert policies, replayed on the test log (see {@link renderLiveSection}). */
   readonly live?: LiveReportSection;
+  /** Each model's top features (see {@link importanceSection}). */
+  readonly importance?: ImportanceReportSection;
 }
 
 const STYLE = `
@@ -137,7 +140,7 @@ function checkSeries(series: PartialSessionSeries, i: number): void {
  * ```
  */
 export function renderReport(options: ReportOptions): string {
-  const { title, experiments, partialSessions, description, baseline = true, live } = options;
+  const { title, experiments, partialSessions, description, baseline = true, live, importance } = options;
   if (typeof title !== 'string' || title === '') throw new InvalidArgumentError('renderReport', 'title', title, 'a non-empty title');
   const comparison = compareExperiments(experiments, { baseline });
   const colorOf = new Map(experiments.map((e, i) => [e.name, PALETTE[i % PALETTE.length]!]));
@@ -208,6 +211,7 @@ ${partialHtml}
 <section id="confusion-matrices"><h2>Confusion matrices at the operating points</h2><div class="matrices">
 ${matrices}
 </div></section>
+${importance === undefined ? '' : renderImportanceSection(importance)}
 <footer>AUC: area under the ROC curve; PR-AUC: average precision (both as scikit-learn computes them). A score at or above the threshold flags the session. — marks a metric that is undefined for the data.</footer>
 </body>
 </html>

@@ -5,6 +5,7 @@ import type { EventLog } from '../events/event-log.js';
 import { chooseOperatingPoint, type OperatingPoint, type OperatingRule } from '../eval/operating-point.js';
 import { compareExperiments, type ExperimentComparison, type ExperimentInput } from '../eval/experiment-comparison.js';
 import { writeReport, type PartialSessionSeries } from '../eval/report-html.js';
+import { importanceSection } from '../eval/report-importance-section.js';
 import { Booster } from '../model/booster.js';
 import { ActionVocabulary } from '../sessions/action-vocabulary.js';
 import type { UnseenActions } from '../sessions/flatten-sessions.js';
@@ -257,6 +258,7 @@ export async function runPartialSessionExperiment(spec: ExperimentSpec, options:
       + `operating points chosen on validation data at ${describeRule(spec.operatingPoints[0]!)}, scored on ${path.basename(spec.test)} (${testLog.sessionCount} sessions, ${testLog.positiveCount} attacker sessions) truncated like each job's training data.`,
     experiments: experimentsAt(0),
     ...(live === null ? {} : { live: live.report }),
+    importance: importanceSection(jobs.map((j) => ({ name: j.name, booster: scored.get(j.name)!.booster, featureNames: flattener.featureNames }))),
   });
   const summary = path.join(spec.outDir, 'summary.json');
   await writeFile(summary, `${JSON.stringify({
