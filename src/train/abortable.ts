@@ -11,7 +11,12 @@ import { RunAbortedError } from './train-errors.js';
  */
 export function abortable<T>(promise: Promise<T>, signal: AbortSignal | undefined, where: string): Promise<T> {
   if (!signal) return promise;
-  if (signal.aborted) return Promise.reject(new RunAbortedError(where, signal.reason));
+  if (signal.aborted) {
+    // The work's own outcome (often its own abort) is no longer awaited: keep it from surfacing as
+    // an unhandled rejection.
+    promise.catch(() => undefined);
+    return Promise.reject(new RunAbortedError(where, signal.reason));
+  }
   return new Promise<T>((resolve, reject) => {
     const onAbort = (): void => reject(new RunAbortedError(where, signal.reason));
     signal.addEventListener('abort', onAbort, { once: true });

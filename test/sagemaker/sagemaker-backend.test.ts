@@ -240,8 +240,14 @@ describe('SageMakerBackend training jobs (real SageMakerClient against the loopb
     const backend = backendFor(testEnv);
     await backend.startTrainingJob({ name: 'job-long', channels: { train: trainCsv }, hyperparameters: SEED_HYPERPARAMETERS });
     const controller = new AbortController();
-    setTimeout(() => controller.abort(new Error('Ctrl-C')), 100);
-    await expect(backend.waitForTrainingJob('job-long', { signal: controller.signal })).rejects.toThrow(RunAbortedError);
+    // Aborted once the wait has seen the job running (an event, not a delay that races the poll).
+    const states: string[] = [];
+    const onState = (state: string): void => {
+      states.push(state);
+      controller.abort(new Error('Ctrl-C'));
+    };
+    await expect(backend.waitForTrainingJob('job-long', { signal: controller.signal, onState })).rejects.toThrow(RunAbortedError);
+    expect(states).toEqual(['InProgress']);
     expect(testEnv.loopback.trainingJobs.get('job-long')!.status).toBe('InProgress');
   });
 

@@ -314,7 +314,8 @@ describe('TrainRunner clean-up and abort', () => {
       hyperparameters: { num_round: 100000 },
       signal: controller.signal,
       onProgress: (e) => {
-        if (e.resource === 'TrainingJob' && e.state === 'InProgress') setTimeout(() => controller.abort(), 50);
+        // Aborted as soon as the one running job is in progress: the other stays queued.
+        if (e.resource === 'TrainingJob' && e.state === 'InProgress') controller.abort();
       },
     });
     await runner.startJobs(jobsFor());
