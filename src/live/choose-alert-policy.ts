@@ -96,10 +96,7 @@ export function chooseAlertPolicy(validationLog: EventLog, options: ChooseAlertP
   const { models, schema, maxFalseAlertsPer10k, sustain = [1, 2, 3], minEvents = [1, 2, 3], scorer } = options;
   const budget = checkBudget(maxFalseAlertsPer10k, where);
   if (!Array.isArray(models) || models.length === 0) throw new InvalidArgumentError(where, 'models', models, 'a non-empty array of { name, model }');
-  const given = options.budgetShares ?? defaultShareGrid(models.length);
-  const grid = (Array.isArray(given[0]) ? given : [given]) as readonly (readonly number[])[];
-  if (grid.length === 0) throw new InvalidArgumentError(where, 'budgetShares', given, 'share vectors, one share per model');
-  const shares = grid.map((vector, i) => checkShares(vector, models.length, where, grid.length === 1 ? 'budgetShares' : `budgetShares[${i}]`));
+  const shares = shareGrid(options.budgetShares, models.length, where);
   for (const [argument, grid] of [['sustain', sustain], ['minEvents', minEvents]] as const) {
     if (!Array.isArray(grid) || grid.length === 0 || !grid.every((v) => Number.isSafeInteger(v) && v >= 1)) throw new InvalidArgumentError(where, argument, grid, 'a non-empty array of integers ≥ 1');
   }
@@ -108,6 +105,22 @@ export function chooseAlertPolicy(validationLog: EventLog, options: ChooseAlertP
   if (attackers === 0 || innocents === 0) throw new CalibrationDataError(where, 'the validation log', attackers, innocents);
   const trajectories = scoreTrajectories(validationLog, { schema, models, scorer }, where);
   return choosePolicyOnTrajectories(trajectories, { budget, shares, sustain, minEvents });
+}
+
+/**
+ * The share vectors to try: the one given, the list given, or by default equal shares and each
+ * model in turn given three quarters of the budget; each checked and normalised.
+ *
+ * @example
+ * ```ts
+ * shareGrid(undefined, 2, 'chooseAlertPolicy'); // [[0.5, 0.5], [0.75, 0.25], [0.25, 0.75]]
+ * ```
+ */
+export function shareGrid(given: readonly number[] | readonly (readonly number[])[] | undefined, models: number, where: string): number[][] {
+  const list = given ?? defaultShareGrid(models);
+  const grid = (Array.isArray(list[0]) ? list : [list]) as readonly (readonly number[])[];
+  if (grid.length === 0) throw new InvalidArgumentError(where, 'budgetShares', given, 'share vectors, one share per model');
+  return grid.map((vector, i) => checkShares(vector, models, where, grid.length === 1 ? 'budgetShares' : `budgetShares[${i}]`));
 }
 
 /** Equal shares, and each model in turn given three quarters of the budget (the rest shared equally). */

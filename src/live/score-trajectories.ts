@@ -69,3 +69,29 @@ export function scoreTrajectories(log: EventLog, options: { readonly schema: Fea
   scorer.close();
   return { log, names: models.map((m) => m.name), scores, stateEvents, times: positionTimes };
 }
+
+/**
+ * Joins the trajectories of disjoint parts of one log (such as the folds of a cross-validation,
+ * each scored by models that never trained on it) into the trajectories of `log`, the parts'
+ * sessions in the parts' order (`selectSessions(trainLog, [...part0, ...part1, …])`).
+ *
+ * @example
+ * ```ts
+ * const all = joinTrajectories(selectSessions(trainLog, order), folds.map((fold) => scoreTrajectories(fold.log, fold)));
+ * ```
+ */
+export function joinTrajectories(log: EventLog, parts: readonly ScoreTrajectories[]): ScoreTrajectories {
+  const total = log.eventCount;
+  const names = parts[0]!.names;
+  const scores = names.map(() => new Float64Array(total));
+  const stateEvents = new Uint32Array(total);
+  const times = new Float64Array(total);
+  let at = 0;
+  for (const part of parts) {
+    part.scores.forEach((column, j) => scores[j]!.set(column, at));
+    stateEvents.set(part.stateEvents, at);
+    times.set(part.times, at);
+    at += part.log.eventCount;
+  }
+  return { log, names, scores, stateEvents, times };
+}

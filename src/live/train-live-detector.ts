@@ -10,11 +10,12 @@ import { selectSessions } from '../sessions/select-sessions.js';
 import { SessionFlattener } from '../sessions/session-flattener.js';
 import { Truncators } from '../sessions/truncators.js';
 import { stratifiedSplit } from '../split/stratified-split.js';
-import { chooseAlertPolicy } from './choose-alert-policy.js';
+import { createRandom } from '../random/random.js';
+import { choosePolicyOnTrajectories, shareGrid } from './choose-alert-policy.js';
 import { CalibrationDataError } from './live-errors.js';
 import { LiveDetector, type LiveDetectorModel } from './live-detector.js';
 import { checkBudget } from './live-policy.js';
-import type { ScorerBehaviour } from './score-trajectories.js';
+import { type ScorerBehaviour, joinTrajectories, scoreTrajectories } from './score-trajectories.js';
 
 /** The kinds of model {@link trainLiveDetector} can train. */
 export type LiveModelKind = 'prefix' | 'whole';
@@ -25,6 +26,15 @@ export interface TrainLiveDetectorOptions {
   readonly maxFalseAlertsPer10k?: number;
   /** The share of the training log's sessions held out to calibrate the policy (stratified by label). Default 0.3. */
   readonly validationFraction?: number;
+  /**
+   * How the policy is calibrated. `'holdout'` (default): on the `validationFraction` (or
+   * `validationSessions`) held out, the models trained on the rest. `{ folds: k }`: out of fold,
+   * a steadier choice: the sessions are split into k stratified folds, each fold is scored live by
+   * models trained on the other k − 1, the policy is chosen on every session's out-of-fold
+   * trajectory (k times as many innocent sessions set the threshold as a 1/k holdout), and the
+   * returned models are trained on all sessions. Costs k + 1 trainings of each model.
+   */
+  readonly calibration?: 'holdout' | { readonly folds: number };
   /**
    * The ids of the sessions to hold out instead of a `validationFraction` split: for instance the
    * validation sessions of an experiment's other models, so that every model is calibrated on the
@@ -109,6 +119,7 @@ export async function trainLiveDetector(trainLog: EventLog, options: TrainLiveDe
     maxFalseAlertsPer10k = 10,
     validationFraction = 0.3,
     validationSessions,
+    calibration = 'holdout',
     seed = 0,
     models: kinds = ['prefix', 'whole'],
     prefixes = {},
@@ -131,35 +142,80 @@ export async function trainLiveDetector(trainLog: EventLog, options: TrainLiveDe
   const innocents = trainLog.sessionCount - attackers;
   if (attackers < 2 || innocents < 2) throw new CalibrationDataError(where, 'the training log', attackers, innocents);
 
+  for (const [argument, grid] of [['sustain', sustain], ['minEvents', minEvents]] as const) {
+    if (grid !== undefined && (!Array.isArray(grid) || grid.length === 0 || !grid.every((v) => Number.isSafeInteger(v) && v >= 1))) throw new InvalidArgumentError(where, argument, grid, 'a non-empty array of integers ≥ 1');
+  }
+  const params: TrainParamsInput = { ...LIVE_DETECTOR_HYPERPARAMETERS, seed, ...hyperparameters };
+  const policyOptions = {
+    budget: maxFalseAlertsPer10k,
+    shares: shareGrid(budgetShares, kinds.length, where),
+    sustain: sustain ?? [1, 2, 3],
+    minEvents: minEvents ?? [1, 2, 3],
+  };
+  const fit = (log: EventLog, flattener: SessionFlattener): LiveDetectorModel[] =>
+    kinds.map((kind) => {
+      onStage?.('train', `${kind === 'prefix' ? `prefix model (${describePrefixes(prefixSpec)})` : 'whole-session model'} on ${log.sessionCount} sessions`);
+      const schema = flattener.toSchema();
+      const frame = kind === 'prefix' ? flattener.flatten(log, { truncation: prefixSpec }) : flattener.flatten(log);
+      const data = TrainingData.fromFrame(frame, { label: schema.labelColumn, features: schema.featureNames, ...(kind === 'prefix' ? { weight: WEIGHT_COLUMN } : {}) });
+      return { name: kind, booster: train(data, params).booster, trainedOn: kind === 'prefix' ? describePrefixes(prefixSpec) : 'whole sessions' };
+    });
+  const named = (models: readonly LiveDetectorModel[]) => models.map((m) => ({ name: m.name, model: m.booster }));
+
+  if (calibration !== 'holdout') {
+    const folds = calibration?.folds;
+    if (!Number.isSafeInteger(folds) || folds! < 2 || folds! > 20) throw new InvalidArgumentError(where, 'calibration.folds', folds, "an integer from 2 to 20 (or calibration: 'holdout')");
+    if (validationSessions !== undefined) throw new InvalidArgumentError(where, 'validationSessions', 'given', "calibration 'holdout' (out-of-fold calibration holds out every session in turn)");
+    if (attackers < folds! || innocents < folds!) throw new CalibrationDataError(`${where} (${folds} folds)`, 'the training log', attackers, innocents);
+    // Unsupervised choices (vocabulary, bigrams) come from every session; labels only ever from the training folds.
+    const flattener = new SessionFlattener({ vocabulary: vocabulary ?? ActionVocabulary.fromLogs(trainLog), features }).fit(trainLog);
+    const schema = flattener.toSchema();
+    const foldOf = stratifiedFolds(trainLog.labels, folds!, seed);
+    const order: number[] = [];
+    const parts = [];
+    for (let k = 0; k < folds!; k++) {
+      const inFold: number[] = [];
+      const rest: number[] = [];
+      for (let s = 0; s < trainLog.sessionCount; s++) (foldOf[s] === k ? inFold : rest).push(s);
+      onStage?.('split', `fold ${k + 1} of ${folds}: ${inFold.length} sessions held out`);
+      const models = fit(selectSessions(trainLog, rest), flattener);
+      onStage?.('calibrate', `replaying fold ${k + 1} (${inFold.length} sessions) through the models of the other folds`);
+      parts.push(scoreTrajectories(selectSessions(trainLog, inFold), { schema, models: named(models), ...(scorer === undefined ? {} : { scorer }) }, where));
+      order.push(...inFold);
+    }
+    const choice = choosePolicyOnTrajectories(joinTrajectories(selectSessions(trainLog, order), parts), policyOptions);
+    const models = fit(trainLog, flattener);
+    return new LiveDetector({ schema, models, policy: choice.policy, validation: choice.validation });
+  }
+
   const parts = validationSessions === undefined ? stratifiedSplit(trainLog.labels, { train: 1 - validationFraction, validation: validationFraction, test: 0 }, { seed }) : heldOutParts(trainLog, validationSessions, where);
   onStage?.('split', `holding out ${parts.validation.length} of ${trainLog.sessionCount} sessions to calibrate on`);
   const fitLog = selectSessions(trainLog, parts.train);
   const validationLog = selectSessions(trainLog, parts.validation);
-
+  if (validationLog.positiveCount === 0 || validationLog.positiveCount === validationLog.sessionCount) {
+    throw new CalibrationDataError(where, 'the held-out sessions', validationLog.positiveCount, validationLog.sessionCount - validationLog.positiveCount);
+  }
   onStage?.('flatten', `${fitLog.sessionCount} training sessions`);
   const flattener = new SessionFlattener({ vocabulary: vocabulary ?? ActionVocabulary.fromLogs(fitLog), features }).fit(fitLog);
   const schema = flattener.toSchema();
-  const params: TrainParamsInput = { ...LIVE_DETECTOR_HYPERPARAMETERS, seed, ...hyperparameters };
-  const trained: LiveDetectorModel[] = [];
-  for (const kind of kinds) {
-    onStage?.('train', kind === 'prefix' ? `prefix model (${describePrefixes(prefixSpec)})` : 'whole-session model');
-    const frame = kind === 'prefix' ? flattener.flatten(fitLog, { truncation: prefixSpec }) : flattener.flatten(fitLog);
-    const data = TrainingData.fromFrame(frame, { label: schema.labelColumn, features: schema.featureNames, ...(kind === 'prefix' ? { weight: WEIGHT_COLUMN } : {}) });
-    const { booster } = train(data, params);
-    trained.push({ name: kind, booster, trainedOn: kind === 'prefix' ? describePrefixes(prefixSpec) : 'whole sessions' });
-  }
-
+  const trained = fit(fitLog, flattener);
   onStage?.('calibrate', `replaying ${validationLog.sessionCount} held-out sessions (${validationLog.positiveCount} attackers) at ≤ ${maxFalseAlertsPer10k} false alerts per 10 000`);
-  const choice = chooseAlertPolicy(validationLog, {
-    schema,
-    models: trained.map((m) => ({ name: m.name, model: m.booster })),
-    maxFalseAlertsPer10k,
-    ...(budgetShares === undefined ? {} : { budgetShares }),
-    ...(sustain === undefined ? {} : { sustain }),
-    ...(minEvents === undefined ? {} : { minEvents }),
-    ...(scorer === undefined ? {} : { scorer }),
-  });
+  const trajectories = scoreTrajectories(validationLog, { schema, models: named(trained), ...(scorer === undefined ? {} : { scorer }) }, where);
+  const choice = choosePolicyOnTrajectories(trajectories, policyOptions);
   return new LiveDetector({ schema, models: trained, policy: choice.policy, validation: choice.validation });
+}
+
+/** A fold (0..k-1) per session: each label's sessions shuffled by the seed and dealt round-robin, so every fold holds its share of attackers. */
+function stratifiedFolds(labels: Uint8Array, folds: number, seed: number): Uint8Array {
+  const random = createRandom(seed);
+  const foldOf = new Uint8Array(labels.length);
+  for (const label of [0, 1]) {
+    const members: number[] = [];
+    for (let s = 0; s < labels.length; s++) if (labels[s] === label) members.push(s);
+    const shuffled = random.shuffle(Uint32Array.from(members));
+    shuffled.forEach((s, i) => (foldOf[s] = i % folds));
+  }
+  return foldOf;
 }
 
 /** Session indices of the training log held out by id, and the rest; an unknown id is an error. */

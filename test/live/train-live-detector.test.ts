@@ -79,6 +79,19 @@ describe('trainLiveDetector', () => {
     await expect(trainLiveDetector(log, { ...options, validationSessions: ['no-such-session'] })).rejects.toThrow(/validationSessions\[0\]/);
   });
 
+  it('calibrates out of fold on every session when asked, the returned models trained on all of them', async () => {
+    const oof = await trainLiveDetector(log, { ...options, calibration: { folds: 3 } });
+    expect(oof.validation.sessions).toBe(log.sessionCount);
+    expect(oof.validation.falseAlertsPer10k).toBeLessThanOrEqual(100);
+    // In-sample, the final models do at least as well on the sessions they trained on as out of fold.
+    const inSample = replay(log, oof.createScorer());
+    expect(inSample.caught).toBeGreaterThanOrEqual(oof.validation.caught);
+    const again = await trainLiveDetector(log, { ...options, calibration: { folds: 3 } });
+    expect(again.policy).toEqual(oof.policy);
+    await expect(trainLiveDetector(log, { ...options, calibration: { folds: 1 } })).rejects.toThrow(/calibration\.folds/);
+    await expect(trainLiveDetector(log, { ...options, calibration: { folds: 3 }, validationSessions: [log.sessionIds[0]!] })).rejects.toThrow(/validationSessions/);
+  });
+
   it('rejects a budget outside (0, 10 000], a bad validation fraction or model list, and a log with too few attackers', async () => {
     await expect(trainLiveDetector(log, { maxFalseAlertsPer10k: 0 })).rejects.toThrow(InvalidArgumentError);
     await expect(trainLiveDetector(log, { maxFalseAlertsPer10k: 20_000 })).rejects.toThrow(/maxFalseAlertsPer10k/);
