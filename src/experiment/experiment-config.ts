@@ -54,10 +54,10 @@ export const DEFAULT_EVENTS_SEEN: readonly number[] = Object.freeze([1, 2, 3, 5,
  *
  * @example
  * ```ts
- * parseExperimentConfig({}).live; // { maxFalseAlertsPer10k: 10 }
+ * parseExperimentConfig({}).live; // { maxFalseAlertsPer10k: 10, calibration: 'holdout' }
  * ```
  */
-export const DEFAULT_LIVE: { readonly maxFalseAlertsPer10k: number } = Object.freeze({ maxFalseAlertsPer10k: 10 });
+export const DEFAULT_LIVE: { readonly maxFalseAlertsPer10k: number; readonly calibration: 'holdout' } = Object.freeze({ maxFalseAlertsPer10k: 10, calibration: 'holdout' });
 
 /** Options of {@link parseExperimentConfig}. */
 export interface ParseExperimentConfigOptions {
@@ -91,7 +91,7 @@ const TOP_KEYS = ['name', 'data', 'schema', 'truncations', 'features', 'split', 
  * | `backend` | `{ kind: local }`, or `{ kind: sagemaker, role, bucket, region?, prefix?, instanceType?, endpointInstanceType? }` |
  * | `operatingPoints` | `[{ maxFalsePositiveRate: 0.05 }, { maxFalsePositiveRate: 0.005 }]`; also `{ threshold }`, `{ bestF1: true }` |
  * | `eventsSeen` | `[1, 2, 3, 5, 10, 15, 20, 30, 50]` |
- * | `live` | `{ maxFalseAlertsPer10k: 10 }`: live policies and the live detector (`false` turns them off) |
+ * | `live` | `{ maxFalseAlertsPer10k: 10, calibration: holdout }` (or `calibration: { folds: 5 }`, out of fold): live policies and the live detector (`false` turns them off) |
  * | `output` | `out` |
  *
  * @example
@@ -239,9 +239,14 @@ export function parseExperimentConfig(document: unknown, options: ParseExperimen
   const live = optional(doc, 'live', DEFAULT_LIVE, (v): ExperimentSpec['live'] => {
     if (v === false || v === null) return null;
     if (!isRecord(v)) return fail(['live'], `must be { maxFalseAlertsPer10k } or false, got ${show(v)}`);
-    checkKeys(v, ['maxFalseAlertsPer10k'], ['live'], fail);
+    checkKeys(v, ['maxFalseAlertsPer10k', 'calibration'], ['live'], fail);
     const budget = optional(v, 'maxFalseAlertsPer10k', DEFAULT_LIVE.maxFalseAlertsPer10k, (x) => (typeof x === 'number' && x > 0 && x <= 10_000 ? x : fail(['live', 'maxFalseAlertsPer10k'], `must be a number of false alerts per 10 000 innocent sessions in (0, 10 000], got ${show(x)}`)));
-    return { maxFalseAlertsPer10k: budget };
+    const calibration = optional(v, 'calibration', DEFAULT_LIVE.calibration, (x): 'holdout' | { folds: number } => {
+      if (x === 'holdout') return x;
+      if (isRecord(x) && Object.keys(x).length === 1 && Number.isInteger(x.folds) && (x.folds as number) >= 2 && (x.folds as number) <= 20) return { folds: x.folds as number };
+      return fail(['live', 'calibration'], `must be holdout or { folds: <2..20> }, got ${show(x)}`);
+    });
+    return { maxFalseAlertsPer10k: budget, calibration };
   });
   const outDir = path.resolve(baseDir, optional(doc, 'output', 'out', (v) => (typeof v === 'string' && v !== '' ? v : fail(['output'], `must be a folder path, got ${show(v)}`))));
 

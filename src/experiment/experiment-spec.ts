@@ -61,7 +61,16 @@ export interface ExperimentSpec {
    * recommended detector (`trainLiveDetector`) is trained beside them, and each replays the test
    * log live. `null` turns the live section off.
    */
-  readonly live: { readonly maxFalseAlertsPer10k: number } | null;
+  readonly live: {
+    readonly maxFalseAlertsPer10k: number;
+    /**
+     * How the live detector's policy is calibrated: `'holdout'` (default) on the experiment's
+     * validation sessions, or `{ folds: k }` out of fold over every training session (steadier:
+     * every innocent training session helps set the threshold; k + 1 trainings of each model).
+     * Each job's own live policy is always chosen on its validation sessions.
+     */
+    readonly calibration: 'holdout' | { readonly folds: number };
+  } | null;
   /** Folder of the outputs (CSV channels, models, report). */
   readonly outDir: string;
 }

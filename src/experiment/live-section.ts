@@ -105,6 +105,8 @@ export async function runLiveSection(input: {
   /** The experiment's validation sessions (the same for every whole-session job): the detector is calibrated on them and never trains on them. */
   readonly validationSessions: readonly string[];
   readonly seed: number;
+  /** How the detector's policy is calibrated (see `ExperimentSpec.live`). */
+  readonly calibration: 'holdout' | { readonly folds: number };
   readonly hyperparameters: TrainParamsInput;
   readonly modelsDir: string;
   readonly eventsSeen: number;
@@ -118,7 +120,7 @@ export async function runLiveSection(input: {
   });
   const detector = await trainLiveDetector(trainLog, {
     maxFalseAlertsPer10k: budget,
-    validationSessions: input.validationSessions,
+    ...(input.calibration === 'holdout' ? { validationSessions: input.validationSessions } : { calibration: input.calibration }),
     seed: input.seed,
     features: input.features,
     hyperparameters: input.hyperparameters,

@@ -239,6 +239,7 @@ export async function runPartialSessionExperiment(spec: ExperimentSpec, options:
       budget: spec.live.maxFalseAlertsPer10k,
       validationSessions: sessionSplit(trainLog, flattener, splitter, spec),
       seed: spec.split.seed,
+      calibration: spec.live.calibration,
       hyperparameters: spec.hyperparameters as Record<string, string | number>,
       modelsDir,
       eventsSeen: Math.max(1, ...spec.eventsSeen),

@@ -45,6 +45,15 @@ describe('experiment configuration', () => {
     expect(() => parseExperimentConfig(doc)).toThrow(message);
   });
 
+  it('has a live section by default (10 false alerts per 10 000, calibrated on the held-out sessions), off with live: false, out of fold on request', () => {
+    expect(parseExperimentConfig({}).live).toEqual({ maxFalseAlertsPer10k: 10, calibration: 'holdout' });
+    expect(parseExperimentConfig({ live: false }).live).toBeNull();
+    expect(parseExperimentConfig({ live: { maxFalseAlertsPer10k: 5, calibration: { folds: 5 } } }).live).toEqual({ maxFalseAlertsPer10k: 5, calibration: { folds: 5 } });
+    expect(() => parseExperimentConfig({ live: { maxFalseAlertsPer10k: 0 } })).toThrow(/live\.maxFalseAlertsPer10k must be a number of false alerts per 10 000 innocent sessions in \(0, 10 000\], got 0/);
+    expect(() => parseExperimentConfig({ live: { calibration: { folds: 1 } } })).toThrow(ExperimentConfigError);
+    expect(() => parseExperimentConfig({ live: { budget: 10 } })).toThrow(/live\.budget/);
+  });
+
   it('names the YAML file, line and column of a bad key', () => {
     const text = 'name: trial\ntruncations: [drop0, first10]\nsplit:\n  train: 0.7\n  validation: 1.5\n';
     let error: unknown;
