@@ -134,7 +134,7 @@ export type { ExperimentInput, ComparisonRow, ComparisonColumn, CompareExperimen
 
 // --- Report ---
 export { renderReport, writeReport } from './eval/report-html.js';
-export type { ReportOptions, PartialSessionSeries } from './eval/report-html.js';
+export type { ReportOptions, ReportProvenance, PartialSessionSeries } from './eval/report-html.js';
 
 // --- Live scoring ---
 export { LiveScorer } from './serve/live-scorer.js';

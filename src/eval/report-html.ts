@@ -2,6 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { InvalidArgumentError } from '../errors.js';
 import type { ConfusionMatrix } from './confusion-matrix.js';
+import type { OperatingPoint } from './operating-point.js';
 import { compareExperiments, type CompareExperimentsOptions, type ComparisonRow, type ExperimentInput } from './experiment-comparison.js';
 import { precisionRecallCurve } from './pr-curve.js';
 import { rocCurve } from './roc-curve.js';
@@ -38,6 +39,31 @@ export interface ReportOptions {
   readonly live?: LiveReportSection;
   /** Each model's top features (see {@link importanceSection}). */
   readonly importance?: ImportanceReportSection;
+  /**
+   * More comparison tables, one per further operating point (e.g. FPR ≤ 0.5% beside the first's
+   * 5%): the same experiments' test scores with another point each.
+   */
+  readonly moreOperatingPoints?: readonly { readonly heading: string; readonly experiments: readonly ExperimentInput[] }[];
+  /** What each experiment's name means, by name (`drop20`: "a random 20% of each session's events dropped"). */
+  readonly jobNotes?: Readonly<Record<string, string>>;
+  /** Where the results came from: shown in a provenance section (the date and package always are). */
+  readonly provenance?: ReportProvenance;
+}
+
+/** The provenance section of the report. */
+export interface ReportProvenance {
+  /** When the results were made. Default: when the report is rendered. */
+  readonly createdAt?: Date;
+  /** The library and its version (`sessionsentry 0.1.0`). */
+  readonly package?: string;
+  /** The hyperparameters of training. */
+  readonly hyperparameters?: Readonly<Record<string, string | number | boolean>>;
+  /** Seeds used (`split`, `generate`, …). */
+  readonly seeds?: Readonly<Record<string, number>>;
+  /** The data files read. */
+  readonly dataFiles?: readonly string[];
+  /** Anything else worth recording, as label → text. */
+  readonly more?: Readonly<Record<string, string>>;
 }
 
 const STYLE = `
@@ -48,8 +74,19 @@ h2 { font-size: 16px; margin: 28px 0 10px; }
 p.description { margin: 0 0 8px; color: #555; max-width: 70em; }
 section { background: #fff; border: 1px solid #dde0e4; border-radius: 8px; padding: 12px 16px 16px; margin-top: 16px; }
 section > h2 { margin-top: 2px; }
-.charts { display: flex; flex-wrap: wrap; gap: 16px; }
-.charts svg { border: 1px solid #eceef1; border-radius: 6px; }
+.charts { display: grid; grid-template-columns: repeat(auto-fit, minmax(440px, 1fr)); gap: 16px; }
+.charts svg { border: 1px solid #eceef1; border-radius: 6px; width: 100%; height: auto; }
+p.note { margin: 10px 0 0; padding: 8px 12px; background: #fff8e1; border-left: 3px solid #f0b429; color: #444; max-width: 80em; }
+p.caption { margin: 4px 0 10px; color: #555; max-width: 80em; }
+dl.jobs { display: grid; grid-template-columns: max-content 1fr; gap: 2px 14px; margin: 10px 0 0; font-size: 13px; }
+dl.jobs dt { font-weight: 600; }
+dl.jobs dd { margin: 0; color: #444; }
+table.facts { border-collapse: collapse; font-size: 13px; }
+table.facts th { text-align: left; font-weight: 600; padding: 3px 14px 3px 0; vertical-align: top; white-space: nowrap; }
+table.facts td { padding: 3px 0; color: #333; }
+.features { display: grid; grid-template-columns: repeat(auto-fill, minmax(220px, 1fr)); gap: 12px; }
+.features ol { margin: 4px 0 0; padding-left: 22px; font-size: 13px; font-variant-numeric: tabular-nums; }
+.features h3 { font-size: 14px; margin: 0; }
 table.comparison { border-collapse: collapse; font-variant-numeric: tabular-nums; width: 100%; }
 table.comparison th, table.comparison td { padding: 4px 8px; border-bottom: 1px solid #eceef1; text-align: right; white-space: nowrap; }
 table.comparison th { background: #f7f8fa; font-weight: 600; border-bottom: 2px solid #d5d9de; }
@@ -140,7 +177,7 @@ function checkSeries(series: PartialSessionSeries, i: number): void {
  * ```
  */
 export function renderReport(options: ReportOptions): string {
-  const { title, experiments, partialSessions, description, baseline = true, live, importance } = options;
+  const { title, experiments, partialSessions, description, baseline = true, live, importance, moreOperatingPoints = [], jobNotes = {}, provenance = {} } = options;
   if (typeof title !== 'string' || title === '') throw new InvalidArgumentError('renderReport', 'title', title, 'a non-empty title');
   const comparison = compareExperiments(experiments, { baseline });
   const colorOf = new Map(experiments.map((e, i) => [e.name, PALETTE[i % PALETTE.length]!]));
@@ -152,14 +189,19 @@ export function renderReport(options: ReportOptions): string {
     if (row.kind !== 'experiment' || row.auc === undefined) continue;
     const e = byName.get(row.name)!;
     const roc = rocCurve(e.labels, e.scores);
-    const pr = precisionRecallCurve(e.labels, e.scores);
+    const pr = precisionAtRecallLevels(precisionRecallCurve(e.labels, e.scores));
     const color = colorOf.get(row.name)!;
     rocSeries.push({ name: `${row.name} (AUC ${fmt(row.auc, 3)})`, x: roc.fpr, y: roc.tpr, color });
-    prSeries.push({ name: `${row.name} (AP ${fmt(row.prAuc, 3)})`, x: pr.recall, y: pr.precision, color, steps: true });
+    prSeries.push({ name: `${row.name} (AP ${fmt(row.prAuc, 3)})`, x: pr.recall, y: pr.precision, color });
   }
+  // Everything that matters for a rare attack is at small false positive rates: a log axis from
+  // the smallest one the data can show (one false positive) up to 100%.
+  const smallest = Math.min(...rocSeries.flatMap((sr) => Array.from(sr.x).filter((v) => v > 0)), 0.01);
+  const fprFloor = 10 ** Math.floor(Math.log10(Math.max(smallest, 1e-6)));
+  const percent = (v: number): string => `${Number((v * 100).toPrecision(3))}%`;
   const charts = [
-    lineChart({ width: 520, height: 380, id: 'roc', title: 'ROC curve (test)', xLabel: 'false positive rate', yLabel: 'true positive rate (recall)', xDomain: [0, 1], yDomain: [0, 1], diagonal: true, series: rocSeries }),
-    lineChart({ width: 520, height: 380, id: 'pr', title: 'Precision-recall curve (test)', xLabel: 'recall', yLabel: 'precision', xDomain: [0, 1], yDomain: [0, 1], series: prSeries }),
+    lineChart({ width: 560, height: 400, id: 'roc', title: 'ROC curve (test), false positive rate on a log scale', xLabel: 'false positive rate (log scale)', yLabel: 'true positive rate (recall)', xDomain: [fprFloor, 1], yDomain: [0, 1], xScale: 'log', xTickFormat: percent, diagonal: true, distinguish: true, series: rocSeries }),
+    lineChart({ width: 560, height: 400, id: 'pr', title: 'Precision-recall curve (test)', xLabel: 'recall', yLabel: 'precision', xDomain: [0, 1], yDomain: [0, 1], distinguish: true, series: prSeries }),
   ];
 
   let partialHtml = '';
@@ -175,17 +217,7 @@ ${lineChart({ width: 520, height: 380, id: 'partial-fpr', title: 'False positive
 </div></section>`;
   }
 
-  const cells = comparison.cells();
-  const tableRows = comparison.rows
-    .map((row, r) => {
-      const color = colorOf.get(row.name);
-      const first = `${row.kind === 'experiment' && color ? `<span class="swatch" style="background:${color}"></span>` : ''}${escapeXml(cells[r + 1]![0]!)}`;
-      return `<tr class="${row.kind}">${[first, ...cells[r + 1]!.slice(1).map(escapeXml)].map((c) => `<td>${c}</td>`).join('')}</tr>`;
-    })
-    .join('\n');
-  const table = `<table class="comparison"><thead><tr>${cells[0]!.map((h) => `<th>${escapeXml(h)}</th>`).join('')}</tr></thead><tbody>
-${tableRows}
-</tbody></table>`;
+  const table = comparisonTable(experiments, baseline, colorOf);
 
   const matrices = comparison.rows.map((row) => matrixHtml(row, row.kind === 'experiment' ? colorOf.get(row.name) : undefined, byName.get(row.name))).join('\n');
 
@@ -200,22 +232,127 @@ ${tableRows}
 <body>
 <h1>${escapeXml(title)}</h1>
 ${description ? `<p class="description">${escapeXml(description)}</p>` : ''}
-<section id="comparison"><h2>Comparison at the operating points (test data)</h2>
+<section id="comparison"><h2>Comparison at the operating point ${escapeXml(pointHeading(experiments))} (test data)</h2>
 ${table}
+${prevalenceNote(experiments)}
+${jobList(experiments, jobNotes)}
 </section>
+${moreOperatingPoints.map((more, k) => `<section id="comparison-${k + 2}" class="comparison-more"><h2>Comparison at the operating point ${escapeXml(more.heading)} (test data)</h2>
+${comparisonTable(more.experiments, baseline, colorOf)}
+</section>`).join('\n')}
 <section id="curves"><h2>Curves</h2><div class="charts">
 ${charts.join('\n')}
 </div></section>
 ${live === undefined ? '' : renderLiveSection(live)}
 ${partialHtml}
-<section id="confusion-matrices"><h2>Confusion matrices at the operating points</h2><div class="matrices">
+<section id="confusion-matrices"><h2>Confusion matrices at the operating point ${escapeXml(pointHeading(experiments))}</h2><div class="matrices">
 ${matrices}
 </div></section>
 ${importance === undefined ? '' : renderImportanceSection(importance)}
-<footer>AUC: area under the ROC curve; PR-AUC: average precision (both as scikit-learn computes them). A score at or above the threshold flags the session. — marks a metric that is undefined for the data.</footer>
+${provenanceSection(provenance)}
+<footer>AUC: area under the ROC curve; PR-AUC: average precision (both as scikit-learn computes them). The precision-recall curve shows the precision at each recall level where it is reached (the points average precision sums over). A score at or above the threshold flags the session. — marks a metric that is undefined for the data.</footer>
 </body>
 </html>
 `;
+}
+
+function comparisonTable(experiments: readonly ExperimentInput[], baseline: CompareExperimentsOptions['baseline'], colorOf: ReadonlyMap<string, string>): string {
+  const comparison = compareExperiments(experiments, { baseline });
+  const cells = comparison.cells();
+  const tableRows = comparison.rows
+    .map((row, r) => {
+      const color = colorOf.get(row.name);
+      const first = `${row.kind === 'experiment' && color ? `<span class="swatch" style="background:${color}"></span>` : ''}${escapeXml(cells[r + 1]![0]!)}`;
+      return `<tr class="${row.kind}">${[first, ...cells[r + 1]!.slice(1).map(escapeXml)].map((c) => `<td>${c}</td>`).join('')}</tr>`;
+    })
+    .join('\n');
+  return `<table class="comparison"><thead><tr>${cells[0]!.map((h) => `<th>${escapeXml(h)}</th>`).join('')}</tr></thead><tbody>
+${tableRows}
+</tbody></table>`;
+}
+
+// The rule shared by the experiments' operating points ('FPR ≤ 5%, chosen on validation'), or 'of each row'.
+function pointHeading(experiments: readonly ExperimentInput[]): string {
+  const rules = new Set(experiments.map((e) => (typeof e.operatingPoint === 'number' ? `threshold ${e.operatingPoint}` : describePointRule(e.operatingPoint.rule))));
+  return rules.size === 1 ? [...rules][0]! : 'of each row';
+}
+
+function describePointRule(rule: OperatingPoint['rule']): string {
+  if ('maxFalsePositiveRate' in rule) return `FPR ≤ ${Number((rule.maxFalsePositiveRate * 100).toPrecision(6))}% (chosen on validation data)`;
+  if ('threshold' in rule) return `threshold ${rule.threshold}`;
+  return 'best F1 (chosen on validation data)';
+}
+
+/**
+ * The points of a precision-recall curve that average precision sums over: for each recall level,
+ * the precision where it is first reached (the highest at that recall), in increasing recall, drawn
+ * as steps. The full curve also holds the points where false positives pile up at one recall, which
+ * draw as vertical spikes down to near zero and back.
+ *
+ * @example
+ * ```ts
+ * precisionAtRecallLevels(precisionRecallCurve([0, 0, 1, 1], [0.1, 0.4, 0.35, 0.8]));
+ * // { recall: [0, 0, 0.5, 0.5, 1], precision: [1, 1, 1, 0.667, 0.667] }: the area under the steps,
+ * // 0.5 · 1 + 0.5 · 0.667 = 0.833, is the average precision
+ * ```
+ */
+export function precisionAtRecallLevels(curve: { readonly precision: ArrayLike<number>; readonly recall: ArrayLike<number> }): { recall: number[]; precision: number[] } {
+  const best = new Map<number, number>();
+  for (let i = 0; i < curve.recall.length; i++) {
+    const r = curve.recall[i]!;
+    if (r === 0) continue;
+    const p = curve.precision[i]!;
+    if (!(best.get(r)! >= p)) best.set(r, p);
+  }
+  const levels = [...best.keys()].sort((a, b) => a - b);
+  const recall: number[] = [0];
+  const precision: number[] = [levels.length > 0 ? best.get(levels[0]!)! : 1];
+  // Precision P_k holds over (R_{k-1}, R_k], as average precision counts it.
+  for (const r of levels) {
+    const p = best.get(r)!;
+    recall.push(recall[recall.length - 1]!, r);
+    precision.push(p, p);
+  }
+  return { recall, precision };
+}
+
+// Precision depends on prevalence: a threshold's precision on a validation part with many attacks
+// says little about a test day with few. Noted when the two differ by more than 2×.
+function prevalenceNote(experiments: readonly ExperimentInput[]): string {
+  const lines: string[] = [];
+  for (const e of experiments) {
+    if (typeof e.operatingPoint === 'number') continue;
+    const v = e.operatingPoint.validation;
+    let positives = 0;
+    for (let i = 0; i < e.labels.length; i++) positives += e.labels[i] === 1 ? 1 : 0;
+    const test = e.labels.length === 0 ? 0 : positives / e.labels.length;
+    const validation = v.total === 0 ? 0 : v.support / v.total;
+    if (test === 0 || validation === 0 || Math.max(test, validation) / Math.min(test, validation) <= 2) continue;
+    lines.push(`${e.name}: ${pct(validation)} of validation sessions are attacks, ${pct(test)} of test sessions`);
+  }
+  if (lines.length === 0) return '';
+  const first = experiments.find((e) => typeof e.operatingPoint !== 'number');
+  const vp = first !== undefined && typeof first.operatingPoint !== 'number' ? first.operatingPoint.validation.precision : undefined;
+  return `<p class="note"><strong>Prevalence differs between validation and test</strong> (${escapeXml(lines.slice(0, 3).join('; '))}${lines.length > 3 ? '; …' : ''}). Precision depends on how many sessions are attacks: the same threshold, with the same recall and false positive rate, gives a much lower precision on a test day with fewer attacks${vp !== undefined ? ` (e.g. ${escapeXml(first!.name)}: precision ${fmt(vp, 2)} on validation)` : ''}. Compare recall and false positive rate across the two; read precision for the test day only.</p>`;
+}
+
+function pct(v: number): string {
+  return `${Number((v * 100).toPrecision(2))}%`;
+}
+
+function jobList(experiments: readonly ExperimentInput[], notes: Readonly<Record<string, string>>): string {
+  const items = experiments.filter((e) => notes[e.name] !== undefined).map((e) => `<dt>${escapeXml(e.name)}</dt><dd>${escapeXml(notes[e.name]!)}</dd>`);
+  return items.length === 0 ? '' : `<dl class="jobs">${items.join('')}</dl>`;
+}
+
+function provenanceSection(p: ReportProvenance): string {
+  const rows: [string, string][] = [['created', (p.createdAt ?? new Date()).toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC')]];
+  if (p.package !== undefined) rows.push(['package', p.package]);
+  if (p.dataFiles !== undefined && p.dataFiles.length > 0) rows.push(['data files', p.dataFiles.join(', ')]);
+  if (p.seeds !== undefined && Object.keys(p.seeds).length > 0) rows.push(['seeds', Object.entries(p.seeds).map(([k, v]) => `${k} ${v}`).join(', ')]);
+  if (p.hyperparameters !== undefined && Object.keys(p.hyperparameters).length > 0) rows.push(['hyperparameters', Object.entries(p.hyperparameters).map(([k, v]) => `${k}=${v}`).join(', ')]);
+  for (const [k, v] of Object.entries(p.more ?? {})) rows.push([k, v]);
+  return `<section id="provenance"><h2>Provenance</h2><table class="facts">${rows.map(([k, v]) => `<tr><th>${escapeXml(k)}</th><td>${escapeXml(v)}</td></tr>`).join('')}</table></section>`;
 }
 
 /**

@@ -10,6 +10,18 @@ import { InvalidArgumentError } from '../errors.js';
  */
 export const PALETTE = ['#4e79a7', '#f28e2b', '#e15759', '#59a14f', '#b07aa1', '#76b7b2', '#edc948', '#ff9da7', '#9c755f', '#bab0ac'] as const;
 
+/**
+ * Dash patterns (SVG `stroke-dasharray`) that tell overlapping lines apart beside their colour,
+ * used in order by series position when a chart sets `distinguish`: solid, dashed, dotted,
+ * dash-dot, long dash, dash-dot-dot.
+ *
+ * @example
+ * ```ts
+ * lineChart({ ..., distinguish: true }); // the second series is drawn '7 4', the third '2 3', …
+ * ```
+ */
+export const DASHES = ['', '7 4', '2 3', '9 3 2 3', '14 4', '6 3 2 3 2 3'] as const;
+
 /** One line of a chart. */
 export interface ChartSeries {
   /** Shown in the legend and as the path's `data-series`. */
@@ -20,8 +32,10 @@ export interface ChartSeries {
   readonly color?: string;
   /** Draw dashed (default `false`). */
   readonly dashed?: boolean;
-  /** Draw as steps that hold each y until the next x (matplotlib's `steps-post`, for PR curves). Default `false`. */
+  /** Draw as steps that hold each y until the next x (matplotlib's `steps-post`). Default `false`. */
   readonly steps?: boolean;
+  /** An explicit dash pattern (`stroke-dasharray`), overriding `dashed` and `distinguish`. */
+  readonly dash?: string;
 }
 
 /** Options of {@link lineChart}. */
@@ -46,6 +60,13 @@ export interface LineChartOptions {
   readonly xTickFormat?: (value: number) => string;
   /** Format of the y tick labels (default: up to 3 significant digits). */
   readonly yTickFormat?: (value: number) => string;
+  /**
+   * `'log'`: a base-10 logarithmic x axis with ticks at powers of ten (the domain must be positive;
+   * x values below it, zeros included, are drawn at its lower end). Default `'linear'`.
+   */
+  readonly xScale?: 'linear' | 'log';
+  /** Give each series its own dash pattern ({@link DASHES}) as well as its colour, so overlapping lines stay apart. Default `false`. */
+  readonly distinguish?: boolean;
 }
 
 /**
@@ -131,21 +152,31 @@ export function lineChart(options: LineChartOptions): string {
       }
     }
   });
-  const xTicks = niceTicks(...(options.xDomain ?? extent(series, 'x')));
+  const log = options.xScale === 'log';
+  if (log && (options.xDomain === undefined || !(options.xDomain[0] > 0) || !(options.xDomain[1] > options.xDomain[0]))) {
+    throw new InvalidArgumentError('lineChart', 'xDomain', options.xDomain, 'a positive [min, max] range for a log x axis');
+  }
+  const xTicks = log ? logTicks(options.xDomain![0], options.xDomain![1]) : niceTicks(...(options.xDomain ?? extent(series, 'x')));
   const yTicks = niceTicks(...(options.yDomain ?? extent(series, 'y')));
   const [x0, x1] = options.xDomain ?? [xTicks[0]!, xTicks[xTicks.length - 1]!];
   const [y0, y1] = options.yDomain ?? [yTicks[0]!, yTicks[yTicks.length - 1]!];
   const margin = { left: 58, right: 18, top: 36, bottom: 48 };
   const plotW = width - margin.left - margin.right;
   const plotH = height - margin.top - margin.bottom;
-  const sx = (v: number) => margin.left + ((v - x0) / (x1 - x0 || 1)) * plotW;
+  const sx = log
+    ? (v: number) => margin.left + ((Math.log10(Math.max(v, x0)) - Math.log10(x0)) / (Math.log10(x1) - Math.log10(x0))) * plotW
+    : (v: number) => margin.left + ((v - x0) / (x1 - x0 || 1)) * plotW;
   const sy = (v: number) => margin.top + plotH - ((v - y0) / (y1 - y0 || 1)) * plotH;
 
   // Legend: items flow in rows under the plot.
-  const legendItems = series.map((s, i) => ({ name: s.name, color: s.color ?? PALETTE[i % PALETTE.length]!, dashed: s.dashed ?? false }));
+  const legendItems = series.map((s, i) => ({
+    name: s.name,
+    color: s.color ?? PALETTE[i % PALETTE.length]!,
+    dash: s.dash ?? (s.dashed === true ? '6 4' : options.distinguish === true ? DASHES[i % DASHES.length]! : ''),
+  }));
   const itemWidth = (name: string) => 30 + Math.min(name.length, 28) * 6.6 + 14;
-  const legendRows: { name: string; color: string; dashed: boolean; x: number }[][] = [];
-  let row: { name: string; color: string; dashed: boolean; x: number }[] = [];
+  const legendRows: { name: string; color: string; dash: string; x: number }[][] = [];
+  let row: { name: string; color: string; dash: string; x: number }[] = [];
   let cursor = margin.left;
   for (const item of legendItems) {
     const w = itemWidth(item.name);
@@ -185,8 +216,16 @@ export function lineChart(options: LineChartOptions): string {
     labels.push(`<text x="${margin.left - 8}" y="${y}" dy="0.32em" text-anchor="end" fill="#444">${escapeXml(yTickFormat(t))}</text>`);
   }
   parts.push(`<g class="grid" stroke="#e3e3e3" stroke-width="1">${grid.join('')}</g>`);
-  if (diagonal) {
+  if (diagonal && !log) {
     parts.push(`<line class="chance" x1="${num(sx(0))}" y1="${num(sy(0))}" x2="${num(sx(1))}" y2="${num(sy(1))}" stroke="#999" stroke-width="1" stroke-dasharray="4 4"/>`);
+  } else if (diagonal) {
+    // y = x is a curve on a log x axis.
+    const points: string[] = [];
+    for (let k = 0; k <= 60; k++) {
+      const v = 10 ** (Math.log10(x0) + ((Math.log10(x1) - Math.log10(x0)) * k) / 60);
+      points.push(`${k === 0 ? 'M' : 'L'}${num(sx(v))},${num(sy(v))}`);
+    }
+    parts.push(`<path class="chance" d="${points.join('')}" fill="none" stroke="#999" stroke-width="1" stroke-dasharray="4 4"/>`);
   }
   parts.push(`<g class="axes" stroke="#444" stroke-width="1" fill="none"><path d="M${margin.left},${margin.top}V${margin.top + plotH}H${margin.left + plotW}"/></g>`);
   parts.push(`<g class="ticks">${labels.join('')}</g>`);
@@ -199,7 +238,7 @@ export function lineChart(options: LineChartOptions): string {
   series.forEach((s, i) => {
     const item = legendItems[i]!;
     parts.push(
-      `<path class="series" data-series="${escapeXml(s.name)}" d="${pathData(s, sx, sy)}" fill="none" stroke="${escapeXml(item.color)}" stroke-width="2" stroke-linejoin="round"${item.dashed ? ' stroke-dasharray="6 4"' : ''}/>`,
+      `<path class="series" data-series="${escapeXml(s.name)}" d="${pathData(s, sx, sy)}" fill="none" stroke="${escapeXml(item.color)}" stroke-width="2" stroke-linejoin="round"${item.dash ? ` stroke-dasharray="${item.dash}"` : ''}/>`,
     );
   });
   parts.push('</g>');
@@ -207,7 +246,7 @@ export function lineChart(options: LineChartOptions): string {
     const y = height + 4 + r * 18;
     for (const item of items) {
       parts.push(
-        `<g class="legend-item"><line x1="${num(item.x)}" y1="${y}" x2="${num(item.x + 22)}" y2="${y}" stroke="${escapeXml(item.color)}" stroke-width="3"${item.dashed ? ' stroke-dasharray="5 3"' : ''}/>` +
+        `<g class="legend-item"><line x1="${num(item.x)}" y1="${y}" x2="${num(item.x + 22)}" y2="${y}" stroke="${escapeXml(item.color)}" stroke-width="3"${item.dash ? ` stroke-dasharray="${item.dash}"` : ''}/>` +
           `<text x="${num(item.x + 28)}" y="${y}" dy="0.32em" fill="#222">${escapeXml(item.name.length > 28 ? `${item.name.slice(0, 27)}…` : item.name)}</text></g>`,
       );
     }
@@ -216,6 +255,21 @@ export function lineChart(options: LineChartOptions): string {
   return parts.join('\n');
 }
 
+/**
+ * Tick values of a base-10 log axis over `[min, max]`: the powers of ten inside it, plus the ends
+ * when fewer than two powers fall inside.
+ *
+ * @example
+ * ```ts
+ * logTicks(1e-4, 1); // [0.0001, 0.001, 0.01, 0.1, 1]
+ * ```
+ */
+export function logTicks(min: number, max: number): number[] {
+  const ticks: number[] = [];
+  for (let e = Math.ceil(Math.log10(min) - 1e-9); e <= Math.floor(Math.log10(max) + 1e-9); e++) ticks.push(Number((10 ** e).toPrecision(12)));
+  if (ticks.length < 2) return [min, max];
+  return ticks;
+}
 
 function pathData(s: ChartSeries, sx: (v: number) => number, sy: (v: number) => number): string {
   const out: string[] = [];

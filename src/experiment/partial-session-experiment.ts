@@ -20,6 +20,9 @@ import { TrainRunner, type ExperimentJob } from '../train/train-runner.js';
 import type { JobFailure } from '../train/run-result.js';
 import type { ExperimentSpec } from './experiment-spec.js';
 import { writeModelDirectory } from './model-directory.js';
+import { explainTruncation } from './explain-truncation.js';
+import { PACKAGE_NAME, PACKAGE_VERSION } from '../package-info.js';
+import type { ReportOptions } from '../eval/report-html.js';
 import { toHyperparameterStrings } from '../train/hyperparameters.js';
 import type { Frame } from '../frame/frame.js';
 import { type LiveSectionResult, type SavedLivePolicy, calibrateJobLive, runLiveSection } from './live-section.js';
@@ -260,6 +263,7 @@ export async function runPartialSessionExperiment(spec: ExperimentSpec, options:
     experiments: experimentsAt(0),
     ...(live === null ? {} : { live: live.report }),
     importance: importanceSection(jobs.map((j) => ({ name: j.name, booster: scored.get(j.name)!.booster, featureNames: flattener.featureNames }))),
+    ...reportExtras(spec, jobs, experimentsAt),
   });
   const summary = path.join(spec.outDir, 'summary.json');
   await writeFile(summary, `${JSON.stringify({
@@ -290,6 +294,26 @@ export async function runPartialSessionExperiment(spec: ExperimentSpec, options:
     unseenTestActions,
     files: { report, csvDir, modelsDir, scoresDir, summary },
     timings: timings as Record<ExperimentStage | 'total', number>,
+  };
+}
+
+// The report's further operating points, what each job's name means, and the provenance.
+function reportExtras(
+  spec: ExperimentSpec,
+  jobs: readonly JobOutcome[],
+  experimentsAt: (k: number) => ExperimentInput[],
+): Pick<ReportOptions, 'moreOperatingPoints' | 'jobNotes' | 'provenance'> {
+  const truncationOf = new Map(spec.jobs.map((j) => [j.name, j.truncation]));
+  return {
+    moreOperatingPoints: spec.operatingPoints.slice(1).map((rule, k) => ({ heading: `${describeRule(rule)} (chosen on validation data)`, experiments: experimentsAt(k + 1) })),
+    jobNotes: Object.fromEntries(jobs.map((j) => [j.name, `trained and tested on ${explainTruncation(truncationOf.get(j.name)!)}`])),
+    provenance: {
+      package: `${PACKAGE_NAME} ${PACKAGE_VERSION}`,
+      dataFiles: [...spec.train, spec.test].map((f) => path.relative(spec.outDir, f)),
+      seeds: { split: spec.split.seed },
+      hyperparameters: spec.hyperparameters,
+      more: { backend: spec.backend.kind, split: `train ${spec.split.train} / validation ${spec.split.validation} of the training sessions, stratified` },
+    },
   };
 }
 

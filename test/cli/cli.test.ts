@@ -143,10 +143,16 @@ describe('sessionsentry step by step on a small synthetic set', () => {
     expect(result.threshold).toBe(model.operatingPoints[0]!.threshold);
     expect(result.test.total).toBe(Number.parseInt(parts[2]![1]!, 10));
 
+    // report on the models folder: both default operating points, what the job is, its features, provenance.
     const report = await cli(dir, 'report', 'models');
     expect(report.code).toBe(0);
-    expect(existsSync(path.join(dir, 'models/report.html'))).toBe(true);
-    expect(report.out).toMatch(/first10/);
+    expect(report.out).toMatch(/^## Test scores at the operating point FPR ≤ 5% \(chosen on validation data\)\n\nexperiment .*\nfirst10 /m);
+    expect(report.out).toContain('## Test scores at the operating point FPR ≤ 0.5% (chosen on validation data)');
+    const html = readFileSync(path.join(dir, 'models/report.html'), 'utf8');
+    expect(html).toContain('<dt>first10</dt><dd>trained on the first 10 events of each session</dd>');
+    expect(html).toContain('Comparison at the operating point FPR ≤ 0.5% (chosen on validation data) (test data)');
+    expect(html).toContain('id="feature-importance"');
+    expect(html).toMatch(/<tr><th>hyperparameters<\/th><td>[^<]*num_round=8/);
 
     // score applies the model's truncation (first10) and threshold without flags.
     const score = await cli(dir, 'score', '--model', 'models/first10', 'data/single.txt', '--out', 'scores/single.csv');

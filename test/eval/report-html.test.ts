@@ -5,7 +5,8 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { InvalidArgumentError } from '../../src/errors.js';
 import { chooseOperatingPoint } from '../../src/eval/operating-point.js';
-import { renderReport, writeReport, type ReportOptions } from '../../src/eval/report-html.js';
+import { precisionAtRecallLevels, renderReport, writeReport, type ReportOptions } from '../../src/eval/report-html.js';
+import { averagePrecision, precisionRecallCurve } from '../../src/eval/pr-curve.js';
 import { createRandom } from '../../src/random/random.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -35,6 +36,11 @@ function experiments(): ReportOptions['experiments'] {
     };
   });
 }
+
+const withExtras: Partial<ReportOptions> = {
+  jobNotes: { first10: 'trained and tested on the first 10 events of each session' },
+  provenance: { createdAt: new Date('2026-03-04T05:06:07Z'), package: 'sessionsentry 9.9.9', seeds: { split: 42 }, dataFiles: ['data/mixed-1.txt'], hyperparameters: { max_depth: '5', num_round: '50' } },
+};
 
 const partialSessions = ['first1', 'first2', 'first5', 'first10', 'first20', 'all'].map((name, i) => {
   const eventsSeen = Array.from({ length: 20 }, (_, k) => k + 1);
@@ -79,10 +85,58 @@ describe('renderReport', () => {
     expect(() => renderReport({ ...options, partialSessions: { eventsSeen: [1], recall: [1.5], fpr: [0] } })).toThrow(InvalidArgumentError);
   });
 
+  it('draws the ROC curve on a log false-positive-rate axis from one false positive of the test data up to 100%', () => {
+    const html = renderReport(options);
+    const roc = html.split('<svg').find((svg) => svg.includes('aria-label="ROC curve'))!;
+    const ticks = [...roc.matchAll(/<text [^>]*text-anchor="middle" fill="#444">([^<]+)<\/text>/g)].map((m) => m[1]);
+    // 3000 test sessions with ~2940 negatives: one false positive is ~0.034%, so the axis starts at 0.01%.
+    expect(ticks).toEqual(['0.01%', '0.1%', '1%', '10%', '100%']);
+  });
+
+  it('draws precision-recall steps whose area is the average precision scikit-learn reports (no spikes at a recall level)', () => {
+    for (const e of options.experiments) {
+      const steps = precisionAtRecallLevels(precisionRecallCurve(e.labels, e.scores));
+      let area = 0;
+      for (let i = 1; i < steps.recall.length; i++) area += (steps.recall[i]! - steps.recall[i - 1]!) * steps.precision[i]!;
+      expect(area).toBeCloseTo(averagePrecision(e.labels, e.scores)!, 12);
+      // One precision per recall level: the curve never drops and climbs back at the same recall.
+      for (let i = 2; i < steps.recall.length; i += 2) expect(steps.recall[i]).toBeGreaterThan(steps.recall[i - 2]!);
+    }
+  });
+
+  it('gives each series its own dash pattern as well as its colour', () => {
+    const roc = renderReport(options).split('<svg').find((svg) => svg.includes('aria-label="ROC curve'))!;
+    const dashes = [...roc.matchAll(/<path class="series"[^>]*?(?:stroke-dasharray="([^"]+)")?\/>/g)].map((m) => m[1] ?? '');
+    expect(new Set(dashes).size).toBe(6);
+  });
+
+  it('shows a table for every operating point, what each job name means and provenance', () => {
+    const html = renderReport({ ...options, ...withExtras, moreOperatingPoints: [{ heading: 'FPR ≤ 0.5% (chosen on validation data)', experiments: options.experiments.map((e) => ({ ...e, operatingPoint: 0.9 })) }] });
+    expect(html).toContain('Comparison at the operating point FPR ≤ 5% (chosen on validation data) (test data)');
+    expect(html).toContain('Comparison at the operating point FPR ≤ 0.5% (chosen on validation data) (test data)');
+    expect(html.match(/<table class="comparison">/g)).toHaveLength(2);
+    expect(html).toContain('<dt>first10</dt><dd>trained and tested on the first 10 events of each session</dd>');
+    expect(html).toContain('<tr><th>created</th><td>2026-03-04 05:06:07 UTC</td></tr>');
+    expect(html).toContain('<tr><th>package</th><td>sessionsentry 9.9.9</td></tr>');
+    expect(html).toContain('<tr><th>hyperparameters</th><td>max_depth=5, num_round=50</td></tr>');
+  });
+
+  it('notes when validation and test prevalence differ, and not when they match', () => {
+    const rare = options.experiments[0]!;
+    // Validation with 10× the attack share of the test data.
+    const validationLabels = Uint8Array.from({ length: 1000 }, (_, i) => (i % 5 === 0 ? 1 : 0));
+    const validationScores = Float64Array.from(validationLabels, (y, i) => (y ? 0.6 + (i % 7) / 20 : (i % 11) / 20));
+    const skewed = { ...rare, operatingPoint: chooseOperatingPoint(validationLabels, validationScores, { maxFalsePositiveRate: 0.05 }) };
+    expect(renderReport({ title: 't', experiments: [skewed] })).toMatch(/<p class="note"><strong>Prevalence differs between validation and test<\/strong> \(first1: 20% of validation sessions are attacks, [\d.]+% of test sessions\)/);
+    expect(renderReport({ title: 't', experiments: [rare] })).not.toContain('Prevalence differs');
+  });
+
   it('writes the page with writeReport', async () => {
     const file = path.join(tmp, 'nested', 'report.html');
-    await writeReport(file, options);
-    expect(readFileSync(file, 'utf8')).toBe(renderReport(options));
+    // The provenance's date defaults to now; fixed here so two renderings are equal.
+    const fixed = { ...options, provenance: { createdAt: new Date('2026-01-01T00:00:00Z') } };
+    await writeReport(file, fixed);
+    expect(readFileSync(file, 'utf8')).toBe(renderReport(fixed));
   });
 
   it.skipIf(!hasChromium)('renders in headless Chromium with sized charts, one path per experiment, no console errors and no requests', async () => {
@@ -112,7 +166,7 @@ describe('renderReport', () => {
           return { label: svg.getAttribute('aria-label'), width: box.width, height: box.height, paths, ticks: svg.querySelectorAll('.ticks text').length, legend: svg.querySelectorAll('.legend-item').length };
         }),
       );
-      expect(charts.map((c) => c.label)).toEqual(['ROC curve (test)', 'Precision-recall curve (test)', 'Recall against events seen', 'False positive rate against events seen']);
+      expect(charts.map((c) => c.label)).toEqual(['ROC curve (test), false positive rate on a log scale', 'Precision-recall curve (test)', 'Recall against events seen', 'False positive rate against events seen']);
       for (const chart of charts) {
         expect(chart.width).toBeGreaterThan(300);
         expect(chart.height).toBeGreaterThan(300);
@@ -122,6 +176,9 @@ describe('renderReport', () => {
         for (const p of chart.paths) expect(p.width + p.height, `${chart.label}: ${p.name}`).toBeGreaterThan(10);
       }
       expect(charts[0]!.paths.map((p) => p.name!.split(' ')[0])).toEqual(['first1', 'first2', 'first5', 'first10', 'first20', 'all']);
+      // The charts share the page width: two side by side fill the section.
+      const section = await page.$eval('#curves', (el) => el.getBoundingClientRect().width);
+      expect(charts[0]!.width + charts[1]!.width).toBeGreaterThan(section * 0.85);
       const table = await page.$eval('table.comparison', (t) => ({ rows: t.querySelectorAll('tbody tr').length, width: t.getBoundingClientRect().width }));
       expect(table.rows).toBe(7);
       expect(table.width).toBeGreaterThan(500);
