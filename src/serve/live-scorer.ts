@@ -1,6 +1,7 @@
 import { InvalidArgumentError } from '../errors.js';
 import { Booster } from '../model/booster.js';
 import { parseTime } from '../events/parse-time.js';
+import { isRepeatedEvent } from '../events/duplicate-events.js';
 import type { FeatureSchema } from '../sessions/feature-schema.js';
 import { type AlertPolicy, alertPolicy, alertsAt, nextStreak } from './alert-policy.js';
 import { compileForest } from './compiled-forest.js';
@@ -406,7 +407,7 @@ export class LiveScorer {
         this.#outOfOrder++;
         if (this.#dropOutOfOrder) return this.#result(state, false, 'outOfOrder');
         t = state.lastTime;
-      } else if (t === state.lastTime && action === state.lastAction) {
+      } else if (isRepeatedEvent(state.lastTime, state.lastAction, t, action)) {
         this.#duplicates++;
         if (this.#dropDuplicates) return this.#result(state, false, 'duplicate');
       }

@@ -2,7 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { readEventLog } from '../../events/read-event-log.js';
 import { SessionFlattener } from '../../sessions/session-flattener.js';
-import { describeTruncation, truncateLog, type Truncation } from '../../sessions/truncation.js';
+import { describeTruncation, splitPrefixes, truncateLog, type Truncation } from '../../sessions/truncation.js';
 import { EXIT, UsageError } from '../cli-io.js';
 import { numberOption, requiredOption, stringOption, type Command } from '../command.js';
 import { LOG_OPTIONS, logSchemaOption, truncationOption } from '../log-options.js';
@@ -52,7 +52,9 @@ export const scoreCommand: Command = {
     const threshold = threshold0 ?? bundle.threshold ?? 0.5;
     const log = await readEventLog(logs, { schema: logSchemaOption('score', args, io) });
     const flattener = SessionFlattener.fromSchema(bundle.schema!);
-    const { frame, unseen } = flattener.flattenWithReport(truncateLog(log, truncation));
+    // A model of session prefixes scores each session as it stands at its end (live scoring, `replay`, scores every prefix).
+    const { before, prefixes } = splitPrefixes(truncation);
+    const { frame, unseen } = flattener.flattenWithReport(truncateLog(log, before));
     const scores = bundle.booster.predict(frame.select(flattener.featureNames));
     const idColumn = frame.columnNames[0]!;
     const labels = frame.numbers(frame.columnNames[1]!);
@@ -69,8 +71,9 @@ export const scoreCommand: Command = {
     const text = `${lines.join('\n')}\n`;
     if (out === undefined) io.stdout.write(text);
     else await writeFile(out, text);
-    const cut = truncation.kind === 'none' ? 'whole sessions' : `sessions cut as ${describeTruncation(truncation)}`;
-    io.stderr.write(`${scores.length} sessions scored (${cut}), ${alerts} alerts at threshold ${threshold}` + (log.positiveCount > 0 ? `, ${caught} of ${log.positiveCount} labelled attacker sessions among them` : '') + '\n');
+    const cut = before.kind === 'none' ? 'whole sessions' : `sessions cut as ${describeTruncation(before)}`;
+    const prefixNote = prefixes === null ? '' : `; the model learned from ${describeTruncation(prefixes)}, each session scored at its last event (replay scores every prefix)`;
+    io.stderr.write(`${scores.length} sessions scored (${cut}${prefixNote}), ${alerts} alerts at threshold ${threshold}` + (log.positiveCount > 0 ? `, ${caught} of ${log.positiveCount} labelled attacker sessions among them` : '') + '\n');
     if (unseen.events > 0) io.stderr.write(`warning: ${unseen.events} events have action codes the model's vocabulary lacks (counted in other_actions)\n`);
     return EXIT.ok;
   },
