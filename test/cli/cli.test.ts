@@ -8,7 +8,7 @@ import { runCli } from '../../src/cli/run-cli.js';
 import { COMMANDS } from '../../src/cli/commands/index.js';
 import { ProgressDisplay } from '../../src/cli/progress-display.js';
 import { readCsv } from '../../src/frame/csv-read.js';
-import { readModelDirectory } from '../../src/experiment/model-directory.js';
+import { readModelDirectory, writeModelDirectory } from '../../src/experiment/model-directory.js';
 import { readEventLog } from '../../src/events/read-event-log.js';
 import { SessionFlattener } from '../../src/sessions/session-flattener.js';
 import { truncateLog } from '../../src/sessions/truncation.js';
@@ -278,6 +278,44 @@ describe('sessionsentry serve', () => {
       const exit = new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
       child.kill('SIGTERM');
       expect(await exit).toBe(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('sessionsentry serve --live --json', () => {
+  it('takes the documented POST /events body and prints each alert as one JSON line on standard output', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'ss-serve-live-'));
+    try {
+      const { liveFixture } = await import('../serve/live-fixture.js');
+      const fixture = liveFixture({ seed: 3, sessions: 200, features: { timing: true }, rounds: 3 });
+      await writeModelDirectory(path.join(dir, 'm'), { name: 'm', model: fixture.booster.toTarGz(), schema: fixture.schema });
+      const child = spawn(process.execPath, [path.join(repoRoot, 'node_modules/tsx/dist/cli.mjs'), path.join(repoRoot, 'src/cli/main.ts'), 'serve', '--live', '--json', '--threshold', '0', '--model', path.join(dir, 'm'), '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+      let out = '';
+      child.stdout.on('data', (d: Buffer) => { out += d.toString(); });
+      const url = await new Promise<string>((resolve, reject) => {
+        let err = '';
+        child.stderr.on('data', (d: Buffer) => {
+          err += d.toString();
+          const m = /on (http:\/\/[\d.:]+)/.exec(err);
+          if (m) resolve(m[1]!);
+        });
+        child.on('exit', (c) => reject(new Error(`serve exited ${c}: ${err}`)));
+      });
+      // The body exactly as the --help text shows it.
+      const action = fixture.schema.vocabulary[0]!;
+      const body = `{"SessionNo":"s1","LogTime":"2019-07-01 12:34:56.789","Act":"${action}","CustID":"c9"}\n`;
+      const res = await fetch(`${url}/events`, { method: 'POST', headers: { 'content-type': 'application/x-ndjson' }, body });
+      expect(res.status).toBe(200);
+      const answer = (await res.json()) as { sessions: { session: string; alert: boolean }[] };
+      expect(answer.sessions).toMatchObject([{ session: 's1', alert: true }]);
+      for (let i = 0; i < 50 && out === ''; i++) await new Promise((r) => setTimeout(r, 20));
+      const exit = new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
+      child.kill('SIGTERM');
+      expect(await exit).toBe(0);
+      const lines = out.trim().split('\n').map((l) => JSON.parse(l) as { alert: { session: string; customer: string; eventsSeen: number } });
+      expect(lines).toMatchObject([{ alert: { session: 's1', customer: 'c9', eventsSeen: 1 } }]);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
