@@ -92,7 +92,7 @@ export type { TrainParamsInput } from './model/train-params.js';
 
 // --- Running jobs ---
 export { TrainRunner, runExperiment } from './train/train-runner.js';
-export type { ExperimentJob, FrameJob, StartJob, TrainRunnerOptions, ExperimentOptions, ExperimentResult, InvokeWith, CleanupReport, TrainRunnerEvents } from './train/train-runner.js';
+export type { ExperimentJob, FrameJob, StartJob, TrainRunnerOptions, ExperimentOptions, ExperimentResult, InvokeWith, CleanupReport, AttachOptions, TrainRunnerEvents } from './train/train-runner.js';
 export { LocalBackend } from './train/local-backend.js';
 export type { LocalBackendOptions } from './train/local-backend.js';
 export type { TrainingMode } from './train/training-pool.js';
@@ -109,6 +109,7 @@ export type {
   BackendCallOptions,
   BatchTransformOutcome,
   BatchTransformSpec,
+  DeleteEndpointOptions,
   EndpointOptions,
   EndpointOutcome,
   HyperparameterStrings,

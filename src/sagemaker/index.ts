@@ -13,6 +13,10 @@ export type { SageMakerBackendOptions } from './sagemaker-backend.js';
 export { createSageMakerClients } from './sagemaker-clients.js';
 export type { SageMakerClients, SageMakerClientsOptions } from './sagemaker-clients.js';
 
+// --- Existing endpoints ---
+export { Predictor } from './predictor.js';
+export type { PredictorOptions } from './predictor.js';
+
 // --- Image URIs ---
 export { xgboostImageUri, xgboostArtifactFormat, DEFAULT_XGBOOST_VERSION } from './image-uri.js';
 export type { XgboostArtifactFormat } from './image-uri.js';

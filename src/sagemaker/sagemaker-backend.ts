@@ -11,6 +11,7 @@ import {
   DeleteEndpointConfigCommand,
   DeleteModelCommand,
   DescribeEndpointCommand,
+  DescribeEndpointConfigCommand,
   DescribeTrainingJobCommand,
   StopTrainingJobCommand,
   StopTransformJobCommand,
@@ -19,16 +20,17 @@ import {
   type SageMakerClient,
   type TransformInstanceType,
 } from '@aws-sdk/client-sagemaker';
-import { InvokeEndpointCommand, type SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime';
+import type { SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime';
 import { InvalidArgumentError } from '../errors.js';
 import { Booster } from '../model/booster.js';
 import { extractModelMember } from '../model/model-tarball.js';
-import { CleanupError, EndpointInvocationError, ResourceStateError, RunAbortedError, type CleanupFailure } from '../train/train-errors.js';
+import { CleanupError, ResourceStateError, RunAbortedError, type CleanupFailure } from '../train/train-errors.js';
 import type {
   Backend,
   BackendCallOptions,
   BatchTransformOutcome,
   BatchTransformSpec,
+  DeleteEndpointOptions,
   EndpointOptions,
   EndpointOutcome,
   ResourceState,
@@ -39,6 +41,7 @@ import { buildCreateEndpointRequest, buildCreateModelRequest, buildEndpointConfi
 import { DEFAULT_XGBOOST_VERSION, xgboostImageUri } from './image-uri.js';
 import { parseScores } from '../serve/parse-scores.js';
 import { countCsvRows, splitCsvPayload } from './csv-payload.js';
+import { invokeCsvPayloads } from './invoke-endpoint.js';
 import { findTaggedResources, type FindTaggedResourcesOptions, type TaggedResources } from './leftovers.js';
 import { checkPositiveInteger, checkResourceName, checkRoleArn, type TagRecord } from './resource-names.js';
 import { createSageMakerClients } from './sagemaker-clients.js';
@@ -412,7 +415,9 @@ export class SageMakerBackend implements Backend {
 
   /**
    * Creates an endpoint config named like the endpoint (one production variant, `AllTraffic`)
-   * and the endpoint. If `CreateEndpoint` fails, the config just created is deleted again.
+   * and the endpoint, both tagged with the backend's `tags` and `options.tags`. If
+   * `CreateEndpoint` fails, the config just created is deleted again. (`options.retain` is the
+   * runner's business: the backend never deletes on its own.)
    *
    * @throws {InvalidArgumentError} for a bad name; {@link AwsRequestError} when SageMaker refuses
    *   (e.g. `ResourceLimitExceeded` when the account's endpoint quota is 0).
@@ -423,7 +428,8 @@ export class SageMakerBackend implements Backend {
    * ```
    */
   async createEndpoint(endpointName: string, modelName: string, options: EndpointOptions = {}): Promise<void> {
-    const { tags, endpointInstanceType = 'ml.t2.medium' } = this.#options;
+    const { endpointInstanceType = 'ml.t2.medium' } = this.#options;
+    const tags = options.tags === undefined ? this.#options.tags : { ...this.#options.tags, ...options.tags };
     const configRequest = buildEndpointConfigRequest({
       endpointConfigName: endpointName,
       modelName,
@@ -470,7 +476,9 @@ export class SageMakerBackend implements Backend {
   /**
    * Deletes the endpoint, waits until it is gone (unless `waitForDeletion: false`), then deletes
    * its endpoint config. Whatever is already gone counts as deleted, so this is safe to call in
-   * any clean-up, for endpoints that failed or were never created. An endpoint still `Creating`
+   * any clean-up, for endpoints that failed or were never created. With `withModels: true` the
+   * models its config serves (read with `DescribeEndpointConfig` first) are deleted too: how a
+   * retained endpoint is removed for good. An endpoint still `Creating`
    * (SageMaker refuses to delete those) is waited for, then deleted, so an abort during
    * deployment does not leave an endpoint that later comes up and bills.
    *
@@ -484,9 +492,16 @@ export class SageMakerBackend implements Backend {
    * } finally {
    *   await backend.deleteEndpoint('exp1-first-5');
    * }
+   * // Later, a retained endpoint and its model, by name:
+   * await backend.deleteEndpoint('exp1-first-5', { withModels: true });
    * ```
    */
-  async deleteEndpoint(endpointName: string): Promise<void> {
+  async deleteEndpoint(endpointName: string, options: DeleteEndpointOptions = {}): Promise<void> {
+    await this.#removeEndpoint(endpointName, options.withModels === true);
+  }
+
+  /** Deletes the endpoint, its configs and (with `withModels`) their models; returns the configs and models it removed. */
+  async #removeEndpoint(endpointName: string, withModels: boolean): Promise<{ configs: string[]; models: string[] }> {
     const configs = new Set([endpointName]);
     let status: string | undefined;
     try {
@@ -501,7 +516,24 @@ export class SageMakerBackend implements Backend {
     if (exists && this.#options.waitForDeletion !== false) {
       await waitForEndpointDeleted(this.sagemaker, endpointName, this.#poll({}));
     }
+    const models = withModels ? await this.#modelsOf(configs) : [];
     for (const config of configs) await this.#deleteEndpointConfig(config);
+    for (const model of models) await this.deleteModel(model);
+    return { configs: [...configs], models };
+  }
+
+  /** The models the production variants of these endpoint configs serve (configs already gone have none). */
+  async #modelsOf(configs: Iterable<string>): Promise<string[]> {
+    const models = new Set<string>();
+    for (const name of configs) {
+      try {
+        const config = await this.sagemaker.send(new DescribeEndpointConfigCommand({ EndpointConfigName: name }));
+        for (const variant of config.ProductionVariants ?? []) if (variant.ModelName !== undefined) models.add(variant.ModelName);
+      } catch (err) {
+        if (!isNotFoundError(err)) throw new AwsRequestError('DescribeEndpointConfig', name, err);
+      }
+    }
+    return [...models];
   }
 
   /**
@@ -539,7 +571,7 @@ export class SageMakerBackend implements Backend {
    * (`ContentType` and `Accept` `text/csv`) and returns one probability per row. Payloads over
    * `maxPayloadBytes` are sent in several requests split at line boundaries.
    *
-   * @throws {EndpointInvocationError} when the container answers an error (its status and
+   * @throws `EndpointInvocationError` when the container answers an error (its status and
    *   message); {@link ResourceStateError} when the endpoint does not exist or is not in service;
    *   {@link AwsRequestError} when the runtime refuses otherwise; {@link PredictionCountError}
    *   when the endpoint answers a different number of scores; `ParseError` for unreadable output.
@@ -552,32 +584,7 @@ export class SageMakerBackend implements Backend {
   async invokeEndpoint(endpointName: string, csvRows: string, options: { signal?: AbortSignal } = {}): Promise<Float64Array> {
     if (typeof csvRows !== 'string') throw new InvalidArgumentError('SageMakerBackend.invokeEndpoint', 'csvRows', csvRows, 'CSV text');
     const pieces = splitCsvPayload(csvRows, this.#options.maxPayloadBytes ?? 5 * 1024 * 1024);
-    const results: Float64Array[] = [];
-    let total = 0;
-    for (const piece of pieces) {
-      let output;
-      try {
-        output = await this.runtime.send(
-          new InvokeEndpointCommand({ EndpointName: endpointName, ContentType: 'text/csv', Accept: 'text/csv', Body: new TextEncoder().encode(piece) }),
-          { abortSignal: options.signal },
-        );
-      } catch (err) {
-        if (options.signal?.aborted) throw new RunAbortedError(`InvokeEndpoint ${endpointName}`, options.signal.reason);
-        throw invocationError(endpointName, err);
-      }
-      const scores = parseScores(output.Body ?? new Uint8Array(), { contentType: output.ContentType, source: `InvokeEndpoint ${endpointName}` });
-      const expected = countCsvRows(piece);
-      if (scores.length !== expected) throw new PredictionCountError(`InvokeEndpoint ${endpointName}`, expected, scores.length);
-      results.push(scores);
-      total += scores.length;
-    }
-    const all = new Float64Array(total);
-    let offset = 0;
-    for (const scores of results) {
-      all.set(scores, offset);
-      offset += scores.length;
-    }
-    return all;
+    return invokeCsvPayloads(this.runtime, endpointName, pieces, options);
   }
 
   /**
@@ -702,8 +709,10 @@ export class SageMakerBackend implements Backend {
   /**
    * Deletes the endpoints (with their configs), endpoint configs and models that carry every tag
    * in `tags` (default: the backend's `tags`): what runs killed before their clean-up left
-   * behind. Narrow it with `nameContains` (e.g. a run prefix) and `createdBefore` (e.g. a TTL);
-   * `dryRun` only lists. Every delete is tried; failures are collected and thrown together.
+   * behind, or what runs kept with `retain: true`. Narrow it with `nameContains` (e.g. a run
+   * prefix) and `createdBefore` (e.g. a TTL); `dryRun` only lists; `withModels` also deletes the
+   * models the found endpoints serve, untagged or not (e.g. endpoints tagged through the
+   * runner's `endpoint.tags`). Every delete is tried; failures are collected and thrown together.
    *
    * @throws {InvalidArgumentError} when no tags are given (that would match the whole account);
    *   `CleanupError` listing what could not be deleted.
@@ -716,9 +725,9 @@ export class SageMakerBackend implements Backend {
    * ```
    */
   async deleteTaggedResources(
-    options: FindTaggedResourcesOptions & { readonly tags?: TagRecord; readonly dryRun?: boolean } = {},
+    options: FindTaggedResourcesOptions & { readonly tags?: TagRecord; readonly dryRun?: boolean; readonly withModels?: boolean } = {},
   ): Promise<TaggedResources> {
-    const { tags = this.#options.tags ?? {}, dryRun = false, ...filter } = options;
+    const { tags = this.#options.tags ?? {}, dryRun = false, withModels = false, ...filter } = options;
     const found = await findTaggedResources(this.sagemaker, tags, filter);
     if (dryRun) return found;
     const failures: CleanupFailure[] = [];
@@ -729,9 +738,15 @@ export class SageMakerBackend implements Backend {
         failures.push({ resource, name, reason: err instanceof Error ? err.message : String(err) });
       }
     };
-    await Promise.all(found.endpoints.map((name) => attempt('Endpoint', name, () => this.deleteEndpoint(name))));
-    for (const name of found.endpointConfigs) await attempt('Endpoint', name, () => this.#deleteEndpointConfig(name));
-    for (const name of found.models) await attempt('Model', name, () => this.deleteModel(name));
+    // What deleting the endpoints already removed is not deleted twice.
+    const removed = new Set<string>();
+    await Promise.all(found.endpoints.map((name) => attempt('Endpoint', name, async () => {
+      const { configs, models } = await this.#removeEndpoint(name, withModels);
+      for (const config of configs) removed.add(`config:${config}`);
+      for (const model of models) removed.add(`model:${model}`);
+    })));
+    for (const name of found.endpointConfigs) if (!removed.has(`config:${name}`)) await attempt('Endpoint', name, () => this.#deleteEndpointConfig(name));
+    for (const name of found.models) if (!removed.has(`model:${name}`)) await attempt('Model', name, () => this.deleteModel(name));
     if (failures.length > 0) throw new CleanupError(failures);
     return found;
   }
@@ -790,24 +805,6 @@ export class SageMakerBackend implements Backend {
     this.#ownedClients.push(created!);
     return created!;
   }
-}
-
-/**
- * Runtime errors as the local backend reports them: a `ModelError` (the container answered an
- * error) as {@link EndpointInvocationError}, an unknown endpoint as {@link ResourceStateError}.
- */
-function invocationError(endpointName: string, err: unknown): Error {
-  const record = err as { name?: unknown; OriginalStatusCode?: unknown; OriginalMessage?: unknown; message?: unknown } | null;
-  // The runtime answers ValidationError "Endpoint … of account … not found." for endpoints that do not exist or are not in service.
-  if (record?.name === 'ValidationError' && /not found/i.test(String(record.message ?? ''))) {
-    return new ResourceStateError(`endpoint ${endpointName}`, `does not exist or is not in service (${String(record.message)})`, { cause: err });
-  }
-  if (record?.name === 'ModelError') {
-    const status = typeof record.OriginalStatusCode === 'number' ? record.OriginalStatusCode : 424;
-    const body = typeof record.OriginalMessage === 'string' ? record.OriginalMessage : String(record.message ?? '');
-    return new EndpointInvocationError(endpointName, status, body, { cause: err });
-  }
-  return new AwsRequestError('InvokeEndpoint', endpointName, err);
 }
 
 function toResourceState(status: string): ResourceState {

@@ -53,6 +53,21 @@ export interface BackendCallOptions {
 export interface EndpointOptions {
   readonly instanceType?: string;
   readonly instanceCount?: number;
+  /**
+   * Keep the endpoint (and its model) when the `TrainRunner` cleans up, once it is in service: it
+   * outlives the runner, to be scored with a `Predictor` and deleted later by name
+   * (`backend.deleteEndpoint(name, { withModels: true })`) or by tag. Endpoints that never came
+   * into service are deleted as usual. Default false.
+   */
+  readonly retain?: boolean;
+  /** Tags on the endpoint and its config, beside the backend's (SageMaker backend), e.g. to delete retained endpoints by tag. */
+  readonly tags?: Readonly<Record<string, string>>;
+}
+
+/** Options of deleting an endpoint. */
+export interface DeleteEndpointOptions {
+  /** Also delete the models the endpoint serves (what a retained endpoint kept). Default false. */
+  readonly withModels?: boolean;
 }
 
 /** A batch transform request: a CSV file of feature rows (no label), split by line. */
@@ -86,8 +101,8 @@ export interface Backend {
   /** Creates an endpoint config and endpoint serving `modelName`. */
   createEndpoint(endpointName: string, modelName: string, options?: EndpointOptions): Promise<void>;
   waitForEndpoint(endpointName: string, options?: BackendCallOptions): Promise<EndpointOutcome>;
-  /** Deletes the endpoint and its config; succeeds when they are already gone. */
-  deleteEndpoint(endpointName: string): Promise<void>;
+  /** Deletes the endpoint and its config (and its models with `withModels`); succeeds when they are already gone. */
+  deleteEndpoint(endpointName: string, options?: DeleteEndpointOptions): Promise<void>;
   /** Sends CSV feature rows (no label) and returns one probability per row. */
   invokeEndpoint(endpointName: string, csvRows: string, options?: { signal?: AbortSignal }): Promise<Float64Array>;
   batchTransform(spec: BatchTransformSpec, options?: BackendCallOptions): Promise<BatchTransformOutcome>;

@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { InvalidArgumentError } from '../errors.js';
@@ -10,6 +10,7 @@ import type {
   BackendCallOptions,
   BatchTransformOutcome,
   BatchTransformSpec,
+  DeleteEndpointOptions,
   EndpointOptions,
   EndpointOutcome,
   ResourceState,
@@ -51,6 +52,7 @@ interface JobRecord {
 
 interface EndpointRecord {
   state: ResourceState;
+  readonly modelName: string;
   readonly server: EndpointServer;
   readonly ready: Promise<EndpointOutcome>;
 }
@@ -190,9 +192,28 @@ export class LocalBackend implements Backend, AsyncDisposable {
     options.onState?.('InProgress');
   }
 
+  /**
+   * Waits for a training job of this backend and says how it ended. A job this backend did not
+   * start but whose artifact is in the work directory (`<workDir>/<job>/output/model.tar.gz`,
+   * left by an earlier process with the same `workDir`) counts as `Completed` (with `seconds: 0`,
+   * not recorded), so `TrainRunner.attach` picks it up as it does a SageMaker job.
+   *
+   * @throws ResourceStateError when the job is unknown and has no artifact; RunAbortedError on abort.
+   * @example
+   * ```ts
+   * const outcome = await backend.waitForTrainingJob('exp1-first5'); // { status: 'Completed', artifact, seconds }
+   * ```
+   */
   async waitForTrainingJob(jobName: string, options: BackendCallOptions = {}): Promise<TrainingOutcome> {
     const record = this.#jobs.get(jobName);
-    if (!record) throw new ResourceStateError(`training job ${jobName}`, 'does not exist');
+    if (!record) {
+      // Only a job name (letters, digits, hyphens) is looked up, never a path.
+      if (typeof jobName !== 'string' || !/^[a-zA-Z0-9](-*[a-zA-Z0-9])*$/.test(jobName)) throw new ResourceStateError(`training job ${String(jobName)}`, 'does not exist');
+      const artifact = path.join(await this.workDir(), jobName, 'output', 'model.tar.gz');
+      if (!(await isFile(artifact))) throw new ResourceStateError(`training job ${jobName}`, `does not exist (not started by this backend, and no ${artifact})`);
+      options.onState?.('Completed');
+      return { status: 'Completed', jobName, artifact, seconds: 0 };
+    }
     const outcome = await abortable(record.outcome, options.signal, `waiting for training job ${jobName}`);
     options.onState?.(outcome.status, outcome.status === 'Completed' ? undefined : outcome.reason);
     return outcome;
@@ -224,6 +245,7 @@ export class LocalBackend implements Backend, AsyncDisposable {
     const server = new EndpointServer({ host: this.#host, maxPayloadBytes: this.#maxPayloadBytes, defaultEndpoint: endpointName }).addEndpoint(endpointName, model.booster);
     const record: EndpointRecord = {
       state: 'Creating',
+      modelName,
       server,
       ready: server.listen().then(
         async (url): Promise<EndpointOutcome> => {
@@ -251,13 +273,23 @@ export class LocalBackend implements Backend, AsyncDisposable {
     return outcome;
   }
 
-  async deleteEndpoint(endpointName: string): Promise<void> {
+  /**
+   * Closes the endpoint's server; with `withModels`, also forgets the model it served. An endpoint
+   * that does not exist counts as deleted.
+   *
+   * @example
+   * ```ts
+   * await backend.deleteEndpoint('exp1-first5', { withModels: true });
+   * ```
+   */
+  async deleteEndpoint(endpointName: string, options: DeleteEndpointOptions = {}): Promise<void> {
     const record = this.#endpoints.get(endpointName);
     if (!record) return;
     this.#endpoints.delete(endpointName);
     record.state = 'Deleting';
     await record.server.close();
     record.state = 'Deleted';
+    if (options.withModels === true) this.#models.delete(record.modelName);
   }
 
   async invokeEndpoint(endpointName: string, csvRows: string, options: { signal?: AbortSignal } = {}): Promise<Float64Array> {
@@ -341,4 +373,12 @@ async function postCsvText(url: string, endpointName: string, body: string, sign
   const text = await response.text();
   if (response.status !== 200) throw new EndpointInvocationError(endpointName, response.status, text);
   return text;
+}
+
+async function isFile(file: string): Promise<boolean> {
+  try {
+    return (await stat(file)).isFile();
+  } catch {
+    return false;
+  }
 }

@@ -79,7 +79,10 @@ export interface TrainRunnerOptions {
   readonly signal?: AbortSignal;
   /** Receives every progress event (also emitted as the runner's `'progress'` event). */
   readonly onProgress?: ProgressListener;
-  /** Instance type and count of endpoints (SageMaker backend). */
+  /**
+   * Options of every endpoint: instance type and count, tags (SageMaker backend), and `retain`
+   * (keep endpoints that came into service, with their models, when the runner cleans up).
+   */
   readonly endpoint?: EndpointOptions;
   /**
    * Where the channels of {@link FrameJob}s are written (`<workDir>/csv/<job>/…`). Default: a
@@ -117,11 +120,21 @@ export interface ExperimentResult {
   readonly failed: readonly JobFailure[];
 }
 
-/** What {@link TrainRunner.cleanup} released. */
+/** What {@link TrainRunner.cleanup} released, and what it kept on purpose. */
 export interface CleanupReport {
   readonly stoppedJobs: readonly string[];
   readonly deletedEndpoints: readonly string[];
   readonly deletedModels: readonly string[];
+  /** Endpoints in service created with `retain: true`: left running (they bill until deleted). */
+  readonly retainedEndpoints: readonly string[];
+  /** The models of the retained endpoints, left too. */
+  readonly retainedModels: readonly string[];
+}
+
+/** Options of {@link TrainRunner.attach}. */
+export interface AttachOptions {
+  /** The job's name in this runner (and, with the prefix, of its model and endpoint). Default: the training job name. */
+  readonly name?: string;
 }
 
 /** Events of a {@link TrainRunner}. */
@@ -142,6 +155,8 @@ interface JobRecord {
   endpointName?: string;
   endpointCreated?: Promise<void>;
   inService?: boolean;
+  /** The endpoint was created with `retain: true`. */
+  retain?: boolean;
   transforms: number;
   /** The job's own abort signal, aborted with the runner's (see TrainRunner.#signalOf). */
   controller?: AbortController;
@@ -186,6 +201,7 @@ export class TrainRunner extends EventEmitter<TrainRunnerEvents> implements Asyn
   readonly #liveJobs = new Set<string>();
   readonly #models = new Set<string>();
   readonly #endpoints = new Set<string>();
+  readonly #retained = { endpoints: new Set<string>(), models: new Set<string>() };
   readonly #onAbort: (() => void) | undefined;
   readonly #workDirOption: string | undefined;
   #workDir: Promise<string> | undefined;
@@ -203,6 +219,9 @@ export class TrainRunner extends EventEmitter<TrainRunnerEvents> implements Asyn
       throw new InvalidArgumentError('TrainRunner', 'prefix', prefix, 'letters, digits and hyphens, starting with a letter or digit');
     }
     toHyperparameterStrings(hyperparameters);
+    if (endpoint.retain === true && backend === undefined) {
+      throw new InvalidArgumentError('TrainRunner', 'endpoint.retain', true, 'used with a backend passed to the runner (one the runner creates is closed with it, and its endpoints too)');
+    }
     this.backend = backend ?? new LocalBackend();
     this.#ownsBackend = backend === undefined;
     this.#limit = pLimit(concurrency);
@@ -291,6 +310,59 @@ export class TrainRunner extends EventEmitter<TrainRunnerEvents> implements Asyn
   }
 
   /**
+   * Picks up a training job started elsewhere (another runner, another process, the console):
+   * waits for it through the backend (`DescribeTrainingJob` on SageMaker; on the local backend, a
+   * job of the same backend or an artifact in its `workDir`) and adds it to this runner as a
+   * trained job, so {@link createModels}, {@link createEndpoints}, {@link invoke} and
+   * {@link batchTransform} work on it. The training job itself is not the runner's: clean-up never
+   * stops it; the model and endpoint made from it are named `prefix` + `options.name` (default the
+   * job name) and cleaned up as usual.
+   *
+   * @throws InvalidArgumentError for a bad job name, a name this runner already has, or a
+   *   resource name SageMaker would refuse; ResourceStateError when the job failed or stopped (or,
+   *   on the local backend, does not exist); the backend's error for an unknown job on SageMaker
+   *   (`AwsRequestError`, `ValidationException`); RunAbortedError on abort. The job is not added then.
+   * @example
+   * ```ts
+   * await using runner = new TrainRunner({ backend: sagemakerBackend, prefix: 'exp2' });
+   * const trained = await runner.attach('exp1-first5', { name: 'first5' }); // { job: 'first5', jobName: 'exp1-first5', artifact: 's3://…/model.tar.gz', seconds }
+   * await runner.createModels();                                           // model exp2-first5
+   * await runner.createEndpoints({ retain: true });
+   * await runner.waitForEndpoints();
+   * ```
+   */
+  async attach(jobName: string, options: AttachOptions = {}): Promise<TrainedJob> {
+    this.#checkOpen('attach');
+    const where = 'TrainRunner.attach';
+    if (typeof jobName !== 'string' || !RESOURCE_NAME.test(jobName)) throw new InvalidArgumentError(where, 'jobName', jobName, 'a training job name (1-63 letters, digits and hyphens)');
+    const name = options.name ?? jobName;
+    if (typeof name !== 'string' || name === '') throw new InvalidArgumentError(where, 'options.name', name, 'a non-empty name');
+    if (this.#records.has(name)) throw new InvalidArgumentError(where, options.name === undefined ? 'jobName' : 'options.name', name, 'a name not already used by this runner');
+    const resourceName = this.resourceName(name);
+    if (!RESOURCE_NAME.test(resourceName)) {
+      throw new InvalidArgumentError(where, 'options.name', resourceName, 'with the prefix, 1-63 letters, digits and hyphens (a SageMaker resource name); pass a shorter name');
+    }
+    // The channels are the other run's; this record only carries the job's name.
+    const record: JobRecord = { job: { name, train: '' }, jobName: resourceName, transforms: 0 };
+    this.#records.set(name, record);
+    const signal = this.#signalOf(record);
+    try {
+      const outcome = await abortable(
+        this.backend.waitForTrainingJob(jobName, { signal, onState: (state, detail, training) => this.#emit(record, 'TrainingJob', jobName, state, detail, training) }),
+        signal,
+        `attaching training job ${jobName}`,
+      );
+      if (outcome.status !== 'Completed') throw new ResourceStateError(`training job ${jobName}`, `${outcome.status}: ${outcome.reason}`);
+      record.trained = { job: name, jobName, artifact: outcome.artifact, seconds: outcome.seconds };
+    } catch (err) {
+      this.#records.delete(name);
+      throw err;
+    }
+    record.training = Promise.resolve(record.trained);
+    return record.trained;
+  }
+
+  /**
    * Registers a model for every trained job that has none yet.
    *
    * @example
@@ -323,15 +395,28 @@ export class TrainRunner extends EventEmitter<TrainRunnerEvents> implements Asyn
 
   /**
    * Creates an endpoint (and its config) for every model that has none yet; does not wait.
+   * `options` go over the runner's `endpoint` options; with `retain: true`, endpoints that come
+   * into service outlive the runner (see {@link cleanup}).
    *
    * @example
    * ```ts
    * await runner.createEndpoints();
    * await runner.waitForEndpoints();
+   * // or keep them for a Predictor after the runner is gone:
+   * await runner.createEndpoints({ retain: true, tags: { keep: 'demo' } });
    * ```
    */
-  async createEndpoints(): Promise<RunResult<ServingEndpoint>> {
+  async createEndpoints(options: EndpointOptions = {}): Promise<RunResult<ServingEndpoint>> {
     this.#checkOpen('createEndpoints');
+    const endpointOptions: EndpointOptions = {
+      ...this.#endpointOptions,
+      ...options,
+      ...(this.#endpointOptions.tags !== undefined || options.tags !== undefined ? { tags: { ...this.#endpointOptions.tags, ...options.tags } } : {}),
+    };
+    if (endpointOptions.retain === true && this.#ownsBackend) {
+      // The runner closes a backend it created, and a local endpoint ends with its backend.
+      throw new InvalidArgumentError('TrainRunner.createEndpoints', 'retain', true, 'used with a backend passed to the runner (one the runner creates is closed with it)');
+    }
     const records = [...this.#records.values()].filter((r) => r.modelName !== undefined && r.endpointName === undefined);
     const settled = await Promise.allSettled(records.map((record) => this.#limit(async () => {
       this.#throwIfAborted('createEndpoints');
@@ -339,9 +424,10 @@ export class TrainRunner extends EventEmitter<TrainRunnerEvents> implements Asyn
       // Tracked before the call: a create that fails halfway may still have made something to delete.
       this.#endpoints.add(endpointName);
       record.endpointName = endpointName;
+      record.retain = endpointOptions.retain === true;
       this.#emit(record, 'Endpoint', endpointName, 'Creating');
       try {
-        await this.backend.createEndpoint(endpointName, record.modelName as string, this.#endpointOptions);
+        await this.backend.createEndpoint(endpointName, record.modelName as string, endpointOptions);
       } catch (err) {
         record.endpointName = undefined;
         this.#emit(record, 'Endpoint', endpointName, 'Failed', reasonOf(err));
@@ -451,7 +537,10 @@ export class TrainRunner extends EventEmitter<TrainRunnerEvents> implements Asyn
   /**
    * Stops running training jobs and deletes every endpoint (with its config) and model this
    * runner created, even after failures and aborts. Each delete is tried, failures once more;
-   * idempotent (a second call has nothing left to do).
+   * idempotent (a second call has nothing left to do). Endpoints created with `retain: true` that
+   * came into service are kept with their models, reported under `retainedEndpoints` and
+   * `retainedModels` (and once as an `InService` progress event with detail `retained`); delete
+   * them later with `backend.deleteEndpoint(name, { withModels: true })` or by tag.
    *
    * @throws CleanupError listing what could not be deleted; those stay tracked for a next call.
    * @example
@@ -481,6 +570,7 @@ export class TrainRunner extends EventEmitter<TrainRunnerEvents> implements Asyn
       }));
     };
     await release('TrainingJob', this.#liveJobs, (name) => this.backend.stopTrainingJob(name), stoppedJobs);
+    this.#retain();
     await release('Endpoint', this.#endpoints, async (name) => {
       await this.backend.deleteEndpoint(name);
       const record = [...this.#records.values()].find((r) => r.endpointName === name);
@@ -499,12 +589,24 @@ export class TrainRunner extends EventEmitter<TrainRunnerEvents> implements Asyn
       }
     }, deletedModels);
     if (failures.length > 0) throw new CleanupError(failures);
-    return { stoppedJobs, deletedEndpoints, deletedModels };
+    return { stoppedJobs, deletedEndpoints, deletedModels, retainedEndpoints: [...this.#retained.endpoints], retainedModels: [...this.#retained.models] };
+  }
+
+  /** Moves retained endpoints in service, and their models, out of what clean-up deletes. */
+  #retain(): void {
+    for (const record of this.#records.values()) {
+      const { endpointName, modelName } = record;
+      if (!record.retain || !record.inService || endpointName === undefined || !this.#endpoints.has(endpointName)) continue;
+      this.#endpoints.delete(endpointName);
+      this.#retained.endpoints.add(endpointName);
+      if (modelName !== undefined && this.#models.delete(modelName)) this.#retained.models.add(modelName);
+      this.#emit(record, 'Endpoint', endpointName, 'InService', 'retained: not deleted by clean-up');
+    }
   }
 
   /**
-   * {@link cleanup}, then closes the backend if the runner created it. Idempotent; what
-   * `await using` calls.
+   * {@link cleanup}, then closes the backend if the runner created it, and returns the clean-up
+   * report. Idempotent; what `await using` calls.
    *
    * @example
    * ```ts
@@ -512,9 +614,9 @@ export class TrainRunner extends EventEmitter<TrainRunnerEvents> implements Asyn
    * try { await runner.startJobs(jobs); await runner.waitForJobs(); } finally { await runner.close(); }
    * ```
    */
-  async close(): Promise<void> {
+  async close(): Promise<CleanupReport> {
     try {
-      await this.cleanup();
+      return await this.cleanup();
     } finally {
       if (!this.#closed) {
         this.#closed = true;

@@ -378,6 +378,17 @@ export class LoopbackSageMakerServer {
         this.endpointConfigs.set(name, body);
         return { EndpointConfigArn: arn('endpoint-config', name) };
       }
+      case 'DescribeEndpointConfig': {
+        const name = requiredString(body, 'EndpointConfigName');
+        const config = this.endpointConfigs.get(name);
+        if (config === undefined) throw new ApiError('ValidationException', `Could not find endpoint configuration "${arn('endpoint-config', name)}".`);
+        return {
+          EndpointConfigName: name,
+          EndpointConfigArn: arn('endpoint-config', name),
+          ProductionVariants: config.ProductionVariants,
+          CreationTime: this.#created.get(arn('endpoint-config', name)) ?? 0,
+        };
+      }
       case 'DeleteEndpointConfig': {
         const name = requiredString(body, 'EndpointConfigName');
         if (!this.endpointConfigs.delete(name)) {

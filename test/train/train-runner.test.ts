@@ -100,7 +100,7 @@ describe('TrainRunner round trip', () => {
       }
       const elapsed = events.filter((e) => e.resource === 'TrainingJob' && e.state === 'Completed').map((e) => e.elapsedMs);
       expect(elapsed.every((ms) => ms > 0)).toBe(true);
-      expect(await runner.cleanup()).toEqual({ stoppedJobs: [], deletedEndpoints: [], deletedModels: [] });
+      expect(await runner.cleanup()).toEqual({ stoppedJobs: [], deletedEndpoints: [], deletedModels: [], retainedEndpoints: [], retainedModels: [] });
     } finally {
       await runner.close();
       await backend.close();
@@ -301,7 +301,7 @@ describe('TrainRunner clean-up and abort', () => {
     expect(recorder.urls.size).toBeGreaterThanOrEqual(1);
     for (const url of recorder.urls.values()) await expectRefused(url);
     for (const job of ['first5', 'first10', 'all']) expect(() => backend.endpointUrl(job)).toThrow(/state: absent/);
-    expect(await runner.cleanup()).toEqual({ stoppedJobs: [], deletedEndpoints: [], deletedModels: [] });
+    expect(await runner.cleanup()).toEqual({ stoppedJobs: [], deletedEndpoints: [], deletedModels: [], retainedEndpoints: [], retainedModels: [] });
     await backend.close();
   });
 
