@@ -83,7 +83,8 @@ export function calibrateJobLive(
   job: { readonly name: string; readonly booster: Booster; readonly schema: FeatureSchema; readonly validationSessions: readonly string[]; readonly budget: number },
 ): SavedLivePolicy {
   const indexOf = new Map(trainLog.sessionIds.map((id, s) => [id, s]));
-  const validationLog = selectSessions(trainLog, job.validationSessions.map((id) => indexOf.get(id)!));
+  // A job of session prefixes has a row per prefix: each validation session once.
+  const validationLog = selectSessions(trainLog, [...new Set(job.validationSessions)].map((id) => indexOf.get(id)!));
   const { policy, validation } = chooseAlertPolicy(validationLog, { schema: job.schema, models: [{ name: job.name, model: job.booster }], maxFalseAlertsPer10k: job.budget });
   return { chosenOn: 'validation', policy, validation };
 }

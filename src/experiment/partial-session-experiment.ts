@@ -26,6 +26,9 @@ import type { ReportOptions } from '../eval/report-html.js';
 import { toHyperparameterStrings } from '../train/hyperparameters.js';
 import type { Frame } from '../frame/frame.js';
 import { type LiveSectionResult, type SavedLivePolicy, calibrateJobLive, runLiveSection } from './live-section.js';
+import { WEIGHT_COLUMN } from '../sessions/flatten-prefixes.js';
+import { splitPrefixes } from '../sessions/truncation.js';
+import type { Job } from '../sessions/job-grid.js';
 import { ExperimentFailedError } from './experiment-errors.js';
 
 /** The stages {@link runPartialSessionExperiment} reports, in order. */
@@ -144,15 +147,22 @@ export async function runPartialSessionExperiment(spec: ExperimentSpec, options:
   stage('split', `train ${spec.split.train} / validation ${spec.split.validation}, seed ${spec.split.seed}`);
   const splitter = new FrameSplitter({ label: 'BadActor', drop: ['SessionNo'] });
   const splits = new Map<string, FrameSplit>();
+  // A job of session prefixes keeps all prefixes of a session in one part, and trains with its row weights (csv_weights=1).
+  const isPrefixJob = (job: Job): boolean => splitPrefixes(job.truncation).prefixes !== null;
   for (const job of spec.jobs) {
-    splits.set(job.name, splitter.split(trainFrames.get(job.name)!, { train: spec.split.train, validation: spec.split.validation, test: 0, seed: spec.split.seed }));
+    const fractions = { train: spec.split.train, validation: spec.split.validation, test: 0, seed: spec.split.seed };
+    splits.set(job.name, splitter.split(trainFrames.get(job.name)!, isPrefixJob(job) ? { ...fractions, groupBy: 'SessionNo' } : fractions));
   }
   const csvDir = path.join(spec.outDir, 'csv');
-  const files = await writeCsvs(
-    spec.jobs.map((job) => ({ name: job.name, split: splits.get(job.name)!, source: `${spec.train.map((f) => path.basename(f)).join(', ')}; ${job.name}` })),
-    csvDir,
-  );
-  const experimentJobs: ExperimentJob[] = files.map((f) => ({ name: f.name, train: f.train, validation: f.validation }));
+  const csvJob = (job: Job) => ({ name: job.name, split: splits.get(job.name)!, source: `${spec.train.map((f) => path.basename(f)).join(', ')}; ${job.name}` });
+  const [plainFiles, weightedFiles] = await Promise.all([
+    writeCsvs(spec.jobs.filter((j) => !isPrefixJob(j)).map(csvJob), csvDir),
+    writeCsvs(spec.jobs.filter(isPrefixJob).map(csvJob), csvDir, { weight: WEIGHT_COLUMN }),
+  ]);
+  const experimentJobs: ExperimentJob[] = [
+    ...plainFiles.map((f) => ({ name: f.name, train: f.train, validation: f.validation })),
+    ...weightedFiles.map((f) => ({ name: f.name, train: f.train, validation: f.validation, hyperparameters: { csv_weights: '1' } })),
+  ];
 
   stage('train', `${spec.jobs.length} jobs`);
   if (options.backend === undefined && spec.backend.kind !== 'local') {
