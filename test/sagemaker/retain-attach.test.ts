@@ -1,6 +1,9 @@
+import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -11,9 +14,10 @@ import { SageMakerBackend } from '../../src/sagemaker/sagemaker-backend.js';
 import { AwsRequestError } from '../../src/sagemaker/sagemaker-errors.js';
 import { EndpointServer } from '../../src/serve/endpoint-server.js';
 import type { ProgressEvent } from '../../src/train/progress.js';
-import { ResourceStateError } from '../../src/train/train-errors.js';
+import { ResourceStateError, RunAbortedError } from '../../src/train/train-errors.js';
 import { TrainRunner, type ExperimentJob } from '../../src/train/train-runner.js';
 import { DUMMY_CREDENTIALS, startAwsTestEnv, TEST_BUCKET, TEST_ROLE, type AwsTestEnv } from './aws-test-env.js';
+import type { LoopbackSageMakerOptions } from './loopback-sagemaker-server.js';
 import { captureCommands, loadServiceModel, validateRequest, type CapturedCommand } from './service-model.js';
 import { loadArtifactFixture } from './xgboost-fixture.js';
 
@@ -26,6 +30,8 @@ import { loadArtifactFixture } from './xgboost-fixture.js';
  * is checked against the service model botocore ships.
  */
 
+const execFileAsync = promisify(execFile);
+const here = path.dirname(fileURLToPath(import.meta.url));
 const fixture = loadArtifactFixture();
 const booster = Booster.fromTarGz(fixture.tarGz);
 const testRows = `${fixture.rows.join('\n')}\n`;
@@ -59,11 +65,12 @@ afterEach(async () => {
   env = undefined;
 });
 
-async function start(): Promise<AwsTestEnv> {
+async function start(loopback: LoopbackSageMakerOptions = {}): Promise<AwsTestEnv> {
   let current: AwsTestEnv | undefined;
   current = await startAwsTestEnv({
     runtimeUrl,
     loopback: {
+      ...loopback,
       onTrainingJobCompleted: async (job) => {
         const [, bucket, key] = /^s3:\/\/([^/]+)\/(.*)$/.exec(job.artifact)!;
         await current!.s3server.s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: fixture.tarGz }));
@@ -97,12 +104,17 @@ function expectValidRequests(): void {
   for (const { operation, input } of sent) expect(validateRequest(sagemakerModel, operation, input), operation).toEqual([]);
 }
 
+/** A training job started by another program: its own backend, no runner. */
+async function startAwsTestEnvJob(testEnv: AwsTestEnv, name: string): Promise<void> {
+  await backendFor(testEnv).startTrainingJob({ name, channels: { train }, hyperparameters: { num_round: '10' } });
+}
+
 function tagsOf(testEnv: AwsTestEnv, operation: string, name: string): unknown {
   return testEnv.loopback.requestsFor(operation).find((r) => (r.body.EndpointName ?? r.body.EndpointConfigName) === name)?.body.Tags;
 }
 
 describe('retain: true — endpoints that outlive the runner', () => {
-  it('keeps endpoints in service with their models, says so in the clean-up report, and a Predictor scores them after the runner is closed', async () => {
+  it('keeps endpoints in service with their models, says so in the clean-up report, and a Predictor scores them after the runner is closed, also from a second process', async () => {
     const testEnv = await start();
     const events: ProgressEvent[] = [];
     const runner = new TrainRunner({
@@ -135,7 +147,7 @@ describe('retain: true — endpoints that outlive the runner', () => {
     expect(tagsOf(testEnv, 'CreateEndpoint', 'keep-whole')).toEqual(expectedTags);
     expect(tagsOf(testEnv, 'CreateEndpointConfig', 'keep-whole')).toEqual(expectedTags);
 
-    // Later, with nothing of the runner left: a Predictor with a client of its own.
+    // Later, with nothing of the runner left: a Predictor with a client of its own, here and in a second process.
     const client = new SageMakerRuntimeClient({ endpoint: runtimeUrl, region: 'us-east-1', credentials: DUMMY_CREDENTIALS });
     try {
       const predictor = new Predictor({ endpointName: 'keep-whole', client });
@@ -143,6 +155,8 @@ describe('retain: true — endpoints that outlive the runner', () => {
     } finally {
       client.destroy();
     }
+    const child = await execFileAsync(process.execPath, ['--import', 'tsx', path.join(here, 'predict-in-child.ts'), runtimeUrl, 'keep-whole', testRows], { encoding: 'utf8' });
+    expect(JSON.parse(child.stdout)).toEqual(Array.from(fixture.prob));
 
     // Deleted later by name (with its model), then the rest by tag, from a new backend.
     const later = backendFor(testEnv);
@@ -210,6 +224,22 @@ describe('TrainRunner.attach — a training job started elsewhere', () => {
     expect(testEnv.loopback.requestsFor('StopTrainingJob')).toEqual([]);
     expect(testEnv.loopback.live()).toEqual({ endpoints: [], endpointConfigs: [], models: [] });
     expectValidRequests();
+  });
+
+  it('on abort while waiting for the job, rejects with RunAbortedError and leaves the job running: it is not the runner’s', async () => {
+    // The job stays InProgress for the whole test.
+    const testEnv = await start({ trainingDescribes: 1_000_000 });
+    await startAwsTestEnvJob(testEnv, 'elsewhere-long');
+    const controller = new AbortController();
+    const runner = new TrainRunner({ backend: backendFor(testEnv), signal: controller.signal });
+    const attaching = runner.attach('elsewhere-long');
+    while (testEnv.loopback.requestsFor('DescribeTrainingJob').length < 2) await new Promise((resolve) => setTimeout(resolve, 5));
+    controller.abort(new Error('Ctrl-C'));
+    await expect(attaching).rejects.toThrow(RunAbortedError);
+    const report = await runner.close();
+    expect(report.stoppedJobs).toEqual([]);
+    expect(testEnv.loopback.requestsFor('StopTrainingJob')).toEqual([]);
+    expect(testEnv.loopback.trainingJobs.get('elsewhere-long')!.status).toBe('InProgress');
   });
 
   it('rejects a failed job with its reason, an unknown job with the service’s error, a name already used; none is added', async () => {
