@@ -66,7 +66,7 @@ export function predictContributionsMatrix(
     throw new InvalidArgumentError(where, 'ntreeLimit', limit, `an integer in [0, ${numTrees}] (0 = all trees)`);
   }
   const trees = model.trees.slice(0, limit === 0 ? numTrees : limit);
-  const prepared = trees.map((tree, t) => prepareTree(tree, t, where));
+  const prepared = trees.map((tree, t) => prepareTree(tree, t, nf, where));
   const maxDepth = prepared.reduce((m, p) => Math.max(m, p.depth), 0);
   const width = nf + 1;
   const out = new Float32Array(rows * width);
@@ -74,17 +74,23 @@ export function predictContributionsMatrix(
   const baseMargin = baseMarginF32(model.baseScore);
   const x = new Float32Array(nf);
   const phi = new Float32Array(width);
-  const shap = approximate ? undefined : new ShapWorkspace(maxDepth, nf);
+  const kernel: TreeKernel = approximate ? (tree, means, row, out) => saabas(tree, means, row, out, nf) : treeShapKernel(maxDepth, nf);
   for (let r = 0; r < rows; r++) {
     x.fill(Number.NaN);
     for (let c = 0; c < columns; c++) x[c] = data[r * columns + c]!;
     const row = r * width;
     for (let t = 0; t < trees.length; t++) {
-      phi.fill(0);
       const p = prepared[t]!;
-      if (shap !== undefined) shap.tree(trees[t]!, p.means, x, phi, nf);
-      else saabas(trees[t]!, p.means, x, phi, nf);
-      for (let c = 0; c < width; c++) out[row + c] = out[row + c]! + phi[c]!;
+      kernel(trees[t]!, p.means, x, phi);
+      // XGBoost adds every column of the tree's contributions; the others hold +0, and adding +0
+      // changes no sum here (a sum that starts at +0 never becomes −0), so only the tree's own
+      // columns are added, and reset for the next tree.
+      const columnsOfTree = p.columns;
+      for (let k = 0; k < columnsOfTree.length; k++) {
+        const c = columnsOfTree[k]!;
+        out[row + c] = out[row + c]! + phi[c]!;
+        phi[c] = 0;
+      }
     }
     out[row + nf] = out[row + nf]! + baseMargin;
   }
@@ -95,9 +101,11 @@ interface PreparedTree {
   readonly depth: number;
   /** Cover-weighted mean leaf value under each node (XGBoost's FillNodeMeanValues), float32. */
   readonly means: Float32Array;
+  /** The columns the tree can write: its split features, then the bias column. */
+  readonly columns: Int32Array;
 }
 
-function prepareTree(tree: RegTree, t: number, where: string): PreparedTree {
+function prepareTree(tree: RegTree, t: number, numFeature: number, where: string): PreparedTree {
   const { leftChildren: left, rightChildren: right, sumHessian: hess, splitConditions: value } = tree;
   const means = new Float32Array(tree.numNodes);
   // Post-order without recursion: `order` is a pre-order, read backwards every child precedes its parent.
@@ -129,7 +137,9 @@ function prepareTree(tree: RegTree, t: number, where: string): PreparedTree {
     result = f32(result + f32(means[r]! * hess[r]!));
     means[node] = f32(result / hess[node]!);
   }
-  return { depth, means };
+  const used = new Set<number>();
+  for (const node of order) if (left[node] !== -1) used.add(tree.splitIndices[node]!);
+  return { depth, means, columns: Int32Array.from([...used, numFeature]) };
 }
 
 /** The child a value goes to: missing → the default side, else `<` threshold → left. */
@@ -155,97 +165,50 @@ function saabas(tree: RegTree, means: Float32Array, x: Float32Array, phi: Float3
   phi[split] = phi[split]! + f32(tree.splitConditions[node]! - nodeValue);
 }
 
+/** One tree's contributions into `phi` (zeroed by the caller): `(tree, means, x, phi)`. */
+type TreeKernel = (tree: RegTree, means: Float32Array, x: Float32Array, phi: Float32Array) => void;
+
 /**
  * XGBoost's TreeSHAP (RegTree::TreeShap with ExtendPath, UnwindPath and UnwoundPathSum) over
  * struct-of-arrays path storage: the path of recursion level `k` starts where the previous level's
  * ends, as XGBoost lays its `unique_path_data` out. Every float operation is rounded to float32 in
- * XGBoost's order of evaluation, so the results are bit-equal.
+ * XGBoost's order of evaluation, so the results are bit-equal. The path arrays are closure
+ * constants and the tree's arrays are read once per tree, which keeps the recursion monomorphic.
  */
-class ShapWorkspace {
-  readonly #feature: Int32Array;
-  readonly #zero: Float32Array;
-  readonly #one: Float32Array;
-  readonly #pweight: Float32Array;
-
-  constructor(maxDepth: number, nf: number) {
-    // Level k holds at most min(k, nf) + 1 elements: the root element and one per distinct feature.
-    let size = 1;
-    for (let k = 0; k <= maxDepth + 1; k++) size += Math.min(k, nf) + 1;
-    this.#feature = new Int32Array(size);
-    this.#zero = new Float32Array(size);
-    this.#one = new Float32Array(size);
-    this.#pweight = new Float32Array(size);
-  }
-
-  tree(tree: RegTree, means: Float32Array, x: Float32Array, phi: Float32Array, nf: number): void {
-    phi[nf] = phi[nf]! + means[0]!;
-    this.#recurse(tree, x, phi, 0, 0, 0, 1, 1, -1);
-  }
-
-  #recurse(tree: RegTree, x: Float32Array, phi: Float32Array, node: number, depth: number, parentAt: number, parentZero: number, parentOne: number, parentFeature: number): void {
-    const feature = this.#feature;
-    const zero = this.#zero;
-    const one = this.#one;
-    const pw = this.#pweight;
-    let ud = depth;
-    // Copy the parent's path (ud + 1 elements) to this level's slot.
-    const at = parentAt + ud + 1;
-    feature.copyWithin(at, parentAt, parentAt + ud + 1);
-    zero.copyWithin(at, parentAt, parentAt + ud + 1);
-    one.copyWithin(at, parentAt, parentAt + ud + 1);
-    pw.copyWithin(at, parentAt, parentAt + ud + 1);
-    this.#extend(at, ud, parentZero, parentOne, parentFeature);
-
-    const left = tree.leftChildren[node]!;
-    if (left === -1) {
-      const leaf = tree.splitConditions[node]!;
-      for (let i = 1; i <= ud; i++) {
-        const w = this.#unwoundSum(at, ud, i);
-        const e = at + i;
-        phi[feature[e]!] = phi[feature[e]!]! + f32(f32(w * f32(one[e]! - zero[e]!)) * leaf);
-      }
-      return;
-    }
-    const split = tree.splitIndices[node]!;
-    const hot = nextNode(tree, node, x[split]!);
-    const cold = hot === left ? tree.rightChildren[node]! : left;
-    const hess = tree.sumHessian;
-    const w = hess[node]!;
-    const hotZero = f32(hess[hot]! / w);
-    const coldZero = f32(hess[cold]! / w);
-    let incomingZero = 1;
-    let incomingOne = 1;
-    let k = 0;
-    for (; k <= ud; k++) if (feature[at + k] === split) break;
-    if (k !== ud + 1) {
-      incomingZero = zero[at + k]!;
-      incomingOne = one[at + k]!;
-      this.#unwind(at, ud, k);
-      ud -= 1;
-    }
-    this.#recurse(tree, x, phi, hot, ud + 1, at, f32(hotZero * incomingZero), incomingOne, split);
-    this.#recurse(tree, x, phi, cold, ud + 1, at, f32(coldZero * incomingZero), 0, split);
-  }
+function treeShapKernel(maxDepth: number, nf: number): TreeKernel {
+  // Level k holds at most min(k, nf) + 1 elements: the root element and one per distinct feature.
+  let size = 1;
+  for (let k = 0; k <= maxDepth + 1; k++) size += Math.min(k, nf) + 1;
+  const feature = new Int32Array(size);
+  const zero = new Float32Array(size);
+  const one = new Float32Array(size);
+  const pw = new Float32Array(size);
+  let left: Int32Array = new Int32Array(0);
+  let right: Int32Array = new Int32Array(0);
+  let splitIndex: Uint32Array = new Uint32Array(0);
+  let cond: Float32Array = new Float32Array(0);
+  let defaultLeft: Uint8Array = new Uint8Array(0);
+  let hess: Float32Array = new Float32Array(0);
+  let x: Float32Array = new Float32Array(0);
+  let phi: Float32Array = new Float32Array(0);
 
   /** ExtendPath. */
-  #extend(at: number, ud: number, zeroFraction: number, oneFraction: number, featureIndex: number): void {
-    const pw = this.#pweight;
-    this.#feature[at + ud] = featureIndex;
-    this.#zero[at + ud] = zeroFraction;
-    this.#one[at + ud] = oneFraction;
+  const extend = (at: number, ud: number, zeroFraction: number, oneFraction: number, featureIndex: number): void => {
+    feature[at + ud] = featureIndex;
+    zero[at + ud] = zeroFraction;
+    one[at + ud] = oneFraction;
     pw[at + ud] = ud === 0 ? 1 : 0;
     const n = ud + 1;
     for (let i = ud - 1; i >= 0; i--) {
       pw[at + i + 1] = pw[at + i + 1]! + f32(f32(f32(oneFraction * pw[at + i]!) * (i + 1)) / n);
       pw[at + i] = f32(f32(f32(zeroFraction * pw[at + i]!) * (ud - i)) / n);
     }
-  }
+  };
 
   /** UnwindPath. */
-  #unwind(at: number, ud: number, k: number): void {
-    const pw = this.#pweight;
-    const oneFraction = this.#one[at + k]!;
-    const zeroFraction = this.#zero[at + k]!;
+  const unwind = (at: number, ud: number, k: number): void => {
+    const oneFraction = one[at + k]!;
+    const zeroFraction = zero[at + k]!;
     let nextOne = pw[at + ud]!;
     const n = ud + 1;
     for (let i = ud - 1; i >= 0; i--) {
@@ -258,17 +221,16 @@ class ShapWorkspace {
       }
     }
     for (let i = k; i < ud; i++) {
-      this.#feature[at + i] = this.#feature[at + i + 1]!;
-      this.#zero[at + i] = this.#zero[at + i + 1]!;
-      this.#one[at + i] = this.#one[at + i + 1]!;
+      feature[at + i] = feature[at + i + 1]!;
+      zero[at + i] = zero[at + i + 1]!;
+      one[at + i] = one[at + i + 1]!;
     }
-  }
+  };
 
   /** UnwoundPathSum. */
-  #unwoundSum(at: number, ud: number, k: number): number {
-    const pw = this.#pweight;
-    const oneFraction = this.#one[at + k]!;
-    const zeroFraction = this.#zero[at + k]!;
+  const unwoundSum = (at: number, ud: number, k: number): number => {
+    const oneFraction = one[at + k]!;
+    const zeroFraction = zero[at + k]!;
     let nextOne = pw[at + ud]!;
     let total = 0;
     const n = ud + 1;
@@ -282,5 +244,61 @@ class ShapWorkspace {
       }
     }
     return total;
-  }
+  };
+
+  const recurse = (node: number, depth: number, parentAt: number, parentZero: number, parentOne: number, parentFeature: number): void => {
+    let ud = depth;
+    // Copy the parent's path (ud + 1 elements) to this level's slot.
+    const at = parentAt + ud + 1;
+    for (let i = 0; i <= ud; i++) {
+      feature[at + i] = feature[parentAt + i]!;
+      zero[at + i] = zero[parentAt + i]!;
+      one[at + i] = one[parentAt + i]!;
+      pw[at + i] = pw[parentAt + i]!;
+    }
+    extend(at, ud, parentZero, parentOne, parentFeature);
+    const l = left[node]!;
+    if (l === -1) {
+      const leaf = cond[node]!;
+      for (let i = 1; i <= ud; i++) {
+        const w = unwoundSum(at, ud, i);
+        const e = at + i;
+        const f = feature[e]!;
+        phi[f] = phi[f]! + f32(f32(w * f32(one[e]! - zero[e]!)) * leaf);
+      }
+      return;
+    }
+    const split = splitIndex[node]!;
+    const v = x[split]!;
+    const hot = v !== v ? (defaultLeft[node] === 1 ? l : right[node]!) : v < cond[node]! ? l : right[node]!;
+    const cold = hot === l ? right[node]! : l;
+    const w = hess[node]!;
+    const hotZero = f32(hess[hot]! / w);
+    const coldZero = f32(hess[cold]! / w);
+    let incomingZero = 1;
+    let incomingOne = 1;
+    let k = 0;
+    for (; k <= ud; k++) if (feature[at + k] === split) break;
+    if (k !== ud + 1) {
+      incomingZero = zero[at + k]!;
+      incomingOne = one[at + k]!;
+      unwind(at, ud, k);
+      ud -= 1;
+    }
+    recurse(hot, ud + 1, at, f32(hotZero * incomingZero), incomingOne, split);
+    recurse(cold, ud + 1, at, f32(coldZero * incomingZero), 0, split);
+  };
+
+  return (tree, means, row, out) => {
+    left = tree.leftChildren;
+    right = tree.rightChildren;
+    splitIndex = tree.splitIndices;
+    cond = tree.splitConditions;
+    defaultLeft = tree.defaultLeft;
+    hess = tree.sumHessian;
+    x = row;
+    phi = out;
+    out[nf] = out[nf]! + means[0]!;
+    recurse(0, 0, 0, 1, 1, -1);
+  };
 }
