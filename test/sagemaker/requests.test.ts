@@ -20,6 +20,11 @@ const base: TrainingJobRequestOptions = {
 };
 
 describe('buildTrainingJobRequest (CreateTrainingJob for the built-in XGBoost, per the SageMaker contract)', () => {
+  it('passes csv_weights=1 through as a string hyperparameter, so the container reads label, weight, features', () => {
+    const input = buildTrainingJobRequest({ ...base, hyperparameters: { ...base.hyperparameters, csv_weights: '1' } });
+    expect(input.HyperParameters).toEqual({ num_round: '50', max_depth: '5', objective: 'binary:logistic', csv_weights: '1' });
+  });
+
   it('sets File mode, text/csv S3Prefix channels (the container defaults to libsvm), output, resources and stopping condition', () => {
     const input = buildTrainingJobRequest(base);
     expect(input.AlgorithmSpecification).toEqual({ TrainingImage: IMAGE, TrainingInputMode: 'File' });
