@@ -132,6 +132,8 @@ export function growHistTree(ctx: HistGrowContext, work: HistWorkspace, grad: Fl
   const statH: number[] = [];
   const nodeGain: number[] = [];
   const hists: (Float64Array | undefined)[] = [];
+  // Per split node, the last global bin that goes left (the partition's and routing's test).
+  const lastLeftBin: number[] = [];
 
   const rootHist = pool.take();
   buildHistogram(rootHist, rowIds, 0, ns, bins, m, grad, hess);
@@ -196,7 +198,8 @@ export function growHistTree(ctx: HistGrowContext, work: HistWorkspace, grad: Fl
       nodeGain[r] = calcGain(s.gr, s.hr, params);
       depth[l] = depth[r] = depth[nid]! + 1;
 
-      part.split(nid, l, r, byColumn, s.feature * rows, ptrs[s.feature]! + s.splitBin, missing, s.defaultLeft);
+      lastLeftBin[nid] = ptrs[s.feature]! + s.splitBin;
+      part.split(nid, l, r, byColumn, s.feature * rows, lastLeftBin[nid]!, missing, s.defaultLeft);
 
       // A child with Σh below 2·min_child_weight has no candidate (both sides need Σh ≥
       // min_child_weight), so it stays a leaf: it needs no histogram, except as the built half
@@ -225,26 +228,30 @@ export function growHistTree(ctx: HistGrowContext, work: HistWorkspace, grad: Fl
   const n = t.size;
   if (ns < rows) leafOf.fill(-1);
   for (let nid = 0; nid < n; nid++) if (t.isLeaf(nid)) part.assign(nid, leafOf);
-  if (ns < rows) routeUnsampled(t, leafOf, byColumn, rows, cuts.values, missing);
+  if (ns < rows) routeUnsampled(t, lastLeftBin, leafOf, byColumn, rows, missing);
   return { tree: t.toRegTree(m), leafOf };
 }
 
-/** Walks every row whose leaf is still −1 (not sampled) down the tree by its bins. */
+/**
+ * Walks every row whose leaf is still −1 (not sampled) down the tree by its bins: left iff the bin
+ * is at most the split's last left bin (the same test as `cut[bin] ≤ threshold`, cuts being
+ * increasing), a missing value by the default direction.
+ */
 function routeUnsampled(
   t: TreeBuilder,
+  lastLeftBin: readonly number[],
   leafOf: Int32Array,
   byColumn: Uint16Array | Uint32Array,
   rows: number,
-  cutValues: Float32Array,
   missing: number,
 ): void {
-  const { left, right, splitIndex, splitCondition, defaultLeft } = t;
+  const { left, right, splitIndex, defaultLeft } = t;
   for (let r = 0; r < rows; r++) {
     if (leafOf[r] !== -1) continue;
     let nid = 0;
     while (left[nid] !== -1) {
       const bin = byColumn[splitIndex[nid]! * rows + r]!;
-      const goLeft = bin === missing ? defaultLeft[nid] === 1 : cutValues[bin]! <= splitCondition[nid]!;
+      const goLeft = bin === missing ? defaultLeft[nid] === 1 : bin <= lastLeftBin[nid]!;
       nid = goLeft ? left[nid]! : right[nid]!;
     }
     leafOf[r] = nid;
