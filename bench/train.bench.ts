@@ -78,9 +78,13 @@ function cpuSeconds(since: NodeJS.CpuUsage): number {
 
 // ---- child role: load the matrix, report RSS, train once, report peak RSS ----
 if (process.env.TRAIN_BENCH_CHILD !== undefined) {
-  const { dir, rows, method } = JSON.parse(process.env.TRAIN_BENCH_CHILD) as { dir: string; rows: number; method: Method };
-  const values = new Float32Array(readFileSync(path.join(dir, 'values.f32')).buffer.slice(0));
-  const labels = new Float32Array(readFileSync(path.join(dir, 'labels.f32')).buffer.slice(0));
+  const { dir, method } = JSON.parse(process.env.TRAIN_BENCH_CHILD) as { dir: string; method: Method };
+  const floats = (file: string) => {
+    const bytes = readFileSync(path.join(dir, file));
+    return new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
+  };
+  const values = floats('values.f32');
+  const labels = floats('labels.f32');
   const data = TrainingData.fromRowMajor(values, COLUMNS, labels);
   const loaded = process.memoryUsage().rss;
   train(data, { ...PARAMS, num_round: numRound, tree_method: method });
