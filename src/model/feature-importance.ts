@@ -95,6 +95,9 @@ export function featureImportance(model: BoosterModel, options: ImportanceOption
  * ```
  */
 export function rankFeatures(scores: FeatureScores, top = Number.POSITIVE_INFINITY): [string, number][] {
+  if (!(top === Number.POSITIVE_INFINITY || (Number.isInteger(top) && top >= 0))) {
+    throw new InvalidArgumentError('rankFeatures', 'top', top, 'a non-negative integer (default: every feature)');
+  }
   const entries = Object.entries(scores);
   return entries
     .map((e, i) => [e, i] as const)

@@ -76,5 +76,7 @@ describe('Booster.importance equals XGBoost 1.7.4 get_score', () => {
   it('rankFeatures orders scores highest first, ties in feature order, and keeps the top n', () => {
     expect(rankFeatures({ a: 1, b: 3, c: 3, d: 2 })).toEqual([['b', 3], ['c', 3], ['d', 2], ['a', 1]]);
     expect(rankFeatures({ a: 1, b: 3, c: 3, d: 2 }, 2)).toEqual([['b', 3], ['c', 3]]);
+    expect((thrown(() => rankFeatures({ a: 1 }, -1)) as InvalidArgumentError).argument).toBe('top');
+    expect((thrown(() => rankFeatures({ a: 1 }, 1.5)) as InvalidArgumentError).argument).toBe('top');
   });
 });
