@@ -17,7 +17,7 @@ export const PALETTE = ['#4e79a7', '#f28e2b', '#e15759', '#59a14f', '#b07aa1', '
  *
  * @example
  * ```ts
- * lineChart({ ..., distinguish: true }); // the second series is drawn '7 4', the third '2 3', …
+ * lineChart({ title: 'ROC', xLabel: 'FPR', yLabel: 'TPR', series, distinguish: true }); // the second series dashed '7 4', the third '2 3', …
  * ```
  */
 export const DASHES = ['', '7 4', '2 3', '9 3 2 3', '14 4', '6 3 2 3 2 3'] as const;
