@@ -15,7 +15,7 @@ const skip = nbconvert.status !== 0 ? 'jupyter-nbconvert is not installed (apt-g
   : !hasKernel ? 'the tslab kernel is not installed (npx tslab install --python=/usr/bin/python3)' : '';
 if (skip !== '') console.warn(`examples/notebook.ipynb test skipped: ${skip}`);
 
-interface NotebookOutput { readonly output_type: string; readonly name?: string; readonly text?: string | string[]; readonly ename?: string }
+interface NotebookOutput { readonly output_type: string; readonly name?: string; readonly text?: string | string[]; readonly ename?: string; readonly data?: Readonly<Record<string, string | string[]>> }
 
 describe.skipIf(skip !== '')('examples/notebook.ipynb executed by jupyter-nbconvert with the tslab kernel', () => {
   it('runs every cell without error on the built CommonJS package and shows danfo tables, the comparison and the live replay', async () => {
@@ -41,13 +41,17 @@ describe.skipIf(skip !== '')('examples/notebook.ipynb executed by jupyter-nbconv
       const outputs = executed.cells.flatMap((c) => c.outputs ?? []);
       expect(outputs.filter((o) => o.output_type === 'error' || o.name === 'stderr')).toEqual([]);
       const text = outputs.map((o) => (Array.isArray(o.text) ? o.text.join('') : (o.text ?? ''))).join('\n');
+      // Tables and the report display as HTML (display_data with text/html), as Jupyter renders them.
+      const html = outputs.filter((o) => o.output_type === 'display_data').map((o) => { const h = o.data?.['text/html'] ?? ''; return Array.isArray(h) ? h.join('') : h; }).join('\n');
       expect(text).toContain('sessionsentry loaded from');
-      expect(text).toMatch(/║ 0 +│ known-attacker\.…/);
+      expect(html).toMatch(/<table class="sessionsentry"><tr><th>file<\/th>.*<td>known-attacker\.txt<\/td>/);
       for (const job of ['drop0', 'drop20', 'first5', 'first10', 'last5', 'last10']) expect(text).toMatch(new RegExp(`${job} {2}TrainingJob {2}Completed`));
       expect(text).toContain('6 jobs scored');
-      expect(text).toMatch(/║ 6 +│ baseline \(no at…/);
+      expect(html).toContain('<td>baseline (no attacks)</td>');
       expect(text).toMatch(/caught \d+ of \d+ attacks; median/);
       expect(text).toMatch(/report: .*report\.html \(\d+ bytes\)/);
+      // The report inline, its charts included.
+      expect(html).toMatch(/<iframe [^>]*srcdoc="&lt;!DOCTYPE html&gt;[^"]*&lt;svg /);
     } finally {
       rmSync(out, { recursive: true, force: true });
     }
