@@ -11,7 +11,8 @@ import { describe, expect, it } from 'vitest';
  * Examples use variables of their surroundings (`log`, `booster`, `frame`), so diagnostics about
  * names that are not declared, and the implicit `any` that follows from them, are not errors here;
  * everything else is: a wrong argument count or type, an unknown option or property, a syntax error.
- * The CLI's comments (src/cli) describe internals and are left out.
+ * The CLI's comments (src/cli) describe internals and are left out. The TypeScript blocks of the
+ * README and docs/*.md are compiled the same way.
  */
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const ENTRIES: Readonly<Record<string, string>> = {
@@ -86,10 +87,37 @@ function examples(): Map<string, Example> {
       });
     }
   }
+  // The TypeScript blocks of the README and the guides, with the entries' exports in scope.
+  for (const doc of ['README.md', ...readdirSync(path.join(repoRoot, 'docs')).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`)]) {
+    const text = readFileSync(path.join(repoRoot, doc), 'utf8');
+    for (const m of text.matchAll(/^```(?:ts|typescript)\n([\s\S]*?)^```/gm)) {
+      const imports: string[] = [];
+      const code: string[] = [];
+      const taken = new Set<string>();
+      for (const line of m[1]!.split('\n')) {
+        const im = /^import\s+(type\s+)?\{([^}]*)\}\s+from\s+'([^']+)';?\s*$/.exec(line);
+        if (im) {
+          for (const item of im[2]!.split(',')) taken.add(item.trim().replace(/^type\s+/, '').split(/\s+as\s+/).pop()!);
+          const entry = ENTRIES[im[3]!];
+          imports.push(`import ${im[1] ?? ''}{${im[2]}} from '${entry ? path.join(repoRoot, entry) : im[3]}';`);
+        } else code.push(line);
+      }
+      const preamble: string[] = [];
+      for (const { file: from, names } of entryExports) {
+        const fresh = names.filter((name) => !taken.has(name));
+        fresh.forEach((name) => taken.add(name));
+        if (fresh.length > 0) preamble.push(`import { ${fresh.join(', ')} } from '${from}';`);
+      }
+      out.set(path.join(repoRoot, 'src', `__example_${n++}.ts`), {
+        where: `${doc}:${text.slice(0, m.index).split('\n').length}`,
+        module: `${imports.join('\n')}\n${preamble.join('\n')}\n${code.join('\n')}\nexport {};\n`,
+      });
+    }
+  }
   return out;
 }
 
-describe('the @example blocks of the doc comments', () => {
+describe('the @example blocks of the doc comments and the code of the guides', () => {
   it('compile against the current API (undeclared surrounding variables aside)', () => {
     const blocks = examples();
     expect(blocks.size).toBeGreaterThan(400);
