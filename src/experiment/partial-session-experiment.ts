@@ -154,15 +154,11 @@ export async function runPartialSessionExperiment(spec: ExperimentSpec, options:
     splits.set(job.name, splitter.split(trainFrames.get(job.name)!, isPrefixJob(job) ? { ...fractions, groupBy: 'SessionNo' } : fractions));
   }
   const csvDir = path.join(spec.outDir, 'csv');
-  const csvJob = (job: Job) => ({ name: job.name, split: splits.get(job.name)!, source: `${spec.train.map((f) => path.basename(f)).join(', ')}; ${job.name}` });
-  const [plainFiles, weightedFiles] = await Promise.all([
-    writeCsvs(spec.jobs.filter((j) => !isPrefixJob(j)).map(csvJob), csvDir),
-    writeCsvs(spec.jobs.filter(isPrefixJob).map(csvJob), csvDir, { weight: WEIGHT_COLUMN }),
-  ]);
-  const experimentJobs: ExperimentJob[] = [
-    ...plainFiles.map((f) => ({ name: f.name, train: f.train, validation: f.validation })),
-    ...weightedFiles.map((f) => ({ name: f.name, train: f.train, validation: f.validation, hyperparameters: { csv_weights: '1' } })),
-  ];
+  const files = await writeCsvs(
+    spec.jobs.map((job) => ({ name: job.name, split: splits.get(job.name)!, source: `${spec.train.map((f) => path.basename(f)).join(', ')}; ${job.name}`, ...(isPrefixJob(job) ? { weight: WEIGHT_COLUMN } : {}) })),
+    csvDir,
+  );
+  const experimentJobs: ExperimentJob[] = files.map((f, i) => ({ name: f.name, train: f.train, validation: f.validation, ...(isPrefixJob(spec.jobs[i]!) ? { hyperparameters: { csv_weights: '1' } } : {}) }));
 
   stage('train', `${spec.jobs.length} jobs`);
   if (options.backend === undefined && spec.backend.kind !== 'local') {

@@ -13,6 +13,8 @@ export interface CsvJob {
   readonly split: FrameSplit;
   /** Where the frame came from (file names, truncation), recorded in the manifest. */
   readonly source?: string;
+  /** This job's instance-weight column, instead of the call's `weight` option (for example a job of session prefixes among whole-session jobs). */
+  readonly weight?: string;
 }
 
 /** The files of one job: `<outDir>/<name>/{train,validation,test}.csv` and `manifest.json`. */
@@ -122,13 +124,15 @@ export function csvNames(jobs: readonly CsvJob[], outDir = ''): CsvJobFiles[] {
  * ```
  */
 export async function writeCsvs(jobs: readonly CsvJob[], outDir: string, options: WriteCsvsOptions = {}): Promise<CsvJobFiles[]> {
-  const { precision = 'float32', weight } = options;
+  const { precision = 'float32' } = options;
   if (typeof outDir !== 'string' || outDir === '') throw new InvalidArgumentError('writeCsvs', 'outDir', outDir, 'a directory path');
-  if (weight !== undefined && (typeof weight !== 'string' || weight === '')) throw new InvalidArgumentError('writeCsvs', 'weight', weight, 'a column name');
   const files = csvNames(jobs, outDir);
   const manifests: CsvManifest[] = [];
+  await mkdir(outDir, { recursive: true });
   for (let j = 0; j < jobs.length; j++) {
     const { split, name, source } = jobs[j]!;
+    const weight = jobs[j]!.weight ?? options.weight;
+    if (weight !== undefined && (typeof weight !== 'string' || weight === '')) throw new InvalidArgumentError('writeCsvs', jobs[j]!.weight === undefined ? 'weight' : `jobs[${j}].weight`, weight, 'a column name');
     const names = files[j]!;
     await mkdir(names.dir, { recursive: true });
     const parts = {} as Record<PartName, CsvPartManifest>;
