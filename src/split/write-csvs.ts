@@ -165,6 +165,8 @@ export async function writeCsvs(jobs: readonly CsvJob[], outDir: string, options
     await writeFile(names.manifest, JSON.stringify(manifest, null, 2) + '\n');
     manifests.push(manifest);
   }
+  // The folder exists even when no job was given (an experiment with no jobs of one kind).
+  await mkdir(outDir, { recursive: true });
   await writeFile(path.join(outDir, 'manifest.json'), JSON.stringify({ jobs: manifests }, null, 2) + '\n');
   return files;
 }

@@ -41,6 +41,12 @@ describe('csvNames', () => {
 });
 
 describe('writeCsvs', () => {
+  it('with no jobs, creates the folder and writes a manifest listing none (an experiment with no jobs of one kind)', async () => {
+    const dir = path.join(tmp, 'empty', 'csv');
+    expect(await writeCsvs([], dir)).toEqual([]);
+    expect(JSON.parse(readFileSync(path.join(dir, 'manifest.json'), 'utf8'))).toEqual({ jobs: [] });
+  });
+
   it('writes label-first headerless CSVs whose rows are exactly the split parts, and a manifest per job', async () => {
     const out = path.join(tmp, 'csv');
     const files = await writeCsvs(jobs, out);
