@@ -73,7 +73,7 @@ describe('trainLiveDetector', () => {
   it('holds out the sessions it is given by id, and calibrates on exactly those', async () => {
     const ids = log.sessionIds.filter((_, s) => s % 3 === 0);
     const given = await trainLiveDetector(log, { ...options, models: ['whole'], validationSessions: ids });
-    const report = replay(selectSessions(log, log.sessionIds.flatMap((id, s) => (s % 3 === 0 ? [s] : []))), given.createScorer());
+    const report = replay(selectSessions(log, log.sessionIds.flatMap((_id, s) => (s % 3 === 0 ? [s] : []))), given.createScorer());
     expect(given.validation.sessions).toBe(ids.length);
     expect([report.caught, report.falseAlerts]).toEqual([given.validation.caught, given.validation.falseAlerts]);
     await expect(trainLiveDetector(log, { ...options, validationSessions: ['no-such-session'] })).rejects.toThrow(/validationSessions\[0\]/);
