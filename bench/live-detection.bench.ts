@@ -114,6 +114,7 @@ if (probe?.status === 0) {
   reference = 'pandas + XGBoost reference not run: Debian\'s python3-xgboost and python3-pandas are not installed here.';
 }
 
+const commit = spawnSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).stdout.trim() || 'unknown';
 const f = (x: number, d: number): string => (Number.isFinite(x) ? x.toFixed(d) : '—');
 const verdict = (r: Row): string => {
   const met = r.recall >= GOALS.recall && r.median <= GOALS.medianEvents && r.falseAlertsPer10k <= GOALS.falseAlertsPer10k;
@@ -129,6 +130,6 @@ const lines = [
   ...rows.map((r) => `| ${r.name} | ${r.validation} | ${f(r.recall, 3)} | ${f(r.recallSeen, 3)} | ${f(r.recallHeldOut, 3)} | ${f(r.median, 1)} | ${f(r.p90, 1)} | ${f(r.falseAlertsPer10k, 1)} | ${r.seconds.toFixed(1)} s | ${verdict(r)} |`),
   '',
   reference,
-  `Run ${new Date().toISOString().slice(0, 10)}, ${((performance.now() - started) / 1000).toFixed(0)} s in all; load average ${loadBefore.toFixed(1)} before, ${os.loadavg()[0]!.toFixed(1)} after, ${os.availableParallelism()} cores.`,
+  `Run ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC on commit ${commit}, ${((performance.now() - started) / 1000).toFixed(0)} s in all; load average ${loadBefore.toFixed(1)} before, ${os.loadavg()[0]!.toFixed(1)} after, ${os.availableParallelism()} cores.`,
 ];
 process.stdout.write(`${lines.join('\n')}\n`);
