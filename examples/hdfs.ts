@@ -24,6 +24,7 @@ import {
   readCsv,
   readEventLog,
   replay,
+  selectSessions,
   train,
   trainLiveDetector,
   type EventLog,
@@ -57,18 +58,7 @@ export interface HdfsResult {
 
 /** The sessions of a log whose ids pass `keep`, as an index view (no event is copied). */
 function sessionsWhere(log: EventLog, keep: (id: string) => boolean): EventLog {
-  const sessionIds: string[] = [];
-  const labels: number[] = [];
-  const positions: number[] = [];
-  const offsets = [0];
-  for (let s = 0; s < log.sessionCount; s++) {
-    if (!keep(log.sessionIds[s]!)) continue;
-    sessionIds.push(log.sessionIds[s]!);
-    labels.push(log.labels[s]!);
-    for (let p = log.offsets[s]!; p < log.offsets[s + 1]!; p++) positions.push(log.event(p));
-    offsets.push(positions.length);
-  }
-  return log.withSessions({ sessionIds, labels: Uint8Array.from(labels), offsets: Uint32Array.from(offsets), eventIndex: Uint32Array.from(positions) });
+  return selectSessions(log, log.sessionIds.flatMap((id, s) => (keep(id) ? [s] : [])));
 }
 
 /** What the live replay of the test half measured (see {@link liveReplay}). */

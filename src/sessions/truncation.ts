@@ -1,5 +1,6 @@
 import { InvalidArgumentError } from '../errors.js';
 import type { EventLog } from '../events/event-log.js';
+import { selectSessions } from './select-sessions.js';
 import { xoshiro128ss } from '../random/random.js';
 import { sessionState } from './session-random.js';
 
@@ -192,25 +193,9 @@ function dropPercent(log: EventLog, p: number, seed: number): EventLog {
 }
 
 function keepLongSessions(log: EventLog, n: number): EventLog {
-  const sessions = log.sessionCount;
-  const source = log.offsets;
   const kept: number[] = [];
-  for (let s = 0; s < sessions; s++) if (source[s + 1]! - source[s]! >= n) kept.push(s);
-  if (kept.length === sessions) return log;
-  const offsets = new Uint32Array(kept.length + 1);
-  const labels = new Uint8Array(kept.length);
-  const sessionIds = new Array<string>(kept.length);
-  for (let k = 0; k < kept.length; k++) {
-    const s = kept[k]!;
-    offsets[k + 1] = offsets[k]! + (source[s + 1]! - source[s]!);
-    labels[k] = log.labels[s]!;
-    sessionIds[k] = log.sessionIds[s]!;
-  }
-  const index = new Uint32Array(offsets[kept.length]!);
-  const old = log.eventIndex;
-  let at = 0;
-  for (const s of kept) for (let p = source[s]!; p < source[s + 1]!; p++) index[at++] = old === null ? p : old[p]!;
-  return log.withSessions({ sessionIds, labels, offsets, eventIndex: index });
+  for (let s = 0; s < log.sessionCount; s++) if (log.sessionLength(s) >= n) kept.push(s);
+  return kept.length === log.sessionCount ? log : selectSessions(log, kept);
 }
 
 /**

@@ -4,6 +4,7 @@ import { EventLog } from '../../src/events/event-log.js';
 import { chooseAlertPolicy } from '../../src/live/choose-alert-policy.js';
 import { CalibrationDataError } from '../../src/live/live-errors.js';
 import { scoreTrajectories } from '../../src/live/score-trajectories.js';
+import { selectSessions } from '../../src/sessions/select-sessions.js';
 import { MissingTimesError } from '../../src/sessions/session-errors.js';
 import { LiveScorer } from '../../src/serve/live-scorer.js';
 import { replay } from '../../src/serve/replay.js';
@@ -105,15 +106,7 @@ describe('chooseAlertPolicy', () => {
 });
 
 function onlyLabel(log: EventLog, label: number): EventLog {
-  const keep: number[] = [];
-  for (let s = 0; s < log.sessionCount; s++) if (log.labels[s] === label) keep.push(s);
-  const offsets = new Uint32Array(keep.length + 1);
-  const index: number[] = [];
-  keep.forEach((s, i) => {
-    for (let p = log.offsets[s]!; p < log.offsets[s + 1]!; p++) index.push(log.event(p));
-    offsets[i + 1] = index.length;
-  });
-  return log.withSessions({ sessionIds: keep.map((s) => log.sessionIds[s]!), labels: new Uint8Array(keep.length).fill(label), offsets, eventIndex: Uint32Array.from(index) });
+  return selectSessions(log, log.sessionIds.flatMap((_id, s) => (log.labels[s] === label ? [s] : [])));
 }
 
 function catchError(f: () => unknown): unknown {
