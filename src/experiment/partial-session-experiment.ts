@@ -246,7 +246,7 @@ export async function runPartialSessionExperiment(spec: ExperimentSpec, options:
       features: spec.features,
       jobs: jobs.map((j) => ({ name: j.name, booster: scored.get(j.name)!.booster, ...livePolicies.get(j.name)! })),
       budget: spec.live.maxFalseAlertsPer10k,
-      validationSessions: sessionSplit(trainLog, flattener, splitter, spec),
+      validationSessions: sessionSplit(trainLog, flattener, splitter, spec, splits),
       seed: spec.split.seed,
       calibration: spec.live.calibration,
       hyperparameters: spec.hyperparameters as Record<string, string | number>,
@@ -346,9 +346,14 @@ async function writeScores(file: string, frame: Frame, labels: Uint8Array, score
   await writeFile(file, `${lines.join('\n')}\n`);
 }
 
-/** The ids of the validation sessions of the experiment's split of whole sessions (what every one-row-per-session job's split holds out). */
-function sessionSplit(trainLog: EventLog, flattener: SessionFlattener, splitter: FrameSplitter, spec: ExperimentSpec): string[] {
-  const split = splitter.split(flattener.flatten(trainLog), { train: spec.split.train, validation: spec.split.validation, test: 0, seed: spec.split.seed });
+/**
+ * The ids of the validation sessions of the experiment's split of whole sessions (what every
+ * one-row-per-session job's split holds out): a whole-session job's own split when there is one.
+ */
+function sessionSplit(trainLog: EventLog, flattener: SessionFlattener, splitter: FrameSplitter, spec: ExperimentSpec, splits: ReadonlyMap<string, FrameSplit>): string[] {
+  const whole = spec.jobs.find((job) => job.truncation.kind === 'none');
+  const split = (whole === undefined ? undefined : splits.get(whole.name))
+    ?? splitter.split(flattener.flatten(trainLog), { train: spec.split.train, validation: spec.split.validation, test: 0, seed: spec.split.seed });
   return split.validation.strings('SessionNo') as string[];
 }
 

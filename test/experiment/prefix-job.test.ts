@@ -32,6 +32,8 @@ describe('an experiment job of session prefixes', () => {
     const pre10 = result.jobs.find((j) => j.name === 'pre10')!;
     const drop0 = result.jobs.find((j) => j.name === 'drop0')!;
     expect(pre10.rows.train).toBeGreaterThan(drop0.rows.train);
+    // The live detector is calibrated on the whole-session job's validation sessions.
+    expect(result.live!.detector!.validation.sessions).toBe(drop0.rows.validation);
     const hyperparameters = JSON.parse(readFileSync(path.join(dir, 'out', 'models', 'pre10', 'manifest.json'), 'utf8')) as { truncation: { kind: string } };
     expect(hyperparameters.truncation.kind).toBe('prefixes');
     const live = JSON.parse(readFileSync(path.join(dir, 'out', 'models', 'pre10', 'live-policy.json'), 'utf8')) as { policy: { models: { name: string }[] }; validation: { sessions: number } };
