@@ -28,7 +28,10 @@ export function entryCategories(file) {
       continue;
     }
     for (const item of (match[2] ?? '').split(',')) {
-      const name = item.trim().split(/\s+as\s+/).pop();
+      const name = item
+        .trim()
+        .split(/\s+as\s+/)
+        .pop();
       if (name && section) byName.set(name, section);
     }
   }

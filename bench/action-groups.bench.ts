@@ -44,9 +44,16 @@ if (seeds.length === 0) seeds.push(1, 2, 3);
 const variants: { name: string; features: Partial<FeatureGroups>; control?: true }[] = [
   { name: 'counts + timing', features: { actionGroups: false } },
   { name: 'counts + timing + action groups', features: { actionGroups: { by: 'firstDigit' } } },
-  { name: 'timing + action groups (no per-code counts)', features: { counts: false, actionGroups: { by: 'firstDigit' } } },
+  {
+    name: 'timing + action groups (no per-code counts)',
+    features: { counts: false, actionGroups: { by: 'firstDigit' } },
+  },
   // Control: is the held-out style learnable at all? The same, trained on files that hold it (30% of attacker sessions).
-  { name: 'control: counts + timing, the held-out style in the training files', features: { actionGroups: false }, control: true },
+  {
+    name: 'control: counts + timing, the held-out style in the training files',
+    features: { actionGroups: false },
+    control: true,
+  },
 ];
 // HELD_OUT=bulk-harvester (comma-separated) measures another held-out style than the default.
 const heldOutStyles = (process.env.HELD_OUT?.split(',') ?? DEFAULT_HELD_OUT_STYLES) as AttackerStyle[];
@@ -69,7 +76,12 @@ interface Row {
 }
 
 /** Recall of the positives in `mask` at a threshold (score ≥ threshold). */
-function recallAt(labels: Uint8Array, scores: ArrayLike<number>, threshold: number, mask: (s: number) => boolean): number {
+function recallAt(
+  labels: Uint8Array,
+  scores: ArrayLike<number>,
+  threshold: number,
+  mask: (s: number) => boolean,
+): number {
   let caught = 0;
   let total = 0;
   for (let s = 0; s < labels.length; s++) {
@@ -102,7 +114,13 @@ function writeCsv(file: string, frame: Frame, features: readonly string[], label
 }
 
 /** XGBoost 1.7.4's probabilities for the validation and week rows, trained by pandas + xgboost on the same training rows. */
-function xgboostReference(seed: number, trainPart: Frame, validation: Frame, weekFrame: Frame, features: readonly string[]): { validation: Float32Array; week: Float32Array } {
+function xgboostReference(
+  seed: number,
+  trainPart: Frame,
+  validation: Frame,
+  weekFrame: Frame,
+  features: readonly string[],
+): { validation: Float32Array; week: Float32Array } {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'action-groups-'));
   try {
     writeCsv(path.join(dir, 'train.csv'), trainPart, features, 'BadActor');
@@ -154,14 +172,25 @@ function figures(
     rocRecall: roc.recall,
     rocHeldOut: recallAt(weekLabels, weekScores, roc.threshold, isHeldOut),
     rocSeen: recallAt(weekLabels, weekScores, roc.threshold, (s) => !isHeldOut(s)),
-    heldOutAt1: recallAt(weekLabels, weekScores, chooseThresholdForFalsePositiveRate(weekLabels, weekScores, 0.01).threshold, isHeldOut),
-    heldOutAt5: recallAt(weekLabels, weekScores, chooseThresholdForFalsePositiveRate(weekLabels, weekScores, 0.05).threshold, isHeldOut),
+    heldOutAt1: recallAt(
+      weekLabels,
+      weekScores,
+      chooseThresholdForFalsePositiveRate(weekLabels, weekScores, 0.01).threshold,
+      isHeldOut,
+    ),
+    heldOutAt5: recallAt(
+      weekLabels,
+      weekScores,
+      chooseThresholdForFalsePositiveRate(weekLabels, weekScores, 0.05).threshold,
+      isHeldOut,
+    ),
     heldOutSessions,
     seenSessions: positives - heldOutSessions,
   };
 }
 
-const sameBits = (a: Float32Array, b: Float32Array): boolean => a.length === b.length && a.every((v, i) => Object.is(v, b[i]));
+const sameBits = (a: Float32Array, b: Float32Array): boolean =>
+  a.length === b.length && a.every((v, i) => Object.is(v, b[i]));
 
 const rows: Row[] = [];
 const references: Row[] = [];
@@ -170,7 +199,10 @@ const started = performance.now();
 const loadBefore = os.loadavg()[0]!;
 for (const seed of seeds) {
   const { files } = generateLogs({ seed, heldOutStyles });
-  const training = (['known-attacker.txt', 'mixed-1.txt', 'mixed-2.txt', 'mixed-3.txt'] as const).map((name) => ({ text: files[name].text, name }));
+  const training = (['known-attacker.txt', 'mixed-1.txt', 'mixed-2.txt', 'mixed-3.txt'] as const).map((name) => ({
+    text: files[name].text,
+    name,
+  }));
   const trainLog = parseEventLog(training);
   const weekSynthetic = generateTestWeek({ seed, heldOutStyles });
   const week = syntheticEventLog(weekSynthetic, 'week');
@@ -181,11 +213,19 @@ for (const seed of seeds) {
     for (const [style, share] of Object.entries(DEFAULT_ATTACKER_STYLES)) styles[style as AttackerStyle] = 0.7 * share!;
     for (const style of heldOutStyles) styles[style] = (styles[style] ?? 0) + 0.3 / heldOutStyles.length;
     const control = generateLogs({ seed, attackerStyles: styles, heldOutStyles: [] }).files;
-    return parseEventLog((['known-attacker.txt', 'mixed-1.txt', 'mixed-2.txt', 'mixed-3.txt'] as const).map((name) => ({ text: control[name].text, name })));
+    return parseEventLog(
+      (['known-attacker.txt', 'mixed-1.txt', 'mixed-2.txt', 'mixed-3.txt'] as const).map((name) => ({
+        text: control[name].text,
+        name,
+      })),
+    );
   };
   for (const variant of variants) {
     const log = variant.control ? controlLog() : trainLog;
-    const flattener = new SessionFlattener({ vocabulary: variant.control ? ActionVocabulary.fromLogs(log) : vocabulary, features: variant.features });
+    const flattener = new SessionFlattener({
+      vocabulary: variant.control ? ActionVocabulary.fromLogs(log) : vocabulary,
+      features: variant.features,
+    });
     const splitter = new FrameSplitter({ label: 'BadActor', drop: ['SessionNo'] });
     const split = splitter.split(flattener.flatten(log), { train: 0.8, validation: 0.2, test: 0, seed });
     const features = splitter.featureNames(split.train);
@@ -199,8 +239,11 @@ for (const seed of seeds) {
     process.stderr.write(`seed ${seed} ${variant.name}: ${JSON.stringify(rows.at(-1))}\n`);
     if (hasReference) {
       const reference = xgboostReference(seed, split.train, split.validation, weekFrame, features);
-      references.push(figures(seed, variant.name, validationLabels, reference.validation, week.labels, reference.week, isHeldOut));
-      if (sameBits(reference.validation, validationScores) && sameBits(reference.week, weekScores)) identical.push(`${seed}/${variant.name}`);
+      references.push(
+        figures(seed, variant.name, validationLabels, reference.validation, week.labels, reference.week, isHeldOut),
+      );
+      if (sameBits(reference.validation, validationScores) && sameBits(reference.week, weekScores))
+        identical.push(`${seed}/${variant.name}`);
     }
   }
 }
@@ -216,10 +259,14 @@ lines.push(
     `ROC recall: the recall at FPR ≤ ${FPR * 100}% with the threshold from the week's own innocent sessions (ranking quality). Seeds ${seeds.join(', ')}; ${((performance.now() - started) / 1000).toFixed(0)} s; 1-minute load average ${loadBefore.toFixed(1)} on ${os.availableParallelism()} cores.`,
 );
 lines.push('');
-lines.push('| seed | features | validation recall | week recall (validation threshold) | week FPR | week ROC recall | held-out style | seen styles | held-out style at FPR ≤ 1% / 5% |');
+lines.push(
+  '| seed | features | validation recall | week recall (validation threshold) | week FPR | week ROC recall | held-out style | seen styles | held-out style at FPR ≤ 1% / 5% |',
+);
 lines.push('|---|---|---:|---:|---:|---:|---:|---:|---:|');
 for (const r of rows) {
-  lines.push(`| ${r.seed} | ${r.variant} | ${pct(r.validationRecall)} | ${pct(r.weekRecall)} | ${(100 * r.weekFpr).toFixed(2)}% | ${pct(r.rocRecall)} | ${pct(r.rocHeldOut)} of ${r.heldOutSessions} | ${pct(r.rocSeen)} of ${r.seenSessions} | ${pct(r.heldOutAt1)} / ${pct(r.heldOutAt5)} |`);
+  lines.push(
+    `| ${r.seed} | ${r.variant} | ${pct(r.validationRecall)} | ${pct(r.weekRecall)} | ${(100 * r.weekFpr).toFixed(2)}% | ${pct(r.rocRecall)} | ${pct(r.rocHeldOut)} of ${r.heldOutSessions} | ${pct(r.rocSeen)} of ${r.seenSessions} | ${pct(r.heldOutAt1)} / ${pct(r.heldOutAt5)} |`,
+  );
 }
 for (const variant of variants) {
   const own = rows.filter((r) => r.variant === variant.name);
@@ -235,7 +282,8 @@ if (hasReference) {
   lines.push('');
   lines.push('| seed | features | week recall (validation threshold) | week ROC recall | held-out style |');
   lines.push('|---|---|---:|---:|---:|');
-  for (const r of references) lines.push(`| ${r.seed} | ${r.variant} | ${pct(r.weekRecall)} | ${pct(r.rocRecall)} | ${pct(r.rocHeldOut)} |`);
+  for (const r of references)
+    lines.push(`| ${r.seed} | ${r.variant} | ${pct(r.weekRecall)} | ${pct(r.rocRecall)} | ${pct(r.rocHeldOut)} |`);
 } else {
   lines.push('', 'pandas + XGBoost reference: not run (python3-xgboost or pandas is not installed).');
 }

@@ -95,9 +95,16 @@ function naiveFlatten(log: EventLog, truncation: Truncation, vocabulary: readonl
     const duration = times.length ? (times[times.length - 1]! - times[0]!) / 1000 : 0;
     rows.push([
       ...vocabulary.map((c) => counts.get(c) ?? 0),
-      times.length, duration, mean, m ? (sorted[(m - 1) >> 1]! + sorted[m >> 1]!) / 2 : 0,
-      m ? Math.min(...gaps) : 0, m ? Math.max(...gaps) : 0, std, mean > 0 ? std / mean : 0,
-      m ? gaps.filter((g) => g < 1).length / m : 0, (60 * times.length) / Math.max(duration, 1),
+      times.length,
+      duration,
+      mean,
+      m ? (sorted[(m - 1) >> 1]! + sorted[m >> 1]!) / 2 : 0,
+      m ? Math.min(...gaps) : 0,
+      m ? Math.max(...gaps) : 0,
+      std,
+      mean > 0 ? std / mean : 0,
+      m ? gaps.filter((g) => g < 1).length / m : 0,
+      (60 * times.length) / Math.max(duration, 1),
     ]);
   }
   return rows;
@@ -108,14 +115,16 @@ function median(values: number[]): number {
   return sorted[sorted.length >> 1]!;
 }
 
-const fmt = (seconds: number): string => (seconds < 1 ? `${(seconds * 1000).toFixed(1)} ms` : `${seconds.toFixed(2)} s`);
+const fmt = (seconds: number): string =>
+  seconds < 1 ? `${(seconds * 1000).toFixed(1)} ms` : `${seconds.toFixed(2)} s`;
 const rate = (events: number, seconds: number): string => {
   const perSecond = events / seconds;
   return perSecond >= 1e6 ? `${(perSecond / 1e6).toFixed(1)}M` : `${(perSecond / 1e3).toFixed(0)}K`;
 };
 
 const log = syntheticEventLog(generateEvents({ seed: 7 }));
-const source = 'the synthetic generator (`generateEvents({ seed: 7 })`, events stored in time order behind an eventIndex)';
+const source =
+  'the synthetic generator (`generateEvents({ seed: 7 })`, events stored in time order behind an eventIndex)';
 const vocabulary = ActionVocabulary.fromLogs(log);
 const flattener = new SessionFlattener({ vocabulary, features: { counts: true, timing: true } });
 const jobs = standardJobs({ names: ORIGINAL_JOB_NAMES, seed: 0 });
@@ -158,26 +167,37 @@ const sixEvents = log.eventCount * jobs.length;
 const lines: string[] = [];
 lines.push('## Flattening: six truncation variants, counts + timing (sessions issue)');
 lines.push('');
-lines.push(`Input: ${log.eventCount.toLocaleString('en-US')} events, ${log.sessionCount.toLocaleString('en-US')} sessions, ${vocabulary.size} action codes, from ${source}; ${flattener.featureNames.length} feature columns (counts, other_actions, 10 timing features). One thread; ${os.availableParallelism()} cores on the machine (${os.cpus()[0]?.model ?? 'unknown CPU'}), Node ${process.version}. Each variant is truncateLog + flatten; ${REPEATS} rounds after one warm-up round.`);
+lines.push(
+  `Input: ${log.eventCount.toLocaleString('en-US')} events, ${log.sessionCount.toLocaleString('en-US')} sessions, ${vocabulary.size} action codes, from ${source}; ${flattener.featureNames.length} feature columns (counts, other_actions, 10 timing features). One thread; ${os.availableParallelism()} cores on the machine (${os.cpus()[0]?.model ?? 'unknown CPU'}), Node ${process.version}. Each variant is truncateLog + flatten; ${REPEATS} rounds after one warm-up round.`,
+);
 lines.push('');
 lines.push('| case | time (median) | time (best) | input events/s (median) |');
 lines.push('|---|---:|---:|---:|');
 for (const job of jobs) {
   const times = perJob.get(job.name)!;
-  lines.push(`| ${job.name} | ${fmt(median(times))} | ${fmt(Math.min(...times))} | ${rate(log.eventCount, median(times))} |`);
+  lines.push(
+    `| ${job.name} | ${fmt(median(times))} | ${fmt(Math.min(...times))} | ${rate(log.eventCount, median(times))} |`,
+  );
 }
 lines.push(`| **all six** | **${fmt(typical)}** | ${fmt(best)} | ${rate(sixEvents, typical)} |`);
-lines.push(`| all six, CPU time of the process (user + system) | ${fmt(typicalCpu)} | ${fmt(Math.min(...cpuTotals))} | ${rate(sixEvents, typicalCpu)} |`);
-lines.push(`| straightforward JS (plain arrays, Map counting), all six, 1 run | ${fmt(naive)} | | ${rate(sixEvents, naive)} |`);
-lines.push(`| anchor: the user's pandas code, all six (quoted from DESIGN.md, not run here) | ${ANCHOR_SECONDS} s | | ${rate(sixEvents, ANCHOR_SECONDS)} |`);
+lines.push(
+  `| all six, CPU time of the process (user + system) | ${fmt(typicalCpu)} | ${fmt(Math.min(...cpuTotals))} | ${rate(sixEvents, typicalCpu)} |`,
+);
+lines.push(
+  `| straightforward JS (plain arrays, Map counting), all six, 1 run | ${fmt(naive)} | | ${rate(sixEvents, naive)} |`,
+);
+lines.push(
+  `| anchor: the user's pandas code, all six (quoted from DESIGN.md, not run here) | ${ANCHOR_SECONDS} s | | ${rate(sixEvents, ANCHOR_SECONDS)} |`,
+);
 lines.push('');
-const verdict = (seconds: number): string => (seconds <= GOAL_SECONDS ? 'met' : `missed by ${fmt(seconds - GOAL_SECONDS)}`);
+const verdict = (seconds: number): string =>
+  seconds <= GOAL_SECONDS ? 'met' : `missed by ${fmt(seconds - GOAL_SECONDS)}`;
 lines.push(
   `All six in ${fmt(typical)} wall time and ${fmt(typicalCpu)} CPU time (medians): ${(ANCHOR_SECONDS / typical).toFixed(0)}× faster than the quoted pandas anchor in wall time, ` +
     `${(naive / typical).toFixed(1)}× faster than the straightforward JS in this run. Goal ≤ ${GOAL_SECONDS} s on one core: ${verdict(typicalCpu)} in CPU time, ${verdict(typical)} in wall time. ` +
     `The machine was shared while this ran (1-minute load average ${loadBefore.toFixed(1)} on ${os.availableParallelism()} cores), so wall times include waiting for a core; ` +
-    'the work is single-threaded, and the CPU time (which also counts V8\'s helper threads, so it is if anything an overestimate) is the better measure of one core\'s work. ' +
-    'The anchor could not be measured in this run (the user\'s code is private and pandas is not installed), so the ratio to it compares against a figure from another run.',
+    "the work is single-threaded, and the CPU time (which also counts V8's helper threads, so it is if anything an overestimate) is the better measure of one core's work. " +
+    "The anchor could not be measured in this run (the user's code is private and pandas is not installed), so the ratio to it compares against a figure from another run.",
 );
 
 // --- 10M events through firstN(10) + flatten
@@ -198,9 +218,15 @@ const peakMiB = process.resourceUsage().maxRSS / 1024;
 lines.push('');
 lines.push('### 10M events through firstN(10) + flatten');
 lines.push('');
-lines.push('| events | sessions | events after firstN(10) | feature columns | generate (typed arrays) | firstN(10) | flatten (wall) | flatten (CPU) | peak RSS of the process |');
+lines.push(
+  '| events | sessions | events after firstN(10) | feature columns | generate (typed arrays) | firstN(10) | flatten (wall) | flatten (CPU) | peak RSS of the process |',
+);
 lines.push('|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
-lines.push(`| ${big.eventCount.toLocaleString('en-US')} | ${big.sessionCount.toLocaleString('en-US')} | ${firstTen.eventCount.toLocaleString('en-US')} | ${bigFrame.columnNames.length - 2} | ${fmt(generate)} | ${fmt(truncate)} | ${fmt(flatten)} | ${fmt(flattenCpu)} | ${peakMiB.toFixed(0)} MiB |`);
+lines.push(
+  `| ${big.eventCount.toLocaleString('en-US')} | ${big.sessionCount.toLocaleString('en-US')} | ${firstTen.eventCount.toLocaleString('en-US')} | ${bigFrame.columnNames.length - 2} | ${fmt(generate)} | ${fmt(truncate)} | ${fmt(flatten)} | ${fmt(flattenCpu)} | ${peakMiB.toFixed(0)} MiB |`,
+);
 lines.push('');
-lines.push(`Peak RSS is the whole benchmark process's (the 256K part above included); budget 2 GB: ${peakMiB <= 2048 ? 'met' : 'missed'}.`);
+lines.push(
+  `Peak RSS is the whole benchmark process's (the 256K part above included); budget 2 GB: ${peakMiB <= 2048 ? 'met' : 'missed'}.`,
+);
 process.stdout.write(`${lines.join('\n')}\n`);

@@ -34,7 +34,8 @@ function measure(run: () => void): Timing {
   return best;
 }
 
-const fmt = (seconds: number): string => (seconds < 1 ? `${(seconds * 1000).toFixed(0)} ms` : `${seconds.toFixed(2)} s`);
+const fmt = (seconds: number): string =>
+  seconds < 1 ? `${(seconds * 1000).toFixed(0)} ms` : `${seconds.toFixed(2)} s`;
 const loadBefore = os.loadavg()[0]!;
 
 const full = generateLogs({ seed: 1 });

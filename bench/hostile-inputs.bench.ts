@@ -43,7 +43,6 @@ interface CaseResult {
   readonly peakMB: number;
 }
 
-
 function loadSaved(dir: string): { booster: Booster; schema: FeatureSchema } {
   return {
     booster: Booster.fromJSON(readFileSync(path.join(dir, 'model.json'), 'utf8')),
@@ -58,8 +57,14 @@ function timeOrdered(seed: number, events: number): { session: string[]; action:
   const sessionOf = new Uint32Array(n);
   for (let s = 0; s < log.sessionCount; s++) sessionOf.fill(s, log.offsets[s]!, log.offsets[s + 1]!);
   const times = log.times!;
-  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => times[log.event(a)]! - times[log.event(b)]! || a - b);
-  return { session: order.map((p) => log.sessionIds[sessionOf[p]!]!), action: order.map((p) => log.actionAt(p)), time: Float64Array.from(order, (p) => times[log.event(p)]!) };
+  const order = Array.from({ length: n }, (_, i) => i).sort(
+    (a, b) => times[log.event(a)]! - times[log.event(b)]! || a - b,
+  );
+  return {
+    session: order.map((p) => log.sessionIds[sessionOf[p]!]!),
+    action: order.map((p) => log.actionAt(p)),
+    time: Float64Array.from(order, (p) => times[log.event(p)]!),
+  };
 }
 
 /** Child: one hostile case. Prints {answer, ms, peakMB} as JSON. */
@@ -67,7 +72,9 @@ async function runCase(name: string, dir: string): Promise<void> {
   const { booster, schema } = loadSaved(dir);
   const prepared = new Map<string, () => string>();
   const stream = name.startsWith('live-future') || name.startsWith('live-hour') ? timeOrdered(8, 100_000) : undefined;
-  const replayWith = (extra: { at: number; time: number } | undefined): { alerts: number; expired: number; ahead: number; scores: Float64Array } => {
+  const replayWith = (
+    extra: { at: number; time: number } | undefined,
+  ): { alerts: number; expired: number; ahead: number; scores: Float64Array } => {
     const scorer = new LiveScorer({ model: booster, schema, threshold: 0.5 });
     const s = stream!;
     const scores = new Float64Array(s.session.length);
@@ -106,9 +113,25 @@ async function runCase(name: string, dir: string): Promise<void> {
     }
   };
   const json = booster.toJSON();
-  prepared.set('model-num-feature', () => errorOf(() => Booster.load(json.replace(/("learner_model_param":\{[^}]*"num_feature":")\d+"/, '$12147483647"'), { file: 'wide.json' })));
+  prepared.set('model-num-feature', () =>
+    errorOf(() =>
+      Booster.load(json.replace(/("learner_model_param":\{[^}]*"num_feature":")\d+"/, '$12147483647"'), {
+        file: 'wide.json',
+      }),
+    ),
+  );
   // A legacy binary file whose tree 0 leaves are NaN (written before the clock starts).
-  const nanLeaves = name === 'model-nan-leaf' ? writeWithTrees(booster.model, booster.model.trees.map((t, i) => (i === 0 ? { ...t, splitConditions: t.splitConditions.map((v, j) => (t.leftChildren[j] === -1 ? Number.NaN : v)) } : t))) : undefined;
+  const nanLeaves =
+    name === 'model-nan-leaf'
+      ? writeWithTrees(
+          booster.model,
+          booster.model.trees.map((t, i) =>
+            i === 0
+              ? { ...t, splitConditions: t.splitConditions.map((v, j) => (t.leftChildren[j] === -1 ? Number.NaN : v)) }
+              : t,
+          ),
+        )
+      : undefined;
   prepared.set('model-nan-leaf', () => errorOf(() => Booster.load(nanLeaves!, { file: 'xgboost-model' })));
   prepared.set('model-inf-leaf', () => {
     const tree0 = booster.model.trees[0]!;
@@ -118,7 +141,9 @@ async function runCase(name: string, dir: string): Promise<void> {
     const end = json.indexOf(']', start);
     const values = json.slice(start, end).split(',');
     values[leaf] = '1e999';
-    return errorOf(() => Booster.load(json.slice(0, start) + values.join(',') + json.slice(end), { file: 'model.json' }));
+    return errorOf(() =>
+      Booster.load(json.slice(0, start) + values.join(',') + json.slice(end), { file: 'model.json' }),
+    );
   });
   prepared.set('model-empty', () => errorOf(() => Booster.load(new Uint8Array(0), { file: 'xgboost-model' })));
   const rows = Buffer.from('1\n'.repeat(SIX_MIB / 2));
@@ -131,9 +156,16 @@ async function runCase(name: string, dir: string): Promise<void> {
     const a = handleInvocation(booster, { body: commas, contentType: 'text/csv' });
     return `${a.status} ${a.body.trim()}`;
   });
-  const bomb = [`l0: &l0 [${new Array(9).fill('"lol"').join(',')}]`, ...Array.from({ length: 8 }, (_, i) => `l${i + 1}: &l${i + 1} [${new Array(9).fill(`*l${i}`).join(',')}]`)].join('\n');
+  const bomb = [
+    `l0: &l0 [${new Array(9).fill('"lol"').join(',')}]`,
+    ...Array.from({ length: 8 }, (_, i) => `l${i + 1}: &l${i + 1} [${new Array(9).fill(`*l${i}`).join(',')}]`),
+  ].join('\n');
   prepared.set('yaml-alias-bomb', () => errorOf(() => parseExperimentText(bomb, { file: 'bomb.yaml' })));
-  prepared.set('alert-forged-id', () => `\`alert session ${escapeId('x\nalert session=FORGED …\u001b[2J').replace(/`/g, '\\`')} …\` (one line, no ESC)`);
+  prepared.set(
+    'alert-forged-id',
+    () =>
+      `\`alert session ${escapeId('x\nalert session=FORGED …\u001b[2J').replace(/`/g, '\\`')} …\` (one line, no ESC)`,
+  );
 
   const fn = prepared.get(name);
   if (fn === undefined) throw new Error(`unknown case ${name}`);
@@ -176,9 +208,15 @@ async function serve(kind: 'endpoint' | 'live', dir: string): Promise<void> {
   });
 }
 
-function startChild(args: string[]): { child: ChildProcess; ready: Promise<{ url: string; rssMB: number }>; stop: () => Promise<number> } {
+function startChild(args: string[]): {
+  child: ChildProcess;
+  ready: Promise<{ url: string; rssMB: number }>;
+  stop: () => Promise<number>;
+} {
   const child = fork(self, args, { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-  const ready = new Promise<{ url: string; rssMB: number }>((resolve) => child.once('message', (m) => resolve(m as { url: string; rssMB: number })));
+  const ready = new Promise<{ url: string; rssMB: number }>((resolve) =>
+    child.once('message', (m) => resolve(m as { url: string; rssMB: number })),
+  );
   const stop = (): Promise<number> =>
     new Promise((resolve) => {
       child.once('message', (m) => resolve((m as { peakMB: number }).peakMB));
@@ -189,17 +227,26 @@ function startChild(args: string[]): { child: ChildProcess; ready: Promise<{ url
 
 function runCaseChild(name: string, dir: string): Promise<CaseResult> {
   return new Promise((resolve, reject) => {
-    const child = fork(self, ['--case', name, dir], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
+    const child = fork(self, ['--case', name, dir], {
+      execArgv: ['--import', 'tsx'],
+      stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
+    });
     let out = '';
     child.stdout!.on('data', (d: Buffer) => {
       out += d.toString();
     });
-    child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out) as CaseResult) : reject(new Error(`case ${name} exited ${code}`))));
+    child.on('exit', (code) =>
+      code === 0 ? resolve(JSON.parse(out) as CaseResult) : reject(new Error(`case ${name} exited ${code}`)),
+    );
   });
 }
 
 /** Probes GET /ping on one keep-alive connection every `everyMs` until `stop()`; latencies and failures. */
-function probePing(url: string, everyMs: number, timeoutMs: number): { stop: () => Promise<{ latencies: number[]; failed: number }> } {
+function probePing(
+  url: string,
+  everyMs: number,
+  timeoutMs: number,
+): { stop: () => Promise<{ latencies: number[]; failed: number }> } {
   const agent = new Agent({ keepAlive: true, maxSockets: 1 });
   const latencies: number[] = [];
   let failed = 0;
@@ -232,7 +279,12 @@ function probePing(url: string, everyMs: number, timeoutMs: number): { stop: () 
 }
 
 /** `concurrency` keep-alive clients doing GET `route` for `ms`: requests and latency percentiles. */
-async function getLoad(url: string, route: string, concurrency: number, ms: number): Promise<{ requests: number; p50: number; p99: number; notOk: number; sockets: number }> {
+async function getLoad(
+  url: string,
+  route: string,
+  concurrency: number,
+  ms: number,
+): Promise<{ requests: number; p50: number; p99: number; notOk: number; sockets: number }> {
   const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
   const latencies: number[] = [];
   let notOk = 0;
@@ -265,7 +317,9 @@ const fmt = (x: number, digits = 1): string => x.toFixed(digits);
 /** Percentiles (nearest rank) of `values` at each of `qs`. */
 function quantiles(values: Float64Array, qs: readonly number[]): number[] {
   const sorted = Float64Array.from(values).sort();
-  return qs.map((q) => (sorted.length === 0 ? Number.NaN : sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!));
+  return qs.map((q) =>
+    sorted.length === 0 ? Number.NaN : sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!,
+  );
 }
 
 function pingSummary(p: { latencies: number[]; failed: number }): string {
@@ -280,39 +334,77 @@ function statusText(r: LoadTestResult): string {
 }
 
 function fiveXX(...rs: LoadTestResult[]): number {
-  return rs.reduce((n, r) => n + Object.entries(r.statuses).reduce((m, [s, c]) => m + (Number(s) >= 500 ? c : 0), 0), 0);
+  return rs.reduce(
+    (n, r) => n + Object.entries(r.statuses).reduce((m, [s, c]) => m + (Number(s) >= 500 ? c : 0), 0),
+    0,
+  );
 }
 
 async function main(): Promise<void> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'hostile-bench-'));
   try {
     const log = syntheticEventLog(generateEvents({ seed: SEED, events: EVENTS }));
-    const flattener = new SessionFlattener({ vocabulary: ActionVocabulary.fromLogs(log), features: { counts: true, timing: true } }).fit(log);
+    const flattener = new SessionFlattener({
+      vocabulary: ActionVocabulary.fromLogs(log),
+      features: { counts: true, timing: true },
+    }).fit(log);
     const schema = flattener.toSchema();
     const frame = flattener.flatten(log);
     const data = TrainingData.fromFrame(frame, { label: 'BadActor', features: schema.featureNames });
-    const params = { ...Object.fromEntries(Object.entries(SEED_HYPERPARAMETERS).map(([k, v]) => [k, k === 'objective' ? v : Number(v)])), tree_method: 'hist', seed: 0 };
+    const params = {
+      ...Object.fromEntries(
+        Object.entries(SEED_HYPERPARAMETERS).map(([k, v]) => [k, k === 'objective' ? v : Number(v)]),
+      ),
+      tree_method: 'hist',
+      seed: 0,
+    };
     const { booster } = train(data, params);
     writeFileSync(path.join(dir, 'model.json'), booster.toJSON());
     writeFileSync(path.join(dir, 'schema.json'), JSON.stringify(schema));
 
     const cases: [string, string, string][] = [
-      ['live-future-1e300', '1. live: one event at `LogTime` 1e300 amid 100K events (time: the replay with it and without it)', 'every later event expired every session: no alert possible until restart'],
+      [
+        'live-future-1e300',
+        '1. live: one event at `LogTime` 1e300 amid 100K events (time: the replay with it and without it)',
+        'every later event expired every session: no alert possible until restart',
+      ],
       ['live-hour-ahead', '1. live: one event an hour ahead (local time), same replays', 'reset every other session'],
       ['live-long-session', '14. live: one session of 2M events', 'grew ~8–10 bytes per event without bound'],
-      ['model-num-feature', '2. model declaring `num_feature` 2147483647 (JSON)', 'accepted; one 1-row request then allocated 8 GB for 12–15 s'],
+      [
+        'model-num-feature',
+        '2. model declaring `num_feature` 2147483647 (JSON)',
+        'accepted; one 1-row request then allocated 8 GB for 12–15 s',
+      ],
       ['model-nan-leaf', '4. legacy binary model with NaN leaves', 'accepted; every score NaN, "0 alerts"'],
       ['model-inf-leaf', '4. JSON model with a leaf of 1e999', 'accepted; score 1 or NaN'],
       ['model-empty', '13. empty model file', '"legacy binary … needs 136 bytes"'],
-      ['invocation-6mib-rows', '3. `/invocations`: 6 MiB of one-column rows (3.1M rows)', '737 MB and 3.3 s, event loop blocked'],
-      ['invocation-1m-commas', '13. `/invocations`: CSV first line of 1M commas', '500 internal error: Invalid typed array length'],
-      ['yaml-alias-bomb', '11. experiment file: YAML alias bomb (9 levels of 9)', 'untyped ReferenceError with a stack'],
-      ['alert-forged-id', '5. session id `"x\\nalert session=FORGED …\\u001b[2J"`', 'printed raw: a forged alert line and a cleared terminal'],
+      [
+        'invocation-6mib-rows',
+        '3. `/invocations`: 6 MiB of one-column rows (3.1M rows)',
+        '737 MB and 3.3 s, event loop blocked',
+      ],
+      [
+        'invocation-1m-commas',
+        '13. `/invocations`: CSV first line of 1M commas',
+        '500 internal error: Invalid typed array length',
+      ],
+      [
+        'yaml-alias-bomb',
+        '11. experiment file: YAML alias bomb (9 levels of 9)',
+        'untyped ReferenceError with a stack',
+      ],
+      [
+        'alert-forged-id',
+        '5. session id `"x\\nalert session=FORGED …\\u001b[2J"`',
+        'printed raw: a forged alert line and a cleared terminal',
+      ],
     ];
     const rows: string[] = [];
     for (const [name, label, before] of cases) {
       const r = await runCaseChild(name, dir);
-      rows.push(`| ${label} | ${before} | ${r.answer.replace(/\|/g, '\\|').replace(/\n/g, ' ')} | ${r.ms < 10 ? fmt(r.ms, 2) : Math.round(r.ms)} ms | ${fmt(r.peakMB)} MB |`);
+      rows.push(
+        `| ${label} | ${before} | ${r.answer.replace(/\|/g, '\\|').replace(/\n/g, ' ')} | ${r.ms < 10 ? fmt(r.ms, 2) : Math.round(r.ms)} ms | ${fmt(r.peakMB)} MB |`,
+      );
       process.stderr.write(`hostile: ${name} done\n`);
     }
 
@@ -320,26 +412,52 @@ async function main(): Promise<void> {
     const features = schema.featureNames;
     const matrix = frame.toMatrix(features);
     const csvRows: string[] = [];
-    for (let r = 0; r < matrix.rows; r++) csvRows.push(Array.from(matrix.data.subarray(r * matrix.columns, (r + 1) * matrix.columns)).join(','));
+    for (let r = 0; r < matrix.rows; r++)
+      csvRows.push(Array.from(matrix.data.subarray(r * matrix.columns, (r + 1) * matrix.columns)).join(','));
     const csvBodies: string[] = [];
     for (let i = 0; i < csvRows.length; i += 100) csvBodies.push(`${csvRows.slice(i, i + 100).join('\n')}\n`);
     const oversized = '1\n'.repeat(SIX_MIB / 2);
-    const badCsv = ['this,is,not,numbers\n', `${new Array(features.length + 5).fill(1).join(',')}\n`, `${','.repeat(1_000_000)}\n`];
+    const badCsv = [
+      'this,is,not,numbers\n',
+      `${new Array(features.length + 5).fill(1).join(',')}\n`,
+      `${','.repeat(1_000_000)}\n`,
+    ];
     const loadRows: string[] = [];
     const endpoint = async (withOversized: boolean): Promise<void> => {
       const server = startChild(['--serve', 'endpoint', dir]);
       const { url, rssMB } = await server.ready;
       const probe = probePing(url, 50, 2000);
       const flood = withOversized
-        ? runLoadTest({ url, path: '/invocations', bodies: [oversized], maxRequests: 1_000_000, maxDurationMs: LOAD_MS, concurrency: 4, contentType: 'text/csv' })
+        ? runLoadTest({
+            url,
+            path: '/invocations',
+            bodies: [oversized],
+            maxRequests: 1_000_000,
+            maxDurationMs: LOAD_MS,
+            concurrency: 4,
+            contentType: 'text/csv',
+          })
         : undefined;
-      const mixed = await runLoadTest({ url, path: '/invocations', bodies: csvBodies, badBodies: badCsv, badShare: 0.2, maxRequests: 10_000_000, maxDurationMs: LOAD_MS, concurrency: 4, contentType: 'text/csv', seed: 1 });
+      const mixed = await runLoadTest({
+        url,
+        path: '/invocations',
+        bodies: csvBodies,
+        badBodies: badCsv,
+        badShare: 0.2,
+        maxRequests: 10_000_000,
+        maxDurationMs: LOAD_MS,
+        concurrency: 4,
+        contentType: 'text/csv',
+        seed: 1,
+      });
       const floodResult = await flood;
       const ping = await probe.stop();
       const peakMB = await server.stop();
       loadRows.push(
         `| endpoint server, ${withOversized ? 'mixed + 4 clients sending 6 MiB one-column bodies' : 'mixed (20% malformed)'} | ${Math.round(mixed.requestsPerSecond)} req/s, ${Math.round(mixed.eventsPerSecond / 1000)}K rows/s; ${statusText(mixed)}; unexpected ${mixed.unexpected}, network errors ${mixed.networkErrors}; p50 / p99 ${fmt(mixed.latencyMs.p50)} / ${fmt(mixed.latencyMs.p99)} ms | ${
-          floodResult === undefined ? '—' : `${floodResult.requests} sent: ${statusText(floodResult)}; network errors ${floodResult.networkErrors}`
+          floodResult === undefined
+            ? '—'
+            : `${floodResult.requests} sent: ${statusText(floodResult)}; network errors ${floodResult.networkErrors}`
         } | ${fiveXX(mixed, ...(floodResult ? [floodResult] : []))} | ${pingSummary(ping)} | ${fmt(rssMB, 0)} → ${fmt(peakMB, 0)} MB |`,
       );
     };
@@ -348,21 +466,45 @@ async function main(): Promise<void> {
 
     // Mixed load on the live event service: NDJSON events, malformed bodies, and (second run) 6 MiB CSV bodies on its /invocations.
     const ndjson = ndjsonBodies(log, 1000);
-    const badNdjson = ['this is not json\n', '{"SessionNo":"x","LogTime":"never","Act":"1"}\n', '[1,2,3', `${'{"SessionNo":"y","LogTime":1,"Act":"1"}\n'.repeat(170_000)}`];
+    const badNdjson = [
+      'this is not json\n',
+      '{"SessionNo":"x","LogTime":"never","Act":"1"}\n',
+      '[1,2,3',
+      `${'{"SessionNo":"y","LogTime":1,"Act":"1"}\n'.repeat(170_000)}`,
+    ];
     const live = async (withOversized: boolean): Promise<void> => {
       const server = startChild(['--serve', 'live', dir]);
       const { url, rssMB } = await server.ready;
       const probe = probePing(url, 50, 2000);
       const flood = withOversized
-        ? runLoadTest({ url, path: '/invocations', bodies: [oversized], maxRequests: 1_000_000, maxDurationMs: LOAD_MS, concurrency: 4, contentType: 'text/csv' })
+        ? runLoadTest({
+            url,
+            path: '/invocations',
+            bodies: [oversized],
+            maxRequests: 1_000_000,
+            maxDurationMs: LOAD_MS,
+            concurrency: 4,
+            contentType: 'text/csv',
+          })
         : undefined;
-      const mixed = await runLoadTest({ url, bodies: ndjson, badBodies: badNdjson, badShare: 0.05, maxRequests: 10_000_000, maxDurationMs: LOAD_MS, concurrency: 4, seed: 2 });
+      const mixed = await runLoadTest({
+        url,
+        bodies: ndjson,
+        badBodies: badNdjson,
+        badShare: 0.05,
+        maxRequests: 10_000_000,
+        maxDurationMs: LOAD_MS,
+        concurrency: 4,
+        seed: 2,
+      });
       const floodResult = await flood;
       const ping = await probe.stop();
       const peakMB = await server.stop();
       loadRows.push(
         `| live event service, ${withOversized ? 'mixed + 4 clients sending 6 MiB one-column bodies to /invocations' : 'mixed (5% malformed or over 6 MiB)'} | ${Math.round(mixed.eventsPerSecond / 1000)}K events/s (${Math.round(mixed.requestsPerSecond)} req/s); ${statusText(mixed)}; unexpected ${mixed.unexpected}, network errors ${mixed.networkErrors}; p50 / p99 ${fmt(mixed.latencyMs.p50)} / ${fmt(mixed.latencyMs.p99)} ms | ${
-          floodResult === undefined ? '—' : `${floodResult.requests} sent: ${statusText(floodResult)}; network errors ${floodResult.networkErrors}`
+          floodResult === undefined
+            ? '—'
+            : `${floodResult.requests} sent: ${statusText(floodResult)}; network errors ${floodResult.networkErrors}`
         } | ${fiveXX(mixed, ...(floodResult ? [floodResult] : []))} | ${pingSummary(ping)} | ${fmt(rssMB, 0)} → ${fmt(peakMB, 0)} MB |`,
       );
     };
@@ -373,7 +515,15 @@ async function main(): Promise<void> {
     const server = startChild(['--serve', 'endpoint', dir]);
     const { url } = await server.ready;
     const pings = await getLoad(url, '/ping', 4, 3000);
-    const posts = await runLoadTest({ url, path: '/invocations', bodies: [`${csvRows[0]}\n`], maxRequests: 10_000_000, maxDurationMs: 3000, concurrency: 4, contentType: 'text/csv' });
+    const posts = await runLoadTest({
+      url,
+      path: '/invocations',
+      bodies: [`${csvRows[0]}\n`],
+      maxRequests: 10_000_000,
+      maxDurationMs: 3000,
+      concurrency: 4,
+      contentType: 'text/csv',
+    });
     await server.stop();
 
     const load = os.loadavg()[0]!;

@@ -40,7 +40,10 @@ function bytesOf(byte: number, total: number): Readable {
 }
 
 /** The answer to reading `sources`: the error (class, code, message cut to 160 characters) or what the log holds. */
-async function answer(sources: Parameters<typeof readEventLog>[0], options?: Parameters<typeof readEventLog>[1]): Promise<string> {
+async function answer(
+  sources: Parameters<typeof readEventLog>[0],
+  options?: Parameters<typeof readEventLog>[1],
+): Promise<string> {
   try {
     const log = await readEventLog(sources, options);
     const skipped = Object.entries(log.skipped.byReason).map(([reason, n]) => `${n} ${reason}`);
@@ -76,7 +79,9 @@ const CASES: Case[] = [
         yield Buffer.from('\t0\n');
       })();
       const options = { maxLineBytes: 64 << 20, maxFieldBytes: 64 << 20 };
-      return answer({ stream: Readable.from(lines), name: 'long.txt' }, options).then((a) => a.replace(/^read: /, 'read (an Act of 50 MB): '));
+      return answer({ stream: Readable.from(lines), name: 'long.txt' }, options).then((a) =>
+        a.replace(/^read: /, 'read (an Act of 50 MB): '),
+      );
     },
   },
   { name: '6. /dev/zero', before: 'grew to 715 MB', run: () => answer('/dev/zero') },
@@ -88,17 +93,37 @@ const CASES: Case[] = [
   {
     name: '7. 5 MB of garbage on one line, limits raised to 8 MiB',
     before: 'a 5.7 MB error message',
-    run: () => answer({ stream: bytesOf(0x7e, 5e6), name: 'garbage.txt' }, { maxLineBytes: 8 << 20, maxFieldBytes: 8 << 20 }),
+    run: () =>
+      answer({ stream: bytesOf(0x7e, 5e6), name: 'garbage.txt' }, { maxLineBytes: 8 << 20, maxFieldBytes: 8 << 20 }),
   },
   {
     name: '8. action codes `\\xff1` and `\\xfe1`',
     before: 'both read as `\\ufffd1`: two codes merged',
-    run: () => answer({ bytes: Buffer.concat([Buffer.from(`${HEADER}\n${ROW('1', T, '111')}\n1\t${T}\tC1\tG1\tP1\t`), Buffer.from([0xff, 0x31]), Buffer.from('\t0\n')]), name: 'utf8.txt' }),
+    run: () =>
+      answer({
+        bytes: Buffer.concat([
+          Buffer.from(`${HEADER}\n${ROW('1', T, '111')}\n1\t${T}\tC1\tG1\tP1\t`),
+          Buffer.from([0xff, 0x31]),
+          Buffer.from('\t0\n'),
+        ]),
+        name: 'utf8.txt',
+      }),
   },
   {
     name: "8. the same, invalidUtf8: 'replace'",
     before: '(no such option)',
-    run: () => answer({ bytes: Buffer.concat([Buffer.from(`${HEADER}\n${ROW('1', T, '111')}\n1\t${T}\tC1\tG1\tP1\t`), Buffer.from([0xff, 0x31]), Buffer.from('\t0\n')]), name: 'utf8.txt' }, { invalidUtf8: 'replace' }),
+    run: () =>
+      answer(
+        {
+          bytes: Buffer.concat([
+            Buffer.from(`${HEADER}\n${ROW('1', T, '111')}\n1\t${T}\tC1\tG1\tP1\t`),
+            Buffer.from([0xff, 0x31]),
+            Buffer.from('\t0\n'),
+          ]),
+          name: 'utf8.txt',
+        },
+        { invalidUtf8: 'replace' },
+      ),
   },
   {
     name: '8. a NUL byte in a session id',
@@ -114,14 +139,22 @@ const CASES: Case[] = [
   {
     name: '9. an exact duplicate row',
     before: 'counted as an event in batch, dropped live (train/serve skew)',
-    run: () => answer({ text: `${HEADER}\n${ROW('1', T, '111')}\n${ROW('1', T, '111')}\n${ROW('1', '2019-07-01 12:00:01.000', '201')}\n`, name: 'dup.txt' }),
+    run: () =>
+      answer({
+        text: `${HEADER}\n${ROW('1', T, '111')}\n${ROW('1', T, '111')}\n${ROW('1', '2019-07-01 12:00:01.000', '201')}\n`,
+        name: 'dup.txt',
+      }),
   },
   {
     name: '10. 10-digit epoch seconds (1561982400)',
     before: 'read as milliseconds: 1970-01-19',
     run: () => answer({ text: `${HEADER}\n${ROW('1', '1561982400', '111')}\n`, name: 'epoch.txt' }),
   },
-  { name: '10. LogTime 1e300', before: 'accepted', run: () => answer({ text: `${HEADER}\n${ROW('1', '1e300', '111')}\n`, name: 'far.txt' }) },
+  {
+    name: '10. LogTime 1e300',
+    before: 'accepted',
+    run: () => answer({ text: `${HEADER}\n${ROW('1', '1e300', '111')}\n`, name: 'far.txt' }),
+  },
 ];
 
 interface CaseResult {
@@ -144,7 +177,10 @@ async function runCase(index: number, dir: string): Promise<void> {
 
 function runChild(index: number, dir: string): Promise<CaseResult> {
   return new Promise((resolve, reject) => {
-    const child = fork(self, ['--case', String(index), dir], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const child = fork(self, ['--case', String(index), dir], {
+      execArgv: ['--import', 'tsx'],
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
     child.once('message', (m) => resolve(m as CaseResult));
     child.once('exit', (code) => code !== 0 && reject(new Error(`case ${index} exited with ${code}`)));
   });
@@ -160,7 +196,9 @@ if (process.argv[2] === '--case') {
       const r = await runChild(i, dir);
       process.stderr.write(`hostile-reader: ${CASES[i]!.name}: ${r.ms.toFixed(0)} ms\n`);
       const cell = (text: string): string => text.replaceAll('|', '\\|').replaceAll('\n', ' ');
-      rows.push(`| ${cell(CASES[i]!.name)} | ${cell(CASES[i]!.before)} | ${cell(r.answer)} | ${r.ms < 10 ? r.ms.toFixed(2) : r.ms.toFixed(0)} ms | ${r.peakMB.toFixed(1)} MB |`);
+      rows.push(
+        `| ${cell(CASES[i]!.name)} | ${cell(CASES[i]!.before)} | ${cell(r.answer)} | ${r.ms < 10 ? r.ms.toFixed(2) : r.ms.toFixed(0)} ms | ${r.peakMB.toFixed(1)} MB |`,
+      );
     }
     console.log(
       [

@@ -83,7 +83,10 @@ try {
     for (let i = 0; i < theirs.length; i++) if (float32Bits(ours[i]!) === float32Bits(theirs[i]!)) n++;
     return `${n} / ${theirs.length}`;
   };
-  const xgbScores = JSON.parse(readFileSync(path.join(dir, 'importance.json'), 'utf8')) as Record<string, Record<string, number>>;
+  const xgbScores = JSON.parse(readFileSync(path.join(dir, 'importance.json'), 'utf8')) as Record<
+    string,
+    Record<string, number>
+  >;
   let scoresSame = 0;
   let scoresTotal = 0;
   for (const type of IMPORTANCE_TYPES) {
@@ -94,7 +97,10 @@ try {
     }
     scoresTotal += Object.keys(mine).filter((f) => !(f in xgbScores[type]!)).length;
   }
-  const identical = { shap: same(booster.contributions(matrix).data, f32('shap.f32')), saabas: same(booster.contributions(matrix, { approximate: true }).data, f32('saabas.f32')) };
+  const identical = {
+    shap: same(booster.contributions(matrix).data, f32('shap.f32')),
+    saabas: same(booster.contributions(matrix, { approximate: true }).data, f32('saabas.f32')),
+  };
   const ours: Record<'importance' | 'shap' | 'saabas', number[]> = { importance: [], shap: [], saabas: [] };
   const theirs: Record<'importance' | 'shap' | 'saabas', number[]> = { importance: [], shap: [], saabas: [] };
   for (let r = 0; r < ROUNDS; r++) {
@@ -106,7 +112,10 @@ try {
     ours.shap.push(seconds(() => booster.contributions(matrix)));
     ours.saabas.push(seconds(() => booster.contributions(matrix, { approximate: true })));
   }
-  const load = os.loadavg().map((l) => l.toFixed(1)).join(' ');
+  const load = os
+    .loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ');
   const row = (label: string, k: 'importance' | 'shap' | 'saabas', same: string): string => {
     const a = median(ours[k]);
     const b = median(theirs[k]);

@@ -42,7 +42,8 @@ const weekSynthetic = generateTestWeek({ seed: 42 });
 const week = syntheticEventLog(weekSynthetic, 'week.txt');
 const style = (s: number): string => SESSION_PROFILE_NAMES[weekSynthetic.sessionProfile[s]!]!;
 const heldOut = new Set<number>();
-for (let s = 0; s < week.sessionCount; s++) if (week.labels[s] === 1 && style(s) === 'chapter-harvester') heldOut.add(s);
+for (let s = 0; s < week.sessionCount; s++)
+  if (week.labels[s] === 1 && style(s) === 'chapter-harvester') heldOut.add(s);
 
 interface Row {
   readonly name: string;
@@ -56,7 +57,11 @@ interface Row {
   readonly seconds: number;
 }
 const rows: Row[] = [];
-const variants: [string, LiveModelKind[]][] = [['whole-session', ['whole']], ['prefix', ['prefix']], ['prefix + whole (combined)', ['prefix', 'whole']]];
+const variants: [string, LiveModelKind[]][] = [
+  ['whole-session', ['whole']],
+  ['prefix', ['prefix']],
+  ['prefix + whole (combined)', ['prefix', 'whole']],
+];
 for (const [name, models] of variants) {
   const t0 = performance.now();
   const detector = await trainLiveDetector(trainLog, { models, seed: 1, maxFalseAlertsPer10k: BUDGET });
@@ -90,35 +95,73 @@ for (const [name, models] of variants) {
 // The pandas + XGBoost 1.7.4 reference, on the same files.
 let reference: string;
 const python = '/usr/bin/python3';
-const probe = existsSync(python) ? spawnSync(python, ['-c', 'import pandas, xgboost; print(xgboost.__version__)'], { encoding: 'utf8' }) : null;
+const probe = existsSync(python)
+  ? spawnSync(python, ['-c', 'import pandas, xgboost; print(xgboost.__version__)'], { encoding: 'utf8' })
+  : null;
 if (probe?.status === 0) {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'sessionsentry-live-bench-'));
   try {
     for (const name of training) writeFileSync(path.join(dir, name), files[name].text);
     writeFileSync(path.join(dir, 'week.txt'), formatLogTsv(weekSynthetic));
-    const request = { train: training.map((n) => path.join(dir, n)), test: path.join(dir, 'week.txt'), budget: BUDGET, validationFraction: 0.3, seed: 1 };
+    const request = {
+      train: training.map((n) => path.join(dir, n)),
+      test: path.join(dir, 'week.txt'),
+      budget: BUDGET,
+      validationFraction: 0.3,
+      seed: 1,
+    };
     const t0 = performance.now();
-    const run = spawnSync(python, [path.join(import.meta.dirname, 'reference', 'live_reference.py')], { input: JSON.stringify(request), encoding: 'utf8', maxBuffer: 64 << 20 });
+    const run = spawnSync(python, [path.join(import.meta.dirname, 'reference', 'live_reference.py')], {
+      input: JSON.stringify(request),
+      encoding: 'utf8',
+      maxBuffer: 64 << 20,
+    });
     if (run.status !== 0) throw new Error(`live_reference.py failed: ${run.stderr}`);
     const seconds = (performance.now() - t0) / 1000;
-    const out = JSON.parse(run.stdout) as Record<'prefix' | 'whole' | 'combined', { recall: number; falseAlertsPer10k: number; medianEvents: number | null; p90Events: number | null }> & { xgboost: string };
-    for (const [key, label] of [['whole', 'whole-session'], ['prefix', 'prefix'], ['combined', 'prefix + whole (combined)']] as const) {
+    const out = JSON.parse(run.stdout) as Record<
+      'prefix' | 'whole' | 'combined',
+      { recall: number; falseAlertsPer10k: number; medianEvents: number | null; p90Events: number | null }
+    > & { xgboost: string };
+    for (const [key, label] of [
+      ['whole', 'whole-session'],
+      ['prefix', 'prefix'],
+      ['combined', 'prefix + whole (combined)'],
+    ] as const) {
       const r = out[key];
-      rows.push({ name: `pandas + XGBoost ${out.xgboost} ${label}`, validation: '—', recall: r.recall, recallSeen: Number.NaN, recallHeldOut: Number.NaN, median: r.medianEvents ?? Number.NaN, p90: r.p90Events ?? Number.NaN, falseAlertsPer10k: r.falseAlertsPer10k, seconds });
+      rows.push({
+        name: `pandas + XGBoost ${out.xgboost} ${label}`,
+        validation: '—',
+        recall: r.recall,
+        recallSeen: Number.NaN,
+        recallHeldOut: Number.NaN,
+        median: r.medianEvents ?? Number.NaN,
+        p90: r.p90Events ?? Number.NaN,
+        falseAlertsPer10k: r.falseAlertsPer10k,
+        seconds,
+      });
     }
     reference = `pandas + XGBoost ${out.xgboost} reference measured in the same run (all three from one script run of ${seconds.toFixed(1)} s).`;
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 } else {
-  reference = 'pandas + XGBoost reference not run: Debian\'s python3-xgboost and python3-pandas are not installed here.';
+  reference = "pandas + XGBoost reference not run: Debian's python3-xgboost and python3-pandas are not installed here.";
 }
 
 const commit = spawnSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).stdout.trim() || 'unknown';
 const f = (x: number, d: number): string => (Number.isFinite(x) ? x.toFixed(d) : '—');
 const verdict = (r: Row): string => {
-  const met = r.recall >= GOALS.recall && r.median <= GOALS.medianEvents && r.falseAlertsPer10k <= GOALS.falseAlertsPer10k;
-  return met ? 'all goals met' : [r.recall < GOALS.recall ? 'recall' : '', !(r.median <= GOALS.medianEvents) ? 'median' : '', !(r.falseAlertsPer10k <= GOALS.falseAlertsPer10k) ? 'false alerts' : ''].filter(Boolean).join(', ') + ' missed';
+  const met =
+    r.recall >= GOALS.recall && r.median <= GOALS.medianEvents && r.falseAlertsPer10k <= GOALS.falseAlertsPer10k;
+  return met
+    ? 'all goals met'
+    : [
+        r.recall < GOALS.recall ? 'recall' : '',
+        !(r.median <= GOALS.medianEvents) ? 'median' : '',
+        !(r.falseAlertsPer10k <= GOALS.falseAlertsPer10k) ? 'false alerts' : '',
+      ]
+        .filter(Boolean)
+        .join(', ') + ' missed';
 };
 const lines = [
   '## Live detection: alerts while sessions run, on a week with an attacker style training never saw',
@@ -127,7 +170,10 @@ const lines = [
   '',
   '| detector | validation recall / false alerts per 10K (thresholds; policy) | week recall | seen styles | held-out style | median events to alert | p90 events | false alerts per 10K | train + calibrate | verdict |',
   '|---|---|---:|---:|---:|---:|---:|---:|---:|---|',
-  ...rows.map((r) => `| ${r.name} | ${r.validation} | ${f(r.recall, 3)} | ${f(r.recallSeen, 3)} | ${f(r.recallHeldOut, 3)} | ${f(r.median, 1)} | ${f(r.p90, 1)} | ${f(r.falseAlertsPer10k, 1)} | ${r.seconds.toFixed(1)} s | ${verdict(r)} |`),
+  ...rows.map(
+    (r) =>
+      `| ${r.name} | ${r.validation} | ${f(r.recall, 3)} | ${f(r.recallSeen, 3)} | ${f(r.recallHeldOut, 3)} | ${f(r.median, 1)} | ${f(r.p90, 1)} | ${f(r.falseAlertsPer10k, 1)} | ${r.seconds.toFixed(1)} s | ${verdict(r)} |`,
+  ),
   '',
   reference,
   `Run ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC on commit ${commit}, ${((performance.now() - started) / 1000).toFixed(0)} s in all; load average ${loadBefore.toFixed(1)} before, ${os.loadavg()[0]!.toFixed(1)} after, ${os.availableParallelism()} cores.`,

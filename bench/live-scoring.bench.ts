@@ -43,7 +43,13 @@ if (process.argv[2] === '--serve') {
   const dir = process.argv[3]!;
   const booster = Booster.fromJSON(readFileSync(path.join(dir, 'model.json'), 'utf8'));
   const schema = JSON.parse(readFileSync(path.join(dir, 'schema.json'), 'utf8')) as FeatureSchema;
-  const service = await startEventService({ model: booster, schema, threshold: THRESHOLD, idleTimeoutMs: Infinity, maxSessions: 1_000_000 });
+  const service = await startEventService({
+    model: booster,
+    schema,
+    threshold: THRESHOLD,
+    idleTimeoutMs: Infinity,
+    maxSessions: 1_000_000,
+  });
   process.send!({ url: service.url });
   process.on('message', () => {
     void service.close().then(() => process.exit(0));
@@ -54,11 +60,18 @@ if (process.argv[2] === '--serve') {
 
 async function main(): Promise<void> {
   const log = syntheticEventLog(generateEvents({ seed: SEED, events: EVENTS }));
-  const flattener = new SessionFlattener({ vocabulary: ActionVocabulary.fromLogs(log), features: { counts: true, timing: true } }).fit(log);
+  const flattener = new SessionFlattener({
+    vocabulary: ActionVocabulary.fromLogs(log),
+    features: { counts: true, timing: true },
+  }).fit(log);
   const schema = flattener.toSchema();
   const frame = flattener.flatten(log);
   const data = TrainingData.fromFrame(frame, { label: 'BadActor', features: schema.featureNames });
-  const params = { ...Object.fromEntries(Object.entries(SEED_HYPERPARAMETERS).map(([k, v]) => [k, k === 'objective' ? v : Number(v)])), tree_method: 'hist', seed: 0 };
+  const params = {
+    ...Object.fromEntries(Object.entries(SEED_HYPERPARAMETERS).map(([k, v]) => [k, k === 'objective' ? v : Number(v)])),
+    tree_method: 'hist',
+    seed: 0,
+  };
   const { booster } = train(data, params);
   const leaves = booster.model.trees.reduce((n, t) => n + t.leftChildren.filter((c) => c === -1).length, 0);
 
@@ -73,7 +86,8 @@ async function main(): Promise<void> {
   const actions = order.map((p) => log.actionAt(p));
   const eventTimes = Float64Array.from(order, (p) => times[log.event(p)]!);
 
-  const makeScorer = (): LiveScorer => new LiveScorer({ model: booster, schema, threshold: THRESHOLD, idleTimeoutMs: 30 * 60_000, maxSessions: 100_000 });
+  const makeScorer = (): LiveScorer =>
+    new LiveScorer({ model: booster, schema, threshold: THRESHOLD, idleTimeoutMs: 30 * 60_000, maxSessions: 100_000 });
   const runs: { wall: number; cpu: number }[] = [];
   let alerts = 0;
   for (let r = 0; r < 7; r++) {
@@ -129,7 +143,9 @@ async function main(): Promise<void> {
   try {
     writeFileSync(path.join(dir, 'model.json'), booster.toJSON());
     writeFileSync(path.join(dir, 'schema.json'), JSON.stringify(schema));
-    const child = fork(fileURLToPath(import.meta.url), ['--serve', dir], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const child = fork(fileURLToPath(import.meta.url), ['--serve', dir], {
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
     const url = await new Promise<string>((resolve, reject) => {
       child.once('message', (m) => resolve((m as { url: string }).url));
       child.once('exit', (code) => reject(new Error(`service exited with ${code}`)));
@@ -139,9 +155,24 @@ async function main(): Promise<void> {
       const bad = ['not json at all\n', '{"SessionNo":"x","LogTime":"never","Act":"1"}\n'];
       // Warm-up, then the measured run: every body twice at most, or 20 s.
       await runLoadTest({ url, bodies: bodies.slice(0, 20), maxRequests: 20, maxDurationMs: 5000, concurrency: 2 });
-      http = await runLoadTest({ url, bodies, badBodies: bad, badShare: 0.02, maxRequests: bodies.length * 2, maxDurationMs: 20_000, concurrency: 4, seed: 1 });
+      http = await runLoadTest({
+        url,
+        bodies,
+        badBodies: bad,
+        badShare: 0.02,
+        maxRequests: bodies.length * 2,
+        maxDurationMs: 20_000,
+        concurrency: 4,
+        seed: 1,
+      });
       const small = ndjsonBodies(log, 100).slice(0, 1500);
-      httpSmall = await runLoadTest({ url, bodies: small, maxRequests: small.length, maxDurationMs: 10_000, concurrency: 4 });
+      httpSmall = await runLoadTest({
+        url,
+        bodies: small,
+        maxRequests: small.length,
+        maxDurationMs: 10_000,
+        concurrency: 4,
+      });
     } finally {
       child.send('close');
       await new Promise((resolve) => child.once('exit', resolve));
@@ -189,7 +220,8 @@ async function main(): Promise<void> {
       `| HTTP, batches of 100: request latency p50 / p99, ms | ${f(httpSmall.goodLatencyMs.p50)} / ${f(httpSmall.goodLatencyMs.p99)} | |`,
     );
   }
-  const at = (k: number): string => `${(report.recall[k - 1]! * 100).toFixed(1)}% / ${(report.fpr[k - 1]! * 100).toFixed(2)}%`;
+  const at = (k: number): string =>
+    `${(report.recall[k - 1]! * 100).toFixed(1)}% / ${(report.fpr[k - 1]! * 100).toFixed(2)}%`;
   lines.push(
     '',
     `Replay (\`replay\`) of another generated log (seed ${SEED + 1}, ${report.events} events, ${report.sessions} sessions, ${report.attackerSessions} attacker sessions), threshold ${THRESHOLD}, alert on the first event over it:`,

@@ -62,26 +62,47 @@ interface Anchor {
   readonly label: string;
 }
 
-function fromXGBoost(dir: string): { booster: Booster; data: Float32Array; expected: Float32Array | undefined; anchor: Anchor } | undefined {
+function fromXGBoost(
+  dir: string,
+): { booster: Booster; data: Float32Array; expected: Float32Array | undefined; anchor: Anchor } | undefined {
   if (!existsSync(PYTHON)) return undefined;
-  const run = spawnSync(PYTHON, ['-c', PY, dir, String(ROWS), String(FEATURES)], { encoding: 'utf8', env: { ...process.env, OMP_NUM_THREADS: '1' } });
+  const run = spawnSync(PYTHON, ['-c', PY, dir, String(ROWS), String(FEATURES)], {
+    encoding: 'utf8',
+    env: { ...process.env, OMP_NUM_THREADS: '1' },
+  });
   if (run.status !== 0) {
     process.stderr.write(`xgboost unavailable (${run.stderr.trim().split('\n').pop()}); using a synthetic model\n`);
     return undefined;
   }
-  const timing = JSON.parse(readFileSync(path.join(dir, 'timing.json'), 'utf8')) as { seconds: number; cpu: number; single: number; single_cpu: number };
+  const timing = JSON.parse(readFileSync(path.join(dir, 'timing.json'), 'utf8')) as {
+    seconds: number;
+    cpu: number;
+    single: number;
+    single_cpu: number;
+  };
   const booster = Booster.fromJSON(readFileSync(path.join(dir, 'model.json'), 'utf8'));
   const f32 = (file: string): Float32Array => {
     const b = readFileSync(path.join(dir, file));
     return new Float32Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
   };
-  return { booster, data: f32('x.f32'), expected: f32('p.f32'), anchor: { seconds: timing.seconds, cpu: timing.cpu, single: timing.single, singleCpu: timing.single_cpu, label: 'XGBoost 1.7.4 `Booster.predict` on a fresh DMatrix (its prediction cache bypassed), nthread=1, same run' } };
+  return {
+    booster,
+    data: f32('x.f32'),
+    expected: f32('p.f32'),
+    anchor: {
+      seconds: timing.seconds,
+      cpu: timing.cpu,
+      single: timing.single,
+      singleCpu: timing.single_cpu,
+      label: 'XGBoost 1.7.4 `Booster.predict` on a fresh DMatrix (its prediction cache bypassed), nthread=1, same run',
+    },
+  };
 }
 
 /** A seeded synthetic model of the same shape: 50 complete trees of depth 5. */
 function synthetic(): { booster: Booster; data: Float32Array; expected: undefined; anchor: Anchor } {
   let s = 12345;
-  const rand = (): number => ((s = (Math.imul(s, 1103515245) + 12345) >>> 0) / 2 ** 32);
+  const rand = (): number => (s = (Math.imul(s, 1103515245) + 12345) >>> 0) / 2 ** 32;
   const trees: RegTree[] = [];
   const depth = 5;
   const n = 2 ** (depth + 1) - 1;
@@ -105,15 +126,48 @@ function synthetic(): { booster: Booster; data: Float32Array; expected: undefine
       } else cond[i] = Math.fround((rand() - 0.5) * 0.4);
     }
     const zeros = new Float32Array(n);
-    trees.push({ numNodes: n, numDeleted: 0, numFeature: FEATURES, leftChildren: left, rightChildren: right, parents, splitIndices: split, splitConditions: cond, defaultLeft: dl, baseWeights: zeros, lossChanges: zeros, sumHessian: zeros });
+    trees.push({
+      numNodes: n,
+      numDeleted: 0,
+      numFeature: FEATURES,
+      leftChildren: left,
+      rightChildren: right,
+      parents,
+      splitIndices: split,
+      splitConditions: cond,
+      defaultLeft: dl,
+      baseWeights: zeros,
+      lossChanges: zeros,
+      sumHessian: zeros,
+    });
   }
   const model: BoosterModel = {
-    version: [1, 7, 4], objective: 'binary:logistic', scalePosWeight: 1, baseScore: 0.5, boostFromAverage: false, numFeature: FEATURES,
-    trees, treeInfo: new Int32Array(50), attributes: {}, featureNames: [], featureTypes: [],
+    version: [1, 7, 4],
+    objective: 'binary:logistic',
+    scalePosWeight: 1,
+    baseScore: 0.5,
+    boostFromAverage: false,
+    numFeature: FEATURES,
+    trees,
+    treeInfo: new Int32Array(50),
+    attributes: {},
+    featureNames: [],
+    featureTypes: [],
   };
   const data = new Float32Array(ROWS * FEATURES);
   for (let i = 0; i < data.length; i++) data[i] = Math.floor(-Math.log(1 - rand()) * 1.2);
-  return { booster: new Booster(model), data, expected: undefined, anchor: { seconds: ROWS / 2.2e6, cpu: undefined, single: undefined, singleCpu: undefined, label: 'DESIGN.md figure (2.2M rows/s; xgboost not installed here)' } };
+  return {
+    booster: new Booster(model),
+    data,
+    expected: undefined,
+    anchor: {
+      seconds: ROWS / 2.2e6,
+      cpu: undefined,
+      single: undefined,
+      singleCpu: undefined,
+      label: 'DESIGN.md figure (2.2M rows/s; xgboost not installed here)',
+    },
+  };
 }
 
 /** Best wall time and best CPU time (user + system of this process) over `runs`, in seconds. */
@@ -158,8 +212,10 @@ try {
   if (Number.isNaN(sink) || Number.isNaN(singleSame)) process.stderr.write('unexpected NaN\n');
 
   const leaves = booster.dump().reduce((n, text) => n + (text.match(/leaf=/g) ?? []).length, 0);
-  const rows = (seconds: number | undefined): string => (seconds === undefined ? '—' : `${(ROWS / seconds / 1e6).toFixed(2)}M`);
-  const ratio = (ours: number, theirs: number | undefined): string => (theirs === undefined ? '—' : `${(theirs / ours).toFixed(2)}×`);
+  const rows = (seconds: number | undefined): string =>
+    seconds === undefined ? '—' : `${(ROWS / seconds / 1e6).toFixed(2)}M`;
+  const ratio = (ours: number, theirs: number | undefined): string =>
+    theirs === undefined ? '—' : `${(theirs / ours).toFixed(2)}×`;
   const us = (seconds: number | undefined): string => (seconds === undefined ? '—' : (seconds * 1e6).toFixed(2));
   const lines = [
     '## Prediction (`Booster.predict`, `Booster.predictRow`)',

@@ -26,7 +26,8 @@ const GOAL_SECONDS = 0.25;
 const REPEATS = 7;
 const MAX = 40;
 
-const fmt = (seconds: number): string => (seconds < 1 ? `${(seconds * 1000).toFixed(1)} ms` : `${seconds.toFixed(2)} s`);
+const fmt = (seconds: number): string =>
+  seconds < 1 ? `${(seconds * 1000).toFixed(1)} ms` : `${seconds.toFixed(2)} s`;
 const median = (values: readonly number[]): number => {
   const sorted = [...values].sort((a, b) => a - b);
   const half = sorted.length >> 1;
@@ -81,7 +82,8 @@ if (naiveRows !== rows) throw new Error(`re-flattening gave ${naiveRows} rows, f
 const typical = median(prefixes);
 const typicalCpu = median(prefixesCpu);
 const typicalWhole = median(whole);
-const verdict = (seconds: number): string => (seconds <= GOAL_SECONDS ? 'met' : `missed by ${fmt(seconds - GOAL_SECONDS)}`);
+const verdict = (seconds: number): string =>
+  seconds <= GOAL_SECONDS ? 'met' : `missed by ${fmt(seconds - GOAL_SECONDS)}`;
 const lines: string[] = [];
 lines.push('## Prefix rows: every prefix of 1..40 events of the training set (live detection issue)');
 lines.push('');
@@ -93,10 +95,18 @@ lines.push(
 lines.push('');
 lines.push('| case | rows | median | best | worst | rows/s (median) |');
 lines.push('|---|---:|---:|---:|---:|---:|');
-lines.push(`| **flattenPrefixes, max 40** | ${rows.toLocaleString('en-US')} | **${fmt(typical)}** | ${fmt(Math.min(...prefixes))} | ${fmt(Math.max(...prefixes))} | ${(rows / typical / 1e6).toFixed(2)}M |`);
-lines.push(`| flattenPrefixes, CPU time of the process (user + system) | | ${fmt(typicalCpu)} | ${fmt(Math.min(...prefixesCpu))} | ${fmt(Math.max(...prefixesCpu))} | |`);
-lines.push(`| anchor: whole-session flatten of the same log | ${log.sessionCount.toLocaleString('en-US')} | ${fmt(typicalWhole)} | ${fmt(Math.min(...whole))} | ${fmt(Math.max(...whole))} | ${(log.sessionCount / typicalWhole / 1e6).toFixed(2)}M |`);
-lines.push(`| anchor: re-flattening firstN(k) for k = 1..40, 1 run | ${naiveRows.toLocaleString('en-US')} | ${fmt(naive)} | | | ${(naiveRows / naive / 1e6).toFixed(2)}M |`);
+lines.push(
+  `| **flattenPrefixes, max 40** | ${rows.toLocaleString('en-US')} | **${fmt(typical)}** | ${fmt(Math.min(...prefixes))} | ${fmt(Math.max(...prefixes))} | ${(rows / typical / 1e6).toFixed(2)}M |`,
+);
+lines.push(
+  `| flattenPrefixes, CPU time of the process (user + system) | | ${fmt(typicalCpu)} | ${fmt(Math.min(...prefixesCpu))} | ${fmt(Math.max(...prefixesCpu))} | |`,
+);
+lines.push(
+  `| anchor: whole-session flatten of the same log | ${log.sessionCount.toLocaleString('en-US')} | ${fmt(typicalWhole)} | ${fmt(Math.min(...whole))} | ${fmt(Math.max(...whole))} | ${(log.sessionCount / typicalWhole / 1e6).toFixed(2)}M |`,
+);
+lines.push(
+  `| anchor: re-flattening firstN(k) for k = 1..40, 1 run | ${naiveRows.toLocaleString('en-US')} | ${fmt(naive)} | | | ${(naiveRows / naive / 1e6).toFixed(2)}M |`,
+);
 lines.push('');
 lines.push(
   `${rows.toLocaleString('en-US')} prefix rows in ${fmt(typical)} wall time and ${fmt(typicalCpu)} CPU time (medians): ${(typical / typicalWhole).toFixed(1)}× the time of one whole-session flatten of the same log ` +

@@ -24,7 +24,10 @@ import { fileURLToPath } from 'node:url';
 import Papa from 'papaparse';
 import { parseEventLog, readEventLog } from '../src/events/read-event-log.js';
 import { generateLogs } from '../src/synth/generate-logs.js';
-import { parseEventLog as frozenParseEventLog, readEventLog as frozenReadEventLog } from '../test/events/frozen-reader/events/read-event-log.js';
+import {
+  parseEventLog as frozenParseEventLog,
+  readEventLog as frozenReadEventLog,
+} from '../test/events/frozen-reader/events/read-event-log.js';
 
 const ROUNDS = Number(process.env.READ_LOG_ROUNDS ?? 7);
 const BIG_EVENTS = Number(process.env.READ_LOG_BIG_EVENTS ?? 10_000_000);
@@ -55,31 +58,52 @@ interface Reader {
 async function main(dir: string): Promise<void> {
   const startLoad = os.loadavg()[0]!;
   const { files } = generateLogs({ seed: 2019 });
-  const parts = (['known-attacker.txt', 'mixed-1.txt', 'mixed-2.txt', 'mixed-3.txt'] as const).map((name) => files[name].text);
-  const text = parts[0]! + parts.slice(1).map((t) => t.slice(t.indexOf('\n') + 1)).join('');
+  const parts = (['known-attacker.txt', 'mixed-1.txt', 'mixed-2.txt', 'mixed-3.txt'] as const).map(
+    (name) => files[name].text,
+  );
+  const text =
+    parts[0]! +
+    parts
+      .slice(1)
+      .map((t) => t.slice(t.indexOf('\n') + 1))
+      .join('');
   const file = path.join(dir, 'experiment.txt');
   writeFileSync(file, text);
   const bytes = statSync(file).size;
   const buffer = readFileSync(file);
   const events = parseEventLog(buffer).eventCount;
   const mb = bytes / 1e6;
-  const danfo = (await import('danfojs-node')) as unknown as { readCSV: (file: string, options?: object) => Promise<{ shape: number[] }> };
+  const danfo = (await import('danfojs-node')) as unknown as {
+    readCSV: (file: string, options?: object) => Promise<{ shape: number[] }>;
+  };
 
   const readers: Reader[] = [
-    { name: 'readEventLog(path)', note: 'file streamed in 1 MiB chunks; validated, sessions grouped, sorted by time, dictionary-encoded', run: () => readEventLog(file) },
+    {
+      name: 'readEventLog(path)',
+      note: 'file streamed in 1 MiB chunks; validated, sessions grouped, sorted by time, dictionary-encoded',
+      run: () => readEventLog(file),
+    },
     { name: 'parseEventLog(buffer)', note: 'same, from bytes already in memory', run: () => parseEventLog(buffer) },
     {
       name: 'pre-change readEventLog(path)',
       note: 'the reader before issues 14/17/18 (test/events/frozen-reader), same file',
       run: () => frozenReadEventLog(file),
     },
-    { name: 'pre-change parseEventLog(buffer)', note: 'the same, from bytes in memory', run: () => frozenParseEventLog(buffer) },
+    {
+      name: 'pre-change parseEventLog(buffer)',
+      note: 'the same, from bytes in memory',
+      run: () => frozenParseEventLog(buffer),
+    },
     {
       name: 'papaparse Papa.parse(string)',
       note: 'string already decoded; header, tab; row objects only, no grouping or types',
       run: () => Papa.parse(text, { header: true, delimiter: '\t', skipEmptyLines: true }),
     },
-    { name: 'danfojs-node readCSV(path)', note: 'the anchor: DataFrame with type inference; no grouping', run: () => danfo.readCSV(file, { delimiter: '\t' }) },
+    {
+      name: 'danfojs-node readCSV(path)',
+      note: 'the anchor: DataFrame with type inference; no grouping',
+      run: () => danfo.readCSV(file, { delimiter: '\t' }),
+    },
   ].map((r) => ({ ...r, wall: [], cpu: [] }));
 
   for (const reader of readers) await reader.run(); // warm-up: JIT and file cache
@@ -94,7 +118,9 @@ async function main(dir: string): Promise<void> {
       const used = process.cpuUsage(cpuStart);
       reader.cpu.push((used.user + used.system) / 1000);
     }
-    process.stderr.write(`read-log: round ${round + 1}/${ROUNDS}: ${readers.map((r) => `${r.name} ${r.cpu.at(-1)!.toFixed(0)} ms CPU`).join(', ')}\n`);
+    process.stderr.write(
+      `read-log: round ${round + 1}/${ROUNDS}: ${readers.map((r) => `${r.name} ${r.cpu.at(-1)!.toFixed(0)} ms CPU`).join(', ')}\n`,
+    );
   }
 
   const ours = readers[0]!;
@@ -139,8 +165,15 @@ async function main(dir: string): Promise<void> {
 /** The commit measured (with `+changes` when the work tree differs from it), or 'unknown'. */
 function commit(): string {
   try {
-    const hash = execSync('git rev-parse --short HEAD', { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
-    const dirty = execSync('git status --porcelain --untracked-files=no -- src', { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim() !== '';
+    const hash = execSync('git rev-parse --short HEAD', {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    }).trim();
+    const dirty =
+      execSync('git status --porcelain --untracked-files=no -- src', {
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'ignore'],
+      }).trim() !== '';
     return dirty ? `${hash}+changes` : hash;
   } catch {
     return 'unknown';
@@ -163,11 +196,15 @@ interface BigResult {
 
 /** Runs {@link bigStream} in a child process and formats its result. */
 function bigStreamSection(n: number): string[] {
-  const child = spawnSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), '--big-child', String(n)], {
-    encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'inherit'],
-    maxBuffer: 1 << 20,
-  });
+  const child = spawnSync(
+    process.execPath,
+    [...process.execArgv, fileURLToPath(import.meta.url), '--big-child', String(n)],
+    {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'inherit'],
+      maxBuffer: 1 << 20,
+    },
+  );
   if (child.status !== 0) throw new Error(`the ${n}-event memory run failed (exit ${child.status})`);
   const r = JSON.parse(child.stdout.trim().split('\n').pop()!) as BigResult;
   return [
@@ -179,7 +216,7 @@ function bigStreamSection(n: number): string[] {
     '|---:|---:|---:|---:|---:|---:|',
     `| ${r.events.toLocaleString('en-US')} | ${r.sessions.toLocaleString('en-US')} | ${(r.bytes / 1e6).toFixed(0)} MB | ${(r.ms / 1000).toFixed(1)} | ${(r.maxRssKiB / 1024).toFixed(0)} MiB | ${(r.baseRssKiB / 1024).toFixed(0)} MiB |`,
     '',
-    'Goal: within ~2 GB. Peak RSS is the kernel\'s high-water mark for the process (`process.resourceUsage().maxRSS`).',
+    "Goal: within ~2 GB. Peak RSS is the kernel's high-water mark for the process (`process.resourceUsage().maxRSS`).",
   ];
 }
 
@@ -190,12 +227,19 @@ async function bigStream(n: number): Promise<BigResult> {
   const start = performance.now();
   const log = await readEventLog({ stream: Readable.from(generateLines(n, (b) => (bytes += b))), name: 'big.txt' });
   const ms = performance.now() - start;
-  return { events: log.eventCount, sessions: log.sessionCount, bytes, ms, maxRssKiB: process.resourceUsage().maxRSS, baseRssKiB };
+  return {
+    events: log.eventCount,
+    sessions: log.sessionCount,
+    bytes,
+    ms,
+    maxRssKiB: process.resourceUsage().maxRSS,
+    baseRssKiB,
+  };
 }
 
 function* generateLines(n: number, count: (bytes: number) => void): Generator<Buffer> {
   let seed = 12345;
-  const next = (): number => ((seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+  const next = (): number => (seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) / 2 ** 32;
   const open: number[] = [];
   let nextSession = 1_000_000;
   let time = Date.UTC(2019, 6, 1);

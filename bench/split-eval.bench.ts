@@ -52,7 +52,10 @@ const columns: Record<string, Float64Array | Uint8Array | string[]> = {
   BadActor: Uint8Array.from({ length: ROWS }, () => (random.next() < 0.005 ? 1 : 0)),
 };
 for (let j = 0; j < FEATURES; j++) {
-  columns[`f${j}`] = j < 36 ? Float64Array.from({ length: ROWS }, () => random.poisson(0.8 + (j % 5))) : Float64Array.from({ length: ROWS }, () => random.lognormal(Math.log(20), 1));
+  columns[`f${j}`] =
+    j < 36
+      ? Float64Array.from({ length: ROWS }, () => random.poisson(0.8 + (j % 5)))
+      : Float64Array.from({ length: ROWS }, () => random.lognormal(Math.log(20), 1));
 }
 const frame = Frame.fromColumns(columns);
 const splitter = new FrameSplitter({ label: 'BadActor', drop: ['SessionNo'] });
@@ -66,7 +69,8 @@ const csv64 = await bestAsync(3, () => writeCsvs(jobs, path.join(tmp, 'f64'), { 
 const papa = best(3, () => {
   const matrix = frame.toMatrix(['BadActor', ...split.featureNames]);
   const rows: number[][] = [];
-  for (let r = 0; r < matrix.rows; r++) rows.push(Array.from(matrix.data.subarray(r * matrix.columns, (r + 1) * matrix.columns)));
+  for (let r = 0; r < matrix.rows; r++)
+    rows.push(Array.from(matrix.data.subarray(r * matrix.columns, (r + 1) * matrix.columns)));
   writeFileSync(path.join(tmp, 'papa.csv'), Papa.unparse(rows, { header: false, newline: '\n' }));
 });
 
@@ -119,21 +123,35 @@ const values = ROWS * (FEATURES + 1);
 const lines: string[] = [];
 lines.push('## split and evaluation');
 lines.push('');
-lines.push(`${os.availableParallelism()} cores, Node ${process.version}; best of several runs. No anchor is named for this area: papaparse and scikit-learn are measured in the same run for reference.`);
+lines.push(
+  `${os.availableParallelism()} cores, Node ${process.version}; best of several runs. No anchor is named for this area: papaparse and scikit-learn are measured in the same run for reference.`,
+);
 lines.push('');
-lines.push(`Frame: ${ROWS} sessions × ${FEATURES} features (36 Poisson counts, 4 lognormal timings), split 70/15/15 (stratified, seed 42).`);
+lines.push(
+  `Frame: ${ROWS} sessions × ${FEATURES} features (36 Poisson counts, 4 lognormal timings), split 70/15/15 (stratified, seed 42).`,
+);
 lines.push('');
 lines.push('| work | time | throughput | reference in the same run |');
 lines.push('|---|---:|---:|---|');
-lines.push(`| FrameSplitter.split (stratified) | ${(splitSeconds * 1000).toFixed(2)} ms | ${(ROWS / splitSeconds / 1e6).toFixed(1)} M rows/s | — |`);
-lines.push(`| writeCsvs, float32 text (XGBoost-exact, default) | ${(csv32 * 1000).toFixed(0)} ms | ${(values / csv32 / 1e6).toFixed(2)} M values/s | papaparse unparse (float64 text, one string): ${(papa * 1000).toFixed(0)} ms → ${(papa / csv32).toFixed(2)}× faster here |`);
-lines.push(`| writeCsvs, float64 text | ${(csv64 * 1000).toFixed(0)} ms | ${(values / csv64 / 1e6).toFixed(2)} M values/s | papaparse: ${(papa / csv64).toFixed(2)}× faster here |`);
+lines.push(
+  `| FrameSplitter.split (stratified) | ${(splitSeconds * 1000).toFixed(2)} ms | ${(ROWS / splitSeconds / 1e6).toFixed(1)} M rows/s | — |`,
+);
+lines.push(
+  `| writeCsvs, float32 text (XGBoost-exact, default) | ${(csv32 * 1000).toFixed(0)} ms | ${(values / csv32 / 1e6).toFixed(2)} M values/s | papaparse unparse (float64 text, one string): ${(papa * 1000).toFixed(0)} ms → ${(papa / csv32).toFixed(2)}× faster here |`,
+);
+lines.push(
+  `| writeCsvs, float64 text | ${(csv64 * 1000).toFixed(0)} ms | ${(values / csv64 / 1e6).toFixed(2)} M values/s | papaparse: ${(papa / csv64).toFixed(2)}× faster here |`,
+);
 for (const o of ours) {
   const ref = sklearn?.find((s) => s.n === o.n);
   const refText = ref
     ? `scikit-learn 1.2.1 roc_auc_score + average_precision_score: ${(ref.seconds * 1000).toFixed(2)} ms → ${(ref.seconds / o.seconds).toFixed(2)}× faster here (AUC ${Math.abs(ref.auc - o.auc) < 1e-12 ? 'equal within 1e-12' : `differs by ${Math.abs(ref.auc - o.auc)}`}, AP ${Math.abs(ref.ap - o.ap) < 1e-12 ? 'equal within 1e-12' : `differs by ${Math.abs(ref.ap - o.ap)}`})`
     : sklearnNote;
-  lines.push(`| rocAuc + averagePrecision, ${o.n.toLocaleString('en')} scores | ${(o.seconds * 1000).toFixed(2)} ms | ${(o.n / o.seconds / 1e6).toFixed(2)} M scores/s | ${refText} |`);
-  lines.push(`| rocCurve, ${o.n.toLocaleString('en')} scores | ${(o.curve * 1000).toFixed(2)} ms | ${(o.n / o.curve / 1e6).toFixed(2)} M scores/s | — |`);
+  lines.push(
+    `| rocAuc + averagePrecision, ${o.n.toLocaleString('en')} scores | ${(o.seconds * 1000).toFixed(2)} ms | ${(o.n / o.seconds / 1e6).toFixed(2)} M scores/s | ${refText} |`,
+  );
+  lines.push(
+    `| rocCurve, ${o.n.toLocaleString('en')} scores | ${(o.curve * 1000).toFixed(2)} ms | ${(o.n / o.curve / 1e6).toFixed(2)} M scores/s | — |`,
+  );
 }
 console.log(lines.join('\n'));

@@ -36,13 +36,20 @@ function seconds(ms: number): string {
 // --- input: the user's experiment, generated ---
 const prepStarted = performance.now();
 const trainLog = syntheticEventLog(generateEvents({ seed: 2019, events: 310_000 }), 'synthetic-train');
-const testLog = syntheticEventLog(generateEvents({ seed: 2020, sessions: 9_000, attackerEventShare: 0.01, firstSessionNo: 50_000_000 }), 'synthetic-test-day');
+const testLog = syntheticEventLog(
+  generateEvents({ seed: 2020, sessions: 9_000, attackerEventShare: 0.01, firstSessionNo: 50_000_000 }),
+  'synthetic-test-day',
+);
 const flattener = new SessionFlattener({ vocabulary: ActionVocabulary.fromLogs([trainLog, testLog]) });
 const jobs = standardJobs({ names: ORIGINAL_JOB_NAMES });
 const trainFrames = prepareJobs(trainLog, jobs, flattener);
 const testFrames = prepareTestJobs(testLog, jobs, flattener);
 const splitter = new FrameSplitter({ label: 'BadActor', drop: ['SessionNo'] });
-const csvJobs = [...trainFrames].map(([name, frame]) => ({ name, source: 'synthetic-train', split: splitter.split(frame, { train: 0.8, validation: 0.2, test: 0, seed: 42 }) }));
+const csvJobs = [...trainFrames].map(([name, frame]) => ({
+  name,
+  source: 'synthetic-train',
+  split: splitter.split(frame, { train: 0.8, validation: 0.2, test: 0, seed: 42 }),
+}));
 const files = await writeCsvs(csvJobs, path.join(work, 'csv'));
 const testFeatures = new Map<string, Frame>([...testFrames].map(([name, frame]) => [name, splitter.features(frame)]));
 const first = csvJobs[0]!.split;
@@ -95,7 +102,18 @@ async function roundTrip(workers: number): Promise<RoundTrip> {
     await backend.close();
   }
   const t4 = performance.now();
-  return { workers, totalMs: t4 - t0, trainMs: t1 - t0, deployMs: t2 - t1, invokeMs: t3 - t2, cleanupMs: t4 - t3, scored, failed, threads: threadIds.size, reasons };
+  return {
+    workers,
+    totalMs: t4 - t0,
+    trainMs: t1 - t0,
+    deployMs: t2 - t1,
+    invokeMs: t3 - t2,
+    cleanupMs: t4 - t3,
+    scored,
+    failed,
+    threads: threadIds.size,
+    reasons,
+  };
 }
 
 const loadBefore = os.loadavg()[0] as number;
@@ -105,7 +123,9 @@ const loadAfter = os.loadavg()[0] as number;
 const broken = runs.find((r) => r.failed > 0);
 if (broken) {
   // Times of a run whose jobs failed measure nothing; say why instead of printing them.
-  process.stderr.write(`train-runner bench: ${broken.failed} job(s) failed with ${broken.workers} worker(s): ${broken.reasons.join('; ')}\n`);
+  process.stderr.write(
+    `train-runner bench: ${broken.failed} job(s) failed with ${broken.workers} worker(s): ${broken.reasons.join('; ')}\n`,
+  );
   rmSync(work, { recursive: true, force: true });
   process.exit(1);
 }
@@ -113,7 +133,10 @@ if (broken) {
 // --- anchor: XGBoost 1.7.4 trains the same channels, sequentially, one thread ---
 let anchorMs: number | undefined;
 let anchorNote = '';
-if (existsSync(PYTHON) && spawnSync(PYTHON, ['-c', 'import xgboost; assert xgboost.__version__ == "1.7.4"']).status === 0) {
+if (
+  existsSync(PYTHON) &&
+  spawnSync(PYTHON, ['-c', 'import xgboost; assert xgboost.__version__ == "1.7.4"']).status === 0
+) {
   const params = Object.fromEntries(Object.entries(SEED_HYPERPARAMETERS).filter(([k]) => k !== 'num_round'));
   const script = `
 import json, sys, time, numpy as np, xgboost as xgb
@@ -128,7 +151,17 @@ for train, validation in jobs:
     xgb.train(params, dtrain, num_boost_round=rounds, evals=[(dtrain, 'train'), (dval, 'validation')], verbose_eval=False)
 print((time.perf_counter() - t) * 1000)
 `;
-  const run = spawnSync(PYTHON, ['-c', script, JSON.stringify(params), SEED_HYPERPARAMETERS.num_round as string, JSON.stringify(files.map((f) => [f.train, f.validation]))], { encoding: 'utf8' });
+  const run = spawnSync(
+    PYTHON,
+    [
+      '-c',
+      script,
+      JSON.stringify(params),
+      SEED_HYPERPARAMETERS.num_round as string,
+      JSON.stringify(files.map((f) => [f.train, f.validation])),
+    ],
+    { encoding: 'utf8' },
+  );
   if (run.status === 0) anchorMs = Number(run.stdout.trim());
   else anchorNote = `XGBoost anchor failed: ${run.stderr.trim().split('\n').pop()}`;
 } else {
@@ -143,26 +176,36 @@ lines.push('## TrainRunner: six experiments end to end on the LocalBackend');
 lines.push('');
 lines.push(
   `The user's six jobs (${ORIGINAL_JOB_NAMES.join(', ')}) from a seeded synthetic log: ${trainRows} training + ${first.validation.rowCount} validation sessions × ${featureCount} features per job ` +
-    `(CSV channels written by \`writeCsvs\`), seed hyperparameters (${Object.entries(SEED_HYPERPARAMETERS).map(([k, v]) => `${k} ${v}`).join(', ')}). ` +
+    `(CSV channels written by \`writeCsvs\`), seed hyperparameters (${Object.entries(SEED_HYPERPARAMETERS)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ')}). ` +
     `Each run trains all six on worker threads, registers models, starts six endpoints, scores a ${testRows}-session test day on each over HTTP, and deletes everything. ` +
     `Preparing the input (generate, flatten, split, write CSVs) took ${seconds(prepMs)} s and is not counted.`,
 );
 lines.push('');
-lines.push('| training workers | threads used | wall time (s) | train (s) | deploy (s) | invoke 6 × test day (s) | clean-up (s) | rows scored | failures |');
+lines.push(
+  '| training workers | threads used | wall time (s) | train (s) | deploy (s) | invoke 6 × test day (s) | clean-up (s) | rows scored | failures |',
+);
 lines.push('|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
 for (const r of runs) {
-  lines.push(`| ${r.workers} | ${r.threads} | ${seconds(r.totalMs)} | ${seconds(r.trainMs)} | ${seconds(r.deployMs)} | ${seconds(r.invokeMs)} | ${seconds(r.cleanupMs)} | ${r.scored} | ${r.failed} |`);
+  lines.push(
+    `| ${r.workers} | ${r.threads} | ${seconds(r.totalMs)} | ${seconds(r.trainMs)} | ${seconds(r.deployMs)} | ${seconds(r.invokeMs)} | ${seconds(r.cleanupMs)} | ${r.scored} | ${r.failed} |`,
+  );
 }
 lines.push('');
 if (anchorMs !== undefined) {
   lines.push('| anchor | time (s) | local round trip, 1 worker ÷ anchor | 2 workers ÷ anchor |');
   lines.push('|---|---:|---:|---:|');
-  lines.push(`| XGBoost 1.7.4, 1 thread: train the same six channels in sequence (CSV load + 50 rounds, watching train and validation), no serving | ${seconds(anchorMs)} | ${(runs[0]!.totalMs / anchorMs).toFixed(2)} | ${(runs[1]!.totalMs / anchorMs).toFixed(2)} |`);
+  lines.push(
+    `| XGBoost 1.7.4, 1 thread: train the same six channels in sequence (CSV load + 50 rounds, watching train and validation), no serving | ${seconds(anchorMs)} | ${(runs[0]!.totalMs / anchorMs).toFixed(2)} | ${(runs[1]!.totalMs / anchorMs).toFixed(2)} |`,
+  );
 } else {
   lines.push(anchorNote);
 }
 lines.push('');
-lines.push(`Speed-up from 1 to 2 workers: ${(runs[0]!.totalMs / runs[1]!.totalMs).toFixed(2)}× on the whole round trip, ${(runs[0]!.trainMs / runs[1]!.trainMs).toFixed(2)}× on training.`);
+lines.push(
+  `Speed-up from 1 to 2 workers: ${(runs[0]!.totalMs / runs[1]!.totalMs).toFixed(2)}× on the whole round trip, ${(runs[0]!.trainMs / runs[1]!.trainMs).toFixed(2)}× on training.`,
+);
 lines.push(
   `Machine: ${os.availableParallelism()} cores (${os.cpus()[0]?.model ?? 'unknown CPU'}), Node ${process.version}; shared with other work ` +
     `(1-minute load average ${loadBefore.toFixed(1)} before the runs, ${loadAfter.toFixed(1)} after), so times are noisy and a second worker helps only when a core is free. One run per configuration.`,

@@ -66,7 +66,8 @@ function makeData(rows: number): { values: Float32Array; labels: Float32Array } 
   for (let i = 0; i < rows; i++) {
     const bad = u() < 0.01;
     labels[i] = bad ? 1 : 0;
-    for (let j = 0; j < COLUMNS; j++) values[i * COLUMNS + j] = poisson(bad && j % 7 === 0 ? rates[j]! * (2 + u() * 3) : rates[j]!);
+    for (let j = 0; j < COLUMNS; j++)
+      values[i * COLUMNS + j] = poisson(bad && j % 7 === 0 ? rates[j]! * (2 + u() * 3) : rates[j]!);
   }
   return { values, labels };
 }
@@ -174,7 +175,8 @@ const median = (xs: readonly number[]) => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length % 2 === 1 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
 };
-const spread = (xs: readonly number[], unit: (x: number) => string) => `${unit(median(xs))} (${unit(Math.min(...xs))}–${unit(Math.max(...xs))})`;
+const spread = (xs: readonly number[], unit: (x: number) => string) =>
+  `${unit(median(xs))} (${unit(Math.min(...xs))}–${unit(Math.max(...xs))})`;
 const ms = (s: number) => (s >= 10 ? `${s.toFixed(1)} s` : `${(s * 1000).toFixed(0)} ms`);
 const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MiB`;
 
@@ -189,14 +191,29 @@ interface Measured {
   identical: boolean;
 }
 
-async function measure(worker: XgboostWorker, dir: string, rows: number, data: TrainingData, method: Method): Promise<Measured> {
+async function measure(
+  worker: XgboostWorker,
+  dir: string,
+  rows: number,
+  data: TrainingData,
+  method: Method,
+): Promise<Measured> {
   const params = { ...PARAMS, num_round: numRound, tree_method: method };
   // Warm-up of each (ours: JIT compilation, reported as the first run), then alternating runs.
   const c0 = process.cpuUsage();
   let trees = train(data, params).booster.model.trees;
   const oursFirstCpu = cpuSeconds(c0);
   const reference = await worker.run({ dir, rows, method, trees: true });
-  const m: Measured = { rows, method, oursCpu: [], oursWall: [], oursFirstCpu, xgbCpu: [], xgbWall: [], identical: sameTrees(trees, reference.trees!) };
+  const m: Measured = {
+    rows,
+    method,
+    oursCpu: [],
+    oursWall: [],
+    oursFirstCpu,
+    xgbCpu: [],
+    xgbWall: [],
+    identical: sameTrees(trees, reference.trees!),
+  };
   for (let k = 0; k < RUNS; k++) {
     const ours = () => {
       const t0 = performance.now();
@@ -222,21 +239,32 @@ async function measure(worker: XgboostWorker, dir: string, rows: number, data: T
   return m;
 }
 
-function peakMemory(dir: string, rows: number, method: Method): { ours: { loaded: number; peak: number }; xgb: { loaded: number; peak: number } } {
+function peakMemory(
+  dir: string,
+  rows: number,
+  method: Method,
+): { ours: { loaded: number; peak: number }; xgb: { loaded: number; peak: number } } {
   const self = fileURLToPath(import.meta.url);
   const ours = execFileSync(process.execPath, ['--import', 'tsx', self], {
     env: { ...process.env, TRAIN_BENCH_CHILD: JSON.stringify({ dir, rows, method }) },
     encoding: 'utf8',
     maxBuffer: 1 << 20,
   });
-  const xgb = execFileSync(PYTHON, ['-c', PY, String(COLUMNS), 'memory', dir, String(rows), method, JSON.stringify(PARAMS), numRound!], { encoding: 'utf8' });
+  const xgb = execFileSync(
+    PYTHON,
+    ['-c', PY, String(COLUMNS), 'memory', dir, String(rows), method, JSON.stringify(PARAMS), numRound!],
+    { encoding: 'utf8' },
+  );
   return { ours: JSON.parse(ours), xgb: JSON.parse(xgb) };
 }
 
 function commitLine(): string {
   try {
     const sha = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
-    const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no', '--', 'src', 'bench'], { encoding: 'utf8' }).trim() !== '';
+    const dirty =
+      execFileSync('git', ['status', '--porcelain', '--untracked-files=no', '--', 'src', 'bench'], {
+        encoding: 'utf8',
+      }).trim() !== '';
     return `commit ${sha}${dirty ? ' (with uncommitted changes)' : ''}`;
   } catch {
     return 'commit unknown';
@@ -245,7 +273,9 @@ function commitLine(): string {
 
 const xgbVersion = spawnSync(PYTHON, ['-c', 'import xgboost; print(xgboost.__version__)'], { encoding: 'utf8' });
 if (xgbVersion.status !== 0) {
-  process.stderr.write(`train.bench: XGBoost is not installed at ${PYTHON} (apt-get install python3-xgboost); nothing to compare with\n`);
+  process.stderr.write(
+    `train.bench: XGBoost is not installed at ${PYTHON} (apt-get install python3-xgboost); nothing to compare with\n`,
+  );
   process.exit(1);
 }
 const loadStart = os.loadavg()[0]!;
@@ -297,7 +327,12 @@ for (const m of results) {
     `| ${m.rows.toLocaleString('en-US')} | ${m.method} | ${spread(m.oursCpu, ms)} | ${spread(m.oursWall, ms)} | ${ms(m.oursFirstCpu)} | ${spread(m.xgbCpu, ms)} | ${spread(m.xgbWall, ms)} | ${ratio.toFixed(2)}× (${Math.min(...pairs).toFixed(2)}–${Math.max(...pairs).toFixed(2)}) | ≤ ${goal}× | ${ratio <= goal ? 'met' : 'not met'} | ${m.identical ? 'yes' : 'no'} |`,
   );
 }
-lines.push('', `Positives: ${Object.entries(positives).map(([rows, p]) => `${p} of ${Number(rows).toLocaleString('en-US')}`).join(', ')}.`);
+lines.push(
+  '',
+  `Positives: ${Object.entries(positives)
+    .map(([rows, p]) => `${p} of ${Number(rows).toLocaleString('en-US')}`)
+    .join(', ')}.`,
+);
 if (memory.length > 0) {
   lines.push(
     '',
@@ -310,7 +345,9 @@ if (memory.length > 0) {
     '|---|---|---|---|---|---|',
   );
   for (const { method, ours, xgb } of memory) {
-    lines.push(`| ${method} | ${mib(ours.loaded)} | ${mib(ours.peak)} | ${mib(xgb.loaded)} | ${mib(xgb.peak)} | ${(ours.peak / xgb.peak).toFixed(2)}× |`);
+    lines.push(
+      `| ${method} | ${mib(ours.loaded)} | ${mib(ours.peak)} | ${mib(xgb.loaded)} | ${mib(xgb.peak)} | ${(ours.peak / xgb.peak).toFixed(2)}× |`,
+    );
   }
 }
 const loadEnd = os.loadavg()[0]!;

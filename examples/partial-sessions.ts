@@ -50,16 +50,26 @@ export interface PartialSessionsOptions {
 
 /** Runs the notebook; resolves to the comparison table's rows as plain data. */
 export async function main(options: PartialSessionsOptions = {}): Promise<Record<string, unknown>[]> {
-  const { dataDir = '.demo/data', outDir = '.demo/partial-sessions', scale = 1, numRound = 50, log = console.log } = options;
+  const {
+    dataDir = '.demo/data',
+    outDir = '.demo/partial-sessions',
+    scale = 1,
+    numRound = 50,
+    log = console.log,
+  } = options;
   if (!existsSync(path.join(dataDir, 'single.txt'))) {
     log(`generating synthetic logs in ${dataDir}`);
     generateLogs({ seed: 42, scale, outDir: dataDir });
   }
 
   // 1. The logs: three mixed files and the known attacker's history to train on, a separate day to test on.
-  const trainLog = await readEventLog(['known-attacker.txt', 'mixed-1.txt', 'mixed-2.txt', 'mixed-3.txt'].map((f) => path.join(dataDir, f)));
+  const trainLog = await readEventLog(
+    ['known-attacker.txt', 'mixed-1.txt', 'mixed-2.txt', 'mixed-3.txt'].map((f) => path.join(dataDir, f)),
+  );
   const testLog = await readEventLog(path.join(dataDir, 'single.txt'));
-  log(`train: ${trainLog.sessionCount} sessions (${trainLog.positiveCount} attacker); test day: ${testLog.sessionCount} sessions (${testLog.positiveCount} attacker)`);
+  log(
+    `train: ${trainLog.sessionCount} sessions (${trainLog.positiveCount} attacker); test day: ${testLog.sessionCount} sessions (${testLog.positiveCount} attacker)`,
+  );
 
   // 2. Bag-of-actions features with timing; the vocabulary comes from the training log only.
   const flattener = new SessionFlattener({ vocabulary: ActionVocabulary.fromLogs(trainLog) });
@@ -78,12 +88,24 @@ export async function main(options: PartialSessionsOptions = {}): Promise<Record
 
   // 4. Train / validation split per job, written as SageMaker CSV channels.
   const splitter = new FrameSplitter({ label: 'BadActor', drop: ['SessionNo'] });
-  const splits = new Map(jobs.map((job) => [job.name, splitter.split(trainFrames.get(job.name)!, { train: 0.8, validation: 0.2, test: 0, seed: 42 })]));
-  const files = await writeCsvs(jobs.map((job) => ({ name: job.name, split: splits.get(job.name)! })), path.join(outDir, 'csv'));
+  const splits = new Map(
+    jobs.map((job) => [
+      job.name,
+      splitter.split(trainFrames.get(job.name)!, { train: 0.8, validation: 0.2, test: 0, seed: 42 }),
+    ]),
+  );
+  const files = await writeCsvs(
+    jobs.map((job) => ({ name: job.name, split: splits.get(job.name)! })),
+    path.join(outDir, 'csv'),
+  );
 
   // 5. Train every job at once on this machine, deploy local endpoints, score validation and test.
   const backend = new LocalBackend({ workDir: path.join(outDir, 'work') });
-  const runner = new TrainRunner({ backend, hyperparameters: { num_round: numRound, tree_method: 'hist' }, onProgress: (e) => e.resource === 'TrainingJob' && e.state === 'Completed' && log(formatProgress(e)) });
+  const runner = new TrainRunner({
+    backend,
+    hyperparameters: { num_round: numRound, tree_method: 'hist' },
+    onProgress: (e) => e.resource === 'TrainingJob' && e.state === 'Completed' && log(formatProgress(e)),
+  });
   const experiments: ExperimentInput[] = [];
   try {
     await runner.startJobs(files.map((f) => ({ name: f.name, train: f.train, validation: f.validation })));
@@ -97,10 +119,14 @@ export async function main(options: PartialSessionsOptions = {}): Promise<Record
       const validationScores = await runner.invoke(job, splitter.features(split.validation));
       const testScores = await runner.invoke(job, splitter.features(testFrames.get(job)!));
       // 6. The operating point is chosen on validation data, then applied unchanged to the test day.
-      const point = chooseOperatingPoint(splitter.labels(split.validation), validationScores, { maxFalsePositiveRate: 0.05 });
+      const point = chooseOperatingPoint(splitter.labels(split.validation), validationScores, {
+        maxFalsePositiveRate: 0.05,
+      });
       const testLabels = splitter.labels(testFrames.get(job)!);
       const matrix: ConfusionMatrix = evaluateAt(point, testLabels, testScores);
-      log(`${job}: threshold ${point.threshold.toFixed(4)}, test recall ${matrix.recall?.toFixed(3)}, FPR ${matrix.fpr?.toFixed(4)}`);
+      log(
+        `${job}: threshold ${point.threshold.toFixed(4)}, test recall ${matrix.recall?.toFixed(3)}, FPR ${matrix.fpr?.toFixed(4)}`,
+      );
       experiments.push({ name: job, labels: testLabels, scores: testScores, operatingPoint: point });
     }
   } finally {
@@ -116,5 +142,8 @@ export async function main(options: PartialSessionsOptions = {}): Promise<Record
 }
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) {
-  await main({ ...(process.argv[2] ? { dataDir: process.argv[2] } : {}), ...(process.argv[3] ? { outDir: process.argv[3] } : {}) });
+  await main({
+    ...(process.argv[2] ? { dataDir: process.argv[2] } : {}),
+    ...(process.argv[3] ? { outDir: process.argv[3] } : {}),
+  });
 }

@@ -15,7 +15,13 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { generateLogs, parseExperimentConfig, runPartialSessionExperiment, formatProgress, type ExperimentRunResult } from '../src/index.js';
+import {
+  generateLogs,
+  parseExperimentConfig,
+  runPartialSessionExperiment,
+  formatProgress,
+  type ExperimentRunResult,
+} from '../src/index.js';
 import { SageMakerBackend, type SageMakerBackendOptions } from '../src/sagemaker/index.js';
 
 /** Options of {@link main}. */
@@ -42,7 +48,17 @@ export interface SageMakerExampleOptions {
 
 /** Runs the experiment on SageMaker; resolves to its results (endpoints and models already deleted). */
 export async function main(options: SageMakerExampleOptions): Promise<ExperimentRunResult> {
-  const { role, bucket, region, dataDir = '.demo/data', outDir = '.demo/sagemaker', scale = 1, jobs, numRound = 50, log = console.log } = options;
+  const {
+    role,
+    bucket,
+    region,
+    dataDir = '.demo/data',
+    outDir = '.demo/sagemaker',
+    scale = 1,
+    jobs,
+    numRound = 50,
+    log = console.log,
+  } = options;
   if (!existsSync(path.join(dataDir, 'single.txt'))) {
     log(`generating synthetic logs in ${dataDir}`);
     generateLogs({ seed: 42, scale, outDir: dataDir });
@@ -88,8 +104,16 @@ if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(path.reso
   const role = process.env.SAGEMAKER_ROLE_ARN;
   const bucket = process.env.SAGEMAKER_BUCKET;
   if (!role || !bucket) {
-    console.error('set SAGEMAKER_ROLE_ARN and SAGEMAKER_BUCKET (and AWS credentials and region); see docs/sagemaker.md');
+    console.error(
+      'set SAGEMAKER_ROLE_ARN and SAGEMAKER_BUCKET (and AWS credentials and region); see docs/sagemaker.md',
+    );
     process.exit(2);
   }
-  await main({ role, bucket, ...(process.env.AWS_REGION ? { region: process.env.AWS_REGION } : {}), ...(process.argv[2] ? { dataDir: process.argv[2] } : {}), ...(process.argv[3] ? { outDir: process.argv[3] } : {}) });
+  await main({
+    role,
+    bucket,
+    ...(process.env.AWS_REGION ? { region: process.env.AWS_REGION } : {}),
+    ...(process.argv[2] ? { dataDir: process.argv[2] } : {}),
+    ...(process.argv[3] ? { outDir: process.argv[3] } : {}),
+  });
 }

@@ -59,7 +59,11 @@ function isBranded(target: AnyClass, value: unknown): boolean {
 /** The names of an error class and of its bases, down to `SessionSentryError`. */
 function brandNames(target: AnyClass): readonly string[] {
   const names: string[] = [];
-  for (let c: AnyClass | null = target; c !== null && c !== Error && c !== Function.prototype; c = Object.getPrototypeOf(c) as AnyClass | null) {
+  for (
+    let c: AnyClass | null = target;
+    c !== null && c !== Error && c !== Function.prototype;
+    c = Object.getPrototypeOf(c) as AnyClass | null
+  ) {
     names.push(c.name);
   }
   return Object.freeze(names);
@@ -147,7 +151,8 @@ export class ColumnNotFoundError extends SessionSentryError {
 /** Describes a value for an error message without dumping huge objects. */
 export function describeValue(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(truncate(value, 80));
-  if (typeof value === 'number' || typeof value === 'boolean' || value === null || value === undefined) return String(value);
+  if (typeof value === 'number' || typeof value === 'boolean' || value === null || value === undefined)
+    return String(value);
   if (typeof value === 'bigint') return `${value}n`;
   if (Array.isArray(value)) return `an array of ${value.length}`;
   return typeof value === 'object' ? `an object (${Object.prototype.toString.call(value).slice(8, -1)})` : typeof value;

@@ -31,7 +31,13 @@ export type { LogSchema, LabelValues } from './events/log-schema.js';
 
 // --- Synthetic logs ---
 export { generateLogs } from './synth/generate-logs.js';
-export type { GenerateLogsOptions, GeneratedLogs, GeneratedLogFile, LogFileName, LogFileSummary } from './synth/generate-logs.js';
+export type {
+  GenerateLogsOptions,
+  GeneratedLogs,
+  GeneratedLogFile,
+  LogFileName,
+  LogFileSummary,
+} from './synth/generate-logs.js';
 export { generateEvents, DEFAULT_HELD_OUT_STYLES } from './synth/generate-events.js';
 export { generateTestWeek } from './synth/generate-week.js';
 export type { GenerateTestWeekOptions } from './synth/generate-week.js';
@@ -84,7 +90,13 @@ export type { EvalSet, IterationInfo, TrainOptions, TrainResult } from './model/
 export { TrainingData } from './model/training-data.js';
 export type { FromFrameOptions, FromCsvOptions, FromMatrixOptions, TrainingWeights } from './model/training-data.js';
 export { Booster } from './model/booster.js';
-export type { ContributionsOptions, PredictColumns, PredictInput, PredictOptions, PredictRowOptions } from './model/booster.js';
+export type {
+  ContributionsOptions,
+  PredictColumns,
+  PredictInput,
+  PredictOptions,
+  PredictRowOptions,
+} from './model/booster.js';
 export type { BoosterModel } from './model/model-types.js';
 export type { TarGzLimits } from './model/model-tarball.js';
 export type { LoadModelOptions } from './model/model-format.js';
@@ -92,7 +104,18 @@ export type { TrainParamsInput } from './model/train-params.js';
 
 // --- Running jobs ---
 export { TrainRunner, runExperiment } from './train/train-runner.js';
-export type { ExperimentJob, FrameJob, StartJob, TrainRunnerOptions, ExperimentOptions, ExperimentResult, InvokeWith, CleanupReport, AttachOptions, TrainRunnerEvents } from './train/train-runner.js';
+export type {
+  ExperimentJob,
+  FrameJob,
+  StartJob,
+  TrainRunnerOptions,
+  ExperimentOptions,
+  ExperimentResult,
+  InvokeWith,
+  CleanupReport,
+  AttachOptions,
+  TrainRunnerEvents,
+} from './train/train-runner.js';
 export { LocalBackend } from './train/local-backend.js';
 export type { LocalBackendOptions } from './train/local-backend.js';
 export type { TrainingMode } from './train/training-pool.js';
@@ -102,7 +125,15 @@ export { formatProgress } from './train/progress.js';
 export type { ProgressEvent, ProgressListener, ProgressResource, TrainingProgress } from './train/progress.js';
 export { interruptSignal } from './train/interrupt-signal.js';
 export type { InterruptSignal, InterruptSignalOptions } from './train/interrupt-signal.js';
-export type { RunResult, JobFailure, TrainedJob, CreatedModel, ServingEndpoint, JobScores, TransformResult } from './train/run-result.js';
+export type {
+  RunResult,
+  JobFailure,
+  TrainedJob,
+  CreatedModel,
+  ServingEndpoint,
+  JobScores,
+  TransformResult,
+} from './train/run-result.js';
 export type { InvokeRows, NumericMatrix } from './train/invoke-rows.js';
 export type {
   Backend,
@@ -131,7 +162,13 @@ export type { RocCurve, RocCurveOptions } from './eval/roc-curve.js';
 export { precisionRecallCurve, averagePrecision } from './eval/pr-curve.js';
 export type { PrecisionRecallCurve } from './eval/pr-curve.js';
 export { compareExperiments, ExperimentComparison } from './eval/experiment-comparison.js';
-export type { ExperimentInput, ComparisonRow, ComparisonColumn, CompareExperimentsOptions, SortOptions } from './eval/experiment-comparison.js';
+export type {
+  ExperimentInput,
+  ComparisonRow,
+  ComparisonColumn,
+  CompareExperimentsOptions,
+  SortOptions,
+} from './eval/experiment-comparison.js';
 
 // --- Report ---
 export { renderReport, writeReport } from './eval/report-html.js';
@@ -139,7 +176,17 @@ export type { ReportOptions, ReportProvenance, PartialSessionSeries } from './ev
 
 // --- Live scoring ---
 export { LiveScorer } from './serve/live-scorer.js';
-export type { LiveScorerModel, LiveScorerOptions, LiveScorerStats, LiveEvent, LiveScore, LiveAlert, LiveSessionView, LiveModel, IgnoredReason } from './serve/live-scorer.js';
+export type {
+  LiveScorerModel,
+  LiveScorerOptions,
+  LiveScorerStats,
+  LiveEvent,
+  LiveScore,
+  LiveAlert,
+  LiveSessionView,
+  LiveModel,
+  IgnoredReason,
+} from './serve/live-scorer.js';
 export { alertPolicy } from './serve/alert-policy.js';
 export type { AlertPolicy } from './serve/alert-policy.js';
 export { replay, replaySeries } from './serve/replay.js';
@@ -156,12 +203,26 @@ export type { LivePolicy, LivePolicyFigures } from './live/live-policy.js';
 
 // --- Experiment ---
 export { runPartialSessionExperiment } from './experiment/partial-session-experiment.js';
-export type { RunExperimentOptions, ExperimentRunResult, JobOutcome, ExperimentStage } from './experiment/partial-session-experiment.js';
+export type {
+  RunExperimentOptions,
+  ExperimentRunResult,
+  JobOutcome,
+  ExperimentStage,
+} from './experiment/partial-session-experiment.js';
 export { parseExperimentConfig, readExperimentConfig } from './experiment/experiment-config.js';
 export type { ParseExperimentConfigOptions } from './experiment/experiment-config.js';
 export type { ExperimentSpec, BackendSpec } from './experiment/experiment-spec.js';
 export { writeModelDirectory, readModelDirectory } from './experiment/model-directory.js';
-export type { ModelDirectory, ModelDirectoryContents, ModelManifest, ModelDirectoryFiles, ModelProvenance, SavedOperatingPoint, ReadModelDirectoryOptions, WriteModelDirectoryOptions } from './experiment/model-directory.js';
+export type {
+  ModelDirectory,
+  ModelDirectoryContents,
+  ModelManifest,
+  ModelDirectoryFiles,
+  ModelProvenance,
+  SavedOperatingPoint,
+  ReadModelDirectoryOptions,
+  WriteModelDirectoryOptions,
+} from './experiment/model-directory.js';
 export { PACKAGE_NAME, PACKAGE_VERSION } from './package-info.js';
 
 // --- Errors ---
@@ -175,7 +236,13 @@ export { ModelFormatError, InvalidModelError } from './model/model-errors.js';
 export type { ModelFormat } from './model/model-errors.js';
 export { TrainAbortedError } from './model/train.js';
 export { TrainParamError } from './model/train-params.js';
-export { RunAbortedError, TrainingJobError, ResourceStateError, EndpointInvocationError, CleanupError } from './train/train-errors.js';
+export {
+  RunAbortedError,
+  TrainingJobError,
+  ResourceStateError,
+  EndpointInvocationError,
+  CleanupError,
+} from './train/train-errors.js';
 export type { CleanupFailure } from './train/train-errors.js';
 export { LiveEventError } from './serve/live-errors.js';
 export { CalibrationDataError } from './live/live-errors.js';

@@ -23,10 +23,15 @@ export default class NoSkipsInCi implements Reporter {
       for (const test of module.children.allTests()) {
         const state = test.result().state;
         if (state !== 'skipped' && state !== 'pending') continue;
-        (readsShared ? withoutShared : skipped).push(`  ${path.relative(process.cwd(), module.moduleId)} > ${test.fullName}`);
+        (readsShared ? withoutShared : skipped).push(
+          `  ${path.relative(process.cwd(), module.moduleId)} > ${test.fullName}`,
+        );
       }
     }
-    if (withoutShared.length > 0) process.stderr.write(`\nCI=true: ${withoutShared.length} test(s) skipped because ../shared is not beside this checkout:\n${withoutShared.join('\n')}\n`);
+    if (withoutShared.length > 0)
+      process.stderr.write(
+        `\nCI=true: ${withoutShared.length} test(s) skipped because ../shared is not beside this checkout:\n${withoutShared.join('\n')}\n`,
+      );
     if (skipped.length === 0) return;
     process.stderr.write(
       `\nCI=true: ${skipped.length} test(s) skipped, so a reference they need is missing (or a test is marked skip/todo). Skips are errors in CI:\n${skipped.join('\n')}\n`,

@@ -38,10 +38,17 @@ function sourceFiles(dir: string): string[] {
 function exportedNames(file: string): string[] {
   const text = readFileSync(file, 'utf8');
   const names = new Set<string>();
-  for (const m of text.matchAll(/^export\s+(?:declare\s+)?(?:abstract\s+)?(?:async\s+)?(?:function\*?|class|const|let|interface|type|enum)\s+([A-Za-z_$][\w$]*)/gm)) names.add(m[1]!);
+  for (const m of text.matchAll(
+    /^export\s+(?:declare\s+)?(?:abstract\s+)?(?:async\s+)?(?:function\*?|class|const|let|interface|type|enum)\s+([A-Za-z_$][\w$]*)/gm,
+  ))
+    names.add(m[1]!);
   for (const m of text.matchAll(/^export\s+(?:type\s+)?\{([^}]*)\}/gm)) {
     for (const item of m[1]!.split(',')) {
-      const name = item.trim().replace(/^type\s+/, '').split(/\s+as\s+/).pop();
+      const name = item
+        .trim()
+        .replace(/^type\s+/, '')
+        .split(/\s+as\s+/)
+        .pop();
       if (name) names.add(name);
     }
   }
@@ -54,13 +61,18 @@ interface Example {
 }
 
 function examples(): Map<string, Example> {
-  const entryExports = Object.values(ENTRIES).map((entry) => ({ file: path.join(repoRoot, entry), names: exportedNames(path.join(repoRoot, entry)) }));
+  const entryExports = Object.values(ENTRIES).map((entry) => ({
+    file: path.join(repoRoot, entry),
+    names: exportedNames(path.join(repoRoot, entry)),
+  }));
   const out = new Map<string, Example>();
   let n = 0;
   for (const file of sourceFiles(path.join(repoRoot, 'src'))) {
     const text = readFileSync(file, 'utf8');
     const own = { file, names: exportedNames(file) };
-    for (const m of text.matchAll(/@example[^\n]*\n(?:[ \t]*\*[^\n]*\n)*?[ \t]*\*[ \t]*```(?:ts|typescript)[ \t]*\n((?:[ \t]*\*[^\n]*\n)*?)[ \t]*\*[ \t]*```/g)) {
+    for (const m of text.matchAll(
+      /@example[^\n]*\n(?:[ \t]*\*[^\n]*\n)*?[ \t]*\*[ \t]*```(?:ts|typescript)[ \t]*\n((?:[ \t]*\*[^\n]*\n)*?)[ \t]*\*[ \t]*```/g,
+    )) {
       const lines = m[1]!.split('\n').map((l) => l.replace(/^[ \t]*\* ?/, ''));
       const imports: string[] = [];
       const code: string[] = [];
@@ -68,7 +80,14 @@ function examples(): Map<string, Example> {
       for (const line of lines) {
         const im = /^import\s+(type\s+)?\{([^}]*)\}\s+from\s+'([^']+)';?\s*$/.exec(line);
         if (im) {
-          for (const item of im[2]!.split(',')) taken.add(item.trim().replace(/^type\s+/, '').split(/\s+as\s+/).pop()!);
+          for (const item of im[2]!.split(','))
+            taken.add(
+              item
+                .trim()
+                .replace(/^type\s+/, '')
+                .split(/\s+as\s+/)
+                .pop()!,
+            );
           const entry = ENTRIES[im[3]!];
           imports.push(`import ${im[1] ?? ''}{${im[2]}} from '${entry ? path.join(repoRoot, entry) : im[3]}';`);
         } else if (/^import\s/.test(line)) imports.push(line);
@@ -88,7 +107,12 @@ function examples(): Map<string, Example> {
     }
   }
   // The TypeScript blocks of the README and the guides, with the entries' exports in scope.
-  for (const doc of ['README.md', ...readdirSync(path.join(repoRoot, 'docs')).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`)]) {
+  for (const doc of [
+    'README.md',
+    ...readdirSync(path.join(repoRoot, 'docs'))
+      .filter((f) => f.endsWith('.md'))
+      .map((f) => `docs/${f}`),
+  ]) {
     const text = readFileSync(path.join(repoRoot, doc), 'utf8');
     for (const m of text.matchAll(/^```(?:ts|typescript)\n([\s\S]*?)^```/gm)) {
       const imports: string[] = [];
@@ -97,7 +121,14 @@ function examples(): Map<string, Example> {
       for (const line of m[1]!.split('\n')) {
         const im = /^import\s+(type\s+)?\{([^}]*)\}\s+from\s+'([^']+)';?\s*$/.exec(line);
         if (im) {
-          for (const item of im[2]!.split(',')) taken.add(item.trim().replace(/^type\s+/, '').split(/\s+as\s+/).pop()!);
+          for (const item of im[2]!.split(','))
+            taken.add(
+              item
+                .trim()
+                .replace(/^type\s+/, '')
+                .split(/\s+as\s+/)
+                .pop()!,
+            );
           const entry = ENTRIES[im[3]!];
           imports.push(`import ${im[1] ?? ''}{${im[2]}} from '${entry ? path.join(repoRoot, entry) : im[3]}';`);
         } else code.push(line);
@@ -145,7 +176,8 @@ describe('the @example blocks of the doc comments and the code of the guides', (
     for (const [name, { where }] of blocks) {
       const sourceFile = program.getSourceFile(name)!;
       for (const d of [...program.getSyntacticDiagnostics(sourceFile), ...program.getSemanticDiagnostics(sourceFile)]) {
-        if (!CONTEXT_DIAGNOSTICS.has(d.code)) problems.push(`${where}: TS${d.code} ${ts.flattenDiagnosticMessageText(d.messageText, ' ')}`);
+        if (!CONTEXT_DIAGNOSTICS.has(d.code))
+          problems.push(`${where}: TS${d.code} ${ts.flattenDiagnosticMessageText(d.messageText, ' ')}`);
       }
     }
     expect(problems).toEqual([]);

@@ -65,14 +65,22 @@ describe('typed errors are recognised across the ESM and CommonJS builds', () =>
     expect(err instanceof esm.ParseError).toBe(false);
   });
 
-  it('an error thrown through a subpath entry (sessionsentry/model, CommonJS) matches the root entry\'s class (ESM)', () => {
+  it("an error thrown through a subpath entry (sessionsentry/model, CommonJS) matches the root entry's class (ESM)", () => {
     const err = thrown(() => cjsModel.loadModel(new Uint8Array([1, 2, 3])));
     expect(err instanceof esm.ModelFormatError).toBe(true);
     expect(thrown(() => esmModel.loadModel(new Uint8Array([1, 2, 3]))) instanceof cjs.ModelFormatError).toBe(true);
   });
 
-  it('values that are not the library\'s errors are not instances', () => {
-    for (const value of [new Error('x'), new TypeError('x'), {}, null, undefined, 'ParseError', { name: 'ParseError', code: 'ERR_PARSE' }]) {
+  it("values that are not the library's errors are not instances", () => {
+    for (const value of [
+      new Error('x'),
+      new TypeError('x'),
+      {},
+      null,
+      undefined,
+      'ParseError',
+      { name: 'ParseError', code: 'ERR_PARSE' },
+    ]) {
       expect(value instanceof esm.ParseError, String(value)).toBe(false);
       expect(value instanceof cjs.SessionSentryError, String(value)).toBe(false);
     }

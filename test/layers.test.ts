@@ -48,8 +48,14 @@ describe('imports run down the layers', () => {
       const relative = path.relative(srcRoot, file).split(path.sep).join('/');
       if (relative === 'index.ts' || /^[a-z-]+\/index\.ts$/.test(relative)) continue;
       const from = layerOf(relative);
-      for (const [, specifier] of readFileSync(file, 'utf8').matchAll(/^(?:import|export)\s[^;]*?\sfrom\s+'(\.[^']+)'/gm)) {
-        const target = path.relative(srcRoot, path.resolve(path.dirname(file), specifier!)).split(path.sep).join('/').replace(/\.js$/, '.ts');
+      for (const [, specifier] of readFileSync(file, 'utf8').matchAll(
+        /^(?:import|export)\s[^;]*?\sfrom\s+'(\.[^']+)'/gm,
+      )) {
+        const target = path
+          .relative(srcRoot, path.resolve(path.dirname(file), specifier!))
+          .split(path.sep)
+          .join('/')
+          .replace(/\.js$/, '.ts');
         if (target === 'index.ts' || layerOf(target) > from) upward.push(`src/${relative} imports src/${target}`);
       }
     }
@@ -57,7 +63,9 @@ describe('imports run down the layers', () => {
   });
 
   it('the layer table names every folder of src/', () => {
-    const folders = readdirSync(srcRoot, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name);
+    const folders = readdirSync(srcRoot, { withFileTypes: true })
+      .filter((e) => e.isDirectory())
+      .map((e) => e.name);
     for (const folder of folders) expect(() => layerOf(`${folder}/x.ts`), folder).not.toThrow();
   });
 });

@@ -13,7 +13,12 @@ const ENTRIES = [
   { subpath: './model', specifier: 'sessionsentry/model', source: 'src/model/index.ts', build: 'model' },
   { subpath: './serve', specifier: 'sessionsentry/serve', source: 'src/serve/index.ts', build: 'serve' },
   { subpath: './live', specifier: 'sessionsentry/live', source: 'src/live/index.ts', build: 'live' },
-  { subpath: './sagemaker', specifier: 'sessionsentry/sagemaker', source: 'src/sagemaker/index.ts', build: 'sagemaker' },
+  {
+    subpath: './sagemaker',
+    specifier: 'sessionsentry/sagemaker',
+    source: 'src/sagemaker/index.ts',
+    build: 'sagemaker',
+  },
   { subpath: './danfo', specifier: 'sessionsentry/danfo', source: 'src/danfo/index.ts', build: 'danfo' },
 ] as const;
 
@@ -51,7 +56,10 @@ function compileSurfaces(): Map<string, Surface> {
     noEmit: true,
     types: ['node'],
   };
-  const program = ts.createProgram(ENTRIES.map((e) => path.join(repoRoot, e.source)), options);
+  const program = ts.createProgram(
+    ENTRIES.map((e) => path.join(repoRoot, e.source)),
+    options,
+  );
   const checker = program.getTypeChecker();
   const surfaces = new Map<string, Surface>();
   for (const entry of ENTRIES) {
@@ -77,9 +85,25 @@ function apiReport(surfaces: Map<string, Surface>): string {
     'Every name each entry exports, checked by test/public-surface.test.ts. Adding or removing an export',
     'changes this file: review it, then run `npx vitest run test/public-surface.test.ts -u`.',
   ];
-  const list = (names: Map<string, string>): string[] => [...names].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([name, kind]) => `${kind} ${name}`);
+  const list = (names: Map<string, string>): string[] =>
+    [...names].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([name, kind]) => `${kind} ${name}`);
   for (const [specifier, { values, types }] of surfaces) {
-    lines.push('', `## ${specifier}`, '', `### values (${values.size})`, '', '```', ...list(values), '```', '', `### types (${types.size})`, '', '```', ...list(types), '```');
+    lines.push(
+      '',
+      `## ${specifier}`,
+      '',
+      `### values (${values.size})`,
+      '',
+      '```',
+      ...list(values),
+      '```',
+      '',
+      `### types (${types.size})`,
+      '',
+      '```',
+      ...list(types),
+      '```',
+    );
   }
   return `${lines.join('\n')}\n`;
 }
@@ -101,7 +125,9 @@ describe('the public surface', () => {
   it('each entry exports at run time exactly the values its declarations name', async () => {
     for (const entry of ENTRIES) {
       const module = (await import(path.join(repoRoot, entry.source))) as Record<string, unknown>;
-      expect(Object.keys(module).sort(), entry.specifier).toEqual([...surfaces.get(entry.specifier)!.values.keys()].sort());
+      expect(Object.keys(module).sort(), entry.specifier).toEqual(
+        [...surfaces.get(entry.specifier)!.values.keys()].sort(),
+      );
     }
   });
 
@@ -121,7 +147,11 @@ describe('the public surface', () => {
     const pkg = JSON.parse(read('package.json')) as { exports: Record<string, unknown> };
     const tsup = read('tsup.config.ts');
     const typedoc = JSON.parse(read('typedoc.json')) as { entryPoints: string[] };
-    expect(Object.keys(pkg.exports).filter((k) => k !== './package.json').sort()).toEqual(ENTRIES.map((e) => e.subpath).sort());
+    expect(
+      Object.keys(pkg.exports)
+        .filter((k) => k !== './package.json')
+        .sort(),
+    ).toEqual(ENTRIES.map((e) => e.subpath).sort());
     expect([...typedoc.entryPoints].sort()).toEqual(ENTRIES.map((e) => e.source).sort());
     for (const entry of ENTRIES) {
       expect(pkg.exports[entry.subpath], entry.subpath).toEqual({
@@ -134,12 +164,25 @@ describe('the public surface', () => {
 
   it('every name the README and docs import from an entry is exported by that entry', () => {
     const missing: string[] = [];
-    for (const file of ['README.md', 'docs/getting-started.md', 'docs/concepts.md', 'docs/sagemaker.md', 'docs/model-format.md', 'docs/cli.md']) {
-      for (const [, names, specifier] of read(file).matchAll(/import\s*(?:type\s*)?\{([^}]*)\}\s*from\s*'(sessionsentry(?:\/[a-z]+)?)'/g)) {
+    for (const file of [
+      'README.md',
+      'docs/getting-started.md',
+      'docs/concepts.md',
+      'docs/sagemaker.md',
+      'docs/model-format.md',
+      'docs/cli.md',
+    ]) {
+      for (const [, names, specifier] of read(file).matchAll(
+        /import\s*(?:type\s*)?\{([^}]*)\}\s*from\s*'(sessionsentry(?:\/[a-z]+)?)'/g,
+      )) {
         const surface = surfaces.get(specifier!);
         for (const raw of names!.split(',')) {
-          const name = raw.trim().replace(/^type\s+/, '').split(/\s+as\s+/)[0]!;
-          if (name && !surface?.values.has(name) && !surface?.types.has(name)) missing.push(`${file}: ${name} from '${specifier}'`);
+          const name = raw
+            .trim()
+            .replace(/^type\s+/, '')
+            .split(/\s+as\s+/)[0]!;
+          if (name && !surface?.values.has(name) && !surface?.types.has(name))
+            missing.push(`${file}: ${name} from '${specifier}'`);
         }
       }
     }

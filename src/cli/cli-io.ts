@@ -64,7 +64,11 @@ export class InterruptedError extends SessionSentryError {
   readonly removed: readonly string[];
 
   constructor(signal: string, removed: readonly string[], options?: { cause?: unknown }) {
-    super('ERR_INTERRUPTED', `interrupted by ${signal}${removed.length > 0 ? `; removed what this run created: ${removed.join(', ')}` : ''}`, options);
+    super(
+      'ERR_INTERRUPTED',
+      `interrupted by ${signal}${removed.length > 0 ? `; removed what this run created: ${removed.join(', ')}` : ''}`,
+      options,
+    );
     this.removed = removed;
   }
 }

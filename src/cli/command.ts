@@ -40,19 +40,27 @@ export interface Command {
 export function parseCommandArgs(command: Command, argv: readonly string[]): CommandArgs {
   let parsed;
   try {
-    parsed = parseArgs({ args: [...argv], options: { ...command.options, help: { type: 'boolean', short: 'h' } }, allowPositionals: true, strict: true });
+    parsed = parseArgs({
+      args: [...argv],
+      options: { ...command.options, help: { type: 'boolean', short: 'h' } },
+      allowPositionals: true,
+      strict: true,
+    });
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
     // parseArgs's own words suggest `--` for positionals; name the option and the closest real one instead.
     const unknown = /^Unknown option '(-{1,2}[^']+)'/.exec(message);
     if (unknown) {
       const flags = [...Object.keys(command.options).map((o) => `--${o}`), '--help'];
-      throw new UsageError(`${command.name}: unknown option ${unknown[1]}${didYouMean(unknown[1]!, flags, (m) => m)}`, { cause: err });
+      throw new UsageError(`${command.name}: unknown option ${unknown[1]}${didYouMean(unknown[1]!, flags, (m) => m)}`, {
+        cause: err,
+      });
     }
     throw new UsageError(`${command.name}: ${message}`, { cause: err });
   }
   const max = command.maxPositionals ?? 0;
-  if (parsed.positionals.length > max) throw new UsageError(`${command.name}: unexpected argument ${JSON.stringify(parsed.positionals[max])}`);
+  if (parsed.positionals.length > max)
+    throw new UsageError(`${command.name}: unexpected argument ${JSON.stringify(parsed.positionals[max])}`);
   return { values: parsed.values, positionals: parsed.positionals };
 }
 
@@ -110,13 +118,21 @@ export function requiredOption(command: string, args: CommandArgs, name: string)
  * numberOption('generate', args, 'scale', 1, { min: 0.001, max: 100 });
  * ```
  */
-export function numberOption(command: string, args: CommandArgs, name: string, fallback: number, range: { min?: number; max?: number; integer?: boolean } = {}): number {
+export function numberOption(
+  command: string,
+  args: CommandArgs,
+  name: string,
+  fallback: number,
+  range: { min?: number; max?: number; integer?: boolean } = {},
+): number {
   const v = args.values[name];
   if (v === undefined) return fallback;
   const n = typeof v === 'string' && v.trim() !== '' ? Number(v) : NaN;
   const { min = -Infinity, max = Infinity, integer = false } = range;
   if (!Number.isFinite(n) || n < min || n > max || (integer && !Number.isInteger(n))) {
-    throw new UsageError(`${command}: --${name} must be ${integer ? 'an integer' : 'a number'}${Number.isFinite(min) ? ` ≥ ${min}` : ''}${Number.isFinite(max) ? ` and ≤ ${max}` : ''}, got ${JSON.stringify(v)}`);
+    throw new UsageError(
+      `${command}: --${name} must be ${integer ? 'an integer' : 'a number'}${Number.isFinite(min) ? ` ≥ ${min}` : ''}${Number.isFinite(max) ? ` and ≤ ${max}` : ''}, got ${JSON.stringify(v)}`,
+    );
   }
   return n;
 }

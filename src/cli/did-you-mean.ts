@@ -33,7 +33,11 @@ export function closestMatch(word: string, candidates: Iterable<string>): string
  * `unknown command "tarin"${didYouMean('tarin', names)}`; // unknown command "tarin" (did you mean "train"?)
  * ```
  */
-export function didYouMean(word: string, candidates: Iterable<string>, format: (match: string) => string = (m) => JSON.stringify(m)): string {
+export function didYouMean(
+  word: string,
+  candidates: Iterable<string>,
+  format: (match: string) => string = (m) => JSON.stringify(m),
+): string {
   const match = closestMatch(word, candidates);
   return match === undefined ? '' : ` (did you mean ${format(match)}?)`;
 }
@@ -48,7 +52,8 @@ function editDistance(a: string, b: string): number {
     for (let j = 1; j < cols; j++) {
       const cost = a[i - 1] === b[j - 1] ? 0 : 1;
       let v = Math.min(d[(i - 1) * cols + j]! + 1, d[i * cols + j - 1]! + 1, d[(i - 1) * cols + j - 1]! + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, d[(i - 2) * cols + j - 2]! + 1);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
+        v = Math.min(v, d[(i - 2) * cols + j - 2]! + 1);
       d[i * cols + j] = v;
     }
   }

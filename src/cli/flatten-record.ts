@@ -50,7 +50,13 @@ export async function readFlattenRecord(file: string): Promise<FlattenRecord | u
   } catch (err) {
     throw new UsageError(`${file}: not valid JSON: ${(err as Error).message}`, { cause: err });
   }
-  if (json === null || typeof json !== 'object' || json.version !== 1 || typeof json.features !== 'string' || !Array.isArray(json.logs)) {
+  if (
+    json === null ||
+    typeof json !== 'object' ||
+    json.version !== 1 ||
+    typeof json.features !== 'string' ||
+    !Array.isArray(json.logs)
+  ) {
     throw new UsageError(`${file}: not a flatten record (expected { version: 1, truncation, features, logs, … })`);
   }
   if (json.truncation !== null) {

@@ -6,9 +6,31 @@ import { didYouMean } from './did-you-mean.js';
 
 // Names the trainer takes (resolveTrainParams's), for "did you mean".
 const KNOWN_NAMES = [
-  'num_round', 'num_boost_round', 'eta', 'learning_rate', 'max_depth', 'gamma', 'min_split_loss', 'min_child_weight', 'max_delta_step',
-  'subsample', 'lambda', 'reg_lambda', 'alpha', 'reg_alpha', 'base_score', 'max_bin', 'seed', 'random_state', 'scale_pos_weight',
-  'tree_method', 'objective', 'eval_metric', 'early_stopping_rounds', ...IGNORED_PARAMS, ...Object.keys(DEFAULT_ONLY_PARAMS),
+  'num_round',
+  'num_boost_round',
+  'eta',
+  'learning_rate',
+  'max_depth',
+  'gamma',
+  'min_split_loss',
+  'min_child_weight',
+  'max_delta_step',
+  'subsample',
+  'lambda',
+  'reg_lambda',
+  'alpha',
+  'reg_alpha',
+  'base_score',
+  'max_bin',
+  'seed',
+  'random_state',
+  'scale_pos_weight',
+  'tree_method',
+  'objective',
+  'eval_metric',
+  'early_stopping_rounds',
+  ...IGNORED_PARAMS,
+  ...Object.keys(DEFAULT_ONLY_PARAMS),
 ];
 
 /**
@@ -28,7 +50,8 @@ export function hyperparameterOptions(command: string, args: CommandArgs): Recor
   const out: Record<string, string> = { ...SEED_HYPERPARAMETERS };
   for (const item of (args.values.hp as string[] | undefined) ?? []) {
     const eq = item.indexOf('=');
-    if (eq <= 0 || eq === item.length - 1) throw new UsageError(`${command}: --hp must be key=value, got ${JSON.stringify(item)}`);
+    if (eq <= 0 || eq === item.length - 1)
+      throw new UsageError(`${command}: --hp must be key=value, got ${JSON.stringify(item)}`);
     out[item.slice(0, eq).trim()] = item.slice(eq + 1).trim();
   }
   try {
@@ -36,7 +59,9 @@ export function hyperparameterOptions(command: string, args: CommandArgs): Recor
   } catch (err) {
     if (!(err instanceof TrainParamError)) throw err;
     const unknown = /no such parameter/.test(err.message);
-    throw new UsageError(`${command}: --hp ${err.message}${unknown ? didYouMean(err.parameter, KNOWN_NAMES) : ''}`, { cause: err });
+    throw new UsageError(`${command}: --hp ${err.message}${unknown ? didYouMean(err.parameter, KNOWN_NAMES) : ''}`, {
+      cause: err,
+    });
   }
   return out;
 }

@@ -23,13 +23,19 @@ export interface InterruptibleOptions {
  * const result = await interruptible(io, (signal) => runPartialSessionExperiment(spec, { signal }), { creates: createdBy(spec.outDir).filter((p) => !existsSync(p)) });
  * ```
  */
-export async function interruptible<T>(io: CliIO, work: (signal: AbortSignal) => Promise<T>, options: InterruptibleOptions = {}): Promise<T> {
+export async function interruptible<T>(
+  io: CliIO,
+  work: (signal: AbortSignal) => Promise<T>,
+  options: InterruptibleOptions = {},
+): Promise<T> {
   const fresh = options.creates ?? [];
   const controller = new AbortController();
   let received: NodeJS.Signals | undefined;
   const onSignal = (name: NodeJS.Signals): void => {
     received = name;
-    io.stderr.write(`\n${name}: stopping jobs and deleting what this run created (press Ctrl-C again to exit at once)\n`);
+    io.stderr.write(
+      `\n${name}: stopping jobs and deleting what this run created (press Ctrl-C again to exit at once)\n`,
+    );
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
     controller.abort(new Error(`interrupted by ${name}`));

@@ -35,17 +35,29 @@ export interface LiveSetup {
  * new LiveScorer({ schema: setup.schema, models: setup.models, sustain: setup.sustain, minEvents: setup.minEvents });
  * ```
  */
-export async function loadLiveSetup(command: string, modelPath: string, args: CommandArgs, featuresFile?: string): Promise<LiveSetup> {
+export async function loadLiveSetup(
+  command: string,
+  modelPath: string,
+  args: CommandArgs,
+  featuresFile?: string,
+): Promise<LiveSetup> {
   const given = (name: string): boolean => args.values[name] !== undefined;
   if (existsSync(path.join(modelPath, DETECTOR_FILE))) {
     for (const name of ['threshold', 'sustain', 'min-events', 'features']) {
-      if (given(name)) throw new UsageError(`${command}: --${name} does not apply to a live detector: its thresholds, sustain and min-events were calibrated together (train another with trainLiveDetector)`);
+      if (given(name))
+        throw new UsageError(
+          `${command}: --${name} does not apply to a live detector: its thresholds, sustain and min-events were calibrated together (train another with trainLiveDetector)`,
+        );
     }
     const detector = await LiveDetector.load(modelPath);
     const { policy } = detector;
     return {
       schema: detector.schema,
-      models: detector.models.map((m, i) => ({ name: m.name, model: m.booster, threshold: policy.models[i]!.threshold })),
+      models: detector.models.map((m, i) => ({
+        name: m.name,
+        model: m.booster,
+        threshold: policy.models[i]!.threshold,
+      })),
       sustain: policy.sustain,
       minEvents: policy.minEvents,
       source: `the detector's live policy (≤ ${policy.maxFalseAlertsPer10k} false alerts per 10 000, chosen on validation sessions)`,
@@ -59,11 +71,16 @@ export async function loadLiveSetup(command: string, modelPath: string, args: Co
   const threshold = numberOption(command, args, 'threshold', fallbackThreshold, { min: 0, max: 1 });
   const sustain = numberOption(command, args, 'sustain', saved?.sustain ?? 1, { min: 1, integer: true });
   const minEvents = numberOption(command, args, 'min-events', saved?.minEvents ?? 1, { min: 1, integer: true });
-  const source = saved !== undefined
-    ? overridden ? 'the saved live policy, changed by options' : `the saved live policy (≤ ${saved.maxFalseAlertsPer10k} false alerts per 10 000, chosen on validation sessions)`
-    : given('threshold') ? 'the --threshold option'
-      : bundle.threshold !== undefined ? 'the first operating point, chosen on whole sessions (no live-policy.json: it alerts more often live than on whole sessions)'
-        : 'the default 0.5 (no live-policy.json and no operating point)';
+  const source =
+    saved !== undefined
+      ? overridden
+        ? 'the saved live policy, changed by options'
+        : `the saved live policy (≤ ${saved.maxFalseAlertsPer10k} false alerts per 10 000, chosen on validation sessions)`
+      : given('threshold')
+        ? 'the --threshold option'
+        : bundle.threshold !== undefined
+          ? 'the first operating point, chosen on whole sessions (no live-policy.json: it alerts more often live than on whole sessions)'
+          : 'the default 0.5 (no live-policy.json and no operating point)';
   return {
     schema: bundle.schema!,
     models: [{ name: bundle.name, model: bundle.booster, threshold }],

@@ -15,8 +15,14 @@ import { stringOption, type CommandArgs } from './command.js';
  * ```
  */
 export const LOG_OPTION_HELP: readonly (readonly [string, string])[] = [
-  ['--log-schema <json|file>', 'column mapping, e.g. \'{"session":"BlockId","action":"EventId","label":"Label","order":"seq"}\' (default: SessionNo LogTime … Act BadActor)'],
-  ['--truncation <job>', 'cut every session like a standard job first (drop0, drop20, first5, first10, last5, last10, …; default none)'],
+  [
+    '--log-schema <json|file>',
+    'column mapping, e.g. \'{"session":"BlockId","action":"EventId","label":"Label","order":"seq"}\' (default: SessionNo LogTime … Act BadActor)',
+  ],
+  [
+    '--truncation <job>',
+    'cut every session like a standard job first (drop0, drop20, first5, first10, last5, last10, …; default none)',
+  ],
 ];
 
 /**
@@ -33,14 +39,18 @@ export function logSchemaOption(command: string, args: CommandArgs, io: CliIO): 
   let text = value;
   if (!value.trimStart().startsWith('{')) {
     const file = path.resolve(io.cwd, value);
-    if (!existsSync(file)) throw new UsageError(`${command}: --log-schema must be JSON or a JSON file, got ${JSON.stringify(value)}`);
+    if (!existsSync(file))
+      throw new UsageError(`${command}: --log-schema must be JSON or a JSON file, got ${JSON.stringify(value)}`);
     text = readFileSync(file, 'utf8');
   }
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
   } catch (err) {
-    throw new UsageError(`${command}: --log-schema is not valid JSON: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+    throw new UsageError(
+      `${command}: --log-schema is not valid JSON: ${err instanceof Error ? err.message : String(err)}`,
+      { cause: err },
+    );
   }
   return validateSchema(parsed as LogSchema, `${command} --log-schema`);
 }
@@ -57,7 +67,12 @@ export function truncationOption(command: string, args: CommandArgs): Truncation
   const name = stringOption(args, 'truncation');
   if (name === undefined) return { kind: 'none' };
   const job = standardJobs().find((j) => j.name === name);
-  if (job === undefined) throw new UsageError(`${command}: --truncation must be one of ${standardJobs().map((j) => j.name).join(', ')}, got ${JSON.stringify(name)}`);
+  if (job === undefined)
+    throw new UsageError(
+      `${command}: --truncation must be one of ${standardJobs()
+        .map((j) => j.name)
+        .join(', ')}, got ${JSON.stringify(name)}`,
+    );
   return job.truncation;
 }
 

@@ -37,11 +37,18 @@ export interface ModelBundle {
  * const { booster, schema, truncation, threshold } = await loadModelBundle('.demo/out/models/first10');
  * ```
  */
-export async function loadModelBundle(modelPath: string, featuresFile?: string, options: { readonly schema?: 'required' | 'optional' } = {}): Promise<ModelBundle> {
+export async function loadModelBundle(
+  modelPath: string,
+  featuresFile?: string,
+  options: { readonly schema?: 'required' | 'optional' } = {},
+): Promise<ModelBundle> {
   const { schema: need = 'required' } = options;
   if (!existsSync(modelPath)) throw new UsageError(`--model ${JSON.stringify(modelPath)} does not exist`);
   if (statSync(modelPath).isDirectory()) {
-    if (featuresFile !== undefined) throw new UsageError('--features applies to a bare model file only: a model directory carries its own feature schema');
+    if (featuresFile !== undefined)
+      throw new UsageError(
+        '--features applies to a bare model file only: a model directory carries its own feature schema',
+      );
     const dir = await readModelDirectory(modelPath, { parseLivePolicy: parseSavedLivePolicy });
     return {
       booster: dir.booster,
@@ -55,11 +62,25 @@ export async function loadModelBundle(modelPath: string, featuresFile?: string, 
     };
   }
   const features = featuresFile ?? path.join(path.dirname(modelPath), 'features.json');
-  if (!existsSync(features) && need === 'required') throw new UsageError(`no feature schema: ${JSON.stringify(features)} does not exist (pass --features <features.json>, or --model a model directory)`);
+  if (!existsSync(features) && need === 'required')
+    throw new UsageError(
+      `no feature schema: ${JSON.stringify(features)} does not exist (pass --features <features.json>, or --model a model directory)`,
+    );
   const schema = existsSync(features) ? parseFeatureSchema(JSON.parse(await readFile(features, 'utf8'))) : undefined;
   const booster = await Booster.loadFile(modelPath);
   if (schema !== undefined && schema.featureNames.length !== booster.numFeature) {
-    throw new UsageError(`${path.basename(features)} has ${schema.featureNames.length} features but ${path.basename(modelPath)} takes ${booster.numFeature}: not the schema the model was trained on`);
+    throw new UsageError(
+      `${path.basename(features)} has ${schema.featureNames.length} features but ${path.basename(modelPath)} takes ${booster.numFeature}: not the schema the model was trained on`,
+    );
   }
-  return { booster, schema, truncation: undefined, threshold: undefined, operatingPoints: [], modelFile: modelPath, name: path.basename(path.dirname(path.resolve(modelPath))), livePolicy: undefined };
+  return {
+    booster,
+    schema,
+    truncation: undefined,
+    threshold: undefined,
+    operatingPoints: [],
+    modelFile: modelPath,
+    name: path.basename(path.dirname(path.resolve(modelPath))),
+    livePolicy: undefined,
+  };
 }

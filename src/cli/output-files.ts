@@ -15,17 +15,23 @@ import { UsageError } from './cli-io.js';
  * await prepareOutputs('flatten', [out, schemaOut], { inputs: logs, force: args.values.force === true });
  * ```
  */
-export async function prepareOutputs(command: string, outputs: readonly string[], options: { readonly inputs?: readonly string[]; readonly force?: boolean; readonly cwd?: string } = {}): Promise<void> {
+export async function prepareOutputs(
+  command: string,
+  outputs: readonly string[],
+  options: { readonly inputs?: readonly string[]; readonly force?: boolean; readonly cwd?: string } = {},
+): Promise<void> {
   const { inputs = [], force = false, cwd = process.cwd() } = options;
   const show = (p: string): string => path.relative(cwd, p) || p;
   const inputKeys = new Set(inputs.map(identity));
   const seen = new Set<string>();
   for (const output of outputs) {
     const key = identity(output);
-    if (inputKeys.has(key)) throw new UsageError(`${command}: refusing to write ${show(output)}: it is one of the inputs`);
+    if (inputKeys.has(key))
+      throw new UsageError(`${command}: refusing to write ${show(output)}: it is one of the inputs`);
     if (seen.has(key)) throw new UsageError(`${command}: ${show(output)} is named for two outputs`);
     seen.add(key);
-    if (!force && existsSync(output)) throw new UsageError(`${command}: ${show(output)} exists (pass --force to overwrite it)`);
+    if (!force && existsSync(output))
+      throw new UsageError(`${command}: ${show(output)} exists (pass --force to overwrite it)`);
   }
   for (const output of outputs) await mkdir(path.dirname(output), { recursive: true });
 }

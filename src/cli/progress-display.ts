@@ -46,19 +46,36 @@ export class ProgressDisplay {
   /** Receives a runner progress event (bound). */
   readonly progress = (event: ProgressEvent): void => {
     if (event.resource !== 'TrainingJob') {
-      if (event.state === 'Failed') this.#line(`${this.#elapsed()}  ${event.job}: ${event.resource} failed${event.detail ? `: ${event.detail}` : ''}`, true);
+      if (event.state === 'Failed')
+        this.#line(
+          `${this.#elapsed()}  ${event.job}: ${event.resource} failed${event.detail ? `: ${event.detail}` : ''}`,
+          true,
+        );
       return;
     }
     const previous = this.#states.get(event.job);
     this.#states.set(event.job, {
       state: event.state,
-      ...(event.detail !== undefined ? { detail: event.detail } : previous?.detail !== undefined && event.state === previous.state ? { detail: previous.detail } : {}),
-      ...(event.training !== undefined ? { training: event.training } : previous?.training !== undefined ? { training: previous.training } : {}),
+      ...(event.detail !== undefined
+        ? { detail: event.detail }
+        : previous?.detail !== undefined && event.state === previous.state
+          ? { detail: previous.detail }
+          : {}),
+      ...(event.training !== undefined
+        ? { training: event.training }
+        : previous?.training !== undefined
+          ? { training: previous.training }
+          : {}),
       // The rate is measured from the first round reported, so reading data and waiting for a worker do not count.
-      ...(previous?.firstRound !== undefined ? { firstRound: previous.firstRound } : event.training !== undefined ? { firstRound: { round: event.training.round, at: performance.now() } } : {}),
+      ...(previous?.firstRound !== undefined
+        ? { firstRound: previous.firstRound }
+        : event.training !== undefined
+          ? { firstRound: { round: event.training.round, at: performance.now() } }
+          : {}),
     });
     // On a terminal the bar's clock keeps moving between events while jobs train.
-    if (this.#tty && this.#ticker === undefined) this.#ticker = setInterval(() => this.#finished < this.#total && this.#bar(), 500).unref();
+    if (this.#tty && this.#ticker === undefined)
+      this.#ticker = setInterval(() => this.#finished < this.#total && this.#bar(), 500).unref();
     if (event.state === 'Completed' || event.state === 'Failed' || event.state === 'Stopped') {
       this.#finished++;
       const training = this.#states.get(event.job)?.training;
@@ -80,7 +97,9 @@ export class ProgressDisplay {
   #bar(): void {
     const width = 24;
     const filled = this.#total === 0 ? width : Math.round((this.#finished / this.#total) * width);
-    const running = [...this.#states].filter(([, s]) => s.state === 'InProgress' || s.state === 'Uploading').map(([job, s]) => `${job} ${jobStatus(s)}`);
+    const running = [...this.#states]
+      .filter(([, s]) => s.state === 'InProgress' || s.state === 'Uploading')
+      .map(([job, s]) => `${job} ${jobStatus(s)}`);
     const text = `${this.#elapsed()}  ${this.#stageName.padEnd(7)} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${this.#finished}/${this.#total} jobs${running.length ? `  ${running.join(' · ')}` : ''}`;
     const columns = this.#io.stderr.columns || 100;
     this.#io.stderr.write(`\r\x1b[2K${text.slice(0, Math.max(20, columns - 1))}`);

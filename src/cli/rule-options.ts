@@ -10,7 +10,11 @@ import { numberOption, type CommandArgs, type CommandOptions } from './command.j
  * options: { test: { type: 'string' }, ...RULE_OPTIONS }
  * ```
  */
-export const RULE_OPTIONS: CommandOptions = { 'max-fpr': { type: 'string' }, threshold: { type: 'string' }, 'best-f1': { type: 'boolean' } };
+export const RULE_OPTIONS: CommandOptions = {
+  'max-fpr': { type: 'string' },
+  threshold: { type: 'string' },
+  'best-f1': { type: 'boolean' },
+};
 
 /**
  * Help lines of {@link RULE_OPTIONS}.
@@ -36,8 +40,12 @@ export const RULE_HELP: readonly (readonly [string, string])[] = [
  */
 export function ruleOption(command: string, args: CommandArgs): OperatingRule {
   const given = ['max-fpr', 'threshold', 'best-f1'].filter((k) => args.values[k] !== undefined);
-  if (given.length > 1) throw new UsageError(`${command}: give one of --max-fpr, --threshold, --best-f1, got ${given.map((g) => `--${g}`).join(' and ')}`);
-  if (args.values.threshold !== undefined) return { threshold: numberOption(command, args, 'threshold', 0.5, { min: 0, max: 1 }) };
+  if (given.length > 1)
+    throw new UsageError(
+      `${command}: give one of --max-fpr, --threshold, --best-f1, got ${given.map((g) => `--${g}`).join(' and ')}`,
+    );
+  if (args.values.threshold !== undefined)
+    return { threshold: numberOption(command, args, 'threshold', 0.5, { min: 0, max: 1 }) };
   if (args.values['best-f1'] === true) return { bestF1: true };
   return { maxFalsePositiveRate: numberOption(command, args, 'max-fpr', 0.05, { min: 0, max: 1 }) };
 }

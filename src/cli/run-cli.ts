@@ -44,7 +44,11 @@ export function programHelp(commands: readonly Command[] = COMMANDS): string {
  * process.exitCode = await runCli(['demo', '--scale', '0.2'], processIO());
  * ```
  */
-export async function runCli(argv: readonly string[], io: CliIO, commands: readonly Command[] = COMMANDS): Promise<number> {
+export async function runCli(
+  argv: readonly string[],
+  io: CliIO,
+  commands: readonly Command[] = COMMANDS,
+): Promise<number> {
   const [name, ...rest] = argv;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     const target = name === 'help' ? commands.find((c) => c.name === rest[0]) : undefined;
@@ -57,7 +61,12 @@ export async function runCli(argv: readonly string[], io: CliIO, commands: reado
   }
   const command = commands.find((c) => c.name === name);
   if (command === undefined) {
-    io.stderr.write(`sessionsentry: unknown command ${JSON.stringify(name)}${didYouMean(name, commands.map((c) => c.name))}\n\n${programHelp(commands)}`);
+    io.stderr.write(
+      `sessionsentry: unknown command ${JSON.stringify(name)}${didYouMean(
+        name,
+        commands.map((c) => c.name),
+      )}\n\n${programHelp(commands)}`,
+    );
     return EXIT.usage;
   }
   try {
@@ -74,7 +83,9 @@ export async function runCli(argv: readonly string[], io: CliIO, commands: reado
     }
     if (err instanceof UsageError) {
       const message = err.message.startsWith(`${command.name}:`) ? err.message : `${command.name}: ${err.message}`;
-      io.stderr.write(`sessionsentry ${message}\nUsage: ${command.usage}\nRun \`sessionsentry ${command.name} --help\` for details.\n`);
+      io.stderr.write(
+        `sessionsentry ${message}\nUsage: ${command.usage}\nRun \`sessionsentry ${command.name} --help\` for details.\n`,
+      );
       return EXIT.usage;
     }
     io.stderr.write(`sessionsentry ${command.name}: ${describeError(err)}\n`);
@@ -86,7 +97,8 @@ export async function runCli(argv: readonly string[], io: CliIO, commands: reado
 export const VERSION = PACKAGE_VERSION;
 
 function describeError(err: unknown): string {
-  if (err instanceof ParseError || err instanceof ExperimentConfigError || err instanceof ModelDirectoryError) return `error: ${err.message}`;
+  if (err instanceof ParseError || err instanceof ExperimentConfigError || err instanceof ModelDirectoryError)
+    return `error: ${err.message}`;
   if (err instanceof SessionSentryError) return `${err.name} [${err.code}]: ${err.message}`;
   if (err instanceof Error) {
     const code = (err as NodeJS.ErrnoException).code;

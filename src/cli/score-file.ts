@@ -21,23 +21,34 @@ export interface ScoreFile {
  * ```
  */
 export async function readScoreFile(file: string): Promise<ScoreFile> {
-  const head = (await readFile(file, 'utf8').catch((err: NodeJS.ErrnoException) => {
-    throw new UsageError(`${file}: ${err.code === 'ENOENT' ? 'no such file' : err.message}`, { cause: err });
-  })).split('\n', 1)[0]!;
+  const head = (
+    await readFile(file, 'utf8').catch((err: NodeJS.ErrnoException) => {
+      throw new UsageError(`${file}: ${err.code === 'ENOENT' ? 'no such file' : err.message}`, { cause: err });
+    })
+  ).split('\n', 1)[0]!;
   if (/^[\d.eE+\-,]*$/.test(head.trim())) {
-    throw new UsageError(`${file}: this is a headerless SageMaker channel (features, not scores); give the score files train writes (<out>/scores/<job>.validation.csv and .test.csv, columns SessionNo,label,score)`);
+    throw new UsageError(
+      `${file}: this is a headerless SageMaker channel (features, not scores); give the score files train writes (<out>/scores/<job>.validation.csv and .test.csv, columns SessionNo,label,score)`,
+    );
   }
   const frame = await readCsv(file, { columnTypes: { SessionNo: 'string' } }).catch(async () => readCsv(file));
   const labelColumn = ['label', 'BadActor'].find((c) => frame.has(c));
-  if (labelColumn === undefined || !frame.has('score')) throw new UsageError(`${file}: a score file needs a score column and a label (or BadActor) column, got ${frame.columnNames.join(', ')}`);
+  if (labelColumn === undefined || !frame.has('score'))
+    throw new UsageError(
+      `${file}: a score file needs a score column and a label (or BadActor) column, got ${frame.columnNames.join(', ')}`,
+    );
   const raw = frame.numbers(labelColumn);
   const labels = new Uint8Array(raw.length);
   for (let i = 0; i < raw.length; i++) {
-    if (raw[i] !== 0 && raw[i] !== 1) throw new UsageError(`${file}:${i + 2}: ${labelColumn} must be 0 or 1, got ${raw[i]}`);
+    if (raw[i] !== 0 && raw[i] !== 1)
+      throw new UsageError(`${file}:${i + 2}: ${labelColumn} must be 0 or 1, got ${raw[i]}`);
     labels[i] = raw[i]!;
   }
   const idColumn = frame.has('SessionNo') ? 'SessionNo' : undefined;
-  const sessions = idColumn === undefined ? undefined : Array.from({ length: frame.rowCount }, (_, i) => String(frame.value(idColumn, i)));
+  const sessions =
+    idColumn === undefined
+      ? undefined
+      : Array.from({ length: frame.rowCount }, (_, i) => String(frame.value(idColumn, i)));
   return { sessions, labels, scores: Float64Array.from(frame.numbers('score')) };
 }
 
@@ -50,9 +61,15 @@ export async function readScoreFile(file: string): Promise<ScoreFile> {
  * await writeScoreFile('models/scores/first10.test.csv', ids, labels, scores);
  * ```
  */
-export async function writeScoreFile(file: string, sessions: readonly string[] | undefined, labels: ArrayLike<number>, scores: ArrayLike<number>): Promise<void> {
+export async function writeScoreFile(
+  file: string,
+  sessions: readonly string[] | undefined,
+  labels: ArrayLike<number>,
+  scores: ArrayLike<number>,
+): Promise<void> {
   const lines = [sessions === undefined ? 'label,score' : 'SessionNo,label,score'];
-  for (let i = 0; i < labels.length; i++) lines.push(`${sessions === undefined ? '' : `${csvField(sessions[i]!)},`}${labels[i]},${scores[i]}`);
+  for (let i = 0; i < labels.length; i++)
+    lines.push(`${sessions === undefined ? '' : `${csvField(sessions[i]!)},`}${labels[i]},${scores[i]}`);
   await writeFile(file, `${lines.join('\n')}\n`);
 }
 

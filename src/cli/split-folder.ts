@@ -38,7 +38,10 @@ export async function readSplitFolder(command: string, folder: string, cwd: stri
     return existsSync(p) && statSync(p).size > 0 ? p : undefined;
   };
   const train = file('train.csv');
-  if (train === undefined) throw new UsageError(`${command}: ${JSON.stringify(folder)} has no train.csv with rows (write one with sessionsentry split)`);
+  if (train === undefined)
+    throw new UsageError(
+      `${command}: ${JSON.stringify(folder)} has no train.csv with rows (write one with sessionsentry split)`,
+    );
   const sessionsFile = file('sessions.csv');
   let sessions: SplitFolder['sessions'];
   if (sessionsFile !== undefined) {
@@ -81,14 +84,19 @@ export async function readSplitFolder(command: string, folder: string, cwd: stri
  */
 export async function readChannel(file: string, width: number): Promise<{ labels: Uint8Array; features: Matrix }> {
   const lines = (await readFile(file, 'utf8')).replace(/\r?\n$/, '').split(/\r?\n/);
-  if (lines.length === 1 && lines[0] === '') return { labels: new Uint8Array(0), features: { data: new Float64Array(0), rows: 0, columns: width } };
+  if (lines.length === 1 && lines[0] === '')
+    return { labels: new Uint8Array(0), features: { data: new Float64Array(0), rows: 0, columns: width } };
   const labels = new Uint8Array(lines.length);
   const data = new Float64Array(lines.length * width);
   lines.forEach((line, i) => {
     const fields = line.split(',');
-    if (fields.length !== width + 1) throw new UsageError(`${file}:${i + 1}: ${fields.length - 1} features, but the model takes ${width} (is this the model's split folder?)`);
+    if (fields.length !== width + 1)
+      throw new UsageError(
+        `${file}:${i + 1}: ${fields.length - 1} features, but the model takes ${width} (is this the model's split folder?)`,
+      );
     const label = fields[0]!.trim();
-    if (label !== '0' && label !== '1') throw new UsageError(`${file}:${i + 1}:1: the label must be 0 or 1, got ${JSON.stringify(label)}`);
+    if (label !== '0' && label !== '1')
+      throw new UsageError(`${file}:${i + 1}:1: the label must be 0 or 1, got ${JSON.stringify(label)}`);
     labels[i] = label === '1' ? 1 : 0;
     for (let j = 0; j < width; j++) {
       const text = fields[j + 1]!;

@@ -24,7 +24,12 @@ import { type FromDanfoOptions, frameFromDanfoLike, isDanfoLikeFrame } from '../
 export function fromDanfo(df: DataFrame, options: FromDanfoOptions = {}): Frame {
   const candidate: unknown = df;
   if (!isDanfoLikeFrame(candidate)) {
-    throw new InvalidArgumentError('fromDanfo', 'df', candidate, 'a danfo DataFrame (with columns, dtypes and column values)');
+    throw new InvalidArgumentError(
+      'fromDanfo',
+      'df',
+      candidate,
+      'a danfo DataFrame (with columns, dtypes and column values)',
+    );
   }
   return frameFromDanfoLike(candidate, options, 'fromDanfo', 'df');
 }

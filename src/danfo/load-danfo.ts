@@ -17,9 +17,9 @@ export class DanfoNotInstalledError extends SessionSentryError {
   constructor(options?: { cause?: unknown }) {
     super(
       'ERR_DANFO_NOT_INSTALLED',
-      'sessionsentry/danfo needs the optional peer dependency danfojs-node, which is not installed: run `npm install danfojs-node@1.2.0` '
-        + 'after adding to your package.json the overrides this package uses, so it installs without native builds or network downloads: '
-        + '"overrides": { "xlsx": "0.18.5", "@tensorflow/tfjs-node": "npm:@tensorflow/tfjs@3.21.0" } (see the README, "Notebooks and danfo")',
+      'sessionsentry/danfo needs the optional peer dependency danfojs-node, which is not installed: run `npm install danfojs-node@1.2.0` ' +
+        'after adding to your package.json the overrides this package uses, so it installs without native builds or network downloads: ' +
+        '"overrides": { "xlsx": "0.18.5", "@tensorflow/tfjs-node": "npm:@tensorflow/tfjs@3.21.0" } (see the README, "Notebooks and danfo")',
       options,
     );
   }
@@ -43,7 +43,8 @@ export function loadDanfo(): Danfo {
     loaded = moduleRequire()('danfojs-node') as Danfo;
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'MODULE_NOT_FOUND' && /danfojs-node/.test((err as Error).message)) throw new DanfoNotInstalledError({ cause: err });
+    if (code === 'MODULE_NOT_FOUND' && /danfojs-node/.test((err as Error).message))
+      throw new DanfoNotInstalledError({ cause: err });
     throw err;
   }
   return loaded;

@@ -53,7 +53,13 @@ export function toDanfo(input: FrameInput): DataFrame {
   const frame = asFrame(input, 'frame', 'toDanfo');
   const names = frame.columnNames;
   const rows = frame.rowCount;
-  if (names.length === 0) throw new InvalidArgumentError('toDanfo', 'frame', 'a frame with no columns', 'at least one column (danfo cannot hold an empty table)');
+  if (names.length === 0)
+    throw new InvalidArgumentError(
+      'toDanfo',
+      'frame',
+      'a frame with no columns',
+      'at least one column (danfo cannot hold an empty table)',
+    );
   const dtypes = danfoDtypes(frame);
   // danfo stores rows; building them directly avoids its object path, which reorders keys like '111'.
   const data: unknown[][] = new Array(rows);

@@ -21,7 +21,11 @@ export interface ThresholdCounts {
  * // thresholds [0.8, 0.4, 0.35, 0.1], tps [1, 1, 2, 2], fps [0, 1, 1, 2]
  * ```
  */
-export function thresholdCounts(labels: ArrayLike<number>, scores: ArrayLike<number>, where = 'thresholdCounts'): ThresholdCounts {
+export function thresholdCounts(
+  labels: ArrayLike<number>,
+  scores: ArrayLike<number>,
+  where = 'thresholdCounts',
+): ThresholdCounts {
   const y = binaryLabels(where, labels);
   const s = finiteScores(where, scores, y.length);
   const n = y.length;

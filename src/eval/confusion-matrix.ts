@@ -27,7 +27,8 @@ export interface ConfusionMatrixJSON extends ConfusionCounts {
 export function confusionCounts(labels: ArrayLike<number>, predictions: ArrayLike<number>): ConfusionCounts {
   const y = binaryLabels('confusionCounts', labels);
   const p = binaryLabels('confusionCounts', predictions, 'predictions');
-  if (p.length !== y.length) throw new InvalidArgumentError('confusionCounts', 'predictions.length', p.length, `${y.length} (one per label)`);
+  if (p.length !== y.length)
+    throw new InvalidArgumentError('confusionCounts', 'predictions.length', p.length, `${y.length} (one per label)`);
   return tally(y, p, 1);
 }
 
@@ -42,10 +43,15 @@ export function confusionCounts(labels: ArrayLike<number>, predictions: ArrayLik
  * confusionCountsAt([0, 0, 1, 1], [0.1, 0.4, 0.35, 0.8], 0.4); // { tp: 1, fp: 1, tn: 1, fn: 1 }
  * ```
  */
-export function confusionCountsAt(labels: ArrayLike<number>, scores: ArrayLike<number>, threshold: number): ConfusionCounts {
+export function confusionCountsAt(
+  labels: ArrayLike<number>,
+  scores: ArrayLike<number>,
+  threshold: number,
+): ConfusionCounts {
   const y = binaryLabels('confusionCountsAt', labels);
   const s = finiteScores('confusionCountsAt', scores, y.length);
-  if (typeof threshold !== 'number' || Number.isNaN(threshold)) throw new InvalidArgumentError('confusionCountsAt', 'threshold', threshold, 'a number');
+  if (typeof threshold !== 'number' || Number.isNaN(threshold))
+    throw new InvalidArgumentError('confusionCountsAt', 'threshold', threshold, 'a number');
   return tally(y, s, threshold);
 }
 
@@ -97,7 +103,8 @@ export class ConfusionMatrix implements ConfusionCounts, ConfusionMetrics {
   constructor(counts: ConfusionCounts) {
     for (const key of ['tp', 'fp', 'tn', 'fn'] as const) {
       const v = counts[key];
-      if (!Number.isSafeInteger(v) || v < 0) throw new InvalidArgumentError('ConfusionMatrix', key, v, 'a count (an integer ≥ 0)');
+      if (!Number.isSafeInteger(v) || v < 0)
+        throw new InvalidArgumentError('ConfusionMatrix', key, v, 'a count (an integer ≥ 0)');
     }
     this.tp = counts.tp;
     this.fp = counts.fp;
@@ -121,7 +128,11 @@ export class ConfusionMatrix implements ConfusionCounts, ConfusionMetrics {
   }
 
   /** The matrix of labels against scores, a score `>= threshold` predicted positive (see {@link confusionCountsAt}). */
-  static fromScores(labels: ArrayLike<number>, scores: ArrayLike<number>, options: ScoreThresholdOptions): ConfusionMatrix {
+  static fromScores(
+    labels: ArrayLike<number>,
+    scores: ArrayLike<number>,
+    options: ScoreThresholdOptions,
+  ): ConfusionMatrix {
     const { threshold } = options;
     return new ConfusionMatrix(confusionCountsAt(labels, scores, threshold));
   }
@@ -153,7 +164,16 @@ export class ConfusionMatrix implements ConfusionCounts, ConfusionMetrics {
   toJSON(): ConfusionMatrixJSON {
     const metrics = {} as { -readonly [K in keyof ConfusionMetrics]: number | null };
     for (const key of METRIC_KEYS) metrics[key] = this[key] ?? null;
-    return { tp: this.tp, fp: this.fp, tn: this.tn, fn: this.fn, total: this.total, support: this.support, negatives: this.negatives, metrics };
+    return {
+      tp: this.tp,
+      fp: this.fp,
+      tn: this.tn,
+      fn: this.fn,
+      total: this.total,
+      support: this.support,
+      negatives: this.negatives,
+      metrics,
+    };
   }
 
   /**
@@ -190,7 +210,9 @@ export class ConfusionMatrix implements ConfusionCounts, ConfusionMetrics {
     };
     for (const key of METRIC_KEYS) {
       const value = this[key];
-      lines.push(`${METRIC_LABELS[key].padEnd(20)}${value === undefined ? `undefined (${why[key]})` : value.toFixed(4)}`);
+      lines.push(
+        `${METRIC_LABELS[key].padEnd(20)}${value === undefined ? `undefined (${why[key]})` : value.toFixed(4)}`,
+      );
     }
     return lines.join('\n');
   }

@@ -30,14 +30,21 @@ export function binaryLabels(where: string, labels: ArrayLike<number>, argument 
  * finiteScores('rocCurve', [0.2, 0.9], 2); // [0.2, 0.9]
  * ```
  */
-export function finiteScores(where: string, scores: ArrayLike<number>, length: number, argument = 'scores'): ArrayLike<number> {
+export function finiteScores(
+  where: string,
+  scores: ArrayLike<number>,
+  length: number,
+  argument = 'scores',
+): ArrayLike<number> {
   if (scores === null || typeof scores !== 'object' || typeof scores.length !== 'number') {
     throw new InvalidArgumentError(where, argument, scores, 'an array of numbers');
   }
-  if (scores.length !== length) throw new InvalidArgumentError(where, `${argument}.length`, scores.length, `${length} (one per label)`);
+  if (scores.length !== length)
+    throw new InvalidArgumentError(where, `${argument}.length`, scores.length, `${length} (one per label)`);
   for (let i = 0; i < scores.length; i++) {
     const v = scores[i];
-    if (typeof v !== 'number' || !Number.isFinite(v)) throw new InvalidArgumentError(where, `${argument}[${i}]`, v, 'a finite number');
+    if (typeof v !== 'number' || !Number.isFinite(v))
+      throw new InvalidArgumentError(where, `${argument}[${i}]`, v, 'a finite number');
   }
   return scores;
 }

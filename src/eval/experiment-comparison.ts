@@ -75,7 +75,8 @@ interface DisplayColumn {
 }
 
 const rate = (v: number | undefined) => (v === undefined ? '—' : v.toFixed(4));
-const threshold = (v: number | undefined) => (v === undefined ? '—' : v === Infinity ? '∞' : String(Number(v.toPrecision(6))));
+const threshold = (v: number | undefined) =>
+  v === undefined ? '—' : v === Infinity ? '∞' : String(Number(v.toPrecision(6)));
 
 /**
  * The columns of the printed table, in order: a key of {@link ComparisonRow}, a title and a formatter.
@@ -104,7 +105,14 @@ export const COMPARISON_COLUMNS: readonly DisplayColumn[] = [
   { key: 'accuracy', title: 'accuracy', format: (r) => rate(r.accuracy) },
 ];
 
-function rowFor(name: string, kind: ComparisonRow['kind'], labels: Uint8Array, scores: ArrayLike<number>, at: number | undefined, matrix: ConfusionMatrix): ComparisonRow {
+function rowFor(
+  name: string,
+  kind: ComparisonRow['kind'],
+  labels: Uint8Array,
+  scores: ArrayLike<number>,
+  at: number | undefined,
+  matrix: ConfusionMatrix,
+): ComparisonRow {
   return Object.freeze({
     name,
     kind,
@@ -151,7 +159,12 @@ export class ExperimentComparison {
   sortBy(column: ComparisonColumn, options: SortOptions = {}): ExperimentComparison {
     const { descending = true } = options;
     if (!COMPARISON_COLUMNS.some((c) => c.key === column) && column !== 'balancedAccuracy') {
-      throw new InvalidArgumentError('ExperimentComparison.sortBy', 'column', column, `one of ${[...COMPARISON_COLUMNS.map((c) => c.key), 'balancedAccuracy'].join(', ')}`);
+      throw new InvalidArgumentError(
+        'ExperimentComparison.sortBy',
+        'column',
+        column,
+        `one of ${[...COMPARISON_COLUMNS.map((c) => c.key), 'balancedAccuracy'].join(', ')}`,
+      );
     }
     const sign = descending ? -1 : 1;
     const rows = [...this.rows].sort((a, b) => {
@@ -166,7 +179,10 @@ export class ExperimentComparison {
 
   /** The cells of the printed table (header first), as the text and Markdown forms show them. */
   cells(): string[][] {
-    return [COMPARISON_COLUMNS.map((c) => c.title), ...this.rows.map((row) => COMPARISON_COLUMNS.map((c) => c.format(row)))];
+    return [
+      COMPARISON_COLUMNS.map((c) => c.title),
+      ...this.rows.map((row) => COMPARISON_COLUMNS.map((c) => c.format(row))),
+    ];
   }
 
   /**
@@ -181,7 +197,14 @@ export class ExperimentComparison {
   toText(): string {
     const cells = this.cells();
     const widths = cells[0]!.map((_, j) => Math.max(...cells.map((row) => row[j]!.length)));
-    return cells.map((row) => row.map((cell, j) => (j === 0 ? cell.padEnd(widths[j]!) : cell.padStart(widths[j]!))).join('  ').trimEnd()).join('\n');
+    return cells
+      .map((row) =>
+        row
+          .map((cell, j) => (j === 0 ? cell.padEnd(widths[j]!) : cell.padStart(widths[j]!)))
+          .join('  ')
+          .trimEnd(),
+      )
+      .join('\n');
   }
 
   /** The table as GitHub-flavoured Markdown, numbers right-aligned. */
@@ -200,7 +223,8 @@ export class ExperimentComparison {
   toJSON(): Record<string, unknown>[] {
     return this.rows.map((row) => {
       const out: Record<string, unknown> = {};
-      for (const [key, value] of Object.entries(row)) out[key] = key === 'matrix' ? (value as ConfusionMatrix).toJSON() : value === undefined ? null : value;
+      for (const [key, value] of Object.entries(row))
+        out[key] = key === 'matrix' ? (value as ConfusionMatrix).toJSON() : value === undefined ? null : value;
       if (row.threshold === Infinity) out.threshold = 'Infinity';
       return out;
     });
@@ -224,31 +248,46 @@ export class ExperimentComparison {
  * console.log(table.sortBy('recall').toText());
  * ```
  */
-export function compareExperiments(experiments: readonly ExperimentInput[], options: CompareExperimentsOptions = {}): ExperimentComparison {
+export function compareExperiments(
+  experiments: readonly ExperimentInput[],
+  options: CompareExperimentsOptions = {},
+): ExperimentComparison {
   const { baseline = true } = options;
   const where = 'compareExperiments';
   const names = new Set<string>();
   const rows: ComparisonRow[] = [];
   experiments.forEach((experiment, i) => {
     const { name, operatingPoint } = experiment;
-    if (typeof name !== 'string' || name === '') throw new InvalidArgumentError(where, `experiments[${i}].name`, name, 'a non-empty name');
-    if (names.has(name)) throw new InvalidArgumentError(where, `experiments[${i}].name`, name, 'a name no other experiment has');
+    if (typeof name !== 'string' || name === '')
+      throw new InvalidArgumentError(where, `experiments[${i}].name`, name, 'a non-empty name');
+    if (names.has(name))
+      throw new InvalidArgumentError(where, `experiments[${i}].name`, name, 'a name no other experiment has');
     names.add(name);
     const labels = binaryLabels(where, experiment.labels, `experiments[${i}].labels`);
     const scores = finiteScores(where, experiment.scores, labels.length, `experiments[${i}].scores`);
     const at = typeof operatingPoint === 'number' ? operatingPoint : operatingPoint?.threshold;
     if (typeof at !== 'number' || Number.isNaN(at)) {
-      throw new InvalidArgumentError(where, `experiments[${i}].operatingPoint`, operatingPoint, 'an OperatingPoint from chooseOperatingPoint or a threshold');
+      throw new InvalidArgumentError(
+        where,
+        `experiments[${i}].operatingPoint`,
+        operatingPoint,
+        'an OperatingPoint from chooseOperatingPoint or a threshold',
+      );
     }
-    const matrix = typeof operatingPoint === 'number' ? ConfusionMatrix.fromScores(labels, scores, { threshold: at }) : evaluateAt(operatingPoint, labels, scores);
+    const matrix =
+      typeof operatingPoint === 'number'
+        ? ConfusionMatrix.fromScores(labels, scores, { threshold: at })
+        : evaluateAt(operatingPoint, labels, scores);
     rows.push(rowFor(name, 'experiment', labels, scores, at, matrix));
   });
   if (baseline !== false) {
     const source = baseline === true ? experiments[0]?.labels : baseline.labels;
     if (source !== undefined) {
       const labels = binaryLabels(where, source, 'baseline.labels');
-      const name = baseline === true ? 'baseline (no attacks)' : baseline.name ?? 'baseline (no attacks)';
-      rows.push(rowFor(name, 'baseline', labels, new Float64Array(labels.length), undefined, ConfusionMatrix.baseline(labels)));
+      const name = baseline === true ? 'baseline (no attacks)' : (baseline.name ?? 'baseline (no attacks)');
+      rows.push(
+        rowFor(name, 'baseline', labels, new Float64Array(labels.length), undefined, ConfusionMatrix.baseline(labels)),
+      );
     }
   }
   return new ExperimentComparison(rows);

@@ -38,10 +38,18 @@ export interface OperatingPoint {
  * chooseOperatingPoint(valLabels, valScores, { threshold: 0.5 });
  * ```
  */
-export function chooseOperatingPoint(validationLabels: ArrayLike<number>, validationScores: ArrayLike<number>, rule: OperatingRule): OperatingPoint {
+export function chooseOperatingPoint(
+  validationLabels: ArrayLike<number>,
+  validationScores: ArrayLike<number>,
+  rule: OperatingRule,
+): OperatingPoint {
   let threshold: number;
   if ('maxFalsePositiveRate' in rule) {
-    threshold = chooseThresholdForFalsePositiveRate(validationLabels, validationScores, rule.maxFalsePositiveRate).threshold;
+    threshold = chooseThresholdForFalsePositiveRate(
+      validationLabels,
+      validationScores,
+      rule.maxFalsePositiveRate,
+    ).threshold;
   } else if ('threshold' in rule) {
     if (typeof rule.threshold !== 'number' || Number.isNaN(rule.threshold)) {
       throw new InvalidArgumentError('chooseOperatingPoint', 'rule.threshold', rule.threshold, 'a number');
@@ -50,7 +58,12 @@ export function chooseOperatingPoint(validationLabels: ArrayLike<number>, valida
   } else if ('bestF1' in rule && rule.bestF1 === true) {
     threshold = chooseBestF1Threshold(validationLabels, validationScores).threshold;
   } else {
-    throw new InvalidArgumentError('chooseOperatingPoint', 'rule', rule, '{ maxFalsePositiveRate }, { threshold } or { bestF1: true }');
+    throw new InvalidArgumentError(
+      'chooseOperatingPoint',
+      'rule',
+      rule,
+      '{ maxFalsePositiveRate }, { threshold } or { bestF1: true }',
+    );
   }
   const validation = ConfusionMatrix.fromScores(validationLabels, validationScores, { threshold });
   return Object.freeze({ threshold, rule, chosenOn: 'validation' as const, validation });
@@ -66,8 +79,17 @@ export function chooseOperatingPoint(validationLabels: ArrayLike<number>, valida
  * cm.recall; cm.fpr; cm.precision;
  * ```
  */
-export function evaluateAt(point: OperatingPoint, testLabels: ArrayLike<number>, testScores: ArrayLike<number>): ConfusionMatrix {
-  if (point === null || typeof point !== 'object' || typeof point.threshold !== 'number' || Number.isNaN(point.threshold)) {
+export function evaluateAt(
+  point: OperatingPoint,
+  testLabels: ArrayLike<number>,
+  testScores: ArrayLike<number>,
+): ConfusionMatrix {
+  if (
+    point === null ||
+    typeof point !== 'object' ||
+    typeof point.threshold !== 'number' ||
+    Number.isNaN(point.threshold)
+  ) {
     throw new InvalidArgumentError('evaluateAt', 'point', point, 'an OperatingPoint from chooseOperatingPoint');
   }
   return ConfusionMatrix.fromScores(testLabels, testScores, { threshold: point.threshold });

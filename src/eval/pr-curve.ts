@@ -38,7 +38,8 @@ function prFromCounts(counts: ThresholdCounts): PrecisionRecallCurve {
   const { thresholds, tps, fps } = counts;
   const n = thresholds.length;
   const positives = n > 0 ? tps[n - 1]! : 0;
-  if (positives === 0) throw new UndefinedMetricError('precisionRecallCurve', 'the labels hold no positives (recall has no denominator)');
+  if (positives === 0)
+    throw new UndefinedMetricError('precisionRecallCurve', 'the labels hold no positives (recall has no denominator)');
   const precision = new Float64Array(n + 1);
   const recall = new Float64Array(n + 1);
   const th = new Float64Array(n);

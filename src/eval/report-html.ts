@@ -3,7 +3,12 @@ import path from 'node:path';
 import { InvalidArgumentError } from '../errors.js';
 import type { ConfusionMatrix } from './confusion-matrix.js';
 import type { OperatingPoint } from './operating-point.js';
-import { compareExperiments, type CompareExperimentsOptions, type ComparisonRow, type ExperimentInput } from './experiment-comparison.js';
+import {
+  compareExperiments,
+  type CompareExperimentsOptions,
+  type ComparisonRow,
+  type ExperimentInput,
+} from './experiment-comparison.js';
 import { precisionRecallCurve } from './pr-curve.js';
 import { rocCurve } from './roc-curve.js';
 import { type ImportanceReportSection, renderImportanceSection } from './report-importance-section.js';
@@ -43,7 +48,10 @@ export interface ReportOptions {
    * More comparison tables, one per further operating point (e.g. FPR ≤ 0.5% beside the first's
    * 5%): the same experiments' test scores with another point each.
    */
-  readonly moreOperatingPoints?: readonly { readonly heading: string; readonly experiments: readonly ExperimentInput[] }[];
+  readonly moreOperatingPoints?: readonly {
+    readonly heading: string;
+    readonly experiments: readonly ExperimentInput[];
+  }[];
   /** What each experiment's name means, by name (`drop20`: "a random 20% of each session's events dropped"). */
   readonly jobNotes?: Readonly<Record<string, string>>;
   /** Where the results came from: shown in a provenance section (the date and package always are). */
@@ -118,7 +126,12 @@ function ruleText(row: ComparisonRow, experiment: ExperimentInput | undefined): 
   const at = row.threshold === Infinity ? '∞ (flags nothing)' : String(Number(row.threshold!.toPrecision(6)));
   if (point === undefined || typeof point === 'number') return `threshold ${at} (fixed)`;
   const rule = point.rule;
-  const how = 'maxFalsePositiveRate' in rule ? `highest recall at FPR ≤ ${rule.maxFalsePositiveRate}` : 'bestF1' in rule ? 'best F1' : 'fixed threshold';
+  const how =
+    'maxFalsePositiveRate' in rule
+      ? `highest recall at FPR ≤ ${rule.maxFalsePositiveRate}`
+      : 'bestF1' in rule
+        ? 'best F1'
+        : 'fixed threshold';
   return `threshold ${at}: ${how}, chosen on ${point.chosenOn}`;
 }
 
@@ -149,14 +162,27 @@ function checkSeries(series: PartialSessionSeries, i: number): void {
   const where = 'renderReport';
   const n = series.eventsSeen.length;
   for (const key of ['recall', 'fpr'] as const) {
-    if (series[key].length !== n) throw new InvalidArgumentError(where, `partialSessions[${i}].${key}.length`, series[key].length, `${n} (one per eventsSeen)`);
+    if (series[key].length !== n)
+      throw new InvalidArgumentError(
+        where,
+        `partialSessions[${i}].${key}.length`,
+        series[key].length,
+        `${n} (one per eventsSeen)`,
+      );
     for (let k = 0; k < n; k++) {
       const v = series[key][k]!;
-      if (!(v >= 0 && v <= 1)) throw new InvalidArgumentError(where, `partialSessions[${i}].${key}[${k}]`, v, 'a rate in [0, 1]');
+      if (!(v >= 0 && v <= 1))
+        throw new InvalidArgumentError(where, `partialSessions[${i}].${key}[${k}]`, v, 'a rate in [0, 1]');
     }
   }
   for (let k = 0; k < n; k++) {
-    if (!Number.isFinite(series.eventsSeen[k]!)) throw new InvalidArgumentError(where, `partialSessions[${i}].eventsSeen[${k}]`, series.eventsSeen[k], 'a finite number');
+    if (!Number.isFinite(series.eventsSeen[k]!))
+      throw new InvalidArgumentError(
+        where,
+        `partialSessions[${i}].eventsSeen[${k}]`,
+        series.eventsSeen[k],
+        'a finite number',
+      );
   }
 }
 
@@ -177,8 +203,20 @@ function checkSeries(series: PartialSessionSeries, i: number): void {
  * ```
  */
 export function renderReport(options: ReportOptions): string {
-  const { title, experiments, partialSessions, description, baseline = true, live, importance, moreOperatingPoints = [], jobNotes = {}, provenance = {} } = options;
-  if (typeof title !== 'string' || title === '') throw new InvalidArgumentError('renderReport', 'title', title, 'a non-empty title');
+  const {
+    title,
+    experiments,
+    partialSessions,
+    description,
+    baseline = true,
+    live,
+    importance,
+    moreOperatingPoints = [],
+    jobNotes = {},
+    provenance = {},
+  } = options;
+  if (typeof title !== 'string' || title === '')
+    throw new InvalidArgumentError('renderReport', 'title', title, 'a non-empty title');
   const comparison = compareExperiments(experiments, { baseline });
   const colorOf = new Map(experiments.map((e, i) => [e.name, PALETTE[i % PALETTE.length]!]));
   const byName = new Map(experiments.map((e) => [e.name, e]));
@@ -200,15 +238,45 @@ export function renderReport(options: ReportOptions): string {
   const fprFloor = 10 ** Math.floor(Math.log10(Math.max(smallest, 1e-6)));
   const percent = (v: number): string => `${Number((v * 100).toPrecision(3))}%`;
   const charts = [
-    lineChart({ width: 560, height: 400, id: 'roc', title: 'ROC curve (test), false positive rate on a log scale', xLabel: 'false positive rate (log scale)', yLabel: 'true positive rate (recall)', xDomain: [fprFloor, 1], yDomain: [0, 1], xScale: 'log', xTickFormat: percent, diagonal: true, distinguish: true, series: rocSeries }),
-    lineChart({ width: 560, height: 400, id: 'pr', title: 'Precision-recall curve (test)', xLabel: 'recall', yLabel: 'precision', xDomain: [0, 1], yDomain: [0, 1], distinguish: true, series: prSeries }),
+    lineChart({
+      width: 560,
+      height: 400,
+      id: 'roc',
+      title: 'ROC curve (test), false positive rate on a log scale',
+      xLabel: 'false positive rate (log scale)',
+      yLabel: 'true positive rate (recall)',
+      xDomain: [fprFloor, 1],
+      yDomain: [0, 1],
+      xScale: 'log',
+      xTickFormat: percent,
+      diagonal: true,
+      distinguish: true,
+      series: rocSeries,
+    }),
+    lineChart({
+      width: 560,
+      height: 400,
+      id: 'pr',
+      title: 'Precision-recall curve (test)',
+      xLabel: 'recall',
+      yLabel: 'precision',
+      xDomain: [0, 1],
+      yDomain: [0, 1],
+      distinguish: true,
+      series: prSeries,
+    }),
   ];
 
   let partialHtml = '';
   if (partialSessions !== undefined) {
-    const list: readonly PartialSessionSeries[] = Array.isArray(partialSessions) ? partialSessions : [partialSessions as PartialSessionSeries];
+    const list: readonly PartialSessionSeries[] = Array.isArray(partialSessions)
+      ? partialSessions
+      : [partialSessions as PartialSessionSeries];
     list.forEach(checkSeries);
-    const named = list.map((s, i) => ({ ...s, name: s.name ?? (list.length === 1 ? 'partial sessions' : experiments[i]?.name ?? `series ${i + 1}`) }));
+    const named = list.map((s, i) => ({
+      ...s,
+      name: s.name ?? (list.length === 1 ? 'partial sessions' : (experiments[i]?.name ?? `series ${i + 1}`)),
+    }));
     const color = (name: string, i: number) => colorOf.get(name) ?? PALETTE[i % PALETTE.length]!;
     const maxFpr = Math.max(0.01, ...named.flatMap((s) => Array.from(s.fpr)));
     partialHtml = `<section id="partial-sessions"><h2>Partial sessions: detection against events seen</h2><div class="charts">
@@ -219,7 +287,9 @@ ${lineChart({ width: 520, height: 380, id: 'partial-fpr', title: 'False positive
 
   const table = comparisonTable(experiments, baseline, colorOf);
 
-  const matrices = comparison.rows.map((row) => matrixHtml(row, row.kind === 'experiment' ? colorOf.get(row.name) : undefined, byName.get(row.name))).join('\n');
+  const matrices = comparison.rows
+    .map((row) => matrixHtml(row, row.kind === 'experiment' ? colorOf.get(row.name) : undefined, byName.get(row.name)))
+    .join('\n');
 
   return `<!DOCTYPE html>
 <html lang="en">
@@ -237,9 +307,16 @@ ${table}
 ${prevalenceNote(experiments)}
 ${jobList(experiments, jobNotes)}
 </section>
-${moreOperatingPoints.map((more, k) => `<section id="comparison-${k + 2}" class="comparison-more"><h2>Comparison at the operating point ${escapeXml(more.heading)} (test data)</h2>
+${moreOperatingPoints
+  .map(
+    (
+      more,
+      k,
+    ) => `<section id="comparison-${k + 2}" class="comparison-more"><h2>Comparison at the operating point ${escapeXml(more.heading)} (test data)</h2>
 ${comparisonTable(more.experiments, baseline, colorOf)}
-</section>`).join('\n')}
+</section>`,
+  )
+  .join('\n')}
 <section id="curves"><h2>Curves</h2><div class="charts">
 ${charts.join('\n')}
 </div></section>
@@ -256,7 +333,11 @@ ${provenanceSection(provenance)}
 `;
 }
 
-function comparisonTable(experiments: readonly ExperimentInput[], baseline: CompareExperimentsOptions['baseline'], colorOf: ReadonlyMap<string, string>): string {
+function comparisonTable(
+  experiments: readonly ExperimentInput[],
+  baseline: CompareExperimentsOptions['baseline'],
+  colorOf: ReadonlyMap<string, string>,
+): string {
   const comparison = compareExperiments(experiments, { baseline });
   const cells = comparison.cells();
   const tableRows = comparison.rows
@@ -273,12 +354,17 @@ ${tableRows}
 
 // The rule shared by the experiments' operating points ('FPR ≤ 5%, chosen on validation'), or 'of each row'.
 function pointHeading(experiments: readonly ExperimentInput[]): string {
-  const rules = new Set(experiments.map((e) => (typeof e.operatingPoint === 'number' ? `threshold ${e.operatingPoint}` : describePointRule(e.operatingPoint.rule))));
+  const rules = new Set(
+    experiments.map((e) =>
+      typeof e.operatingPoint === 'number' ? `threshold ${e.operatingPoint}` : describePointRule(e.operatingPoint.rule),
+    ),
+  );
   return rules.size === 1 ? [...rules][0]! : 'of each row';
 }
 
 function describePointRule(rule: OperatingPoint['rule']): string {
-  if ('maxFalsePositiveRate' in rule) return `FPR ≤ ${Number((rule.maxFalsePositiveRate * 100).toPrecision(6))}% (chosen on validation data)`;
+  if ('maxFalsePositiveRate' in rule)
+    return `FPR ≤ ${Number((rule.maxFalsePositiveRate * 100).toPrecision(6))}% (chosen on validation data)`;
   if ('threshold' in rule) return `threshold ${rule.threshold}`;
   return 'best F1 (chosen on validation data)';
 }
@@ -296,7 +382,10 @@ function describePointRule(rule: OperatingPoint['rule']): string {
  * // 0.5 · 1 + 0.5 · 0.667 = 0.833, is the average precision
  * ```
  */
-export function precisionAtRecallLevels(curve: { readonly precision: ArrayLike<number>; readonly recall: ArrayLike<number> }): { recall: number[]; precision: number[] } {
+export function precisionAtRecallLevels(curve: {
+  readonly precision: ArrayLike<number>;
+  readonly recall: ArrayLike<number>;
+}): { recall: number[]; precision: number[] } {
   const best = new Map<number, number>();
   for (let i = 0; i < curve.recall.length; i++) {
     const r = curve.recall[i]!;
@@ -332,7 +421,10 @@ function prevalenceNote(experiments: readonly ExperimentInput[]): string {
   }
   if (lines.length === 0) return '';
   const first = experiments.find((e) => typeof e.operatingPoint !== 'number');
-  const vp = first !== undefined && typeof first.operatingPoint !== 'number' ? first.operatingPoint.validation.precision : undefined;
+  const vp =
+    first !== undefined && typeof first.operatingPoint !== 'number'
+      ? first.operatingPoint.validation.precision
+      : undefined;
   return `<p class="note"><strong>Prevalence differs between validation and test</strong> (${escapeXml(lines.slice(0, 3).join('; '))}${lines.length > 3 ? '; …' : ''}). Precision depends on how many sessions are attacks: the same threshold, with the same recall and false positive rate, gives a much lower precision on a test day with fewer attacks${vp !== undefined ? ` (e.g. ${escapeXml(first!.name)}: precision ${fmt(vp, 2)} on validation)` : ''}. Compare recall and false positive rate across the two; read precision for the test day only.</p>`;
 }
 
@@ -341,16 +433,38 @@ function pct(v: number): string {
 }
 
 function jobList(experiments: readonly ExperimentInput[], notes: Readonly<Record<string, string>>): string {
-  const items = experiments.filter((e) => notes[e.name] !== undefined).map((e) => `<dt>${escapeXml(e.name)}</dt><dd>${escapeXml(notes[e.name]!)}</dd>`);
+  const items = experiments
+    .filter((e) => notes[e.name] !== undefined)
+    .map((e) => `<dt>${escapeXml(e.name)}</dt><dd>${escapeXml(notes[e.name]!)}</dd>`);
   return items.length === 0 ? '' : `<dl class="jobs">${items.join('')}</dl>`;
 }
 
 function provenanceSection(p: ReportProvenance): string {
-  const rows: [string, string][] = [['created', (p.createdAt ?? new Date()).toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC')]];
+  const rows: [string, string][] = [
+    [
+      'created',
+      (p.createdAt ?? new Date())
+        .toISOString()
+        .replace('T', ' ')
+        .replace(/\.\d+Z$/, ' UTC'),
+    ],
+  ];
   if (p.package !== undefined) rows.push(['package', p.package]);
   if (p.dataFiles !== undefined && p.dataFiles.length > 0) rows.push(['data files', p.dataFiles.join(', ')]);
-  if (p.seeds !== undefined && Object.keys(p.seeds).length > 0) rows.push(['seeds', Object.entries(p.seeds).map(([k, v]) => `${k} ${v}`).join(', ')]);
-  if (p.hyperparameters !== undefined && Object.keys(p.hyperparameters).length > 0) rows.push(['hyperparameters', Object.entries(p.hyperparameters).map(([k, v]) => `${k}=${v}`).join(', ')]);
+  if (p.seeds !== undefined && Object.keys(p.seeds).length > 0)
+    rows.push([
+      'seeds',
+      Object.entries(p.seeds)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', '),
+    ]);
+  if (p.hyperparameters !== undefined && Object.keys(p.hyperparameters).length > 0)
+    rows.push([
+      'hyperparameters',
+      Object.entries(p.hyperparameters)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(', '),
+    ]);
   for (const [k, v] of Object.entries(p.more ?? {})) rows.push([k, v]);
   return `<section id="provenance"><h2>Provenance</h2><table class="facts">${rows.map(([k, v]) => `<tr><th>${escapeXml(k)}</th><td>${escapeXml(v)}</td></tr>`).join('')}</table></section>`;
 }

@@ -34,13 +34,18 @@ export function importanceSection(
   options: ImportanceSectionOptions = {},
 ): ImportanceReportSection {
   const { type = 'gain', top = 8 } = options;
-  if (!IMPORTANCE_TYPES.includes(type)) throw new InvalidArgumentError('importanceSection', 'options.type', type, `one of ${IMPORTANCE_TYPES.join(', ')}`);
-  if (!Number.isInteger(top) || top < 1) throw new InvalidArgumentError('importanceSection', 'options.top', top, 'a positive integer');
+  if (!IMPORTANCE_TYPES.includes(type))
+    throw new InvalidArgumentError('importanceSection', 'options.type', type, `one of ${IMPORTANCE_TYPES.join(', ')}`);
+  if (!Number.isInteger(top) || top < 1)
+    throw new InvalidArgumentError('importanceSection', 'options.top', top, 'a positive integer');
   return {
     type,
     models: models
       .filter((m) => m.booster.numTrees > 0)
-      .map((m) => ({ name: m.name, features: rankFeatures(m.booster.importance({ type, featureNames: m.featureNames }), top) })),
+      .map((m) => ({
+        name: m.name,
+        features: rankFeatures(m.booster.importance({ type, featureNames: m.featureNames }), top),
+      })),
   };
 }
 

@@ -50,23 +50,82 @@ const seconds = (ms: number): string => (Number.isFinite(ms) ? `${(ms / 1000).to
 export function renderLiveSection(section: LiveReportSection): string {
   const where = 'renderLiveSection';
   const { budget, about, rows } = section;
-  if (!Array.isArray(rows) || rows.length === 0) throw new InvalidArgumentError(where, 'rows', rows, 'at least one detector');
+  if (!Array.isArray(rows) || rows.length === 0)
+    throw new InvalidArgumentError(where, 'rows', rows, 'at least one detector');
   rows.forEach((row, i) => {
     for (const key of ['recall', 'falseAlertsPer10k'] as const) {
-      if (row[key].length !== row.eventsSeen.length) throw new InvalidArgumentError(where, `rows[${i}].${key}.length`, row[key].length, `${row.eventsSeen.length} (one per eventsSeen)`);
+      if (row[key].length !== row.eventsSeen.length)
+        throw new InvalidArgumentError(
+          where,
+          `rows[${i}].${key}.length`,
+          row[key].length,
+          `${row.eventsSeen.length} (one per eventsSeen)`,
+        );
     }
   });
   const color = (i: number): string => PALETTE[i % PALETTE.length]!;
-  const head = ['detector', 'policy (thresholds; sustain, first event)', 'validation recall', 'validation FA / 10K', 'test recall', 'test FA / 10K', 'median events to alert', 'p90 events', 'median time to alert'];
+  const head = [
+    'detector',
+    'policy (thresholds; sustain, first event)',
+    'validation recall',
+    'validation FA / 10K',
+    'test recall',
+    'test FA / 10K',
+    'median events to alert',
+    'p90 events',
+    'median time to alert',
+  ];
   const body = rows
     .map((r, i) => {
-      const cells = [r.policy, fmt(r.validation.recall, 3), fmt(r.validation.falseAlertsPer10k, 1), fmt(r.test.recall, 3), fmt(r.test.falseAlertsPer10k, 1), fmt(r.test.medianEvents, 1), fmt(r.test.p90Events, 1), seconds(r.test.medianTimeMs)];
+      const cells = [
+        r.policy,
+        fmt(r.validation.recall, 3),
+        fmt(r.validation.falseAlertsPer10k, 1),
+        fmt(r.test.recall, 3),
+        fmt(r.test.falseAlertsPer10k, 1),
+        fmt(r.test.medianEvents, 1),
+        fmt(r.test.p90Events, 1),
+        seconds(r.test.medianTimeMs),
+      ];
       return `<tr><td><span class="swatch" style="background:${color(i)}"></span>${escapeXml(r.name)}</td>${cells.map((c, k) => `<td${k === 0 ? ' class="policy"' : ''}>${escapeXml(c)}</td>`).join('')}</tr>`;
     })
     .join('\n');
   const maxFa = Math.max(budget * 2, ...rows.flatMap((r) => r.falseAlertsPer10k));
-  const recallChart = lineChart({ width: 520, height: 380, id: 'live-recall', title: 'Attacks alerted within n events (live, test)', xLabel: 'events seen per session', yLabel: 'recall (cumulative)', yDomain: [0, 1], series: rows.map((r, i) => ({ name: r.name, x: r.eventsSeen, y: r.recall, color: color(i), steps: true })) });
-  const faChart = lineChart({ width: 520, height: 380, id: 'live-false-alerts', title: 'Innocent sessions alerted within n events (live, test)', xLabel: 'events seen per session', yLabel: 'false alerts per 10 000 (cumulative)', yDomain: [0, maxFa * 1.1], series: [...rows.map((r, i) => ({ name: r.name, x: r.eventsSeen, y: r.falseAlertsPer10k, color: color(i), dashed: true, steps: true })), { name: `budget (${budget} per 10 000)`, x: [rows[0]!.eventsSeen[0]!, rows[0]!.eventsSeen.at(-1)!], y: [budget, budget], color: '#999' }] });
+  const recallChart = lineChart({
+    width: 520,
+    height: 380,
+    id: 'live-recall',
+    title: 'Attacks alerted within n events (live, test)',
+    xLabel: 'events seen per session',
+    yLabel: 'recall (cumulative)',
+    yDomain: [0, 1],
+    series: rows.map((r, i) => ({ name: r.name, x: r.eventsSeen, y: r.recall, color: color(i), steps: true })),
+  });
+  const faChart = lineChart({
+    width: 520,
+    height: 380,
+    id: 'live-false-alerts',
+    title: 'Innocent sessions alerted within n events (live, test)',
+    xLabel: 'events seen per session',
+    yLabel: 'false alerts per 10 000 (cumulative)',
+    yDomain: [0, maxFa * 1.1],
+    series: [
+      ...rows.map((r, i) => ({
+        name: r.name,
+        x: r.eventsSeen,
+        y: r.falseAlertsPer10k,
+        color: color(i),
+        dashed: true,
+        steps: true,
+      })),
+      {
+        name: `budget (${budget} per 10 000)`,
+        x: [rows[0]!.eventsSeen[0]!, rows[0]!.eventsSeen.at(-1)!],
+        y: [budget, budget],
+        color: '#999',
+      },
+    ],
+  });
   return `<section id="live"><h2>Live detection: alerts while sessions run</h2>
 <p class="description">Every session of the test log replayed event by event, as a blocking system sees it, each detector at the alert policy calibrated on held-out validation sessions for at most ${escapeXml(String(budget))} innocent sessions alerted per 10 000 (FA: false alerts, innocent sessions alerted at some point). ${escapeXml(about)}</p>
 <style>table.live td.policy, table.live th:nth-child(2) { text-align: left; white-space: normal; min-width: 14em; } table.live th { white-space: normal; }</style>

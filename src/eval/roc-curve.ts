@@ -38,7 +38,11 @@ export interface RocCurve {
  * roc.thresholds; // [1.8, 0.8, 0.4, 0.35, 0.1]
  * ```
  */
-export function rocCurve(labels: ArrayLike<number>, scores: ArrayLike<number>, options: RocCurveOptions = {}): RocCurve {
+export function rocCurve(
+  labels: ArrayLike<number>,
+  scores: ArrayLike<number>,
+  options: RocCurveOptions = {},
+): RocCurve {
   const { dropIntermediate = true } = options;
   return rocFromCounts(thresholdCounts(labels, scores, 'rocCurve'), dropIntermediate);
 }
@@ -48,8 +52,16 @@ function rocFromCounts(counts: ThresholdCounts, dropIntermediate: boolean): RocC
   const n = thresholds.length;
   const positives = n > 0 ? tps[n - 1]! : 0;
   const negatives = n > 0 ? fps[n - 1]! : 0;
-  if (positives === 0) throw new UndefinedMetricError('rocCurve', 'the labels hold no positives (the true positive rate has no denominator)');
-  if (negatives === 0) throw new UndefinedMetricError('rocCurve', 'the labels hold no negatives (the false positive rate has no denominator)');
+  if (positives === 0)
+    throw new UndefinedMetricError(
+      'rocCurve',
+      'the labels hold no positives (the true positive rate has no denominator)',
+    );
+  if (negatives === 0)
+    throw new UndefinedMetricError(
+      'rocCurve',
+      'the labels hold no negatives (the false positive rate has no denominator)',
+    );
   if (dropIntermediate && n > 2) {
     const keep: number[] = [0];
     for (let i = 1; i < n - 1; i++) {

@@ -8,7 +8,18 @@ import { InvalidArgumentError } from '../errors.js';
  * lineChart({ title: 'ROC', xLabel: 'FPR', yLabel: 'TPR', series: [{ name: 'first5', x, y, color: PALETTE[3] }] }); // the fourth colour, green
  * ```
  */
-export const PALETTE = ['#4e79a7', '#f28e2b', '#e15759', '#59a14f', '#b07aa1', '#76b7b2', '#edc948', '#ff9da7', '#9c755f', '#bab0ac'] as const;
+export const PALETTE = [
+  '#4e79a7',
+  '#f28e2b',
+  '#e15759',
+  '#59a14f',
+  '#b07aa1',
+  '#76b7b2',
+  '#edc948',
+  '#ff9da7',
+  '#9c755f',
+  '#bab0ac',
+] as const;
 
 /**
  * Dash patterns (SVG `stroke-dasharray`) that tell overlapping lines apart beside their colour,
@@ -92,7 +103,8 @@ export function escapeXml(text: string): string {
  * ```
  */
 export function niceTicks(min: number, max: number, count = 5): number[] {
-  if (!Number.isFinite(min) || !Number.isFinite(max)) throw new InvalidArgumentError('niceTicks', 'range', `[${min}, ${max}]`, 'finite numbers');
+  if (!Number.isFinite(min) || !Number.isFinite(max))
+    throw new InvalidArgumentError('niceTicks', 'range', `[${min}, ${max}]`, 'finite numbers');
   if (max < min) [min, max] = [max, min];
   if (max === min) {
     const pad = min === 0 ? 1 : Math.abs(min) / 2;
@@ -103,8 +115,10 @@ export function niceTicks(min: number, max: number, count = 5): number[] {
   const step = [1, 2, 5, 10].map((m) => m * magnitude).find((s) => s >= raw)!;
   const start = Math.floor(min / step + 1e-9) * step;
   const ticks: number[] = [];
-  for (let v = start; v <= max + step * 1e-9 || ticks.length < 2; v += step) ticks.push(Number((Math.round(v / step) * step).toPrecision(12)));
-  if (ticks[ticks.length - 1]! < max - step * 1e-9) ticks.push(Number((ticks[ticks.length - 1]! + step).toPrecision(12)));
+  for (let v = start; v <= max + step * 1e-9 || ticks.length < 2; v += step)
+    ticks.push(Number((Math.round(v / step) * step).toPrecision(12)));
+  if (ticks[ticks.length - 1]! < max - step * 1e-9)
+    ticks.push(Number((ticks[ticks.length - 1]! + step).toPrecision(12)));
   return ticks;
 }
 
@@ -145,18 +159,30 @@ export function lineChart(options: LineChartOptions): string {
   const plain = (v: number) => String(Number(v.toPrecision(3)));
   const { xTickFormat = plain, yTickFormat = plain } = options;
   series.forEach((s, i) => {
-    if (s.x.length !== s.y.length) throw new InvalidArgumentError('lineChart', `series[${i}].y.length`, s.y.length, `${s.x.length} (one per x)`);
+    if (s.x.length !== s.y.length)
+      throw new InvalidArgumentError('lineChart', `series[${i}].y.length`, s.y.length, `${s.x.length} (one per x)`);
     for (const axis of ['x', 'y'] as const) {
       for (let k = 0; k < s[axis].length; k++) {
-        if (!Number.isFinite(s[axis][k]!)) throw new InvalidArgumentError('lineChart', `series[${i}].${axis}[${k}]`, s[axis][k], 'a finite number');
+        if (!Number.isFinite(s[axis][k]!))
+          throw new InvalidArgumentError('lineChart', `series[${i}].${axis}[${k}]`, s[axis][k], 'a finite number');
       }
     }
   });
   const log = options.xScale === 'log';
-  if (log && (options.xDomain === undefined || !(options.xDomain[0] > 0) || !(options.xDomain[1] > options.xDomain[0]))) {
-    throw new InvalidArgumentError('lineChart', 'xDomain', options.xDomain, 'a positive [min, max] range for a log x axis');
+  if (
+    log &&
+    (options.xDomain === undefined || !(options.xDomain[0] > 0) || !(options.xDomain[1] > options.xDomain[0]))
+  ) {
+    throw new InvalidArgumentError(
+      'lineChart',
+      'xDomain',
+      options.xDomain,
+      'a positive [min, max] range for a log x axis',
+    );
   }
-  const xTicks = log ? logTicks(options.xDomain![0], options.xDomain![1]) : niceTicks(...(options.xDomain ?? extent(series, 'x')));
+  const xTicks = log
+    ? logTicks(options.xDomain![0], options.xDomain![1])
+    : niceTicks(...(options.xDomain ?? extent(series, 'x')));
   const yTicks = niceTicks(...(options.yDomain ?? extent(series, 'y')));
   const [x0, x1] = options.xDomain ?? [xTicks[0]!, xTicks[xTicks.length - 1]!];
   const [y0, y1] = options.yDomain ?? [yTicks[0]!, yTicks[yTicks.length - 1]!];
@@ -164,7 +190,8 @@ export function lineChart(options: LineChartOptions): string {
   const plotW = width - margin.left - margin.right;
   const plotH = height - margin.top - margin.bottom;
   const sx = log
-    ? (v: number) => margin.left + ((Math.log10(Math.max(v, x0)) - Math.log10(x0)) / (Math.log10(x1) - Math.log10(x0))) * plotW
+    ? (v: number) =>
+        margin.left + ((Math.log10(Math.max(v, x0)) - Math.log10(x0)) / (Math.log10(x1) - Math.log10(x0))) * plotW
     : (v: number) => margin.left + ((v - x0) / (x1 - x0 || 1)) * plotW;
   const sy = (v: number) => margin.top + plotH - ((v - y0) / (y1 - y0 || 1)) * plotH;
 
@@ -206,18 +233,24 @@ export function lineChart(options: LineChartOptions): string {
     const x = num(sx(t));
     grid.push(`<line x1="${x}" y1="${margin.top}" x2="${x}" y2="${margin.top + plotH}"/>`);
     labels.push(`<line x1="${x}" y1="${margin.top + plotH}" x2="${x}" y2="${margin.top + plotH + 5}" stroke="#444"/>`);
-    labels.push(`<text x="${x}" y="${margin.top + plotH + 17}" text-anchor="middle" fill="#444">${escapeXml(xTickFormat(t))}</text>`);
+    labels.push(
+      `<text x="${x}" y="${margin.top + plotH + 17}" text-anchor="middle" fill="#444">${escapeXml(xTickFormat(t))}</text>`,
+    );
   }
   for (const t of yTicks) {
     if (t < y0 - 1e-12 || t > y1 + 1e-12) continue;
     const y = num(sy(t));
     grid.push(`<line x1="${margin.left}" y1="${y}" x2="${margin.left + plotW}" y2="${y}"/>`);
     labels.push(`<line x1="${margin.left - 5}" y1="${y}" x2="${margin.left}" y2="${y}" stroke="#444"/>`);
-    labels.push(`<text x="${margin.left - 8}" y="${y}" dy="0.32em" text-anchor="end" fill="#444">${escapeXml(yTickFormat(t))}</text>`);
+    labels.push(
+      `<text x="${margin.left - 8}" y="${y}" dy="0.32em" text-anchor="end" fill="#444">${escapeXml(yTickFormat(t))}</text>`,
+    );
   }
   parts.push(`<g class="grid" stroke="#e3e3e3" stroke-width="1">${grid.join('')}</g>`);
   if (diagonal && !log) {
-    parts.push(`<line class="chance" x1="${num(sx(0))}" y1="${num(sy(0))}" x2="${num(sx(1))}" y2="${num(sy(1))}" stroke="#999" stroke-width="1" stroke-dasharray="4 4"/>`);
+    parts.push(
+      `<line class="chance" x1="${num(sx(0))}" y1="${num(sy(0))}" x2="${num(sx(1))}" y2="${num(sy(1))}" stroke="#999" stroke-width="1" stroke-dasharray="4 4"/>`,
+    );
   } else if (diagonal) {
     // y = x is a curve on a log x axis.
     const points: string[] = [];
@@ -225,15 +258,21 @@ export function lineChart(options: LineChartOptions): string {
       const v = 10 ** (Math.log10(x0) + ((Math.log10(x1) - Math.log10(x0)) * k) / 60);
       points.push(`${k === 0 ? 'M' : 'L'}${num(sx(v))},${num(sy(v))}`);
     }
-    parts.push(`<path class="chance" d="${points.join('')}" fill="none" stroke="#999" stroke-width="1" stroke-dasharray="4 4"/>`);
+    parts.push(
+      `<path class="chance" d="${points.join('')}" fill="none" stroke="#999" stroke-width="1" stroke-dasharray="4 4"/>`,
+    );
   }
-  parts.push(`<g class="axes" stroke="#444" stroke-width="1" fill="none"><path d="M${margin.left},${margin.top}V${margin.top + plotH}H${margin.left + plotW}"/></g>`);
+  parts.push(
+    `<g class="axes" stroke="#444" stroke-width="1" fill="none"><path d="M${margin.left},${margin.top}V${margin.top + plotH}H${margin.left + plotW}"/></g>`,
+  );
   parts.push(`<g class="ticks">${labels.join('')}</g>`);
   parts.push(
     `<text x="${margin.left + plotW / 2}" y="${margin.top + plotH + 36}" text-anchor="middle" font-size="12" fill="#222">${escapeXml(xLabel)}</text>`,
     `<text transform="translate(16 ${margin.top + plotH / 2}) rotate(-90)" text-anchor="middle" font-size="12" fill="#222">${escapeXml(yLabel)}</text>`,
   );
-  parts.push(`<clipPath id="clip-${id}"><rect x="${margin.left - 2}" y="${margin.top - 2}" width="${plotW + 4}" height="${plotH + 4}"/></clipPath>`);
+  parts.push(
+    `<clipPath id="clip-${id}"><rect x="${margin.left - 2}" y="${margin.top - 2}" width="${plotW + 4}" height="${plotH + 4}"/></clipPath>`,
+  );
   parts.push(`<g class="series-group" clip-path="url(#clip-${id})">`);
   series.forEach((s, i) => {
     const item = legendItems[i]!;
@@ -266,7 +305,8 @@ export function lineChart(options: LineChartOptions): string {
  */
 export function logTicks(min: number, max: number): number[] {
   const ticks: number[] = [];
-  for (let e = Math.ceil(Math.log10(min) - 1e-9); e <= Math.floor(Math.log10(max) + 1e-9); e++) ticks.push(Number((10 ** e).toPrecision(12)));
+  for (let e = Math.ceil(Math.log10(min) - 1e-9); e <= Math.floor(Math.log10(max) + 1e-9); e++)
+    ticks.push(Number((10 ** e).toPrecision(12)));
   if (ticks.length < 2) return [min, max];
   return ticks;
 }

@@ -15,8 +15,10 @@ export interface ThresholdChoice {
 function countsWithBothClasses(where: string, labels: ArrayLike<number>, scores: ArrayLike<number>): ThresholdCounts {
   const counts = thresholdCounts(labels, scores, where);
   const n = counts.tps.length;
-  if (n === 0 || counts.tps[n - 1] === 0) throw new UndefinedMetricError(where, 'the labels hold no positives (recall has no denominator)');
-  if (counts.fps[n - 1] === 0) throw new UndefinedMetricError(where, 'the labels hold no negatives (the false positive rate has no denominator)');
+  if (n === 0 || counts.tps[n - 1] === 0)
+    throw new UndefinedMetricError(where, 'the labels hold no positives (recall has no denominator)');
+  if (counts.fps[n - 1] === 0)
+    throw new UndefinedMetricError(where, 'the labels hold no negatives (the false positive rate has no denominator)');
   return counts;
 }
 
@@ -34,7 +36,11 @@ function countsWithBothClasses(where: string, labels: ArrayLike<number>, scores:
  * choice.threshold; choice.recall; choice.fpr; // fpr ≤ 0.05 on valLabels
  * ```
  */
-export function chooseThresholdForFalsePositiveRate(labels: ArrayLike<number>, scores: ArrayLike<number>, maxFalsePositiveRate: number): ThresholdChoice {
+export function chooseThresholdForFalsePositiveRate(
+  labels: ArrayLike<number>,
+  scores: ArrayLike<number>,
+  maxFalsePositiveRate: number,
+): ThresholdChoice {
   const where = 'thresholdForFalsePositiveRate';
   if (typeof maxFalsePositiveRate !== 'number' || !(maxFalsePositiveRate >= 0 && maxFalsePositiveRate <= 1)) {
     throw new InvalidArgumentError(where, 'maxFalsePositiveRate', maxFalsePositiveRate, 'a rate in [0, 1]');
@@ -47,7 +53,8 @@ export function chooseThresholdForFalsePositiveRate(labels: ArrayLike<number>, s
   for (let i = 0; i < n; i++) {
     const fpr = fps[i]! / negatives;
     if (fpr > maxFalsePositiveRate) break;
-    if (tps[i]! > best.tp) best = { threshold: thresholds[i]!, tp: tps[i]!, fp: fps[i]!, recall: tps[i]! / positives, fpr };
+    if (tps[i]! > best.tp)
+      best = { threshold: thresholds[i]!, tp: tps[i]!, fp: fps[i]!, recall: tps[i]! / positives, fpr };
   }
   return best;
 }
@@ -63,7 +70,11 @@ export function chooseThresholdForFalsePositiveRate(labels: ArrayLike<number>, s
  * thresholdForFalsePositiveRate([0, 0, 1, 1], [0.1, 0.4, 0.35, 0.8], 0);   // 0.8  (recall 0.5, fpr 0)
  * ```
  */
-export function thresholdForFalsePositiveRate(labels: ArrayLike<number>, scores: ArrayLike<number>, maxFalsePositiveRate: number): number {
+export function thresholdForFalsePositiveRate(
+  labels: ArrayLike<number>,
+  scores: ArrayLike<number>,
+  maxFalsePositiveRate: number,
+): number {
   return chooseThresholdForFalsePositiveRate(labels, scores, maxFalsePositiveRate).threshold;
 }
 
@@ -77,7 +88,11 @@ export function thresholdForFalsePositiveRate(labels: ArrayLike<number>, scores:
  * recallAtFalsePositiveRate([0, 0, 1, 1], [0.1, 0.4, 0.35, 0.8], 0); // 0.5
  * ```
  */
-export function recallAtFalsePositiveRate(labels: ArrayLike<number>, scores: ArrayLike<number>, maxFalsePositiveRate: number): number {
+export function recallAtFalsePositiveRate(
+  labels: ArrayLike<number>,
+  scores: ArrayLike<number>,
+  maxFalsePositiveRate: number,
+): number {
   return chooseThresholdForFalsePositiveRate(labels, scores, maxFalsePositiveRate).recall;
 }
 
@@ -101,7 +116,8 @@ export function chooseBestF1Threshold(labels: ArrayLike<number>, scores: ArrayLi
   const where = 'bestF1Threshold';
   const { thresholds, tps, fps } = thresholdCounts(labels, scores, where);
   const n = thresholds.length;
-  if (n === 0 || tps[n - 1] === 0) throw new UndefinedMetricError(where, 'the labels hold no positives (F1 is 0 or undefined everywhere)');
+  if (n === 0 || tps[n - 1] === 0)
+    throw new UndefinedMetricError(where, 'the labels hold no positives (F1 is 0 or undefined everywhere)');
   const positives = tps[n - 1]!;
   const negatives = fps[n - 1]!;
   let best = -1;
@@ -115,7 +131,15 @@ export function chooseBestF1Threshold(labels: ArrayLike<number>, scores: ArrayLi
   }
   const tp = tps[best]!;
   const fp = fps[best]!;
-  return { threshold: thresholds[best]!, tp, fp, recall: tp / positives, fpr: negatives === 0 ? 0 : fp / negatives, f1: bestF1, precision: tp / (tp + fp) };
+  return {
+    threshold: thresholds[best]!,
+    tp,
+    fp,
+    recall: tp / positives,
+    fpr: negatives === 0 ? 0 : fp / negatives,
+    f1: bestF1,
+    precision: tp / (tp + fp),
+  };
 }
 
 /**

@@ -32,6 +32,11 @@ export const DEFAULT_DUPLICATE_POLICY: DuplicatePolicy = 'drop';
  * isRepeatedEvent(1561982400000, '401', 1561982400001, '401'); // false
  * ```
  */
-export function isRepeatedEvent<A extends string | number>(lastTime: number, lastAction: A, time: number, action: A): boolean {
+export function isRepeatedEvent<A extends string | number>(
+  lastTime: number,
+  lastAction: A,
+  time: number,
+  action: A,
+): boolean {
   return time === lastTime && action === lastAction;
 }

@@ -73,7 +73,15 @@ export const SEED_LOG_SCHEMA: LogSchema = Object.freeze({
  * SEED_LOG_HEADER.join('\t'); // 'SessionNo\tLogTime\tCustID\tGroupID\tProfID\tAct\tBadActor'
  * ```
  */
-export const SEED_LOG_HEADER: readonly string[] = Object.freeze(['SessionNo', 'LogTime', 'CustID', 'GroupID', 'ProfID', 'Act', 'BadActor']);
+export const SEED_LOG_HEADER: readonly string[] = Object.freeze([
+  'SessionNo',
+  'LogTime',
+  'CustID',
+  'GroupID',
+  'ProfID',
+  'Act',
+  'BadActor',
+]);
 
 /** Field positions (0-based) of a schema's columns in one file's header; -1 when not used (see {@link resolveColumns}). */
 export interface ResolvedColumns {
@@ -98,10 +106,22 @@ export interface ResolvedColumns {
  * ```
  */
 export function validateSchema(schema: LogSchema, where = 'readEventLog'): LogSchema {
-  if (typeof schema !== 'object' || schema === null) throw new InvalidArgumentError(where, 'schema', schema, 'an object like { session, action, time?, label?, keep?, order? }');
+  if (typeof schema !== 'object' || schema === null)
+    throw new InvalidArgumentError(
+      where,
+      'schema',
+      schema,
+      'an object like { session, action, time?, label?, keep?, order? }',
+    );
   const name = (field: string, value: unknown, optional: boolean): void => {
     if (optional && (value === undefined || value === null)) return;
-    if (typeof value !== 'string' || value === '') throw new InvalidArgumentError(where, `schema.${field}`, value, optional ? 'a column name or null' : 'a column name');
+    if (typeof value !== 'string' || value === '')
+      throw new InvalidArgumentError(
+        where,
+        `schema.${field}`,
+        value,
+        optional ? 'a column name or null' : 'a column name',
+      );
   };
   name('session', schema.session, false);
   name('action', schema.action, false);
@@ -111,17 +131,32 @@ export function validateSchema(schema: LogSchema, where = 'readEventLog'): LogSc
   const keep = schema.keep ?? [];
   if (!Array.isArray(keep)) throw new InvalidArgumentError(where, 'schema.keep', keep, 'an array of column names');
   keep.forEach((k, i) => name(`keep[${i}]`, k, false));
-  const used = [schema.session, schema.action, schema.time, schema.label, schema.order, ...keep].filter((c): c is string => typeof c === 'string');
+  const used = [schema.session, schema.action, schema.time, schema.label, schema.order, ...keep].filter(
+    (c): c is string => typeof c === 'string',
+  );
   const duplicate = used.find((c, i) => used.indexOf(c) !== i);
-  if (duplicate !== undefined) throw new InvalidArgumentError(where, 'schema', duplicate, 'each column used for one role only');
+  if (duplicate !== undefined)
+    throw new InvalidArgumentError(where, 'schema', duplicate, 'each column used for one role only');
   const values = schema.labelValues;
   if (values !== undefined) {
-    const ok = (list: unknown): boolean => Array.isArray(list) && list.length > 0 && list.every((v) => typeof v === 'string');
+    const ok = (list: unknown): boolean =>
+      Array.isArray(list) && list.length > 0 && list.every((v) => typeof v === 'string');
     if (!ok(values.positive) || !ok(values.negative)) {
-      throw new InvalidArgumentError(where, 'schema.labelValues', values, '{ positive: string[], negative: string[] } with at least one value each');
+      throw new InvalidArgumentError(
+        where,
+        'schema.labelValues',
+        values,
+        '{ positive: string[], negative: string[] } with at least one value each',
+      );
     }
     const clash = values.positive.find((v) => values.negative.includes(v));
-    if (clash !== undefined) throw new InvalidArgumentError(where, 'schema.labelValues', clash, 'a value listed as positive or negative, not both');
+    if (clash !== undefined)
+      throw new InvalidArgumentError(
+        where,
+        'schema.labelValues',
+        clash,
+        'a value listed as positive or negative, not both',
+      );
   }
   return schema;
 }
@@ -136,23 +171,35 @@ export function validateSchema(schema: LogSchema, where = 'readEventLog'): LogSc
  * resolveColumns(SEED_LOG_SCHEMA, [...SEED_LOG_HEADER], 'mixed-1.txt', 1).action; // 5
  * ```
  */
-export function resolveColumns(schema: LogSchema, header: readonly string[], file: string, line: number): ResolvedColumns {
+export function resolveColumns(
+  schema: LogSchema,
+  header: readonly string[],
+  file: string,
+  line: number,
+): ResolvedColumns {
   const wanted = schemaColumns(schema);
   const missing = wanted.filter((c) => !header.includes(c));
   if (missing.length > 0) {
     throw new ParseError(
       { file, line },
       `header is missing column${missing.length > 1 ? 's' : ''} ${missing.join(', ')}`,
-      { value: boundedList(header, ' '), expected: `the columns ${wanted.join(', ')}; the header has ${header.length > 0 ? boundedList(header, ', ') : 'no columns'}` },
+      {
+        value: boundedList(header, ' '),
+        expected: `the columns ${wanted.join(', ')}; the header has ${header.length > 0 ? boundedList(header, ', ') : 'no columns'}`,
+      },
     );
   }
   for (const column of wanted) {
     const first = header.indexOf(column);
     const again = header.indexOf(column, first + 1);
     if (again >= 0) {
-      throw new ParseError({ file, line, column: again + 1, columnName: column }, `appears twice in the header (fields ${first + 1} and ${again + 1})`, {
-        expected: 'each needed column once',
-      });
+      throw new ParseError(
+        { file, line, column: again + 1, columnName: column },
+        `appears twice in the header (fields ${first + 1} and ${again + 1})`,
+        {
+          expected: 'each needed column once',
+        },
+      );
     }
   }
   const at = (c: string | null | undefined): number => (typeof c === 'string' ? header.indexOf(c) : -1);
@@ -182,10 +229,14 @@ const LISTED_CHARS = 400;
  * ```
  */
 export function boundedList(names: readonly string[], separator: string): string {
-  const listed = names.slice(0, LISTED_COLUMNS).map((name) => (name.length > LISTED_NAME_CHARS ? `${name.slice(0, LISTED_NAME_CHARS)}…` : name));
+  const listed = names
+    .slice(0, LISTED_COLUMNS)
+    .map((name) => (name.length > LISTED_NAME_CHARS ? `${name.slice(0, LISTED_NAME_CHARS)}…` : name));
   const text = listed.join(separator);
   const more = names.length > LISTED_COLUMNS ? ` (${names.length} columns)` : '';
-  return text.length > LISTED_CHARS ? `${text.slice(0, LISTED_CHARS)}…${more}` : `${text}${more ? `${separator}…${more}` : ''}`;
+  return text.length > LISTED_CHARS
+    ? `${text.slice(0, LISTED_CHARS)}…${more}`
+    : `${text}${more ? `${separator}…${more}` : ''}`;
 }
 
 /**
@@ -197,5 +248,7 @@ export function boundedList(names: readonly string[], separator: string): string
  * ```
  */
 export function schemaColumns(schema: LogSchema): string[] {
-  return [schema.session, schema.time, schema.action, schema.label, schema.order, ...(schema.keep ?? [])].filter((c): c is string => typeof c === 'string');
+  return [schema.session, schema.time, schema.action, schema.label, schema.order, ...(schema.keep ?? [])].filter(
+    (c): c is string => typeof c === 'string',
+  );
 }

@@ -2,17 +2,34 @@ import { stat } from 'node:fs/promises';
 import { InvalidArgumentError, ParseError } from '../errors.js';
 import { ByteDictionary, finishHash } from '../frame/byte-dictionary.js';
 import type { StringColumn } from '../frame/column.js';
-import { type DelimitedRow, type DelimitedTokenizer, FIELD_ESCAPED, tokenizeSource, tokenizeText } from '../frame/delimited-parser.js';
+import {
+  type DelimitedRow,
+  type DelimitedTokenizer,
+  FIELD_ESCAPED,
+  tokenizeSource,
+  tokenizeText,
+} from '../frame/delimited-parser.js';
 import { parseNumberBytes } from '../frame/parse-number.js';
 import type { TextSource } from '../frame/text-source.js';
 import { DEFAULT_DUPLICATE_POLICY, type DuplicatePolicy } from './duplicate-events.js';
 import { buildEventLog } from './event-log-builder.js';
 import type { EventLog, SkippedRows } from './event-log.js';
-import { boundedList, type LogSchema, type ResolvedColumns, resolveColumns, SEED_LOG_SCHEMA, schemaColumns, validateSchema } from './log-schema.js';
+import {
+  boundedList,
+  type LogSchema,
+  type ResolvedColumns,
+  resolveColumns,
+  SEED_LOG_SCHEMA,
+  schemaColumns,
+  validateSchema,
+} from './log-schema.js';
 import { parseFixed, parseTimeBytes } from './parse-time.js';
 
 /** Default {@link ReadEventLogOptions.timeRange}: from 2000-01-01 (inclusive) to 2100-01-01 (exclusive), UTC. */
-export const DEFAULT_TIME_RANGE: { readonly min: number; readonly max: number } = Object.freeze({ min: Date.UTC(2000, 0, 1), max: Date.UTC(2100, 0, 1) });
+export const DEFAULT_TIME_RANGE: { readonly min: number; readonly max: number } = Object.freeze({
+  min: Date.UTC(2000, 0, 1),
+  max: Date.UTC(2100, 0, 1),
+});
 /** Default {@link ReadEventLogOptions.maxLineBytes}: 1 MiB (an event row is usually under 100 bytes). */
 export const DEFAULT_LOG_MAX_LINE_BYTES = 1 << 20;
 /** Default {@link ReadEventLogOptions.maxFieldBytes}: 64 KiB. */
@@ -116,13 +133,21 @@ export type SkipReason =
  * lenient.skipped; // { total: 3, byReason: { 'unparseable time': 2, 'empty action': 1 }, examples: [...] }
  * ```
  */
-export async function readEventLog(sources: TextSource | readonly TextSource[], options: ReadEventLogOptions = {}): Promise<EventLog> {
+export async function readEventLog(
+  sources: TextSource | readonly TextSource[],
+  options: ReadEventLogOptions = {},
+): Promise<EventLog> {
   const list = Array.isArray(sources) ? (sources as readonly TextSource[]) : [sources as TextSource];
   if (list.length === 0) throw new InvalidArgumentError('readEventLog', 'sources', list, 'at least one source');
   const reader = new EventLogReader(options, 'readEventLog');
   reader.reserve(await checkDistinctFiles(list));
   for (const source of list) {
-    const { name } = await tokenizeSource(source, reader.tokenizerOptions, (row, t) => reader.row(row, t.file, t), 'readEventLog');
+    const { name } = await tokenizeSource(
+      source,
+      reader.tokenizerOptions,
+      (row, t) => reader.row(row, t.file, t),
+      'readEventLog',
+    );
     reader.endSource(name);
   }
   return reader.finish();
@@ -145,7 +170,11 @@ export async function readEventLog(sources: TextSource | readonly TextSource[], 
  * ```
  */
 export function parseEventLog(
-  inputs: string | Uint8Array | { readonly text: string; readonly name?: string } | readonly (string | Uint8Array | { readonly text: string; readonly name?: string })[],
+  inputs:
+    | string
+    | Uint8Array
+    | { readonly text: string; readonly name?: string }
+    | readonly (string | Uint8Array | { readonly text: string; readonly name?: string })[],
   options: ReadEventLogOptions = {},
 ): EventLog {
   const list = Array.isArray(inputs) ? inputs : [inputs];
@@ -159,7 +188,9 @@ export function parseEventLog(
   for (const input of list as readonly (string | Uint8Array | { readonly text: string; readonly name?: string })[]) {
     const named = typeof input === 'object' && !(input instanceof Uint8Array);
     const file = named ? (input.name ?? '<string>') : typeof input === 'string' ? '<string>' : '<bytes>';
-    tokenizeText(named ? input.text : input, { ...reader.tokenizerOptions, file }, (row, t) => reader.row(row, file, t));
+    tokenizeText(named ? input.text : input, { ...reader.tokenizerOptions, file }, (row, t) =>
+      reader.row(row, file, t),
+    );
     reader.endSource(file);
   }
   return reader.finish();
@@ -167,8 +198,16 @@ export function parseEventLog(
 
 /** The path of a source that names a file, else undefined (see {@link TextSource}). */
 function pathOf(source: TextSource): string | undefined {
-  if (typeof source === 'string') return source.length > 0 && !source.includes('\n') && !source.includes('\t') ? source : undefined;
-  if (typeof source === 'object' && source !== null && !(source instanceof Uint8Array) && 'path' in source && typeof source.path === 'string') return source.path;
+  if (typeof source === 'string')
+    return source.length > 0 && !source.includes('\n') && !source.includes('\t') ? source : undefined;
+  if (
+    typeof source === 'object' &&
+    source !== null &&
+    !(source instanceof Uint8Array) &&
+    'path' in source &&
+    typeof source.path === 'string'
+  )
+    return source.path;
   return undefined;
 }
 
@@ -188,7 +227,12 @@ async function checkDistinctFiles(list: readonly TextSource[]): Promise<number> 
     const key = `${info.dev}:${info.ino}`;
     const before = seen.get(key);
     if (before !== undefined) {
-      throw new InvalidArgumentError('readEventLog', 'sources', file, `each file once (${JSON.stringify(file)} is the same file as ${JSON.stringify(before)}: its events would count twice)`);
+      throw new InvalidArgumentError(
+        'readEventLog',
+        'sources',
+        file,
+        `each file once (${JSON.stringify(file)} is the same file as ${JSON.stringify(before)}: its events would count twice)`,
+      );
     }
     seen.set(key, file);
     if (!file.endsWith('.gz')) bytes += info.size;
@@ -297,7 +341,12 @@ class EventLogReader {
   readonly #maxExamples: number;
   readonly #labelDescription: string;
   /** Options of the tokenizer for every source. */
-  readonly tokenizerOptions: { readonly delimiter: string; readonly fallback: string; readonly maxLineBytes: number; readonly maxFieldBytes: number };
+  readonly tokenizerOptions: {
+    readonly delimiter: string;
+    readonly fallback: string;
+    readonly maxLineBytes: number;
+    readonly maxFieldBytes: number;
+  };
 
   readonly #sessionDict = new ByteDictionary({ text: true });
   readonly #actionDict = new ByteDictionary({ text: true });
@@ -360,17 +409,39 @@ class EventLogReader {
       delimiter = 'auto',
     } = options;
     this.#schema = validateSchema(schema, where);
-    if (onBadRow !== 'error' && onBadRow !== 'skip') throw new InvalidArgumentError(where, 'onBadRow', onBadRow, "'error' or 'skip'");
-    if (timeUnit !== 'auto' && timeUnit !== 'ms' && timeUnit !== 's') throw new InvalidArgumentError(where, 'timeUnit', timeUnit, "'auto', 'ms' or 's'");
-    if (timeRange !== null && !(typeof timeRange === 'object' && Number.isFinite(timeRange.min) && Number.isFinite(timeRange.max) && timeRange.min < timeRange.max)) {
-      throw new InvalidArgumentError(where, 'timeRange', timeRange, '{ min, max } epoch milliseconds with min < max, or null');
+    if (onBadRow !== 'error' && onBadRow !== 'skip')
+      throw new InvalidArgumentError(where, 'onBadRow', onBadRow, "'error' or 'skip'");
+    if (timeUnit !== 'auto' && timeUnit !== 'ms' && timeUnit !== 's')
+      throw new InvalidArgumentError(where, 'timeUnit', timeUnit, "'auto', 'ms' or 's'");
+    if (
+      timeRange !== null &&
+      !(
+        typeof timeRange === 'object' &&
+        Number.isFinite(timeRange.min) &&
+        Number.isFinite(timeRange.max) &&
+        timeRange.min < timeRange.max
+      )
+    ) {
+      throw new InvalidArgumentError(
+        where,
+        'timeRange',
+        timeRange,
+        '{ min, max } epoch milliseconds with min < max, or null',
+      );
     }
-    if (duplicates !== 'drop' && duplicates !== 'keep') throw new InvalidArgumentError(where, 'duplicates', duplicates, "'drop' or 'keep'");
-    if (invalidUtf8 !== 'error' && invalidUtf8 !== 'replace') throw new InvalidArgumentError(where, 'invalidUtf8', invalidUtf8, "'error' or 'replace'");
-    for (const [name, value] of [['maxLineBytes', maxLineBytes], ['maxFieldBytes', maxFieldBytes]] as const) {
-      if (!(Number.isInteger(value) && value > 0)) throw new InvalidArgumentError(where, name, value, 'a positive integer (bytes)');
+    if (duplicates !== 'drop' && duplicates !== 'keep')
+      throw new InvalidArgumentError(where, 'duplicates', duplicates, "'drop' or 'keep'");
+    if (invalidUtf8 !== 'error' && invalidUtf8 !== 'replace')
+      throw new InvalidArgumentError(where, 'invalidUtf8', invalidUtf8, "'error' or 'replace'");
+    for (const [name, value] of [
+      ['maxLineBytes', maxLineBytes],
+      ['maxFieldBytes', maxFieldBytes],
+    ] as const) {
+      if (!(Number.isInteger(value) && value > 0))
+        throw new InvalidArgumentError(where, name, value, 'a positive integer (bytes)');
     }
-    if (!Number.isInteger(maxExamples) || maxExamples < 0) throw new InvalidArgumentError(where, 'maxExamples', maxExamples, 'a non-negative integer');
+    if (!Number.isInteger(maxExamples) || maxExamples < 0)
+      throw new InvalidArgumentError(where, 'maxExamples', maxExamples, 'a non-negative integer');
     this.#skip = onBadRow === 'skip';
     this.#epochScale = timeUnit === 's' ? 1000 : timeUnit === 'ms' ? 1 : 0;
     this.#minTime = timeRange === null ? Number.NEGATIVE_INFINITY : timeRange.min;
@@ -379,7 +450,9 @@ class EventLogReader {
       timeRange === null
         ? ''
         : `a time from ${new Date(timeRange.min).toISOString()} to before ${new Date(timeRange.max).toISOString()} (the timeRange option); ` +
-          (timeUnit === 'auto' ? 'epoch numbers below 1e11 are read as seconds, others as milliseconds (the timeUnit option)' : `epoch numbers are read as ${timeUnit === 's' ? 'seconds' : 'milliseconds'} (the timeUnit option)`);
+          (timeUnit === 'auto'
+            ? 'epoch numbers below 1e11 are read as seconds, others as milliseconds (the timeUnit option)'
+            : `epoch numbers are read as ${timeUnit === 's' ? 'seconds' : 'milliseconds'} (the timeUnit option)`);
     this.#dropDuplicates = duplicates === 'drop';
     this.#lossy = invalidUtf8 === 'replace';
     this.#maxField = maxFieldBytes;
@@ -425,10 +498,13 @@ class EventLogReader {
   #accept(row: RowView, file: string): void {
     const columns = this.#columns!;
     if (row.count !== columns.width) {
-      this.#bad('wrong field count', new ParseError({ file, line: row.line }, `wrong field count: ${row.count} field${row.count === 1 ? '' : 's'}`, {
-        value: rowExcerpt(row),
-        expected: `${columns.width} fields (${boundedList(columns.header, ', ')})`,
-      }));
+      this.#bad(
+        'wrong field count',
+        new ParseError({ file, line: row.line }, `wrong field count: ${row.count} field${row.count === 1 ? '' : 's'}`, {
+          value: rowExcerpt(row),
+          expected: `${columns.width} fields (${boundedList(columns.header, ', ')})`,
+        }),
+      );
       return;
     }
     const bytes = row.bytes;
@@ -455,11 +531,23 @@ class EventLogReader {
             : Number.NaN;
       if (Number.isNaN(time)) {
         const empty = starts[iTime] === ends[iTime];
-        this.#bad('unparseable time', this.#fieldError(row, file, iTime, empty ? 'is empty' : 'is not a time', 'a timestamp like 2019-07-01 12:34:56.789, ISO-8601 (with T, Z or ±hh:mm), or epoch milliseconds'));
+        this.#bad(
+          'unparseable time',
+          this.#fieldError(
+            row,
+            file,
+            iTime,
+            empty ? 'is empty' : 'is not a time',
+            'a timestamp like 2019-07-01 12:34:56.789, ISO-8601 (with T, Z or ±hh:mm), or epoch milliseconds',
+          ),
+        );
         return;
       }
       if (!(time >= this.#minTime && time < this.#maxTime)) {
-        this.#bad('implausible time', this.#fieldError(row, file, iTime, 'is outside the plausible time range', this.#timeExpectation));
+        this.#bad(
+          'implausible time',
+          this.#fieldError(row, file, iTime, 'is outside the plausible time range', this.#timeExpectation),
+        );
         return;
       }
     }
@@ -468,7 +556,16 @@ class EventLogReader {
     if (iOrder >= 0) {
       const value = parseNumberBytes(bytes, starts[iOrder]!, ends[iOrder]!);
       if (value === undefined || Number.isNaN(value)) {
-        this.#bad('invalid order value', this.#fieldError(row, file, iOrder, starts[iOrder] === ends[iOrder] ? 'is empty' : 'is not a number', 'a number to order the events of a session by'));
+        this.#bad(
+          'invalid order value',
+          this.#fieldError(
+            row,
+            file,
+            iOrder,
+            starts[iOrder] === ends[iOrder] ? 'is empty' : 'is not a number',
+            'a number to order the events of a session by',
+          ),
+        );
         return;
       }
       key = value;
@@ -478,7 +575,16 @@ class EventLogReader {
     if (iLabel >= 0) {
       label = this.#label(row, iLabel);
       if (label < 0) {
-        this.#bad('invalid label', this.#fieldError(row, file, iLabel, starts[iLabel] === ends[iLabel] ? 'is empty' : 'is not a label', this.#labelDescription));
+        this.#bad(
+          'invalid label',
+          this.#fieldError(
+            row,
+            file,
+            iLabel,
+            starts[iLabel] === ends[iLabel] ? 'is empty' : 'is not a label',
+            this.#labelDescription,
+          ),
+        );
         return;
       }
     }
@@ -500,7 +606,10 @@ class EventLogReader {
     if (session < 0) {
       // Consecutive events often belong to one session: check the previous row's session before hashing.
       const previous = this.#lastSession;
-      session = plain && previous >= 0 && dict.matches(previous, bytes, starts[iSession]!, ends[iSession]!) ? previous : this.#code(dict, row, iSession, plain);
+      session =
+        plain && previous >= 0 && dict.matches(previous, bytes, starts[iSession]!, ends[iSession]!)
+          ? previous
+          : this.#code(dict, row, iSession, plain);
       if (session < 0) {
         actionDict.rollback(actionsBefore);
         this.#bad('invalid text', this.#textError(row, file, iSession));
@@ -526,7 +635,11 @@ class EventLogReader {
           if (code < 0) {
             // Customer, group and profile ids rarely change within a session: try the session's last value first.
             const last = known ? lastKeep[k]![session]! : -1;
-            code = plain ? (last >= 0 && keepDict.matches(last, bytes, start, end) ? last : keepDict.intern(bytes, start, end)) : -1;
+            code = plain
+              ? last >= 0 && keepDict.matches(last, bytes, start, end)
+                ? last
+                : keepDict.intern(bytes, start, end)
+              : -1;
             if (code < 0) code = this.#code(keepDict, row, i, plain);
             if (code < 0) {
               this.#rollback(k, actionsBefore, sessionsBefore);
@@ -544,7 +657,12 @@ class EventLogReader {
       this.#addSession(session, label, row.line);
     } else {
       if (this.#sessionLabels[session] !== label && iLabel >= 0) this.#disagree(row, file, session, label);
-      if (this.#dropDuplicates && iTime >= 0 && this.#sessionLastTime[session] === time && this.#sessionLastAction[session] === action) {
+      if (
+        this.#dropDuplicates &&
+        iTime >= 0 &&
+        this.#sessionLastTime[session] === time &&
+        this.#sessionLastAction[session] === action
+      ) {
         // A repeat (see DuplicatePolicy): its action and session exist already; a new kept value is undone.
         this.#rollback(keep.length, actionsBefore, sessionsBefore);
         this.#count('duplicate event', 1);
@@ -568,7 +686,10 @@ class EventLogReader {
 
   /** The code of field `i` in `dict` (a text dictionary): -1 when it is not valid text and cannot be (or may not be) repaired. */
   #code(dict: ByteDictionary, row: DelimitedRow, i: number, plain: boolean): number {
-    let code = plain || (row.flags[i]! & FIELD_ESCAPED) === 0 ? dict.intern(row.bytes, row.starts[i]!, row.ends[i]!) : this.#internEscaped(dict, row, i);
+    let code =
+      plain || (row.flags[i]! & FIELD_ESCAPED) === 0
+        ? dict.intern(row.bytes, row.starts[i]!, row.ends[i]!)
+        : this.#internEscaped(dict, row, i);
     if (code < 0 && this.#lossy && !this.#hasNul(row, i)) {
       // U+FFFD for the invalid bytes; the repaired text is valid, so it interns.
       code = dict.internString(row.text(i));
@@ -600,14 +721,21 @@ class EventLogReader {
   #textError(row: DelimitedRow, file: string, i: number): ParseError {
     return this.#hasNul(row, i)
       ? this.#fieldError(row, file, i, 'contains a NUL byte', 'an id or code without NUL bytes')
-      : this.#fieldError(row, file, i, 'is not valid UTF-8', "UTF-8 text (invalidUtf8: 'replace' reads it with U+FFFD for the invalid bytes, counted in log.replacedText)");
+      : this.#fieldError(
+          row,
+          file,
+          i,
+          'is not valid UTF-8',
+          "UTF-8 text (invalidUtf8: 'replace' reads it with U+FFFD for the invalid bytes, counted in log.replacedText)",
+        );
   }
 
   /** Undoes what a rejected row added to the action, session and first `keepCount` kept dictionaries. */
   #rollback(keepCount: number, actions: number, sessions: number): void {
     this.#actionDict.rollback(actions);
     this.#sessionDict.rollback(sessions);
-    for (let k = 0; k <= keepCount && k < this.#keepDicts.length; k++) this.#keepDicts[k]!.rollback(this.#keepSizes[k]!);
+    for (let k = 0; k <= keepCount && k < this.#keepDicts.length; k++)
+      this.#keepDicts[k]!.rollback(this.#keepSizes[k]!);
   }
 
   /**
@@ -712,12 +840,19 @@ class EventLogReader {
   /** Per field, the index in `keep` of a kept column after the session column, else -1. */
   #fastKeepSlot = new Int32Array(0);
 
-
   endSource(file: string): void {
     if (this.#columns === null) {
-      throw new ParseError({ file, line: 1 }, 'the file is empty', { expected: `a header line with the columns ${schemaColumns(this.#schema).join(', ')}` });
+      throw new ParseError({ file, line: 1 }, 'the file is empty', {
+        expected: `a header line with the columns ${schemaColumns(this.#schema).join(', ')}`,
+      });
     }
-    if (this.#sourceNames.length >= MAX_SOURCES) throw new InvalidArgumentError('readEventLog', 'sources', `${MAX_SOURCES + 1} sources`, `at most ${MAX_SOURCES} sources`);
+    if (this.#sourceNames.length >= MAX_SOURCES)
+      throw new InvalidArgumentError(
+        'readEventLog',
+        'sources',
+        `${MAX_SOURCES + 1} sources`,
+        `at most ${MAX_SOURCES} sources`,
+      );
     this.#sourceNames.push(file);
     this.#columns = null;
   }
@@ -773,7 +908,11 @@ class EventLogReader {
     (this.#schema.keep ?? []).forEach((name, k) => {
       extras[name] = { kind: 'string', codes: keep[k]!, dictionary: this.#keepDicts[k]!.values() };
     });
-    const skipped: SkippedRows = { total: this.#skippedTotal, byReason: { ...this.#byReason }, examples: [...this.#examples] };
+    const skipped: SkippedRows = {
+      total: this.#skippedTotal,
+      byReason: { ...this.#byReason },
+      examples: [...this.#examples],
+    };
     return buildEventLog({
       sessions,
       sessionIds,
@@ -915,7 +1054,10 @@ class EventLogReader {
   }
 
   #fieldError(row: DelimitedRow, file: string, i: number, problem: string, expected: string): ParseError {
-    return new ParseError({ file, line: row.line, column: i + 1, columnName: this.#columns!.header[i] }, problem, { value: fieldExcerpt(row, i), expected });
+    return new ParseError({ file, line: row.line, column: i + 1, columnName: this.#columns!.header[i] }, problem, {
+      value: fieldExcerpt(row, i),
+      expected,
+    });
   }
 
   #bad(reason: SkipReason, error: ParseError): void {

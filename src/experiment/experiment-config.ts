@@ -19,7 +19,12 @@ import type { BackendSpec, ExperimentSpec } from './experiment-spec.js';
  * DEFAULT_TRAIN_FILES.map((f) => path.join('data', f));
  * ```
  */
-export const DEFAULT_TRAIN_FILES: readonly string[] = Object.freeze(['known-attacker.txt', 'mixed-1.txt', 'mixed-2.txt', 'mixed-3.txt']);
+export const DEFAULT_TRAIN_FILES: readonly string[] = Object.freeze([
+  'known-attacker.txt',
+  'mixed-1.txt',
+  'mixed-2.txt',
+  'mixed-3.txt',
+]);
 /**
  * The user's separate test day.
  *
@@ -37,7 +42,10 @@ export const DEFAULT_TEST_FILE = 'single.txt';
  * DEFAULT_OPERATING_POINTS[0]; // { maxFalsePositiveRate: 0.05 }
  * ```
  */
-export const DEFAULT_OPERATING_POINTS: readonly OperatingRule[] = Object.freeze([{ maxFalsePositiveRate: 0.05 }, { maxFalsePositiveRate: 0.005 }]);
+export const DEFAULT_OPERATING_POINTS: readonly OperatingRule[] = Object.freeze([
+  { maxFalsePositiveRate: 0.05 },
+  { maxFalsePositiveRate: 0.005 },
+]);
 /**
  * Session prefixes of the "caught after n events" curves.
  *
@@ -57,7 +65,10 @@ export const DEFAULT_EVENTS_SEEN: readonly number[] = Object.freeze([1, 2, 3, 5,
  * parseExperimentConfig({}).live; // { maxFalseAlertsPer10k: 10, calibration: 'holdout' }
  * ```
  */
-export const DEFAULT_LIVE: { readonly maxFalseAlertsPer10k: number; readonly calibration: 'holdout' } = Object.freeze({ maxFalseAlertsPer10k: 10, calibration: 'holdout' });
+export const DEFAULT_LIVE: { readonly maxFalseAlertsPer10k: number; readonly calibration: 'holdout' } = Object.freeze({
+  maxFalseAlertsPer10k: 10,
+  calibration: 'holdout',
+});
 
 /** Options of {@link parseExperimentConfig}. */
 export interface ParseExperimentConfigOptions {
@@ -66,10 +77,25 @@ export interface ParseExperimentConfigOptions {
   /** The file the document came from, named in errors. */
   readonly file?: string;
   /** Finds the line and column of a key path in the source, for errors. */
-  readonly locate?: (keyPath: readonly (string | number)[]) => { readonly line: number; readonly column: number } | undefined;
+  readonly locate?: (
+    keyPath: readonly (string | number)[],
+  ) => { readonly line: number; readonly column: number } | undefined;
 }
 
-const TOP_KEYS = ['name', 'data', 'schema', 'truncations', 'features', 'split', 'hyperparameters', 'backend', 'operatingPoints', 'eventsSeen', 'live', 'output'] as const;
+const TOP_KEYS = [
+  'name',
+  'data',
+  'schema',
+  'truncations',
+  'features',
+  'split',
+  'hyperparameters',
+  'backend',
+  'operatingPoints',
+  'eventsSeen',
+  'live',
+  'output',
+] as const;
 
 /**
  * Validates an experiment document (parsed JSON or YAML) and fills its defaults, giving an
@@ -106,26 +132,51 @@ export function parseExperimentConfig(document: unknown, options: ParseExperimen
   const { baseDir = '.', file, locate } = options;
   const fail = (keyPath: readonly (string | number)[], problem: string, cause?: unknown): never => {
     const at = locate?.(keyPath);
-    throw new ExperimentConfigError({ key: keyName(keyPath), problem, ...(file !== undefined ? { file } : {}), ...(at ? { line: at.line, column: at.column } : {}) }, cause === undefined ? undefined : { cause });
+    throw new ExperimentConfigError(
+      {
+        key: keyName(keyPath),
+        problem,
+        ...(file !== undefined ? { file } : {}),
+        ...(at ? { line: at.line, column: at.column } : {}),
+      },
+      cause === undefined ? undefined : { cause },
+    );
   };
   const doc = document ?? {};
   if (!isRecord(doc)) return fail([], `must be a mapping of keys (${TOP_KEYS.join(', ')}), got ${kindOf(doc)}`);
   checkKeys(doc, TOP_KEYS, [], fail);
 
-  const name = optional(doc, 'name', 'partial-sessions', (v) => (typeof v === 'string' && /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,30}[A-Za-z0-9])?$/.test(v) ? v : fail(['name'], `must be 1–32 letters, digits or hyphens (alphanumeric at both ends), got ${show(v)}`)));
+  const name = optional(doc, 'name', 'partial-sessions', (v) =>
+    typeof v === 'string' && /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,30}[A-Za-z0-9])?$/.test(v)
+      ? v
+      : fail(['name'], `must be 1–32 letters, digits or hyphens (alphanumeric at both ends), got ${show(v)}`),
+  );
 
-  const data = optional(doc, 'data', {}, (v) => (isRecord(v) ? v : fail(['data'], `must be a mapping with train, test and dir, got ${kindOf(v)}`)));
+  const data = optional(doc, 'data', {}, (v) =>
+    isRecord(v) ? v : fail(['data'], `must be a mapping with train, test and dir, got ${kindOf(v)}`),
+  );
   checkKeys(data, ['dir', 'train', 'test'], ['data'], fail);
-  const dataDir = path.resolve(baseDir, optional(data, 'dir', '.', (v) => (typeof v === 'string' && v !== '' ? v : fail(['data', 'dir'], `must be a folder path, got ${show(v)}`))));
+  const dataDir = path.resolve(
+    baseDir,
+    optional(data, 'dir', '.', (v) =>
+      typeof v === 'string' && v !== '' ? v : fail(['data', 'dir'], `must be a folder path, got ${show(v)}`),
+    ),
+  );
   const trainFiles = optional(data, 'train', DEFAULT_TRAIN_FILES, (v) => {
     const list = typeof v === 'string' ? [v] : v;
-    if (!Array.isArray(list) || list.length === 0) return fail(['data', 'train'], `must be a file path or a non-empty list of them, got ${show(v)}`);
-    return list.map((f, i) => (typeof f === 'string' && f !== '' ? f : fail(['data', 'train', i], `must be a file path, got ${show(f)}`)));
+    if (!Array.isArray(list) || list.length === 0)
+      return fail(['data', 'train'], `must be a file path or a non-empty list of them, got ${show(v)}`);
+    return list.map((f, i) =>
+      typeof f === 'string' && f !== '' ? f : fail(['data', 'train', i], `must be a file path, got ${show(f)}`),
+    );
   });
-  const testFile = optional(data, 'test', DEFAULT_TEST_FILE, (v) => (typeof v === 'string' && v !== '' ? v : fail(['data', 'test'], `must be a file path, got ${show(v)}`)));
+  const testFile = optional(data, 'test', DEFAULT_TEST_FILE, (v) =>
+    typeof v === 'string' && v !== '' ? v : fail(['data', 'test'], `must be a file path, got ${show(v)}`),
+  );
 
   const schema = optional(doc, 'schema', SEED_LOG_SCHEMA, (v): LogSchema => {
-    if (!isRecord(v)) return fail(['schema'], `must be a mapping (session, action, time, label, keep, order), got ${kindOf(v)}`);
+    if (!isRecord(v))
+      return fail(['schema'], `must be a mapping (session, action, time, label, keep, order), got ${kindOf(v)}`);
     checkKeys(v, ['session', 'action', 'time', 'label', 'labelValues', 'keep', 'order'], ['schema'], fail);
     try {
       return validateSchema(v as unknown as LogSchema, 'schema');
@@ -134,42 +185,63 @@ export function parseExperimentConfig(document: unknown, options: ParseExperimen
     }
   });
 
-  const jobs = optional(doc, 'truncations', undefined, (v): Job[] => {
-    if (!Array.isArray(v) || v.length === 0) return fail(['truncations'], `must be a non-empty list of job names or { name, truncation } mappings, got ${show(v)}`);
-    const seen = new Set<string>();
-    return v.map((item, i): Job => {
-      let job: Job;
-      if (typeof item === 'string') {
-        try {
-          job = standardJobs({ names: [item], seed: 0 })[0]!;
-        } catch (err) {
-          return fail(['truncations', i], `must be a standard job name (${standardJobs().map((j) => j.name).join(', ')}) or { name, truncation }, got ${show(item)}`, err);
+  const jobs =
+    optional(doc, 'truncations', undefined, (v): Job[] => {
+      if (!Array.isArray(v) || v.length === 0)
+        return fail(
+          ['truncations'],
+          `must be a non-empty list of job names or { name, truncation } mappings, got ${show(v)}`,
+        );
+      const seen = new Set<string>();
+      return v.map((item, i): Job => {
+        let job: Job;
+        if (typeof item === 'string') {
+          try {
+            job = standardJobs({ names: [item], seed: 0 })[0]!;
+          } catch (err) {
+            return fail(
+              ['truncations', i],
+              `must be a standard job name (${standardJobs()
+                .map((j) => j.name)
+                .join(', ')}) or { name, truncation }, got ${show(item)}`,
+              err,
+            );
+          }
+        } else if (isRecord(item)) {
+          checkKeys(item, ['name', 'truncation'], ['truncations', i], fail);
+          if (typeof item.name !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9-]*$/.test(item.name))
+            return fail(['truncations', i, 'name'], `must be letters, digits or hyphens, got ${show(item.name)}`);
+          try {
+            validateTruncation(item.truncation as Truncation, 'truncation');
+          } catch (err) {
+            return fail(
+              ['truncations', i, 'truncation'],
+              `is not a truncation: ${err instanceof Error ? err.message : String(err)}`,
+              err,
+            );
+          }
+          job = { name: item.name, truncation: item.truncation as Truncation };
+        } else {
+          return fail(['truncations', i], `must be a job name or { name, truncation }, got ${kindOf(item)}`);
         }
-      } else if (isRecord(item)) {
-        checkKeys(item, ['name', 'truncation'], ['truncations', i], fail);
-        if (typeof item.name !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9-]*$/.test(item.name)) return fail(['truncations', i, 'name'], `must be letters, digits or hyphens, got ${show(item.name)}`);
-        try {
-          validateTruncation(item.truncation as Truncation, 'truncation');
-        } catch (err) {
-          return fail(['truncations', i, 'truncation'], `is not a truncation: ${err instanceof Error ? err.message : String(err)}`, err);
-        }
-        job = { name: item.name, truncation: item.truncation as Truncation };
-      } else {
-        return fail(['truncations', i], `must be a job name or { name, truncation }, got ${kindOf(item)}`);
-      }
-      if (seen.has(job.name)) return fail(['truncations', i], `repeats the job name ${show(job.name)}`);
-      seen.add(job.name);
-      return job;
-    });
-  }) ?? standardJobs({ names: ORIGINAL_JOB_NAMES });
+        if (seen.has(job.name)) return fail(['truncations', i], `repeats the job name ${show(job.name)}`);
+        seen.add(job.name);
+        return job;
+      });
+    }) ?? standardJobs({ names: ORIGINAL_JOB_NAMES });
 
   const features = optional(doc, 'features', DEFAULT_FEATURES, (v): FeatureGroups => {
-    if (!isRecord(v)) return fail(['features'], `must be a mapping (counts, timing, bigrams, shares), got ${kindOf(v)}`);
+    if (!isRecord(v))
+      return fail(['features'], `must be a mapping (counts, timing, bigrams, shares), got ${kindOf(v)}`);
     checkKeys(v, ['counts', 'timing', 'bigrams', 'shares'], ['features'], fail);
-    const flag = (key: 'counts' | 'timing' | 'shares'): boolean => optional(v, key, DEFAULT_FEATURES[key], (x) => (typeof x === 'boolean' ? x : fail(['features', key], `must be true or false, got ${show(x)}`)));
+    const flag = (key: 'counts' | 'timing' | 'shares'): boolean =>
+      optional(v, key, DEFAULT_FEATURES[key], (x) =>
+        typeof x === 'boolean' ? x : fail(['features', key], `must be true or false, got ${show(x)}`),
+      );
     const bigrams = optional(v, 'bigrams', DEFAULT_FEATURES.bigrams, (x): FeatureGroups['bigrams'] => {
       if (x === false) return false;
-      if (isRecord(x) && Number.isInteger(x.topK) && (x.topK as number) > 0 && Object.keys(x).length === 1) return { topK: x.topK as number };
+      if (isRecord(x) && Number.isInteger(x.topK) && (x.topK as number) > 0 && Object.keys(x).length === 1)
+        return { topK: x.topK as number };
       return fail(['features', 'bigrams'], `must be false or { topK: <positive integer> }, got ${show(x)}`);
     });
     return { counts: flag('counts'), timing: flag('timing'), bigrams, shares: flag('shares') };
@@ -178,18 +250,34 @@ export function parseExperimentConfig(document: unknown, options: ParseExperimen
   const split = optional(doc, 'split', { train: 0.8, validation: 0.2, seed: 42 }, (v) => {
     if (!isRecord(v)) return fail(['split'], `must be a mapping (train, validation, seed), got ${kindOf(v)}`);
     checkKeys(v, ['train', 'validation', 'seed'], ['split'], fail);
-    const fraction = (key: 'train' | 'validation', fallback: number): number => optional(v, key, fallback, (x) => (typeof x === 'number' && x > 0 && x < 1 ? x : fail(['split', key], `must be a number in (0, 1), got ${show(x)}`)));
+    const fraction = (key: 'train' | 'validation', fallback: number): number =>
+      optional(v, key, fallback, (x) =>
+        typeof x === 'number' && x > 0 && x < 1
+          ? x
+          : fail(['split', key], `must be a number in (0, 1), got ${show(x)}`),
+      );
     const train = fraction('train', v.validation === undefined ? 0.8 : 1 - (v.validation as number));
     const validation = fraction('validation', 1 - train);
-    if (Math.abs(train + validation - 1) > 1e-9) fail(['split'], `train + validation must be 1, got ${train} + ${validation}`);
-    const seed = optional(v, 'seed', 42, (x) => (Number.isSafeInteger(x) ? (x as number) : fail(['split', 'seed'], `must be an integer, got ${show(x)}`)));
+    if (Math.abs(train + validation - 1) > 1e-9)
+      fail(['split'], `train + validation must be 1, got ${train} + ${validation}`);
+    const seed = optional(v, 'seed', 42, (x) =>
+      Number.isSafeInteger(x) ? (x as number) : fail(['split', 'seed'], `must be an integer, got ${show(x)}`),
+    );
     return { train, validation, seed };
   });
 
   const hyperparameters = optional(doc, 'hyperparameters', {}, (v): Hyperparameters => {
-    if (!isRecord(v)) return fail(['hyperparameters'], `must be a mapping of XGBoost hyperparameters, got ${kindOf(v)}`);
+    if (!isRecord(v))
+      return fail(['hyperparameters'], `must be a mapping of XGBoost hyperparameters, got ${kindOf(v)}`);
     for (const [key, value] of Object.entries(v)) {
-      if (!(typeof value === 'string' || typeof value === 'boolean' || (typeof value === 'number' && Number.isFinite(value)))) fail(['hyperparameters', key], `must be a number, string or boolean, got ${show(value)}`);
+      if (
+        !(
+          typeof value === 'string' ||
+          typeof value === 'boolean' ||
+          (typeof value === 'number' && Number.isFinite(value))
+        )
+      )
+        fail(['hyperparameters', key], `must be a number, string or boolean, got ${show(value)}`);
     }
     return v as Hyperparameters;
   });
@@ -200,17 +288,32 @@ export function parseExperimentConfig(document: unknown, options: ParseExperimen
     if (spec.kind === 'local') {
       checkKeys(spec, ['kind', 'workers'], ['backend'], fail);
       if (spec.workers === undefined) return { kind: 'local' };
-      if (!Number.isInteger(spec.workers) || (spec.workers as number) < 1) return fail(['backend', 'workers'], `must be a positive integer, got ${show(spec.workers)}`);
+      if (!Number.isInteger(spec.workers) || (spec.workers as number) < 1)
+        return fail(['backend', 'workers'], `must be a positive integer, got ${show(spec.workers)}`);
       return { kind: 'local', workers: spec.workers as number };
     }
     if (spec.kind === 'sagemaker') {
-      checkKeys(spec, ['kind', 'role', 'bucket', 'region', 'prefix', 'instanceType', 'endpointInstanceType'], ['backend'], fail);
+      checkKeys(
+        spec,
+        ['kind', 'role', 'bucket', 'region', 'prefix', 'instanceType', 'endpointInstanceType'],
+        ['backend'],
+        fail,
+      );
       const text = (key: string, required: boolean): string | undefined => {
         const x = spec[key];
         if (x === undefined && !required) return undefined;
-        return typeof x === 'string' && x !== '' ? x : fail(['backend', key], `must be a non-empty string${required ? ' (required for sagemaker)' : ''}, got ${show(x)}`);
+        return typeof x === 'string' && x !== ''
+          ? x
+          : fail(
+              ['backend', key],
+              `must be a non-empty string${required ? ' (required for sagemaker)' : ''}, got ${show(x)}`,
+            );
       };
-      const out: Record<string, string> = { kind: 'sagemaker', role: text('role', true)!, bucket: text('bucket', true)! };
+      const out: Record<string, string> = {
+        kind: 'sagemaker',
+        role: text('role', true)!,
+        bucket: text('bucket', true)!,
+      };
       for (const key of ['region', 'prefix', 'instanceType', 'endpointInstanceType']) {
         const x = text(key, false);
         if (x !== undefined) out[key] = x;
@@ -221,34 +324,67 @@ export function parseExperimentConfig(document: unknown, options: ParseExperimen
   });
 
   const operatingPoints = optional(doc, 'operatingPoints', DEFAULT_OPERATING_POINTS, (v): OperatingRule[] => {
-    if (!Array.isArray(v) || v.length === 0) return fail(['operatingPoints'], `must be a non-empty list of rules, got ${show(v)}`);
+    if (!Array.isArray(v) || v.length === 0)
+      return fail(['operatingPoints'], `must be a non-empty list of rules, got ${show(v)}`);
     return v.map((rule, i): OperatingRule => {
       if (isRecord(rule) && Object.keys(rule).length === 1) {
-        if (typeof rule.maxFalsePositiveRate === 'number' && rule.maxFalsePositiveRate >= 0 && rule.maxFalsePositiveRate <= 1) return { maxFalsePositiveRate: rule.maxFalsePositiveRate };
-        if (typeof rule.threshold === 'number' && rule.threshold >= 0 && rule.threshold <= 1) return { threshold: rule.threshold };
+        if (
+          typeof rule.maxFalsePositiveRate === 'number' &&
+          rule.maxFalsePositiveRate >= 0 &&
+          rule.maxFalsePositiveRate <= 1
+        )
+          return { maxFalsePositiveRate: rule.maxFalsePositiveRate };
+        if (typeof rule.threshold === 'number' && rule.threshold >= 0 && rule.threshold <= 1)
+          return { threshold: rule.threshold };
         if (rule.bestF1 === true) return { bestF1: true };
       }
-      return fail(['operatingPoints', i], `must be { maxFalsePositiveRate: <0..1> }, { threshold: <0..1> } or { bestF1: true }, got ${show(rule)}`);
+      return fail(
+        ['operatingPoints', i],
+        `must be { maxFalsePositiveRate: <0..1> }, { threshold: <0..1> } or { bestF1: true }, got ${show(rule)}`,
+      );
     });
   });
 
   const eventsSeen = optional(doc, 'eventsSeen', DEFAULT_EVENTS_SEEN, (v): number[] => {
     if (!Array.isArray(v)) return fail(['eventsSeen'], `must be a list of positive integers, got ${show(v)}`);
-    return v.map((n, i) => (Number.isInteger(n) && (n as number) > 0 ? (n as number) : fail(['eventsSeen', i], `must be a positive integer, got ${show(n)}`)));
+    return v.map((n, i) =>
+      Number.isInteger(n) && (n as number) > 0
+        ? (n as number)
+        : fail(['eventsSeen', i], `must be a positive integer, got ${show(n)}`),
+    );
   });
   const live = optional(doc, 'live', DEFAULT_LIVE, (v): ExperimentSpec['live'] => {
     if (v === false || v === null) return null;
     if (!isRecord(v)) return fail(['live'], `must be { maxFalseAlertsPer10k } or false, got ${show(v)}`);
     checkKeys(v, ['maxFalseAlertsPer10k', 'calibration'], ['live'], fail);
-    const budget = optional(v, 'maxFalseAlertsPer10k', DEFAULT_LIVE.maxFalseAlertsPer10k, (x) => (typeof x === 'number' && x > 0 && x <= 10_000 ? x : fail(['live', 'maxFalseAlertsPer10k'], `must be a number of false alerts per 10 000 innocent sessions in (0, 10 000], got ${show(x)}`)));
+    const budget = optional(v, 'maxFalseAlertsPer10k', DEFAULT_LIVE.maxFalseAlertsPer10k, (x) =>
+      typeof x === 'number' && x > 0 && x <= 10_000
+        ? x
+        : fail(
+            ['live', 'maxFalseAlertsPer10k'],
+            `must be a number of false alerts per 10 000 innocent sessions in (0, 10 000], got ${show(x)}`,
+          ),
+    );
     const calibration = optional(v, 'calibration', DEFAULT_LIVE.calibration, (x): 'holdout' | { folds: number } => {
       if (x === 'holdout') return x;
-      if (isRecord(x) && Object.keys(x).length === 1 && Number.isInteger(x.folds) && (x.folds as number) >= 2 && (x.folds as number) <= 20) return { folds: x.folds as number };
+      if (
+        isRecord(x) &&
+        Object.keys(x).length === 1 &&
+        Number.isInteger(x.folds) &&
+        (x.folds as number) >= 2 &&
+        (x.folds as number) <= 20
+      )
+        return { folds: x.folds as number };
       return fail(['live', 'calibration'], `must be holdout or { folds: <2..20> }, got ${show(x)}`);
     });
     return { maxFalseAlertsPer10k: budget, calibration };
   });
-  const outDir = path.resolve(baseDir, optional(doc, 'output', 'out', (v) => (typeof v === 'string' && v !== '' ? v : fail(['output'], `must be a folder path, got ${show(v)}`))));
+  const outDir = path.resolve(
+    baseDir,
+    optional(doc, 'output', 'out', (v) =>
+      typeof v === 'string' && v !== '' ? v : fail(['output'], `must be a folder path, got ${show(v)}`),
+    ),
+  );
 
   return {
     name,
@@ -284,7 +420,10 @@ export async function readExperimentConfig(file: string): Promise<ExperimentSpec
   try {
     text = await readFile(file, 'utf8');
   } catch (err) {
-    throw new ExperimentConfigError({ key: '', problem: `cannot be read: ${err instanceof Error ? err.message : String(err)}`, file }, { cause: err });
+    throw new ExperimentConfigError(
+      { key: '', problem: `cannot be read: ${err instanceof Error ? err.message : String(err)}`, file },
+      { cause: err },
+    );
   }
   return parseExperimentText(text, { file, baseDir: path.dirname(path.resolve(file)) });
 }
@@ -298,14 +437,26 @@ export async function readExperimentConfig(file: string): Promise<ExperimentSpec
  * parseExperimentText('truncations: [drop0, first5]\nsplit: { seed: 7 }\n', { file: 'inline.yaml' });
  * ```
  */
-export function parseExperimentText(text: string, options: { readonly file?: string; readonly baseDir?: string } = {}): ExperimentSpec {
+export function parseExperimentText(
+  text: string,
+  options: { readonly file?: string; readonly baseDir?: string } = {},
+): ExperimentSpec {
   const { file = 'experiment config', baseDir = '.' } = options;
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   const first = doc.errors[0];
   if (first !== undefined) {
     const pos = lineCounter.linePos(first.pos[0]);
-    throw new ExperimentConfigError({ key: '', problem: `is not valid YAML/JSON: ${first.message.split('\n')[0]}`, file, line: pos.line, column: pos.col }, { cause: first });
+    throw new ExperimentConfigError(
+      {
+        key: '',
+        problem: `is not valid YAML/JSON: ${first.message.split('\n')[0]}`,
+        file,
+        line: pos.line,
+        column: pos.col,
+      },
+      { cause: first },
+    );
   }
   const locate = (keyPath: readonly (string | number)[]): { line: number; column: number } | undefined => {
     for (let n = keyPath.length; n >= 0; n--) {
@@ -331,7 +482,13 @@ export function parseExperimentText(text: string, options: { readonly file?: str
       },
     });
     throw new ExperimentConfigError(
-      { key: '', problem: `expands YAML aliases (*name) beyond the limit of ${MAX_YAML_ALIAS_COUNT} (an alias bomb?); the first alias is here`, file, line: at?.line, column: at?.col },
+      {
+        key: '',
+        problem: `expands YAML aliases (*name) beyond the limit of ${MAX_YAML_ALIAS_COUNT} (an alias bomb?); the first alias is here`,
+        file,
+        line: at?.line,
+        column: at?.col,
+      },
       { cause: err },
     );
   }
@@ -350,7 +507,13 @@ function isRecord(v: unknown): v is Record<string, unknown> {
 }
 
 function kindOf(v: unknown): string {
-  return Array.isArray(v) ? 'a list' : v === null ? 'null' : typeof v === 'object' ? 'a mapping' : `${typeof v} ${show(v)}`;
+  return Array.isArray(v)
+    ? 'a list'
+    : v === null
+      ? 'null'
+      : typeof v === 'object'
+        ? 'a mapping'
+        : `${typeof v} ${show(v)}`;
 }
 
 function show(v: unknown): string {
@@ -366,7 +529,12 @@ function optional<T>(record: Record<string, unknown>, key: string, fallback: T, 
   return record[key] === undefined ? fallback : check(record[key]);
 }
 
-function checkKeys(record: Record<string, unknown>, allowed: readonly string[], at: readonly (string | number)[], fail: (keyPath: readonly (string | number)[], problem: string) => never): void {
+function checkKeys(
+  record: Record<string, unknown>,
+  allowed: readonly string[],
+  at: readonly (string | number)[],
+  fail: (keyPath: readonly (string | number)[], problem: string) => never,
+): void {
   for (const key of Object.keys(record)) {
     if (!allowed.includes(key)) fail([...at, key], `is not a known key (known: ${allowed.join(', ')})`);
   }

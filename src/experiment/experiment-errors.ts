@@ -20,11 +20,20 @@ export class ExperimentConfigError extends SessionSentryError {
   readonly column: number | undefined;
 
   constructor(
-    details: { readonly key: string; readonly problem: string; readonly file?: string; readonly line?: number; readonly column?: number },
+    details: {
+      readonly key: string;
+      readonly problem: string;
+      readonly file?: string;
+      readonly line?: number;
+      readonly column?: number;
+    },
     options?: { cause?: unknown },
   ) {
     const { key, problem, file, line, column } = details;
-    const where = file === undefined ? 'experiment config' : `${file}${line !== undefined ? `:${line}${column !== undefined ? `:${column}` : ''}` : ''}`;
+    const where =
+      file === undefined
+        ? 'experiment config'
+        : `${file}${line !== undefined ? `:${line}${column !== undefined ? `:${column}` : ''}` : ''}`;
     super('ERR_EXPERIMENT_CONFIG', `${where}: ${key === '' ? '' : `${key} `}${problem}`, options);
     this.key = key;
     this.file = file;

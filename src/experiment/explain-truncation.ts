@@ -17,7 +17,9 @@ export function explainTruncation(truncation: Truncation): string {
     case 'none':
       return 'whole sessions';
     case 'dropPercent':
-      return truncation.p === 0 ? 'whole sessions (no events dropped)' : `a random ${pct(truncation.p)} of each session's events dropped`;
+      return truncation.p === 0
+        ? 'whole sessions (no events dropped)'
+        : `a random ${pct(truncation.p)} of each session's events dropped`;
     case 'firstN':
       return `the first ${truncation.n} events of each session`;
     case 'lastN':

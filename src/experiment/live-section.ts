@@ -63,9 +63,12 @@ export interface SavedLivePolicy {
  */
 export function parseSavedLivePolicy(json: unknown, file = 'live-policy.json'): SavedLivePolicy {
   const doc = json as Partial<SavedLivePolicy> | null;
-  if (doc === null || typeof doc !== 'object' || doc.chosenOn !== 'validation') throw new InvalidArgumentError(file, 'chosenOn', doc?.chosenOn, '"validation"');
+  if (doc === null || typeof doc !== 'object' || doc.chosenOn !== 'validation')
+    throw new InvalidArgumentError(file, 'chosenOn', doc?.chosenOn, '"validation"');
   const policy = checkLivePolicy(doc.policy as LivePolicy, file);
-  const validation = JSON.parse(JSON.stringify(doc.validation ?? {}), (_, v: unknown) => (v === null ? Number.NaN : v)) as LivePolicyFigures;
+  const validation = JSON.parse(JSON.stringify(doc.validation ?? {}), (_, v: unknown) =>
+    v === null ? Number.NaN : v,
+  ) as LivePolicyFigures;
   return { chosenOn: 'validation', policy, validation };
 }
 
@@ -80,12 +83,25 @@ export function parseSavedLivePolicy(json: unknown, file = 'live-policy.json'): 
  */
 export function calibrateJobLive(
   trainLog: EventLog,
-  job: { readonly name: string; readonly booster: Booster; readonly schema: FeatureSchema; readonly validationSessions: readonly string[]; readonly budget: number },
+  job: {
+    readonly name: string;
+    readonly booster: Booster;
+    readonly schema: FeatureSchema;
+    readonly validationSessions: readonly string[];
+    readonly budget: number;
+  },
 ): SavedLivePolicy {
   const indexOf = new Map(trainLog.sessionIds.map((id, s) => [id, s]));
   // A job of session prefixes has a row per prefix: each validation session once.
-  const validationLog = selectSessions(trainLog, [...new Set(job.validationSessions)].map((id) => indexOf.get(id)!));
-  const { policy, validation } = chooseAlertPolicy(validationLog, { schema: job.schema, models: [{ name: job.name, model: job.booster }], maxFalseAlertsPer10k: job.budget });
+  const validationLog = selectSessions(
+    trainLog,
+    [...new Set(job.validationSessions)].map((id) => indexOf.get(id)!),
+  );
+  const { policy, validation } = chooseAlertPolicy(validationLog, {
+    schema: job.schema,
+    models: [{ name: job.name, model: job.booster }],
+    maxFalseAlertsPer10k: job.budget,
+  });
   return { chosenOn: 'validation', policy, validation };
 }
 
@@ -116,12 +132,20 @@ export async function runLiveSection(input: {
 }): Promise<LiveSectionResult> {
   const { trainLog, testLog, schema, jobs, budget, modelsDir } = input;
   const outcomes: LiveOutcome[] = jobs.map(({ name, booster, policy, validation }) => {
-    const scorer = new LiveScorer({ schema, model: booster, threshold: policy.models[0]!.threshold, sustain: policy.sustain, minEvents: policy.minEvents });
+    const scorer = new LiveScorer({
+      schema,
+      model: booster,
+      threshold: policy.models[0]!.threshold,
+      sustain: policy.sustain,
+      minEvents: policy.minEvents,
+    });
     return { name, policy, validation, test: replay(testLog, scorer, { maxEventsSeen: input.eventsSeen }) };
   });
   const detector = await trainLiveDetector(trainLog, {
     maxFalseAlertsPer10k: budget,
-    ...(input.calibration === 'holdout' ? { validationSessions: input.validationSessions } : { calibration: input.calibration }),
+    ...(input.calibration === 'holdout'
+      ? { validationSessions: input.validationSessions }
+      : { calibration: input.calibration }),
     seed: input.seed,
     features: input.features,
     hyperparameters: input.hyperparameters,
@@ -130,7 +154,12 @@ export async function runLiveSection(input: {
   await mkdir(detectorDir, { recursive: true });
   await detector.save(detectorDir);
   const name = `live detector (${detector.models.map((m) => m.name).join(' + ')})`;
-  outcomes.push({ name, policy: detector.policy, validation: detector.validation, test: replay(testLog, detector.createScorer(), { maxEventsSeen: input.eventsSeen }) });
+  outcomes.push({
+    name,
+    policy: detector.policy,
+    validation: detector.validation,
+    test: replay(testLog, detector.createScorer(), { maxEventsSeen: input.eventsSeen }),
+  });
   const report: LiveReportSection = {
     budget,
     about: `Test log: ${testLog.sessionCount} sessions, ${testLog.positiveCount} attacker sessions${input.about === undefined ? '' : ` (${input.about})`}.`,
@@ -148,7 +177,9 @@ export async function runLiveSection(input: {
  * ```
  */
 export function describeLivePolicy(policy: LivePolicy): string {
-  const thresholds = policy.models.map((m) => (policy.models.length === 1 ? `≥ ${m.threshold.toFixed(3)}` : `${m.name} ≥ ${m.threshold.toFixed(3)}`)).join(', ');
+  const thresholds = policy.models
+    .map((m) => (policy.models.length === 1 ? `≥ ${m.threshold.toFixed(3)}` : `${m.name} ≥ ${m.threshold.toFixed(3)}`))
+    .join(', ');
   return `${thresholds}; sustain ${policy.sustain}, from event ${policy.minEvents}`;
 }
 
@@ -170,4 +201,3 @@ function reportRow(o: LiveOutcome): LiveReportRow {
     falseAlertsPer10k: Array.from(o.test.fpr, per10k),
   };
 }
-

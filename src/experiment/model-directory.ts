@@ -50,7 +50,11 @@ export class ModelDirectoryError extends SessionSentryError {
   readonly key: string | undefined;
 
   constructor(file: string, problem: string, options?: { readonly key?: string; readonly cause?: unknown }) {
-    super('ERR_MODEL_DIRECTORY', `${file}: ${options?.key !== undefined ? `${options.key} ` : ''}${problem}`, options?.cause !== undefined ? { cause: options.cause } : undefined);
+    super(
+      'ERR_MODEL_DIRECTORY',
+      `${file}: ${options?.key !== undefined ? `${options.key} ` : ''}${problem}`,
+      options?.cause !== undefined ? { cause: options.cause } : undefined,
+    );
     this.file = file;
     this.key = options?.key;
   }
@@ -186,13 +190,38 @@ export interface ReadModelDirectoryOptions<LivePolicy> {
  * });
  * ```
  */
-export async function writeModelDirectory(dir: string, contents: ModelDirectoryContents, options: WriteModelDirectoryOptions = {}): Promise<ModelManifest> {
+export async function writeModelDirectory(
+  dir: string,
+  contents: ModelDirectoryContents,
+  options: WriteModelDirectoryOptions = {},
+): Promise<ModelManifest> {
   const manifestFile = path.join(dir, MODEL_MANIFEST_FILE);
-  const { name, model, schema, truncation = null, hyperparameters = {}, operatingPoints = [], livePolicy, extraFiles = {}, data, createdAt = new Date() } = contents;
-  if (typeof name !== 'string' || !FILE_NAME.test(name)) throw new ModelDirectoryError(manifestFile, `must be letters, digits, ".", "_" or "-", got ${JSON.stringify(name)}`, { key: 'name' });
-  const booster = model instanceof Uint8Array ? loadModelBytes(path.join(dir, MODEL_DIRECTORY_FILES.model), model) : model;
+  const {
+    name,
+    model,
+    schema,
+    truncation = null,
+    hyperparameters = {},
+    operatingPoints = [],
+    livePolicy,
+    extraFiles = {},
+    data,
+    createdAt = new Date(),
+  } = contents;
+  if (typeof name !== 'string' || !FILE_NAME.test(name))
+    throw new ModelDirectoryError(
+      manifestFile,
+      `must be letters, digits, ".", "_" or "-", got ${JSON.stringify(name)}`,
+      { key: 'name' },
+    );
+  const booster =
+    model instanceof Uint8Array ? loadModelBytes(path.join(dir, MODEL_DIRECTORY_FILES.model), model) : model;
   const bytes = model instanceof Uint8Array ? model : model.toTarGz();
-  const checkedSchema = checkSchema(path.join(dir, MODEL_DIRECTORY_FILES.features), JSON.parse(JSON.stringify(schema)) as unknown, booster);
+  const checkedSchema = checkSchema(
+    path.join(dir, MODEL_DIRECTORY_FILES.features),
+    JSON.parse(JSON.stringify(schema)) as unknown,
+    booster,
+  );
   if (truncation !== null) checkTruncation(manifestFile, truncation);
   let hp: Readonly<Record<string, string>>;
   try {
@@ -202,21 +231,39 @@ export async function writeModelDirectory(dir: string, contents: ModelDirectoryC
   }
   const files: Record<string, string> = { ...MODEL_DIRECTORY_FILES };
   delete files.livePolicy;
-  const json = new Map<string, unknown>([[files.features!, checkedSchema], [files.operatingPoints!, operatingPoints.map(toSavedJSON)]]);
+  const json = new Map<string, unknown>([
+    [files.features!, checkedSchema],
+    [files.operatingPoints!, operatingPoints.map(toSavedJSON)],
+  ]);
   if (livePolicy !== undefined) {
     files.livePolicy = MODEL_DIRECTORY_FILES.livePolicy;
     json.set(files.livePolicy, livePolicy);
   }
   for (const [key, extra] of Object.entries(extraFiles)) {
-    if (key in files || key === 'livePolicy') throw new ModelDirectoryError(manifestFile, `is a standard file of a model directory; use another key`, { key: `files.${key}` });
-    if (!FILE_NAME.test(extra.file) || !extra.file.endsWith('.json') || extra.file === MODEL_MANIFEST_FILE || [...json.keys()].includes(extra.file)) {
-      throw new ModelDirectoryError(manifestFile, `must be a new plain .json file name, got ${JSON.stringify(extra.file)}`, { key: `files.${key}` });
+    if (key in files || key === 'livePolicy')
+      throw new ModelDirectoryError(manifestFile, `is a standard file of a model directory; use another key`, {
+        key: `files.${key}`,
+      });
+    if (
+      !FILE_NAME.test(extra.file) ||
+      !extra.file.endsWith('.json') ||
+      extra.file === MODEL_MANIFEST_FILE ||
+      [...json.keys()].includes(extra.file)
+    ) {
+      throw new ModelDirectoryError(
+        manifestFile,
+        `must be a new plain .json file name, got ${JSON.stringify(extra.file)}`,
+        { key: `files.${key}` },
+      );
     }
     files[key] = extra.file;
     json.set(extra.file, extra.content);
   }
   if (!options.overwrite && (existsSync(manifestFile) || existsSync(path.join(dir, MODEL_DIRECTORY_FILES.model)))) {
-    throw new ModelDirectoryError(dir, 'already holds a model (pass overwrite: true, or --force on the command line, to replace it)');
+    throw new ModelDirectoryError(
+      dir,
+      'already holds a model (pass overwrite: true, or --force on the command line, to replace it)',
+    );
   }
   const manifest: ModelManifest = {
     format: MODEL_DIRECTORY_FORMAT,
@@ -251,7 +298,10 @@ export async function writeModelDirectory(dir: string, contents: ModelDirectoryC
  * const threshold = model.operatingPoints[0]?.threshold ?? 0.5;
  * ```
  */
-export async function readModelDirectory<LivePolicy = unknown>(dir: string, options: ReadModelDirectoryOptions<LivePolicy> = {}): Promise<ModelDirectory<LivePolicy>> {
+export async function readModelDirectory<LivePolicy = unknown>(
+  dir: string,
+  options: ReadModelDirectoryOptions<LivePolicy> = {},
+): Promise<ModelDirectory<LivePolicy>> {
   const root = path.resolve(dir);
   const manifest = await readModelManifest(root);
   const paths: Record<string, string> = {};
@@ -260,7 +310,10 @@ export async function readModelDirectory<LivePolicy = unknown>(dir: string, opti
   const bytes = await readBytes(modelFile, 'the model');
   const booster = loadModelBytes(modelFile, bytes, options.limits);
   const schema = checkSchema(paths.features!, await readJSON(paths.features!, 'the feature schema'), booster);
-  const operatingPoints = parseOperatingPoints(paths.operatingPoints!, await readJSON(paths.operatingPoints!, 'the operating points'));
+  const operatingPoints = parseOperatingPoints(
+    paths.operatingPoints!,
+    await readJSON(paths.operatingPoints!, 'the operating points'),
+  );
   let livePolicy: LivePolicy | undefined;
   if (paths.livePolicy !== undefined) {
     const raw = await readJSON(paths.livePolicy, 'the live policy');
@@ -304,8 +357,14 @@ export async function readModelManifest(dir: string): Promise<ModelManifest> {
   const file = path.join(path.resolve(dir), MODEL_MANIFEST_FILE);
   if (!existsSync(file)) {
     const isDir = existsSync(dir) && (await stat(dir)).isDirectory();
-    const hint = isDir && (await readdir(dir)).includes(MODEL_DIRECTORY_FILES.model) ? ' (a model folder from an older sessionsentry: train it again, or pass the model file and --features)' : '';
-    throw new ModelDirectoryError(file, `does not exist: ${isDir ? 'not a model directory' : 'no such directory'}${hint}`);
+    const hint =
+      isDir && (await readdir(dir)).includes(MODEL_DIRECTORY_FILES.model)
+        ? ' (a model folder from an older sessionsentry: train it again, or pass the model file and --features)'
+        : '';
+    throw new ModelDirectoryError(
+      file,
+      `does not exist: ${isDir ? 'not a model directory' : 'no such directory'}${hint}`,
+    );
   }
   return parseModelManifest(file, await readJSON(file, 'the manifest'));
 }
@@ -336,28 +395,42 @@ export function parseModelManifest(file: string, json: unknown): ModelManifest {
     throw new ModelDirectoryError(file, problem, { key });
   };
   if (!isObject(json)) return fail('(root)', `must be an object, got ${describe(json)}`);
-  if (json.format !== MODEL_DIRECTORY_FORMAT) fail('format', `must be ${JSON.stringify(MODEL_DIRECTORY_FORMAT)}, got ${describe(json.format)}`);
+  if (json.format !== MODEL_DIRECTORY_FORMAT)
+    fail('format', `must be ${JSON.stringify(MODEL_DIRECTORY_FORMAT)}, got ${describe(json.format)}`);
   if (json.version !== MODEL_DIRECTORY_VERSION) {
-    fail('version', typeof json.version === 'number' && json.version > MODEL_DIRECTORY_VERSION ? `is ${json.version}: written by a newer sessionsentry (this one reads version ${MODEL_DIRECTORY_VERSION})` : `must be ${MODEL_DIRECTORY_VERSION}, got ${describe(json.version)}`);
+    fail(
+      'version',
+      typeof json.version === 'number' && json.version > MODEL_DIRECTORY_VERSION
+        ? `is ${json.version}: written by a newer sessionsentry (this one reads version ${MODEL_DIRECTORY_VERSION})`
+        : `must be ${MODEL_DIRECTORY_VERSION}, got ${describe(json.version)}`,
+    );
   }
-  if (typeof json.name !== 'string' || !FILE_NAME.test(json.name)) fail('name', `must be a job name, got ${describe(json.name)}`);
+  if (typeof json.name !== 'string' || !FILE_NAME.test(json.name))
+    fail('name', `must be a job name, got ${describe(json.name)}`);
   if (json.truncation !== null) {
-    if (!isObject(json.truncation)) fail('truncation', `must be a truncation object or null, got ${describe(json.truncation)}`);
+    if (!isObject(json.truncation))
+      fail('truncation', `must be a truncation object or null, got ${describe(json.truncation)}`);
     checkTruncation(file, json.truncation as Truncation);
   }
-  if (!isObject(json.hyperparameters)) fail('hyperparameters', `must be an object of strings, got ${describe(json.hyperparameters)}`);
-  for (const [k, v] of Object.entries(json.hyperparameters as object)) if (typeof v !== 'string') fail(`hyperparameters.${k}`, `must be a string, got ${describe(v)}`);
+  if (!isObject(json.hyperparameters))
+    fail('hyperparameters', `must be an object of strings, got ${describe(json.hyperparameters)}`);
+  for (const [k, v] of Object.entries(json.hyperparameters as object))
+    if (typeof v !== 'string') fail(`hyperparameters.${k}`, `must be a string, got ${describe(v)}`);
   if (!isObject(json.files)) fail('files', `must be an object of file names, got ${describe(json.files)}`);
   const files = json.files as Record<string, unknown>;
-  for (const key of ['model', 'features', 'operatingPoints'] as const) if (files[key] === undefined) fail(`files.${key}`, 'is missing');
+  for (const key of ['model', 'features', 'operatingPoints'] as const)
+    if (files[key] === undefined) fail(`files.${key}`, 'is missing');
   const seen = new Set<string>();
   for (const [key, name] of Object.entries(files)) {
-    if (typeof name !== 'string' || !FILE_NAME.test(name) || name === MODEL_MANIFEST_FILE) fail(`files.${key}`, `must be a plain file name inside the directory, got ${describe(name)}`);
+    if (typeof name !== 'string' || !FILE_NAME.test(name) || name === MODEL_MANIFEST_FILE)
+      fail(`files.${key}`, `must be a plain file name inside the directory, got ${describe(name)}`);
     if (seen.has(name as string)) fail(`files.${key}`, `names ${JSON.stringify(name)} a second time`);
     seen.add(name as string);
   }
-  if (typeof json.createdAt !== 'string' || Number.isNaN(Date.parse(json.createdAt))) fail('createdAt', `must be an ISO date, got ${describe(json.createdAt)}`);
-  if (!isObject(json.package) || typeof json.package.name !== 'string' || typeof json.package.version !== 'string') fail('package', `must be { name, version }, got ${describe(json.package)}`);
+  if (typeof json.createdAt !== 'string' || Number.isNaN(Date.parse(json.createdAt)))
+    fail('createdAt', `must be an ISO date, got ${describe(json.createdAt)}`);
+  if (!isObject(json.package) || typeof json.package.name !== 'string' || typeof json.package.version !== 'string')
+    fail('package', `must be { name, version }, got ${describe(json.package)}`);
   if (json.data !== undefined && !isObject(json.data)) fail('data', `must be an object, got ${describe(json.data)}`);
   return json as unknown as ModelManifest;
 }
@@ -366,7 +439,10 @@ function checkTruncation(file: string, truncation: Truncation): void {
   try {
     validateTruncation(truncation, 'truncation');
   } catch (err) {
-    throw new ModelDirectoryError(file, (err as Error).message.replace(/^truncation: /, ''), { key: 'truncation', cause: err });
+    throw new ModelDirectoryError(file, (err as Error).message.replace(/^truncation: /, ''), {
+      key: 'truncation',
+      cause: err,
+    });
   }
 }
 
@@ -378,7 +454,10 @@ function checkSchema(file: string, json: unknown, booster: Booster): FeatureSche
     throw new ModelDirectoryError(file, (err as Error).message, { cause: err });
   }
   if (schema.featureNames.length !== booster.numFeature) {
-    throw new ModelDirectoryError(file, `has ${schema.featureNames.length} features but the model takes ${booster.numFeature}: the schema is not the one the model was trained on`);
+    throw new ModelDirectoryError(
+      file,
+      `has ${schema.featureNames.length} features but the model takes ${booster.numFeature}: the schema is not the one the model was trained on`,
+    );
   }
   return schema;
 }
@@ -392,28 +471,48 @@ function loadModelBytes(file: string, bytes: Uint8Array, limits?: TarGzLimits): 
 }
 
 function toSavedJSON(point: OperatingPoint | SavedOperatingPoint): unknown {
-  const validation = typeof (point.validation as { toJSON?: unknown }).toJSON === 'function' ? (point.validation as { toJSON(): ConfusionMatrixJSON }).toJSON() : point.validation;
-  return { rule: point.rule, threshold: Number.isFinite(point.threshold) ? point.threshold : null, chosenOn: point.chosenOn, validation };
+  const validation =
+    typeof (point.validation as { toJSON?: unknown }).toJSON === 'function'
+      ? (point.validation as { toJSON(): ConfusionMatrixJSON }).toJSON()
+      : point.validation;
+  return {
+    rule: point.rule,
+    threshold: Number.isFinite(point.threshold) ? point.threshold : null,
+    chosenOn: point.chosenOn,
+    validation,
+  };
 }
 
 function parseOperatingPoints(file: string, json: unknown): SavedOperatingPoint[] {
-  if (!Array.isArray(json)) throw new ModelDirectoryError(file, `must be an array of operating points, got ${describe(json)}`);
+  if (!Array.isArray(json))
+    throw new ModelDirectoryError(file, `must be an array of operating points, got ${describe(json)}`);
   return json.map((raw: unknown, i) => {
     const fail = (key: string, problem: string): never => {
       throw new ModelDirectoryError(file, problem, { key: `[${i}]${key}` });
     };
     if (!isObject(raw)) return fail('', `must be an object, got ${describe(raw)}`);
     const rule = raw.rule;
-    const ruleOk = isObject(rule) && (
-      (typeof rule.maxFalsePositiveRate === 'number' && rule.maxFalsePositiveRate >= 0 && rule.maxFalsePositiveRate <= 1)
-      || (typeof rule.threshold === 'number' && Number.isFinite(rule.threshold))
-      || rule.bestF1 === true);
-    if (!ruleOk) fail('.rule', `must be { maxFalsePositiveRate }, { threshold } or { bestF1: true }, got ${describe(rule)}`);
+    const ruleOk =
+      isObject(rule) &&
+      ((typeof rule.maxFalsePositiveRate === 'number' &&
+        rule.maxFalsePositiveRate >= 0 &&
+        rule.maxFalsePositiveRate <= 1) ||
+        (typeof rule.threshold === 'number' && Number.isFinite(rule.threshold)) ||
+        rule.bestF1 === true);
+    if (!ruleOk)
+      fail('.rule', `must be { maxFalsePositiveRate }, { threshold } or { bestF1: true }, got ${describe(rule)}`);
     const threshold = raw.threshold === null ? Infinity : raw.threshold;
-    if (typeof threshold !== 'number' || Number.isNaN(threshold)) fail('.threshold', `must be a number (null: flag nothing), got ${describe(raw.threshold)}`);
+    if (typeof threshold !== 'number' || Number.isNaN(threshold))
+      fail('.threshold', `must be a number (null: flag nothing), got ${describe(raw.threshold)}`);
     if (raw.chosenOn !== 'validation') fail('.chosenOn', `must be "validation", got ${describe(raw.chosenOn)}`);
-    if (!isObject(raw.validation)) fail('.validation', `must be a confusion matrix object, got ${describe(raw.validation)}`);
-    return { rule: rule as OperatingRule, threshold: threshold as number, chosenOn: 'validation' as const, validation: raw.validation as unknown as ConfusionMatrixJSON };
+    if (!isObject(raw.validation))
+      fail('.validation', `must be a confusion matrix object, got ${describe(raw.validation)}`);
+    return {
+      rule: rule as OperatingRule,
+      threshold: threshold as number,
+      chosenOn: 'validation' as const,
+      validation: raw.validation as unknown as ConfusionMatrixJSON,
+    };
   });
 }
 
@@ -421,7 +520,11 @@ async function readBytes(file: string, what: string): Promise<Uint8Array> {
   try {
     return new Uint8Array(await readFile(file));
   } catch (err) {
-    throw new ModelDirectoryError(file, `${what} cannot be read: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'the file is missing' : (err as Error).message}`, { cause: err });
+    throw new ModelDirectoryError(
+      file,
+      `${what} cannot be read: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'the file is missing' : (err as Error).message}`,
+      { cause: err },
+    );
   }
 }
 
@@ -430,14 +533,26 @@ async function readJSON(file: string, what: string): Promise<unknown> {
   try {
     size = (await stat(file)).size;
   } catch (err) {
-    throw new ModelDirectoryError(file, `${what} cannot be read: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'the file is missing' : (err as Error).message}`, { cause: err });
+    throw new ModelDirectoryError(
+      file,
+      `${what} cannot be read: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'the file is missing' : (err as Error).message}`,
+      { cause: err },
+    );
   }
-  if (size > MAX_JSON_BYTES) throw new ModelDirectoryError(file, `is ${size} bytes, more than a model directory's JSON files may be (${MAX_JSON_BYTES})`);
+  if (size > MAX_JSON_BYTES)
+    throw new ModelDirectoryError(
+      file,
+      `is ${size} bytes, more than a model directory's JSON files may be (${MAX_JSON_BYTES})`,
+    );
   const text = await readFile(file, 'utf8');
   try {
     return JSON.parse(text) as unknown;
   } catch (err) {
-    throw new ModelDirectoryError(`${file}${jsonPosition(text, (err as Error).message)}`, `is not valid JSON: ${(err as Error).message}`, { cause: err });
+    throw new ModelDirectoryError(
+      `${file}${jsonPosition(text, (err as Error).message)}`,
+      `is not valid JSON: ${(err as Error).message}`,
+      { cause: err },
+    );
   }
 }
 

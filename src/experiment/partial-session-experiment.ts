@@ -81,7 +81,13 @@ export interface ExperimentRunResult {
   /** Codes of the test day the training vocabulary lacks (counted in `other_actions`). */
   readonly unseenTestActions: UnseenActions | null;
   /** Paths of the outputs. */
-  readonly files: { readonly report: string; readonly csvDir: string; readonly modelsDir: string; readonly scoresDir: string; readonly summary: string };
+  readonly files: {
+    readonly report: string;
+    readonly csvDir: string;
+    readonly modelsDir: string;
+    readonly scoresDir: string;
+    readonly summary: string;
+  };
   /** Wall time of each stage and in total, in milliseconds. */
   readonly timings: Readonly<Record<ExperimentStage | 'total', number>>;
 }
@@ -116,7 +122,10 @@ export interface ExperimentRunResult {
  * console.log(result.comparisons[0].comparison.toText());
  * ```
  */
-export async function runPartialSessionExperiment(spec: ExperimentSpec, options: RunExperimentOptions = {}): Promise<ExperimentRunResult> {
+export async function runPartialSessionExperiment(
+  spec: ExperimentSpec,
+  options: RunExperimentOptions = {},
+): Promise<ExperimentRunResult> {
   const { onStage, onProgress, signal } = options;
   const timings: Record<string, number> = {};
   const started = performance.now();
@@ -131,9 +140,15 @@ export async function runPartialSessionExperiment(spec: ExperimentSpec, options:
   };
 
   stage('read', `${spec.train.length + 1} log files`);
-  const [trainLog, testLog] = await Promise.all([readEventLog(spec.train, { schema: spec.schema }), readEventLog(spec.test, { schema: spec.schema })]);
+  const [trainLog, testLog] = await Promise.all([
+    readEventLog(spec.train, { schema: spec.schema }),
+    readEventLog(spec.test, { schema: spec.schema }),
+  ]);
 
-  stage('flatten', `${spec.jobs.length} truncations of ${trainLog.sessionCount} training and ${testLog.sessionCount} test sessions`);
+  stage(
+    'flatten',
+    `${spec.jobs.length} truncations of ${trainLog.sessionCount} training and ${testLog.sessionCount} test sessions`,
+  );
   const flattener = new SessionFlattener({ vocabulary: ActionVocabulary.fromLogs(trainLog), features: spec.features });
   flattener.fit(trainLog);
   const trainFrames = prepareJobs(trainLog, spec.jobs, flattener);
@@ -151,25 +166,60 @@ export async function runPartialSessionExperiment(spec: ExperimentSpec, options:
   const isPrefixJob = (job: Job): boolean => splitPrefixes(job.truncation).prefixes !== null;
   for (const job of spec.jobs) {
     const fractions = { train: spec.split.train, validation: spec.split.validation, test: 0, seed: spec.split.seed };
-    splits.set(job.name, splitter.split(trainFrames.get(job.name)!, isPrefixJob(job) ? { ...fractions, groupBy: 'SessionNo' } : fractions));
+    splits.set(
+      job.name,
+      splitter.split(trainFrames.get(job.name)!, isPrefixJob(job) ? { ...fractions, groupBy: 'SessionNo' } : fractions),
+    );
   }
   const csvDir = path.join(spec.outDir, 'csv');
   const files = await writeCsvs(
-    spec.jobs.map((job) => ({ name: job.name, split: splits.get(job.name)!, source: `${spec.train.map((f) => path.basename(f)).join(', ')}; ${job.name}`, ...(isPrefixJob(job) ? { weight: WEIGHT_COLUMN } : {}) })),
+    spec.jobs.map((job) => ({
+      name: job.name,
+      split: splits.get(job.name)!,
+      source: `${spec.train.map((f) => path.basename(f)).join(', ')}; ${job.name}`,
+      ...(isPrefixJob(job) ? { weight: WEIGHT_COLUMN } : {}),
+    })),
     csvDir,
   );
-  const experimentJobs: ExperimentJob[] = files.map((f, i) => ({ name: f.name, train: f.train, validation: f.validation, ...(isPrefixJob(spec.jobs[i]!) ? { hyperparameters: { csv_weights: '1' } } : {}) }));
+  const experimentJobs: ExperimentJob[] = files.map((f, i) => ({
+    name: f.name,
+    train: f.train,
+    validation: f.validation,
+    ...(isPrefixJob(spec.jobs[i]!) ? { hyperparameters: { csv_weights: '1' } } : {}),
+  }));
 
   stage('train', `${spec.jobs.length} jobs`);
   if (options.backend === undefined && spec.backend.kind !== 'local') {
-    throw new ExperimentFailedError(`backend ${spec.backend.kind} must be passed as options.backend (runPartialSessionExperiment creates only the local backend)`);
+    throw new ExperimentFailedError(
+      `backend ${spec.backend.kind} must be passed as options.backend (runPartialSessionExperiment creates only the local backend)`,
+    );
   }
   const ownBackend = options.backend === undefined;
-  const backend = options.backend ?? new LocalBackend({ ...(spec.backend.kind === 'local' && spec.backend.workers !== undefined ? { workers: spec.backend.workers } : {}) });
-  const runner = new TrainRunner({ backend, hyperparameters: spec.hyperparameters, prefix: spec.name, ...(onProgress ? { onProgress } : {}), ...(signal ? { signal } : {}) });
+  const backend =
+    options.backend ??
+    new LocalBackend({
+      ...(spec.backend.kind === 'local' && spec.backend.workers !== undefined ? { workers: spec.backend.workers } : {}),
+    });
+  const runner = new TrainRunner({
+    backend,
+    hyperparameters: spec.hyperparameters,
+    prefix: spec.name,
+    ...(onProgress ? { onProgress } : {}),
+    ...(signal ? { signal } : {}),
+  });
   const modelsDir = path.join(spec.outDir, 'models');
   const failed: JobFailure[] = [];
-  const scored = new Map<string, { validation: Float64Array; test: Float64Array; modelPath: string; bytes: Uint8Array; booster: Booster; seconds: number }>();
+  const scored = new Map<
+    string,
+    {
+      validation: Float64Array;
+      test: Float64Array;
+      modelPath: string;
+      bytes: Uint8Array;
+      booster: Booster;
+      seconds: number;
+    }
+  >();
   try {
     await runner.startJobs(experimentJobs);
     const training = await runner.waitForJobs();
@@ -181,22 +231,43 @@ export async function runPartialSessionExperiment(spec: ExperimentSpec, options:
     failed.push(...ready.failed);
     stage('score', `${ready.succeeded.length} endpoints`);
     const seconds = new Map(training.succeeded.map((t) => [t.job, t]));
-    const settled = await Promise.allSettled(ready.succeeded.map(async ({ job }) => {
-      const split = splits.get(job)!;
-      const [validation, test] = [await runner.invoke(job, splitter.features(split.validation)), await runner.invoke(job, splitter.features(testFrames.get(job)!))];
-      const trained = seconds.get(job)!;
-      const bytes = await backend.downloadArtifact(trained.artifact);
-      const modelPath = path.join(modelsDir, job, 'model.tar.gz');
-      scored.set(job, { validation, test, modelPath, bytes, booster: Booster.fromTarGz(bytes), seconds: trained.seconds });
-    }));
+    const settled = await Promise.allSettled(
+      ready.succeeded.map(async ({ job }) => {
+        const split = splits.get(job)!;
+        const [validation, test] = [
+          await runner.invoke(job, splitter.features(split.validation)),
+          await runner.invoke(job, splitter.features(testFrames.get(job)!)),
+        ];
+        const trained = seconds.get(job)!;
+        const bytes = await backend.downloadArtifact(trained.artifact);
+        const modelPath = path.join(modelsDir, job, 'model.tar.gz');
+        scored.set(job, {
+          validation,
+          test,
+          modelPath,
+          bytes,
+          booster: Booster.fromTarGz(bytes),
+          seconds: trained.seconds,
+        });
+      }),
+    );
     settled.forEach((s, i) => {
-      if (s.status === 'rejected') failed.push({ job: ready.succeeded[i]!.job, stage: 'Invocation', reason: s.reason instanceof Error ? s.reason.message : String(s.reason), error: s.reason });
+      if (s.status === 'rejected')
+        failed.push({
+          job: ready.succeeded[i]!.job,
+          stage: 'Invocation',
+          reason: s.reason instanceof Error ? s.reason.message : String(s.reason),
+          error: s.reason,
+        });
     });
   } finally {
     await runner.close();
     if (ownBackend) await backend.close?.();
   }
-  if (scored.size === 0) throw new ExperimentFailedError(`no job got through: ${failed.map((f) => `${f.job} (${f.stage}): ${f.reason}`).join('; ') || 'no jobs'}`);
+  if (scored.size === 0)
+    throw new ExperimentFailedError(
+      `no job got through: ${failed.map((f) => `${f.job} (${f.stage}): ${f.reason}`).join('; ') || 'no jobs'}`,
+    );
 
   stage('report', `${spec.operatingPoints.length} operating points`);
   const jobs: JobOutcome[] = [];
@@ -208,25 +279,57 @@ export async function runPartialSessionExperiment(spec: ExperimentSpec, options:
     if (s === undefined) continue;
     const split = splits.get(job.name)!;
     const validationLabels = splitter.labels(split.validation);
-    const operatingPoints = spec.operatingPoints.map((rule) => chooseOperatingPoint(validationLabels, s.validation, rule));
-    const live = spec.live === null ? undefined : calibrateJobLive(trainLog, { name: job.name, booster: s.booster, schema: flattener.toSchema(), validationSessions: split.validation.strings('SessionNo') as string[], budget: spec.live.maxFalseAlertsPer10k });
+    const operatingPoints = spec.operatingPoints.map((rule) =>
+      chooseOperatingPoint(validationLabels, s.validation, rule),
+    );
+    const live =
+      spec.live === null
+        ? undefined
+        : calibrateJobLive(trainLog, {
+            name: job.name,
+            booster: s.booster,
+            schema: flattener.toSchema(),
+            validationSessions: split.validation.strings('SessionNo') as string[],
+            budget: spec.live.maxFalseAlertsPer10k,
+          });
     if (live !== undefined) livePolicies.set(job.name, live);
-    await writeModelDirectory(path.join(modelsDir, job.name), {
-      name: job.name,
-      model: s.bytes,
-      schema: flattener.toSchema(),
-      truncation: job.truncation,
-      hyperparameters: toHyperparameterStrings(spec.hyperparameters),
-      operatingPoints,
-      ...(live === undefined ? {} : { livePolicy: live }),
-      data: { files: [...spec.train, spec.test].map((f) => path.relative(spec.outDir, f)), seeds: { split: spec.split.seed } },
-    }, { overwrite: true });
+    await writeModelDirectory(
+      path.join(modelsDir, job.name),
+      {
+        name: job.name,
+        model: s.bytes,
+        schema: flattener.toSchema(),
+        truncation: job.truncation,
+        hyperparameters: toHyperparameterStrings(spec.hyperparameters),
+        operatingPoints,
+        ...(live === undefined ? {} : { livePolicy: live }),
+        data: {
+          files: [...spec.train, spec.test].map((f) => path.relative(spec.outDir, f)),
+          seeds: { split: spec.split.seed },
+        },
+      },
+      { overwrite: true },
+    );
     const test = { labels: splitter.labels(testFrames.get(job.name)!), scores: s.test };
-    await writeScores(path.join(scoresDir, `${job.name}.validation.csv`), split.validation, validationLabels, s.validation);
-    await writeScores(path.join(scoresDir, `${job.name}.test.csv`), testFrames.get(job.name)!, test.labels, test.scores);
+    await writeScores(
+      path.join(scoresDir, `${job.name}.validation.csv`),
+      split.validation,
+      validationLabels,
+      s.validation,
+    );
+    await writeScores(
+      path.join(scoresDir, `${job.name}.test.csv`),
+      testFrames.get(job.name)!,
+      test.labels,
+      test.scores,
+    );
     jobs.push({
       name: job.name,
-      rows: { train: split.train.rowCount, validation: split.validation.rowCount, test: testFrames.get(job.name)!.rowCount },
+      rows: {
+        train: split.train.rowCount,
+        validation: split.validation.rowCount,
+        test: testFrames.get(job.name)!.rowCount,
+      },
       validation: { labels: validationLabels, scores: s.validation },
       test,
       operatingPoints,
@@ -234,11 +337,23 @@ export async function runPartialSessionExperiment(spec: ExperimentSpec, options:
       trainingSeconds: s.seconds,
     });
   }
-  const experimentsAt = (k: number): ExperimentInput[] => jobs.map((j) => ({ name: j.name, labels: j.test.labels, scores: j.test.scores, operatingPoint: j.operatingPoints[k]! }));
-  const comparisons = spec.operatingPoints.map((rule, k) => ({ rule, comparison: compareExperiments(experimentsAt(k)) }));
+  const experimentsAt = (k: number): ExperimentInput[] =>
+    jobs.map((j) => ({
+      name: j.name,
+      labels: j.test.labels,
+      scores: j.test.scores,
+      operatingPoint: j.operatingPoints[k]!,
+    }));
+  const comparisons = spec.operatingPoints.map((rule, k) => ({
+    rule,
+    comparison: compareExperiments(experimentsAt(k)),
+  }));
   let live: LiveSectionResult | null = null;
   if (spec.live !== null) {
-    stage('live', `live policies for ≤ ${spec.live.maxFalseAlertsPer10k} false alerts per 10 000, and the live detector`);
+    stage(
+      'live',
+      `live policies for ≤ ${spec.live.maxFalseAlertsPer10k} false alerts per 10 000, and the live detector`,
+    );
     live = await runLiveSection({
       trainLog,
       testLog,
@@ -264,30 +379,54 @@ export async function runPartialSessionExperiment(spec: ExperimentSpec, options:
   const report = path.join(spec.outDir, 'report.html');
   await writeReport(report, {
     title: `Partial-session experiment: ${spec.name}`,
-    description: `${jobs.length} truncation jobs trained on ${spec.train.map((f) => path.basename(f)).join(', ')} (${trainLog.sessionCount} sessions, ${trainLog.positiveCount} attacker sessions), `
-      + `operating points chosen on validation data at ${describeRule(spec.operatingPoints[0]!)}, scored on ${path.basename(spec.test)} (${testLog.sessionCount} sessions, ${testLog.positiveCount} attacker sessions) truncated like each job's training data.`,
+    description:
+      `${jobs.length} truncation jobs trained on ${spec.train.map((f) => path.basename(f)).join(', ')} (${trainLog.sessionCount} sessions, ${trainLog.positiveCount} attacker sessions), ` +
+      `operating points chosen on validation data at ${describeRule(spec.operatingPoints[0]!)}, scored on ${path.basename(spec.test)} (${testLog.sessionCount} sessions, ${testLog.positiveCount} attacker sessions) truncated like each job's training data.`,
     experiments: experimentsAt(0),
     ...(live === null ? {} : { live: live.report }),
-    importance: importanceSection(jobs.map((j) => ({ name: j.name, booster: scored.get(j.name)!.booster, featureNames: flattener.featureNames }))),
+    importance: importanceSection(
+      jobs.map((j) => ({ name: j.name, booster: scored.get(j.name)!.booster, featureNames: flattener.featureNames })),
+    ),
     ...reportExtras(spec, jobs, experimentsAt),
   });
   const summary = path.join(spec.outDir, 'summary.json');
-  await writeFile(summary, `${JSON.stringify({
-    name: spec.name,
-    jobs: jobs.map((j) => ({ name: j.name, rows: j.rows, trainingSeconds: j.trainingSeconds, model: path.relative(spec.outDir, j.modelPath), operatingPoints: j.operatingPoints.map((p) => ({ rule: p.rule, threshold: p.threshold })) })),
-    failed: failed.map((f) => ({ job: f.job, stage: f.stage, reason: f.reason })),
-    comparisons: comparisons.map((c) => ({ rule: c.rule, rows: c.comparison.toJSON() })),
-    live: live === null ? null : {
-      maxFalseAlertsPer10k: live.budget,
-      detector: path.relative(spec.outDir, live.detectorDir),
-      detectors: live.outcomes.map((o) => ({
-        name: o.name,
-        policy: o.policy,
-        validation: { recall: o.validation.recall, falseAlertsPer10k: o.validation.falseAlertsPer10k },
-        test: { recall: o.test.finalRecall, falseAlertsPer10k: o.test.falseAlertsPer10k, eventsToFirstAlert: o.test.eventsToFirstAlert, timeToFirstAlertMs: o.test.timeToFirstAlertMs },
-      })),
-    },
-  }, (_, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 2)}\n`);
+  await writeFile(
+    summary,
+    `${JSON.stringify(
+      {
+        name: spec.name,
+        jobs: jobs.map((j) => ({
+          name: j.name,
+          rows: j.rows,
+          trainingSeconds: j.trainingSeconds,
+          model: path.relative(spec.outDir, j.modelPath),
+          operatingPoints: j.operatingPoints.map((p) => ({ rule: p.rule, threshold: p.threshold })),
+        })),
+        failed: failed.map((f) => ({ job: f.job, stage: f.stage, reason: f.reason })),
+        comparisons: comparisons.map((c) => ({ rule: c.rule, rows: c.comparison.toJSON() })),
+        live:
+          live === null
+            ? null
+            : {
+                maxFalseAlertsPer10k: live.budget,
+                detector: path.relative(spec.outDir, live.detectorDir),
+                detectors: live.outcomes.map((o) => ({
+                  name: o.name,
+                  policy: o.policy,
+                  validation: { recall: o.validation.recall, falseAlertsPer10k: o.validation.falseAlertsPer10k },
+                  test: {
+                    recall: o.test.finalRecall,
+                    falseAlertsPer10k: o.test.falseAlertsPer10k,
+                    eventsToFirstAlert: o.test.eventsToFirstAlert,
+                    timeToFirstAlertMs: o.test.timeToFirstAlertMs,
+                  },
+                })),
+              },
+      },
+      (_, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? null : v),
+      2,
+    )}\n`,
+  );
   timings.report = performance.now() - stageStart;
   timings.total = performance.now() - started;
   return {
@@ -311,14 +450,22 @@ function reportExtras(
 ): Pick<ReportOptions, 'moreOperatingPoints' | 'jobNotes' | 'provenance'> {
   const truncationOf = new Map(spec.jobs.map((j) => [j.name, j.truncation]));
   return {
-    moreOperatingPoints: spec.operatingPoints.slice(1).map((rule, k) => ({ heading: `${describeRule(rule)} (chosen on validation data)`, experiments: experimentsAt(k + 1) })),
-    jobNotes: Object.fromEntries(jobs.map((j) => [j.name, `trained and tested on ${explainTruncation(truncationOf.get(j.name)!)}`])),
+    moreOperatingPoints: spec.operatingPoints.slice(1).map((rule, k) => ({
+      heading: `${describeRule(rule)} (chosen on validation data)`,
+      experiments: experimentsAt(k + 1),
+    })),
+    jobNotes: Object.fromEntries(
+      jobs.map((j) => [j.name, `trained and tested on ${explainTruncation(truncationOf.get(j.name)!)}`]),
+    ),
     provenance: {
       package: `${PACKAGE_NAME} ${PACKAGE_VERSION}`,
       dataFiles: [...spec.train, spec.test].map((f) => path.relative(spec.outDir, f)),
       seeds: { split: spec.split.seed },
       hyperparameters: spec.hyperparameters,
-      more: { backend: spec.backend.kind, split: `train ${spec.split.train} / validation ${spec.split.validation} of the training sessions, stratified` },
+      more: {
+        backend: spec.backend.kind,
+        split: `train ${spec.split.train} / validation ${spec.split.validation} of the training sessions, stratified`,
+      },
     },
   };
 }
@@ -342,7 +489,8 @@ export function describeRule(rule: OperatingRule): string {
 async function writeScores(file: string, frame: Frame, labels: Uint8Array, scores: Float64Array): Promise<void> {
   const id = frame.columnNames[0]!;
   const lines = [`${id},label,score`];
-  for (let i = 0; i < labels.length; i++) lines.push(`${csvField(String(frame.value(id, i)))},${labels[i]},${scores[i]}`);
+  for (let i = 0; i < labels.length; i++)
+    lines.push(`${csvField(String(frame.value(id, i)))},${labels[i]},${scores[i]}`);
   await writeFile(file, `${lines.join('\n')}\n`);
 }
 
@@ -350,10 +498,22 @@ async function writeScores(file: string, frame: Frame, labels: Uint8Array, score
  * The ids of the validation sessions of the experiment's split of whole sessions (what every
  * one-row-per-session job's split holds out): a whole-session job's own split when there is one.
  */
-function sessionSplit(trainLog: EventLog, flattener: SessionFlattener, splitter: FrameSplitter, spec: ExperimentSpec, splits: ReadonlyMap<string, FrameSplit>): string[] {
+function sessionSplit(
+  trainLog: EventLog,
+  flattener: SessionFlattener,
+  splitter: FrameSplitter,
+  spec: ExperimentSpec,
+  splits: ReadonlyMap<string, FrameSplit>,
+): string[] {
   const whole = spec.jobs.find((job) => job.truncation.kind === 'none');
-  const split = (whole === undefined ? undefined : splits.get(whole.name))
-    ?? splitter.split(flattener.flatten(trainLog), { train: spec.split.train, validation: spec.split.validation, test: 0, seed: spec.split.seed });
+  const split =
+    (whole === undefined ? undefined : splits.get(whole.name)) ??
+    splitter.split(flattener.flatten(trainLog), {
+      train: spec.split.train,
+      validation: spec.split.validation,
+      test: 0,
+      seed: spec.split.seed,
+    });
   return split.validation.strings('SessionNo') as string[];
 }
 

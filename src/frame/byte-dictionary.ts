@@ -85,7 +85,8 @@ export class ByteDictionary {
     for (;;) {
       const code = table[slot]!;
       if (code < 0) return ~slot;
-      if (this.#hashes[code] === h && this.#lengths[code] === length && this.matches(code, bytes, start, end)) return code;
+      if (this.#hashes[code] === h && this.#lengths[code] === length && this.matches(code, bytes, start, end))
+        return code;
       slot = (slot + 1) & mask;
     }
   }

@@ -46,7 +46,12 @@ export interface ReadCsvOptions {
  */
 export async function readCsv(source: TextSource, options: ReadCsvOptions = {}): Promise<Frame> {
   const sink = new CsvFrameSink(options);
-  const { name } = await tokenizeSource(source, { delimiter: options.delimiter ?? 'auto', fallback: ',' }, (row, tokenizer) => sink.row(row, tokenizer.file), 'readCsv');
+  const { name } = await tokenizeSource(
+    source,
+    { delimiter: options.delimiter ?? 'auto', fallback: ',' },
+    (row, tokenizer) => sink.row(row, tokenizer.file),
+    'readCsv',
+  );
   return sink.finish(name);
 }
 
@@ -60,11 +65,16 @@ export async function readCsv(source: TextSource, options: ReadCsvOptions = {}):
  * frame.numbers('score'); // Float64Array [0.5, 0.001]
  * ```
  */
-export function parseCsv(input: string | Uint8Array | { readonly text: string; readonly name?: string }, options: ReadCsvOptions = {}): Frame {
+export function parseCsv(
+  input: string | Uint8Array | { readonly text: string; readonly name?: string },
+  options: ReadCsvOptions = {},
+): Frame {
   const named = typeof input === 'object' && !(input instanceof Uint8Array);
   const file = named ? (input.name ?? '<string>') : typeof input === 'string' ? '<string>' : '<bytes>';
   const sink = new CsvFrameSink(options);
-  tokenizeText(named ? input.text : input, { file, delimiter: options.delimiter ?? 'auto', fallback: ',' }, (row) => sink.row(row, file));
+  tokenizeText(named ? input.text : input, { file, delimiter: options.delimiter ?? 'auto', fallback: ',' }, (row) =>
+    sink.row(row, file),
+  );
   return sink.finish(file);
 }
 
@@ -121,10 +131,14 @@ class CsvFrameSink {
           const value = (flags & FIELD_ESCAPED) === 0 ? parseNumberBytes(bytes, start, end) : undefined;
           if (value !== undefined) column.numbers[r] = value;
           else if (column.declared === 'number') {
-            throw new ParseError({ file: this.#file, line: row.line, column: i + 1, columnName: column.name }, 'is not a number', {
-              value: row.text(i),
-              expected: "a number (the column's type is 'number')",
-            });
+            throw new ParseError(
+              { file: this.#file, line: row.line, column: i + 1, columnName: column.name },
+              'is not a number',
+              {
+                value: row.text(i),
+                expected: "a number (the column's type is 'number')",
+              },
+            );
           } else column.numeric = false;
         }
         if (column.declared === 'number') continue;
@@ -140,7 +154,9 @@ class CsvFrameSink {
     if (this.#columns === null) {
       this.#file = file;
       if (this.#header) {
-        throw new ParseError({ file: this.#file, line: 1 }, 'the input is empty', { expected: 'a header line with column names' });
+        throw new ParseError({ file: this.#file, line: 1 }, 'the input is empty', {
+          expected: 'a header line with column names',
+        });
       }
       return Frame.fromColumns({});
     }
@@ -148,7 +164,12 @@ class CsvFrameSink {
     const columns = new Map<string, Column>();
     for (const column of this.#columns) {
       if (column.numeric) columns.set(column.name, { kind: 'number', values: column.numbers.slice(0, n) });
-      else columns.set(column.name, { kind: 'string', codes: column.codes.slice(0, n), dictionary: column.dictionary.values() });
+      else
+        columns.set(column.name, {
+          kind: 'string',
+          codes: column.codes.slice(0, n),
+          dictionary: column.dictionary.values(),
+        });
     }
     return Frame.fromColumns(columns);
   }
@@ -159,33 +180,56 @@ class CsvFrameSink {
       names = Array.from({ length: row.count }, (_, i) => row.text(i));
       if (this.#names !== undefined) {
         if (this.#names.length !== names.length) {
-          throw new InvalidArgumentError('readCsv', 'names', this.#names, `${names.length} names, one per header column (${names.join(', ')}) in ${this.#file}`);
+          throw new InvalidArgumentError(
+            'readCsv',
+            'names',
+            this.#names,
+            `${names.length} names, one per header column (${names.join(', ')}) in ${this.#file}`,
+          );
         }
         names = [...this.#names];
       }
     } else {
-      names = this.#names !== undefined ? [...this.#names] : Array.from({ length: row.count }, (_, i) => `column${i + 1}`);
+      names =
+        this.#names !== undefined ? [...this.#names] : Array.from({ length: row.count }, (_, i) => `column${i + 1}`);
     }
     const seen = new Map<string, number>();
     names.forEach((name, i) => {
       if (name === '') names[i] = `column${i + 1}`;
       const before = seen.get(names[i]!);
       if (before !== undefined) {
-        throw new ParseError({ file: this.#file, line: row.line, column: i + 1 }, `duplicate column name ${JSON.stringify(names[i])} (also column ${before + 1})`, {
-          expected: 'distinct column names',
-        });
+        throw new ParseError(
+          { file: this.#file, line: row.line, column: i + 1 },
+          `duplicate column name ${JSON.stringify(names[i])} (also column ${before + 1})`,
+          {
+            expected: 'distinct column names',
+          },
+        );
       }
       seen.set(names[i]!, i);
     });
     for (const [name, type] of Object.entries(this.#types)) {
       if (!seen.has(name)) {
-        throw new InvalidArgumentError('readCsv', `columnTypes.${name}`, type, `a column of ${this.#file} (columns: ${names.join(', ')})`);
+        throw new InvalidArgumentError(
+          'readCsv',
+          `columnTypes.${name}`,
+          type,
+          `a column of ${this.#file} (columns: ${names.join(', ')})`,
+        );
       }
-      if (type !== 'number' && type !== 'string') throw new InvalidArgumentError('readCsv', `columnTypes.${name}`, type, "'number' or 'string'");
+      if (type !== 'number' && type !== 'string')
+        throw new InvalidArgumentError('readCsv', `columnTypes.${name}`, type, "'number' or 'string'");
     }
     this.#columns = names.map((name) => {
       const declared = this.#types[name];
-      return { name, declared, numeric: declared !== 'string', numbers: new Float64Array(0), codes: new Int32Array(0), dictionary: new ByteDictionary() };
+      return {
+        name,
+        declared,
+        numeric: declared !== 'string',
+        numbers: new Float64Array(0),
+        codes: new Int32Array(0),
+        dictionary: new ByteDictionary(),
+      };
     });
   }
 

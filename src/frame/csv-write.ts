@@ -45,10 +45,21 @@ const ROWS_PER_CHUNK = 2048;
  * await writeCsv(frame, process.stdout, { end: false });
  * ```
  */
-export async function writeCsv(frame: FrameInput, destination: CsvDestination, options: WriteCsvOptions & { readonly end?: boolean } = {}): Promise<void> {
+export async function writeCsv(
+  frame: FrameInput,
+  destination: CsvDestination,
+  options: WriteCsvOptions & { readonly end?: boolean } = {},
+): Promise<void> {
   const { end = true, ...rest } = options;
   const chunks = Readable.from(csvChunks(frame, rest), { objectMode: false });
-  if (typeof destination === 'string' || (typeof destination === 'object' && destination !== null && 'path' in destination && typeof destination.path === 'string' && !('write' in destination))) {
+  if (
+    typeof destination === 'string' ||
+    (typeof destination === 'object' &&
+      destination !== null &&
+      'path' in destination &&
+      typeof destination.path === 'string' &&
+      !('write' in destination))
+  ) {
     const file = typeof destination === 'string' ? destination : destination.path;
     if (file.endsWith('.gz')) await pipeline(chunks, createGzip(), createWriteStream(file));
     else await pipeline(chunks, createWriteStream(file));
@@ -88,12 +99,25 @@ export function* csvChunks(input: FrameInput, options: WriteCsvOptions = {}): Ge
   const frame = asFrame(input, 'frame', 'writeCsv');
   const { delimiter = ',', header = true, quote = 'needed', lineEnd = '\n', columns = frame.columnNames } = options;
   if (delimiter.length !== 1 || delimiter === '"' || delimiter === '\n' || delimiter === '\r') {
-    throw new InvalidArgumentError('writeCsv', 'delimiter', delimiter, 'one character other than a quote or line break');
+    throw new InvalidArgumentError(
+      'writeCsv',
+      'delimiter',
+      delimiter,
+      'one character other than a quote or line break',
+    );
   }
-  if (quote !== 'needed' && quote !== 'always') throw new InvalidArgumentError('writeCsv', 'quote', quote, "'needed' or 'always'");
-  if (lineEnd !== '\n' && lineEnd !== '\r\n') throw new InvalidArgumentError('writeCsv', 'lineEnd', lineEnd, "'\\n' or '\\r\\n'");
+  if (quote !== 'needed' && quote !== 'always')
+    throw new InvalidArgumentError('writeCsv', 'quote', quote, "'needed' or 'always'");
+  if (lineEnd !== '\n' && lineEnd !== '\r\n')
+    throw new InvalidArgumentError('writeCsv', 'lineEnd', lineEnd, "'\\n' or '\\r\\n'");
   const escape = (text: string, always: boolean): string => {
-    const needs = always || text === '' || text.includes(delimiter) || text.includes('"') || text.includes('\n') || text.includes('\r');
+    const needs =
+      always ||
+      text === '' ||
+      text.includes(delimiter) ||
+      text.includes('"') ||
+      text.includes('\n') ||
+      text.includes('\r');
     return needs ? `"${text.replaceAll('"', '""')}"` : text;
   };
   const writers = columns.map((name) => {

@@ -179,7 +179,13 @@ export class DelimitedTokenizer {
   fastRow: ((buf: Buffer, pos: number, n: number, delimiter: number, line: number) => number) | null = null;
 
   constructor(options: TokenizerOptions, onRow: (row: DelimitedRow) => void) {
-    const { file, delimiter = 'auto', fallback = ',', maxLineBytes = DEFAULT_MAX_LINE_BYTES, maxFieldBytes = DEFAULT_MAX_FIELD_BYTES } = options;
+    const {
+      file,
+      delimiter = 'auto',
+      fallback = ',',
+      maxLineBytes = DEFAULT_MAX_LINE_BYTES,
+      maxFieldBytes = DEFAULT_MAX_FIELD_BYTES,
+    } = options;
     this.file = file;
     this.#maxLine = byteLimit(maxLineBytes, 'maxLineBytes');
     this.#maxField = byteLimit(maxFieldBytes, 'maxFieldBytes');
@@ -200,7 +206,13 @@ export class DelimitedTokenizer {
 
   /** Feeds the next chunk of bytes. */
   push(chunk: Uint8Array): void {
-    if (this.#ended) throw new InvalidArgumentError('DelimitedTokenizer.push', 'chunk', 'a chunk after end()', 'no more chunks once end() was called');
+    if (this.#ended)
+      throw new InvalidArgumentError(
+        'DelimitedTokenizer.push',
+        'chunk',
+        'a chunk after end()',
+        'no more chunks once end() was called',
+      );
     if (chunk.length === 0) return;
     let buf = toBuffer(chunk);
     const pending = this.#pendingLength;
@@ -236,7 +248,8 @@ export class DelimitedTokenizer {
       const lf = work.subarray(0, total).indexOf(LF, p);
       if (lf >= 0) return true;
       this.#scanned = total;
-      if (total > this.#maxLine) throw new InputLimitError({ file: this.file, line: this.#line }, 'maxLineBytes', this.#maxLine);
+      if (total > this.#maxLine)
+        throw new InputLimitError({ file: this.file, line: this.#line }, 'maxLineBytes', this.#maxLine);
       return false;
     }
     const D = this.#delimiter;
@@ -289,18 +302,24 @@ export class DelimitedTokenizer {
     this.#scanState = state;
     this.#scanFields = fields;
     this.#scanFieldStart = fieldStart;
-    if (total > this.#maxLine) throw new InputLimitError({ file: this.file, line: this.#line }, 'maxLineBytes', this.#maxLine);
+    if (total > this.#maxLine)
+      throw new InputLimitError({ file: this.file, line: this.#line }, 'maxLineBytes', this.#maxLine);
     if (total - fieldStart > maxField) throw this.#fieldLimit(fields);
     return false;
   }
 
   #lineEnd(lf: number): boolean {
-    if (lf > this.#maxLine) throw new InputLimitError({ file: this.file, line: this.#line }, 'maxLineBytes', this.#maxLine);
+    if (lf > this.#maxLine)
+      throw new InputLimitError({ file: this.file, line: this.#line }, 'maxLineBytes', this.#maxLine);
     return true;
   }
 
   #fieldLimit(index: number): InputLimitError {
-    return new InputLimitError({ file: this.file, line: this.#line, column: index + 1 }, 'maxFieldBytes', this.#maxField);
+    return new InputLimitError(
+      { file: this.file, line: this.#line, column: index + 1 },
+      'maxFieldBytes',
+      this.#maxField,
+    );
   }
 
   /** Signals the end of input: parses the last row (which may lack a line break). */
@@ -474,7 +493,10 @@ export class DelimitedTokenizer {
           throw new ParseError(
             { file: this.file, line: this.#line + innerLines, column: count },
             'unexpected character after a closing quote',
-            { value: buf.toString('utf8', row.starts[count - 1]! - 1, Math.min(n, p + 10)), expected: 'a delimiter or the end of the line after a quoted field' },
+            {
+              value: buf.toString('utf8', row.starts[count - 1]! - 1, Math.min(n, p + 10)),
+              expected: 'a delimiter or the end of the line after a quoted field',
+            },
           );
         }
         let p = pos;
@@ -534,13 +556,25 @@ function detectDelimiter(buf: Buffer, start: number, end: number, fallback: numb
 }
 
 function byteLimit(value: number, argument: string): number {
-  if (!(Number.isInteger(value) && value > 0)) throw new InvalidArgumentError('DelimitedTokenizer', argument, value, 'a positive integer (bytes)');
+  if (!(Number.isInteger(value) && value > 0))
+    throw new InvalidArgumentError('DelimitedTokenizer', argument, value, 'a positive integer (bytes)');
   return value;
 }
 
 function delimiterByte(delimiter: string, argument: string): number {
-  if (delimiter.length !== 1 || delimiter === '"' || delimiter === '\n' || delimiter === '\r' || delimiter.charCodeAt(0) > 0x7f) {
-    throw new InvalidArgumentError('DelimitedTokenizer', argument, delimiter, "one ASCII character other than a quote or line break, or 'auto'");
+  if (
+    delimiter.length !== 1 ||
+    delimiter === '"' ||
+    delimiter === '\n' ||
+    delimiter === '\r' ||
+    delimiter.charCodeAt(0) > 0x7f
+  ) {
+    throw new InvalidArgumentError(
+      'DelimitedTokenizer',
+      argument,
+      delimiter,
+      "one ASCII character other than a quote or line break, or 'auto'",
+    );
   }
   return delimiter.charCodeAt(0);
 }
@@ -562,7 +596,9 @@ export async function tokenizeSource(
   where = 'read',
 ): Promise<{ name: string; delimiter: string | undefined; lines: number }> {
   const { name, chunks } = openSource(source, where);
-  const tokenizer: DelimitedTokenizer = new DelimitedTokenizer({ ...options, file: name }, (row) => onRow(row, tokenizer));
+  const tokenizer: DelimitedTokenizer = new DelimitedTokenizer({ ...options, file: name }, (row) =>
+    onRow(row, tokenizer),
+  );
   for await (const chunk of chunks) tokenizer.push(chunk);
   tokenizer.end();
   return { name, delimiter: tokenizer.delimiter, lines: tokenizer.line - 1 };

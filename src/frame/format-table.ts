@@ -30,7 +30,13 @@ export function formatTable(
     return cells.map((cell) => (numeric ? cell.padStart(width) : cell.padEnd(width)));
   });
   const lines: string[] = [];
-  for (let i = 0; i <= shownRows; i++) lines.push(columns.map((cells) => cells[i]).join('  ').trimEnd());
+  for (let i = 0; i <= shownRows; i++)
+    lines.push(
+      columns
+        .map((cells) => cells[i])
+        .join('  ')
+        .trimEnd(),
+    );
   if (shownRows < frame.rowCount) lines.push('…');
   const hidden = allNames.length - names.length;
   lines.push(`[${frame.rowCount} rows × ${allNames.length} columns${hidden > 0 ? `, ${hidden} not shown` : ''}]`);

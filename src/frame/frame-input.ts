@@ -118,7 +118,12 @@ export function isFrameLike(value: unknown): value is Frame {
 export function asFrame(input: FrameInput, argName = 'frame', where = 'asFrame'): Frame {
   if (isFrameLike(input)) return input;
   if (isDanfoLikeFrame(input)) return frameFromDanfoLike(input, {}, where, argName);
-  throw new InvalidArgumentError(where, argName, input, 'a Frame or a danfo DataFrame (with columns, dtypes and column values)');
+  throw new InvalidArgumentError(
+    where,
+    argName,
+    input,
+    'a Frame or a danfo DataFrame (with columns, dtypes and column values)',
+  );
 }
 
 /**
@@ -134,7 +139,12 @@ export function asFrame(input: FrameInput, argName = 'frame', where = 'asFrame')
  * const frame = frameFromDanfoLike(df, { numberTypes: { BadActor: 'uint8' } });
  * ```
  */
-export function frameFromDanfoLike(df: DanfoLikeFrame, options: FromDanfoOptions = {}, where = 'fromDanfo', argName = 'df'): Frame {
+export function frameFromDanfoLike(
+  df: DanfoLikeFrame,
+  options: FromDanfoOptions = {},
+  where = 'fromDanfo',
+  argName = 'df',
+): Frame {
   const { numberTypes = {}, indexColumn } = options;
   const names = df.columns;
   const columnData = readColumns(df, where, argName);
@@ -142,16 +152,29 @@ export function frameFromDanfoLike(df: DanfoLikeFrame, options: FromDanfoOptions
   if (indexColumn !== undefined) {
     const index = Array.isArray(df.index) ? (df.index as unknown[]) : [];
     const rows = columnData[0]?.length ?? index.length;
-    if (index.length !== rows) throw new InvalidArgumentError(where, `${argName}.index`, `${index.length} labels`, `${rows} labels, one per row`);
+    if (index.length !== rows)
+      throw new InvalidArgumentError(
+        where,
+        `${argName}.index`,
+        `${index.length} labels`,
+        `${rows} labels, one per row`,
+      );
     columns.set(indexColumn, toColumn(index, 'undefined', undefined, where, `${argName}.index`, indexColumn));
   }
   for (let j = 0; j < names.length; j++) {
     const name = names[j]!;
-    if (columns.has(name)) throw new InvalidArgumentError(where, `${argName}.columns[${j}]`, name, 'a column name not used before');
+    if (columns.has(name))
+      throw new InvalidArgumentError(where, `${argName}.columns[${j}]`, name, 'a column name not used before');
     columns.set(name, toColumn(columnData[j]!, df.dtypes[j] ?? 'undefined', numberTypes[name], where, argName, name));
   }
   for (const name of Object.keys(numberTypes)) {
-    if (!columns.has(name)) throw new InvalidArgumentError(where, `options.numberTypes.${name}`, name, `one of the columns (${names.join(', ')})`);
+    if (!columns.has(name))
+      throw new InvalidArgumentError(
+        where,
+        `options.numberTypes.${name}`,
+        name,
+        `one of the columns (${names.join(', ')})`,
+      );
   }
   return Frame.fromColumns(columns);
 }
@@ -160,7 +183,12 @@ function readColumns(df: DanfoLikeFrame, where: string, argName: string): ArrayL
   const names = df.columns;
   for (let j = 0; j < df.dtypes.length; j++) {
     if (!DANFO_DTYPES.has(df.dtypes[j]!)) {
-      throw new InvalidArgumentError(where, `${argName}.dtypes[${j}]`, df.dtypes[j], `a danfo dtype (${[...DANFO_DTYPES].join(', ')})`);
+      throw new InvalidArgumentError(
+        where,
+        `${argName}.dtypes[${j}]`,
+        df.dtypes[j],
+        `a danfo dtype (${[...DANFO_DTYPES].join(', ')})`,
+      );
     }
   }
   let data: ArrayLike<unknown>[] | undefined;
@@ -182,11 +210,17 @@ function readColumns(df: DanfoLikeFrame, where: string, argName: string): ArrayL
   } else if (names.length === 0 || byColumn !== undefined) {
     data = names.map(() => []);
   }
-  if (data === undefined) throw new InvalidArgumentError(where, argName, df, 'a danfo DataFrame with readable column values');
+  if (data === undefined)
+    throw new InvalidArgumentError(where, argName, df, 'a danfo DataFrame with readable column values');
   const rows = data[0]?.length ?? 0;
   data.forEach((values, j) => {
     if (values.length !== rows) {
-      throw new InvalidArgumentError(where, `${argName} column ${JSON.stringify(names[j])}`, `${values.length} values`, `${rows} values like the first column`);
+      throw new InvalidArgumentError(
+        where,
+        `${argName} column ${JSON.stringify(names[j])}`,
+        `${values.length} values`,
+        `${rows} values like the first column`,
+      );
     }
   });
   return data;
@@ -196,7 +230,14 @@ function isMissing(v: unknown): boolean {
   return v === null || v === undefined || (typeof v === 'number' && Number.isNaN(v));
 }
 
-function toColumn(values: ArrayLike<unknown>, dtype: string, storage: NumericStorage | undefined, where: string, argName: string, name: string): Column {
+function toColumn(
+  values: ArrayLike<unknown>,
+  dtype: string,
+  storage: NumericStorage | undefined,
+  where: string,
+  argName: string,
+  name: string,
+): Column {
   const n = values.length;
   let numbers = 0;
   let strings = 0;
@@ -212,17 +253,34 @@ function toColumn(values: ArrayLike<unknown>, dtype: string, storage: NumericSto
     else if (firstOther < 0) firstOther = i;
   }
   const at = (i: number): string => `${argName} column ${JSON.stringify(name)} row ${i}`;
-  if (firstOther >= 0) throw new InvalidArgumentError(where, at(firstOther), values[firstOther], 'a number, string, boolean or missing value');
+  if (firstOther >= 0)
+    throw new InvalidArgumentError(
+      where,
+      at(firstOther),
+      values[firstOther],
+      'a number, string, boolean or missing value',
+    );
   const kinds = (numbers > 0 ? 1 : 0) + (strings > 0 ? 1 : 0) + (booleans > 0 ? 1 : 0);
   if (kinds > 1) {
     const majority = strings >= numbers && strings >= booleans ? 'string' : numbers >= booleans ? 'number' : 'boolean';
     let i = 0;
     while (isMissing(values[i]) || typeof values[i] === majority) i++;
-    throw new InvalidArgumentError(where, at(i), values[i], `a ${majority} like the rest of the column (danfo dtype ${dtype})`);
+    throw new InvalidArgumentError(
+      where,
+      at(i),
+      values[i],
+      `a ${majority} like the rest of the column (danfo dtype ${dtype})`,
+    );
   }
   const isString = strings > 0 || (kinds === 0 && dtype === 'string' && storage === undefined);
   if (isString) {
-    if (storage !== undefined) throw new InvalidArgumentError(where, `options.numberTypes.${name}`, storage, 'storage for a numeric column only (this one holds strings)');
+    if (storage !== undefined)
+      throw new InvalidArgumentError(
+        where,
+        `options.numberTypes.${name}`,
+        storage,
+        'storage for a numeric column only (this one holds strings)',
+      );
     const codes = new Int32Array(n);
     const dictionary: string[] = [];
     const lookup = new Map<string, number>();
@@ -243,14 +301,20 @@ function toColumn(values: ArrayLike<unknown>, dtype: string, storage: NumericSto
     return { kind: 'string', codes, dictionary };
   }
   const chosen: NumericStorage =
-    storage ?? (missing === 0 && booleans > 0 ? 'uint8' : missing === 0 && dtype === 'int32' && allInt32(values) ? 'int32' : 'float64');
+    storage ??
+    (missing === 0 && booleans > 0
+      ? 'uint8'
+      : missing === 0 && dtype === 'int32' && allInt32(values)
+        ? 'int32'
+        : 'float64');
   const out = allocate(chosen, n);
   const integer = !(out instanceof Float64Array || out instanceof Float32Array);
   for (let i = 0; i < n; i++) {
     const raw = values[i];
     const v = isMissing(raw) ? Number.NaN : typeof raw === 'boolean' ? (raw ? 1 : 0) : (raw as number);
     out[i] = v;
-    if (integer && out[i] !== v) throw new InvalidArgumentError(where, at(i), raw, `an integer that fits ${chosen} storage`);
+    if (integer && out[i] !== v)
+      throw new InvalidArgumentError(where, at(i), raw, `an integer that fits ${chosen} storage`);
   }
   return { kind: 'number', values: out };
 }
@@ -282,6 +346,11 @@ function allocate(storage: NumericStorage, n: number): NumericArray {
     case 'uint8':
       return new Uint8Array(n);
     default:
-      throw new InvalidArgumentError('fromDanfo', 'options.numberTypes', describeValue(storage), 'float64, float32, int32, uint32, int16, uint16, int8 or uint8');
+      throw new InvalidArgumentError(
+        'fromDanfo',
+        'options.numberTypes',
+        describeValue(storage),
+        'float64, float32, int32, uint32, int16, uint16, int8 or uint8',
+      );
   }
 }

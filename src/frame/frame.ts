@@ -35,7 +35,12 @@ export class Frame {
   /** Physical row of each logical row, or `null` when rows map one to one. */
   readonly #index: Uint32Array | null;
 
-  private constructor(names: readonly string[], columns: ReadonlyMap<string, Column>, index: Uint32Array | null, rowCount: number) {
+  private constructor(
+    names: readonly string[],
+    columns: ReadonlyMap<string, Column>,
+    index: Uint32Array | null,
+    rowCount: number,
+  ) {
     this.columnNames = names;
     this.#columns = columns;
     this.#index = index;
@@ -56,12 +61,24 @@ export class Frame {
    * Frame.fromColumns({ SessionNo: ['a'], '111': [2] }, ['SessionNo', '111']).columnNames; // ['SessionNo', '111']
    * ```
    */
-  static fromColumns(columns: Record<string, ColumnInput> | ReadonlyMap<string, ColumnInput>, columnNames?: readonly string[]): Frame {
+  static fromColumns(
+    columns: Record<string, ColumnInput> | ReadonlyMap<string, ColumnInput>,
+    columnNames?: readonly string[],
+  ): Frame {
     let entries = columns instanceof Map ? [...columns.entries()] : Object.entries(columns);
     if (columnNames !== undefined) {
       const byName = new Map(entries);
-      if (columnNames.length !== byName.size || new Set(columnNames).size !== columnNames.length || columnNames.some((n) => !byName.has(n))) {
-        throw new InvalidArgumentError('Frame.fromColumns', 'columnNames', columnNames.join(','), `each of the columns ${[...byName.keys()].join(',')} once`);
+      if (
+        columnNames.length !== byName.size ||
+        new Set(columnNames).size !== columnNames.length ||
+        columnNames.some((n) => !byName.has(n))
+      ) {
+        throw new InvalidArgumentError(
+          'Frame.fromColumns',
+          'columnNames',
+          columnNames.join(','),
+          `each of the columns ${[...byName.keys()].join(',')} once`,
+        );
       }
       entries = columnNames.map((n) => [n, byName.get(n)!]);
     }
@@ -71,7 +88,12 @@ export class Frame {
       const column = toColumn(name, input as ColumnInput);
       const n = columnLength(column);
       if (length >= 0 && n !== length) {
-        throw new InvalidArgumentError('Frame.fromColumns', `columns.${name}`, `${n} rows`, `${length} rows like the columns before it`);
+        throw new InvalidArgumentError(
+          'Frame.fromColumns',
+          `columns.${name}`,
+          `${n} rows`,
+          `${length} rows like the columns before it`,
+        );
       }
       length = n;
       map.set(name, column);
@@ -187,7 +209,8 @@ export class Frame {
     const data = new Float64Array(rows * width);
     for (let j = 0; j < width; j++) {
       const column = this.#column(names[j]!);
-      if (column.kind !== 'number') throw new InvalidArgumentError('Frame.toMatrix', 'names', names[j], 'numeric columns only');
+      if (column.kind !== 'number')
+        throw new InvalidArgumentError('Frame.toMatrix', 'names', names[j], 'numeric columns only');
       const values = column.values;
       const index = this.#index;
       for (let i = 0; i < rows; i++) data[i * width + j] = values[index === null ? i : index[i]!]!;
@@ -264,7 +287,8 @@ export class Frame {
     const map = new Map<string, Column>();
     const names = this.columnNames.map((name) => mapping[name] ?? name);
     this.columnNames.forEach((name, i) => map.set(names[i]!, this.#column(name)));
-    if (map.size !== names.length) throw new InvalidArgumentError('Frame.rename', 'mapping', mapping, 'a mapping that keeps names unique');
+    if (map.size !== names.length)
+      throw new InvalidArgumentError('Frame.rename', 'mapping', mapping, 'a mapping that keeps names unique');
     return new Frame(names, map, this.#index, this.rowCount);
   }
 
@@ -334,13 +358,23 @@ export function concatFrames(frames: readonly Frame[]): Frame {
   const names = frames[0]!.columnNames;
   for (const frame of frames) {
     if (frame.columnNames.length !== names.length || frame.columnNames.some((n, i) => n !== names[i])) {
-      throw new InvalidArgumentError('concatFrames', 'frames', frame.columnNames.join(','), `the columns ${names.join(',')}`);
+      throw new InvalidArgumentError(
+        'concatFrames',
+        'frames',
+        frame.columnNames.join(','),
+        `the columns ${names.join(',')}`,
+      );
     }
   }
   for (const frame of frames) {
     for (const name of names) {
       if (frame.kind(name) !== frames[0]!.kind(name)) {
-        throw new InvalidArgumentError('concatFrames', `frames: column ${name}`, frame.kind(name), `a ${frames[0]!.kind(name)} column like in the first frame`);
+        throw new InvalidArgumentError(
+          'concatFrames',
+          `frames: column ${name}`,
+          frame.kind(name),
+          `a ${frames[0]!.kind(name)} column like in the first frame`,
+        );
       }
     }
   }

@@ -28,8 +28,12 @@ export class InputLimitError extends SessionSentryError {
 
   constructor(position: { file: string; line: number; column?: number }, limit: InputLimit, bytes: number) {
     const where = `${position.file}:${position.line}${position.column !== undefined ? `:${position.column}` : ''}`;
-    const what = limit === 'maxLineBytes' ? 'line is longer' : `field ${position.column ?? ''} is longer`.replace('  ', ' ');
-    super('ERR_INPUT_LIMIT', `${where}: ${what} than ${bytes} bytes (the ${limit} limit; raise it with the ${limit} option if such input is expected)`);
+    const what =
+      limit === 'maxLineBytes' ? 'line is longer' : `field ${position.column ?? ''} is longer`.replace('  ', ' ');
+    super(
+      'ERR_INPUT_LIMIT',
+      `${where}: ${what} than ${bytes} bytes (the ${limit} limit; raise it with the ${limit} option if such input is expected)`,
+    );
     this.file = position.file;
     this.line = position.line;
     this.column = position.column;

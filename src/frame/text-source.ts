@@ -77,7 +77,13 @@ export function describeSource(
 ): { name: string; bytes?: Buffer; path?: string; stream?: AsyncIterable<Uint8Array | string> } {
   if (typeof source === 'string') {
     if (source.includes('\n') || source.includes('\t')) return { name: '<string>', bytes: Buffer.from(source, 'utf8') };
-    if (source.length === 0) throw new InvalidArgumentError(where, 'source', source, 'a path, text with a newline, or a { text } / { path } object');
+    if (source.length === 0)
+      throw new InvalidArgumentError(
+        where,
+        'source',
+        source,
+        'a path, text with a newline, or a { text } / { path } object',
+      );
     return { name: source, path: source };
   }
   if (source instanceof Uint8Array) return { name: '<bytes>', bytes: gunzipBytes(toBuffer(source), '<bytes>') };
@@ -86,14 +92,21 @@ export function describeSource(
     const named = source as { name?: unknown };
     const name = typeof named.name === 'string' ? named.name : undefined;
     if ('path' in source && typeof source.path === 'string') return { name: name ?? source.path, path: source.path };
-    if ('text' in source && typeof source.text === 'string') return { name: name ?? '<string>', bytes: Buffer.from(source.text, 'utf8') };
+    if ('text' in source && typeof source.text === 'string')
+      return { name: name ?? '<string>', bytes: Buffer.from(source.text, 'utf8') };
     if ('bytes' in source && source.bytes instanceof Uint8Array) {
       const label = name ?? '<bytes>';
       return { name: label, bytes: gunzipBytes(toBuffer(source.bytes), label) };
     }
-    if ('stream' in source && isAsyncIterable(source.stream)) return { name: name ?? '<stream>', stream: source.stream };
+    if ('stream' in source && isAsyncIterable(source.stream))
+      return { name: name ?? '<stream>', stream: source.stream };
   }
-  throw new InvalidArgumentError(where, 'source', source, 'a path, text, Buffer, Readable stream, or { path | text | bytes | stream, name? }');
+  throw new InvalidArgumentError(
+    where,
+    'source',
+    source,
+    'a path, text, Buffer, Readable stream, or { path | text | bytes | stream, name? }',
+  );
 }
 
 /**
@@ -114,13 +127,26 @@ export function openSource(source: TextSource, where = 'read'): OpenedSource {
   const packed = source instanceof Uint8Array ? { bytes: source, name: '<bytes>' } : bytesSource(source);
   if (packed !== undefined && packed.bytes.length >= 2 && packed.bytes[0] === 0x1f && packed.bytes[1] === 0x8b) {
     const bytes = toBuffer(packed.bytes);
-    return { name: packed.name, chunks: streamChunks((async function* () { yield bytes; })(), packed.name) };
+    return {
+      name: packed.name,
+      chunks: streamChunks(
+        (async function* () {
+          yield bytes;
+        })(),
+        packed.name,
+      ),
+    };
   }
   const described = describeSource(source, where);
   const { name } = described;
   if (described.bytes !== undefined) {
     const bytes = described.bytes;
-    return { name, chunks: (async function* () { yield bytes; })() };
+    return {
+      name,
+      chunks: (async function* () {
+        yield bytes;
+      })(),
+    };
   }
   if (described.path !== undefined) {
     const file = described.path;
@@ -131,7 +157,8 @@ export function openSource(source: TextSource, where = 'read'): OpenedSource {
 
 /** The bytes and display name of a `{ bytes, name? }` source, else undefined. */
 function bytesSource(source: TextSource): { bytes: Uint8Array; name: string } | undefined {
-  if (typeof source !== 'object' || source === null || !('bytes' in source) || !(source.bytes instanceof Uint8Array)) return undefined;
+  if (typeof source !== 'object' || source === null || !('bytes' in source) || !(source.bytes instanceof Uint8Array))
+    return undefined;
   const name = (source as { name?: unknown }).name;
   return { bytes: source.bytes, name: typeof name === 'string' ? name : '<bytes>' };
 }
@@ -222,7 +249,12 @@ async function* maybeGunzip(input: AsyncIterable<Uint8Array | string>, name: str
 function wrapReadError(error: unknown, name: string): unknown {
   if (error instanceof SessionSentryError) return error;
   const err = error as NodeJS.ErrnoException;
-  if (err.code === 'ENOENT') return new SourceReadError(name, 'no such file (expected a readable file; to pass text, use { text } or include a newline)', { cause: error });
+  if (err.code === 'ENOENT')
+    return new SourceReadError(
+      name,
+      'no such file (expected a readable file; to pass text, use { text } or include a newline)',
+      { cause: error },
+    );
   if (err.code === 'EISDIR') return new SourceReadError(name, 'is a directory (expected a file)', { cause: error });
   if (err.code === 'EACCES') return new SourceReadError(name, 'permission denied', { cause: error });
   return new SourceReadError(name, `cannot read (${err.message})`, { cause: error });
@@ -259,5 +291,9 @@ export function toBuffer(bytes: Uint8Array): Buffer {
 }
 
 function isAsyncIterable(value: unknown): value is AsyncIterable<unknown> {
-  return typeof value === 'object' && value !== null && typeof (value as { [Symbol.asyncIterator]?: unknown })[Symbol.asyncIterator] === 'function';
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as { [Symbol.asyncIterator]?: unknown })[Symbol.asyncIterator] === 'function'
+  );
 }

@@ -3,7 +3,12 @@ import type { EventLog } from '../events/event-log.js';
 import type { FeatureSchema } from '../sessions/feature-schema.js';
 import { CalibrationDataError } from './live-errors.js';
 import { type LivePolicy, type LivePolicyFigures, checkBudget, checkShares, measureLivePolicy } from './live-policy.js';
-import { type NamedLiveModel, type ScoreTrajectories, type ScorerBehaviour, scoreTrajectories } from './score-trajectories.js';
+import {
+  type NamedLiveModel,
+  type ScoreTrajectories,
+  type ScorerBehaviour,
+  scoreTrajectories,
+} from './score-trajectories.js';
 
 /** Options of {@link chooseAlertPolicy}. */
 export interface ChooseAlertPolicyOptions {
@@ -92,17 +97,29 @@ export interface AlertPolicyChoice {
  */
 export function chooseAlertPolicy(validationLog: EventLog, options: ChooseAlertPolicyOptions): AlertPolicyChoice {
   const where = 'chooseAlertPolicy';
-  if (options === null || typeof options !== 'object') throw new InvalidArgumentError(where, 'options', options, 'an options object with models, schema and maxFalseAlertsPer10k');
+  if (options === null || typeof options !== 'object')
+    throw new InvalidArgumentError(
+      where,
+      'options',
+      options,
+      'an options object with models, schema and maxFalseAlertsPer10k',
+    );
   const { models, schema, maxFalseAlertsPer10k, sustain = [1, 2, 3], minEvents = [1, 2, 3], scorer } = options;
   const budget = checkBudget(maxFalseAlertsPer10k, where);
-  if (!Array.isArray(models) || models.length === 0) throw new InvalidArgumentError(where, 'models', models, 'a non-empty array of { name, model }');
+  if (!Array.isArray(models) || models.length === 0)
+    throw new InvalidArgumentError(where, 'models', models, 'a non-empty array of { name, model }');
   const shares = shareGrid(options.budgetShares, models.length, where);
-  for (const [argument, grid] of [['sustain', sustain], ['minEvents', minEvents]] as const) {
-    if (!Array.isArray(grid) || grid.length === 0 || !grid.every((v) => Number.isSafeInteger(v) && v >= 1)) throw new InvalidArgumentError(where, argument, grid, 'a non-empty array of integers ≥ 1');
+  for (const [argument, grid] of [
+    ['sustain', sustain],
+    ['minEvents', minEvents],
+  ] as const) {
+    if (!Array.isArray(grid) || grid.length === 0 || !grid.every((v) => Number.isSafeInteger(v) && v >= 1))
+      throw new InvalidArgumentError(where, argument, grid, 'a non-empty array of integers ≥ 1');
   }
   const attackers = validationLog.positiveCount;
   const innocents = validationLog.sessionCount - attackers;
-  if (attackers === 0 || innocents === 0) throw new CalibrationDataError(where, 'the validation log', attackers, innocents);
+  if (attackers === 0 || innocents === 0)
+    throw new CalibrationDataError(where, 'the validation log', attackers, innocents);
   const trajectories = scoreTrajectories(validationLog, { schema, models, scorer }, where);
   return choosePolicyOnTrajectories(trajectories, { budget, shares, sustain, minEvents });
 }
@@ -116,17 +133,25 @@ export function chooseAlertPolicy(validationLog: EventLog, options: ChooseAlertP
  * shareGrid(undefined, 2, 'chooseAlertPolicy'); // [[0.5, 0.5], [0.75, 0.25], [0.25, 0.75]]
  * ```
  */
-export function shareGrid(given: readonly number[] | readonly (readonly number[])[] | undefined, models: number, where: string): number[][] {
+export function shareGrid(
+  given: readonly number[] | readonly (readonly number[])[] | undefined,
+  models: number,
+  where: string,
+): number[][] {
   const list = given ?? defaultShareGrid(models);
   const grid = (Array.isArray(list[0]) ? list : [list]) as readonly (readonly number[])[];
-  if (grid.length === 0) throw new InvalidArgumentError(where, 'budgetShares', given, 'share vectors, one share per model');
-  return grid.map((vector, i) => checkShares(vector, models, where, grid.length === 1 ? 'budgetShares' : `budgetShares[${i}]`));
+  if (grid.length === 0)
+    throw new InvalidArgumentError(where, 'budgetShares', given, 'share vectors, one share per model');
+  return grid.map((vector, i) =>
+    checkShares(vector, models, where, grid.length === 1 ? 'budgetShares' : `budgetShares[${i}]`),
+  );
 }
 
 /** Equal shares, and each model in turn given three quarters of the budget (the rest shared equally). */
 function defaultShareGrid(models: number): number[][] {
   if (models === 1) return [[1]];
-  const favour = (j: number): number[] => Array.from({ length: models }, (_, i) => (i === j ? 0.75 : 0.25 / (models - 1)));
+  const favour = (j: number): number[] =>
+    Array.from({ length: models }, (_, i) => (i === j ? 0.75 : 0.25 / (models - 1)));
   return [Array.from({ length: models }, () => 1 / models), ...Array.from({ length: models }, (_, j) => favour(j))];
 }
 
@@ -142,7 +167,12 @@ function defaultShareGrid(models: number): number[][] {
  */
 export function choosePolicyOnTrajectories(
   t: ScoreTrajectories,
-  options: { readonly budget: number; readonly shares: readonly (readonly number[])[]; readonly sustain: readonly number[]; readonly minEvents: readonly number[] },
+  options: {
+    readonly budget: number;
+    readonly shares: readonly (readonly number[])[];
+    readonly sustain: readonly number[];
+    readonly minEvents: readonly number[];
+  },
 ): AlertPolicyChoice {
   const { budget, shares, sustain: sustainGrid, minEvents: minEventsGrid } = options;
   const labels = t.log.labels;
@@ -156,9 +186,23 @@ export function choosePolicyOnTrajectories(
       const peaks = t.scores.map((scores) => innocent.map((s) => peakScore(t, scores, s, sustain, minEvents)));
       for (const budgetShares of shares) {
         const { thresholds, within } = shareBudget(peaks, budgetShares, allowed);
-        const policy: LivePolicy = { models: t.names.map((name, j) => ({ name, threshold: thresholds[j]! })), sustain, minEvents, maxFalseAlertsPer10k: budget, budgetShares };
+        const policy: LivePolicy = {
+          models: t.names.map((name, j) => ({ name, threshold: thresholds[j]! })),
+          sustain,
+          minEvents,
+          maxFalseAlertsPer10k: budget,
+          budgetShares,
+        };
         const figures = measureLivePolicy(t, policy);
-        candidates.push({ sustain, minEvents, budgetShares, thresholds, recall: figures.recall, falseAlertsPer10k: figures.falseAlertsPer10k, medianEventsToFirstAlert: figures.eventsToFirstAlert.median });
+        candidates.push({
+          sustain,
+          minEvents,
+          budgetShares,
+          thresholds,
+          recall: figures.recall,
+          falseAlertsPer10k: figures.falseAlertsPer10k,
+          medianEventsToFirstAlert: figures.eventsToFirstAlert.median,
+        });
         if (best === null || better(figures, best.figures)) best = { policy, figures, within };
       }
     }
@@ -218,7 +262,11 @@ function levels(peaks: readonly number[]): { thresholds: number[] } {
 }
 
 /** Lowers the models' thresholds in turn (the model furthest below its share first) while the union of alerted innocents stays within `allowed`. */
-function shareBudget(peaks: readonly (readonly number[])[], shares: readonly number[], allowed: number): { thresholds: number[]; within: boolean } {
+function shareBudget(
+  peaks: readonly (readonly number[])[],
+  shares: readonly number[],
+  allowed: number,
+): { thresholds: number[]; within: boolean } {
   const k = peaks.length;
   const ladders = peaks.map((p) => levels(p).thresholds);
   const at = new Array<number>(k).fill(0);

@@ -14,7 +14,12 @@
  */
 
 // --- Prefix rows ---
-export { flattenPrefixes, flattenTruncated, PREFIX_LENGTH_COLUMN, WEIGHT_COLUMN } from '../sessions/flatten-prefixes.js';
+export {
+  flattenPrefixes,
+  flattenTruncated,
+  PREFIX_LENGTH_COLUMN,
+  WEIGHT_COLUMN,
+} from '../sessions/flatten-prefixes.js';
 export type { PrefixOptions, PrefixWeightFunction } from '../sessions/flatten-prefixes.js';
 export { splitPrefixes } from '../sessions/truncation.js';
 export { NON_FEATURE_COLUMNS } from '../split/frame-splitter.js';

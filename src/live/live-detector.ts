@@ -24,7 +24,10 @@ export interface LiveDetectorParts {
 }
 
 /** Options of {@link LiveDetector.createScorer}: the scorer's run-time behaviour; the models, schema and policy come from the detector. */
-export type DetectorScorerOptions = Omit<LiveScorerOptions, 'model' | 'models' | 'schema' | 'threshold' | 'sustain' | 'minEvents'>;
+export type DetectorScorerOptions = Omit<
+  LiveScorerOptions,
+  'model' | 'models' | 'schema' | 'threshold' | 'sustain' | 'minEvents'
+>;
 
 /** The file a saved detector is described by. */
 export const DETECTOR_FILE = 'detector.json';
@@ -57,10 +60,23 @@ export class LiveDetector implements LiveDetectorParts {
     const where = 'LiveDetector';
     const { schema, models, policy, validation } = parts;
     checkLivePolicy(policy, where);
-    if (!Array.isArray(models) || models.length !== policy.models.length) throw new InvalidArgumentError(where, 'models', models, `${policy.models.length} models, one per model of the policy`);
+    if (!Array.isArray(models) || models.length !== policy.models.length)
+      throw new InvalidArgumentError(
+        where,
+        'models',
+        models,
+        `${policy.models.length} models, one per model of the policy`,
+      );
     models.forEach((m, i) => {
-      if (m.name !== policy.models[i]!.name) throw new InvalidArgumentError(where, `models[${i}].name`, m.name, JSON.stringify(policy.models[i]!.name));
-      if (m.booster.numFeature !== schema.featureNames.length) throw new InvalidArgumentError(where, `models[${i}].booster.numFeature`, m.booster.numFeature, `${schema.featureNames.length}, the schema's feature count`);
+      if (m.name !== policy.models[i]!.name)
+        throw new InvalidArgumentError(where, `models[${i}].name`, m.name, JSON.stringify(policy.models[i]!.name));
+      if (m.booster.numFeature !== schema.featureNames.length)
+        throw new InvalidArgumentError(
+          where,
+          `models[${i}].booster.numFeature`,
+          m.booster.numFeature,
+          `${schema.featureNames.length}, the schema's feature count`,
+        );
     });
     this.schema = schema;
     this.models = models;
@@ -100,8 +116,18 @@ export class LiveDetector implements LiveDetectorParts {
     const files = this.models.map((m) => ({ name: m.name, file: `${fileSafe(m.name)}.json`, trainedOn: m.trainedOn }));
     await Promise.all(this.models.map((m, i) => writeFile(path.join(dir, files[i]!.file), m.booster.toJSON())));
     await writeFile(path.join(dir, 'features.json'), `${JSON.stringify(this.schema, null, 2)}\n`);
-    const description = { format: FORMAT, version: 1, features: 'features.json', models: files, policy: this.policy, validation: this.validation };
-    await writeFile(path.join(dir, DETECTOR_FILE), `${JSON.stringify(description, (_, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 2)}\n`);
+    const description = {
+      format: FORMAT,
+      version: 1,
+      features: 'features.json',
+      models: files,
+      policy: this.policy,
+      validation: this.validation,
+    };
+    await writeFile(
+      path.join(dir, DETECTOR_FILE),
+      `${JSON.stringify(description, (_, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 2)}\n`,
+    );
   }
 
   /**
@@ -117,20 +143,35 @@ export class LiveDetector implements LiveDetectorParts {
   static async load(dir: string): Promise<LiveDetector> {
     const where = `LiveDetector.load(${JSON.stringify(dir)})`;
     const file = path.join(dir, DETECTOR_FILE);
-    let description: { format?: unknown; version?: unknown; features?: unknown; models?: unknown; policy?: unknown; validation?: unknown };
+    let description: {
+      format?: unknown;
+      version?: unknown;
+      features?: unknown;
+      models?: unknown;
+      policy?: unknown;
+      validation?: unknown;
+    };
     try {
       description = JSON.parse(await readFile(file, 'utf8')) as typeof description;
     } catch (cause) {
       throw new InvalidArgumentError(where, DETECTOR_FILE, file, 'a readable detector description (JSON)', { cause });
     }
-    if (description?.format !== FORMAT || description.version !== 1) throw new InvalidArgumentError(where, `${DETECTOR_FILE} format`, `${String(description?.format)} v${String(description?.version)}`, `"${FORMAT}" version 1`);
+    if (description?.format !== FORMAT || description.version !== 1)
+      throw new InvalidArgumentError(
+        where,
+        `${DETECTOR_FILE} format`,
+        `${String(description?.format)} v${String(description?.version)}`,
+        `"${FORMAT}" version 1`,
+      );
     const inside = (name: unknown, what: string): string => {
-      if (typeof name !== 'string' || name.length === 0 || path.isAbsolute(name) || name.split(/[\\/]/).includes('..')) throw new InvalidArgumentError(where, what, name, 'a file name inside the folder');
+      if (typeof name !== 'string' || name.length === 0 || path.isAbsolute(name) || name.split(/[\\/]/).includes('..'))
+        throw new InvalidArgumentError(where, what, name, 'a file name inside the folder');
       return path.join(dir, name);
     };
     const schema = parseFeatureSchema(JSON.parse(await readFile(inside(description.features, 'features'), 'utf8')));
     const policy = checkLivePolicy(description.policy as LivePolicy, where);
-    if (!Array.isArray(description.models)) throw new InvalidArgumentError(where, 'models', description.models, 'an array of { name, file, trainedOn }');
+    if (!Array.isArray(description.models))
+      throw new InvalidArgumentError(where, 'models', description.models, 'an array of { name, file, trainedOn }');
     const models = await Promise.all(
       (description.models as { name?: unknown; file?: unknown; trainedOn?: unknown }[]).map(async (m, i) => ({
         name: String(m?.name),

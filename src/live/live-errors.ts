@@ -17,7 +17,10 @@ export class CalibrationDataError extends SessionSentryError {
   readonly innocentSessions: number;
 
   constructor(where: string, what: string, attackerSessions: number, innocentSessions: number) {
-    super('ERR_CALIBRATION_DATA', `${where}: ${what} has ${attackerSessions} attacker sessions and ${innocentSessions} innocent ones (expected at least one of each)`);
+    super(
+      'ERR_CALIBRATION_DATA',
+      `${where}: ${what} has ${attackerSessions} attacker sessions and ${innocentSessions} innocent ones (expected at least one of each)`,
+    );
     this.attackerSessions = attackerSessions;
     this.innocentSessions = innocentSessions;
   }

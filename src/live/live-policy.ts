@@ -39,7 +39,11 @@ export interface LivePolicyFigures {
   /** Over caught attacker sessions: milliseconds from the first event to the alerting one (NaN without times). */
   readonly timeToFirstAlertMs: Quantiles;
   /** Per model: the sessions whose first alert it raised (attackers, innocents). */
-  readonly byModel: readonly { readonly name: string; readonly attackerAlerts: number; readonly innocentAlerts: number }[];
+  readonly byModel: readonly {
+    readonly name: string;
+    readonly attackerAlerts: number;
+    readonly innocentAlerts: number;
+  }[];
 }
 
 /**
@@ -52,15 +56,21 @@ export interface LivePolicyFigures {
  * ```
  */
 export function checkLivePolicy(policy: LivePolicy, where = 'checkLivePolicy'): LivePolicy {
-  if (policy === null || typeof policy !== 'object') throw new InvalidArgumentError(where, 'policy', policy, 'a live policy object');
+  if (policy === null || typeof policy !== 'object')
+    throw new InvalidArgumentError(where, 'policy', policy, 'a live policy object');
   const { models, sustain, minEvents, maxFalseAlertsPer10k, budgetShares } = policy;
-  if (!Array.isArray(models) || models.length === 0) throw new InvalidArgumentError(where, 'policy.models', models, 'a non-empty array of { name, threshold }');
+  if (!Array.isArray(models) || models.length === 0)
+    throw new InvalidArgumentError(where, 'policy.models', models, 'a non-empty array of { name, threshold }');
   models.forEach((m: { name: unknown; threshold: unknown }, i) => {
-    if (typeof m?.name !== 'string' || m.name.length === 0) throw new InvalidArgumentError(where, `policy.models[${i}].name`, m?.name, 'a non-empty string');
-    if (typeof m.threshold !== 'number' || !(m.threshold >= 0 && m.threshold <= 1)) throw new InvalidArgumentError(where, `policy.models[${i}].threshold`, m.threshold, 'a number in [0, 1]');
+    if (typeof m?.name !== 'string' || m.name.length === 0)
+      throw new InvalidArgumentError(where, `policy.models[${i}].name`, m?.name, 'a non-empty string');
+    if (typeof m.threshold !== 'number' || !(m.threshold >= 0 && m.threshold <= 1))
+      throw new InvalidArgumentError(where, `policy.models[${i}].threshold`, m.threshold, 'a number in [0, 1]');
   });
-  if (!Number.isSafeInteger(sustain) || sustain < 1) throw new InvalidArgumentError(where, 'policy.sustain', sustain, 'an integer ≥ 1');
-  if (!Number.isSafeInteger(minEvents) || minEvents < 1) throw new InvalidArgumentError(where, 'policy.minEvents', minEvents, 'an integer ≥ 1');
+  if (!Number.isSafeInteger(sustain) || sustain < 1)
+    throw new InvalidArgumentError(where, 'policy.sustain', sustain, 'an integer ≥ 1');
+  if (!Number.isSafeInteger(minEvents) || minEvents < 1)
+    throw new InvalidArgumentError(where, 'policy.minEvents', minEvents, 'an integer ≥ 1');
   checkBudget(maxFalseAlertsPer10k, where, 'policy.maxFalseAlertsPer10k');
   checkShares(budgetShares, models.length, where, 'policy.budgetShares');
   return policy;
@@ -76,7 +86,13 @@ export function checkLivePolicy(policy: LivePolicy, where = 'checkLivePolicy'): 
  * ```
  */
 export function checkBudget(budget: unknown, where: string, argument = 'maxFalseAlertsPer10k'): number {
-  if (typeof budget !== 'number' || !(budget > 0 && budget <= 10_000)) throw new InvalidArgumentError(where, argument, budget, 'a number of false alerts per 10 000 innocent sessions in (0, 10 000]');
+  if (typeof budget !== 'number' || !(budget > 0 && budget <= 10_000))
+    throw new InvalidArgumentError(
+      where,
+      argument,
+      budget,
+      'a number of false alerts per 10 000 innocent sessions in (0, 10 000]',
+    );
   return budget;
 }
 
@@ -89,7 +105,11 @@ export function checkBudget(budget: unknown, where: string, argument = 'maxFalse
  * ```
  */
 export function checkShares(shares: unknown, models: number, where: string, argument = 'budgetShares'): number[] {
-  if (!Array.isArray(shares) || shares.length !== models || !shares.every((w) => typeof w === 'number' && Number.isFinite(w) && w > 0)) {
+  if (
+    !Array.isArray(shares) ||
+    shares.length !== models ||
+    !shares.every((w) => typeof w === 'number' && Number.isFinite(w) && w > 0)
+  ) {
     throw new InvalidArgumentError(where, argument, shares, `${models} positive numbers, one per model`);
   }
   const sum = (shares as number[]).reduce((a, b) => a + b, 0);
@@ -105,7 +125,12 @@ export function checkShares(shares: unknown, models: number, where: string, argu
  * const { alertAt, raisedBy } = firstAlerts(trajectories, [0.9, 0.97], 1, 2);
  * ```
  */
-export function firstAlerts(t: ScoreTrajectories, thresholds: readonly number[], sustain: number, minEvents: number): { alertAt: Uint32Array; raisedBy: Int32Array; alertTime: Float64Array } {
+export function firstAlerts(
+  t: ScoreTrajectories,
+  thresholds: readonly number[],
+  sustain: number,
+  minEvents: number,
+): { alertAt: Uint32Array; raisedBy: Int32Array; alertTime: Float64Array } {
   const { log, scores, stateEvents, times } = t;
   const sessions = log.sessionCount;
   const base = log.offsets[0]!;
@@ -148,7 +173,10 @@ export function firstAlerts(t: ScoreTrajectories, thresholds: readonly number[],
  * figures.recall; figures.falseAlertsPer10k; figures.eventsToFirstAlert.median;
  * ```
  */
-export function measureLivePolicy(t: ScoreTrajectories, policy: Pick<LivePolicy, 'models' | 'sustain' | 'minEvents'>): LivePolicyFigures {
+export function measureLivePolicy(
+  t: ScoreTrajectories,
+  policy: Pick<LivePolicy, 'models' | 'sustain' | 'minEvents'>,
+): LivePolicyFigures {
   const thresholds = policy.models.map((m) => m.threshold);
   const { alertAt, raisedBy, alertTime } = firstAlerts(t, thresholds, policy.sustain, policy.minEvents);
   const labels = t.log.labels;

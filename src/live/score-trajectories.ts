@@ -11,7 +11,10 @@ export interface NamedLiveModel {
 }
 
 /** The live scorer's options that change what a replay sees (expiry, duplicates, order). */
-export type ScorerBehaviour = Pick<LiveScorerOptions, 'idleTimeoutMs' | 'duplicates' | 'outOfOrder' | 'exactStdGaps' | 'maxSessions'>;
+export type ScorerBehaviour = Pick<
+  LiveScorerOptions,
+  'idleTimeoutMs' | 'duplicates' | 'outOfOrder' | 'exactStdGaps' | 'maxSessions'
+>;
 
 /**
  * What every model scored after every event of a log replayed live, in position space
@@ -40,10 +43,22 @@ export interface ScoreTrajectories {
  * t.scores[0][log.offsets[3] + 4 - log.offsets[0]]; // the score of session 3 after its 5th event
  * ```
  */
-export function scoreTrajectories(log: EventLog, options: { readonly schema: FeatureSchema; readonly models: readonly NamedLiveModel[]; readonly scorer?: ScorerBehaviour }, where = 'scoreTrajectories'): ScoreTrajectories {
+export function scoreTrajectories(
+  log: EventLog,
+  options: {
+    readonly schema: FeatureSchema;
+    readonly models: readonly NamedLiveModel[];
+    readonly scorer?: ScorerBehaviour;
+  },
+  where = 'scoreTrajectories',
+): ScoreTrajectories {
   const { schema, models, scorer: behaviour = {} } = options;
   if (log.times === null && schema.features.timing) throw new MissingTimesError(where);
-  const scorer = new LiveScorer({ ...behaviour, schema, models: models.map(({ name, model }) => ({ name, model, threshold: 1 })) });
+  const scorer = new LiveScorer({
+    ...behaviour,
+    schema,
+    models: models.map(({ name, model }) => ({ name, model, threshold: 1 })),
+  });
   const { positions, sessionOf, times } = timeOrder(log);
   const base = log.offsets[0]!;
   const total = positions.length;

@@ -113,7 +113,10 @@ export const LIVE_DETECTOR_HYPERPARAMETERS: Readonly<TrainParamsInput> = Object.
  * report.finalRecall; report.eventsToFirstAlert.median; report.falseAlertsPer10k;
  * ```
  */
-export async function trainLiveDetector(trainLog: EventLog, options: TrainLiveDetectorOptions = {}): Promise<LiveDetector> {
+export async function trainLiveDetector(
+  trainLog: EventLog,
+  options: TrainLiveDetectorOptions = {},
+): Promise<LiveDetector> {
   const where = 'trainLiveDetector';
   const {
     maxFalseAlertsPer10k = 10,
@@ -133,8 +136,14 @@ export async function trainLiveDetector(trainLog: EventLog, options: TrainLiveDe
     onStage,
   } = options;
   checkBudget(maxFalseAlertsPer10k, where);
-  if (typeof validationFraction !== 'number' || !(validationFraction > 0 && validationFraction < 1)) throw new InvalidArgumentError(where, 'validationFraction', validationFraction, 'a number in (0, 1)');
-  if (!Array.isArray(kinds) || kinds.length === 0 || kinds.some((k) => k !== 'prefix' && k !== 'whole') || new Set(kinds).size !== kinds.length) {
+  if (typeof validationFraction !== 'number' || !(validationFraction > 0 && validationFraction < 1))
+    throw new InvalidArgumentError(where, 'validationFraction', validationFraction, 'a number in (0, 1)');
+  if (
+    !Array.isArray(kinds) ||
+    kinds.length === 0 ||
+    kinds.some((k) => k !== 'prefix' && k !== 'whole') ||
+    new Set(kinds).size !== kinds.length
+  ) {
     throw new InvalidArgumentError(where, 'models', kinds, "distinct kinds among 'prefix' and 'whole'");
   }
   const prefixSpec = Truncators.prefixes({ min: prefixes.min ?? 1, max: prefixes.max ?? 40 });
@@ -142,8 +151,15 @@ export async function trainLiveDetector(trainLog: EventLog, options: TrainLiveDe
   const innocents = trainLog.sessionCount - attackers;
   if (attackers < 2 || innocents < 2) throw new CalibrationDataError(where, 'the training log', attackers, innocents);
 
-  for (const [argument, grid] of [['sustain', sustain], ['minEvents', minEvents]] as const) {
-    if (grid !== undefined && (!Array.isArray(grid) || grid.length === 0 || !grid.every((v) => Number.isSafeInteger(v) && v >= 1))) throw new InvalidArgumentError(where, argument, grid, 'a non-empty array of integers ≥ 1');
+  for (const [argument, grid] of [
+    ['sustain', sustain],
+    ['minEvents', minEvents],
+  ] as const) {
+    if (
+      grid !== undefined &&
+      (!Array.isArray(grid) || grid.length === 0 || !grid.every((v) => Number.isSafeInteger(v) && v >= 1))
+    )
+      throw new InvalidArgumentError(where, argument, grid, 'a non-empty array of integers ≥ 1');
   }
   const params: TrainParamsInput = { ...LIVE_DETECTOR_HYPERPARAMETERS, seed, ...hyperparameters };
   const policyOptions = {
@@ -154,21 +170,48 @@ export async function trainLiveDetector(trainLog: EventLog, options: TrainLiveDe
   };
   const fit = (log: EventLog, flattener: SessionFlattener): LiveDetectorModel[] =>
     kinds.map((kind) => {
-      onStage?.('train', `${kind === 'prefix' ? `prefix model (${describePrefixes(prefixSpec)})` : 'whole-session model'} on ${log.sessionCount} sessions`);
+      onStage?.(
+        'train',
+        `${kind === 'prefix' ? `prefix model (${describePrefixes(prefixSpec)})` : 'whole-session model'} on ${log.sessionCount} sessions`,
+      );
       const schema = flattener.toSchema();
       const frame = kind === 'prefix' ? flattener.flatten(log, { truncation: prefixSpec }) : flattener.flatten(log);
-      const data = TrainingData.fromFrame(frame, { label: schema.labelColumn, features: schema.featureNames, ...(kind === 'prefix' ? { weight: WEIGHT_COLUMN } : {}) });
-      return { name: kind, booster: train(data, params).booster, trainedOn: kind === 'prefix' ? describePrefixes(prefixSpec) : 'whole sessions' };
+      const data = TrainingData.fromFrame(frame, {
+        label: schema.labelColumn,
+        features: schema.featureNames,
+        ...(kind === 'prefix' ? { weight: WEIGHT_COLUMN } : {}),
+      });
+      return {
+        name: kind,
+        booster: train(data, params).booster,
+        trainedOn: kind === 'prefix' ? describePrefixes(prefixSpec) : 'whole sessions',
+      };
     });
   const named = (models: readonly LiveDetectorModel[]) => models.map((m) => ({ name: m.name, model: m.booster }));
 
   if (calibration !== 'holdout') {
     const folds = calibration?.folds;
-    if (!Number.isSafeInteger(folds) || folds! < 2 || folds! > 20) throw new InvalidArgumentError(where, 'calibration.folds', folds, "an integer from 2 to 20 (or calibration: 'holdout')");
-    if (validationSessions !== undefined) throw new InvalidArgumentError(where, 'validationSessions', 'given', "calibration 'holdout' (out-of-fold calibration holds out every session in turn)");
-    if (attackers < folds! || innocents < folds!) throw new CalibrationDataError(`${where} (${folds} folds)`, 'the training log', attackers, innocents);
+    if (!Number.isSafeInteger(folds) || folds! < 2 || folds! > 20)
+      throw new InvalidArgumentError(
+        where,
+        'calibration.folds',
+        folds,
+        "an integer from 2 to 20 (or calibration: 'holdout')",
+      );
+    if (validationSessions !== undefined)
+      throw new InvalidArgumentError(
+        where,
+        'validationSessions',
+        'given',
+        "calibration 'holdout' (out-of-fold calibration holds out every session in turn)",
+      );
+    if (attackers < folds! || innocents < folds!)
+      throw new CalibrationDataError(`${where} (${folds} folds)`, 'the training log', attackers, innocents);
     // Unsupervised choices (vocabulary, bigrams) come from every session; labels only ever from the training folds.
-    const flattener = new SessionFlattener({ vocabulary: vocabulary ?? ActionVocabulary.fromLogs(trainLog), features }).fit(trainLog);
+    const flattener = new SessionFlattener({
+      vocabulary: vocabulary ?? ActionVocabulary.fromLogs(trainLog),
+      features,
+    }).fit(trainLog);
     const schema = flattener.toSchema();
     const foldOf = stratifiedFolds(trainLog.labels, folds!, seed);
     const order: number[] = [];
@@ -179,8 +222,17 @@ export async function trainLiveDetector(trainLog: EventLog, options: TrainLiveDe
       for (let s = 0; s < trainLog.sessionCount; s++) (foldOf[s] === k ? inFold : rest).push(s);
       onStage?.('split', `fold ${k + 1} of ${folds}: ${inFold.length} sessions held out`);
       const models = fit(selectSessions(trainLog, rest), flattener);
-      onStage?.('calibrate', `replaying fold ${k + 1} (${inFold.length} sessions) through the models of the other folds`);
-      parts.push(scoreTrajectories(selectSessions(trainLog, inFold), { schema, models: named(models), ...(scorer === undefined ? {} : { scorer }) }, where));
+      onStage?.(
+        'calibrate',
+        `replaying fold ${k + 1} (${inFold.length} sessions) through the models of the other folds`,
+      );
+      parts.push(
+        scoreTrajectories(
+          selectSessions(trainLog, inFold),
+          { schema, models: named(models), ...(scorer === undefined ? {} : { scorer }) },
+          where,
+        ),
+      );
       order.push(...inFold);
     }
     const choice = choosePolicyOnTrajectories(joinTrajectories(selectSessions(trainLog, order), parts), policyOptions);
@@ -188,19 +240,40 @@ export async function trainLiveDetector(trainLog: EventLog, options: TrainLiveDe
     return new LiveDetector({ schema, models, policy: choice.policy, validation: choice.validation });
   }
 
-  const parts = validationSessions === undefined ? stratifiedSplit(trainLog.labels, { train: 1 - validationFraction, validation: validationFraction, test: 0 }, { seed }) : heldOutParts(trainLog, validationSessions, where);
+  const parts =
+    validationSessions === undefined
+      ? stratifiedSplit(
+          trainLog.labels,
+          { train: 1 - validationFraction, validation: validationFraction, test: 0 },
+          { seed },
+        )
+      : heldOutParts(trainLog, validationSessions, where);
   onStage?.('split', `holding out ${parts.validation.length} of ${trainLog.sessionCount} sessions to calibrate on`);
   const fitLog = selectSessions(trainLog, parts.train);
   const validationLog = selectSessions(trainLog, parts.validation);
   if (validationLog.positiveCount === 0 || validationLog.positiveCount === validationLog.sessionCount) {
-    throw new CalibrationDataError(where, 'the held-out sessions', validationLog.positiveCount, validationLog.sessionCount - validationLog.positiveCount);
+    throw new CalibrationDataError(
+      where,
+      'the held-out sessions',
+      validationLog.positiveCount,
+      validationLog.sessionCount - validationLog.positiveCount,
+    );
   }
   onStage?.('flatten', `${fitLog.sessionCount} training sessions`);
-  const flattener = new SessionFlattener({ vocabulary: vocabulary ?? ActionVocabulary.fromLogs(fitLog), features }).fit(fitLog);
+  const flattener = new SessionFlattener({ vocabulary: vocabulary ?? ActionVocabulary.fromLogs(fitLog), features }).fit(
+    fitLog,
+  );
   const schema = flattener.toSchema();
   const trained = fit(fitLog, flattener);
-  onStage?.('calibrate', `replaying ${validationLog.sessionCount} held-out sessions (${validationLog.positiveCount} attackers) at ≤ ${maxFalseAlertsPer10k} false alerts per 10 000`);
-  const trajectories = scoreTrajectories(validationLog, { schema, models: named(trained), ...(scorer === undefined ? {} : { scorer }) }, where);
+  onStage?.(
+    'calibrate',
+    `replaying ${validationLog.sessionCount} held-out sessions (${validationLog.positiveCount} attackers) at ≤ ${maxFalseAlertsPer10k} false alerts per 10 000`,
+  );
+  const trajectories = scoreTrajectories(
+    validationLog,
+    { schema, models: named(trained), ...(scorer === undefined ? {} : { scorer }) },
+    where,
+  );
   const choice = choosePolicyOnTrajectories(trajectories, policyOptions);
   return new LiveDetector({ schema, models: trained, policy: choice.policy, validation: choice.validation });
 }
@@ -219,13 +292,24 @@ function stratifiedFolds(labels: Uint8Array, folds: number, seed: number): Uint8
 }
 
 /** Session indices of the training log held out by id, and the rest; an unknown id is an error. */
-function heldOutParts(log: EventLog, ids: readonly string[], where: string): { train: Uint32Array; validation: Uint32Array } {
-  if (!Array.isArray(ids) || ids.length === 0) throw new InvalidArgumentError(where, 'validationSessions', ids, 'a non-empty array of session ids of the training log');
+function heldOutParts(
+  log: EventLog,
+  ids: readonly string[],
+  where: string,
+): { train: Uint32Array; validation: Uint32Array } {
+  if (!Array.isArray(ids) || ids.length === 0)
+    throw new InvalidArgumentError(
+      where,
+      'validationSessions',
+      ids,
+      'a non-empty array of session ids of the training log',
+    );
   const indexOf = new Map(log.sessionIds.map((id, s) => [id, s]));
   const held = new Uint8Array(log.sessionCount);
   ids.forEach((id, i) => {
     const s = indexOf.get(id);
-    if (s === undefined) throw new InvalidArgumentError(where, `validationSessions[${i}]`, id, 'a session id of the training log');
+    if (s === undefined)
+      throw new InvalidArgumentError(where, `validationSessions[${i}]`, id, 'a session id of the training log');
     held[s] = 1;
   });
   const train: number[] = [];

@@ -239,7 +239,12 @@ export class Booster {
    */
   predictMargin(input: PredictInput, options: PredictOptions = {}): Float32Array {
     const limit = this.#limit(options.ntreeLimit, 'Booster.predictMargin');
-    return predictMarginMatrix(this.#forest, this.#matrix(input, options.columns, 'Booster.predictMargin'), limit, 'Booster.predictMargin');
+    return predictMarginMatrix(
+      this.#forest,
+      this.#matrix(input, options.columns, 'Booster.predictMargin'),
+      limit,
+      'Booster.predictMargin',
+    );
   }
 
   /**
@@ -253,7 +258,12 @@ export class Booster {
    */
   predictLeaf(input: PredictInput, options: PredictOptions = {}): Int32Array {
     const limit = this.#limit(options.ntreeLimit, 'Booster.predictLeaf');
-    return predictLeafMatrix(this.#forest, this.#matrix(input, options.columns, 'Booster.predictLeaf'), limit, 'Booster.predictLeaf');
+    return predictLeafMatrix(
+      this.#forest,
+      this.#matrix(input, options.columns, 'Booster.predictLeaf'),
+      limit,
+      'Booster.predictLeaf',
+    );
   }
 
   /**
@@ -317,7 +327,12 @@ export class Booster {
   contributions(input: PredictInput, options: ContributionsOptions = {}): Contributions {
     const where = 'Booster.contributions';
     const treeLimit = this.#limit(options.ntreeLimit, where);
-    return predictContributionsMatrix(this.model, this.#matrix(input, options.columns, where), { treeLimit, approximate: options.approximate }, where);
+    return predictContributionsMatrix(
+      this.model,
+      this.#matrix(input, options.columns, where),
+      { treeLimit, approximate: options.approximate },
+      where,
+    );
   }
 
   /**
@@ -339,14 +354,22 @@ export class Booster {
 
   #matrix(input: PredictInput, columns: readonly string[] | undefined, where: string): Matrix {
     if (isMatrix(input)) return input;
-    const frame = isFrameLike(input) || isDanfoLikeFrame(input) ? asFrame(input, 'input', where) : Frame.fromColumns(input as PredictColumns);
+    const frame =
+      isFrameLike(input) || isDanfoLikeFrame(input)
+        ? asFrame(input, 'input', where)
+        : Frame.fromColumns(input as PredictColumns);
     let names = columns;
     if (names === undefined) {
       const featureNames = this.model.featureNames;
       names = featureNames.length > 0 ? featureNames : frame.columnNames.filter((n) => frame.kind(n) === 'number');
     }
     if (names.length > this.numFeature) {
-      throw new InvalidArgumentError(where, 'columns', `${names.length} columns`, `at most num_feature = ${this.numFeature} columns (XGBoost rejects wider input)`);
+      throw new InvalidArgumentError(
+        where,
+        'columns',
+        `${names.length} columns`,
+        `at most num_feature = ${this.numFeature} columns (XGBoost rejects wider input)`,
+      );
     }
     return frame.toMatrix(names);
   }
@@ -354,5 +377,7 @@ export class Booster {
 
 function isMatrix(input: PredictInput): input is Matrix {
   const m = input as Partial<Matrix>;
-  return !isFrameLike(input) && ArrayBuffer.isView(m.data) && typeof m.rows === 'number' && typeof m.columns === 'number';
+  return (
+    !isFrameLike(input) && ArrayBuffer.isView(m.data) && typeof m.rows === 'number' && typeof m.columns === 'number'
+  );
 }

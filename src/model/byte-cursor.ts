@@ -31,12 +31,18 @@ export class ByteCursor {
 
   /** Throws a {@link ModelFormatError} about byte `at`. */
   fail(at: number, problem: string, cause?: unknown): never {
-    throw new ModelFormatError(this.format, `byte ${at}`, problem, cause === undefined ? { file: this.file } : { cause, file: this.file });
+    throw new ModelFormatError(
+      this.format,
+      `byte ${at}`,
+      problem,
+      cause === undefined ? { file: this.file } : { cause, file: this.file },
+    );
   }
 
   /** Reserves the next `n` bytes for `what` and returns their offset. */
   need(n: number, what: string): number {
-    if (n > this.remaining) this.fail(this.offset, `${what} needs ${n} bytes but only ${this.remaining} remain (file truncated?)`);
+    if (n > this.remaining)
+      this.fail(this.offset, `${what} needs ${n} bytes but only ${this.remaining} remain (file truncated?)`);
     const at = this.offset;
     this.offset += n;
     return at;

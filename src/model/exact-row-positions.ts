@@ -44,7 +44,14 @@ export class ExactRowPositions {
    * positions.enterLevel([1, 2], level, grad, hess, null, minChildWeight);
    * ```
    */
-  enterLevel(nodes: readonly number[], level: ExactLevel, grad: Float32Array, hess: Float32Array, active: Uint8Array | null, minChildWeight: number): void {
+  enterLevel(
+    nodes: readonly number[],
+    level: ExactLevel,
+    grad: Float32Array,
+    hess: Float32Array,
+    active: Uint8Array | null,
+    minChildWeight: number,
+  ): void {
     const k = nodes.length;
     const { position, slotOfRow, slotOfNode } = this;
     const dead = this.#slotDead;

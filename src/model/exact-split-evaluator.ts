@@ -105,9 +105,15 @@ export function scanFeature(
   const dl = dir === -1 ? 1 : 0;
   let w: number;
   if (level.size === 1) {
-    w = dir === 1 ? scanOneForward(level, params, f, from, to, lo, hi, slotOfRow, gh) : scanOneBackward(level, params, f, from, to, lo, hi, slotOfRow, gh);
+    w =
+      dir === 1
+        ? scanOneForward(level, params, f, from, to, lo, hi, slotOfRow, gh)
+        : scanOneBackward(level, params, f, from, to, lo, hi, slotOfRow, gh);
   } else {
-    w = dir === 1 ? scanManyForward(level, params, f, from, to, lo, hi, slotOfRow, gh) : scanManyBackward(level, params, f, from, to, lo, hi, slotOfRow, gh);
+    w =
+      dir === 1
+        ? scanManyForward(level, params, f, from, to, lo, hi, slotOfRow, gh)
+        : scanManyBackward(level, params, f, from, to, lo, hi, slotOfRow, gh);
   }
   // The candidate with every non-missing value on the scanned side.
   const mcw = params.minChildWeight;
@@ -132,7 +138,17 @@ export function scanFeature(
 // The four scan loops: one node (the root, and any level with one node: sums in registers) or
 // many, forward or backward. Separate small functions so each loop is compiled on its own.
 
-function scanOneForward(level: ExactLevel, params: SplitParams, f: number, from: ColumnSpan, to: ColumnSpan, lo: number, hi: number, slotOfRow: Int32Array, gh: Float32Array): number {
+function scanOneForward(
+  level: ExactLevel,
+  params: SplitParams,
+  f: number,
+  from: ColumnSpan,
+  to: ColumnSpan,
+  lo: number,
+  hi: number,
+  slotOfRow: Int32Array,
+  gh: Float32Array,
+): number {
   const fromRows = from.rowIds;
   const fromValues = from.values;
   const toRows = to.rowIds;
@@ -180,7 +196,17 @@ function scanOneForward(level: ExactLevel, params: SplitParams, f: number, from:
   return w;
 }
 
-function scanOneBackward(level: ExactLevel, params: SplitParams, f: number, from: ColumnSpan, to: ColumnSpan, lo: number, hi: number, slotOfRow: Int32Array, gh: Float32Array): number {
+function scanOneBackward(
+  level: ExactLevel,
+  params: SplitParams,
+  f: number,
+  from: ColumnSpan,
+  to: ColumnSpan,
+  lo: number,
+  hi: number,
+  slotOfRow: Int32Array,
+  gh: Float32Array,
+): number {
   const fromRows = from.rowIds;
   const fromValues = from.values;
   const toRows = to.rowIds;
@@ -228,7 +254,17 @@ function scanOneBackward(level: ExactLevel, params: SplitParams, f: number, from
   return w;
 }
 
-function scanManyForward(level: ExactLevel, params: SplitParams, f: number, from: ColumnSpan, to: ColumnSpan, lo: number, hi: number, slotOfRow: Int32Array, gh: Float32Array): number {
+function scanManyForward(
+  level: ExactLevel,
+  params: SplitParams,
+  f: number,
+  from: ColumnSpan,
+  to: ColumnSpan,
+  lo: number,
+  hi: number,
+  slotOfRow: Int32Array,
+  gh: Float32Array,
+): number {
   const fromRows = from.rowIds;
   const fromValues = from.values;
   const toRows = to.rowIds;
@@ -271,7 +307,17 @@ function scanManyForward(level: ExactLevel, params: SplitParams, f: number, from
   return w;
 }
 
-function scanManyBackward(level: ExactLevel, params: SplitParams, f: number, from: ColumnSpan, to: ColumnSpan, lo: number, hi: number, slotOfRow: Int32Array, gh: Float32Array): number {
+function scanManyBackward(
+  level: ExactLevel,
+  params: SplitParams,
+  f: number,
+  from: ColumnSpan,
+  to: ColumnSpan,
+  lo: number,
+  hi: number,
+  slotOfRow: Int32Array,
+  gh: Float32Array,
+): number {
   const fromRows = from.rowIds;
   const fromValues = from.values;
   const toRows = to.rowIds;

@@ -43,13 +43,27 @@ export type FeatureScores = Readonly<Record<string, number>>;
  * // { downloads: 41.3, gap_cv: 12.9, ... }
  * ```
  */
-export function featureImportance(model: BoosterModel, options: ImportanceOptions = {}, where = 'featureImportance'): FeatureScores {
+export function featureImportance(
+  model: BoosterModel,
+  options: ImportanceOptions = {},
+  where = 'featureImportance',
+): FeatureScores {
   const { type = 'weight', featureNames } = options;
   if (!IMPORTANCE_TYPES.includes(type)) {
-    throw new InvalidArgumentError(where, 'options.type', type, `one of ${IMPORTANCE_TYPES.map((t) => `'${t}'`).join(', ')} (XGBoost's get_score importance types)`);
+    throw new InvalidArgumentError(
+      where,
+      'options.type',
+      type,
+      `one of ${IMPORTANCE_TYPES.map((t) => `'${t}'`).join(', ')} (XGBoost's get_score importance types)`,
+    );
   }
   if (featureNames !== undefined && featureNames.length !== model.numFeature) {
-    throw new InvalidArgumentError(where, 'options.featureNames', `${featureNames.length} names`, `one name per model feature (num_feature = ${model.numFeature})`);
+    throw new InvalidArgumentError(
+      where,
+      'options.featureNames',
+      `${featureNames.length} names`,
+      `one name per model feature (num_feature = ${model.numFeature})`,
+    );
   }
   if (model.trees.length === 0) {
     throw new InvalidArgumentError(where, 'model', 'a model with 0 trees', 'a trained model with at least one tree');

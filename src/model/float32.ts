@@ -135,7 +135,9 @@ export function formatG(x: number, precision: number): string {
   const e = Number(text.slice(text.indexOf('e') + 1));
   const digits = text.slice(0, text.indexOf('e')).replace('.', '');
   if (e < -4 || e >= precision) {
-    const mant = `${digits[0]}${digits.length > 1 ? `.${digits.slice(1)}` : ''}`.replace(/(\.\d*?)0+$/, '$1').replace(/\.$/, '');
+    const mant = `${digits[0]}${digits.length > 1 ? `.${digits.slice(1)}` : ''}`
+      .replace(/(\.\d*?)0+$/, '$1')
+      .replace(/\.$/, '');
     const abse = Math.abs(e);
     return `${sign}${mant}e${e < 0 ? '-' : '+'}${abse < 10 ? `0${abse}` : abse}`;
   }

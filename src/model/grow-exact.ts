@@ -159,7 +159,8 @@ export function growExactTree(
         newNodes.push(l, r);
       } else t.splitCondition[nid] = Math.fround(weight[nid]! * eta);
     }
-    if (splits > 0) positions.route(X, splitSlot, level.bestFeature, level.bestCondition, level.bestDefaultLeft, t.left, t.right);
+    if (splits > 0)
+      positions.route(X, splitSlot, level.bestFeature, level.bestCondition, level.bestDefaultLeft, t.left, t.right);
     enter(newNodes);
     qexpand = newNodes;
     if (qexpand.length === 0) break;

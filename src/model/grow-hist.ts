@@ -114,7 +114,12 @@ export function sampleHistRows(work: HistWorkspace, rows: number, seed: number |
  * const { tree, leafOf } = growHistTree(ctx, work, grad, hess);
  * ```
  */
-export function growHistTree(ctx: HistGrowContext, work: HistWorkspace, grad: Float32Array, hess: Float32Array): GrownTree {
+export function growHistTree(
+  ctx: HistGrowContext,
+  work: HistWorkspace,
+  grad: Float32Array,
+  hess: Float32Array,
+): GrownTree {
   const { rows, columns: m, cuts, bins: binMatrix, params } = ctx;
   const { bins, missing, dense } = binMatrix;
   const { eta, gamma, maxDepth } = params;

@@ -29,7 +29,11 @@ const fr = Math.fround;
  * featureCuts(Float32Array.of(0, 2, 1, 2, 5), 256, Float32Array.of(1, 1, 1, 1, 0)); // { cuts: [1, 2, 4.00001], minValue: -0.00001 }
  * ```
  */
-export function featureCuts(values: Float32Array, maxBin: number, weights?: Float32Array): { cuts: number[]; minValue: number } {
+export function featureCuts(
+  values: Float32Array,
+  maxBin: number,
+  weights?: Float32Array,
+): { cuts: number[]; minValue: number } {
   const n = values.length;
   if (n === 0) return emptyCuts();
   if (weights !== undefined) return weightedFeatureCuts(values, maxBin, weights);
@@ -56,7 +60,11 @@ function emptyCuts(): { cuts: number[]; minValue: number } {
  * values whatever their ranks: the summary is built by counting. Otherwise the sketch streams, its
  * queue sorted as XGBoost's is (the float32 sums of weights depend on that order).
  */
-function weightedFeatureCuts(values: Float32Array, maxBin: number, weights: Float32Array): { cuts: number[]; minValue: number } {
+function weightedFeatureCuts(
+  values: Float32Array,
+  maxBin: number,
+  weights: Float32Array,
+): { cuts: number[]; minValue: number } {
   const n = values.length;
   const kept: number[] = [];
   for (let i = 0; i < n; i++) if (weights[i]! !== 0) kept.push(values[i]!);
@@ -305,7 +313,14 @@ function tallyColumn(values: Float32Array, base: number, rows: number, min: numb
 }
 
 /** {@link tallyColumn} over the rows of non-zero weight only. */
-function tallyWeightedColumn(values: Float32Array, weights: Float32Array, base: number, rows: number, min: number, tally: Uint32Array): void {
+function tallyWeightedColumn(
+  values: Float32Array,
+  weights: Float32Array,
+  base: number,
+  rows: number,
+  min: number,
+  tally: Uint32Array,
+): void {
   for (let i = 0; i < rows; i++) {
     const v = values[base + i]!;
     if (v === v && weights[i] !== 0) tally[v - min]++;
@@ -374,7 +389,10 @@ export function buildHistIndex(data: TrainingData, maxBin: number): { cuts: Hist
       else tallyWeightedColumn(values, weights, base, rows, min, tally);
       let d = 0;
       for (let k = 0; k < tally.length; k++) if (tally[k]! > 0) d++;
-      const fits = weights === undefined ? d <= sketchLimits(n, 1 / (fr(maxBin) * 8)).limit : d > 0 && d <= Math.min(n, maxBin) + 1;
+      const fits =
+        weights === undefined
+          ? d <= sketchLimits(n, 1 / (fr(maxBin) * 8)).limit
+          : d > 0 && d <= Math.min(n, maxBin) + 1;
       if (fits) {
         const value = new Float64Array(d);
         const wmin = new Float64Array(d);

@@ -42,7 +42,13 @@ export { dumpModel } from './tree-dump.js';
 export type { DumpOptions } from './tree-dump.js';
 
 // --- Prediction ---
-export { flattenModel, predictMarginMatrix, predictLeafMatrix, predictRowMarginFlat, marginsToProbabilities } from './predict.js';
+export {
+  flattenModel,
+  predictMarginMatrix,
+  predictLeafMatrix,
+  predictRowMarginFlat,
+  marginsToProbabilities,
+} from './predict.js';
 export type { FlatForest, Matrix } from './predict.js';
 
 // --- Insight: feature importance and per-row contributions (the kernels of Booster.importance / Booster.contributions) ---

@@ -6,14 +6,40 @@ const fr = Math.fround;
 // glibc's logf is not correctly rounded (up to 0.82 ulp), so `fround(Math.log(x))` differs from it
 // on some inputs; XGBoost's logloss calls it once per row.
 const LOGF_INVC = Float64Array.of(
-  1.398907162146528, 1.3403141896637998, 1.286432210124115, 1.2367150214269895, 1.1906977166711752,
-  1.1479821020556429, 1.1082251448272158, 1.0711297413057381, 1.036437278977283, 1, 0.9492859795739057,
-  0.8951049428609004, 0.8476821620351103, 0.8050314851692001, 0.7664671008843108, 0.731428603316328,
+  1.398907162146528,
+  1.3403141896637998,
+  1.286432210124115,
+  1.2367150214269895,
+  1.1906977166711752,
+  1.1479821020556429,
+  1.1082251448272158,
+  1.0711297413057381,
+  1.036437278977283,
+  1,
+  0.9492859795739057,
+  0.8951049428609004,
+  0.8476821620351103,
+  0.8050314851692001,
+  0.7664671008843108,
+  0.731428603316328,
 );
 const LOGF_LOGC = Float64Array.of(
-  -0.33569133332882284, -0.2929040563774074, -0.2518726580937369, -0.21245868807117255, -0.17453945183745634,
-  -0.1380057072319758, -0.10275976698545139, -0.06871392447020525, -0.0357891387398228, 0, 0.05204517742929496,
-  0.11081431298787942, 0.1652495223695143, 0.21687389031699977, 0.2659635028121397, 0.3127556664073557,
+  -0.33569133332882284,
+  -0.2929040563774074,
+  -0.2518726580937369,
+  -0.21245868807117255,
+  -0.17453945183745634,
+  -0.1380057072319758,
+  -0.10275976698545139,
+  -0.06871392447020525,
+  -0.0357891387398228,
+  0,
+  0.05204517742929496,
+  0.11081431298787942,
+  0.1652495223695143,
+  0.21687389031699977,
+  0.2659635028121397,
+  0.3127556664073557,
 );
 const LN2 = 0.6931471805599453;
 const A0 = -0.25089342214237154;
@@ -35,7 +61,7 @@ export function glibcLogf(x: number): number {
   f32Buf[0] = x;
   let ix = u32Buf[0]!;
   if (ix === 0x3f800000) return 0;
-  if (((ix - 0x00800000) >>> 0) >= 0x7f800000 - 0x00800000) {
+  if ((ix - 0x00800000) >>> 0 >= 0x7f800000 - 0x00800000) {
     if ((ix & 0x7fffffff) === 0) return -Infinity;
     if (ix === 0x7f800000) return Infinity;
     if (ix & 0x80000000 || ix * 2 >= 0xff000000) return Number.NaN;
@@ -186,7 +212,12 @@ export function auc(probabilities: Float32Array, labels: Float32Array, weights?:
  * evalMetric('auc', probabilities, labels, data.weights);
  * ```
  */
-export function evalMetric(metric: EvalMetric, probabilities: Float32Array, labels: Float32Array, weights?: Float32Array): number {
+export function evalMetric(
+  metric: EvalMetric,
+  probabilities: Float32Array,
+  labels: Float32Array,
+  weights?: Float32Array,
+): number {
   switch (metric) {
     case 'logloss':
       return logLoss(probabilities, labels, weights);

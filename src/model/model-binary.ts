@@ -88,16 +88,24 @@ export function readModelBinary(bytes: Uint8Array, options: ReadModelOptions = {
   const minor = v.getUint32(lmpAt + 24, true);
   const numTarget = v.getUint32(lmpAt + 28, true);
   const boostFromAverage = v.getInt32(lmpAt + 32, true);
-  if (major === 0) c.fail(lmpAt + 20, 'major_version is 0, a pre-1.0 model (expected a model saved by XGBoost 1.0 or later)');
+  if (major === 0)
+    c.fail(lmpAt + 20, 'major_version is 0, a pre-1.0 model (expected a model saved by XGBoost 1.0 or later)');
   if (numFeature > 0x7fffffff) c.fail(lmpAt + 4, `num_feature is ${numFeature} (expected below 2^31)`);
-  if (numClass > 1 || numClass < 0) c.fail(lmpAt + 8, `num_class is ${numClass} (expected 0: only binary:logistic is supported)`);
-  if (numTarget > 1) c.fail(lmpAt + 28, `num_target is ${numTarget} (expected 1: multi-target models are not supported)`);
+  if (numClass > 1 || numClass < 0)
+    c.fail(lmpAt + 8, `num_class is ${numClass} (expected 0: only binary:logistic is supported)`);
+  if (numTarget > 1)
+    c.fail(lmpAt + 28, `num_target is ${numTarget} (expected 1: multi-target models are not supported)`);
   const objectiveAt = c.offset;
   const objective = c.string('objective name');
-  if (objective !== 'binary:logistic') c.fail(objectiveAt, `objective is ${JSON.stringify(objective)} (expected "binary:logistic", the only objective supported)`);
+  if (objective !== 'binary:logistic')
+    c.fail(
+      objectiveAt,
+      `objective is ${JSON.stringify(objective)} (expected "binary:logistic", the only objective supported)`,
+    );
   const boosterAt = c.offset;
   const booster = c.string('booster name');
-  if (booster !== 'gbtree') c.fail(boosterAt, `booster is ${JSON.stringify(booster)} (expected "gbtree", the only booster supported)`);
+  if (booster !== 'gbtree')
+    c.fail(boosterAt, `booster is ${JSON.stringify(booster)} (expected "gbtree", the only booster supported)`);
 
   const gbAt = c.need(GBTREE_PARAM_BYTES, 'GBTreeModelParam');
   const numTrees = v.getInt32(gbAt, true);
@@ -105,10 +113,15 @@ export function readModelBinary(bytes: Uint8Array, options: ReadModelOptions = {
   const sizeLeafVector = v.getInt32(gbAt + 28, true);
   const minTreeBytes = TREE_PARAM_BYTES + NODE_BYTES + STAT_BYTES + 4;
   if (numTrees < 0 || numTrees > c.remaining / minTreeBytes) {
-    c.fail(gbAt, `num_trees is ${numTrees} but only ${c.remaining} bytes remain (expected at most ${Math.floor(c.remaining / minTreeBytes)} trees)`);
+    c.fail(
+      gbAt,
+      `num_trees is ${numTrees} but only ${c.remaining} bytes remain (expected at most ${Math.floor(c.remaining / minTreeBytes)} trees)`,
+    );
   }
-  if (numParallelTree > 1) c.fail(gbAt + 4, `num_parallel_tree is ${numParallelTree} (expected 1: random forests are not supported)`);
-  if (sizeLeafVector > 1) c.fail(gbAt + 28, `size_leaf_vector is ${sizeLeafVector} (expected 0: vector leaves are not supported)`);
+  if (numParallelTree > 1)
+    c.fail(gbAt + 4, `num_parallel_tree is ${numParallelTree} (expected 1: random forests are not supported)`);
+  if (sizeLeafVector > 1)
+    c.fail(gbAt + 28, `size_leaf_vector is ${sizeLeafVector} (expected 0: vector leaves are not supported)`);
 
   const trees: RegTree[] = [];
   for (let t = 0; t < numTrees; t++) trees.push(readTree(c, t));
@@ -174,9 +187,13 @@ function readTree(c: Cursor, t: number): RegTree {
   if (numRoots !== 1) c.fail(at, `tree ${t}: num_roots is ${numRoots} (expected 1)`);
   const perNode = NODE_BYTES + STAT_BYTES;
   if (numNodes < 1 || numNodes > c.remaining / perNode) {
-    c.fail(at + 4, `tree ${t}: num_nodes is ${numNodes} but only ${c.remaining} bytes remain (expected 1 to ${Math.floor(c.remaining / perNode)} nodes)`);
+    c.fail(
+      at + 4,
+      `tree ${t}: num_nodes is ${numNodes} but only ${c.remaining} bytes remain (expected 1 to ${Math.floor(c.remaining / perNode)} nodes)`,
+    );
   }
-  if (numDeleted < 0 || numDeleted > numNodes) c.fail(at + 8, `tree ${t}: num_deleted is ${numDeleted} (expected 0 to num_nodes = ${numNodes})`);
+  if (numDeleted < 0 || numDeleted > numNodes)
+    c.fail(at + 8, `tree ${t}: num_deleted is ${numDeleted} (expected 0 to num_nodes = ${numNodes})`);
   if (sizeLeafVector > 1) c.fail(at + 20, `tree ${t}: size_leaf_vector is ${sizeLeafVector} (expected 0)`);
   const leftChildren = new Int32Array(numNodes);
   const rightChildren = new Int32Array(numNodes);
@@ -206,7 +223,20 @@ function readTree(c: Cursor, t: number): RegTree {
     sumHessian[i] = v.getFloat32(o + 4, true);
     baseWeights[i] = v.getFloat32(o + 8, true);
   }
-  return { numNodes, numDeleted, numFeature, leftChildren, rightChildren, parents, splitIndices, splitConditions, defaultLeft, baseWeights, lossChanges, sumHessian };
+  return {
+    numNodes,
+    numDeleted,
+    numFeature,
+    leftChildren,
+    rightChildren,
+    parents,
+    splitIndices,
+    splitConditions,
+    defaultLeft,
+    baseWeights,
+    lossChanges,
+    sumHessian,
+  };
 }
 
 /**

@@ -25,7 +25,12 @@ export class ModelFormatError extends SessionSentryError {
   /** Where in the input: `byte 181`, `learner.gradient_booster.model.trees[3].left_children[7]`. */
   readonly where: string;
 
-  constructor(format: ModelFormat | 'unknown', where: string, problem: string, options?: { cause?: unknown; file?: string }) {
+  constructor(
+    format: ModelFormat | 'unknown',
+    where: string,
+    problem: string,
+    options?: { cause?: unknown; file?: string },
+  ) {
     const file = options?.file !== undefined ? `${options.file}: ` : '';
     super('ERR_MODEL_FORMAT', `${file}${formatLabel(format)}, ${where}: ${problem}`, options);
     this.format = format;
@@ -53,7 +58,11 @@ export class InvalidModelError extends SessionSentryError {
   readonly file: string | undefined;
 
   constructor(problem: string, tree?: number, options?: { cause?: unknown; file?: string }) {
-    super('ERR_INVALID_MODEL', `${options?.file !== undefined ? `${options.file}: ` : ''}${tree !== undefined ? `tree ${tree}: ` : ''}${problem}`, options);
+    super(
+      'ERR_INVALID_MODEL',
+      `${options?.file !== undefined ? `${options.file}: ` : ''}${tree !== undefined ? `tree ${tree}: ` : ''}${problem}`,
+      options,
+    );
     this.tree = tree;
     this.file = options?.file;
   }

@@ -49,7 +49,12 @@ export interface LoadModelOptions extends TarGzLimits {
  */
 export function loadModel(input: Uint8Array | string, options: LoadModelOptions = {}): BoosterModel {
   if (input.length === 0 || (typeof input === 'string' && input.trim().length === 0)) {
-    throw new ModelFormatError('unknown', 'byte 0', 'the file is empty (expected an XGBoost JSON, UBJSON or legacy binary model, or a model.tar.gz)', { file: options.file });
+    throw new ModelFormatError(
+      'unknown',
+      'byte 0',
+      'the file is empty (expected an XGBoost JSON, UBJSON or legacy binary model, or a model.tar.gz)',
+      { file: options.file },
+    );
   }
   if (typeof input === 'string') return readModelJSON(input, options);
   const format = detectModelFormat(input);
@@ -77,7 +82,12 @@ export function loadModel(input: Uint8Array | string, options: LoadModelOptions 
 export function loadTarGzModel(bytes: Uint8Array, options: LoadModelOptions = {}): BoosterModel {
   const member = extractModelMember(bytes, options);
   if (detectModelFormat(member.data) === 'tarball') {
-    throw new ModelFormatError('tarball', `member ${member.name}`, 'is itself gzip-compressed (expected a model file)', { file: options.file });
+    throw new ModelFormatError(
+      'tarball',
+      `member ${member.name}`,
+      'is itself gzip-compressed (expected a model file)',
+      { file: options.file },
+    );
   }
   return loadModel(member.data, { ...options, file: `${options.file ?? 'model.tar.gz'}:${member.name}` });
 }
@@ -104,5 +114,8 @@ export async function loadModelFile(path: string, options: LoadModelOptions = {}
   const info = await stat(path);
   if (info.size > maxFileBytes) throw new ModelSizeLimitError(`${path}: file size ${info.size}`, maxFileBytes);
   const bytes = await readFile(path);
-  return loadModel(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), { ...options, file: options.file ?? path });
+  return loadModel(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), {
+    ...options,
+    file: options.file ?? path,
+  });
 }

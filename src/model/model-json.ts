@@ -31,7 +31,10 @@ export function readModelJSON(json: string | object, options: ReadModelOptions =
     try {
       doc = JSON.parse(json);
     } catch (cause) {
-      throw new ModelFormatError('json', 'text', `not valid JSON (${(cause as Error).message})`, { cause, file: options.file });
+      throw new ModelFormatError('json', 'text', `not valid JSON (${(cause as Error).message})`, {
+        cause,
+        file: options.file,
+      });
     }
   }
   return modelFromDocument(doc, 'json', options);
@@ -81,7 +84,8 @@ class Reader {
 
   paramInt(value: Doc, path: string, min: number, max: number): number {
     const n = this.paramNumber(value, path);
-    if (!Number.isInteger(n) || n < min || n > max) this.fail(path, `found ${JSON.stringify(value)} (expected an integer in [${min}, ${max}])`);
+    if (!Number.isInteger(n) || n < min || n > max)
+      this.fail(path, `found ${JSON.stringify(value)} (expected an integer in [${min}, ${max}])`);
     return n;
   }
 
@@ -104,7 +108,8 @@ class Reader {
     if (array.length !== length) this.fail(path, `has ${array.length} entries (expected num_nodes = ${length})`);
     for (let i = 0; i < array.length; i++) {
       const v = array[i]!;
-      if (!Number.isInteger(v) || v < min || v > max) this.fail(`${path}[${i}]`, `found ${v} (expected an integer in [${min}, ${max}])`);
+      if (!Number.isInteger(v) || v < min || v > max)
+        this.fail(`${path}[${i}]`, `found ${v} (expected an integer in [${min}, ${max}])`);
     }
     return array;
   }
@@ -143,7 +148,8 @@ export function modelFromDocument(doc: unknown, format: ModelFormat, options: Re
   const learner = r.object(r.field(root, 'learner', '$'), '$.learner');
   const attrsDoc = r.object(r.field(learner, 'attributes', '$.learner'), '$.learner.attributes');
   const attributes: Record<string, string> = {};
-  for (const key of Object.keys(attrsDoc)) setOwn(attributes, key, r.string(attrsDoc[key], `$.learner.attributes.${key}`));
+  for (const key of Object.keys(attrsDoc))
+    setOwn(attributes, key, r.string(attrsDoc[key], `$.learner.attributes.${key}`));
   const featureNames = r.strings(learner.feature_names, '$.learner.feature_names');
   const featureTypes = r.strings(learner.feature_types, '$.learner.feature_types');
 
@@ -151,35 +157,58 @@ export function modelFromDocument(doc: unknown, format: ModelFormat, options: Re
   const lmp = r.object(r.field(learner, 'learner_model_param', '$.learner'), lmpPath);
   const baseScore = Math.fround(r.paramNumber(r.field(lmp, 'base_score', lmpPath), `${lmpPath}.base_score`));
   const numClass = r.paramInt(r.field(lmp, 'num_class', lmpPath), `${lmpPath}.num_class`, 0, 0x7fffffff);
-  if (numClass > 1) r.fail(`${lmpPath}.num_class`, `found ${numClass} (expected 0 or 1: only binary:logistic is supported)`);
+  if (numClass > 1)
+    r.fail(`${lmpPath}.num_class`, `found ${numClass} (expected 0 or 1: only binary:logistic is supported)`);
   const numFeature = r.paramInt(r.field(lmp, 'num_feature', lmpPath), `${lmpPath}.num_feature`, 0, 0x7fffffff);
   if (lmp.num_target !== undefined) {
     const numTarget = r.paramInt(lmp.num_target, `${lmpPath}.num_target`, 0, 0x7fffffff);
-    if (numTarget > 1) r.fail(`${lmpPath}.num_target`, `found ${numTarget} (expected 1: multi-target models are not supported)`);
+    if (numTarget > 1)
+      r.fail(`${lmpPath}.num_target`, `found ${numTarget} (expected 1: multi-target models are not supported)`);
   }
-  const boostFromAverage = lmp.boost_from_average === undefined ? true : r.paramNumber(lmp.boost_from_average, `${lmpPath}.boost_from_average`) !== 0;
+  const boostFromAverage =
+    lmp.boost_from_average === undefined
+      ? true
+      : r.paramNumber(lmp.boost_from_average, `${lmpPath}.boost_from_average`) !== 0;
 
   const objPath = '$.learner.objective';
   const objective = r.object(r.field(learner, 'objective', '$.learner'), objPath);
   const objectiveName = r.string(r.field(objective, 'name', objPath), `${objPath}.name`);
-  if (objectiveName !== 'binary:logistic') r.fail(`${objPath}.name`, `found ${JSON.stringify(objectiveName)} (expected "binary:logistic", the only objective supported)`);
+  if (objectiveName !== 'binary:logistic')
+    r.fail(
+      `${objPath}.name`,
+      `found ${JSON.stringify(objectiveName)} (expected "binary:logistic", the only objective supported)`,
+    );
   const regLoss = r.object(r.field(objective, 'reg_loss_param', objPath), `${objPath}.reg_loss_param`);
-  const scalePosWeight = regLoss.scale_pos_weight === undefined ? 1 : r.paramNumber(regLoss.scale_pos_weight, `${objPath}.reg_loss_param.scale_pos_weight`);
+  const scalePosWeight =
+    regLoss.scale_pos_weight === undefined
+      ? 1
+      : r.paramNumber(regLoss.scale_pos_weight, `${objPath}.reg_loss_param.scale_pos_weight`);
 
   const gbPath = '$.learner.gradient_booster';
   const gb = r.object(r.field(learner, 'gradient_booster', '$.learner'), gbPath);
   const gbName = r.string(r.field(gb, 'name', gbPath), `${gbPath}.name`);
-  if (gbName !== 'gbtree') r.fail(`${gbPath}.name`, `found ${JSON.stringify(gbName)} (expected "gbtree", the only booster supported)`);
+  if (gbName !== 'gbtree')
+    r.fail(`${gbPath}.name`, `found ${JSON.stringify(gbName)} (expected "gbtree", the only booster supported)`);
   const modelPath = `${gbPath}.model`;
   const gbModel = r.object(r.field(gb, 'model', gbPath), modelPath);
   const gbParam = r.object(r.field(gbModel, 'gbtree_model_param', modelPath), `${modelPath}.gbtree_model_param`);
   const treesDoc = r.field(gbModel, 'trees', modelPath);
   if (!Array.isArray(treesDoc)) r.fail(`${modelPath}.trees`, `found ${kindOf(treesDoc)} (expected an array of trees)`);
-  const numTrees = r.paramInt(r.field(gbParam, 'num_trees', `${modelPath}.gbtree_model_param`), `${modelPath}.gbtree_model_param.num_trees`, 0, treesDoc.length);
+  const numTrees = r.paramInt(
+    r.field(gbParam, 'num_trees', `${modelPath}.gbtree_model_param`),
+    `${modelPath}.gbtree_model_param.num_trees`,
+    0,
+    treesDoc.length,
+  );
   if (numTrees !== treesDoc.length) {
-    r.fail(`${modelPath}.gbtree_model_param.num_trees`, `is ${numTrees} but the model has ${treesDoc.length} trees (expected equal)`);
+    r.fail(
+      `${modelPath}.gbtree_model_param.num_trees`,
+      `is ${numTrees} but the model has ${treesDoc.length} trees (expected equal)`,
+    );
   }
-  const treeInfo = Int32Array.from(r.ints(r.field(gbModel, 'tree_info', modelPath), `${modelPath}.tree_info`, numTrees, 0, 0x7fffffff));
+  const treeInfo = Int32Array.from(
+    r.ints(r.field(gbModel, 'tree_info', modelPath), `${modelPath}.tree_info`, numTrees, 0, 0x7fffffff),
+  );
 
   const trees: (RegTree | undefined)[] = new Array(numTrees).fill(undefined);
   treesDoc.forEach((treeDoc, i) => {
@@ -209,10 +238,18 @@ function readTree(r: Reader, t: Record<string, Doc>, path: string): RegTree {
   const paramPath = `${path}.tree_param`;
   const param = r.object(r.field(t, 'tree_param', path), paramPath);
   const n = r.paramInt(r.field(param, 'num_nodes', paramPath), `${paramPath}.num_nodes`, 1, 0x7fffffff);
-  const numDeleted = param.num_deleted === undefined ? 0 : r.paramInt(param.num_deleted, `${paramPath}.num_deleted`, 0, n);
-  const numFeature = param.num_feature === undefined ? 0 : r.paramInt(param.num_feature, `${paramPath}.num_feature`, 0, 0x7fffffff);
-  if (param.size_leaf_vector !== undefined && r.paramNumber(param.size_leaf_vector, `${paramPath}.size_leaf_vector`) > 1) {
-    r.fail(`${paramPath}.size_leaf_vector`, 'is greater than 1 (expected scalar leaves: vector leaves are not supported)');
+  const numDeleted =
+    param.num_deleted === undefined ? 0 : r.paramInt(param.num_deleted, `${paramPath}.num_deleted`, 0, n);
+  const numFeature =
+    param.num_feature === undefined ? 0 : r.paramInt(param.num_feature, `${paramPath}.num_feature`, 0, 0x7fffffff);
+  if (
+    param.size_leaf_vector !== undefined &&
+    r.paramNumber(param.size_leaf_vector, `${paramPath}.size_leaf_vector`) > 1
+  ) {
+    r.fail(
+      `${paramPath}.size_leaf_vector`,
+      'is greater than 1 (expected scalar leaves: vector leaves are not supported)',
+    );
   }
   const get = (key: string): Doc => r.field(t, key, path);
   const I32_MAX = 0x7fffffff;
@@ -236,7 +273,10 @@ function readTree(r: Reader, t: Record<string, Doc>, path: string): RegTree {
     const splitType = r.ints(t.split_type, `${path}.split_type`, n, 0, 1);
     for (let i = 0; i < n; i++) {
       if (splitType[i] === 1 && tree.leftChildren[i] !== -1) {
-        r.fail(`${path}.split_type[${i}]`, 'is 1, a categorical split (expected 0: categorical splits are not supported)');
+        r.fail(
+          `${path}.split_type[${i}]`,
+          'is 1, a categorical split (expected 0: categorical splits are not supported)',
+        );
       }
     }
   }
@@ -261,7 +301,8 @@ function kindOf(value: unknown): string {
   if (Array.isArray(value)) return 'an array';
   if (ArrayBuffer.isView(value)) return 'a typed array';
   if (typeof value === 'object') return 'an object';
-  if (typeof value === 'string') return `the string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)}`;
+  if (typeof value === 'string')
+    return `the string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)}`;
   return `${typeof value} ${String(value)}`;
 }
 
@@ -354,7 +395,12 @@ export function modelToDocument(model: BoosterModel): {
             split_indices: Int32Array.from(t.splitIndices),
             split_type: new Uint8Array(t.numNodes),
             sum_hessian: Float32Array.from(t.sumHessian),
-            tree_param: { num_deleted: String(t.numDeleted), num_feature: String(t.numFeature), num_nodes: String(t.numNodes), size_leaf_vector: '0' },
+            tree_param: {
+              num_deleted: String(t.numDeleted),
+              num_feature: String(t.numFeature),
+              num_nodes: String(t.numNodes),
+              size_leaf_vector: '0',
+            },
           })),
         },
         name: 'gbtree',
@@ -366,7 +412,10 @@ export function modelToDocument(model: BoosterModel): {
         num_feature: String(model.numFeature),
         num_target: '1',
       },
-      objective: { name: 'binary:logistic', reg_loss_param: { scale_pos_weight: formatFloat32G(model.scalePosWeight) } },
+      objective: {
+        name: 'binary:logistic',
+        reg_loss_param: { scale_pos_weight: formatFloat32G(model.scalePosWeight) },
+      },
     },
     version: [...WRITER_VERSION],
   };

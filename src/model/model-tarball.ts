@@ -52,7 +52,10 @@ export function gunzipLimited(bytes: Uint8Array, maxBytes: number, file = 'model
     if (code === 'ERR_BUFFER_TOO_LARGE' || cause instanceof RangeError) {
       throw new ModelSizeLimitError(`${file}: decompressed size`, maxBytes);
     }
-    throw new ModelFormatError('tarball', 'gzip stream', `cannot be decompressed (${(cause as Error).message})`, { cause, file });
+    throw new ModelFormatError('tarball', 'gzip stream', `cannot be decompressed (${(cause as Error).message})`, {
+      cause,
+      file,
+    });
   }
 }
 
@@ -83,18 +86,21 @@ export function readTar(tar: Uint8Array, limits: TarGzLimits = {}): TarMember[] 
     const stored = parseOctal(header, 148, 8);
     let sum = 0;
     for (let i = 0; i < BLOCK; i++) sum += i >= 148 && i < 156 ? 0x20 : header[i]!;
-    if (stored !== sum) fail(offset, `header checksum is ${stored} but the header sums to ${sum} (corrupt or not a tar archive)`);
+    if (stored !== sum)
+      fail(offset, `header checksum is ${stored} but the header sums to ${sum} (corrupt or not a tar archive)`);
     const size = parseSize(header, fail, offset);
     const type = String.fromCharCode(header[156]!);
     const dataAt = offset + BLOCK;
-    if (size > tar.length - dataAt) fail(offset, `entry size ${size} runs past the end of the archive (${tar.length - dataAt} bytes left)`);
+    if (size > tar.length - dataAt)
+      fail(offset, `entry size ${size} runs past the end of the archive (${tar.length - dataAt} bytes left)`);
     const data = tar.subarray(dataAt, dataAt + size);
     offset = dataAt + Math.ceil(size / BLOCK) * BLOCK;
     const ustar = cString(header, 257, 6).startsWith('ustar');
     const prefix = ustar ? cString(header, 345, 155) : '';
     const rawName = pendingName ?? (prefix ? `${prefix}/${cString(header, 0, 100)}` : cString(header, 0, 100));
     if (type === 'x' || type === 'L') {
-      if (size > 1 << 20) fail(dataAt, `a ${type === 'x' ? 'pax' : 'GNU long-name'} header of ${size} bytes (expected under 1 MiB)`);
+      if (size > 1 << 20)
+        fail(dataAt, `a ${type === 'x' ? 'pax' : 'GNU long-name'} header of ${size} bytes (expected under 1 MiB)`);
       pendingName = type === 'L' ? cString(data, 0, data.length) : (paxPath(data) ?? pendingName);
       continue;
     }
@@ -102,9 +108,18 @@ export function readTar(tar: Uint8Array, limits: TarGzLimits = {}): TarMember[] 
     pendingName = undefined;
     const name = checkName(rawName, fail, dataAt - BLOCK);
     if (type === '5') continue;
-    if (type === '1' || type === '2') fail(dataAt - BLOCK, `entry ${JSON.stringify(name)} is a ${type === '1' ? 'hard' : 'symbolic'} link (links are refused in model archives)`);
-    if (type !== '0' && type !== '\0' && type !== '7') fail(dataAt - BLOCK, `entry ${JSON.stringify(name)} has type ${JSON.stringify(type)} (expected a regular file or directory)`);
-    if (size > maxMemberBytes) throw new ModelSizeLimitError(`${file}: member ${JSON.stringify(name)} of ${size} bytes`, maxMemberBytes);
+    if (type === '1' || type === '2')
+      fail(
+        dataAt - BLOCK,
+        `entry ${JSON.stringify(name)} is a ${type === '1' ? 'hard' : 'symbolic'} link (links are refused in model archives)`,
+      );
+    if (type !== '0' && type !== '\0' && type !== '7')
+      fail(
+        dataAt - BLOCK,
+        `entry ${JSON.stringify(name)} has type ${JSON.stringify(type)} (expected a regular file or directory)`,
+      );
+    if (size > maxMemberBytes)
+      throw new ModelSizeLimitError(`${file}: member ${JSON.stringify(name)} of ${size} bytes`, maxMemberBytes);
     members.push({ name, data });
   }
   return members;
@@ -170,7 +185,13 @@ function parseSize(header: Uint8Array, fail: (at: number, problem: string) => ne
  * MODEL_MEMBER_NAMES[0]; // 'xgboost-model'
  * ```
  */
-export const MODEL_MEMBER_NAMES = ['xgboost-model', 'model.json', 'model.ubj', 'xgboost-model.json', 'xgboost-model.ubj'] as const;
+export const MODEL_MEMBER_NAMES = [
+  'xgboost-model',
+  'model.json',
+  'model.ubj',
+  'xgboost-model.json',
+  'xgboost-model.ubj',
+] as const;
 
 /**
  * The model file inside a SageMaker `model.tar.gz`: `xgboost-model` (what the 1.3-1 … 1.7-1
@@ -184,7 +205,8 @@ export const MODEL_MEMBER_NAMES = ['xgboost-model', 'model.json', 'model.ubj', '
  */
 export function extractModelMember(bytes: Uint8Array, limits: TarGzLimits = {}): TarMember {
   const { maxDecompressedBytes = 256 * 2 ** 20, file = 'model.tar.gz' } = limits;
-  if (!isGzip(bytes)) throw new ModelFormatError('tarball', 'byte 0', 'does not start with the gzip magic 1f 8b', { file });
+  if (!isGzip(bytes))
+    throw new ModelFormatError('tarball', 'byte 0', 'does not start with the gzip magic 1f 8b', { file });
   const members = readTar(gunzipLimited(bytes, maxDecompressedBytes, file), limits);
   for (const wanted of MODEL_MEMBER_NAMES) {
     const member = members.find((m) => m.name === wanted);
@@ -225,7 +247,8 @@ export function writeTarGz(files: readonly TarMember[], options: WriteTarGzOptio
   let offset = 0;
   for (const f of files) {
     const name = enc.encode(f.name);
-    if (name.length > 100) throw new ModelFormatError('tarball', 'write', `member name ${JSON.stringify(f.name)} is longer than 100 bytes`);
+    if (name.length > 100)
+      throw new ModelFormatError('tarball', 'write', `member name ${JSON.stringify(f.name)} is longer than 100 bytes`);
     const h = tar.subarray(offset, offset + BLOCK);
     h.set(name, 0);
     const octal = (at: number, width: number, value: number): void => {

@@ -49,11 +49,15 @@ class Decoder extends ByteCursor {
       case 'L': {
         const at = this.need(8, what);
         const big = v.getBigInt64(at);
-        if (big > BigInt(Number.MAX_SAFE_INTEGER) || big < BigInt(Number.MIN_SAFE_INTEGER)) this.fail(at, `${what} ${big} is beyond 2^53`);
+        if (big > BigInt(Number.MAX_SAFE_INTEGER) || big < BigInt(Number.MIN_SAFE_INTEGER))
+          this.fail(at, `${what} ${big} is beyond 2^53`);
         return Number(big);
       }
       default:
-        return this.fail(this.offset - 1, `${what} has marker ${describeMarker(marker)} (expected an integer marker i, U, I, l or L)`);
+        return this.fail(
+          this.offset - 1,
+          `${what} has marker ${describeMarker(marker)} (expected an integer marker i, U, I, l or L)`,
+        );
     }
   }
 
@@ -61,7 +65,8 @@ class Decoder extends ByteCursor {
     const at = this.offset;
     const n = this.integer(this.marker(), what);
     if (n < 0) this.fail(at, `${what} is ${n} (expected a non-negative length)`);
-    if (n > this.bytes.length - this.offset) this.fail(at, `${what} is ${n} but only ${this.bytes.length - this.offset} bytes remain`);
+    if (n > this.bytes.length - this.offset)
+      this.fail(at, `${what} is ${n} but only ${this.bytes.length - this.offset} bytes remain`);
     return n;
   }
 
@@ -116,7 +121,8 @@ class Decoder extends ByteCursor {
     if (this.bytes[this.offset] === 0x24) {
       this.offset++;
       type = this.bytes[this.need(1, `the ${kind} element type`)]!;
-      if (this.bytes[this.offset] !== 0x23) this.fail(this.offset, `a typed ${kind} without a count (expected '#' after '$')`);
+      if (this.bytes[this.offset] !== 0x23)
+        this.fail(this.offset, `a typed ${kind} without a count (expected '#' after '$')`);
     }
     if (this.bytes[this.offset] === 0x23) {
       this.offset++;
@@ -134,7 +140,8 @@ class Decoder extends ByteCursor {
     if (type !== undefined && count !== undefined) return this.typedArray(type, count, depth, start);
     const out: UBJValue[] = [];
     if (count !== undefined) {
-      if (count > this.bytes.length - this.offset) this.fail(start, `array count ${count} exceeds the ${this.bytes.length - this.offset} bytes left`);
+      if (count > this.bytes.length - this.offset)
+        this.fail(start, `array count ${count} exceeds the ${this.bytes.length - this.offset} bytes left`);
       for (let i = 0; i < count; i++) out.push(this.value(this.marker(), depth));
       return out;
     }
@@ -156,7 +163,8 @@ class Decoder extends ByteCursor {
       for (let i = 0; i < count; i++) out.push(this.value(type, depth));
       return out;
     }
-    if (count * size > left) this.fail(start, `array of ${count} × ${size}-byte values needs ${count * size} bytes but only ${left} remain`);
+    if (count * size > left)
+      this.fail(start, `array of ${count} × ${size}-byte values needs ${count * size} bytes but only ${left} remain`);
     const at = this.need(count * size, 'array values');
     const v = this.view;
     switch (String.fromCharCode(type)) {
@@ -187,7 +195,8 @@ class Decoder extends ByteCursor {
       out[key] = this.value(type ?? this.marker(), depth);
     };
     if (count !== undefined) {
-      if (count > this.bytes.length - this.offset) this.fail(start, `object count ${count} exceeds the ${this.bytes.length - this.offset} bytes left`);
+      if (count > this.bytes.length - this.offset)
+        this.fail(start, `object count ${count} exceeds the ${this.bytes.length - this.offset} bytes left`);
       for (let i = 0; i < count; i++) entry();
       return out;
     }
@@ -222,7 +231,8 @@ function describeMarker(m: number): string {
 export function decodeUBJSON(bytes: Uint8Array, options: ReadModelOptions = {}): UBJValue {
   const d = new Decoder(bytes, options.file);
   const value = d.value(d.marker(), 0);
-  if (d.offset !== bytes.length) d.fail(d.offset, `${bytes.length - d.offset} bytes follow the end of the document (expected none)`);
+  if (d.offset !== bytes.length)
+    d.fail(d.offset, `${bytes.length - d.offset} bytes follow the end of the document (expected none)`);
   return value;
 }
 
@@ -270,7 +280,12 @@ export function writeModelUBJSON(model: BoosterModel): Uint8Array {
     int64(b.length);
     push(b);
   };
-  const typed = (marker: string, width: number, a: ArrayLike<number>, put: (v: DataView, at: number, x: number) => void): void => {
+  const typed = (
+    marker: string,
+    width: number,
+    a: ArrayLike<number>,
+    put: (v: DataView, at: number, x: number) => void,
+  ): void => {
     byte(`[$${marker}#L`);
     int64(a.length);
     const b = new Uint8Array(a.length * width);
@@ -280,9 +295,11 @@ export function writeModelUBJSON(model: BoosterModel): Uint8Array {
   };
   const write = (value: unknown): void => {
     if (value instanceof Float32Array) typed('d', 4, value, (v, at, x) => v.setFloat32(at, x));
-    else if (value instanceof Int32Array || value instanceof Uint32Array) typed('l', 4, value, (v, at, x) => v.setInt32(at, x));
+    else if (value instanceof Int32Array || value instanceof Uint32Array)
+      typed('l', 4, value, (v, at, x) => v.setInt32(at, x));
     else if (value instanceof Uint8Array) typed('U', 1, value, (v, at, x) => v.setUint8(at, x));
-    else if (value instanceof BigInt64Array) typed('L', 8, Array.from(value, Number), (v, at, x) => v.setBigInt64(at, BigInt(x)));
+    else if (value instanceof BigInt64Array)
+      typed('L', 8, Array.from(value, Number), (v, at, x) => v.setBigInt64(at, BigInt(x)));
     else if (typeof value === 'string') {
       byte('S');
       str(value);

@@ -42,21 +42,29 @@ export function validateModel(model: BoosterModel, options: ValidateModelOptions
 
 function check(model: BoosterModel): BoosterModel {
   if (model.objective !== 'binary:logistic') {
-    throw new InvalidModelError(`objective is ${JSON.stringify(model.objective)} (expected "binary:logistic", the only objective supported)`);
+    throw new InvalidModelError(
+      `objective is ${JSON.stringify(model.objective)} (expected "binary:logistic", the only objective supported)`,
+    );
   }
   if (!Number.isInteger(model.numFeature) || model.numFeature < 0 || model.numFeature > MAX_NUM_FEATURE) {
-    throw new InvalidModelError(`num_feature is ${model.numFeature} (expected an integer from 0 to ${MAX_NUM_FEATURE}, the limit MAX_NUM_FEATURE)`);
+    throw new InvalidModelError(
+      `num_feature is ${model.numFeature} (expected an integer from 0 to ${MAX_NUM_FEATURE}, the limit MAX_NUM_FEATURE)`,
+    );
   }
   const bs = model.baseScore;
   if (!(bs > 0 && bs < 1)) {
     throw new InvalidModelError(`base_score is ${bs} (expected a probability in (0, 1) for binary:logistic)`);
   }
   if (model.treeInfo.length !== model.trees.length) {
-    throw new InvalidModelError(`tree_info has ${model.treeInfo.length} entries for ${model.trees.length} trees (expected one per tree)`);
+    throw new InvalidModelError(
+      `tree_info has ${model.treeInfo.length} entries for ${model.trees.length} trees (expected one per tree)`,
+    );
   }
   for (let t = 0; t < model.treeInfo.length; t++) {
     if (model.treeInfo[t] !== 0) {
-      throw new InvalidModelError(`tree_info[${t}] is ${model.treeInfo[t]} (expected 0: binary:logistic has one output group)`);
+      throw new InvalidModelError(
+        `tree_info[${t}] is ${model.treeInfo[t]} (expected 0: binary:logistic has one output group)`,
+      );
     }
   }
   model.trees.forEach((tree, t) => validateTree(tree, t, model.numFeature));
@@ -78,7 +86,8 @@ function validateTree(tree: RegTree, t: number, numFeature: number): void {
     ['sum_hessian', tree.sumHessian],
   ];
   for (const [name, array] of arrays) {
-    if (array.length !== n) throw new InvalidModelError(`${name} has ${array.length} entries (expected num_nodes = ${n})`, t);
+    if (array.length !== n)
+      throw new InvalidModelError(`${name} has ${array.length} entries (expected num_nodes = ${n})`, t);
   }
   const seen = new Uint8Array(n);
   const stack = new Int32Array(n);
@@ -90,23 +99,35 @@ function validateTree(tree: RegTree, t: number, numFeature: number): void {
     const left = tree.leftChildren[node]!;
     const value = tree.splitConditions[node]!;
     if (!Number.isFinite(value)) {
-      throw new InvalidModelError(`node ${node} has ${left === -1 ? 'leaf value' : 'split condition'} ${value} (expected a finite number)`, t);
+      throw new InvalidModelError(
+        `node ${node} has ${left === -1 ? 'leaf value' : 'split condition'} ${value} (expected a finite number)`,
+        t,
+      );
     }
     if (left === -1) continue;
     const right = tree.rightChildren[node]!;
-    for (const [side, child] of [['left', left], ['right', right]] as const) {
+    for (const [side, child] of [
+      ['left', left],
+      ['right', right],
+    ] as const) {
       if (!Number.isInteger(child) || child < 1 || child >= n) {
         throw new InvalidModelError(`node ${node} has ${side} child ${child} (expected a node id in [1, ${n}))`, t);
       }
       if (seen[child] === 1) {
-        throw new InvalidModelError(`node ${child} is reachable twice (${side} child of node ${node}); the tree has a cycle or a shared subtree`, t);
+        throw new InvalidModelError(
+          `node ${child} is reachable twice (${side} child of node ${node}); the tree has a cycle or a shared subtree`,
+          t,
+        );
       }
       seen[child] = 1;
       stack[top++] = child;
     }
     const feature = tree.splitIndices[node]!;
     if (feature >= numFeature) {
-      throw new InvalidModelError(`node ${node} splits on feature ${feature} (expected a feature index below num_feature = ${numFeature})`, t);
+      throw new InvalidModelError(
+        `node ${node} splits on feature ${feature} (expected a feature index below num_feature = ${numFeature})`,
+        t,
+      );
     }
   }
 }

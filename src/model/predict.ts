@@ -88,7 +88,17 @@ export function flattenModel(model: BoosterModel): FlatForest {
       defaultLeft[g] = tree.defaultLeft[i]!;
     }
   }
-  const forest = { numTrees, numFeature: model.numFeature, baseMargin: baseMarginF32(model.baseScore), nodeOffset, left, right, feature, threshold, defaultLeft };
+  const forest = {
+    numTrees,
+    numFeature: model.numFeature,
+    baseMargin: baseMarginF32(model.baseScore),
+    nodeOffset,
+    left,
+    right,
+    feature,
+    threshold,
+    defaultLeft,
+  };
   const complete = completeLayout(forest);
   let uniform: CompleteLayout | null = null;
   if (complete !== null) {
@@ -193,17 +203,29 @@ const BLOCK = 64;
 export function resolveTreeLimit(forest: FlatForest, ntreeLimit: number | undefined, where: string): number {
   if (ntreeLimit === undefined || ntreeLimit === 0) return forest.numTrees;
   if (!Number.isInteger(ntreeLimit) || ntreeLimit < 0 || ntreeLimit > forest.numTrees) {
-    throw new InvalidArgumentError(where, 'ntreeLimit', ntreeLimit, `an integer in [0, ${forest.numTrees}] (0 = all trees)`);
+    throw new InvalidArgumentError(
+      where,
+      'ntreeLimit',
+      ntreeLimit,
+      `an integer in [0, ${forest.numTrees}] (0 = all trees)`,
+    );
   }
   return ntreeLimit;
 }
 
 function checkMatrix(forest: FlatForest, matrix: Matrix, where: string): void {
   const { data, rows, columns } = matrix;
-  if (!Number.isInteger(rows) || rows < 0) throw new InvalidArgumentError(where, 'rows', rows, 'a non-negative integer');
-  if (!Number.isInteger(columns) || columns < 0) throw new InvalidArgumentError(where, 'columns', columns, 'a non-negative integer');
+  if (!Number.isInteger(rows) || rows < 0)
+    throw new InvalidArgumentError(where, 'rows', rows, 'a non-negative integer');
+  if (!Number.isInteger(columns) || columns < 0)
+    throw new InvalidArgumentError(where, 'columns', columns, 'a non-negative integer');
   if (columns > forest.numFeature) {
-    throw new InvalidArgumentError(where, 'columns', columns, `at most num_feature = ${forest.numFeature} columns (XGBoost rejects wider input)`);
+    throw new InvalidArgumentError(
+      where,
+      'columns',
+      columns,
+      `at most num_feature = ${forest.numFeature} columns (XGBoost rejects wider input)`,
+    );
   }
   if (data.length !== rows * columns) {
     throw new InvalidArgumentError(where, 'data.length', data.length, `rows × columns = ${rows * columns}`);
@@ -220,7 +242,12 @@ function checkMatrix(forest: FlatForest, matrix: Matrix, where: string): void {
  * const margins = predictMarginMatrix(flattenModel(model), { data: new Float64Array([1, 0, 2, 3]), rows: 1, columns: 4 });
  * ```
  */
-export function predictMarginMatrix(forest: FlatForest, matrix: Matrix, treeLimit = forest.numTrees, where = 'predictMargin'): Float32Array {
+export function predictMarginMatrix(
+  forest: FlatForest,
+  matrix: Matrix,
+  treeLimit = forest.numTrees,
+  where = 'predictMargin',
+): Float32Array {
   checkMatrix(forest, matrix, where);
   const { data, rows, columns } = matrix;
   const width = forest.numFeature;
@@ -266,7 +293,12 @@ export function predictMarginMatrix(forest: FlatForest, matrix: Matrix, treeLimi
  * const leaves = predictLeafMatrix(forest, matrix); // leaves[r * trees + t]
  * ```
  */
-export function predictLeafMatrix(forest: FlatForest, matrix: Matrix, treeLimit = forest.numTrees, where = 'predictLeaf'): Int32Array {
+export function predictLeafMatrix(
+  forest: FlatForest,
+  matrix: Matrix,
+  treeLimit = forest.numTrees,
+  where = 'predictLeaf',
+): Int32Array {
   checkMatrix(forest, matrix, where);
   const { data, rows, columns } = matrix;
   const width = forest.numFeature;
@@ -306,7 +338,15 @@ function hasNaN(block: Float32Array, n: number): boolean {
  * and compares overlap. `(x >= t)` added to a number is 0 or 1 without a branch. Margins are
  * accumulated in a Float32Array, so each `+=` is a float32 addition, in tree order per row.
  */
-function completeBlock(c: CompleteLayout, x: Float32Array, count: number, w: number, treeLimit: number, out: Float32Array, start: number): void {
+function completeBlock(
+  c: CompleteLayout,
+  x: Float32Array,
+  count: number,
+  w: number,
+  treeLimit: number,
+  out: Float32Array,
+  start: number,
+): void {
   const { depth, internalOffset, leafOffset, feature: f, threshold: th, leafValue } = c;
   for (let t = 0; t < treeLimit; t++) {
     const d = depth[t]!;
@@ -371,7 +411,15 @@ function completeBlock(c: CompleteLayout, x: Float32Array, count: number, w: num
 }
 
 /** The kernel for blocks with missing values: NaN fails `>=`, so it goes right only where `missingRight`. */
-function completeBlockNaN(c: CompleteLayout, x: Float32Array, count: number, w: number, treeLimit: number, out: Float32Array, start: number): void {
+function completeBlockNaN(
+  c: CompleteLayout,
+  x: Float32Array,
+  count: number,
+  w: number,
+  treeLimit: number,
+  out: Float32Array,
+  start: number,
+): void {
   const { depth, internalOffset, leafOffset, feature: f, threshold: th, missingRight: mr, leafValue } = c;
   for (let t = 0; t < treeLimit; t++) {
     const d = depth[t]!;
@@ -391,7 +439,14 @@ function completeBlockNaN(c: CompleteLayout, x: Float32Array, count: number, w: 
 }
 
 /** Copies `count` rows into the float32 block, padding absent columns with NaN (missing). */
-function loadBlock(block: Float32Array, data: Float32Array | Float64Array, start: number, count: number, columns: number, width: number): void {
+function loadBlock(
+  block: Float32Array,
+  data: Float32Array | Float64Array,
+  start: number,
+  count: number,
+  columns: number,
+  width: number,
+): void {
   if (columns === width) {
     block.set(data.subarray(start * width, (start + count) * width));
     return;
@@ -417,10 +472,16 @@ export function predictRowMarginFlat(forest: FlatForest, row: ArrayLike<number>,
   const { left, right, feature, threshold, defaultLeft, nodeOffset } = forest;
   const columns = row.length;
   if (columns > forest.numFeature) {
-    throw new InvalidArgumentError('predictRow', 'row.length', columns, `at most num_feature = ${forest.numFeature} values (XGBoost rejects wider input)`);
+    throw new InvalidArgumentError(
+      'predictRow',
+      'row.length',
+      columns,
+      `at most num_feature = ${forest.numFeature} values (XGBoost rejects wider input)`,
+    );
   }
   const u = forest.uniform;
-  if (u !== null && columns === forest.numFeature) return uniformRowMargin(u, forest.baseMargin, row, treeLimit, forest.rowScratch);
+  if (u !== null && columns === forest.numFeature)
+    return uniformRowMargin(u, forest.baseMargin, row, treeLimit, forest.rowScratch);
   let m = forest.baseMargin;
   for (let t = 0; t < treeLimit; t++) {
     let n = nodeOffset[t]!;
@@ -444,7 +505,13 @@ export function predictRowMarginFlat(forest: FlatForest, row: ArrayLike<number>,
  * walked at a time: independent chains of loads the CPU overlaps. Leaves are still added to the
  * margin in tree order.
  */
-function uniformRowMargin(c: CompleteLayout, base: number, row: ArrayLike<number>, treeLimit: number, x: Float64Array): number {
+function uniformRowMargin(
+  c: CompleteLayout,
+  base: number,
+  row: ArrayLike<number>,
+  treeLimit: number,
+  x: Float64Array,
+): number {
   let missing = 0;
   for (let j = 0; j < x.length; j++) {
     const v = Math.fround(row[j]!);

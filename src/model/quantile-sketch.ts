@@ -24,7 +24,12 @@ export interface QuantileSummary {
 }
 
 function alloc(n: number): { rmin: Float64Array; rmax: Float64Array; wmin: Float64Array; value: Float64Array } {
-  return { rmin: new Float64Array(n), rmax: new Float64Array(n), wmin: new Float64Array(n), value: new Float64Array(n) };
+  return {
+    rmin: new Float64Array(n),
+    rmax: new Float64Array(n),
+    wmin: new Float64Array(n),
+    value: new Float64Array(n),
+  };
 }
 
 const fr = Math.fround;

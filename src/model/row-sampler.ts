@@ -19,7 +19,12 @@ const BELOW_ONE = 1 - 2 ** -53;
  * const keep = histSubsampleMask(mt.next(), 200, Math.fround(0.8)); // Uint8Array, 1 = kept
  * ```
  */
-export function histSubsampleMask(initialSeed: number, rows: number, subsample: number, out = new Uint8Array(rows)): Uint8Array {
+export function histSubsampleMask(
+  initialSeed: number,
+  rows: number,
+  subsample: number,
+  out = new Uint8Array(rows),
+): Uint8Array {
   const kept = new Uint32Array(rows);
   const count = histSampledRows(initialSeed, rows, subsample, kept);
   out.fill(0);
@@ -76,7 +81,12 @@ export function histSampledRows(initialSeed: number, rows: number, subsample: nu
  * const keep = exactSubsampleMask(mt, 300, Math.fround(0.8));
  * ```
  */
-export function exactSubsampleMask(rng: Mt19937, rows: number, subsample: number, out = new Uint8Array(rows)): Uint8Array {
+export function exactSubsampleMask(
+  rng: Mt19937,
+  rows: number,
+  subsample: number,
+  out = new Uint8Array(rows),
+): Uint8Array {
   const threshold = Math.fround(subsample);
   for (let i = 0; i < rows; i++) {
     const a = rng.next();

@@ -108,10 +108,18 @@ function unguardedLinearInsert(v: Float64Array, w: Float64Array, last: number): 
 
 // Heap operations on [first, first + len), indices relative to `first` as in libstdc++.
 
-function adjustHeap(v: Float64Array, w: Float64Array, first: number, hole: number, len: number, tv: number, tw: number): void {
+function adjustHeap(
+  v: Float64Array,
+  w: Float64Array,
+  first: number,
+  hole: number,
+  len: number,
+  tv: number,
+  tw: number,
+): void {
   const top = hole;
   let child = hole;
-  while (child < ((len - 1) >> 1)) {
+  while (child < (len - 1) >> 1) {
     child = 2 * (child + 1);
     if (v[first + child]! < v[first + child - 1]!) child--;
     v[first + hole] = v[first + child]!;

@@ -183,7 +183,11 @@ function intParam(name: string, value: unknown, min: number, max: number = Numbe
 }
 
 /** Picks a parameter given under its name or its alias; both at once is an error (ambiguous). */
-function pick(input: TrainParamsInput, name: string, alias: string | undefined): { key: string; value: unknown } | undefined {
+function pick(
+  input: TrainParamsInput,
+  name: string,
+  alias: string | undefined,
+): { key: string; value: unknown } | undefined {
   const a = input[name];
   const b = alias === undefined ? undefined : input[alias];
   if (a !== undefined && b !== undefined) {
@@ -260,9 +264,14 @@ export function resolveTrainParams(input: TrainParamsInput = {}): TrainParams {
       throw new TrainParamError(key, value, 'a parameter XGBoost 1.7 knows (no such parameter)');
     }
     const text = String(value).trim();
-    const same = text === def || (def !== '' && NUMBER_TEXT.test(def) && NUMBER_TEXT.test(text) && Number(text) === Number(def));
+    const same =
+      text === def || (def !== '' && NUMBER_TEXT.test(def) && NUMBER_TEXT.test(text) && Number(text) === Number(def));
     if (!same) {
-      throw new TrainParamError(key, value, `${def === '' ? 'unset' : JSON.stringify(def)} (other values are not reproduced by this trainer)`);
+      throw new TrainParamError(
+        key,
+        value,
+        `${def === '' ? 'unset' : JSON.stringify(def)} (other values are not reproduced by this trainer)`,
+      );
     }
   }
   const get = (name: string, alias?: string) => pick(input, name, alias);
@@ -288,7 +297,8 @@ export function resolveTrainParams(input: TrainParamsInput = {}): TrainParams {
 
   const baseScoreP = raw('base_score');
   const baseScore = f(baseScoreP, 0.5, 0, 1, 'in (0, 1)');
-  if (baseScore <= 0 || baseScore >= 1) throw new TrainParamError('base_score', baseScoreP?.value, 'a number in (0, 1)');
+  if (baseScore <= 0 || baseScore >= 1)
+    throw new TrainParamError('base_score', baseScoreP?.value, 'a number in (0, 1)');
 
   let seedValue = 0;
   if (seed !== undefined) {

@@ -111,14 +111,20 @@ class Trainer {
     const { evals = [], earlyStoppingRounds = p.earlyStoppingRounds, onIteration } = options;
     for (const e of evals) {
       if (e.data.columns !== data.columns) {
-        throw new InvalidArgumentError('train', `evals[${JSON.stringify(e.name)}].data.columns`, e.data.columns, `${data.columns} like the training data`);
+        throw new InvalidArgumentError(
+          'train',
+          `evals[${JSON.stringify(e.name)}].data.columns`,
+          e.data.columns,
+          `${data.columns} like the training data`,
+        );
       }
     }
     if (earlyStoppingRounds !== undefined) {
       if (!Number.isInteger(earlyStoppingRounds) || earlyStoppingRounds < 1) {
         throw new InvalidArgumentError('train', 'earlyStoppingRounds', earlyStoppingRounds, 'a positive integer');
       }
-      if (evals.length === 0) throw new InvalidArgumentError('train', 'evals', evals, 'at least one eval set when early stopping is on');
+      if (evals.length === 0)
+        throw new InvalidArgumentError('train', 'evals', evals, 'at least one eval set when early stopping is on');
     }
     this.#evals = evals;
     this.#early = earlyStoppingRounds;
@@ -141,7 +147,16 @@ class Trainer {
       this.#grow = () => {
         // The sampler draws no gradients, so the rows are drawn first and only theirs computed.
         sampleHistRows(work, n, p.subsample < 1 ? this.#rng.next() : null, p.subsample);
-        logisticGradientRows(this.#margin, data.labels, p.scalePosWeight, this.#grad, this.#hess, data.weights, work.partitioner.rowIds, work.sampled);
+        logisticGradientRows(
+          this.#margin,
+          data.labels,
+          p.scalePosWeight,
+          this.#grad,
+          this.#hess,
+          data.weights,
+          work.partitioner.rowIds,
+          work.sampled,
+        );
         return growHistTree(ctx, work, this.#grad, this.#hess);
       };
     } else {
@@ -330,7 +345,11 @@ export function train(data: TrainingData, params: TrainParamsInput = {}, options
  * const { booster } = await trainAsync(data, { num_round: 500 }, { signal: controller.signal });
  * ```
  */
-export async function trainAsync(data: TrainingData, params: TrainParamsInput = {}, options: TrainOptions = {}): Promise<TrainResult> {
+export async function trainAsync(
+  data: TrainingData,
+  params: TrainParamsInput = {},
+  options: TrainOptions = {},
+): Promise<TrainResult> {
   const trainer = new Trainer(data, params, options);
   while (!trainer.done) {
     await new Promise<void>((resolve) => setImmediate(resolve));
@@ -339,4 +358,3 @@ export async function trainAsync(data: TrainingData, params: TrainParamsInput = 
   }
   return trainer.result();
 }
-

@@ -104,11 +104,20 @@ export class TrainingData {
    * data.weights; // Float32Array [1, 0.5, 0]
    * ```
    */
-  static fromColumnMajor(values: ArrayLike<number>, labels: ArrayLike<number>, options: FromMatrixOptions = {}): TrainingData {
+  static fromColumnMajor(
+    values: ArrayLike<number>,
+    labels: ArrayLike<number>,
+    options: FromMatrixOptions = {},
+  ): TrainingData {
     const rows = labels.length;
     if (rows === 0) throw new InvalidArgumentError('TrainingData', 'labels', labels, 'at least one row');
     if (values.length % rows !== 0) {
-      throw new InvalidArgumentError('TrainingData', 'values.length', values.length, `a multiple of the row count ${rows}`);
+      throw new InvalidArgumentError(
+        'TrainingData',
+        'values.length',
+        values.length,
+        `a multiple of the row count ${rows}`,
+      );
     }
     const columns = values.length / rows;
     if (columns === 0) throw new InvalidArgumentError('TrainingData', 'values', values, 'at least one feature column');
@@ -129,10 +138,20 @@ export class TrainingData {
    * data.value(2, 1); // 1
    * ```
    */
-  static fromRowMajor(values: ArrayLike<number>, columns: number, labels: ArrayLike<number>, options: FromMatrixOptions = {}): TrainingData {
+  static fromRowMajor(
+    values: ArrayLike<number>,
+    columns: number,
+    labels: ArrayLike<number>,
+    options: FromMatrixOptions = {},
+  ): TrainingData {
     const rows = labels.length;
     if (!Number.isInteger(columns) || columns < 1 || values.length !== rows * columns) {
-      throw new InvalidArgumentError('TrainingData.fromRowMajor', 'values.length', values.length, `rows × columns = ${rows} × ${columns}`);
+      throw new InvalidArgumentError(
+        'TrainingData.fromRowMajor',
+        'values.length',
+        values.length,
+        `rows × columns = ${rows} × ${columns}`,
+      );
     }
     const out = new Float32Array(rows * columns);
     for (let i = 0; i < rows; i++) for (let j = 0; j < columns; j++) out[j * rows + i] = values[i * columns + j]!;
@@ -157,18 +176,31 @@ export class TrainingData {
     let weights: TrainingWeights | undefined;
     if (typeof weight === 'string') {
       if (!frame.has(weight)) throw new ColumnNotFoundError(weight, frame.columnNames, 'TrainingData.fromFrame');
-      if (frame.kind(weight) !== 'number') throw new InvalidArgumentError('TrainingData.fromFrame', 'weight', weight, 'a numeric column');
-      if (weight === label) throw new InvalidArgumentError('TrainingData.fromFrame', 'weight', weight, 'a column other than the label');
-      if (features?.includes(weight)) throw new InvalidArgumentError('TrainingData.fromFrame', 'features', weight, 'feature columns other than the weight column');
+      if (frame.kind(weight) !== 'number')
+        throw new InvalidArgumentError('TrainingData.fromFrame', 'weight', weight, 'a numeric column');
+      if (weight === label)
+        throw new InvalidArgumentError('TrainingData.fromFrame', 'weight', weight, 'a column other than the label');
+      if (features?.includes(weight))
+        throw new InvalidArgumentError(
+          'TrainingData.fromFrame',
+          'features',
+          weight,
+          'feature columns other than the weight column',
+        );
       weights = frame.numbers(weight);
     } else weights = weight;
     const names =
-      features ?? frame.columnNames.filter((n) => n !== label && n !== weight && !NON_FEATURE_COLUMNS.includes(n) && frame.kind(n) === 'number');
+      features ??
+      frame.columnNames.filter(
+        (n) => n !== label && n !== weight && !NON_FEATURE_COLUMNS.includes(n) && frame.kind(n) === 'number',
+      );
     for (const name of names) {
       if (!frame.has(name)) throw new ColumnNotFoundError(name, frame.columnNames, 'TrainingData.fromFrame');
-      if (frame.kind(name) !== 'number') throw new InvalidArgumentError('TrainingData.fromFrame', 'features', name, 'numeric columns only');
+      if (frame.kind(name) !== 'number')
+        throw new InvalidArgumentError('TrainingData.fromFrame', 'features', name, 'numeric columns only');
     }
-    if (frame.kind(label) !== 'number') throw new InvalidArgumentError('TrainingData.fromFrame', 'label', label, 'a numeric column');
+    if (frame.kind(label) !== 'number')
+      throw new InvalidArgumentError('TrainingData.fromFrame', 'label', label, 'a numeric column');
     const rows = frame.rowCount;
     const values = new Float32Array(rows * names.length);
     names.forEach((name, j) => values.set(frame.numbers(name), j * rows));
@@ -194,7 +226,8 @@ export class TrainingData {
    */
   static fromCsv(text: string, options: FromCsvOptions = {}): TrainingData {
     const { file = '<string>', csvWeights = false } = options;
-    if (typeof csvWeights !== 'boolean') throw new InvalidArgumentError('TrainingData.fromCsv', 'csvWeights', csvWeights, 'true or false');
+    if (typeof csvWeights !== 'boolean')
+      throw new InvalidArgumentError('TrainingData.fromCsv', 'csvWeights', csvWeights, 'true or false');
     const skip = csvWeights ? 2 : 1; // fields before the first feature
     const lines = text.split('\n');
     if (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
@@ -210,30 +243,53 @@ export class TrainingData {
       if (width < 0) {
         width = fields.length;
         if (width <= skip) {
-          throw new ParseError({ file, line: li + 1 }, 'row has no feature field', { value: line, expected: csvWeights ? 'label,weight,feature,…' : 'label,feature,…' });
+          throw new ParseError({ file, line: li + 1 }, 'row has no feature field', {
+            value: line,
+            expected: csvWeights ? 'label,weight,feature,…' : 'label,feature,…',
+          });
         }
         matrix = new Float32Array(lines.length * (width - skip));
       } else if (fields.length !== width) {
-        throw new ParseError({ file, line: li + 1 }, `row has ${fields.length} fields`, { value: line, expected: `${width} fields like line 1` });
+        throw new ParseError({ file, line: li + 1 }, `row has ${fields.length} fields`, {
+          value: line,
+          expected: `${width} fields like line 1`,
+        });
       }
       for (let c = 0; c < width; c++) {
         const field = fields[c]!.trim();
         let v: number;
         if (field === '') {
-          if (c === 0) throw new ParseError({ file, line: li + 1, column: 1, columnName: 'label' }, 'label is empty', { expected: 'a label in [0, 1]' });
-          if (c === 1 && csvWeights) throw new ParseError({ file, line: li + 1, column: 2, columnName: 'weight' }, 'weight is empty', { expected: 'a weight ≥ 0 (csv_weights=1)' });
+          if (c === 0)
+            throw new ParseError({ file, line: li + 1, column: 1, columnName: 'label' }, 'label is empty', {
+              expected: 'a label in [0, 1]',
+            });
+          if (c === 1 && csvWeights)
+            throw new ParseError({ file, line: li + 1, column: 2, columnName: 'weight' }, 'weight is empty', {
+              expected: 'a weight ≥ 0 (csv_weights=1)',
+            });
           v = Number.NaN;
         } else if (NUMBER_FIELD.test(field)) v = Number(field);
         else if (/^[+-]?nan$/i.test(field)) v = Number.NaN;
         else if (/^[+-]?inf(inity)?$/i.test(field)) v = field.startsWith('-') ? -Infinity : Infinity;
-        else throw new ParseError({ file, line: li + 1, column: c + 1 }, 'field is not a number', { value: field, expected: 'a number or an empty field' });
+        else
+          throw new ParseError({ file, line: li + 1, column: c + 1 }, 'field is not a number', {
+            value: field,
+            expected: 'a number or an empty field',
+          });
         if (c === 0) {
-          if (!(v >= 0 && v <= 1)) throw new ParseError({ file, line: li + 1, column: 1, columnName: 'label' }, 'label out of range', { value: field, expected: 'a label in [0, 1] for binary:logistic' });
+          if (!(v >= 0 && v <= 1))
+            throw new ParseError({ file, line: li + 1, column: 1, columnName: 'label' }, 'label out of range', {
+              value: field,
+              expected: 'a label in [0, 1] for binary:logistic',
+            });
           labels[li] = v;
         } else if (c === 1 && weights !== undefined) {
           const w = Math.fround(v);
           if (!(w >= 0 && w !== Infinity)) {
-            throw new ParseError({ file, line: li + 1, column: 2, columnName: 'weight' }, 'weight out of range', { value: field, expected: 'a finite weight ≥ 0 (csv_weights=1)' });
+            throw new ParseError({ file, line: li + 1, column: 2, columnName: 'weight' }, 'weight out of range', {
+              value: field,
+              expected: 'a finite weight ≥ 0 (csv_weights=1)',
+            });
           }
           weights[li] = w;
         } else matrix[(c - skip) * lines.length + li] = v;
@@ -271,7 +327,8 @@ function checkWeights(weight: unknown, rows: number, where: string, argument: st
   if (!(weight instanceof Float64Array || weight instanceof Float32Array)) {
     throw new InvalidArgumentError(where, argument, weight, 'a column name, a Float64Array or a Float32Array');
   }
-  if (weight.length !== rows) throw new InvalidArgumentError(where, `${argument}.length`, weight.length, `${rows}, one weight per row`);
+  if (weight.length !== rows)
+    throw new InvalidArgumentError(where, `${argument}.length`, weight.length, `${rows}, one weight per row`);
   const out = Float32Array.from(weight);
   for (let i = 0; i < rows; i++) {
     const w = out[i]!;

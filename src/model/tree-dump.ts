@@ -45,7 +45,9 @@ function dumpTree(tree: RegTree, withStats: boolean, names: readonly string[], t
     const feature = tree.splitIndices[node]!;
     const name = names.length > feature ? names[feature]! : `f${feature}`;
     const missing = tree.defaultLeft[node] ? left : right;
-    const stats = withStats ? `,gain=${formatFloat32G9(tree.lossChanges[node]!)},cover=${formatFloat32G9(tree.sumHessian[node]!)}` : '';
+    const stats = withStats
+      ? `,gain=${formatFloat32G9(tree.lossChanges[node]!)},cover=${formatFloat32G9(tree.sumHessian[node]!)}`
+      : '';
     const type = types[feature];
     if (type === 'i') {
       // XGBoost prints indicator splits without indentation; "yes" is the non-default side.

@@ -56,10 +56,19 @@ export function predictContributionsMatrix(
   const { approximate = false } = options;
   const nf = model.numFeature;
   const { data, rows, columns } = matrix;
-  if (!Number.isInteger(rows) || rows < 0) throw new InvalidArgumentError(where, 'rows', rows, 'a non-negative integer');
-  if (!Number.isInteger(columns) || columns < 0) throw new InvalidArgumentError(where, 'columns', columns, 'a non-negative integer');
-  if (columns > nf) throw new InvalidArgumentError(where, 'columns', columns, `at most num_feature = ${nf} columns (XGBoost rejects wider input)`);
-  if (data.length !== rows * columns) throw new InvalidArgumentError(where, 'data.length', data.length, `rows × columns = ${rows * columns}`);
+  if (!Number.isInteger(rows) || rows < 0)
+    throw new InvalidArgumentError(where, 'rows', rows, 'a non-negative integer');
+  if (!Number.isInteger(columns) || columns < 0)
+    throw new InvalidArgumentError(where, 'columns', columns, 'a non-negative integer');
+  if (columns > nf)
+    throw new InvalidArgumentError(
+      where,
+      'columns',
+      columns,
+      `at most num_feature = ${nf} columns (XGBoost rejects wider input)`,
+    );
+  if (data.length !== rows * columns)
+    throw new InvalidArgumentError(where, 'data.length', data.length, `rows × columns = ${rows * columns}`);
   const numTrees = model.trees.length;
   const limit = options.treeLimit ?? numTrees;
   if (!Number.isInteger(limit) || limit < 0 || limit > numTrees) {
@@ -70,11 +79,16 @@ export function predictContributionsMatrix(
   const maxDepth = prepared.reduce((m, p) => Math.max(m, p.depth), 0);
   const width = nf + 1;
   const out = new Float32Array(rows * width);
-  const names = [...(model.featureNames.length === nf ? model.featureNames : Array.from({ length: nf }, (_, f) => `f${f}`)), 'bias'];
+  const names = [
+    ...(model.featureNames.length === nf ? model.featureNames : Array.from({ length: nf }, (_, f) => `f${f}`)),
+    'bias',
+  ];
   const baseMargin = baseMarginF32(model.baseScore);
   const x = new Float32Array(nf);
   const phi = new Float32Array(width);
-  const kernel: TreeKernel = approximate ? (tree, means, row, out) => saabas(tree, means, row, out, nf) : treeShapKernel(maxDepth, nf);
+  const kernel: TreeKernel = approximate
+    ? (tree, means, row, out) => saabas(tree, means, row, out, nf)
+    : treeShapKernel(maxDepth, nf);
   for (let r = 0; r < rows; r++) {
     x.fill(Number.NaN);
     for (let c = 0; c < columns; c++) x[c] = data[r * columns + c]!;
@@ -119,7 +133,12 @@ function prepareTree(tree: RegTree, t: number, numFeature: number, where: string
     const d = depthOf[node]! + 1;
     if (d > depth) depth = d;
     if (d > MAX_CONTRIBUTION_DEPTH) {
-      throw new InvalidArgumentError(where, 'model', `tree ${t} deeper than ${MAX_CONTRIBUTION_DEPTH} levels`, `trees at most ${MAX_CONTRIBUTION_DEPTH} levels deep for contributions`);
+      throw new InvalidArgumentError(
+        where,
+        'model',
+        `tree ${t} deeper than ${MAX_CONTRIBUTION_DEPTH} levels`,
+        `trees at most ${MAX_CONTRIBUTION_DEPTH} levels deep for contributions`,
+      );
     }
     depthOf[l] = d;
     depthOf[right[node]!] = d;
@@ -246,7 +265,14 @@ function treeShapKernel(maxDepth: number, nf: number): TreeKernel {
     return total;
   };
 
-  const recurse = (node: number, depth: number, parentAt: number, parentZero: number, parentOne: number, parentFeature: number): void => {
+  const recurse = (
+    node: number,
+    depth: number,
+    parentAt: number,
+    parentZero: number,
+    parentOne: number,
+    parentFeature: number,
+  ): void => {
     let ud = depth;
     // Copy the parent's path (ud + 1 elements) to this level's slot.
     const at = parentAt + ud + 1;

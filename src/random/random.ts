@@ -134,7 +134,8 @@ export function samplePoisson(uniform: UniformSource, lambda: number): number {
     const k = Math.floor(((2 * a) / us + b) * u + lambda + 0.43);
     if (us >= 0.07 && v <= vr) return k;
     if (k < 0 || (us < 0.013 && v > us)) continue;
-    if (Math.log(v) + Math.log(invalpha) - Math.log(a / (us * us) + b) <= -lambda + k * loglam - logFactorial(k)) return k;
+    if (Math.log(v) + Math.log(invalpha) - Math.log(a / (us * us) + b) <= -lambda + k * loglam - logFactorial(k))
+      return k;
   }
 }
 
@@ -157,7 +158,13 @@ export function sampleWeighted(uniform: UniformSource, weights: ArrayLike<number
     }
     total += w;
   }
-  if (!(total > 0)) throw new InvalidArgumentError('sampleWeighted', 'weights', `${weights.length} weights summing to ${total}`, 'at least one positive weight');
+  if (!(total > 0))
+    throw new InvalidArgumentError(
+      'sampleWeighted',
+      'weights',
+      `${weights.length} weights summing to ${total}`,
+      'at least one positive weight',
+    );
   let target = uniform() * total;
   for (let i = 0; i < weights.length; i++) {
     target -= weights[i]!;
@@ -239,7 +246,12 @@ export class Random {
   /** A uniform integer in `[min, maxExclusive)`. */
   int(min: number, maxExclusive: number): number {
     if (!Number.isInteger(min) || !Number.isInteger(maxExclusive) || maxExclusive <= min) {
-      throw new InvalidArgumentError('Random.int', 'range', `[${min}, ${maxExclusive})`, 'integers with min < maxExclusive');
+      throw new InvalidArgumentError(
+        'Random.int',
+        'range',
+        `[${min}, ${maxExclusive})`,
+        'integers with min < maxExclusive',
+      );
     }
     return min + Math.floor(this.next() * (maxExclusive - min));
   }
@@ -279,7 +291,12 @@ export class Random {
     if (items.length === 0) throw new InvalidArgumentError('Random.choice', 'items', items, 'a non-empty array');
     if (weights === undefined) return items[Math.floor(this.next() * items.length)]!;
     if (weights.length !== items.length) {
-      throw new InvalidArgumentError('Random.choice', 'weights', `${weights.length} weights`, `one weight per item (${items.length})`);
+      throw new InvalidArgumentError(
+        'Random.choice',
+        'weights',
+        `${weights.length} weights`,
+        `one weight per item (${items.length})`,
+      );
     }
     return items[sampleWeighted(this.uniformSource, weights)]!;
   }

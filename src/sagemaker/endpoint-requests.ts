@@ -87,7 +87,14 @@ export interface EndpointConfigRequestOptions {
  */
 export function buildEndpointConfigRequest(options: EndpointConfigRequestOptions): CreateEndpointConfigCommandInput {
   const where = 'buildEndpointConfigRequest';
-  const { endpointConfigName, modelName, instanceType = 'ml.t2.medium', instanceCount = 1, variantName = 'AllTraffic', tags } = options;
+  const {
+    endpointConfigName,
+    modelName,
+    instanceType = 'ml.t2.medium',
+    instanceCount = 1,
+    variantName = 'AllTraffic',
+    tags,
+  } = options;
   checkResourceName(where, 'endpointConfigName', endpointConfigName);
   checkResourceName(where, 'modelName', modelName);
   checkPositiveInteger(where, 'instanceCount', instanceCount);
@@ -172,19 +179,39 @@ export interface TransformJobRequestOptions {
  */
 export function buildTransformJobRequest(options: TransformJobRequestOptions): CreateTransformJobCommandInput {
   const where = 'buildTransformJobRequest';
-  const { jobName, modelName, input, outputPath, instanceType = 'ml.m5.large', instanceCount = 1, maxPayloadInMb = 6, maxConcurrentTransforms, tags } = options;
+  const {
+    jobName,
+    modelName,
+    input,
+    outputPath,
+    instanceType = 'ml.m5.large',
+    instanceCount = 1,
+    maxPayloadInMb = 6,
+    maxConcurrentTransforms,
+    tags,
+  } = options;
   checkResourceName(where, 'jobName', jobName);
   checkResourceName(where, 'modelName', modelName);
   checkPositiveInteger(where, 'instanceCount', instanceCount);
   parseS3Uri(input, where, 'input');
   parseS3Uri(outputPath, where, 'outputPath');
   if (!Number.isInteger(maxPayloadInMb) || maxPayloadInMb < 1 || maxPayloadInMb > 100) {
-    throw new InvalidArgumentError(where, 'maxPayloadInMb', maxPayloadInMb, 'an integer from 1 to 100 (0, chunked, is not supported by built-in XGBoost)');
+    throw new InvalidArgumentError(
+      where,
+      'maxPayloadInMb',
+      maxPayloadInMb,
+      'an integer from 1 to 100 (0, chunked, is not supported by built-in XGBoost)',
+    );
   }
   if (maxConcurrentTransforms !== undefined) {
     checkPositiveInteger(where, 'maxConcurrentTransforms', maxConcurrentTransforms);
     if (maxConcurrentTransforms * maxPayloadInMb > 100) {
-      throw new InvalidArgumentError(where, 'maxConcurrentTransforms', maxConcurrentTransforms, `at most ${Math.floor(100 / maxPayloadInMb)} (times maxPayloadInMb must be ≤ 100)`);
+      throw new InvalidArgumentError(
+        where,
+        'maxConcurrentTransforms',
+        maxConcurrentTransforms,
+        `at most ${Math.floor(100 / maxPayloadInMb)} (times maxPayloadInMb must be ≤ 100)`,
+      );
     }
   }
   return {

@@ -20,13 +20,31 @@ export type { PredictorOptions } from './predictor.js';
 // --- Image URIs ---
 export { xgboostImageUri, xgboostArtifactFormat, DEFAULT_XGBOOST_VERSION } from './image-uri.js';
 export type { XgboostArtifactFormat } from './image-uri.js';
-export { XGBOOST_ECR_ACCOUNTS, XGBOOST_IMAGE_VERSIONS, XGBOOST_REPOSITORY, XGBOOST_ALTERNATE_DOMAINS } from './xgboost-ecr-accounts.js';
+export {
+  XGBOOST_ECR_ACCOUNTS,
+  XGBOOST_IMAGE_VERSIONS,
+  XGBOOST_REPOSITORY,
+  XGBOOST_ALTERNATE_DOMAINS,
+} from './xgboost-ecr-accounts.js';
 
 // --- Requests ---
 export { buildTrainingJobRequest, checkTrainingResources } from './training-job-request.js';
-export type { TrainingJobRequestOptions, TrainingResourceOptions, SpotTrainingOptions } from './training-job-request.js';
-export { buildCreateModelRequest, buildEndpointConfigRequest, buildCreateEndpointRequest, buildTransformJobRequest } from './endpoint-requests.js';
-export type { ModelRequestOptions, EndpointConfigRequestOptions, TransformJobRequestOptions } from './endpoint-requests.js';
+export type {
+  TrainingJobRequestOptions,
+  TrainingResourceOptions,
+  SpotTrainingOptions,
+} from './training-job-request.js';
+export {
+  buildCreateModelRequest,
+  buildEndpointConfigRequest,
+  buildCreateEndpointRequest,
+  buildTransformJobRequest,
+} from './endpoint-requests.js';
+export type {
+  ModelRequestOptions,
+  EndpointConfigRequestOptions,
+  TransformJobRequestOptions,
+} from './endpoint-requests.js';
 export { checkResourceName, checkRoleArn, toAwsTags } from './resource-names.js';
 export type { TagRecord } from './resource-names.js';
 

@@ -44,7 +44,12 @@ export async function invokeCsvPayloads(
     let output;
     try {
       output = await runtime.send(
-        new InvokeEndpointCommand({ EndpointName: endpointName, ContentType: 'text/csv', Accept: 'text/csv', Body: new TextEncoder().encode(payload) }),
+        new InvokeEndpointCommand({
+          EndpointName: endpointName,
+          ContentType: 'text/csv',
+          Accept: 'text/csv',
+          Body: new TextEncoder().encode(payload),
+        }),
         { abortSignal: signal },
       );
     } catch (err) {
@@ -72,10 +77,19 @@ export async function invokeCsvPayloads(
  * error) as {@link EndpointInvocationError}, an unknown endpoint as {@link ResourceStateError}.
  */
 function invocationError(endpointName: string, err: unknown): Error {
-  const record = err as { name?: unknown; OriginalStatusCode?: unknown; OriginalMessage?: unknown; message?: unknown } | null;
+  const record = err as {
+    name?: unknown;
+    OriginalStatusCode?: unknown;
+    OriginalMessage?: unknown;
+    message?: unknown;
+  } | null;
   // The runtime answers ValidationError "Endpoint … of account … not found." for endpoints that do not exist or are not in service.
   if (record?.name === 'ValidationError' && /not found/i.test(String(record.message ?? ''))) {
-    return new ResourceStateError(`endpoint ${endpointName}`, `does not exist or is not in service (${String(record.message)})`, { cause: err });
+    return new ResourceStateError(
+      `endpoint ${endpointName}`,
+      `does not exist or is not in service (${String(record.message)})`,
+      { cause: err },
+    );
   }
   if (record?.name === 'ModelError') {
     const status = typeof record.OriginalStatusCode === 'number' ? record.OriginalStatusCode : 424;

@@ -48,10 +48,18 @@ export async function findTaggedResources(
 ): Promise<TaggedResources> {
   const wanted = toAwsTags(tags, 'findTaggedResources');
   if (wanted === undefined) {
-    throw new InvalidArgumentError('findTaggedResources', 'tags', tags, 'at least one tag (an empty set would match every resource in the account)');
+    throw new InvalidArgumentError(
+      'findTaggedResources',
+      'tags',
+      tags,
+      'at least one tag (an empty set would match every resource in the account)',
+    );
   }
   const { nameContains, createdBefore } = options;
-  const filter = { ...(nameContains !== undefined ? { NameContains: nameContains } : {}), ...(createdBefore !== undefined ? { CreationTimeBefore: createdBefore } : {}) };
+  const filter = {
+    ...(nameContains !== undefined ? { NameContains: nameContains } : {}),
+    ...(createdBefore !== undefined ? { CreationTimeBefore: createdBefore } : {}),
+  };
   const matches = async (arn: string | undefined): Promise<boolean> => {
     if (arn === undefined) return false;
     const found = new Map<string, string | undefined>();
@@ -71,12 +79,14 @@ export async function findTaggedResources(
   try {
     for await (const page of paginateListEndpoints({ client }, filter)) {
       for (const endpoint of page.Endpoints ?? []) {
-        if (endpoint.EndpointName !== undefined && (await matches(endpoint.EndpointArn))) result.endpoints.push(endpoint.EndpointName);
+        if (endpoint.EndpointName !== undefined && (await matches(endpoint.EndpointArn)))
+          result.endpoints.push(endpoint.EndpointName);
       }
     }
     for await (const page of paginateListEndpointConfigs({ client }, filter)) {
       for (const config of page.EndpointConfigs ?? []) {
-        if (config.EndpointConfigName !== undefined && (await matches(config.EndpointConfigArn))) result.endpointConfigs.push(config.EndpointConfigName);
+        if (config.EndpointConfigName !== undefined && (await matches(config.EndpointConfigArn)))
+          result.endpointConfigs.push(config.EndpointConfigName);
       }
     }
     for await (const page of paginateListModels({ client }, filter)) {

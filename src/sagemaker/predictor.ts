@@ -63,13 +63,28 @@ export class Predictor implements AsyncDisposable {
 
   constructor(options: PredictorOptions) {
     const where = 'Predictor';
-    if (options === null || typeof options !== 'object') throw new InvalidArgumentError(where, 'options', options, 'an options object { endpointName, client?, url? }');
-    const { endpointName, client, url, region, maxAttempts = 5, maxPayloadBytes = PREDICTOR_MAX_PAYLOAD_BYTES } = options;
+    if (options === null || typeof options !== 'object')
+      throw new InvalidArgumentError(where, 'options', options, 'an options object { endpointName, client?, url? }');
+    const {
+      endpointName,
+      client,
+      url,
+      region,
+      maxAttempts = 5,
+      maxPayloadBytes = PREDICTOR_MAX_PAYLOAD_BYTES,
+    } = options;
     checkResourceName(where, 'endpointName', endpointName);
     checkPositiveInteger(where, 'maxPayloadBytes', maxPayloadBytes);
     checkPositiveInteger(where, 'maxAttempts', maxAttempts);
-    if (client !== undefined && url !== undefined) throw new InvalidArgumentError(where, 'url', url, 'left out when a client is given (point the client at the URL instead)');
-    if (url !== undefined && !isHttpUrl(url)) throw new InvalidArgumentError(where, 'url', url, 'an http(s) URL such as LocalBackend.endpointUrl(name)');
+    if (client !== undefined && url !== undefined)
+      throw new InvalidArgumentError(
+        where,
+        'url',
+        url,
+        'left out when a client is given (point the client at the URL instead)',
+      );
+    if (url !== undefined && !isHttpUrl(url))
+      throw new InvalidArgumentError(where, 'url', url, 'an http(s) URL such as LocalBackend.endpointUrl(name)');
     this.endpointName = endpointName;
     this.#maxPayloadBytes = maxPayloadBytes;
     this.#ownsClient = client === undefined;
@@ -80,7 +95,11 @@ export class Predictor implements AsyncDisposable {
         maxAttempts,
         ...(url !== undefined
           ? // A local endpoint checks no signature; the SDK still signs, so it needs some region and credentials.
-            { endpoint: url, region: region ?? 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }
+            {
+              endpoint: url,
+              region: region ?? 'us-east-1',
+              credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+            }
           : region !== undefined
             ? { region }
             : {}),
@@ -104,7 +123,10 @@ export class Predictor implements AsyncDisposable {
    * ```
    */
   async predict(rows: InvokeRows, options: { readonly signal?: AbortSignal } = {}): Promise<Float64Array> {
-    const payloads = toCsvPayloads(rows, { maxBytes: this.#maxPayloadBytes, where: `Predictor(${this.endpointName}).predict rows` });
+    const payloads = toCsvPayloads(rows, {
+      maxBytes: this.#maxPayloadBytes,
+      where: `Predictor(${this.endpointName}).predict rows`,
+    });
     if (payloads.length === 0) return new Float64Array(0);
     return invokeCsvPayloads(this.client, this.endpointName, payloads, options);
   }

@@ -40,7 +40,12 @@ export function checkResourceName(where: string, argument: string, name: string)
  */
 export function checkRoleArn(where: string, argument: string, role: string): void {
   if (typeof role !== 'string' || !ROLE_ARN.test(role)) {
-    throw new InvalidArgumentError(where, argument, role, 'an IAM role ARN like arn:aws:iam::123456789012:role/SageMakerRole');
+    throw new InvalidArgumentError(
+      where,
+      argument,
+      role,
+      'an IAM role ARN like arn:aws:iam::123456789012:role/SageMakerRole',
+    );
   }
 }
 
@@ -74,7 +79,10 @@ export type TagRecord = Readonly<Record<string, string>>;
  * toAwsTags({ project: 'sentry' }); // [{ Key: 'project', Value: 'sentry' }]
  * ```
  */
-export function toAwsTags(tags: TagRecord | undefined, where = 'toAwsTags'): { Key: string; Value: string }[] | undefined {
+export function toAwsTags(
+  tags: TagRecord | undefined,
+  where = 'toAwsTags',
+): { Key: string; Value: string }[] | undefined {
   if (tags === undefined) return undefined;
   const entries = Object.entries(tags);
   if (entries.length > 50) throw new InvalidArgumentError(where, 'tags', `${entries.length} tags`, 'at most 50 tags');
@@ -83,7 +91,12 @@ export function toAwsTags(tags: TagRecord | undefined, where = 'toAwsTags'): { K
       throw new InvalidArgumentError(where, 'tags key', key, 'a key of 1-128 characters not starting with aws:');
     }
     if (typeof value !== 'string' || value.length > 256) {
-      throw new InvalidArgumentError(where, `tags[${JSON.stringify(key)}]`, value, 'a string of at most 256 characters');
+      throw new InvalidArgumentError(
+        where,
+        `tags[${JSON.stringify(key)}]`,
+        value,
+        'a string of at most 256 characters',
+      );
     }
   }
   return entries.length === 0 ? undefined : entries.map(([Key, Value]) => ({ Key, Value }));

@@ -116,14 +116,25 @@ export async function uploadFile(
 ): Promise<UploadFileOutput> {
   const { contentType = 'text/csv', partSize = 8 * 1024 * 1024, queueSize = 4, signal, onProgress } = options;
   if (!Number.isInteger(partSize) || partSize < MIN_PART_SIZE) {
-    throw new InvalidArgumentError('uploadFile', 'partSize', partSize, `an integer of at least ${MIN_PART_SIZE} bytes (5 MiB, the S3 minimum)`);
+    throw new InvalidArgumentError(
+      'uploadFile',
+      'partSize',
+      partSize,
+      `an integer of at least ${MIN_PART_SIZE} bytes (5 MiB, the S3 minimum)`,
+    );
   }
   const { bucket, key } = parseS3Uri(destination, 'uploadFile', 'destination');
   if (signal?.aborted) throw new RunAbortedError(`upload of ${destination}`, signal.reason);
   const { size } = await stat(localPath);
   const upload = new Upload({
     client: s3,
-    params: { Bucket: bucket, Key: key, Body: createReadStream(localPath), ContentType: contentType, ContentLength: size },
+    params: {
+      Bucket: bucket,
+      Key: key,
+      Body: createReadStream(localPath),
+      ContentType: contentType,
+      ContentLength: size,
+    },
     partSize,
     queueSize,
     leavePartsOnError: false,
@@ -154,7 +165,11 @@ export async function uploadFile(
  * const booster = Booster.fromTarGz(bytes);
  * ```
  */
-export async function downloadObject(s3: S3Client, source: string, options: { signal?: AbortSignal } = {}): Promise<Uint8Array> {
+export async function downloadObject(
+  s3: S3Client,
+  source: string,
+  options: { signal?: AbortSignal } = {},
+): Promise<Uint8Array> {
   const { bucket, key } = parseS3Uri(source, 'downloadObject', 'source');
   try {
     const output = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }), { abortSignal: options.signal });
@@ -171,7 +186,6 @@ export interface UploadChannelOptions extends UploadFileOptions {
   /** The object name of a single-file channel. Default: the file's own name. */
   readonly fileName?: string;
 }
-
 
 /**
  * Uploads a training channel: a CSV file, or a folder of CSV files (read up to three levels deep,
@@ -205,7 +219,8 @@ export async function uploadChannel(
     return [await uploadFile(s3, source, s3Uri(bucket, key, fileName ?? path.basename(source)), uploadOptions)];
   }
   const files = await listChannelFiles(source, 1);
-  if (files.length === 0) throw new InvalidArgumentError('uploadChannel', 'source', source, 'a folder holding at least one CSV file');
+  if (files.length === 0)
+    throw new InvalidArgumentError('uploadChannel', 'source', source, 'a folder holding at least one CSV file');
   const uploaded: UploadFileOutput[] = [];
   for (const file of files) {
     const relative = path.relative(source, file).split(path.sep).join('/');
@@ -213,4 +228,3 @@ export async function uploadChannel(
   }
   return uploaded;
 }
-

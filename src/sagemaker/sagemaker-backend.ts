@@ -37,7 +37,12 @@ import type {
   TrainingJobSpec,
   TrainingOutcome,
 } from '../train/backend.js';
-import { buildCreateEndpointRequest, buildCreateModelRequest, buildEndpointConfigRequest, buildTransformJobRequest } from './endpoint-requests.js';
+import {
+  buildCreateEndpointRequest,
+  buildCreateModelRequest,
+  buildEndpointConfigRequest,
+  buildTransformJobRequest,
+} from './endpoint-requests.js';
 import { DEFAULT_XGBOOST_VERSION, xgboostImageUri } from './image-uri.js';
 import { parseScores } from '../serve/parse-scores.js';
 import { countCsvRows, splitCsvPayload } from './csv-payload.js';
@@ -54,8 +59,18 @@ import {
   UnsupportedArtifactError,
 } from './sagemaker-errors.js';
 import { downloadObject, parseS3Uri, s3Uri, uploadChannel, uploadFile } from './s3-objects.js';
-import { buildTrainingJobRequest, checkTrainingResources, type TrainingResourceOptions } from './training-job-request.js';
-import { waitForEndpoint, waitForEndpointDeleted, waitForTrainingJob, waitForTransformJob, type PollOptions } from './waiters.js';
+import {
+  buildTrainingJobRequest,
+  checkTrainingResources,
+  type TrainingResourceOptions,
+} from './training-job-request.js';
+import {
+  waitForEndpoint,
+  waitForEndpointDeleted,
+  waitForTrainingJob,
+  waitForTransformJob,
+  type PollOptions,
+} from './waiters.js';
 import { XGBOOST_IMAGE_VERSIONS } from './xgboost-ecr-accounts.js';
 
 /** Options of {@link SageMakerBackend}. */
@@ -152,7 +167,8 @@ export class SageMakerBackend implements Backend {
 
   constructor(options: SageMakerBackendOptions) {
     const where = 'SageMakerBackend';
-    if (options === null || typeof options !== 'object') throw new InvalidArgumentError(where, 'options', options, 'an options object');
+    if (options === null || typeof options !== 'object')
+      throw new InvalidArgumentError(where, 'options', options, 'an options object');
     const {
       role,
       bucket,
@@ -178,9 +194,21 @@ export class SageMakerBackend implements Backend {
     checkPositiveInteger(where, 'maxWaitSeconds', maxWaitSeconds);
     checkPositiveInteger(where, 'maxPayloadBytes', maxPayloadBytes);
     if (!(pollDelaySeconds > 0) || !(maxPollDelaySeconds >= pollDelaySeconds)) {
-      throw new InvalidArgumentError(where, 'pollDelaySeconds', pollDelaySeconds, 'a positive number of seconds, at most maxPollDelaySeconds');
+      throw new InvalidArgumentError(
+        where,
+        'pollDelaySeconds',
+        pollDelaySeconds,
+        'a positive number of seconds, at most maxPollDelaySeconds',
+      );
     }
-    this.#options = { ...options, maxRuntimeSeconds, pollDelaySeconds, maxPollDelaySeconds, maxWaitSeconds, maxPayloadBytes };
+    this.#options = {
+      ...options,
+      maxRuntimeSeconds,
+      pollDelaySeconds,
+      maxPollDelaySeconds,
+      maxWaitSeconds,
+      maxPayloadBytes,
+    };
     this.bucket = bucket;
     this.prefix = prefix.replace(/^\/+|\/+$/g, '');
 
@@ -263,7 +291,12 @@ export class SageMakerBackend implements Backend {
     const jobName = spec.name;
     checkResourceName('SageMakerBackend.startTrainingJob', 'spec.name', jobName);
     if (spec.channels?.train === undefined) {
-      throw new InvalidArgumentError('SageMakerBackend.startTrainingJob', 'spec.channels.train', spec.channels?.train, 'a local CSV path');
+      throw new InvalidArgumentError(
+        'SageMakerBackend.startTrainingJob',
+        'spec.channels.train',
+        spec.channels?.train,
+        'a local CSV path',
+      );
     }
     const started = Date.now();
     const request = buildTrainingJobRequest({
@@ -286,10 +319,18 @@ export class SageMakerBackend implements Backend {
     onState?.('Uploading');
     const uploadOptions = { signal, partSize: this.#options.partSize };
     const uploads: Promise<unknown>[] = [
-      uploadChannel(this.s3, spec.channels.train, this.s3UriFor(jobName, 'train/'), { ...uploadOptions, fileName: 'train.csv' }),
+      uploadChannel(this.s3, spec.channels.train, this.s3UriFor(jobName, 'train/'), {
+        ...uploadOptions,
+        fileName: 'train.csv',
+      }),
     ];
     if (spec.channels.validation !== undefined) {
-      uploads.push(uploadChannel(this.s3, spec.channels.validation, this.s3UriFor(jobName, 'validation/'), { ...uploadOptions, fileName: 'validation.csv' }));
+      uploads.push(
+        uploadChannel(this.s3, spec.channels.validation, this.s3UriFor(jobName, 'validation/'), {
+          ...uploadOptions,
+          fileName: 'validation.csv',
+        }),
+      );
     }
     await settleAll(uploads);
     if (signal?.aborted) throw new RunAbortedError(`training job ${jobName}`, signal.reason);
@@ -299,7 +340,8 @@ export class SageMakerBackend implements Backend {
       if (signal?.aborted) throw new RunAbortedError(`training job ${jobName}`, signal.reason);
       // A retried create whose first attempt reached the service answers ResourceInUse: it is ours.
       const info = awsErrorInfo(err);
-      if (!(info.name === 'ResourceInUse' && (info.attempts ?? 1) > 1)) throw new AwsRequestError('CreateTrainingJob', jobName, err);
+      if (!(info.name === 'ResourceInUse' && (info.attempts ?? 1) > 1))
+        throw new AwsRequestError('CreateTrainingJob', jobName, err);
     }
     this.#startedAt.set(jobName, started);
     onState?.('InProgress');
@@ -330,7 +372,11 @@ export class SageMakerBackend implements Backend {
     const seconds = this.#elapsed(jobName, job);
     if (job.TrainingJobStatus === 'Completed') {
       const artifact = job.ModelArtifacts?.S3ModelArtifacts;
-      if (artifact === undefined) throw new ResourceStateError(`training job ${jobName}`, 'is Completed but reports no ModelArtifacts.S3ModelArtifacts');
+      if (artifact === undefined)
+        throw new ResourceStateError(
+          `training job ${jobName}`,
+          'is Completed but reports no ModelArtifacts.S3ModelArtifacts',
+        );
       return { status: 'Completed', jobName, artifact, seconds };
     }
     if (job.TrainingJobStatus === 'Failed') {
@@ -340,7 +386,10 @@ export class SageMakerBackend implements Backend {
       const why = job.FailureReason ?? job.SecondaryStatus ?? 'Stopped';
       return { status: 'Stopped', jobName, reason: `stopped before completing (${why})`, seconds };
     }
-    throw new ResourceStateError(`training job ${jobName}`, `is ${job.TrainingJobStatus ?? 'in an unknown state'} after the waiter (expected Completed, Failed or Stopped)`);
+    throw new ResourceStateError(
+      `training job ${jobName}`,
+      `is ${job.TrainingJobStatus ?? 'in an unknown state'} after the waiter (expected Completed, Failed or Stopped)`,
+    );
   }
 
   /**
@@ -361,7 +410,8 @@ export class SageMakerBackend implements Backend {
       if (awsErrorInfo(err).name === 'ValidationException') {
         let status: string | undefined;
         try {
-          status = (await this.sagemaker.send(new DescribeTrainingJobCommand({ TrainingJobName: jobName }))).TrainingJobStatus;
+          status = (await this.sagemaker.send(new DescribeTrainingJobCommand({ TrainingJobName: jobName })))
+            .TrainingJobStatus;
         } catch (describeErr) {
           if (isNotFoundError(describeErr)) return;
           throw new AwsRequestError('DescribeTrainingJob', jobName, describeErr);
@@ -528,7 +578,8 @@ export class SageMakerBackend implements Backend {
     for (const name of configs) {
       try {
         const config = await this.sagemaker.send(new DescribeEndpointConfigCommand({ EndpointConfigName: name }));
-        for (const variant of config.ProductionVariants ?? []) if (variant.ModelName !== undefined) models.add(variant.ModelName);
+        for (const variant of config.ProductionVariants ?? [])
+          if (variant.ModelName !== undefined) models.add(variant.ModelName);
       } catch (err) {
         if (!isNotFoundError(err)) throw new AwsRequestError('DescribeEndpointConfig', name, err);
       }
@@ -547,7 +598,8 @@ export class SageMakerBackend implements Backend {
       return true;
     } catch (err) {
       if (isNotFoundError(err)) return false;
-      if (awsErrorInfo(err).name !== 'ValidationException') throw new AwsRequestError('DeleteEndpoint', endpointName, err);
+      if (awsErrorInfo(err).name !== 'ValidationException')
+        throw new AwsRequestError('DeleteEndpoint', endpointName, err);
       let settled;
       try {
         settled = await waitForEndpoint(this.sagemaker, endpointName, this.#poll({}));
@@ -581,8 +633,13 @@ export class SageMakerBackend implements Backend {
    * const scores = await backend.invokeEndpoint('exp1-first-5', '3,0,1,7\n0,2,0,1\n'); // Float64Array(2)
    * ```
    */
-  async invokeEndpoint(endpointName: string, csvRows: string, options: { signal?: AbortSignal } = {}): Promise<Float64Array> {
-    if (typeof csvRows !== 'string') throw new InvalidArgumentError('SageMakerBackend.invokeEndpoint', 'csvRows', csvRows, 'CSV text');
+  async invokeEndpoint(
+    endpointName: string,
+    csvRows: string,
+    options: { signal?: AbortSignal } = {},
+  ): Promise<Float64Array> {
+    if (typeof csvRows !== 'string')
+      throw new InvalidArgumentError('SageMakerBackend.invokeEndpoint', 'csvRows', csvRows, 'CSV text');
     const pieces = splitCsvPayload(csvRows, this.#options.maxPayloadBytes ?? 5 * 1024 * 1024);
     return invokeCsvPayloads(this.runtime, endpointName, pieces, options);
   }
@@ -609,7 +666,10 @@ export class SageMakerBackend implements Backend {
    * // outcome.output === 'out/scores/testday-features.csv.out', one score per line
    * ```
    */
-  async batchTransform(spec: BatchTransformSpec, options: BackendCallOptions = {}): Promise<BatchTransformOutcome & { readonly rows: number }> {
+  async batchTransform(
+    spec: BatchTransformSpec,
+    options: BackendCallOptions = {},
+  ): Promise<BatchTransformOutcome & { readonly rows: number }> {
     const { jobName, modelName, input, outputDir } = spec;
     checkResourceName('SageMakerBackend.batchTransform', 'spec.jobName', jobName);
     const fileName = path.basename(input);
@@ -624,7 +684,10 @@ export class SageMakerBackend implements Backend {
       tags: this.#options.tags,
     });
     options.onState?.('Uploading');
-    await uploadFile(this.s3, input, this.s3UriFor(jobName, 'transform-input', fileName), { signal: options.signal, partSize: this.#options.partSize });
+    await uploadFile(this.s3, input, this.s3UriFor(jobName, 'transform-input', fileName), {
+      signal: options.signal,
+      partSize: this.#options.partSize,
+    });
     if (options.signal?.aborted) throw new RunAbortedError(`batch transform ${jobName}`, options.signal.reason);
     try {
       await this.sagemaker.send(new CreateTransformJobCommand(request), { abortSignal: options.signal });
@@ -643,7 +706,12 @@ export class SageMakerBackend implements Backend {
       throw err;
     }
     if (job.TransformJobStatus !== 'Completed') {
-      return { status: 'Failed', output: '', rows: 0, reason: job.FailureReason ?? `transform job ${job.TransformJobStatus ?? 'ended'} before completing` };
+      return {
+        status: 'Failed',
+        output: '',
+        rows: 0,
+        reason: job.FailureReason ?? `transform job ${job.TransformJobStatus ?? 'ended'} before completing`,
+      };
     }
     const source = `${outputPath}/${fileName}.out`;
     const bytes = await downloadObject(this.s3, source, { signal: options.signal });
@@ -725,13 +793,21 @@ export class SageMakerBackend implements Backend {
    * ```
    */
   async deleteTaggedResources(
-    options: FindTaggedResourcesOptions & { readonly tags?: TagRecord; readonly dryRun?: boolean; readonly withModels?: boolean } = {},
+    options: FindTaggedResourcesOptions & {
+      readonly tags?: TagRecord;
+      readonly dryRun?: boolean;
+      readonly withModels?: boolean;
+    } = {},
   ): Promise<TaggedResources> {
     const { tags = this.#options.tags ?? {}, dryRun = false, withModels = false, ...filter } = options;
     const found = await findTaggedResources(this.sagemaker, tags, filter);
     if (dryRun) return found;
     const failures: CleanupFailure[] = [];
-    const attempt = async (resource: CleanupFailure['resource'], name: string, remove: () => Promise<void>): Promise<void> => {
+    const attempt = async (
+      resource: CleanupFailure['resource'],
+      name: string,
+      remove: () => Promise<void>,
+    ): Promise<void> => {
       try {
         await remove();
       } catch (err) {
@@ -740,13 +816,19 @@ export class SageMakerBackend implements Backend {
     };
     // What deleting the endpoints already removed is not deleted twice.
     const removed = new Set<string>();
-    await Promise.all(found.endpoints.map((name) => attempt('Endpoint', name, async () => {
-      const { configs, models } = await this.#removeEndpoint(name, withModels);
-      for (const config of configs) removed.add(`config:${config}`);
-      for (const model of models) removed.add(`model:${model}`);
-    })));
-    for (const name of found.endpointConfigs) if (!removed.has(`config:${name}`)) await attempt('Endpoint', name, () => this.#deleteEndpointConfig(name));
-    for (const name of found.models) if (!removed.has(`model:${name}`)) await attempt('Model', name, () => this.deleteModel(name));
+    await Promise.all(
+      found.endpoints.map((name) =>
+        attempt('Endpoint', name, async () => {
+          const { configs, models } = await this.#removeEndpoint(name, withModels);
+          for (const config of configs) removed.add(`config:${config}`);
+          for (const model of models) removed.add(`model:${model}`);
+        }),
+      ),
+    );
+    for (const name of found.endpointConfigs)
+      if (!removed.has(`config:${name}`)) await attempt('Endpoint', name, () => this.#deleteEndpointConfig(name));
+    for (const name of found.models)
+      if (!removed.has(`model:${name}`)) await attempt('Model', name, () => this.deleteModel(name));
     if (failures.length > 0) throw new CleanupError(failures);
     return found;
   }
@@ -832,4 +914,3 @@ async function settleAll(promises: readonly Promise<unknown>[]): Promise<void> {
   const results = await Promise.allSettled(promises);
   for (const result of results) if (result.status === 'rejected') throw result.reason;
 }
-

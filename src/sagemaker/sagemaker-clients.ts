@@ -49,8 +49,14 @@ export function createSageMakerClients(options: SageMakerClientsOptions = {}): S
     ...(credentials !== undefined ? { credentials } : {}),
   };
   return {
-    sagemaker: new SageMakerClient({ ...common, ...(endpoints.sagemaker !== undefined ? { endpoint: endpoints.sagemaker } : {}) }),
-    runtime: new SageMakerRuntimeClient({ ...common, ...(endpoints.runtime !== undefined ? { endpoint: endpoints.runtime } : {}) }),
+    sagemaker: new SageMakerClient({
+      ...common,
+      ...(endpoints.sagemaker !== undefined ? { endpoint: endpoints.sagemaker } : {}),
+    }),
+    runtime: new SageMakerRuntimeClient({
+      ...common,
+      ...(endpoints.runtime !== undefined ? { endpoint: endpoints.runtime } : {}),
+    }),
     s3: new S3Client({ ...common, forcePathStyle, ...(endpoints.s3 !== undefined ? { endpoint: endpoints.s3 } : {}) }),
   };
 }

@@ -84,7 +84,8 @@ export class AwsRequestError extends SessionSentryError {
   constructor(operation: string, resource: string, cause: unknown) {
     const info = awsErrorInfo(cause);
     const status = info.httpStatus !== undefined ? ` HTTP ${info.httpStatus}` : '';
-    const attempts = info.attempts !== undefined ? ` after ${info.attempts} attempt${info.attempts === 1 ? '' : 's'}` : '';
+    const attempts =
+      info.attempts !== undefined ? ` after ${info.attempts} attempt${info.attempts === 1 ? '' : 's'}` : '';
     super(
       'ERR_AWS_REQUEST',
       `${operation} ${JSON.stringify(resource)} failed${attempts}: ${info.name}${status}: ${info.message}`,
@@ -116,7 +117,13 @@ export class WaitTimeoutError extends SessionSentryError {
   readonly resource: string;
   readonly seconds: number;
 
-  constructor(what: string, resource: string, seconds: number, lastStatus: string | undefined, options?: { cause?: unknown }) {
+  constructor(
+    what: string,
+    resource: string,
+    seconds: number,
+    lastStatus: string | undefined,
+    options?: { cause?: unknown },
+  ) {
     super(
       'ERR_WAIT_TIMEOUT',
       `waiting for ${what} ${JSON.stringify(resource)} timed out after ${seconds} s ` +
@@ -176,7 +183,11 @@ export function awsErrorInfo(error: unknown): AwsErrorInfo {
   if (typeof error !== 'object' || error === null) {
     return { name: 'Error', message: String(error), httpStatus: undefined, attempts: undefined };
   }
-  const record = error as { name?: unknown; message?: unknown; $metadata?: { httpStatusCode?: unknown; attempts?: unknown } };
+  const record = error as {
+    name?: unknown;
+    message?: unknown;
+    $metadata?: { httpStatusCode?: unknown; attempts?: unknown };
+  };
   const meta = record.$metadata;
   return {
     name: typeof record.name === 'string' ? record.name : 'Error',
@@ -199,12 +210,16 @@ export function awsErrorInfo(error: unknown): AwsErrorInfo {
  */
 export function isNotFoundError(error: unknown): boolean {
   const { name, message } = awsErrorInfo(error);
-  if (name === 'ResourceNotFound' || name === 'ResourceNotFoundException' || name === 'NoSuchKey' || name === 'NotFound') {
+  if (
+    name === 'ResourceNotFound' ||
+    name === 'ResourceNotFoundException' ||
+    name === 'NoSuchKey' ||
+    name === 'NotFound'
+  ) {
     return true;
   }
   return name === 'ValidationException' && /could not find|does not exist|not found/i.test(message);
 }
-
 
 /**
  * A training artifact is in a format the library cannot read: the Python pickle that the 0.90-x

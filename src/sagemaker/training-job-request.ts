@@ -137,7 +137,12 @@ export function checkTrainingResources(where: string, options: TrainingResourceO
   if (spot !== undefined) {
     checkPositiveInteger(where, 'spot.maxWaitSeconds', spot.maxWaitSeconds);
     if (spot.maxWaitSeconds < maxRuntimeSeconds) {
-      throw new InvalidArgumentError(where, 'spot.maxWaitSeconds', spot.maxWaitSeconds, `at least maxRuntimeSeconds (${maxRuntimeSeconds})`);
+      throw new InvalidArgumentError(
+        where,
+        'spot.maxWaitSeconds',
+        spot.maxWaitSeconds,
+        `at least maxRuntimeSeconds (${maxRuntimeSeconds})`,
+      );
     }
     if (spot.checkpointS3Uri !== undefined) parseS3Uri(spot.checkpointS3Uri, where, 'spot.checkpointS3Uri');
   }
@@ -157,7 +162,12 @@ function csvChannel(name: 'train' | 'validation', uri: string): Channel {
 function checkHyperparameters(where: string, hyperparameters: HyperparameterStrings): void {
   const entries = Object.entries(hyperparameters ?? {});
   if (entries.length > MAX_HYPERPARAMETERS) {
-    throw new InvalidArgumentError(where, 'hyperparameters', `${entries.length} entries`, `at most ${MAX_HYPERPARAMETERS} entries`);
+    throw new InvalidArgumentError(
+      where,
+      'hyperparameters',
+      `${entries.length} entries`,
+      `at most ${MAX_HYPERPARAMETERS} entries`,
+    );
   }
   for (const [key, value] of entries) {
     if (key.length === 0 || key.length > MAX_HYPERPARAMETER_LENGTH) {
@@ -173,6 +183,11 @@ function checkHyperparameters(where: string, hyperparameters: HyperparameterStri
     }
   }
   if (!Object.hasOwn(hyperparameters ?? {}, 'num_round')) {
-    throw new InvalidArgumentError(where, 'hyperparameters.num_round', undefined, 'set (the built-in XGBoost requires num_round)');
+    throw new InvalidArgumentError(
+      where,
+      'hyperparameters.num_round',
+      undefined,
+      'set (the built-in XGBoost requires num_round)',
+    );
   }
 }

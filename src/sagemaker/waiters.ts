@@ -69,14 +69,17 @@ export async function waitForTrainingJob(
     jobName,
     reporter,
   );
-  return finalDescribe({
-    what: 'training job',
-    name: jobName,
-    operation: 'DescribeTrainingJob',
-    describe: () => client.send(new DescribeTrainingJobCommand(input)),
-    status,
-    detail,
-  }, reporter);
+  return finalDescribe(
+    {
+      what: 'training job',
+      name: jobName,
+      operation: 'DescribeTrainingJob',
+      describe: () => client.send(new DescribeTrainingJobCommand(input)),
+      status,
+      detail,
+    },
+    reporter,
+  );
 }
 
 /**
@@ -108,14 +111,17 @@ export async function waitForEndpoint(
     endpointName,
     reporter,
   );
-  return finalDescribe({
-    what: 'endpoint',
-    name: endpointName,
-    operation: 'DescribeEndpoint',
-    describe: () => client.send(new DescribeEndpointCommand(input)),
-    status,
-    detail,
-  }, reporter);
+  return finalDescribe(
+    {
+      what: 'endpoint',
+      name: endpointName,
+      operation: 'DescribeEndpoint',
+      describe: () => client.send(new DescribeEndpointCommand(input)),
+      status,
+      detail,
+    },
+    reporter,
+  );
 }
 
 /**
@@ -147,14 +153,17 @@ export async function waitForTransformJob(
     jobName,
     reporter,
   );
-  return finalDescribe({
-    what: 'transform job',
-    name: jobName,
-    operation: 'DescribeTransformJob',
-    describe: () => client.send(new DescribeTransformJobCommand(input)),
-    status,
-    detail,
-  }, reporter);
+  return finalDescribe(
+    {
+      what: 'transform job',
+      name: jobName,
+      operation: 'DescribeTransformJob',
+      describe: () => client.send(new DescribeTransformJobCommand(input)),
+      status,
+      detail,
+    },
+    reporter,
+  );
 }
 
 /**
@@ -170,9 +179,17 @@ export async function waitForTransformJob(
  * await waitForEndpointDeleted(sagemaker, 'sentry-first-5');
  * ```
  */
-export async function waitForEndpointDeleted(client: SageMakerClient, endpointName: string, options: PollOptions = {}): Promise<void> {
+export async function waitForEndpointDeleted(
+  client: SageMakerClient,
+  endpointName: string,
+  options: PollOptions = {},
+): Promise<void> {
   const input = { EndpointName: endpointName };
-  const reporter = new StatusReporter(options.onStatus, (o: DescribeEndpointCommandOutput) => o.EndpointStatus, (o) => o.FailureReason);
+  const reporter = new StatusReporter(
+    options.onStatus,
+    (o: DescribeEndpointCommandOutput) => o.EndpointStatus,
+    (o) => o.FailureReason,
+  );
   const failed = await runWaiter(
     (config) => waitUntilEndpointDeleted({ ...config, client: observe(client, reporter) }, input),
     options,
@@ -204,15 +221,27 @@ async function runWaiter(
   name: string,
   reporter: { readonly lastStatus: string | undefined },
 ): Promise<boolean> {
-  const { maxWaitSeconds = 3600, minDelaySeconds = 15, maxDelaySeconds = Math.max(60, minDelaySeconds), signal } = options;
+  const {
+    maxWaitSeconds = 3600,
+    minDelaySeconds = 15,
+    maxDelaySeconds = Math.max(60, minDelaySeconds),
+    signal,
+  } = options;
   if (signal?.aborted) throw new RunAbortedError(`waiting for ${what} ${JSON.stringify(name)}`, signal.reason);
   try {
-    await wait({ maxWaitTime: maxWaitSeconds, minDelay: minDelaySeconds, maxDelay: Math.max(maxDelaySeconds, minDelaySeconds), abortSignal: signal });
+    await wait({
+      maxWaitTime: maxWaitSeconds,
+      minDelay: minDelaySeconds,
+      maxDelay: Math.max(maxDelaySeconds, minDelaySeconds),
+      abortSignal: signal,
+    });
     return false;
   } catch (err) {
     const errorName = (err as { name?: unknown } | null)?.name;
-    if (errorName === 'AbortError' || signal?.aborted) throw new RunAbortedError(`waiting for ${what} ${JSON.stringify(name)}`, signal?.reason);
-    if (errorName === 'TimeoutError') throw new WaitTimeoutError(what, name, maxWaitSeconds, reporter.lastStatus, { cause: err });
+    if (errorName === 'AbortError' || signal?.aborted)
+      throw new RunAbortedError(`waiting for ${what} ${JSON.stringify(name)}`, signal?.reason);
+    if (errorName === 'TimeoutError')
+      throw new WaitTimeoutError(what, name, maxWaitSeconds, reporter.lastStatus, { cause: err });
     return true;
   }
 }

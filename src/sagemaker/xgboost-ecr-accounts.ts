@@ -58,7 +58,18 @@ export const XGBOOST_ECR_ACCOUNTS: Readonly<Record<string, string>> = Object.fre
  * XGBOOST_IMAGE_VERSIONS.includes('1.7-1'); // true
  * ```
  */
-export const XGBOOST_IMAGE_VERSIONS: readonly string[] = Object.freeze(['0.90-1', '0.90-2', '1.0-1', '1.2-1', '1.2-2', '1.3-1', '1.5-1', '1.7-1', '3.0-5', '3.2-0']);
+export const XGBOOST_IMAGE_VERSIONS: readonly string[] = Object.freeze([
+  '0.90-1',
+  '0.90-2',
+  '1.0-1',
+  '1.2-1',
+  '1.2-2',
+  '1.3-1',
+  '1.5-1',
+  '1.7-1',
+  '3.0-5',
+  '3.2-0',
+]);
 
 /**
  * The ECR repository of the built-in XGBoost images.

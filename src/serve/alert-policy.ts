@@ -23,10 +23,16 @@ export interface AlertPolicy {
  * alertPolicy({ threshold: 2 });               // InvalidArgumentError: threshold must be a number in [0, 1]
  * ```
  */
-export function alertPolicy({ threshold, minEvents = 1, sustain = 1 }: { threshold: number; minEvents?: number; sustain?: number }, where = 'alertPolicy'): AlertPolicy {
-  if (typeof threshold !== 'number' || !(threshold >= 0 && threshold <= 1)) throw new InvalidArgumentError(where, 'threshold', threshold, 'a number in [0, 1]');
-  if (!Number.isSafeInteger(minEvents) || minEvents < 1) throw new InvalidArgumentError(where, 'minEvents', minEvents, 'an integer ≥ 1');
-  if (!Number.isSafeInteger(sustain) || sustain < 1) throw new InvalidArgumentError(where, 'sustain', sustain, 'an integer ≥ 1');
+export function alertPolicy(
+  { threshold, minEvents = 1, sustain = 1 }: { threshold: number; minEvents?: number; sustain?: number },
+  where = 'alertPolicy',
+): AlertPolicy {
+  if (typeof threshold !== 'number' || !(threshold >= 0 && threshold <= 1))
+    throw new InvalidArgumentError(where, 'threshold', threshold, 'a number in [0, 1]');
+  if (!Number.isSafeInteger(minEvents) || minEvents < 1)
+    throw new InvalidArgumentError(where, 'minEvents', minEvents, 'an integer ≥ 1');
+  if (!Number.isSafeInteger(sustain) || sustain < 1)
+    throw new InvalidArgumentError(where, 'sustain', sustain, 'an integer ≥ 1');
   return { threshold, minEvents, sustain };
 }
 
@@ -42,7 +48,12 @@ export function alertPolicy({ threshold, minEvents = 1, sustain = 1 }: { thresho
  * stepAlert(policy, 0.8, 2, streak);                 // { streak: 2, alert: true }
  * ```
  */
-export function stepAlert(policy: AlertPolicy, score: number, eventsSeen: number, streak: number): { streak: number; alert: boolean } {
+export function stepAlert(
+  policy: AlertPolicy,
+  score: number,
+  eventsSeen: number,
+  streak: number,
+): { streak: number; alert: boolean } {
   const next = nextStreak(policy, score, streak);
   return { streak: next, alert: alertsAt(policy, next, eventsSeen) };
 }

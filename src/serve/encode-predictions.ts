@@ -26,7 +26,10 @@ export function negotiateAccept(header: string | undefined, defaultAccept: Accep
     if (type === '*/*' || type === 'text/*') return type === 'text/*' ? 'text/csv' : defaultAccept;
     if ((SUPPORTED_ACCEPTS as readonly string[]).includes(type)) return type as AcceptType;
   }
-  throw new InvocationError(406, `Accept type ${JSON.stringify(header)} is not supported (supported: ${SUPPORTED_ACCEPTS.join(', ')})`);
+  throw new InvocationError(
+    406,
+    `Accept type ${JSON.stringify(header)} is not supported (supported: ${SUPPORTED_ACCEPTS.join(', ')})`,
+  );
 }
 
 /**

@@ -108,9 +108,12 @@ export class EndpointServer implements AsyncDisposable {
       maxRowsPerRequest = MAX_PAYLOAD_ROWS,
       maxCellsPerRequest = MAX_PAYLOAD_CELLS,
     } = options;
-    if (!Number.isSafeInteger(maxRowsPerRequest) || maxRowsPerRequest < 1) throw new InvalidArgumentError('EndpointServer', 'maxRowsPerRequest', maxRowsPerRequest, 'a positive integer');
-    if (!Number.isSafeInteger(maxCellsPerRequest) || maxCellsPerRequest < 1) throw new InvalidArgumentError('EndpointServer', 'maxCellsPerRequest', maxCellsPerRequest, 'a positive integer');
-    if (!Number.isInteger(port) || port < 0 || port > 65535) throw new InvalidArgumentError('EndpointServer', 'port', port, 'an integer from 0 to 65535');
+    if (!Number.isSafeInteger(maxRowsPerRequest) || maxRowsPerRequest < 1)
+      throw new InvalidArgumentError('EndpointServer', 'maxRowsPerRequest', maxRowsPerRequest, 'a positive integer');
+    if (!Number.isSafeInteger(maxCellsPerRequest) || maxCellsPerRequest < 1)
+      throw new InvalidArgumentError('EndpointServer', 'maxCellsPerRequest', maxCellsPerRequest, 'a positive integer');
+    if (!Number.isInteger(port) || port < 0 || port > 65535)
+      throw new InvalidArgumentError('EndpointServer', 'port', port, 'an integer from 0 to 65535');
     if (!Number.isInteger(maxPayloadBytes) || maxPayloadBytes < 1) {
       throw new InvalidArgumentError('EndpointServer', 'maxPayloadBytes', maxPayloadBytes, 'a positive integer');
     }
@@ -133,8 +136,18 @@ export class EndpointServer implements AsyncDisposable {
    */
   addEndpoint(name: string, model: ScoringModel): this {
     checkName(name, 'name');
-    if (model === null || typeof model !== 'object' || typeof model.predict !== 'function' || !(model.numFeature >= 0)) {
-      throw new InvalidArgumentError('EndpointServer.addEndpoint', 'model', model, 'a model with numFeature and predict()');
+    if (
+      model === null ||
+      typeof model !== 'object' ||
+      typeof model.predict !== 'function' ||
+      !(model.numFeature >= 0)
+    ) {
+      throw new InvalidArgumentError(
+        'EndpointServer.addEndpoint',
+        'model',
+        model,
+        'a model with numFeature and predict()',
+      );
     }
     this.#models.set(name, model);
     return this;
@@ -154,7 +167,13 @@ export class EndpointServer implements AsyncDisposable {
   listen(): Promise<string> {
     if (this.#closed) return Promise.reject(new EndpointServerError('EndpointServer.listen: the server is closed'));
     this.#listening ??= new Promise<string>((resolve, reject) => {
-      const onError = (err: Error): void => reject(new EndpointServerError(`EndpointServer.listen: cannot listen on ${this.#host}:${this.#requestedPort}: ${err.message}`, { cause: err }));
+      const onError = (err: Error): void =>
+        reject(
+          new EndpointServerError(
+            `EndpointServer.listen: cannot listen on ${this.#host}:${this.#requestedPort}: ${err.message}`,
+            { cause: err },
+          ),
+        );
       this.#server.once('error', onError);
       this.#server.listen(this.#requestedPort, this.#host, () => {
         this.#server.off('error', onError);
@@ -220,7 +239,9 @@ export class EndpointServer implements AsyncDisposable {
     if (path === '/ping') {
       if (req.method !== 'GET') return this.#send(res, 405, 'text/plain', 'use GET /ping\n', req);
       const model = this.#defaultModel();
-      return model ? this.#send(res, 200, 'text/plain', '', req) : this.#send(res, 404, 'text/plain', this.#noDefaultMessage(), req);
+      return model
+        ? this.#send(res, 200, 'text/plain', '', req)
+        : this.#send(res, 404, 'text/plain', this.#noDefaultMessage(), req);
     }
     if (path === '/execution-parameters') {
       if (req.method !== 'GET') return this.#send(res, 405, 'text/plain', 'use GET /execution-parameters\n', req);
@@ -232,7 +253,13 @@ export class EndpointServer implements AsyncDisposable {
       return this.#send(res, 200, 'application/json', body, req);
     }
     if (path === '/invocations' || runtime) return this.#send(res, 405, 'text/plain', `use POST ${path}\n`, req);
-    this.#send(res, 404, 'text/plain', `no route for ${req.method} ${path} (routes: GET /ping, GET /execution-parameters, POST /invocations, POST /endpoints/{name}/invocations)\n`, req);
+    this.#send(
+      res,
+      404,
+      'text/plain',
+      `no route for ${req.method} ${path} (routes: GET /ping, GET /execution-parameters, POST /invocations, POST /endpoints/{name}/invocations)\n`,
+      req,
+    );
   }
 
   async #invoke(req: IncomingMessage, res: ServerResponse, runtimeName: string | undefined): Promise<void> {
@@ -242,14 +269,24 @@ export class EndpointServer implements AsyncDisposable {
       const model = this.#models.get(runtimeName);
       if (!model) {
         const message = `Endpoint ${runtimeName} of account 000000000000 not found.`;
-        return this.#send(res, 400, 'application/json', JSON.stringify({ message }), req, { 'x-amzn-errortype': 'ValidationError' });
+        return this.#send(res, 400, 'application/json', JSON.stringify({ message }), req, {
+          'x-amzn-errortype': 'ValidationError',
+        });
       }
       if (body === 'tooLarge') {
-        return this.#send(res, 413, 'application/json', JSON.stringify({ message: `HTTP content length exceeded ${this.#maxPayloadBytes} bytes.` }), req);
+        return this.#send(
+          res,
+          413,
+          'application/json',
+          JSON.stringify({ message: `HTTP content length exceeded ${this.#maxPayloadBytes} bytes.` }),
+          req,
+        );
       }
       const answer = this.#answer(model, req, body);
       if (answer.status === 200 || answer.status === 204) {
-        return this.#send(res, 200, answer.contentType, answer.body, req, { 'x-amzn-invoked-production-variant': 'AllTraffic' });
+        return this.#send(res, 200, answer.contentType, answer.body, req, {
+          'x-amzn-invoked-production-variant': 'AllTraffic',
+        });
       }
       const kind = answer.status >= 500 ? 'server' : 'client';
       const original = answer.body.trim();
@@ -258,7 +295,12 @@ export class EndpointServer implements AsyncDisposable {
         res,
         424,
         'application/json',
-        JSON.stringify({ ErrorCode: `${kind.toUpperCase()}_ERROR_FROM_MODEL`, Message: message, OriginalStatusCode: answer.status, OriginalMessage: original }),
+        JSON.stringify({
+          ErrorCode: `${kind.toUpperCase()}_ERROR_FROM_MODEL`,
+          Message: message,
+          OriginalStatusCode: answer.status,
+          OriginalMessage: original,
+        }),
         req,
         { 'x-amzn-errortype': 'ModelError' },
       );
@@ -266,7 +308,13 @@ export class EndpointServer implements AsyncDisposable {
     const model = this.#defaultModel();
     if (!model) return this.#send(res, 404, 'text/plain', this.#noDefaultMessage(), req);
     if (body === 'tooLarge') {
-      return this.#send(res, 413, 'text/plain', `payload exceeds the limit of ${this.#maxPayloadBytes} bytes (MAX_CONTENT_LENGTH); split it into smaller requests\n`, req);
+      return this.#send(
+        res,
+        413,
+        'text/plain',
+        `payload exceeds the limit of ${this.#maxPayloadBytes} bytes (MAX_CONTENT_LENGTH); split it into smaller requests\n`,
+        req,
+      );
     }
     const answer = this.#answer(model, req, body);
     this.#send(res, answer.status, answer.contentType, answer.body, req);
@@ -322,7 +370,14 @@ export class EndpointServer implements AsyncDisposable {
       : `no default endpoint: ${names.length} hosted (${names.join(', ') || 'none'}); use POST /endpoints/{name}/invocations\n`;
   }
 
-  #send(res: ServerResponse, status: number, contentType: string, body: string, req: IncomingMessage, headers: Record<string, string> = {}): void {
+  #send(
+    res: ServerResponse,
+    status: number,
+    contentType: string,
+    body: string,
+    req: IncomingMessage,
+    headers: Record<string, string> = {},
+  ): void {
     this.stats.statuses[status] = (this.stats.statuses[status] ?? 0) + 1;
     if (res.destroyed) return;
     const payload = Buffer.from(body, 'utf8');
@@ -345,7 +400,10 @@ export class EndpointServer implements AsyncDisposable {
  * await fetch(`${server.url}/ping`); // 200
  * ```
  */
-export async function serveModel(model: ScoringModel, options: EndpointServerOptions & { readonly name?: string } = {}): Promise<EndpointServer> {
+export async function serveModel(
+  model: ScoringModel,
+  options: EndpointServerOptions & { readonly name?: string } = {},
+): Promise<EndpointServer> {
   const { name = 'model', ...serverOptions } = options;
   const server = new EndpointServer(serverOptions).addEndpoint(name, model);
   await server.listen();
@@ -369,7 +427,12 @@ export class EndpointServerError extends SessionSentryError {
 
 function checkName(name: string, argument: string): void {
   if (typeof name !== 'string' || !ENDPOINT_NAME.test(name)) {
-    throw new InvalidArgumentError('EndpointServer', argument, name, 'a SageMaker endpoint name (1-63 letters, digits and hyphens, starting and ending with a letter or digit)');
+    throw new InvalidArgumentError(
+      'EndpointServer',
+      argument,
+      name,
+      'a SageMaker endpoint name (1-63 letters, digits and hyphens, starting and ending with a letter or digit)',
+    );
   }
 }
 

@@ -33,8 +33,16 @@ interface Candidate {
   at: number;
 }
 
-const IN_STEP: ClockObservation = Object.freeze({ ahead: false, moved: null, corroborating: Object.freeze([]) as readonly string[] });
-const AHEAD: ClockObservation = Object.freeze({ ahead: true, moved: null, corroborating: Object.freeze([]) as readonly string[] });
+const IN_STEP: ClockObservation = Object.freeze({
+  ahead: false,
+  moved: null,
+  corroborating: Object.freeze([]) as readonly string[],
+});
+const AHEAD: ClockObservation = Object.freeze({
+  ahead: true,
+  moved: null,
+  corroborating: Object.freeze([]) as readonly string[],
+});
 
 /**
  * The event-time clock of a live scorer, robust to one source's bad times: the clock is the latest
@@ -65,8 +73,15 @@ export class EventClock {
 
   constructor(options: EventClockOptions = {}, where = 'EventClock') {
     const { maxLeadMs = DEFAULT_MAX_CLOCK_LEAD_MS, quorum = DEFAULT_CLOCK_QUORUM } = options;
-    if (!(maxLeadMs >= 0)) throw new InvalidArgumentError(where, 'maxClockLeadMs', maxLeadMs, 'a number of milliseconds ≥ 0 (Infinity to trust every event time)');
-    if (!Number.isSafeInteger(quorum) || quorum < 1 || quorum > 64) throw new InvalidArgumentError(where, 'clockQuorum', quorum, 'an integer from 1 to 64');
+    if (!(maxLeadMs >= 0))
+      throw new InvalidArgumentError(
+        where,
+        'maxClockLeadMs',
+        maxLeadMs,
+        'a number of milliseconds ≥ 0 (Infinity to trust every event time)',
+      );
+    if (!Number.isSafeInteger(quorum) || quorum < 1 || quorum > 64)
+      throw new InvalidArgumentError(where, 'clockQuorum', quorum, 'an integer from 1 to 64');
     this.maxLeadMs = maxLeadMs;
     this.quorum = quorum;
   }
@@ -113,7 +128,12 @@ export class EventClock {
   }
 
   /** Records a candidate; at `quorum` fresh candidates moves the clock and returns their sessions. */
-  #vote(candidates: Map<string, Candidate>, session: string, time: number, direction: 'forward' | 'back'): string[] | null {
+  #vote(
+    candidates: Map<string, Candidate>,
+    session: string,
+    time: number,
+    direction: 'forward' | 'back',
+  ): string[] | null {
     const now = this.#now;
     for (const [id, c] of candidates) if (Math.abs(now - c.at) > this.maxLeadMs) candidates.delete(id);
     const held = candidates.get(session);
@@ -121,7 +141,8 @@ export class EventClock {
     else candidates.set(session, { time, at: now });
     if (candidates.size < this.quorum) return null;
     let target = direction === 'forward' ? Infinity : -Infinity;
-    for (const c of candidates.values()) target = direction === 'forward' ? Math.min(target, c.time) : Math.max(target, c.time);
+    for (const c of candidates.values())
+      target = direction === 'forward' ? Math.min(target, c.time) : Math.max(target, c.time);
     const sessions = [...candidates.keys()];
     this.#now = target;
     this.#setBy = null;

@@ -4,7 +4,15 @@ import { InvalidArgumentError, SessionSentryError } from '../errors.js';
 import { EndpointServerError, MAX_PAYLOAD_BYTES } from './endpoint-server.js';
 import { handleInvocation } from './handle-invocation.js';
 import { LiveEventError } from './live-errors.js';
-import { type LiveModel, LiveScorer, type LiveScorerModel, type LiveScorerOptions, type LiveScorerStats, type ParsedLiveEvent, checkField } from './live-scorer.js';
+import {
+  type LiveModel,
+  LiveScorer,
+  type LiveScorerModel,
+  type LiveScorerOptions,
+  type LiveScorerStats,
+  type ParsedLiveEvent,
+  checkField,
+} from './live-scorer.js';
 import type { ScoringModel } from './scoring-model.js';
 
 /** Names of the event fields in request bodies. Defaults: the log schema's `SessionNo`, `LogTime`, `Act`, `CustID`. */
@@ -16,7 +24,12 @@ export interface EventFieldNames {
 }
 
 /** The log schema's field names, the default of {@link EventServiceOptions.fields}. */
-export const LOG_EVENT_FIELDS: EventFieldNames = Object.freeze({ session: 'SessionNo', time: 'LogTime', action: 'Act', customer: 'CustID' });
+export const LOG_EVENT_FIELDS: EventFieldNames = Object.freeze({
+  session: 'SessionNo',
+  time: 'LogTime',
+  action: 'Act',
+  customer: 'CustID',
+});
 
 /**
  * Options of {@link startEventService}: the live scorer's options (model, schema, threshold,
@@ -134,14 +147,26 @@ interface ServiceState {
  */
 export async function startEventService(options: EventServiceOptions): Promise<EventService> {
   const where = 'startEventService';
-  if (typeof options !== 'object' || options === null) throw new InvalidArgumentError(where, 'options', options, 'an options object');
-  const { host = '127.0.0.1', port = 0, maxBodyBytes = MAX_PAYLOAD_BYTES, fields = {}, shutdownGraceMs = 10_000, ...scorerOptions } = options;
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new InvalidArgumentError(where, 'port', port, 'an integer from 0 to 65535');
-  if (!Number.isSafeInteger(maxBodyBytes) || maxBodyBytes < 1) throw new InvalidArgumentError(where, 'maxBodyBytes', maxBodyBytes, 'a positive integer');
-  if (!(shutdownGraceMs >= 0)) throw new InvalidArgumentError(where, 'shutdownGraceMs', shutdownGraceMs, 'a number of milliseconds ≥ 0');
+  if (typeof options !== 'object' || options === null)
+    throw new InvalidArgumentError(where, 'options', options, 'an options object');
+  const {
+    host = '127.0.0.1',
+    port = 0,
+    maxBodyBytes = MAX_PAYLOAD_BYTES,
+    fields = {},
+    shutdownGraceMs = 10_000,
+    ...scorerOptions
+  } = options;
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new InvalidArgumentError(where, 'port', port, 'an integer from 0 to 65535');
+  if (!Number.isSafeInteger(maxBodyBytes) || maxBodyBytes < 1)
+    throw new InvalidArgumentError(where, 'maxBodyBytes', maxBodyBytes, 'a positive integer');
+  if (!(shutdownGraceMs >= 0))
+    throw new InvalidArgumentError(where, 'shutdownGraceMs', shutdownGraceMs, 'a number of milliseconds ≥ 0');
   const names: EventFieldNames = { ...LOG_EVENT_FIELDS, ...fields };
   const candidate = options.model ?? options.models?.[0]?.model;
-  if (typeof (candidate as Partial<ScoringModel> | undefined)?.predict !== 'function') throw new InvalidArgumentError(where, 'model', candidate, 'a model with predict() and predictRow() (a Booster)');
+  if (typeof (candidate as Partial<ScoringModel> | undefined)?.predict !== 'function')
+    throw new InvalidArgumentError(where, 'model', candidate, 'a model with predict() and predictRow() (a Booster)');
   const model = candidate as LiveModel & ScoringModel;
   const scorer = new LiveScorer(scorerOptions);
   const state: ServiceState = { requests: 0, events: 0, inFlight: 0, draining: false, statuses: {} };
@@ -157,7 +182,11 @@ export async function startEventService(options: EventServiceOptions): Promise<E
     };
     res.once('finish', finish);
     res.once('close', finish);
-    route(req, res).catch((err: unknown) => send(res, 500, { error: { code: 'ERR_INTERNAL', message: `internal error: ${(err as Error)?.message ?? String(err)}` } }));
+    route(req, res).catch((err: unknown) =>
+      send(res, 500, {
+        error: { code: 'ERR_INTERNAL', message: `internal error: ${(err as Error)?.message ?? String(err)}` },
+      }),
+    );
   });
   server.keepAliveTimeout = 60_000;
   // A malformed request line or header never reaches the handler; answer it rather than hang up silently.
@@ -176,7 +205,13 @@ export async function startEventService(options: EventServiceOptions): Promise<E
     res.end(text);
   }
 
-  function sendError(res: ServerResponse, status: number, code: string, message: string, extra: Record<string, unknown> = {}): void {
+  function sendError(
+    res: ServerResponse,
+    status: number,
+    code: string,
+    message: string,
+    extra: Record<string, unknown> = {},
+  ): void {
     send(res, status, { error: { code, message, ...extra } });
   }
 
@@ -190,7 +225,13 @@ export async function startEventService(options: EventServiceOptions): Promise<E
     if (path === '/events') {
       if (req.method !== 'POST') return sendError(res, 405, 'ERR_METHOD', `use POST /events, not ${req.method}`);
       const body = await readBody(req, maxBodyBytes);
-      if (body === 'tooLarge') return sendError(res, 413, 'ERR_TOO_LARGE', `request body exceeds the limit of ${maxBodyBytes} bytes; send smaller batches`);
+      if (body === 'tooLarge')
+        return sendError(
+          res,
+          413,
+          'ERR_TOO_LARGE',
+          `request body exceeds the limit of ${maxBodyBytes} bytes; send smaller batches`,
+        );
       if (body === 'aborted') return;
       return postEvents(req, res, body);
     }
@@ -200,10 +241,21 @@ export async function startEventService(options: EventServiceOptions): Promise<E
       try {
         id = decodeURIComponent(path.slice('/sessions/'.length));
       } catch {
-        return sendError(res, 400, 'ERR_BAD_SESSION_ID', `session id ${JSON.stringify(path.slice(10))} is not valid percent-encoding`);
+        return sendError(
+          res,
+          400,
+          'ERR_BAD_SESSION_ID',
+          `session id ${JSON.stringify(path.slice(10))} is not valid percent-encoding`,
+        );
       }
       const view = scorer.session(id);
-      if (view === undefined) return sendError(res, 404, 'ERR_NO_SESSION', `session ${JSON.stringify(id)} is not live (never seen, expired or evicted)`);
+      if (view === undefined)
+        return sendError(
+          res,
+          404,
+          'ERR_NO_SESSION',
+          `session ${JSON.stringify(id)} is not live (never seen, expired or evicted)`,
+        );
       const features: Record<string, number> = {};
       scorer.schema.featureNames.forEach((name, j) => {
         features[name] = view.features[j]!;
@@ -222,12 +274,27 @@ export async function startEventService(options: EventServiceOptions): Promise<E
       if (req.method !== 'POST') return sendError(res, 405, 'ERR_METHOD', 'use POST /invocations');
       const body = await readBody(req, maxBodyBytes);
       if (body === 'aborted') return;
-      if (body === 'tooLarge') return send(res, 413, `payload exceeds the limit of ${maxBodyBytes} bytes (MAX_CONTENT_LENGTH); split it into smaller requests\n`, 'text/plain');
-      const answer = handleInvocation(model, { body, contentType: req.headers['content-type'], accept: req.headers.accept });
+      if (body === 'tooLarge')
+        return send(
+          res,
+          413,
+          `payload exceeds the limit of ${maxBodyBytes} bytes (MAX_CONTENT_LENGTH); split it into smaller requests\n`,
+          'text/plain',
+        );
+      const answer = handleInvocation(model, {
+        body,
+        contentType: req.headers['content-type'],
+        accept: req.headers.accept,
+      });
       return send(res, answer.status, answer.body, answer.contentType);
     }
     req.resume();
-    sendError(res, 404, 'ERR_NO_ROUTE', `no route for ${req.method} ${path} (routes: POST /events, GET /sessions/:id, GET /healthz, GET /ping, POST /invocations)`);
+    sendError(
+      res,
+      404,
+      'ERR_NO_ROUTE',
+      `no route for ${req.method} ${path} (routes: POST /events, GET /sessions/:id, GET /healthz, GET /ping, POST /invocations)`,
+    );
   }
 
   function postEvents(req: IncomingMessage, res: ServerResponse, body: Buffer): void {
@@ -244,14 +311,31 @@ export async function startEventService(options: EventServiceOptions): Promise<E
       }
       throw err;
     }
-    const bySession = new Map<string, { session: string; score: number; eventsSeen: number; alert: boolean; newlyAlerted: boolean; decision: 'block' | 'allow' }>();
+    const bySession = new Map<
+      string,
+      {
+        session: string;
+        score: number;
+        eventsSeen: number;
+        alert: boolean;
+        newlyAlerted: boolean;
+        decision: 'block' | 'allow';
+      }
+    >();
     let ignored = 0;
     for (const e of events) {
       const r = scorer.pushParsed(e.session, e.action, e.time, e.customer);
       if (r.ignored !== undefined) ignored++;
       const previous = bySession.get(r.session);
       const newlyAlerted = r.newlyAlerted || (previous?.newlyAlerted ?? false);
-      bySession.set(r.session, { session: r.session, score: r.score, eventsSeen: r.eventsSeen, alert: r.alert, newlyAlerted, decision: r.alert ? 'block' : 'allow' });
+      bySession.set(r.session, {
+        session: r.session,
+        score: r.score,
+        eventsSeen: r.eventsSeen,
+        alert: r.alert,
+        newlyAlerted,
+        decision: r.alert ? 'block' : 'allow',
+      });
     }
     state.events += events.length - ignored;
     send(res, 200, { events: events.length - ignored, ignored, sessions: [...bySession.values()] });
@@ -262,7 +346,8 @@ export async function startEventService(options: EventServiceOptions): Promise<E
   }
 
   await new Promise<void>((resolve, reject) => {
-    const onError = (err: Error): void => reject(new EndpointServerError(`${where}: cannot listen on ${host}:${port}: ${err.message}`, { cause: err }));
+    const onError = (err: Error): void =>
+      reject(new EndpointServerError(`${where}: cannot listen on ${host}:${port}: ${err.message}`, { cause: err }));
     server.once('error', onError);
     server.listen(port, host, () => {
       server.off('error', onError);
@@ -306,14 +391,28 @@ export async function startEventService(options: EventServiceOptions): Promise<E
  * // [{ session: '7', action: '111', time: 1561982400000, customer: undefined }]
  * ```
  */
-export function parseEventsBody(text: string, contentType: string | undefined, names: EventFieldNames = LOG_EVENT_FIELDS): ParsedLiveEvent[] {
+export function parseEventsBody(
+  text: string,
+  contentType: string | undefined,
+  names: EventFieldNames = LOG_EVENT_FIELDS,
+): ParsedLiveEvent[] {
   const where = 'POST /events';
   const type = (contentType ?? '').split(';')[0]!.trim().toLowerCase();
   let ndjson: boolean;
-  if (type === 'application/x-ndjson' || type === 'application/jsonl' || type === 'application/ndjson' || type === 'application/json-seq') ndjson = true;
+  if (
+    type === 'application/x-ndjson' ||
+    type === 'application/jsonl' ||
+    type === 'application/ndjson' ||
+    type === 'application/json-seq'
+  )
+    ndjson = true;
   else if (type === 'application/json') ndjson = false;
   else if (type === '' || type === 'text/plain') ndjson = text.trimStart()[0] !== '[';
-  else throw new EventRequestError(415, `${where}: content type ${JSON.stringify(type)} is not supported (expected application/x-ndjson or application/json)`);
+  else
+    throw new EventRequestError(
+      415,
+      `${where}: content type ${JSON.stringify(type)} is not supported (expected application/x-ndjson or application/json)`,
+    );
   const events: ParsedLiveEvent[] = [];
   if (ndjson) {
     let start = 0;
@@ -329,7 +428,9 @@ export function parseEventsBody(text: string, contentType: string | undefined, n
       try {
         value = JSON.parse(raw);
       } catch (err) {
-        throw new EventRequestError(400, `${where}: line ${line} is not valid JSON (${(err as Error).message})`, { line });
+        throw new EventRequestError(400, `${where}: line ${line} is not valid JSON (${(err as Error).message})`, {
+          line,
+        });
       }
       events.push(toEvent(value, names, where, { line }));
     }
@@ -338,7 +439,9 @@ export function parseEventsBody(text: string, contentType: string | undefined, n
     try {
       value = JSON.parse(text);
     } catch (err) {
-      throw new EventRequestError(400, `${where}: the body is not valid JSON (${(err as Error).message})`, { line: lineOfError(text, err) });
+      throw new EventRequestError(400, `${where}: the body is not valid JSON (${(err as Error).message})`, {
+        line: lineOfError(text, err),
+      });
     }
     const items = Array.isArray(value) ? value : [value];
     items.forEach((item, i) => events.push(toEvent(item, names, where, { item: i + 1 })));
@@ -346,15 +449,29 @@ export function parseEventsBody(text: string, contentType: string | undefined, n
   return events;
 }
 
-function toEvent(value: unknown, names: EventFieldNames, where: string, at: { line?: number; item?: number }): ParsedLiveEvent {
+function toEvent(
+  value: unknown,
+  names: EventFieldNames,
+  where: string,
+  at: { line?: number; item?: number },
+): ParsedLiveEvent {
   const label = at.line !== undefined ? `line ${at.line}` : `item ${at.item}`;
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new EventRequestError(400, `${where}: ${label} must be a JSON object with ${names.session}, ${names.time} and ${names.action}, got ${JSON.stringify(value)?.slice(0, 80)}`, at);
+    throw new EventRequestError(
+      400,
+      `${where}: ${label} must be a JSON object with ${names.session}, ${names.time} and ${names.action}, got ${JSON.stringify(value)?.slice(0, 80)}`,
+      at,
+    );
   }
   const record = value as Record<string, unknown>;
   try {
     const customer = record[names.customer];
-    if (customer !== undefined && customer !== null && typeof customer !== 'string' && !(typeof customer === 'number' && Number.isFinite(customer))) {
+    if (
+      customer !== undefined &&
+      customer !== null &&
+      typeof customer !== 'string' &&
+      !(typeof customer === 'number' && Number.isFinite(customer))
+    ) {
       throw new LiveEventError(where, names.customer, customer, 'a string or number');
     }
     return {
@@ -365,7 +482,10 @@ function toEvent(value: unknown, names: EventFieldNames, where: string, at: { li
     };
   } catch (err) {
     if (err instanceof LiveEventError) {
-      throw new EventRequestError(400, err.message.replace(`${where}: `, `${where}: ${label}: `), { ...at, field: err.field });
+      throw new EventRequestError(400, err.message.replace(`${where}: `, `${where}: ${label}: `), {
+        ...at,
+        field: err.field,
+      });
     }
     throw err;
   }

@@ -49,7 +49,11 @@ const SUPPORTED_CONTENT_TYPES = ['text/csv', 'text/libsvm', 'text/x-libsvm', 'ap
  * // res.status === 200, res.body === "0.12…\n0.87…\n"
  * ```
  */
-export function handleInvocation(model: ScoringModel, request: InvocationRequest, options: InvocationOptions = {}): InvocationResponse {
+export function handleInvocation(
+  model: ScoringModel,
+  request: InvocationRequest,
+  options: InvocationOptions = {},
+): InvocationResponse {
   const { defaultAccept = 'text/csv', maxRows = MAX_PAYLOAD_ROWS, maxCells = MAX_PAYLOAD_CELLS } = options;
   try {
     const text = typeof request.body === 'string' ? request.body : decodeUtf8(request.body);
@@ -60,7 +64,8 @@ export function handleInvocation(model: ScoringModel, request: InvocationRequest
     const scores = predict(model, matrix);
     return { status: 200, contentType: accept, body: encodePredictions(scores, accept), rows: matrix.rows };
   } catch (err) {
-    if (err instanceof InvocationError) return { status: err.status, contentType: 'text/plain', body: `${err.message}\n`, rows: 0 };
+    if (err instanceof InvocationError)
+      return { status: err.status, contentType: 'text/plain', body: `${err.message}\n`, rows: 0 };
     throw err;
   }
 }
@@ -70,7 +75,10 @@ function parsePayload(text: string, contentTypeHeader: string | undefined, limit
   if (contentType === 'text/csv') return parseCsvPayload(text, limits);
   if (contentType === 'application/json') return parseJsonPayload(text, limits);
   if (contentType === 'text/libsvm' || contentType === 'text/x-libsvm') return parseLibsvmPayload(text, limits);
-  throw new InvocationError(415, `Content-Type ${JSON.stringify(contentTypeHeader)} is not supported (supported: ${SUPPORTED_CONTENT_TYPES.join(', ')})`);
+  throw new InvocationError(
+    415,
+    `Content-Type ${JSON.stringify(contentTypeHeader)} is not supported (supported: ${SUPPORTED_CONTENT_TYPES.join(', ')})`,
+  );
 }
 
 function predict(model: ScoringModel, matrix: PayloadMatrix): ArrayLike<number> {
@@ -95,7 +103,8 @@ function predict(model: ScoringModel, matrix: PayloadMatrix): ArrayLike<number> 
 // XGBoost accepts fewer columns than features and treats the absent trailing ones as missing.
 function padColumns(matrix: PayloadMatrix, columns: number): PayloadMatrix {
   const data = new Float32Array(matrix.rows * columns).fill(Number.NaN);
-  for (let r = 0; r < matrix.rows; r++) data.set(matrix.data.subarray(r * matrix.columns, (r + 1) * matrix.columns), r * columns);
+  for (let r = 0; r < matrix.rows; r++)
+    data.set(matrix.data.subarray(r * matrix.columns, (r + 1) * matrix.columns), r * columns);
   return { data, rows: matrix.rows, columns };
 }
 

@@ -29,6 +29,9 @@ export class LiveEventError extends SessionSentryError {
 
 function describe(value: unknown): string {
   if (value === undefined) return 'nothing (the field is missing)';
-  const text = typeof value === 'string' ? JSON.stringify(value.length > 80 ? `${value.slice(0, 80)}…` : value) : JSON.stringify(value) ?? String(value);
+  const text =
+    typeof value === 'string'
+      ? JSON.stringify(value.length > 80 ? `${value.slice(0, 80)}…` : value)
+      : (JSON.stringify(value) ?? String(value));
   return text.length > 100 ? `${text.slice(0, 100)}…` : text;
 }

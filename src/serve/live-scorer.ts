@@ -8,7 +8,13 @@ import { compileForest } from './compiled-forest.js';
 import { EventClock } from './event-clock.js';
 import { LiveEventError } from './live-errors.js';
 import { LruSessions } from './lru-sessions.js';
-import { EXACT_STD_GAPS, type FeatureLayout, MAX_SESSION_GAPS, SessionState, compileFeatureLayout } from './session-state.js';
+import {
+  EXACT_STD_GAPS,
+  type FeatureLayout,
+  MAX_SESSION_GAPS,
+  SessionState,
+  compileFeatureLayout,
+} from './session-state.js';
 
 /** What a live scorer needs of a model: `Booster` fits. */
 export interface LiveModel {
@@ -276,7 +282,8 @@ export class LiveScorer {
 
   constructor(options: LiveScorerOptions) {
     const where = 'LiveScorer';
-    if (typeof options !== 'object' || options === null) throw new InvalidArgumentError(where, 'options', options, 'an options object with model, schema and threshold');
+    if (typeof options !== 'object' || options === null)
+      throw new InvalidArgumentError(where, 'options', options, 'an options object with model, schema and threshold');
     const {
       model,
       models,
@@ -306,23 +313,52 @@ export class LiveScorer {
     this.policies = entries.map((e, i) => {
       const name = entries.length === 1 ? 'model' : `models[${i}]`;
       if (e.model.numFeature !== this.#layout.width) {
-        throw new InvalidArgumentError(where, `${name}.numFeature`, e.model.numFeature, `${this.#layout.width}, the schema's feature count (was the model trained on these features?)`);
+        throw new InvalidArgumentError(
+          where,
+          `${name}.numFeature`,
+          e.model.numFeature,
+          `${this.#layout.width}, the schema's feature count (was the model trained on these features?)`,
+        );
       }
-      return { name: e.name, policy: alertPolicy({ threshold: e.threshold, minEvents, sustain }, entries.length === 1 ? where : `${where} ${name}`) };
+      return {
+        name: e.name,
+        policy: alertPolicy(
+          { threshold: e.threshold, minEvents, sustain },
+          entries.length === 1 ? where : `${where} ${name}`,
+        ),
+      };
     });
     this.policy = this.policies[0]!.policy;
-    if (!(idleTimeoutMs > 0)) throw new InvalidArgumentError(where, 'idleTimeoutMs', idleTimeoutMs, 'a positive number of milliseconds (Infinity for never)');
-    if (!Number.isSafeInteger(maxSessions) || maxSessions < 1) throw new InvalidArgumentError(where, 'maxSessions', maxSessions, 'an integer ≥ 1');
-    if (duplicates !== 'drop' && duplicates !== 'keep') throw new InvalidArgumentError(where, 'duplicates', duplicates, "'drop' or 'keep'");
-    if (outOfOrder !== 'clamp' && outOfOrder !== 'drop') throw new InvalidArgumentError(where, 'outOfOrder', outOfOrder, "'clamp' or 'drop'");
-    if (!Number.isSafeInteger(exactStdGaps) || exactStdGaps < 0) throw new InvalidArgumentError(where, 'exactStdGaps', exactStdGaps, 'an integer ≥ 0');
-    if (aheadOfClock !== 'isolate' && aheadOfClock !== 'drop') throw new InvalidArgumentError(where, 'aheadOfClock', aheadOfClock, "'isolate' or 'drop'");
-    if (!Number.isSafeInteger(maxSessionGaps) || maxSessionGaps < 0) throw new InvalidArgumentError(where, 'maxSessionGaps', maxSessionGaps, 'an integer ≥ 0');
+    if (!(idleTimeoutMs > 0))
+      throw new InvalidArgumentError(
+        where,
+        'idleTimeoutMs',
+        idleTimeoutMs,
+        'a positive number of milliseconds (Infinity for never)',
+      );
+    if (!Number.isSafeInteger(maxSessions) || maxSessions < 1)
+      throw new InvalidArgumentError(where, 'maxSessions', maxSessions, 'an integer ≥ 1');
+    if (duplicates !== 'drop' && duplicates !== 'keep')
+      throw new InvalidArgumentError(where, 'duplicates', duplicates, "'drop' or 'keep'");
+    if (outOfOrder !== 'clamp' && outOfOrder !== 'drop')
+      throw new InvalidArgumentError(where, 'outOfOrder', outOfOrder, "'clamp' or 'drop'");
+    if (!Number.isSafeInteger(exactStdGaps) || exactStdGaps < 0)
+      throw new InvalidArgumentError(where, 'exactStdGaps', exactStdGaps, 'an integer ≥ 0');
+    if (aheadOfClock !== 'isolate' && aheadOfClock !== 'drop')
+      throw new InvalidArgumentError(where, 'aheadOfClock', aheadOfClock, "'isolate' or 'drop'");
+    if (!Number.isSafeInteger(maxSessionGaps) || maxSessionGaps < 0)
+      throw new InvalidArgumentError(where, 'maxSessionGaps', maxSessionGaps, 'an integer ≥ 0');
     this.#timeline = new EventClock({ maxLeadMs: maxClockLeadMs, quorum: clockQuorum }, where);
-    if (!Number.isSafeInteger(alertBuffer) || alertBuffer < 1) throw new InvalidArgumentError(where, 'alertBuffer', alertBuffer, 'an integer ≥ 1');
-    if (onAlert !== undefined && typeof onAlert !== 'function') throw new InvalidArgumentError(where, 'onAlert', onAlert, 'a function');
+    if (!Number.isSafeInteger(alertBuffer) || alertBuffer < 1)
+      throw new InvalidArgumentError(where, 'alertBuffer', alertBuffer, 'an integer ≥ 1');
+    if (onAlert !== undefined && typeof onAlert !== 'function')
+      throw new InvalidArgumentError(where, 'onAlert', onAlert, 'a function');
     this.schema = schema;
-    const scorers = entries.map(({ model: m }) => (compileModel && m instanceof Booster ? compileForest(m) : null) ?? ((row: ArrayLike<number>) => m.predictRow(row)));
+    const scorers = entries.map(
+      ({ model: m }) =>
+        (compileModel && m instanceof Booster ? compileForest(m) : null) ??
+        ((row: ArrayLike<number>) => m.predictRow(row)),
+    );
     this.#score = scorers[0]!;
     this.#others = scorers.slice(1).map((score, i) => ({ score, policy: this.policies[i + 1]!.policy }));
     this.#idle = idleTimeoutMs;
@@ -347,7 +383,8 @@ export class LiveScorer {
    * ```
    */
   push(event: LiveEvent): LiveScore {
-    if (typeof event !== 'object' || event === null) throw new LiveEventError('LiveScorer.push', 'event', event, 'an object { session, time, action }');
+    if (typeof event !== 'object' || event === null)
+      throw new LiveEventError('LiveScorer.push', 'event', event, 'an object { session, time, action }');
     const session = sessionId(event.session, 'LiveScorer.push');
     const action = actionCode(event.action, 'LiveScorer.push');
     const time = eventTime(event.time, 'LiveScorer.push');
@@ -365,7 +402,8 @@ export class LiveScorer {
    * ```
    */
   pushMany(events: readonly LiveEvent[]): LiveScore[] {
-    if (!Array.isArray(events)) throw new InvalidArgumentError('LiveScorer.pushMany', 'events', events, 'an array of events');
+    if (!Array.isArray(events))
+      throw new InvalidArgumentError('LiveScorer.pushMany', 'events', events, 'an array of events');
     const parsed = events.map((event, i) => parseLiveEvent(event, 'LiveScorer.pushMany', i + 1));
     return parsed.map((e) => this.pushParsed(e.session, e.action, e.time, e.customer));
   }
@@ -380,7 +418,8 @@ export class LiveScorer {
    * ```
    */
   pushParsed(session: string, action: string, time: number, customer?: string): LiveScore {
-    if (this.#closed) throw new InvalidArgumentError('LiveScorer.push', 'scorer', 'closed', 'open (close() was called)');
+    if (this.#closed)
+      throw new InvalidArgumentError('LiveScorer.push', 'scorer', 'closed', 'open (close() was called)');
     const sessions = this.#sessions;
     const seen = this.#timeline.observe(session, time);
     if (seen.moved !== null) this.#clockMoved(seen.moved, seen.corroborating);
@@ -388,7 +427,10 @@ export class LiveScorer {
     let state = sessions.get(session);
     if (seen.ahead) {
       this.#ahead++;
-      if (this.#dropAhead) return state === undefined ? { session, score: 0, eventsSeen: 0, alert: false, newlyAlerted: false, ignored: 'ahead' } : this.#result(state, false, 'ahead');
+      if (this.#dropAhead)
+        return state === undefined
+          ? { session, score: 0, eventsSeen: 0, alert: false, newlyAlerted: false, ignored: 'ahead' }
+          : this.#result(state, false, 'ahead');
     }
     // Idle in event time; seenAt stops a session whose own time ran ahead of the clock from never expiring.
     if (state !== undefined && clock - Math.min(state.lastTime, state.seenAt) > this.#idle) {
@@ -453,7 +495,15 @@ export class LiveScorer {
       sessions.remove(sessions.oldest!);
       this.#evicted++;
     }
-    if (newly) this.#emit({ session, customer: state.customer, score, eventsSeen: state.events, time: t, model: this.policies[raisedBy]!.name });
+    if (newly)
+      this.#emit({
+        session,
+        customer: state.customer,
+        score,
+        eventsSeen: state.events,
+        time: t,
+        model: this.policies[raisedBy]!.name,
+      });
     return this.#result(state, newly, undefined);
   }
 
@@ -493,7 +543,17 @@ export class LiveScorer {
   session(id: string): LiveSessionView | undefined {
     const s = this.#sessions.get(String(id));
     if (s === undefined) return undefined;
-    return { session: s.id, customer: s.customer, eventsSeen: s.events, score: s.score, alert: s.alerted, streak: s.streak, firstTime: s.firstTime, lastTime: s.lastTime, features: s.row.slice() };
+    return {
+      session: s.id,
+      customer: s.customer,
+      eventsSeen: s.events,
+      score: s.score,
+      alert: s.alerted,
+      streak: s.streak,
+      firstTime: s.firstTime,
+      lastTime: s.lastTime,
+      features: s.row.slice(),
+    };
   }
 
   /**
@@ -534,7 +594,8 @@ export class LiveScorer {
    */
   on(event: 'alert', listener: AlertListener): this {
     if (event !== 'alert') throw new InvalidArgumentError('LiveScorer.on', 'event', event, "'alert'");
-    if (typeof listener !== 'function') throw new InvalidArgumentError('LiveScorer.on', 'listener', listener, 'a function');
+    if (typeof listener !== 'function')
+      throw new InvalidArgumentError('LiveScorer.on', 'listener', listener, 'a function');
     this.#listeners.add(listener);
     return this;
   }
@@ -631,7 +692,13 @@ export class LiveScorer {
   }
 
   #result(state: SessionState, newlyAlerted: boolean, ignored: IgnoredReason | undefined): LiveScore {
-    const r: LiveScore = { session: state.id, score: state.score, eventsSeen: state.events, alert: state.alerted, newlyAlerted };
+    const r: LiveScore = {
+      session: state.id,
+      score: state.score,
+      eventsSeen: state.events,
+      alert: state.alerted,
+      newlyAlerted,
+    };
     const withScores = state.scores === undefined ? r : { ...r, scores: state.scores };
     return ignored === undefined ? withScores : { ...withScores, ignored };
   }
@@ -653,20 +720,46 @@ export class LiveScorer {
   }
 }
 
-function scoredModels(model: LiveModel | undefined, threshold: number | undefined, models: readonly LiveScorerModel[] | undefined, where: string): readonly LiveScorerModel[] {
-  const isModel = (m: unknown): m is LiveModel => m !== null && typeof m === 'object' && typeof (m as LiveModel).predictRow === 'function';
+function scoredModels(
+  model: LiveModel | undefined,
+  threshold: number | undefined,
+  models: readonly LiveScorerModel[] | undefined,
+  where: string,
+): readonly LiveScorerModel[] {
+  const isModel = (m: unknown): m is LiveModel =>
+    m !== null && typeof m === 'object' && typeof (m as LiveModel).predictRow === 'function';
   if (models !== undefined) {
-    if (model !== undefined || threshold !== undefined) throw new InvalidArgumentError(where, 'models', 'given with model or threshold', 'either models, or model and threshold');
-    if (!Array.isArray(models) || models.length === 0) throw new InvalidArgumentError(where, 'models', models, 'a non-empty array of { name, model, threshold }');
+    if (model !== undefined || threshold !== undefined)
+      throw new InvalidArgumentError(
+        where,
+        'models',
+        'given with model or threshold',
+        'either models, or model and threshold',
+      );
+    if (!Array.isArray(models) || models.length === 0)
+      throw new InvalidArgumentError(where, 'models', models, 'a non-empty array of { name, model, threshold }');
     const names = new Set<string>();
     models.forEach((m: LiveScorerModel, i) => {
-      if (m === null || typeof m !== 'object' || !isModel(m.model)) throw new InvalidArgumentError(where, `models[${i}].model`, m?.model, 'a model with predictRow() and numFeature (a Booster)');
-      if (typeof m.name !== 'string' || m.name.length === 0 || names.has(m.name)) throw new InvalidArgumentError(where, `models[${i}].name`, m.name, 'a non-empty name, distinct from the other models\'');
+      if (m === null || typeof m !== 'object' || !isModel(m.model))
+        throw new InvalidArgumentError(
+          where,
+          `models[${i}].model`,
+          m?.model,
+          'a model with predictRow() and numFeature (a Booster)',
+        );
+      if (typeof m.name !== 'string' || m.name.length === 0 || names.has(m.name))
+        throw new InvalidArgumentError(
+          where,
+          `models[${i}].name`,
+          m.name,
+          "a non-empty name, distinct from the other models'",
+        );
       names.add(m.name);
     });
     return models;
   }
-  if (!isModel(model)) throw new InvalidArgumentError(where, 'model', model, 'a model with predictRow() and numFeature (a Booster)');
+  if (!isModel(model))
+    throw new InvalidArgumentError(where, 'model', model, 'a model with predictRow() and numFeature (a Booster)');
   return [{ name: 'model', model, threshold: threshold as number }];
 }
 
@@ -690,9 +783,15 @@ export interface ParsedLiveEvent {
  * ```
  */
 export function parseLiveEvent(event: LiveEvent, where = 'parseLiveEvent', line?: number): ParsedLiveEvent {
-  if (typeof event !== 'object' || event === null || Array.isArray(event)) throw new LiveEventError(where, 'event', event, 'an object { session, time, action }', line);
+  if (typeof event !== 'object' || event === null || Array.isArray(event))
+    throw new LiveEventError(where, 'event', event, 'an object { session, time, action }', line);
   const customer = event.customer;
-  if (customer !== undefined && customer !== null && typeof customer !== 'string' && !(typeof customer === 'number' && Number.isFinite(customer))) {
+  if (
+    customer !== undefined &&
+    customer !== null &&
+    typeof customer !== 'string' &&
+    !(typeof customer === 'number' && Number.isFinite(customer))
+  ) {
     throw new LiveEventError(where, 'customer', customer, 'a string or number', line);
   }
   return {
@@ -706,19 +805,38 @@ export function parseLiveEvent(event: LiveEvent, where = 'parseLiveEvent', line?
 function sessionId(value: unknown, where: string, line?: number, field = 'session'): string {
   if (typeof value === 'string' && value.length > 0 && value.length <= 256) return value;
   if (typeof value === 'number' && Number.isFinite(value)) return String(value);
-  throw new LiveEventError(where, field, value, 'a non-empty session id (string of at most 256 characters, or a number)', line);
+  throw new LiveEventError(
+    where,
+    field,
+    value,
+    'a non-empty session id (string of at most 256 characters, or a number)',
+    line,
+  );
 }
 
 function actionCode(value: unknown, where: string, line?: number, field = 'action'): string {
   if (typeof value === 'string' && value.length > 0 && value.length <= 256) return value;
   if (typeof value === 'number' && Number.isFinite(value)) return String(value);
-  throw new LiveEventError(where, field, value, 'a non-empty action code (string of at most 256 characters, or a number)', line);
+  throw new LiveEventError(
+    where,
+    field,
+    value,
+    'a non-empty action code (string of at most 256 characters, or a number)',
+    line,
+  );
 }
 
 function eventTime(value: unknown, where: string, line?: number, field = 'time'): number {
-  const t = typeof value === 'number' ? value : typeof value === 'string' && value.length <= 64 ? parseTime(value) : Number.NaN;
+  const t =
+    typeof value === 'number' ? value : typeof value === 'string' && value.length <= 64 ? parseTime(value) : Number.NaN;
   if (Number.isFinite(t)) return t;
-  throw new LiveEventError(where, field, value, 'epoch milliseconds or a timestamp like "2019-07-01 12:34:56.789"', line);
+  throw new LiveEventError(
+    where,
+    field,
+    value,
+    'epoch milliseconds or a timestamp like "2019-07-01 12:34:56.789"',
+    line,
+  );
 }
 
 /** @internal Field checks shared with the event service, which names the log schema's fields. */

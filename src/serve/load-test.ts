@@ -75,7 +75,18 @@ export interface LoadTestResult {
  */
 export async function runLoadTest(options: LoadTestOptions): Promise<LoadTestResult> {
   const where = 'runLoadTest';
-  const { url, path = '/events', bodies, badBodies = [], badShare = 0, maxRequests, maxDurationMs, concurrency = 4, contentType = 'application/x-ndjson', seed = 0 } = options;
+  const {
+    url,
+    path = '/events',
+    bodies,
+    badBodies = [],
+    badShare = 0,
+    maxRequests,
+    maxDurationMs,
+    concurrency = 4,
+    contentType = 'application/x-ndjson',
+    seed = 0,
+  } = options;
   let base: URL;
   try {
     base = new URL(path, url);
@@ -83,12 +94,23 @@ export async function runLoadTest(options: LoadTestOptions): Promise<LoadTestRes
     throw new InvalidArgumentError(where, 'url', url, 'an http:// URL');
   }
   if (base.protocol !== 'http:') throw new InvalidArgumentError(where, 'url', url, 'an http:// URL');
-  if (!Array.isArray(bodies) || bodies.length === 0) throw new InvalidArgumentError(where, 'bodies', bodies, 'a non-empty array of request bodies');
-  if (!(badShare >= 0 && badShare <= 1)) throw new InvalidArgumentError(where, 'badShare', badShare, 'a share in [0, 1]');
-  if (badShare > 0 && badBodies.length === 0) throw new InvalidArgumentError(where, 'badBodies', badBodies, 'bad bodies when badShare > 0');
-  if (!Number.isSafeInteger(maxRequests) || maxRequests < 1 || maxRequests > 10_000_000) throw new InvalidArgumentError(where, 'maxRequests', maxRequests, 'an integer from 1 to 10 000 000');
-  if (!(maxDurationMs > 0 && maxDurationMs <= 3_600_000)) throw new InvalidArgumentError(where, 'maxDurationMs', maxDurationMs, 'a number of milliseconds from 1 to 3 600 000');
-  if (!Number.isSafeInteger(concurrency) || concurrency < 1 || concurrency > 256) throw new InvalidArgumentError(where, 'concurrency', concurrency, 'an integer from 1 to 256');
+  if (!Array.isArray(bodies) || bodies.length === 0)
+    throw new InvalidArgumentError(where, 'bodies', bodies, 'a non-empty array of request bodies');
+  if (!(badShare >= 0 && badShare <= 1))
+    throw new InvalidArgumentError(where, 'badShare', badShare, 'a share in [0, 1]');
+  if (badShare > 0 && badBodies.length === 0)
+    throw new InvalidArgumentError(where, 'badBodies', badBodies, 'bad bodies when badShare > 0');
+  if (!Number.isSafeInteger(maxRequests) || maxRequests < 1 || maxRequests > 10_000_000)
+    throw new InvalidArgumentError(where, 'maxRequests', maxRequests, 'an integer from 1 to 10 000 000');
+  if (!(maxDurationMs > 0 && maxDurationMs <= 3_600_000))
+    throw new InvalidArgumentError(
+      where,
+      'maxDurationMs',
+      maxDurationMs,
+      'a number of milliseconds from 1 to 3 600 000',
+    );
+  if (!Number.isSafeInteger(concurrency) || concurrency < 1 || concurrency > 256)
+    throw new InvalidArgumentError(where, 'concurrency', concurrency, 'an integer from 1 to 256');
 
   const good = bodies.map((b) => Buffer.from(b, 'utf8'));
   const goodEvents = bodies.map(countLines);
@@ -110,11 +132,15 @@ export async function runLoadTest(options: LoadTestOptions): Promise<LoadTestRes
 
   const one = (body: Buffer): Promise<number> =>
     new Promise((resolve) => {
-      const req = request(base, { method: 'POST', agent, headers: { 'content-type': contentType, 'content-length': String(body.length) } }, (res) => {
-        res.resume();
-        res.on('end', () => resolve(res.statusCode ?? 0));
-        res.on('error', () => resolve(0));
-      });
+      const req = request(
+        base,
+        { method: 'POST', agent, headers: { 'content-type': contentType, 'content-length': String(body.length) } },
+        (res) => {
+          res.resume();
+          res.on('end', () => resolve(res.statusCode ?? 0));
+          res.on('error', () => resolve(0));
+        },
+      );
       req.setTimeout(30_000, () => req.destroy());
       req.on('error', () => resolve(0));
       req.end(body);
@@ -167,8 +193,14 @@ export async function runLoadTest(options: LoadTestOptions): Promise<LoadTestRes
 
 function summarise(values: number[]): LatencySummary {
   const sorted = Float64Array.from(values).sort();
-  const at = (q: number): number => (sorted.length === 0 ? Number.NaN : sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!);
-  return { p50: quantiles(values).median, p90: at(0.9), p99: at(0.99), max: sorted.length === 0 ? Number.NaN : sorted[sorted.length - 1]! };
+  const at = (q: number): number =>
+    sorted.length === 0 ? Number.NaN : sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
+  return {
+    p50: quantiles(values).median,
+    p90: at(0.9),
+    p99: at(0.99),
+    max: sorted.length === 0 ? Number.NaN : sorted[sorted.length - 1]!,
+  };
 }
 
 function countLines(body: string): number {
@@ -195,7 +227,8 @@ function countLines(body: string): number {
  * ```
  */
 export function ndjsonBodies(log: EventLog, eventsPerBody: number): string[] {
-  if (!Number.isSafeInteger(eventsPerBody) || eventsPerBody < 1) throw new InvalidArgumentError('ndjsonBodies', 'eventsPerBody', eventsPerBody, 'an integer ≥ 1');
+  if (!Number.isSafeInteger(eventsPerBody) || eventsPerBody < 1)
+    throw new InvalidArgumentError('ndjsonBodies', 'eventsPerBody', eventsPerBody, 'an integer ≥ 1');
   const times = log.times;
   if (times === null) throw new InvalidArgumentError('ndjsonBodies', 'log.times', null, 'a log with event times');
   const lines: { time: number; order: number; line: string }[] = [];
@@ -205,15 +238,30 @@ export function ndjsonBodies(log: EventLog, eventsPerBody: number): string[] {
     for (let p = log.offsets[s]!; p < log.offsets[s + 1]!; p++) {
       const e = log.event(p);
       const customer =
-        customers === undefined ? undefined : customers.kind === 'string' ? (customers.codes[e]! < 0 ? undefined : customers.dictionary[customers.codes[e]!]) : String(customers.values[e]);
+        customers === undefined
+          ? undefined
+          : customers.kind === 'string'
+            ? customers.codes[e]! < 0
+              ? undefined
+              : customers.dictionary[customers.codes[e]!]
+            : String(customers.values[e]);
       const c = customer === undefined ? '' : `,"CustID":${JSON.stringify(customer)}`;
-      lines.push({ time: times[e]!, order: lines.length, line: `{"SessionNo":${id},"LogTime":${times[e]!}${c},"Act":${JSON.stringify(log.actionAt(p))}}` });
+      lines.push({
+        time: times[e]!,
+        order: lines.length,
+        line: `{"SessionNo":${id},"LogTime":${times[e]!}${c},"Act":${JSON.stringify(log.actionAt(p))}}`,
+      });
     }
   }
   lines.sort((a, b) => a.time - b.time || a.order - b.order);
   const bodies: string[] = [];
   for (let i = 0; i < lines.length; i += eventsPerBody) {
-    bodies.push(`${lines.slice(i, i + eventsPerBody).map((l) => l.line).join('\n')}\n`);
+    bodies.push(
+      `${lines
+        .slice(i, i + eventsPerBody)
+        .map((l) => l.line)
+        .join('\n')}\n`,
+    );
   }
   return bodies;
 }

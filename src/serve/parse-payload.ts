@@ -93,7 +93,8 @@ function readField(body: string, from: number, to: number, line: number, column:
   const field = body.slice(start, end);
   // Number() is the fast path; it also takes 0x/0b/0o literals, which Python's float() refuses.
   const value = Number(field);
-  if (value === value && !(field.length > 1 && field.charCodeAt(0) === 48 && isRadixLetter(field.charCodeAt(1)))) return value;
+  if (value === value && !(field.length > 1 && field.charCodeAt(0) === 48 && isRadixLetter(field.charCodeAt(1))))
+    return value;
   const special = SPECIAL[field.toLowerCase()];
   if (special !== undefined) return special;
   throw new InvocationError(
@@ -129,7 +130,9 @@ export function parseJsonPayload(text: string, limits?: PayloadLimits): PayloadM
   try {
     parsed = JSON.parse(text);
   } catch (err) {
-    throw new InvocationError(415, `application/json payload is not valid JSON: ${(err as Error).message}`, { cause: err });
+    throw new InvocationError(415, `application/json payload is not valid JSON: ${(err as Error).message}`, {
+      cause: err,
+    });
   }
   const expected = 'expected {"instances": [[...], ...]} or {"features": [...]}';
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
@@ -142,8 +145,16 @@ export function parseJsonPayload(text: string, limits?: PayloadLimits): PayloadM
   else throw new InvocationError(415, `application/json payload has neither "instances" nor "features" (${expected})`);
   if (rows.length === 0) return { data: new Float32Array(0), rows: 0, columns: 0 };
   const vectors = rows.map((row, i) => {
-    const vector = Array.isArray(row) ? row : row !== null && typeof row === 'object' ? (row as { features?: unknown }).features : undefined;
-    if (!Array.isArray(vector)) throw new InvocationError(415, `application/json payload instances[${i}] is not an array of numbers (${expected})`);
+    const vector = Array.isArray(row)
+      ? row
+      : row !== null && typeof row === 'object'
+        ? (row as { features?: unknown }).features
+        : undefined;
+    if (!Array.isArray(vector))
+      throw new InvocationError(
+        415,
+        `application/json payload instances[${i}] is not an array of numbers (${expected})`,
+      );
     return vector as unknown[];
   });
   const columns = (vectors[0] as unknown[]).length;
@@ -151,14 +162,20 @@ export function parseJsonPayload(text: string, limits?: PayloadLimits): PayloadM
   const data = new Float32Array(vectors.length * columns);
   vectors.forEach((vector, i) => {
     if (vector.length !== columns) {
-      throw new InvocationError(415, `application/json payload instances[${i}] has ${vector.length} values, expected ${columns} like instances[0]`);
+      throw new InvocationError(
+        415,
+        `application/json payload instances[${i}] has ${vector.length} values, expected ${columns} like instances[0]`,
+      );
     }
     for (let c = 0; c < columns; c++) {
       const value = vector[c];
       if (value === null) data[i * columns + c] = Number.NaN;
       else if (typeof value === 'number') data[i * columns + c] = value;
       else {
-        throw new InvocationError(415, `application/json payload instances[${i}][${c}] is ${JSON.stringify(value)}, expected a number or null`);
+        throw new InvocationError(
+          415,
+          `application/json payload instances[${i}][${c}] is ${JSON.stringify(value)}, expected a number or null`,
+        );
       }
     }
   });
@@ -197,10 +214,16 @@ export function parseLibsvmPayload(text: string, limits?: PayloadLimits): Payloa
       const index = /^\d+$/.test(indexText) ? Number(indexText) : Number.NaN;
       const value = valueText.trim() === '' ? Number.NaN : Number(valueText);
       if (!Number.isSafeInteger(index) || Number.isNaN(value)) {
-        throw new InvocationError(415, `text/libsvm payload line ${row + 1}: ${JSON.stringify(token.slice(0, 40))} is not index:value (expected a 0-based integer index and a number)`);
+        throw new InvocationError(
+          415,
+          `text/libsvm payload line ${row + 1}: ${JSON.stringify(token.slice(0, 40))} is not index:value (expected a 0-based integer index and a number)`,
+        );
       }
       if (index >= limit.maxColumns) {
-        throw new InvocationError(400, `text/libsvm payload line ${row + 1}: feature index ${index} is beyond the model's ${limit.maxColumns} features (indices 0 to ${limit.maxColumns - 1})`);
+        throw new InvocationError(
+          400,
+          `text/libsvm payload line ${row + 1}: feature index ${index} is beyond the model's ${limit.maxColumns} features (indices 0 to ${limit.maxColumns - 1})`,
+        );
       }
       entries.push({ row, index, value });
       if (index + 1 > columns) columns = index + 1;

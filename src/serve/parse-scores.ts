@@ -74,7 +74,8 @@ function parseScore(field: string, position: { file: string; line: number; colum
   if (/^\+?inf(inity)?$/i.test(trimmed)) return Infinity;
   if (/^-inf(inity)?$/i.test(trimmed)) return -Infinity;
   const value = trimmed === '' ? Number.NaN : Number(trimmed);
-  if (Number.isNaN(value)) throw new ParseError(position, 'is not a number', { value: field, expected: 'a score such as 0.87' });
+  if (Number.isNaN(value))
+    throw new ParseError(position, 'is not a number', { value: field, expected: 'a score such as 0.87' });
   return value;
 }
 
@@ -83,11 +84,19 @@ function parseJsonPredictions(text: string, source: string): Float64Array {
   try {
     parsed = JSON.parse(text);
   } catch (err) {
-    throw new ParseError({ file: source, line: 1 }, 'is not valid JSON', { value: text, expected: '{"predictions":[{"score":…}]}' }, { cause: err });
+    throw new ParseError(
+      { file: source, line: 1 },
+      'is not valid JSON',
+      { value: text, expected: '{"predictions":[{"score":…}]}' },
+      { cause: err },
+    );
   }
   const predictions = (parsed as { predictions?: unknown } | null)?.predictions;
   if (!Array.isArray(predictions)) {
-    throw new ParseError({ file: source, line: 1 }, 'has no predictions array', { value: text, expected: '{"predictions":[{"score":…}]}' });
+    throw new ParseError({ file: source, line: 1 }, 'has no predictions array', {
+      value: text,
+      expected: '{"predictions":[{"score":…}]}',
+    });
   }
   return Float64Array.from(predictions, (entry: unknown, i) => jsonScore(entry, source, 1, `predictions[${i}]`));
 }
@@ -98,14 +107,24 @@ function parseJsonLines(text: string, source: string): Float64Array {
     try {
       entry = JSON.parse(line);
     } catch (err) {
-      throw new ParseError({ file: source, line: i + 1 }, 'is not valid JSON', { value: line, expected: '{"score":…}' }, { cause: err });
+      throw new ParseError(
+        { file: source, line: i + 1 },
+        'is not valid JSON',
+        { value: line, expected: '{"score":…}' },
+        { cause: err },
+      );
     }
     return jsonScore(entry, source, i + 1, 'line');
   });
 }
 
 function jsonScore(entry: unknown, source: string, line: number, what: string): number {
-  const score = typeof entry === 'number' ? entry : typeof entry === 'object' && entry !== null ? (entry as { score?: unknown }).score : undefined;
+  const score =
+    typeof entry === 'number'
+      ? entry
+      : typeof entry === 'object' && entry !== null
+        ? (entry as { score?: unknown }).score
+        : undefined;
   if (typeof score !== 'number') {
     throw new ParseError({ file: source, line }, `${what} has no numeric score`, {
       value: JSON.stringify(entry) ?? String(entry),

@@ -46,7 +46,12 @@ export interface ResolvedPayloadLimits {
  */
 export function resolvePayloadLimits(limits: PayloadLimits = {}, where = 'payload limits'): ResolvedPayloadLimits {
   const { maxRows = MAX_PAYLOAD_ROWS, maxColumns = MAX_NUM_FEATURE, maxCells = MAX_PAYLOAD_CELLS, width = 0 } = limits;
-  for (const [name, value] of [['maxRows', maxRows], ['maxColumns', maxColumns], ['maxCells', maxCells], ['width', width]] as const) {
+  for (const [name, value] of [
+    ['maxRows', maxRows],
+    ['maxColumns', maxColumns],
+    ['maxCells', maxCells],
+    ['width', width],
+  ] as const) {
     if (!Number.isSafeInteger(value) || value < 0) throw new InvalidArgumentError(where, name, value, 'an integer ≥ 0');
   }
   return { maxRows, maxColumns, maxCells, width };
@@ -64,10 +69,16 @@ export function resolvePayloadLimits(limits: PayloadLimits = {}, where = 'payloa
  */
 export function checkPayloadShape(kind: string, rows: number, columns: number, limits: ResolvedPayloadLimits): void {
   if (columns > limits.maxColumns) {
-    throw new InvocationError(400, `${kind} payload has ${columns} columns but the model has ${limits.maxColumns} features (send feature columns only, no label)`);
+    throw new InvocationError(
+      400,
+      `${kind} payload has ${columns} columns but the model has ${limits.maxColumns} features (send feature columns only, no label)`,
+    );
   }
   if (rows > limits.maxRows) {
-    throw new InvocationError(413, `${kind} payload has ${rows} rows, over the limit of ${limits.maxRows} rows per request (maxRowsPerRequest); split it into smaller requests`);
+    throw new InvocationError(
+      413,
+      `${kind} payload has ${rows} rows, over the limit of ${limits.maxRows} rows per request (maxRowsPerRequest); split it into smaller requests`,
+    );
   }
   const cells = rows * Math.max(columns, limits.width);
   if (cells > limits.maxCells) {

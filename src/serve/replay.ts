@@ -94,13 +94,20 @@ export function replay(log: EventLog, scorer: LiveScorer, options: ReplayOptions
   let longest = 0;
   for (let s = 0; s < sessions; s++) longest = Math.max(longest, log.sessionLength(s));
   const { maxEventsSeen = Math.min(Math.max(longest, 1), 1000) } = options;
-  if (!Number.isSafeInteger(maxEventsSeen) || maxEventsSeen < 1) throw new InvalidArgumentError(where, 'options.maxEventsSeen', maxEventsSeen, 'an integer ≥ 1');
+  if (!Number.isSafeInteger(maxEventsSeen) || maxEventsSeen < 1)
+    throw new InvalidArgumentError(where, 'options.maxEventsSeen', maxEventsSeen, 'an integer ≥ 1');
   const { positions, sessionOf, times: timeAt, timed } = timeOrder(log);
   const total = positions.length;
 
   const extra = log.extras[customerColumn];
   const customerOf = (e: number): string | undefined =>
-    extra === undefined ? undefined : extra.kind === 'string' ? (extra.codes[e]! < 0 ? undefined : extra.dictionary[extra.codes[e]!]) : String(extra.values[e]);
+    extra === undefined
+      ? undefined
+      : extra.kind === 'string'
+        ? extra.codes[e]! < 0
+          ? undefined
+          : extra.dictionary[extra.codes[e]!]
+        : String(extra.values[e]);
 
   const seen = new Uint32Array(sessions);
   const alertAt = new Uint32Array(sessions);
@@ -215,5 +222,10 @@ function percentile(sorted: Float64Array, q: number): number {
  * ```
  */
 export function replaySeries(report: ReplayReport, name = 'live replay'): PartialSessionSeries {
-  return { name, eventsSeen: Array.from(report.eventsSeen), recall: Array.from(report.recall), fpr: Array.from(report.fpr) };
+  return {
+    name,
+    eventsSeen: Array.from(report.eventsSeen),
+    recall: Array.from(report.recall),
+    fpr: Array.from(report.fpr),
+  };
 }

@@ -68,18 +68,35 @@ export function compileFeatureLayout(schema: FeatureSchema): FeatureLayout {
     schema.bigrams.forEach(([a, b], k) => {
       const from = lookup.get(a);
       const to = lookup.get(b);
-      if (from === undefined || to === undefined) throw new InvalidArgumentError('compileFeatureLayout', `schema.bigrams[${k}]`, [a, b], 'a pair of vocabulary codes');
+      if (from === undefined || to === undefined)
+        throw new InvalidArgumentError(
+          'compileFeatureLayout',
+          `schema.bigrams[${k}]`,
+          [a, b],
+          'a pair of vocabulary codes',
+        );
       if (table instanceof Map) table.set(from * size + to, k);
       else table[from * size + to] = k;
     });
     pairs = table;
   }
-  const actionGroups = features.actionGroups === undefined || features.actionGroups === false ? null : features.actionGroups;
+  const actionGroups =
+    features.actionGroups === undefined || features.actionGroups === false ? null : features.actionGroups;
   const groupNames = actionGroups === null ? [] : (schema.groups ?? []);
   const groupIndex = new Map(groupNames.map((g, i) => [g, i]));
-  const expected = (features.counts ? size + 1 : 0) + (features.timing ? TIMING_FEATURES.length : 0) + schema.bigrams.length + (features.shares ? size : 0) + 2 * groupNames.length;
+  const expected =
+    (features.counts ? size + 1 : 0) +
+    (features.timing ? TIMING_FEATURES.length : 0) +
+    schema.bigrams.length +
+    (features.shares ? size : 0) +
+    2 * groupNames.length;
   if (expected !== featureNames.length) {
-    throw new InvalidArgumentError('compileFeatureLayout', 'schema.featureNames.length', featureNames.length, `${expected}, as the vocabulary and feature groups say`);
+    throw new InvalidArgumentError(
+      'compileFeatureLayout',
+      'schema.featureNames.length',
+      featureNames.length,
+      `${expected}, as the vocabulary and feature groups say`,
+    );
   }
   return {
     width: featureNames.length,
@@ -102,7 +119,10 @@ export function compileFeatureLayout(schema: FeatureSchema): FeatureLayout {
     pairs,
     groupAt: groupNames.length > 0 ? featureNames.length - 2 * groupNames.length : -1,
     groups: groupNames.length,
-    groupOfColumn: actionGroups === null ? new Int32Array(size).fill(-1) : actionGroupColumns(vocabulary, actionGroups.by, groupNames),
+    groupOfColumn:
+      actionGroups === null
+        ? new Int32Array(size).fill(-1)
+        : actionGroupColumns(vocabulary, actionGroups.by, groupNames),
   };
 }
 

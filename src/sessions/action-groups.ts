@@ -71,7 +71,11 @@ export function actionGroupNames(vocabulary: readonly string[], by: ActionGroupM
  * actionGroupColumns(['401', '111', '999'], 'firstDigit', ['1', '4']); // Int32Array [1, 0, -1]
  * ```
  */
-export function actionGroupColumns(codes: readonly string[], by: ActionGroupMapping, groups: readonly string[]): Int32Array {
+export function actionGroupColumns(
+  codes: readonly string[],
+  by: ActionGroupMapping,
+  groups: readonly string[],
+): Int32Array {
   const index = new Map(groups.map((g, i) => [g, i]));
   return Int32Array.from(codes, (code) => {
     const group = actionGroupOf(code, by);
@@ -95,12 +99,23 @@ export function checkActionGroups(value: unknown, where: string, field = 'featur
     throw new InvalidArgumentError(where, field, value, "false or { by: 'firstDigit' | { code: group, … } }");
   }
   if (by === 'firstDigit') return { by };
-  if (typeof by !== 'object' || by === null || Array.isArray(by)) throw new InvalidArgumentError(where, `${field}.by`, by, "'firstDigit' or an object mapping action codes to group names");
+  if (typeof by !== 'object' || by === null || Array.isArray(by))
+    throw new InvalidArgumentError(
+      where,
+      `${field}.by`,
+      by,
+      "'firstDigit' or an object mapping action codes to group names",
+    );
   const entries = Object.entries(by as Record<string, unknown>);
   if (entries.length === 0) throw new InvalidArgumentError(where, `${field}.by`, by, 'a mapping of at least one code');
   for (const [code, group] of entries) {
     if (code.length === 0 || typeof group !== 'string' || group.length === 0) {
-      throw new InvalidArgumentError(where, `${field}.by[${JSON.stringify(code)}]`, group, 'a non-empty group name for a non-empty code');
+      throw new InvalidArgumentError(
+        where,
+        `${field}.by[${JSON.stringify(code)}]`,
+        group,
+        'a non-empty group name for a non-empty code',
+      );
     }
   }
   // fromEntries defines own properties, so even a code named "__proto__" is an ordinary key.

@@ -86,7 +86,8 @@ export class ActionVocabulary {
    * {@link FeatureSchemaError} naming the field.
    */
   static fromJSON(json: unknown): ActionVocabulary {
-    if (typeof json !== 'object' || json === null) throw new FeatureSchemaError('vocabulary', `must be an object { version: 1, codes }, got ${typeof json}`);
+    if (typeof json !== 'object' || json === null)
+      throw new FeatureSchemaError('vocabulary', `must be an object { version: 1, codes }, got ${typeof json}`);
     const { version, codes } = json as Partial<ActionVocabularyJSON>;
     if (version !== 1) throw new FeatureSchemaError('vocabulary.version', `must be 1, got ${JSON.stringify(version)}`);
     return ActionVocabulary.fromCodeList(codes, 'vocabulary.codes');
@@ -94,12 +95,17 @@ export class ActionVocabulary {
 
   /** Validates a saved code list: non-empty unique strings, already in vocabulary order. */
   static fromCodeList(codes: unknown, field: string): ActionVocabulary {
-    if (!Array.isArray(codes)) throw new FeatureSchemaError(field, `must be an array of action codes, got ${typeof codes}`);
+    if (!Array.isArray(codes))
+      throw new FeatureSchemaError(field, `must be an array of action codes, got ${typeof codes}`);
     for (let i = 0; i < codes.length; i++) {
       const code: unknown = codes[i];
-      if (typeof code !== 'string' || code.length === 0) throw new FeatureSchemaError(`${field}[${i}]`, `must be a non-empty string, got ${JSON.stringify(code)}`);
+      if (typeof code !== 'string' || code.length === 0)
+        throw new FeatureSchemaError(`${field}[${i}]`, `must be a non-empty string, got ${JSON.stringify(code)}`);
       if (i > 0 && compareActionCodes(codes[i - 1] as string, code) >= 0) {
-        throw new FeatureSchemaError(`${field}[${i}]`, `must come after ${JSON.stringify(codes[i - 1])} (expected unique codes in vocabulary order), got ${JSON.stringify(code)}`);
+        throw new FeatureSchemaError(
+          `${field}[${i}]`,
+          `must come after ${JSON.stringify(codes[i - 1])} (expected unique codes in vocabulary order), got ${JSON.stringify(code)}`,
+        );
       }
     }
     return new ActionVocabulary([...(codes as string[])]);

@@ -1,4 +1,9 @@
-import { type ActionGroupsOption, actionGroupFeatureNames, actionGroupNames, checkActionGroups } from './action-groups.js';
+import {
+  type ActionGroupsOption,
+  actionGroupFeatureNames,
+  actionGroupNames,
+  checkActionGroups,
+} from './action-groups.js';
 import { ActionVocabulary } from './action-vocabulary.js';
 import { FeatureSchemaError } from './session-errors.js';
 import { TIMING_FEATURES } from './timing-features.js';
@@ -66,7 +71,12 @@ export interface FeatureSchema {
  * new SessionFlattener({ vocabulary, features: { ...DEFAULT_FEATURES, shares: true } });
  * ```
  */
-export const DEFAULT_FEATURES: FeatureGroups = Object.freeze({ counts: true, timing: true, bigrams: false, shares: false });
+export const DEFAULT_FEATURES: FeatureGroups = Object.freeze({
+  counts: true,
+  timing: true,
+  bigrams: false,
+  shares: false,
+});
 
 /**
  * The name of the count column of actions not in the vocabulary.
@@ -87,13 +97,18 @@ export const OTHER_ACTIONS = 'other_actions';
  * // ['111', '201', 'other_actions', 'share_111', 'share_201']
  * ```
  */
-export function featureNamesOf(vocabulary: readonly string[], features: FeatureGroups, bigrams: readonly (readonly [string, string])[]): string[] {
+export function featureNamesOf(
+  vocabulary: readonly string[],
+  features: FeatureGroups,
+  bigrams: readonly (readonly [string, string])[],
+): string[] {
   const names: string[] = [];
   if (features.counts) names.push(...vocabulary, OTHER_ACTIONS);
   if (features.timing) names.push(...TIMING_FEATURES);
   if (features.bigrams !== false) for (const [a, b] of bigrams) names.push(`${a}>${b}`);
   if (features.shares) for (const code of vocabulary) names.push(`share_${code}`);
-  if (features.actionGroups) names.push(...actionGroupFeatureNames(actionGroupNames(vocabulary, features.actionGroups.by)));
+  if (features.actionGroups)
+    names.push(...actionGroupFeatureNames(actionGroupNames(vocabulary, features.actionGroups.by)));
   return names;
 }
 
@@ -124,7 +139,10 @@ export function makeFeatureSchema({
   const seen = new Set<string>();
   for (const name of [idColumn, labelColumn, ...featureNames]) {
     if (seen.has(name)) {
-      throw new FeatureSchemaError('featureNames', `would hold the column ${JSON.stringify(name)} twice (expected distinct id, label and feature names; rename the id/label column or drop the clashing action code)`);
+      throw new FeatureSchemaError(
+        'featureNames',
+        `would hold the column ${JSON.stringify(name)} twice (expected distinct id, label and feature names; rename the id/label column or drop the clashing action code)`,
+      );
     }
     seen.add(name);
   }
@@ -160,34 +178,58 @@ export function makeFeatureSchema({
  * ```
  */
 export function parseFeatureSchema(json: unknown): FeatureSchema {
-  if (typeof json !== 'object' || json === null) throw new FeatureSchemaError('(root)', `must be an object, got ${json === null ? 'null' : typeof json}`);
+  if (typeof json !== 'object' || json === null)
+    throw new FeatureSchemaError('(root)', `must be an object, got ${json === null ? 'null' : typeof json}`);
   const raw = json as Record<string, unknown>;
   if (raw.version !== 1) throw new FeatureSchemaError('version', `must be 1, got ${JSON.stringify(raw.version)}`);
   for (const field of ['idColumn', 'labelColumn'] as const) {
-    if (typeof raw[field] !== 'string' || (raw[field] as string).length === 0) throw new FeatureSchemaError(field, `must be a non-empty string, got ${JSON.stringify(raw[field])}`);
+    if (typeof raw[field] !== 'string' || (raw[field] as string).length === 0)
+      throw new FeatureSchemaError(field, `must be a non-empty string, got ${JSON.stringify(raw[field])}`);
   }
   const vocabulary = ActionVocabulary.fromCodeList(raw.vocabulary, 'vocabulary');
   const features = parseGroups(raw.features);
-  if (!Array.isArray(raw.bigrams)) throw new FeatureSchemaError('bigrams', `must be an array of [from, to] pairs, got ${typeof raw.bigrams}`);
+  if (!Array.isArray(raw.bigrams))
+    throw new FeatureSchemaError('bigrams', `must be an array of [from, to] pairs, got ${typeof raw.bigrams}`);
   const bigrams = (raw.bigrams as unknown[]).map((pair, i) => {
-    if (!Array.isArray(pair) || pair.length !== 2 || !vocabulary.has(pair[0] as string) || !vocabulary.has(pair[1] as string)) {
+    if (
+      !Array.isArray(pair) ||
+      pair.length !== 2 ||
+      !vocabulary.has(pair[0] as string) ||
+      !vocabulary.has(pair[1] as string)
+    ) {
       throw new FeatureSchemaError(`bigrams[${i}]`, `must be a pair of vocabulary codes, got ${JSON.stringify(pair)}`);
     }
     return [pair[0] as string, pair[1] as string] as const;
   });
   if (features.bigrams === false ? bigrams.length > 0 : bigrams.length > features.bigrams.topK) {
-    throw new FeatureSchemaError('bigrams', `has ${bigrams.length} pairs (expected at most ${features.bigrams === false ? 0 : features.bigrams.topK}, as features.bigrams says)`);
+    throw new FeatureSchemaError(
+      'bigrams',
+      `has ${bigrams.length} pairs (expected at most ${features.bigrams === false ? 0 : features.bigrams.topK}, as features.bigrams says)`,
+    );
   }
-  const schema = makeFeatureSchema({ vocabulary, features, bigrams, idColumn: raw.idColumn as string, labelColumn: raw.labelColumn as string });
+  const schema = makeFeatureSchema({
+    vocabulary,
+    features,
+    bigrams,
+    idColumn: raw.idColumn as string,
+    labelColumn: raw.labelColumn as string,
+  });
   if (schema.groups !== undefined || raw.groups !== undefined) {
     const groups = raw.groups;
     const expected = schema.groups ?? [];
     if (!Array.isArray(groups) || groups.length !== expected.length || groups.some((g, i) => g !== expected[i])) {
-      throw new FeatureSchemaError('groups', `must be ${JSON.stringify(expected)}, as the vocabulary and features.actionGroups say, got ${JSON.stringify(groups)}`);
+      throw new FeatureSchemaError(
+        'groups',
+        `must be ${JSON.stringify(expected)}, as the vocabulary and features.actionGroups say, got ${JSON.stringify(groups)}`,
+      );
     }
   }
   const names = raw.featureNames;
-  if (!Array.isArray(names) || names.length !== schema.featureNames.length || names.some((n, i) => n !== schema.featureNames[i])) {
+  if (
+    !Array.isArray(names) ||
+    names.length !== schema.featureNames.length ||
+    names.some((n, i) => n !== schema.featureNames[i])
+  ) {
     const at = Array.isArray(names) ? schema.featureNames.findIndex((n, i) => names[i] !== n) : -1;
     throw new FeatureSchemaError(
       'featureNames',
@@ -198,10 +240,12 @@ export function parseFeatureSchema(json: unknown): FeatureSchema {
 }
 
 function parseGroups(value: unknown): FeatureGroups {
-  if (typeof value !== 'object' || value === null) throw new FeatureSchemaError('features', `must be an object, got ${JSON.stringify(value)}`);
+  if (typeof value !== 'object' || value === null)
+    throw new FeatureSchemaError('features', `must be an object, got ${JSON.stringify(value)}`);
   const raw = value as Record<string, unknown>;
   for (const field of ['counts', 'timing', 'shares'] as const) {
-    if (typeof raw[field] !== 'boolean') throw new FeatureSchemaError(`features.${field}`, `must be true or false, got ${JSON.stringify(raw[field])}`);
+    if (typeof raw[field] !== 'boolean')
+      throw new FeatureSchemaError(`features.${field}`, `must be true or false, got ${JSON.stringify(raw[field])}`);
   }
   const rawGroups = raw.actionGroups;
   let actionGroups: ActionGroupsOption | undefined;
@@ -209,17 +253,34 @@ function parseGroups(value: unknown): FeatureGroups {
     try {
       actionGroups = checkActionGroups(rawGroups, 'feature schema');
     } catch {
-      throw new FeatureSchemaError('features.actionGroups', `must be false or { by: 'firstDigit' | { code: group, … } }, got ${JSON.stringify(rawGroups)}`);
+      throw new FeatureSchemaError(
+        'features.actionGroups',
+        `must be false or { by: 'firstDigit' | { code: group, … } }, got ${JSON.stringify(rawGroups)}`,
+      );
     }
   }
-  const withGroups = (groups: FeatureGroups): FeatureGroups => (actionGroups === undefined ? groups : { ...groups, actionGroups });
+  const withGroups = (groups: FeatureGroups): FeatureGroups =>
+    actionGroups === undefined ? groups : { ...groups, actionGroups };
   const bigrams = raw.bigrams;
   if (bigrams !== false) {
     const topK = (bigrams as { topK?: unknown } | null)?.topK;
     if (typeof topK !== 'number' || !Number.isSafeInteger(topK) || topK < 1) {
-      throw new FeatureSchemaError('features.bigrams', `must be false or { topK: an integer ≥ 1 }, got ${JSON.stringify(bigrams)}`);
+      throw new FeatureSchemaError(
+        'features.bigrams',
+        `must be false or { topK: an integer ≥ 1 }, got ${JSON.stringify(bigrams)}`,
+      );
     }
-    return withGroups({ counts: raw.counts as boolean, timing: raw.timing as boolean, bigrams: { topK }, shares: raw.shares as boolean });
+    return withGroups({
+      counts: raw.counts as boolean,
+      timing: raw.timing as boolean,
+      bigrams: { topK },
+      shares: raw.shares as boolean,
+    });
   }
-  return withGroups({ counts: raw.counts as boolean, timing: raw.timing as boolean, bigrams: false, shares: raw.shares as boolean });
+  return withGroups({
+    counts: raw.counts as boolean,
+    timing: raw.timing as boolean,
+    bigrams: false,
+    shares: raw.shares as boolean,
+  });
 }

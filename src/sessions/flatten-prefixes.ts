@@ -6,7 +6,13 @@ import type { FeatureSchema } from './feature-schema.js';
 import { type FlattenResult, bigramLookup, flattenSessions, groupLayout } from './flatten-sessions.js';
 import { EventOrderError, FeatureSchemaError, MissingTimesError } from './session-errors.js';
 import { TIMING_FEATURES } from './timing-features.js';
-import { type PrefixWeighting, type PrefixesTruncation, type Truncation, splitPrefixes, truncateLog } from './truncation.js';
+import {
+  type PrefixWeighting,
+  type PrefixesTruncation,
+  type Truncation,
+  splitPrefixes,
+  truncateLog,
+} from './truncation.js';
 
 /**
  * The column of a prefix frame holding each row's prefix length (events seen). Not a feature:
@@ -90,14 +96,23 @@ export function flattenPrefixes(
 ): FlattenResult {
   const { min = 1, max = 40, weight = 'perSession' } = options as PrefixOptions;
   if (!Number.isSafeInteger(min) || min < 1) throw new InvalidArgumentError(where, 'min', min, 'an integer ≥ 1');
-  if (!Number.isSafeInteger(max) || max < min) throw new InvalidArgumentError(where, 'max', max, `an integer ≥ min (${min})`);
+  if (!Number.isSafeInteger(max) || max < min)
+    throw new InvalidArgumentError(where, 'max', max, `an integer ≥ min (${min})`);
   if (weight !== 'perSession' && weight !== 'uniform' && typeof weight !== 'function') {
-    throw new InvalidArgumentError(where, 'weight', weight, "'perSession', 'uniform' or a function (prefixLength, rows, sessionLength) => weight");
+    throw new InvalidArgumentError(
+      where,
+      'weight',
+      weight,
+      "'perSession', 'uniform' or a function (prefixLength, rows, sessionLength) => weight",
+    );
   }
   const { features, featureNames, vocabulary } = schema;
   for (const name of [PREFIX_LENGTH_COLUMN, WEIGHT_COLUMN]) {
     if (name === schema.idColumn || name === schema.labelColumn || featureNames.includes(name)) {
-      throw new FeatureSchemaError('featureNames', `hold ${JSON.stringify(name)}, the name of a prefix frame's own column (expected no feature, id or label column of that name)`);
+      throw new FeatureSchemaError(
+        'featureNames',
+        `hold ${JSON.stringify(name)}, the name of a prefix frame's own column (expected no feature, id or label column of that name)`,
+      );
     }
   }
   const times = log.times;
@@ -271,7 +286,12 @@ export function flattenPrefixes(
       else {
         const w = weight(n, rows, length);
         if (typeof w !== 'number' || !(w >= 0 && w < Infinity)) {
-          throw new InvalidArgumentError(where, `weight(${n}, ${rows}, ${length}) for session ${JSON.stringify(log.sessionIds[s])}`, w, 'a finite number ≥ 0');
+          throw new InvalidArgumentError(
+            where,
+            `weight(${n}, ${rows}, ${length}) for session ${JSON.stringify(log.sessionIds[s])}`,
+            w,
+            'a finite number ≥ 0',
+          );
         }
         weights[row] = w;
       }
@@ -287,7 +307,8 @@ export function flattenPrefixes(
   columns.set(schema.labelColumn, { kind: 'number', values: labels });
   columns.set(PREFIX_LENGTH_COLUMN, { kind: 'number', values: prefixLength });
   columns.set(WEIGHT_COLUMN, { kind: 'number', values: weights });
-  for (let j = 0; j < width; j++) columns.set(featureNames[j]!, { kind: 'number', values: buffer.subarray(j * total, (j + 1) * total) });
+  for (let j = 0; j < width; j++)
+    columns.set(featureNames[j]!, { kind: 'number', values: buffer.subarray(j * total, (j + 1) * total) });
 
   const byCode: Record<string, number> = {};
   let unseenEvents = 0;
@@ -310,8 +331,15 @@ export function flattenPrefixes(
  * flattenTruncated(log, schema, Truncators.compose(Truncators.minLength(3), Truncators.prefixes({ max: 10 })));
  * ```
  */
-export function flattenTruncated(log: EventLog, schema: FeatureSchema, truncation: Truncation, where = 'flattenTruncated'): FlattenResult {
+export function flattenTruncated(
+  log: EventLog,
+  schema: FeatureSchema,
+  truncation: Truncation,
+  where = 'flattenTruncated',
+): FlattenResult {
   const { before, prefixes } = splitPrefixes(truncation);
   const truncated = truncateLog(log, before);
-  return prefixes === null ? flattenSessions(truncated, schema, where) : flattenPrefixes(truncated, schema, prefixes, where);
+  return prefixes === null
+    ? flattenSessions(truncated, schema, where)
+    : flattenPrefixes(truncated, schema, prefixes, where);
 }

@@ -108,7 +108,8 @@ export function flattenSessions(log: EventLog, schema: FeatureSchema, where = 'f
         }
         if (pairs !== null) {
           if (previous >= 0 && c >= 0) {
-            const k = pairColumn !== null ? pairColumn[previous * size + c]! : (pairMap!.get(previous * size + c) ?? -1);
+            const k =
+              pairColumn !== null ? pairColumn[previous * size + c]! : (pairMap!.get(previous * size + c) ?? -1);
             if (k >= 0) local[row + bigramAt + k]++;
           }
           previous = c;
@@ -124,15 +125,24 @@ export function flattenSessions(log: EventLog, schema: FeatureSchema, where = 'f
       }
       if (timing) {
         const bad = writeSessionTiming(sessionTimes, null, 0, to - from, gaps, local, timingAt, 1, row);
-        if (bad >= 0) throw new EventOrderError(where, log.sessionIds[s]!, bad, sessionTimes[bad]!, bad === 0 ? Number.NaN : sessionTimes[bad - 1]!);
+        if (bad >= 0)
+          throw new EventOrderError(
+            where,
+            log.sessionIds[s]!,
+            bad,
+            sessionTimes[bad]!,
+            bad === 0 ? Number.NaN : sessionTimes[bad - 1]!,
+          );
       }
       if (shares) {
         const length = to - from;
-        for (let c = 0; c < size; c++) local[row + sharesAt + c] = length === 0 ? 0 : local[row + countAt + c]! / length;
+        for (let c = 0; c < size; c++)
+          local[row + sharesAt + c] = length === 0 ? 0 : local[row + countAt + c]! / length;
       }
       if (groups > 0) {
         const length = to - from;
-        for (let g = 0; g < groups; g++) local[row + groupAt + groups + g] = length === 0 ? 0 : local[row + groupAt + g]! / length;
+        for (let g = 0; g < groups; g++)
+          local[row + groupAt + groups + g] = length === 0 ? 0 : local[row + groupAt + g]! / length;
       }
     }
     for (let j = 0; j < width; j++) {
@@ -169,11 +179,19 @@ export function flattenSessions(log: EventLog, schema: FeatureSchema, where = 'f
  *
  * @internal
  */
-export function groupLayout(schema: FeatureSchema, dictionary: readonly string[]): { groupAt: number; groups: number; groupOf: Int32Array } {
+export function groupLayout(
+  schema: FeatureSchema,
+  dictionary: readonly string[],
+): { groupAt: number; groups: number; groupOf: Int32Array } {
   const groups = schema.groups ?? [];
   const by = schema.features.actionGroups;
-  if (by === undefined || by === false || groups.length === 0) return { groupAt: -1, groups: 0, groupOf: new Int32Array(0) };
-  return { groupAt: schema.featureNames.length - 2 * groups.length, groups: groups.length, groupOf: actionGroupColumns(dictionary, by.by, groups) };
+  if (by === undefined || by === false || groups.length === 0)
+    return { groupAt: -1, groups: 0, groupOf: new Int32Array(0) };
+  return {
+    groupAt: schema.featureNames.length - 2 * groups.length,
+    groups: groups.length,
+    groupOf: actionGroupColumns(dictionary, by.by, groups),
+  };
 }
 
 /**
@@ -182,7 +200,11 @@ export function groupLayout(schema: FeatureSchema, dictionary: readonly string[]
  *
  * @internal
  */
-export function bigramLookup(schema: FeatureSchema, lookup: ReadonlyMap<string, number>, size: number): Int32Array | Map<number, number> | null {
+export function bigramLookup(
+  schema: FeatureSchema,
+  lookup: ReadonlyMap<string, number>,
+  size: number,
+): Int32Array | Map<number, number> | null {
   if (schema.features.bigrams === false || schema.bigrams.length === 0) return null;
   const table = size <= 2048 ? new Int32Array(size * size).fill(-1) : new Map<number, number>();
   schema.bigrams.forEach(([a, b], k) => {

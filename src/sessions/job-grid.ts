@@ -65,7 +65,8 @@ export function standardJobs({ seed = 0, names }: { seed?: number; names?: reado
   const byName = new Map(all.map((job) => [job.name, job]));
   return names.map((name, i) => {
     const job = byName.get(name);
-    if (job === undefined) throw new InvalidArgumentError('standardJobs', `names[${i}]`, name, `one of ${[...byName.keys()].join(', ')}`);
+    if (job === undefined)
+      throw new InvalidArgumentError('standardJobs', `names[${i}]`, name, `one of ${[...byName.keys()].join(', ')}`);
     return job;
   });
 }

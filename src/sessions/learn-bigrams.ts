@@ -14,7 +14,8 @@ import type { ActionVocabulary } from './action-vocabulary.js';
  * ```
  */
 export function learnBigrams(log: EventLog, vocabulary: ActionVocabulary, topK: number): [string, string][] {
-  if (!Number.isSafeInteger(topK) || topK < 1) throw new InvalidArgumentError('learnBigrams', 'topK', topK, 'an integer ≥ 1');
+  if (!Number.isSafeInteger(topK) || topK < 1)
+    throw new InvalidArgumentError('learnBigrams', 'topK', topK, 'an integer ≥ 1');
   const size = vocabulary.size;
   const columnOf = vocabulary.mapDictionary(log.actionDictionary);
   const counts = new Map<number, number>();

@@ -26,7 +26,12 @@ export interface PrepareJobsOptions {
  * train.get('first10')!.rowCount; // the number of sessions
  * ```
  */
-export function prepareJobs(log: EventLog, jobs: readonly Job[], flattener: SessionFlattener, options: PrepareJobsOptions = {}): Map<string, Frame> {
+export function prepareJobs(
+  log: EventLog,
+  jobs: readonly Job[],
+  flattener: SessionFlattener,
+  options: PrepareJobsOptions = {},
+): Map<string, Frame> {
   return run('prepareJobs', log, jobs, flattener, options);
 }
 
@@ -45,7 +50,12 @@ export function prepareJobs(log: EventLog, jobs: readonly Job[], flattener: Sess
  * const test = prepareTestJobs(testLog, jobs, flattener, { onReport: (job, u) => u.events && console.warn(job, u.byCode) });
  * ```
  */
-export function prepareTestJobs(testLog: EventLog, jobs: readonly Job[], flattener: SessionFlattener, options: PrepareJobsOptions = {}): Map<string, Frame> {
+export function prepareTestJobs(
+  testLog: EventLog,
+  jobs: readonly Job[],
+  flattener: SessionFlattener,
+  options: PrepareJobsOptions = {},
+): Map<string, Frame> {
   return run('prepareTestJobs', testLog, jobs, flattener, options);
 }
 
@@ -63,11 +73,19 @@ export function truncateLike(job: Job | Truncation, testLog: EventLog): EventLog
   return truncateLog(testLog, splitPrefixes('truncation' in job ? job.truncation : job).before);
 }
 
-function run(where: string, log: EventLog, jobs: readonly Job[], flattener: SessionFlattener, { onReport }: PrepareJobsOptions): Map<string, Frame> {
+function run(
+  where: string,
+  log: EventLog,
+  jobs: readonly Job[],
+  flattener: SessionFlattener,
+  { onReport }: PrepareJobsOptions,
+): Map<string, Frame> {
   const names = new Set<string>();
   jobs.forEach((job, i) => {
-    if (typeof job?.name !== 'string' || job.name.length === 0) throw new InvalidArgumentError(where, `jobs[${i}].name`, job?.name, 'a non-empty string');
-    if (names.has(job.name)) throw new InvalidArgumentError(where, `jobs[${i}].name`, job.name, 'a name no other job has');
+    if (typeof job?.name !== 'string' || job.name.length === 0)
+      throw new InvalidArgumentError(where, `jobs[${i}].name`, job?.name, 'a non-empty string');
+    if (names.has(job.name))
+      throw new InvalidArgumentError(where, `jobs[${i}].name`, job.name, 'a name no other job has');
     names.add(job.name);
     validateTruncation(job.truncation, `${where}: jobs[${i}].truncation`);
   });

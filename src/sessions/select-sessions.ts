@@ -23,7 +23,8 @@ export function selectSessions(log: EventLog, indices: ArrayLike<number>, where 
   const sessionIds = new Array<string>(count);
   for (let k = 0; k < count; k++) {
     const s = indices[k]!;
-    if (!Number.isSafeInteger(s) || s < 0 || s >= sessions) throw new InvalidArgumentError(where, `indices[${k}]`, s, `a session index in [0, ${sessions})`);
+    if (!Number.isSafeInteger(s) || s < 0 || s >= sessions)
+      throw new InvalidArgumentError(where, `indices[${k}]`, s, `a session index in [0, ${sessions})`);
     offsets[k + 1] = offsets[k]! + (source[s + 1]! - source[s]!);
     labels[k] = log.labels[s]!;
     sessionIds[k] = log.sessionIds[s]!;

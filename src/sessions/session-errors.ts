@@ -15,7 +15,10 @@ export class NotFittedError extends SessionSentryError {
   declare readonly code: 'ERR_NOT_FITTED';
 
   constructor(where: string, missing: string) {
-    super('ERR_NOT_FITTED', `${where}: the flattener has not learned ${missing} yet (expected fit(trainingLog) to be called first, or SessionFlattener.fromSchema(schema))`);
+    super(
+      'ERR_NOT_FITTED',
+      `${where}: the flattener has not learned ${missing} yet (expected fit(trainingLog) to be called first, or SessionFlattener.fromSchema(schema))`,
+    );
   }
 }
 
@@ -33,7 +36,10 @@ export class MissingTimesError extends SessionSentryError {
   declare readonly code: 'ERR_NO_TIMES';
 
   constructor(where: string) {
-    super('ERR_NO_TIMES', `${where}: the log has no event times, so timing features cannot be computed (expected a log with a time column, or features: { timing: false })`);
+    super(
+      'ERR_NO_TIMES',
+      `${where}: the log has no event times, so timing features cannot be computed (expected a log with a time column, or features: { timing: false })`,
+    );
   }
 }
 
@@ -52,8 +58,13 @@ export class EventOrderError extends SessionSentryError {
   readonly sessionId: string;
 
   constructor(where: string, sessionId: string, eventInSession: number, time: number, previous: number) {
-    const problem = Number.isFinite(time) ? `is at ${time} ms, before the previous event at ${previous} ms` : `has the time ${time}`;
-    super('ERR_EVENT_ORDER', `${where}: session ${JSON.stringify(sessionId)} event ${eventInSession} ${problem} (expected finite times sorted within each session)`);
+    const problem = Number.isFinite(time)
+      ? `is at ${time} ms, before the previous event at ${previous} ms`
+      : `has the time ${time}`;
+    super(
+      'ERR_EVENT_ORDER',
+      `${where}: session ${JSON.stringify(sessionId)} event ${eventInSession} ${problem} (expected finite times sorted within each session)`,
+    );
     this.sessionId = sessionId;
   }
 }

@@ -3,7 +3,13 @@ import type { EventLog } from '../events/event-log.js';
 import type { Frame } from '../frame/frame.js';
 import { checkActionGroups } from './action-groups.js';
 import { ActionVocabulary } from './action-vocabulary.js';
-import { DEFAULT_FEATURES, type FeatureGroups, type FeatureSchema, makeFeatureSchema, parseFeatureSchema } from './feature-schema.js';
+import {
+  DEFAULT_FEATURES,
+  type FeatureGroups,
+  type FeatureSchema,
+  makeFeatureSchema,
+  parseFeatureSchema,
+} from './feature-schema.js';
 import { type FlattenResult, type UnseenActions, flattenSessions } from './flatten-sessions.js';
 import { type PrefixOptions, flattenPrefixes, flattenTruncated } from './flatten-prefixes.js';
 import { learnBigrams } from './learn-bigrams.js';
@@ -78,12 +84,21 @@ export class SessionFlattener {
   constructor(options: SessionFlattenerOptions = {}) {
     const { vocabulary, features = {}, idColumn = 'SessionNo', labelColumn = 'BadActor' } = options;
     this.#features = resolveFeatures(features);
-    for (const [name, value] of [['idColumn', idColumn], ['labelColumn', labelColumn]] as const) {
-      if (typeof value !== 'string' || value.length === 0) throw new InvalidArgumentError('SessionFlattener', name, value, 'a non-empty column name');
+    for (const [name, value] of [
+      ['idColumn', idColumn],
+      ['labelColumn', labelColumn],
+    ] as const) {
+      if (typeof value !== 'string' || value.length === 0)
+        throw new InvalidArgumentError('SessionFlattener', name, value, 'a non-empty column name');
     }
     this.#idColumn = idColumn;
     this.#labelColumn = labelColumn;
-    this.#vocabulary = vocabulary === undefined ? null : vocabulary instanceof ActionVocabulary ? vocabulary : ActionVocabulary.fromCodes(vocabulary);
+    this.#vocabulary =
+      vocabulary === undefined
+        ? null
+        : vocabulary instanceof ActionVocabulary
+          ? vocabulary
+          : ActionVocabulary.fromCodes(vocabulary);
     if (this.#vocabulary !== null && this.#features.bigrams === false) this.#schema = this.#makeSchema([]);
   }
 
@@ -181,11 +196,19 @@ export class SessionFlattener {
     let result: FlattenResult;
     if (prefixes !== undefined) {
       if (truncation !== undefined && splitPrefixes(truncation).prefixes !== null) {
-        throw new InvalidArgumentError(where, 'prefixes', prefixes, 'absent when the truncation already ends in prefixes');
+        throw new InvalidArgumentError(
+          where,
+          'prefixes',
+          prefixes,
+          'absent when the truncation already ends in prefixes',
+        );
       }
       result = flattenPrefixes(truncation === undefined ? log : truncateLog(log, truncation), schema, prefixes, where);
     } else {
-      result = truncation === undefined ? flattenSessions(log, schema, where) : flattenTruncated(log, schema, truncation, where);
+      result =
+        truncation === undefined
+          ? flattenSessions(log, schema, where)
+          : flattenTruncated(log, schema, truncation, where);
     }
     this.#lastReport = result.unseen;
     return result;
@@ -203,13 +226,24 @@ export class SessionFlattener {
 
   #ready(where: string): FeatureSchema {
     if (this.#schema === null) {
-      throw new NotFittedError(where, this.#vocabulary === null ? 'its action vocabulary' : `its top-${(this.#features.bigrams as { topK: number }).topK} bigrams`);
+      throw new NotFittedError(
+        where,
+        this.#vocabulary === null
+          ? 'its action vocabulary'
+          : `its top-${(this.#features.bigrams as { topK: number }).topK} bigrams`,
+      );
     }
     return this.#schema;
   }
 
   #makeSchema(bigrams: readonly (readonly [string, string])[]): FeatureSchema {
-    return makeFeatureSchema({ vocabulary: this.#vocabulary!, features: this.#features, bigrams, idColumn: this.#idColumn, labelColumn: this.#labelColumn });
+    return makeFeatureSchema({
+      vocabulary: this.#vocabulary!,
+      features: this.#features,
+      bigrams,
+      idColumn: this.#idColumn,
+      labelColumn: this.#labelColumn,
+    });
   }
 }
 
@@ -221,18 +255,34 @@ function resolveFeatures(features: Partial<FeatureGroups>): FeatureGroups {
     shares = DEFAULT_FEATURES.shares,
     actionGroups = DEFAULT_FEATURES.actionGroups ?? false,
   } = features;
-  for (const [name, value] of [['counts', counts], ['timing', timing], ['shares', shares]] as const) {
-    if (typeof value !== 'boolean') throw new InvalidArgumentError('SessionFlattener', `features.${name}`, value, 'true or false');
+  for (const [name, value] of [
+    ['counts', counts],
+    ['timing', timing],
+    ['shares', shares],
+  ] as const) {
+    if (typeof value !== 'boolean')
+      throw new InvalidArgumentError('SessionFlattener', `features.${name}`, value, 'true or false');
   }
   if (bigrams !== false) {
     const topK = (bigrams as { topK?: unknown } | null)?.topK;
     if (typeof topK !== 'number' || !Number.isSafeInteger(topK) || topK < 1) {
-      throw new InvalidArgumentError('SessionFlattener', 'features.bigrams', bigrams, 'false or { topK: an integer ≥ 1 }');
+      throw new InvalidArgumentError(
+        'SessionFlattener',
+        'features.bigrams',
+        bigrams,
+        'false or { topK: an integer ≥ 1 }',
+      );
     }
   }
   const groups = actionGroups === false ? false : checkActionGroups(actionGroups, 'SessionFlattener');
   if (!counts && !timing && bigrams === false && !shares && groups === false) {
     throw new InvalidArgumentError('SessionFlattener', 'features', features, 'at least one feature group switched on');
   }
-  return { counts, timing, bigrams: bigrams === false ? false : { topK: bigrams.topK }, shares, ...(groups === false ? {} : { actionGroups: groups }) };
+  return {
+    counts,
+    timing,
+    bigrams: bigrams === false ? false : { topK: bigrams.topK },
+    shares,
+    ...(groups === false ? {} : { actionGroups: groups }),
+  };
 }

@@ -101,12 +101,16 @@ export function truncateLog(log: EventLog, truncation: Truncation): EventLog {
  * // { before: { kind: 'compose', steps: [{ kind: 'minLength', n: 2 }] }, prefixes: { kind: 'prefixes', min: 1, max: 40, weight: 'perSession' } }
  * ```
  */
-export function splitPrefixes(truncation: Truncation): { readonly before: Truncation; readonly prefixes: PrefixesTruncation | null } {
+export function splitPrefixes(truncation: Truncation): {
+  readonly before: Truncation;
+  readonly prefixes: PrefixesTruncation | null;
+} {
   validateTruncation(truncation);
   if (truncation.kind === 'prefixes') return { before: { kind: 'none' }, prefixes: truncation };
   if (truncation.kind === 'compose') {
     const last = truncation.steps[truncation.steps.length - 1];
-    if (last !== undefined && last.kind === 'prefixes') return { before: { kind: 'compose', steps: truncation.steps.slice(0, -1) }, prefixes: last };
+    if (last !== undefined && last.kind === 'prefixes')
+      return { before: { kind: 'compose', steps: truncation.steps.slice(0, -1) }, prefixes: last };
   }
   return { before: truncation, prefixes: null };
 }
@@ -122,13 +126,29 @@ function apply(log: EventLog, t: Truncation): EventLog {
     case 'dropPercent':
       return dropPercent(log, t.p, t.seed);
     case 'firstN':
-      return window(log, () => 0, (len) => Math.min(len, t.n));
+      return window(
+        log,
+        () => 0,
+        (len) => Math.min(len, t.n),
+      );
     case 'lastN':
-      return window(log, (len) => Math.max(0, len - t.n), (len) => len);
+      return window(
+        log,
+        (len) => Math.max(0, len - t.n),
+        (len) => len,
+      );
     case 'middleN':
-      return window(log, (len) => (len <= t.n ? 0 : Math.floor((len - t.n) / 2)), (len) => (len <= t.n ? len : Math.floor((len - t.n) / 2) + t.n));
+      return window(
+        log,
+        (len) => (len <= t.n ? 0 : Math.floor((len - t.n) / 2)),
+        (len) => (len <= t.n ? len : Math.floor((len - t.n) / 2) + t.n),
+      );
     case 'firstPercent':
-      return window(log, () => 0, (len) => (len === 0 ? 0 : Math.min(len, Math.max(1, Math.round(t.p * len)))));
+      return window(
+        log,
+        () => 0,
+        (len) => (len === 0 ? 0 : Math.min(len, Math.max(1, Math.round(t.p * len)))),
+      );
     case 'prefixes':
       // Unreachable: truncateLog rejects prefixes before applying.
       throw new InvalidArgumentError('truncateLog', 'truncation.kind', t.kind, 'a kind that keeps one row per session');
@@ -213,7 +233,8 @@ export function validateTruncation(truncation: Truncation, where = 'truncation')
 
 function check(truncation: Truncation, where: string, last: boolean): void {
   const t = truncation as Truncation | null | undefined;
-  if (typeof t !== 'object' || t === null) throw new InvalidArgumentError(where, 'truncation', t, 'an object with a kind');
+  if (typeof t !== 'object' || t === null)
+    throw new InvalidArgumentError(where, 'truncation', t, 'an object with a kind');
   switch (t.kind) {
     case 'none':
       return;
@@ -227,23 +248,37 @@ function check(truncation: Truncation, where: string, last: boolean): void {
       return;
     case 'dropPercent':
       checkFraction(where, 'dropPercent.p', t.p, true);
-      if (!Number.isSafeInteger(t.seed) || t.seed < 0) throw new InvalidArgumentError(where, 'dropPercent.seed', t.seed, 'a non-negative safe integer');
+      if (!Number.isSafeInteger(t.seed) || t.seed < 0)
+        throw new InvalidArgumentError(where, 'dropPercent.seed', t.seed, 'a non-negative safe integer');
       return;
     case 'firstPercent':
       checkFraction(where, 'firstPercent.p', t.p, false);
       return;
     case 'compose':
-      if (!Array.isArray(t.steps)) throw new InvalidArgumentError(where, 'compose.steps', t.steps, 'an array of truncations');
+      if (!Array.isArray(t.steps))
+        throw new InvalidArgumentError(where, 'compose.steps', t.steps, 'an array of truncations');
       t.steps.forEach((step, i) => check(step, `${where}.steps[${i}]`, last && i === t.steps.length - 1));
       return;
     case 'prefixes':
-      if (!last) throw new InvalidArgumentError(where, 'prefixes', 'a step before others', 'the last step of a compose (it expands sessions into rows when flattening)');
+      if (!last)
+        throw new InvalidArgumentError(
+          where,
+          'prefixes',
+          'a step before others',
+          'the last step of a compose (it expands sessions into rows when flattening)',
+        );
       checkInteger(where, 'prefixes.min', t.min, 1);
       checkInteger(where, 'prefixes.max', t.max, typeof t.min === 'number' ? t.min : 1);
-      if (t.weight !== 'perSession' && t.weight !== 'uniform') throw new InvalidArgumentError(where, 'prefixes.weight', t.weight, "'perSession' or 'uniform'");
+      if (t.weight !== 'perSession' && t.weight !== 'uniform')
+        throw new InvalidArgumentError(where, 'prefixes.weight', t.weight, "'perSession' or 'uniform'");
       return;
     default:
-      throw new InvalidArgumentError(where, 'kind', (t as { kind?: unknown }).kind, 'one of none, dropPercent, firstN, lastN, middleN, firstPercent, minLength, compose, prefixes');
+      throw new InvalidArgumentError(
+        where,
+        'kind',
+        (t as { kind?: unknown }).kind,
+        'one of none, dropPercent, firstN, lastN, middleN, firstPercent, minLength, compose, prefixes',
+      );
   }
 }
 
@@ -255,7 +290,12 @@ function checkInteger(where: string, argument: string, value: unknown, min: numb
 
 function checkFraction(where: string, argument: string, value: unknown, zeroAllowed: boolean): void {
   if (typeof value !== 'number' || !(zeroAllowed ? value >= 0 : value > 0) || !(value <= 1)) {
-    throw new InvalidArgumentError(where, argument, value, `a fraction in ${zeroAllowed ? '[0, 1]' : '(0, 1]'} (0.2 means 20%)`);
+    throw new InvalidArgumentError(
+      where,
+      argument,
+      value,
+      `a fraction in ${zeroAllowed ? '[0, 1]' : '(0, 1]'} (0.2 means 20%)`,
+    );
   }
 }
 

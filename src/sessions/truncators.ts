@@ -1,5 +1,11 @@
 import type { EventLog } from '../events/event-log.js';
-import { type PrefixWeighting, type Truncation, describeTruncation, truncateLog, validateTruncation } from './truncation.js';
+import {
+  type PrefixWeighting,
+  type Truncation,
+  describeTruncation,
+  truncateLog,
+  validateTruncation,
+} from './truncation.js';
 
 /**
  * Factories of {@link Truncation}s, the user's partial-session experiments: each returns a
@@ -33,7 +39,10 @@ export class Truncators {
    * Truncators.dropPercent(0.2, { seed: 1 }); // { kind: 'dropPercent', p: 0.2, seed: 1 }
    * ```
    */
-  static dropPercent(p: number, { seed = 0 }: { /** Seed of the per-session streams. Default 0. */ seed?: number } = {}): Truncation {
+  static dropPercent(
+    p: number,
+    { seed = 0 }: { /** Seed of the per-session streams. Default 0. */ seed?: number } = {},
+  ): Truncation {
     return checked({ kind: 'dropPercent', p, seed }, 'Truncators.dropPercent');
   }
 
@@ -85,7 +94,15 @@ export class Truncators {
    * const rows = flattener.flatten(trainLog, { truncation: spec }); // one row per prefix
    * ```
    */
-  static prefixes({ max = 40, min = 1, weight = 'perSession' }: { /** Longest prefix. Default 40. */ max?: number; /** Shortest prefix. Default 1. */ min?: number; /** Row weights. Default 'perSession'. */ weight?: PrefixWeighting } = {}): Truncation {
+  static prefixes({
+    max = 40,
+    min = 1,
+    weight = 'perSession',
+  }: {
+    /** Longest prefix. Default 40. */ max?: number /** Shortest prefix. Default 1. */;
+    min?: number /** Row weights. Default 'perSession'. */;
+    weight?: PrefixWeighting;
+  } = {}): Truncation {
     return checked({ kind: 'prefixes', min, max, weight }, 'Truncators.prefixes');
   }
 

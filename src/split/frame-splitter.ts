@@ -109,15 +109,27 @@ export function splitFrame(input: FrameInput, columns: FrameSplitterOptions, opt
   let indices: SplitIndices;
   let mode: SplitMode;
   if (options.orderBy !== undefined) {
-    if ((options as { stratify?: boolean }).stratify === true) throw new InvalidArgumentError(where, 'stratify', true, 'false or absent with orderBy (a time-ordered split is not shuffled)');
+    if ((options as { stratify?: boolean }).stratify === true)
+      throw new InvalidArgumentError(
+        where,
+        'stratify',
+        true,
+        'false or absent with orderBy (a time-ordered split is not shuffled)',
+      );
     if ((options as { groupBy?: string }).groupBy !== undefined) {
-      throw new InvalidArgumentError(where, 'groupBy', (options as { groupBy?: string }).groupBy, 'absent with orderBy (choose one kind of split)');
+      throw new InvalidArgumentError(
+        where,
+        'groupBy',
+        (options as { groupBy?: string }).groupBy,
+        'absent with orderBy (choose one kind of split)',
+      );
     }
     indices = orderedSplit(orderValues(frame, options.orderBy, where), fractions);
     mode = { kind: 'ordered', orderBy: options.orderBy };
   } else {
     const { seed, stratify = true, groupBy } = options;
-    if (typeof seed !== 'number') throw new InvalidArgumentError(where, 'seed', seed, 'an integer seed (required for a shuffled split)');
+    if (typeof seed !== 'number')
+      throw new InvalidArgumentError(where, 'seed', seed, 'an integer seed (required for a shuffled split)');
     if (groupBy === undefined && frame.has(PREFIX_LENGTH_COLUMN) && nonFeatures.includes(PREFIX_LENGTH_COLUMN)) {
       throw new InvalidArgumentError(
         where,
@@ -169,7 +181,12 @@ export function featureColumns(input: FrameInput, columns: FrameSplitterOptions,
   const names = frame.columnNames.filter((n) => !skip.has(n));
   for (const name of names) {
     if (frame.kind(name) !== 'number') {
-      throw new InvalidArgumentError(where, `column ${JSON.stringify(name)}`, 'a string column', 'numeric to be a feature (add it to drop)');
+      throw new InvalidArgumentError(
+        where,
+        `column ${JSON.stringify(name)}`,
+        'a string column',
+        'numeric to be a feature (add it to drop)',
+      );
     }
   }
   return names;
@@ -187,7 +204,13 @@ export function featureColumns(input: FrameInput, columns: FrameSplitterOptions,
 export function labelValues(input: FrameInput, label: string, where = 'labelValues'): Uint8Array {
   const frame = asFrame(input, 'frame', where);
   if (!frame.has(label)) throw new ColumnNotFoundError(label, frame.columnNames, where);
-  if (frame.kind(label) !== 'number') throw new InvalidArgumentError(where, `label column ${JSON.stringify(label)}`, 'a string column', 'a numeric 0/1 column');
+  if (frame.kind(label) !== 'number')
+    throw new InvalidArgumentError(
+      where,
+      `label column ${JSON.stringify(label)}`,
+      'a string column',
+      'a numeric 0/1 column',
+    );
   const values = frame.numbers(label);
   const out = new Uint8Array(values.length);
   for (let i = 0; i < values.length; i++) {
@@ -203,12 +226,24 @@ function orderValues(frame: Frame, name: string, where: string): Float64Array | 
   if (frame.kind(name) === 'number') {
     const values = frame.numbers(name);
     const bad = values.findIndex((v) => Number.isNaN(v));
-    if (bad >= 0) throw new InvalidArgumentError(where, `orderBy column ${name} at row ${bad}`, Number.NaN, 'a number (rows without a time cannot be ordered)');
+    if (bad >= 0)
+      throw new InvalidArgumentError(
+        where,
+        `orderBy column ${name} at row ${bad}`,
+        Number.NaN,
+        'a number (rows without a time cannot be ordered)',
+      );
     return values;
   }
   const values = frame.strings(name);
   const bad = values.findIndex((v) => v === null);
-  if (bad >= 0) throw new InvalidArgumentError(where, `orderBy column ${name} at row ${bad}`, null, 'a value (rows without a time cannot be ordered)');
+  if (bad >= 0)
+    throw new InvalidArgumentError(
+      where,
+      `orderBy column ${name} at row ${bad}`,
+      null,
+      'a value (rows without a time cannot be ordered)',
+    );
   return values as string[];
 }
 
@@ -218,7 +253,12 @@ function groupKeys(frame: Frame, name: string, where: string): Float64Array | In
   for (let i = 0; i < keys.length; i++) {
     const k = keys[i]!;
     if (Number.isNaN(k) || (frame.kind(name) === 'string' && k < 0)) {
-      throw new InvalidArgumentError(where, `groupBy column ${name} at row ${i}`, null, 'a group value (a missing value belongs to no group)');
+      throw new InvalidArgumentError(
+        where,
+        `groupBy column ${name} at row ${i}`,
+        null,
+        'a group value (a missing value belongs to no group)',
+      );
     }
   }
   return keys;
@@ -254,11 +294,14 @@ export class FrameSplitter {
 
   constructor(options: FrameSplitterOptions) {
     const { label, drop = [], nonFeatures = NON_FEATURE_COLUMNS } = options;
-    if (typeof label !== 'string' || label === '') throw new InvalidArgumentError('FrameSplitter', 'label', label, 'a column name');
-    if (drop.includes(label)) throw new InvalidArgumentError('FrameSplitter', 'drop', label, 'columns other than the label');
+    if (typeof label !== 'string' || label === '')
+      throw new InvalidArgumentError('FrameSplitter', 'label', label, 'a column name');
+    if (drop.includes(label))
+      throw new InvalidArgumentError('FrameSplitter', 'drop', label, 'columns other than the label');
     this.label = label;
     this.drop = [...drop];
-    if (!Array.isArray(nonFeatures)) throw new InvalidArgumentError('FrameSplitter', 'nonFeatures', nonFeatures, 'an array of column names');
+    if (!Array.isArray(nonFeatures))
+      throw new InvalidArgumentError('FrameSplitter', 'nonFeatures', nonFeatures, 'an array of column names');
     this.nonFeatures = [...nonFeatures];
   }
 
@@ -269,13 +312,23 @@ export class FrameSplitter {
 
   /** The feature columns of a frame or part, in order (see {@link featureColumns}). */
   featureNames(frame: FrameInput): string[] {
-    return featureColumns(frame, { label: this.label, drop: this.drop, nonFeatures: this.nonFeatures }, 'FrameSplitter.featureNames');
+    return featureColumns(
+      frame,
+      { label: this.label, drop: this.drop, nonFeatures: this.nonFeatures },
+      'FrameSplitter.featureNames',
+    );
   }
 
   /** A view of the frame's feature columns only. */
   features(frame: FrameInput): Frame {
     const f = asFrame(frame, 'frame', 'FrameSplitter.features');
-    return f.select(featureColumns(f, { label: this.label, drop: this.drop, nonFeatures: this.nonFeatures }, 'FrameSplitter.features'));
+    return f.select(
+      featureColumns(
+        f,
+        { label: this.label, drop: this.drop, nonFeatures: this.nonFeatures },
+        'FrameSplitter.features',
+      ),
+    );
   }
 
   /** The frame's labels as 0/1 (see {@link labelValues}). */

@@ -49,12 +49,18 @@ export function formatCsvNumber(value: number, precision: CsvPrecision = 'float6
 /** The text of one field, and whether XGBoost reads it back exactly (always true in float64 mode, where it is not checked). */
 function formatField(value: number, precision: CsvPrecision): { text: string; exact: boolean } {
   if (Number.isNaN(value)) return { text: '', exact: true };
-  if (!Number.isFinite(value)) throw new InvalidArgumentError('formatCsvNumber', 'value', value, 'a finite number or NaN (missing)');
+  if (!Number.isFinite(value))
+    throw new InvalidArgumentError('formatCsvNumber', 'value', value, 'a finite number or NaN (missing)');
   if (value === 0) return { text: Object.is(value, -0) ? '-0' : '0', exact: true };
   if (precision === 'float64') return { text: String(value), exact: true };
   const single = Math.fround(value);
   if (!Number.isFinite(single)) {
-    throw new InvalidArgumentError('formatCsvNumber', 'value', value, 'a number within float32 range (|x| < 3.4028235e38)');
+    throw new InvalidArgumentError(
+      'formatCsvNumber',
+      'value',
+      value,
+      'a number within float32 range (|x| < 3.4028235e38)',
+    );
   }
   if (single === 0) return { text: Object.is(single, -0) ? '-0' : '0', exact: true };
   if (Number.isInteger(single) && Math.abs(single) <= 16777216) return { text: String(single), exact: true };
@@ -145,7 +151,12 @@ function float32Text(single: number): string | undefined {
       if (best !== undefined && (mantissa + d) % 10 !== 0) continue;
       for (const form of decimalForms(mantissa + d, exponent)) {
         const text = negative ? `-${form}` : form;
-        if ((best === undefined || text.length < best.length) && Math.fround(Number(text)) === single && xgboostStrtof(text) === single) best = text;
+        if (
+          (best === undefined || text.length < best.length) &&
+          Math.fround(Number(text)) === single &&
+          xgboostStrtof(text) === single
+        )
+          best = text;
       }
     }
     if (best !== undefined) return best;
@@ -189,11 +200,17 @@ export interface SageMakerCsvOptions {
  * // '0,0.5,3,0\n1,0.025,0,7\n' — train it with the hyperparameter csv_weights=1
  * ```
  */
-export function sageMakerCsvChunks(input: FrameInput, options: SageMakerCsvOptions, where = 'sageMakerCsvChunks'): Generator<string> {
+export function sageMakerCsvChunks(
+  input: FrameInput,
+  options: SageMakerCsvOptions,
+  where = 'sageMakerCsvChunks',
+): Generator<string> {
   const frame = asFrame(input, 'frame', where);
   const { label, weight, features, precision = 'float32', chunkRows = 4096, onInexact } = options;
-  if (precision !== 'float32' && precision !== 'float64') throw new InvalidArgumentError(where, 'precision', precision, "'float32' or 'float64'");
-  if (!Number.isSafeInteger(chunkRows) || chunkRows < 1) throw new InvalidArgumentError(where, 'chunkRows', chunkRows, 'an integer ≥ 1');
+  if (precision !== 'float32' && precision !== 'float64')
+    throw new InvalidArgumentError(where, 'precision', precision, "'float32' or 'float64'");
+  if (!Number.isSafeInteger(chunkRows) || chunkRows < 1)
+    throw new InvalidArgumentError(where, 'chunkRows', chunkRows, 'an integer ≥ 1');
   if (weight !== undefined) {
     if (typeof weight !== 'string') throw new InvalidArgumentError(where, 'weight', weight, 'a column name');
     if (weight === label || features.includes(weight)) {
@@ -230,14 +247,29 @@ function* csvChunks(
         const { column, index } = columns[j]!;
         const value = (column as { values: ArrayLike<number> }).values[index === null ? r : index[r]!]!;
         if (j === 0 && Number.isNaN(value)) {
-          throw new InvalidArgumentError(where, `label ${names[0]} at row ${r}`, value, 'a number (a row without a label cannot train)');
+          throw new InvalidArgumentError(
+            where,
+            `label ${names[0]} at row ${r}`,
+            value,
+            'a number (a row without a label cannot train)',
+          );
         }
         // XGBoost rejects negative, NaN and infinite weights; it reads them as float32.
         if (weighted && j === 1 && !(value >= 0 && Math.fround(value) !== Infinity)) {
-          throw new InvalidArgumentError(where, `weight ${names[1]} at row ${r}`, value, 'a finite weight ≥ 0 (as float32)');
+          throw new InvalidArgumentError(
+            where,
+            `weight ${names[1]} at row ${r}`,
+            value,
+            'a finite weight ≥ 0 (as float32)',
+          );
         }
         if (value === Infinity || value === -Infinity) {
-          throw new InvalidArgumentError(where, `column ${names[j]} at row ${r}`, value, 'a finite number or NaN (missing)');
+          throw new InvalidArgumentError(
+            where,
+            `column ${names[j]} at row ${r}`,
+            value,
+            'a finite number or NaN (missing)',
+          );
         }
         const field = formatField(value, precision);
         if (!field.exact) onInexact?.(r, names[j]!, value);
@@ -269,7 +301,11 @@ export interface SageMakerCsvSummary {
  * await writeSageMakerCsv(split.train, 'out/job1/train.csv', { label: 'BadActor', features: split.featureNames });
  * ```
  */
-export async function writeSageMakerCsv(input: FrameInput, file: string, options: SageMakerCsvOptions): Promise<SageMakerCsvSummary> {
+export async function writeSageMakerCsv(
+  input: FrameInput,
+  file: string,
+  options: SageMakerCsvOptions,
+): Promise<SageMakerCsvSummary> {
   const where = 'writeSageMakerCsv';
   const frame = asFrame(input, 'frame', where);
   let inexactValues = 0;

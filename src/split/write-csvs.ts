@@ -92,13 +92,25 @@ export function csvNames(jobs: readonly CsvJob[], outDir = ''): CsvJobFiles[] {
   return jobs.map((job, i) => {
     const { name } = job;
     if (typeof name !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(name)) {
-      throw new InvalidArgumentError('csvNames', `jobs[${i}].name`, name, 'letters, digits, ".", "_" or "-", starting with a letter or digit');
+      throw new InvalidArgumentError(
+        'csvNames',
+        `jobs[${i}].name`,
+        name,
+        'letters, digits, ".", "_" or "-", starting with a letter or digit',
+      );
     }
     if (seen.has(name)) throw new InvalidArgumentError('csvNames', `jobs[${i}].name`, name, 'a name no other job has');
     seen.add(name);
     const dir = outDir === '' ? name : path.join(outDir, name);
     const join = (file: string) => (outDir === '' ? `${name}/${file}` : path.join(dir, file));
-    return { name, dir, train: join('train.csv'), validation: join('validation.csv'), test: join('test.csv'), manifest: join('manifest.json') };
+    return {
+      name,
+      dir,
+      train: join('train.csv'),
+      validation: join('validation.csv'),
+      test: join('test.csv'),
+      manifest: join('manifest.json'),
+    };
   });
 }
 
@@ -123,31 +135,55 @@ export function csvNames(jobs: readonly CsvJob[], outDir = ''): CsvJobFiles[] {
  * await writeCsvs(prefixJobs, 'out/prefix-csv', { weight: 'weight' });
  * ```
  */
-export async function writeCsvs(jobs: readonly CsvJob[], outDir: string, options: WriteCsvsOptions = {}): Promise<CsvJobFiles[]> {
+export async function writeCsvs(
+  jobs: readonly CsvJob[],
+  outDir: string,
+  options: WriteCsvsOptions = {},
+): Promise<CsvJobFiles[]> {
   const { precision = 'float32' } = options;
-  if (typeof outDir !== 'string' || outDir === '') throw new InvalidArgumentError('writeCsvs', 'outDir', outDir, 'a directory path');
+  if (typeof outDir !== 'string' || outDir === '')
+    throw new InvalidArgumentError('writeCsvs', 'outDir', outDir, 'a directory path');
   const files = csvNames(jobs, outDir);
   const manifests: CsvManifest[] = [];
   await mkdir(outDir, { recursive: true });
   for (let j = 0; j < jobs.length; j++) {
     const { split, name, source } = jobs[j]!;
     const weight = jobs[j]!.weight ?? options.weight;
-    if (weight !== undefined && (typeof weight !== 'string' || weight === '')) throw new InvalidArgumentError('writeCsvs', jobs[j]!.weight === undefined ? 'weight' : `jobs[${j}].weight`, weight, 'a column name');
+    if (weight !== undefined && (typeof weight !== 'string' || weight === ''))
+      throw new InvalidArgumentError(
+        'writeCsvs',
+        jobs[j]!.weight === undefined ? 'weight' : `jobs[${j}].weight`,
+        weight,
+        'a column name',
+      );
     const names = files[j]!;
     await mkdir(names.dir, { recursive: true });
     const parts = {} as Record<PartName, CsvPartManifest>;
     const features = weight === undefined ? split.featureNames : split.featureNames.filter((f) => f !== weight);
-    if (weight !== undefined && weight === split.label) throw new InvalidArgumentError('writeCsvs', 'weight', weight, `a column other than the label of job ${name}`);
+    if (weight !== undefined && weight === split.label)
+      throw new InvalidArgumentError('writeCsvs', 'weight', weight, `a column other than the label of job ${name}`);
     for (const part of PART_NAMES) {
       const frame = split[part];
       if (weight !== undefined && !frame.has(weight)) {
-        throw new InvalidArgumentError('writeCsvs', 'weight', weight, `a column of every part (job ${name}, ${part} has ${frame.columnNames.join(', ')})`);
+        throw new InvalidArgumentError(
+          'writeCsvs',
+          'weight',
+          weight,
+          `a column of every part (job ${name}, ${part} has ${frame.columnNames.join(', ')})`,
+        );
       }
       const summary = await writeSageMakerCsv(frame, names[part], { label: split.label, weight, features, precision });
       const labels = frame.numbers(split.label);
       let positives = 0;
       for (let i = 0; i < labels.length; i++) if (labels[i] === 1) positives++;
-      parts[part] = { file: `${part}.csv`, rows: frame.rowCount, positives, negatives: frame.rowCount - positives, bytes: summary.bytes, inexactValues: summary.inexactValues };
+      parts[part] = {
+        file: `${part}.csv`,
+        rows: frame.rowCount,
+        positives,
+        negatives: frame.rowCount - positives,
+        bytes: summary.bytes,
+        inexactValues: summary.inexactValues,
+      };
     }
     const manifest: CsvManifest = {
       job: name,
@@ -159,7 +195,13 @@ export async function writeCsvs(jobs: readonly CsvJob[], outDir: string, options
       dropped: split.drop,
       featureNames: features,
       weight: weight ?? null,
-      format: { contentType: 'text/csv', labelColumn: 0, weightColumn: weight === undefined ? null : 1, header: false, precision },
+      format: {
+        contentType: 'text/csv',
+        labelColumn: 0,
+        weightColumn: weight === undefined ? null : 1,
+        header: false,
+        precision,
+      },
       parts,
     };
     await writeFile(names.manifest, JSON.stringify(manifest, null, 2) + '\n');

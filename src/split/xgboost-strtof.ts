@@ -18,7 +18,8 @@ export function xgboostStrtof(text: string): number {
   if (match === null || (match[2] === '' && (match[3] ?? '') === '')) return Number.NaN;
   const [, sign, intDigits, fracDigits = '', expSign, expDigits] = match;
   // uint64 accumulation (wrapping past 2^64); up to 15 digits a double holds it exactly.
-  const integer = intDigits === '' ? 0 : intDigits!.length <= 15 ? Number(intDigits) : Number(BigInt.asUintN(64, BigInt(intDigits!)));
+  const integer =
+    intDigits === '' ? 0 : intDigits!.length <= 15 ? Number(intDigits) : Number(BigInt.asUintN(64, BigInt(intDigits!)));
   let value = Math.fround(integer);
   if (fracDigits !== '') {
     const kept = fracDigits.slice(0, 19);

@@ -106,7 +106,8 @@ const PAIR_BOOSTS: Readonly<Partial<Record<ActionCode, Readonly<Partial<Record<A
 export function navigationWeights(): Float64Array {
   const n = ACTION_CODES.length;
   const groupSize = new Map<ActionGroup, number>();
-  for (const code of ACTION_CODES) groupSize.set(ACTION_INFO[code].group, (groupSize.get(ACTION_INFO[code].group) ?? 0) + 1);
+  for (const code of ACTION_CODES)
+    groupSize.set(ACTION_INFO[code].group, (groupSize.get(ACTION_INFO[code].group) ?? 0) + 1);
   const weights = new Float64Array(n * n);
   for (let i = 0; i < n; i++) {
     const from = ACTION_CODES[i]!;

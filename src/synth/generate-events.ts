@@ -61,7 +61,9 @@ export const DEFAULT_ATTACKER_STYLES: Readonly<Partial<Record<AttackerStyle, num
  * generateLogs({ seed: 42, heldOutStyles: [] });   // every file from DEFAULT_ATTACKER_STYLES
  * ```
  */
-export const DEFAULT_HELD_OUT_STYLES: readonly AttackerStyle[] = Object.freeze(['chapter-harvester'] as AttackerStyle[]);
+export const DEFAULT_HELD_OUT_STYLES: readonly AttackerStyle[] = Object.freeze([
+  'chapter-harvester',
+] as AttackerStyle[]);
 
 /**
  * Generates one log of a chosen size: innocent sessions of every {@link USER_PROFILES} kind and

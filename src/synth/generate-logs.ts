@@ -5,8 +5,22 @@ import { type Random, createRandom } from '../random/random.js';
 import { type CustomerDirectory, createCustomerDirectory, pickAccount, stealAccounts } from './customers.js';
 import type { AttackerStyle } from './attacker-profiles.js';
 import { DEFAULT_ATTACKER_STYLES, DEFAULT_HELD_OUT_STYLES } from './generate-events.js';
-import { HOURLY_TRAFFIC, type ProfileMix, arrivalSampler, pickProfile, splitAttackerStyles, userMix } from './schedule.js';
-import { SESSION_PROFILE_NAMES, SessionCounter, type SyntheticLog, SyntheticLogBuilder, formatLogTime, formatLogTsvBytes } from './synthetic-log.js';
+import {
+  HOURLY_TRAFFIC,
+  type ProfileMix,
+  arrivalSampler,
+  pickProfile,
+  splitAttackerStyles,
+  userMix,
+} from './schedule.js';
+import {
+  SESSION_PROFILE_NAMES,
+  SessionCounter,
+  type SyntheticLog,
+  SyntheticLogBuilder,
+  formatLogTime,
+  formatLogTsvBytes,
+} from './synthetic-log.js';
 
 /**
  * The files of the user's set, in the order they are generated (chronological).
@@ -17,7 +31,13 @@ import { SESSION_PROFILE_NAMES, SessionCounter, type SyntheticLog, SyntheticLogB
  * for (const name of LOG_FILE_NAMES) console.log(name, logs.files[name].summary.sessions);
  * ```
  */
-export const LOG_FILE_NAMES = ['known-attacker.txt', 'mixed-1.txt', 'mixed-2.txt', 'mixed-3.txt', 'single.txt'] as const;
+export const LOG_FILE_NAMES = [
+  'known-attacker.txt',
+  'mixed-1.txt',
+  'mixed-2.txt',
+  'mixed-3.txt',
+  'single.txt',
+] as const;
 
 /** One file name of the user's set. */
 export type LogFileName = (typeof LOG_FILE_NAMES)[number];
@@ -120,7 +140,14 @@ export interface GeneratedLogs {
  */
 export function generateLogs(options: GenerateLogsOptions): GeneratedLogs {
   const where = 'generateLogs';
-  const { seed, scale = 1, outDir, attackerStyles = DEFAULT_ATTACKER_STYLES, heldOutStyles = DEFAULT_HELD_OUT_STYLES, heldOutShare = 1 / 3 } = options;
+  const {
+    seed,
+    scale = 1,
+    outDir,
+    attackerStyles = DEFAULT_ATTACKER_STYLES,
+    heldOutStyles = DEFAULT_HELD_OUT_STYLES,
+    heldOutShare = 1 / 3,
+  } = options;
   if (!(scale > 0) || !Number.isFinite(scale) || scale > 100) {
     throw new InvalidArgumentError(where, 'scale', scale, 'a number in (0, 100]');
   }
@@ -132,9 +159,24 @@ export function generateLogs(options: GenerateLogsOptions): GeneratedLogs {
   const context = { directory, innocent, attack, heldOut, heldOutShare, scale };
   const logs: Record<LogFileName, SyntheticLog> = {
     'known-attacker.txt': knownAttacker(root.fork('known-attacker.txt'), context).build(counter),
-    'mixed-1.txt': mixedHours(root.fork('mixed-1.txt'), context, { start: Date.UTC(2019, 6, 1, 8), hours: 6, events: 119_000, attackShare: 0.003 }).build(counter),
-    'mixed-2.txt': mixedHours(root.fork('mixed-2.txt'), context, { start: Date.UTC(2019, 6, 9, 9), hours: 3, events: 44_000, attackShare: 0.003 }).build(counter),
-    'mixed-3.txt': mixedHours(root.fork('mixed-3.txt'), context, { start: Date.UTC(2019, 6, 17, 13), hours: 2, events: 31_000, attackShare: 0.003 }).build(counter),
+    'mixed-1.txt': mixedHours(root.fork('mixed-1.txt'), context, {
+      start: Date.UTC(2019, 6, 1, 8),
+      hours: 6,
+      events: 119_000,
+      attackShare: 0.003,
+    }).build(counter),
+    'mixed-2.txt': mixedHours(root.fork('mixed-2.txt'), context, {
+      start: Date.UTC(2019, 6, 9, 9),
+      hours: 3,
+      events: 44_000,
+      attackShare: 0.003,
+    }).build(counter),
+    'mixed-3.txt': mixedHours(root.fork('mixed-3.txt'), context, {
+      start: Date.UTC(2019, 6, 17, 13),
+      hours: 2,
+      events: 31_000,
+      attackShare: 0.003,
+    }).build(counter),
     'single.txt': singleDay(root.fork('single.txt'), context).build(counter),
   };
   if (outDir !== undefined) mkdirSync(outDir, { recursive: true });
@@ -173,7 +215,10 @@ function knownAttacker(rng: Random, { directory, attack, scale }: Context): Synt
   const days = Math.round((Date.UTC(2019, 6, 1) - first) / DAY_MS);
   const target = Math.max(1, Math.round(62_000 * scale));
   const activeDays = Math.min(days, Math.max(1, Math.round(175 * scale)));
-  const chosen = rng.shuffle(Array.from({ length: days }, (_, d) => d)).slice(0, activeDays).sort((a, b) => a - b);
+  const chosen = rng
+    .shuffle(Array.from({ length: days }, (_, d) => d))
+    .slice(0, activeDays)
+    .sort((a, b) => a - b);
   // Active days differ in intensity; the budget of events is shared out accordingly.
   const intensity = chosen.map(() => rng.lognormal(0, 0.8));
   const total = intensity.reduce((a, b) => a + b, 0);
@@ -184,7 +229,13 @@ function knownAttacker(rng: Random, { directory, attack, scale }: Context): Synt
     let time = first + day * DAY_MS + Math.floor(hour * 3_600_000);
     const before = builder.eventCount;
     while (builder.eventCount - before < budget && builder.eventCount < target) {
-      const last = builder.addSession(rng, pickProfile(attack, rng), accounts[rng.int(0, accounts.length)]!, time, target - builder.eventCount);
+      const last = builder.addSession(
+        rng,
+        pickProfile(attack, rng),
+        accounts[rng.int(0, accounts.length)]!,
+        time,
+        target - builder.eventCount,
+      );
       time = last + Math.round(rng.lognormal(Math.log(90), 1) * 1000);
     }
     carried = budget - (builder.eventCount - before);
@@ -205,7 +256,14 @@ function mixedHours(
   const end = file.start + file.hours * 3_600_000;
   let time = file.start + Math.floor(rng.next() * Math.max(1, end - 1_800_000 - file.start));
   while (builder.eventCount < budget) {
-    const last = builder.addSession(rng, pickProfile(attack, rng), accounts[rng.int(0, accounts.length)]!, time, budget - builder.eventCount, end);
+    const last = builder.addSession(
+      rng,
+      pickProfile(attack, rng),
+      accounts[rng.int(0, accounts.length)]!,
+      time,
+      budget - builder.eventCount,
+      end,
+    );
     time = last + Math.round(rng.lognormal(Math.log(60), 1) * 1000);
     if (time >= end) break;
   }
@@ -217,7 +275,13 @@ function mixedHours(
 /** A whole later day: traffic by hour of day, a handful of attacker sessions. */
 function singleDay(rng: Random, context: Context): SyntheticLogBuilder {
   const { scale } = context;
-  return testTraffic(rng, context, { start: Date.UTC(2019, 7, 14), days: 1, sessions: Math.max(2, Math.round(9_000 * scale)), attackers: Math.max(1, Math.round(10 * scale)), accounts: 4 });
+  return testTraffic(rng, context, {
+    start: Date.UTC(2019, 7, 14),
+    days: 1,
+    sessions: Math.max(2, Math.round(9_000 * scale)),
+    attackers: Math.max(1, Math.round(10 * scale)),
+    accounts: 4,
+  });
 }
 
 /**
@@ -229,8 +293,20 @@ function singleDay(rng: Random, context: Context): SyntheticLogBuilder {
  */
 export function testTraffic(
   rng: Random,
-  { directory, innocent, attack, heldOut, heldOutShare }: Pick<Context, 'directory' | 'innocent' | 'attack' | 'heldOut' | 'heldOutShare'>,
-  { start, days, sessions, attackers, accounts: stolen }: { start: number; days: number; sessions: number; attackers: number; accounts: number },
+  {
+    directory,
+    innocent,
+    attack,
+    heldOut,
+    heldOutShare,
+  }: Pick<Context, 'directory' | 'innocent' | 'attack' | 'heldOut' | 'heldOutShare'>,
+  {
+    start,
+    days,
+    sessions,
+    attackers,
+    accounts: stolen,
+  }: { start: number; days: number; sessions: number; attackers: number; accounts: number },
 ): SyntheticLogBuilder {
   const builder = new SyntheticLogBuilder(directory);
   const end = start + days * DAY_MS;
@@ -255,7 +331,14 @@ export function testTraffic(
 
 function addInnocent(builder: SyntheticLogBuilder, rng: Random, innocent: ProfileMix, at: number, endMs: number): void {
   const profile = pickProfile(innocent, rng);
-  builder.addSession(rng, profile, pickAccount(builder.directory, rng, SESSION_PROFILE_NAMES[profile] === 'admin'), at, Infinity, endMs);
+  builder.addSession(
+    rng,
+    profile,
+    pickAccount(builder.directory, rng, SESSION_PROFILE_NAMES[profile] === 'admin'),
+    at,
+    Infinity,
+    endMs,
+  );
 }
 
 function summarize(name: LogFileName, log: SyntheticLog, heldOutStyles: readonly AttackerStyle[]): LogFileSummary {

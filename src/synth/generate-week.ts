@@ -74,5 +74,6 @@ export function generateTestWeek(options: GenerateTestWeekOptions): SyntheticLog
 }
 
 function checkCount(where: string, argument: string, value: number, min: number): void {
-  if (!Number.isSafeInteger(value) || value < min) throw new InvalidArgumentError(where, argument, value, `an integer ≥ ${min}`);
+  if (!Number.isSafeInteger(value) || value < min)
+    throw new InvalidArgumentError(where, argument, value, `an integer ≥ ${min}`);
 }

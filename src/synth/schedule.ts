@@ -6,8 +6,8 @@ import { USER_PROFILE_SHARES, USER_PROFILES, type UserProfileName } from './user
 
 /** Relative traffic by hour of day (UTC) for a whole-day file: quiet nights, busy working hours. */
 export const HOURLY_TRAFFIC: readonly number[] = [
-  0.4, 0.3, 0.25, 0.25, 0.3, 0.4, 0.6, 0.9, 1.2, 1.4, 1.5, 1.5,
-  1.4, 1.5, 1.6, 1.6, 1.5, 1.3, 1.1, 0.9, 0.8, 0.7, 0.6, 0.5,
+  0.4, 0.3, 0.25, 0.25, 0.3, 0.4, 0.6, 0.9, 1.2, 1.4, 1.5, 1.5, 1.4, 1.5, 1.6, 1.6, 1.5, 1.3, 1.1, 0.9, 0.8, 0.7, 0.6,
+  0.5,
 ];
 
 /** A way of choosing one profile among several by weight. */
@@ -19,7 +19,10 @@ export interface ProfileMix {
 }
 
 /** The innocent mix, by default {@link USER_PROFILE_SHARES}. */
-export function userMix(where: string, shares: Partial<Record<UserProfileName, number>> = USER_PROFILE_SHARES): ProfileMix {
+export function userMix(
+  where: string,
+  shares: Partial<Record<UserProfileName, number>> = USER_PROFILE_SHARES,
+): ProfileMix {
   return mix(where, 'userProfiles', shares, Object.keys(USER_PROFILES));
 }
 
@@ -28,13 +31,20 @@ export function attackerMix(where: string, shares: Partial<Record<AttackerStyle,
   return mix(where, 'attackerStyles', shares, Object.keys(ATTACKER_PROFILES));
 }
 
-function mix(where: string, argument: string, shares: Readonly<Record<string, number | undefined>>, known: readonly string[]): ProfileMix {
+function mix(
+  where: string,
+  argument: string,
+  shares: Readonly<Record<string, number | undefined>>,
+  known: readonly string[],
+): ProfileMix {
   const profiles: number[] = [];
   const weights: number[] = [];
   for (const [name, share] of Object.entries(shares)) {
-    if (!known.includes(name)) throw new InvalidArgumentError(where, `${argument}.${name}`, name, `one of ${known.join(', ')}`);
+    if (!known.includes(name))
+      throw new InvalidArgumentError(where, `${argument}.${name}`, name, `one of ${known.join(', ')}`);
     if (share === undefined) continue;
-    if (!(share >= 0) || !Number.isFinite(share)) throw new InvalidArgumentError(where, `${argument}.${name}`, share, 'a finite number ≥ 0');
+    if (!(share >= 0) || !Number.isFinite(share))
+      throw new InvalidArgumentError(where, `${argument}.${name}`, share, 'a finite number ≥ 0');
     if (share === 0) continue;
     profiles.push(SESSION_PROFILE_NAMES.indexOf(name));
     weights.push(share);
@@ -55,22 +65,39 @@ export function splitAttackerStyles(
   heldOutShare: number,
 ): { training: ProfileMix; heldOut: ProfileMix | null } {
   const known = Object.keys(ATTACKER_PROFILES);
-  if (!Array.isArray(heldOutStyles)) throw new InvalidArgumentError(where, 'heldOutStyles', heldOutStyles, `an array of attacker styles (${known.join(', ')})`);
+  if (!Array.isArray(heldOutStyles))
+    throw new InvalidArgumentError(
+      where,
+      'heldOutStyles',
+      heldOutStyles,
+      `an array of attacker styles (${known.join(', ')})`,
+    );
   heldOutStyles.forEach((style, i) => {
-    if (!known.includes(style)) throw new InvalidArgumentError(where, `heldOutStyles[${i}]`, style, `one of ${known.join(', ')}`);
-    if (heldOutStyles.indexOf(style) !== i) throw new InvalidArgumentError(where, `heldOutStyles[${i}]`, style, 'a style not already listed');
+    if (!known.includes(style))
+      throw new InvalidArgumentError(where, `heldOutStyles[${i}]`, style, `one of ${known.join(', ')}`);
+    if (heldOutStyles.indexOf(style) !== i)
+      throw new InvalidArgumentError(where, `heldOutStyles[${i}]`, style, 'a style not already listed');
   });
-  if (typeof heldOutShare !== 'number' || !(heldOutShare >= 0 && heldOutShare <= 1)) throw new InvalidArgumentError(where, 'heldOutShare', heldOutShare, 'a fraction in [0, 1]');
+  if (typeof heldOutShare !== 'number' || !(heldOutShare >= 0 && heldOutShare <= 1))
+    throw new InvalidArgumentError(where, 'heldOutShare', heldOutShare, 'a fraction in [0, 1]');
   mix(where, 'attackerStyles', styles, known); // names and shares checked
   const rest: Partial<Record<AttackerStyle, number>> = {};
   for (const [name, share] of Object.entries(styles)) {
     if (!heldOutStyles.includes(name as AttackerStyle)) rest[name as AttackerStyle] = share;
   }
   if (!Object.values(rest).some((share) => share !== undefined && share > 0)) {
-    throw new InvalidArgumentError(where, 'heldOutStyles', heldOutStyles, `to leave at least one style of attackerStyles (${Object.keys(styles).join(', ')}) for the training files`);
+    throw new InvalidArgumentError(
+      where,
+      'heldOutStyles',
+      heldOutStyles,
+      `to leave at least one style of attackerStyles (${Object.keys(styles).join(', ')}) for the training files`,
+    );
   }
   const training = mix(where, 'attackerStyles', rest, known);
-  const heldOut = heldOutStyles.length === 0 ? null : mix(where, 'heldOutStyles', Object.fromEntries(heldOutStyles.map((style) => [style, 1])), known);
+  const heldOut =
+    heldOutStyles.length === 0
+      ? null
+      : mix(where, 'heldOutStyles', Object.fromEntries(heldOutStyles.map((style) => [style, 1])), known);
   return { training, heldOut };
 }
 
@@ -88,7 +115,8 @@ export function arrivalSampler(fromMs: number, hours: number, hourly?: readonly 
   const cumulative = new Float64Array(hours);
   let total = 0;
   for (let h = 0; h < hours; h++) cumulative[h] = total += hourly[h % hourly.length]!;
-  return (rng) => fromMs + sampleCumulative(rng.uniformSource, cumulative) * 3_600_000 + Math.floor(rng.next() * 3_600_000);
+  return (rng) =>
+    fromMs + sampleCumulative(rng.uniformSource, cumulative) * 3_600_000 + Math.floor(rng.next() * 3_600_000);
 }
 
 /**
@@ -107,5 +135,10 @@ export function parseStart(where: string, argument: string, value: number | stri
       if (inRange(ms) && new Date(ms).getUTCDate() === +d!) return ms;
     }
   }
-  throw new InvalidArgumentError(where, argument, value, "epoch milliseconds or a UTC time like '2019-07-01 08:00:00' (years 1970–9998)");
+  throw new InvalidArgumentError(
+    where,
+    argument,
+    value,
+    "epoch milliseconds or a UTC time like '2019-07-01 08:00:00' (years 1970–9998)",
+  );
 }

@@ -126,7 +126,14 @@ export class SyntheticLogBuilder {
    * `account`, starting at `startMs`, with at most `maxEvents` events and none at or after
    * `endMs`; returns the time of its last event.
    */
-  addSession(rng: Random, profile: number, account: number, startMs: number, maxEvents = Infinity, endMs = Infinity): number {
+  addSession(
+    rng: Random,
+    profile: number,
+    account: number,
+    startMs: number,
+    maxEvents = Infinity,
+    endMs = Infinity,
+  ): number {
     const session = this.#starts.length;
     const compiled = COMPILED[profile]!;
     this.#starts.push(startMs);
@@ -134,14 +141,21 @@ export class SyntheticLogBuilder {
     this.#profiles.push(profile);
     this.#accounts.push(account);
     let last = startMs;
-    const n = simulateSession(rng, compiled, startMs, {
-      push: (action, timeMs) => {
-        this.#times.push(timeMs);
-        this.#actions.push(action);
-        this.#sessions.push(session);
-        last = timeMs;
+    const n = simulateSession(
+      rng,
+      compiled,
+      startMs,
+      {
+        push: (action, timeMs) => {
+          this.#times.push(timeMs);
+          this.#actions.push(action);
+          this.#sessions.push(session);
+          last = timeMs;
+        },
       },
-    }, maxEvents, endMs);
+      maxEvents,
+      endMs,
+    );
     if (compiled.profile.label === 1) this.attackerEvents += n;
     return last;
   }
@@ -151,7 +165,9 @@ export class SyntheticLogBuilder {
     const sessionCount = this.#starts.length;
     const eventCount = this.#times.length;
     const starts = this.#starts;
-    const sessionOrder = Array.from({ length: sessionCount }, (_, i) => i).sort((a, b) => starts[a]! - starts[b]! || a - b);
+    const sessionOrder = Array.from({ length: sessionCount }, (_, i) => i).sort(
+      (a, b) => starts[a]! - starts[b]! || a - b,
+    );
     const rank = new Uint32Array(sessionCount);
     sessionOrder.forEach((s, r) => (rank[s] = r));
     const times = this.#times;
@@ -180,7 +196,18 @@ export class SyntheticLogBuilder {
       sessionProfile[r] = this.#profiles[s]!;
       sessionAccount[r] = this.#accounts[s]!;
     }
-    return { eventCount, sessionCount, eventSession, eventTime, eventAction, sessionNo, sessionLabel, sessionProfile, sessionAccount, directory: this.directory };
+    return {
+      eventCount,
+      sessionCount,
+      eventSession,
+      eventTime,
+      eventAction,
+      sessionNo,
+      sessionLabel,
+      sessionProfile,
+      sessionAccount,
+      directory: this.directory,
+    };
   }
 }
 
@@ -309,7 +336,8 @@ export function syntheticEventLog(log: SyntheticLog, sourceName = '<synthetic>')
   for (let i = 0; i < log.eventCount; i++) eventIndex[fill[log.eventSession[i]!]!++] = i;
   const { custIds, groupIds, profIds } = log.directory;
   // One dictionary entry per distinct ID (accounts share CustIDs and GroupIDs), in order of appearance.
-  const extra = (ids: readonly string[]): StringColumn => encodeStrings(Array.from(log.eventSession, (s) => ids[log.sessionAccount[s]!]!));
+  const extra = (ids: readonly string[]): StringColumn =>
+    encodeStrings(Array.from(log.eventSession, (s) => ids[log.sessionAccount[s]!]!));
   return new EventLog({
     sessionIds: Array.from(log.sessionNo, (n) => String(n)),
     labels: log.sessionLabel.slice(),

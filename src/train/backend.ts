@@ -34,7 +34,12 @@ export type ResourceState =
 /** How a training job ended. */
 export type TrainingOutcome =
   | { readonly status: 'Completed'; readonly jobName: string; readonly artifact: string; readonly seconds: number }
-  | { readonly status: 'Failed' | 'Stopped'; readonly jobName: string; readonly reason: string; readonly seconds: number };
+  | {
+      readonly status: 'Failed' | 'Stopped';
+      readonly jobName: string;
+      readonly reason: string;
+      readonly seconds: number;
+    };
 
 /** How an endpoint came up. */
 export type EndpointOutcome =

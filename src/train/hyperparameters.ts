@@ -24,10 +24,17 @@ export function toHyperparameterStrings(...layers: readonly (Hyperparameters | u
   const out: Record<string, string> = {};
   for (const layer of layers) {
     if (layer === undefined) continue;
-    if (layer === null || typeof layer !== 'object') throw new InvalidArgumentError('hyperparameters', 'hyperparameters', layer, 'an object of name → value');
+    if (layer === null || typeof layer !== 'object')
+      throw new InvalidArgumentError('hyperparameters', 'hyperparameters', layer, 'an object of name → value');
     for (const [key, value] of Object.entries(layer)) {
       if (value === undefined) continue;
-      if (key.length === 0 || key.length > MAX_LENGTH) throw new InvalidArgumentError('hyperparameters', 'a hyperparameter name', key, `1 to ${MAX_LENGTH} characters`);
+      if (key.length === 0 || key.length > MAX_LENGTH)
+        throw new InvalidArgumentError(
+          'hyperparameters',
+          'a hyperparameter name',
+          key,
+          `1 to ${MAX_LENGTH} characters`,
+        );
       let text: string;
       if (typeof value === 'number') {
         if (!Number.isFinite(value)) throw new InvalidArgumentError('hyperparameters', key, value, 'a finite number');
@@ -35,12 +42,23 @@ export function toHyperparameterStrings(...layers: readonly (Hyperparameters | u
       } else if (typeof value === 'boolean') text = String(value);
       else if (typeof value === 'string') text = value;
       else throw new InvalidArgumentError('hyperparameters', key, value, 'a number, string or boolean');
-      if (text.length > MAX_LENGTH) throw new InvalidArgumentError('hyperparameters', key, text, `at most ${MAX_LENGTH} characters (SageMaker's limit)`);
+      if (text.length > MAX_LENGTH)
+        throw new InvalidArgumentError(
+          'hyperparameters',
+          key,
+          text,
+          `at most ${MAX_LENGTH} characters (SageMaker's limit)`,
+        );
       out[key] = text;
     }
   }
   if (Object.keys(out).length > MAX_ENTRIES) {
-    throw new InvalidArgumentError('hyperparameters', 'hyperparameters', Object.keys(out), `at most ${MAX_ENTRIES} entries (SageMaker's limit)`);
+    throw new InvalidArgumentError(
+      'hyperparameters',
+      'hyperparameters',
+      Object.keys(out),
+      `at most ${MAX_ENTRIES} entries (SageMaker's limit)`,
+    );
   }
   return Object.freeze(out);
 }

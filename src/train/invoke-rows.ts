@@ -38,14 +38,21 @@ export interface CsvPayloadOptions {
  */
 export function toCsvPayloads(rows: InvokeRows, options: CsvPayloadOptions = {}): string[] {
   const { maxBytes = MAX_PAYLOAD_BYTES, where = 'rows' } = options;
-  if (!Number.isInteger(maxBytes) || maxBytes < 2) throw new InvalidArgumentError('toCsvPayloads', 'maxBytes', maxBytes, 'an integer ≥ 2');
+  if (!Number.isInteger(maxBytes) || maxBytes < 2)
+    throw new InvalidArgumentError('toCsvPayloads', 'maxBytes', maxBytes, 'an integer ≥ 2');
   const lines = typeof rows === 'string' ? csvLines(rows) : matrixLines(toMatrix(rows, where), where);
   const payloads: string[] = [];
   let current: string[] = [];
   let size = 0;
   lines.forEach((line, i) => {
     const bytes = Buffer.byteLength(line, 'utf8') + 1;
-    if (bytes > maxBytes) throw new InvalidArgumentError('toCsvPayloads', `${where} row ${i + 1}`, `${bytes} bytes`, `at most ${maxBytes} bytes per payload`);
+    if (bytes > maxBytes)
+      throw new InvalidArgumentError(
+        'toCsvPayloads',
+        `${where} row ${i + 1}`,
+        `${bytes} bytes`,
+        `at most ${maxBytes} bytes per payload`,
+      );
     if (size + bytes > maxBytes) {
       payloads.push(`${current.join('\n')}\n`);
       current = [];
@@ -86,15 +93,31 @@ function toMatrix(rows: Exclude<InvokeRows, string>, where: string): NumericMatr
     const data = new Float64Array(list.length * columns);
     list.forEach((row, r) => {
       if (!Array.isArray(row) || row.length !== columns) {
-        throw new InvalidArgumentError('toCsvPayloads', `${where}[${r}]`, row, `an array of ${columns} numbers like ${where}[0]`);
+        throw new InvalidArgumentError(
+          'toCsvPayloads',
+          `${where}[${r}]`,
+          row,
+          `an array of ${columns} numbers like ${where}[0]`,
+        );
       }
       for (let c = 0; c < columns; c++) data[r * columns + c] = row[c] as number;
     });
     return { data, rows: list.length, columns };
   }
   const matrix = rows as NumericMatrix;
-  if (!matrix || typeof matrix.rows !== 'number' || typeof matrix.columns !== 'number' || !matrix.data || matrix.data.length !== matrix.rows * matrix.columns) {
-    throw new InvalidArgumentError('toCsvPayloads', where, rows, 'a Frame, a { data, rows, columns } matrix, an array of rows, or CSV text');
+  if (
+    !matrix ||
+    typeof matrix.rows !== 'number' ||
+    typeof matrix.columns !== 'number' ||
+    !matrix.data ||
+    matrix.data.length !== matrix.rows * matrix.columns
+  ) {
+    throw new InvalidArgumentError(
+      'toCsvPayloads',
+      where,
+      rows,
+      'a Frame, a { data, rows, columns } matrix, an array of rows, or CSV text',
+    );
   }
   return matrix;
 }
@@ -108,7 +131,13 @@ function matrixLines(matrix: NumericMatrix, where: string): string[] {
       const value = data[r * columns + c] as number;
       if (Number.isNaN(value)) fields[c] = '';
       else if (Number.isFinite(value)) fields[c] = String(value);
-      else throw new InvalidArgumentError('toCsvPayloads', `${where} row ${r + 1} column ${c + 1}`, value, 'a finite number or NaN for missing');
+      else
+        throw new InvalidArgumentError(
+          'toCsvPayloads',
+          `${where} row ${r + 1} column ${c + 1}`,
+          value,
+          'a finite number or NaN for missing',
+        );
     }
     lines[r] = fields.join(',');
   }

@@ -90,7 +90,12 @@ export class LocalBackend implements Backend, AsyncDisposable {
   #closed = false;
 
   constructor(options: LocalBackendOptions = {}) {
-    const { workers = os.availableParallelism(), training = 'worker', host = '127.0.0.1', maxPayloadBytes = MAX_PAYLOAD_BYTES } = options;
+    const {
+      workers = os.availableParallelism(),
+      training = 'worker',
+      host = '127.0.0.1',
+      maxPayloadBytes = MAX_PAYLOAD_BYTES,
+    } = options;
     this.#options = options;
     this.#pool = new TrainingPool({ size: workers, mode: training });
     this.#host = host;
@@ -106,9 +111,10 @@ export class LocalBackend implements Backend, AsyncDisposable {
    * ```
    */
   workDir(): Promise<string> {
-    this.#workDir ??= this.#options.workDir !== undefined
-      ? mkdir(this.#options.workDir, { recursive: true }).then(() => path.resolve(this.#options.workDir as string))
-      : mkdtemp(path.join(os.tmpdir(), 'sessionsentry-'));
+    this.#workDir ??=
+      this.#options.workDir !== undefined
+        ? mkdir(this.#options.workDir, { recursive: true }).then(() => path.resolve(this.#options.workDir as string))
+        : mkdtemp(path.join(os.tmpdir(), 'sessionsentry-'));
     return this.#workDir;
   }
 
@@ -151,26 +157,50 @@ export class LocalBackend implements Backend, AsyncDisposable {
    */
   endpointUrl(endpointName: string): string {
     const record = this.#endpoints.get(endpointName);
-    if (!record || record.state !== 'InService') throw new ResourceStateError(`endpoint ${endpointName}`, `is not in service (state: ${record?.state ?? 'absent'})`);
+    if (!record || record.state !== 'InService')
+      throw new ResourceStateError(
+        `endpoint ${endpointName}`,
+        `is not in service (state: ${record?.state ?? 'absent'})`,
+      );
     return record.server.url;
   }
 
   async startTrainingJob(spec: TrainingJobSpec, options: BackendCallOptions = {}): Promise<void> {
     this.#open('startTrainingJob');
-    if (!spec || typeof spec.name !== 'string' || spec.name.length === 0) throw new InvalidArgumentError('LocalBackend.startTrainingJob', 'spec.name', spec?.name, 'a job name');
-    if (typeof spec.channels?.train !== 'string') throw new InvalidArgumentError('LocalBackend.startTrainingJob', 'spec.channels.train', spec.channels?.train, 'the path of the train channel');
+    if (!spec || typeof spec.name !== 'string' || spec.name.length === 0)
+      throw new InvalidArgumentError('LocalBackend.startTrainingJob', 'spec.name', spec?.name, 'a job name');
+    if (typeof spec.channels?.train !== 'string')
+      throw new InvalidArgumentError(
+        'LocalBackend.startTrainingJob',
+        'spec.channels.train',
+        spec.channels?.train,
+        'the path of the train channel',
+      );
     const outputDir = path.join(await this.workDir(), spec.name, 'output');
     // Checked after the await, so two concurrent starts of one name cannot both pass.
-    if (this.#jobs.has(spec.name)) throw new ResourceStateError(`training job ${spec.name}`, 'already exists (job names are unique, as in SageMaker)');
+    if (this.#jobs.has(spec.name))
+      throw new ResourceStateError(
+        `training job ${spec.name}`,
+        'already exists (job names are unique, as in SageMaker)',
+      );
     const controller = new AbortController();
     const started = performance.now();
     const record: JobRecord = {
       state: 'InProgress',
       controller,
       outcome: this.#pool
-        .run({ jobName: spec.name, channels: { ...spec.channels }, hyperparameters: { ...spec.hyperparameters }, outputDir }, controller.signal, (progress) => {
-          if (record.state === 'InProgress') options.onState?.('InProgress', undefined, progress);
-        })
+        .run(
+          {
+            jobName: spec.name,
+            channels: { ...spec.channels },
+            hyperparameters: { ...spec.hyperparameters },
+            outputDir,
+          },
+          controller.signal,
+          (progress) => {
+            if (record.state === 'InProgress') options.onState?.('InProgress', undefined, progress);
+          },
+        )
         .then(
           (result): TrainingOutcome => {
             record.state = 'Completed';
@@ -184,7 +214,12 @@ export class LocalBackend implements Backend, AsyncDisposable {
               return { status: 'Stopped', jobName: spec.name, reason: 'stopped on request', seconds };
             }
             record.state = 'Failed';
-            return { status: 'Failed', jobName: spec.name, reason: err instanceof Error ? err.message : String(err), seconds };
+            return {
+              status: 'Failed',
+              jobName: spec.name,
+              reason: err instanceof Error ? err.message : String(err),
+              seconds,
+            };
           },
         ),
     };
@@ -208,9 +243,14 @@ export class LocalBackend implements Backend, AsyncDisposable {
     const record = this.#jobs.get(jobName);
     if (!record) {
       // Only a job name (letters, digits, hyphens) is looked up, never a path.
-      if (typeof jobName !== 'string' || !/^[a-zA-Z0-9](-*[a-zA-Z0-9])*$/.test(jobName)) throw new ResourceStateError(`training job ${String(jobName)}`, 'does not exist');
+      if (typeof jobName !== 'string' || !/^[a-zA-Z0-9](-*[a-zA-Z0-9])*$/.test(jobName))
+        throw new ResourceStateError(`training job ${String(jobName)}`, 'does not exist');
       const artifact = path.join(await this.workDir(), jobName, 'output', 'model.tar.gz');
-      if (!(await isFile(artifact))) throw new ResourceStateError(`training job ${jobName}`, `does not exist (not started by this backend, and no ${artifact})`);
+      if (!(await isFile(artifact)))
+        throw new ResourceStateError(
+          `training job ${jobName}`,
+          `does not exist (not started by this backend, and no ${artifact})`,
+        );
       options.onState?.('Completed');
       return { status: 'Completed', jobName, artifact, seconds: 0 };
     }
@@ -242,24 +282,31 @@ export class LocalBackend implements Backend, AsyncDisposable {
     if (this.#endpoints.has(endpointName)) throw new ResourceStateError(`endpoint ${endpointName}`, 'already exists');
     const model = this.#models.get(modelName);
     if (!model) throw new ResourceStateError(`model ${modelName}`, 'does not exist (create it before its endpoint)');
-    const server = new EndpointServer({ host: this.#host, maxPayloadBytes: this.#maxPayloadBytes, defaultEndpoint: endpointName }).addEndpoint(endpointName, model.booster);
+    const server = new EndpointServer({
+      host: this.#host,
+      maxPayloadBytes: this.#maxPayloadBytes,
+      defaultEndpoint: endpointName,
+    }).addEndpoint(endpointName, model.booster);
     const record: EndpointRecord = {
       state: 'Creating',
       modelName,
       server,
-      ready: server.listen().then(
-        async (url): Promise<EndpointOutcome> => {
+      ready: server
+        .listen()
+        .then(async (url): Promise<EndpointOutcome> => {
           // In service once the container answers its health check, as SageMaker decides.
           const ping = await fetch(`${url}/ping`);
           await ping.arrayBuffer();
           if (ping.status !== 200) throw new Error(`GET /ping answered ${ping.status}`);
           if (record.state === 'Creating') record.state = 'InService';
-          return record.state === 'InService' ? { status: 'InService', endpointName } : { status: 'Failed', endpointName, reason: `endpoint was ${record.state} while starting` };
-        },
-      ).catch((err: unknown): EndpointOutcome => {
-        if (record.state === 'Creating') record.state = 'Failed';
-        return { status: 'Failed', endpointName, reason: err instanceof Error ? err.message : String(err) };
-      }),
+          return record.state === 'InService'
+            ? { status: 'InService', endpointName }
+            : { status: 'Failed', endpointName, reason: `endpoint was ${record.state} while starting` };
+        })
+        .catch((err: unknown): EndpointOutcome => {
+          if (record.state === 'Creating') record.state = 'Failed';
+          return { status: 'Failed', endpointName, reason: err instanceof Error ? err.message : String(err) };
+        }),
     };
     this.#endpoints.set(endpointName, record);
   }
@@ -292,10 +339,17 @@ export class LocalBackend implements Backend, AsyncDisposable {
     if (options.withModels === true) this.#models.delete(record.modelName);
   }
 
-  async invokeEndpoint(endpointName: string, csvRows: string, options: { signal?: AbortSignal } = {}): Promise<Float64Array> {
+  async invokeEndpoint(
+    endpointName: string,
+    csvRows: string,
+    options: { signal?: AbortSignal } = {},
+  ): Promise<Float64Array> {
     const record = this.#endpoints.get(endpointName);
     if (!record || record.state !== 'InService') {
-      throw new ResourceStateError(`endpoint ${endpointName}`, `is not in service (state: ${record?.state ?? 'absent'})`);
+      throw new ResourceStateError(
+        `endpoint ${endpointName}`,
+        `is not in service (state: ${record?.state ?? 'absent'})`,
+      );
     }
     return postCsv(record.server.url, endpointName, csvRows, options.signal);
   }
@@ -307,13 +361,18 @@ export class LocalBackend implements Backend, AsyncDisposable {
     const output = path.join(spec.outputDir, `${path.basename(spec.input)}.out`);
     options.onState?.('InProgress');
     // A transient container for the job, as SageMaker starts one per transform job.
-    const server = new EndpointServer({ host: this.#host, maxPayloadBytes: this.#maxPayloadBytes, defaultEndpoint: 'transform' }).addEndpoint('transform', model.booster);
+    const server = new EndpointServer({
+      host: this.#host,
+      maxPayloadBytes: this.#maxPayloadBytes,
+      defaultEndpoint: 'transform',
+    }).addEndpoint('transform', model.booster);
     try {
       const url = await server.listen();
       const text = await readFile(spec.input, 'utf8');
       const parts: string[] = [];
       for (const payload of toCsvPayloads(text, { maxBytes: this.#maxPayloadBytes, where: spec.input })) {
-        if (options.signal?.aborted) throw new RunAbortedError(`batch transform ${spec.jobName}`, options.signal.reason);
+        if (options.signal?.aborted)
+          throw new RunAbortedError(`batch transform ${spec.jobName}`, options.signal.reason);
         parts.push(await postCsvText(url, spec.jobName, payload, options.signal));
       }
       await mkdir(spec.outputDir, { recursive: true });
@@ -358,14 +417,29 @@ export class LocalBackend implements Backend, AsyncDisposable {
   }
 }
 
-async function postCsv(url: string, endpointName: string, body: string, signal: AbortSignal | undefined): Promise<Float64Array> {
+async function postCsv(
+  url: string,
+  endpointName: string,
+  body: string,
+  signal: AbortSignal | undefined,
+): Promise<Float64Array> {
   return parseScores(await postCsvText(url, endpointName, body, signal), { source: `endpoint ${endpointName}` });
 }
 
-async function postCsvText(url: string, endpointName: string, body: string, signal: AbortSignal | undefined): Promise<string> {
+async function postCsvText(
+  url: string,
+  endpointName: string,
+  body: string,
+  signal: AbortSignal | undefined,
+): Promise<string> {
   let response: Response;
   try {
-    response = await fetch(`${url}/invocations`, { method: 'POST', headers: { 'content-type': 'text/csv', accept: 'text/csv' }, body, signal: signal ?? null });
+    response = await fetch(`${url}/invocations`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/csv', accept: 'text/csv' },
+      body,
+      signal: signal ?? null,
+    });
   } catch (err) {
     if (signal?.aborted) throw new RunAbortedError(`invoking endpoint ${endpointName}`, signal.reason);
     throw new EndpointInvocationError(endpointName, 0, `request failed: ${(err as Error).message}`, { cause: err });

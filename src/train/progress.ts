@@ -50,7 +50,9 @@ export type ProgressListener = (event: ProgressEvent) => void;
  */
 export function formatProgress(event: ProgressEvent): string {
   const seconds = `${(event.elapsedMs / 1000).toFixed(1)} s`;
-  return [event.job, event.resource, event.state, seconds, event.detail].filter((part) => part !== undefined && part !== '').join('  ');
+  return [event.job, event.resource, event.state, seconds, event.detail]
+    .filter((part) => part !== undefined && part !== '')
+    .join('  ');
 }
 
 /**
@@ -81,7 +83,14 @@ export class ProgressClock {
   }
 
   /** Emits one event; the first event of a (resource, name) pair starts its clock. */
-  emit(job: string, resource: ProgressResource, name: string, state: ResourceState, detail?: string, training?: TrainingProgress): ProgressEvent {
+  emit(
+    job: string,
+    resource: ProgressResource,
+    name: string,
+    state: ResourceState,
+    detail?: string,
+    training?: TrainingProgress,
+  ): ProgressEvent {
     const key = `${resource}\u0000${name}`;
     const now = this.#now();
     let started = this.#started.get(key);
@@ -90,7 +99,11 @@ export class ProgressClock {
       this.#started.set(key, now);
     }
     const event: ProgressEvent = {
-      job, resource, name, state, elapsedMs: now - started,
+      job,
+      resource,
+      name,
+      state,
+      elapsedMs: now - started,
       ...(detail === undefined ? {} : { detail }),
       ...(training === undefined ? {} : { training }),
     };

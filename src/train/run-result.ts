@@ -77,7 +77,11 @@ export interface TransformResult {
  * collectResults(['a', 'b'], 'Model', await Promise.allSettled([createA(), createB()]));
  * ```
  */
-export function collectResults<T>(jobs: readonly string[], stage: ProgressResource, settled: readonly PromiseSettledResult<T>[]): RunResult<T> {
+export function collectResults<T>(
+  jobs: readonly string[],
+  stage: ProgressResource,
+  settled: readonly PromiseSettledResult<T>[],
+): RunResult<T> {
   const succeeded: T[] = [];
   const failed: JobFailure[] = [];
   settled.forEach((result, i) => {
@@ -97,5 +101,5 @@ export function collectResults<T>(jobs: readonly string[], stage: ProgressResour
  */
 export function reasonOf(error: unknown): string {
   if (error instanceof Error) return error.message;
-  return typeof error === 'string' ? error : JSON.stringify(error) ?? String(error);
+  return typeof error === 'string' ? error : (JSON.stringify(error) ?? String(error));
 }

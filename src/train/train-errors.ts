@@ -12,7 +12,11 @@ import { SessionSentryError } from '../errors.js';
 export class RunAbortedError extends SessionSentryError {
   declare readonly code: 'ERR_ABORTED';
   constructor(where: string, reason: unknown) {
-    super('ERR_ABORTED', `${where}: aborted${reason instanceof Error ? ` (${reason.message})` : reason !== undefined ? ` (${String(reason)})` : ''}`, { cause: reason });
+    super(
+      'ERR_ABORTED',
+      `${where}: aborted${reason instanceof Error ? ` (${reason.message})` : reason !== undefined ? ` (${String(reason)})` : ''}`,
+      { cause: reason },
+    );
   }
 }
 
@@ -66,7 +70,11 @@ export class EndpointInvocationError extends SessionSentryError {
   readonly status: number;
   readonly body: string;
   constructor(endpointName: string, status: number, body: string, options?: { cause?: unknown }) {
-    super('ERR_ENDPOINT_INVOCATION', `endpoint ${endpointName} answered ${status}: ${body.trim().slice(0, 300)}`, options);
+    super(
+      'ERR_ENDPOINT_INVOCATION',
+      `endpoint ${endpointName} answered ${status}: ${body.trim().slice(0, 300)}`,
+      options,
+    );
     this.endpointName = endpointName;
     this.status = status;
     this.body = body;
@@ -94,7 +102,11 @@ export class CleanupError extends SessionSentryError {
   readonly failures: readonly CleanupFailure[];
   constructor(failures: readonly CleanupFailure[], options?: { cause?: unknown }) {
     const after = options?.cause instanceof Error ? ` after: ${options.cause.message}` : '';
-    super('ERR_CLEANUP', `clean-up left ${failures.length} resource(s): ${failures.map((f) => `${f.resource} ${f.name} (${f.reason})`).join('; ')}${after}`, options);
+    super(
+      'ERR_CLEANUP',
+      `clean-up left ${failures.length} resource(s): ${failures.map((f) => `${f.resource} ${f.name} (${f.reason})`).join('; ')}${after}`,
+      options,
+    );
     this.failures = failures;
   }
 }

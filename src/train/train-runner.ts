@@ -14,7 +14,13 @@ import { SEED_HYPERPARAMETERS } from './default-hyperparameters.js';
 import { toHyperparameterStrings, type Hyperparameters } from './hyperparameters.js';
 import { countRows, toCsvPayloads, type InvokeRows } from './invoke-rows.js';
 import { LocalBackend } from './local-backend.js';
-import { ProgressClock, type ProgressEvent, type ProgressListener, type ProgressResource, type TrainingProgress } from './progress.js';
+import {
+  ProgressClock,
+  type ProgressEvent,
+  type ProgressListener,
+  type ProgressResource,
+  type TrainingProgress,
+} from './progress.js';
 import {
   collectResults,
   reasonOf,
@@ -209,18 +215,38 @@ export class TrainRunner extends EventEmitter<TrainRunnerEvents> implements Asyn
 
   constructor(options: TrainRunnerOptions = {}) {
     super();
-    const { backend, concurrency = DEFAULT_CONCURRENCY, hyperparameters = SEED_HYPERPARAMETERS, prefix = '', signal, onProgress, endpoint = {}, workDir } = options;
-    if (workDir !== undefined && (typeof workDir !== 'string' || workDir === '')) throw new InvalidArgumentError('TrainRunner', 'workDir', workDir, 'a folder path');
+    const {
+      backend,
+      concurrency = DEFAULT_CONCURRENCY,
+      hyperparameters = SEED_HYPERPARAMETERS,
+      prefix = '',
+      signal,
+      onProgress,
+      endpoint = {},
+      workDir,
+    } = options;
+    if (workDir !== undefined && (typeof workDir !== 'string' || workDir === ''))
+      throw new InvalidArgumentError('TrainRunner', 'workDir', workDir, 'a folder path');
     this.#workDirOption = workDir;
     if (!(Number.isInteger(concurrency) && concurrency >= 1) && concurrency !== Infinity) {
       throw new InvalidArgumentError('TrainRunner', 'concurrency', concurrency, 'a positive integer or Infinity');
     }
     if (prefix !== '' && !/^[a-zA-Z0-9][a-zA-Z0-9-]*$/.test(prefix)) {
-      throw new InvalidArgumentError('TrainRunner', 'prefix', prefix, 'letters, digits and hyphens, starting with a letter or digit');
+      throw new InvalidArgumentError(
+        'TrainRunner',
+        'prefix',
+        prefix,
+        'letters, digits and hyphens, starting with a letter or digit',
+      );
     }
     toHyperparameterStrings(hyperparameters);
     if (endpoint.retain === true && backend === undefined) {
-      throw new InvalidArgumentError('TrainRunner', 'endpoint.retain', true, 'used with a backend passed to the runner (one the runner creates is closed with it, and its endpoints too)');
+      throw new InvalidArgumentError(
+        'TrainRunner',
+        'endpoint.retain',
+        true,
+        'used with a backend passed to the runner (one the runner creates is closed with it, and its endpoints too)',
+      );
     }
     this.backend = backend ?? new LocalBackend();
     this.#ownsBackend = backend === undefined;
@@ -278,7 +304,8 @@ export class TrainRunner extends EventEmitter<TrainRunnerEvents> implements Asyn
     jobs.forEach((job, i) => this.#checkJob(isFrameJob(job) ? { ...job, train: '<split>' } : job, i));
     const names = new Set<string>();
     for (const job of jobs) {
-      if (names.has(job.name)) throw new InvalidArgumentError('TrainRunner.startJobs', 'jobs', job.name, 'unique job names');
+      if (names.has(job.name))
+        throw new InvalidArgumentError('TrainRunner.startJobs', 'jobs', job.name, 'unique job names');
       names.add(job.name);
     }
     const fresh = (await this.#writeChannels(jobs)).map((job, i) => this.#checkJob(job, i));
@@ -306,7 +333,11 @@ export class TrainRunner extends EventEmitter<TrainRunnerEvents> implements Asyn
     const records = [...this.#records.values()].filter((r) => r.training !== undefined);
     const settled = await Promise.allSettled(records.map((r) => r.training as Promise<TrainedJob>));
     this.#throwIfAborted('waitForJobs');
-    return collectResults(records.map((r) => r.job.name), 'TrainingJob', settled);
+    return collectResults(
+      records.map((r) => r.job.name),
+      'TrainingJob',
+      settled,
+    );
   }
 
   /**
@@ -334,13 +365,31 @@ export class TrainRunner extends EventEmitter<TrainRunnerEvents> implements Asyn
   async attach(jobName: string, options: AttachOptions = {}): Promise<TrainedJob> {
     this.#checkOpen('attach');
     const where = 'TrainRunner.attach';
-    if (typeof jobName !== 'string' || !RESOURCE_NAME.test(jobName)) throw new InvalidArgumentError(where, 'jobName', jobName, 'a training job name (1-63 letters, digits and hyphens)');
+    if (typeof jobName !== 'string' || !RESOURCE_NAME.test(jobName))
+      throw new InvalidArgumentError(
+        where,
+        'jobName',
+        jobName,
+        'a training job name (1-63 letters, digits and hyphens)',
+      );
     const name = options.name ?? jobName;
-    if (typeof name !== 'string' || name === '') throw new InvalidArgumentError(where, 'options.name', name, 'a non-empty name');
-    if (this.#records.has(name)) throw new InvalidArgumentError(where, options.name === undefined ? 'jobName' : 'options.name', name, 'a name not already used by this runner');
+    if (typeof name !== 'string' || name === '')
+      throw new InvalidArgumentError(where, 'options.name', name, 'a non-empty name');
+    if (this.#records.has(name))
+      throw new InvalidArgumentError(
+        where,
+        options.name === undefined ? 'jobName' : 'options.name',
+        name,
+        'a name not already used by this runner',
+      );
     const resourceName = this.resourceName(name);
     if (!RESOURCE_NAME.test(resourceName)) {
-      throw new InvalidArgumentError(where, 'options.name', resourceName, 'with the prefix, 1-63 letters, digits and hyphens (a SageMaker resource name); pass a shorter name');
+      throw new InvalidArgumentError(
+        where,
+        'options.name',
+        resourceName,
+        'with the prefix, 1-63 letters, digits and hyphens (a SageMaker resource name); pass a shorter name',
+      );
     }
     // The channels are the other run's; this record only carries the job's name.
     const record: JobRecord = { job: { name, train: '' }, jobName: resourceName, transforms: 0 };
@@ -348,11 +397,15 @@ export class TrainRunner extends EventEmitter<TrainRunnerEvents> implements Asyn
     const signal = this.#signalOf(record);
     try {
       const outcome = await abortable(
-        this.backend.waitForTrainingJob(jobName, { signal, onState: (state, detail, training) => this.#emit(record, 'TrainingJob', jobName, state, detail, training) }),
+        this.backend.waitForTrainingJob(jobName, {
+          signal,
+          onState: (state, detail, training) => this.#emit(record, 'TrainingJob', jobName, state, detail, training),
+        }),
         signal,
         `attaching training job ${jobName}`,
       );
-      if (outcome.status !== 'Completed') throw new ResourceStateError(`training job ${jobName}`, `${outcome.status}: ${outcome.reason}`);
+      if (outcome.status !== 'Completed')
+        throw new ResourceStateError(`training job ${jobName}`, `${outcome.status}: ${outcome.reason}`);
       record.trained = { job: name, jobName, artifact: outcome.artifact, seconds: outcome.seconds };
     } catch (err) {
       this.#records.delete(name);
@@ -373,24 +426,32 @@ export class TrainRunner extends EventEmitter<TrainRunnerEvents> implements Asyn
   async createModels(): Promise<RunResult<CreatedModel>> {
     this.#checkOpen('createModels');
     const records = [...this.#records.values()].filter((r) => r.trained && r.modelName === undefined);
-    const settled = await Promise.allSettled(records.map((record) => this.#limit(async () => {
-      this.#throwIfAborted('createModels');
-      const trained = record.trained as TrainedJob;
-      const modelName = record.jobName;
-      this.#emit(record, 'Model', modelName, 'Creating');
-      this.#models.add(modelName);
-      try {
-        await this.backend.createModel(modelName, trained.artifact);
-      } catch (err) {
-        this.#emit(record, 'Model', modelName, 'Failed', reasonOf(err));
-        throw err;
-      }
-      record.modelName = modelName;
-      this.#emit(record, 'Model', modelName, 'Completed');
-      return { job: record.job.name, modelName, artifact: trained.artifact };
-    })));
+    const settled = await Promise.allSettled(
+      records.map((record) =>
+        this.#limit(async () => {
+          this.#throwIfAborted('createModels');
+          const trained = record.trained as TrainedJob;
+          const modelName = record.jobName;
+          this.#emit(record, 'Model', modelName, 'Creating');
+          this.#models.add(modelName);
+          try {
+            await this.backend.createModel(modelName, trained.artifact);
+          } catch (err) {
+            this.#emit(record, 'Model', modelName, 'Failed', reasonOf(err));
+            throw err;
+          }
+          record.modelName = modelName;
+          this.#emit(record, 'Model', modelName, 'Completed');
+          return { job: record.job.name, modelName, artifact: trained.artifact };
+        }),
+      ),
+    );
     this.#throwIfAborted('createModels');
-    return collectResults(records.map((r) => r.job.name), 'Model', settled);
+    return collectResults(
+      records.map((r) => r.job.name),
+      'Model',
+      settled,
+    );
   }
 
   /**
@@ -411,32 +472,49 @@ export class TrainRunner extends EventEmitter<TrainRunnerEvents> implements Asyn
     const endpointOptions: EndpointOptions = {
       ...this.#endpointOptions,
       ...options,
-      ...(this.#endpointOptions.tags !== undefined || options.tags !== undefined ? { tags: { ...this.#endpointOptions.tags, ...options.tags } } : {}),
+      ...(this.#endpointOptions.tags !== undefined || options.tags !== undefined
+        ? { tags: { ...this.#endpointOptions.tags, ...options.tags } }
+        : {}),
     };
     if (endpointOptions.retain === true && this.#ownsBackend) {
       // The runner closes a backend it created, and a local endpoint ends with its backend.
-      throw new InvalidArgumentError('TrainRunner.createEndpoints', 'retain', true, 'used with a backend passed to the runner (one the runner creates is closed with it)');
+      throw new InvalidArgumentError(
+        'TrainRunner.createEndpoints',
+        'retain',
+        true,
+        'used with a backend passed to the runner (one the runner creates is closed with it)',
+      );
     }
-    const records = [...this.#records.values()].filter((r) => r.modelName !== undefined && r.endpointName === undefined);
-    const settled = await Promise.allSettled(records.map((record) => this.#limit(async () => {
-      this.#throwIfAborted('createEndpoints');
-      const endpointName = record.jobName;
-      // Tracked before the call: a create that fails halfway may still have made something to delete.
-      this.#endpoints.add(endpointName);
-      record.endpointName = endpointName;
-      record.retain = endpointOptions.retain === true;
-      this.#emit(record, 'Endpoint', endpointName, 'Creating');
-      try {
-        await this.backend.createEndpoint(endpointName, record.modelName as string, endpointOptions);
-      } catch (err) {
-        record.endpointName = undefined;
-        this.#emit(record, 'Endpoint', endpointName, 'Failed', reasonOf(err));
-        throw err;
-      }
-      return { job: record.job.name, endpointName };
-    })));
+    const records = [...this.#records.values()].filter(
+      (r) => r.modelName !== undefined && r.endpointName === undefined,
+    );
+    const settled = await Promise.allSettled(
+      records.map((record) =>
+        this.#limit(async () => {
+          this.#throwIfAborted('createEndpoints');
+          const endpointName = record.jobName;
+          // Tracked before the call: a create that fails halfway may still have made something to delete.
+          this.#endpoints.add(endpointName);
+          record.endpointName = endpointName;
+          record.retain = endpointOptions.retain === true;
+          this.#emit(record, 'Endpoint', endpointName, 'Creating');
+          try {
+            await this.backend.createEndpoint(endpointName, record.modelName as string, endpointOptions);
+          } catch (err) {
+            record.endpointName = undefined;
+            this.#emit(record, 'Endpoint', endpointName, 'Failed', reasonOf(err));
+            throw err;
+          }
+          return { job: record.job.name, endpointName };
+        }),
+      ),
+    );
     this.#throwIfAborted('createEndpoints');
-    return collectResults(records.map((r) => r.job.name), 'Endpoint', settled);
+    return collectResults(
+      records.map((r) => r.job.name),
+      'Endpoint',
+      settled,
+    );
   }
 
   /**
@@ -451,19 +529,25 @@ export class TrainRunner extends EventEmitter<TrainRunnerEvents> implements Asyn
    */
   async waitForEndpoints(): Promise<RunResult<ServingEndpoint>> {
     const records = [...this.#records.values()].filter((r) => r.endpointName !== undefined);
-    const settled = await Promise.allSettled(records.map(async (record): Promise<ServingEndpoint> => {
-      const endpointName = record.endpointName as string;
-      if (record.inService) return { job: record.job.name, endpointName };
-      const outcome = await this.backend.waitForEndpoint(endpointName, {
-        signal: this.#signalOf(record),
-        onState: (state, detail) => this.#emit(record, 'Endpoint', endpointName, state, detail),
-      });
-      if (outcome.status !== 'InService') throw new ResourceStateError(`endpoint ${endpointName}`, outcome.reason);
-      record.inService = true;
-      return { job: record.job.name, endpointName };
-    }));
+    const settled = await Promise.allSettled(
+      records.map(async (record): Promise<ServingEndpoint> => {
+        const endpointName = record.endpointName as string;
+        if (record.inService) return { job: record.job.name, endpointName };
+        const outcome = await this.backend.waitForEndpoint(endpointName, {
+          signal: this.#signalOf(record),
+          onState: (state, detail) => this.#emit(record, 'Endpoint', endpointName, state, detail),
+        });
+        if (outcome.status !== 'InService') throw new ResourceStateError(`endpoint ${endpointName}`, outcome.reason);
+        record.inService = true;
+        return { job: record.job.name, endpointName };
+      }),
+    );
     this.#throwIfAborted('waitForEndpoints');
-    return collectResults(records.map((r) => r.job.name), 'Endpoint', settled);
+    return collectResults(
+      records.map((r) => r.job.name),
+      'Endpoint',
+      settled,
+    );
   }
 
   /**
@@ -481,12 +565,21 @@ export class TrainRunner extends EventEmitter<TrainRunnerEvents> implements Asyn
     this.#checkOpen('invoke');
     const record = this.#record(job, 'invoke');
     if (!record.inService || record.endpointName === undefined) {
-      throw new ResourceStateError(`job ${job}`, 'has no endpoint in service (run createEndpoints and waitForEndpoints first)');
+      throw new ResourceStateError(
+        `job ${job}`,
+        'has no endpoint in service (run createEndpoints and waitForEndpoints first)',
+      );
     }
     const endpointName = record.endpointName;
     const payloads = toCsvPayloads(rows, { where: `invoke(${JSON.stringify(job)})` });
     this.#clock.restart('Invocation', endpointName);
-    this.#emit(record, 'Invocation', endpointName, 'InProgress', `${countRows(rows)} rows in ${payloads.length} payload(s)`);
+    this.#emit(
+      record,
+      'Invocation',
+      endpointName,
+      'InProgress',
+      `${countRows(rows)} rows in ${payloads.length} payload(s)`,
+    );
     const parts: Float64Array[] = [];
     try {
       for (const payload of payloads) {
@@ -516,13 +609,17 @@ export class TrainRunner extends EventEmitter<TrainRunnerEvents> implements Asyn
   async batchTransform(job: string, input: string, outputDir: string = path.dirname(input)): Promise<TransformResult> {
     this.#checkOpen('batchTransform');
     const record = this.#record(job, 'batchTransform');
-    if (record.modelName === undefined) throw new ResourceStateError(`job ${job}`, 'has no model (run createModels first)');
+    if (record.modelName === undefined)
+      throw new ResourceStateError(`job ${job}`, 'has no model (run createModels first)');
     record.transforms++;
     const jobName = `${record.jobName.slice(0, 55)}-bt${record.transforms}`;
     this.#emit(record, 'Transform', jobName, 'InProgress');
     const outcome = await this.backend.batchTransform(
       { modelName: record.modelName, input, outputDir, jobName },
-      { signal: this.#signalOf(record), onState: (state, detail) => this.#emit(record, 'Transform', jobName, state, detail) },
+      {
+        signal: this.#signalOf(record),
+        onState: (state, detail) => this.#emit(record, 'Transform', jobName, state, detail),
+      },
     );
     if (outcome.status !== 'Completed') {
       this.#emit(record, 'Transform', jobName, 'Failed', outcome.reason);
@@ -553,50 +650,74 @@ export class TrainRunner extends EventEmitter<TrainRunnerEvents> implements Asyn
     const stoppedJobs: string[] = [];
     const deletedEndpoints: string[] = [];
     const deletedModels: string[] = [];
-    const release = async (resource: CleanupFailure['resource'], names: Set<string>, remove: (name: string) => Promise<void>, done: string[]): Promise<void> => {
-      await Promise.all([...names].map(async (name) => {
-        let lastError: unknown;
-        for (let attempt = 0; attempt < 2; attempt++) {
-          try {
-            await remove(name);
-            names.delete(name);
-            done.push(name);
-            return;
-          } catch (err) {
-            lastError = err;
+    const release = async (
+      resource: CleanupFailure['resource'],
+      names: Set<string>,
+      remove: (name: string) => Promise<void>,
+      done: string[],
+    ): Promise<void> => {
+      await Promise.all(
+        [...names].map(async (name) => {
+          let lastError: unknown;
+          for (let attempt = 0; attempt < 2; attempt++) {
+            try {
+              await remove(name);
+              names.delete(name);
+              done.push(name);
+              return;
+            } catch (err) {
+              lastError = err;
+            }
           }
-        }
-        failures.push({ resource, name, reason: reasonOf(lastError) });
-      }));
+          failures.push({ resource, name, reason: reasonOf(lastError) });
+        }),
+      );
     };
     await release('TrainingJob', this.#liveJobs, (name) => this.backend.stopTrainingJob(name), stoppedJobs);
     this.#retain();
-    await release('Endpoint', this.#endpoints, async (name) => {
-      await this.backend.deleteEndpoint(name);
-      const record = [...this.#records.values()].find((r) => r.endpointName === name);
-      if (record) {
-        record.endpointName = undefined;
-        record.inService = false;
-        this.#emit(record, 'Endpoint', name, 'Deleted');
-      }
-    }, deletedEndpoints);
-    await release('Model', this.#models, async (name) => {
-      await this.backend.deleteModel(name);
-      const record = [...this.#records.values()].find((r) => r.modelName === name);
-      if (record) {
-        record.modelName = undefined;
-        this.#emit(record, 'Model', name, 'Deleted');
-      }
-    }, deletedModels);
+    await release(
+      'Endpoint',
+      this.#endpoints,
+      async (name) => {
+        await this.backend.deleteEndpoint(name);
+        const record = [...this.#records.values()].find((r) => r.endpointName === name);
+        if (record) {
+          record.endpointName = undefined;
+          record.inService = false;
+          this.#emit(record, 'Endpoint', name, 'Deleted');
+        }
+      },
+      deletedEndpoints,
+    );
+    await release(
+      'Model',
+      this.#models,
+      async (name) => {
+        await this.backend.deleteModel(name);
+        const record = [...this.#records.values()].find((r) => r.modelName === name);
+        if (record) {
+          record.modelName = undefined;
+          this.#emit(record, 'Model', name, 'Deleted');
+        }
+      },
+      deletedModels,
+    );
     if (failures.length > 0) throw new CleanupError(failures);
-    return { stoppedJobs, deletedEndpoints, deletedModels, retainedEndpoints: [...this.#retained.endpoints], retainedModels: [...this.#retained.models] };
+    return {
+      stoppedJobs,
+      deletedEndpoints,
+      deletedModels,
+      retainedEndpoints: [...this.#retained.endpoints],
+      retainedModels: [...this.#retained.models],
+    };
   }
 
   /** Moves retained endpoints in service, and their models, out of what clean-up deletes. */
   #retain(): void {
     for (const record of this.#records.values()) {
       const { endpointName, modelName } = record;
-      if (!record.retain || !record.inService || endpointName === undefined || !this.#endpoints.has(endpointName)) continue;
+      if (!record.retain || !record.inService || endpointName === undefined || !this.#endpoints.has(endpointName))
+        continue;
       this.#endpoints.delete(endpointName);
       this.#retained.endpoints.add(endpointName);
       if (modelName !== undefined && this.#models.delete(modelName)) this.#retained.models.add(modelName);
@@ -622,16 +743,18 @@ export class TrainRunner extends EventEmitter<TrainRunnerEvents> implements Asyn
         this.#closed = true;
         if (this.#onAbort) this.#signal?.removeEventListener('abort', this.#onAbort);
         if (this.#ownsBackend) await this.backend.close?.();
-        if (this.#workDir !== undefined && this.#workDirOption === undefined) await rm(await this.#workDir, { recursive: true, force: true });
+        if (this.#workDir !== undefined && this.#workDirOption === undefined)
+          await rm(await this.#workDir, { recursive: true, force: true });
       }
     }
   }
 
   /** The run's work folder: `workDir`, or a temporary folder made on first use. */
   #ensureWorkDir(): Promise<string> {
-    this.#workDir ??= this.#workDirOption !== undefined
-      ? mkdir(this.#workDirOption, { recursive: true }).then(() => path.resolve(this.#workDirOption as string))
-      : mkdtemp(path.join(os.tmpdir(), 'sessionsentry-run-'));
+    this.#workDir ??=
+      this.#workDirOption !== undefined
+        ? mkdir(this.#workDirOption, { recursive: true }).then(() => path.resolve(this.#workDirOption as string))
+        : mkdtemp(path.join(os.tmpdir(), 'sessionsentry-run-'));
     return this.#workDir;
   }
 
@@ -688,14 +811,20 @@ export class TrainRunner extends EventEmitter<TrainRunnerEvents> implements Asyn
     try {
       await this.cleanup();
     } catch (err) {
-      if (failure !== undefined && err instanceof CleanupError) throw new CleanupError(err.failures, { cause: failure });
+      if (failure !== undefined && err instanceof CleanupError)
+        throw new CleanupError(err.failures, { cause: failure });
       throw err;
     }
     if (failure !== undefined) throw failure;
     return result as ExperimentResult;
   }
 
-  async #roundTrip(jobs: readonly StartJob[], deploy: boolean, invokeWith: InvokeWith | undefined, transformWith: ExperimentOptions['transformWith']): Promise<ExperimentResult> {
+  async #roundTrip(
+    jobs: readonly StartJob[],
+    deploy: boolean,
+    invokeWith: InvokeWith | undefined,
+    transformWith: ExperimentOptions['transformWith'],
+  ): Promise<ExperimentResult> {
     await this.startJobs(jobs);
     const training = await this.waitForJobs();
     const models = await this.createModels();
@@ -709,25 +838,46 @@ export class TrainRunner extends EventEmitter<TrainRunnerEvents> implements Asyn
       endpoints = { succeeded: ready.succeeded, failed: [...created.failed, ...ready.failed] };
       failed.push(...endpoints.failed);
       if (invokeWith !== undefined) {
-        const settled = await Promise.allSettled(ready.succeeded.map((endpoint) => this.#limit(async () => {
-          const job = (this.#records.get(endpoint.job) as JobRecord).job;
-          const { rows, labels } = await resolveInvokeRows(invokeWith, job);
-          const jobScores = await this.invoke(job.name, rows);
-          return labels === undefined ? { job: job.name, scores: jobScores } : { job: job.name, scores: jobScores, labels };
-        })));
+        const settled = await Promise.allSettled(
+          ready.succeeded.map((endpoint) =>
+            this.#limit(async () => {
+              const job = (this.#records.get(endpoint.job) as JobRecord).job;
+              const { rows, labels } = await resolveInvokeRows(invokeWith, job);
+              const jobScores = await this.invoke(job.name, rows);
+              return labels === undefined
+                ? { job: job.name, scores: jobScores }
+                : { job: job.name, scores: jobScores, labels };
+            }),
+          ),
+        );
         this.#throwIfAborted('runExperiment');
-        const invoked = collectResults(ready.succeeded.map((e) => e.job), 'Invocation', settled);
+        const invoked = collectResults(
+          ready.succeeded.map((e) => e.job),
+          'Invocation',
+          settled,
+        );
         scores.push(...invoked.succeeded);
         failed.push(...invoked.failed);
       }
     }
     if (transformWith !== undefined) {
-      const settled = await Promise.allSettled(models.succeeded.map((model) => this.#limit(async () => {
-        const job = (this.#records.get(model.job) as JobRecord).job;
-        return this.batchTransform(job.name, typeof transformWith === 'function' ? transformWith(job) : transformWith);
-      })));
+      const settled = await Promise.allSettled(
+        models.succeeded.map((model) =>
+          this.#limit(async () => {
+            const job = (this.#records.get(model.job) as JobRecord).job;
+            return this.batchTransform(
+              job.name,
+              typeof transformWith === 'function' ? transformWith(job) : transformWith,
+            );
+          }),
+        ),
+      );
       this.#throwIfAborted('runExperiment');
-      const transformed = collectResults(models.succeeded.map((m) => m.job), 'Transform', settled);
+      const transformed = collectResults(
+        models.succeeded.map((m) => m.job),
+        'Transform',
+        settled,
+      );
       transforms.push(...transformed.succeeded);
       failed.push(...transformed.failed);
     }
@@ -740,7 +890,10 @@ export class TrainRunner extends EventEmitter<TrainRunnerEvents> implements Asyn
     this.#throwIfAborted(`training job ${record.jobName}`);
     const spec: TrainingJobSpec = {
       name: record.jobName,
-      channels: record.job.validation === undefined ? { train: record.job.train } : { train: record.job.train, validation: record.job.validation },
+      channels:
+        record.job.validation === undefined
+          ? { train: record.job.train }
+          : { train: record.job.train, validation: record.job.validation },
       hyperparameters: toHyperparameterStrings(this.#hyperparameters, record.job.hyperparameters),
     };
     let finalReported = false;
@@ -752,19 +905,31 @@ export class TrainRunner extends EventEmitter<TrainRunnerEvents> implements Asyn
       this.#liveJobs.add(record.jobName);
       const signal = this.#signalOf(record);
       await this.backend.startTrainingJob(spec, { signal, onState });
-      const outcome = await abortable(this.backend.waitForTrainingJob(record.jobName, { signal, onState }), signal, `training job ${record.jobName}`);
+      const outcome = await abortable(
+        this.backend.waitForTrainingJob(record.jobName, { signal, onState }),
+        signal,
+        `training job ${record.jobName}`,
+      );
       this.#liveJobs.delete(record.jobName);
       if (outcome.status !== 'Completed') {
         if (!finalReported) this.#emit(record, 'TrainingJob', record.jobName, outcome.status, outcome.reason);
         finalReported = true;
         throw new ResourceStateError(`training job ${record.jobName}`, `${outcome.status}: ${outcome.reason}`);
       }
-      record.trained = { job: record.job.name, jobName: record.jobName, artifact: outcome.artifact, seconds: outcome.seconds };
+      record.trained = {
+        job: record.job.name,
+        jobName: record.jobName,
+        artifact: outcome.artifact,
+        seconds: outcome.seconds,
+      };
       return record.trained;
     } catch (err) {
       if (err instanceof RunAbortedError) {
         // Stop it now; clean-up retries if this fails.
-        await this.backend.stopTrainingJob(record.jobName).then(() => this.#liveJobs.delete(record.jobName), () => undefined);
+        await this.backend.stopTrainingJob(record.jobName).then(
+          () => this.#liveJobs.delete(record.jobName),
+          () => undefined,
+        );
         this.#emit(record, 'TrainingJob', record.jobName, 'Stopped', 'aborted');
       } else {
         this.#liveJobs.delete(record.jobName);
@@ -776,20 +941,49 @@ export class TrainRunner extends EventEmitter<TrainRunnerEvents> implements Asyn
 
   #checkJob(job: ExperimentJob, index: number): JobRecord {
     const where = 'TrainRunner.startJobs';
-    if (job === null || typeof job !== 'object') throw new InvalidArgumentError(where, `jobs[${index}]`, job, 'a job { name, train, validation?, test?, hyperparameters? }');
-    if (typeof job.name !== 'string' || job.name.length === 0) throw new InvalidArgumentError(where, `jobs[${index}].name`, job.name, 'a non-empty name');
+    if (job === null || typeof job !== 'object')
+      throw new InvalidArgumentError(
+        where,
+        `jobs[${index}]`,
+        job,
+        'a job { name, train, validation?, test?, hyperparameters? }',
+      );
+    if (typeof job.name !== 'string' || job.name.length === 0)
+      throw new InvalidArgumentError(where, `jobs[${index}].name`, job.name, 'a non-empty name');
     if ('split' in job) {
       const split = (job as unknown as FrameJob).split as Partial<FrameSplit> | null;
-      if (split === null || typeof split !== 'object' || typeof split.label !== 'string' || split.train === undefined || split.train.rowCount === 0) {
-        throw new InvalidArgumentError(where, `jobs[${index}].split`, split, 'a split from FrameSplitter.split with a non-empty train part');
+      if (
+        split === null ||
+        typeof split !== 'object' ||
+        typeof split.label !== 'string' ||
+        split.train === undefined ||
+        split.train.rowCount === 0
+      ) {
+        throw new InvalidArgumentError(
+          where,
+          `jobs[${index}].split`,
+          split,
+          'a split from FrameSplitter.split with a non-empty train part',
+        );
       }
     } else if (typeof job.train !== 'string' || job.train.length === 0) {
-      throw new InvalidArgumentError(where, `jobs[${index}].train`, job.train, 'the path of the train channel (or a split)');
+      throw new InvalidArgumentError(
+        where,
+        `jobs[${index}].train`,
+        job.train,
+        'the path of the train channel (or a split)',
+      );
     }
-    if (this.#records.has(job.name)) throw new InvalidArgumentError(where, `jobs[${index}].name`, job.name, 'a name not already run by this runner');
+    if (this.#records.has(job.name))
+      throw new InvalidArgumentError(where, `jobs[${index}].name`, job.name, 'a name not already run by this runner');
     const jobName = this.resourceName(job.name);
     if (!RESOURCE_NAME.test(jobName)) {
-      throw new InvalidArgumentError(where, `jobs[${index}].name`, jobName, 'with the prefix, 1-63 letters, digits and hyphens, starting and ending with a letter or digit (a SageMaker resource name)');
+      throw new InvalidArgumentError(
+        where,
+        `jobs[${index}].name`,
+        jobName,
+        'with the prefix, 1-63 letters, digits and hyphens, starting and ending with a letter or digit (a SageMaker resource name)',
+      );
     }
     toHyperparameterStrings(this.#hyperparameters, job.hyperparameters);
     return { job, jobName, transforms: 0 };
@@ -797,11 +991,24 @@ export class TrainRunner extends EventEmitter<TrainRunnerEvents> implements Asyn
 
   #record(job: string, where: string): JobRecord {
     const record = this.#records.get(job);
-    if (!record) throw new InvalidArgumentError(`TrainRunner.${where}`, 'job', job, `a job of this runner (${[...this.#records.keys()].join(', ') || 'none started'})`);
+    if (!record)
+      throw new InvalidArgumentError(
+        `TrainRunner.${where}`,
+        'job',
+        job,
+        `a job of this runner (${[...this.#records.keys()].join(', ') || 'none started'})`,
+      );
     return record;
   }
 
-  #emit(record: JobRecord, resource: ProgressResource, name: string, state: ResourceState, detail?: string, training?: TrainingProgress): void {
+  #emit(
+    record: JobRecord,
+    resource: ProgressResource,
+    name: string,
+    state: ResourceState,
+    detail?: string,
+    training?: TrainingProgress,
+  ): void {
     this.#clock.emit(record.job.name, resource, name, state, detail, training);
   }
 
@@ -837,19 +1044,35 @@ export class TrainRunner extends EventEmitter<TrainRunnerEvents> implements Asyn
  * console.table(result.failed);
  * ```
  */
-export async function runExperiment(jobs: readonly StartJob[], options: TrainRunnerOptions & ExperimentOptions = {}): Promise<ExperimentResult> {
+export async function runExperiment(
+  jobs: readonly StartJob[],
+  options: TrainRunnerOptions & ExperimentOptions = {},
+): Promise<ExperimentResult> {
   const { deploy, invokeWith, transformWith, ...runnerOptions } = options;
   const runner = new TrainRunner(runnerOptions);
   try {
-    return await runner.runExperiment(jobs, { ...(deploy !== undefined ? { deploy } : {}), ...(invokeWith !== undefined ? { invokeWith } : {}), ...(transformWith !== undefined ? { transformWith } : {}) });
+    return await runner.runExperiment(jobs, {
+      ...(deploy !== undefined ? { deploy } : {}),
+      ...(invokeWith !== undefined ? { invokeWith } : {}),
+      ...(transformWith !== undefined ? { transformWith } : {}),
+    });
   } finally {
     await runner.close();
   }
 }
 
-async function resolveInvokeRows(invokeWith: InvokeWith, job: ExperimentJob): Promise<{ rows: InvokeRows; labels?: Float64Array }> {
+async function resolveInvokeRows(
+  invokeWith: InvokeWith,
+  job: ExperimentJob,
+): Promise<{ rows: InvokeRows; labels?: Float64Array }> {
   if (invokeWith === 'test') {
-    if (job.test === undefined) throw new InvalidArgumentError('runExperiment', `job ${job.name}: test`, undefined, "a labelled test CSV path when invokeWith is 'test'");
+    if (job.test === undefined)
+      throw new InvalidArgumentError(
+        'runExperiment',
+        `job ${job.name}: test`,
+        undefined,
+        "a labelled test CSV path when invokeWith is 'test'",
+      );
     return splitLabelledCsv(await readFile(job.test, 'utf8'), job.test);
   }
   return { rows: typeof invokeWith === 'function' ? await invokeWith(job) : invokeWith };
@@ -873,7 +1096,12 @@ export function splitLabelledCsv(text: string, source = '<csv>'): { labels: Floa
     const comma = line.indexOf(',');
     const label = Number(comma < 0 ? line : line.slice(0, comma));
     if (!Number.isFinite(label) || (comma < 0 ? line : line.slice(0, comma)).trim() === '') {
-      throw new InvalidArgumentError('splitLabelledCsv', `${source}:${i + 1} label`, comma < 0 ? line : line.slice(0, comma), 'a number in the first column');
+      throw new InvalidArgumentError(
+        'splitLabelledCsv',
+        `${source}:${i + 1} label`,
+        comma < 0 ? line : line.slice(0, comma),
+        'a number in the first column',
+      );
     }
     labels[i] = label;
     rows[i] = comma < 0 ? '' : line.slice(comma + 1);

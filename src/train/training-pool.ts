@@ -76,8 +76,10 @@ export class TrainingPool {
 
   constructor(options: TrainingPoolOptions = {}) {
     const { size = os.availableParallelism(), mode = 'worker' } = options;
-    if (!Number.isInteger(size) || size < 1) throw new InvalidArgumentError('TrainingPool', 'size', size, 'a positive integer');
-    if (mode !== 'worker' && mode !== 'in-process') throw new InvalidArgumentError('TrainingPool', 'mode', mode, "'worker' or 'in-process'");
+    if (!Number.isInteger(size) || size < 1)
+      throw new InvalidArgumentError('TrainingPool', 'size', size, 'a positive integer');
+    if (mode !== 'worker' && mode !== 'in-process')
+      throw new InvalidArgumentError('TrainingPool', 'mode', mode, "'worker' or 'in-process'");
     this.size = size;
     this.#mode = mode;
     this.#limit = pLimit(mode === 'in-process' ? 1 : size);
@@ -99,7 +101,11 @@ export class TrainingPool {
   }
 
   /** Trains one task; rejects with {@link RunAbortedError} when `signal` aborts first. */
-  run(task: TrainingTask, signal?: AbortSignal, onProgress?: (progress: TrainingProgress) => void): Promise<TrainingTaskResult> {
+  run(
+    task: TrainingTask,
+    signal?: AbortSignal,
+    onProgress?: (progress: TrainingProgress) => void,
+  ): Promise<TrainingTaskResult> {
     if (this.#closed) return Promise.reject(new TrainingJobError(task.jobName, 'the training pool is closed'));
     if (signal?.aborted) return Promise.reject(new RunAbortedError(`training job ${task.jobName}`, signal.reason));
     return new Promise<TrainingTaskResult>((resolve, reject) => {
@@ -119,13 +125,23 @@ export class TrainingPool {
   async close(): Promise<void> {
     this.#closed = true;
     this.#limit.clearQueue();
-    for (const pending of [...this.#waiting]) this.#settle(pending, new TrainingJobError(pending.task.jobName, 'the training pool was closed before the job started'));
+    for (const pending of [...this.#waiting])
+      this.#settle(
+        pending,
+        new TrainingJobError(pending.task.jobName, 'the training pool was closed before the job started'),
+      );
     const slots = [...this.#slots];
     this.#slots.clear();
-    await Promise.all(slots.map(async (slot) => {
-      if (slot.job) this.#settle(slot.job, new TrainingJobError(slot.job.task.jobName, 'the training pool was closed while the job ran'));
-      await slot.worker.terminate();
-    }));
+    await Promise.all(
+      slots.map(async (slot) => {
+        if (slot.job)
+          this.#settle(
+            slot.job,
+            new TrainingJobError(slot.job.task.jobName, 'the training pool was closed while the job ran'),
+          );
+        await slot.worker.terminate();
+      }),
+    );
   }
 
   /** Runs a task that the limiter let through; resolves when it has settled, freeing its place. */
@@ -259,7 +275,9 @@ function workerEntry(): { filename: string | URL; options: ConstructorParameters
 /** The ESM build of `tsx/esm/api` (its `require` build cannot be imported from a worker's ESM). */
 function tsxEsmApi(from: string): string {
   const manifestPath = createRequire(from).resolve('tsx/package.json');
-  const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as { exports?: Record<string, { import?: { default?: string } | string }> };
+  const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as {
+    exports?: Record<string, { import?: { default?: string } | string }>;
+  };
   const entry = manifest.exports?.['./esm/api'];
   const relative = typeof entry === 'object' && typeof entry.import === 'object' ? entry.import.default : undefined;
   return path.join(path.dirname(manifestPath), relative ?? 'dist/esm/api/index.mjs');

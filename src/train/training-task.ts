@@ -39,7 +39,6 @@ export interface TrainingTaskResult {
   readonly finalMetrics: Readonly<Record<string, Readonly<Record<string, number>>>>;
 }
 
-
 /**
  * Runs one training job the way SageMaker's built-in XGBoost does, on the current thread: reads
  * the CSV channels (label first, no header; with the hyperparameter `csv_weights=1` the second
@@ -59,17 +58,33 @@ export interface TrainingTaskResult {
  * r.artifact; // 'work/j1/output/model.tar.gz'
  * ```
  */
-export async function runTrainingTask(task: TrainingTask, signal?: AbortSignal, onProgress?: (progress: TrainingProgress) => void): Promise<TrainingTaskResult> {
+export async function runTrainingTask(
+  task: TrainingTask,
+  signal?: AbortSignal,
+  onProgress?: (progress: TrainingProgress) => void,
+): Promise<TrainingTaskResult> {
   const started = performance.now();
   const params = task.hyperparameters as TrainParamsInput;
   // csv_weights=1: both channels are label, weight, features, as the container reads them.
   const { csvWeights, numRound } = resolveTrainParams(params);
-  const trainData = TrainingData.fromCsv(await readChannel(task.channels.train, 'train'), { file: task.channels.train, csvWeights });
-  const validationData = task.channels.validation === undefined
-    ? undefined
-    : TrainingData.fromCsv(await readChannel(task.channels.validation, 'validation'), { file: task.channels.validation, csvWeights });
+  const trainData = TrainingData.fromCsv(await readChannel(task.channels.train, 'train'), {
+    file: task.channels.train,
+    csvWeights,
+  });
+  const validationData =
+    task.channels.validation === undefined
+      ? undefined
+      : TrainingData.fromCsv(await readChannel(task.channels.validation, 'validation'), {
+          file: task.channels.validation,
+          csvWeights,
+        });
   if (validationData && validationData.columns !== trainData.columns) {
-    throw new InvalidArgumentError(`training job ${task.jobName}`, 'channels.validation', `${validationData.columns} features`, `${trainData.columns} features like the train channel`);
+    throw new InvalidArgumentError(
+      `training job ${task.jobName}`,
+      'channels.validation',
+      `${validationData.columns} features`,
+      `${trainData.columns} features like the train channel`,
+    );
   }
   // SageMaker's container watches train, then validation; early stopping follows the last one.
   const evals: EvalSet[] = [{ name: 'train', data: trainData }];
@@ -98,7 +113,10 @@ export async function runTrainingTask(task: TrainingTask, signal?: AbortSignal, 
 
 // Reports finished rounds at most every 200 ms (and always the last), so a fast job does not flood
 // the thread boundary with messages.
-function roundReporter(rounds: number, onProgress: (progress: TrainingProgress) => void): (info: IterationInfo) => void {
+function roundReporter(
+  rounds: number,
+  onProgress: (progress: TrainingProgress) => void,
+): (info: IterationInfo) => void {
   let last = -Infinity;
   return (info) => {
     const now = performance.now();
@@ -106,7 +124,9 @@ function roundReporter(rounds: number, onProgress: (progress: TrainingProgress) 
     if (now - last < 200 && round < rounds) return;
     last = now;
     const metrics: Record<string, number> = {};
-    for (const [set, values] of Object.entries(info.metrics)) for (const [metric, value] of Object.entries(values)) if (value !== undefined) metrics[`${set}-${metric}`] = value;
+    for (const [set, values] of Object.entries(info.metrics))
+      for (const [metric, value] of Object.entries(values))
+        if (value !== undefined) metrics[`${set}-${metric}`] = value;
     onProgress({ round, rounds, metrics });
   };
 }
@@ -117,21 +137,32 @@ async function readChannel(location: string, channel: string): Promise<string> {
   try {
     info = await stat(location);
   } catch (err) {
-    throw new InvalidArgumentError('training job', `channel ${channel}`, location, 'an existing CSV file or folder', { cause: err });
+    throw new InvalidArgumentError('training job', `channel ${channel}`, location, 'an existing CSV file or folder', {
+      cause: err,
+    });
   }
   if (!info.isDirectory()) return readFile(location, 'utf8');
   const files = await listChannelFiles(location, 1);
-  if (files.length === 0) throw new InvalidArgumentError('training job', `channel ${channel}`, location, 'a folder holding at least one CSV file');
+  if (files.length === 0)
+    throw new InvalidArgumentError(
+      'training job',
+      `channel ${channel}`,
+      location,
+      'a folder holding at least one CSV file',
+    );
   const texts = await Promise.all(files.map((file) => readFile(file, 'utf8')));
   return texts.map((t) => (t.length === 0 || t.endsWith('\n') ? t : `${t}\n`)).join('');
 }
 
-function lastValues(history: Readonly<Record<string, Readonly<Record<string, readonly number[] | undefined>>>>): Record<string, Record<string, number>> {
+function lastValues(
+  history: Readonly<Record<string, Readonly<Record<string, readonly number[] | undefined>>>>,
+): Record<string, Record<string, number>> {
   const out: Record<string, Record<string, number>> = {};
   for (const [set, metrics] of Object.entries(history)) {
     out[set] = {};
     for (const [metric, values] of Object.entries(metrics)) {
-      if (values && values.length > 0) (out[set] as Record<string, number>)[metric] = values[values.length - 1] as number;
+      if (values && values.length > 0)
+        (out[set] as Record<string, number>)[metric] = values[values.length - 1] as number;
     }
   }
   return out;

@@ -11,14 +11,17 @@ const port = parentPort;
 if (port) {
   port.on('message', (request: WorkerRequest) => {
     if (request.kind !== 'train') return;
-    runTrainingTask(request.task, undefined, (progress) => port.postMessage({ kind: 'progress', progress } satisfies WorkerReply)).then(
+    runTrainingTask(request.task, undefined, (progress) =>
+      port.postMessage({ kind: 'progress', progress } satisfies WorkerReply),
+    ).then(
       (result) => port.postMessage({ kind: 'done', result } satisfies WorkerReply),
       (err: unknown) => {
         const error = err instanceof Error ? err : new Error(String(err));
         const code = (error as { code?: unknown }).code;
-        const reply: WorkerReply = typeof code === 'string'
-          ? { kind: 'failed', message: error.message, name: error.name, code }
-          : { kind: 'failed', message: error.message, name: error.name };
+        const reply: WorkerReply =
+          typeof code === 'string'
+            ? { kind: 'failed', message: error.message, name: error.name, code }
+            : { kind: 'failed', message: error.message, name: error.name };
         port.postMessage(reply);
       },
     );

@@ -15,14 +15,31 @@ describe('the built sessionsentry command and CommonJS entry', () => {
     const r = spawnSync(process.execPath, [path.join(dist, 'cli.js'), '--help'], { encoding: 'utf8' });
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/^Usage: sessionsentry <command> \[options\]/);
-    for (const name of ['generate', 'flatten', 'split', 'train', 'evaluate', 'report', 'serve', 'score', 'replay', 'run', 'demo']) expect(r.stdout).toMatch(new RegExp(`^  ${name} `, 'm'));
+    for (const name of [
+      'generate',
+      'flatten',
+      'split',
+      'train',
+      'evaluate',
+      'report',
+      'serve',
+      'score',
+      'replay',
+      'run',
+      'demo',
+    ])
+      expect(r.stdout).toMatch(new RegExp(`^  ${name} `, 'm'));
   });
 
   it('the built command exits 2 on a usage error and 1 on a missing file, with the message on stderr', () => {
     const usage = spawnSync(process.execPath, [path.join(dist, 'cli.js'), 'score'], { encoding: 'utf8' });
     expect(usage.status).toBe(2);
     expect(usage.stderr).toMatch(/^sessionsentry score: at least one log file is required/);
-    const missing = spawnSync(process.execPath, [path.join(dist, 'cli.js'), 'flatten', 'no-such-log.txt', '--out', 'x.csv'], { encoding: 'utf8', cwd: dist });
+    const missing = spawnSync(
+      process.execPath,
+      [path.join(dist, 'cli.js'), 'flatten', 'no-such-log.txt', '--out', 'x.csv'],
+      { encoding: 'utf8', cwd: dist },
+    );
     expect(missing.status).toBe(1);
     expect(missing.stderr).toMatch(/no-such-log\.txt/);
   });

@@ -32,7 +32,11 @@ export async function builtPackage(): Promise<string> {
   const out = path.join(repoRoot, 'test-artifacts', 'dist');
   const lock = path.join(repoRoot, 'test-artifacts', 'dist.lock');
   mkdirSync(path.dirname(out), { recursive: true });
-  const fresh = (): boolean => existsSync(path.join(out, 'cli.js')) && existsSync(path.join(out, 'index.cjs')) && statSync(path.join(out, 'index.cjs')).mtimeMs > Math.max(newestSource(path.join(repoRoot, 'src')), statSync(path.join(repoRoot, 'tsup.config.ts')).mtimeMs);
+  const fresh = (): boolean =>
+    existsSync(path.join(out, 'cli.js')) &&
+    existsSync(path.join(out, 'index.cjs')) &&
+    statSync(path.join(out, 'index.cjs')).mtimeMs >
+      Math.max(newestSource(path.join(repoRoot, 'src')), statSync(path.join(repoRoot, 'tsup.config.ts')).mtimeMs);
   for (let waited = 0; ; waited += 250) {
     if (fresh() && !existsSync(lock)) return out;
     try {
@@ -40,7 +44,8 @@ export async function builtPackage(): Promise<string> {
       break;
     } catch {
       // A lock older than two minutes belongs to a build that died.
-      if (waited > 120_000 || (existsSync(lock) && Date.now() - statSync(lock).mtimeMs > 120_000)) rmSync(lock, { recursive: true, force: true });
+      if (waited > 120_000 || (existsSync(lock) && Date.now() - statSync(lock).mtimeMs > 120_000))
+        rmSync(lock, { recursive: true, force: true });
       await new Promise((r) => setTimeout(r, 250));
     }
   }
@@ -49,7 +54,19 @@ export async function builtPackage(): Promise<string> {
       // Asynchronous, so the test worker's event loop stays free during the build (vitest's worker
       // heartbeat times out when the loop is blocked for a minute on a busy machine).
       const result = await new Promise<{ status: number | null; output: string }>((resolve, reject) => {
-        const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', BUILD_SCRIPT, pathToFileURL(path.join(repoRoot, 'tsup.config.ts')).href, out], { cwd: repoRoot });
+        const child = spawn(
+          process.execPath,
+          [
+            '--import',
+            'tsx',
+            '--input-type=module',
+            '-e',
+            BUILD_SCRIPT,
+            pathToFileURL(path.join(repoRoot, 'tsup.config.ts')).href,
+            out,
+          ],
+          { cwd: repoRoot },
+        );
         let output = '';
         child.stdout.on('data', (d: Buffer) => (output += d.toString()));
         child.stderr.on('data', (d: Buffer) => (output += d.toString()));

@@ -30,7 +30,7 @@ describe('sessionsentry demo (small scale)', () => {
     expect(code).toBe(0);
   });
 
-  it('writes the five files of the user\'s set with the synthetic generator, byte-identical to generateLogs with the same seed', () => {
+  it("writes the five files of the user's set with the synthetic generator, byte-identical to generateLogs with the same seed", () => {
     const expected = generateLogs({ seed: 5, scale: 0.1 });
     for (const name of ['known-attacker.txt', 'mixed-1.txt', 'mixed-2.txt', 'mixed-3.txt', 'single.txt'] as const) {
       expect(readFileSync(path.join(dir, 'd', 'data', name), 'utf8')).toBe(expected.files[name].text);
@@ -45,7 +45,11 @@ describe('sessionsentry demo (small scale)', () => {
       'Test day single.txt at the operating point FPR ≤ 0.5% (chosen on validation data)',
     ]);
     for (const table of tables) {
-      const names = table.split('\n').slice(3).filter((l) => l.trim() !== '').map((l) => l.split(/\s{2,}/)[0]);
+      const names = table
+        .split('\n')
+        .slice(3)
+        .filter((l) => l.trim() !== '')
+        .map((l) => l.split(/\s{2,}/)[0]);
       expect(names).toEqual([...JOBS, 'baseline (no attacks)']);
     }
   });
@@ -53,15 +57,20 @@ describe('sessionsentry demo (small scale)', () => {
   it('shows progress on standard error as quiet lines when not on a terminal: every stage and every trained job', () => {
     const err = io.err();
     expect(err).not.toContain('\r');
-    for (const stage of ['read', 'flatten', 'split', 'train', 'score', 'report']) expect(err).toMatch(new RegExp(`s  ${stage}\\s`));
-    for (const job of JOBS) expect(err).toMatch(new RegExp(`trained ${job} in [\\d.]+ s, 50 rounds validation-logloss [\\d.]+ \\(\\d/6\\)`));
+    for (const stage of ['read', 'flatten', 'split', 'train', 'score', 'report'])
+      expect(err).toMatch(new RegExp(`s  ${stage}\\s`));
+    for (const job of JOBS)
+      expect(err).toMatch(new RegExp(`trained ${job} in [\\d.]+ s, 50 rounds validation-logloss [\\d.]+ \\(\\d/6\\)`));
   });
 
   it('chooses each operating point on validation data within its false-positive bound', () => {
     for (const job of JOBS) {
-      const points = JSON.parse(readFileSync(path.join(dir, 'd', 'out', 'models', job, 'operating-points.json'), 'utf8')) as { rule: { maxFalsePositiveRate: number }; validation: { fp: number; tn: number } }[];
+      const points = JSON.parse(
+        readFileSync(path.join(dir, 'd', 'out', 'models', job, 'operating-points.json'), 'utf8'),
+      ) as { rule: { maxFalsePositiveRate: number }; validation: { fp: number; tn: number } }[];
       expect(points.map((p) => p.rule.maxFalsePositiveRate)).toEqual([0.05, 0.005]);
-      for (const p of points) expect(p.validation.fp / (p.validation.fp + p.validation.tn)).toBeLessThanOrEqual(p.rule.maxFalsePositiveRate);
+      for (const p of points)
+        expect(p.validation.fp / (p.validation.fp + p.validation.tn)).toBeLessThanOrEqual(p.rule.maxFalsePositiveRate);
     }
   });
 

@@ -9,7 +9,7 @@ const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../
 const read = (file: string): string => readFileSync(path.join(repoRoot, file), 'utf8');
 
 describe('documentation that cannot drift from the code', () => {
-  it('docs/cli.md shows every command\'s current --help text verbatim', () => {
+  it("docs/cli.md shows every command's current --help text verbatim", () => {
     const doc = read('docs/cli.md');
     for (const command of COMMANDS) expect(doc, `sessionsentry ${command.name} --help`).toContain(commandHelp(command));
   });
@@ -21,7 +21,14 @@ describe('documentation that cannot drift from the code', () => {
   });
 
   it('every relative link of the README and docs/*.md points to a file or folder that exists', () => {
-    for (const file of ['README.md', 'docs/README.md', 'docs/getting-started.md', 'docs/concepts.md', 'docs/cli.md', 'docs/model-format.md']) {
+    for (const file of [
+      'README.md',
+      'docs/README.md',
+      'docs/getting-started.md',
+      'docs/concepts.md',
+      'docs/cli.md',
+      'docs/model-format.md',
+    ]) {
       const dir = path.dirname(path.join(repoRoot, file));
       for (const [, target] of read(file).matchAll(/\]\(([^)#\s]+)(?:#[^)]*)?\)/g)) {
         if (/^[a-z]+:/.test(target!)) continue;

@@ -25,9 +25,18 @@ describe('sessionsentry score with a model of session prefixes', () => {
     const flattener = new SessionFlattener({ vocabulary: ActionVocabulary.fromLogs(log) }).fit(log);
     const truncation = Truncators.prefixes({ max: 20 });
     const rows = flattener.flatten(log, { truncation });
-    const data = TrainingData.fromFrame(rows, { label: 'BadActor', features: flattener.featureNames, weight: WEIGHT_COLUMN });
+    const data = TrainingData.fromFrame(rows, {
+      label: 'BadActor',
+      features: flattener.featureNames,
+      weight: WEIGHT_COLUMN,
+    });
     const { booster } = train(data, { num_round: 5, max_depth: 3, objective: 'binary:logistic', tree_method: 'hist' });
-    await writeModelDirectory(path.join(dir, 'prefix'), { name: 'prefix', model: booster, schema: flattener.toSchema(), truncation });
+    await writeModelDirectory(path.join(dir, 'prefix'), {
+      name: 'prefix',
+      model: booster,
+      schema: flattener.toSchema(),
+      truncation,
+    });
     const io = captureIO(dir);
     expect(await runCli(['score', '--model', 'prefix', 'single.txt', '--threshold', '0.5'], io)).toBe(0);
     const lines = io.out().trim().split('\n');
@@ -36,6 +45,8 @@ describe('sessionsentry score with a model of session prefixes', () => {
     // The score of a session is the model's score of its whole-session row.
     const whole = booster.predict(flattener.flatten(test).select(flattener.featureNames));
     expect(Number(lines[1]!.split(',')[2])).toBe(whole[0]);
-    expect(io.err()).toMatch(/sessions scored \(whole sessions; the model learned from prefixes\(1\.\.20\), each session scored at its last event/);
+    expect(io.err()).toMatch(
+      /sessions scored \(whole sessions; the model learned from prefixes\(1\.\.20\), each session scored at its last event/,
+    );
   });
 });

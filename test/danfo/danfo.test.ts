@@ -66,14 +66,21 @@ describe('fromDanfo', () => {
       expect(columnValues(back, name), name).toEqual(columnValues(frame, name));
       const original = frame.columnData(name).column;
       const restored = back.columnData(name).column;
-      if (original.kind === 'number' && restored.kind === 'number') expect(restored.values.constructor).toBe(original.values.constructor);
+      if (original.kind === 'number' && restored.kind === 'number')
+        expect(restored.values.constructor).toBe(original.values.constructor);
     }
   });
 
   it('chooses Int32Array for int32 columns and Float64Array for float32 ones by default (danfo keeps doubles)', () => {
     const back = fromDanfo(toDanfo(sample()));
-    expect(back.columnData('111').column).toMatchObject({ kind: 'number', values: new Int32Array([3, -1, 0, 2_000_000_000]) });
-    expect(back.columnData('201').column).toMatchObject({ kind: 'number', values: new Float64Array([0.1, Number.NaN, 2.5, 1e-300]) });
+    expect(back.columnData('111').column).toMatchObject({
+      kind: 'number',
+      values: new Int32Array([3, -1, 0, 2_000_000_000]),
+    });
+    expect(back.columnData('201').column).toMatchObject({
+      kind: 'number',
+      values: new Float64Array([0.1, Number.NaN, 2.5, 1e-300]),
+    });
     expect(back.columnData('BadActor').column).toMatchObject({ kind: 'number', values: new Int32Array([0, 1, 0, 1]) });
   });
 
@@ -127,16 +134,28 @@ describe('fromDanfo', () => {
 
   it('rejects values that do not fit the storage asked for, and storage for unknown or string columns', () => {
     const df = new DataFrame({ n: [1, 300, 3], s: ['a', 'b', 'c'] });
-    expect(() => fromDanfo(df, { numberTypes: { n: 'uint8' } })).toThrow(/fromDanfo: df column "n" row 1 must be an integer that fits uint8 storage, got 300/);
-    expect(() => fromDanfo(df, { numberTypes: { s: 'int32' } })).toThrow(/options\.numberTypes\.s must be storage for a numeric column only/);
-    expect(() => fromDanfo(df, { numberTypes: { missing: 'int32' } })).toThrow(/options\.numberTypes\.missing must be one of the columns \(n, s\)/);
+    expect(() => fromDanfo(df, { numberTypes: { n: 'uint8' } })).toThrow(
+      /fromDanfo: df column "n" row 1 must be an integer that fits uint8 storage, got 300/,
+    );
+    expect(() => fromDanfo(df, { numberTypes: { s: 'int32' } })).toThrow(
+      /options\.numberTypes\.s must be storage for a numeric column only/,
+    );
+    expect(() => fromDanfo(df, { numberTypes: { missing: 'int32' } })).toThrow(
+      /options\.numberTypes\.missing must be one of the columns \(n, s\)/,
+    );
     expect(() => fromDanfo({ nope: true } as never)).toThrow(/fromDanfo: df must be a danfo DataFrame/);
   });
 });
 
 describe('asFrame on danfo DataFrames', () => {
   it('recognises a danfo DataFrame structurally and converts it', () => {
-    const df = new DataFrame([['s1', 3, 0], ['s2', 0, 1]], { columns: ['SessionNo', '111', 'BadActor'] });
+    const df = new DataFrame(
+      [
+        ['s1', 3, 0],
+        ['s2', 0, 1],
+      ],
+      { columns: ['SessionNo', '111', 'BadActor'] },
+    );
     const frame = asFrame(df, 'features');
     expect(frame.columnNames).toEqual(['SessionNo', '111', 'BadActor']);
     expect(frame.toRows()).toEqual([
@@ -148,14 +167,24 @@ describe('asFrame on danfo DataFrames', () => {
   it('returns a Frame unchanged and rejects junk with a typed error naming the argument', () => {
     const frame = sample();
     expect(asFrame(frame)).toBe(frame);
-    expect(() => asFrame(new DataFrame({ a: [1] }).column('a') as never, 'features')).toThrow(/asFrame: features must be a Frame or a danfo DataFrame/);
+    expect(() => asFrame(new DataFrame({ a: [1] }).column('a') as never, 'features')).toThrow(
+      /asFrame: features must be a Frame or a danfo DataFrame/,
+    );
   });
 
   it('lets danfoDtypes, featureColumns and labelValues take a DataFrame as they take a Frame', () => {
-    const df = new DataFrame([['s1', 3, 0.5, 0], ['s2', 0, 1.5, 1]], { columns: ['SessionNo', '111', 'gap', 'BadActor'] });
+    const df = new DataFrame(
+      [
+        ['s1', 3, 0.5, 0],
+        ['s2', 0, 1.5, 1],
+      ],
+      { columns: ['SessionNo', '111', 'gap', 'BadActor'] },
+    );
     expect(danfoDtypes(df)).toEqual(['string', 'int32', 'float32', 'int32']);
     expect(featureColumns(df, { label: 'BadActor', drop: ['SessionNo'] })).toEqual(['111', 'gap']);
     expect(Array.from(labelValues(df, 'BadActor'))).toEqual([0, 1]);
-    expect(() => labelValues({ columns: ['BadActor'] } as never, 'BadActor')).toThrow(/labelValues: frame must be a Frame or a danfo DataFrame/);
+    expect(() => labelValues({ columns: ['BadActor'] } as never, 'BadActor')).toThrow(
+      /labelValues: frame must be a Frame or a danfo DataFrame/,
+    );
   });
 });

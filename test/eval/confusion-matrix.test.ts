@@ -34,7 +34,14 @@ describe('ConfusionMatrix', () => {
     expect(noNegatives.fpr).toBeUndefined();
     expect(noNegatives.specificity).toBeUndefined();
     const empty = new ConfusionMatrix({ tp: 0, fp: 0, tn: 0, fn: 0 });
-    expect([empty.accuracy, empty.precision, empty.recall, empty.fpr, empty.f1, empty.mcc]).toEqual([undefined, undefined, undefined, undefined, undefined, undefined]);
+    expect([empty.accuracy, empty.precision, empty.recall, empty.fpr, empty.f1, empty.mcc]).toEqual([
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+    ]);
   });
 
   it('fromPredictions counts labels against 0/1 predictions', () => {
@@ -72,15 +79,28 @@ describe('ConfusionMatrix', () => {
     expect(json).toMatchObject({ tp: 0, fp: 0, tn: 3, fn: 1, total: 4, support: 1, negatives: 3 });
     expect(json.metrics.precision).toBeNull();
     expect(json.metrics.accuracy).toBe(0.75);
-    expect(Object.keys(json.metrics)).toEqual(['accuracy', 'precision', 'recall', 'fpr', 'specificity', 'f1', 'mcc', 'balancedAccuracy']);
+    expect(Object.keys(json.metrics)).toEqual([
+      'accuracy',
+      'precision',
+      'recall',
+      'fpr',
+      'specificity',
+      'f1',
+      'mcc',
+      'balancedAccuracy',
+    ]);
   });
 
   it('rejects bad labels, predictions, scores and counts, naming the index and value', () => {
     expect(() => ConfusionMatrix.fromPredictions([0, 1, 2], [0, 1, 1])).toThrow(/labels\[2\] must be 0 or 1, got 2/);
     expect(() => ConfusionMatrix.fromPredictions([0, 1], [0, 0.5])).toThrow(/predictions\[1\] must be 0 or 1, got 0.5/);
     expect(() => ConfusionMatrix.fromPredictions([0, 1], [0])).toThrow(/predictions.length must be 2/);
-    expect(() => ConfusionMatrix.fromScores([0, 1], [0.1, Number.NaN], { threshold: 0.5 })).toThrow(/scores\[1\] must be a finite number, got NaN/);
-    expect(() => ConfusionMatrix.fromScores([0, 1], [0.1, 0.2], { threshold: Number.NaN })).toThrow(InvalidArgumentError);
+    expect(() => ConfusionMatrix.fromScores([0, 1], [0.1, Number.NaN], { threshold: 0.5 })).toThrow(
+      /scores\[1\] must be a finite number, got NaN/,
+    );
+    expect(() => ConfusionMatrix.fromScores([0, 1], [0.1, 0.2], { threshold: Number.NaN })).toThrow(
+      InvalidArgumentError,
+    );
     expect(() => new ConfusionMatrix({ tp: -1, fp: 0, tn: 0, fn: 0 })).toThrow(/tp must be a count/);
   });
 });

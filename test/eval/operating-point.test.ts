@@ -13,7 +13,9 @@ describe('chooseOperatingPoint and evaluateAt', () => {
     expect(point.chosenOn).toBe('validation');
     expect(point.rule).toEqual({ maxFalsePositiveRate: 0 });
     expect([point.validation.tp, point.validation.fp, point.validation.recall]).toEqual([1, 0, 0.5]);
-    expect(chooseOperatingPoint(validation.labels, validation.scores, { maxFalsePositiveRate: 0.5 }).threshold).toBe(0.35);
+    expect(chooseOperatingPoint(validation.labels, validation.scores, { maxFalsePositiveRate: 0.5 }).threshold).toBe(
+      0.35,
+    );
   });
 
   it('chooses the best-F1 threshold, or keeps a fixed one', () => {
@@ -38,7 +40,9 @@ describe('chooseOperatingPoint and evaluateAt', () => {
 
   it('rejects an unknown rule and a bad point', () => {
     expect(() => chooseOperatingPoint(validation.labels, validation.scores, {} as never)).toThrow(InvalidArgumentError);
-    expect(() => chooseOperatingPoint(validation.labels, validation.scores, { maxFalsePositiveRate: 1.5 })).toThrow(/maxFalsePositiveRate must be a rate in \[0, 1\]/);
+    expect(() => chooseOperatingPoint(validation.labels, validation.scores, { maxFalsePositiveRate: 1.5 })).toThrow(
+      /maxFalsePositiveRate must be a rate in \[0, 1\]/,
+    );
     expect(() => evaluateAt({} as never, test.labels, test.scores)).toThrow(/point must be an OperatingPoint/);
   });
 });

@@ -12,7 +12,8 @@ import { createRandom } from '../../src/random/random.js';
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const CHROMIUM = '/usr/bin/chromium';
 const hasChromium = existsSync(CHROMIUM);
-if (!hasChromium) console.warn(`skipping the browser rendering test: ${CHROMIUM} is not installed (apt-get install chromium)`);
+if (!hasChromium)
+  console.warn(`skipping the browser rendering test: ${CHROMIUM} is not installed (apt-get install chromium)`);
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'report-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
@@ -39,7 +40,13 @@ function experiments(): ReportOptions['experiments'] {
 
 const withExtras: Partial<ReportOptions> = {
   jobNotes: { first10: 'trained and tested on the first 10 events of each session' },
-  provenance: { createdAt: new Date('2026-03-04T05:06:07Z'), package: 'sessionsentry 9.9.9', seeds: { split: 42 }, dataFiles: ['data/mixed-1.txt'], hyperparameters: { max_depth: '5', num_round: '50' } },
+  provenance: {
+    createdAt: new Date('2026-03-04T05:06:07Z'),
+    package: 'sessionsentry 9.9.9',
+    seeds: { split: 42 },
+    dataFiles: ['data/mixed-1.txt'],
+    hyperparameters: { max_depth: '5', num_round: '50' },
+  },
 };
 
 const partialSessions = ['first1', 'first2', 'first5', 'first10', 'first20', 'all'].map((name, i) => {
@@ -53,7 +60,12 @@ const partialSessions = ['first1', 'first2', 'first5', 'first10', 'first20', 'al
 });
 
 describe('renderReport', () => {
-  const options: ReportOptions = { title: 'Truncation experiments <test>', description: 'Six truncations & the baseline.', experiments: experiments(), partialSessions };
+  const options: ReportOptions = {
+    title: 'Truncation experiments <test>',
+    description: 'Six truncations & the baseline.',
+    experiments: experiments(),
+    partialSessions,
+  };
 
   it('is one self-contained HTML page: no scripts, no external URLs, no links to load', () => {
     const html = renderReport(options);
@@ -73,7 +85,11 @@ describe('renderReport', () => {
   });
 
   it('draws one partial-session series (recall and FPR panels) when given a single series', () => {
-    const html = renderReport({ title: 'one', experiments: options.experiments.slice(0, 2), partialSessions: { eventsSeen: [1, 2, 5], recall: [0.2, 0.5, 0.8], fpr: [0.01, 0.02, 0.02] } });
+    const html = renderReport({
+      title: 'one',
+      experiments: options.experiments.slice(0, 2),
+      partialSessions: { eventsSeen: [1, 2, 5], recall: [0.2, 0.5, 0.8], fpr: [0.01, 0.02, 0.02] },
+    });
     const panels = html.split('<svg').slice(1);
     expect(panels).toHaveLength(4);
     expect(panels.map((p) => (p.match(/<path class="series"/g) ?? []).length)).toEqual([2, 2, 1, 1]);
@@ -81,8 +97,12 @@ describe('renderReport', () => {
   });
 
   it('rejects partial-session series of unequal lengths or rates outside [0, 1]', () => {
-    expect(() => renderReport({ ...options, partialSessions: { eventsSeen: [1, 2], recall: [0.1], fpr: [0, 0] } })).toThrow(/partialSessions\[0\].recall.length must be 2/);
-    expect(() => renderReport({ ...options, partialSessions: { eventsSeen: [1], recall: [1.5], fpr: [0] } })).toThrow(InvalidArgumentError);
+    expect(() =>
+      renderReport({ ...options, partialSessions: { eventsSeen: [1, 2], recall: [0.1], fpr: [0, 0] } }),
+    ).toThrow(/partialSessions\[0\].recall.length must be 2/);
+    expect(() => renderReport({ ...options, partialSessions: { eventsSeen: [1], recall: [1.5], fpr: [0] } })).toThrow(
+      InvalidArgumentError,
+    );
   });
 
   it('draws the ROC curve on a log false-positive-rate axis from one false positive of the test data up to 100%', () => {
@@ -97,7 +117,8 @@ describe('renderReport', () => {
     for (const e of options.experiments) {
       const steps = precisionAtRecallLevels(precisionRecallCurve(e.labels, e.scores));
       let area = 0;
-      for (let i = 1; i < steps.recall.length; i++) area += (steps.recall[i]! - steps.recall[i - 1]!) * steps.precision[i]!;
+      for (let i = 1; i < steps.recall.length; i++)
+        area += (steps.recall[i]! - steps.recall[i - 1]!) * steps.precision[i]!;
       expect(area).toBeCloseTo(averagePrecision(e.labels, e.scores)!, 12);
       // One precision per recall level: the curve never drops and climbs back at the same recall.
       for (let i = 2; i < steps.recall.length; i += 2) expect(steps.recall[i]).toBeGreaterThan(steps.recall[i - 2]!);
@@ -105,13 +126,26 @@ describe('renderReport', () => {
   });
 
   it('gives each series its own dash pattern as well as its colour', () => {
-    const roc = renderReport(options).split('<svg').find((svg) => svg.includes('aria-label="ROC curve'))!;
-    const dashes = [...roc.matchAll(/<path class="series"[^>]*?(?:stroke-dasharray="([^"]+)")?\/>/g)].map((m) => m[1] ?? '');
+    const roc = renderReport(options)
+      .split('<svg')
+      .find((svg) => svg.includes('aria-label="ROC curve'))!;
+    const dashes = [...roc.matchAll(/<path class="series"[^>]*?(?:stroke-dasharray="([^"]+)")?\/>/g)].map(
+      (m) => m[1] ?? '',
+    );
     expect(new Set(dashes).size).toBe(6);
   });
 
   it('shows a table for every operating point, what each job name means and provenance', () => {
-    const html = renderReport({ ...options, ...withExtras, moreOperatingPoints: [{ heading: 'FPR ≤ 0.5% (chosen on validation data)', experiments: options.experiments.map((e) => ({ ...e, operatingPoint: 0.9 })) }] });
+    const html = renderReport({
+      ...options,
+      ...withExtras,
+      moreOperatingPoints: [
+        {
+          heading: 'FPR ≤ 0.5% (chosen on validation data)',
+          experiments: options.experiments.map((e) => ({ ...e, operatingPoint: 0.9 })),
+        },
+      ],
+    });
     expect(html).toContain('Comparison at the operating point FPR ≤ 5% (chosen on validation data) (test data)');
     expect(html).toContain('Comparison at the operating point FPR ≤ 0.5% (chosen on validation data) (test data)');
     expect(html.match(/<table class="comparison">/g)).toHaveLength(2);
@@ -126,8 +160,13 @@ describe('renderReport', () => {
     // Validation with 10× the attack share of the test data.
     const validationLabels = Uint8Array.from({ length: 1000 }, (_, i) => (i % 5 === 0 ? 1 : 0));
     const validationScores = Float64Array.from(validationLabels, (y, i) => (y ? 0.6 + (i % 7) / 20 : (i % 11) / 20));
-    const skewed = { ...rare, operatingPoint: chooseOperatingPoint(validationLabels, validationScores, { maxFalsePositiveRate: 0.05 }) };
-    expect(renderReport({ title: 't', experiments: [skewed] })).toMatch(/<p class="note"><strong>Prevalence differs between validation and test<\/strong> \(first1: 20% of validation sessions are attacks, [\d.]+% of test sessions\)/);
+    const skewed = {
+      ...rare,
+      operatingPoint: chooseOperatingPoint(validationLabels, validationScores, { maxFalsePositiveRate: 0.05 }),
+    };
+    expect(renderReport({ title: 't', experiments: [skewed] })).toMatch(
+      /<p class="note"><strong>Prevalence differs between validation and test<\/strong> \(first1: 20% of validation sessions are attacks, [\d.]+% of test sessions\)/,
+    );
     expect(renderReport({ title: 't', experiments: [rare] })).not.toContain('Prevalence differs');
   });
 
@@ -139,59 +178,93 @@ describe('renderReport', () => {
     expect(readFileSync(file, 'utf8')).toBe(renderReport(fixed));
   });
 
-  it.skipIf(!hasChromium)('renders in headless Chromium with sized charts, one path per experiment, no console errors and no requests', async () => {
-    const { chromium } = await import('playwright-core');
-    const browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
-    try {
-      const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
-      const consoleErrors: string[] = [];
-      const requests: string[] = [];
-      page.on('console', (m) => {
-        if (m.type() === 'error' || m.type() === 'warning') consoleErrors.push(m.text());
+  it.skipIf(!hasChromium)(
+    'renders in headless Chromium with sized charts, one path per experiment, no console errors and no requests',
+    async () => {
+      const { chromium } = await import('playwright-core');
+      const browser = await chromium.launch({
+        executablePath: CHROMIUM,
+        args: [
+          '--headless',
+          '--no-sandbox',
+          '--disable-gpu',
+          '--disable-quic',
+          '--no-first-run',
+          '--disable-background-networking',
+          '--disable-component-update',
+          '--disable-sync',
+        ],
       });
-      page.on('pageerror', (e) => consoleErrors.push(String(e)));
-      page.on('request', (r) => requests.push(r.url()));
-      await page.setContent(renderReport(options), { waitUntil: 'load' });
+      try {
+        const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+        const consoleErrors: string[] = [];
+        const requests: string[] = [];
+        page.on('console', (m) => {
+          if (m.type() === 'error' || m.type() === 'warning') consoleErrors.push(m.text());
+        });
+        page.on('pageerror', (e) => consoleErrors.push(String(e)));
+        page.on('request', (r) => requests.push(r.url()));
+        await page.setContent(renderReport(options), { waitUntil: 'load' });
 
-      const charts = await page.$$eval('svg.chart', (svgs) =>
-        svgs.map((svg) => {
-          const box = svg.getBoundingClientRect();
-          const paths = [...svg.querySelectorAll('path.series')].map((p) => {
-            const b = (p as unknown as { getBBox(): { width: number; height: number } }).getBBox();
-            return { name: p.getAttribute('data-series'), width: b.width, height: b.height };
-          });
-          return { label: svg.getAttribute('aria-label'), width: box.width, height: box.height, paths, ticks: svg.querySelectorAll('.ticks text').length, legend: svg.querySelectorAll('.legend-item').length };
-        }),
-      );
-      expect(charts.map((c) => c.label)).toEqual(['ROC curve (test), false positive rate on a log scale', 'Precision-recall curve (test)', 'Recall against events seen', 'False positive rate against events seen']);
-      for (const chart of charts) {
-        expect(chart.width).toBeGreaterThan(300);
-        expect(chart.height).toBeGreaterThan(300);
-        expect(chart.paths).toHaveLength(6);
-        expect(chart.legend).toBe(6);
-        expect(chart.ticks).toBeGreaterThanOrEqual(8);
-        for (const p of chart.paths) expect(p.width + p.height, `${chart.label}: ${p.name}`).toBeGreaterThan(10);
+        const charts = await page.$$eval('svg.chart', (svgs) =>
+          svgs.map((svg) => {
+            const box = svg.getBoundingClientRect();
+            const paths = [...svg.querySelectorAll('path.series')].map((p) => {
+              const b = (p as unknown as { getBBox(): { width: number; height: number } }).getBBox();
+              return { name: p.getAttribute('data-series'), width: b.width, height: b.height };
+            });
+            return {
+              label: svg.getAttribute('aria-label'),
+              width: box.width,
+              height: box.height,
+              paths,
+              ticks: svg.querySelectorAll('.ticks text').length,
+              legend: svg.querySelectorAll('.legend-item').length,
+            };
+          }),
+        );
+        expect(charts.map((c) => c.label)).toEqual([
+          'ROC curve (test), false positive rate on a log scale',
+          'Precision-recall curve (test)',
+          'Recall against events seen',
+          'False positive rate against events seen',
+        ]);
+        for (const chart of charts) {
+          expect(chart.width).toBeGreaterThan(300);
+          expect(chart.height).toBeGreaterThan(300);
+          expect(chart.paths).toHaveLength(6);
+          expect(chart.legend).toBe(6);
+          expect(chart.ticks).toBeGreaterThanOrEqual(8);
+          for (const p of chart.paths) expect(p.width + p.height, `${chart.label}: ${p.name}`).toBeGreaterThan(10);
+        }
+        expect(charts[0]!.paths.map((p) => p.name!.split(' ')[0])).toEqual([
+          'first1',
+          'first2',
+          'first5',
+          'first10',
+          'first20',
+          'all',
+        ]);
+        // The charts share the page width: two side by side fill the section.
+        const section = await page.$eval('#curves', (el) => el.getBoundingClientRect().width);
+        expect(charts[0]!.width + charts[1]!.width).toBeGreaterThan(section * 0.85);
+        const table = await page.$eval('table.comparison', (t) => ({
+          rows: t.querySelectorAll('tbody tr').length,
+          width: t.getBoundingClientRect().width,
+        }));
+        expect(table.rows).toBe(7);
+        expect(table.width).toBeGreaterThan(500);
+        expect(consoleErrors).toEqual([]);
+        expect(requests).toEqual([]);
+
+        const artifacts = path.join(repoRoot, 'test-artifacts');
+        mkdirSync(artifacts, { recursive: true });
+        const png = await page.screenshot({ fullPage: true });
+        writeFileSync(path.join(artifacts, 'report.png'), png);
+        expect(png.subarray(1, 4).toString()).toBe('PNG');
+      } finally {
+        await browser.close();
       }
-      expect(charts[0]!.paths.map((p) => p.name!.split(' ')[0])).toEqual(['first1', 'first2', 'first5', 'first10', 'first20', 'all']);
-      // The charts share the page width: two side by side fill the section.
-      const section = await page.$eval('#curves', (el) => el.getBoundingClientRect().width);
-      expect(charts[0]!.width + charts[1]!.width).toBeGreaterThan(section * 0.85);
-      const table = await page.$eval('table.comparison', (t) => ({ rows: t.querySelectorAll('tbody tr').length, width: t.getBoundingClientRect().width }));
-      expect(table.rows).toBe(7);
-      expect(table.width).toBeGreaterThan(500);
-      expect(consoleErrors).toEqual([]);
-      expect(requests).toEqual([]);
-
-      const artifacts = path.join(repoRoot, 'test-artifacts');
-      mkdirSync(artifacts, { recursive: true });
-      const png = await page.screenshot({ fullPage: true });
-      writeFileSync(path.join(artifacts, 'report.png'), png);
-      expect(png.subarray(1, 4).toString()).toBe('PNG');
-    } finally {
-      await browser.close();
-    }
-  });
+    },
+  );
 });

@@ -5,13 +5,18 @@ import { ConfusionMatrix } from '../../src/eval/confusion-matrix.js';
 import { UndefinedMetricError } from '../../src/eval/eval-errors.js';
 import { averagePrecision, precisionRecallCurve } from '../../src/eval/pr-curve.js';
 import { rocAuc, rocCurve } from '../../src/eval/roc-curve.js';
-import { bestF1Threshold, recallAtFalsePositiveRate, thresholdForFalsePositiveRate } from '../../src/eval/thresholds.js';
+import {
+  bestF1Threshold,
+  recallAtFalsePositiveRate,
+  thresholdForFalsePositiveRate,
+} from '../../src/eval/thresholds.js';
 import { createRandom } from '../../src/random/random.js';
 
 // Reference: scikit-learn 1.2.1 (Debian's python3-sklearn at /usr/bin/python3), run once for all cases.
 const PYTHON = '/usr/bin/python3';
 const hasSklearn = existsSync(PYTHON) && spawnSync(PYTHON, ['-c', 'import sklearn, numpy']).status === 0;
-if (!hasSklearn) console.warn('skipping the scikit-learn reference tests: /usr/bin/python3 with scikit-learn is not available');
+if (!hasSklearn)
+  console.warn('skipping the scikit-learn reference tests: /usr/bin/python3 with scikit-learn is not available');
 
 interface Case {
   name: string;
@@ -29,8 +34,12 @@ function makeCases(): Case[] {
     cases.push({ name, labels, scores: labels.map(score) });
   };
   for (let k = 0; k < 6; k++) gen(`continuous ${k}`, 50 + k * 37, 0.3, (y) => random.normal(y, 1));
-  for (let k = 0; k < 6; k++) gen(`heavy ties ${k}`, 80 + k * 11, 0.25, (y) => Math.round((random.normal(y * 1.2, 1) + 3) * 2) / 10);
-  for (let k = 0; k < 3; k++) gen(`float32 probabilities ${k}`, 500, 0.02, (y) => Math.fround(1 / (1 + Math.exp(-random.normal(y * 3 - 2, 1.2)))));
+  for (let k = 0; k < 6; k++)
+    gen(`heavy ties ${k}`, 80 + k * 11, 0.25, (y) => Math.round((random.normal(y * 1.2, 1) + 3) * 2) / 10);
+  for (let k = 0; k < 3; k++)
+    gen(`float32 probabilities ${k}`, 500, 0.02, (y) =>
+      Math.fround(1 / (1 + Math.exp(-random.normal(y * 3 - 2, 1.2)))),
+    );
   gen('rare positives', 2000, 0.004, (y) => Math.fround(1 / (1 + Math.exp(-random.normal(y * 4 - 3, 1)))));
   gen('all scores equal', 40, 0.3, () => 0.5);
   gen('two levels', 60, 0.5, (y) => (random.next() < 0.7 ? y : 1 - y));
@@ -110,7 +119,19 @@ interface Reference {
     auc: number;
     pr: (number | null)[][];
     ap: number;
-    cms: { t: number; tp: number; fp: number; tn: number; fn: number; accuracy: number; precision: number | null; recall: number; f1: number; mcc: number | null; balanced: number }[];
+    cms: {
+      t: number;
+      tp: number;
+      fp: number;
+      tn: number;
+      fn: number;
+      accuracy: number;
+      precision: number | null;
+      recall: number;
+      f1: number;
+      mcc: number | null;
+      balanced: number;
+    }[];
     fpr_targets: { threshold: number | null; recall: number }[];
     best_f1: number;
   }[];
@@ -141,7 +162,10 @@ describe.skipIf(!hasSklearn)('curves and metrics against scikit-learn 1.2.1', ()
   it('rocCurve matches roc_curve with and without drop_intermediate, ties and equal scores included', () => {
     const ref = sklearn();
     cases.forEach((c, k) => {
-      for (const [drop, key] of [[false, 'roc_full'], [true, 'roc_drop']] as const) {
+      for (const [drop, key] of [
+        [false, 'roc_full'],
+        [true, 'roc_drop'],
+      ] as const) {
         const roc = rocCurve(c.labels, c.scores, { dropIntermediate: drop });
         const [fpr, tpr, th] = ref.cases[k]![key];
         expectClose(roc.fpr, fpr!, `${c.name} ${key} fpr`);
@@ -194,8 +218,13 @@ describe.skipIf(!hasSklearn)('curves and metrics against scikit-learn 1.2.1', ()
     cases.forEach((c, k) => {
       FPR_TARGETS.forEach((target, j) => {
         const expected = ref.cases[k]!.fpr_targets[j]!;
-        expect(thresholdForFalsePositiveRate(c.labels, c.scores, target), `${c.name} fpr ≤ ${target}`).toBe(expected.threshold ?? Infinity);
-        expect(recallAtFalsePositiveRate(c.labels, c.scores, target), `${c.name} fpr ≤ ${target}`).toBeCloseTo(expected.recall, 12);
+        expect(thresholdForFalsePositiveRate(c.labels, c.scores, target), `${c.name} fpr ≤ ${target}`).toBe(
+          expected.threshold ?? Infinity,
+        );
+        expect(recallAtFalsePositiveRate(c.labels, c.scores, target), `${c.name} fpr ≤ ${target}`).toBeCloseTo(
+          expected.recall,
+          12,
+        );
       });
       expect(bestF1Threshold(c.labels, c.scores), c.name).toBe(ref.cases[k]!.best_f1);
     });

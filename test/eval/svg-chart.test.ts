@@ -44,8 +44,12 @@ describe('lineChart', () => {
   });
 
   it('rejects series with unequal lengths or non-finite values', () => {
-    expect(() => lineChart({ title: 't', xLabel: 'x', yLabel: 'y', series: [{ name: 's', x: [0, 1], y: [0] }] })).toThrow(/series\[0\].y.length must be 2/);
-    expect(() => lineChart({ title: 't', xLabel: 'x', yLabel: 'y', series: [{ name: 's', x: [0, Number.NaN], y: [0, 1] }] })).toThrow(/series\[0\].x\[1\] must be a finite number/);
+    expect(() =>
+      lineChart({ title: 't', xLabel: 'x', yLabel: 'y', series: [{ name: 's', x: [0, 1], y: [0] }] }),
+    ).toThrow(/series\[0\].y.length must be 2/);
+    expect(() =>
+      lineChart({ title: 't', xLabel: 'x', yLabel: 'y', series: [{ name: 's', x: [0, Number.NaN], y: [0, 1] }] }),
+    ).toThrow(/series\[0\].x\[1\] must be a finite number/);
   });
 
   it('escapes XML special characters', () => {

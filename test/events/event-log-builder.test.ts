@@ -21,20 +21,37 @@ describe('buildEventLog', () => {
   it('is stable: events with equal keys keep their input order, also in long shuffled sessions', () => {
     const n = 5000;
     let seed = 3;
-    const next = (): number => ((seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+    const next = (): number => (seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) / 2 ** 32;
     const sessions = Int32Array.from({ length: n }, () => Math.floor(next() * 3));
     const times = Float64Array.from({ length: n }, () => Math.floor(next() * 20));
     const actions = Int32Array.from({ length: n }, (_, i) => i);
-    const log = buildEventLog({ sessions, sessionIds: ['x', 'y', 'z'], labels: new Uint8Array(3), actions, actionDictionary: [], times });
+    const log = buildEventLog({
+      sessions,
+      sessionIds: ['x', 'y', 'z'],
+      labels: new Uint8Array(3),
+      actions,
+      actionDictionary: [],
+      times,
+    });
     // The reference: Array.prototype.sort, stable since ES2019, on (session, time).
-    const expected = Array.from({ length: n }, (_, i) => i).sort((a, b) => sessions[a]! - sessions[b]! || times[a]! - times[b]!);
+    const expected = Array.from({ length: n }, (_, i) => i).sort(
+      (a, b) => sessions[a]! - sessions[b]! || times[a]! - times[b]!,
+    );
     expect(Array.from(log.actions)).toEqual(expected);
   });
 
   it('sorts by sortKeys when given, and keeps input order when sortKeys is null', () => {
-    const base = { sessions: new Int32Array([0, 0, 0]), sessionIds: ['s'], labels: new Uint8Array(1), actions: new Int32Array([0, 1, 2]), actionDictionary: ['a', 'b', 'c'] };
+    const base = {
+      sessions: new Int32Array([0, 0, 0]),
+      sessionIds: ['s'],
+      labels: new Uint8Array(1),
+      actions: new Int32Array([0, 1, 2]),
+      actionDictionary: ['a', 'b', 'c'],
+    };
     expect(Array.from(buildEventLog({ ...base, sortKeys: new Float64Array([2, 0, 1]) }).actions)).toEqual([1, 2, 0]);
-    expect(Array.from(buildEventLog({ ...base, times: new Float64Array([2, 0, 1]), sortKeys: null }).actions)).toEqual([0, 1, 2]);
+    expect(Array.from(buildEventLog({ ...base, times: new Float64Array([2, 0, 1]), sortKeys: null }).actions)).toEqual([
+      0, 1, 2,
+    ]);
   });
 
   it('sorts only the sessions a reader marked as out of order, trusting the others', () => {
@@ -47,14 +64,28 @@ describe('buildEventLog', () => {
       times: new Float64Array([2, 1, 2, 1]),
     };
     expect(Array.from(buildEventLog(base).actions)).toEqual([1, 0, 3, 2]);
-    expect(Array.from(buildEventLog({ ...base, unsortedSessions: new Uint8Array([1, 0]) }).actions)).toEqual([1, 0, 2, 3]);
+    expect(Array.from(buildEventLog({ ...base, unsortedSessions: new Uint8Array([1, 0]) }).actions)).toEqual([
+      1, 0, 2, 3,
+    ]);
   });
 
   it('rejects inconsistent input with the argument named', () => {
-    const base = { sessions: new Int32Array([0, 1]), sessionIds: ['s', 't'], labels: new Uint8Array(2), actions: new Int32Array([0, 0]), actionDictionary: ['a'] };
-    expect(() => buildEventLog({ ...base, labels: new Uint8Array(1) })).toThrow('buildEventLog: labels must be 2 entries, got "1 entries"');
-    expect(() => buildEventLog({ ...base, sessions: new Int32Array([0, 2]) })).toThrow('buildEventLog: sessions[1] must be a session code in [0, 2), got 2');
-    expect(() => buildEventLog({ ...base, sessions: new Int32Array([0, 0]) })).toThrow('sessionIds must be sessions that each have at least one event, got "t"');
+    const base = {
+      sessions: new Int32Array([0, 1]),
+      sessionIds: ['s', 't'],
+      labels: new Uint8Array(2),
+      actions: new Int32Array([0, 0]),
+      actionDictionary: ['a'],
+    };
+    expect(() => buildEventLog({ ...base, labels: new Uint8Array(1) })).toThrow(
+      'buildEventLog: labels must be 2 entries, got "1 entries"',
+    );
+    expect(() => buildEventLog({ ...base, sessions: new Int32Array([0, 2]) })).toThrow(
+      'buildEventLog: sessions[1] must be a session code in [0, 2), got 2',
+    );
+    expect(() => buildEventLog({ ...base, sessions: new Int32Array([0, 0]) })).toThrow(
+      'sessionIds must be sessions that each have at least one event, got "t"',
+    );
     expect(() => buildEventLog({ ...base, times: new Float64Array([0, Number.NaN]) })).toThrow(InvalidArgumentError);
   });
 });

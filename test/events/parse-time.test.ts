@@ -11,7 +11,7 @@ describe('parseTime', () => {
 
   it('agrees with Date.parse on ISO-8601 with T, Z and offsets over many random instants', () => {
     let seed = 7;
-    const next = (): number => ((seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+    const next = (): number => (seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) / 2 ** 32;
     for (let i = 0; i < 2000; i++) {
       const ms = Math.floor((next() - 0.3) * 4e12);
       const iso = new Date(ms).toISOString(); // e.g. 2019-07-01T12:34:56.789Z
@@ -38,19 +38,43 @@ describe('parseTime', () => {
   });
 
   it('returns NaN for impossible dates and times instead of rolling them over', () => {
-    for (const text of ['2019-02-29 00:00:00.000', '2019-13-01 00:00:00.000', '2019-04-31', '2019-07-01 24:00:00.000', '2019-07-01 12:60:00', '2019-07-01 12:00:60.000']) {
+    for (const text of [
+      '2019-02-29 00:00:00.000',
+      '2019-13-01 00:00:00.000',
+      '2019-04-31',
+      '2019-07-01 24:00:00.000',
+      '2019-07-01 12:60:00',
+      '2019-07-01 12:00:60.000',
+    ]) {
       expect(parseTime(text), text).toBeNaN();
     }
   });
 
   it('returns NaN for text that is not a time', () => {
-    for (const text of ['', 'yesterday', '2019-07-01x', '2019-07-01 12', '2019-07-01 12:34:56.', '2019-07-01T12:34:56+5', '07/01/2019', 'NaN', 'Infinity']) {
+    for (const text of [
+      '',
+      'yesterday',
+      '2019-07-01x',
+      '2019-07-01 12',
+      '2019-07-01 12:34:56.',
+      '2019-07-01T12:34:56+5',
+      '07/01/2019',
+      'NaN',
+      'Infinity',
+    ]) {
       expect(parseTime(text), text).toBeNaN();
     }
   });
 
   it('counts days like the proleptic Gregorian calendar of Date.UTC, before 1970 too', () => {
-    for (const [y, m, d] of [[1970, 1, 1], [1969, 12, 31], [1600, 2, 29], [2000, 3, 1], [2100, 2, 28], [1, 1, 1]] as const) {
+    for (const [y, m, d] of [
+      [1970, 1, 1],
+      [1969, 12, 31],
+      [1600, 2, 29],
+      [2000, 3, 1],
+      [2100, 2, 28],
+      [1, 1, 1],
+    ] as const) {
       const utc = new Date(0);
       utc.setUTCFullYear(y, m - 1, d);
       expect(daysFromCivil(y, m, d) * 86_400_000, `${y}-${m}-${d}`).toBe(utc.getTime());

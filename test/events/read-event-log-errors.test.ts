@@ -10,10 +10,21 @@ import { SourceReadError } from '../../src/frame/text-source.js';
 const HEADER = SEED_LOG_HEADER.join('\t');
 const GOOD = '7\t2019-07-01 12:00:00.000\tC1\tG1\tP1\t111\t0';
 const row = (fields: Partial<Record<(typeof SEED_LOG_HEADER)[number], string>>): string => {
-  const base: Record<string, string> = { SessionNo: '7', LogTime: '2019-07-01 12:00:01.000', CustID: 'C1', GroupID: 'G1', ProfID: 'P1', Act: '201', BadActor: '0' };
+  const base: Record<string, string> = {
+    SessionNo: '7',
+    LogTime: '2019-07-01 12:00:01.000',
+    CustID: 'C1',
+    GroupID: 'G1',
+    ProfID: 'P1',
+    Act: '201',
+    BadActor: '0',
+  };
   return SEED_LOG_HEADER.map((c) => fields[c] ?? base[c]).join('\t');
 };
-const file = (...lines: string[]): { text: string; name: string } => ({ text: [HEADER, GOOD, ...lines].join('\n') + '\n', name: 'mixed-1.txt' });
+const file = (...lines: string[]): { text: string; name: string } => ({
+  text: [HEADER, GOOD, ...lines].join('\n') + '\n',
+  name: 'mixed-1.txt',
+});
 
 /** The ParseError thrown by `fn`, for assertions on its fields. */
 function parseErrorOf(fn: () => unknown): ParseError {
@@ -28,7 +39,9 @@ function parseErrorOf(fn: () => unknown): ParseError {
 
 describe('readEventLog errors (default onBadRow: "error")', () => {
   it('missing header columns: lists what is missing and what the header has', () => {
-    const error = parseErrorOf(() => parseEventLog({ text: 'SessionNo\tLogTime\tAct\n1\t2019-07-01\t111\n', name: 'x.txt' }));
+    const error = parseErrorOf(() =>
+      parseEventLog({ text: 'SessionNo\tLogTime\tAct\n1\t2019-07-01\t111\n', name: 'x.txt' }),
+    );
     expect(error.message).toBe(
       'x.txt:1: header is missing columns BadActor, CustID, GroupID, ProfID "SessionNo LogTime Act" (expected the columns SessionNo, LogTime, Act, BadActor, CustID, GroupID, ProfID; the header has SessionNo, LogTime, Act)',
     );
@@ -37,7 +50,9 @@ describe('readEventLog errors (default onBadRow: "error")', () => {
   });
 
   it('a mapped column missing from another log is named the same way', () => {
-    expect(() => parseEventLog('BlockId,EventId\nb,E1\n', { schema: { session: 'BlockId', action: 'EventId', label: 'Label' } })).toThrow(
+    expect(() =>
+      parseEventLog('BlockId,EventId\nb,E1\n', { schema: { session: 'BlockId', action: 'EventId', label: 'Label' } }),
+    ).toThrow(
       '<string>:1: header is missing column Label "BlockId EventId" (expected the columns BlockId, EventId, Label; the header has BlockId, EventId)',
     );
   });
@@ -63,18 +78,27 @@ describe('readEventLog errors (default onBadRow: "error")', () => {
   });
 
   it('empty action', () => {
-    expect(() => parseEventLog(file(row({ Act: '' })))).toThrow('mixed-1.txt:3:6: column Act is empty "" (expected an action code)');
+    expect(() => parseEventLog(file(row({ Act: '' })))).toThrow(
+      'mixed-1.txt:3:6: column Act is empty "" (expected an action code)',
+    );
   });
 
   it('unparseable time, and an impossible date rather than a rolled-over one', () => {
-    const expected = '(expected a timestamp like 2019-07-01 12:34:56.789, ISO-8601 (with T, Z or ±hh:mm), or epoch milliseconds)';
-    expect(() => parseEventLog(file(row({ LogTime: 'yesterday' })))).toThrow(`mixed-1.txt:3:2: column LogTime is not a time "yesterday" ${expected}`);
-    expect(() => parseEventLog(file(row({ LogTime: '2019-02-30 00:00:00.000' })))).toThrow(`mixed-1.txt:3:2: column LogTime is not a time "2019-02-30 00:00:00.000"`);
+    const expected =
+      '(expected a timestamp like 2019-07-01 12:34:56.789, ISO-8601 (with T, Z or ±hh:mm), or epoch milliseconds)';
+    expect(() => parseEventLog(file(row({ LogTime: 'yesterday' })))).toThrow(
+      `mixed-1.txt:3:2: column LogTime is not a time "yesterday" ${expected}`,
+    );
+    expect(() => parseEventLog(file(row({ LogTime: '2019-02-30 00:00:00.000' })))).toThrow(
+      `mixed-1.txt:3:2: column LogTime is not a time "2019-02-30 00:00:00.000"`,
+    );
     expect(() => parseEventLog(file(row({ LogTime: '' })))).toThrow('mixed-1.txt:3:2: column LogTime is empty ""');
   });
 
   it('label not 0/1', () => {
-    expect(() => parseEventLog(file(row({ BadActor: '2' })))).toThrow('mixed-1.txt:3:7: column BadActor is not a label "2" (expected 0 or 1 (or true/false))');
+    expect(() => parseEventLog(file(row({ BadActor: '2' })))).toThrow(
+      'mixed-1.txt:3:7: column BadActor is not a label "2" (expected 0 or 1 (or true/false))',
+    );
     expect(() => parseEventLog(file(row({ BadActor: '' })))).toThrow('mixed-1.txt:3:7: column BadActor is empty ""');
   });
 
@@ -83,7 +107,9 @@ describe('readEventLog errors (default onBadRow: "error")', () => {
       parseEventLog('s,a,L\nx,1,Normal\ny,1,anomaly\n', {
         schema: { session: 's', action: 'a', label: 'L', labelValues: { positive: ['Anomaly'], negative: ['Normal'] } },
       }),
-    ).toThrow('<string>:3:3: column L is not a label "anomaly" (expected one of "Anomaly" (positive) or "Normal" (negative))');
+    ).toThrow(
+      '<string>:3:3: column L is not a label "anomaly" (expected one of "Anomaly" (positive) or "Normal" (negative))',
+    );
   });
 
   it('a session whose events disagree on the label names both lines', () => {
@@ -95,7 +121,9 @@ describe('readEventLog errors (default onBadRow: "error")', () => {
 
   it('a label disagreement across files names both files', async () => {
     const other = { text: `${HEADER}\n${row({ BadActor: '1' })}\n`, name: 'mixed-2.txt' };
-    await expect(readEventLog([file(), other])).rejects.toThrow('mixed-2.txt:2:7: column BadActor of session "7" is 1 here but 0 on its first event at mixed-1.txt:2');
+    await expect(readEventLog([file(), other])).rejects.toThrow(
+      'mixed-2.txt:2:7: column BadActor of session "7" is 1 here but 0 on its first event at mixed-1.txt:2',
+    );
   });
 
   it('an order value that is not a number', () => {
@@ -120,7 +148,9 @@ describe('readEventLog errors (default onBadRow: "error")', () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'sessionsentry-missing-'));
     try {
       await expect(readEventLog(path.join(dir, 'mixed-9.txt'))).rejects.toThrow(SourceReadError);
-      await expect(readEventLog(path.join(dir, 'mixed-9.txt'))).rejects.toThrow(`${path.join(dir, 'mixed-9.txt')}: no such file`);
+      await expect(readEventLog(path.join(dir, 'mixed-9.txt'))).rejects.toThrow(
+        `${path.join(dir, 'mixed-9.txt')}: no such file`,
+      );
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -143,10 +173,18 @@ describe('readEventLog errors (default onBadRow: "error")', () => {
   });
 
   it('bad options are InvalidArgumentErrors naming the option', async () => {
-    await expect(readEventLog([])).rejects.toThrow('readEventLog: sources must be at least one source, got an array of 0');
-    expect(() => parseEventLog(file(), { onBadRow: 'ignore' as 'skip' })).toThrow(`parseEventLog: onBadRow must be 'error' or 'skip', got "ignore"`);
-    expect(() => parseEventLog(file(), { schema: { session: '', action: 'Act' } })).toThrow('parseEventLog: schema.session must be a column name, got ""');
-    expect(() => parseEventLog(file(), { schema: { session: 'SessionNo', action: 'SessionNo' } })).toThrow(InvalidArgumentError);
+    await expect(readEventLog([])).rejects.toThrow(
+      'readEventLog: sources must be at least one source, got an array of 0',
+    );
+    expect(() => parseEventLog(file(), { onBadRow: 'ignore' as 'skip' })).toThrow(
+      `parseEventLog: onBadRow must be 'error' or 'skip', got "ignore"`,
+    );
+    expect(() => parseEventLog(file(), { schema: { session: '', action: 'Act' } })).toThrow(
+      'parseEventLog: schema.session must be a column name, got ""',
+    );
+    expect(() => parseEventLog(file(), { schema: { session: 'SessionNo', action: 'SessionNo' } })).toThrow(
+      InvalidArgumentError,
+    );
   });
 });
 
@@ -197,7 +235,9 @@ describe('readEventLog with onBadRow: "skip"', () => {
   });
 
   it('still fails on broken quoting, after which rows cannot be told apart', () => {
-    expect(() => parseEventLog(file('"7\t2019'), { onBadRow: 'skip' })).toThrow('mixed-1.txt:3:1: quoted field is not closed before the end of the input');
+    expect(() => parseEventLog(file('"7\t2019'), { onBadRow: 'skip' })).toThrow(
+      'mixed-1.txt:3:1: quoted field is not closed before the end of the input',
+    );
   });
 
   it('still fails on an empty file or missing columns', () => {

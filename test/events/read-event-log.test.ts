@@ -95,8 +95,12 @@ describe('readEventLog on the product schema (SessionNo LogTime CustID GroupID P
 });
 
 describe('readEventLog sources', () => {
-  const a = [HEADER, '1\t2019-07-01 00:00:02.000\tC\tG\tP\t111\t0', '2\t2019-07-01 00:00:00.000\tC\tG\tP\t111\t1'].join('\n') + '\n';
-  const b = [HEADER, '1\t2019-07-01 00:00:02.000\tC\tG\tP\t201\t0', '3\t2019-07-01 00:00:00.000\tC\tG\tP\t401\t0'].join('\n') + '\n';
+  const a =
+    [HEADER, '1\t2019-07-01 00:00:02.000\tC\tG\tP\t111\t0', '2\t2019-07-01 00:00:00.000\tC\tG\tP\t111\t1'].join('\n') +
+    '\n';
+  const b =
+    [HEADER, '1\t2019-07-01 00:00:02.000\tC\tG\tP\t201\t0', '3\t2019-07-01 00:00:00.000\tC\tG\tP\t401\t0'].join('\n') +
+    '\n';
 
   it('reads several files into one log, keeping the file of origin per event and merging a session id found in both', async () => {
     const fileA = path.join(dir, 'a.txt');
@@ -138,7 +142,9 @@ describe('readEventLog sources', () => {
     const lines = [HEADER];
     for (let i = 0; i < 70_000; i++) {
       const s = (i * 7919) % 1201;
-      lines.push(`${s}\t2019-07-0${1 + (i % 3)} 1${i % 10}:${String(i % 60).padStart(2, '0')}:00.${String(i % 1000).padStart(3, '0')}\tC${s % 31}\tG${s % 7}\t"P ${s}"\t${100 + (i % 41)}\t${s % 97 === 0 ? 1 : 0}`);
+      lines.push(
+        `${s}\t2019-07-0${1 + (i % 3)} 1${i % 10}:${String(i % 60).padStart(2, '0')}:00.${String(i % 1000).padStart(3, '0')}\tC${s % 31}\tG${s % 7}\t"P ${s}"\t${100 + (i % 41)}\t${s % 97 === 0 ? 1 : 0}`,
+      );
     }
     const text = lines.join('\n') + '\n';
     expect(text.length).toBeGreaterThan(3 * 2 ** 20);
@@ -161,7 +167,10 @@ describe('readEventLog sources', () => {
 
   it('reads a stream produced chunk by chunk (rows split across chunks) to the same log as the whole text', async () => {
     const lines = [HEADER];
-    for (let i = 0; i < 3000; i++) lines.push(`${i % 97}\t2019-07-01 00:${String(Math.floor(i / 60) % 60).padStart(2, '0')}:${String(i % 60).padStart(2, '0')}.000\tC${i % 5}\tG\tP\t${100 + (i % 13)}\t0`);
+    for (let i = 0; i < 3000; i++)
+      lines.push(
+        `${i % 97}\t2019-07-01 00:${String(Math.floor(i / 60) % 60).padStart(2, '0')}:${String(i % 60).padStart(2, '0')}.000\tC${i % 5}\tG\tP\t${100 + (i % 13)}\t0`,
+      );
     const text = lines.join('\n');
     async function* chunks(): AsyncGenerator<Buffer> {
       const bytes = Buffer.from(text);
@@ -177,7 +186,9 @@ describe('readEventLog sources', () => {
 describe('readEventLog column mapping', () => {
   it('reads a log without times, ordering by a sequence column', () => {
     const text = 'BlockId,seq,EventId,Label\nb1,1,E2,0\nb2,0,E5,1\nb1,0,E1,0\nb1,2,E3,0\n';
-    const log = parseEventLog(text, { schema: { session: 'BlockId', action: 'EventId', label: 'Label', order: 'seq' } });
+    const log = parseEventLog(text, {
+      schema: { session: 'BlockId', action: 'EventId', label: 'Label', order: 'seq' },
+    });
     expect(log.times).toBeNull();
     expect(sessions(log)).toEqual([
       { id: 'b1', actions: ['E1', 'E2', 'E3'], label: 0 },
@@ -198,7 +209,9 @@ describe('readEventLog column mapping', () => {
   });
 
   it('reads labels given as true/false in any case, and 0/1', () => {
-    const log = parseEventLog('s,a,L\nx,1,TRUE\ny,1,false\nz,1,1\nw,1,0\n', { schema: { session: 's', action: 'a', label: 'L' } });
+    const log = parseEventLog('s,a,L\nx,1,TRUE\ny,1,false\nz,1,1\nw,1,0\n', {
+      schema: { session: 's', action: 'a', label: 'L' },
+    });
     expect(Array.from(log.labels)).toEqual([1, 0, 1, 0]);
   });
 
@@ -208,9 +221,17 @@ describe('readEventLog column mapping', () => {
   });
 
   it('reads ISO-8601 times with T, Z and offsets, and numeric epoch times in ms or s', () => {
-    const iso = parseEventLog('s,t,a\nx,2019-07-01T14:00:00+02:00,1\nx,2019-07-01T11:59:59.5Z,2\n', { schema: { session: 's', time: 't', action: 'a' } });
-    expect(Array.from(iso.times!)).toEqual([Date.parse('2019-07-01T11:59:59.500Z'), Date.parse('2019-07-01T12:00:00Z')]);
-    const seconds = parseEventLog('s,t,a\nx,1561982400,1\n', { schema: { session: 's', time: 't', action: 'a' }, timeUnit: 's' });
+    const iso = parseEventLog('s,t,a\nx,2019-07-01T14:00:00+02:00,1\nx,2019-07-01T11:59:59.5Z,2\n', {
+      schema: { session: 's', time: 't', action: 'a' },
+    });
+    expect(Array.from(iso.times!)).toEqual([
+      Date.parse('2019-07-01T11:59:59.500Z'),
+      Date.parse('2019-07-01T12:00:00Z'),
+    ]);
+    const seconds = parseEventLog('s,t,a\nx,1561982400,1\n', {
+      schema: { session: 's', time: 't', action: 'a' },
+      timeUnit: 's',
+    });
     expect(Array.from(seconds.times!)).toEqual([Date.UTC(2019, 6, 1, 12)]);
   });
 });
@@ -218,7 +239,10 @@ describe('readEventLog column mapping', () => {
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const hdfsDir = path.resolve(repoRoot, '../shared/data/hdfs100k');
 const hdfsPresent = existsSync(path.join(hdfsDir, 'hdfs100k_events_long.csv'));
-if (!hdfsPresent) console.warn(`skipping the HDFS_100k mapping test: ${hdfsDir} is absent (the shared data folder is not in this checkout)`);
+if (!hdfsPresent)
+  console.warn(
+    `skipping the HDFS_100k mapping test: ${hdfsDir} is absent (the shared data folder is not in this checkout)`,
+  );
 
 describe.skipIf(!hdfsPresent)('readEventLog on HDFS_100k (loghub/loglizer, ../shared/data/hdfs100k)', () => {
   it('reads the long event file with a mapping: 104,815 events, 7,940 sessions, 313 anomalous, 19 EventIds', async () => {
@@ -232,7 +256,9 @@ describe.skipIf(!hdfsPresent)('readEventLog on HDFS_100k (loghub/loglizer, ../sh
     expect(log.times).toBeNull();
 
     // The dataset's own per-block file: same blocks in first-appearance order, same sequences and labels.
-    const blocks = parseCsv(readFileSync(path.join(hdfsDir, 'hdfs100k_sessions.csv')), { columnTypes: { BlockId: 'string' } });
+    const blocks = parseCsv(readFileSync(path.join(hdfsDir, 'hdfs100k_sessions.csv')), {
+      columnTypes: { BlockId: 'string' },
+    });
     expect(log.sessionIds).toEqual(blocks.strings('BlockId'));
     expect(Array.from(log.labels, (l) => (l === 1 ? 'Anomaly' : 'Normal'))).toEqual(blocks.strings('Label'));
     const expectedSequences = blocks.strings('EventIdSequence');

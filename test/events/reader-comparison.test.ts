@@ -31,7 +31,13 @@ interface Case {
   readonly seed: number;
 }
 
-const SEED_SCHEMA: LogSchema = { session: 'SessionNo', time: 'LogTime', action: 'Act', label: 'BadActor', keep: ['CustID', 'GroupID', 'ProfID'] };
+const SEED_SCHEMA: LogSchema = {
+  session: 'SessionNo',
+  time: 'LogTime',
+  action: 'Act',
+  label: 'BadActor',
+  keep: ['CustID', 'GroupID', 'ProfID'],
+};
 const HDFS_SCHEMA: LogSchema = {
   session: 'BlockId',
   action: 'EventId',
@@ -96,10 +102,21 @@ function quote(rng: Random, value: string, delimiter: string): string {
   return value;
 }
 
-function makeFile(rng: Random, schema: LogSchema, name: string, labels: Map<string, number>, delimiter: string): { text: string; name: string } {
-  const columns = [schema.session, schema.time, schema.action, schema.label, schema.order, ...(schema.keep ?? [])].filter(
-    (c): c is string => typeof c === 'string',
-  );
+function makeFile(
+  rng: Random,
+  schema: LogSchema,
+  name: string,
+  labels: Map<string, number>,
+  delimiter: string,
+): { text: string; name: string } {
+  const columns = [
+    schema.session,
+    schema.time,
+    schema.action,
+    schema.label,
+    schema.order,
+    ...(schema.keep ?? []),
+  ].filter((c): c is string => typeof c === 'string');
   if (rng.bernoulli(0.2)) columns.push('Extra');
   rng.shuffle(columns);
   if (rng.bernoulli(0.02)) columns.pop();
@@ -122,7 +139,8 @@ function makeFile(rng: Random, schema: LogSchema, name: string, labels: Map<stri
       else if (column === schema.action) value = rng.choice(ACTIONS, [30, 30, 20, 5, 5, 3, 2, 1]);
       else if (column === schema.time) value = time(rng);
       else if (column === schema.label) value = label(rng, schema, labels.get(session)!);
-      else if (column === schema.order) value = rng.bernoulli(0.95) ? String(rng.int(0, 20) - 2) : rng.choice(['x', '', '1.5e1', '-0']);
+      else if (column === schema.order)
+        value = rng.bernoulli(0.95) ? String(rng.int(0, 20) - 2) : rng.choice(['x', '', '1.5e1', '-0']);
       else value = rng.choice(KEPT);
       return quote(rng, value, delimiter);
     });
@@ -143,7 +161,9 @@ function makeCase(seed: number): Case {
   const labels = new Map<string, number>();
   const files = rng.int(1, 4);
   const delimiter = rng.bernoulli(0.6) ? '\t' : ',';
-  const inputs = Array.from({ length: files }, (_, i) => makeFile(rng, schema, `log-${i}.txt`, labels, rng.bernoulli(0.95) ? delimiter : ';'));
+  const inputs = Array.from({ length: files }, (_, i) =>
+    makeFile(rng, schema, `log-${i}.txt`, labels, rng.bernoulli(0.95) ? delimiter : ';'),
+  );
   const options: ReadEventLogOptions = {
     schema,
     delimiter: rng.bernoulli(0.7) ? 'auto' : delimiter,
@@ -218,7 +238,12 @@ describe('readEventLog against the frozen pre-change reader (12,000 seeded rando
       const expected = outcome(() => frozenParseEventLog(c.inputs, c.options as never));
       const actual = outcome(() => parseEventLog(c.inputs, { ...c.options, ...LEGACY }));
       if (JSON.stringify(actual) !== JSON.stringify(expected)) {
-        expect({ seed, inputs: c.inputs, options: c.options, outcome: actual }).toEqual({ seed, inputs: c.inputs, options: c.options, outcome: expected });
+        expect({ seed, inputs: c.inputs, options: c.options, outcome: actual }).toEqual({
+          seed,
+          inputs: c.inputs,
+          options: c.options,
+          outcome: expected,
+        });
       }
       const rng = new Random(seed ^ 0x5eed);
       const streamed = await outcomeAsync(() =>
@@ -228,7 +253,12 @@ describe('readEventLog against the frozen pre-change reader (12,000 seeded rando
         ),
       );
       if (JSON.stringify(streamed) !== JSON.stringify(expected)) {
-        expect({ seed, inputs: c.inputs, options: c.options, streamed }).toEqual({ seed, inputs: c.inputs, options: c.options, streamed: expected });
+        expect({ seed, inputs: c.inputs, options: c.options, streamed }).toEqual({
+          seed,
+          inputs: c.inputs,
+          options: c.options,
+          streamed: expected,
+        });
       }
       if ('log' in expected) kinds.logs++;
       else kinds.errors++;
@@ -262,7 +292,8 @@ describe('readEventLog against the frozen pre-change reader (12,000 seeded rando
  * implausible time (an error, or a row skipped), or a repeated event dropped and counted.
  */
 function isDeliberate(o: Outcome): boolean {
-  if ('error' in o) return o.error.code === 'ERR_PARSE' && String(o.error.message).includes('is outside the plausible time range');
+  if ('error' in o)
+    return o.error.code === 'ERR_PARSE' && String(o.error.message).includes('is outside the plausible time range');
   const byReason = (o.log.skipped as { byReason: Record<string, number> }).byReason;
   return (byReason['implausible time'] ?? 0) > 0 || (byReason['duplicate event'] ?? 0) > 0;
 }

@@ -6,11 +6,12 @@ import { LOGLIZER_PUBLISHED, liveReplay, main } from '../../examples/hdfs.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const dataDir = path.resolve(repoRoot, '../shared/data/hdfs100k');
-const present = existsSync(path.join(dataDir, 'hdfs100k_events_long.csv')) && existsSync(path.join(dataDir, 'hdfs100k_sessions.csv'));
+const present =
+  existsSync(path.join(dataDir, 'hdfs100k_events_long.csv')) && existsSync(path.join(dataDir, 'hdfs100k_sessions.csv'));
 if (!present) console.warn(`examples/hdfs.ts test skipped: the HDFS_100k data folder ${dataDir} is absent`);
 
 describe.skipIf(!present)('examples/hdfs.ts on the real HDFS_100k log (loglizer_uniform_0.5 split)', () => {
-  it('uses loglizer\'s split (train 3,969 blocks with 156 anomalies, test 3,971 with 157) and prints the comparison', async () => {
+  it("uses loglizer's split (train 3,969 blocks with 156 anomalies, test 3,971 with 157) and prints the comparison", async () => {
     const lines: string[] = [];
     const results = await main(dataDir, { log: (l) => lines.push(l) });
     // loglizer's split counts, from the data set's README.

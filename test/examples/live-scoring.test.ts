@@ -9,10 +9,18 @@ describe('examples/live-scoring.ts (replay of the test day through the live scor
 
   it('replays every event of the test day and reports time to first alert of the attacks it caught', async () => {
     const lines: string[] = [];
-    const { sustain1, sustain2, threshold, firstAlerts } = await main({ dataDir: data, numRound: 10, log: (l) => lines.push(l) });
+    const { sustain1, sustain2, threshold, firstAlerts } = await main({
+      dataDir: data,
+      numRound: 10,
+      log: (l) => lines.push(l),
+    });
     const single = logs.files['single.txt'].summary;
     for (const report of [sustain1, sustain2]) {
-      expect([report.events, report.sessions, report.attackerSessions]).toEqual([single.events, single.sessions, single.attackerSessions]);
+      expect([report.events, report.sessions, report.attackerSessions]).toEqual([
+        single.events,
+        single.sessions,
+        single.attackerSessions,
+      ]);
       expect(report.eventsToFirstAlert.count).toBe(report.caught);
       expect(report.timeToFirstAlertMs.count).toBe(report.caught);
     }

@@ -11,7 +11,15 @@ describe('examples/partial-sessions.ts (the notebook as a script, local backend)
   it('trains the six truncation jobs and prints their test-day comparison with the baseline', async () => {
     const lines: string[] = [];
     const rows = await main({ dataDir: data, outDir: path.join(dir, 'out'), numRound: 8, log: (l) => lines.push(l) });
-    expect(rows.map((r) => r.name)).toEqual(['drop0', 'drop20', 'first5', 'first10', 'last5', 'last10', 'baseline (no attacks)']);
+    expect(rows.map((r) => r.name)).toEqual([
+      'drop0',
+      'drop20',
+      'first5',
+      'first10',
+      'last5',
+      'last10',
+      'baseline (no attacks)',
+    ]);
     const single = logs.files['single.txt'].summary;
     for (const row of rows) expect([row.sessions, row.positives]).toEqual([single.sessions, single.attackerSessions]);
     expect(lines.filter((l) => /^\w+ {2}TrainingJob {2}Completed/.test(l))).toHaveLength(6);

@@ -29,12 +29,18 @@ const contents: ModelDirectoryContents = {
   schema: fixture.schema,
   truncation: { kind: 'firstN', n: 10 },
   hyperparameters: { ...SEED_HYPERPARAMETERS, tree_method: 'hist' },
-  operatingPoints: [chooseOperatingPoint(labels, scores, { maxFalsePositiveRate: 0.05 }), chooseOperatingPoint(labels, scores, { maxFalsePositiveRate: 0 })],
+  operatingPoints: [
+    chooseOperatingPoint(labels, scores, { maxFalsePositiveRate: 0.05 }),
+    chooseOperatingPoint(labels, scores, { maxFalsePositiveRate: 0 }),
+  ],
   data: { files: ['mixed-1.txt'], seeds: { split: 42 } },
 };
 
 async function rejected(promise: Promise<unknown>): Promise<ModelDirectoryError> {
-  const err = await promise.then(() => undefined, (e: unknown) => e);
+  const err = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(err).toBeInstanceOf(ModelDirectoryError);
   expect((err as ModelDirectoryError).code).toBe('ERR_MODEL_DIRECTORY');
   return err as ModelDirectoryError;
@@ -44,7 +50,12 @@ describe('writeModelDirectory and readModelDirectory', () => {
   it('write the agreed layout: model.tar.gz, features.json, operating-points.json and a version-1 manifest naming them', async () => {
     const dir = fresh();
     await writeModelDirectory(dir, { ...contents, createdAt: new Date('2026-01-02T03:04:05.000Z') });
-    expect(readdirSync(dir).sort()).toEqual(['features.json', 'manifest.json', 'model.tar.gz', 'operating-points.json']);
+    expect(readdirSync(dir).sort()).toEqual([
+      'features.json',
+      'manifest.json',
+      'model.tar.gz',
+      'operating-points.json',
+    ]);
     const manifest = JSON.parse(readFileSync(path.join(dir, 'manifest.json'), 'utf8'));
     expect(manifest).toEqual({
       format: 'sessionsentry-model',
@@ -68,7 +79,9 @@ describe('writeModelDirectory and readModelDirectory', () => {
     expect(model.truncation).toEqual({ kind: 'firstN', n: 10 });
     expect(model.hyperparameters.num_round).toBe('50');
     expect(model.schema).toEqual(fixture.schema);
-    expect(Array.from(model.booster.predict(fixture.flattener.flatten(fixture.log).select(fixture.flattener.featureNames)))).toEqual(Array.from(scores));
+    expect(
+      Array.from(model.booster.predict(fixture.flattener.flatten(fixture.log).select(fixture.flattener.featureNames))),
+    ).toEqual(Array.from(scores));
     expect(model.operatingPoints.map((p) => p.threshold)).toEqual(contents.operatingPoints!.map((p) => p.threshold));
     expect(model.operatingPoints[0]!.validation.fp).toBe(contents.operatingPoints![0]!.validation.fp);
     expect(model.livePolicy).toBeUndefined();
@@ -89,14 +102,32 @@ describe('writeModelDirectory and readModelDirectory', () => {
     expect((await readModelDirectory(dir)).operatingPoints[0]!.threshold).toBe(Infinity);
   });
 
-  it('keep a live policy and extra JSON files through the manifest, parsed by the caller\'s validator', async () => {
+  it("keep a live policy and extra JSON files through the manifest, parsed by the caller's validator", async () => {
     const dir = fresh();
-    await writeModelDirectory(dir, { ...contents, livePolicy: { threshold: 0.9, sustain: 2 }, extraFiles: { detector: { file: 'detector.json', content: { members: ['first10'] } } } });
-    expect(JSON.parse(readFileSync(path.join(dir, 'manifest.json'), 'utf8')).files).toEqual({ model: 'model.tar.gz', features: 'features.json', operatingPoints: 'operating-points.json', livePolicy: 'live-policy.json', detector: 'detector.json' });
-    const model = await readModelDirectory(dir, { parseLivePolicy: (json) => json as { threshold: number; sustain: number } });
+    await writeModelDirectory(dir, {
+      ...contents,
+      livePolicy: { threshold: 0.9, sustain: 2 },
+      extraFiles: { detector: { file: 'detector.json', content: { members: ['first10'] } } },
+    });
+    expect(JSON.parse(readFileSync(path.join(dir, 'manifest.json'), 'utf8')).files).toEqual({
+      model: 'model.tar.gz',
+      features: 'features.json',
+      operatingPoints: 'operating-points.json',
+      livePolicy: 'live-policy.json',
+      detector: 'detector.json',
+    });
+    const model = await readModelDirectory(dir, {
+      parseLivePolicy: (json) => json as { threshold: number; sustain: number },
+    });
     expect(model.livePolicy).toEqual({ threshold: 0.9, sustain: 2 });
     expect(model.extras).toEqual({ detector: { members: ['first10'] } });
-    const err = await rejected(readModelDirectory(dir, { parseLivePolicy: () => { throw new Error('sustain must be ≥ 1'); } }));
+    const err = await rejected(
+      readModelDirectory(dir, {
+        parseLivePolicy: () => {
+          throw new Error('sustain must be ≥ 1');
+        },
+      }),
+    );
     expect(err.message).toBe(`${path.join(dir, 'live-policy.json')}: sustain must be ≥ 1`);
   });
 
@@ -109,7 +140,7 @@ describe('writeModelDirectory and readModelDirectory', () => {
     expect((await readModelManifest(dir)).name).toBe('again');
   });
 
-  it('refuse to write a schema whose width is not the model\'s, before writing anything', async () => {
+  it("refuse to write a schema whose width is not the model's, before writing anything", async () => {
     const dir = fresh();
     const narrow = liveFixture({ seed: 5, sessions: 200, features: { timing: false }, rounds: 2 });
     const err = await rejected(writeModelDirectory(dir, { ...contents, schema: narrow.schema }));
@@ -144,22 +175,36 @@ describe('readModelDirectory fails closed', () => {
 
   it('names the missing manifest of a folder from an older version and says what to do', async () => {
     const err = await corrupt((dir) => rmSync(path.join(dir, 'manifest.json')));
-    expect(err.message).toMatch(/manifest\.json: does not exist: not a model directory \(a model folder from an older sessionsentry/);
+    expect(err.message).toMatch(
+      /manifest\.json: does not exist: not a model directory \(a model folder from an older sessionsentry/,
+    );
   });
 
   it('refuses a manifest from a newer version by its version number', async () => {
-    const err = await corrupt((dir) => editManifest(dir, (m) => { m.version = 2; }));
+    const err = await corrupt((dir) =>
+      editManifest(dir, (m) => {
+        m.version = 2;
+      }),
+    );
     expect(err.message).toMatch(/manifest\.json: version is 2: written by a newer sessionsentry/);
   });
 
   it('refuses a file name that leaves the directory (path traversal)', async () => {
-    const err = await corrupt((dir) => editManifest(dir, (m) => { (m.files as Record<string, string>).model = '../../etc/passwd'; }));
+    const err = await corrupt((dir) =>
+      editManifest(dir, (m) => {
+        (m.files as Record<string, string>).model = '../../etc/passwd';
+      }),
+    );
     expect(err.key).toBe('files.model');
     expect(err.message).toMatch(/must be a plain file name inside the directory/);
   });
 
   it('refuses a manifest truncation that is not a truncation, naming the field', async () => {
-    const err = await corrupt((dir) => editManifest(dir, (m) => { m.truncation = { kind: 'lastN', n: -3 }; }));
+    const err = await corrupt((dir) =>
+      editManifest(dir, (m) => {
+        m.truncation = { kind: 'lastN', n: -3 };
+      }),
+    );
     expect(err.message).toMatch(/truncation lastN\.n must be an integer ≥ 1, got -3/);
   });
 
@@ -169,7 +214,7 @@ describe('readModelDirectory fails closed', () => {
     expect(err.message).toMatch(/is not valid JSON/);
   });
 
-  it('refuses a features.json whose width differs from the model\'s', async () => {
+  it("refuses a features.json whose width differs from the model's", async () => {
     const narrow = liveFixture({ seed: 5, sessions: 200, features: { timing: false }, rounds: 2 });
     const err = await corrupt((dir) => writeFileSync(path.join(dir, 'features.json'), JSON.stringify(narrow.schema)));
     expect(err.message).toMatch(/features\.json: has \d+ features but the model takes \d+/);
@@ -184,8 +229,15 @@ describe('readModelDirectory fails closed', () => {
   });
 
   it('refuses a missing model file and an operating point without a rule', async () => {
-    expect((await corrupt((dir) => rmSync(path.join(dir, 'model.tar.gz')))).message).toMatch(/model\.tar\.gz: the model cannot be read: the file is missing/);
-    const err = await corrupt((dir) => writeFileSync(path.join(dir, 'operating-points.json'), JSON.stringify([{ threshold: 0.5, chosenOn: 'validation', validation: {} }])));
+    expect((await corrupt((dir) => rmSync(path.join(dir, 'model.tar.gz')))).message).toMatch(
+      /model\.tar\.gz: the model cannot be read: the file is missing/,
+    );
+    const err = await corrupt((dir) =>
+      writeFileSync(
+        path.join(dir, 'operating-points.json'),
+        JSON.stringify([{ threshold: 0.5, chosenOn: 'validation', validation: {} }]),
+      ),
+    );
     expect(err.key).toBe('[0].rule');
   });
 });

@@ -4,9 +4,23 @@ import { ByteDictionary } from '../../src/frame/byte-dictionary.js';
 describe('ByteDictionary', () => {
   it('gives the codes of first appearance, like a Map from string to insertion index', () => {
     let seed = 11;
-    const next = (): number => ((seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+    const next = (): number => (seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) / 2 ** 32;
     // Many short values (cached path), values that differ only in length or by a zero byte, and long ones.
-    const pool = ['', 'a', 'a\u0000', '\u0000', '\u0000a', 'ab', 'abc', 'abcd', '111', '1110', 'é', 'E22', ...Array.from({ length: 3000 }, (_, i) => `s${(i * 7919) % 5003}`)];
+    const pool = [
+      '',
+      'a',
+      'a\u0000',
+      '\u0000',
+      '\u0000a',
+      'ab',
+      'abc',
+      'abcd',
+      '111',
+      '1110',
+      'é',
+      'E22',
+      ...Array.from({ length: 3000 }, (_, i) => `s${(i * 7919) % 5003}`),
+    ];
     const values = Array.from({ length: 20_000 }, () => pool[Math.floor(next() * pool.length)]!);
     const reference = new Map<string, number>();
     const dict = new ByteDictionary();

@@ -59,7 +59,9 @@ describe('parseCsv / readCsv', () => {
 
   it('rejects a column type for a column the file does not have', () => {
     expect(() => parseCsv('a\n1\n', { columnTypes: { b: 'number' } })).toThrow(InvalidArgumentError);
-    expect(() => parseCsv('a\n1\n', { columnTypes: { b: 'number' } })).toThrow('columnTypes.b must be a column of <string> (columns: a)');
+    expect(() => parseCsv('a\n1\n', { columnTypes: { b: 'number' } })).toThrow(
+      'columnTypes.b must be a column of <string> (columns: a)',
+    );
   });
 
   it('reads without a header, naming columns column1… or as given', () => {
@@ -73,11 +75,15 @@ describe('parseCsv / readCsv', () => {
 
   it('fails on a row with the wrong number of fields, naming file, line and the expected columns', () => {
     expect(() => parseCsv({ text: 'a,b\n1,2\n\n3\n', name: 'short.csv' })).toThrow(ParseError);
-    expect(() => parseCsv({ text: 'a,b\n1,2\n\n3\n', name: 'short.csv' })).toThrow('short.csv:4: wrong field count: 1 fields "3" (expected 2 fields (a, b))');
+    expect(() => parseCsv({ text: 'a,b\n1,2\n\n3\n', name: 'short.csv' })).toThrow(
+      'short.csv:4: wrong field count: 1 fields "3" (expected 2 fields (a, b))',
+    );
   });
 
   it('fails on duplicate header names and on empty input', () => {
-    expect(() => parseCsv('a,b,a\n1,2,3\n')).toThrow('<string>:1:3: duplicate column name "a" (also column 1) (expected distinct column names)');
+    expect(() => parseCsv('a,b,a\n1,2,3\n')).toThrow(
+      '<string>:1:3: duplicate column name "a" (also column 1) (expected distinct column names)',
+    );
     expect(() => parseCsv('')).toThrow('<string>:1: the input is empty (expected a header line with column names)');
   });
 
@@ -93,7 +99,9 @@ describe('parseCsv / readCsv', () => {
     ];
     expect((await readCsv(plain)).toRows()).toEqual(expected);
     expect((await readCsv({ path: gz })).toRows()).toEqual(expected);
-    expect((await readCsv(Readable.from([Buffer.from(text.slice(0, 5)), Buffer.from(text.slice(5))]))).toRows()).toEqual(expected);
+    expect(
+      (await readCsv(Readable.from([Buffer.from(text.slice(0, 5)), Buffer.from(text.slice(5))]))).toRows(),
+    ).toEqual(expected);
   });
 
   it('names a missing file in a SourceReadError', async () => {
@@ -113,7 +121,9 @@ describe('writeCsv / formatCsv', () => {
   );
 
   it('quotes only what needs it, writes NaN and null as empty fields, numbers as String(x)', () => {
-    expect(formatCsv(frame)).toBe('id,x\na,1\n"b,c",0.30000000000000004\n"say ""hi""",-0\n"two\nlines",\n"",1e-7\n,123456789.125\n');
+    expect(formatCsv(frame)).toBe(
+      'id,x\na,1\n"b,c",0.30000000000000004\n"say ""hi""",-0\n"two\nlines",\n"",1e-7\n,123456789.125\n',
+    );
   });
 
   it('round-trips through readCsv to identical values, doubles bit for bit', () => {
@@ -126,7 +136,7 @@ describe('writeCsv / formatCsv', () => {
 
   it('round-trips random doubles exactly (shortest round-trip formatting, ECMAScript Number::toString)', () => {
     let seed = 42;
-    const next = (): number => ((seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+    const next = (): number => (seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) / 2 ** 32;
     const values = Float64Array.from({ length: 2000 }, () => (next() - 0.5) * 10 ** Math.floor(next() * 40 - 20));
     const back = parseCsv(formatCsv(Frame.fromColumns({ v: values }))).numbers('v');
     expect(back).toEqual(values);
@@ -179,6 +189,8 @@ describe('writeCsv / formatCsv', () => {
   });
 
   it('rejects a delimiter that cannot be written unambiguously', () => {
-    expect(() => formatCsv(frame, { delimiter: '"' })).toThrow('writeCsv: delimiter must be one character other than a quote or line break, got "\\""');
+    expect(() => formatCsv(frame, { delimiter: '"' })).toThrow(
+      'writeCsv: delimiter must be one character other than a quote or line break, got "\\""',
+    );
   });
 });

@@ -36,20 +36,29 @@ describe('Frame construction', () => {
 
   it('rejects columns of different lengths, naming the column and both lengths', () => {
     expect(() => Frame.fromColumns({ a: [1, 2, 3], b: [1, 2] })).toThrow(InvalidArgumentError);
-    expect(() => Frame.fromColumns({ a: [1, 2, 3], b: [1, 2] })).toThrow('columns.b must be 3 rows like the columns before it, got "2 rows"');
+    expect(() => Frame.fromColumns({ a: [1, 2, 3], b: [1, 2] })).toThrow(
+      'columns.b must be 3 rows like the columns before it, got "2 rows"',
+    );
   });
 
   it('keeps the order given by columnNames or a Map, since objects put integer-like keys such as action codes first', () => {
     const columns = { SessionNo: ['a'], '111': [2], '201': [0] };
     expect(Frame.fromColumns(columns).columnNames).toEqual(['111', '201', 'SessionNo']);
     expect(Frame.fromColumns(columns, ['SessionNo', '201', '111']).columnNames).toEqual(['SessionNo', '201', '111']);
-    const map = new Map<string, number[] | string[]>([['SessionNo', ['a']], ['111', [2]]]);
+    const map = new Map<string, number[] | string[]>([
+      ['SessionNo', ['a']],
+      ['111', [2]],
+    ]);
     expect(Frame.fromColumns(map).columnNames).toEqual(['SessionNo', '111']);
-    expect(() => Frame.fromColumns(columns, ['SessionNo', '111'])).toThrow('columnNames must be each of the columns 111,201,SessionNo once, got "SessionNo,111"');
+    expect(() => Frame.fromColumns(columns, ['SessionNo', '111'])).toThrow(
+      'columnNames must be each of the columns 111,201,SessionNo once, got "SessionNo,111"',
+    );
   });
 
   it('rejects arrays that mix numbers and strings', () => {
-    expect(() => Frame.fromColumns({ m: [1, 'a'] as unknown as number[] })).toThrow('columns.m must be all numbers or all strings');
+    expect(() => Frame.fromColumns({ m: [1, 'a'] as unknown as number[] })).toThrow(
+      'columns.m must be all numbers or all strings',
+    );
   });
 
   it('builds from row objects: numbers as Float64Array (missing as NaN), strings encoded', () => {
@@ -117,7 +126,9 @@ describe('Frame views (select, drop, take, filter, slice, head)', () => {
   });
 
   it('select rejects a column named twice and unknown columns', () => {
-    expect(() => sample().select(['111', '111'])).toThrow('Frame.select: names must be each column named once, got "111"');
+    expect(() => sample().select(['111', '111'])).toThrow(
+      'Frame.select: names must be each column named once, got "111"',
+    );
     expect(() => sample().select(['x'])).toThrow(ColumnNotFoundError);
   });
 
@@ -157,7 +168,13 @@ describe('Frame views (select, drop, take, filter, slice, head)', () => {
   it('slice follows Array.prototype.slice, negative indices included', () => {
     const frame = sample();
     const ids = ['s1', 's2', 's3', 's4'];
-    for (const [start, end] of [[1, 3], [-2, undefined], [0, -1], [3, 1], [-10, 10]] as const) {
+    for (const [start, end] of [
+      [1, 3],
+      [-2, undefined],
+      [0, -1],
+      [3, 1],
+      [-10, 10],
+    ] as const) {
       expect(frame.slice(start, end).strings('SessionNo')).toEqual(ids.slice(start, end));
     }
   });
@@ -202,7 +219,13 @@ describe('Frame output', () => {
 
   it('toString shows at most maxRows rows and maxColumns columns and says what is hidden', () => {
     const text = sample().toString({ maxRows: 2, maxColumns: 2 });
-    expect(text.split('\n')).toEqual(['SessionNo  BadActor', 's1                0', 's2                1', '…', '[4 rows × 3 columns, 1 not shown]']);
+    expect(text.split('\n')).toEqual([
+      'SessionNo  BadActor',
+      's1                0',
+      's2                1',
+      '…',
+      '[4 rows × 3 columns, 1 not shown]',
+    ]);
   });
 
   it('toString clips long cells and shows line breaks escaped, so rows stay one line', () => {
@@ -232,7 +255,9 @@ describe('Frame derived frames', () => {
 
   it('rename maps names and refuses to create duplicates', () => {
     expect(sample().rename({ '111': 'login' }).columnNames).toEqual(['SessionNo', 'BadActor', 'login']);
-    expect(() => sample().rename({ '111': 'BadActor' })).toThrow('Frame.rename: mapping must be a mapping that keeps names unique');
+    expect(() => sample().rename({ '111': 'BadActor' })).toThrow(
+      'Frame.rename: mapping must be a mapping that keeps names unique',
+    );
   });
 });
 
@@ -252,8 +277,12 @@ describe('concatFrames', () => {
 
   it('rejects frames with other columns or another kind of column', () => {
     const a = Frame.fromColumns({ id: ['x'], v: [1] });
-    expect(() => concatFrames([a, Frame.fromColumns({ id: ['x'] })])).toThrow('concatFrames: frames must be the columns id,v, got "id"');
-    expect(() => concatFrames([a, Frame.fromColumns({ id: ['x'], v: ['1'] })])).toThrow('must be a number column like in the first frame, got "string"');
+    expect(() => concatFrames([a, Frame.fromColumns({ id: ['x'] })])).toThrow(
+      'concatFrames: frames must be the columns id,v, got "id"',
+    );
+    expect(() => concatFrames([a, Frame.fromColumns({ id: ['x'], v: ['1'] })])).toThrow(
+      'must be a number column like in the first frame, got "string"',
+    );
   });
 
   it('returns an empty frame for no frames', () => {

@@ -33,7 +33,8 @@ describe('escapeId', () => {
   });
 
   it('is reversible: a quoted id reads back with JSON.parse, so nothing is lost', () => {
-    for (const id of [FORGED_SESSION, FORGED_CUSTOMER, 'say "hi" \\ bye', 'tab\there', 'Zoë 😀']) expect(JSON.parse(escapeId(id))).toBe(id);
+    for (const id of [FORGED_SESSION, FORGED_CUSTOMER, 'say "hi" \\ bye', 'tab\there', 'Zoë 😀'])
+      expect(JSON.parse(escapeId(id))).toBe(id);
   });
 
   it('never lets a control character or line break through, for every code point below 0xA0', () => {
@@ -49,9 +50,24 @@ describe('sessionsentry serve --live prints forged ids escaped', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'ss-alert-'));
     const { booster, schema } = liveFixture({ seed: 3, sessions: 60, features: { counts: true, timing: true } });
     await writeModelDirectory(dir, { name: 'alerts', model: booster, schema }, { overwrite: true });
-    const child = spawn(process.execPath, [path.join(repoRoot, 'node_modules/tsx/dist/cli.mjs'), path.join(repoRoot, 'src/cli/main.ts'), 'serve', '--live', '--model', dir, '--port', '0', '--threshold', '0'], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      [
+        path.join(repoRoot, 'node_modules/tsx/dist/cli.mjs'),
+        path.join(repoRoot, 'src/cli/main.ts'),
+        'serve',
+        '--live',
+        '--model',
+        dir,
+        '--port',
+        '0',
+        '--threshold',
+        '0',
+      ],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let out = '';
     let err = '';
     child.stderr.on('data', (d: Buffer) => {
@@ -66,14 +82,26 @@ describe('sessionsentry serve --live prints forged ids escaped', () => {
         });
         child.on('exit', (c) => reject(new Error(`serve exited ${c}: ${err}`)));
       });
-      const event = { SessionNo: FORGED_SESSION, LogTime: '2019-07-01 12:00:00.000', CustID: FORGED_CUSTOMER, Act: schema.vocabulary[0] };
-      const res = await fetch(`${url}/events`, { method: 'POST', headers: { 'content-type': 'application/x-ndjson' }, body: `${JSON.stringify(event)}\n` });
+      const event = {
+        SessionNo: FORGED_SESSION,
+        LogTime: '2019-07-01 12:00:00.000',
+        CustID: FORGED_CUSTOMER,
+        Act: schema.vocabulary[0],
+      };
+      const res = await fetch(`${url}/events`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-ndjson' },
+        body: `${JSON.stringify(event)}\n`,
+      });
       expect(res.status).toBe(200);
       const deadline = Date.now() + 10_000;
-      while (!out.includes('after 1 events\n') && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+      while (!out.includes('after 1 events\n') && Date.now() < deadline)
+        await new Promise((resolve) => setTimeout(resolve, 20));
       const lines = out.split('\n').filter((l) => l.length > 0);
       expect(lines).toHaveLength(2); // the startup line and one alert: no forged second alert
-      expect(lines[1]).toMatch(/^alert session "x\\nalert session=FORGED score 0\.9999 after 9 events\\u001b\[2J" customer "c\\r\\u001b\]0;pwned\\u0007\\u009b2J" score \d\.\d{4} after 1 events$/);
+      expect(lines[1]).toMatch(
+        /^alert session "x\\nalert session=FORGED score 0\.9999 after 9 events\\u001b\[2J" customer "c\\r\\u001b\]0;pwned\\u0007\\u009b2J" score \d\.\d{4} after 1 events$/,
+      );
       expect(out).not.toContain('\u001b');
     } finally {
       if (child.exitCode === null && child.signalCode === null) {

@@ -29,7 +29,11 @@ afterAll(async () => {
 });
 
 async function invoke(name: string, body: string): Promise<{ status: number; text: string }> {
-  const res = await fetch(`${server.url}/endpoints/${name}/invocations`, { method: 'POST', headers: { 'content-type': 'text/csv' }, body });
+  const res = await fetch(`${server.url}/endpoints/${name}/invocations`, {
+    method: 'POST',
+    headers: { 'content-type': 'text/csv' },
+    body,
+  });
   return { status: res.status, text: await res.text() };
 }
 
@@ -47,7 +51,9 @@ describe('rows are capped before they amplify into memory (point 3)', () => {
     expect(res.status).toBe(424);
     const answer = original(res.text);
     expect(answer.OriginalStatusCode).toBe(413);
-    expect(answer.OriginalMessage).toBe(`text/csv payload has ${MAX_PAYLOAD_ROWS + 1} rows, over the limit of ${MAX_PAYLOAD_ROWS} rows per request (maxRowsPerRequest); split it into smaller requests`);
+    expect(answer.OriginalMessage).toBe(
+      `text/csv payload has ${MAX_PAYLOAD_ROWS + 1} rows, over the limit of ${MAX_PAYLOAD_ROWS} rows per request (maxRowsPerRequest); split it into smaller requests`,
+    );
     expect(ms).toBeLessThan(2000);
     expect(process.memoryUsage().arrayBuffers - before).toBeLessThan(64 << 20);
   });
@@ -61,10 +67,18 @@ describe('rows are capped before they amplify into memory (point 3)', () => {
 
   it('a configured maxRowsPerRequest is named in the answer, and requests within it are scored like XGBoost 1.7.4', async () => {
     await using small = await serveModel(fixture.booster, { maxRowsPerRequest: 10 });
-    const over = await fetch(`${small.url}/invocations`, { method: 'POST', headers: { 'content-type': 'text/csv' }, body: fixture.rows.slice(0, 11).join('\n') });
+    const over = await fetch(`${small.url}/invocations`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/csv' },
+      body: fixture.rows.slice(0, 11).join('\n'),
+    });
     expect(over.status).toBe(413);
     expect(await over.text()).toContain('over the limit of 10 rows per request');
-    const ok = await fetch(`${small.url}/invocations`, { method: 'POST', headers: { 'content-type': 'text/csv' }, body: fixture.rows.slice(0, 10).join('\n') });
+    const ok = await fetch(`${small.url}/invocations`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/csv' },
+      body: fixture.rows.slice(0, 10).join('\n'),
+    });
     expect((await ok.text()).trim().split('\n')).toEqual(fixture.probText.slice(0, 10));
   });
 
@@ -80,14 +94,22 @@ describe('wide first lines are a 4xx naming the limit, not a 500 (point 13)', ()
 
   it('a CSV payload whose first line has 1M commas: 400 naming its columns and the model features', async () => {
     const res = await invoke('fixture', commas);
-    expect(original(res.text)).toMatchObject({ OriginalStatusCode: 400, OriginalMessage: 'text/csv payload has 1000001 columns but the model has 4 features (send feature columns only, no label)' });
+    expect(original(res.text)).toMatchObject({
+      OriginalStatusCode: 400,
+      OriginalMessage:
+        'text/csv payload has 1000001 columns but the model has 4 features (send feature columns only, no label)',
+    });
   });
 
   it('the parsers refuse over-wide JSON and libsvm rows the same way, before allocating', () => {
     const limits = { maxColumns: 4, width: 4 };
     const json = `{"instances":[[${new Array(1_000_000).fill(0).join(',')}]]}`;
-    expect(() => parseJsonPayload(json, limits)).toThrow(expect.objectContaining({ code: 'ERR_INVOCATION', status: 400 }));
-    expect(() => parseLibsvmPayload('0 5000000:1\n', limits)).toThrow(expect.objectContaining({ status: 400, message: expect.stringContaining('beyond the model') }));
+    expect(() => parseJsonPayload(json, limits)).toThrow(
+      expect.objectContaining({ code: 'ERR_INVOCATION', status: 400 }),
+    );
+    expect(() => parseLibsvmPayload('0 5000000:1\n', limits)).toThrow(
+      expect.objectContaining({ status: 400, message: expect.stringContaining('beyond the model') }),
+    );
     expect(() => parseCsvPayload(commas, limits)).toThrow(InvocationError);
     // Standalone, without a model, the column limit is MAX_NUM_FEATURE (2^20).
     expect(() => parseCsvPayload(`${','.repeat(1 << 20)}\n`)).toThrow(expect.objectContaining({ status: 400 }));
@@ -96,29 +118,37 @@ describe('wide first lines are a 4xx naming the limit, not a 500 (point 13)', ()
 
 describe('/ping keeps answering, on kept-alive connections (points 3 and 12)', () => {
   /** One GET on `agent`, resolving to the response (body read) and whether the socket was reused. */
-  function get(agent: Agent, path: string): Promise<{ status: number; connection: string | undefined; reused: boolean }> {
+  function get(
+    agent: Agent,
+    path: string,
+  ): Promise<{ status: number; connection: string | undefined; reused: boolean }> {
     return new Promise((resolve, reject) => {
       const req = request(`${server.url}${path}`, { agent }, (res: IncomingMessage) => {
         res.resume();
-        res.on('end', () => resolve({ status: res.statusCode!, connection: res.headers.connection, reused: req.reusedSocket }));
+        res.on('end', () =>
+          resolve({ status: res.statusCode!, connection: res.headers.connection, reused: req.reusedSocket }),
+        );
       });
       req.on('error', reject);
       req.end();
     });
   }
 
-  it.each(['/ping?x=1', '/execution-parameters', '/no-such-route'])('GET %s keeps the connection alive (no connection: close)', async (path) => {
-    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
-    try {
-      const first = await get(agent, path);
-      const second = await get(agent, path);
-      expect(first.connection).toBe('keep-alive');
-      expect(second.reused).toBe(true);
-      expect([first.status, second.status]).toEqual(path === '/no-such-route' ? [404, 404] : [200, 200]);
-    } finally {
-      agent.destroy();
-    }
-  });
+  it.each(['/ping?x=1', '/execution-parameters', '/no-such-route'])(
+    'GET %s keeps the connection alive (no connection: close)',
+    async (path) => {
+      const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+      try {
+        const first = await get(agent, path);
+        const second = await get(agent, path);
+        expect(first.connection).toBe('keep-alive');
+        expect(second.reused).toBe(true);
+        expect([first.status, second.status]).toEqual(path === '/no-such-route' ? [404, 404] : [200, 200]);
+      } finally {
+        agent.destroy();
+      }
+    },
+  );
 
   it('four clients sending oversized bodies do not starve /ping: every probe answers 200 within 1 s', async () => {
     let stop = false;
@@ -137,7 +167,10 @@ describe('/ping keeps answering, on kept-alive connections (points 3 and 12)', (
     try {
       for (let i = 0; i < 20; i++) {
         const start = performance.now();
-        const ping = await Promise.race([get(agent, '/ping'), new Promise<null>((resolve) => setTimeout(() => resolve(null), 1000))]);
+        const ping = await Promise.race([
+          get(agent, '/ping'),
+          new Promise<null>((resolve) => setTimeout(() => resolve(null), 1000)),
+        ]);
         expect(ping?.status, `probe ${i}`).toBe(200);
         latencies.push(performance.now() - start);
         await new Promise((resolve) => setTimeout(resolve, 25));

@@ -8,7 +8,11 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ExperimentConfigError } from '../../src/experiment/experiment-errors.js';
-import { MAX_YAML_ALIAS_COUNT, parseExperimentText, readExperimentConfig } from '../../src/experiment/experiment-config.js';
+import {
+  MAX_YAML_ALIAS_COUNT,
+  parseExperimentText,
+  readExperimentConfig,
+} from '../../src/experiment/experiment-config.js';
 
 /** `levels` lines, each a list of `width` aliases of the line above: width^levels strings once expanded. */
 function aliasBomb(levels: number, width: number): string {
@@ -33,11 +37,15 @@ describe('YAML alias bombs', () => {
   ])('%s: ExperimentConfigError at the first alias, in bounded time and memory', (_label, levels, width) => {
     const before = process.memoryUsage().heapUsed;
     const start = performance.now();
-    const err = thrown(() => parseExperimentText(aliasBomb(levels, width), { file: 'bomb.yaml' })) as ExperimentConfigError;
+    const err = thrown(() =>
+      parseExperimentText(aliasBomb(levels, width), { file: 'bomb.yaml' }),
+    ) as ExperimentConfigError;
     const ms = performance.now() - start;
     expect(err).toBeInstanceOf(ExperimentConfigError);
     expect(err).toMatchObject({ code: 'ERR_EXPERIMENT_CONFIG', file: 'bomb.yaml', line: 2, column: 10, key: '' });
-    expect(err.message).toBe(`bomb.yaml:2:10: expands YAML aliases (*name) beyond the limit of ${MAX_YAML_ALIAS_COUNT} (an alias bomb?); the first alias is here`);
+    expect(err.message).toBe(
+      `bomb.yaml:2:10: expands YAML aliases (*name) beyond the limit of ${MAX_YAML_ALIAS_COUNT} (an alias bomb?); the first alias is here`,
+    );
     expect(err.cause).toBeInstanceOf(ReferenceError);
     expect(ms).toBeLessThan(2000);
     expect(process.memoryUsage().heapUsed - before).toBeLessThan(64 << 20);
@@ -57,7 +65,9 @@ describe('YAML alias bombs', () => {
   it('a file sharing settings through a few aliases still reads, equal to the same file written out', () => {
     const withAliases = 'name: shared\nfeatures: &f { counts: true, timing: true }\nsplit: &s { seed: 7 }\n';
     const writtenOut = 'name: shared\nfeatures: { counts: true, timing: true }\nsplit: { seed: 7 }\n';
-    expect(parseExperimentText(withAliases, { file: 'a.yaml' })).toEqual(parseExperimentText(writtenOut, { file: 'a.yaml' }));
+    expect(parseExperimentText(withAliases, { file: 'a.yaml' })).toEqual(
+      parseExperimentText(writtenOut, { file: 'a.yaml' }),
+    );
     const reused = 'name: reuse\ntruncations: &t [drop0, first5]\nsplit: { seed: 7 }\n';
     expect(parseExperimentText(reused, { file: 'r.yaml' }).name).toBe('reuse');
   });

@@ -6,14 +6,22 @@ import { type LiveEvent, type LiveScore, LiveScorer, type LiveScorerOptions } fr
 import { liveEvents, liveFixture } from '../serve/live-fixture.js';
 
 // Hostile inputs to the live scorer: event times that lie (issue points 1) and sessions that never end (14).
-const { log, schema, booster, flattener } = liveFixture({ seed: 21, sessions: 400, features: { counts: true, timing: true } });
+const { log, schema, booster, flattener } = liveFixture({
+  seed: 21,
+  sessions: 400,
+  features: { counts: true, timing: true },
+});
 const events = liveEvents(log);
 const T0 = Date.UTC(2019, 6, 1, 12, 0, 0);
 const HEADER = 'SessionNo\tLogTime\tCustID\tGroupID\tProfID\tAct\tBadActor\n';
 const action = schema.vocabulary[0]!;
 
 /** Every event through a fresh scorer, with `extra` pushed before event number `at`; the results of the log's events only. */
-function run(options: Partial<LiveScorerOptions>, extra: LiveEvent[] = [], at = 0): { results: LiveScore[]; extraResults: LiveScore[]; scorer: LiveScorer } {
+function run(
+  options: Partial<LiveScorerOptions>,
+  extra: LiveEvent[] = [],
+  at = 0,
+): { results: LiveScore[]; extraResults: LiveScore[]; scorer: LiveScorer } {
   const scorer = new LiveScorer({ model: booster, schema, threshold: 0.5, ...options });
   const results: LiveScore[] = [];
   const extraResults: LiveScore[] = [];
@@ -38,7 +46,11 @@ describe('hostile event times: one session never governs the clock (issue 14, po
     const at = Math.floor(events.length / 3);
     const hostile = run({}, [{ session: 'x', time: 1e300, action: '111' }], at);
     expect(hostile.results).toEqual(control.results);
-    expect(hostile.scorer.stats()).toMatchObject({ ahead: control.scorer.stats().ahead + 1, alerts: control.scorer.stats().alerts, sessionsStarted: control.scorer.stats().sessionsStarted + 1 });
+    expect(hostile.scorer.stats()).toMatchObject({
+      ahead: control.scorer.stats().ahead + 1,
+      alerts: control.scorer.stats().alerts,
+      sessionsStarted: control.scorer.stats().sessionsStarted + 1,
+    });
     expect(ended(hostile.scorer)).toBe(ended(control.scorer) + 1);
     expect(hostile.scorer.stats().clock).toBe(control.scorer.stats().clock);
     // The bogus event still counts, for its own session only ('isolate').
@@ -57,13 +69,24 @@ describe('hostile event times: one session never governs the clock (issue 14, po
   it("with aheadOfClock: 'drop' the event is ignored as 'ahead', counted, and its session is not started", () => {
     const scorer = new LiveScorer({ model: booster, schema, threshold: 0.5, aheadOfClock: 'drop' });
     scorer.push({ session: 'a', time: T0, action });
-    expect(scorer.push({ session: 'x', time: 1e300, action })).toMatchObject({ ignored: 'ahead', eventsSeen: 0, alert: false });
+    expect(scorer.push({ session: 'x', time: 1e300, action })).toMatchObject({
+      ignored: 'ahead',
+      eventsSeen: 0,
+      alert: false,
+    });
     expect(scorer.session('x')).toBeUndefined();
     expect(scorer.stats()).toMatchObject({ ahead: 1, events: 1, clock: T0 });
   });
 
   it('traffic resuming after a quiet period moves the clock once clockQuorum sessions agree, losing no event', () => {
-    const scorer = new LiveScorer({ model: booster, schema, threshold: 1, clockQuorum: 3, maxClockLeadMs: 60_000, idleTimeoutMs: 600_000 });
+    const scorer = new LiveScorer({
+      model: booster,
+      schema,
+      threshold: 1,
+      clockQuorum: 3,
+      maxClockLeadMs: 60_000,
+      idleTimeoutMs: 600_000,
+    });
     for (const s of ['a', 'b', 'c']) scorer.push({ session: s, time: T0, action });
     const later = T0 + 2 * 3_600_000;
     scorer.push({ session: 'd', time: later, action });
@@ -92,9 +115,15 @@ describe('hostile event times: one session never governs the clock (issue 14, po
     const service = await startEventService({ model: booster, schema, threshold: 0.5 });
     try {
       const body = `{"SessionNo":"a","LogTime":${T0},"Act":"${action}"}\n{"SessionNo":"x","LogTime":1e300,"Act":"111"}\n`;
-      const res = await fetch(`${service.url}/events`, { method: 'POST', headers: { 'content-type': 'application/x-ndjson' }, body });
+      const res = await fetch(`${service.url}/events`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-ndjson' },
+        body,
+      });
       expect(res.status).toBe(200);
-      const health = (await (await fetch(`${service.url}/healthz`)).json()) as { stats: { scorer: { ahead: number; clock: number } } };
+      const health = (await (await fetch(`${service.url}/healthz`)).json()) as {
+        stats: { scorer: { ahead: number; clock: number } };
+      };
       expect(health.stats.scorer).toMatchObject({ ahead: 1, clock: T0 });
     } finally {
       await service.close();
@@ -102,9 +131,15 @@ describe('hostile event times: one session never governs the clock (issue 14, po
   });
 
   it('rejects clock options that cannot work with a typed error', () => {
-    expect(() => new LiveScorer({ model: booster, schema, threshold: 1, maxClockLeadMs: -1 })).toThrow(InvalidArgumentError);
-    expect(() => new LiveScorer({ model: booster, schema, threshold: 1, clockQuorum: 0 })).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT', argument: 'clockQuorum' }));
-    expect(() => new LiveScorer({ model: booster, schema, threshold: 1, aheadOfClock: 'trust' as 'drop' })).toThrow(InvalidArgumentError);
+    expect(() => new LiveScorer({ model: booster, schema, threshold: 1, maxClockLeadMs: -1 })).toThrow(
+      InvalidArgumentError,
+    );
+    expect(() => new LiveScorer({ model: booster, schema, threshold: 1, clockQuorum: 0 })).toThrow(
+      expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT', argument: 'clockQuorum' }),
+    );
+    expect(() => new LiveScorer({ model: booster, schema, threshold: 1, aheadOfClock: 'trust' as 'drop' })).toThrow(
+      InvalidArgumentError,
+    );
   });
 });
 
@@ -139,7 +174,14 @@ describe('hostile session length: per-session state is capped (issue 14, point 1
     const scorer = new LiveScorer({ model: booster, schema, threshold: 1, maxSessionGaps: cap });
     times.forEach((ms, i) => scorer.push({ session: '7', time: T0 + ms, action: schema.vocabulary[i % 3]! }));
     const tsv = (k: number): string =>
-      HEADER + times.slice(0, k).map((ms, i) => `7\t${new Date(T0 + ms).toISOString().replace('T', ' ').replace('Z', '')}\tc1\tg1\tp1\t${schema.vocabulary[i % 3]}\t0\n`).join('');
+      HEADER +
+      times
+        .slice(0, k)
+        .map(
+          (ms, i) =>
+            `7\t${new Date(T0 + ms).toISOString().replace('T', ' ').replace('Z', '')}\tc1\tg1\tp1\t${schema.vocabulary[i % 3]}\t0\n`,
+        )
+        .join('');
     const names = schema.featureNames;
     const all = flattener.flatten(parseEventLog({ name: 'all.txt', text: tsv(n) })).toMatrix(names).data;
     const firstCap = flattener.flatten(parseEventLog({ name: 'first.txt', text: tsv(cap + 1) })).toMatrix(names).data;
@@ -154,7 +196,11 @@ describe('hostile session length: per-session state is capped (issue 14, point 1
   });
 
   it('rejects a negative or fractional maxSessionGaps', () => {
-    expect(() => new LiveScorer({ model: booster, schema, threshold: 1, maxSessionGaps: -1 })).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT', argument: 'maxSessionGaps' }));
-    expect(() => new LiveScorer({ model: booster, schema, threshold: 1, maxSessionGaps: 1.5 })).toThrow(InvalidArgumentError);
+    expect(() => new LiveScorer({ model: booster, schema, threshold: 1, maxSessionGaps: -1 })).toThrow(
+      expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT', argument: 'maxSessionGaps' }),
+    );
+    expect(() => new LiveScorer({ model: booster, schema, threshold: 1, maxSessionGaps: 1.5 })).toThrow(
+      InvalidArgumentError,
+    );
   });
 });

@@ -18,11 +18,20 @@ import { ModelDirectoryError, writeModelDirectory } from '../../src/experiment/m
 import { LiveScorer } from '../../src/serve/live-scorer.js';
 import { liveFixture } from '../serve/live-fixture.js';
 import { handleInvocation } from '../../src/serve/handle-invocation.js';
-import { FIXTURES, fixtureBytes, fixturePath, runPython, thrown, xgboostUnavailable } from '../model/model-fixture-helpers.js';
+import {
+  FIXTURES,
+  fixtureBytes,
+  fixturePath,
+  runPython,
+  thrown,
+  xgboostUnavailable,
+} from '../model/model-fixture-helpers.js';
 
 const jsonText = readFileSync(fixturePath('hist_basic', 'model.json'), 'utf8');
 const binary = fixtureBytes('hist_basic', 'xgboost-model');
-const ubjson = new Uint8Array(readFileSync(path.join(path.dirname(fixturePath('hist_basic', 'model.json')), '../../xgboost-extra/hist_basic.ubj')));
+const ubjson = new Uint8Array(
+  readFileSync(path.join(path.dirname(fixturePath('hist_basic', 'model.json')), '../../xgboost-extra/hist_basic.ubj')),
+);
 const dir = mkdtempSync(path.join(tmpdir(), 'hostile-model-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const HEADER = 4 + 136 + 8 + 15 + 8 + 6; // binf, LearnerModelParam, objective, booster (XGBOOST_COMPAT §3)
@@ -69,7 +78,10 @@ function xgboostLoads(files: { file: string; predict: boolean }[]): { numFeature
     '    out.append({"numFeature": b.num_features(), "score": None if p is None else ("NaN" if np.isnan(p) else float(p))})',
     'print(json.dumps(out))',
   ].join('\n');
-  const rows = JSON.parse(runPython(script, [JSON.stringify(files)])) as { numFeature: number; score: number | 'NaN' | null }[];
+  const rows = JSON.parse(runPython(script, [JSON.stringify(files)])) as {
+    numFeature: number;
+    score: number | 'NaN' | null;
+  }[];
   return rows.map((r) => ({ numFeature: r.numFeature, score: r.score === 'NaN' ? Number.NaN : r.score }));
 }
 
@@ -91,7 +103,6 @@ describe('num_feature is bounded (point 2)', () => {
     expect(after.arrayBuffers - before.arrayBuffers).toBeLessThan(16 << 20);
   });
 
-
   it('a model at the limit still loads, and a 1-row request against it is answered', () => {
     const booster = Booster.load(jsonWithNumFeature(MAX_NUM_FEATURE));
     expect(booster.numFeature).toBe(MAX_NUM_FEATURE);
@@ -112,14 +123,20 @@ describe('a model meets its feature schema: the widths must agree (point 2)', ()
 
   it('a model directory refuses it with ModelDirectoryError naming features.json, before writing anything', async () => {
     const target = path.join(dir, 'wider-model');
-    const err = (await writeModelDirectory(target, { name: 'wider', model: wider, schema }).catch((e: unknown) => e)) as ModelDirectoryError;
+    const err = (await writeModelDirectory(target, { name: 'wider', model: wider, schema }).catch(
+      (e: unknown) => e,
+    )) as ModelDirectoryError;
     expect(err).toBeInstanceOf(ModelDirectoryError);
-    expect(err.message).toContain(`has ${schema.featureNames.length} features but the model takes ${schema.featureNames.length + 5}`);
+    expect(err.message).toContain(
+      `has ${schema.featureNames.length} features but the model takes ${schema.featureNames.length + 5}`,
+    );
   });
 
   it('the matching model is accepted by both', async () => {
     expect(new LiveScorer({ model: booster, schema, threshold: 0.5 }).schema).toBe(schema);
-    await expect(writeModelDirectory(path.join(dir, 'matching-model'), { name: 'matching', model: booster, schema })).resolves.toMatchObject({ name: 'matching' });
+    await expect(
+      writeModelDirectory(path.join(dir, 'matching-model'), { name: 'matching', model: booster, schema }),
+    ).resolves.toMatchObject({ name: 'matching' });
   });
 });
 
@@ -136,31 +153,41 @@ describe('non-finite leaves and thresholds are refused (point 4)', () => {
     expect(err.message).toBe(`model.json: tree 0: node ${node} has ${problem} (expected a finite number)`);
   });
 
-  it.skipIf(xgboostUnavailable() !== null)('XGBoost 1.7.4 loads such files (and num_feature = 2^31 − 1) and scores them 1 or NaN: accepting them would fail open', () => {
-    const [wide, infinite, nan] = xgboostLoads([
-      { file: write('wide-xgb.json', jsonWithNumFeature(2147483647)), predict: false },
-      { file: write('inf-leaf.json', jsonWith(leaf0, '1e999')), predict: true },
-      { file: write('nan-leaf.json', jsonWith(leaf0, 'NaN')), predict: true },
-    ]);
-    expect(wide!.numFeature).toBe(2147483647);
-    expect(leaf0).toBe(7);
-    expect([infinite!.numFeature, nan!.numFeature]).toEqual([4, 4]);
-    expect(infinite!.score).toBe(1);
-    expect(nan!.score).toBeNaN();
-    // Our JSON reader refuses the NaN literal outright (it is not JSON).
-    expect(() => Booster.load(jsonWith(leaf0, 'NaN'))).toThrow(ModelFormatError);
-  });
+  it.skipIf(xgboostUnavailable() !== null)(
+    'XGBoost 1.7.4 loads such files (and num_feature = 2^31 − 1) and scores them 1 or NaN: accepting them would fail open',
+    () => {
+      const [wide, infinite, nan] = xgboostLoads([
+        { file: write('wide-xgb.json', jsonWithNumFeature(2147483647)), predict: false },
+        { file: write('inf-leaf.json', jsonWith(leaf0, '1e999')), predict: true },
+        { file: write('nan-leaf.json', jsonWith(leaf0, 'NaN')), predict: true },
+      ]);
+      expect(wide!.numFeature).toBe(2147483647);
+      expect(leaf0).toBe(7);
+      expect([infinite!.numFeature, nan!.numFeature]).toEqual([4, 4]);
+      expect(infinite!.score).toBe(1);
+      expect(nan!.score).toBeNaN();
+      // Our JSON reader refuses the NaN literal outright (it is not JSON).
+      expect(() => Booster.load(jsonWith(leaf0, 'NaN'))).toThrow(ModelFormatError);
+    },
+  );
 
   it('a NaN leaf in a legacy binary model: InvalidModelError', () => {
     const copy = binary.slice();
     new DataView(copy.buffer).setFloat32(NODES0 + leaf0 * 20 + 16, Number.NaN, true);
     expect(Number.isNaN(readModelBinary(copy).trees[0]!.splitConditions[leaf0])).toBe(true); // the patch hit the leaf
-    expect(thrown(() => Booster.load(copy, { file: 'xgboost-model' }))).toMatchObject({ code: 'ERR_INVALID_MODEL', message: `xgboost-model: tree 0: node ${leaf0} has leaf value NaN (expected a finite number)` });
+    expect(thrown(() => Booster.load(copy, { file: 'xgboost-model' }))).toMatchObject({
+      code: 'ERR_INVALID_MODEL',
+      message: `xgboost-model: tree 0: node ${leaf0} has leaf value NaN (expected a finite number)`,
+    });
   });
 
   it('a NaN leaf in a UBJSON model: InvalidModelError', () => {
     const model = readModelUBJSON(ubjson);
-    const trees = model.trees.map((t, i) => (i === 1 ? { ...t, splitConditions: t.splitConditions.map((v, j) => (t.leftChildren[j] === -1 ? Number.NaN : v)) } : t));
+    const trees = model.trees.map((t, i) =>
+      i === 1
+        ? { ...t, splitConditions: t.splitConditions.map((v, j) => (t.leftChildren[j] === -1 ? Number.NaN : v)) }
+        : t,
+    );
     const err = thrown(() => Booster.load(writeModelUBJSON({ ...model, trees }))) as InvalidModelError;
     expect(err).toBeInstanceOf(InvalidModelError);
     expect(err).toMatchObject({ code: 'ERR_INVALID_MODEL', tree: 1 });
@@ -182,8 +209,13 @@ describe('model file errors name the file (point 13)', () => {
     const err = (await Booster.loadFile(file).catch((e: unknown) => e)) as ModelFormatError;
     expect(err).toBeInstanceOf(ModelFormatError);
     expect(err.code).toBe('ERR_MODEL_FORMAT');
-    expect(err.message).toBe(`${file}: model, byte 0: the file is empty (expected an XGBoost JSON, UBJSON or legacy binary model, or a model.tar.gz)`);
-    expect(thrown(() => Booster.load('  \n'))).toMatchObject({ code: 'ERR_MODEL_FORMAT', message: expect.stringContaining('empty') });
+    expect(err.message).toBe(
+      `${file}: model, byte 0: the file is empty (expected an XGBoost JSON, UBJSON or legacy binary model, or a model.tar.gz)`,
+    );
+    expect(thrown(() => Booster.load('  \n'))).toMatchObject({
+      code: 'ERR_MODEL_FORMAT',
+      message: expect.stringContaining('empty'),
+    });
   });
 
   it('an inconsistent tree in a model file names the file', async () => {

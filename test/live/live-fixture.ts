@@ -18,12 +18,38 @@ export interface CalibrationFixture {
   readonly early: Booster;
 }
 
-export function calibrationFixture({ seed = 5, sessions = 1200 }: { seed?: number; sessions?: number } = {}): CalibrationFixture {
+export function calibrationFixture({
+  seed = 5,
+  sessions = 1200,
+}: {
+  seed?: number;
+  sessions?: number;
+} = {}): CalibrationFixture {
   const trainLog = syntheticEventLog(generateEvents({ seed, sessions, attackerEventShare: 0.2 }));
-  const validationLog = syntheticEventLog(generateEvents({ seed: seed + 1000, sessions, attackerEventShare: 0.2, firstSessionNo: 900_000_000 }));
-  const flattener = new SessionFlattener({ vocabulary: ActionVocabulary.fromLogs(trainLog), features: { counts: true, timing: true } }).fit(trainLog);
+  const validationLog = syntheticEventLog(
+    generateEvents({ seed: seed + 1000, sessions, attackerEventShare: 0.2, firstSessionNo: 900_000_000 }),
+  );
+  const flattener = new SessionFlattener({
+    vocabulary: ActionVocabulary.fromLogs(trainLog),
+    features: { counts: true, timing: true },
+  }).fit(trainLog);
   const schema = flattener.toSchema();
-  const params = { num_round: 10, max_depth: 3, eta: 0.3, objective: 'binary:logistic', tree_method: 'hist', seed: 0 } as const;
-  const fit = (log: EventLog): Booster => train(TrainingData.fromFrame(flattener.flatten(log), { label: 'BadActor', features: schema.featureNames }), params).booster;
-  return { trainLog, validationLog, schema, whole: fit(trainLog), early: fit(Truncators.apply(trainLog, Truncators.firstN(5))) };
+  const params = {
+    num_round: 10,
+    max_depth: 3,
+    eta: 0.3,
+    objective: 'binary:logistic',
+    tree_method: 'hist',
+    seed: 0,
+  } as const;
+  const fit = (log: EventLog): Booster =>
+    train(TrainingData.fromFrame(flattener.flatten(log), { label: 'BadActor', features: schema.featureNames }), params)
+      .booster;
+  return {
+    trainLog,
+    validationLog,
+    schema,
+    whole: fit(trainLog),
+    early: fit(Truncators.apply(trainLog, Truncators.firstN(5))),
+  };
 }

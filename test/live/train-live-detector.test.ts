@@ -13,7 +13,9 @@ import { generateEvents } from '../../src/synth/generate-events.js';
 import { syntheticEventLog } from '../../src/synth/synthetic-log.js';
 
 const log = syntheticEventLog(generateEvents({ seed: 8, sessions: 2500, attackerEventShare: 0.2 }));
-const testLog = syntheticEventLog(generateEvents({ seed: 9, sessions: 1500, attackerEventShare: 0.2, firstSessionNo: 800_000_000 }));
+const testLog = syntheticEventLog(
+  generateEvents({ seed: 9, sessions: 1500, attackerEventShare: 0.2, firstSessionNo: 800_000_000 }),
+);
 const options = { maxFalseAlertsPer10k: 100, seed: 3, hyperparameters: { num_round: 10 } } as const;
 const detector = await trainLiveDetector(log, options);
 const dirs: string[] = [];
@@ -25,7 +27,11 @@ describe('trainLiveDetector', () => {
     expect(detector.models[0]!.trainedOn).toBe('every prefix of 1–40 events, each session weighing 1');
     expect(detector.policy.maxFalseAlertsPer10k).toBe(100);
     // Shares chosen on validation among equal and three quarters to either model: each keeps a quarter at least.
-    expect([[0.5, 0.5], [0.75, 0.25], [0.25, 0.75]]).toContainEqual(detector.policy.budgetShares);
+    expect([
+      [0.5, 0.5],
+      [0.75, 0.25],
+      [0.25, 0.75],
+    ]).toContainEqual(detector.policy.budgetShares);
     expect(detector.validation.falseAlertsPer10k).toBeLessThanOrEqual(100);
   });
 
@@ -63,20 +69,37 @@ describe('trainLiveDetector', () => {
     const dir = await mkdtemp(path.join(tmpdir(), 'sessionsentry-detector-'));
     dirs.push(dir);
     await detector.save(dir);
-    const description = { format: 'sessionsentry-live-detector', version: 1, features: '../features.json', models: [], policy: detector.policy };
+    const description = {
+      format: 'sessionsentry-live-detector',
+      version: 1,
+      features: '../features.json',
+      models: [],
+      policy: detector.policy,
+    };
     await writeFile(path.join(dir, 'detector.json'), JSON.stringify(description));
     await expect(LiveDetector.load(dir)).rejects.toThrow(/inside the folder/);
-    await writeFile(path.join(dir, 'detector.json'), JSON.stringify({ ...description, features: 'features.json', policy: { ...detector.policy, sustain: 0 } }));
+    await writeFile(
+      path.join(dir, 'detector.json'),
+      JSON.stringify({ ...description, features: 'features.json', policy: { ...detector.policy, sustain: 0 } }),
+    );
     await expect(LiveDetector.load(dir)).rejects.toThrow(InvalidArgumentError);
   });
 
   it('holds out the sessions it is given by id, and calibrates on exactly those', async () => {
     const ids = log.sessionIds.filter((_, s) => s % 3 === 0);
     const given = await trainLiveDetector(log, { ...options, models: ['whole'], validationSessions: ids });
-    const report = replay(selectSessions(log, log.sessionIds.flatMap((_id, s) => (s % 3 === 0 ? [s] : []))), given.createScorer());
+    const report = replay(
+      selectSessions(
+        log,
+        log.sessionIds.flatMap((_id, s) => (s % 3 === 0 ? [s] : [])),
+      ),
+      given.createScorer(),
+    );
     expect(given.validation.sessions).toBe(ids.length);
     expect([report.caught, report.falseAlerts]).toEqual([given.validation.caught, given.validation.falseAlerts]);
-    await expect(trainLiveDetector(log, { ...options, validationSessions: ['no-such-session'] })).rejects.toThrow(/validationSessions\[0\]/);
+    await expect(trainLiveDetector(log, { ...options, validationSessions: ['no-such-session'] })).rejects.toThrow(
+      /validationSessions\[0\]/,
+    );
   });
 
   it('calibrates out of fold on every session when asked, the returned models trained on all of them', async () => {
@@ -88,8 +111,12 @@ describe('trainLiveDetector', () => {
     expect(inSample.caught).toBeGreaterThanOrEqual(oof.validation.caught);
     const again = await trainLiveDetector(log, { ...options, calibration: { folds: 3 } });
     expect(again.policy).toEqual(oof.policy);
-    await expect(trainLiveDetector(log, { ...options, calibration: { folds: 1 } })).rejects.toThrow(/calibration\.folds/);
-    await expect(trainLiveDetector(log, { ...options, calibration: { folds: 3 }, validationSessions: [log.sessionIds[0]!] })).rejects.toThrow(/validationSessions/);
+    await expect(trainLiveDetector(log, { ...options, calibration: { folds: 1 } })).rejects.toThrow(
+      /calibration\.folds/,
+    );
+    await expect(
+      trainLiveDetector(log, { ...options, calibration: { folds: 3 }, validationSessions: [log.sessionIds[0]!] }),
+    ).rejects.toThrow(/validationSessions/);
   });
 
   it('rejects a budget outside (0, 10 000], a bad validation fraction or model list, and a log with too few attackers', async () => {

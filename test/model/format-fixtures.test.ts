@@ -11,7 +11,15 @@ import { readModelUBJSON, writeModelUBJSON } from '../../src/model/model-ubjson.
 import { detectModelFormat, loadModel, loadModelFile } from '../../src/model/model-format.js';
 import { extractModelMember } from '../../src/model/model-tarball.js';
 import path from 'node:path';
-import { FIXTURES, expectModelsBitwiseEqual, fixtureBytes, fixturePath, repoRoot, runPython, xgboostUnavailable } from './model-fixture-helpers.js';
+import {
+  FIXTURES,
+  expectModelsBitwiseEqual,
+  fixtureBytes,
+  fixturePath,
+  repoRoot,
+  runPython,
+  xgboostUnavailable,
+} from './model-fixture-helpers.js';
 
 describe.each(FIXTURES)('fixture %s (XGBoost 1.7.4)', (name) => {
   const jsonText = readFileSync(fixturePath(name, 'model.json'), 'utf8');
@@ -27,7 +35,10 @@ describe.each(FIXTURES)('fixture %s (XGBoost 1.7.4)', (name) => {
   });
 
   it('reads the model parameters XGBoost wrote: binary:logistic, base_score 0.5, 4 features, best_ntree_limit', () => {
-    const params = JSON.parse(readFileSync(fixturePath(name, 'params.json'), 'utf8')) as { num_boost_round: number; params: { base_score: number } };
+    const params = JSON.parse(readFileSync(fixturePath(name, 'params.json'), 'utf8')) as {
+      num_boost_round: number;
+      params: { base_score: number };
+    };
     const booster = Booster.fromJSON(jsonText);
     expect(booster.numFeature).toBe(4);
     expect(booster.numTrees).toBe(params.num_boost_round);
@@ -100,7 +111,9 @@ describe.each(FIXTURES)('fixture %s (XGBoost 1.7.4)', (name) => {
   });
 
   it('dumps trees without stats as get_dump() does: the with-stats text minus gain and cover', () => {
-    const expected = readFileSync(fixturePath(name, 'dump_with_stats.txt'), 'utf8').replace(/,gain=[^,\n]*/g, '').replace(/,cover=[^,\n]*/g, '');
+    const expected = readFileSync(fixturePath(name, 'dump_with_stats.txt'), 'utf8')
+      .replace(/,gain=[^,\n]*/g, '')
+      .replace(/,cover=[^,\n]*/g, '');
     const dump = Booster.load(binary).dump();
     expect(dump.map((text, i) => `booster[${i}]:\n${text}`).join('')).toBe(expected);
   });
@@ -124,35 +137,45 @@ describe('pruned exact trees (exact_gamma1)', () => {
   });
 });
 
-describe.skipIf(xgboostUnavailable() !== null)('dump with feature names and types, against XGBoost 1.7.4 get_dump', () => {
-  const TYPES = [
-    ['q', 'q', 'q', 'q'],
-    ['int', 'int', 'int', 'int'],
-    ['i', 'int', 'q', 'i'],
-  ];
-  const featureNames = ['visits', 'clicks', 'purchases', 'tenure'];
-  let expected: Record<string, string[][][]> = {};
-  beforeAll(() => {
-    const script = [
-      'import sys, json, xgboost as xgb',
-      'out = {}',
-      'for name, path in zip(sys.argv[1::2], sys.argv[2::2]):',
-      '    b = xgb.Booster(model_file=path)',
-      `    b.feature_names = ${JSON.stringify(featureNames)}`,
-      '    out[name] = []',
-      `    for types in ${JSON.stringify(TYPES)}:`,
-      '        b.feature_types = types',
-      '        out[name].append([b.get_dump(with_stats=False), b.get_dump(with_stats=True)])',
-      'print(json.dumps(out))',
-    ].join('\n');
-    expected = JSON.parse(runPython(script, FIXTURES.flatMap((name) => [name, fixturePath(name, 'model.json')]))) as Record<string, string[][][]>;
-  }, 60_000);
+describe.skipIf(xgboostUnavailable() !== null)(
+  'dump with feature names and types, against XGBoost 1.7.4 get_dump',
+  () => {
+    const TYPES = [
+      ['q', 'q', 'q', 'q'],
+      ['int', 'int', 'int', 'int'],
+      ['i', 'int', 'q', 'i'],
+    ];
+    const featureNames = ['visits', 'clicks', 'purchases', 'tenure'];
+    let expected: Record<string, string[][][]> = {};
+    beforeAll(() => {
+      const script = [
+        'import sys, json, xgboost as xgb',
+        'out = {}',
+        'for name, path in zip(sys.argv[1::2], sys.argv[2::2]):',
+        '    b = xgb.Booster(model_file=path)',
+        `    b.feature_names = ${JSON.stringify(featureNames)}`,
+        '    out[name] = []',
+        `    for types in ${JSON.stringify(TYPES)}:`,
+        '        b.feature_types = types',
+        '        out[name].append([b.get_dump(with_stats=False), b.get_dump(with_stats=True)])',
+        'print(json.dumps(out))',
+      ].join('\n');
+      expected = JSON.parse(
+        runPython(
+          script,
+          FIXTURES.flatMap((name) => [name, fixturePath(name, 'model.json')]),
+        ),
+      ) as Record<string, string[][][]>;
+    }, 60_000);
 
-  it.each(FIXTURES)('%s with names and q / int / i types, with and without stats', (name) => {
-    const model = Booster.load(fixtureBytes(name, 'xgboost-model'));
-    TYPES.forEach((featureTypes, k) => {
-      expect(model.dump({ featureNames, featureTypes }), `${featureTypes}`).toEqual(expected[name]![k]![0]);
-      expect(model.dump({ featureNames, featureTypes, withStats: true }), `${featureTypes} with stats`).toEqual(expected[name]![k]![1]);
+    it.each(FIXTURES)('%s with names and q / int / i types, with and without stats', (name) => {
+      const model = Booster.load(fixtureBytes(name, 'xgboost-model'));
+      TYPES.forEach((featureTypes, k) => {
+        expect(model.dump({ featureNames, featureTypes }), `${featureTypes}`).toEqual(expected[name]![k]![0]);
+        expect(model.dump({ featureNames, featureTypes, withStats: true }), `${featureTypes} with stats`).toEqual(
+          expected[name]![k]![1],
+        );
+      });
     });
-  });
-});
+  },
+);

@@ -50,7 +50,10 @@ describe('legacy binary: truncated and corrupt files', () => {
   it('rejects trailing bytes after the model (every byte must be consumed)', () => {
     const longer = new Uint8Array(binary.length + 3);
     longer.set(binary);
-    expect(thrown(() => readModelBinary(longer))).toMatchObject({ code: 'ERR_MODEL_FORMAT', message: expect.stringContaining('3 bytes follow') });
+    expect(thrown(() => readModelBinary(longer))).toMatchObject({
+      code: 'ERR_MODEL_FORMAT',
+      message: expect.stringContaining('3 bytes follow'),
+    });
   });
 
   it('rejects an absurd num_nodes (2^31 − 1) by checking it against the bytes left, before allocating', () => {
@@ -68,7 +71,10 @@ describe('legacy binary: truncated and corrupt files', () => {
       [HEADER, -5],
       [TREE0 + 8, -1],
     ] as const) {
-      expect(thrown(() => readModelBinary(patched(binary, at, (v) => v.setInt32(0, value, true)))), `${value} at ${at}`).toBeInstanceOf(ModelFormatError);
+      expect(
+        thrown(() => readModelBinary(patched(binary, at, (v) => v.setInt32(0, value, true)))),
+        `${value} at ${at}`,
+      ).toBeInstanceOf(ModelFormatError);
     }
   });
 
@@ -80,7 +86,10 @@ describe('legacy binary: truncated and corrupt files', () => {
   it('rejects u64 string lengths beyond the file (objective name length 2^63 and 2^40)', () => {
     for (const length of [2n ** 63n, 2n ** 40n, BigInt(binary.length)]) {
       const err = thrown(() => readModelBinary(patched(binary, 140, (v) => v.setBigUint64(0, length, true))));
-      expect(err, String(length)).toMatchObject({ code: 'ERR_MODEL_FORMAT', message: expect.stringContaining('objective name length') });
+      expect(err, String(length)).toMatchObject({
+        code: 'ERR_MODEL_FORMAT',
+        message: expect.stringContaining('objective name length'),
+      });
     }
   });
 
@@ -105,14 +114,20 @@ describe('legacy binary: truncated and corrupt files', () => {
     const cycle = patched(binary, NODES0 + 20 + 4, (v) => v.setInt32(0, 0, true)); // node 1 left → 0
     expect(thrown(() => Booster.load(cycle))).toBeInstanceOf(InvalidModelError);
     const twice = patched(binary, NODES0 + 8, (v) => v.setInt32(0, 1, true)); // node 0 right → 1 (= left)
-    expect(thrown(() => Booster.load(twice))).toMatchObject({ code: 'ERR_INVALID_MODEL', message: expect.stringContaining('reachable twice') });
+    expect(thrown(() => Booster.load(twice))).toMatchObject({
+      code: 'ERR_INVALID_MODEL',
+      message: expect.stringContaining('reachable twice'),
+    });
     const ancestor = patched(binary, NODES0 + 3 * 20 + 4, (v) => v.setInt32(0, 1, true)); // node 3 left → its parent 1
     expect(thrown(() => Booster.load(ancestor))).toBeInstanceOf(InvalidModelError);
   });
 
   it('rejects a split on a feature beyond num_feature', () => {
     const hostile = patched(binary, NODES0 + 12, (v) => v.setUint32(0, 7, true));
-    expect(thrown(() => Booster.load(hostile))).toMatchObject({ code: 'ERR_INVALID_MODEL', message: expect.stringContaining('feature 7') });
+    expect(thrown(() => Booster.load(hostile))).toMatchObject({
+      code: 'ERR_INVALID_MODEL',
+      message: expect.stringContaining('feature 7'),
+    });
   });
 
   it('survives 3 000 random corruptions: each file either loads and predicts, or fails with a typed error', () => {
@@ -131,13 +146,20 @@ describe('legacy binary: truncated and corrupt files', () => {
 
 describe('JSON: hostile and malformed documents', () => {
   const doc = (): {
-    learner: { learner_model_param: Record<string, unknown>; objective: { name: string }; gradient_booster: { model: { trees: Record<string, unknown>[]; gbtree_model_param: Record<string, unknown> } } };
+    learner: {
+      learner_model_param: Record<string, unknown>;
+      objective: { name: string };
+      gradient_booster: { model: { trees: Record<string, unknown>[]; gbtree_model_param: Record<string, unknown> } };
+    };
   } => JSON.parse(jsonText);
 
   it('rejects text that is not JSON, and JSON that is not a model, naming what is missing', () => {
     expect(thrown(() => readModelJSON('{"learner": '))).toMatchObject({ code: 'ERR_MODEL_FORMAT', where: 'text' });
     expect(thrown(() => readModelJSON('[]'))).toMatchObject({ code: 'ERR_MODEL_FORMAT', where: '$' });
-    expect(thrown(() => readModelJSON('{"version":[1,7,4]}'))).toMatchObject({ where: '$.learner', message: expect.stringContaining('missing') });
+    expect(thrown(() => readModelJSON('{"version":[1,7,4]}'))).toMatchObject({
+      where: '$.learner',
+      message: expect.stringContaining('missing'),
+    });
   });
 
   it('rejects num_nodes 2147483647 with short arrays instead of allocating for it', () => {
@@ -151,10 +173,14 @@ describe('JSON: hostile and malformed documents', () => {
   it('rejects children beyond int32, non-integer ids and wrong types, naming the JSON path', () => {
     const d1 = doc();
     (d1.learner.gradient_booster.model.trees[0]!.left_children as number[])[0] = 2 ** 40;
-    expect(thrown(() => readModelJSON(d1))).toMatchObject({ where: '$.learner.gradient_booster.model.trees[0].left_children[0]' });
+    expect(thrown(() => readModelJSON(d1))).toMatchObject({
+      where: '$.learner.gradient_booster.model.trees[0].left_children[0]',
+    });
     const d2 = doc();
     (d2.learner.gradient_booster.model.trees[0]!.split_indices as unknown[])[1] = 'x';
-    expect(thrown(() => readModelJSON(d2))).toMatchObject({ where: '$.learner.gradient_booster.model.trees[0].split_indices[1]' });
+    expect(thrown(() => readModelJSON(d2))).toMatchObject({
+      where: '$.learner.gradient_booster.model.trees[0].split_indices[1]',
+    });
     const d3 = doc();
     d3.learner.learner_model_param.num_feature = 'four';
     expect(thrown(() => readModelJSON(d3))).toMatchObject({ where: '$.learner.learner_model_param.num_feature' });
@@ -210,13 +236,19 @@ describe('UBJSON: hostile documents', () => {
 
   it('rejects every truncation of a valid document with ModelFormatError', () => {
     for (let n = 0; n < ubj.length; n += 1) {
-      expect(thrown(() => decodeUBJSON(ubj.subarray(0, n))), `prefix of ${n} bytes`).toBeInstanceOf(ModelFormatError);
+      expect(
+        thrown(() => decodeUBJSON(ubj.subarray(0, n))),
+        `prefix of ${n} bytes`,
+      ).toBeInstanceOf(ModelFormatError);
     }
   });
 
   it('rejects a typed-array count of 2^40 before allocating, and negative lengths', () => {
     const huge = new Uint8Array([0x5b, 0x24, 0x64, 0x23, 0x4c, 0, 0, 1, 0, 0, 0, 0, 0]); // [$d#L 2^40
-    expect(thrown(() => decodeUBJSON(huge))).toMatchObject({ code: 'ERR_MODEL_FORMAT', message: expect.stringContaining('1099511627776') });
+    expect(thrown(() => decodeUBJSON(huge))).toMatchObject({
+      code: 'ERR_MODEL_FORMAT',
+      message: expect.stringContaining('1099511627776'),
+    });
     const negative = new Uint8Array([0x53, 0x69, 0xfe, 0x61]); // S i -2
     expect(thrown(() => decodeUBJSON(negative))).toMatchObject({ message: expect.stringContaining('-2') });
     const stringTooLong = new Uint8Array([0x53, 0x6c, 0x7f, 0xff, 0xff, 0xff, 0x61]); // S l 2^31-1 'a'
@@ -225,12 +257,18 @@ describe('UBJSON: hostile documents', () => {
 
   it('rejects nesting 100 000 deep without overflowing the stack', () => {
     const deep = new Uint8Array(100_000).fill(0x5b);
-    expect(thrown(() => decodeUBJSON(deep))).toMatchObject({ message: expect.stringContaining('nested deeper than 64') });
+    expect(thrown(() => decodeUBJSON(deep))).toMatchObject({
+      message: expect.stringContaining('nested deeper than 64'),
+    });
   });
 
   it('rejects unknown markers and trailing bytes', () => {
-    expect(thrown(() => decodeUBJSON(new Uint8Array([0x51])))).toMatchObject({ message: expect.stringContaining("'Q'") });
-    expect(thrown(() => decodeUBJSON(new Uint8Array([0x7b, 0x7d, 0x7b])))).toMatchObject({ message: expect.stringContaining('1 bytes follow') });
+    expect(thrown(() => decodeUBJSON(new Uint8Array([0x51])))).toMatchObject({
+      message: expect.stringContaining("'Q'"),
+    });
+    expect(thrown(() => decodeUBJSON(new Uint8Array([0x7b, 0x7d, 0x7b])))).toMatchObject({
+      message: expect.stringContaining('1 bytes follow'),
+    });
   });
 
   it('survives 2 000 random byte corruptions with typed errors only', () => {
@@ -264,12 +302,37 @@ describe('models deep enough to defeat recursion', () => {
     cond[n - 1] = -1;
     const z = new Float32Array(n);
     const booster = new Booster({
-      version: [1, 7, 4], objective: 'binary:logistic', scalePosWeight: 1, baseScore: 0.5, boostFromAverage: false, numFeature: 1,
-      trees: [{ numNodes: n, numDeleted: 0, numFeature: 1, leftChildren: left, rightChildren: right, parents, splitIndices: new Uint32Array(n), splitConditions: cond, defaultLeft: new Uint8Array(n), baseWeights: z, lossChanges: z, sumHessian: z }],
-      treeInfo: new Int32Array(1), attributes: {}, featureNames: [], featureTypes: [],
+      version: [1, 7, 4],
+      objective: 'binary:logistic',
+      scalePosWeight: 1,
+      baseScore: 0.5,
+      boostFromAverage: false,
+      numFeature: 1,
+      trees: [
+        {
+          numNodes: n,
+          numDeleted: 0,
+          numFeature: 1,
+          leftChildren: left,
+          rightChildren: right,
+          parents,
+          splitIndices: new Uint32Array(n),
+          splitConditions: cond,
+          defaultLeft: new Uint8Array(n),
+          baseWeights: z,
+          lossChanges: z,
+          sumHessian: z,
+        },
+      ],
+      treeInfo: new Int32Array(1),
+      attributes: {},
+      featureNames: [],
+      featureTypes: [],
     });
     expect(booster.predictRowMargin([1])).toBe(-1); // right all the way down
     expect(booster.predictRowMargin([0])).toBe(0.25);
-    expect(Array.from(booster.predictMargin({ data: new Float64Array([1, 0]), rows: 2, columns: 1 }))).toEqual([-1, 0.25]);
+    expect(Array.from(booster.predictMargin({ data: new Float64Array([1, 0]), rows: 2, columns: 1 }))).toEqual([
+      -1, 0.25,
+    ]);
   });
 });

@@ -34,59 +34,78 @@ function floats(file: string, Ctor: Float32ArrayConstructor | Float64ArrayConstr
   return new Ctor(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer);
 }
 
-describe.skipIf(unavailable !== null)('differential: importance and contributions of random XGBoost 1.7.4 models', () => {
-  let root = '';
-  beforeAll(() => {
-    root = mkdtempSync(path.join(os.tmpdir(), 'insight-differential-'));
-    runPython(script, [root, String(CASES), String(SEED)]);
-  }, 120_000);
-  afterAll(() => {
-    if (root) rmSync(root, { recursive: true, force: true });
-  });
+describe.skipIf(unavailable !== null)(
+  'differential: importance and contributions of random XGBoost 1.7.4 models',
+  () => {
+    let root = '';
+    beforeAll(() => {
+      root = mkdtempSync(path.join(os.tmpdir(), 'insight-differential-'));
+      runPython(script, [root, String(CASES), String(SEED)]);
+    }, 120_000);
+    afterAll(() => {
+      if (root) rmSync(root, { recursive: true, force: true });
+    });
 
-  const load = (k: number) => {
-    const dir = path.join(root, `case${k}`);
-    const meta = JSON.parse(readFileSync(path.join(dir, 'meta.json'), 'utf8')) as Meta;
-    const booster = Booster.fromJSON(readFileSync(path.join(dir, 'model.json'), 'utf8'));
-    return { dir, meta, booster };
-  };
+    const load = (k: number) => {
+      const dir = path.join(root, `case${k}`);
+      const meta = JSON.parse(readFileSync(path.join(dir, 'meta.json'), 'utf8')) as Meta;
+      const booster = Booster.fromJSON(readFileSync(path.join(dir, 'model.json'), 'utf8'));
+      return { dir, meta, booster };
+    };
 
-  it(`get_score of ${CASES} random models: same features in the same order, every score bit-equal (float32) for weight, gain, cover, total_gain, total_cover`, () => {
-    const mismatches: string[] = [];
-    for (let k = 0; k < CASES; k++) {
-      const { dir, meta, booster } = load(k);
-      const expected = JSON.parse(readFileSync(path.join(dir, 'importance.json'), 'utf8')) as Record<string, Record<string, number>>;
-      for (const type of IMPORTANCE_TYPES) {
-        const ours = booster.importance({ type });
-        const theirs = expected[type]!;
-        const same = JSON.stringify(Object.keys(ours)) === JSON.stringify(Object.keys(theirs)) && Object.keys(theirs).every((key) => hex32(ours[key]!) === hex32(theirs[key]!) && Math.fround(theirs[key]!) === theirs[key]);
-        if (!same) mismatches.push(`case ${k} ${type} ${JSON.stringify(meta.params)}: ${JSON.stringify(ours)} vs ${JSON.stringify(theirs)}`);
-      }
-    }
-    expect(mismatches).toEqual([]);
-  });
-
-  for (const approximate of [false, true]) {
-    const what = approximate ? 'approx_contribs=True (Saabas)' : 'pred_contribs=True (TreeSHAP)';
-    it(`${what} of ${CASES} random models on rows with missing values and values on split thresholds: every value bit-equal (float32)`, () => {
+    it(`get_score of ${CASES} random models: same features in the same order, every score bit-equal (float32) for weight, gain, cover, total_gain, total_cover`, () => {
       const mismatches: string[] = [];
-      let values = 0;
       for (let k = 0; k < CASES; k++) {
         const { dir, meta, booster } = load(k);
-        const x = floats(path.join(dir, 'x.f64'), Float64Array);
-        const theirs = floats(path.join(dir, approximate ? 'approx.f32' : 'contribs.f32'), Float32Array);
-        const ours = booster.contributions({ data: x, rows: meta.rows, columns: meta.columns }, { approximate });
-        expect(ours.names.slice(0, -1)).toEqual(meta.names ?? Array.from({ length: meta.columns }, (_, j) => `f${j}`));
-        expect(ours.data.length, `case ${k}`).toBe(theirs.length);
-        values += theirs.length;
-        const at = ours.data.findIndex((v, i) => hex32(v) !== hex32(theirs[i]!));
-        if (at >= 0) {
-          const r = Math.floor(at / ours.columns);
-          mismatches.push(`case ${k} row ${r} column ${at % ours.columns}: ${ours.data[at]} vs ${theirs[at]} ${JSON.stringify(meta.params)}`);
+        const expected = JSON.parse(readFileSync(path.join(dir, 'importance.json'), 'utf8')) as Record<
+          string,
+          Record<string, number>
+        >;
+        for (const type of IMPORTANCE_TYPES) {
+          const ours = booster.importance({ type });
+          const theirs = expected[type]!;
+          const same =
+            JSON.stringify(Object.keys(ours)) === JSON.stringify(Object.keys(theirs)) &&
+            Object.keys(theirs).every(
+              (key) => hex32(ours[key]!) === hex32(theirs[key]!) && Math.fround(theirs[key]!) === theirs[key],
+            );
+          if (!same)
+            mismatches.push(
+              `case ${k} ${type} ${JSON.stringify(meta.params)}: ${JSON.stringify(ours)} vs ${JSON.stringify(theirs)}`,
+            );
         }
       }
-      console.log(`insight differential: ${what}: ${CASES} models, ${values} values compared with XGBoost 1.7.4; ${mismatches.length} models differ`);
       expect(mismatches).toEqual([]);
     });
-  }
-});
+
+    for (const approximate of [false, true]) {
+      const what = approximate ? 'approx_contribs=True (Saabas)' : 'pred_contribs=True (TreeSHAP)';
+      it(`${what} of ${CASES} random models on rows with missing values and values on split thresholds: every value bit-equal (float32)`, () => {
+        const mismatches: string[] = [];
+        let values = 0;
+        for (let k = 0; k < CASES; k++) {
+          const { dir, meta, booster } = load(k);
+          const x = floats(path.join(dir, 'x.f64'), Float64Array);
+          const theirs = floats(path.join(dir, approximate ? 'approx.f32' : 'contribs.f32'), Float32Array);
+          const ours = booster.contributions({ data: x, rows: meta.rows, columns: meta.columns }, { approximate });
+          expect(ours.names.slice(0, -1)).toEqual(
+            meta.names ?? Array.from({ length: meta.columns }, (_, j) => `f${j}`),
+          );
+          expect(ours.data.length, `case ${k}`).toBe(theirs.length);
+          values += theirs.length;
+          const at = ours.data.findIndex((v, i) => hex32(v) !== hex32(theirs[i]!));
+          if (at >= 0) {
+            const r = Math.floor(at / ours.columns);
+            mismatches.push(
+              `case ${k} row ${r} column ${at % ours.columns}: ${ours.data[at]} vs ${theirs[at]} ${JSON.stringify(meta.params)}`,
+            );
+          }
+        }
+        console.log(
+          `insight differential: ${what}: ${CASES} models, ${values} values compared with XGBoost 1.7.4; ${mismatches.length} models differ`,
+        );
+        expect(mismatches).toEqual([]);
+      });
+    }
+  },
+);

@@ -13,7 +13,13 @@ export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)
 export const fixtureDir = path.join(repoRoot, 'test/fixtures/xgboost');
 
 /** Every golden model directory. */
-export const FIXTURES = ['exact_gamma1', 'hist_basic', 'hist_nan', 'hist_regularized', 'hist_subsample0.8_seed7'] as const;
+export const FIXTURES = [
+  'exact_gamma1',
+  'hist_basic',
+  'hist_nan',
+  'hist_regularized',
+  'hist_subsample0.8_seed7',
+] as const;
 export type FixtureName = (typeof FIXTURES)[number];
 
 export function fixturePath(name: FixtureName, file: string): string {
@@ -26,7 +32,12 @@ export function fixtureBytes(name: FixtureName, file: string): Uint8Array {
 }
 
 /** The training rows of a fixture (features only, blank = NaN) as a row-major matrix. */
-export function fixtureMatrix(name: FixtureName): { data: Float64Array; rows: number; columns: number; rowsArray: number[][] } {
+export function fixtureMatrix(name: FixtureName): {
+  data: Float64Array;
+  rows: number;
+  columns: number;
+  rowsArray: number[][];
+} {
   const params = JSON.parse(readFileSync(fixturePath(name, 'params.json'), 'utf8')) as { data: string };
   const file = params.data.includes('data_with_nan.csv') ? 'data_with_nan.csv' : 'data.csv';
   const lines = readFileSync(path.join(fixtureDir, file), 'utf8').trim().split('\n');
@@ -83,7 +94,7 @@ export function expectModelsBitwiseEqual(a: BoosterModel, b: BoosterModel, label
 
 /** Float32 bit pattern as 8 hex digits. */
 export function hex32(x: number): string {
-  return (new Uint32Array(Float32Array.of(x).buffer)[0]!).toString(16).padStart(8, '0');
+  return new Uint32Array(Float32Array.of(x).buffer)[0]!.toString(16).padStart(8, '0');
 }
 
 /** Debian's python3 with xgboost (not the `python3` first on PATH). */
@@ -94,8 +105,11 @@ let xgboostChecked: string | null | undefined;
 export function xgboostUnavailable(): string | null {
   if (xgboostChecked !== undefined) return xgboostChecked;
   if (!existsSync(SYSTEM_PYTHON)) return (xgboostChecked = `${SYSTEM_PYTHON} not found`);
-  const run = spawnSync(SYSTEM_PYTHON, ['-c', 'import xgboost, numpy; print(xgboost.__version__)'], { encoding: 'utf8' });
-  if (run.status !== 0) return (xgboostChecked = `xgboost is not importable from ${SYSTEM_PYTHON} (install Debian's python3-xgboost)`);
+  const run = spawnSync(SYSTEM_PYTHON, ['-c', 'import xgboost, numpy; print(xgboost.__version__)'], {
+    encoding: 'utf8',
+  });
+  if (run.status !== 0)
+    return (xgboostChecked = `xgboost is not importable from ${SYSTEM_PYTHON} (install Debian's python3-xgboost)`);
   const version = run.stdout.trim();
   if (version !== '1.7.4') return (xgboostChecked = `found xgboost ${version}, the reference is 1.7.4`);
   return (xgboostChecked = null);
@@ -114,7 +128,12 @@ export function numpyUnavailable(): string | null {
 export function runPython(script: string, args: readonly string[] = [], input?: string | Uint8Array): string {
   // One OpenMP thread: XGBoost's thread pool only slows these small jobs on a shared machine.
   const env = { ...process.env, OMP_NUM_THREADS: '1' };
-  const run = spawnSync(SYSTEM_PYTHON, ['-c', script, ...args], { encoding: 'utf8', input, env, maxBuffer: 256 * 2 ** 20 });
+  const run = spawnSync(SYSTEM_PYTHON, ['-c', script, ...args], {
+    encoding: 'utf8',
+    input,
+    env,
+    maxBuffer: 256 * 2 ** 20,
+  });
   if (run.status !== 0) throw new Error(`python failed (${run.status}): ${run.stderr}`);
   return run.stdout;
 }

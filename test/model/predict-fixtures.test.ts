@@ -29,11 +29,15 @@ describe.each(FIXTURES)('predictions of %s equal XGBoost 1.7.4 bit for bit', (na
 
   it('probabilities from a Frame, columns in feature order', () => {
     const columns: Record<string, Float64Array> = {};
-    ['visits', 'clicks', 'purchases', 'tenure'].forEach((c, j) => (columns[c] = Float64Array.from(matrix.rowsArray, (r) => r[j]!)));
+    ['visits', 'clicks', 'purchases', 'tenure'].forEach(
+      (c, j) => (columns[c] = Float64Array.from(matrix.rowsArray, (r) => r[j]!)),
+    );
     const frame = Frame.fromColumns({ session: matrix.rowsArray.map((_, i) => `s${i}`), ...columns });
     expect(Array.from(booster.predict(frame), hex32)).toEqual(expected.probHex);
     const shuffled = frame.select(['tenure', 'visits', 'session', 'purchases', 'clicks']);
-    expect(Array.from(booster.predict(shuffled, { columns: ['visits', 'clicks', 'purchases', 'tenure'] }), hex32)).toEqual(expected.probHex);
+    expect(
+      Array.from(booster.predict(shuffled, { columns: ['visits', 'clicks', 'purchases', 'tenure'] }), hex32),
+    ).toEqual(expected.probHex);
   });
 
   it('one row at a time (predictRow, predictRowMargin), from arrays and typed arrays', () => {
@@ -46,7 +50,9 @@ describe.each(FIXTURES)('predictions of %s equal XGBoost 1.7.4 bit for bit', (na
   it('leaf ids per tree (predictLeaf), rows × trees', () => {
     const leaves = booster.predictLeaf(matrix);
     const trees = booster.numTrees;
-    expected.leaves.forEach((ids, r) => expect(Array.from(leaves.subarray(r * trees, (r + 1) * trees)), `row ${r}`).toEqual(ids));
+    expected.leaves.forEach((ids, r) =>
+      expect(Array.from(leaves.subarray(r * trees, (r + 1) * trees)), `row ${r}`).toEqual(ids),
+    );
   });
 
   it('the node-table walk (taken for trees deeper than 12 levels) gives the same bits as the fast kernels', () => {
@@ -54,7 +60,9 @@ describe.each(FIXTURES)('predictions of %s equal XGBoost 1.7.4 bit for bit', (na
     expect(forest.complete).not.toBeNull();
     const plain = { ...forest, complete: null, uniform: null };
     expect(Array.from(predictMarginMatrix(plain, matrix), hex32)).toEqual(expected.marginHex);
-    matrix.rowsArray.forEach((row, i) => expect(hex32(predictRowMarginFlat(plain, row)), `row ${i}`).toBe(expected.marginHex[i]));
+    matrix.rowsArray.forEach((row, i) =>
+      expect(hex32(predictRowMarginFlat(plain, row)), `row ${i}`).toBe(expected.marginHex[i]),
+    );
   });
 
   it('margins match in blocks that mix rows with and without missing values, in any row order', () => {

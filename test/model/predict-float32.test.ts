@@ -29,7 +29,23 @@ function rng(seed: number): () => number {
 /** Float32 test values: random bit patterns of finite floats, plus edges and exact decimal ties. */
 function interestingFloats(n: number, seed: number): number[] {
   const r = rng(seed);
-  const out = [0.5, 1, 3, 0.1, 0.3, 1e-5, 16777216, 3.4028234663852886e38, 1.1754943508222875e-38, 1.401298464324817e-45, 1.31640625, 5.55078125, -0.12000000476837158, 2 ** -20, 123456792];
+  const out = [
+    0.5,
+    1,
+    3,
+    0.1,
+    0.3,
+    1e-5,
+    16777216,
+    3.4028234663852886e38,
+    1.1754943508222875e-38,
+    1.401298464324817e-45,
+    1.31640625,
+    5.55078125,
+    -0.12000000476837158,
+    2 ** -20,
+    123456792,
+  ];
   while (out.length < n) {
     const u = Math.floor(r() * 2 ** 32);
     const v = float32FromBits(u);
@@ -42,7 +58,22 @@ function interestingFloats(n: number, seed: number): number[] {
 describe.skipIf(numpyUnavailable() !== null)('expf: bit-exact with glibc (the C library XGBoost calls)', () => {
   it('matches glibc expf on 60 000 float32 inputs across the range, NaN, ±inf, overflow and underflow', () => {
     const r = rng(7);
-    const inputs: number[] = [0, -0, 1, -1, 88.72283172607422, 88.72284, -103.97207641601562, -103.973, -87.33654, 1e-8, -1e-8, Infinity, -Infinity, Number.NaN];
+    const inputs: number[] = [
+      0,
+      -0,
+      1,
+      -1,
+      88.72283172607422,
+      88.72284,
+      -103.97207641601562,
+      -103.973,
+      -87.33654,
+      1e-8,
+      -1e-8,
+      Infinity,
+      -Infinity,
+      Number.NaN,
+    ];
     while (inputs.length < 60_000) {
       const range = inputs.length % 3 === 0 ? 10 : inputs.length % 3 === 1 ? 90 : 110;
       inputs.push(Math.fround((r() * 2 - 1) * range));
@@ -61,49 +92,71 @@ describe.skipIf(numpyUnavailable() !== null)('expf: bit-exact with glibc (the C 
     ].join('\n');
     const glibc = runPython(script, [], hex).trim().split('\n');
     const ours = inputs.map((x) => float32Hex(expf(x)));
-    const mismatches = ours.map((h, i) => (h === glibc[i] ? null : `${inputs[i]}: ours ${h} glibc ${glibc[i]}`)).filter((m) => m !== null);
+    const mismatches = ours
+      .map((h, i) => (h === glibc[i] ? null : `${inputs[i]}: ours ${h} glibc ${glibc[i]}`))
+      .filter((m) => m !== null);
     expect(mismatches.slice(0, 5)).toEqual([]);
     expect(glibc).toHaveLength(inputs.length);
   });
 });
 
-describe.skipIf(numpyUnavailable() !== null)('logf: bit-exact with glibc (XGBoost takes the base margin with it)', () => {
-  it('matches glibc logf on the odds 1/bs − 1 of 99 999 base scores and on 50 000 random float32 values', () => {
-    const inputs: number[] = [1, 0.5, 2, Number.MIN_VALUE, 1.1754942106924411e-38, 3.4028234663852886e38, 0, Infinity];
-    for (let k = 1; k < 100_000; k++) {
-      const bs = Math.fround(k / 100_000);
-      inputs.push(Math.fround(Math.fround(1 / bs) - 1));
-    }
-    const r = rng(13);
-    while (inputs.length < 150_000) {
-      const v = float32FromBits(Math.floor(r() * 0x7f800000)); // positive finite, subnormals included
-      inputs.push(v);
-    }
-    const script = [
-      'import sys, ctypes, struct',
-      "libm = ctypes.CDLL('libm.so.6')",
-      'libm.logf.restype = ctypes.c_float',
-      'libm.logf.argtypes = [ctypes.c_float]',
-      'out = []',
-      'for h in sys.stdin.read().split():',
-      "    x = struct.unpack('<f', struct.pack('<I', int(h, 16)))[0]",
-      "    out.append('%08x' % struct.unpack('<I', struct.pack('<f', libm.logf(x)))[0])",
-      "print('\\n'.join(out))",
-    ].join('\n');
-    const glibc = runPython(script, [], inputs.map(float32Hex).join('\n')).trim().split('\n');
-    const mismatches = inputs.map((x, i) => (float32Hex(logf(x)) === glibc[i] ? null : `${x}: ours ${float32Hex(logf(x))} glibc ${glibc[i]}`)).filter((m) => m !== null);
-    expect(mismatches.slice(0, 5)).toEqual([]);
-    // The correctly rounded log is not what glibc (and so XGBoost) computes for some base scores.
-    const naive = inputs.slice(8, 100_007).filter((x, i) => float32Hex(Math.fround(Math.log(x))) !== glibc[i + 8]).length;
-    expect(naive).toBeGreaterThan(0);
-  });
-});
+describe.skipIf(numpyUnavailable() !== null)(
+  'logf: bit-exact with glibc (XGBoost takes the base margin with it)',
+  () => {
+    it('matches glibc logf on the odds 1/bs − 1 of 99 999 base scores and on 50 000 random float32 values', () => {
+      const inputs: number[] = [
+        1,
+        0.5,
+        2,
+        Number.MIN_VALUE,
+        1.1754942106924411e-38,
+        3.4028234663852886e38,
+        0,
+        Infinity,
+      ];
+      for (let k = 1; k < 100_000; k++) {
+        const bs = Math.fround(k / 100_000);
+        inputs.push(Math.fround(Math.fround(1 / bs) - 1));
+      }
+      const r = rng(13);
+      while (inputs.length < 150_000) {
+        const v = float32FromBits(Math.floor(r() * 0x7f800000)); // positive finite, subnormals included
+        inputs.push(v);
+      }
+      const script = [
+        'import sys, ctypes, struct',
+        "libm = ctypes.CDLL('libm.so.6')",
+        'libm.logf.restype = ctypes.c_float',
+        'libm.logf.argtypes = [ctypes.c_float]',
+        'out = []',
+        'for h in sys.stdin.read().split():',
+        "    x = struct.unpack('<f', struct.pack('<I', int(h, 16)))[0]",
+        "    out.append('%08x' % struct.unpack('<I', struct.pack('<f', libm.logf(x)))[0])",
+        "print('\\n'.join(out))",
+      ].join('\n');
+      const glibc = runPython(script, [], inputs.map(float32Hex).join('\n')).trim().split('\n');
+      const mismatches = inputs
+        .map((x, i) =>
+          float32Hex(logf(x)) === glibc[i] ? null : `${x}: ours ${float32Hex(logf(x))} glibc ${glibc[i]}`,
+        )
+        .filter((m) => m !== null);
+      expect(mismatches.slice(0, 5)).toEqual([]);
+      // The correctly rounded log is not what glibc (and so XGBoost) computes for some base scores.
+      const naive = inputs
+        .slice(8, 100_007)
+        .filter((x, i) => float32Hex(Math.fround(Math.log(x))) !== glibc[i + 8]).length;
+      expect(naive).toBeGreaterThan(0);
+    });
+  },
+);
 
 describe.skipIf(numpyUnavailable() !== null)('formatFloat32G9: C printf %.9g (as get_dump prints)', () => {
   it('matches Python % formatting (C printf semantics) on 20 000 float32 values', () => {
     const values = interestingFloats(20_000, 3).filter((v) => v !== 0);
     const script = "import sys\nprint('\\n'.join('%.9g' % float(x) for x in sys.stdin.read().split()))";
-    const expected = runPython(script, [], values.map((v) => v.toPrecision(17)).join('\n')).trim().split('\n');
+    const expected = runPython(script, [], values.map((v) => v.toPrecision(17)).join('\n'))
+      .trim()
+      .split('\n');
     expect(values.map(formatFloat32G9)).toEqual(expected);
   });
 });
@@ -132,7 +185,20 @@ function combModel(leafValues: readonly number[], baseScore: number, thresholds?
   }
   cond[n - 1] = leafValues[leaves - 1]!;
   const zeros = new Float32Array(n);
-  const tree: RegTree = { numNodes: n, numDeleted: 0, numFeature: 1, leftChildren: left, rightChildren: right, parents, splitIndices: split, splitConditions: cond, defaultLeft: dl, baseWeights: cond, lossChanges: zeros, sumHessian: zeros };
+  const tree: RegTree = {
+    numNodes: n,
+    numDeleted: 0,
+    numFeature: 1,
+    leftChildren: left,
+    rightChildren: right,
+    parents,
+    splitIndices: split,
+    splitConditions: cond,
+    defaultLeft: dl,
+    baseWeights: cond,
+    lossChanges: zeros,
+    sumHessian: zeros,
+  };
   return {
     version: [1, 7, 4],
     objective: 'binary:logistic',
@@ -163,7 +229,11 @@ const PREDICT = [
 const BASE_SCORES = [0.5, 0.3, 0.1, 0.73, 0.9, 0.01, 0.02179, 0.03492];
 const sigmoidLeaves = ((): number[] => {
   const r = rng(11);
-  return Array.from({ length: 400 }, (_, i) => Math.fround(i < 10 ? [0, -0, 88.7, -88.7, 90, -90, 1e-7, 17.5, -17.5, 36.7][i]! : (r() * 2 - 1) * (i % 2 ? 20 : 90)));
+  return Array.from({ length: 400 }, (_, i) =>
+    Math.fround(
+      i < 10 ? [0, -0, 88.7, -88.7, 90, -90, 1e-7, 17.5, -17.5, 36.7][i]! : (r() * 2 - 1) * (i % 2 ? 20 : 90),
+    ),
+  );
 })();
 const THRESHOLDS = [0.1, 0.3, 1 / 3, 2.5, 1e-3, 123.456];
 const thresholdLeaves = Array.from({ length: THRESHOLDS.length + 1 }, (_, i) => Math.fround(i / 10 - 0.3));
@@ -171,7 +241,17 @@ const thresholdInputs = ((): Float64Array => {
   const x: number[] = [];
   for (const t of THRESHOLDS) {
     const t32 = Math.fround(t);
-    x.push(t, t32, t - 1e-10, t + 1e-10, t32 - 2 ** -60, nextDown(t32), nextUp(t32), (t32 + nextDown(t32)) / 2, (t32 + nextUp(t32)) / 2);
+    x.push(
+      t,
+      t32,
+      t - 1e-10,
+      t + 1e-10,
+      t32 - 2 ** -60,
+      nextDown(t32),
+      nextUp(t32),
+      (t32 + nextDown(t32)) / 2,
+      (t32 + nextUp(t32)) / 2,
+    );
   }
   x.push(Number.NaN, 0.0999999999);
   return Float64Array.from(x);
@@ -180,7 +260,11 @@ const formatValues = interestingFloats(6_000, 5);
 
 /** Every model XGBoost is asked about, run in one Python process. */
 const JOBS: { name: string; model: BoosterModel; x: Float64Array }[] = [
-  ...BASE_SCORES.map((bs) => ({ name: `sigmoid-${bs}`, model: combModel(sigmoidLeaves, bs), x: Float64Array.from(sigmoidLeaves, (_, i) => i) })),
+  ...BASE_SCORES.map((bs) => ({
+    name: `sigmoid-${bs}`,
+    model: combModel(sigmoidLeaves, bs),
+    x: Float64Array.from(sigmoidLeaves, (_, i) => i),
+  })),
   { name: 'thresholds', model: combModel(thresholdLeaves, 0.5, THRESHOLDS), x: thresholdInputs },
   { name: 'format', model: combModel(formatValues, 0.5), x: new Float64Array([0]) },
 ];
@@ -214,9 +298,17 @@ describe.skipIf(xgboostUnavailable() !== null)('float32 prediction semantics aga
     for (const bs of BASE_SCORES) {
       const booster = new Booster(combModel(sigmoidLeaves, bs));
       const ref = reference.get(`sigmoid-${bs}`)!;
-      expect(Array.from(booster.predictMargin({ data: x, rows: x.length, columns: 1 }), float32Hex), `margins, base_score ${bs}`).toEqual(Array.from(ref.margin, float32Hex));
-      expect(Array.from(booster.predict({ data: x, rows: x.length, columns: 1 }), float32Hex), `probabilities, base_score ${bs}`).toEqual(Array.from(ref.prob, float32Hex));
-      expect(float32Hex(booster.predictRowMargin([Number.NaN]))).toBe(float32Hex(Math.fround(baseMarginF32(bs) + sigmoidLeaves[0]!)));
+      expect(
+        Array.from(booster.predictMargin({ data: x, rows: x.length, columns: 1 }), float32Hex),
+        `margins, base_score ${bs}`,
+      ).toEqual(Array.from(ref.margin, float32Hex));
+      expect(
+        Array.from(booster.predict({ data: x, rows: x.length, columns: 1 }), float32Hex),
+        `probabilities, base_score ${bs}`,
+      ).toEqual(Array.from(ref.prob, float32Hex));
+      expect(float32Hex(booster.predictRowMargin([Number.NaN]))).toBe(
+        float32Hex(Math.fround(baseMarginF32(bs) + sigmoidLeaves[0]!)),
+      );
     }
     expect(float32Hex(sigmoidF32(0))).toBe(float32Hex(0.5));
   });
@@ -225,8 +317,12 @@ describe.skipIf(xgboostUnavailable() !== null)('float32 prediction semantics aga
     const data = thresholdInputs;
     const booster = new Booster(combModel(thresholdLeaves, 0.5, THRESHOLDS));
     const ref = reference.get('thresholds')!;
-    expect(Array.from(booster.predictMargin({ data, rows: data.length, columns: 1 }), float32Hex)).toEqual(Array.from(ref.margin, float32Hex));
-    data.forEach((v, i) => expect(float32Hex(booster.predictRowMargin([v])), `x = ${v}`).toBe(float32Hex(ref.margin[i]!)));
+    expect(Array.from(booster.predictMargin({ data, rows: data.length, columns: 1 }), float32Hex)).toEqual(
+      Array.from(ref.margin, float32Hex),
+    );
+    data.forEach((v, i) =>
+      expect(float32Hex(booster.predictRowMargin([v])), `x = ${v}`).toBe(float32Hex(ref.margin[i]!)),
+    );
     // The stump example of XGBOOST_COMPAT §2.6: fround(0.0999999999) = 0.1f is not < 0.1f, so right.
     expect(booster.predictRowMargin([0.0999999999])).toBe(thresholdLeaves[1]);
   });

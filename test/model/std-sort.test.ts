@@ -31,7 +31,7 @@ int main() {
 describe.runIf(gxx || process.env.CI === 'true')('stdSortByValue', () => {
   it("leaves equal values in exactly the order libstdc++'s std::sort (g++) leaves them, for short, long, sorted, reversed and tie-heavy inputs", () => {
     let seed = 11;
-    const u = () => ((seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) / 4294967296);
+    const u = () => (seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) / 4294967296;
     const inputs: number[][] = [];
     for (let c = 0; c < 240; c++) {
       const n = [1, 2, 3, 15, 16, 17, 33, 257, 1000, 8194][c % 10]!;
@@ -39,7 +39,13 @@ describe.runIf(gxx || process.env.CI === 'true')('stdSortByValue', () => {
       const shape = Math.floor(c / 10) % 4;
       inputs.push(
         Array.from({ length: n }, (_, i) =>
-          shape === 0 ? Math.floor(u() * distinct) : shape === 1 ? n - i : shape === 2 ? i % distinct : Math.floor(u() * 3) / 4,
+          shape === 0
+            ? Math.floor(u() * distinct)
+            : shape === 1
+              ? n - i
+              : shape === 2
+                ? i % distinct
+                : Math.floor(u() * 3) / 4,
         ),
       );
     }
@@ -48,7 +54,9 @@ describe.runIf(gxx || process.env.CI === 'true')('stdSortByValue', () => {
       writeFileSync(path.join(dir, 'sort.cc'), PROGRAM);
       execFileSync('g++', ['-O1', '-o', path.join(dir, 'sort'), path.join(dir, 'sort.cc')]);
       const input = inputs.map((a) => `${a.length} ${a.join(' ')}`).join('\n') + '\n';
-      const expected = execFileSync(path.join(dir, 'sort'), { input, encoding: 'utf8', maxBuffer: 1 << 26 }).trim().split('\n');
+      const expected = execFileSync(path.join(dir, 'sort'), { input, encoding: 'utf8', maxBuffer: 1 << 26 })
+        .trim()
+        .split('\n');
       const differing = inputs.filter((a, k) => {
         const values = Float64Array.from(a);
         const order = Float64Array.from(a, (_, i) => i);

@@ -12,17 +12,28 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Booster } from '../../src/model/booster.js';
 import { ModelFormatError, ModelSizeLimitError } from '../../src/model/model-errors.js';
 import { extractModelMember, readTar, writeTarGz } from '../../src/model/model-tarball.js';
-import { expectModelsBitwiseEqual, fixtureBytes, numpyUnavailable, runPython, thrown } from './model-fixture-helpers.js';
+import {
+  expectModelsBitwiseEqual,
+  fixtureBytes,
+  numpyUnavailable,
+  runPython,
+  thrown,
+} from './model-fixture-helpers.js';
 
 const binary = fixtureBytes('hist_basic', 'xgboost-model');
 const reference = Booster.load(binary).model;
 
 /** One raw ustar header + data, for archives no well-behaved tool would write. */
-function rawEntry(name: string, data: Uint8Array, options: { type?: string; size?: number; linkname?: string } = {}): Uint8Array {
+function rawEntry(
+  name: string,
+  data: Uint8Array,
+  options: { type?: string; size?: number; linkname?: string } = {},
+): Uint8Array {
   const header = new Uint8Array(512);
   const enc = new TextEncoder();
   header.set(enc.encode(name).subarray(0, 100), 0);
-  const octal = (at: number, width: number, value: number): void => header.set(enc.encode(`${value.toString(8).padStart(width - 1, '0')}\0`), at);
+  const octal = (at: number, width: number, value: number): void =>
+    header.set(enc.encode(`${value.toString(8).padStart(width - 1, '0')}\0`), at);
   octal(100, 8, 0o644);
   octal(108, 8, 0);
   octal(116, 8, 0);
@@ -85,12 +96,22 @@ describe('reading model.tar.gz', () => {
 
   it('finds model.json (or model.ubj) when there is no xgboost-model, and a lone file of any name', () => {
     const json = new TextEncoder().encode(Booster.load(binary).toJSON());
-    expectModelsBitwiseEqual(Booster.fromTarGz(tarGz(rawEntry('README', new Uint8Array(3)), rawEntry('model.json', json))).model, reference, 'model.json');
-    expectModelsBitwiseEqual(Booster.fromTarGz(tarGz(rawEntry('xgboost-model-0', binary))).model, reference, 'lone file');
+    expectModelsBitwiseEqual(
+      Booster.fromTarGz(tarGz(rawEntry('README', new Uint8Array(3)), rawEntry('model.json', json))).model,
+      reference,
+      'model.json',
+    );
+    expectModelsBitwiseEqual(
+      Booster.fromTarGz(tarGz(rawEntry('xgboost-model-0', binary))).model,
+      reference,
+      'lone file',
+    );
   });
 
   it('names the files when no model is found', () => {
-    const err = thrown(() => Booster.fromTarGz(tarGz(rawEntry('a.txt', new Uint8Array(1)), rawEntry('b.txt', new Uint8Array(1)))));
+    const err = thrown(() =>
+      Booster.fromTarGz(tarGz(rawEntry('a.txt', new Uint8Array(1)), rawEntry('b.txt', new Uint8Array(1)))),
+    );
     expect(err).toMatchObject({ code: 'ERR_MODEL_FORMAT', message: expect.stringContaining('"a.txt", "b.txt"') });
   });
 
@@ -103,10 +124,18 @@ describe('reading model.tar.gz', () => {
   });
 
   it('refuses symbolic and hard links, even named xgboost-model', () => {
-    expect(thrown(() => Booster.fromTarGz(tarGz(rawEntry('xgboost-model', new Uint8Array(0), { type: '2', linkname: '/etc/passwd' }))))).toMatchObject({
+    expect(
+      thrown(() =>
+        Booster.fromTarGz(tarGz(rawEntry('xgboost-model', new Uint8Array(0), { type: '2', linkname: '/etc/passwd' }))),
+      ),
+    ).toMatchObject({
       message: expect.stringContaining('symbolic link'),
     });
-    expect(thrown(() => Booster.fromTarGz(tarGz(rawEntry('xgboost-model', new Uint8Array(0), { type: '1', linkname: 'other' }))))).toMatchObject({
+    expect(
+      thrown(() =>
+        Booster.fromTarGz(tarGz(rawEntry('xgboost-model', new Uint8Array(0), { type: '1', linkname: 'other' }))),
+      ),
+    ).toMatchObject({
       message: expect.stringContaining('hard link'),
     });
   });
@@ -125,7 +154,10 @@ describe('reading model.tar.gz', () => {
     expect(err).toBeInstanceOf(ModelSizeLimitError);
     expect((err as ModelSizeLimitError).limit).toBe(4096);
     const lying = tarGz(rawEntry('xgboost-model', binary, { size: 2 ** 33 }));
-    expect(thrown(() => Booster.fromTarGz(lying))).toMatchObject({ code: 'ERR_MODEL_FORMAT', message: expect.stringContaining('runs past the end') });
+    expect(thrown(() => Booster.fromTarGz(lying))).toMatchObject({
+      code: 'ERR_MODEL_FORMAT',
+      message: expect.stringContaining('runs past the end'),
+    });
   });
 
   it('stops a gzip bomb at the decompression limit (64 MiB of zeros against a 1 MiB limit)', () => {
@@ -139,7 +171,9 @@ describe('reading model.tar.gz', () => {
   it('refuses corrupt archives: bad header checksum, truncated gzip, a gzip that is not a tar', () => {
     const entry = rawEntry('xgboost-model', binary);
     entry[0] = 0x59; // name changed, checksum not
-    expect(thrown(() => Booster.fromTarGz(tarGz(entry)))).toMatchObject({ message: expect.stringContaining('checksum') });
+    expect(thrown(() => Booster.fromTarGz(tarGz(entry)))).toMatchObject({
+      message: expect.stringContaining('checksum'),
+    });
     const good = fixtureBytes('hist_basic', 'model.tar.gz');
     expect(thrown(() => Booster.fromTarGz(good.subarray(0, good.length - 20)))).toBeInstanceOf(ModelFormatError);
     expect(thrown(() => Booster.fromTarGz(new Uint8Array(gzipSync(binary))))).toBeInstanceOf(ModelFormatError);
@@ -169,7 +203,9 @@ describe('writing model.tar.gz', () => {
 
   it('is deterministic for a given mtime', () => {
     const booster = Booster.load(binary);
-    expect(Buffer.from(booster.toTarGz({ mtime: 1700000000 })).equals(Buffer.from(booster.toTarGz({ mtime: 1700000000 })))).toBe(true);
+    expect(
+      Buffer.from(booster.toTarGz({ mtime: 1700000000 })).equals(Buffer.from(booster.toTarGz({ mtime: 1700000000 }))),
+    ).toBe(true);
   });
 
   it.skipIf(!hasTar)('is listed and extracted by GNU tar', () => {
@@ -187,7 +223,10 @@ describe('writing model.tar.gz', () => {
   it.skipIf(numpyUnavailable() !== null)("is read by Python's tarfile, the module SageMaker tooling uses", () => {
     const file = path.join(dir, 'py.tar.gz');
     writeFileSync(file, Booster.load(binary).toTarGz());
-    const out = runPython("import sys, tarfile\nt = tarfile.open(sys.argv[1], 'r:gz')\nm = t.getmembers()\nprint(len(m), m[0].name, m[0].size, m[0].isfile(), len(t.extractfile(m[0]).read()))", [file]);
+    const out = runPython(
+      "import sys, tarfile\nt = tarfile.open(sys.argv[1], 'r:gz')\nm = t.getmembers()\nprint(len(m), m[0].name, m[0].size, m[0].isfile(), len(t.extractfile(m[0]).read()))",
+      [file],
+    );
     expect(out.trim()).toBe('1 xgboost-model 6343 True 6343');
   });
 

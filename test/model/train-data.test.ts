@@ -44,7 +44,9 @@ describe('TrainingData', () => {
     expect(Array.from(data.labels)).toEqual([0, 1, 0]);
     expect(Array.from(data.toRowMajor())).toEqual([3, 0, Number.NaN, 2, 1, 5]);
     expect(() => TrainingData.fromFrame(frame, { label: 'Bad' })).toThrow(ColumnNotFoundError);
-    expect(() => TrainingData.fromFrame(frame, { label: 'BadActor', features: ['session'] })).toThrow(InvalidArgumentError);
+    expect(() => TrainingData.fromFrame(frame, { label: 'BadActor', features: ['session'] })).toThrow(
+      InvalidArgumentError,
+    );
   });
 
   it('stores row-major and column-major input identically', () => {
@@ -84,7 +86,7 @@ describe('TrainingData', () => {
       expect(() => TrainingData.fromCsv('1,0.5\n', { csvWeights: true })).toThrow(/no feature field/);
     });
 
-    it('takes weights from a Frame column, which is then never a feature, nor is a prefix frame\'s prefix_length', () => {
+    it("takes weights from a Frame column, which is then never a feature, nor is a prefix frame's prefix_length", () => {
       const frame = Frame.fromColumns({
         '111': new Float64Array([3, 1, 0]),
         prefix_length: new Float64Array([1, 2, 3]),
@@ -95,22 +97,35 @@ describe('TrainingData', () => {
       const data = TrainingData.fromFrame(frame, { label: 'BadActor', weight: 'weight' });
       expect(data.featureNames).toEqual(['111', '201']);
       expect(Array.from(data.weights!)).toEqual([1, 0.5, Math.fround(0.025)]);
-      const given = TrainingData.fromFrame(frame, { label: 'BadActor', features: ['111'], weight: Float32Array.of(2, 0, 1) });
+      const given = TrainingData.fromFrame(frame, {
+        label: 'BadActor',
+        features: ['111'],
+        weight: Float32Array.of(2, 0, 1),
+      });
       expect(Array.from(given.weights!)).toEqual([2, 0, 1]);
       expect(() => TrainingData.fromFrame(frame, { label: 'BadActor', weight: 'w' })).toThrow(ColumnNotFoundError);
-      expect(() => TrainingData.fromFrame(frame, { label: 'BadActor', weight: 'BadActor' })).toThrow(InvalidArgumentError);
-      expect(() => TrainingData.fromFrame(frame, { label: 'BadActor', features: ['111', 'weight'], weight: 'weight' })).toThrow(/weight column/);
+      expect(() => TrainingData.fromFrame(frame, { label: 'BadActor', weight: 'BadActor' })).toThrow(
+        InvalidArgumentError,
+      );
+      expect(() =>
+        TrainingData.fromFrame(frame, { label: 'BadActor', features: ['111', 'weight'], weight: 'weight' }),
+      ).toThrow(/weight column/);
     });
 
     it('rejects weights that are negative, NaN, infinite (also once rounded to float32), of the wrong length or not a typed array', () => {
-      const make = (weight: unknown) => () => TrainingData.fromColumnMajor([1, 2, 3], [0, 1, 0], { weight: weight as Float64Array });
+      const make = (weight: unknown) => () =>
+        TrainingData.fromColumnMajor([1, 2, 3], [0, 1, 0], { weight: weight as Float64Array });
       expect(make(Float64Array.of(1, -1, 1))).toThrow(/weight\[1\] must be a finite weight ≥ 0/);
       expect(make(Float64Array.of(1, 1, Number.NaN))).toThrow(/weight\[2\]/);
       expect(make(Float64Array.of(Infinity, 1, 1))).toThrow(/weight\[0\]/);
       expect(make(Float64Array.of(1, 1e39, 1))).toThrow(/weight\[1\]/);
       expect(make(Float64Array.of(1, 1))).toThrow(/weight.length must be 3, one weight per row/);
       expect(make([1, 1, 1])).toThrow(InvalidArgumentError);
-      const frame = Frame.fromColumns({ x: new Float64Array([1, 2]), y: new Uint8Array([0, 1]), w: new Float64Array([1, -2]) });
+      const frame = Frame.fromColumns({
+        x: new Float64Array([1, 2]),
+        y: new Uint8Array([0, 1]),
+        w: new Float64Array([1, -2]),
+      });
       expect(() => TrainingData.fromFrame(frame, { label: 'y', weight: 'w' })).toThrow(/column "w"\[1\]/);
       expect(make(Float64Array.of(0, 0, 0))().weights).toEqual(Float32Array.of(0, 0, 0));
     });

@@ -4,7 +4,7 @@ import { TrainingData } from '../../src/model/training-data.js';
 
 function dataset(seed: number, rows = 600): TrainingData {
   let s = seed >>> 0;
-  const next = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 4294967296);
+  const next = () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 4294967296;
   const values: number[] = [];
   const labels: number[] = [];
   for (let i = 0; i < rows; i++) {
@@ -40,12 +40,16 @@ describe('train: determinism and control', () => {
 
   it('stops with TrainAbortedError when its signal is aborted, reporting the finished rounds', async () => {
     const controller = new AbortController();
-    const run = trainAsync(data, { num_round: 1000 }, {
-      signal: controller.signal,
-      onIteration: ({ iteration }) => {
-        if (iteration === 2) controller.abort(new Error('enough'));
+    const run = trainAsync(
+      data,
+      { num_round: 1000 },
+      {
+        signal: controller.signal,
+        onIteration: ({ iteration }) => {
+          if (iteration === 2) controller.abort(new Error('enough'));
+        },
       },
-    });
+    );
     await expect(run).rejects.toBeInstanceOf(TrainAbortedError);
     await run.catch((err: TrainAbortedError) => {
       expect(err.code).toBe('ERR_ABORTED');

@@ -80,7 +80,7 @@ function makeWeights(index: number, rows: number): { weights: Float32Array | und
 
 function makeCase(index: number): Case {
   const u = rng(1000 + index * 7919);
-  const pick = <T,>(xs: readonly T[]): T => xs[Math.floor(u() * xs.length)]!;
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(u() * xs.length)]!;
   const gauss = () => Math.sqrt(-2 * Math.log(1 - u())) * Math.cos(2 * Math.PI * u());
   const poisson = (lambda: number) => {
     const l = Math.exp(-lambda);
@@ -181,8 +181,10 @@ function firstDifference(ours: RegTree, theirs: JsonTree): string | undefined {
     ['split_indices', ours.splitIndices, theirs.split_indices],
     ['default_left', ours.defaultLeft, theirs.default_left.map(Number)],
   ];
-  if (ours.numNodes !== Number(theirs.tree_param.num_nodes)) return `num_nodes ${ours.numNodes} vs ${theirs.tree_param.num_nodes}`;
-  if (ours.numDeleted !== Number(theirs.tree_param.num_deleted)) return `num_deleted ${ours.numDeleted} vs ${theirs.tree_param.num_deleted}`;
+  if (ours.numNodes !== Number(theirs.tree_param.num_nodes))
+    return `num_nodes ${ours.numNodes} vs ${theirs.tree_param.num_nodes}`;
+  if (ours.numDeleted !== Number(theirs.tree_param.num_deleted))
+    return `num_deleted ${ours.numDeleted} vs ${theirs.tree_param.num_deleted}`;
   for (const [name, a, b] of ints) {
     for (let i = 0; i < b.length; i++) if (a[i] !== b[i]) return `${name}[${i}] ${a[i]} vs ${b[i]}`;
   }
@@ -200,60 +202,73 @@ function firstDifference(ours: RegTree, theirs: JsonTree): string | undefined {
   return undefined;
 }
 
-describe.skipIf(version === undefined)(`training agrees with XGBoost ${version ?? '(not installed)'} on random data`, () => {
-  it(`${CASES} random datasets and parameter sets, about half with random instance weights (zeros included), give bit-identical trees, and XGBoost predicts our JSON bit for bit`, async () => {
-    const root = mkdtempSync(path.join(os.tmpdir(), 'sessionsentry-diff-'));
-    try {
-      const cases = Array.from({ length: CASES }, (_, i) => makeCase(i));
-      const ours = new Map<string, ReturnType<typeof train>>();
-      for (const c of cases) {
-        const dir = path.join(root, c.dir);
-        mkdirSync(dir);
-        const csv = toCsv(c);
-        writeFileSync(path.join(dir, 'data.csv'), csv);
-        // Hyperparameters as strings, the way SageMaker passes them.
-        const asText = Object.fromEntries(Object.entries(c.params).map(([k, v]) => [k, String(v)]));
-        const data = TrainingData.fromCsv(csv, { csvWeights: c.weights !== undefined });
-        const result = train(data, { ...asText, num_round: String(c.num_round) });
-        ours.set(c.dir, result);
-        writeFileSync(path.join(dir, 'ours.json'), result.booster.toJSON());
-        // Let the test runner's worker answer its RPCs during a minute of training.
-        await new Promise<void>((resolve) => setImmediate(resolve));
-      }
-      const manifest = cases.map(({ dir, params, num_round, weights }) => ({ dir, params, num_round, csv_weights: weights === undefined ? 0 : 1 }));
-      writeFileSync(path.join(root, 'manifest.json'), JSON.stringify(manifest));
-      await promisify(execFile)(PYTHON, [path.join(here, 'train-differential.py'), root], { encoding: 'utf8', maxBuffer: 1 << 26 });
+describe.skipIf(version === undefined)(
+  `training agrees with XGBoost ${version ?? '(not installed)'} on random data`,
+  () => {
+    it(`${CASES} random datasets and parameter sets, about half with random instance weights (zeros included), give bit-identical trees, and XGBoost predicts our JSON bit for bit`, async () => {
+      const root = mkdtempSync(path.join(os.tmpdir(), 'sessionsentry-diff-'));
+      try {
+        const cases = Array.from({ length: CASES }, (_, i) => makeCase(i));
+        const ours = new Map<string, ReturnType<typeof train>>();
+        for (const c of cases) {
+          const dir = path.join(root, c.dir);
+          mkdirSync(dir);
+          const csv = toCsv(c);
+          writeFileSync(path.join(dir, 'data.csv'), csv);
+          // Hyperparameters as strings, the way SageMaker passes them.
+          const asText = Object.fromEntries(Object.entries(c.params).map(([k, v]) => [k, String(v)]));
+          const data = TrainingData.fromCsv(csv, { csvWeights: c.weights !== undefined });
+          const result = train(data, { ...asText, num_round: String(c.num_round) });
+          ours.set(c.dir, result);
+          writeFileSync(path.join(dir, 'ours.json'), result.booster.toJSON());
+          // Let the test runner's worker answer its RPCs during a minute of training.
+          await new Promise<void>((resolve) => setImmediate(resolve));
+        }
+        const manifest = cases.map(({ dir, params, num_round, weights }) => ({
+          dir,
+          params,
+          num_round,
+          csv_weights: weights === undefined ? 0 : 1,
+        }));
+        writeFileSync(path.join(root, 'manifest.json'), JSON.stringify(manifest));
+        await promisify(execFile)(PYTHON, [path.join(here, 'train-differential.py'), root], {
+          encoding: 'utf8',
+          maxBuffer: 1 << 26,
+        });
 
-      const mismatches: string[] = [];
-      let trees = 0;
-      for (const c of cases) {
-        const dir = path.join(root, c.dir);
-        const xgbModel = JSON.parse(readFileSync(path.join(dir, 'xgb.json'), 'utf8'));
-        const theirs = xgbModel.learner.gradient_booster.model.trees as JsonTree[];
-        const { booster } = ours.get(c.dir)!;
-        if (theirs.length !== booster.model.trees.length) {
-          mismatches.push(`${c.description}: ${booster.model.trees.length} trees vs ${theirs.length}`);
-          continue;
-        }
-        for (let t = 0; t < theirs.length; t++) {
-          trees++;
-          const diff = firstDifference(booster.model.trees[t]!, theirs[t]!);
-          if (diff !== undefined) {
-            mismatches.push(`${c.description}: tree ${t} ${diff}`);
-            break;
+        const mismatches: string[] = [];
+        let trees = 0;
+        for (const c of cases) {
+          const dir = path.join(root, c.dir);
+          const xgbModel = JSON.parse(readFileSync(path.join(dir, 'xgb.json'), 'utf8'));
+          const theirs = xgbModel.learner.gradient_booster.model.trees as JsonTree[];
+          const { booster } = ours.get(c.dir)!;
+          if (theirs.length !== booster.model.trees.length) {
+            mismatches.push(`${c.description}: ${booster.model.trees.length} trees vs ${theirs.length}`);
+            continue;
           }
+          for (let t = 0; t < theirs.length; t++) {
+            trees++;
+            const diff = firstDifference(booster.model.trees[t]!, theirs[t]!);
+            if (diff !== undefined) {
+              mismatches.push(`${c.description}: tree ${t} ${diff}`);
+              break;
+            }
+          }
+          const matrix = { data: Float64Array.from(c.values), rows: c.rows, columns: c.columns };
+          const ourMargins = Array.from(booster.predictMargin(matrix), (v) => float32Hex(v));
+          const xgbMargins = readFileSync(path.join(dir, 'ours_margin.txt'), 'utf8').split('\n');
+          const at = ourMargins.findIndex((h, i) => h !== xgbMargins[i]);
+          if (at >= 0) mismatches.push(`${c.description}: XGBoost's margin of our JSON differs at row ${at}`);
         }
-        const matrix = { data: Float64Array.from(c.values), rows: c.rows, columns: c.columns };
-        const ourMargins = Array.from(booster.predictMargin(matrix), (v) => float32Hex(v));
-        const xgbMargins = readFileSync(path.join(dir, 'ours_margin.txt'), 'utf8').split('\n');
-        const at = ourMargins.findIndex((h, i) => h !== xgbMargins[i]);
-        if (at >= 0) mismatches.push(`${c.description}: XGBoost's margin of our JSON differs at row ${at}`);
+        const weighted = cases.filter((c) => c.weights !== undefined).length;
+        console.log(
+          `train-differential: compared ${cases.length} cases (${weighted} weighted, ${trees} trees) with XGBoost ${version}; ${mismatches.length} mismatches`,
+        );
+        expect(mismatches).toEqual([]);
+      } finally {
+        rmSync(root, { recursive: true, force: true });
       }
-      const weighted = cases.filter((c) => c.weights !== undefined).length;
-      console.log(`train-differential: compared ${cases.length} cases (${weighted} weighted, ${trees} trees) with XGBoost ${version}; ${mismatches.length} mismatches`);
-      expect(mismatches).toEqual([]);
-    } finally {
-      rmSync(root, { recursive: true, force: true });
-    }
-  }, 300_000);
-});
+    }, 300_000);
+  },
+);

@@ -12,7 +12,8 @@ import { TrainingData } from '../../src/model/training-data.js';
 const PYTHON = '/usr/bin/python3';
 const probe = spawnSync(PYTHON, ['-c', 'import xgboost; print(xgboost.__version__)'], { encoding: 'utf8' });
 const version = probe.status === 0 ? probe.stdout.trim() : undefined;
-if (version === undefined) console.log(`train-evals: SKIPPED — XGBoost is not installed at ${PYTHON} (apt-get install python3-xgboost)`);
+if (version === undefined)
+  console.log(`train-evals: SKIPPED — XGBoost is not installed at ${PYTHON} (apt-get install python3-xgboost)`);
 
 const SCRIPT = String.raw`
 import contextlib, io, json, sys
@@ -41,7 +42,7 @@ print(json.dumps(out))
 
 function makeSet(seed: number, rows: number, positives: number): string {
   let s = seed >>> 0;
-  const next = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 4294967296);
+  const next = () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 4294967296;
   const lines: string[] = [];
   for (let i = 0; i < rows; i++) {
     const a = Math.floor(next() * 8);
@@ -54,60 +55,92 @@ function makeSet(seed: number, rows: number, positives: number): string {
 }
 
 const CASES = [
-  { name: 'hist, logloss/auc/error, early stopping on the last metric (error, minimised)', params: { tree_method: 'hist', max_depth: 3, eta: 0.3, eval_metric: ['logloss', 'auc', 'error'] }, rounds: 40, early: 4, both: true },
-  { name: 'exact, auc (maximised), early stopping', params: { tree_method: 'exact', max_depth: 4, eta: 0.5, gamma: 0.5, subsample: 0.8, seed: 3, eval_metric: 'auc' }, rounds: 60, early: 3, both: false },
-  { name: 'exact, default logloss on two eval sets, no early stopping', params: { tree_method: 'exact', max_depth: 2 }, rounds: 12, both: true },
+  {
+    name: 'hist, logloss/auc/error, early stopping on the last metric (error, minimised)',
+    params: { tree_method: 'hist', max_depth: 3, eta: 0.3, eval_metric: ['logloss', 'auc', 'error'] },
+    rounds: 40,
+    early: 4,
+    both: true,
+  },
+  {
+    name: 'exact, auc (maximised), early stopping',
+    params: { tree_method: 'exact', max_depth: 4, eta: 0.5, gamma: 0.5, subsample: 0.8, seed: 3, eval_metric: 'auc' },
+    rounds: 60,
+    early: 3,
+    both: false,
+  },
+  {
+    name: 'exact, default logloss on two eval sets, no early stopping',
+    params: { tree_method: 'exact', max_depth: 2 },
+    rounds: 12,
+    both: true,
+  },
 ] as const;
 
-describe.skipIf(version === undefined)(`evaluation and early stopping agree with xgb.train of XGBoost ${version ?? '(not installed)'}`, () => {
-  it('gives the same per-round metrics, attributes and tree counts', () => {
-    const root = mkdtempSync(path.join(os.tmpdir(), 'sessionsentry-evals-'));
-    try {
-      const trainCsv = makeSet(1, 1500, 0.05);
-      const validCsv = makeSet(2, 700, 0.05);
-      writeFileSync(path.join(root, 'train.csv'), trainCsv);
-      writeFileSync(path.join(root, 'valid.csv'), validCsv);
-      const run = spawnSync(PYTHON, ['-c', SCRIPT, root, JSON.stringify(CASES)], { encoding: 'utf8', maxBuffer: 1 << 26 });
-      expect(run.status, run.stderr).toBe(0);
-      const theirs = JSON.parse(run.stdout.trim().split('\n').pop()!) as {
-        history: Record<string, Record<string, number[]>>;
-        printed: string[];
-        attributes: Record<string, string>;
-        trees: number;
-      }[];
-      const dtrain = TrainingData.fromCsv(trainCsv);
-      const dvalid = TrainingData.fromCsv(validCsv);
-      CASES.forEach((c, k) => {
-        const lines: string[] = [];
-        const evals = c.both ? [{ name: 'train', data: dtrain }, { name: 'validation', data: dvalid }] : [{ name: 'validation', data: dvalid }];
-        const ours = train(dtrain, { ...c.params, num_round: c.rounds }, {
-          evals,
-          earlyStoppingRounds: 'early' in c ? c.early : undefined,
-          onIteration: (info) => lines.push(info.line),
+describe.skipIf(version === undefined)(
+  `evaluation and early stopping agree with xgb.train of XGBoost ${version ?? '(not installed)'}`,
+  () => {
+    it('gives the same per-round metrics, attributes and tree counts', () => {
+      const root = mkdtempSync(path.join(os.tmpdir(), 'sessionsentry-evals-'));
+      try {
+        const trainCsv = makeSet(1, 1500, 0.05);
+        const validCsv = makeSet(2, 700, 0.05);
+        writeFileSync(path.join(root, 'train.csv'), trainCsv);
+        writeFileSync(path.join(root, 'valid.csv'), validCsv);
+        const run = spawnSync(PYTHON, ['-c', SCRIPT, root, JSON.stringify(CASES)], {
+          encoding: 'utf8',
+          maxBuffer: 1 << 26,
         });
-        const x = theirs[k]!;
-        expect(ours.booster.model.trees.length, c.name).toBe(x.trees);
-        expect(ours.booster.model.attributes, c.name).toEqual(x.attributes);
-        for (const [set, metrics] of Object.entries(x.history)) {
-          for (const [metric, values] of Object.entries(metrics)) {
-            const mine = (ours.evalHistory[set] as Record<string, readonly number[]>)[metric]!;
-            expect(mine.length, `${c.name} ${set}-${metric}`).toBe(values.length);
-            // Exactly the double XGBoost reports (AUC NaN for one-class sets compares equal too).
-            mine.forEach((v, i) => expect(v, `${c.name} ${set}-${metric}[${i}]`).toBe(values[i]!));
+        expect(run.status, run.stderr).toBe(0);
+        const theirs = JSON.parse(run.stdout.trim().split('\n').pop()!) as {
+          history: Record<string, Record<string, number[]>>;
+          printed: string[];
+          attributes: Record<string, string>;
+          trees: number;
+        }[];
+        const dtrain = TrainingData.fromCsv(trainCsv);
+        const dvalid = TrainingData.fromCsv(validCsv);
+        CASES.forEach((c, k) => {
+          const lines: string[] = [];
+          const evals = c.both
+            ? [
+                { name: 'train', data: dtrain },
+                { name: 'validation', data: dvalid },
+              ]
+            : [{ name: 'validation', data: dvalid }];
+          const ours = train(
+            dtrain,
+            { ...c.params, num_round: c.rounds },
+            {
+              evals,
+              earlyStoppingRounds: 'early' in c ? c.early : undefined,
+              onIteration: (info) => lines.push(info.line),
+            },
+          );
+          const x = theirs[k]!;
+          expect(ours.booster.model.trees.length, c.name).toBe(x.trees);
+          expect(ours.booster.model.attributes, c.name).toEqual(x.attributes);
+          for (const [set, metrics] of Object.entries(x.history)) {
+            for (const [metric, values] of Object.entries(metrics)) {
+              const mine = (ours.evalHistory[set] as Record<string, readonly number[]>)[metric]!;
+              expect(mine.length, `${c.name} ${set}-${metric}`).toBe(values.length);
+              // Exactly the double XGBoost reports (AUC NaN for one-class sets compares equal too).
+              mine.forEach((v, i) => expect(v, `${c.name} ${set}-${metric}[${i}]`).toBe(values[i]!));
+            }
           }
-        }
-        // Every line xgb.train printed (it skips the last round when early stopping ends training).
-        expect(x.printed.length, c.name).toBeGreaterThan(0);
-        for (const printed of x.printed) {
-          const round = Number(/^\[(\d+)\]/.exec(printed)![1]);
-          expect(lines[round], c.name).toBe(printed);
-        }
-      });
-    } finally {
-      rmSync(root, { recursive: true, force: true });
-    }
-  }, 120_000);
-});
+          // Every line xgb.train printed (it skips the last round when early stopping ends training).
+          expect(x.printed.length, c.name).toBeGreaterThan(0);
+          for (const printed of x.printed) {
+            const round = Number(/^\[(\d+)\]/.exec(printed)![1]);
+            expect(lines[round], c.name).toBe(printed);
+          }
+        });
+      } finally {
+        rmSync(root, { recursive: true, force: true });
+      }
+    }, 120_000);
+  },
+);
 
 const haveCtypes = spawnSync(PYTHON, ['-c', 'import ctypes, numpy'], { encoding: 'utf8' }).status === 0;
 describe.skipIf(!haveCtypes)('glibcLogf', () => {
@@ -126,7 +159,11 @@ describe.skipIf(!haveCtypes)('glibcLogf', () => {
       writeFileSync(path.join(root, 'x.bin'), Buffer.from(xs.buffer));
       const run = spawnSync(
         PYTHON,
-        ['-c', "import ctypes,numpy as np,sys\nm=ctypes.CDLL('libm.so.6');m.logf.restype=ctypes.c_float;m.logf.argtypes=[ctypes.c_float]\nx=np.fromfile(sys.argv[1],dtype=np.float32)\nprint(' '.join(str(np.float32(m.logf(float(v))).view(np.uint32)) for v in x))", path.join(root, 'x.bin')],
+        [
+          '-c',
+          "import ctypes,numpy as np,sys\nm=ctypes.CDLL('libm.so.6');m.logf.restype=ctypes.c_float;m.logf.argtypes=[ctypes.c_float]\nx=np.fromfile(sys.argv[1],dtype=np.float32)\nprint(' '.join(str(np.float32(m.logf(float(v))).view(np.uint32)) for v in x))",
+          path.join(root, 'x.bin'),
+        ],
         { encoding: 'utf8', maxBuffer: 1 << 26 },
       );
       expect(run.status, run.stderr).toBe(0);

@@ -26,7 +26,11 @@ function loadData(file: string): TrainingData {
       if (c !== labelAt) values[i * features.length + j++] = cell === '' ? Number.NaN : Number(cell);
     });
   });
-  return TrainingData.fromRowMajor(values, features.length, rows.map((r) => Number(r[labelAt])));
+  return TrainingData.fromRowMajor(
+    values,
+    features.length,
+    rows.map((r) => Number(r[labelAt])),
+  );
 }
 
 interface JsonTree {
@@ -59,11 +63,19 @@ function expectSameTree(ours: RegTree, theirs: JsonTree, where: string): void {
   expect(hex(ours.sumHessian), `${where} sum_hessian`).toEqual(hex(theirs.sum_hessian));
 }
 
-const names = existsSync(fixtures) ? readdirSync(fixtures).filter((d) => existsSync(path.join(fixtures, d, 'params.json'))) : [];
+const names = existsSync(fixtures)
+  ? readdirSync(fixtures).filter((d) => existsSync(path.join(fixtures, d, 'params.json')))
+  : [];
 
 describe('training reproduces the golden XGBoost 1.7.4 models bit for bit', () => {
   it('finds the five fixtures', () => {
-    expect(names.sort()).toEqual(['exact_gamma1', 'hist_basic', 'hist_nan', 'hist_regularized', 'hist_subsample0.8_seed7']);
+    expect(names.sort()).toEqual([
+      'exact_gamma1',
+      'hist_basic',
+      'hist_nan',
+      'hist_regularized',
+      'hist_subsample0.8_seed7',
+    ]);
   });
 
   for (const name of names) {

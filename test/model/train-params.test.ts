@@ -67,7 +67,14 @@ describe('resolveTrainParams', () => {
   });
 
   it('takes the XGBoost aliases learning_rate, min_split_loss, reg_lambda, reg_alpha, random_state, num_boost_round', () => {
-    const p = resolveTrainParams({ learning_rate: 0.1, min_split_loss: 2, reg_lambda: 3, reg_alpha: 0.5, random_state: 9, num_boost_round: 7 });
+    const p = resolveTrainParams({
+      learning_rate: 0.1,
+      min_split_loss: 2,
+      reg_lambda: 3,
+      reg_alpha: 0.5,
+      random_state: 9,
+      num_boost_round: 7,
+    });
     expect([p.eta, p.gamma, p.lambda, p.alpha, p.seed, p.numRound]).toEqual([f32(0.1), 2, 3, 0.5, 9, 7]);
   });
 
@@ -81,8 +88,12 @@ describe('resolveTrainParams', () => {
   });
 
   it('accepts threading and container parameters that do not change the model, and knobs at their default value', () => {
-    expect(() => resolveTrainParams({ nthread: 4, verbosity: '0', _tuning_objective_metric: 'validation:auc' })).not.toThrow();
-    expect(() => resolveTrainParams({ colsample_bytree: '1', booster: 'gbtree', grow_policy: 'depthwise', num_parallel_tree: 1 })).not.toThrow();
+    expect(() =>
+      resolveTrainParams({ nthread: 4, verbosity: '0', _tuning_objective_metric: 'validation:auc' }),
+    ).not.toThrow();
+    expect(() =>
+      resolveTrainParams({ colsample_bytree: '1', booster: 'gbtree', grow_policy: 'depthwise', num_parallel_tree: 1 }),
+    ).not.toThrow();
   });
 
   it.each([
@@ -96,15 +107,18 @@ describe('resolveTrainParams', () => {
     ['gamma', 'lots', 'a number ≥ 0'],
     ['num_round', 0, 'an integer ≥ 1'],
     ['lambda', Number.NaN, 'a number ≥ 0'],
-  ])('rejects %s = %s with a typed error naming the parameter, the value and the expected range', (name, value, expected) => {
-    const err = errorOf(() => resolveTrainParams({ [name]: value }));
-    expect(err).toBeInstanceOf(SessionSentryError);
-    expect(err.code).toBe('ERR_TRAIN_PARAM');
-    expect(err.parameter).toBe(name);
-    expect(err.message).toContain(name);
-    expect(err.message).toContain(expected);
-    expect(err.message).toContain(typeof value === 'string' ? JSON.stringify(value) : String(value));
-  });
+  ])(
+    'rejects %s = %s with a typed error naming the parameter, the value and the expected range',
+    (name, value, expected) => {
+      const err = errorOf(() => resolveTrainParams({ [name]: value }));
+      expect(err).toBeInstanceOf(SessionSentryError);
+      expect(err.code).toBe('ERR_TRAIN_PARAM');
+      expect(err.parameter).toBe(name);
+      expect(err.message).toContain(name);
+      expect(err.message).toContain(expected);
+      expect(err.message).toContain(typeof value === 'string' ? JSON.stringify(value) : String(value));
+    },
+  );
 
   it('rejects objectives, tree methods and metrics it does not reproduce', () => {
     expect(errorOf(() => resolveTrainParams({ objective: 'reg:squarederror' })).parameter).toBe('objective');

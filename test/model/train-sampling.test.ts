@@ -39,7 +39,9 @@ describe('quantile cuts', () => {
   it.skipIf(!existsSync(path.join(fixtures, 'hist_basic/cuts_from_reference.json')))(
     'equal the cuts of the reference sketch port for the fixture data (every distinct value but the minimum, then a sentinel)',
     () => {
-      const reference = JSON.parse(readFileSync(path.join(fixtures, 'hist_basic/cuts_from_reference.json'), 'utf8')) as Record<string, number[]>;
+      const reference = JSON.parse(
+        readFileSync(path.join(fixtures, 'hist_basic/cuts_from_reference.json'), 'utf8'),
+      ) as Record<string, number[]>;
       const lines = readFileSync(path.join(fixtures, 'data.csv'), 'utf8').trim().split('\n');
       const header = lines[0]!.split(',');
       for (const [name, cuts] of Object.entries(reference)) {
@@ -52,7 +54,7 @@ describe('quantile cuts', () => {
 
   it('take the counting shortcut only where it equals the streaming sketch', () => {
     let seed = 7;
-    const next = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 4294967296);
+    const next = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 4294967296;
     for (const [n, distinct, maxBin] of [
       // n ≫ the sketch's level size (641 for max_bin 16): the streaming sketch merges and prunes levels.
       [20000, 300, 16],
@@ -75,7 +77,7 @@ describe('quantile cuts', () => {
 
   it('come out the same from the one-pass index builder as from cuts then bins, for counts, reals, wide integers and missing values', () => {
     let seed = 3;
-    const next = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 4294967296);
+    const next = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 4294967296;
     const rows = 5000;
     const columns = [
       () => Math.floor(-Math.log(1 - next()) * 3), // counts
@@ -104,11 +106,11 @@ describe('quantile cuts', () => {
 
   it('summarise equal values into one entry with their total weight and rank bounds', () => {
     const s = makeSummary(Float64Array.of(3, 1, 3, 2), Float64Array.of(1, 1, 1, 1), 4);
-    expect([s.size, Array.from(s.value.subarray(0, 3)), Array.from(s.rmin.subarray(0, 3)), Array.from(s.rmax.subarray(0, 3))]).toEqual([
-      3,
-      [1, 2, 3],
-      [0, 1, 2],
-      [1, 2, 4],
-    ]);
+    expect([
+      s.size,
+      Array.from(s.value.subarray(0, 3)),
+      Array.from(s.rmin.subarray(0, 3)),
+      Array.from(s.rmax.subarray(0, 3)),
+    ]).toEqual([3, [1, 2, 3], [0, 1, 2], [1, 2, 4]]);
   });
 });

@@ -28,7 +28,10 @@ interface JsonTree {
 const hex = (values: ArrayLike<number>) => Array.from(values, (v) => float32Hex(v));
 
 function expectSameTree(ours: RegTree, theirs: JsonTree, where: string): void {
-  expect([ours.numNodes, ours.numDeleted], `${where} num_nodes, num_deleted`).toEqual([Number(theirs.tree_param.num_nodes), Number(theirs.tree_param.num_deleted)]);
+  expect([ours.numNodes, ours.numDeleted], `${where} num_nodes, num_deleted`).toEqual([
+    Number(theirs.tree_param.num_nodes),
+    Number(theirs.tree_param.num_deleted),
+  ]);
   expect(Array.from(ours.leftChildren), `${where} left_children`).toEqual(theirs.left_children);
   expect(Array.from(ours.rightChildren), `${where} right_children`).toEqual(theirs.right_children);
   expect(Array.from(ours.parents), `${where} parents`).toEqual(theirs.parents);
@@ -41,7 +44,10 @@ function expectSameTree(ours: RegTree, theirs: JsonTree, where: string): void {
 }
 
 describe('training with instance weights reproduces XGBoost 1.7.4 models bit for bit', () => {
-  const data = TrainingData.fromCsv(readFileSync(path.join(dir, 'train.csv'), 'utf8'), { file: 'train.csv', csvWeights: true });
+  const data = TrainingData.fromCsv(readFileSync(path.join(dir, 'train.csv'), 'utf8'), {
+    file: 'train.csv',
+    csvWeights: true,
+  });
 
   it('reads the csv_weights=1 channel: label, weight, five features, zeros among the weights', () => {
     expect([data.rows, data.columns]).toEqual([1000, 5]);
@@ -52,11 +58,18 @@ describe('training with instance weights reproduces XGBoost 1.7.4 models bit for
 
   for (const name of FIXTURES) {
     it(`${name}: every tree field, every training-row margin and probability, and the weighted logloss, auc and error of every round match XGBoost`, () => {
-      const spec = JSON.parse(readFileSync(path.join(dir, name, 'params.json'), 'utf8')) as { params: Record<string, number | string | string[]>; num_boost_round: number };
+      const spec = JSON.parse(readFileSync(path.join(dir, name, 'params.json'), 'utf8')) as {
+        params: Record<string, number | string | string[]>;
+        num_boost_round: number;
+      };
       const { eval_metric: metrics, ...params } = spec.params;
       const { booster, evalHistory } = train(
         data,
-        { ...(params as Record<string, number | string>), eval_metric: (metrics as string[]).join(','), num_round: spec.num_boost_round },
+        {
+          ...(params as Record<string, number | string>),
+          eval_metric: (metrics as string[]).join(','),
+          num_round: spec.num_boost_round,
+        },
         { evals: [{ name: 'train', data }] },
       );
       const model = JSON.parse(readFileSync(path.join(dir, name, 'model.json'), 'utf8'));
@@ -65,12 +78,19 @@ describe('training with instance weights reproduces XGBoost 1.7.4 models bit for
       expect(booster.model.trees.length).toBe(trees.length);
       trees.forEach((tree, t) => expectSameTree(booster.model.trees[t]!, tree, `${name} tree ${t}`));
 
-      const rows = readFileSync(path.join(dir, name, 'predictions.csv'), 'utf8').trim().split('\n').slice(1).map((l) => l.split(','));
+      const rows = readFileSync(path.join(dir, name, 'predictions.csv'), 'utf8')
+        .trim()
+        .split('\n')
+        .slice(1)
+        .map((l) => l.split(','));
       const matrix = { data: data.toRowMajor(), rows: data.rows, columns: data.columns };
       expect(hex(booster.predictMargin(matrix))).toEqual(rows.map((r) => r[0]));
       expect(hex(booster.predict(matrix))).toEqual(rows.map((r) => r[1]));
 
-      const evals = JSON.parse(readFileSync(path.join(dir, name, 'evals.json'), 'utf8')) as Record<string, Record<string, number[]>>;
+      const evals = JSON.parse(readFileSync(path.join(dir, name, 'evals.json'), 'utf8')) as Record<
+        string,
+        Record<string, number[]>
+      >;
       expect(evalHistory).toEqual(evals);
     });
   }

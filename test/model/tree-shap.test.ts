@@ -24,7 +24,9 @@ describe('Booster.contributions equals XGBoost 1.7.4 pred_contribs', () => {
         const c = booster.contributions(data, { approximate });
         expect([c.rows, c.columns]).toEqual([200, booster.numFeature + 1]);
         expect(c.names).toEqual(expected.header);
-        const ours = Array.from({ length: c.rows }, (_, r) => Array.from(c.data.subarray(r * c.columns, (r + 1) * c.columns), hex32));
+        const ours = Array.from({ length: c.rows }, (_, r) =>
+          Array.from(c.data.subarray(r * c.columns, (r + 1) * c.columns), hex32),
+        );
         expect(ours).toEqual(expected.rows);
       });
     }
@@ -38,7 +40,9 @@ describe('Booster.contributions equals XGBoost 1.7.4 pred_contribs', () => {
       for (let r = 0; r < c.rows; r++) {
         let sum = 0;
         for (let j = 0; j < c.columns; j++) sum += c.data[r * c.columns + j]!;
-        expect(Math.abs(sum - margins[r]!), `row ${r}`).toBeLessThan(1e-5 * (1 + Math.abs(margins[r]!)) * c.columns * booster.numTrees);
+        expect(Math.abs(sum - margins[r]!), `row ${r}`).toBeLessThan(
+          1e-5 * (1 + Math.abs(margins[r]!)) * c.columns * booster.numTrees,
+        );
       }
     }
   });
@@ -46,14 +50,22 @@ describe('Booster.contributions equals XGBoost 1.7.4 pred_contribs', () => {
   it('uses the trees predict uses: best_ntree_limit by default, all trees with ntreeLimit 0', () => {
     const full = insightBooster('hist_basic');
     const limited = new Booster({ ...full.model, attributes: { best_ntree_limit: '3', best_iteration: '2' } });
-    expect(Array.from(limited.contributions(data).data)).toEqual(Array.from(full.contributions(data, { ntreeLimit: 3 }).data));
-    expect(Array.from(limited.contributions(data, { ntreeLimit: 0 }).data)).toEqual(Array.from(full.contributions(data).data));
+    expect(Array.from(limited.contributions(data).data)).toEqual(
+      Array.from(full.contributions(data, { ntreeLimit: 3 }).data),
+    );
+    expect(Array.from(limited.contributions(data, { ntreeLimit: 0 }).data)).toEqual(
+      Array.from(full.contributions(data).data),
+    );
   });
 
   it('treats absent trailing columns as missing, as predict does', () => {
     const booster = insightBooster('hist_nan');
     const narrow = { data: Float64Array.from(data.rowsArray.flatMap((r) => r.slice(0, 3))), rows: 200, columns: 3 };
-    const padded = { data: Float64Array.from(data.rowsArray.flatMap((r) => [...r.slice(0, 3), Number.NaN])), rows: 200, columns: 4 };
+    const padded = {
+      data: Float64Array.from(data.rowsArray.flatMap((r) => [...r.slice(0, 3), Number.NaN])),
+      rows: 200,
+      columns: 4,
+    };
     expect(Array.from(booster.contributions(narrow).data)).toEqual(Array.from(booster.contributions(padded).data));
   });
 
@@ -62,8 +74,13 @@ describe('Booster.contributions equals XGBoost 1.7.4 pred_contribs', () => {
     const wide = thrown(() => booster.contributions({ data: new Float64Array(5), rows: 1, columns: 5 }));
     expect(wide).toBeInstanceOf(InvalidArgumentError);
     expect((wide as Error).message).toMatch(/^Booster\.contributions: columns must be at most num_feature = 4/);
-    expect((thrown(() => booster.contributions({ data: new Float64Array(7), rows: 2, columns: 4 })) as InvalidArgumentError).argument).toBe('data.length');
-    expect((thrown(() => booster.contributions(data, { ntreeLimit: 11 })) as InvalidArgumentError).argument).toBe('ntreeLimit');
+    expect(
+      (thrown(() => booster.contributions({ data: new Float64Array(7), rows: 2, columns: 4 })) as InvalidArgumentError)
+        .argument,
+    ).toBe('data.length');
+    expect((thrown(() => booster.contributions(data, { ntreeLimit: 11 })) as InvalidArgumentError).argument).toBe(
+      'ntreeLimit',
+    );
     // A chain of MAX_CONTRIBUTION_DEPTH + 1 splits (a hostile or degenerate model file).
     const depth = MAX_CONTRIBUTION_DEPTH + 1;
     const n = 2 * depth + 1;
@@ -77,9 +94,24 @@ describe('Booster.contributions equals XGBoost 1.7.4 pred_contribs', () => {
       parents[2 * d + 1] = node;
       parents[2 * d + 2] = node;
     }
-    const chain = { numNodes: n, numDeleted: 0, numFeature: 4, leftChildren, rightChildren, parents, splitIndices: new Uint32Array(n), splitConditions: new Float32Array(n), defaultLeft: new Uint8Array(n), baseWeights: new Float32Array(n), lossChanges: new Float32Array(n), sumHessian: new Float32Array(n).fill(1) };
+    const chain = {
+      numNodes: n,
+      numDeleted: 0,
+      numFeature: 4,
+      leftChildren,
+      rightChildren,
+      parents,
+      splitIndices: new Uint32Array(n),
+      splitConditions: new Float32Array(n),
+      defaultLeft: new Uint8Array(n),
+      baseWeights: new Float32Array(n),
+      lossChanges: new Float32Array(n),
+      sumHessian: new Float32Array(n).fill(1),
+    };
     const deep = new Booster({ ...booster.model, trees: [chain], treeInfo: Int32Array.of(0) });
-    const tooDeep = thrown(() => predictContributionsMatrix(deep.model, { data: new Float64Array(4), rows: 1, columns: 4 }));
+    const tooDeep = thrown(() =>
+      predictContributionsMatrix(deep.model, { data: new Float64Array(4), rows: 1, columns: 4 }),
+    );
     expect(tooDeep).toBeInstanceOf(InvalidArgumentError);
     expect((tooDeep as InvalidArgumentError).argument).toBe('model');
   });

@@ -41,14 +41,27 @@ function run(command: string, args: readonly string[], cwd: string, timeout = 12
   // npm_config_* of the test runner's own npm (vitest under `npm test`) must not leak into the consumer.
   const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.toLowerCase().startsWith('npm_')));
   return new Promise((resolve) => {
-    const child = spawn(command, [...args], { cwd, env: { ...env, NO_UPDATE_NOTIFIER: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(command, [...args], {
+      cwd,
+      env: { ...env, NO_UPDATE_NOTIFIER: '1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
-    child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
+    child.stdout.on('data', (d: Buffer) => {
+      stdout += d.toString();
+    });
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+    });
     const timer = setTimeout(() => child.kill('SIGKILL'), timeout);
-    child.on('error', (err) => { stderr += err.message; });
-    child.on('close', (status) => { clearTimeout(timer); resolve({ status, stdout, stderr }); });
+    child.on('error', (err) => {
+      stderr += err.message;
+    });
+    child.on('close', (status) => {
+      clearTimeout(timer);
+      resolve({ status, stdout, stderr });
+    });
   });
 }
 
@@ -58,7 +71,9 @@ function ok(result: RunResult, what: string): string {
 }
 
 /** The subpath specifiers of the `exports` map (`sessionsentry`, `sessionsentry/danfo`, …), package.json excluded. */
-const entries = Object.keys(pkg.exports).filter((k) => k !== './package.json').map((k) => (k === '.' ? pkg.name : `${pkg.name}/${k.slice(2)}`));
+const entries = Object.keys(pkg.exports)
+  .filter((k) => k !== './package.json')
+  .map((k) => (k === '.' ? pkg.name : `${pkg.name}/${k.slice(2)}`));
 
 beforeAll(async () => {
   // npm pack runs the prepare script (the build), whose log shares standard output with the JSON.
@@ -67,11 +82,22 @@ beforeAll(async () => {
   tarball = path.join(work, packed[0]!.filename);
   packedFiles = packed[0]!.files.map((f) => f.path);
   mkdirSync(project);
-  writeFileSync(path.join(project, 'package.json'), JSON.stringify({ name: 'consumer', version: '1.0.0', private: true, type: 'module' }, null, 2));
-  const install = await run(npm, ['install', tarball, '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error'], project, 300_000);
+  writeFileSync(
+    path.join(project, 'package.json'),
+    JSON.stringify({ name: 'consumer', version: '1.0.0', private: true, type: 'module' }, null, 2),
+  );
+  const install = await run(
+    npm,
+    ['install', tarball, '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error'],
+    project,
+    300_000,
+  );
   if (install.status !== 0) {
-    if (!/ENOTCACHED|ENOTFOUND|EAI_AGAIN|ECONNREFUSED|ETIMEDOUT/.test(install.stderr)) ok(install, 'npm install <tarball>');
-    console.warn('packed-package test: no npm registry or cache; unpacking the tarball and linking its declared dependencies from this repository');
+    if (!/ENOTCACHED|ENOTFOUND|EAI_AGAIN|ECONNREFUSED|ETIMEDOUT/.test(install.stderr))
+      ok(install, 'npm install <tarball>');
+    console.warn(
+      'packed-package test: no npm registry or cache; unpacking the tarball and linking its declared dependencies from this repository',
+    );
     await linkInstall();
   }
 }, 900_000);
@@ -91,12 +117,24 @@ async function linkInstall(): Promise<void> {
     symlinkSync(path.join(repoRoot, 'node_modules', dep), link, 'dir');
   }
   mkdirSync(path.join(modules, '.bin'), { recursive: true });
-  for (const [name, file] of Object.entries(pkg.bin)) symlinkSync(path.join('..', pkg.name, file), path.join(modules, '.bin', name));
+  for (const [name, file] of Object.entries(pkg.bin))
+    symlinkSync(path.join('..', pkg.name, file), path.join(modules, '.bin', name));
 }
 
 describe('the packed tarball', () => {
   it('ships the built code, declarations, the command, the training worker, README and LICENSE, and nothing from the sources or tests', () => {
-    for (const file of ['package.json', 'README.md', 'LICENSE', 'dist/index.js', 'dist/index.cjs', 'dist/index.d.ts', 'dist/index.d.cts', 'dist/cli.js', 'dist/training-worker.js', 'dist/training-worker.cjs']) {
+    for (const file of [
+      'package.json',
+      'README.md',
+      'LICENSE',
+      'dist/index.js',
+      'dist/index.cjs',
+      'dist/index.d.ts',
+      'dist/index.d.cts',
+      'dist/cli.js',
+      'dist/training-worker.js',
+      'dist/training-worker.cjs',
+    ]) {
       expect(packedFiles, file).toContain(file);
     }
     expect(packedFiles.filter((f) => f.startsWith('src/') || f.startsWith('test/'))).toEqual([]);
@@ -116,7 +154,12 @@ describe('the installed package', () => {
   it(`imports every entry of package.json "exports" as ESM (${entries.join(', ')})`, async () => {
     const script = `for (const spec of ${JSON.stringify(entries)}) { const m = await import(spec); if (Object.keys(m).length === 0) throw new Error(spec + ' exports nothing'); console.log(spec, Object.keys(m).length); }`;
     const out = ok(await run(process.execPath, ['--input-type=module', '-e', script], project), 'ESM import');
-    expect(out.trim().split('\n').map((l) => l.split(' ')[0])).toEqual(entries);
+    expect(
+      out
+        .trim()
+        .split('\n')
+        .map((l) => l.split(' ')[0]),
+    ).toEqual(entries);
   });
 
   it('requires every entry of package.json "exports" as CommonJS, as tslab notebooks load it', async () => {
@@ -129,12 +172,16 @@ describe('the installed package', () => {
     const script = `const { toDanfo, DanfoNotInstalledError } = require('sessionsentry/danfo'); const { Frame } = require('sessionsentry');
 try { toDanfo(Frame.fromColumns({ a: [1] })); console.log('no error'); } catch (e) { console.log(e instanceof DanfoNotInstalledError, e.code, e.message); }`;
     const out = ok(await run(process.execPath, ['-e', script], project), 'danfo');
-    expect(out).toMatch(/^true ERR_DANFO_NOT_INSTALLED sessionsentry\/danfo needs the optional peer dependency danfojs-node/);
+    expect(out).toMatch(
+      /^true ERR_DANFO_NOT_INSTALLED sessionsentry\/danfo needs the optional peer dependency danfojs-node/,
+    );
     expect(out).toContain('npm install danfojs-node@1.2.0');
   });
 
   it('type-checks a strict TypeScript consumer (ESM and CommonJS) against the shipped declarations, library checks included', async () => {
-    writeFileSync(path.join(project, 'consumer.ts'), `import { generateLogs, readEventLog, SessionFlattener, ActionVocabulary, ConfusionMatrix, SessionSentryError, type Truncation } from 'sessionsentry';
+    writeFileSync(
+      path.join(project, 'consumer.ts'),
+      `import { generateLogs, readEventLog, SessionFlattener, ActionVocabulary, ConfusionMatrix, SessionSentryError, type Truncation } from 'sessionsentry';
 import type { SageMakerBackend } from 'sessionsentry/sagemaker';
 const truncation: Truncation = { kind: 'firstN', n: 10 };
 const { files } = generateLogs({ seed: 1, scale: 0.01 });
@@ -144,24 +191,56 @@ const cm: ConfusionMatrix = ConfusionMatrix.fromScores([0, 1], [0.2, 0.9], { thr
 const recall: number | undefined = cm.recall;
 const backend: SageMakerBackend | undefined = undefined;
 export const used = [truncation, flattener.featureNames.length, recall, backend, SessionSentryError];
-`);
-    writeFileSync(path.join(project, 'consumer-cjs.cts'), `import lib = require('sessionsentry');
+`,
+    );
+    writeFileSync(
+      path.join(project, 'consumer-cjs.cts'),
+      `import lib = require('sessionsentry');
 export const version: string = lib.PACKAGE_VERSION;
-`);
-    writeFileSync(path.join(project, 'tsconfig.json'), JSON.stringify({
-      compilerOptions: {
-        target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', strict: true, noEmit: true, skipLibCheck: false,
-        exactOptionalPropertyTypes: true, noUncheckedIndexedAccess: true, types: ['node'], typeRoots: [path.join(repoRoot, 'node_modules/@types')],
-      },
-      files: ['consumer.ts', 'consumer-cjs.cts'],
-    }, null, 2));
-    ok(await run(process.execPath, [path.join(repoRoot, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json'], project, 300_000), 'tsc');
+`,
+    );
+    writeFileSync(
+      path.join(project, 'tsconfig.json'),
+      JSON.stringify(
+        {
+          compilerOptions: {
+            target: 'ES2022',
+            module: 'NodeNext',
+            moduleResolution: 'NodeNext',
+            strict: true,
+            noEmit: true,
+            skipLibCheck: false,
+            exactOptionalPropertyTypes: true,
+            noUncheckedIndexedAccess: true,
+            types: ['node'],
+            typeRoots: [path.join(repoRoot, 'node_modules/@types')],
+          },
+          files: ['consumer.ts', 'consumer-cjs.cts'],
+        },
+        null,
+        2,
+      ),
+    );
+    ok(
+      await run(
+        process.execPath,
+        [path.join(repoRoot, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json'],
+        project,
+        300_000,
+      ),
+      'tsc',
+    );
   });
 
   it('runs `npx sessionsentry --help` and `--version`', async () => {
     const help = ok(await run('npx', ['--no-install', 'sessionsentry', '--help'], project), 'npx sessionsentry --help');
     expect(help).toMatch(/^Usage: sessionsentry <command> \[options\]/);
-    expect(ok(await run('npx', ['--no-install', 'sessionsentry', '--version'], project), 'npx sessionsentry --version').trim()).toBe(pkg.version);
+    expect(
+      ok(
+        await run('npx', ['--no-install', 'sessionsentry', '--version'], project),
+        'npx sessionsentry --version',
+      ).trim(),
+    ).toBe(pkg.version);
   });
 
   it('runs generate → flatten → split → train (worker threads) → score from the installed copy, with nothing on stderr but progress', async () => {
@@ -172,7 +251,16 @@ export const version: string = lib.PACKAGE_VERSION;
       return r;
     };
     await cli('generate', '--out', 'data', '--scale', '0.03', '--seed', '3');
-    await cli('flatten', 'data/known-attacker.txt', 'data/mixed-1.txt', 'data/mixed-2.txt', '--truncation', 'first10', '--out', 'feat/first10.csv');
+    await cli(
+      'flatten',
+      'data/known-attacker.txt',
+      'data/mixed-1.txt',
+      'data/mixed-2.txt',
+      '--truncation',
+      'first10',
+      '--out',
+      'feat/first10.csv',
+    );
     await cli('split', 'feat/first10.csv', '--out', 'csv', '--train', '0.7', '--validation', '0.3');
     const train = await cli('train', 'csv/first10', '--out', 'models', '--hp', 'num_round=3', '--workers', '1');
     expect(train.stdout).toMatch(/^models\/first10\ttrained in/m);

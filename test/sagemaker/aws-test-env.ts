@@ -16,7 +16,12 @@ interface S3rverInstance {
   run(): Promise<{ address: string; port: number }>;
   close(): Promise<void>;
 }
-type S3rverConstructor = new (options: { address: string; port: number; directory: string; silent: boolean }) => S3rverInstance;
+type S3rverConstructor = new (options: {
+  address: string;
+  port: number;
+  directory: string;
+  silent: boolean;
+}) => S3rverInstance;
 
 // s3rver ships no type declarations; it is loaded through require with the shape used here.
 const S3rver = createRequire(import.meta.url)('s3rver') as S3rverConstructor;

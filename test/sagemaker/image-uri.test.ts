@@ -27,20 +27,35 @@ describe('xgboostImageUri', () => {
     'sa-east-1': '737474898029',
   };
 
-  it.each(Object.entries(sdkAccounts))('builds {account}.dkr.ecr.%s.amazonaws.com/sagemaker-xgboost:1.7-1 as the Python SDK does', (region, account) => {
-    expect(xgboostImageUri(region)).toBe(`${account}.dkr.ecr.${region}.amazonaws.com/sagemaker-xgboost:1.7-1`);
-  });
+  it.each(Object.entries(sdkAccounts))(
+    'builds {account}.dkr.ecr.%s.amazonaws.com/sagemaker-xgboost:1.7-1 as the Python SDK does',
+    (region, account) => {
+      expect(xgboostImageUri(region)).toBe(`${account}.dkr.ecr.${region}.amazonaws.com/sagemaker-xgboost:1.7-1`);
+    },
+  );
 
   it('tags 1.2-1 and later with the version and 0.90-x / 1.0-1 with -cpu-py3 (the SDK expected_uris)', () => {
-    expect(xgboostImageUri('us-west-2', '3.0-5')).toBe('246618743249.dkr.ecr.us-west-2.amazonaws.com/sagemaker-xgboost:3.0-5');
-    expect(xgboostImageUri('us-west-2', '1.2-1')).toBe('246618743249.dkr.ecr.us-west-2.amazonaws.com/sagemaker-xgboost:1.2-1');
-    expect(xgboostImageUri('us-west-2', '1.0-1')).toBe('246618743249.dkr.ecr.us-west-2.amazonaws.com/sagemaker-xgboost:1.0-1-cpu-py3');
-    expect(xgboostImageUri('us-west-2', '0.90-2')).toBe('246618743249.dkr.ecr.us-west-2.amazonaws.com/sagemaker-xgboost:0.90-2-cpu-py3');
+    expect(xgboostImageUri('us-west-2', '3.0-5')).toBe(
+      '246618743249.dkr.ecr.us-west-2.amazonaws.com/sagemaker-xgboost:3.0-5',
+    );
+    expect(xgboostImageUri('us-west-2', '1.2-1')).toBe(
+      '246618743249.dkr.ecr.us-west-2.amazonaws.com/sagemaker-xgboost:1.2-1',
+    );
+    expect(xgboostImageUri('us-west-2', '1.0-1')).toBe(
+      '246618743249.dkr.ecr.us-west-2.amazonaws.com/sagemaker-xgboost:1.0-1-cpu-py3',
+    );
+    expect(xgboostImageUri('us-west-2', '0.90-2')).toBe(
+      '246618743249.dkr.ecr.us-west-2.amazonaws.com/sagemaker-xgboost:0.90-2-cpu-py3',
+    );
   });
 
   it('uses the amazonaws.com.cn domain in the China regions', () => {
-    expect(xgboostImageUri('cn-north-1')).toBe('450853457545.dkr.ecr.cn-north-1.amazonaws.com.cn/sagemaker-xgboost:1.7-1');
-    expect(xgboostImageUri('cn-northwest-1')).toBe('451049120500.dkr.ecr.cn-northwest-1.amazonaws.com.cn/sagemaker-xgboost:1.7-1');
+    expect(xgboostImageUri('cn-north-1')).toBe(
+      '450853457545.dkr.ecr.cn-north-1.amazonaws.com.cn/sagemaker-xgboost:1.7-1',
+    );
+    expect(xgboostImageUri('cn-northwest-1')).toBe(
+      '451049120500.dkr.ecr.cn-northwest-1.amazonaws.com.cn/sagemaker-xgboost:1.7-1',
+    );
   });
 
   it('rejects an unknown region with a typed error naming the region and the known ones', () => {
@@ -73,10 +88,16 @@ describe('xgboostImageUri', () => {
     expect(() => xgboostArtifactFormat('2.0-1')).toThrow(ImageUriError);
   });
 
-  it.skipIf(!existsSync(sharedAccounts))('ships the same 37-region account map and versions as the contract folder (skipped when ../shared is absent)', () => {
-    const shared = JSON.parse(readFileSync(sharedAccounts, 'utf8')) as { accounts: Record<string, string>; versions: string[] };
-    expect(XGBOOST_ECR_ACCOUNTS).toEqual(shared.accounts);
-    expect(Object.keys(XGBOOST_ECR_ACCOUNTS)).toHaveLength(37);
-    expect(XGBOOST_IMAGE_VERSIONS).toEqual(shared.versions);
-  });
+  it.skipIf(!existsSync(sharedAccounts))(
+    'ships the same 37-region account map and versions as the contract folder (skipped when ../shared is absent)',
+    () => {
+      const shared = JSON.parse(readFileSync(sharedAccounts, 'utf8')) as {
+        accounts: Record<string, string>;
+        versions: string[];
+      };
+      expect(XGBOOST_ECR_ACCOUNTS).toEqual(shared.accounts);
+      expect(Object.keys(XGBOOST_ECR_ACCOUNTS)).toHaveLength(37);
+      expect(XGBOOST_IMAGE_VERSIONS).toEqual(shared.versions);
+    },
+  );
 });

@@ -1,4 +1,10 @@
-import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import {
+  createServer,
+  type IncomingHttpHeaders,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 /**
@@ -32,8 +38,16 @@ export interface InjectedError {
 
 /** Ready-made injected errors, as the real service sends them. */
 export const THROTTLING: InjectedError = { status: 400, type: 'ThrottlingException', message: 'Rate exceeded' };
-export const INTERNAL_FAILURE: InjectedError = { status: 500, type: 'InternalFailure', message: 'An internal error occurred.' };
-export const SERVICE_UNAVAILABLE: InjectedError = { status: 503, type: 'ServiceUnavailable', message: 'Service is unavailable.' };
+export const INTERNAL_FAILURE: InjectedError = {
+  status: 500,
+  type: 'InternalFailure',
+  message: 'An internal error occurred.',
+};
+export const SERVICE_UNAVAILABLE: InjectedError = {
+  status: 503,
+  type: 'ServiceUnavailable',
+  message: 'Service is unavailable.',
+};
 
 /** Options of {@link LoopbackSageMakerServer}. */
 export interface LoopbackSageMakerOptions {
@@ -52,7 +66,11 @@ export interface LoopbackSageMakerOptions {
   /** Entries per page of the List operations (SageMaker's MaxResults default is 10). Default 10. */
   readonly pageSize?: number;
   /** Answers InvokeEndpoint for an InService endpoint. */
-  readonly invoke?: (endpointName: string, body: string, headers: IncomingHttpHeaders) => { status: number; contentType: string; body: string };
+  readonly invoke?: (
+    endpointName: string,
+    body: string,
+    headers: IncomingHttpHeaders,
+  ) => { status: number; contentType: string; body: string };
 }
 
 export interface TrainingJobState {
@@ -219,7 +237,13 @@ export class LoopbackSageMakerServer {
     const path = (req.url ?? '/').split('?')[0];
     const invoke = /^\/endpoints\/([^/]+)\/invocations$/.exec(path);
     if (invoke !== null) {
-      const record: RecordedRequest = { operation: 'InvokeEndpoint', body: { text: rawBody }, rawBody, headers: req.headers, status: 0 };
+      const record: RecordedRequest = {
+        operation: 'InvokeEndpoint',
+        body: { text: rawBody },
+        rawBody,
+        headers: req.headers,
+        status: 0,
+      };
       this.requests.push(record);
       return this.#invoke(decodeURIComponent(invoke[1]), rawBody, req, res, record);
     }
@@ -229,9 +253,13 @@ export class LoopbackSageMakerServer {
     const record: RecordedRequest = { operation, body, rawBody, headers: req.headers, status: 0 };
     this.requests.push(record);
     try {
-      if (req.method !== 'POST' || path !== '/') throw new ApiError('UnknownOperationException', `no route for ${req.method} ${path}`, 404);
+      if (req.method !== 'POST' || path !== '/')
+        throw new ApiError('UnknownOperationException', `no route for ${req.method} ${path}`, 404);
       if (req.headers['content-type'] !== 'application/x-amz-json-1.1') {
-        throw new ApiError('SerializationException', `Content-Type must be application/x-amz-json-1.1, got ${String(req.headers['content-type'])}`);
+        throw new ApiError(
+          'SerializationException',
+          `Content-Type must be application/x-amz-json-1.1, got ${String(req.headers['content-type'])}`,
+        );
       }
       if (!String(req.headers.authorization ?? '').startsWith('AWS4-HMAC-SHA256 ')) {
         throw new ApiError('MissingAuthenticationTokenException', 'Missing Authentication Token', 403);
@@ -268,14 +296,19 @@ export class LoopbackSageMakerServer {
     const endpoint = this.endpoints.get(name);
     const reply = (status: number, contentType: string, text: string, headers: Record<string, string> = {}): void => {
       record.status = status;
-      res.writeHead(status, { 'content-type': contentType, 'content-length': String(Buffer.byteLength(text)), ...headers });
+      res.writeHead(status, {
+        'content-type': contentType,
+        'content-length': String(Buffer.byteLength(text)),
+        ...headers,
+      });
       res.end(text);
     };
     if (endpoint === undefined || endpoint.status !== 'InService') {
       const message = `Endpoint ${name} of account ${ACCOUNT} not found.`;
       return reply(400, 'application/json', JSON.stringify({ message }), { 'x-amzn-ErrorType': 'ValidationError' });
     }
-    if (this.#options.invoke === undefined) return reply(500, 'application/json', JSON.stringify({ message: 'no invoke handler' }));
+    if (this.#options.invoke === undefined)
+      return reply(500, 'application/json', JSON.stringify({ message: 'no invoke handler' }));
     const answer = this.#options.invoke(name, body, req.headers);
     reply(answer.status, answer.contentType, answer.body);
   }
@@ -291,13 +324,23 @@ export class LoopbackSageMakerServer {
   }
 
   /** One page of a List operation over `names`, filtered by NameContains and CreationTimeBefore. */
-  #list(body: Record<string, unknown>, kind: string, names: Iterable<string>, entry: (name: string, arn: string, created: number) => Record<string, unknown>, key: string): Record<string, unknown> {
+  #list(
+    body: Record<string, unknown>,
+    kind: string,
+    names: Iterable<string>,
+    entry: (name: string, arn: string, created: number) => Record<string, unknown>,
+    key: string,
+  ): Record<string, unknown> {
     const contains = typeof body.NameContains === 'string' ? body.NameContains.toLowerCase() : undefined;
     const before = typeof body.CreationTimeBefore === 'number' ? body.CreationTimeBefore : undefined;
     const all = [...names]
       .map((name) => ({ name, arn: arn(kind, name) }))
       .map((r) => ({ ...r, created: this.#created.get(r.arn) ?? 0 }))
-      .filter((r) => (contains === undefined || r.name.toLowerCase().includes(contains)) && (before === undefined || r.created < before));
+      .filter(
+        (r) =>
+          (contains === undefined || r.name.toLowerCase().includes(contains)) &&
+          (before === undefined || r.created < before),
+      );
     const start = typeof body.NextToken === 'string' ? Number(body.NextToken) : 0;
     const size = typeof body.MaxResults === 'number' ? body.MaxResults : (this.#options.pageSize ?? 10);
     const page = all.slice(start, start + size);
@@ -310,21 +353,39 @@ export class LoopbackSageMakerServer {
   async #dispatch(operation: string, body: Record<string, unknown>): Promise<Record<string, unknown>> {
     switch (operation) {
       case 'ListEndpoints':
-        return this.#list(body, 'endpoint', this.endpoints.keys(), (name, endpointArn, created) => ({
-          EndpointName: name,
-          EndpointArn: endpointArn,
-          CreationTime: created,
-          LastModifiedTime: created,
-          EndpointStatus: this.endpoints.get(name)!.status,
-        }), 'Endpoints');
+        return this.#list(
+          body,
+          'endpoint',
+          this.endpoints.keys(),
+          (name, endpointArn, created) => ({
+            EndpointName: name,
+            EndpointArn: endpointArn,
+            CreationTime: created,
+            LastModifiedTime: created,
+            EndpointStatus: this.endpoints.get(name)!.status,
+          }),
+          'Endpoints',
+        );
       case 'ListEndpointConfigs':
-        return this.#list(body, 'endpoint-config', this.endpointConfigs.keys(), (name, configArn, created) => ({
-          EndpointConfigName: name,
-          EndpointConfigArn: configArn,
-          CreationTime: created,
-        }), 'EndpointConfigs');
+        return this.#list(
+          body,
+          'endpoint-config',
+          this.endpointConfigs.keys(),
+          (name, configArn, created) => ({
+            EndpointConfigName: name,
+            EndpointConfigArn: configArn,
+            CreationTime: created,
+          }),
+          'EndpointConfigs',
+        );
       case 'ListModels':
-        return this.#list(body, 'model', this.models.keys(), (name, modelArn, created) => ({ ModelName: name, ModelArn: modelArn, CreationTime: created }), 'Models');
+        return this.#list(
+          body,
+          'model',
+          this.models.keys(),
+          (name, modelArn, created) => ({ ModelName: name, ModelArn: modelArn, CreationTime: created }),
+          'Models',
+        );
       case 'ListTags': {
         const resourceArn = requiredString(body, 'ResourceArn');
         const tags = this.#tags.get(resourceArn);
@@ -338,7 +399,10 @@ export class LoopbackSageMakerServer {
       case 'StopTrainingJob': {
         const job = this.#trainingJob(requiredString(body, 'TrainingJobName'));
         if (job.status !== 'InProgress') {
-          throw new ApiError('ValidationException', `The request was rejected because the training job is in status ${job.status}.`);
+          throw new ApiError(
+            'ValidationException',
+            `The request was rejected because the training job is in status ${job.status}.`,
+          );
         }
         job.status = 'Stopping';
         job.final = { status: 'Stopped', secondary: 'Stopped' };
@@ -348,15 +412,20 @@ export class LoopbackSageMakerServer {
         const name = requiredName(body, 'ModelName');
         const container = body.PrimaryContainer as Record<string, unknown> | undefined;
         if (container === undefined || typeof container.Image !== 'string') {
-          throw new ApiError('ValidationException', '1 validation error detected: Value null at \'primaryContainer.image\' failed to satisfy constraint: Member must not be null');
+          throw new ApiError(
+            'ValidationException',
+            "1 validation error detected: Value null at 'primaryContainer.image' failed to satisfy constraint: Member must not be null",
+          );
         }
-        if (this.models.has(name)) throw new ApiError('ValidationException', `Cannot create already existing model "${arn('model', name)}".`);
+        if (this.models.has(name))
+          throw new ApiError('ValidationException', `Cannot create already existing model "${arn('model', name)}".`);
         this.models.set(name, body);
         return { ModelArn: arn('model', name) };
       }
       case 'DeleteModel': {
         const name = requiredString(body, 'ModelName');
-        if (!this.models.delete(name)) throw new ApiError('ValidationException', `Could not find model "${arn('model', name)}".`);
+        if (!this.models.delete(name))
+          throw new ApiError('ValidationException', `Could not find model "${arn('model', name)}".`);
         this.deleted.models.push(name);
         return {};
       }
@@ -364,16 +433,29 @@ export class LoopbackSageMakerServer {
         const name = requiredName(body, 'EndpointConfigName');
         const variants = body.ProductionVariants;
         if (!Array.isArray(variants) || variants.length === 0) {
-          throw new ApiError('ValidationException', "1 validation error detected: Value null at 'productionVariants' failed to satisfy constraint: Member must not be null");
+          throw new ApiError(
+            'ValidationException',
+            "1 validation error detected: Value null at 'productionVariants' failed to satisfy constraint: Member must not be null",
+          );
         }
         for (const variant of variants as Record<string, unknown>[]) {
-          if (typeof variant.VariantName !== 'string') throw new ApiError('ValidationException', "Value null at 'productionVariants.1.member.variantName' failed to satisfy constraint: Member must not be null");
+          if (typeof variant.VariantName !== 'string')
+            throw new ApiError(
+              'ValidationException',
+              "Value null at 'productionVariants.1.member.variantName' failed to satisfy constraint: Member must not be null",
+            );
           if (typeof variant.ModelName !== 'string' || !this.models.has(variant.ModelName)) {
-            throw new ApiError('ValidationException', `Could not find model "${arn('model', String(variant.ModelName))}".`);
+            throw new ApiError(
+              'ValidationException',
+              `Could not find model "${arn('model', String(variant.ModelName))}".`,
+            );
           }
         }
         if (this.endpointConfigs.has(name)) {
-          throw new ApiError('ValidationException', `Cannot create already existing endpoint configuration "${arn('endpoint-config', name)}".`);
+          throw new ApiError(
+            'ValidationException',
+            `Cannot create already existing endpoint configuration "${arn('endpoint-config', name)}".`,
+          );
         }
         this.endpointConfigs.set(name, body);
         return { EndpointConfigArn: arn('endpoint-config', name) };
@@ -381,7 +463,11 @@ export class LoopbackSageMakerServer {
       case 'DescribeEndpointConfig': {
         const name = requiredString(body, 'EndpointConfigName');
         const config = this.endpointConfigs.get(name);
-        if (config === undefined) throw new ApiError('ValidationException', `Could not find endpoint configuration "${arn('endpoint-config', name)}".`);
+        if (config === undefined)
+          throw new ApiError(
+            'ValidationException',
+            `Could not find endpoint configuration "${arn('endpoint-config', name)}".`,
+          );
         return {
           EndpointConfigName: name,
           EndpointConfigArn: arn('endpoint-config', name),
@@ -392,7 +478,10 @@ export class LoopbackSageMakerServer {
       case 'DeleteEndpointConfig': {
         const name = requiredString(body, 'EndpointConfigName');
         if (!this.endpointConfigs.delete(name)) {
-          throw new ApiError('ValidationException', `Could not find endpoint configuration "${arn('endpoint-config', name)}".`);
+          throw new ApiError(
+            'ValidationException',
+            `Could not find endpoint configuration "${arn('endpoint-config', name)}".`,
+          );
         }
         this.deleted.endpointConfigs.push(name);
         return {};
@@ -401,9 +490,16 @@ export class LoopbackSageMakerServer {
         const name = requiredName(body, 'EndpointName');
         const configName = requiredString(body, 'EndpointConfigName');
         if (!this.endpointConfigs.has(configName)) {
-          throw new ApiError('ValidationException', `Could not find endpoint configuration "${arn('endpoint-config', configName)}".`);
+          throw new ApiError(
+            'ValidationException',
+            `Could not find endpoint configuration "${arn('endpoint-config', configName)}".`,
+          );
         }
-        if (this.endpoints.has(name)) throw new ApiError('ValidationException', `Cannot create already existing endpoint "${arn('endpoint', name)}".`);
+        if (this.endpoints.has(name))
+          throw new ApiError(
+            'ValidationException',
+            `Cannot create already existing endpoint "${arn('endpoint', name)}".`,
+          );
         const reason = this.#failingEndpoints.get(name);
         this.endpoints.set(name, {
           name,
@@ -421,7 +517,10 @@ export class LoopbackSageMakerServer {
         // SageMaker refuses to delete an endpoint that is still being created (users report endpoints
         // stuck in Creating that cannot be deleted until they settle: amazon-sagemaker-examples#3432).
         if (endpoint.status === 'Creating') {
-          throw new ApiError('ValidationException', `Cannot delete endpoint "${arn('endpoint', endpoint.name)}" while it is in Creating status.`);
+          throw new ApiError(
+            'ValidationException',
+            `Cannot delete endpoint "${arn('endpoint', endpoint.name)}" while it is in Creating status.`,
+          );
         }
         if (endpoint.status !== 'Deleting') {
           endpoint.status = 'Deleting';
@@ -464,15 +563,27 @@ export class LoopbackSageMakerServer {
     if (body.EnableManagedSpotTraining === true) {
       const maxWait = stopping.MaxWaitTimeInSeconds;
       if (typeof maxWait !== 'number') {
-        throw new ApiError('ValidationException', 'MaxWaitTimeInSeconds must be specified when EnableManagedSpotTraining is true.');
+        throw new ApiError(
+          'ValidationException',
+          'MaxWaitTimeInSeconds must be specified when EnableManagedSpotTraining is true.',
+        );
       }
-      if (maxWait < maxRuntime) throw new ApiError('ValidationException', 'MaxWaitTimeInSeconds must be greater than or equal to MaxRuntimeInSeconds.');
+      if (maxWait < maxRuntime)
+        throw new ApiError(
+          'ValidationException',
+          'MaxWaitTimeInSeconds must be greater than or equal to MaxRuntimeInSeconds.',
+        );
     }
     const hyperparameters = body.HyperParameters;
     if (hyperparameters !== undefined) {
-      if (typeof hyperparameters !== 'object' || hyperparameters === null) throw new ApiError('SerializationException', 'HyperParameters must be a map');
+      if (typeof hyperparameters !== 'object' || hyperparameters === null)
+        throw new ApiError('SerializationException', 'HyperParameters must be a map');
       for (const [key, value] of Object.entries(hyperparameters)) {
-        if (typeof value !== 'string') throw new ApiError('SerializationException', `HyperParameters.${key}: expected a string, got ${typeof value}`);
+        if (typeof value !== 'string')
+          throw new ApiError(
+            'SerializationException',
+            `HyperParameters.${key}: expected a string, got ${typeof value}`,
+          );
       }
     }
     const channels = body.InputDataConfig;
@@ -486,7 +597,11 @@ export class LoopbackSageMakerServer {
         requiredString(s3, 'S3Uri', 'inputDataConfig.member.dataSource.s3DataSource.s3Uri');
       }
     }
-    if (this.trainingJobs.has(name)) throw new ApiError('ResourceInUse', `Training job names must be unique within an AWS account and region, and a training job with this name already exists (${arn('training-job', name)})`);
+    if (this.trainingJobs.has(name))
+      throw new ApiError(
+        'ResourceInUse',
+        `Training job names must be unique within an AWS account and region, and a training job with this name already exists (${arn('training-job', name)})`,
+      );
     const failure = this.#failingJobs.get(name);
     const stop = this.#stoppingJobs.get(name);
     this.trainingJobs.set(name, {
@@ -509,7 +624,10 @@ export class LoopbackSageMakerServer {
   async #describeTrainingJob(body: Record<string, unknown>): Promise<Record<string, unknown>> {
     const job = this.#trainingJob(requiredString(body, 'TrainingJobName'));
     job.describes++;
-    if ((job.status === 'InProgress' || job.status === 'Stopping') && job.describes > (this.#options.trainingDescribes ?? 1)) {
+    if (
+      (job.status === 'InProgress' || job.status === 'Stopping') &&
+      job.describes > (this.#options.trainingDescribes ?? 1)
+    ) {
       if (job.final.status === 'Completed') {
         await this.#options.onTrainingJobCompleted?.(job);
         job.status = 'Completed';
@@ -573,16 +691,25 @@ export class LoopbackSageMakerServer {
   #createTransformJob(body: Record<string, unknown>): Record<string, unknown> {
     const name = requiredName(body, 'TransformJobName');
     const modelName = requiredString(body, 'ModelName');
-    if (!this.models.has(modelName)) throw new ApiError('ValidationException', `Could not find model "${arn('model', modelName)}".`);
+    if (!this.models.has(modelName))
+      throw new ApiError('ValidationException', `Could not find model "${arn('model', modelName)}".`);
     const input = requiredObject(body, 'TransformInput');
-    const source = requiredObject(requiredObject(input, 'DataSource', 'transformInput.dataSource'), 'S3DataSource', 'transformInput.dataSource.s3DataSource');
+    const source = requiredObject(
+      requiredObject(input, 'DataSource', 'transformInput.dataSource'),
+      'S3DataSource',
+      'transformInput.dataSource.s3DataSource',
+    );
     requiredString(source, 'S3DataType', 'transformInput.dataSource.s3DataSource.s3DataType');
     requiredString(source, 'S3Uri', 'transformInput.dataSource.s3DataSource.s3Uri');
     requiredString(requiredObject(body, 'TransformOutput'), 'S3OutputPath', 'transformOutput.s3OutputPath');
     const resources = requiredObject(body, 'TransformResources');
     requiredString(resources, 'InstanceType', 'transformResources.instanceType');
     requiredNumber(resources, 'InstanceCount', 'transformResources.instanceCount');
-    if (this.transformJobs.has(name)) throw new ApiError('ResourceInUse', `Job name must be unique within an AWS account and region, and a job with this name already exists (${arn('transform-job', name)})`);
+    if (this.transformJobs.has(name))
+      throw new ApiError(
+        'ResourceInUse',
+        `Job name must be unique within an AWS account and region, and a job with this name already exists (${arn('transform-job', name)})`,
+      );
     const reason = this.#failingTransforms.get(name);
     this.transformJobs.set(name, {
       name,
@@ -628,7 +755,8 @@ export class LoopbackSageMakerServer {
 
   #endpoint(name: string): EndpointState {
     const endpoint = this.endpoints.get(name);
-    if (endpoint === undefined) throw new ApiError('ValidationException', `Could not find endpoint "${arn('endpoint', name)}".`);
+    if (endpoint === undefined)
+      throw new ApiError('ValidationException', `Could not find endpoint "${arn('endpoint', name)}".`);
     return endpoint;
   }
 }
@@ -649,7 +777,10 @@ function arn(kind: string, name: string): string {
 }
 
 function nullError(path: string): ApiError {
-  return new ApiError('ValidationException', `1 validation error detected: Value null at '${path}' failed to satisfy constraint: Member must not be null`);
+  return new ApiError(
+    'ValidationException',
+    `1 validation error detected: Value null at '${path}' failed to satisfy constraint: Member must not be null`,
+  );
 }
 
 function lowerFirst(text: string): string {

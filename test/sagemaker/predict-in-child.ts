@@ -7,7 +7,11 @@ import { SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime';
 import { Predictor } from '../../src/sagemaker/predictor.js';
 
 const [runtimeUrl, endpointName, rows] = process.argv.slice(2) as [string, string, string];
-const client = new SageMakerRuntimeClient({ endpoint: runtimeUrl, region: 'us-east-1', credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } });
+const client = new SageMakerRuntimeClient({
+  endpoint: runtimeUrl,
+  region: 'us-east-1',
+  credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
+});
 try {
   const scores = await new Predictor({ endpointName, client }).predict(rows);
   process.stdout.write(JSON.stringify(Array.from(scores)));

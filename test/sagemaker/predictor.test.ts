@@ -46,17 +46,25 @@ afterEach(() => {
 
 /** A real runtime client pointed at the endpoint server, with its commands captured. */
 function runtimeClient(): { client: SageMakerRuntimeClient; sent: CapturedCommand[] } {
-  const client = new SageMakerRuntimeClient({ endpoint: url, region: 'us-east-1', credentials: DUMMY_CREDENTIALS, maxAttempts: 1 });
+  const client = new SageMakerRuntimeClient({
+    endpoint: url,
+    region: 'us-east-1',
+    credentials: DUMMY_CREDENTIALS,
+    maxAttempts: 1,
+  });
   clients.push(client);
   return { client, sent: captureCommands(client) };
 }
 
 function expectValidRequests(sent: readonly CapturedCommand[]): void {
   if (runtimeModel === undefined) {
-    console.warn('sagemaker-runtime service model not found (python3-botocore is not installed): InvokeEndpoint request shapes NOT checked');
+    console.warn(
+      'sagemaker-runtime service model not found (python3-botocore is not installed): InvokeEndpoint request shapes NOT checked',
+    );
     return;
   }
-  for (const { operation, input } of sent) expect(validateRequest(runtimeModel, operation, input), operation).toEqual([]);
+  for (const { operation, input } of sent)
+    expect(validateRequest(runtimeModel, operation, input), operation).toEqual([]);
 }
 
 const matrix = fixture.rows.map((line) => line.split(',').map(Number));
@@ -68,7 +76,9 @@ describe('Predictor on an existing SageMaker endpoint (runtime client injected)'
     const expected = Array.from(fixture.prob);
     expect(Array.from(await predictor.predict(`${fixture.rows.join('\n')}\n`))).toEqual(expected);
     expect(Array.from(await predictor.predict(matrix))).toEqual(expected);
-    expect(Array.from(await predictor.predict({ data: Float64Array.from(matrix.flat()), rows: matrix.length, columns: 4 }))).toEqual(expected);
+    expect(
+      Array.from(await predictor.predict({ data: Float64Array.from(matrix.flat()), rows: matrix.length, columns: 4 })),
+    ).toEqual(expected);
     expect(sent.map((c) => c.operation)).toEqual(['InvokeEndpoint', 'InvokeEndpoint', 'InvokeEndpoint']);
     expect(sent[0]?.input).toMatchObject({ EndpointName: ENDPOINT, ContentType: 'text/csv', Accept: 'text/csv' });
     expectValidRequests(sent);
@@ -94,17 +104,22 @@ describe('Predictor on an existing SageMaker endpoint (runtime client injected)'
     expect(scores.length).toBe(rows.length);
     expect(Array.from(scores)).toEqual(expected);
     expect(sent).toHaveLength(2);
-    const sizes = sent.map((c) => ((c.input as { Body: Uint8Array }).Body).byteLength);
+    const sizes = sent.map((c) => (c.input as { Body: Uint8Array }).Body.byteLength);
     for (const size of sizes) expect(size).toBeLessThanOrEqual(5 * 1024 * 1024);
     expect(sizes[0]! + sizes[1]!).toBe(bytes);
     // Every request ends at a row boundary.
-    for (const c of sent) expect(new TextDecoder().decode((c.input as { Body: Uint8Array }).Body).endsWith('\n')).toBe(true);
+    for (const c of sent)
+      expect(new TextDecoder().decode((c.input as { Body: Uint8Array }).Body).endsWith('\n')).toBe(true);
     expectValidRequests(sent);
   });
 
   it('with a smaller maxPayloadBytes sends one request per payload; no rows send no request', async () => {
     const { client, sent } = runtimeClient();
-    const predictor = new Predictor({ endpointName: ENDPOINT, client, maxPayloadBytes: 2 * (fixture.rows[0]!.length + 1) });
+    const predictor = new Predictor({
+      endpointName: ENDPOINT,
+      client,
+      maxPayloadBytes: 2 * (fixture.rows[0]!.length + 1),
+    });
     expect(Array.from(await predictor.predict(matrix.slice(0, 5)))).toEqual(Array.from(fixture.prob.slice(0, 5)));
     expect(sent.length).toBeGreaterThanOrEqual(3);
     expect(await predictor.predict([])).toEqual(new Float64Array(0));
@@ -115,7 +130,9 @@ describe('Predictor on an existing SageMaker endpoint (runtime client injected)'
 
   it('reports an endpoint that does not exist as ResourceStateError, a container error as EndpointInvocationError with its status', async () => {
     const { client } = runtimeClient();
-    await expect(new Predictor({ endpointName: 'no-such-endpoint', client }).predict([matrix[0]!])).rejects.toThrow(ResourceStateError);
+    await expect(new Predictor({ endpointName: 'no-such-endpoint', client }).predict([matrix[0]!])).rejects.toThrow(
+      ResourceStateError,
+    );
     const refused = new Predictor({ endpointName: ENDPOINT, client }).predict('abc,1,2,3\n');
     await expect(refused).rejects.toThrow(EndpointInvocationError);
     await expect(refused).rejects.toMatchObject({ status: 415 });
@@ -125,7 +142,9 @@ describe('Predictor on an existing SageMaker endpoint (runtime client injected)'
     const { client } = runtimeClient();
     const controller = new AbortController();
     controller.abort(new Error('Ctrl-C'));
-    await expect(new Predictor({ endpointName: ENDPOINT, client }).predict(matrix, { signal: controller.signal })).rejects.toThrow(RunAbortedError);
+    await expect(
+      new Predictor({ endpointName: ENDPOINT, client }).predict(matrix, { signal: controller.signal }),
+    ).rejects.toThrow(RunAbortedError);
   });
 
   it('checks the number of scores an endpoint answers (PredictionCountError), reading JSON answers with the one parser', async () => {
@@ -139,7 +158,10 @@ describe('Predictor on an existing SageMaker endpoint (runtime client injected)'
     });
     await new Promise<void>((resolve) => wrong.listen(0, '127.0.0.1', resolve));
     try {
-      const predictor = new Predictor({ endpointName: ENDPOINT, url: `http://127.0.0.1:${(wrong.address() as AddressInfo).port}` });
+      const predictor = new Predictor({
+        endpointName: ENDPOINT,
+        url: `http://127.0.0.1:${(wrong.address() as AddressInfo).port}`,
+      });
       expect(Array.from(await predictor.predict(matrix.slice(0, 1)))).toEqual([0.5]);
       await expect(predictor.predict(matrix.slice(0, 3))).rejects.toThrow(PredictionCountError);
       await predictor.close();
@@ -175,8 +197,14 @@ describe('Predictor on a local endpoint (LocalBackend, by URL)', () => {
     try {
       await backend.createModel('local-first-5', artifact);
       await backend.createEndpoint('local-first-5', 'local-first-5');
-      expect(await backend.waitForEndpoint('local-first-5')).toEqual({ status: 'InService', endpointName: 'local-first-5' });
-      await using predictor = new Predictor({ endpointName: 'local-first-5', url: backend.endpointUrl('local-first-5') });
+      expect(await backend.waitForEndpoint('local-first-5')).toEqual({
+        status: 'InService',
+        endpointName: 'local-first-5',
+      });
+      await using predictor = new Predictor({
+        endpointName: 'local-first-5',
+        url: backend.endpointUrl('local-first-5'),
+      });
       expect(Array.from(await predictor.predict(`${fixture.rows.join('\n')}\n`))).toEqual(Array.from(fixture.prob));
       await backend.deleteEndpoint('local-first-5', { withModels: true });
       await expect(predictor.predict(matrix)).rejects.toThrow();

@@ -101,7 +101,8 @@ function expectValidRequests(): void {
     return;
   }
   expect(sent.length).toBeGreaterThan(0);
-  for (const { operation, input } of sent) expect(validateRequest(sagemakerModel, operation, input), operation).toEqual([]);
+  for (const { operation, input } of sent)
+    expect(validateRequest(sagemakerModel, operation, input), operation).toEqual([]);
 }
 
 /** A training job started by another program: its own backend, no runner. */
@@ -110,7 +111,9 @@ async function startAwsTestEnvJob(testEnv: AwsTestEnv, name: string): Promise<vo
 }
 
 function tagsOf(testEnv: AwsTestEnv, operation: string, name: string): unknown {
-  return testEnv.loopback.requestsFor(operation).find((r) => (r.body.EndpointName ?? r.body.EndpointConfigName) === name)?.body.Tags;
+  return testEnv.loopback
+    .requestsFor(operation)
+    .find((r) => (r.body.EndpointName ?? r.body.EndpointConfigName) === name)?.body.Tags;
 }
 
 describe('retain: true — endpoints that outlive the runner', () => {
@@ -141,28 +144,50 @@ describe('retain: true — endpoints that outlive the runner', () => {
     });
     expect(testEnv.loopback.requestsFor('DeleteEndpoint')).toEqual([]);
     const retained = events.filter((e) => e.resource === 'Endpoint' && e.detail?.startsWith('retained'));
-    expect(retained.map((e) => [e.name, e.state])).toEqual([['keep-first-5', 'InService'], ['keep-whole', 'InService']]);
+    expect(retained.map((e) => [e.name, e.state])).toEqual([
+      ['keep-first-5', 'InService'],
+      ['keep-whole', 'InService'],
+    ]);
     // The endpoint and its config carry the backend's tags and the endpoint's own.
-    const expectedTags = [{ Key: 'project', Value: 'sessionsentry' }, { Key: 'keep', Value: 'demo' }];
+    const expectedTags = [
+      { Key: 'project', Value: 'sessionsentry' },
+      { Key: 'keep', Value: 'demo' },
+    ];
     expect(tagsOf(testEnv, 'CreateEndpoint', 'keep-whole')).toEqual(expectedTags);
     expect(tagsOf(testEnv, 'CreateEndpointConfig', 'keep-whole')).toEqual(expectedTags);
 
     // Later, with nothing of the runner left: a Predictor with a client of its own, here and in a second process.
-    const client = new SageMakerRuntimeClient({ endpoint: runtimeUrl, region: 'us-east-1', credentials: DUMMY_CREDENTIALS });
+    const client = new SageMakerRuntimeClient({
+      endpoint: runtimeUrl,
+      region: 'us-east-1',
+      credentials: DUMMY_CREDENTIALS,
+    });
     try {
       const predictor = new Predictor({ endpointName: 'keep-whole', client });
-      expect(Array.from(await predictor.predict(fixture.rows.map((l) => l.split(',').map(Number))))).toEqual(Array.from(fixture.prob));
+      expect(Array.from(await predictor.predict(fixture.rows.map((l) => l.split(',').map(Number))))).toEqual(
+        Array.from(fixture.prob),
+      );
     } finally {
       client.destroy();
     }
-    const child = await execFileAsync(process.execPath, ['--import', 'tsx', path.join(here, 'predict-in-child.ts'), runtimeUrl, 'keep-whole', testRows], { encoding: 'utf8' });
+    const child = await execFileAsync(
+      process.execPath,
+      ['--import', 'tsx', path.join(here, 'predict-in-child.ts'), runtimeUrl, 'keep-whole', testRows],
+      { encoding: 'utf8' },
+    );
     expect(JSON.parse(child.stdout)).toEqual(Array.from(fixture.prob));
 
     // Deleted later by name (with its model), then the rest by tag, from a new backend.
     const later = backendFor(testEnv);
     await later.deleteEndpoint('keep-first-5', { withModels: true });
-    expect(testEnv.loopback.requestsFor('DescribeEndpointConfig').map((r) => r.body.EndpointConfigName)).toContain('keep-first-5');
-    expect(testEnv.loopback.live()).toEqual({ endpoints: ['keep-whole'], endpointConfigs: ['keep-whole'], models: ['keep-whole'] });
+    expect(testEnv.loopback.requestsFor('DescribeEndpointConfig').map((r) => r.body.EndpointConfigName)).toContain(
+      'keep-first-5',
+    );
+    expect(testEnv.loopback.live()).toEqual({
+      endpoints: ['keep-whole'],
+      endpointConfigs: ['keep-whole'],
+      models: ['keep-whole'],
+    });
     const found = await later.deleteTaggedResources({ tags: { keep: 'demo' }, withModels: true });
     expect(found.endpoints).toEqual(['keep-whole']);
     expect(testEnv.loopback.live()).toEqual({ endpoints: [], endpointConfigs: [], models: [] });
@@ -171,14 +196,23 @@ describe('retain: true — endpoints that outlive the runner', () => {
       const ops = testEnv.loopback.requests
         .filter((r) => r.body.EndpointName === name || r.body.EndpointConfigName === name)
         .map((r) => `${r.operation}:${r.status}`);
-      expect(ops.slice(ops.indexOf('DeleteEndpoint:200'))).toEqual(['DeleteEndpoint:200', 'DescribeEndpoint:200', 'DescribeEndpoint:400', 'DescribeEndpointConfig:200', 'DeleteEndpointConfig:200']);
+      expect(ops.slice(ops.indexOf('DeleteEndpoint:200'))).toEqual([
+        'DeleteEndpoint:200',
+        'DescribeEndpoint:200',
+        'DescribeEndpoint:400',
+        'DescribeEndpointConfig:200',
+        'DeleteEndpointConfig:200',
+      ]);
     }
     expectValidRequests();
   });
 
   it('deletes a retained endpoint that never came into service, and keeps the others', async () => {
     const testEnv = await start();
-    testEnv.loopback.failEndpoint('keep2-whole', 'The primary container for production variant AllTraffic did not pass the ping health check.');
+    testEnv.loopback.failEndpoint(
+      'keep2-whole',
+      'The primary container for production variant AllTraffic did not pass the ping health check.',
+    );
     const runner = new TrainRunner({ backend: backendFor(testEnv), prefix: 'keep2' });
     await runner.startJobs(jobs);
     await runner.waitForJobs();
@@ -191,7 +225,11 @@ describe('retain: true — endpoints that outlive the runner', () => {
     expect(report.retainedModels).toEqual(['keep2-first-5']);
     expect(report.deletedEndpoints).toEqual(['keep2-whole']);
     expect(report.deletedModels).toEqual(['keep2-whole']);
-    expect(testEnv.loopback.live()).toEqual({ endpoints: ['keep2-first-5'], endpointConfigs: ['keep2-first-5'], models: ['keep2-first-5'] });
+    expect(testEnv.loopback.live()).toEqual({
+      endpoints: ['keep2-first-5'],
+      endpointConfigs: ['keep2-first-5'],
+      models: ['keep2-first-5'],
+    });
     // A second close has nothing more to do and still reports what it kept.
     expect(await runner.close()).toMatchObject({ deletedEndpoints: [], retainedEndpoints: ['keep2-first-5'] });
     expectValidRequests();
@@ -202,25 +240,41 @@ describe('TrainRunner.attach — a training job started elsewhere', () => {
   it('waits for the job (DescribeTrainingJob), then creates its model from the job’s artifact, deploys and invokes; clean-up never stops the job', async () => {
     const testEnv = await start();
     // Started by another program: its own backend, no runner.
-    await backendFor(testEnv).startTrainingJob({ name: 'elsewhere-first-5', channels: { train }, hyperparameters: { num_round: '10' } });
+    await backendFor(testEnv).startTrainingJob({
+      name: 'elsewhere-first-5',
+      channels: { train },
+      hyperparameters: { num_round: '10' },
+    });
     const events: ProgressEvent[] = [];
     const runner = new TrainRunner({ backend: backendFor(testEnv), prefix: 'exp9', onProgress: (e) => events.push(e) });
     const trained = await runner.attach('elsewhere-first-5', { name: 'first-5' });
     const artifact = `s3://${TEST_BUCKET}/runs/elsewhere-first-5/output/model.tar.gz`;
     expect(trained).toMatchObject({ job: 'first-5', jobName: 'elsewhere-first-5', artifact });
-    expect(testEnv.loopback.requestsFor('DescribeTrainingJob').every((r) => r.body.TrainingJobName === 'elsewhere-first-5')).toBe(true);
-    expect(events.filter((e) => e.resource === 'TrainingJob').at(-1)).toMatchObject({ job: 'first-5', name: 'elsewhere-first-5', state: 'Completed' });
+    expect(
+      testEnv.loopback.requestsFor('DescribeTrainingJob').every((r) => r.body.TrainingJobName === 'elsewhere-first-5'),
+    ).toBe(true);
+    expect(events.filter((e) => e.resource === 'TrainingJob').at(-1)).toMatchObject({
+      job: 'first-5',
+      name: 'elsewhere-first-5',
+      state: 'Completed',
+    });
     expect((await runner.waitForJobs()).succeeded).toEqual([trained]);
 
     const models = await runner.createModels();
     expect(models.succeeded).toEqual([{ job: 'first-5', modelName: 'exp9-first-5', artifact }]);
-    expect(testEnv.loopback.requestsFor('CreateModel')[0]?.body.PrimaryContainer).toMatchObject({ ModelDataUrl: artifact });
+    expect(testEnv.loopback.requestsFor('CreateModel')[0]?.body.PrimaryContainer).toMatchObject({
+      ModelDataUrl: artifact,
+    });
     await runner.createEndpoints();
     expect((await runner.waitForEndpoints()).succeeded).toEqual([{ job: 'first-5', endpointName: 'exp9-first-5' }]);
     expect(Array.from(await runner.invoke('first-5', testRows))).toEqual(Array.from(fixture.prob));
 
     const report = await runner.close();
-    expect(report).toMatchObject({ stoppedJobs: [], deletedEndpoints: ['exp9-first-5'], deletedModels: ['exp9-first-5'] });
+    expect(report).toMatchObject({
+      stoppedJobs: [],
+      deletedEndpoints: ['exp9-first-5'],
+      deletedModels: ['exp9-first-5'],
+    });
     expect(testEnv.loopback.requestsFor('StopTrainingJob')).toEqual([]);
     expect(testEnv.loopback.live()).toEqual({ endpoints: [], endpointConfigs: [], models: [] });
     expectValidRequests();
@@ -233,7 +287,8 @@ describe('TrainRunner.attach — a training job started elsewhere', () => {
     const controller = new AbortController();
     const runner = new TrainRunner({ backend: backendFor(testEnv), signal: controller.signal });
     const attaching = runner.attach('elsewhere-long');
-    while (testEnv.loopback.requestsFor('DescribeTrainingJob').length < 2) await new Promise((resolve) => setTimeout(resolve, 5));
+    while (testEnv.loopback.requestsFor('DescribeTrainingJob').length < 2)
+      await new Promise((resolve) => setTimeout(resolve, 5));
     controller.abort(new Error('Ctrl-C'));
     await expect(attaching).rejects.toThrow(RunAbortedError);
     const report = await runner.close();
@@ -246,8 +301,16 @@ describe('TrainRunner.attach — a training job started elsewhere', () => {
     const testEnv = await start();
     const backend = backendFor(testEnv);
     testEnv.loopback.failTrainingJob('elsewhere-bad', 'AlgorithmError: Training data has 0 rows');
-    await backend.startTrainingJob({ name: 'elsewhere-bad', channels: { train }, hyperparameters: { num_round: '10' } });
-    await backend.startTrainingJob({ name: 'elsewhere-good', channels: { train }, hyperparameters: { num_round: '10' } });
+    await backend.startTrainingJob({
+      name: 'elsewhere-bad',
+      channels: { train },
+      hyperparameters: { num_round: '10' },
+    });
+    await backend.startTrainingJob({
+      name: 'elsewhere-good',
+      channels: { train },
+      hyperparameters: { num_round: '10' },
+    });
     const runner = new TrainRunner({ backend });
     const failed = runner.attach('elsewhere-bad');
     await expect(failed).rejects.toThrow(ResourceStateError);

@@ -6,13 +6,23 @@ import { HeadObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RunAbortedError } from '../../src/train/train-errors.js';
 import { InvalidArgumentError } from '../../src/errors.js';
-import { downloadObject, joinKey, parseS3Uri, s3Uri, uploadChannel, uploadFile } from '../../src/sagemaker/s3-objects.js';
+import {
+  downloadObject,
+  joinKey,
+  parseS3Uri,
+  s3Uri,
+  uploadChannel,
+  uploadFile,
+} from '../../src/sagemaker/s3-objects.js';
 import { AwsRequestError, S3UriError } from '../../src/sagemaker/sagemaker-errors.js';
 import { startS3, TEST_BUCKET, type S3TestServer } from './aws-test-env.js';
 
 describe('parseS3Uri', () => {
   it('splits s3://bucket/key into bucket and key', () => {
-    expect(parseS3Uri('s3://sentry-bucket/p/job-1/output/model.tar.gz')).toEqual({ bucket: 'sentry-bucket', key: 'p/job-1/output/model.tar.gz' });
+    expect(parseS3Uri('s3://sentry-bucket/p/job-1/output/model.tar.gz')).toEqual({
+      bucket: 'sentry-bucket',
+      key: 'p/job-1/output/model.tar.gz',
+    });
     expect(parseS3Uri('s3://sentry-bucket')).toEqual({ bucket: 'sentry-bucket', key: '' });
   });
 
@@ -94,26 +104,38 @@ describe('uploadFile and downloadObject against s3rver with the real S3Client', 
       `s3://${TEST_BUCKET}/p/job-3/train/part-1.csv`,
     ]);
     const listed = await s3.s3.send(new ListObjectsV2Command({ Bucket: TEST_BUCKET, Prefix: 'p/job-3/' }));
-    expect((listed.Contents ?? []).map((o) => o.Key).sort()).toEqual(['p/job-3/train/a/b/part-3.csv', 'p/job-3/train/a/part-2.csv', 'p/job-3/train/part-1.csv']);
+    expect((listed.Contents ?? []).map((o) => o.Key).sort()).toEqual([
+      'p/job-3/train/a/b/part-3.csv',
+      'p/job-3/train/a/part-2.csv',
+      'p/job-3/train/part-1.csv',
+    ]);
   });
 
   it('uploads a single-file channel under the given file name and rejects a missing path naming it', async () => {
-    const [one] = await uploadChannel(s3.s3, path.join(dir, 'train.csv'), `s3://${TEST_BUCKET}/p/job-4/train/`, { fileName: 'train.csv' });
+    const [one] = await uploadChannel(s3.s3, path.join(dir, 'train.csv'), `s3://${TEST_BUCKET}/p/job-4/train/`, {
+      fileName: 'train.csv',
+    });
     expect(one.uri).toBe(`s3://${TEST_BUCKET}/p/job-4/train/train.csv`);
     const missing = path.join(dir, 'nope.csv');
-    await expect(uploadChannel(s3.s3, missing, `s3://${TEST_BUCKET}/p/job-4/train/`)).rejects.toThrow(InvalidArgumentError);
+    await expect(uploadChannel(s3.s3, missing, `s3://${TEST_BUCKET}/p/job-4/train/`)).rejects.toThrow(
+      InvalidArgumentError,
+    );
     await expect(uploadChannel(s3.s3, missing, `s3://${TEST_BUCKET}/p/job-4/train/`)).rejects.toThrow(missing);
   });
 
   it('refuses a part size below the S3 minimum of 5 MiB', async () => {
-    await expect(uploadFile(s3.s3, path.join(dir, 'train.csv'), `s3://${TEST_BUCKET}/x`, { partSize: 1024 })).rejects.toThrow(/partSize must be an integer of at least 5242880/);
+    await expect(
+      uploadFile(s3.s3, path.join(dir, 'train.csv'), `s3://${TEST_BUCKET}/x`, { partSize: 1024 }),
+    ).rejects.toThrow(/partSize must be an integer of at least 5242880/);
   });
 
   it('does not start an upload whose signal is already aborted', async () => {
     const controller = new AbortController();
     controller.abort();
     s3.commands.length = 0;
-    await expect(uploadFile(s3.s3, path.join(dir, 'train.csv'), `s3://${TEST_BUCKET}/y`, { signal: controller.signal })).rejects.toThrow(RunAbortedError);
+    await expect(
+      uploadFile(s3.s3, path.join(dir, 'train.csv'), `s3://${TEST_BUCKET}/y`, { signal: controller.signal }),
+    ).rejects.toThrow(RunAbortedError);
     expect(s3.commands).toEqual([]);
   });
 

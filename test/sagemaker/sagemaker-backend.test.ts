@@ -10,12 +10,23 @@ import { Booster } from '../../src/model/booster.js';
 import { writeTarGz } from '../../src/model/model-tarball.js';
 import { createSageMakerClients } from '../../src/sagemaker/sagemaker-clients.js';
 import { SageMakerBackend, type SageMakerBackendOptions } from '../../src/sagemaker/sagemaker-backend.js';
-import { AwsRequestError, ImageUriError, PredictionCountError, UnsupportedArtifactError, WaitTimeoutError } from '../../src/sagemaker/sagemaker-errors.js';
+import {
+  AwsRequestError,
+  ImageUriError,
+  PredictionCountError,
+  UnsupportedArtifactError,
+  WaitTimeoutError,
+} from '../../src/sagemaker/sagemaker-errors.js';
 import { EndpointServer } from '../../src/serve/endpoint-server.js';
 import type { ResourceState } from '../../src/train/backend.js';
 import { EndpointInvocationError, ResourceStateError, RunAbortedError } from '../../src/train/train-errors.js';
 import { startAwsTestEnv, TEST_BUCKET, TEST_ROLE, type AwsTestEnv } from './aws-test-env.js';
-import { INTERNAL_FAILURE, SERVICE_UNAVAILABLE, THROTTLING, type LoopbackSageMakerOptions } from './loopback-sagemaker-server.js';
+import {
+  INTERNAL_FAILURE,
+  SERVICE_UNAVAILABLE,
+  THROTTLING,
+  type LoopbackSageMakerOptions,
+} from './loopback-sagemaker-server.js';
 import { loadArtifactFixture } from './xgboost-fixture.js';
 
 const fixture = loadArtifactFixture();
@@ -54,7 +65,9 @@ afterEach(async () => {
   env = undefined;
 });
 
-async function start(options: { loopback?: LoopbackSageMakerOptions; maxAttempts?: number; runtimeUrl?: string } = {}): Promise<AwsTestEnv> {
+async function start(
+  options: { loopback?: LoopbackSageMakerOptions; maxAttempts?: number; runtimeUrl?: string } = {},
+): Promise<AwsTestEnv> {
   env = await startAwsTestEnv(options);
   return env;
 }
@@ -90,12 +103,18 @@ describe('SageMakerBackend training jobs (real SageMakerClient against the loopb
     const backend = backendFor(testEnv, { tags: { project: 'sessionsentry' } });
     const states: ResourceState[] = [];
     await backend.startTrainingJob(
-      { name: 'sentry-first-5', channels: { train: trainCsv, validation: validationCsv }, hyperparameters: SEED_HYPERPARAMETERS },
+      {
+        name: 'sentry-first-5',
+        channels: { train: trainCsv, validation: validationCsv },
+        hyperparameters: SEED_HYPERPARAMETERS,
+      },
       { onState: (state) => states.push(state) },
     );
     expect(states).toEqual(['Uploading', 'InProgress']);
     expect(await s3Text(testEnv, 'experiments/sentry-first-5/train/train.csv')).toBe(await readFile(trainCsv, 'utf8'));
-    expect(await s3Text(testEnv, 'experiments/sentry-first-5/validation/validation.csv')).toBe(await readFile(validationCsv, 'utf8'));
+    expect(await s3Text(testEnv, 'experiments/sentry-first-5/validation/validation.csv')).toBe(
+      await readFile(validationCsv, 'utf8'),
+    );
 
     const [create] = testEnv.loopback.requestsFor('CreateTrainingJob');
     expect(create.status).toBe(200);
@@ -111,13 +130,25 @@ describe('SageMakerBackend training jobs (real SageMakerClient against the loopb
         ChannelName: 'train',
         ContentType: 'text/csv',
         CompressionType: 'None',
-        DataSource: { S3DataSource: { S3DataType: 'S3Prefix', S3Uri: `s3://${TEST_BUCKET}/experiments/sentry-first-5/train/`, S3DataDistributionType: 'FullyReplicated' } },
+        DataSource: {
+          S3DataSource: {
+            S3DataType: 'S3Prefix',
+            S3Uri: `s3://${TEST_BUCKET}/experiments/sentry-first-5/train/`,
+            S3DataDistributionType: 'FullyReplicated',
+          },
+        },
       },
       {
         ChannelName: 'validation',
         ContentType: 'text/csv',
         CompressionType: 'None',
-        DataSource: { S3DataSource: { S3DataType: 'S3Prefix', S3Uri: `s3://${TEST_BUCKET}/experiments/sentry-first-5/validation/`, S3DataDistributionType: 'FullyReplicated' } },
+        DataSource: {
+          S3DataSource: {
+            S3DataType: 'S3Prefix',
+            S3Uri: `s3://${TEST_BUCKET}/experiments/sentry-first-5/validation/`,
+            S3DataDistributionType: 'FullyReplicated',
+          },
+        },
       },
     ]);
     // On the wire every hyperparameter is a JSON string, as CreateTrainingJob requires.
@@ -141,33 +172,52 @@ describe('SageMakerBackend training jobs (real SageMakerClient against the loopb
       region: 'eu-west-1',
       xgboostVersion: '3.0-5',
     });
-    await backend.startTrainingJob({ name: 'spot-job', channels: { train: trainCsv }, hyperparameters: { num_round: '10' } });
+    await backend.startTrainingJob({
+      name: 'spot-job',
+      channels: { train: trainCsv },
+      hyperparameters: { num_round: '10' },
+    });
     const body = testEnv.loopback.requestsFor('CreateTrainingJob')[0].body;
     expect(body.ResourceConfig).toEqual({ InstanceType: 'ml.c5.2xlarge', InstanceCount: 2, VolumeSizeInGB: 50 });
     expect(body.StoppingCondition).toEqual({ MaxRuntimeInSeconds: 1800, MaxWaitTimeInSeconds: 3600 });
     expect(body.EnableManagedSpotTraining).toBe(true);
     expect((body.InputDataConfig as unknown[]).length).toBe(1);
     // eu-west-1's account in the SDK's image config, with the 3.0-5 tag.
-    expect((body.AlgorithmSpecification as { TrainingImage: string }).TrainingImage).toBe('141502667606.dkr.ecr.eu-west-1.amazonaws.com/sagemaker-xgboost:3.0-5');
+    expect((body.AlgorithmSpecification as { TrainingImage: string }).TrainingImage).toBe(
+      '141502667606.dkr.ecr.eu-west-1.amazonaws.com/sagemaker-xgboost:3.0-5',
+    );
   });
 
   it('uses the imageUri override for training and for the model', async () => {
     const testEnv = await start({ loopback: { trainingDescribes: 0 } });
     const imageUri = '123456789012.dkr.ecr.us-east-1.amazonaws.com/my-xgboost:latest';
     const backend = backendFor(testEnv, { imageUri });
-    await backend.startTrainingJob({ name: 'custom-image', channels: { train: trainCsv }, hyperparameters: { num_round: '10' } });
+    await backend.startTrainingJob({
+      name: 'custom-image',
+      channels: { train: trainCsv },
+      hyperparameters: { num_round: '10' },
+    });
     const outcome = await backend.waitForTrainingJob('custom-image');
     expect(outcome.status).toBe('Completed');
     await backend.createModel('custom-image', (outcome as { artifact: string }).artifact);
-    expect((testEnv.loopback.requestsFor('CreateTrainingJob')[0].body.AlgorithmSpecification as { TrainingImage: string }).TrainingImage).toBe(imageUri);
-    expect((testEnv.loopback.requestsFor('CreateModel')[0].body.PrimaryContainer as { Image: string }).Image).toBe(imageUri);
+    expect(
+      (testEnv.loopback.requestsFor('CreateTrainingJob')[0].body.AlgorithmSpecification as { TrainingImage: string })
+        .TrainingImage,
+    ).toBe(imageUri);
+    expect((testEnv.loopback.requestsFor('CreateModel')[0].body.PrimaryContainer as { Image: string }).Image).toBe(
+      imageUri,
+    );
   });
 
   it('fails before uploading anything when the name or hyperparameters are ones SageMaker would refuse', async () => {
     const testEnv = await start();
     const backend = backendFor(testEnv);
-    await expect(backend.startTrainingJob({ name: 'first_5', channels: { train: trainCsv }, hyperparameters: { num_round: '1' } })).rejects.toThrow(InvalidArgumentError);
-    await expect(backend.startTrainingJob({ name: 'first-5', channels: { train: trainCsv }, hyperparameters: { max_depth: '5' } })).rejects.toThrow(/num_round/);
+    await expect(
+      backend.startTrainingJob({ name: 'first_5', channels: { train: trainCsv }, hyperparameters: { num_round: '1' } }),
+    ).rejects.toThrow(InvalidArgumentError);
+    await expect(
+      backend.startTrainingJob({ name: 'first-5', channels: { train: trainCsv }, hyperparameters: { max_depth: '5' } }),
+    ).rejects.toThrow(/num_round/);
     expect(testEnv.s3server.commands).toEqual([]);
     expect(testEnv.loopback.requests).toEqual([]);
   });
@@ -177,7 +227,11 @@ describe('SageMakerBackend training jobs (real SageMakerClient against the loopb
     const backend = backendFor(testEnv);
     const controller = new AbortController();
     const started = backend.startTrainingJob(
-      { name: 'job-aborted', channels: { train: trainCsv, validation: validationCsv }, hyperparameters: SEED_HYPERPARAMETERS },
+      {
+        name: 'job-aborted',
+        channels: { train: trainCsv, validation: validationCsv },
+        hyperparameters: SEED_HYPERPARAMETERS,
+      },
       { signal: controller.signal, onState: (state) => state === 'Uploading' && controller.abort(new Error('Ctrl-C')) },
     );
     await expect(started).rejects.toThrow(RunAbortedError);
@@ -187,9 +241,15 @@ describe('SageMakerBackend training jobs (real SageMakerClient against the loopb
   it('reports a completed job with ModelArtifacts.S3ModelArtifacts, its training seconds and every status change', async () => {
     const testEnv = await start({ loopback: { trainingDescribes: 2 } });
     const backend = backendFor(testEnv);
-    await backend.startTrainingJob({ name: 'job-ok', channels: { train: trainCsv }, hyperparameters: SEED_HYPERPARAMETERS });
+    await backend.startTrainingJob({
+      name: 'job-ok',
+      channels: { train: trainCsv },
+      hyperparameters: SEED_HYPERPARAMETERS,
+    });
     const seen: string[] = [];
-    const outcome = await backend.waitForTrainingJob('job-ok', { onState: (state, detail) => seen.push(`${state}:${detail}`) });
+    const outcome = await backend.waitForTrainingJob('job-ok', {
+      onState: (state, detail) => seen.push(`${state}:${detail}`),
+    });
     expect(outcome).toEqual({
       status: 'Completed',
       jobName: 'job-ok',
@@ -205,18 +265,29 @@ describe('SageMakerBackend training jobs (real SageMakerClient against the loopb
     const testEnv = await start();
     testEnv.loopback.stopTrainingJobWith('job-slow', 'MaxRuntimeExceeded');
     const backend = backendFor(testEnv);
-    await backend.startTrainingJob({ name: 'job-slow', channels: { train: trainCsv }, hyperparameters: SEED_HYPERPARAMETERS });
+    await backend.startTrainingJob({
+      name: 'job-slow',
+      channels: { train: trainCsv },
+      hyperparameters: SEED_HYPERPARAMETERS,
+    });
     const outcome = await backend.waitForTrainingJob('job-slow');
     expect(outcome.status).toBe('Stopped');
     expect(outcome).toMatchObject({ jobName: 'job-slow', reason: expect.stringContaining('MaxRuntimeExceeded') });
     expect(outcome).not.toHaveProperty('artifact');
   });
 
-  it('reports a failed job with SageMaker\'s FailureReason', async () => {
+  it("reports a failed job with SageMaker's FailureReason", async () => {
     const testEnv = await start();
-    testEnv.loopback.failTrainingJob('job-bad', 'AlgorithmError: Failed to validate input data: label column 0 is not 0/1');
+    testEnv.loopback.failTrainingJob(
+      'job-bad',
+      'AlgorithmError: Failed to validate input data: label column 0 is not 0/1',
+    );
     const backend = backendFor(testEnv);
-    await backend.startTrainingJob({ name: 'job-bad', channels: { train: trainCsv }, hyperparameters: SEED_HYPERPARAMETERS });
+    await backend.startTrainingJob({
+      name: 'job-bad',
+      channels: { train: trainCsv },
+      hyperparameters: SEED_HYPERPARAMETERS,
+    });
     expect(await backend.waitForTrainingJob('job-bad')).toMatchObject({
       status: 'Failed',
       jobName: 'job-bad',
@@ -227,7 +298,11 @@ describe('SageMakerBackend training jobs (real SageMakerClient against the loopb
   it('stops a running job, and treats stopping a finished or unknown job as done', async () => {
     const testEnv = await start({ loopback: { trainingDescribes: 1000 } });
     const backend = backendFor(testEnv);
-    await backend.startTrainingJob({ name: 'job-stop', channels: { train: trainCsv }, hyperparameters: SEED_HYPERPARAMETERS });
+    await backend.startTrainingJob({
+      name: 'job-stop',
+      channels: { train: trainCsv },
+      hyperparameters: SEED_HYPERPARAMETERS,
+    });
     await backend.stopTrainingJob('job-stop');
     expect(testEnv.loopback.trainingJobs.get('job-stop')!.status).toBe('Stopping');
     await backend.stopTrainingJob('job-stop');
@@ -235,10 +310,14 @@ describe('SageMakerBackend training jobs (real SageMakerClient against the loopb
     expect(testEnv.loopback.requestsFor('StopTrainingJob').map((r) => r.status)).toEqual([200, 400, 400]);
   });
 
-  it('rejects with RunAbortedError when the wait is aborted, leaving the job to the caller\'s clean-up', async () => {
+  it("rejects with RunAbortedError when the wait is aborted, leaving the job to the caller's clean-up", async () => {
     const testEnv = await start({ loopback: { trainingDescribes: 100_000 } });
     const backend = backendFor(testEnv);
-    await backend.startTrainingJob({ name: 'job-long', channels: { train: trainCsv }, hyperparameters: SEED_HYPERPARAMETERS });
+    await backend.startTrainingJob({
+      name: 'job-long',
+      channels: { train: trainCsv },
+      hyperparameters: SEED_HYPERPARAMETERS,
+    });
     const controller = new AbortController();
     // Aborted once the wait has seen the job running (an event, not a delay that races the poll).
     const states: string[] = [];
@@ -246,7 +325,9 @@ describe('SageMakerBackend training jobs (real SageMakerClient against the loopb
       states.push(state);
       controller.abort(new Error('Ctrl-C'));
     };
-    await expect(backend.waitForTrainingJob('job-long', { signal: controller.signal, onState })).rejects.toThrow(RunAbortedError);
+    await expect(backend.waitForTrainingJob('job-long', { signal: controller.signal, onState })).rejects.toThrow(
+      RunAbortedError,
+    );
     expect(states).toEqual(['InProgress']);
     expect(testEnv.loopback.trainingJobs.get('job-long')!.status).toBe('InProgress');
   });
@@ -256,7 +337,11 @@ describe('SageMakerBackend training jobs (real SageMakerClient against the loopb
     const testEnv = await start({ loopback: { onTrainingJobCompleted: artifactWriter(() => current) } });
     current = testEnv;
     const backend = backendFor(testEnv);
-    await backend.startTrainingJob({ name: 'job-artifact', channels: { train: trainCsv }, hyperparameters: SEED_HYPERPARAMETERS });
+    await backend.startTrainingJob({
+      name: 'job-artifact',
+      channels: { train: trainCsv },
+      hyperparameters: SEED_HYPERPARAMETERS,
+    });
     const outcome = await backend.waitForTrainingJob('job-artifact');
     if (outcome.status !== 'Completed') throw new Error(`expected Completed, got ${outcome.status}`);
     expect(Buffer.from(await backend.downloadArtifact(outcome.artifact)).equals(Buffer.from(fixture.tarGz))).toBe(true);
@@ -274,8 +359,16 @@ describe('SageMakerBackend.loadModel on artifacts of other image versions', () =
     // pickle.dumps({}, protocol=4) in Python 3: PROTO 4, EMPTY_DICT, MEMOIZE, STOP.
     const pickle = new Uint8Array([0x80, 0x04, 0x7d, 0x94, 0x2e]);
     const key = 'experiments/old-job/output/model.tar.gz';
-    await testEnv.s3server.s3.send(new PutObjectCommand({ Bucket: TEST_BUCKET, Key: key, Body: writeTarGz([{ name: 'xgboost-model', data: pickle }]) }));
-    const error = await backendFor(testEnv).loadModel(`s3://${TEST_BUCKET}/${key}`).catch((err: unknown) => err);
+    await testEnv.s3server.s3.send(
+      new PutObjectCommand({
+        Bucket: TEST_BUCKET,
+        Key: key,
+        Body: writeTarGz([{ name: 'xgboost-model', data: pickle }]),
+      }),
+    );
+    const error = await backendFor(testEnv)
+      .loadModel(`s3://${TEST_BUCKET}/${key}`)
+      .catch((err: unknown) => err);
     expect(error).toBeInstanceOf(UnsupportedArtifactError);
     expect((error as Error).message).toContain(`s3://${TEST_BUCKET}/${key}:xgboost-model: is a Python pickle`);
   });
@@ -287,10 +380,19 @@ describe('SageMakerBackend retries and throttling', () => {
     testEnv.loopback.inject('CreateTrainingJob', THROTTLING, 2);
     testEnv.loopback.inject('CreateTrainingJob', INTERNAL_FAILURE, 1);
     const backend = backendFor(testEnv);
-    await backend.startTrainingJob({ name: 'job-retried', channels: { train: trainCsv }, hyperparameters: SEED_HYPERPARAMETERS });
+    await backend.startTrainingJob({
+      name: 'job-retried',
+      channels: { train: trainCsv },
+      hyperparameters: SEED_HYPERPARAMETERS,
+    });
     const creates = testEnv.loopback.requestsFor('CreateTrainingJob');
     expect(creates.map((r) => r.status)).toEqual([400, 400, 500, 200]);
-    expect(creates.map((r) => r.headers['amz-sdk-request'])).toEqual(['attempt=1; max=5', 'attempt=2; max=5', 'attempt=3; max=5', 'attempt=4; max=5']);
+    expect(creates.map((r) => r.headers['amz-sdk-request'])).toEqual([
+      'attempt=1; max=5',
+      'attempt=2; max=5',
+      'attempt=3; max=5',
+      'attempt=4; max=5',
+    ]);
     expect(testEnv.loopback.trainingJobs.size).toBe(1);
   });
 
@@ -298,7 +400,11 @@ describe('SageMakerBackend retries and throttling', () => {
     const testEnv = await start();
     testEnv.loopback.failAfterApplying('CreateTrainingJob', INTERNAL_FAILURE);
     const backend = backendFor(testEnv);
-    await backend.startTrainingJob({ name: 'job-lost-answer', channels: { train: trainCsv }, hyperparameters: SEED_HYPERPARAMETERS });
+    await backend.startTrainingJob({
+      name: 'job-lost-answer',
+      channels: { train: trainCsv },
+      hyperparameters: SEED_HYPERPARAMETERS,
+    });
     expect(testEnv.loopback.requestsFor('CreateTrainingJob').map((r) => r.status)).toEqual([500, 400]);
     expect((await backend.waitForTrainingJob('job-lost-answer')).status).toBe('Completed');
   });
@@ -308,37 +414,64 @@ describe('SageMakerBackend retries and throttling', () => {
     const backend = backendFor(testEnv);
     const spec = { name: 'job-twice', channels: { train: trainCsv }, hyperparameters: SEED_HYPERPARAMETERS };
     await backend.startTrainingJob(spec);
-    await expect(backend.startTrainingJob(spec)).rejects.toMatchObject({ operation: 'CreateTrainingJob', awsErrorName: 'ResourceInUse' });
+    await expect(backend.startTrainingJob(spec)).rejects.toMatchObject({
+      operation: 'CreateTrainingJob',
+      awsErrorName: 'ResourceInUse',
+    });
   });
 
   it('keeps polling through throttled and unavailable Describe calls', async () => {
     const testEnv = await start({ maxAttempts: 2 });
     const backend = backendFor(testEnv);
-    await backend.startTrainingJob({ name: 'job-polled', channels: { train: trainCsv }, hyperparameters: SEED_HYPERPARAMETERS });
+    await backend.startTrainingJob({
+      name: 'job-polled',
+      channels: { train: trainCsv },
+      hyperparameters: SEED_HYPERPARAMETERS,
+    });
     // More failures than one call's attempts: the waiter itself must poll again.
     testEnv.loopback.inject('DescribeTrainingJob', THROTTLING, 2);
     testEnv.loopback.inject('DescribeTrainingJob', SERVICE_UNAVAILABLE, 1);
     const outcome = await backend.waitForTrainingJob('job-polled');
     expect(outcome.status).toBe('Completed');
-    expect(testEnv.loopback.requestsFor('DescribeTrainingJob').slice(0, 3).map((r) => r.status)).toEqual([400, 400, 503]);
+    expect(
+      testEnv.loopback
+        .requestsFor('DescribeTrainingJob')
+        .slice(0, 3)
+        .map((r) => r.status),
+    ).toEqual([400, 400, 503]);
   });
 
   it('gives up after maxAttempts with an AwsRequestError naming the operation, resource, error, status and attempts', async () => {
     const testEnv = await start({ maxAttempts: 2 });
     testEnv.loopback.inject('CreateModel', THROTTLING, 2);
     const backend = backendFor(testEnv);
-    const error = await backend.createModel('model-x', `s3://${TEST_BUCKET}/experiments/x/output/model.tar.gz`).catch((err: unknown) => err);
+    const error = await backend
+      .createModel('model-x', `s3://${TEST_BUCKET}/experiments/x/output/model.tar.gz`)
+      .catch((err: unknown) => err);
     expect(error).toBeInstanceOf(AwsRequestError);
-    expect(error).toMatchObject({ code: 'ERR_AWS_REQUEST', operation: 'CreateModel', resource: 'model-x', awsErrorName: 'ThrottlingException', httpStatus: 400, attempts: 2 });
-    expect((error as Error).message).toBe('CreateModel "model-x" failed after 2 attempts: ThrottlingException HTTP 400: Rate exceeded');
+    expect(error).toMatchObject({
+      code: 'ERR_AWS_REQUEST',
+      operation: 'CreateModel',
+      resource: 'model-x',
+      awsErrorName: 'ThrottlingException',
+      httpStatus: 400,
+      attempts: 2,
+    });
+    expect((error as Error).message).toBe(
+      'CreateModel "model-x" failed after 2 attempts: ThrottlingException HTTP 400: Rate exceeded',
+    );
     expect(testEnv.loopback.requestsFor('CreateModel')).toHaveLength(2);
   });
 
-  it('does not retry a ValidationException and reports SageMaker\'s message', async () => {
+  it("does not retry a ValidationException and reports SageMaker's message", async () => {
     const testEnv = await start();
     const backend = backendFor(testEnv);
     const error = await backend.createEndpoint('ep-orphan', 'no-such-model').catch((err: unknown) => err);
-    expect(error).toMatchObject({ operation: 'CreateEndpointConfig', awsErrorName: 'ValidationException', attempts: 1 });
+    expect(error).toMatchObject({
+      operation: 'CreateEndpointConfig',
+      awsErrorName: 'ValidationException',
+      attempts: 1,
+    });
     expect((error as Error).message).toContain('Could not find model');
     expect(testEnv.loopback.requestsFor('CreateEndpointConfig')).toHaveLength(1);
   });
@@ -366,7 +499,15 @@ describe('SageMakerBackend models and endpoints', () => {
     });
     expect(testEnv.loopback.requestsFor('CreateEndpointConfig')[0].body).toEqual({
       EndpointConfigName: 'job-a',
-      ProductionVariants: [{ VariantName: 'AllTraffic', ModelName: 'job-a', InstanceType: 'ml.t2.medium', InitialInstanceCount: 1, InitialVariantWeight: 1 }],
+      ProductionVariants: [
+        {
+          VariantName: 'AllTraffic',
+          ModelName: 'job-a',
+          InstanceType: 'ml.t2.medium',
+          InitialInstanceCount: 1,
+          InitialVariantWeight: 1,
+        },
+      ],
       Tags: [{ Key: 'project', Value: 'sessionsentry' }],
     });
     expect(testEnv.loopback.requestsFor('CreateEndpoint')[0].body).toEqual({
@@ -375,7 +516,10 @@ describe('SageMakerBackend models and endpoints', () => {
       Tags: [{ Key: 'project', Value: 'sessionsentry' }],
     });
     const states: ResourceState[] = [];
-    expect(await backend.waitForEndpoint('job-a', { onState: (state) => states.push(state) })).toEqual({ status: 'InService', endpointName: 'job-a' });
+    expect(await backend.waitForEndpoint('job-a', { onState: (state) => states.push(state) })).toEqual({
+      status: 'InService',
+      endpointName: 'job-a',
+    });
     expect(states).toEqual(['Creating', 'InService']);
   });
 
@@ -385,7 +529,9 @@ describe('SageMakerBackend models and endpoints', () => {
     await trainedModel(testEnv, backend, 'job-b');
     await backend.createEndpoint('job-b', 'job-b');
     await backend.createEndpoint('job-b2', 'job-b', { instanceType: 'ml.c5.xlarge', instanceCount: 2 });
-    const variants = testEnv.loopback.requestsFor('CreateEndpointConfig').map((r) => (r.body.ProductionVariants as Record<string, unknown>[])[0]);
+    const variants = testEnv.loopback
+      .requestsFor('CreateEndpointConfig')
+      .map((r) => (r.body.ProductionVariants as Record<string, unknown>[])[0]);
     expect(variants.map((v) => [v.InstanceType, v.InitialInstanceCount])).toEqual([
       ['ml.m5.large', 1],
       ['ml.c5.xlarge', 2],
@@ -394,7 +540,10 @@ describe('SageMakerBackend models and endpoints', () => {
 
   it('reports a failed endpoint with its FailureReason instead of throwing', async () => {
     const testEnv = await start();
-    testEnv.loopback.failEndpoint('job-c', 'The primary container for production variant AllTraffic did not pass the ping health check.');
+    testEnv.loopback.failEndpoint(
+      'job-c',
+      'The primary container for production variant AllTraffic did not pass the ping health check.',
+    );
     const backend = backendFor(testEnv);
     await trainedModel(testEnv, backend, 'job-c');
     await backend.createEndpoint('job-c', 'job-c');
@@ -412,7 +561,9 @@ describe('SageMakerBackend models and endpoints', () => {
     await backend.createEndpoint('job-d', 'job-d');
     const error = await backend.waitForEndpoint('job-d').catch((err: unknown) => err);
     expect(error).toBeInstanceOf(WaitTimeoutError);
-    expect((error as Error).message).toBe('waiting for endpoint "job-d" timed out after 1 s (last status Creating; expected a final status)');
+    expect((error as Error).message).toBe(
+      'waiting for endpoint "job-d" timed out after 1 s (last status Creating; expected a final status)',
+    );
   });
 
   it('deletes an endpoint, waits until it is gone, then deletes its config; deleting again is a no-op', async () => {
@@ -424,7 +575,9 @@ describe('SageMakerBackend models and endpoints', () => {
     await backend.deleteEndpoint('job-e');
     expect(testEnv.loopback.endpoints.has('job-e')).toBe(false);
     expect(testEnv.loopback.live().endpointConfigs).toEqual([]);
-    const afterDelete = testEnv.loopback.requests.slice(testEnv.loopback.requests.findIndex((r) => r.operation === 'DeleteEndpoint'));
+    const afterDelete = testEnv.loopback.requests.slice(
+      testEnv.loopback.requests.findIndex((r) => r.operation === 'DeleteEndpoint'),
+    );
     // Deleting, Deleting, then "Could not find endpoint" (waitUntilEndpointDeleted's success), then the config.
     expect(afterDelete.map((r) => `${r.operation}:${r.status}`)).toEqual([
       'DeleteEndpoint:200',
@@ -454,7 +607,11 @@ describe('SageMakerBackend models and endpoints', () => {
     const testEnv = await start();
     const backend = backendFor(testEnv);
     await trainedModel(testEnv, backend, 'job-f');
-    testEnv.loopback.inject('CreateEndpoint', { status: 400, type: 'ResourceLimitExceeded', message: 'The account-level service limit ml.t2.medium for endpoint usage is 0 Instances.' });
+    testEnv.loopback.inject('CreateEndpoint', {
+      status: 400,
+      type: 'ResourceLimitExceeded',
+      message: 'The account-level service limit ml.t2.medium for endpoint usage is 0 Instances.',
+    });
     const error = await backend.createEndpoint('job-f', 'job-f').catch((err: unknown) => err);
     expect(error).toMatchObject({ operation: 'CreateEndpoint', awsErrorName: 'ResourceLimitExceeded' });
     expect(testEnv.loopback.live().endpointConfigs).toEqual([]);
@@ -474,7 +631,7 @@ describe('SageMakerBackend invocations (real SageMakerRuntimeClient)', () => {
     return server;
   }
 
-  it('scores rows on the library\'s endpoint server hosting the SageMaker 1.7-1 artifact, matching XGBoost 1.7.4', async () => {
+  it("scores rows on the library's endpoint server hosting the SageMaker 1.7-1 artifact, matching XGBoost 1.7.4", async () => {
     const server = await servedFixture();
     const testEnv = await start({ runtimeUrl: server.url });
     const backend = backendFor(testEnv);
@@ -492,7 +649,7 @@ describe('SageMakerBackend invocations (real SageMakerRuntimeClient)', () => {
     expect(Array.from(scores)).toEqual(Array.from(fixture.prob));
   });
 
-  it('reports a container error (wrong column count) as EndpointInvocationError with the container\'s status', async () => {
+  it("reports a container error (wrong column count) as EndpointInvocationError with the container's status", async () => {
     const server = await servedFixture();
     const testEnv = await start({ runtimeUrl: server.url });
     const backend = backendFor(testEnv);
@@ -509,12 +666,20 @@ describe('SageMakerBackend invocations (real SageMakerRuntimeClient)', () => {
         invoke: (_name, body) => ({
           status: 200,
           contentType: 'text/csv; charset=utf-8',
-          body: body.trim().split('\n').map((line) => String(Number(line.split(',')[0]) / 10)).join(','),
+          body: body
+            .trim()
+            .split('\n')
+            .map((line) => String(Number(line.split(',')[0]) / 10))
+            .join(','),
         }),
       },
     });
     const backend = backendFor(testEnv);
-    await backend.startTrainingJob({ name: 'job-g', channels: { train: trainCsv }, hyperparameters: SEED_HYPERPARAMETERS });
+    await backend.startTrainingJob({
+      name: 'job-g',
+      channels: { train: trainCsv },
+      hyperparameters: SEED_HYPERPARAMETERS,
+    });
     await backend.createModel('job-g', ((await backend.waitForTrainingJob('job-g')) as { artifact: string }).artifact);
     await backend.createEndpoint('job-g', 'job-g');
     await backend.waitForEndpoint('job-g');
@@ -535,9 +700,15 @@ describe('SageMakerBackend invocations (real SageMakerRuntimeClient)', () => {
   });
 
   it('rejects an answer with fewer scores than rows with PredictionCountError', async () => {
-    const testEnv = await start({ loopback: { endpointDescribes: 0, invoke: () => ({ status: 200, contentType: 'text/csv', body: '0.5\n' }) } });
+    const testEnv = await start({
+      loopback: { endpointDescribes: 0, invoke: () => ({ status: 200, contentType: 'text/csv', body: '0.5\n' }) },
+    });
     const backend = backendFor(testEnv);
-    await backend.startTrainingJob({ name: 'job-h', channels: { train: trainCsv }, hyperparameters: SEED_HYPERPARAMETERS });
+    await backend.startTrainingJob({
+      name: 'job-h',
+      channels: { train: trainCsv },
+      hyperparameters: SEED_HYPERPARAMETERS,
+    });
     await backend.createModel('job-h', ((await backend.waitForTrainingJob('job-h')) as { artifact: string }).artifact);
     await backend.createEndpoint('job-h', 'job-h');
     await backend.waitForEndpoint('job-h');
@@ -553,18 +724,27 @@ describe('SageMakerBackend batch transform', () => {
     const booster = Booster.fromTarGz(fixture.tarGz);
     return async (job) => {
       const s3 = getEnv()!.s3server.s3;
-      const input = (job.request.TransformInput as { DataSource: { S3DataSource: { S3Uri: string } } }).DataSource.S3DataSource.S3Uri;
+      const input = (job.request.TransformInput as { DataSource: { S3DataSource: { S3Uri: string } } }).DataSource
+        .S3DataSource.S3Uri;
       const output = (job.request.TransformOutput as { S3OutputPath: string }).S3OutputPath;
       const [, bucket, prefix] = /^s3:\/\/([^/]+)\/(.*)$/.exec(input)!;
       const [, outBucket, outPrefix] = /^s3:\/\/([^/]+)\/(.*)$/.exec(output)!;
       const listed = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix }));
       for (const object of listed.Contents ?? []) {
-        const text = await (await s3.send(new GetObjectCommand({ Bucket: bucket, Key: object.Key! }))).Body!.transformToString();
+        const text = await (
+          await s3.send(new GetObjectCommand({ Bucket: bucket, Key: object.Key! }))
+        ).Body!.transformToString();
         const lines = text.trim().split('\n');
         const data = Float64Array.from(lines.flatMap((line) => line.split(',').map(Number)));
         const scores = booster.predict({ data, rows: lines.length, columns: 4 });
         const body = `${Array.from(scores, String).join('\n')}\n`;
-        await s3.send(new PutObjectCommand({ Bucket: outBucket, Key: `${outPrefix}/${path.basename(object.Key!)}.out`, Body: body }));
+        await s3.send(
+          new PutObjectCommand({
+            Bucket: outBucket,
+            Key: `${outPrefix}/${path.basename(object.Key!)}.out`,
+            Body: body,
+          }),
+        );
       }
     };
   }
@@ -574,10 +754,19 @@ describe('SageMakerBackend batch transform', () => {
     const testEnv = await start({ loopback: { onTransformJobCompleted: transformWriter(() => current) } });
     current = testEnv;
     const backend = backendFor(testEnv);
-    await backend.startTrainingJob({ name: 'job-t', channels: { train: trainCsv }, hyperparameters: SEED_HYPERPARAMETERS });
+    await backend.startTrainingJob({
+      name: 'job-t',
+      channels: { train: trainCsv },
+      hyperparameters: SEED_HYPERPARAMETERS,
+    });
     await backend.createModel('job-t', ((await backend.waitForTrainingJob('job-t')) as { artifact: string }).artifact);
     const outDir = path.join(dir, 'scores');
-    const outcome = await backend.batchTransform({ jobName: 'job-t-bt1', modelName: 'job-t', input: featuresCsv, outputDir: outDir });
+    const outcome = await backend.batchTransform({
+      jobName: 'job-t-bt1',
+      modelName: 'job-t',
+      input: featuresCsv,
+      outputDir: outDir,
+    });
     expect(outcome).toEqual({ status: 'Completed', output: path.join(outDir, 'testday.csv.out'), rows: 200 });
     const scores = (await readFile(outcome.output, 'utf8')).trim().split('\n').map(Number);
     expect(scores).toEqual(Array.from(fixture.prob));
@@ -589,11 +778,17 @@ describe('SageMakerBackend batch transform', () => {
       BatchStrategy: 'MultiRecord',
       MaxPayloadInMB: 6,
       TransformInput: {
-        DataSource: { S3DataSource: { S3DataType: 'S3Prefix', S3Uri: `s3://${TEST_BUCKET}/experiments/job-t-bt1/transform-input/` } },
+        DataSource: {
+          S3DataSource: { S3DataType: 'S3Prefix', S3Uri: `s3://${TEST_BUCKET}/experiments/job-t-bt1/transform-input/` },
+        },
         ContentType: 'text/csv',
         SplitType: 'Line',
       },
-      TransformOutput: { S3OutputPath: `s3://${TEST_BUCKET}/experiments/job-t-bt1/transform-output`, Accept: 'text/csv', AssembleWith: 'Line' },
+      TransformOutput: {
+        S3OutputPath: `s3://${TEST_BUCKET}/experiments/job-t-bt1/transform-output`,
+        Accept: 'text/csv',
+        AssembleWith: 'Line',
+      },
       TransformResources: { InstanceType: 'ml.m5.large', InstanceCount: 1 },
     });
   });
@@ -603,9 +798,18 @@ describe('SageMakerBackend batch transform', () => {
     const testEnv = await start({ loopback: { onTransformJobCompleted: transformWriter(() => current) } });
     current = testEnv;
     const backend = backendFor(testEnv);
-    await backend.startTrainingJob({ name: 'job-u', channels: { train: trainCsv }, hyperparameters: SEED_HYPERPARAMETERS });
+    await backend.startTrainingJob({
+      name: 'job-u',
+      channels: { train: trainCsv },
+      hyperparameters: SEED_HYPERPARAMETERS,
+    });
     await backend.createModel('job-u', ((await backend.waitForTrainingJob('job-u')) as { artifact: string }).artifact);
-    const outcome = await backend.batchTransform({ jobName: 'job-u-bt1', modelName: 'job-u', input: featuresCsv, outputDir: `s3://${TEST_BUCKET}/scores/` });
+    const outcome = await backend.batchTransform({
+      jobName: 'job-u-bt1',
+      modelName: 'job-u',
+      input: featuresCsv,
+      outputDir: `s3://${TEST_BUCKET}/scores/`,
+    });
     expect(outcome).toEqual({ status: 'Completed', output: `s3://${TEST_BUCKET}/scores/testday.csv.out`, rows: 200 });
     const text = new TextDecoder().decode(await backend.downloadArtifact(outcome.output));
     expect(text.trim().split('\n').map(Number)).toEqual(Array.from(fixture.prob));
@@ -615,9 +819,15 @@ describe('SageMakerBackend batch transform', () => {
     const testEnv = await start();
     testEnv.loopback.failTransformJob('job-v-bt1', 'ClientError: See job logs for more information');
     const backend = backendFor(testEnv);
-    await backend.startTrainingJob({ name: 'job-v', channels: { train: trainCsv }, hyperparameters: SEED_HYPERPARAMETERS });
+    await backend.startTrainingJob({
+      name: 'job-v',
+      channels: { train: trainCsv },
+      hyperparameters: SEED_HYPERPARAMETERS,
+    });
     await backend.createModel('job-v', ((await backend.waitForTrainingJob('job-v')) as { artifact: string }).artifact);
-    expect(await backend.batchTransform({ jobName: 'job-v-bt1', modelName: 'job-v', input: featuresCsv, outputDir: dir })).toMatchObject({
+    expect(
+      await backend.batchTransform({ jobName: 'job-v-bt1', modelName: 'job-v', input: featuresCsv, outputDir: dir }),
+    ).toMatchObject({
       status: 'Failed',
       reason: 'ClientError: See job logs for more information',
     });
@@ -638,8 +848,13 @@ describe('SageMakerBackend.deleteTaggedResources (leftovers of runs killed befor
     await testEnv.clients.sagemaker.send(
       new CreateEndpointConfigCommand({
         EndpointConfigName: 'r1-c2',
-        ProductionVariants: [{ VariantName: 'AllTraffic', ModelName: 'r1-m2', InstanceType: 'ml.t2.medium', InitialInstanceCount: 1 }],
-        Tags: [{ Key: 'project', Value: 'sessionsentry' }, { Key: 'run', Value: 'r1' }],
+        ProductionVariants: [
+          { VariantName: 'AllTraffic', ModelName: 'r1-m2', InstanceType: 'ml.t2.medium', InitialInstanceCount: 1 },
+        ],
+        Tags: [
+          { Key: 'project', Value: 'sessionsentry' },
+          { Key: 'run', Value: 'r1' },
+        ],
       }),
     );
     await run2.createModel('r2-m3', artifact);
@@ -664,7 +879,11 @@ describe('SageMakerBackend.deleteTaggedResources (leftovers of runs killed befor
     const testEnv = await start();
     const { run1 } = await leftovers(testEnv);
     const found = await run1.deleteTaggedResources({ dryRun: true, nameContains: 'r1-' });
-    expect(found).toEqual({ endpoints: ['r1-e1'], endpointConfigs: ['r1-e1', 'r1-c2'], models: ['r1-m1', 'r1-m2', 'r1-m5'] });
+    expect(found).toEqual({
+      endpoints: ['r1-e1'],
+      endpointConfigs: ['r1-e1', 'r1-c2'],
+      models: ['r1-m1', 'r1-m2', 'r1-m5'],
+    });
     expect(testEnv.loopback.requests.filter((r) => r.operation.startsWith('Delete'))).toEqual([]);
     await expect(backendFor(testEnv).deleteTaggedResources()).rejects.toThrow(/tags must be at least one tag/);
   });
@@ -683,21 +902,39 @@ describe('SageMakerBackend construction and clients', () => {
 
   it('takes the image region from the injected client, and says so plainly when no region is configured', async () => {
     const fromClient = new SageMakerClient({ region: 'ap-northeast-1' });
-    const backend = new SageMakerBackend({ role: TEST_ROLE, bucket: TEST_BUCKET, sagemaker: fromClient, runtime: {} as SageMakerRuntimeClient, s3: {} as S3Client });
+    const backend = new SageMakerBackend({
+      role: TEST_ROLE,
+      bucket: TEST_BUCKET,
+      sagemaker: fromClient,
+      runtime: {} as SageMakerRuntimeClient,
+      s3: {} as S3Client,
+    });
     expect(await backend.imageUri()).toBe('354813040037.dkr.ecr.ap-northeast-1.amazonaws.com/sagemaker-xgboost:1.7-1');
     const noRegion = new SageMakerClient({
       region: async () => {
         throw new Error('Region is missing');
       },
     });
-    const lost = new SageMakerBackend({ role: TEST_ROLE, bucket: TEST_BUCKET, sagemaker: noRegion, runtime: {} as SageMakerRuntimeClient, s3: {} as S3Client });
-    await expect(lost.imageUri()).rejects.toThrow(/SageMakerBackend: region must be set to choose the built-in XGBoost image/);
+    const lost = new SageMakerBackend({
+      role: TEST_ROLE,
+      bucket: TEST_BUCKET,
+      sagemaker: noRegion,
+      runtime: {} as SageMakerRuntimeClient,
+      s3: {} as S3Client,
+    });
+    await expect(lost.imageUri()).rejects.toThrow(
+      /SageMakerBackend: region must be set to choose the built-in XGBoost image/,
+    );
     fromClient.destroy();
     noRegion.destroy();
   });
 
   it('createSageMakerClients applies region, endpoints and path-style addressing', async () => {
-    const clients = createSageMakerClients({ region: 'ap-south-1', endpoints: { s3: 'http://127.0.0.1:9' }, forcePathStyle: true });
+    const clients = createSageMakerClients({
+      region: 'ap-south-1',
+      endpoints: { s3: 'http://127.0.0.1:9' },
+      forcePathStyle: true,
+    });
     expect(await clients.sagemaker.config.region()).toBe('ap-south-1');
     expect(clients.s3.config.forcePathStyle).toBe(true);
     for (const client of Object.values(clients)) client.destroy();
@@ -707,12 +944,20 @@ describe('SageMakerBackend construction and clients', () => {
   it('rejects a bad role, bucket, version, size or spot setting when constructed, before anything is uploaded', () => {
     const clients = { sagemaker: undefined, runtime: undefined, s3: undefined };
     const base = { role: TEST_ROLE, bucket: TEST_BUCKET, region: 'us-east-1', ...clients };
-    expect(() => new SageMakerBackend({ ...base, role: 'my-role' })).toThrow(/SageMakerBackend: role must be an IAM role ARN/);
+    expect(() => new SageMakerBackend({ ...base, role: 'my-role' })).toThrow(
+      /SageMakerBackend: role must be an IAM role ARN/,
+    );
     expect(() => new SageMakerBackend({ ...base, bucket: 'No_Such' })).toThrow(/bucket/);
     expect(() => new SageMakerBackend({ ...base, xgboostVersion: '1.7' })).toThrow(ImageUriError);
     expect(() => new SageMakerBackend({ ...base, region: 'moon-1' })).toThrow(/region "moon-1"/);
-    expect(() => new SageMakerBackend({ ...base, maxRuntimeSeconds: 3600, spot: { maxWaitSeconds: 60 } })).toThrow(/spot\.maxWaitSeconds/);
-    expect(() => new SageMakerBackend({ ...base, spot: { maxWaitSeconds: 90_000, checkpointS3Uri: 'bucket/ckpt' } })).toThrow(/spot\.checkpointS3Uri/);
-    expect(() => new SageMakerBackend({ ...base, volumeSizeGb: 0 })).toThrow(/SageMakerBackend: volumeSizeGb must be a positive integer, got 0/);
+    expect(() => new SageMakerBackend({ ...base, maxRuntimeSeconds: 3600, spot: { maxWaitSeconds: 60 } })).toThrow(
+      /spot\.maxWaitSeconds/,
+    );
+    expect(
+      () => new SageMakerBackend({ ...base, spot: { maxWaitSeconds: 90_000, checkpointS3Uri: 'bucket/ckpt' } }),
+    ).toThrow(/spot\.checkpointS3Uri/);
+    expect(() => new SageMakerBackend({ ...base, volumeSizeGb: 0 })).toThrow(
+      /SageMakerBackend: volumeSizeGb must be a positive integer, got 0/,
+    );
   });
 });

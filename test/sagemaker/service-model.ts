@@ -70,7 +70,8 @@ function check(model: ServiceModel, shapeName: string, value: unknown, where: st
   };
   switch (shape.type) {
     case 'structure': {
-      if (value === null || typeof value !== 'object' || Array.isArray(value)) return fail(`expected an object, got ${JSON.stringify(value)}`);
+      if (value === null || typeof value !== 'object' || Array.isArray(value))
+        return fail(`expected an object, got ${JSON.stringify(value)}`);
       const record = value as Record<string, unknown>;
       for (const name of shape.required ?? []) if (record[name] === undefined) fail(`missing required member ${name}`);
       for (const [name, member] of Object.entries(record)) {
@@ -100,17 +101,21 @@ function check(model: ServiceModel, shapeName: string, value: unknown, where: st
     case 'string': {
       if (typeof value !== 'string') return fail(`expected a string, got ${JSON.stringify(value)}`);
       sized([...value].length, shape, fail, 'characters');
-      if (shape.enum !== undefined && !shape.enum.includes(value)) fail(`${JSON.stringify(value)} is not one of ${shape.enum.join(', ')}`);
+      if (shape.enum !== undefined && !shape.enum.includes(value))
+        fail(`${JSON.stringify(value)} is not one of ${shape.enum.join(', ')}`);
       // The models' patterns are Java regular expressions; those used here read the same with the u flag.
-      if (shape.pattern !== undefined && !new RegExp(shape.pattern, 'u').test(value)) fail(`${JSON.stringify(value)} does not match ${shape.pattern}`);
+      if (shape.pattern !== undefined && !new RegExp(shape.pattern, 'u').test(value))
+        fail(`${JSON.stringify(value)} does not match ${shape.pattern}`);
       return;
     }
     case 'integer':
     case 'long':
     case 'float':
     case 'double': {
-      if (typeof value !== 'number' || !Number.isFinite(value)) return fail(`expected a number, got ${JSON.stringify(value)}`);
-      if ((shape.type === 'integer' || shape.type === 'long') && !Number.isInteger(value)) fail(`${value} is not an integer`);
+      if (typeof value !== 'number' || !Number.isFinite(value))
+        return fail(`expected a number, got ${JSON.stringify(value)}`);
+      if ((shape.type === 'integer' || shape.type === 'long') && !Number.isInteger(value))
+        fail(`${value} is not an integer`);
       if (shape.min !== undefined && value < shape.min) fail(`${value} is below ${shape.min}`);
       if (shape.max !== undefined && value > shape.max) fail(`${value} is above ${shape.max}`);
       return;
@@ -122,7 +127,8 @@ function check(model: ServiceModel, shapeName: string, value: unknown, where: st
       if (!(value instanceof Date) && typeof value !== 'number') fail('expected a timestamp');
       return;
     case 'blob': {
-      const length = value instanceof Uint8Array ? value.byteLength : typeof value === 'string' ? Buffer.byteLength(value) : -1;
+      const length =
+        value instanceof Uint8Array ? value.byteLength : typeof value === 'string' ? Buffer.byteLength(value) : -1;
       if (length < 0) return fail('expected bytes');
       sized(length, shape, fail, 'bytes');
       return;

@@ -52,7 +52,11 @@ async function start(loopback: LoopbackSageMakerOptions = {}): Promise<AwsTestEn
       // The 1.7-1 container's real-time answer: one probability per line.
       invoke: (_name, body) => {
         const lines = body.trim().split('\n');
-        const scores = booster.predict({ data: Float64Array.from(lines.flatMap((l) => l.split(',').map(Number))), rows: lines.length, columns: 4 });
+        const scores = booster.predict({
+          data: Float64Array.from(lines.flatMap((l) => l.split(',').map(Number))),
+          rows: lines.length,
+          columns: 4,
+        });
         return { status: 200, contentType: 'text/csv', body: `${Array.from(scores, String).join('\n')}\n` };
       },
       ...loopback,
@@ -78,7 +82,12 @@ describe('TrainRunner on the SageMakerBackend', () => {
     const testEnv = await start();
     testEnv.loopback.failTrainingJob('exp1-first-10', 'AlgorithmError: Training data has 0 rows');
     const events: ProgressEvent[] = [];
-    const runner = new TrainRunner({ backend: backendFor(testEnv), prefix: 'exp1', concurrency: 3, onProgress: (e) => events.push(e) });
+    const runner = new TrainRunner({
+      backend: backendFor(testEnv),
+      prefix: 'exp1',
+      concurrency: 3,
+      onProgress: (e) => events.push(e),
+    });
     const result = await runner.runExperiment(jobs, { invokeWith: testRows });
 
     expect([...result.succeeded].sort()).toEqual(['first-5', 'whole']);
@@ -89,10 +98,21 @@ describe('TrainRunner on the SageMakerBackend', () => {
     for (const { scores } of result.scores) expect(Array.from(scores)).toEqual(Array.from(fixture.prob));
     expect(result.scores.map((s) => s.job).sort()).toEqual(['first-5', 'whole']);
 
-    const hyperparameters = testEnv.loopback.requestsFor('CreateTrainingJob').map((r) => r.body.HyperParameters as Record<string, string>);
+    const hyperparameters = testEnv.loopback
+      .requestsFor('CreateTrainingJob')
+      .map((r) => r.body.HyperParameters as Record<string, string>);
     expect(hyperparameters).toHaveLength(3);
     // The seed's hyperparameters as named defaults, num_round overridden per job, all strings.
-    for (const h of hyperparameters) expect(h).toMatchObject({ max_depth: '5', eta: '0.2', gamma: '4', min_child_weight: '6', subsample: '0.7', objective: 'binary:logistic', num_round: '10' });
+    for (const h of hyperparameters)
+      expect(h).toMatchObject({
+        max_depth: '5',
+        eta: '0.2',
+        gamma: '4',
+        min_child_weight: '6',
+        subsample: '0.7',
+        objective: 'binary:logistic',
+        num_round: '10',
+      });
 
     expect(testEnv.loopback.live()).toEqual({ endpoints: [], endpointConfigs: [], models: [] });
     expect([...testEnv.loopback.deleted.endpoints].sort()).toEqual(['exp1-first-5', 'exp1-whole']);
@@ -104,10 +124,17 @@ describe('TrainRunner on the SageMakerBackend', () => {
 
   it('cleans up every endpoint, config and model when endpoints fail midway (one Failed, one refused by a quota)', async () => {
     const testEnv = await start();
-    testEnv.loopback.failEndpoint('exp2-first-10', 'The primary container for production variant AllTraffic did not pass the ping health check.');
+    testEnv.loopback.failEndpoint(
+      'exp2-first-10',
+      'The primary container for production variant AllTraffic did not pass the ping health check.',
+    );
     testEnv.loopback.inject(
       'CreateEndpoint',
-      { status: 400, type: 'ResourceLimitExceeded', message: 'The account-level service limit for ml.t2.medium endpoint usage is 0 Instances.' },
+      {
+        status: 400,
+        type: 'ResourceLimitExceeded',
+        message: 'The account-level service limit for ml.t2.medium endpoint usage is 0 Instances.',
+      },
       1,
       (body) => body.EndpointName === 'exp2-whole',
     );
@@ -120,7 +147,11 @@ describe('TrainRunner on the SageMakerBackend', () => {
     expect(reasons.whole).toContain('ResourceLimitExceeded');
     expect(testEnv.loopback.live()).toEqual({ endpoints: [], endpointConfigs: [], models: [] });
     expect([...testEnv.loopback.deleted.endpoints].sort()).toEqual(['exp2-first-10', 'exp2-first-5']);
-    expect([...testEnv.loopback.deleted.endpointConfigs].sort()).toEqual(['exp2-first-10', 'exp2-first-5', 'exp2-whole']);
+    expect([...testEnv.loopback.deleted.endpointConfigs].sort()).toEqual([
+      'exp2-first-10',
+      'exp2-first-5',
+      'exp2-whole',
+    ]);
     expect([...testEnv.loopback.deleted.models].sort()).toEqual(['exp2-first-10', 'exp2-first-5', 'exp2-whole']);
   });
 
@@ -134,7 +165,8 @@ describe('TrainRunner on the SageMakerBackend', () => {
       prefix: 'exp3',
       signal: controller.signal,
       onProgress: (e) => {
-        if (e.resource === 'Endpoint' && e.state === 'Creating' && ++creating === jobs.length * 2) controller.abort(new Error('Ctrl-C'));
+        if (e.resource === 'Endpoint' && e.state === 'Creating' && ++creating === jobs.length * 2)
+          controller.abort(new Error('Ctrl-C'));
       },
     });
     await expect(runner.runExperiment(jobs, { invokeWith: testRows })).rejects.toThrow(RunAbortedError);
@@ -154,10 +186,15 @@ describe('TrainRunner on the SageMakerBackend', () => {
     const runner = new TrainRunner({ backend: backendFor(testEnv), prefix: 'exp4', signal: controller.signal });
     await runner.startJobs(jobs);
     const waiting = runner.waitForJobs();
-    while (testEnv.loopback.requestsFor('DescribeTrainingJob').length < 3) await new Promise((resolve) => setTimeout(resolve, 10));
+    while (testEnv.loopback.requestsFor('DescribeTrainingJob').length < 3)
+      await new Promise((resolve) => setTimeout(resolve, 10));
     controller.abort(new Error('Ctrl-C'));
     await expect(waiting).rejects.toThrow(RunAbortedError);
     await runner.close();
-    expect([...testEnv.loopback.trainingJobs.values()].map((j) => j.status)).toEqual(['Stopping', 'Stopping', 'Stopping']);
+    expect([...testEnv.loopback.trainingJobs.values()].map((j) => j.status)).toEqual([
+      'Stopping',
+      'Stopping',
+      'Stopping',
+    ]);
   });
 });

@@ -28,7 +28,10 @@ export function loadArtifactFixture(): SageMakerArtifactFixture {
     const fields = line.split(',');
     return [fields[4], ...fields.slice(0, 4)].join(',');
   });
-  const predictions = readFileSync(path.join(fixtures, 'exact_gamma1/predictions.csv'), 'utf8').trim().split('\n').slice(1);
+  const predictions = readFileSync(path.join(fixtures, 'exact_gamma1/predictions.csv'), 'utf8')
+    .trim()
+    .split('\n')
+    .slice(1);
   const prob = Float64Array.from(predictions, (line) => Number(line.split(',')[1]));
   return { tarGz, rows, labelledRows, prob };
 }

@@ -22,7 +22,11 @@ afterAll(async () => {
   await server.close();
 });
 
-function post(body: string | Uint8Array, headers: Record<string, string> = { 'content-type': 'text/csv' }, route = '/invocations'): Promise<Response> {
+function post(
+  body: string | Uint8Array,
+  headers: Record<string, string> = { 'content-type': 'text/csv' },
+  route = '/invocations',
+): Promise<Response> {
   return fetch(`${url}${route}`, { method: 'POST', headers, body });
 }
 
@@ -80,7 +84,10 @@ describe('POST /invocations with text/csv', () => {
   });
 
   it('defaults to text/csv when Content-Type is missing, as the container does', async () => {
-    const res = await fetch(`${url}/invocations`, { method: 'POST', body: new TextEncoder().encode(fixture.rows[0] as string) });
+    const res = await fetch(`${url}/invocations`, {
+      method: 'POST',
+      body: new TextEncoder().encode(fixture.rows[0] as string),
+    });
     expect(res.status).toBe(200);
     expect((await res.text()).trim()).toBe(fixture.probText[0]);
   });
@@ -138,7 +145,10 @@ describe('POST /invocations with text/csv', () => {
 
 describe('response and request formats', () => {
   it('writes {"predictions":[{"score":p},…]} for Accept: application/json', async () => {
-    const res = await post(fixture.rows.slice(0, 10).join('\n'), { 'content-type': 'text/csv', accept: 'application/json' });
+    const res = await post(fixture.rows.slice(0, 10).join('\n'), {
+      'content-type': 'text/csv',
+      accept: 'application/json',
+    });
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('application/json');
     const body = (await res.json()) as { predictions: { score: number }[] };
@@ -146,8 +156,14 @@ describe('response and request formats', () => {
   });
 
   it('writes one {"score": p} per line for Accept: application/jsonlines', async () => {
-    const res = await post(fixture.rows.slice(0, 3).join('\n'), { 'content-type': 'text/csv', accept: 'application/jsonlines' });
-    const lines = (await res.text()).trim().split('\n').map((line) => (JSON.parse(line) as { score: number }).score);
+    const res = await post(fixture.rows.slice(0, 3).join('\n'), {
+      'content-type': 'text/csv',
+      accept: 'application/jsonlines',
+    });
+    const lines = (await res.text())
+      .trim()
+      .split('\n')
+      .map((line) => (JSON.parse(line) as { score: number }).score);
     expect(lines).toEqual(Array.from(fixture.prob.slice(0, 3)));
   });
 
@@ -160,14 +176,21 @@ describe('response and request formats', () => {
 
   it('reads application/json {"features": […]} as one row and {"instances": [{"features": […]}]}', async () => {
     const row = (fixture.rows[5] as string).split(',').map((f) => (f === '' ? null : Number(f)));
-    const single = await post(JSON.stringify({ features: row }), { 'content-type': 'application/json', accept: 'application/json' });
+    const single = await post(JSON.stringify({ features: row }), {
+      'content-type': 'application/json',
+      accept: 'application/json',
+    });
     expect(((await single.json()) as { predictions: { score: number }[] }).predictions[0]?.score).toBe(fixture.prob[5]);
-    const objects = await post(JSON.stringify({ instances: [{ features: row }] }), { 'content-type': 'application/json' });
+    const objects = await post(JSON.stringify({ instances: [{ features: row }] }), {
+      'content-type': 'application/json',
+    });
     expect((await objects.text()).trim()).toBe(fixture.probText[5]);
   });
 
   it('reads text/libsvm rows (0-based index:value, a leading label ignored, absent = missing)', async () => {
-    const libsvm = fixture.rows.slice(0, 30).map((row) => ['0', ...row.split(',').flatMap((f, i) => (f === '' ? [] : [`${i}:${f}`]))].join(' '));
+    const libsvm = fixture.rows
+      .slice(0, 30)
+      .map((row) => ['0', ...row.split(',').flatMap((f, i) => (f === '' ? [] : [`${i}:${f}`]))].join(' '));
     const res = await post(libsvm.join('\n'), { 'content-type': 'text/libsvm' });
     expect(res.status).toBe(200);
     expect((await res.text()).trim().split('\n')).toEqual(fixture.probText.slice(0, 30));
@@ -224,7 +247,11 @@ describe('payload limit', () => {
 
   it('honours a smaller configured limit', async () => {
     await using small = await serveModel(fixture.booster, { maxPayloadBytes: 64 });
-    const res = await fetch(`${small.url}/invocations`, { method: 'POST', headers: { 'content-type': 'text/csv' }, body: `${fixture.rows.slice(0, 20).join('\n')}` });
+    const res = await fetch(`${small.url}/invocations`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/csv' },
+      body: `${fixture.rows.slice(0, 20).join('\n')}`,
+    });
     expect(res.status).toBe(413);
     await res.arrayBuffer();
   });
@@ -236,16 +263,28 @@ describe('several endpoints on one server', () => {
     multi.addEndpoint('model-a', fixture.booster).addEndpoint('model-b', fixture.booster);
     const base = await multi.listen();
     for (const name of ['model-a', 'model-b']) {
-      const res = await fetch(`${base}/endpoints/${name}/invocations`, { method: 'POST', headers: { 'content-type': 'text/csv' }, body: fixture.rows[2] as string });
+      const res = await fetch(`${base}/endpoints/${name}/invocations`, {
+        method: 'POST',
+        headers: { 'content-type': 'text/csv' },
+        body: fixture.rows[2] as string,
+      });
       expect(res.status).toBe(200);
       expect(res.headers.get('x-amzn-invoked-production-variant')).toBe('AllTraffic');
       expect((await res.text()).trim()).toBe(fixture.probText[2]);
     }
-    const noDefault = await fetch(`${base}/invocations`, { method: 'POST', headers: { 'content-type': 'text/csv' }, body: '1,2,3,4' });
+    const noDefault = await fetch(`${base}/invocations`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/csv' },
+      body: '1,2,3,4',
+    });
     expect(noDefault.status).toBe(404);
     expect(await noDefault.text()).toContain('model-a, model-b');
     expect(multi.removeEndpoint('model-a')).toBe(true);
-    const gone = await fetch(`${base}/endpoints/model-a/invocations`, { method: 'POST', headers: { 'content-type': 'text/csv' }, body: '1,2,3,4' });
+    const gone = await fetch(`${base}/endpoints/model-a/invocations`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/csv' },
+      body: '1,2,3,4',
+    });
     expect(gone.status).toBe(400);
     expect(gone.headers.get('x-amzn-errortype')).toBe('ValidationError');
     await gone.arrayBuffer();

@@ -6,7 +6,11 @@ import { type EventService, parseEventsBody, startEventService } from '../../src
 import { ndjsonBodies, runLoadTest } from '../../src/serve/load-test.js';
 import { liveFixture } from './live-fixture.js';
 
-const { log, flattener, schema, booster } = liveFixture({ seed: 41, sessions: 200, features: { counts: true, timing: true } });
+const { log, flattener, schema, booster } = liveFixture({
+  seed: 41,
+  sessions: 200,
+  features: { counts: true, timing: true },
+});
 const batch = flattener.flatten(log);
 const batchScores = booster.predict(batch, { columns: schema.featureNames });
 const batchRows = batch.toMatrix(schema.featureNames);
@@ -24,7 +28,11 @@ interface SessionView {
   readonly features: Record<string, number>;
 }
 
-async function post(url: string, body: string | Buffer, contentType = 'application/x-ndjson'): Promise<{ status: number; json: Answer }> {
+async function post(
+  url: string,
+  body: string | Buffer,
+  contentType = 'application/x-ndjson',
+): Promise<{ status: number; json: Answer }> {
   const res = await fetch(url, { method: 'POST', headers: { 'content-type': contentType }, body });
   const text = await res.text();
   return { status: res.status, json: (text.startsWith('{') ? JSON.parse(text) : {}) as Answer };
@@ -33,7 +41,13 @@ async function post(url: string, body: string | Buffer, contentType = 'applicati
 describe('event service', () => {
   let service: EventService;
   beforeAll(async () => {
-    service = await startEventService({ model: booster, schema, threshold: 0.5, idleTimeoutMs: Infinity, maxBodyBytes: 256 * 1024 });
+    service = await startEventService({
+      model: booster,
+      schema,
+      threshold: 0.5,
+      idleTimeoutMs: Infinity,
+      maxBodyBytes: 256 * 1024,
+    });
   });
   afterAll(async () => {
     await service.close();
@@ -54,20 +68,33 @@ describe('event service', () => {
       const view = (await res.json()) as SessionView;
       expect(view.eventsSeen).toBe(log.sessionLength(s));
       expect(view.score).toBe(batchScores[s]);
-      expect(schema.featureNames.map((n) => view.features[n])).toEqual(Array.from(batchRows.data.subarray(s * batchRows.columns, (s + 1) * batchRows.columns)));
+      expect(schema.featureNames.map((n) => view.features[n])).toEqual(
+        Array.from(batchRows.data.subarray(s * batchRows.columns, (s + 1) * batchRows.columns)),
+      );
     }
   });
 
   it('takes a JSON array too, with timestamps in the log format and BadActor ignored, answering per session', async () => {
     const events = [
-      { SessionNo: 'arr-1', LogTime: '2019-07-01 12:00:00.000', CustID: 'c9', GroupID: 'g', ProfID: 'p', Act: schema.vocabulary[0], BadActor: 1 },
+      {
+        SessionNo: 'arr-1',
+        LogTime: '2019-07-01 12:00:00.000',
+        CustID: 'c9',
+        GroupID: 'g',
+        ProfID: 'p',
+        Act: schema.vocabulary[0],
+        BadActor: 1,
+      },
       { SessionNo: 'arr-1', LogTime: '2019-07-01 12:00:02.500', CustID: 'c9', Act: schema.vocabulary[1] },
       { SessionNo: 'arr-2', LogTime: 1561982400000, Act: Number(schema.vocabulary[0]) },
     ];
     const r = await post(`${service.url}/events`, JSON.stringify(events), 'application/json');
     expect(r.status).toBe(200);
     expect(r.json.events).toBe(3);
-    expect(r.json.sessions.map((s) => [s.session, s.eventsSeen])).toEqual([['arr-1', 2], ['arr-2', 1]]);
+    expect(r.json.sessions.map((s) => [s.session, s.eventsSeen])).toEqual([
+      ['arr-1', 2],
+      ['arr-2', 1],
+    ]);
     const view = (await (await fetch(`${service.url}/sessions/arr-1`)).json()) as SessionView;
     expect(view.customer).toBe('c9');
     expect(view.features.duration_s).toBe(2.5);
@@ -84,10 +111,20 @@ describe('event service', () => {
     expect(r.json.error).toMatchObject({ code: 'ERR_LIVE_EVENT', line: 3, field: 'LogTime' });
     expect(r.json.error.message).toContain('line 3');
     expect((await fetch(`${service.url}/sessions/bad-1`)).status).toBe(404);
-    const broken = await post(`${service.url}/events`, '{"SessionNo":"x","LogTime":1,"Act":"1"}\n{"SessionNo": oops}\n');
+    const broken = await post(
+      `${service.url}/events`,
+      '{"SessionNo":"x","LogTime":1,"Act":"1"}\n{"SessionNo": oops}\n',
+    );
     expect(broken.status).toBe(400);
     expect(broken.json.error.line).toBe(2);
-    const item = await post(`${service.url}/events`, JSON.stringify([{ SessionNo: 'x', LogTime: 1, Act: '1' }, { SessionNo: 'x', LogTime: 1 }]), 'application/json');
+    const item = await post(
+      `${service.url}/events`,
+      JSON.stringify([
+        { SessionNo: 'x', LogTime: 1, Act: '1' },
+        { SessionNo: 'x', LogTime: 1 },
+      ]),
+      'application/json',
+    );
     expect(item.json.error).toMatchObject({ item: 2, field: 'Act' });
   });
 
@@ -100,12 +137,21 @@ describe('event service', () => {
   });
 
   it('serves /healthz, and the SageMaker /ping and /invocations for flattened rows', async () => {
-    const health = (await (await fetch(`${service.url}/healthz`)).json()) as { status: string; stats: { scorer: { events: number } } };
+    const health = (await (await fetch(`${service.url}/healthz`)).json()) as {
+      status: string;
+      stats: { scorer: { events: number } };
+    };
     expect(health.status).toBe('ok');
     expect(health.stats.scorer.events).toBeGreaterThanOrEqual(log.eventCount);
     expect((await fetch(`${service.url}/ping`)).status).toBe(200);
-    const rows = [0, 1, 2].map((s) => Array.from(batchRows.data.subarray(s * batchRows.columns, (s + 1) * batchRows.columns)).join(',')).join('\n');
-    const r = await fetch(`${service.url}/invocations`, { method: 'POST', headers: { 'content-type': 'text/csv' }, body: rows });
+    const rows = [0, 1, 2]
+      .map((s) => Array.from(batchRows.data.subarray(s * batchRows.columns, (s + 1) * batchRows.columns)).join(','))
+      .join('\n');
+    const r = await fetch(`${service.url}/invocations`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/csv' },
+      body: rows,
+    });
     expect(r.status).toBe(200);
     const scores = (await r.text()).trim().split('\n').map(Number);
     // The container answers with the float32 score printed to full precision.
@@ -114,15 +160,40 @@ describe('event service', () => {
 
   it('never crashes on random garbage bodies: every answer is a 4xx, and it keeps serving', async () => {
     const random = createRandom(5);
-    const pieces = ['{', '}', '[', ']', '"', ':', ',', '\n', 'SessionNo', 'LogTime', 'Act', 'null', '1e999', '-1', '"2019-07-01 12:00:00"', '\u0000', '\uffff', 'true', ' '];
+    const pieces = [
+      '{',
+      '}',
+      '[',
+      ']',
+      '"',
+      ':',
+      ',',
+      '\n',
+      'SessionNo',
+      'LogTime',
+      'Act',
+      'null',
+      '1e999',
+      '-1',
+      '"2019-07-01 12:00:00"',
+      '\u0000',
+      '\uffff',
+      'true',
+      ' ',
+    ];
     for (let i = 0; i < 150; i++) {
       let body: string | Buffer;
       if (i % 3 === 0) body = Buffer.from(Array.from({ length: random.int(1, 400) }, () => random.int(0, 256)));
       else body = Array.from({ length: random.int(1, 60) }, () => pieces[random.int(0, pieces.length)]).join('');
       const type = ['application/x-ndjson', 'application/json', '', 'text/plain'][i % 4]!;
-      const res = await fetch(`${service.url}/events`, { method: 'POST', headers: type ? { 'content-type': type } : {}, body });
+      const res = await fetch(`${service.url}/events`, {
+        method: 'POST',
+        headers: type ? { 'content-type': type } : {},
+        body,
+      });
       await res.arrayBuffer();
-      if (res.status !== 200) expect(res.status, `body ${JSON.stringify(String(body).slice(0, 80))}`).toBeGreaterThanOrEqual(400);
+      if (res.status !== 200)
+        expect(res.status, `body ${JSON.stringify(String(body).slice(0, 80))}`).toBeGreaterThanOrEqual(400);
       expect(res.status).toBeLessThan(500);
     }
     expect((await fetch(`${service.url}/healthz`)).status).toBe(200);
@@ -181,7 +252,13 @@ describe('event service load test', () => {
   it('stops at maxDurationMs when that comes first', async () => {
     const service = await startEventService({ model: booster, schema, threshold: 0.5 });
     try {
-      const result = await runLoadTest({ url: service.url, bodies: ndjsonBodies(log, 50), maxRequests: 10_000_000, maxDurationMs: 300, concurrency: 2 });
+      const result = await runLoadTest({
+        url: service.url,
+        bodies: ndjsonBodies(log, 50),
+        maxRequests: 10_000_000,
+        maxDurationMs: 300,
+        concurrency: 2,
+      });
       expect(result.requests).toBeLessThan(10_000_000);
       expect(result.elapsedMs).toBeLessThan(3000);
     } finally {
@@ -203,12 +280,23 @@ describe('event service shutdown', () => {
     let onContinue: () => void = () => undefined;
     const continued = new Promise<void>((resolve) => (onContinue = resolve));
     const inFlight = new Promise<string>((resolve, reject) => {
-      const req = request(url, { method: 'POST', headers: { 'content-type': 'application/x-ndjson', 'content-length': String(body.length), expect: '100-continue' } }, (res) => {
-        status = res.statusCode ?? 0;
-        let text = '';
-        res.on('data', (d) => (text += d));
-        res.on('end', () => resolve(text));
-      });
+      const req = request(
+        url,
+        {
+          method: 'POST',
+          headers: {
+            'content-type': 'application/x-ndjson',
+            'content-length': String(body.length),
+            expect: '100-continue',
+          },
+        },
+        (res) => {
+          status = res.statusCode ?? 0;
+          let text = '';
+          res.on('data', (d) => (text += d));
+          res.on('end', () => resolve(text));
+        },
+      );
       req.on('error', reject);
       req.on('continue', onContinue);
       sendBody = () => req.end(body);
@@ -229,9 +317,11 @@ describe('event service shutdown', () => {
 
 describe('parseEventsBody', () => {
   it('reads NDJSON with blank lines and CRLF, and names the line of a bad event', () => {
-    expect(parseEventsBody('{"SessionNo":7,"LogTime":"2019-07-01 12:00:00","Act":111}\r\n\r\n', 'application/x-ndjson')).toEqual([
-      { session: '7', action: '111', time: Date.UTC(2019, 6, 1, 12), customer: undefined },
-    ]);
-    expect(() => parseEventsBody('\n\n{"SessionNo":7,"Act":1}', undefined)).toThrow(/line 3: event field LogTime must be/);
+    expect(
+      parseEventsBody('{"SessionNo":7,"LogTime":"2019-07-01 12:00:00","Act":111}\r\n\r\n', 'application/x-ndjson'),
+    ).toEqual([{ session: '7', action: '111', time: Date.UTC(2019, 6, 1, 12), customer: undefined }]);
+    expect(() => parseEventsBody('\n\n{"SessionNo":7,"Act":1}', undefined)).toThrow(
+      /line 3: event field LogTime must be/,
+    );
   });
 });

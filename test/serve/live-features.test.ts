@@ -10,7 +10,11 @@ import { liveEvents, liveFixture } from './live-fixture.js';
  * against XGBoost 1.7.4 in test/model). After the k-th event of a session, the live feature vector
  * must equal that row bit for bit (Object.is), and the live score the batch prediction.
  */
-function checkEveryPrefix(features: Partial<FeatureGroups>, seed: number, sessions: number): { compared: number; longest: number } {
+function checkEveryPrefix(
+  features: Partial<FeatureGroups>,
+  seed: number,
+  sessions: number,
+): { compared: number; longest: number } {
   const { log, flattener, schema, booster } = liveFixture({ seed, sessions, features });
   const scorer = new LiveScorer({ model: booster, schema, threshold: 1, idleTimeoutMs: Infinity });
   // rows[s][k-1] is the live vector after the session's k-th event.
@@ -36,7 +40,9 @@ function checkEveryPrefix(features: Partial<FeatureGroups>, seed: number, sessio
       for (let j = 0; j < names.length; j++) {
         const expected = columns[j]![s]!;
         if (!Object.is(live.row[j], expected)) {
-          throw new Error(`session ${log.sessionIds[s]} after ${k} events: feature ${names[j]} is ${live.row[j]} live, ${expected} flattened`);
+          throw new Error(
+            `session ${log.sessionIds[s]} after ${k} events: feature ${names[j]} is ${live.row[j]} live, ${expected} flattened`,
+          );
         }
       }
       expect(live.score).toBe(predicted[s]);
@@ -60,7 +66,9 @@ describe('LiveScorer features equal the flattener on every prefix', () => {
 
   it('with shares but no count columns, and with timing off', () => {
     expect(checkEveryPrefix({ counts: false, timing: true, shares: true }, 13, 120).compared).toBeGreaterThan(500);
-    expect(checkEveryPrefix({ counts: true, timing: false, bigrams: { topK: 10 } }, 14, 120).compared).toBeGreaterThan(500);
+    expect(checkEveryPrefix({ counts: true, timing: false, bigrams: { topK: 10 } }, 14, 120).compared).toBeGreaterThan(
+      500,
+    );
   });
 });
 
@@ -68,7 +76,13 @@ describe('LiveScorer gap_std_s beyond exactStdGaps', () => {
   it("switches to Welford's O(1) update past the limit: equal to the two-pass value to 1e-12 relative, other features still exact", () => {
     const { log, schema, booster } = liveFixture({ seed: 15, sessions: 150, features: { counts: true, timing: true } });
     const exact = new LiveScorer({ model: booster, schema, threshold: 1, idleTimeoutMs: Infinity });
-    const streaming = new LiveScorer({ model: booster, schema, threshold: 1, idleTimeoutMs: Infinity, exactStdGaps: 2 });
+    const streaming = new LiveScorer({
+      model: booster,
+      schema,
+      threshold: 1,
+      idleTimeoutMs: Infinity,
+      exactStdGaps: 2,
+    });
     const std = schema.featureNames.indexOf('gap_std_s');
     const cv = schema.featureNames.indexOf('gap_cv');
     let differing = 0;

@@ -18,19 +18,37 @@ export interface LiveFixture {
 }
 
 /** Builds a {@link LiveFixture}: `sessions` generated sessions, the given feature groups, a small model. */
-export function liveFixture({ seed, sessions, features, rounds = 10 }: { seed: number; sessions: number; features: Partial<FeatureGroups>; rounds?: number }): LiveFixture {
+export function liveFixture({
+  seed,
+  sessions,
+  features,
+  rounds = 10,
+}: {
+  seed: number;
+  sessions: number;
+  features: Partial<FeatureGroups>;
+  rounds?: number;
+}): LiveFixture {
   const log = syntheticEventLog(generateEvents({ seed, sessions }));
   const flattener = new SessionFlattener({ vocabulary: ActionVocabulary.fromLogs(log), features }).fit(log);
   const frame = flattener.flatten(log);
   const data = TrainingData.fromFrame(frame, { label: 'BadActor', features: flattener.featureNames });
-  const { booster } = train(data, { num_round: rounds, max_depth: 4, eta: 0.3, objective: 'binary:logistic', tree_method: 'hist', seed: 0 });
+  const { booster } = train(data, {
+    num_round: rounds,
+    max_depth: 4,
+    eta: 0.3,
+    objective: 'binary:logistic',
+    tree_method: 'hist',
+    seed: 0,
+  });
   return { log, flattener, schema: flattener.toSchema(), booster };
 }
 
 /** The log's events as live events, sessions interleaved by time (stable: a session's own order kept). */
 export function liveEvents(log: EventLog): LiveEvent[] {
   const positions: number[] = [];
-  for (let s = 0; s < log.sessionCount; s++) for (let p = log.offsets[s]!; p < log.offsets[s + 1]!; p++) positions.push(p);
+  for (let s = 0; s < log.sessionCount; s++)
+    for (let p = log.offsets[s]!; p < log.offsets[s + 1]!; p++) positions.push(p);
   const sessionOf = new Uint32Array(log.offsets[log.sessionCount]!);
   for (let s = 0; s < log.sessionCount; s++) sessionOf.fill(s, log.offsets[s]!, log.offsets[s + 1]!);
   const times = log.times!;

@@ -22,7 +22,13 @@ const events = liveEvents(log);
 
 describe('LiveScorer with several models (the "any" rule)', () => {
   it('scores every event with each model exactly as a single-model scorer of that model does', () => {
-    const both = new LiveScorer({ schema, models: [{ name: 'whole', model: whole, threshold: 1 }, { name: 'early', model: early, threshold: 1 }] });
+    const both = new LiveScorer({
+      schema,
+      models: [
+        { name: 'whole', model: whole, threshold: 1 },
+        { name: 'early', model: early, threshold: 1 },
+      ],
+    });
     const a = new LiveScorer({ schema, model: whole, threshold: 1 });
     const b = new LiveScorer({ schema, model: early, threshold: 1 });
     for (const e of events) {
@@ -36,10 +42,30 @@ describe('LiveScorer with several models (the "any" rule)', () => {
     const policy = { minEvents: 2, sustain: 2 };
     const thresholds = { whole: 0.6, early: 0.5 };
     const alerts: LiveAlert[] = [];
-    const both = new LiveScorer({ schema, ...policy, models: [{ name: 'whole', model: whole, threshold: thresholds.whole }, { name: 'early', model: early, threshold: thresholds.early }], onAlert: (x) => alerts.push(x) });
+    const both = new LiveScorer({
+      schema,
+      ...policy,
+      models: [
+        { name: 'whole', model: whole, threshold: thresholds.whole },
+        { name: 'early', model: early, threshold: thresholds.early },
+      ],
+      onAlert: (x) => alerts.push(x),
+    });
     const alone = { whole: new Map<string, number>(), early: new Map<string, number>() };
-    const a = new LiveScorer({ schema, ...policy, model: whole, threshold: thresholds.whole, onAlert: (x) => alone.whole.set(x.session, x.time) });
-    const b = new LiveScorer({ schema, ...policy, model: early, threshold: thresholds.early, onAlert: (x) => alone.early.set(x.session, x.time) });
+    const a = new LiveScorer({
+      schema,
+      ...policy,
+      model: whole,
+      threshold: thresholds.whole,
+      onAlert: (x) => alone.whole.set(x.session, x.time),
+    });
+    const b = new LiveScorer({
+      schema,
+      ...policy,
+      model: early,
+      threshold: thresholds.early,
+      onAlert: (x) => alone.early.set(x.session, x.time),
+    });
     for (const e of events) {
       both.push(e);
       a.push(e);
@@ -58,11 +84,34 @@ describe('LiveScorer with several models (the "any" rule)', () => {
   });
 
   it('rejects models together with model, an empty list, repeated names and a model of another width', () => {
-    expect(() => new LiveScorer({ schema, model: whole, threshold: 0.5, models: [{ name: 'x', model: early, threshold: 0.5 }] })).toThrow(InvalidArgumentError);
+    expect(
+      () =>
+        new LiveScorer({ schema, model: whole, threshold: 0.5, models: [{ name: 'x', model: early, threshold: 0.5 }] }),
+    ).toThrow(InvalidArgumentError);
     expect(() => new LiveScorer({ schema, models: [] })).toThrow(/non-empty array/);
-    expect(() => new LiveScorer({ schema, models: [{ name: 'x', model: whole, threshold: 0.5 }, { name: 'x', model: early, threshold: 0.5 }] })).toThrow(/models\[1\]\.name/);
+    expect(
+      () =>
+        new LiveScorer({
+          schema,
+          models: [
+            { name: 'x', model: whole, threshold: 0.5 },
+            { name: 'x', model: early, threshold: 0.5 },
+          ],
+        }),
+    ).toThrow(/models\[1\]\.name/);
     const narrow = { numFeature: 3, predictRow: () => 0 };
-    expect(() => new LiveScorer({ schema, models: [{ name: 'a', model: whole, threshold: 0.5 }, { name: 'b', model: narrow, threshold: 0.5 }] })).toThrow(/models\[1\]\.numFeature/);
-    expect(() => new LiveScorer({ schema, models: [{ name: 'a', model: whole, threshold: 1.5 }] })).toThrow(/threshold/);
+    expect(
+      () =>
+        new LiveScorer({
+          schema,
+          models: [
+            { name: 'a', model: whole, threshold: 0.5 },
+            { name: 'b', model: narrow, threshold: 0.5 },
+          ],
+        }),
+    ).toThrow(/models\[1\]\.numFeature/);
+    expect(() => new LiveScorer({ schema, models: [{ name: 'a', model: whole, threshold: 1.5 }] })).toThrow(
+      /threshold/,
+    );
   });
 });

@@ -23,7 +23,13 @@ function batchScores(s: number): number[] {
 
 function sessionEvents(s: number): { session: string; time: number; action: string; customer: string }[] {
   const out = [];
-  for (let p = log.offsets[s]!; p < log.offsets[s + 1]!; p++) out.push({ session: log.sessionIds[s]!, time: log.times![log.event(p)]!, action: log.actionAt(p), customer: 'c-42' });
+  for (let p = log.offsets[s]!; p < log.offsets[s + 1]!; p++)
+    out.push({
+      session: log.sessionIds[s]!,
+      time: log.times![log.event(p)]!,
+      action: log.actionAt(p),
+      customer: 'c-42',
+    });
   return out;
 }
 
@@ -50,8 +56,20 @@ describe('LiveScorer alert policy', () => {
     for (const { s, scores } of candidates) {
       const sorted = [...scores].sort((a, b) => a - b);
       const threshold = sorted[Math.floor(sorted.length / 2)]!;
-      for (const [minEvents, sustain] of [[1, 1], [3, 1], [1, 2], [4, 3]] as const) {
-        const scorer = new LiveScorer({ model: booster, schema, threshold, minEvents, sustain, idleTimeoutMs: Infinity });
+      for (const [minEvents, sustain] of [
+        [1, 1],
+        [3, 1],
+        [1, 2],
+        [4, 3],
+      ] as const) {
+        const scorer = new LiveScorer({
+          model: booster,
+          schema,
+          threshold,
+          minEvents,
+          sustain,
+          idleTimeoutMs: Infinity,
+        });
         let alertAt = 0;
         let alerts = 0;
         for (const e of sessionEvents(s)) {
@@ -77,7 +95,13 @@ describe('LiveScorer alert policy', () => {
     const k = scores.indexOf(threshold) + 1;
     const fromCallback: LiveAlert[] = [];
     const fromListener: LiveAlert[] = [];
-    const scorer = new LiveScorer({ model: booster, schema, threshold, idleTimeoutMs: Infinity, onAlert: (a) => fromCallback.push(a) });
+    const scorer = new LiveScorer({
+      model: booster,
+      schema,
+      threshold,
+      idleTimeoutMs: Infinity,
+      onAlert: (a) => fromCallback.push(a),
+    });
     scorer.on('alert', (a) => fromListener.push(a));
     const iterated: LiveAlert[] = [];
     const consumer = (async () => {
@@ -87,7 +111,14 @@ describe('LiveScorer alert policy', () => {
     for (const e of events) scorer.push(e);
     scorer.close();
     await consumer;
-    const expected = { model: 'model', session: log.sessionIds[s], customer: 'c-42', score: threshold, eventsSeen: k, time: events[k - 1]!.time };
+    const expected = {
+      model: 'model',
+      session: log.sessionIds[s],
+      customer: 'c-42',
+      score: threshold,
+      eventsSeen: k,
+      time: events[k - 1]!.time,
+    };
     expect(fromCallback).toEqual([expected]);
     expect(fromListener).toEqual([expected]);
     expect(iterated).toEqual([expected]);
@@ -97,7 +128,14 @@ describe('LiveScorer alert policy', () => {
 });
 
 describe('LiveScorer duplicates and out-of-order events', () => {
-  const tsv = (rows: [number, string][]): string => HEADER + rows.map(([ms, act]) => `7\t${new Date(T0 + ms).toISOString().replace('T', ' ').replace('Z', '')}\tc1\tg1\tp1\t${act}\t0\n`).join('');
+  const tsv = (rows: [number, string][]): string =>
+    HEADER +
+    rows
+      .map(
+        ([ms, act]) =>
+          `7\t${new Date(T0 + ms).toISOString().replace('T', ' ').replace('Z', '')}\tc1\tg1\tp1\t${act}\t0\n`,
+      )
+      .join('');
   const batchRow = (text: string, options: ReadEventLogOptions = {}): number[] =>
     Array.from(flattener.flatten(parseEventLog({ name: 'x.txt', text }, options)).toMatrix(schema.featureNames).data);
   const code = (i: number): string => schema.vocabulary[i]!;
@@ -110,7 +148,14 @@ describe('LiveScorer duplicates and out-of-order events', () => {
     expect(scorer.stats()).toMatchObject({ duplicates: 1, events: 1 });
     expect(Array.from(scorer.session('7')!.features)).toEqual(batchRow(tsv([[0, code(0)]])));
     // One policy: the batch reader drops the same repeat by default.
-    expect(Array.from(scorer.session('7')!.features)).toEqual(batchRow(tsv([[0, code(0)], [0, code(0)]])));
+    expect(Array.from(scorer.session('7')!.features)).toEqual(
+      batchRow(
+        tsv([
+          [0, code(0)],
+          [0, code(0)],
+        ]),
+      ),
+    );
   });
 
   it("keeps duplicates as events with duplicates: 'keep' (the flattener's row of both events)", () => {
@@ -119,8 +164,23 @@ describe('LiveScorer duplicates and out-of-order events', () => {
     expect(scorer.push({ session: '7', time: T0, action: code(0) }).eventsSeen).toBe(2);
     expect(scorer.stats().duplicates).toBe(1);
     // The batch reader follows the same duplicate policy: it keeps the repeat only when told to.
-    expect(Array.from(scorer.session('7')!.features)).toEqual(batchRow(tsv([[0, code(0)], [0, code(0)]]), { duplicates: 'keep' }));
-    expect(Array.from(scorer.session('7')!.features)).not.toEqual(batchRow(tsv([[0, code(0)], [0, code(0)]])));
+    expect(Array.from(scorer.session('7')!.features)).toEqual(
+      batchRow(
+        tsv([
+          [0, code(0)],
+          [0, code(0)],
+        ]),
+        { duplicates: 'keep' },
+      ),
+    );
+    expect(Array.from(scorer.session('7')!.features)).not.toEqual(
+      batchRow(
+        tsv([
+          [0, code(0)],
+          [0, code(0)],
+        ]),
+      ),
+    );
   });
 
   it('clamps an out-of-order event to the latest time by default: the row equals the flattener on the clamped log', () => {
@@ -131,13 +191,24 @@ describe('LiveScorer duplicates and out-of-order events', () => {
     expect(r.ignored).toBeUndefined();
     expect(r.eventsSeen).toBe(3);
     expect(scorer.stats().outOfOrder).toBe(1);
-    expect(Array.from(scorer.session('7')!.features)).toEqual(batchRow(tsv([[0, code(0)], [5000, code(1)], [5000, code(2)]])));
+    expect(Array.from(scorer.session('7')!.features)).toEqual(
+      batchRow(
+        tsv([
+          [0, code(0)],
+          [5000, code(1)],
+          [5000, code(2)],
+        ]),
+      ),
+    );
   });
 
   it("ignores an out-of-order event with outOfOrder: 'drop', counting it", () => {
     const scorer = new LiveScorer({ model: booster, schema, threshold: 1, outOfOrder: 'drop' });
     scorer.push({ session: '7', time: T0 + 5000, action: code(1) });
-    expect(scorer.push({ session: '7', time: T0, action: code(2) })).toMatchObject({ ignored: 'outOfOrder', eventsSeen: 1 });
+    expect(scorer.push({ session: '7', time: T0, action: code(2) })).toMatchObject({
+      ignored: 'outOfOrder',
+      eventsSeen: 1,
+    });
     expect(scorer.stats()).toMatchObject({ outOfOrder: 1, events: 1 });
   });
 
@@ -145,7 +216,14 @@ describe('LiveScorer duplicates and out-of-order events', () => {
     const scorer = new LiveScorer({ model: booster, schema, threshold: 1 });
     scorer.push({ session: 7, time: '2019-07-01 12:00:00.000', action: Number(code(0)) });
     scorer.push({ session: '7', time: '2019-07-01 12:00:01.500', action: code(1) });
-    expect(Array.from(scorer.session('7')!.features)).toEqual(batchRow(tsv([[0, code(0)], [1500, code(1)]])));
+    expect(Array.from(scorer.session('7')!.features)).toEqual(
+      batchRow(
+        tsv([
+          [0, code(0)],
+          [1500, code(1)],
+        ]),
+      ),
+    );
   });
 });
 
@@ -216,15 +294,26 @@ describe('LiveScorer input checks', () => {
 
   it('pushMany checks every event first: a bad one (named by its position) changes nothing', () => {
     const before = scorer.stats().events;
-    expect(() => scorer.pushMany([{ session: 'x', time: T0, action: '111' }, { session: 'x', time: 'soon', action: '111' }])).toThrow(/line 2: event field time/);
+    expect(() =>
+      scorer.pushMany([
+        { session: 'x', time: T0, action: '111' },
+        { session: 'x', time: 'soon', action: '111' },
+      ]),
+    ).toThrow(/line 2: event field time/);
     expect(scorer.stats().events).toBe(before);
     expect(scorer.session('x')).toBeUndefined();
   });
 
   it('rejects a model whose feature count differs from the schema, and a threshold outside [0, 1]', () => {
-    expect(() => new LiveScorer({ model: { numFeature: 3, predictRow: () => 0 }, schema, threshold: 0.5 })).toThrow(/model.numFeature must be/);
-    expect(() => new LiveScorer({ model: booster, schema, threshold: 1.5 })).toThrow(/threshold must be a number in \[0, 1\]/);
-    expect(() => new LiveScorer({ model: booster, schema, threshold: 0.5, sustain: 0 })).toThrow(/sustain must be an integer/);
+    expect(() => new LiveScorer({ model: { numFeature: 3, predictRow: () => 0 }, schema, threshold: 0.5 })).toThrow(
+      /model.numFeature must be/,
+    );
+    expect(() => new LiveScorer({ model: booster, schema, threshold: 1.5 })).toThrow(
+      /threshold must be a number in \[0, 1\]/,
+    );
+    expect(() => new LiveScorer({ model: booster, schema, threshold: 0.5, sustain: 0 })).toThrow(
+      /sustain must be an integer/,
+    );
   });
 
   it('counts unseen action codes in other_actions, as the flattener does, without failing', () => {
@@ -234,4 +323,3 @@ describe('LiveScorer input checks', () => {
     expect(s.session('u')!.features[schema.featureNames.indexOf('other_actions')]).toBe(1);
   });
 });
-

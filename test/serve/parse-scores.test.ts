@@ -22,10 +22,12 @@ describe('parseScores: the one parser of endpoint and batch transform output', (
   });
 
   it('reads application/jsonlines, one {"score":p} per line', () => {
-    expect(Array.from(parseScores('{"score":0.1}\n{"score":0.9}\n', { contentType: 'application/jsonlines' }))).toEqual([0.1, 0.9]);
+    expect(Array.from(parseScores('{"score":0.1}\n{"score":0.9}\n', { contentType: 'application/jsonlines' }))).toEqual(
+      [0.1, 0.9],
+    );
   });
 
-  it('reads Python\'s exponent notation, nan and inf (str() of a float)', () => {
+  it("reads Python's exponent notation, nan and inf (str() of a float)", () => {
     const scores = parseScores('1e-05\nnan\n1.0\ninf\n-inf\n');
     expect(scores[0]).toBe(0.00001);
     expect(Number.isNaN(scores[1])).toBe(true);
@@ -38,7 +40,9 @@ describe('parseScores: the one parser of endpoint and batch transform output', (
 
   it('rejects a non-number with a ParseError naming the source, line and text', () => {
     expect(() => parseScores('0.1\nbad\n', { source: 'InvokeEndpoint ep-1' })).toThrow(ParseError);
-    expect(() => parseScores('0.1\nbad\n', { source: 'InvokeEndpoint ep-1' })).toThrow(/InvokeEndpoint ep-1:2: is not a number "bad"/);
+    expect(() => parseScores('0.1\nbad\n', { source: 'InvokeEndpoint ep-1' })).toThrow(
+      /InvokeEndpoint ep-1:2: is not a number "bad"/,
+    );
   });
 
   it('rejects an empty line between scores instead of skipping it', () => {
@@ -55,7 +59,8 @@ describe('parseScores: the one parser of endpoint and batch transform output', (
 
   it('rejects JSON without a predictions array or with a non-numeric score', () => {
     expect(() => parseScores('{"scores":[1]}', { contentType: 'application/json' })).toThrow(/no predictions array/);
-    expect(() => parseScores('{"predictions":[{"score":"x"}]}', { contentType: 'application/json' })).toThrow(/predictions\[0\] has no numeric score/);
+    expect(() => parseScores('{"predictions":[{"score":"x"}]}', { contentType: 'application/json' })).toThrow(
+      /predictions\[0\] has no numeric score/,
+    );
   });
 });
-

@@ -7,7 +7,11 @@ import { LiveScorer } from '../../src/serve/live-scorer.js';
 import { quantiles, replay, replaySeries } from '../../src/serve/replay.js';
 import { liveFixture } from './live-fixture.js';
 
-const { log, flattener, schema, booster } = liveFixture({ seed: 31, sessions: 500, features: { counts: true, timing: true } });
+const { log, flattener, schema, booster } = liveFixture({
+  seed: 31,
+  sessions: 500,
+  features: { counts: true, timing: true },
+});
 
 /** numpy.percentile(values, q) with the default linear interpolation, written out. */
 function numpyPercentile(values: number[], q: number): number {
@@ -21,7 +25,10 @@ describe('replay', () => {
   let longest = 0;
   for (let s = 0; s < log.sessionCount; s++) longest = Math.max(longest, log.sessionLength(s));
   const prefixScores: Float32Array[] = [];
-  for (let k = 1; k <= longest; k++) prefixScores.push(booster.predict(flattener.flatten(Truncators.apply(log, Truncators.firstN(k))), { columns: schema.featureNames }));
+  for (let k = 1; k <= longest; k++)
+    prefixScores.push(
+      booster.predict(flattener.flatten(Truncators.apply(log, Truncators.firstN(k))), { columns: schema.featureNames }),
+    );
   const threshold = 0.5;
   const oracleAlertAt = Array.from({ length: log.sessionCount }, (_, s) => {
     for (let k = 1; k <= log.sessionLength(s); k++) if (prefixScores[k - 1]![s]! >= threshold) return k;
@@ -69,7 +76,11 @@ describe('replay', () => {
       const from = log.offsets[s]!;
       delays.push(log.times![log.event(from + at - 1)]! - log.times![log.event(from)]!);
     }
-    expect(report.eventsToFirstAlert).toEqual({ median: numpyPercentile(events, 50), p90: numpyPercentile(events, 90), count: events.length });
+    expect(report.eventsToFirstAlert).toEqual({
+      median: numpyPercentile(events, 50),
+      p90: numpyPercentile(events, 90),
+      count: events.length,
+    });
     expect(report.timeToFirstAlertMs.median).toBeCloseTo(numpyPercentile(delays, 50), 6);
     expect(report.timeToFirstAlertMs.p90).toBeCloseTo(numpyPercentile(delays, 90), 6);
     expect([...report.neverCaught].sort()).toEqual(never.sort());
@@ -87,7 +98,9 @@ describe('replay', () => {
     expect(series.eventsSeen.length).toBe(series.recall.length);
     const html = renderReport({
       title: 'Live',
-      experiments: [{ name: 'batch', labels: log.labels, scores: prefixScores[longest - 1]!, operatingPoint: threshold }],
+      experiments: [
+        { name: 'batch', labels: log.labels, scores: prefixScores[longest - 1]!, operatingPoint: threshold },
+      ],
       partialSessions: series,
     });
     expect(html).toContain('<svg');

@@ -55,11 +55,23 @@ describe('action-group features', () => {
 
   it('takes an explicit code → group map; unlisted codes are in no group', () => {
     const by = { '401': 'download', '407': 'download', '201': 'search', '111': 'session' };
-    const flattener = new SessionFlattener({ vocabulary, features: { counts: false, timing: false, actionGroups: { by } } });
-    expect(flattener.featureNames).toEqual(['group_download', 'group_search', 'group_session', 'group_share_download', 'group_share_search', 'group_share_session']);
+    const flattener = new SessionFlattener({
+      vocabulary,
+      features: { counts: false, timing: false, actionGroups: { by } },
+    });
+    expect(flattener.featureNames).toEqual([
+      'group_download',
+      'group_search',
+      'group_session',
+      'group_share_download',
+      'group_share_search',
+      'group_share_session',
+    ]);
     const frame = flattener.flatten(log);
     const rows = [0, 1, 2].map((r) => flattener.featureNames.map((n) => frame.number(n, r)));
-    expect(rows).toEqual(reference(['download', 'search', 'session'], (code) => (by as Record<string, string>)[code] ?? null));
+    expect(rows).toEqual(
+      reference(['download', 'search', 'session'], (code) => (by as Record<string, string>)[code] ?? null),
+    );
   });
 
   it('the live SessionState counts the same groups, unseen codes included, through layout.columnOf', () => {
@@ -81,16 +93,23 @@ describe('action-group features', () => {
     expect(json.features.actionGroups).toEqual({ by: 'firstDigit' });
     expect(parseFeatureSchema(json)).toEqual(schema);
     expect(() => parseFeatureSchema({ ...json, groups: ['1', '2'] })).toThrow(FeatureSchemaError);
-    expect(() => parseFeatureSchema({ ...json, features: { ...json.features, actionGroups: { by: 7 } } })).toThrow(/features.actionGroups must be false or/);
+    expect(() => parseFeatureSchema({ ...json, features: { ...json.features, actionGroups: { by: 7 } } })).toThrow(
+      /features.actionGroups must be false or/,
+    );
     const plain = new SessionFlattener({ vocabulary }).toSchema();
     expect('actionGroups' in plain.features).toBe(false);
     expect('groups' in plain).toBe(false);
-    expect(() => parseFeatureSchema({ ...JSON.parse(JSON.stringify(plain)), groups: ['1'] })).toThrow(FeatureSchemaError);
+    expect(() => parseFeatureSchema({ ...JSON.parse(JSON.stringify(plain)), groups: ['1'] })).toThrow(
+      FeatureSchemaError,
+    );
   });
 
   it('treats a code named "__proto__" in a mapping read from JSON as an ordinary code', () => {
     const by = JSON.parse('{"__proto__": "odd", "401": "download"}') as Record<string, string>;
-    const flattener = new SessionFlattener({ vocabulary, features: { counts: false, timing: false, actionGroups: { by } } });
+    const flattener = new SessionFlattener({
+      vocabulary,
+      features: { counts: false, timing: false, actionGroups: { by } },
+    });
     expect(flattener.toSchema().groups).toEqual(['download', 'odd']);
     const stored = flattener.toSchema().features.actionGroups as { by: Record<string, string> };
     expect(actionGroupOf('__proto__', stored.by)).toBe('odd');
@@ -98,8 +117,14 @@ describe('action-group features', () => {
   });
 
   it('rejects a malformed mapping, naming it', () => {
-    expect(() => new SessionFlattener({ vocabulary, features: { actionGroups: { by: 'lastDigit' as never } } })).toThrow(InvalidArgumentError);
-    expect(() => new SessionFlattener({ vocabulary, features: { actionGroups: { by: { '401': '' } } } })).toThrow(/features.actionGroups.by\["401"\] must be a non-empty group name/);
-    expect(() => new SessionFlattener({ vocabulary, features: { actionGroups: { by: {} } } })).toThrow(/a mapping of at least one code/);
+    expect(
+      () => new SessionFlattener({ vocabulary, features: { actionGroups: { by: 'lastDigit' as never } } }),
+    ).toThrow(InvalidArgumentError);
+    expect(() => new SessionFlattener({ vocabulary, features: { actionGroups: { by: { '401': '' } } } })).toThrow(
+      /features.actionGroups.by\["401"\] must be a non-empty group name/,
+    );
+    expect(() => new SessionFlattener({ vocabulary, features: { actionGroups: { by: {} } } })).toThrow(
+      /a mapping of at least one code/,
+    );
   });
 });

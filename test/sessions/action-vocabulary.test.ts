@@ -56,8 +56,12 @@ describe('ActionVocabulary', () => {
 
   it('rejects malformed JSON and codes with typed errors naming the field', () => {
     expect(() => ActionVocabulary.fromJSON({ version: 2, codes: [] })).toThrow(FeatureSchemaError);
-    expect(() => ActionVocabulary.fromJSON({ version: 1, codes: ['401', '111'] })).toThrow(/vocabulary.codes\[1\] must come after "401"/);
-    expect(() => ActionVocabulary.fromJSON({ version: 1, codes: ['1', 2] })).toThrow(/vocabulary.codes\[1\] must be a non-empty string, got 2/);
+    expect(() => ActionVocabulary.fromJSON({ version: 1, codes: ['401', '111'] })).toThrow(
+      /vocabulary.codes\[1\] must come after "401"/,
+    );
+    expect(() => ActionVocabulary.fromJSON({ version: 1, codes: ['1', 2] })).toThrow(
+      /vocabulary.codes\[1\] must be a non-empty string, got 2/,
+    );
     expect(() => ActionVocabulary.fromCodes(['111', ''])).toThrow(InvalidArgumentError);
     expect(() => ActionVocabulary.fromCodes(['111', ''])).toThrow(/codes\[1\] must be a non-empty string, got ""/);
   });

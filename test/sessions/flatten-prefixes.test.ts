@@ -6,7 +6,12 @@ import { LiveScorer } from '../../src/serve/live-scorer.js';
 import { compileFeatureLayout, SessionState } from '../../src/serve/session-state.js';
 import { ActionVocabulary } from '../../src/sessions/action-vocabulary.js';
 import type { FeatureGroups, FeatureSchema } from '../../src/sessions/feature-schema.js';
-import { flattenPrefixes, flattenTruncated, PREFIX_LENGTH_COLUMN, WEIGHT_COLUMN } from '../../src/sessions/flatten-prefixes.js';
+import {
+  flattenPrefixes,
+  flattenTruncated,
+  PREFIX_LENGTH_COLUMN,
+  WEIGHT_COLUMN,
+} from '../../src/sessions/flatten-prefixes.js';
 import { flattenSessions } from '../../src/sessions/flatten-sessions.js';
 import { prepareJobs, prepareTestJobs, truncateLike } from '../../src/sessions/prepare-jobs.js';
 import { EventOrderError, FeatureSchemaError, MissingTimesError } from '../../src/sessions/session-errors.js';
@@ -36,11 +41,15 @@ function bits(values: Float64Array): string {
 }
 
 function schemaFor(log: EventLog, features: Partial<FeatureGroups>, vocabulary?: ActionVocabulary): FeatureSchema {
-  return new SessionFlattener({ vocabulary: vocabulary ?? ActionVocabulary.fromLogs(log), features }).fit(log).toSchema();
+  return new SessionFlattener({ vocabulary: vocabulary ?? ActionVocabulary.fromLogs(log), features })
+    .fit(log)
+    .toSchema();
 }
 
 /** Codes 101..130 in three groups by hand; 131..137 in none. */
-const BY_HAND: Record<string, string> = Object.fromEntries(Array.from({ length: 30 }, (_, i) => [String(101 + i), ['x', 'y', 'z'][i % 3]!]));
+const BY_HAND: Record<string, string> = Object.fromEntries(
+  Array.from({ length: 30 }, (_, i) => [String(101 + i), ['x', 'y', 'z'][i % 3]!]),
+);
 
 const FEATURE_SETS: readonly Partial<FeatureGroups>[] = [
   {},
@@ -52,8 +61,14 @@ const FEATURE_SETS: readonly Partial<FeatureGroups>[] = [
 
 describe('flattenPrefixes: each row is bit-identical to flattening firstN(k) of the same log', () => {
   const logs: [string, EventLog][] = [
-    ['a generated log (sessions 1–120 events, same-ms events, bursts, pauses)', makeLog(generateEvents({ seed: 11, sessions: 400 }))],
-    ['the same shape stored shuffled behind an eventIndex', makeLog(generateEvents({ seed: 12, sessions: 300 }), { shuffledStorage: true })],
+    [
+      'a generated log (sessions 1–120 events, same-ms events, bursts, pauses)',
+      makeLog(generateEvents({ seed: 11, sessions: 400 })),
+    ],
+    [
+      'the same shape stored shuffled behind an eventIndex',
+      makeLog(generateEvents({ seed: 12, sessions: 300 }), { shuffledStorage: true }),
+    ],
   ];
   for (const [what, log] of logs) {
     for (const features of FEATURE_SETS) {
@@ -62,25 +77,32 @@ describe('flattenPrefixes: each row is bit-identical to flattening firstN(k) of 
         const full = ActionVocabulary.fromLogs(log);
         const vocabulary = ActionVocabulary.fromCodes(full.codes.filter((c) => c !== '103' && c !== '110'));
         const schema = schemaFor(log, features, vocabulary);
-        for (const [min, max] of [[1, 60], [3, 7]] as const) {
+        for (const [min, max] of [
+          [1, 60],
+          [3, 7],
+        ] as const) {
           const { frame } = flattenPrefixes(log, schema, { min, max });
           const ids = frame.strings(schema.idColumn);
           const lengths = frame.numbers(PREFIX_LENGTH_COLUMN);
           const labels = frame.numbers(schema.labelColumn);
           // Reference: one whole flatten per k, indexed by session id.
           const byK = new Map<number, Frame>();
-          for (let k = min; k <= max; k++) byK.set(k, flattenSessions(truncateLog(log, Truncators.firstN(k)), schema).frame);
+          for (let k = min; k <= max; k++)
+            byK.set(k, flattenSessions(truncateLog(log, Truncators.firstN(k)), schema).frame);
           const sessionRow = new Map(log.sessionIds.map((id, s) => [id, s]));
           let expectedRows = 0;
-          for (let s = 0; s < log.sessionCount; s++) expectedRows += log.sessionLength(s) < min ? 0 : Math.min(max, log.sessionLength(s)) - min + 1;
+          for (let s = 0; s < log.sessionCount; s++)
+            expectedRows += log.sessionLength(s) < min ? 0 : Math.min(max, log.sessionLength(s)) - min + 1;
           expect(frame.rowCount).toBe(expectedRows);
           const mismatches: string[] = [];
           for (let r = 0; r < frame.rowCount; r++) {
             const s = sessionRow.get(ids[r]!)!;
             const k = lengths[r]!;
-            if (k < min || k > Math.min(max, log.sessionLength(s))) mismatches.push(`row ${r}: prefix length ${k} out of range`);
+            if (k < min || k > Math.min(max, log.sessionLength(s)))
+              mismatches.push(`row ${r}: prefix length ${k} out of range`);
             if (labels[r] !== log.labels[s]) mismatches.push(`row ${r}: label`);
-            if (bits(rowOf(frame, schema.featureNames, r)) !== bits(rowOf(byK.get(k)!, schema.featureNames, s))) mismatches.push(`row ${r}: session ${ids[r]} prefix ${k}`);
+            if (bits(rowOf(frame, schema.featureNames, r)) !== bits(rowOf(byK.get(k)!, schema.featureNames, s)))
+              mismatches.push(`row ${r}: session ${ids[r]} prefix ${k}`);
           }
           expect(mismatches).toEqual([]);
         }
@@ -88,7 +110,7 @@ describe('flattenPrefixes: each row is bit-identical to flattening firstN(k) of 
     }
   }
 
-  it('sessions longer than 17 gaps take the flattener\'s selection path for the median, and match', () => {
+  it("sessions longer than 17 gaps take the flattener's selection path for the median, and match", () => {
     const events = [];
     let t = Date.UTC(2019, 6, 1);
     for (let i = 0; i < 50; i++) {
@@ -122,7 +144,9 @@ describe('flattenPrefixes: each row is bit-identical to flattening firstN(k) of 
 describe('flattenPrefixes: equal to the live SessionState after k events', () => {
   it('every prefix row is the live feature vector after the same events, bit for bit (codes the vocabulary lacks included)', () => {
     const log = makeLog(generateEvents({ seed: 21, sessions: 250 }));
-    const vocabulary = ActionVocabulary.fromCodes(ActionVocabulary.fromLogs(log).codes.filter((c) => c !== '102' && c !== '112' && c !== '135'));
+    const vocabulary = ActionVocabulary.fromCodes(
+      ActionVocabulary.fromLogs(log).codes.filter((c) => c !== '102' && c !== '112' && c !== '135'),
+    );
     for (const features of FEATURE_SETS) {
       const schema = schemaFor(log, features, vocabulary);
       const { frame } = flattenPrefixes(log, schema, { max: 40 });
@@ -137,7 +161,11 @@ describe('flattenPrefixes: equal to the live SessionState after k events', () =>
         const read = Math.min(40, session.actions.length);
         for (let i = 0; i < read; i++) {
           state.add(layout.columnOf(session.actions[i]!), session.times[i]!);
-          if (ids[r] !== session.id || lengths[r] !== i + 1 || bits(rowOf(frame, schema.featureNames, r)) !== bits(state.row)) {
+          if (
+            ids[r] !== session.id ||
+            lengths[r] !== i + 1 ||
+            bits(rowOf(frame, schema.featureNames, r)) !== bits(state.row)
+          ) {
             mismatches.push(`row ${r}: session ${session.id} after ${i + 1} events`);
           }
           r++;
@@ -150,9 +178,11 @@ describe('flattenPrefixes: equal to the live SessionState after k events', () =>
 });
 
 describe('flattenPrefixes: equal to what a LiveScorer holds after k events of a session', () => {
-  it('replaying the log in time order, every session\'s live features after k ≤ 40 events are its prefix row k, bit for bit', () => {
+  it("replaying the log in time order, every session's live features after k ≤ 40 events are its prefix row k, bit for bit", () => {
     const log = makeLog(generateEvents({ seed: 23, sessions: 300 }));
-    const vocabulary = ActionVocabulary.fromCodes(ActionVocabulary.fromLogs(log).codes.filter((c) => c !== '104' && c !== '120'));
+    const vocabulary = ActionVocabulary.fromCodes(
+      ActionVocabulary.fromLogs(log).codes.filter((c) => c !== '104' && c !== '120'),
+    );
     for (const features of [FEATURE_SETS[0]!, FEATURE_SETS[1]!]) {
       const schema = schemaFor(log, features, vocabulary);
       const { frame } = flattenPrefixes(log, schema, { max: 40 });
@@ -162,7 +192,9 @@ describe('flattenPrefixes: equal to what a LiveScorer holds after k events of a 
       for (let r = 0; r < frame.rowCount; r++) rowOfPrefix.set(`${ids[r]}#${lengths[r]}`, r);
       const constant = { numFeature: schema.featureNames.length, predictRow: () => 0 };
       const scorer = new LiveScorer({ model: constant, threshold: 0.5, schema, duplicates: 'keep' });
-      const events = plainSessions(log).flatMap((session) => session.actions.map((action, i) => ({ session: session.id, action, time: session.times[i]!, k: i + 1 })));
+      const events = plainSessions(log).flatMap((session) =>
+        session.actions.map((action, i) => ({ session: session.id, action, time: session.times[i]!, k: i + 1 })),
+      );
       // A log file's order: by time, a session's own events in order (a stable sort keeps them so).
       events.sort((a, b) => a.time - b.time);
       const mismatches: string[] = [];
@@ -172,7 +204,8 @@ describe('flattenPrefixes: equal to what a LiveScorer holds after k events of a 
         if (event.k > 40) continue;
         const view = scorer.session(event.session)!;
         const r = rowOfPrefix.get(`${event.session}#${event.k}`)!;
-        if (view.eventsSeen !== event.k || bits(view.features) !== bits(rowOf(frame, schema.featureNames, r))) mismatches.push(`${event.session} after ${event.k} events`);
+        if (view.eventsSeen !== event.k || bits(view.features) !== bits(rowOf(frame, schema.featureNames, r)))
+          mismatches.push(`${event.session} after ${event.k} events`);
         compared++;
       }
       scorer.close();
@@ -196,7 +229,13 @@ describe('flattenPrefixes: columns and row weights', () => {
 
   it('has the id (repeated), label, prefix_length and weight columns before the features, in session then prefix order', () => {
     const { frame } = flattenPrefixes(log, schema, { max: 3 });
-    expect(frame.columnNames).toEqual([schema.idColumn, schema.labelColumn, PREFIX_LENGTH_COLUMN, WEIGHT_COLUMN, ...schema.featureNames]);
+    expect(frame.columnNames).toEqual([
+      schema.idColumn,
+      schema.labelColumn,
+      PREFIX_LENGTH_COLUMN,
+      WEIGHT_COLUMN,
+      ...schema.featureNames,
+    ]);
     expect(frame.strings(schema.idColumn)).toEqual(['a', 'a', 'a', 'b', 'c', 'c']);
     expect(Array.from(frame.numbers(schema.labelColumn))).toEqual([1, 1, 1, 0, 0, 0]);
     expect(Array.from(frame.numbers(PREFIX_LENGTH_COLUMN))).toEqual([1, 2, 3, 1, 1, 2]);
@@ -209,7 +248,9 @@ describe('flattenPrefixes: columns and row weights', () => {
   });
 
   it("weighs every row 1 with weight 'uniform', and as a custom function says", () => {
-    expect(Array.from(flattenPrefixes(log, schema, { max: 3, weight: 'uniform' }).frame.numbers(WEIGHT_COLUMN))).toEqual([1, 1, 1, 1, 1, 1]);
+    expect(
+      Array.from(flattenPrefixes(log, schema, { max: 3, weight: 'uniform' }).frame.numbers(WEIGHT_COLUMN)),
+    ).toEqual([1, 1, 1, 1, 1, 1]);
     const calls: number[][] = [];
     const custom = flattenPrefixes(log, schema, {
       max: 3,
@@ -218,7 +259,14 @@ describe('flattenPrefixes: columns and row weights', () => {
         return k / rows;
       },
     });
-    expect(calls).toEqual([[1, 3, 4], [2, 3, 4], [3, 3, 4], [1, 1, 1], [1, 2, 2], [2, 2, 2]]);
+    expect(calls).toEqual([
+      [1, 3, 4],
+      [2, 3, 4],
+      [3, 3, 4],
+      [1, 1, 1],
+      [1, 2, 2],
+      [2, 2, 2],
+    ]);
     expect(Array.from(custom.frame.numbers(WEIGHT_COLUMN))).toEqual([1 / 3, 2 / 3, 1, 1, 1 / 2, 1]);
   });
 
@@ -230,10 +278,14 @@ describe('flattenPrefixes: columns and row weights', () => {
   });
 
   it('rejects bad options and a weight function returning a bad value, naming them', () => {
-    expect(() => flattenPrefixes(log, schema, { min: 0 })).toThrow(/flattenPrefixes: min must be an integer ≥ 1, got 0/);
+    expect(() => flattenPrefixes(log, schema, { min: 0 })).toThrow(
+      /flattenPrefixes: min must be an integer ≥ 1, got 0/,
+    );
     expect(() => flattenPrefixes(log, schema, { min: 3, max: 2 })).toThrow(/max must be an integer ≥ min \(3\), got 2/);
     expect(() => flattenPrefixes(log, schema, { weight: 'sqrt' as never })).toThrow(InvalidArgumentError);
-    expect(() => flattenPrefixes(log, schema, { weight: () => Number.NaN })).toThrow(/weight\(1, 4, 4\) for session "a" must be a finite number ≥ 0, got NaN/);
+    expect(() => flattenPrefixes(log, schema, { weight: () => Number.NaN })).toThrow(
+      /weight\(1, 4, 4\) for session "a" must be a finite number ≥ 0, got NaN/,
+    );
     expect(() => flattenPrefixes(log, schema, { weight: () => -1 })).toThrow(InvalidArgumentError);
   });
 
@@ -244,7 +296,9 @@ describe('flattenPrefixes: columns and row weights', () => {
 
   it('throws MissingTimesError for timing without times, and the EventOrderError that flattening firstN(k) throws', () => {
     const noTimes = makeLog([{ session: 'a', action: '111' }]);
-    expect(() => flattenPrefixes(noTimes, schemaFor(noTimes, { timing: false }, ActionVocabulary.fromCodes(['111'])), {})).not.toThrow();
+    expect(() =>
+      flattenPrefixes(noTimes, schemaFor(noTimes, { timing: false }, ActionVocabulary.fromCodes(['111'])), {}),
+    ).not.toThrow();
     expect(() => flattenPrefixes(noTimes, schema)).toThrow(MissingTimesError);
     const bad = makeLog([
       { session: 'x', action: '111', time: 0 },
@@ -271,30 +325,58 @@ describe('Truncators.prefixes: a validated, serialisable truncation applied when
   it('defaults to min 1, max 40, perSession weights, and survives JSON', () => {
     const spec = Truncators.prefixes();
     expect(spec).toEqual({ kind: 'prefixes', min: 1, max: 40, weight: 'perSession' });
-    expect(JSON.parse(JSON.stringify(Truncators.prefixes({ max: 10, min: 2, weight: 'uniform' })))).toEqual({ kind: 'prefixes', min: 2, max: 10, weight: 'uniform' });
+    expect(JSON.parse(JSON.stringify(Truncators.prefixes({ max: 10, min: 2, weight: 'uniform' })))).toEqual({
+      kind: 'prefixes',
+      min: 2,
+      max: 10,
+      weight: 'uniform',
+    });
     expect(describeTruncation(spec)).toBe('prefixes(1..40)');
-    expect(describeTruncation(Truncators.compose(Truncators.minLength(3), Truncators.prefixes({ max: 5, weight: 'uniform' })))).toBe('minLength(3) → prefixes(1..5, uniform)');
+    expect(
+      describeTruncation(
+        Truncators.compose(Truncators.minLength(3), Truncators.prefixes({ max: 5, weight: 'uniform' })),
+      ),
+    ).toBe('minLength(3) → prefixes(1..5, uniform)');
   });
 
   it('rejects bad bounds and weights, and prefixes anywhere but last', () => {
-    expect(() => Truncators.prefixes({ max: 0 })).toThrow(/Truncators.prefixes: prefixes.max must be an integer ≥ 1, got 0/);
+    expect(() => Truncators.prefixes({ max: 0 })).toThrow(
+      /Truncators.prefixes: prefixes.max must be an integer ≥ 1, got 0/,
+    );
     expect(() => Truncators.prefixes({ min: 5, max: 4 })).toThrow(/prefixes.max must be an integer ≥ 5, got 4/);
     expect(() => Truncators.prefixes({ min: 1.5 })).toThrow(InvalidArgumentError);
-    expect(() => Truncators.prefixes({ weight: 'none' as never })).toThrow(/prefixes.weight must be 'perSession' or 'uniform'/);
+    expect(() => Truncators.prefixes({ weight: 'none' as never })).toThrow(
+      /prefixes.weight must be 'perSession' or 'uniform'/,
+    );
     expect(() => Truncators.compose(Truncators.prefixes(), Truncators.firstN(3))).toThrow(/the last step of a compose/);
-    expect(() => validateTruncation({ kind: 'compose', steps: [{ kind: 'compose', steps: [Truncators.prefixes()] }, Truncators.none()] })).toThrow(InvalidArgumentError);
-    expect(() => validateTruncation({ kind: 'compose', steps: [Truncators.firstN(9), { kind: 'compose', steps: [Truncators.prefixes()] }] })).not.toThrow();
+    expect(() =>
+      validateTruncation({
+        kind: 'compose',
+        steps: [{ kind: 'compose', steps: [Truncators.prefixes()] }, Truncators.none()],
+      }),
+    ).toThrow(InvalidArgumentError);
+    expect(() =>
+      validateTruncation({
+        kind: 'compose',
+        steps: [Truncators.firstN(9), { kind: 'compose', steps: [Truncators.prefixes()] }],
+      }),
+    ).not.toThrow();
   });
 
   it('is refused by truncateLog, which keeps one row per session', () => {
     const log = makeLog([{ session: 'a', action: '111', time: 0 }]);
-    expect(() => truncateLog(log, Truncators.prefixes())).toThrow(/truncateLog: truncation must be a truncation that keeps one row per session/);
+    expect(() => truncateLog(log, Truncators.prefixes())).toThrow(
+      /truncateLog: truncation must be a truncation that keeps one row per session/,
+    );
   });
 
   it('splitPrefixes separates the steps before the prefixes from the prefixes step', () => {
     const prefixes = Truncators.prefixes({ max: 5 });
     expect(splitPrefixes(prefixes)).toEqual({ before: { kind: 'none' }, prefixes });
-    expect(splitPrefixes(Truncators.compose(Truncators.minLength(2), prefixes))).toEqual({ before: { kind: 'compose', steps: [{ kind: 'minLength', n: 2 }] }, prefixes });
+    expect(splitPrefixes(Truncators.compose(Truncators.minLength(2), prefixes))).toEqual({
+      before: { kind: 'compose', steps: [{ kind: 'minLength', n: 2 }] },
+      prefixes,
+    });
     expect(splitPrefixes(Truncators.firstN(3))).toEqual({ before: Truncators.firstN(3), prefixes: null });
   });
 
@@ -303,13 +385,21 @@ describe('Truncators.prefixes: a validated, serialisable truncation applied when
     const flattener = new SessionFlattener({ vocabulary: ActionVocabulary.fromLogs(log) });
     const spec = Truncators.compose(Truncators.minLength(3), Truncators.prefixes({ min: 2, max: 6 }));
     const frame = flattener.flatten(log, { truncation: spec });
-    const expected = flattenPrefixes(truncateLog(log, Truncators.minLength(3)), flattener.toSchema(), { min: 2, max: 6 }).frame;
+    const expected = flattenPrefixes(truncateLog(log, Truncators.minLength(3)), flattener.toSchema(), {
+      min: 2,
+      max: 6,
+    }).frame;
     expect(frame.toRows()).toEqual(expected.toRows());
     expect(flattenTruncated(log, flattener.toSchema(), spec).frame.toRows()).toEqual(expected.toRows());
-    const custom = flattener.flatten(log, { truncation: Truncators.minLength(3), prefixes: { max: 6, min: 2, weight: () => 2 } });
+    const custom = flattener.flatten(log, {
+      truncation: Truncators.minLength(3),
+      prefixes: { max: 6, min: 2, weight: () => 2 },
+    });
     expect(new Set(custom.numbers(WEIGHT_COLUMN))).toEqual(new Set([2]));
     expect(() => flattener.flatten(log, { truncation: spec, prefixes: { max: 3 } })).toThrow(InvalidArgumentError);
-    expect(flattener.flatten(log, { truncation: Truncators.firstN(4) }).toRows()).toEqual(flattener.flatten(truncateLog(log, Truncators.firstN(4))).toRows());
+    expect(flattener.flatten(log, { truncation: Truncators.firstN(4) }).toRows()).toEqual(
+      flattener.flatten(truncateLog(log, Truncators.firstN(4))).toRows(),
+    );
   });
 
   it('prepareJobs and prepareTestJobs give a prefixes job one row per prefix, next to ordinary jobs', () => {
@@ -321,7 +411,9 @@ describe('Truncators.prefixes: a validated, serialisable truncation applied when
     ];
     const frames = prepareJobs(log, jobs, flattener);
     expect(frames.get('whole')!.rowCount).toBe(log.sessionCount);
-    expect(frames.get('live')!.toRows()).toEqual(flattenPrefixes(log, flattener.toSchema(), { max: 10 }).frame.toRows());
+    expect(frames.get('live')!.toRows()).toEqual(
+      flattenPrefixes(log, flattener.toSchema(), { max: 10 }).frame.toRows(),
+    );
     expect(prepareTestJobs(log, jobs, flattener).get('live')!.rowCount).toBe(frames.get('live')!.rowCount);
     expect(truncateLike(jobs[1]!, log)).toBe(log);
   });

@@ -16,7 +16,10 @@ export interface TestEvent {
  * appearance. With `shuffledStorage`, physical events are stored in a seeded random order and
  * reached through `eventIndex`, to exercise the index-view paths.
  */
-export function makeLog(events: readonly TestEvent[], { shuffledStorage = false, seed = 1 }: { shuffledStorage?: boolean; seed?: number } = {}): EventLog {
+export function makeLog(
+  events: readonly TestEvent[],
+  { shuffledStorage = false, seed = 1 }: { shuffledStorage?: boolean; seed?: number } = {},
+): EventLog {
   const hasTimes = events.length > 0 && events.every((e) => e.time !== undefined);
   const bySession = new Map<string, number[]>();
   events.forEach((e, i) => {
@@ -90,7 +93,13 @@ export interface GenerateOptions {
  * skewed action frequencies, gaps that mix same-millisecond events, sub-second bursts and pauses of
  * minutes; sessions' events are interleaved in time, as in a real file.
  */
-export function generateEvents({ seed, sessions, codes = 37, attackerShare = 0.05, withTimes = true }: GenerateOptions): TestEvent[] {
+export function generateEvents({
+  seed,
+  sessions,
+  codes = 37,
+  attackerShare = 0.05,
+  withTimes = true,
+}: GenerateOptions): TestEvent[] {
   const next = mulberry32(seed);
   const events: TestEvent[] = [];
   const start = Date.UTC(2019, 6, 1, 12);
@@ -104,12 +113,24 @@ export function generateEvents({ seed, sessions, codes = 37, attackerShare = 0.0
       const u = next();
       const action = String(101 + Math.min(codes - 1, Math.floor(codes * u * u)));
       const g = next();
-      t += g < 0.1 ? 0 : g < 0.45 ? Math.floor(next() * 1000) : g < 0.95 ? Math.floor(next() * 60_000) : Math.floor(next() * 900_000);
+      t +=
+        g < 0.1
+          ? 0
+          : g < 0.45
+            ? Math.floor(next() * 1000)
+            : g < 0.95
+              ? Math.floor(next() * 60_000)
+              : Math.floor(next() * 900_000);
       events.push(withTimes ? { session: id, action, time: t, label } : { session: id, action, label });
     }
   }
   // Interleave sessions as a log file would, by time (a stable sort keeps same-time events in order).
-  return withTimes ? events.map((e, i) => [e, i] as const).sort((a, b) => a[0].time! - b[0].time! || a[1] - b[1]).map(([e]) => e) : events;
+  return withTimes
+    ? events
+        .map((e, i) => [e, i] as const)
+        .sort((a, b) => a[0].time! - b[0].time! || a[1] - b[1])
+        .map(([e]) => e)
+    : events;
 }
 
 /** mulberry32 (Tommy Ettinger), a tiny seeded generator independent of the library's own. */

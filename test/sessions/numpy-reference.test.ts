@@ -35,30 +35,42 @@ json.dump(out, sys.stdout)
 `;
 
 describe('SessionFlattener against numpy (outside reference)', () => {
-  it.skipIf(!hasNumpy)('matches collections.Counter counts and numpy diff/mean/median/std(ddof=0) timing on a generated log (skipped without /usr/bin/python3 + numpy)', () => {
-    const log = Truncators.apply(makeLog(generateEvents({ seed: 77, sessions: 800 })), Truncators.dropPercent(0.2, { seed: 1 }));
-    const vocabulary = ActionVocabulary.fromLogs(log);
-    const flattener = new SessionFlattener({ vocabulary: vocabulary.codes.slice(0, 30) });
-    const frame = flattener.flatten(log);
-    const input = JSON.stringify({ vocabulary: flattener.vocabulary.codes, sessions: plainSessions(log).map((s) => ({ actions: s.actions, times: s.times })) });
-    const run = spawnSync(PYTHON, ['-c', SCRIPT], { input, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
-    expect(run.status, run.stderr).toBe(0);
-    const expected = JSON.parse(run.stdout) as number[][];
-    const names = flattener.featureNames;
-    expect(names.slice(-TIMING_FEATURES.length)).toEqual([...TIMING_FEATURES]);
-    expect(expected.length).toBe(frame.rowCount);
-    let otherSeen = 0;
-    for (let r = 0; r < frame.rowCount; r++) {
-      names.forEach((name, j) => {
-        const ours = frame.number(name, r);
-        const theirs = expected[r]![j]!;
-        // numpy sums with pairwise summation (and np.median averages via np.mean), so means can differ
-        // from a left-to-right sum in the last bits: a relative tolerance of 1e-12 covers that.
-        if (Number.isInteger(theirs)) expect(ours, `${name} row ${r}`).toBe(theirs);
-        else expect(Math.abs(ours - theirs), `${name} row ${r}: ${ours} vs ${theirs}`).toBeLessThanOrEqual(1e-12 * Math.abs(theirs));
+  it.skipIf(!hasNumpy)(
+    'matches collections.Counter counts and numpy diff/mean/median/std(ddof=0) timing on a generated log (skipped without /usr/bin/python3 + numpy)',
+    () => {
+      const log = Truncators.apply(
+        makeLog(generateEvents({ seed: 77, sessions: 800 })),
+        Truncators.dropPercent(0.2, { seed: 1 }),
+      );
+      const vocabulary = ActionVocabulary.fromLogs(log);
+      const flattener = new SessionFlattener({ vocabulary: vocabulary.codes.slice(0, 30) });
+      const frame = flattener.flatten(log);
+      const input = JSON.stringify({
+        vocabulary: flattener.vocabulary.codes,
+        sessions: plainSessions(log).map((s) => ({ actions: s.actions, times: s.times })),
       });
-      otherSeen += frame.number('other_actions', r);
-    }
-    expect(otherSeen).toBeGreaterThan(0);
-  });
+      const run = spawnSync(PYTHON, ['-c', SCRIPT], { input, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+      expect(run.status, run.stderr).toBe(0);
+      const expected = JSON.parse(run.stdout) as number[][];
+      const names = flattener.featureNames;
+      expect(names.slice(-TIMING_FEATURES.length)).toEqual([...TIMING_FEATURES]);
+      expect(expected.length).toBe(frame.rowCount);
+      let otherSeen = 0;
+      for (let r = 0; r < frame.rowCount; r++) {
+        names.forEach((name, j) => {
+          const ours = frame.number(name, r);
+          const theirs = expected[r]![j]!;
+          // numpy sums with pairwise summation (and np.median averages via np.mean), so means can differ
+          // from a left-to-right sum in the last bits: a relative tolerance of 1e-12 covers that.
+          if (Number.isInteger(theirs)) expect(ours, `${name} row ${r}`).toBe(theirs);
+          else
+            expect(Math.abs(ours - theirs), `${name} row ${r}: ${ours} vs ${theirs}`).toBeLessThanOrEqual(
+              1e-12 * Math.abs(theirs),
+            );
+        });
+        otherSeen += frame.number('other_actions', r);
+      }
+      expect(otherSeen).toBeGreaterThan(0);
+    },
+  );
 });

@@ -13,14 +13,15 @@ describe('flattening a log read from TSV text', () => {
   const read = parseEventLog({ name: 'synthetic.txt', text: formatLogTsv(synthetic) });
   const direct = syntheticEventLog(synthetic);
 
-  it('gives every job of the original experiment the same rows, per session id, as the generator\'s own log', () => {
+  it("gives every job of the original experiment the same rows, per session id, as the generator's own log", () => {
     const vocabulary = ActionVocabulary.fromLogs([read, direct]);
     const flattener = new SessionFlattener({ vocabulary });
     const jobs = standardJobs({ names: ORIGINAL_JOB_NAMES, seed: 3 });
     const fromText = prepareJobs(read, jobs, flattener);
     const fromGenerator = prepareJobs(direct, jobs, flattener);
     for (const job of jobs) {
-      const byId = (rows: Record<string, unknown>[]): Map<unknown, Record<string, unknown>> => new Map(rows.map((r) => [r.SessionNo, r]));
+      const byId = (rows: Record<string, unknown>[]): Map<unknown, Record<string, unknown>> =>
+        new Map(rows.map((r) => [r.SessionNo, r]));
       const a = byId(fromText.get(job.name)!.toRows());
       const b = byId(fromGenerator.get(job.name)!.toRows());
       expect(a.size).toBe(direct.sessionCount);
@@ -31,7 +32,13 @@ describe('flattening a log read from TSV text', () => {
   it('matches the plain-array reference on the read log', () => {
     const flattener = new SessionFlattener({ vocabulary: ActionVocabulary.fromLogs(read) });
     const frame = flattener.flatten(read);
-    const expected = referenceFeatures(read, { vocabulary: flattener.vocabulary.codes, counts: true, timing: true, bigrams: false, shares: false });
+    const expected = referenceFeatures(read, {
+      vocabulary: flattener.vocabulary.codes,
+      counts: true,
+      timing: true,
+      bigrams: false,
+      shares: false,
+    });
     for (const [name, values] of expected) expect(Array.from(frame.numbers(name)), name).toEqual(values);
   });
 });

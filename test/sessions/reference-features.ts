@@ -42,7 +42,8 @@ export function referenceFeatures(log: EventLog, settings: ReferenceSettings): M
       for (const [a, b] of settings.bigrams) push(`${a}>${b}`, pairs.get(`${a}>${b}`) ?? 0);
     }
     if (settings.shares) {
-      for (const code of settings.vocabulary) push(`share_${code}`, session.actions.length === 0 ? 0 : (counts.get(code) ?? 0) / session.actions.length);
+      for (const code of settings.vocabulary)
+        push(`share_${code}`, session.actions.length === 0 ? 0 : (counts.get(code) ?? 0) / session.actions.length);
     }
   }
   return out;
@@ -52,7 +53,18 @@ export function referenceFeatures(log: EventLog, settings: ReferenceSettings): M
 export function referenceTiming(times: readonly number[]): Record<string, number> {
   const n = times.length;
   if (n === 0) {
-    return { event_count: 0, duration_s: 0, gap_mean_s: 0, gap_median_s: 0, gap_min_s: 0, gap_max_s: 0, gap_std_s: 0, gap_cv: 0, share_gaps_under_1s: 0, events_per_minute: 0 };
+    return {
+      event_count: 0,
+      duration_s: 0,
+      gap_mean_s: 0,
+      gap_median_s: 0,
+      gap_min_s: 0,
+      gap_max_s: 0,
+      gap_std_s: 0,
+      gap_cv: 0,
+      share_gaps_under_1s: 0,
+      events_per_minute: 0,
+    };
   }
   const gaps = times.slice(1).map((t, i) => (t - times[i]!) / 1000);
   const m = gaps.length;

@@ -28,7 +28,10 @@ function reference(log: EventLog, t: Truncation): { id: string; label: number; e
         sessions = sessions.map((s) => ({ ...s, events: s.events.slice(0, t.n) }));
         return;
       case 'lastN':
-        sessions = sessions.map((s) => ({ ...s, events: s.events.length <= t.n ? s.events : s.events.slice(s.events.length - t.n) }));
+        sessions = sessions.map((s) => ({
+          ...s,
+          events: s.events.length <= t.n ? s.events : s.events.slice(s.events.length - t.n),
+        }));
         return;
       case 'middleN':
         sessions = sessions.map((s) => {
@@ -38,7 +41,10 @@ function reference(log: EventLog, t: Truncation): { id: string; label: number; e
         });
         return;
       case 'firstPercent':
-        sessions = sessions.map((s) => ({ ...s, events: s.events.slice(0, s.events.length === 0 ? 0 : Math.max(1, Math.round(t.p * s.events.length))) }));
+        sessions = sessions.map((s) => ({
+          ...s,
+          events: s.events.slice(0, s.events.length === 0 ? 0 : Math.max(1, Math.round(t.p * s.events.length))),
+        }));
         return;
       case 'minLength':
         sessions = sessions.filter((s) => s.events.length >= t.n);
@@ -89,7 +95,10 @@ const cases: [string, Truncation][] = [
   ['minLength(0)', Truncators.minLength(0)],
   ['minLength(10)', Truncators.minLength(10)],
   ['minLength(10) then firstN(10)', Truncators.compose(Truncators.minLength(10), Truncators.firstN(10))],
-  ['dropPercent(0.3) then lastN(3) then minLength(3)', Truncators.compose(Truncators.dropPercent(0.3, { seed: 1 }), Truncators.lastN(3), Truncators.minLength(3))],
+  [
+    'dropPercent(0.3) then lastN(3) then minLength(3)',
+    Truncators.compose(Truncators.dropPercent(0.3, { seed: 1 }), Truncators.lastN(3), Truncators.minLength(3)),
+  ],
 ];
 
 describe('Truncators', () => {
@@ -184,12 +193,18 @@ describe('Truncators', () => {
 
   it('dropPercent chooses dropped events uniformly: each of 10 positions is dropped about p of the time (chi-square, 9 df, p > 0.001)', () => {
     const sessions = 4000;
-    const log = makeLog(Array.from({ length: sessions * 10 }, (_, i) => ({ session: `u${Math.floor(i / 10)}`, action: String(i % 10), time: i })));
+    const log = makeLog(
+      Array.from({ length: sessions * 10 }, (_, i) => ({
+        session: `u${Math.floor(i / 10)}`,
+        action: String(i % 10),
+        time: i,
+      })),
+    );
     const out = Truncators.apply(log, Truncators.dropPercent(0.3, { seed: 2024 }));
     const keptAt = new Array<number>(10).fill(0);
     for (let p = 0; p < out.eventCount; p++) keptAt[Number(out.actionAt(p))]++;
     const expected = sessions * 0.7;
-    const chi2 = keptAt.reduce((sum, k) => sum + ((k - expected) ** 2) / expected, 0);
+    const chi2 = keptAt.reduce((sum, k) => sum + (k - expected) ** 2 / expected, 0);
     expect(out.eventCount).toBe(sessions * 7);
     expect(chi2).toBeLessThan(27.88); // chi-square 0.999 quantile with 9 degrees of freedom
   });
@@ -208,7 +223,9 @@ describe('Truncators', () => {
   });
 
   it('describes truncations readably', () => {
-    expect(Truncators.describe(Truncators.compose(Truncators.minLength(10), Truncators.firstN(10)))).toBe('minLength(10) → firstN(10)');
+    expect(Truncators.describe(Truncators.compose(Truncators.minLength(10), Truncators.firstN(10)))).toBe(
+      'minLength(10) → firstN(10)',
+    );
     expect(Truncators.describe(Truncators.dropPercent(0.2, { seed: 5 }))).toBe('dropPercent(0.2, seed 5)');
   });
 
@@ -217,11 +234,27 @@ describe('Truncators', () => {
     ['lastN(2.5)', () => Truncators.lastN(2.5), /lastN.n must be an integer ≥ 1, got 2.5/],
     ['middleN(NaN)', () => Truncators.middleN(Number.NaN), /middleN.n must be an integer ≥ 1, got NaN/],
     ['minLength(-1)', () => Truncators.minLength(-1), /minLength.n must be an integer ≥ 0, got -1/],
-    ['dropPercent(20)', () => Truncators.dropPercent(20), /dropPercent.p must be a fraction in \[0, 1\] \(0.2 means 20%\), got 20/],
-    ['dropPercent seed -1', () => Truncators.dropPercent(0.2, { seed: -1 }), /dropPercent.seed must be a non-negative safe integer, got -1/],
+    [
+      'dropPercent(20)',
+      () => Truncators.dropPercent(20),
+      /dropPercent.p must be a fraction in \[0, 1\] \(0.2 means 20%\), got 20/,
+    ],
+    [
+      'dropPercent seed -1',
+      () => Truncators.dropPercent(0.2, { seed: -1 }),
+      /dropPercent.seed must be a non-negative safe integer, got -1/,
+    ],
     ['firstPercent(0)', () => Truncators.firstPercent(0), /firstPercent.p must be a fraction in \(0, 1\]/],
-    ['compose with a bad step', () => Truncators.compose({ kind: 'firstN', n: -2 }), /Truncators.compose.steps\[0\]: firstN.n must be an integer ≥ 1, got -2/],
-    ['an unknown kind', () => truncateLog(generated, { kind: 'lastPercent' } as unknown as Truncation), /truncation: kind must be one of none, dropPercent/],
+    [
+      'compose with a bad step',
+      () => Truncators.compose({ kind: 'firstN', n: -2 }),
+      /Truncators.compose.steps\[0\]: firstN.n must be an integer ≥ 1, got -2/,
+    ],
+    [
+      'an unknown kind',
+      () => truncateLog(generated, { kind: 'lastPercent' } as unknown as Truncation),
+      /truncation: kind must be one of none, dropPercent/,
+    ],
   ])('rejects %s with an InvalidArgumentError naming the argument and value', (_, make, message) => {
     expect(make).toThrow(InvalidArgumentError);
     expect(make).toThrow(message);

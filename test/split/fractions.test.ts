@@ -10,13 +10,21 @@ describe('validateFractions', () => {
   });
 
   it('rejects a sum other than 1, naming the sum', () => {
-    expect(() => validateFractions({ train: 0.7, validation: 0.2, test: 0.2 }, 'split')).toThrow(/train \+ validation \+ test must be a sum of 1 \(within 1e-9\), got 1\.(1|09999)/);
-    expect(() => validateFractions({ train: 0.5, validation: 0.25, test: 0.25 + 2e-9 }, 'split')).toThrow(InvalidArgumentError);
+    expect(() => validateFractions({ train: 0.7, validation: 0.2, test: 0.2 }, 'split')).toThrow(
+      /train \+ validation \+ test must be a sum of 1 \(within 1e-9\), got 1\.(1|09999)/,
+    );
+    expect(() => validateFractions({ train: 0.5, validation: 0.25, test: 0.25 + 2e-9 }, 'split')).toThrow(
+      InvalidArgumentError,
+    );
   });
 
   it('rejects negative, NaN and >1 fractions, naming the part', () => {
-    expect(() => validateFractions({ train: 1.2, validation: -0.2, test: 0 }, 'split')).toThrow(/split: train must be a fraction in \[0, 1\], got 1\.2/);
-    expect(() => validateFractions({ train: 0.5, validation: Number.NaN, test: 0.5 }, 'split')).toThrow(/validation.*NaN/);
+    expect(() => validateFractions({ train: 1.2, validation: -0.2, test: 0 }, 'split')).toThrow(
+      /split: train must be a fraction in \[0, 1\], got 1\.2/,
+    );
+    expect(() => validateFractions({ train: 0.5, validation: Number.NaN, test: 0.5 }, 'split')).toThrow(
+      /validation.*NaN/,
+    );
   });
 });
 
@@ -43,10 +51,17 @@ describe('allocateCounts (largest remainder, then at least one per non-empty par
 
   it('always sums to n and stays within one row of n × fraction when every share is at least 1', () => {
     for (let n = 0; n < 400; n++) {
-      for (const f of [[0.7, 0.15, 0.15], [0.6, 0.2, 0.2], [0.5, 0.5, 0], [0.34, 0.33, 0.33], [0.9, 0.05, 0.05]]) {
+      for (const f of [
+        [0.7, 0.15, 0.15],
+        [0.6, 0.2, 0.2],
+        [0.5, 0.5, 0],
+        [0.34, 0.33, 0.33],
+        [0.9, 0.05, 0.05],
+      ]) {
         const counts = allocateCounts(n, f);
         expect(counts.reduce((a, b) => a + b, 0)).toBe(n);
-        if (f.every((x) => x === 0 || n * x >= 1)) counts.forEach((c, i) => expect(Math.abs(c - n * f[i]!)).toBeLessThan(1));
+        if (f.every((x) => x === 0 || n * x >= 1))
+          counts.forEach((c, i) => expect(Math.abs(c - n * f[i]!)).toBeLessThan(1));
       }
     }
   });

@@ -5,7 +5,12 @@ import { FrameSplitter, type FrameSplit } from '../../src/split/frame-splitter.j
 import { createRandom } from '../../src/random/random.js';
 
 /** A feature frame shaped like the SessionFlattener's: session id, label, numeric features. */
-function featureFrame(n: number, positiveRate: number, seed: number, customers = Math.max(1, Math.floor(n / 4))): Frame {
+function featureFrame(
+  n: number,
+  positiveRate: number,
+  seed: number,
+  customers = Math.max(1, Math.floor(n / 4)),
+): Frame {
   const random = createRandom(seed).uniformSource;
   const label = new Uint8Array(n);
   const cust = new Float64Array(n);
@@ -77,7 +82,9 @@ describe('FrameSplitter.split, stratified (the default)', () => {
       for (const cls of [0, 1]) {
         const total = labels.filter((v) => v === cls).length;
         const nonEmpty = f.filter((x) => x > 0).length;
-        const counts = (['train', 'validation', 'test'] as const).map((p) => split[p].numbers('BadActor').filter((v) => v === cls).length);
+        const counts = (['train', 'validation', 'test'] as const).map(
+          (p) => split[p].numbers('BadActor').filter((v) => v === cls).length,
+        );
         counts.forEach((c, p) => {
           if (f[p] === 0) expect(c).toBe(0);
           else if (total >= nonEmpty) expect(c).toBeGreaterThanOrEqual(1);
@@ -91,10 +98,21 @@ describe('FrameSplitter.split, stratified (the default)', () => {
   it('puts a class of exactly 3 positives in train, validation and test', () => {
     const labels = new Uint8Array(200);
     labels[17] = labels[99] = labels[150] = 1;
-    const frame = Frame.fromColumns({ SessionNo: Array.from({ length: 200 }, (_, i) => `s${i}`), BadActor: labels, x: new Float64Array(200) });
+    const frame = Frame.fromColumns({
+      SessionNo: Array.from({ length: 200 }, (_, i) => `s${i}`),
+      BadActor: labels,
+      x: new Float64Array(200),
+    });
     for (let seed = 0; seed < 50; seed++) {
-      const split = new FrameSplitter({ label: 'BadActor', drop: ['SessionNo'] }).split(frame, { train: 0.7, validation: 0.15, test: 0.15, seed });
-      expect([countPositives(split.train), countPositives(split.validation), countPositives(split.test)]).toEqual([1, 1, 1]);
+      const split = new FrameSplitter({ label: 'BadActor', drop: ['SessionNo'] }).split(frame, {
+        train: 0.7,
+        validation: 0.15,
+        test: 0.15,
+        seed,
+      });
+      expect([countPositives(split.train), countPositives(split.validation), countPositives(split.test)]).toEqual([
+        1, 1, 1,
+      ]);
       expect([split.train.rowCount, split.validation.rowCount, split.test.rowCount]).toEqual([139, 31, 30]);
     }
   });
@@ -125,8 +143,12 @@ describe('FrameSplitter.split, stratified (the default)', () => {
     expect(split.train.columnNames).toEqual(frame.columnNames);
     expect(split.featureNames).toEqual(['111', '201']);
     expect(splitter.features(split.test).columnNames).toEqual(['111', '201']);
-    expect(splitter.features(split.test).numbers('201')).toEqual(Float64Array.from(split.indices.test, (i) => frame.number('201', i)));
-    expect(splitter.labels(split.test)).toEqual(Uint8Array.from(split.indices.test, (i) => frame.number('BadActor', i)));
+    expect(splitter.features(split.test).numbers('201')).toEqual(
+      Float64Array.from(split.indices.test, (i) => frame.number('201', i)),
+    );
+    expect(splitter.labels(split.test)).toEqual(
+      Uint8Array.from(split.indices.test, (i) => frame.number('BadActor', i)),
+    );
   });
 
   it('handles the empty frame and a one-row frame', () => {
@@ -185,7 +207,10 @@ describe('FrameSplitter.split with groupBy', () => {
 
   it('keeps string group keys together too and is deterministic per seed', () => {
     const base = featureFrame(120, 0.1, 4, 15);
-    const frame = base.withColumn('Org', base.numbers('CustID').reduce<string[]>((a, c) => [...a, `org-${c}`], []));
+    const frame = base.withColumn(
+      'Org',
+      base.numbers('CustID').reduce<string[]>((a, c) => [...a, `org-${c}`], []),
+    );
     const s = new FrameSplitter({ label: 'BadActor', drop: ['SessionNo', 'CustID', 'FirstTime', 'Org'] });
     const a = s.split(frame, { train: 0.6, validation: 0.2, test: 0.2, seed: 9, groupBy: 'Org' });
     const b = s.split(frame, { train: 0.6, validation: 0.2, test: 0.2, seed: 9, groupBy: 'Org' });
@@ -202,8 +227,11 @@ describe('FrameSplitter.split with orderBy', () => {
       const frame = featureFrame(n, 0.05, 4000 + trial);
       const split = splitter.split(frame, { ...FRACTIONS[trial % FRACTIONS.length]!, orderBy: 'FirstTime' });
       expectDisjointCovering2(frame, split);
-      const parts = (['train', 'validation', 'test'] as const).map((p) => split[p].numbers('FirstTime')).filter((t) => t.length > 0);
-      for (const times of parts) for (let i = 1; i < times.length; i++) expect(times[i]!).toBeGreaterThanOrEqual(times[i - 1]!);
+      const parts = (['train', 'validation', 'test'] as const)
+        .map((p) => split[p].numbers('FirstTime'))
+        .filter((t) => t.length > 0);
+      for (const times of parts)
+        for (let i = 1; i < times.length; i++) expect(times[i]!).toBeGreaterThanOrEqual(times[i - 1]!);
       for (let p = 1; p < parts.length; p++) expect(Math.min(...parts[p]!)).toBeGreaterThan(Math.max(...parts[p - 1]!));
       expect(split.seed).toBeUndefined();
     }
@@ -217,7 +245,10 @@ describe('FrameSplitter.split with orderBy', () => {
     expect(split.train.numbers('T')).toEqual(Float64Array.from([1, 2, 3, 4, 5, 6]));
     expect(split.validation.numbers('T')).toEqual(Float64Array.from([7, 8]));
     expect(split.test.numbers('T')).toEqual(Float64Array.from([9, 10]));
-    const tied = Frame.fromColumns({ BadActor: new Uint8Array(10), T: Float64Array.from([1, 2, 3, 4, 5, 6, 6, 6, 9, 10]) });
+    const tied = Frame.fromColumns({
+      BadActor: new Uint8Array(10),
+      T: Float64Array.from([1, 2, 3, 4, 5, 6, 6, 6, 9, 10]),
+    });
     const t = s.split(tied, { train: 0.6, validation: 0.2, test: 0.2, orderBy: 'T' });
     expect(t.train.numbers('T')).toEqual(Float64Array.from([1, 2, 3, 4, 5, 6, 6, 6]));
     expect(t.validation.rowCount).toBe(0);
@@ -227,9 +258,19 @@ describe('FrameSplitter.split with orderBy', () => {
   it('orders ISO timestamp strings as text', () => {
     const frame = Frame.fromColumns({
       BadActor: new Uint8Array(4),
-      LogTime: ['2019-07-02 00:00:00.000', '2019-07-01 12:34:56.789', '2019-07-03 08:00:00.000', '2019-07-01 23:59:59.999'],
+      LogTime: [
+        '2019-07-02 00:00:00.000',
+        '2019-07-01 12:34:56.789',
+        '2019-07-03 08:00:00.000',
+        '2019-07-01 23:59:59.999',
+      ],
     });
-    const split = new FrameSplitter({ label: 'BadActor', drop: ['LogTime'] }).split(frame, { train: 0.5, validation: 0.25, test: 0.25, orderBy: 'LogTime' });
+    const split = new FrameSplitter({ label: 'BadActor', drop: ['LogTime'] }).split(frame, {
+      train: 0.5,
+      validation: 0.25,
+      test: 0.25,
+      orderBy: 'LogTime',
+    });
     expect([...split.indices.train]).toEqual([1, 3]);
     expect([...split.indices.validation]).toEqual([0]);
     expect([...split.indices.test]).toEqual([2]);
@@ -246,39 +287,79 @@ describe('FrameSplitter input checks', () => {
   const frame = featureFrame(20, 0.2, 1);
 
   it('names a missing label or dropped column', () => {
-    expect(() => new FrameSplitter({ label: 'Bad' }).split(frame, { train: 1, validation: 0, test: 0, seed: 1 })).toThrow(ColumnNotFoundError);
-    expect(() => new FrameSplitter({ label: 'BadActor', drop: ['Sess'] }).split(frame, { train: 1, validation: 0, test: 0, seed: 1 })).toThrow(
-      /FrameSplitter.split: no column "Sess"/,
-    );
+    expect(() =>
+      new FrameSplitter({ label: 'Bad' }).split(frame, { train: 1, validation: 0, test: 0, seed: 1 }),
+    ).toThrow(ColumnNotFoundError);
+    expect(() =>
+      new FrameSplitter({ label: 'BadActor', drop: ['Sess'] }).split(frame, {
+        train: 1,
+        validation: 0,
+        test: 0,
+        seed: 1,
+      }),
+    ).toThrow(/FrameSplitter.split: no column "Sess"/);
   });
 
   it('rejects a string feature column, telling the caller to drop it', () => {
-    expect(() => new FrameSplitter({ label: 'BadActor', drop: ['CustID', 'FirstTime'] }).split(frame, { train: 1, validation: 0, test: 0, seed: 1 })).toThrow(
-      /column "SessionNo" must be numeric to be a feature \(add it to drop\)/,
-    );
+    expect(() =>
+      new FrameSplitter({ label: 'BadActor', drop: ['CustID', 'FirstTime'] }).split(frame, {
+        train: 1,
+        validation: 0,
+        test: 0,
+        seed: 1,
+      }),
+    ).toThrow(/column "SessionNo" must be numeric to be a feature \(add it to drop\)/);
   });
 
   it('rejects labels other than 0 and 1, naming the row and value', () => {
     const bad = Frame.fromColumns({ BadActor: Float64Array.from([0, 1, 2]), x: new Float64Array(3) });
-    expect(() => new FrameSplitter({ label: 'BadActor' }).split(bad, { train: 1, validation: 0, test: 0, seed: 1 })).toThrow(/BadActor at row 2 must be 0 or 1, got 2/);
+    expect(() =>
+      new FrameSplitter({ label: 'BadActor' }).split(bad, { train: 1, validation: 0, test: 0, seed: 1 }),
+    ).toThrow(/BadActor at row 2 must be 0 or 1, got 2/);
     const nan = Frame.fromColumns({ BadActor: Float64Array.from([0, Number.NaN]), x: new Float64Array(2) });
-    expect(() => new FrameSplitter({ label: 'BadActor' }).split(nan, { train: 1, validation: 0, test: 0, seed: 1 })).toThrow(/row 1 must be 0 or 1, got NaN/);
+    expect(() =>
+      new FrameSplitter({ label: 'BadActor' }).split(nan, { train: 1, validation: 0, test: 0, seed: 1 }),
+    ).toThrow(/row 1 must be 0 or 1, got NaN/);
   });
 
   it('rejects bad fractions, a missing seed, and orderBy combined with groupBy or stratify', () => {
-    expect(() => splitter.split(frame, { train: 0.7, validation: 0.2, test: 0.2, seed: 1 })).toThrow(InvalidArgumentError);
-    expect(() => splitter.split(frame, { train: 0.7, validation: 0.15, test: 0.15 } as never)).toThrow(/seed must be an integer seed/);
-    expect(() => splitter.split(frame, { train: 0.7, validation: 0.15, test: 0.15, orderBy: 'FirstTime', groupBy: 'CustID' } as never)).toThrow(/groupBy must be absent with orderBy/);
-    expect(() => splitter.split(frame, { train: 0.7, validation: 0.15, test: 0.15, orderBy: 'FirstTime', stratify: true } as never)).toThrow(/stratify/);
+    expect(() => splitter.split(frame, { train: 0.7, validation: 0.2, test: 0.2, seed: 1 })).toThrow(
+      InvalidArgumentError,
+    );
+    expect(() => splitter.split(frame, { train: 0.7, validation: 0.15, test: 0.15 } as never)).toThrow(
+      /seed must be an integer seed/,
+    );
+    expect(() =>
+      splitter.split(frame, {
+        train: 0.7,
+        validation: 0.15,
+        test: 0.15,
+        orderBy: 'FirstTime',
+        groupBy: 'CustID',
+      } as never),
+    ).toThrow(/groupBy must be absent with orderBy/);
+    expect(() =>
+      splitter.split(frame, {
+        train: 0.7,
+        validation: 0.15,
+        test: 0.15,
+        orderBy: 'FirstTime',
+        stratify: true,
+      } as never),
+    ).toThrow(/stratify/);
   });
 
   it('rejects a missing time or group value, naming the row', () => {
     const times = frame.numbers('FirstTime');
     times[4] = Number.NaN;
     const f = frame.withColumn('FirstTime', times);
-    expect(() => splitter.split(f, { train: 0.7, validation: 0.15, test: 0.15, orderBy: 'FirstTime' })).toThrow(/orderBy column FirstTime at row 4/);
+    expect(() => splitter.split(f, { train: 0.7, validation: 0.15, test: 0.15, orderBy: 'FirstTime' })).toThrow(
+      /orderBy column FirstTime at row 4/,
+    );
     const g = frame.withColumn('CustID', times);
-    expect(() => splitter.split(g, { train: 0.7, validation: 0.15, test: 0.15, seed: 1, groupBy: 'CustID' })).toThrow(/groupBy column CustID at row 4/);
+    expect(() => splitter.split(g, { train: 0.7, validation: 0.15, test: 0.15, seed: 1, groupBy: 'CustID' })).toThrow(
+      /groupBy column CustID at row 4/,
+    );
   });
 });
 
@@ -307,6 +388,8 @@ describe('FrameSplitter with a danfo DataFrame', () => {
   });
 
   it('rejects something that is neither a Frame nor a DataFrame, naming the argument', () => {
-    expect(() => splitter.split({ rows: [] } as never, { train: 1, validation: 0, test: 0, seed: 1 })).toThrow(/FrameSplitter.split: frame must be a Frame or a danfo DataFrame/);
+    expect(() => splitter.split({ rows: [] } as never, { train: 1, validation: 0, test: 0, seed: 1 })).toThrow(
+      /FrameSplitter.split: frame must be a Frame or a danfo DataFrame/,
+    );
   });
 });

@@ -30,8 +30,12 @@ describe('Splitting a frame of session prefixes', () => {
   });
 
   it('refuses a shuffled split without groupBy, which would put prefixes of one session in two parts', () => {
-    expect(() => splitter.split(prefixes, { train: 0.8, validation: 0.2, test: 0, seed: 1 })).toThrow(InvalidArgumentError);
-    expect(() => splitter.split(prefixes, { train: 0.8, validation: 0.2, test: 0, seed: 1 })).toThrow(/groupBy must be the session id column/);
+    expect(() => splitter.split(prefixes, { train: 0.8, validation: 0.2, test: 0, seed: 1 })).toThrow(
+      InvalidArgumentError,
+    );
+    expect(() => splitter.split(prefixes, { train: 0.8, validation: 0.2, test: 0, seed: 1 })).toThrow(
+      /groupBy must be the session id column/,
+    );
   });
 
   it('grouped by session id, keeps every prefix of a session in one part, stratified by the session label', () => {

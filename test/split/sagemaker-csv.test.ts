@@ -25,9 +25,19 @@ function awkwardNumbers(count: number, seed: number): Float64Array {
   for (let i = 0; i < count; i++) {
     const u = random() - 0.5;
     const kind = i % 4;
-    out[i] = kind === 0 ? u : kind === 1 ? u * 10 ** (Math.floor(random() * 60) - 30) : kind === 2 ? Math.fround(u * 1000) : Math.floor(u * 2000);
+    out[i] =
+      kind === 0
+        ? u
+        : kind === 1
+          ? u * 10 ** (Math.floor(random() * 60) - 30)
+          : kind === 2
+            ? Math.fround(u * 1000)
+            : Math.floor(u * 2000);
   }
-  out.set([0.1, 1 / 3, 2 ** -1074, Number.MAX_VALUE, -Number.MIN_VALUE, 1e21, 123456789012345680000, 5e-324, 0.000001, 1e-7], 0);
+  out.set(
+    [0.1, 1 / 3, 2 ** -1074, Number.MAX_VALUE, -Number.MIN_VALUE, 1e21, 123456789012345680000, 5e-324, 0.000001, 1e-7],
+    0,
+  );
   return out;
 }
 
@@ -36,12 +46,17 @@ describe('formatCsvNumber', () => {
     for (const x of awkwardNumbers(5000, 1)) {
       const text = formatCsvNumber(x);
       expect(Number(text)).toBe(x);
-      const digits = text.replace(/^-/, '').replace(/e.*$/, '').replace('.', '').replace(/^0+/, '').replace(/0+$/, '').length;
+      const digits = text
+        .replace(/^-/, '')
+        .replace(/e.*$/, '')
+        .replace('.', '')
+        .replace(/^0+/, '')
+        .replace(/0+$/, '').length;
       if (digits > 1) expect(Number(x.toPrecision(digits - 1))).not.toBe(x);
     }
   });
 
-  it('in float32 mode writes text that reads back as the same float32, in XGBoost\'s parser too, no longer than the float64 text', () => {
+  it("in float32 mode writes text that reads back as the same float32, in XGBoost's parser too, no longer than the float64 text", () => {
     for (const x of awkwardNumbers(5000, 2)) {
       if (Math.abs(x) > 3.4e38) continue;
       const text = formatCsvNumber(x, 'float32');
@@ -79,16 +94,30 @@ describe('sageMakerCsvChunks / writeSageMakerCsv', () => {
   });
 
   it('with weight: writes label, weight, then the features (the csv_weights=1 layout)', () => {
-    const weighted = Frame.fromColumns({ BadActor: Uint8Array.from([0, 1]), w: Float64Array.from([0.5, 1 / 40]), '111': Float64Array.from([3, Number.NaN]) });
-    expect([...sageMakerCsvChunks(weighted, { label: 'BadActor', weight: 'w', features: ['111'] })].join('')).toBe('0,0.5,3\n1,0.025,\n');
+    const weighted = Frame.fromColumns({
+      BadActor: Uint8Array.from([0, 1]),
+      w: Float64Array.from([0.5, 1 / 40]),
+      '111': Float64Array.from([3, Number.NaN]),
+    });
+    expect([...sageMakerCsvChunks(weighted, { label: 'BadActor', weight: 'w', features: ['111'] })].join('')).toBe(
+      '0,0.5,3\n1,0.025,\n',
+    );
   });
 
   it('rejects a weight column that is the label or a feature, and weights that are missing, negative or infinite as float32, naming the row', () => {
-    const make = (w: number) => Frame.fromColumns({ y: Uint8Array.from([0, 1]), w: Float64Array.from([1, w]), x: Float64Array.from([1, 2]) });
-    expect(() => sageMakerCsvChunks(make(1), { label: 'y', weight: 'y', features: ['x'] })).toThrow(/weight must be a column that is neither the label nor a feature/);
-    expect(() => sageMakerCsvChunks(make(1), { label: 'y', weight: 'x', features: ['x'] })).toThrow(/neither the label nor a feature/);
+    const make = (w: number) =>
+      Frame.fromColumns({ y: Uint8Array.from([0, 1]), w: Float64Array.from([1, w]), x: Float64Array.from([1, 2]) });
+    expect(() => sageMakerCsvChunks(make(1), { label: 'y', weight: 'y', features: ['x'] })).toThrow(
+      /weight must be a column that is neither the label nor a feature/,
+    );
+    expect(() => sageMakerCsvChunks(make(1), { label: 'y', weight: 'x', features: ['x'] })).toThrow(
+      /neither the label nor a feature/,
+    );
     for (const bad of [Number.NaN, -1, Infinity, 1e39]) {
-      expect(() => [...sageMakerCsvChunks(make(bad), { label: 'y', weight: 'w', features: ['x'] })], String(bad)).toThrow(/weight w at row 1 must be a finite weight ≥ 0/);
+      expect(
+        () => [...sageMakerCsvChunks(make(bad), { label: 'y', weight: 'w', features: ['x'] })],
+        String(bad),
+      ).toThrow(/weight w at row 1 must be a finite weight ≥ 0/);
     }
   });
 
@@ -98,17 +127,29 @@ describe('sageMakerCsvChunks / writeSageMakerCsv', () => {
   });
 
   it('rejects string features, missing labels and infinite values, naming column and row', () => {
-    expect(() => [...sageMakerCsvChunks(frame, { label: 'BadActor', features: ['SessionNo'] })]).toThrow(/column "SessionNo" must be a numeric column/);
+    expect(() => [...sageMakerCsvChunks(frame, { label: 'BadActor', features: ['SessionNo'] })]).toThrow(
+      /column "SessionNo" must be a numeric column/,
+    );
     const noLabel = Frame.fromColumns({ y: Float64Array.from([1, Number.NaN]), x: Float64Array.from([1, 2]) });
-    expect(() => [...sageMakerCsvChunks(noLabel, { label: 'y', features: ['x'] })]).toThrow(/label y at row 1 must be a number/);
+    expect(() => [...sageMakerCsvChunks(noLabel, { label: 'y', features: ['x'] })]).toThrow(
+      /label y at row 1 must be a number/,
+    );
     const inf = Frame.fromColumns({ y: Float64Array.from([1, 0]), x: Float64Array.from([1, -Infinity]) });
-    expect(() => [...sageMakerCsvChunks(inf, { label: 'y', features: ['x'] })]).toThrow(/column x at row 1 must be a finite number/);
+    expect(() => [...sageMakerCsvChunks(inf, { label: 'y', features: ['x'] })]).toThrow(
+      /column x at row 1 must be a finite number/,
+    );
   });
 
   it('checks columns, precision and chunkRows when called, before yielding anything', () => {
-    expect(() => sageMakerCsvChunks(frame, { label: 'BadActor', features: ['SessionNo'] })).toThrow(/sageMakerCsvChunks: column "SessionNo" must be a numeric column/);
-    expect(() => sageMakerCsvChunks(frame, { label: 'BadActor', features: ['201'], chunkRows: 0 })).toThrow(/sageMakerCsvChunks: chunkRows must be an integer ≥ 1, got 0/);
-    expect(() => sageMakerCsvChunks(frame, { label: 'BadActor', features: ['201'], precision: 'double' as never })).toThrow(/precision must be 'float32' or 'float64', got "double"/);
+    expect(() => sageMakerCsvChunks(frame, { label: 'BadActor', features: ['SessionNo'] })).toThrow(
+      /sageMakerCsvChunks: column "SessionNo" must be a numeric column/,
+    );
+    expect(() => sageMakerCsvChunks(frame, { label: 'BadActor', features: ['201'], chunkRows: 0 })).toThrow(
+      /sageMakerCsvChunks: chunkRows must be an integer ≥ 1, got 0/,
+    );
+    expect(() =>
+      sageMakerCsvChunks(frame, { label: 'BadActor', features: ['201'], precision: 'double' as never }),
+    ).toThrow(/precision must be 'float32' or 'float64', got "double"/);
   });
 
   it('leaves no partial file behind when a row cannot be written, and names writeSageMakerCsv', async () => {
@@ -116,14 +157,21 @@ describe('sageMakerCsvChunks / writeSageMakerCsv', () => {
     const y = Float64Array.from({ length: n }, (_, i) => i % 2);
     y[n - 1] = Number.NaN;
     const file = path.join(tmp, 'partial.csv');
-    const write = writeSageMakerCsv(Frame.fromColumns({ y, x: Float64Array.from(y, (_, i) => i) }), file, { label: 'y', features: ['x'], chunkRows: 100 });
+    const write = writeSageMakerCsv(Frame.fromColumns({ y, x: Float64Array.from(y, (_, i) => i) }), file, {
+      label: 'y',
+      features: ['x'],
+      chunkRows: 100,
+    });
     await expect(write).rejects.toThrow(new RegExp(`writeSageMakerCsv: label y at row ${n - 1} must be a number`));
     expect(existsSync(file)).toBe(false);
   });
 
   it('streams a large frame to a file and reports rows and bytes', async () => {
     const n = 50_000;
-    const big = Frame.fromColumns({ y: new Uint8Array(n).map((_, i) => i % 2), x: Float64Array.from({ length: n }, (_, i) => i / 7) });
+    const big = Frame.fromColumns({
+      y: new Uint8Array(n).map((_, i) => i % 2),
+      x: Float64Array.from({ length: n }, (_, i) => i / 7),
+    });
     const file = path.join(tmp, 'big.csv');
     const summary = await writeSageMakerCsv(big, file, { label: 'y', features: ['x'], precision: 'float64' });
     const text = readFileSync(file, 'utf8');
@@ -137,127 +185,182 @@ describe('sageMakerCsvChunks / writeSageMakerCsv', () => {
 });
 
 describe('the written CSV read by outside readers', () => {
-  it.skipIf(!hasXgboost)('float32 mode: XGBoost 1.7.4 reads every value as exactly Math.fround of the frame\'s, across magnitudes', async () => {
-    const random = createRandom(6).uniformSource;
-    const n = 4000;
-    const columns: Record<string, Float64Array | Uint8Array> = { y: Uint8Array.from({ length: n }, () => (random() < 0.5 ? 1 : 0)) };
-    columns.unit = Float64Array.from({ length: n }, () => random());
-    columns.wide = Float64Array.from({ length: n }, () => (random() - 0.5) * 10 ** (Math.floor(random() * 44) - 20));
-    columns.money = Float64Array.from({ length: n }, () => Math.round((random() - 0.3) * 1e6) / 100);
-    columns.f32 = Float64Array.from({ length: n }, () => Math.fround((random() - 0.3) * 1000));
-    const features = ['unit', 'wide', 'money', 'f32'];
-    const frame = Frame.fromColumns(columns);
-    const file = path.join(tmp, 'xgb32.csv');
-    const summary = await writeSageMakerCsv(frame, file, { label: 'y', features });
-    expect(summary.inexactValues).toBe(0);
-    const script = [
-      'import xgboost as xgb, numpy as np, sys',
-      "m = xgb.DMatrix(sys.argv[1] + '?format=csv&label_column=0')",
-      'sys.stdout.buffer.write(m.get_data().toarray().astype(np.float32).tobytes())',
-    ].join('\n');
-    const run = spawnSync(PYTHON, ['-c', script, file], { maxBuffer: 1 << 26 });
-    expect(run.status, run.stderr.toString()).toBe(0);
-    const back = new Float32Array(new Uint8Array(run.stdout).buffer);
-    expect(back.length).toBe(n * features.length);
-    let mismatches = 0;
-    for (let r = 0; r < n; r++) features.forEach((name, j) => { if (back[r * features.length + j] !== Math.fround(frame.number(name, r))) mismatches++; });
-    expect(mismatches).toBe(0);
-  });
+  it.skipIf(!hasXgboost)(
+    "float32 mode: XGBoost 1.7.4 reads every value as exactly Math.fround of the frame's, across magnitudes",
+    async () => {
+      const random = createRandom(6).uniformSource;
+      const n = 4000;
+      const columns: Record<string, Float64Array | Uint8Array> = {
+        y: Uint8Array.from({ length: n }, () => (random() < 0.5 ? 1 : 0)),
+      };
+      columns.unit = Float64Array.from({ length: n }, () => random());
+      columns.wide = Float64Array.from({ length: n }, () => (random() - 0.5) * 10 ** (Math.floor(random() * 44) - 20));
+      columns.money = Float64Array.from({ length: n }, () => Math.round((random() - 0.3) * 1e6) / 100);
+      columns.f32 = Float64Array.from({ length: n }, () => Math.fround((random() - 0.3) * 1000));
+      const features = ['unit', 'wide', 'money', 'f32'];
+      const frame = Frame.fromColumns(columns);
+      const file = path.join(tmp, 'xgb32.csv');
+      const summary = await writeSageMakerCsv(frame, file, { label: 'y', features });
+      expect(summary.inexactValues).toBe(0);
+      const script = [
+        'import xgboost as xgb, numpy as np, sys',
+        "m = xgb.DMatrix(sys.argv[1] + '?format=csv&label_column=0')",
+        'sys.stdout.buffer.write(m.get_data().toarray().astype(np.float32).tobytes())',
+      ].join('\n');
+      const run = spawnSync(PYTHON, ['-c', script, file], { maxBuffer: 1 << 26 });
+      expect(run.status, run.stderr.toString()).toBe(0);
+      const back = new Float32Array(new Uint8Array(run.stdout).buffer);
+      expect(back.length).toBe(n * features.length);
+      let mismatches = 0;
+      for (let r = 0; r < n; r++)
+        features.forEach((name, j) => {
+          if (back[r * features.length + j] !== Math.fround(frame.number(name, r))) mismatches++;
+        });
+      expect(mismatches).toBe(0);
+    },
+  );
 
-  it.skipIf(!hasXgboost)('with weight: XGBoost 1.7.4 reads the weights (weight_column=1, as csv_weights=1) as exactly Math.fround of the frame\'s, and the features after them', async () => {
-    const random = createRandom(9).uniformSource;
-    const n = 3000;
-    const frame = Frame.fromColumns({
-      y: Uint8Array.from({ length: n }, () => (random() < 0.3 ? 1 : 0)),
-      weight: Float64Array.from({ length: n }, (_, i) => (i % 7 === 0 ? 0 : i % 3 === 0 ? 1 / (1 + Math.floor(random() * 40)) : random() * 10 ** (Math.floor(random() * 8) - 4))),
-      x: Float64Array.from({ length: n }, () => (random() < 0.1 ? Number.NaN : (random() - 0.5) * 100)),
-    });
-    const file = path.join(tmp, 'weighted.csv');
-    await writeSageMakerCsv(frame, file, { label: 'y', weight: 'weight', features: ['x'] });
-    const script = [
-      'import xgboost as xgb, numpy as np, sys',
-      "m = xgb.DMatrix(sys.argv[1] + '?format=csv&label_column=0&weight_column=1')",
-      'sys.stdout.buffer.write(np.concatenate([m.get_weight().astype(np.float32), m.get_label().astype(np.float32), m.get_data().toarray().astype(np.float32).ravel()]).tobytes())',
-    ].join('\n');
-    const run = spawnSync(PYTHON, ['-c', script, file], { maxBuffer: 1 << 26 });
-    expect(run.status, run.stderr.toString()).toBe(0);
-    const back = new Float32Array(new Uint8Array(run.stdout).buffer);
-    expect(back.length).toBe(3 * n);
-    let mismatches = 0;
-    for (let r = 0; r < n; r++) {
-      if (back[r] !== Math.fround(frame.number('weight', r))) mismatches++;
-      if (back[n + r] !== frame.number('y', r)) mismatches++;
-      const x = Math.fround(frame.number('x', r));
-      // XGBoost's CSV reader stores a missing value as a sparse gap, read back here as 0.
-      if (back[2 * n + r] !== (Number.isNaN(x) ? 0 : x)) mismatches++;
-    }
-    expect(mismatches).toBe(0);
-  });
+  it.skipIf(!hasXgboost)(
+    "with weight: XGBoost 1.7.4 reads the weights (weight_column=1, as csv_weights=1) as exactly Math.fround of the frame's, and the features after them",
+    async () => {
+      const random = createRandom(9).uniformSource;
+      const n = 3000;
+      const frame = Frame.fromColumns({
+        y: Uint8Array.from({ length: n }, () => (random() < 0.3 ? 1 : 0)),
+        weight: Float64Array.from({ length: n }, (_, i) =>
+          i % 7 === 0
+            ? 0
+            : i % 3 === 0
+              ? 1 / (1 + Math.floor(random() * 40))
+              : random() * 10 ** (Math.floor(random() * 8) - 4),
+        ),
+        x: Float64Array.from({ length: n }, () => (random() < 0.1 ? Number.NaN : (random() - 0.5) * 100)),
+      });
+      const file = path.join(tmp, 'weighted.csv');
+      await writeSageMakerCsv(frame, file, { label: 'y', weight: 'weight', features: ['x'] });
+      const script = [
+        'import xgboost as xgb, numpy as np, sys',
+        "m = xgb.DMatrix(sys.argv[1] + '?format=csv&label_column=0&weight_column=1')",
+        'sys.stdout.buffer.write(np.concatenate([m.get_weight().astype(np.float32), m.get_label().astype(np.float32), m.get_data().toarray().astype(np.float32).ravel()]).tobytes())',
+      ].join('\n');
+      const run = spawnSync(PYTHON, ['-c', script, file], { maxBuffer: 1 << 26 });
+      expect(run.status, run.stderr.toString()).toBe(0);
+      const back = new Float32Array(new Uint8Array(run.stdout).buffer);
+      expect(back.length).toBe(3 * n);
+      let mismatches = 0;
+      for (let r = 0; r < n; r++) {
+        if (back[r] !== Math.fround(frame.number('weight', r))) mismatches++;
+        if (back[n + r] !== frame.number('y', r)) mismatches++;
+        const x = Math.fround(frame.number('x', r));
+        // XGBoost's CSV reader stores a missing value as a sparse gap, read back here as 0.
+        if (back[2 * n + r] !== (Number.isNaN(x) ? 0 : x)) mismatches++;
+      }
+      expect(mismatches).toBe(0);
+    },
+  );
 
-  it.skipIf(!hasXgboost)('xgboostStrtof reads CSV text exactly as XGBoost 1.7.4 does, including where XGBoost is not correctly rounded', () => {
-    const random = createRandom(8).uniformSource;
-    const texts = Array.from({ length: 3000 }, (_, i) => {
-      const x = (random() - 0.5) * 10 ** (Math.floor(random() * 70) - 35);
-      return i % 2 === 0 ? String(x) : x.toPrecision(1 + (i % 9));
-    });
-    texts.push('1.2202834e-32', '619.4566', '0.30000001', '16777217', '-0', '123456789012345678', '0.12345678901234567890123');
-    writeFileSync(path.join(tmp, 'texts.csv'), texts.map((t) => `0,${t}\n`).join(''));
-    const script = [
-      'import xgboost as xgb, numpy as np, sys',
-      "m = xgb.DMatrix(sys.argv[1] + '?format=csv&label_column=0')",
-      'sys.stdout.buffer.write(m.get_data().toarray().astype(np.float32).tobytes())',
-    ].join('\n');
-    const run = spawnSync(PYTHON, ['-c', script, path.join(tmp, 'texts.csv')], { maxBuffer: 1 << 26 });
-    expect(run.status, run.stderr.toString()).toBe(0);
-    const back = new Float32Array(new Uint8Array(run.stdout).buffer);
-    let notCorrectlyRounded = 0;
-    texts.forEach((text, i) => {
-      // XGBoost does not keep the sign of a zero (irrelevant to splits), so compare with ===
-      expect(xgboostStrtof(text) === back[i], `${text}: ${xgboostStrtof(text)} vs ${back[i]}`).toBe(true);
-      if (back[i] !== Math.fround(Number(text))) notCorrectlyRounded++;
-    });
-    // the reason for emulating it: XGBoost's reading differs from correct rounding for some texts
-    expect(notCorrectlyRounded).toBeGreaterThan(0);
-  });
+  it.skipIf(!hasXgboost)(
+    'xgboostStrtof reads CSV text exactly as XGBoost 1.7.4 does, including where XGBoost is not correctly rounded',
+    () => {
+      const random = createRandom(8).uniformSource;
+      const texts = Array.from({ length: 3000 }, (_, i) => {
+        const x = (random() - 0.5) * 10 ** (Math.floor(random() * 70) - 35);
+        return i % 2 === 0 ? String(x) : x.toPrecision(1 + (i % 9));
+      });
+      texts.push(
+        '1.2202834e-32',
+        '619.4566',
+        '0.30000001',
+        '16777217',
+        '-0',
+        '123456789012345678',
+        '0.12345678901234567890123',
+      );
+      writeFileSync(path.join(tmp, 'texts.csv'), texts.map((t) => `0,${t}\n`).join(''));
+      const script = [
+        'import xgboost as xgb, numpy as np, sys',
+        "m = xgb.DMatrix(sys.argv[1] + '?format=csv&label_column=0')",
+        'sys.stdout.buffer.write(m.get_data().toarray().astype(np.float32).tobytes())',
+      ].join('\n');
+      const run = spawnSync(PYTHON, ['-c', script, path.join(tmp, 'texts.csv')], { maxBuffer: 1 << 26 });
+      expect(run.status, run.stderr.toString()).toBe(0);
+      const back = new Float32Array(new Uint8Array(run.stdout).buffer);
+      let notCorrectlyRounded = 0;
+      texts.forEach((text, i) => {
+        // XGBoost does not keep the sign of a zero (irrelevant to splits), so compare with ===
+        expect(xgboostStrtof(text) === back[i], `${text}: ${xgboostStrtof(text)} vs ${back[i]}`).toBe(true);
+        if (back[i] !== Math.fround(Number(text))) notCorrectlyRounded++;
+      });
+      // the reason for emulating it: XGBoost's reading differs from correct rounding for some texts
+      expect(notCorrectlyRounded).toBeGreaterThan(0);
+    },
+  );
 
   it.skipIf(!hasNumpy)('reads back bit-for-bit as float64 in Python (numpy.loadtxt, correctly rounded)', async () => {
     const values = awkwardNumbers(4000, 3);
-    const frame = Frame.fromColumns({ y: new Uint8Array(1000), a: values.subarray(0, 1000), b: values.subarray(1000, 2000), c: values.subarray(2000, 3000), d: values.subarray(3000) });
+    const frame = Frame.fromColumns({
+      y: new Uint8Array(1000),
+      a: values.subarray(0, 1000),
+      b: values.subarray(1000, 2000),
+      c: values.subarray(2000, 3000),
+      d: values.subarray(3000),
+    });
     const file = path.join(tmp, 'roundtrip.csv');
     await writeSageMakerCsv(frame, file, { label: 'y', features: ['a', 'b', 'c', 'd'], precision: 'float64' });
-    const run = spawnSync(PYTHON, ['-c', 'import numpy as np,sys; a=np.loadtxt(sys.argv[1],delimiter=",",dtype=np.float64); sys.stdout.buffer.write(a.tobytes())', file], { maxBuffer: 1 << 26 });
+    const run = spawnSync(
+      PYTHON,
+      [
+        '-c',
+        'import numpy as np,sys; a=np.loadtxt(sys.argv[1],delimiter=",",dtype=np.float64); sys.stdout.buffer.write(a.tobytes())',
+        file,
+      ],
+      { maxBuffer: 1 << 26 },
+    );
     expect(run.status, run.stderr.toString()).toBe(0);
     const back = new Float64Array(new Uint8Array(run.stdout).buffer);
     expect(back.length).toBe(5000);
-    for (let r = 0; r < 1000; r++) for (let j = 0; j < 4; j++) expect(Object.is(back[r * 5 + 1 + j], values[j * 1000 + r])).toBe(true);
+    for (let r = 0; r < 1000; r++)
+      for (let j = 0; j < 4; j++) expect(Object.is(back[r * 5 + 1 + j], values[j * 1000 + r])).toBe(true);
   });
 
-  it.skipIf(!hasXgboost)('loads in XGBoost 1.7.4 the way SageMaker does (format=csv&label_column=0): labels, missing values and counts exact', async () => {
-    const n = 2000;
-    const random = createRandom(4).uniformSource;
-    const counts = Float64Array.from({ length: n }, () => Math.floor(random() * 5000));
-    const ratios = Float64Array.from({ length: n }, () => (random() < 0.1 ? Number.NaN : Math.floor(random() * 1000) / 8));
-    const labels = Uint8Array.from({ length: n }, () => (random() < 0.05 ? 1 : 0));
-    const frame = Frame.fromColumns({ BadActor: labels, count: counts, ratio: ratios });
-    const file = path.join(tmp, 'xgb.csv');
-    await writeSageMakerCsv(frame, file, { label: 'BadActor', features: ['count', 'ratio'] });
-    const script = [
-      'import xgboost as xgb, numpy as np, sys, json',
-      "m = xgb.DMatrix(sys.argv[1] + '?format=csv&label_column=0')",
-      'csr = m.get_data()',
-      "print(json.dumps({'rows': m.num_row(), 'cols': m.num_col(), 'label': m.get_label().tolist(), 'indptr': csr.indptr.tolist(), 'indices': csr.indices.tolist(), 'data': csr.data.astype(np.float64).tolist()}))",
-    ].join('\n');
-    const run = spawnSync(PYTHON, ['-c', script, file], { maxBuffer: 1 << 26, encoding: 'utf8' });
-    expect(run.status, run.stderr).toBe(0);
-    const got = JSON.parse(run.stdout) as { rows: number; cols: number; label: number[]; indptr: number[]; indices: number[]; data: number[] };
-    expect([got.rows, got.cols]).toEqual([n, 2]);
-    expect(got.label).toEqual([...labels]);
-    for (let r = 0; r < n; r++) {
-      const entries = new Map<number, number>();
-      for (let k = got.indptr[r]!; k < got.indptr[r + 1]!; k++) entries.set(got.indices[k]!, got.data[k]!);
-      expect(entries.get(0)).toBe(counts[r]);
-      // an empty field is missing in XGBoost: no entry in the sparse row
-      expect(entries.get(1)).toBe(Number.isNaN(ratios[r]!) ? undefined : ratios[r]);
-    }
-  });
+  it.skipIf(!hasXgboost)(
+    'loads in XGBoost 1.7.4 the way SageMaker does (format=csv&label_column=0): labels, missing values and counts exact',
+    async () => {
+      const n = 2000;
+      const random = createRandom(4).uniformSource;
+      const counts = Float64Array.from({ length: n }, () => Math.floor(random() * 5000));
+      const ratios = Float64Array.from({ length: n }, () =>
+        random() < 0.1 ? Number.NaN : Math.floor(random() * 1000) / 8,
+      );
+      const labels = Uint8Array.from({ length: n }, () => (random() < 0.05 ? 1 : 0));
+      const frame = Frame.fromColumns({ BadActor: labels, count: counts, ratio: ratios });
+      const file = path.join(tmp, 'xgb.csv');
+      await writeSageMakerCsv(frame, file, { label: 'BadActor', features: ['count', 'ratio'] });
+      const script = [
+        'import xgboost as xgb, numpy as np, sys, json',
+        "m = xgb.DMatrix(sys.argv[1] + '?format=csv&label_column=0')",
+        'csr = m.get_data()',
+        "print(json.dumps({'rows': m.num_row(), 'cols': m.num_col(), 'label': m.get_label().tolist(), 'indptr': csr.indptr.tolist(), 'indices': csr.indices.tolist(), 'data': csr.data.astype(np.float64).tolist()}))",
+      ].join('\n');
+      const run = spawnSync(PYTHON, ['-c', script, file], { maxBuffer: 1 << 26, encoding: 'utf8' });
+      expect(run.status, run.stderr).toBe(0);
+      const got = JSON.parse(run.stdout) as {
+        rows: number;
+        cols: number;
+        label: number[];
+        indptr: number[];
+        indices: number[];
+        data: number[];
+      };
+      expect([got.rows, got.cols]).toEqual([n, 2]);
+      expect(got.label).toEqual([...labels]);
+      for (let r = 0; r < n; r++) {
+        const entries = new Map<number, number>();
+        for (let k = got.indptr[r]!; k < got.indptr[r + 1]!; k++) entries.set(got.indices[k]!, got.data[k]!);
+        expect(entries.get(0)).toBe(counts[r]);
+        // an empty field is missing in XGBoost: no entry in the sparse row
+        expect(entries.get(1)).toBe(Number.isNaN(ratios[r]!) ? undefined : ratios[r]);
+      }
+    },
+  );
 });

@@ -9,11 +9,13 @@ describe('the split functions on their documented examples', () => {
     const labels = new Uint8Array([0, 0, 0, 0, 0, 0, 0, 1, 1, 1]);
     for (let seed = 0; seed < 20; seed++) {
       const parts = stratifiedSplit(labels, { train: 0.6, validation: 0.2, test: 0.2 }, { seed });
-      for (const part of [parts.train, parts.validation, parts.test]) expect([...part].filter((i) => labels[i] === 1)).toHaveLength(1);
+      for (const part of [parts.train, parts.validation, parts.test])
+        expect([...part].filter((i) => labels[i] === 1)).toHaveLength(1);
       // 7 negatives: 4.2, 1.4, 1.4 → floors 4, 1, 1; the leftover goes to the largest remainder (.4),
       // tied between validation and test, so to validation: 4, 2, 1 negatives plus one positive each
       expect([parts.train.length, parts.validation.length, parts.test.length]).toEqual([5, 3, 2]);
-      for (const part of [parts.train, parts.validation, parts.test]) expect([...part]).toEqual([...part].sort((a, b) => a - b));
+      for (const part of [parts.train, parts.validation, parts.test])
+        expect([...part]).toEqual([...part].sort((a, b) => a - b));
     }
   });
 
@@ -22,7 +24,8 @@ describe('the split functions on their documented examples', () => {
     const labels = [0, 1, 0, 0, 0, 0, 0, 0, 1, 1];
     for (let seed = 0; seed < 20; seed++) {
       const parts = groupedSplit(customers, labels, { train: 0.6, validation: 0.2, test: 0.2 }, { seed });
-      const partOf = (row: number) => ([parts.train, parts.validation, parts.test] as Uint32Array[]).findIndex((p) => p.includes(row));
+      const partOf = (row: number) =>
+        ([parts.train, parts.validation, parts.test] as Uint32Array[]).findIndex((p) => p.includes(row));
       expect(partOf(0)).toBe(partOf(1));
       expect(new Set([partOf(1), partOf(8), partOf(9)])).toEqual(new Set([0, 1, 2]));
     }

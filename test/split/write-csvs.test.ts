@@ -21,15 +21,33 @@ function frame(n: number, shift: number): Frame {
 
 const splitter = new FrameSplitter({ label: 'BadActor', drop: ['SessionNo'] });
 const jobs = [
-  { name: 'first10', source: 'mixed-1.txt, first 10 events', split: splitter.split(frame(100, 1), { train: 0.7, validation: 0.15, test: 0.15, seed: 7 }) },
+  {
+    name: 'first10',
+    source: 'mixed-1.txt, first 10 events',
+    split: splitter.split(frame(100, 1), { train: 0.7, validation: 0.15, test: 0.15, seed: 7 }),
+  },
   { name: 'all', split: splitter.split(frame(60, 3), { train: 0.8, validation: 0, test: 0.2, seed: 8 }) },
 ];
 
 describe('csvNames', () => {
-  it('lists each job\'s train, validation and test CSVs and manifest, relative when no directory is given', () => {
+  it("lists each job's train, validation and test CSVs and manifest, relative when no directory is given", () => {
     expect(csvNames(jobs)).toEqual([
-      { name: 'first10', dir: 'first10', train: 'first10/train.csv', validation: 'first10/validation.csv', test: 'first10/test.csv', manifest: 'first10/manifest.json' },
-      { name: 'all', dir: 'all', train: 'all/train.csv', validation: 'all/validation.csv', test: 'all/test.csv', manifest: 'all/manifest.json' },
+      {
+        name: 'first10',
+        dir: 'first10',
+        train: 'first10/train.csv',
+        validation: 'first10/validation.csv',
+        test: 'first10/test.csv',
+        manifest: 'first10/manifest.json',
+      },
+      {
+        name: 'all',
+        dir: 'all',
+        train: 'all/train.csv',
+        validation: 'all/validation.csv',
+        test: 'all/test.csv',
+        manifest: 'all/manifest.json',
+      },
     ]);
     expect(csvNames(jobs, 'out')[1]!.test).toBe(path.join('out', 'all', 'test.csv'));
   });
@@ -67,18 +85,45 @@ describe('writeCsvs', () => {
       expect(manifest.label).toBe('BadActor');
       expect(manifest.seed).toBe(job.split.seed);
       expect(manifest.source).toBe(job.source ?? null);
-      expect(manifest.format).toEqual({ contentType: 'text/csv', labelColumn: 0, weightColumn: null, header: false, precision: 'float32' });
+      expect(manifest.format).toEqual({
+        contentType: 'text/csv',
+        labelColumn: 0,
+        weightColumn: null,
+        header: false,
+        precision: 'float32',
+      });
       expect(manifest.weight).toBeNull();
       for (const part of ['train', 'validation', 'test'] as const) {
         const text = readFileSync(files[j]![part], 'utf8');
-        const rows = text === '' ? [] : text.trimEnd().split('\n').map((line) => line.split(',').map(Number));
+        const rows =
+          text === ''
+            ? []
+            : text
+                .trimEnd()
+                .split('\n')
+                .map((line) => line.split(',').map(Number));
         const frame = job.split[part];
-        expect(rows).toEqual(Array.from({ length: frame.rowCount }, (_, r) => [frame.number('BadActor', r), frame.number('111', r), frame.number('201', r)]));
+        expect(rows).toEqual(
+          Array.from({ length: frame.rowCount }, (_, r) => [
+            frame.number('BadActor', r),
+            frame.number('111', r),
+            frame.number('201', r),
+          ]),
+        );
         const positives = rows.filter((row) => row[0] === 1).length;
-        expect(manifest.parts[part]).toEqual({ file: `${part}.csv`, rows: rows.length, positives, negatives: rows.length - positives, bytes: Buffer.byteLength(text), inexactValues: 0 });
+        expect(manifest.parts[part]).toEqual({
+          file: `${part}.csv`,
+          rows: rows.length,
+          positives,
+          negatives: rows.length - positives,
+          bytes: Buffer.byteLength(text),
+          inexactValues: 0,
+        });
       }
     }
-    expect(JSON.parse(readFileSync(path.join(out, 'manifest.json'), 'utf8')).jobs.map((m: CsvManifest) => m.job)).toEqual(['first10', 'all']);
+    expect(
+      JSON.parse(readFileSync(path.join(out, 'manifest.json'), 'utf8')).jobs.map((m: CsvManifest) => m.job),
+    ).toEqual(['first10', 'all']);
     // the zero-fraction validation part is an empty file
     expect(readFileSync(files[1]!.validation, 'utf8')).toBe('');
   });
@@ -100,7 +145,13 @@ describe('writeCsvs with instance weights', () => {
     const manifest = JSON.parse(readFileSync(files!.manifest, 'utf8')) as CsvManifest;
     expect(manifest.featureNames).toEqual(['111']);
     expect(manifest.weight).toBe('weight');
-    expect(manifest.format).toEqual({ contentType: 'text/csv', labelColumn: 0, weightColumn: 1, header: false, precision: 'float32' });
+    expect(manifest.format).toEqual({
+      contentType: 'text/csv',
+      labelColumn: 0,
+      weightColumn: 1,
+      header: false,
+      precision: 'float32',
+    });
     for (const part of ['train', 'validation', 'test'] as const) {
       const lines = readFileSync(files![part], 'utf8').trim().split('\n');
       const frame = split[part];
@@ -113,7 +164,9 @@ describe('writeCsvs with instance weights', () => {
         expect(Number(x)).toBe(frame.number('111', r));
       });
     }
-    await expect(writeCsvs([{ name: 'p2', split }], out, { weight: 'w8' })).rejects.toThrow(/weight must be a column of every part/);
+    await expect(writeCsvs([{ name: 'p2', split }], out, { weight: 'w8' })).rejects.toThrow(
+      /weight must be a column of every part/,
+    );
     await expect(writeCsvs([{ name: 'p3', split }], out, { weight: 'BadActor' })).rejects.toThrow(InvalidArgumentError);
   });
 });

@@ -57,7 +57,8 @@ describe('generateEvents: a log of a chosen size', () => {
     const admins = generateEvents({ seed: 5, sessions: 300, userProfiles: { admin: 1 }, attackerEventShare: 0 });
     const adminCodes = new Set(['601', '602', '603', '604', '605']);
     let adminEvents = 0;
-    for (let i = 0; i < admins.eventCount; i++) if (adminCodes.has(ACTION_CODES[admins.eventAction[i]!]!)) adminEvents++;
+    for (let i = 0; i < admins.eventCount; i++)
+      if (adminCodes.has(ACTION_CODES[admins.eventAction[i]!]!)) adminEvents++;
     expect(adminEvents / admins.eventCount).toBeGreaterThan(0.4);
   });
 
@@ -70,19 +71,29 @@ describe('generateEvents: a log of a chosen size', () => {
   });
 
   it('rejects bad options with a typed error naming the option, the value and what was expected', () => {
-    expect(() => generateEvents({ seed: 1, events: 0 })).toThrow(/generateEvents: events must be an integer ≥ 1, got 0/);
+    expect(() => generateEvents({ seed: 1, events: 0 })).toThrow(
+      /generateEvents: events must be an integer ≥ 1, got 0/,
+    );
     expect(() => generateEvents({ seed: 1, sessions: 2.5 })).toThrow(/sessions must be an integer ≥ 1, got 2\.5/);
-    expect(() => generateEvents({ seed: 1, attackerEventShare: 1 })).toThrow(/attackerEventShare must be a number in \[0, 1\), got 1/);
-    expect(() => generateEvents({ seed: 1, userProfiles: { hacker: 1 } as never })).toThrow(/userProfiles\.hacker must be one of researcher, skimmer/);
-    expect(() => generateEvents({ seed: 1, attackerStyles: { 'bulk-harvester': 0 } })).toThrow(/attackerStyles must be at least one positive share/);
+    expect(() => generateEvents({ seed: 1, attackerEventShare: 1 })).toThrow(
+      /attackerEventShare must be a number in \[0, 1\), got 1/,
+    );
+    expect(() => generateEvents({ seed: 1, userProfiles: { hacker: 1 } as never })).toThrow(
+      /userProfiles\.hacker must be one of researcher, skimmer/,
+    );
+    expect(() => generateEvents({ seed: 1, attackerStyles: { 'bulk-harvester': 0 } })).toThrow(
+      /attackerStyles must be at least one positive share/,
+    );
     expect(() => generateEvents({ seed: 1, start: '2019-02-30' })).toThrow(InvalidArgumentError);
-    expect(() => generateEvents({ seed: 1, start: 'yesterday' })).toThrow(/start must be epoch milliseconds or a UTC time like '2019-07-01 08:00:00' \(years 1970–9998\), got "yesterday"/);
+    expect(() => generateEvents({ seed: 1, start: 'yesterday' })).toThrow(
+      /start must be epoch milliseconds or a UTC time like '2019-07-01 08:00:00' \(years 1970–9998\), got "yesterday"/,
+    );
     expect(() => generateEvents({ seed: 1, start: -1 })).toThrow(/start must be epoch milliseconds.*got -1/);
   });
 });
 
 describe('generated logs read back with readEventLog', () => {
-  it('syntheticEventLog equals what parseEventLog reads from the same log\'s TSV', () => {
+  it("syntheticEventLog equals what parseEventLog reads from the same log's TSV", () => {
     const log = generateEvents({ seed: 21, sessions: 3_000 });
     const direct = syntheticEventLog(log, 'synthetic.txt');
     const read = parseEventLog({ text: formatLogTsv(log), name: 'synthetic.txt' });

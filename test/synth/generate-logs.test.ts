@@ -40,11 +40,14 @@ function parse(text: string): ParsedFile {
 }
 
 const full = generateLogs({ seed: 2019 });
-const parsed = Object.fromEntries(LOG_FILE_NAMES.map((name) => [name, parse(full.files[name].text)])) as Record<LogFileName, ParsedFile>;
+const parsed = Object.fromEntries(LOG_FILE_NAMES.map((name) => [name, parse(full.files[name].text)])) as Record<
+  LogFileName,
+  ParsedFile
+>;
 const outDir = mkdtempSync(path.join(tmpdir(), 'synth-logs-'));
 afterAll(() => rmSync(outDir, { recursive: true, force: true }));
 
-describe('generateLogs: the user\'s file set', () => {
+describe("generateLogs: the user's file set", () => {
   it('writes the exact header and seven tab-separated fields per line, LogTime like 2019-07-01 12:34:56.789', () => {
     const digits = /^\d+$/;
     for (const name of LOG_FILE_NAMES) {
@@ -100,7 +103,7 @@ describe('generateLogs: the user\'s file set', () => {
     }
   });
 
-  it('fills known-attacker.txt with one attacker\'s sessions spread over about two years, using several stolen customers', () => {
+  it("fills known-attacker.txt with one attacker's sessions spread over about two years, using several stolen customers", () => {
     const { rows, sessions } = parsed['known-attacker.txt'];
     expect(rows.every((r) => r[6] === '1')).toBe(true);
     const first = Date.parse(`${rows[0]![1]!.replace(' ', 'T')}Z`);
@@ -109,7 +112,9 @@ describe('generateLogs: the user\'s file set', () => {
     expect(days).toBeGreaterThan(600);
     expect(days).toBeLessThanOrEqual(731);
     // Active in every quarter of the two years, not in one burst.
-    const quarters = new Set(rows.map((r) => Math.floor((Date.parse(`${r[1]!.replace(' ', 'T')}Z`) - first) / (days * 86_400_000 / 4 + 1))));
+    const quarters = new Set(
+      rows.map((r) => Math.floor((Date.parse(`${r[1]!.replace(' ', 'T')}Z`) - first) / ((days * 86_400_000) / 4 + 1))),
+    );
     expect(quarters.size).toBe(4);
     const custIds = new Set([...sessions.values()].flatMap((s) => [...s.custIds]));
     expect(custIds.size).toBeGreaterThanOrEqual(3);
@@ -147,7 +152,9 @@ describe('generateLogs: the user\'s file set', () => {
 
   it('gives every session one label and one customer account', () => {
     for (const name of LOG_FILE_NAMES) {
-      const bad = [...parsed[name].sessions].filter(([, s]) => (s.label !== '0' && s.label !== '1') || s.custIds.size !== 1);
+      const bad = [...parsed[name].sessions].filter(
+        ([, s]) => (s.label !== '0' && s.label !== '1') || s.custIds.size !== 1,
+      );
       expect(bad.slice(0, 3), name).toEqual([]);
     }
   });
@@ -228,7 +235,9 @@ describe('generateLogs: the user\'s file set', () => {
 
   it('rejects a scale that is not a positive number, naming it', () => {
     expect(() => generateLogs({ seed: 1, scale: 0 })).toThrow(InvalidArgumentError);
-    expect(() => generateLogs({ seed: 1, scale: Number.NaN })).toThrow(/generateLogs: scale must be a number in \(0, 100\], got NaN/);
+    expect(() => generateLogs({ seed: 1, scale: Number.NaN })).toThrow(
+      /generateLogs: scale must be a number in \(0, 100\], got NaN/,
+    );
     expect(() => generateLogs({ seed: -3 })).toThrow(/seed must be a non-negative safe integer, got -3/);
   });
 });

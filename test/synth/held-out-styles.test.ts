@@ -24,7 +24,7 @@ describe('generateLogs: an attacker style held out of the training files', () =>
   const held = generateLogs({ seed: 5, scale: 0.6 });
   const none = generateLogs({ seed: 5, scale: 0.6, heldOutStyles: [] });
 
-  it('holds the chapter harvester out by default: absent from every training file, a third of the test day\'s attackers', () => {
+  it("holds the chapter harvester out by default: absent from every training file, a third of the test day's attackers", () => {
     expect(DEFAULT_HELD_OUT_STYLES).toEqual(['chapter-harvester']);
     expect(Object.keys(DEFAULT_ATTACKER_STYLES)).not.toContain('chapter-harvester');
     for (const name of TRAINING) expect(styles(held.files[name].log)['chapter-harvester']).toBeUndefined();
@@ -65,21 +65,34 @@ describe('generateLogs: an attacker style held out of the training files', () =>
     for (let i = 0; i < log.eventCount; i++) {
       const s = log.eventSession[i]!;
       if (log.sessionLabel[s] !== 1) continue;
-      const target = SESSION_PROFILE_NAMES[log.sessionProfile[s]!] === 'chapter-harvester' ? codes.chapter : codes.others;
+      const target =
+        SESSION_PROFILE_NAMES[log.sessionProfile[s]!] === 'chapter-harvester' ? codes.chapter : codes.others;
       target.set(log.eventAction[i]!, (target.get(log.eventAction[i]!) ?? 0) + 1);
     }
     const pdf = ACTION_INDEX['401'];
     const total = (m: Map<number, number>): number => [...m.values()].reduce((a, b) => a + b, 0);
     expect((codes.chapter.get(pdf) ?? 0) / total(codes.chapter)).toBeLessThan(0.05);
-    expect(ATTACKER_PROFILES['chapter-harvester'].preference['402']).toBeGreaterThan(ATTACKER_PROFILES['chapter-harvester'].preference['401']!);
+    expect(ATTACKER_PROFILES['chapter-harvester'].preference['402']).toBeGreaterThan(
+      ATTACKER_PROFILES['chapter-harvester'].preference['401']!,
+    );
   });
 
   it('rejects unknown or repeated held-out styles, a share outside [0, 1], and holding out every training style', () => {
-    expect(() => generateLogs({ seed: 1, scale: 0.1, heldOutStyles: ['ghost' as never] })).toThrow(/heldOutStyles\[0\] must be one of bulk-harvester, stealthy-harvester, chapter-harvester/);
-    expect(() => generateLogs({ seed: 1, scale: 0.1, heldOutStyles: ['bulk-harvester', 'bulk-harvester'] })).toThrow(/heldOutStyles\[1\] must be a style not already listed/);
-    expect(() => generateLogs({ seed: 1, scale: 0.1, heldOutShare: 1.5 })).toThrow(/heldOutShare must be a fraction in \[0, 1\], got 1.5/);
-    expect(() => generateLogs({ seed: 1, scale: 0.1, heldOutStyles: ['bulk-harvester', 'stealthy-harvester'] })).toThrow(InvalidArgumentError);
-    expect(() => generateLogs({ seed: 1, scale: 0.1, heldOutStyles: ['bulk-harvester', 'stealthy-harvester'] })).toThrow(/to leave at least one style of attackerStyles/);
+    expect(() => generateLogs({ seed: 1, scale: 0.1, heldOutStyles: ['ghost' as never] })).toThrow(
+      /heldOutStyles\[0\] must be one of bulk-harvester, stealthy-harvester, chapter-harvester/,
+    );
+    expect(() => generateLogs({ seed: 1, scale: 0.1, heldOutStyles: ['bulk-harvester', 'bulk-harvester'] })).toThrow(
+      /heldOutStyles\[1\] must be a style not already listed/,
+    );
+    expect(() => generateLogs({ seed: 1, scale: 0.1, heldOutShare: 1.5 })).toThrow(
+      /heldOutShare must be a fraction in \[0, 1\], got 1.5/,
+    );
+    expect(() =>
+      generateLogs({ seed: 1, scale: 0.1, heldOutStyles: ['bulk-harvester', 'stealthy-harvester'] }),
+    ).toThrow(InvalidArgumentError);
+    expect(() =>
+      generateLogs({ seed: 1, scale: 0.1, heldOutStyles: ['bulk-harvester', 'stealthy-harvester'] }),
+    ).toThrow(/to leave at least one style of attackerStyles/);
   });
 });
 
@@ -108,8 +121,12 @@ describe('generateTestWeek: a realistic week of test traffic', () => {
     expect(Array.from(a.eventTime)).not.toEqual(Array.from(c.eventTime));
     expect(styles(a)['chapter-harvester']).toBe(4);
     expect(a.eventTime[a.eventCount - 1]).toBeLessThan(Date.UTC(2019, 7, 21));
-    expect(styles(generateTestWeek({ seed: 3, sessions: 3000, attackers: 12, heldOutStyles: [] }))['chapter-harvester']).toBeUndefined();
-    expect(() => generateTestWeek({ seed: 1, sessions: 10, attackers: 20 })).toThrow(/sessions must be an integer ≥ 20, got 10/);
+    expect(
+      styles(generateTestWeek({ seed: 3, sessions: 3000, attackers: 12, heldOutStyles: [] }))['chapter-harvester'],
+    ).toBeUndefined();
+    expect(() => generateTestWeek({ seed: 1, sessions: 10, attackers: 20 })).toThrow(
+      /sessions must be an integer ≥ 20, got 10/,
+    );
     expect(() => generateTestWeek({ seed: 1, days: 0 })).toThrow(/days must be an integer ≥ 1/);
     expect(() => generateTestWeek({ seed: 1, start: 'next monday' })).toThrow(InvalidArgumentError);
   });

@@ -13,10 +13,14 @@ import type { SyntheticLog } from '../../src/synth/synthetic-log.js';
 // first five events.
 
 const PYTHON = '/usr/bin/python3';
-const probe = spawnSync(PYTHON, ['-c', 'import xgboost, sklearn; print(xgboost.__version__, sklearn.__version__)'], { encoding: 'utf8' });
+const probe = spawnSync(PYTHON, ['-c', 'import xgboost, sklearn; print(xgboost.__version__, sklearn.__version__)'], {
+  encoding: 'utf8',
+});
 const versions = probe.status === 0 ? probe.stdout.trim() : undefined;
 if (versions === undefined) {
-  console.log(`synth learnability: SKIPPED — XGBoost and scikit-learn are not installed at ${PYTHON} (apt-get install python3-xgboost python3-sklearn)`);
+  console.log(
+    `synth learnability: SKIPPED — XGBoost and scikit-learn are not installed at ${PYTHON} (apt-get install python3-xgboost python3-sklearn)`,
+  );
 }
 
 const SCRIPT = `
@@ -50,29 +54,35 @@ function bagOfActions(logs: readonly SyntheticLog[], firstN: number): string {
       seen[s]!++;
       counts[s * n + log.eventAction[i]!]!++;
     }
-    for (let s = 0; s < log.sessionCount; s++) lines.push(`${log.sessionLabel[s]},${counts.subarray(s * n, (s + 1) * n).join(',')}`);
+    for (let s = 0; s < log.sessionCount; s++)
+      lines.push(`${log.sessionLabel[s]},${counts.subarray(s * n, (s + 1) * n).join(',')}`);
   }
   return lines.join('\n');
 }
 
-describe.skipIf(versions === undefined)(`generated logs are learnable but not trivial (XGBoost, scikit-learn ${versions ?? 'not installed'})`, () => {
-  const dir = mkdtempSync(path.join(tmpdir(), 'synth-learn-'));
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+describe.skipIf(versions === undefined)(
+  `generated logs are learnable but not trivial (XGBoost, scikit-learn ${versions ?? 'not installed'})`,
+  () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'synth-learn-'));
+    afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('reaches 0.75–0.97 recall at 5% FPR on whole sessions, clearly less on the first five events, never perfect', () => {
-    const { files } = generateLogs({ seed: 2019 });
-    const training = (['known-attacker.txt', 'mixed-1.txt', 'mixed-2.txt', 'mixed-3.txt'] as const).map((name) => files[name].log);
-    writeFileSync(path.join(dir, 'whole.csv'), bagOfActions(training, Infinity));
-    writeFileSync(path.join(dir, 'first5.csv'), bagOfActions(training, 5));
-    const run = spawnSync(PYTHON, ['-c', SCRIPT, dir], { encoding: 'utf8' });
-    expect(run.stderr.includes('Traceback') ? run.stderr : '').toBe('');
-    console.log(`synth learnability: ${run.stdout.trim()}`);
-    const result = JSON.parse(run.stdout) as Record<'whole' | 'first5', { recall: number; fpr: number; auc: number }>;
-    expect(result.whole.fpr).toBeLessThanOrEqual(0.055); // ties at the threshold may add a hair
-    expect(result.whole.recall).toBeGreaterThanOrEqual(0.75);
-    expect(result.whole.recall).toBeLessThanOrEqual(0.97);
-    expect(result.whole.auc).toBeLessThan(0.995);
-    expect(result.first5.recall).toBeLessThan(result.whole.recall - 0.05);
-    expect(result.first5.recall).toBeGreaterThan(0.3);
-  });
-});
+    it('reaches 0.75–0.97 recall at 5% FPR on whole sessions, clearly less on the first five events, never perfect', () => {
+      const { files } = generateLogs({ seed: 2019 });
+      const training = (['known-attacker.txt', 'mixed-1.txt', 'mixed-2.txt', 'mixed-3.txt'] as const).map(
+        (name) => files[name].log,
+      );
+      writeFileSync(path.join(dir, 'whole.csv'), bagOfActions(training, Infinity));
+      writeFileSync(path.join(dir, 'first5.csv'), bagOfActions(training, 5));
+      const run = spawnSync(PYTHON, ['-c', SCRIPT, dir], { encoding: 'utf8' });
+      expect(run.stderr.includes('Traceback') ? run.stderr : '').toBe('');
+      console.log(`synth learnability: ${run.stdout.trim()}`);
+      const result = JSON.parse(run.stdout) as Record<'whole' | 'first5', { recall: number; fpr: number; auc: number }>;
+      expect(result.whole.fpr).toBeLessThanOrEqual(0.055); // ties at the threshold may add a hair
+      expect(result.whole.recall).toBeGreaterThanOrEqual(0.75);
+      expect(result.whole.recall).toBeLessThanOrEqual(0.97);
+      expect(result.whole.auc).toBeLessThan(0.995);
+      expect(result.first5.recall).toBeLessThan(result.whole.recall - 0.05);
+      expect(result.first5.recall).toBeGreaterThan(0.3);
+    });
+  },
+);

@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidArgumentError } from '../../src/errors.js';
-import { createRandom, mixSeed, sampleCumulative, samplePoisson, sampleWeighted, seedState, xoshiro128ss } from '../../src/random/random.js';
+import {
+  createRandom,
+  mixSeed,
+  sampleCumulative,
+  samplePoisson,
+  sampleWeighted,
+  seedState,
+  xoshiro128ss,
+} from '../../src/random/random.js';
 
 function draws(n: number, draw: () => number): Float64Array {
   return Float64Array.from({ length: n }, draw);
@@ -116,7 +124,9 @@ describe('Random', () => {
   });
 
   it('rejects weights that are negative, NaN or all zero, naming the weight', () => {
-    expect(() => sampleWeighted(() => 0.5, [1, -1])).toThrow(/sampleWeighted: weights\[1\] must be a finite number ≥ 0, got -1/);
+    expect(() => sampleWeighted(() => 0.5, [1, -1])).toThrow(
+      /sampleWeighted: weights\[1\] must be a finite number ≥ 0, got -1/,
+    );
     expect(() => sampleWeighted(() => 0.5, [0, Number.NaN])).toThrow(/weights\[1\].*NaN/);
     expect(() => sampleWeighted(() => 0.5, [0, 0])).toThrow(/at least one positive weight/);
     expect(() => createRandom(1).choice([], [])).toThrow(/Random\.choice: items must be a non-empty array/);

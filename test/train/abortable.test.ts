@@ -24,7 +24,9 @@ describe('abortable', () => {
     try {
       const controller = new AbortController();
       controller.abort(new Error('Ctrl-C'));
-      await expect(abortable(Promise.reject(new Error('the work failed too')), controller.signal, 'waiting')).rejects.toThrow(RunAbortedError);
+      await expect(
+        abortable(Promise.reject(new Error('the work failed too')), controller.signal, 'waiting'),
+      ).rejects.toThrow(RunAbortedError);
       await new Promise((resolve) => setImmediate(resolve));
       expect(unhandled).toEqual([]);
     } finally {

@@ -14,7 +14,10 @@ import { makeRows } from './make-csv.js';
 
 describe('toCsvPayloads', () => {
   it('writes missing values as empty fields, which the endpoint reads back as missing', () => {
-    const [payload] = toCsvPayloads([[1, Number.NaN, 3.25], [0.1, 5, 6]]);
+    const [payload] = toCsvPayloads([
+      [1, Number.NaN, 3.25],
+      [0.1, 5, 6],
+    ]);
     expect(payload).toBe('1,,3.25\n0.1,5,6\n');
     const parsed = parseCsvPayload(payload as string);
     expect(Number.isNaN(parsed.data[1])).toBe(true);
@@ -39,7 +42,10 @@ describe('toCsvPayloads', () => {
   });
 
   it('takes a Frame, a matrix, arrays of rows and CSV text alike', () => {
-    const rows = [[1, 2], [3, Number.NaN]];
+    const rows = [
+      [1, 2],
+      [3, Number.NaN],
+    ];
     const frame = Frame.fromColumns({ a: new Float64Array([1, 3]), b: new Float64Array([2, Number.NaN]) });
     const expected = ['1,2\n3,\n'];
     expect(toCsvPayloads(rows)).toEqual(expected);
@@ -72,7 +78,9 @@ describe('toHyperparameterStrings', () => {
   });
 
   it("enforces CreateTrainingJob's limits and finite numbers, naming the hyperparameter", () => {
-    expect(() => toHyperparameterStrings({ eta: Number.POSITIVE_INFINITY })).toThrow(/eta must be a finite number, got Infinity/);
+    expect(() => toHyperparameterStrings({ eta: Number.POSITIVE_INFINITY })).toThrow(
+      /eta must be a finite number, got Infinity/,
+    );
     expect(() => toHyperparameterStrings({ note: 'x'.repeat(257) })).toThrow(/note must be at most 256 characters/);
     const many = Object.fromEntries(Array.from({ length: 101 }, (_, i) => [`p${i}`, i]));
     expect(() => toHyperparameterStrings(many)).toThrow(/at most 100 entries/);

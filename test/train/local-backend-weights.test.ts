@@ -37,15 +37,23 @@ const hyperparameters = {
 
 describe('LocalBackend with csv_weights', () => {
   it('csv_weights=1: trains on the channel as label, weight, features, giving the trees and weighted metrics XGBoost 1.7.4 gives with those weights', async () => {
-    await backend.startTrainingJob({ name: 'weighted', channels: { train: channel, validation: channel }, hyperparameters: { ...hyperparameters, csv_weights: '1' } });
+    await backend.startTrainingJob({
+      name: 'weighted',
+      channels: { train: channel, validation: channel },
+      hyperparameters: { ...hyperparameters, csv_weights: '1' },
+    });
     const outcome = await backend.waitForTrainingJob('weighted');
     expect(outcome.status, outcome.status === 'Failed' ? outcome.reason : '').toBe('Completed');
     const ours = JSON.parse(readFileSync(path.join(root, 'work', 'weighted', 'output', 'model.json'), 'utf8'));
     const theirs = JSON.parse(readFileSync(path.join(fixtures, 'hist_weighted', 'model.json'), 'utf8'));
     expect(ours.learner.learner_model_param.num_feature).toBe('5');
     expect(ours.learner.gradient_booster.model.trees).toEqual(theirs.learner.gradient_booster.model.trees);
-    const evals = JSON.parse(readFileSync(path.join(fixtures, 'hist_weighted', 'evals.json'), 'utf8')) as { train: Record<string, number[]> };
-    const last = Object.fromEntries(Object.entries(evals.train).map(([metric, values]) => [metric, values[values.length - 1]]));
+    const evals = JSON.parse(readFileSync(path.join(fixtures, 'hist_weighted', 'evals.json'), 'utf8')) as {
+      train: Record<string, number[]>;
+    };
+    const last = Object.fromEntries(
+      Object.entries(evals.train).map(([metric, values]) => [metric, values[values.length - 1]]),
+    );
     expect(backend.trainingDetails('weighted')?.finalMetrics).toEqual({ train: last, validation: last });
   });
 
@@ -58,8 +66,14 @@ describe('LocalBackend with csv_weights', () => {
   });
 
   it('rejects csv_weights other than 0 or 1, as the container validates it', async () => {
-    await backend.startTrainingJob({ name: 'bad', channels: { train: channel }, hyperparameters: { ...hyperparameters, csv_weights: '2' } });
+    await backend.startTrainingJob({
+      name: 'bad',
+      channels: { train: channel },
+      hyperparameters: { ...hyperparameters, csv_weights: '2' },
+    });
     const outcome = await backend.waitForTrainingJob('bad');
-    expect(outcome.status === 'Failed' && outcome.reason).toMatch(/csv_weights: must be an integer in \[0, 1\], got "2"/);
+    expect(outcome.status === 'Failed' && outcome.reason).toMatch(
+      /csv_weights: must be an integer in \[0, 1\], got "2"/,
+    );
   });
 });

@@ -18,7 +18,10 @@ import { EndpointInvocationError, ResourceStateError } from '../../src/train/tra
 import { makeTempDir, writeCsvSet, type CsvSet } from './make-csv.js';
 
 const PYTHON = '/usr/bin/python3';
-const hasXgboost = existsSync(PYTHON) && spawnSync(PYTHON, ['-c', 'import xgboost, numpy; assert xgboost.__version__ == "1.7.4"'], { encoding: 'utf8' }).status === 0;
+const hasXgboost =
+  existsSync(PYTHON) &&
+  spawnSync(PYTHON, ['-c', 'import xgboost, numpy; assert xgboost.__version__ == "1.7.4"'], { encoding: 'utf8' })
+    .status === 0;
 
 const root = makeTempDir('local-backend');
 const workDir = path.join(root, 'work');
@@ -28,7 +31,11 @@ let backend: LocalBackend;
 beforeAll(async () => {
   set = writeCsvSet(root, 'data', 101);
   backend = new LocalBackend({ workDir, workers: 2 });
-  await backend.startTrainingJob({ name: 'job-a', channels: { train: set.train, validation: set.validation }, hyperparameters: SEED_HYPERPARAMETERS });
+  await backend.startTrainingJob({
+    name: 'job-a',
+    channels: { train: set.train, validation: set.validation },
+    hyperparameters: SEED_HYPERPARAMETERS,
+  });
   const outcome = await backend.waitForTrainingJob('job-a');
   if (outcome.status !== 'Completed') throw new Error(`training failed: ${outcome.reason}`);
   await backend.createModel('model-a', outcome.artifact);
@@ -47,12 +54,18 @@ function testInput(s: CsvSet) {
 describe('LocalBackend training jobs', () => {
   it('writes <workDir>/<job>/output/model.tar.gz holding xgboost-model (legacy binary) and model.json', async () => {
     const outcome = await backend.waitForTrainingJob('job-a');
-    expect(outcome).toMatchObject({ status: 'Completed', jobName: 'job-a', artifact: path.join(workDir, 'job-a', 'output', 'model.tar.gz') });
+    expect(outcome).toMatchObject({
+      status: 'Completed',
+      jobName: 'job-a',
+      artifact: path.join(workDir, 'job-a', 'output', 'model.tar.gz'),
+    });
     const tar = gunzipSync(readFileSync(path.join(workDir, 'job-a', 'output', 'model.tar.gz')));
     // ustar header: member name in the first 100 bytes; the legacy binary starts with "binf".
     expect(tar.subarray(0, 100).toString('latin1').replace(/\0+$/, '')).toBe('xgboost-model');
     expect(tar.subarray(512, 516).toString('latin1')).toBe('binf');
-    const json = JSON.parse(readFileSync(path.join(workDir, 'job-a', 'output', 'model.json'), 'utf8')) as { version: number[] };
+    const json = JSON.parse(readFileSync(path.join(workDir, 'job-a', 'output', 'model.json'), 'utf8')) as {
+      version: number[];
+    };
     expect(json.version).toEqual([1, 7, 4]);
     expect(backend.trainingDetails('job-a')?.threadId).toBeGreaterThan(0);
     expect(backend.trainingMode).toBe('worker');
@@ -61,20 +74,32 @@ describe('LocalBackend training jobs', () => {
   it('reports a job with a malformed channel as Failed with the file, line and column', async () => {
     const bad = path.join(root, 'bad.csv');
     writeFileSync(bad, '1,2,3\n0,2,x\n');
-    await backend.startTrainingJob({ name: 'job-bad', channels: { train: bad }, hyperparameters: SEED_HYPERPARAMETERS });
+    await backend.startTrainingJob({
+      name: 'job-bad',
+      channels: { train: bad },
+      hyperparameters: SEED_HYPERPARAMETERS,
+    });
     const outcome = await backend.waitForTrainingJob('job-bad');
     expect(outcome.status).toBe('Failed');
     expect(outcome.status === 'Failed' && outcome.reason).toContain(`${bad}:2:3: field is not a number "x"`);
   });
 
   it('reports a bad hyperparameter as Failed with its name and value', async () => {
-    await backend.startTrainingJob({ name: 'job-eta', channels: { train: set.train }, hyperparameters: { ...SEED_HYPERPARAMETERS, eta: '-1' } });
+    await backend.startTrainingJob({
+      name: 'job-eta',
+      channels: { train: set.train },
+      hyperparameters: { ...SEED_HYPERPARAMETERS, eta: '-1' },
+    });
     const outcome = await backend.waitForTrainingJob('job-eta');
     expect(outcome.status === 'Failed' && outcome.reason).toMatch(/eta: must be .*got "-1"/);
   });
 
   it('stops a running job on request (status Stopped)', async () => {
-    await backend.startTrainingJob({ name: 'job-long', channels: { train: set.train }, hyperparameters: { ...SEED_HYPERPARAMETERS, num_round: '100000' } });
+    await backend.startTrainingJob({
+      name: 'job-long',
+      channels: { train: set.train },
+      hyperparameters: { ...SEED_HYPERPARAMETERS, num_round: '100000' },
+    });
     await backend.stopTrainingJob('job-long');
     const outcome = await backend.waitForTrainingJob('job-long');
     expect(outcome.status).toBe('Stopped');
@@ -88,16 +113,34 @@ describe('LocalBackend training jobs', () => {
     writeFileSync(path.join(folder, 'part-2.csv'), `${lines.slice(150).join('\n')}\n`);
     writeFileSync(path.join(folder, '_SUCCESS'), 'not,a,csv\n');
     writeFileSync(path.join(folder, '.hidden.csv'), 'x\n');
-    await backend.startTrainingJob({ name: 'job-folder', channels: { train: folder }, hyperparameters: SEED_HYPERPARAMETERS });
-    await backend.startTrainingJob({ name: 'job-file', channels: { train: set.train }, hyperparameters: SEED_HYPERPARAMETERS });
-    const [fromFolder, fromFile] = await Promise.all([backend.waitForTrainingJob('job-folder'), backend.waitForTrainingJob('job-file')]);
+    await backend.startTrainingJob({
+      name: 'job-folder',
+      channels: { train: folder },
+      hyperparameters: SEED_HYPERPARAMETERS,
+    });
+    await backend.startTrainingJob({
+      name: 'job-file',
+      channels: { train: set.train },
+      hyperparameters: SEED_HYPERPARAMETERS,
+    });
+    const [fromFolder, fromFile] = await Promise.all([
+      backend.waitForTrainingJob('job-folder'),
+      backend.waitForTrainingJob('job-file'),
+    ]);
     expect(fromFolder.status).toBe('Completed');
-    const modelJson = (o: typeof fromFolder) => readFileSync(path.join(path.dirname(o.status === 'Completed' ? o.artifact : ''), 'model.json'), 'utf8');
+    const modelJson = (o: typeof fromFolder) =>
+      readFileSync(path.join(path.dirname(o.status === 'Completed' ? o.artifact : ''), 'model.json'), 'utf8');
     expect(modelJson(fromFolder)).toBe(modelJson(fromFile));
   });
 
   it('refuses a job name that already exists, as SageMaker does', async () => {
-    await expect(backend.startTrainingJob({ name: 'job-a', channels: { train: set.train }, hyperparameters: SEED_HYPERPARAMETERS })).rejects.toBeInstanceOf(ResourceStateError);
+    await expect(
+      backend.startTrainingJob({
+        name: 'job-a',
+        channels: { train: set.train },
+        hyperparameters: SEED_HYPERPARAMETERS,
+      }),
+    ).rejects.toBeInstanceOf(ResourceStateError);
   });
 });
 
@@ -119,9 +162,15 @@ describe('LocalBackend endpoints', () => {
   });
 
   it('answers the real SageMakerRuntimeClient at its URL, by endpoint name', async () => {
-    const client = new SageMakerRuntimeClient({ endpoint: backend.endpointUrl('endpoint-a'), region: 'eu-west-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+    const client = new SageMakerRuntimeClient({
+      endpoint: backend.endpointUrl('endpoint-a'),
+      region: 'eu-west-1',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    });
     try {
-      const out = await client.send(new InvokeEndpointCommand({ EndpointName: 'endpoint-a', ContentType: 'text/csv', Body: set.testFeatures }));
+      const out = await client.send(
+        new InvokeEndpointCommand({ EndpointName: 'endpoint-a', ContentType: 'text/csv', Body: set.testFeatures }),
+      );
       const direct = await backend.invokeEndpoint('endpoint-a', set.testFeatures);
       expect(Array.from(parseScores(new TextDecoder().decode(out.Body)))).toEqual(Array.from(direct));
     } finally {
@@ -138,8 +187,16 @@ describe('LocalBackend endpoints', () => {
   it('batch-transforms a CSV file by line into <input>.out, one score per line', async () => {
     const input = path.join(root, 'transform-input.csv');
     writeFileSync(input, set.testFeatures);
-    const outcome = await backend.batchTransform({ modelName: 'model-a', input, outputDir: path.join(root, 'transform-out'), jobName: 'bt-1' });
-    expect(outcome).toEqual({ status: 'Completed', output: path.join(root, 'transform-out', 'transform-input.csv.out') });
+    const outcome = await backend.batchTransform({
+      modelName: 'model-a',
+      input,
+      outputDir: path.join(root, 'transform-out'),
+      jobName: 'bt-1',
+    });
+    expect(outcome).toEqual({
+      status: 'Completed',
+      output: path.join(root, 'transform-out', 'transform-input.csv.out'),
+    });
     const text = readFileSync(outcome.output, 'utf8');
     expect(text.endsWith('\n')).toBe(true);
     const booster = Booster.fromTarGz(readFileSync(path.join(workDir, 'job-a', 'output', 'model.tar.gz')));
@@ -165,7 +222,11 @@ describe('LocalBackend endpoints', () => {
   });
 
   it('reports an endpoint that cannot start as Failed with the reason', async () => {
-    const unreachable = new LocalBackend({ workDir: path.join(root, 'unreachable'), host: '203.0.113.7', training: 'in-process' });
+    const unreachable = new LocalBackend({
+      workDir: path.join(root, 'unreachable'),
+      host: '203.0.113.7',
+      training: 'in-process',
+    });
     try {
       await unreachable.createModel('m', path.join(workDir, 'job-a', 'output', 'model.tar.gz'));
       await unreachable.createEndpoint('e', 'm');
@@ -184,8 +245,16 @@ describe('LocalBackend work directory', () => {
       const b = new LocalBackend({ workDir: path.join(root, `progress-${training}`), workers: 1, training });
       const seen: { round: number; rounds: number; metrics: Readonly<Record<string, number>> }[] = [];
       await b.startTrainingJob(
-        { name: 'rounds', channels: { train: set.train, validation: set.validation }, hyperparameters: { num_round: '30', max_depth: '3' } },
-        { onState: (_state, _detail, progress) => { if (progress) seen.push(progress); } },
+        {
+          name: 'rounds',
+          channels: { train: set.train, validation: set.validation },
+          hyperparameters: { num_round: '30', max_depth: '3' },
+        },
+        {
+          onState: (_state, _detail, progress) => {
+            if (progress) seen.push(progress);
+          },
+        },
       );
       const outcome = await b.waitForTrainingJob('rounds');
       await b.close();
@@ -194,14 +263,21 @@ describe('LocalBackend work directory', () => {
       expect(seen.at(-1), training).toMatchObject({ round: 30, rounds: 30 });
       expect(Object.keys(seen.at(-1)!.metrics).sort(), training).toEqual(['train-logloss', 'validation-logloss']);
       // The last report is the final model's metric, as the task result records it.
-      expect(seen.at(-1)!.metrics['validation-logloss'], training).toBeCloseTo(b.trainingDetails('rounds')!.finalMetrics.validation!.logloss!, 12);
+      expect(seen.at(-1)!.metrics['validation-logloss'], training).toBeCloseTo(
+        b.trainingDetails('rounds')!.finalMetrics.validation!.logloss!,
+        12,
+      );
       for (let i = 1; i < seen.length; i++) expect(seen[i]!.round).toBeGreaterThan(seen[i - 1]!.round);
     }
   });
 
   it('removes the temporary work directory it created when closed, and keeps one the caller gave', async () => {
     const own = new LocalBackend({ workers: 1, training: 'in-process' });
-    await own.startTrainingJob({ name: 'tmp-job', channels: { train: set.train }, hyperparameters: { num_round: '2' } });
+    await own.startTrainingJob({
+      name: 'tmp-job',
+      channels: { train: set.train },
+      hyperparameters: { num_round: '2' },
+    });
     const outcome = await own.waitForTrainingJob('tmp-job');
     expect(outcome.status).toBe('Completed');
     const made = await own.workDir();
@@ -211,7 +287,11 @@ describe('LocalBackend work directory', () => {
     expect(existsSync(made)).toBe(false);
     const given = path.join(root, 'given-work');
     const theirs = new LocalBackend({ workDir: given, workers: 1, training: 'in-process' });
-    await theirs.startTrainingJob({ name: 'kept-job', channels: { train: set.train }, hyperparameters: { num_round: '2' } });
+    await theirs.startTrainingJob({
+      name: 'kept-job',
+      channels: { train: set.train },
+      hyperparameters: { num_round: '2' },
+    });
     await theirs.waitForTrainingJob('kept-job');
     await theirs.close();
     expect(existsSync(path.join(given, 'kept-job', 'output', 'model.tar.gz'))).toBe(true);
@@ -219,9 +299,11 @@ describe('LocalBackend work directory', () => {
 });
 
 describe('LocalBackend against XGBoost 1.7.4 (the SageMaker 1.7-1 container)', () => {
-  it.skipIf(!hasXgboost)('trains the model XGBoost trains on the same CSV channel and hyperparameters, and XGBoost reads its artifact (skipped without /usr/bin/python3 and xgboost 1.7.4)', async () => {
-    const tarDir = path.join(root, 'untarred');
-    const script = `
+  it.skipIf(!hasXgboost)(
+    'trains the model XGBoost trains on the same CSV channel and hyperparameters, and XGBoost reads its artifact (skipped without /usr/bin/python3 and xgboost 1.7.4)',
+    async () => {
+      const tarDir = path.join(root, 'untarred');
+      const script = `
 import sys, tarfile, numpy as np, xgboost as xgb
 train_csv, test_csv, tar_path, out_dir = sys.argv[1:5]
 def load(path, label_first):
@@ -238,20 +320,36 @@ loaded = xgb.Booster(model_file=out_dir + '/xgboost-model')
 for name, b in (('trained', theirs), ('loaded', loaded)):
     print(name + ':' + ','.join(str(float(p)) for p in b.predict(xgb.DMatrix(T))))
 `;
-    const testFile = path.join(root, 'xgb-test.csv');
-    writeFileSync(testFile, set.testFeatures);
-    await backend.startTrainingJob({ name: 'job-xgb', channels: { train: set.train }, hyperparameters: SEED_HYPERPARAMETERS });
-    const outcome = await backend.waitForTrainingJob('job-xgb');
-    if (outcome.status !== 'Completed') throw new Error(outcome.reason);
-    const run = spawnSync(PYTHON, ['-c', script, set.train, testFile, outcome.artifact, tarDir], { encoding: 'utf8' });
-    expect(run.status, run.stderr).toBe(0);
-    const lines = Object.fromEntries(run.stdout.trim().split('\n').map((line) => line.split(':') as [string, string]));
-    await backend.createModel('model-xgb', outcome.artifact);
-    await backend.createEndpoint('endpoint-xgb', 'model-xgb');
-    await backend.waitForEndpoint('endpoint-xgb');
-    const response = await fetch(`${backend.endpointUrl('endpoint-xgb')}/invocations`, { method: 'POST', headers: { 'content-type': 'text/csv' }, body: set.testFeatures });
-    const served = (await response.text()).trim().split('\n').join(',');
-    expect(served).toBe(lines.trained);
-    expect(served).toBe(lines.loaded);
-  });
+      const testFile = path.join(root, 'xgb-test.csv');
+      writeFileSync(testFile, set.testFeatures);
+      await backend.startTrainingJob({
+        name: 'job-xgb',
+        channels: { train: set.train },
+        hyperparameters: SEED_HYPERPARAMETERS,
+      });
+      const outcome = await backend.waitForTrainingJob('job-xgb');
+      if (outcome.status !== 'Completed') throw new Error(outcome.reason);
+      const run = spawnSync(PYTHON, ['-c', script, set.train, testFile, outcome.artifact, tarDir], {
+        encoding: 'utf8',
+      });
+      expect(run.status, run.stderr).toBe(0);
+      const lines = Object.fromEntries(
+        run.stdout
+          .trim()
+          .split('\n')
+          .map((line) => line.split(':') as [string, string]),
+      );
+      await backend.createModel('model-xgb', outcome.artifact);
+      await backend.createEndpoint('endpoint-xgb', 'model-xgb');
+      await backend.waitForEndpoint('endpoint-xgb');
+      const response = await fetch(`${backend.endpointUrl('endpoint-xgb')}/invocations`, {
+        method: 'POST',
+        headers: { 'content-type': 'text/csv' },
+        body: set.testFeatures,
+      });
+      const served = (await response.text()).trim().split('\n').join(',');
+      expect(served).toBe(lines.trained);
+      expect(served).toBe(lines.loaded);
+    },
+  );
 });

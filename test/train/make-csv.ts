@@ -33,7 +33,9 @@ export function makeRows(count: number, features: number, seed: number): { label
   for (let i = 0; i < count; i++) {
     const row: number[] = [];
     for (let j = 0; j < features; j++) row.push(next() < 0.05 ? Number.NaN : Math.floor(next() * (j + 3)));
-    const signal = (Number.isNaN(row[0] as number) ? 1 : (row[0] as number)) + (Number.isNaN(row[1] as number) ? 0 : (row[1] as number));
+    const signal =
+      (Number.isNaN(row[0] as number) ? 1 : (row[0] as number)) +
+      (Number.isNaN(row[1] as number) ? 0 : (row[1] as number));
     labels.push(signal + next() * 2 > 4 ? 1 : 0);
     rows.push(row);
   }
@@ -41,7 +43,13 @@ export function makeRows(count: number, features: number, seed: number): { label
 }
 
 export function toCsv(labels: readonly number[] | undefined, rows: readonly (readonly number[])[]): string {
-  return rows.map((row, i) => [...(labels ? [labels[i]] : []), ...row.map((v) => (Number.isNaN(v) ? '' : String(v)))].join(',')).join('\n') + '\n';
+  return (
+    rows
+      .map((row, i) =>
+        [...(labels ? [labels[i]] : []), ...row.map((v) => (Number.isNaN(v) ? '' : String(v)))].join(','),
+      )
+      .join('\n') + '\n'
+  );
 }
 
 export function makeTempDir(name: string): string {
@@ -55,7 +63,11 @@ export function writeCsvSet(root: string, name: string, seed: number, rows = 300
   const train = makeRows(rows, features, seed);
   const validation = makeRows(Math.floor(rows / 3), features, seed + 1);
   const test = makeRows(Math.floor(rows / 3), features, seed + 2);
-  const files = { train: path.join(dir, 'train.csv'), validation: path.join(dir, 'validation.csv'), test: path.join(dir, 'test.csv') };
+  const files = {
+    train: path.join(dir, 'train.csv'),
+    validation: path.join(dir, 'validation.csv'),
+    test: path.join(dir, 'test.csv'),
+  };
   writeFileSync(files.train, toCsv(train.labels, train.rows));
   writeFileSync(files.validation, toCsv(validation.labels, validation.rows));
   writeFileSync(files.test, toCsv(test.labels, test.rows));

@@ -23,7 +23,9 @@ afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 function expectedScores(artifact: string): number[] {
   const booster = Booster.fromTarGz(readFileSync(artifact));
-  return Array.from(booster.predict({ data: Float64Array.from(set.testMatrix.flat()), rows: set.testMatrix.length, columns: 5 }));
+  return Array.from(
+    booster.predict({ data: Float64Array.from(set.testMatrix.flat()), rows: set.testMatrix.length, columns: 5 }),
+  );
 }
 
 describe('TrainRunner.attach on the LocalBackend', () => {
@@ -43,7 +45,9 @@ describe('TrainRunner.attach on the LocalBackend', () => {
       const attached = await runner.attach('exp1-first5', { name: 'first5' });
       expect(attached).toEqual({ job: 'first5', jobName: 'exp1-first5', artifact: trained!.artifact, seconds: 0 });
       expect(events.map((e) => [e.resource, e.name, e.state])).toEqual([['TrainingJob', 'exp1-first5', 'Completed']]);
-      expect((await runner.createModels()).succeeded).toEqual([{ job: 'first5', modelName: 'exp2-first5', artifact: trained!.artifact }]);
+      expect((await runner.createModels()).succeeded).toEqual([
+        { job: 'first5', modelName: 'exp2-first5', artifact: trained!.artifact },
+      ]);
       await runner.createEndpoints();
       await runner.waitForEndpoints();
       expect(Array.from(await runner.invoke('first5', set.testMatrix))).toEqual(expectedScores(trained!.artifact));
@@ -64,7 +68,12 @@ describe('retain: true on the LocalBackend', () => {
       const result = await runner.runExperiment([job], { deploy: true });
       expect(result.succeeded).toEqual(['first5']);
       const report = await runner.close();
-      expect(report).toMatchObject({ deletedEndpoints: [], deletedModels: [], retainedEndpoints: ['keep-first5'], retainedModels: ['keep-first5'] });
+      expect(report).toMatchObject({
+        deletedEndpoints: [],
+        deletedModels: [],
+        retainedEndpoints: ['keep-first5'],
+        retainedModels: ['keep-first5'],
+      });
 
       await using predictor = new Predictor({ endpointName: 'keep-first5', url: backend.endpointUrl('keep-first5') });
       const artifact = result.training.succeeded[0]!.artifact;

@@ -27,14 +27,24 @@ function features(rows: number, seed: number): Frame {
   const a = Float64Array.from({ length: rows }, () => random.next() * 10);
   const b = Float64Array.from({ length: rows }, () => Math.floor(random.next() * 5));
   const label = Uint8Array.from(a, (x, i) => (x + b[i]! > 9 ? 1 : 0));
-  return Frame.fromColumns({ SessionNo: Array.from({ length: rows }, (_, i) => `s${i}`), BadActor: label, a, b, weight: Float64Array.from(b, (x) => 1 / (x + 1)) });
+  return Frame.fromColumns({
+    SessionNo: Array.from({ length: rows }, (_, i) => `s${i}`),
+    BadActor: label,
+    a,
+    b,
+    weight: Float64Array.from(b, (x) => 1 / (x + 1)),
+  });
 }
 
 const splitter = new FrameSplitter({ label: 'BadActor', drop: ['SessionNo'] });
 const split = splitter.split(features(400, 3), { train: 0.7, validation: 0.3, test: 0, seed: 11 });
 
 function newRunner(workDir?: string): TrainRunner {
-  return new TrainRunner({ backend: new LocalBackend({ training: 'in-process' }), hyperparameters: HYPERPARAMETERS, workDir });
+  return new TrainRunner({
+    backend: new LocalBackend({ training: 'in-process' }),
+    hyperparameters: HYPERPARAMETERS,
+    workDir,
+  });
 }
 
 describe('TrainRunner.startJobs with a split', () => {
@@ -53,8 +63,12 @@ describe('TrainRunner.startJobs with a split', () => {
       expect(modelB.numTrees).toBe(8);
       expect(modelB.toJSON()).toBe(modelA.toJSON());
       // The channels are in the work folder given, and identical to writeCsvs' files.
-      expect(readFileSync(path.join(root, 'work', 'csv', 'j', 'train.csv'), 'utf8')).toBe(readFileSync(files[0]!.train, 'utf8'));
-      expect(readFileSync(path.join(root, 'work', 'csv', 'j', 'validation.csv'), 'utf8')).toBe(readFileSync(files[0]!.validation, 'utf8'));
+      expect(readFileSync(path.join(root, 'work', 'csv', 'j', 'train.csv'), 'utf8')).toBe(
+        readFileSync(files[0]!.train, 'utf8'),
+      );
+      expect(readFileSync(path.join(root, 'work', 'csv', 'j', 'validation.csv'), 'utf8')).toBe(
+        readFileSync(files[0]!.validation, 'utf8'),
+      );
     } finally {
       await Promise.all([fromFiles.close(), fromSplit.close()]);
     }
@@ -70,7 +84,9 @@ describe('TrainRunner.startJobs with a split', () => {
       expect(failed).toEqual([]);
       const model = Booster.fromTarGz(readFileSync(succeeded[0]!.artifact));
       expect(model.numFeature).toBe(2); // a and b: the weight is not a feature
-      const firstRow = readFileSync(path.join(root, 'weighted', 'csv', 'w', 'train.csv'), 'utf8').split('\n')[0]!.split(',');
+      const firstRow = readFileSync(path.join(root, 'weighted', 'csv', 'w', 'train.csv'), 'utf8')
+        .split('\n')[0]!
+        .split(',');
       expect(firstRow).toHaveLength(4); // label, weight, a, b
       expect(readFileSync(path.join(root, 'weighted', 'csv', 'w', 'validation.csv'), 'utf8')).toBe('');
     } finally {
@@ -93,8 +109,15 @@ describe('TrainRunner.startJobs with a split', () => {
     const runner = newRunner();
     try {
       const empty = { ...split, train: split.train.head(0) };
-      await expect(runner.startJobs([{ name: 'ok', split }, { name: 'bad', split: empty }])).rejects.toThrow(InvalidArgumentError);
-      await expect(runner.startJobs([{ name: 'bad', split: empty }])).rejects.toThrow(/jobs\[0\]\.split must be a split from FrameSplitter\.split with a non-empty train part/);
+      await expect(
+        runner.startJobs([
+          { name: 'ok', split },
+          { name: 'bad', split: empty },
+        ]),
+      ).rejects.toThrow(InvalidArgumentError);
+      await expect(runner.startJobs([{ name: 'bad', split: empty }])).rejects.toThrow(
+        /jobs\[0\]\.split must be a split from FrameSplitter\.split with a non-empty train part/,
+      );
       expect((await runner.waitForJobs()).succeeded).toEqual([]);
     } finally {
       await runner.close();

@@ -24,7 +24,13 @@ let run = 0;
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 function jobsFor(hyperparameters?: Record<string, string | number>): ExperimentJob[] {
-  return sets.map((s) => ({ name: path.basename(s.dir), train: s.train, validation: s.validation, test: s.test, ...(hyperparameters ? { hyperparameters } : {}) }));
+  return sets.map((s) => ({
+    name: path.basename(s.dir),
+    train: s.train,
+    validation: s.validation,
+    test: s.test,
+    ...(hyperparameters ? { hyperparameters } : {}),
+  }));
 }
 
 function newBackend(options: ConstructorParameters<typeof LocalBackend>[0] = {}): LocalBackend {
@@ -43,7 +49,8 @@ function urlRecorder(backend: LocalBackend, events: ProgressEvent[]) {
     urls,
     onProgress: (event: ProgressEvent) => {
       events.push(event);
-      if (event.resource === 'Endpoint' && event.state === 'InService') urls.set(event.job, backend.endpointUrl(event.name));
+      if (event.resource === 'Endpoint' && event.state === 'InService')
+        urls.set(event.job, backend.endpointUrl(event.name));
     },
   };
 }
@@ -79,7 +86,10 @@ describe('TrainRunner round trip', () => {
         const scored = result.scores.find((x) => x.job === name);
         expect(Array.from(scored?.scores ?? []), name).toEqual(expected);
         // The labels are the first field of each line of the job's test CSV.
-        const labels = readFileSync(s.test, 'utf8').trimEnd().split('\n').map((line) => Number(line.split(',')[0]));
+        const labels = readFileSync(s.test, 'utf8')
+          .trimEnd()
+          .split('\n')
+          .map((line) => Number(line.split(',')[0]));
         expect(Array.from(scored?.labels ?? [])).toEqual(labels);
         const transformed = result.transforms.find((x) => x.job === name);
         expect(transformed?.output).toBe(`${features[i]}.out`);
@@ -90,17 +100,32 @@ describe('TrainRunner round trip', () => {
       for (const url of recorder.urls.values()) await expectRefused(url);
       for (const job of ['first5', 'first10', 'all']) {
         // State changes; the local backend's round reports are InProgress events carrying `training`.
-        const states = (resource: string) => events.filter((e) => e.job === job && e.resource === resource && e.training === undefined).map((e) => e.state);
+        const states = (resource: string) =>
+          events
+            .filter((e) => e.job === job && e.resource === resource && e.training === undefined)
+            .map((e) => e.state);
         expect(states('TrainingJob')).toEqual(['Pending', 'InProgress', 'Completed']);
         const rounds = events.filter((e) => e.job === job && e.training !== undefined).map((e) => e.training!);
         expect(rounds.at(-1)).toMatchObject({ round: 50, rounds: 50 });
         expect(states('Model')).toEqual(['Creating', 'Completed', 'Deleted']);
         expect(states('Endpoint')).toEqual(['Creating', 'Creating', 'InService', 'Deleted']);
-        expect(events.filter((e) => e.job === job).every((e) => e.name === `exp1-${job}` || e.name.startsWith(`exp1-${job}-bt`))).toBe(true);
+        expect(
+          events
+            .filter((e) => e.job === job)
+            .every((e) => e.name === `exp1-${job}` || e.name.startsWith(`exp1-${job}-bt`)),
+        ).toBe(true);
       }
-      const elapsed = events.filter((e) => e.resource === 'TrainingJob' && e.state === 'Completed').map((e) => e.elapsedMs);
+      const elapsed = events
+        .filter((e) => e.resource === 'TrainingJob' && e.state === 'Completed')
+        .map((e) => e.elapsedMs);
       expect(elapsed.every((ms) => ms > 0)).toBe(true);
-      expect(await runner.cleanup()).toEqual({ stoppedJobs: [], deletedEndpoints: [], deletedModels: [], retainedEndpoints: [], retainedModels: [] });
+      expect(await runner.cleanup()).toEqual({
+        stoppedJobs: [],
+        deletedEndpoints: [],
+        deletedModels: [],
+        retainedEndpoints: [],
+        retainedModels: [],
+      });
     } finally {
       await runner.close();
       await backend.close();
@@ -121,7 +146,10 @@ describe('TrainRunner round trip', () => {
     await using runner = new TrainRunner({ backend, onProgress: recorder.onProgress });
     const result = await runner.runExperiment(jobs, { invokeWith: 'test' });
     expect(result.succeeded).toEqual(['good']);
-    expect(result.failed.map((f) => [f.job, f.stage])).toEqual([['bad-csv', 'TrainingJob'], ['bad-param', 'TrainingJob']]);
+    expect(result.failed.map((f) => [f.job, f.stage])).toEqual([
+      ['bad-csv', 'TrainingJob'],
+      ['bad-param', 'TrainingJob'],
+    ]);
     expect(result.failed[0]?.reason).toContain(`${bad}:2:4: field is not a number "oops"`);
     expect(result.failed[1]?.reason).toMatch(/max_depth: must be .*got "deep"/);
     expect(result.scores.map((s) => s.job)).toEqual(['good']);
@@ -159,7 +187,9 @@ describe('TrainRunner stages', () => {
     await runner.createEndpoints();
     await runner.waitForEndpoints();
     const rows = sets[0]!.testMatrix;
-    const frame = Frame.fromColumns(Object.fromEntries([0, 1, 2, 3, 4].map((c) => [`f${c}`, Float64Array.from(rows, (r) => r[c] as number)])));
+    const frame = Frame.fromColumns(
+      Object.fromEntries([0, 1, 2, 3, 4].map((c) => [`f${c}`, Float64Array.from(rows, (r) => r[c] as number)])),
+    );
     const fromText = await runner.invoke('first5', sets[0]!.testFeatures);
     expect(fromText).toHaveLength(rows.length);
     expect(Array.from(await runner.invoke('first5', frame))).toEqual(Array.from(fromText));
@@ -171,17 +201,27 @@ describe('TrainRunner stages', () => {
 
   it("passes hyperparameters through as strings: the runner's set, with each job's overrides merged over it", async () => {
     const backend = newBackend();
-    await using runner = new TrainRunner({ backend, hyperparameters: { max_depth: 2, num_round: 7, eta: 0.3, objective: 'binary:logistic' } });
+    await using runner = new TrainRunner({
+      backend,
+      hyperparameters: { max_depth: 2, num_round: 7, eta: 0.3, objective: 'binary:logistic' },
+    });
     await runner.startJobs([
       { name: 'runner-level', train: sets[0]!.train },
       { name: 'job-level', train: sets[0]!.train, hyperparameters: { max_depth: 1, num_round: '3' } },
     ]);
     const { succeeded } = await runner.waitForJobs();
-    const model = (job: string) => JSON.parse(readFileSync(path.join(path.dirname(succeeded.find((t) => t.job === job)?.artifact as string), 'model.json'), 'utf8')) as {
-      learner: { gradient_booster: { model: { trees: { left_children: number[] }[] } } };
-    };
+    const model = (job: string) =>
+      JSON.parse(
+        readFileSync(
+          path.join(path.dirname(succeeded.find((t) => t.job === job)?.artifact as string), 'model.json'),
+          'utf8',
+        ),
+      ) as {
+        learner: { gradient_booster: { model: { trees: { left_children: number[] }[] } } };
+      };
     const depth = (left: number[]) => {
-      const walk = (node: number): number => (left[node] === -1 ? 0 : 1 + Math.max(walk(left[node] as number), walk((left[node] as number) + 1)));
+      const walk = (node: number): number =>
+        left[node] === -1 ? 0 : 1 + Math.max(walk(left[node] as number), walk((left[node] as number) + 1));
       return walk(0);
     };
     const runnerTrees = model('runner-level').learner.gradient_booster.model.trees;
@@ -210,27 +250,50 @@ describe('TrainRunner stages', () => {
   it('runs at most `concurrency` jobs at a time', async () => {
     const backend = newBackend();
     const events: ProgressEvent[] = [];
-    await using runner = new TrainRunner({ backend, concurrency: 1, hyperparameters: FAST, onProgress: (e) => events.push(e) });
+    await using runner = new TrainRunner({
+      backend,
+      concurrency: 1,
+      hyperparameters: FAST,
+      onProgress: (e) => events.push(e),
+    });
     await runner.startJobs(jobsFor());
     await runner.waitForJobs();
-    const sequence = events.filter((e) => e.resource === 'TrainingJob' && e.state !== 'Pending' && e.training === undefined).map((e) => `${e.job}:${e.state}`);
-    expect(sequence).toEqual(['first5:InProgress', 'first5:Completed', 'first10:InProgress', 'first10:Completed', 'all:InProgress', 'all:Completed']);
+    const sequence = events
+      .filter((e) => e.resource === 'TrainingJob' && e.state !== 'Pending' && e.training === undefined)
+      .map((e) => `${e.job}:${e.state}`);
+    expect(sequence).toEqual([
+      'first5:InProgress',
+      'first5:Completed',
+      'first10:InProgress',
+      'first10:Completed',
+      'all:InProgress',
+      'all:Completed',
+    ]);
     await backend.close();
   });
 
   it('refuses duplicate job names and names SageMaker would refuse, before starting anything', async () => {
     const backend = newBackend();
     await using runner = new TrainRunner({ backend });
-    await expect(runner.startJobs([{ name: 'a', train: sets[0]!.train }, { name: 'a', train: sets[0]!.train }])).rejects.toThrow(/unique job names/);
-    await expect(runner.startJobs([{ name: 'first_5', train: sets[0]!.train }])).rejects.toThrow(/SageMaker resource name/);
-    await expect(runner.startJobs([{ name: 'x', train: sets[0]!.train, hyperparameters: { eta: Number.NaN } }])).rejects.toThrow(/eta must be a finite number/);
+    await expect(
+      runner.startJobs([
+        { name: 'a', train: sets[0]!.train },
+        { name: 'a', train: sets[0]!.train },
+      ]),
+    ).rejects.toThrow(/unique job names/);
+    await expect(runner.startJobs([{ name: 'first_5', train: sets[0]!.train }])).rejects.toThrow(
+      /SageMaker resource name/,
+    );
+    await expect(
+      runner.startJobs([{ name: 'x', train: sets[0]!.train, hyperparameters: { eta: Number.NaN } }]),
+    ).rejects.toThrow(/eta must be a finite number/);
     expect((await runner.waitForJobs()).succeeded).toEqual([]);
     await backend.close();
   });
 });
 
 describe('TrainRunner clean-up and abort', () => {
-  it('keeps one listener on the caller\'s signal however many jobs train, score and wait at once (no MaxListenersExceededWarning)', async () => {
+  it("keeps one listener on the caller's signal however many jobs train, score and wait at once (no MaxListenersExceededWarning)", async () => {
     const backend = newBackend({ workers: 1, training: 'in-process' });
     const controller = new AbortController();
     const warnings: Error[] = [];
@@ -244,11 +307,23 @@ describe('TrainRunner clean-up and abort', () => {
     const add = signal.addEventListener.bind(signal);
     const remove = signal.removeEventListener.bind(signal);
     let live = 0;
-    signal.addEventListener = ((...args: Parameters<typeof add>) => { live++; most = Math.max(most, live); add(...args); }) as typeof add;
-    signal.removeEventListener = ((...args: Parameters<typeof remove>) => { live--; remove(...args); }) as typeof remove;
+    signal.addEventListener = ((...args: Parameters<typeof add>) => {
+      live++;
+      most = Math.max(most, live);
+      add(...args);
+    }) as typeof add;
+    signal.removeEventListener = ((...args: Parameters<typeof remove>) => {
+      live--;
+      remove(...args);
+    }) as typeof remove;
     try {
       const jobs = Array.from({ length: 4 }, (_, k) => jobsFor().map((j) => ({ ...j, name: `${j.name}-${k}` }))).flat();
-      await using runner = new TrainRunner({ backend, hyperparameters: { num_round: 2 }, signal, concurrency: Infinity });
+      await using runner = new TrainRunner({
+        backend,
+        hyperparameters: { num_round: 2 },
+        signal,
+        concurrency: Infinity,
+      });
       const result = await runner.runExperiment(jobs, { invokeWith: 'test' });
       expect(result.failed).toEqual([]);
       expect(result.succeeded.length).toBe(12);
@@ -277,7 +352,12 @@ describe('TrainRunner clean-up and abort', () => {
     await expect(failing()).rejects.toThrow('analysis failed');
     expect(recorder.urls.size).toBe(2);
     for (const url of recorder.urls.values()) await expectRefused(url);
-    expect(events.filter((e) => e.state === 'Deleted').map((e) => `${e.resource}:${e.job}`).sort()).toEqual(['Endpoint:first10', 'Endpoint:first5', 'Model:first10', 'Model:first5']);
+    expect(
+      events
+        .filter((e) => e.state === 'Deleted')
+        .map((e) => `${e.resource}:${e.job}`)
+        .sort(),
+    ).toEqual(['Endpoint:first10', 'Endpoint:first5', 'Model:first10', 'Model:first5']);
     await backend.close();
   });
 
@@ -301,7 +381,13 @@ describe('TrainRunner clean-up and abort', () => {
     expect(recorder.urls.size).toBeGreaterThanOrEqual(1);
     for (const url of recorder.urls.values()) await expectRefused(url);
     for (const job of ['first5', 'first10', 'all']) expect(() => backend.endpointUrl(job)).toThrow(/state: absent/);
-    expect(await runner.cleanup()).toEqual({ stoppedJobs: [], deletedEndpoints: [], deletedModels: [], retainedEndpoints: [], retainedModels: [] });
+    expect(await runner.cleanup()).toEqual({
+      stoppedJobs: [],
+      deletedEndpoints: [],
+      deletedModels: [],
+      retainedEndpoints: [],
+      retainedModels: [],
+    });
     await backend.close();
   });
 
@@ -331,7 +417,9 @@ describe('TrainRunner clean-up and abort', () => {
     const runner = new TrainRunner({ hyperparameters: FAST });
     const backend = runner.backend as LocalBackend;
     await runner.close();
-    await expect(backend.startTrainingJob({ name: 'x', channels: { train: sets[0]!.train }, hyperparameters: {} })).rejects.toThrow(/backend is closed/);
+    await expect(
+      backend.startTrainingJob({ name: 'x', channels: { train: sets[0]!.train }, hyperparameters: {} }),
+    ).rejects.toThrow(/backend is closed/);
     await runner.close();
   });
 
@@ -339,7 +427,12 @@ describe('TrainRunner clean-up and abort', () => {
     const backend = newBackend();
     const events: ProgressEvent[] = [];
     const recorder = urlRecorder(backend, events);
-    const result = await runExperiment(jobsFor(FAST).slice(0, 1), { backend, invokeWith: 'test', concurrency: 1, onProgress: recorder.onProgress });
+    const result = await runExperiment(jobsFor(FAST).slice(0, 1), {
+      backend,
+      invokeWith: 'test',
+      concurrency: 1,
+      onProgress: recorder.onProgress,
+    });
     expect(result.succeeded).toEqual(['first5']);
     expect(result.endpoints?.succeeded.map((e) => e.endpointName)).toEqual(['first5']);
     expect(result.scores[0]?.scores).toHaveLength(sets[0]!.testMatrix.length);

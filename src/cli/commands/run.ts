@@ -25,10 +25,14 @@ import { ProgressDisplay } from '../progress-display.js';
  */
 export const runCommand: Command = {
   name: 'run',
-  summary: 'Run an experiment described in one JSON or YAML file (data, schema, truncations, features, hyperparameters, backend, operating points).',
+  summary:
+    'Run an experiment described in one JSON or YAML file (data, schema, truncations, features, hyperparameters, backend, operating points).',
   usage: 'sessionsentry run <experiment.yaml|json> [--out <folder>]',
   help: [
-    ['--out <folder>', 'write results here instead of the file\'s `output` (created; Ctrl-C removes what the run created)'],
+    [
+      '--out <folder>',
+      "write results here instead of the file's `output` (created; Ctrl-C removes what the run created)",
+    ],
     ['--output <folder>', 'the same as --out (older spelling)'],
   ],
   options: { out: { type: 'string' }, output: { type: 'string' } },
@@ -37,14 +41,25 @@ export const runCommand: Command = {
     const file = args.positionals[0];
     if (file === undefined) throw new UsageError('run: the experiment file is required');
     let spec = await readExperimentConfig(path.resolve(io.cwd, file));
-    if (args.values.out !== undefined && args.values.output !== undefined) throw new UsageError('run: give --out once (--output is its older spelling)');
+    if (args.values.out !== undefined && args.values.output !== undefined)
+      throw new UsageError('run: give --out once (--output is its older spelling)');
     const output = stringOption(args, 'out') ?? stringOption(args, 'output');
     if (output !== undefined) spec = { ...spec, outDir: path.resolve(io.cwd, output) };
     const backend = await backendFor(spec, io);
     const display = new ProgressDisplay(io, spec.jobs.length);
     let result;
     try {
-      result = await interruptible(io, (signal) => runPartialSessionExperiment(spec, { onStage: display.stage, onProgress: display.progress, signal, ...(backend ? { backend } : {}) }), { creates: createdBy(spec.outDir).filter((p) => !existsSync(p)) });
+      result = await interruptible(
+        io,
+        (signal) =>
+          runPartialSessionExperiment(spec, {
+            onStage: display.stage,
+            onProgress: display.progress,
+            signal,
+            ...(backend ? { backend } : {}),
+          }),
+        { creates: createdBy(spec.outDir).filter((p) => !existsSync(p)) },
+      );
     } finally {
       display.done();
       await backend?.close?.();
@@ -74,7 +89,9 @@ export async function backendFor(spec: ExperimentSpec, io: CliIO): Promise<Backe
     ...(b.region !== undefined ? { region: b.region } : {}),
     ...(b.prefix !== undefined ? { prefix: b.prefix } : {}),
     ...(b.instanceType !== undefined ? { instanceType: b.instanceType as TrainingInstanceType } : {}),
-    ...(b.endpointInstanceType !== undefined ? { endpointInstanceType: b.endpointInstanceType as ProductionVariantInstanceType } : {}),
+    ...(b.endpointInstanceType !== undefined
+      ? { endpointInstanceType: b.endpointInstanceType as ProductionVariantInstanceType }
+      : {}),
   });
 }
 

@@ -24,43 +24,85 @@ import { loadModelBundle } from '../model-dir.js';
 export const serveCommand: Command = {
   name: 'serve',
   summary: 'Serve a saved model with the SageMaker container contract (/ping, /invocations) until interrupted.',
-  usage: 'sessionsentry serve --model <model-folder|file> [--port 8080] [--host 127.0.0.1] [--live [--threshold t] [--sustain n] [--json]]',
+  usage:
+    'sessionsentry serve --model <model-folder|file> [--port 8080] [--host 127.0.0.1] [--live [--threshold t] [--sustain n] [--json]]',
   help: [
     ['--model <path>', 'a model folder or model file (required)'],
     ['--port <n>', 'port (default 8080; 0 picks a free one)'],
     ['--host <addr>', 'interface (default 127.0.0.1)'],
-    ['--live', 'serve the live event service (POST /events, alerts on standard output) with the folder\'s live policy; --model may be a live detector folder'],
-    ['--threshold <t>', 'live alert threshold (default: the folder\'s live policy, else its first operating point, else 0.5)'],
-    ['--sustain <n>', 'live: consecutive events over the threshold needed to alert (default: the live policy\'s, else 1)'],
+    [
+      '--live',
+      "serve the live event service (POST /events, alerts on standard output) with the folder's live policy; --model may be a live detector folder",
+    ],
+    [
+      '--threshold <t>',
+      "live alert threshold (default: the folder's live policy, else its first operating point, else 0.5)",
+    ],
+    [
+      '--sustain <n>',
+      "live: consecutive events over the threshold needed to alert (default: the live policy's, else 1)",
+    ],
     ['--json', 'live: print each alert as one JSON line {"alert":{"session","customer","score","eventsSeen"}}'],
     ['', 'live request body: POST /events, NDJSON (application/x-ndjson) or a JSON array (application/json) of events'],
     ['', '  in the log schema: {"SessionNo":"s1","LogTime":"2019-07-01 12:34:56.789","Act":"401","CustID":"c9"}'],
-    ['', '  (LogTime may be epoch milliseconds; GroupID, ProfID optional; BadActor ignored); answers each session\'s score'],
+    [
+      '',
+      "  (LogTime may be epoch milliseconds; GroupID, ProfID optional; BadActor ignored); answers each session's score",
+    ],
   ],
-  options: { model: { type: 'string' }, port: { type: 'string' }, host: { type: 'string' }, live: { type: 'boolean' }, threshold: { type: 'string' }, sustain: { type: 'string' }, json: { type: 'boolean' } },
+  options: {
+    model: { type: 'string' },
+    port: { type: 'string' },
+    host: { type: 'string' },
+    live: { type: 'boolean' },
+    threshold: { type: 'string' },
+    sustain: { type: 'string' },
+    json: { type: 'boolean' },
+  },
   async run(args, io) {
     const modelPath = path.resolve(io.cwd, requiredOption('serve', args, 'model'));
     const live = args.values.live === true;
     const port = numberOption('serve', args, 'port', 8080, { min: 0, max: 65535, integer: true });
     const host = stringOption(args, 'host', '127.0.0.1')!;
-    if (!live && (args.values.threshold !== undefined || args.values.sustain !== undefined || args.values.json !== undefined)) throw new UsageError('serve: --threshold, --sustain and --json apply to --live only');
+    if (
+      !live &&
+      (args.values.threshold !== undefined || args.values.sustain !== undefined || args.values.json !== undefined)
+    )
+      throw new UsageError('serve: --threshold, --sustain and --json apply to --live only');
     let server: { readonly url: string; close(): Promise<void> };
     if (live) {
       const setup = await loadLiveSetup('serve', modelPath, args);
       const { sustain, minEvents } = setup;
-      const service = await startEventService({ models: setup.models, schema: setup.schema, sustain, minEvents, port, host });
+      const service = await startEventService({
+        models: setup.models,
+        schema: setup.schema,
+        sustain,
+        minEvents,
+        port,
+        host,
+      });
       const json = args.values.json === true;
-      service.scorer.on('alert', (a) => io.stdout.write(json
-        ? `${JSON.stringify({ alert: { session: a.session, ...(a.customer !== undefined ? { customer: a.customer } : {}), score: a.score, eventsSeen: a.eventsSeen } })}\n`
-        : `alert session ${escapeId(a.session)}${a.customer !== undefined ? ` customer ${escapeId(a.customer)}` : ''} score ${a.score.toFixed(4)} after ${a.eventsSeen} events\n`));
+      service.scorer.on('alert', (a) =>
+        io.stdout.write(
+          json
+            ? `${JSON.stringify({ alert: { session: a.session, ...(a.customer !== undefined ? { customer: a.customer } : {}), score: a.score, eventsSeen: a.eventsSeen } })}\n`
+            : `alert session ${escapeId(a.session)}${a.customer !== undefined ? ` customer ${escapeId(a.customer)}` : ''} score ${a.score.toFixed(4)} after ${a.eventsSeen} events\n`,
+        ),
+      );
       server = service;
-      const thresholds = setup.models.map((m) => (setup.models.length === 1 ? `threshold ${m.threshold}` : `${m.name} ≥ ${m.threshold}`)).join(', ');
+      const thresholds = setup.models
+        .map((m) => (setup.models.length === 1 ? `threshold ${m.threshold}` : `${m.name} ≥ ${m.threshold}`))
+        .join(', ');
       // With --json, standard output holds only alert lines.
-      (json ? io.stderr : io.stdout).write(`live scoring with ${path.relative(io.cwd, modelPath) || '.'} (${thresholds}, sustain ${sustain}, from event ${minEvents}: ${setup.source}) on ${service.url} (POST /events)\n`);
+      (json ? io.stderr : io.stdout).write(
+        `live scoring with ${path.relative(io.cwd, modelPath) || '.'} (${thresholds}, sustain ${sustain}, from event ${minEvents}: ${setup.source}) on ${service.url} (POST /events)\n`,
+      );
     } else {
       const { booster, modelFile } = await loadModelBundle(modelPath, undefined, { schema: 'optional' });
       server = await serveModel(booster, { port, host, name: path.basename(path.dirname(modelFile)) });
-      io.stdout.write(`serving ${path.relative(io.cwd, modelFile)} (${booster.numFeature} features) on ${server.url}\n`);
+      io.stdout.write(
+        `serving ${path.relative(io.cwd, modelFile)} (${booster.numFeature} features) on ${server.url}\n`,
+      );
     }
     await new Promise<void>((resolve) => {
       const stop = (): void => {

@@ -42,21 +42,40 @@ import { backendFor } from './run.js';
  */
 export const trainCommand: Command = {
   name: 'train',
-  summary: 'Train one model per split folder, concurrently, on the local backend or SageMaker; write model directories and validation/test scores.',
-  usage: 'sessionsentry train <split-folder...> --out <models> [--hp key=value ...] [--backend local|sagemaker --role <arn> --bucket <name> [--region r]] [--force]',
+  summary:
+    'Train one model per split folder, concurrently, on the local backend or SageMaker; write model directories and validation/test scores.',
+  usage:
+    'sessionsentry train <split-folder...> --out <models> [--hp key=value ...] [--backend local|sagemaker --role <arn> --bucket <name> [--region r]] [--force]',
   help: [
-    ['--out <folder>', 'where <job>/ (the model directory) and scores/<job>.{validation,test}.csv go (required; created)'],
-    ['--hp key=value', 'an XGBoost hyperparameter merged over the defaults (max_depth 5, eta 0.2, gamma 4, min_child_weight 6, subsample 0.7, num_round 50), repeatable'],
-    ['--features <file>', 'the feature schema, when the split folder has no features.json (split copies the one flatten wrote)'],
+    [
+      '--out <folder>',
+      'where <job>/ (the model directory) and scores/<job>.{validation,test}.csv go (required; created)',
+    ],
+    [
+      '--hp key=value',
+      'an XGBoost hyperparameter merged over the defaults (max_depth 5, eta 0.2, gamma 4, min_child_weight 6, subsample 0.7, num_round 50), repeatable',
+    ],
+    [
+      '--features <file>',
+      'the feature schema, when the split folder has no features.json (split copies the one flatten wrote)',
+    ],
     ['--truncation <job>', 'the truncation of the training data, when the split folder has no flatten.json'],
     ['--backend local|sagemaker', 'where to train (default local)'],
-    ['--workers <n>', 'local training threads (default: the machine\'s cores)'],
+    ['--workers <n>', "local training threads (default: the machine's cores)"],
     ['--role/--bucket/--region', 'SageMaker settings (the role ARN and the S3 bucket are required for sagemaker)'],
     ['--force', 'replace model directories and score files that exist'],
   ],
   options: {
-    out: { type: 'string' }, hp: { type: 'string', multiple: true }, features: { type: 'string' }, truncation: { type: 'string' }, backend: { type: 'string' },
-    workers: { type: 'string' }, role: { type: 'string' }, bucket: { type: 'string' }, region: { type: 'string' }, force: { type: 'boolean' },
+    out: { type: 'string' },
+    hp: { type: 'string', multiple: true },
+    features: { type: 'string' },
+    truncation: { type: 'string' },
+    backend: { type: 'string' },
+    workers: { type: 'string' },
+    role: { type: 'string' },
+    bucket: { type: 'string' },
+    region: { type: 'string' },
+    force: { type: 'boolean' },
   },
   maxPositionals: Infinity,
   async run(args, io) {
@@ -65,10 +84,25 @@ export const trainCommand: Command = {
     const out = path.resolve(io.cwd, requiredOption('train', args, 'out'));
     const hyperparameters = hyperparameterOptions('train', args);
     const kind = stringOption(args, 'backend', 'local');
-    if (kind !== 'local' && kind !== 'sagemaker') throw new UsageError(`train: --backend must be local or sagemaker, got ${JSON.stringify(kind)}`);
-    if (kind === 'local' && (args.values.role !== undefined || args.values.bucket !== undefined || args.values.region !== undefined)) throw new UsageError('train: --role, --bucket and --region apply to --backend sagemaker only');
-    const sagemaker = kind === 'sagemaker' ? { role: requiredOption('train', args, 'role'), bucket: requiredOption('train', args, 'bucket'), region: stringOption(args, 'region') } : undefined;
-    const workers = args.values.workers === undefined ? undefined : numberOption('train', args, 'workers', 1, { min: 1, max: 64, integer: true });
+    if (kind !== 'local' && kind !== 'sagemaker')
+      throw new UsageError(`train: --backend must be local or sagemaker, got ${JSON.stringify(kind)}`);
+    if (
+      kind === 'local' &&
+      (args.values.role !== undefined || args.values.bucket !== undefined || args.values.region !== undefined)
+    )
+      throw new UsageError('train: --role, --bucket and --region apply to --backend sagemaker only');
+    const sagemaker =
+      kind === 'sagemaker'
+        ? {
+            role: requiredOption('train', args, 'role'),
+            bucket: requiredOption('train', args, 'bucket'),
+            region: stringOption(args, 'region'),
+          }
+        : undefined;
+    const workers =
+      args.values.workers === undefined
+        ? undefined
+        : numberOption('train', args, 'workers', 1, { min: 1, max: 64, integer: true });
     const truncationFlag = args.values.truncation === undefined ? undefined : truncationOption('train', args);
     const featuresFlag = stringOption(args, 'features');
     const force = args.values.force === true;
@@ -78,35 +112,66 @@ export const trainCommand: Command = {
     const names = new Set<string>();
     const prepared = new Map<string, { folder: SplitFolder; schema: FeatureSchema; truncation: Truncation | null }>();
     for (const folder of folders) {
-      if (folder.name === 'scores') throw new UsageError('train: a job may not be called "scores" (the name of the score folder)');
-      if (names.has(folder.name)) throw new UsageError(`train: two split folders are named ${JSON.stringify(folder.name)}`);
+      if (folder.name === 'scores')
+        throw new UsageError('train: a job may not be called "scores" (the name of the score folder)');
+      if (names.has(folder.name))
+        throw new UsageError(`train: two split folders are named ${JSON.stringify(folder.name)}`);
       names.add(folder.name);
       const schemaFile = featuresFlag !== undefined ? path.resolve(io.cwd, featuresFlag) : folder.features;
-      if (schemaFile === undefined) throw new UsageError(`train: ${path.relative(io.cwd, folder.dir)} has no features.json (split copies the schema flatten wrote beside the CSV; or pass --features <features.json>)`);
+      if (schemaFile === undefined)
+        throw new UsageError(
+          `train: ${path.relative(io.cwd, folder.dir)} has no features.json (split copies the schema flatten wrote beside the CSV; or pass --features <features.json>)`,
+        );
       const schema = parseFeatureSchema(JSON.parse(await readFile(schemaFile, 'utf8')));
       const recorded = folder.record?.truncation;
       let truncation: Truncation | null;
       if (truncationFlag !== undefined) {
         if (recorded !== undefined && JSON.stringify(recorded ?? { kind: 'none' }) !== JSON.stringify(truncationFlag)) {
-          throw new UsageError(`train: --truncation ${args.values.truncation} conflicts with ${path.relative(io.cwd, path.join(folder.dir, 'flatten.json'))}, which records the data was cut as ${JSON.stringify(recorded)}`);
+          throw new UsageError(
+            `train: --truncation ${args.values.truncation} conflicts with ${path.relative(io.cwd, path.join(folder.dir, 'flatten.json'))}, which records the data was cut as ${JSON.stringify(recorded)}`,
+          );
         }
         truncation = truncationFlag.kind === 'none' ? null : truncationFlag;
       } else if (recorded !== undefined) {
         truncation = recorded;
       } else {
-        io.stderr.write(`note: ${path.relative(io.cwd, folder.dir)} has no flatten.json; the model records whole sessions (pass --truncation if the data was cut)\n`);
+        io.stderr.write(
+          `note: ${path.relative(io.cwd, folder.dir)} has no flatten.json; the model records whole sessions (pass --truncation if the data was cut)\n`,
+        );
         truncation = null;
       }
       prepared.set(folder.name, { folder, schema, truncation });
     }
-    const outputs = folders.flatMap((f) => [path.join(out, f.name, 'manifest.json'), path.join(out, 'scores', `${f.name}.validation.csv`), path.join(out, 'scores', `${f.name}.test.csv`)]);
-    await prepareOutputs('train', outputs, { inputs: folders.flatMap((f) => [f.train, ...(f.validation ? [f.validation] : []), ...(f.test ? [f.test] : [])]), force, cwd: io.cwd });
-    for (const f of folders) if (!force && isModelDirectory(path.join(out, f.name))) throw new UsageError(`train: ${path.relative(io.cwd, path.join(out, f.name))} already holds a model (pass --force to replace it)`);
+    const outputs = folders.flatMap((f) => [
+      path.join(out, f.name, 'manifest.json'),
+      path.join(out, 'scores', `${f.name}.validation.csv`),
+      path.join(out, 'scores', `${f.name}.test.csv`),
+    ]);
+    await prepareOutputs('train', outputs, {
+      inputs: folders.flatMap((f) => [f.train, ...(f.validation ? [f.validation] : []), ...(f.test ? [f.test] : [])]),
+      force,
+      cwd: io.cwd,
+    });
+    for (const f of folders)
+      if (!force && isModelDirectory(path.join(out, f.name)))
+        throw new UsageError(
+          `train: ${path.relative(io.cwd, path.join(out, f.name))} already holds a model (pass --force to replace it)`,
+        );
 
-    const jobs: ExperimentJob[] = folders.map((f) => (f.validation !== undefined ? { name: f.name, train: f.train, validation: f.validation } : { name: f.name, train: f.train }));
+    const jobs: ExperimentJob[] = folders.map((f) =>
+      f.validation !== undefined
+        ? { name: f.name, train: f.train, validation: f.validation }
+        : { name: f.name, train: f.train },
+    );
     let backend: Backend;
     if (sagemaker !== undefined) {
-      const spec = parseExperimentConfig({ backend: { kind: 'sagemaker', ...sagemaker, ...(sagemaker.region === undefined ? {} : { region: sagemaker.region }) } });
+      const spec = parseExperimentConfig({
+        backend: {
+          kind: 'sagemaker',
+          ...sagemaker,
+          ...(sagemaker.region === undefined ? {} : { region: sagemaker.region }),
+        },
+      });
       backend = (await backendFor(spec, io))!;
     } else {
       // Its temporary work folder is removed when it closes; the models are copied out first.
@@ -117,7 +182,10 @@ export const trainCommand: Command = {
     try {
       await interruptible(io, async (signal) => {
         await using runner = new TrainRunner({ backend, hyperparameters, signal, onProgress: display.progress });
-        display.stage('train', `${jobs.length} job${jobs.length === 1 ? '' : 's'} on the ${kind} backend (num_round ${hyperparameters.num_round}, max_depth ${hyperparameters.max_depth}, eta ${hyperparameters.eta})`);
+        display.stage(
+          'train',
+          `${jobs.length} job${jobs.length === 1 ? '' : 's'} on the ${kind} backend (num_round ${hyperparameters.num_round}, max_depth ${hyperparameters.max_depth}, eta ${hyperparameters.eta})`,
+        );
         await runner.startJobs(jobs);
         const { succeeded, failed } = await runner.waitForJobs();
         display.done();
@@ -129,24 +197,45 @@ export const trainCommand: Command = {
           const operatingPoints: OperatingPoint[] = [];
           if (scores.validation !== undefined) {
             const { labels, scores: s } = scores.validation;
-            if (labels.includes(1) && labels.includes(0)) for (const rule of DEFAULT_OPERATING_POINTS) operatingPoints.push(chooseOperatingPoint(labels, s, rule));
-            else io.stderr.write(`note: ${folder.name}'s validation part lacks attacker or innocent sessions; no operating point chosen\n`);
+            if (labels.includes(1) && labels.includes(0))
+              for (const rule of DEFAULT_OPERATING_POINTS) operatingPoints.push(chooseOperatingPoint(labels, s, rule));
+            else
+              io.stderr.write(
+                `note: ${folder.name}'s validation part lacks attacker or innocent sessions; no operating point chosen\n`,
+              );
           } else {
-            io.stderr.write(`note: ${folder.name} has no validation part; no operating point chosen (split with --validation > 0)\n`);
+            io.stderr.write(
+              `note: ${folder.name} has no validation part; no operating point chosen (split with --validation > 0)\n`,
+            );
           }
           const dir = path.join(out, trained.job);
-          await writeModelDirectory(dir, {
-            name: trained.job,
-            model: bytes,
-            schema,
-            truncation,
-            hyperparameters,
-            operatingPoints,
-            data: { files: [path.relative(dir, folder.dir)], ...(folder.record ? { logs: folder.record.logs.map((f) => path.relative(dir, path.resolve(folder.dir, f))) } : {}) },
-          }, { overwrite: force });
-          const points = operatingPoints.map((p) => `${p.threshold.toPrecision(4)} at validation FPR ${p.validation.fpr?.toFixed(4) ?? '—'}`).join(', ');
-          io.stdout.write(`${path.relative(io.cwd, dir)}\ttrained in ${trained.seconds.toFixed(1)} s${points ? `\tthresholds ${points}` : ''}\n`);
-          for (const part of ['validation', 'test'] as const) if (scores[part]) io.stdout.write(`${path.relative(io.cwd, scores[part].file)}\t${scores[part].labels.length} sessions\n`);
+          await writeModelDirectory(
+            dir,
+            {
+              name: trained.job,
+              model: bytes,
+              schema,
+              truncation,
+              hyperparameters,
+              operatingPoints,
+              data: {
+                files: [path.relative(dir, folder.dir)],
+                ...(folder.record
+                  ? { logs: folder.record.logs.map((f) => path.relative(dir, path.resolve(folder.dir, f))) }
+                  : {}),
+              },
+            },
+            { overwrite: force },
+          );
+          const points = operatingPoints
+            .map((p) => `${p.threshold.toPrecision(4)} at validation FPR ${p.validation.fpr?.toFixed(4) ?? '—'}`)
+            .join(', ');
+          io.stdout.write(
+            `${path.relative(io.cwd, dir)}\ttrained in ${trained.seconds.toFixed(1)} s${points ? `\tthresholds ${points}` : ''}\n`,
+          );
+          for (const part of ['validation', 'test'] as const)
+            if (scores[part])
+              io.stdout.write(`${path.relative(io.cwd, scores[part].file)}\t${scores[part].labels.length} sessions\n`);
         }
         for (const f of failed) io.stderr.write(`failed: ${f.job}: ${f.reason}\n`);
         failures = failed.length;
@@ -160,7 +249,11 @@ export const trainCommand: Command = {
 };
 
 // Scores the validation and test parts of a split folder with the trained model, as score files.
-async function scoreParts(folder: SplitFolder, booster: Booster, scoresDir: string): Promise<Partial<Record<'validation' | 'test', { file: string; labels: Uint8Array; scores: Float64Array }>>> {
+async function scoreParts(
+  folder: SplitFolder,
+  booster: Booster,
+  scoresDir: string,
+): Promise<Partial<Record<'validation' | 'test', { file: string; labels: Uint8Array; scores: Float64Array }>>> {
   const result: Partial<Record<'validation' | 'test', { file: string; labels: Uint8Array; scores: Float64Array }>> = {};
   for (const part of ['validation', 'test'] as const) {
     const channel = folder[part];

@@ -40,7 +40,11 @@ export interface EventColumns {
  * log.skipped.total === NOTHING_SKIPPED.total; // true when the read was clean
  * ```
  */
-export const NOTHING_SKIPPED: SkippedRows = Object.freeze({ total: 0, byReason: Object.freeze({}), examples: Object.freeze([]) });
+export const NOTHING_SKIPPED: SkippedRows = Object.freeze({
+  total: 0,
+  byReason: Object.freeze({}),
+  examples: Object.freeze([]),
+});
 
 /**
  * Assembles an {@link EventLog} from events in any order: events are grouped by session (sessions
@@ -61,14 +65,24 @@ export const NOTHING_SKIPPED: SkippedRows = Object.freeze({ total: 0, byReason: 
  * ```
  */
 export function buildEventLog(columns: EventColumns): EventLog {
-  const { sessions, sessionIds, labels, actions, actionDictionary, times = null, extras = {}, skipped = NOTHING_SKIPPED } = columns;
+  const {
+    sessions,
+    sessionIds,
+    labels,
+    actions,
+    actionDictionary,
+    times = null,
+    extras = {},
+    skipped = NOTHING_SKIPPED,
+  } = columns;
   const sortKeys = columns.sortKeys === undefined ? times : columns.sortKeys;
   const n = sessions.length;
   const sessionCount = sessionIds.length;
   const sources = columns.sources ?? new Uint16Array(n);
   const sourceNames = columns.sourceNames ?? ['<memory>'];
   const check = (name: string, length: number, expected: number): void => {
-    if (length !== expected) throw new InvalidArgumentError('buildEventLog', name, `${length} entries`, `${expected} entries`);
+    if (length !== expected)
+      throw new InvalidArgumentError('buildEventLog', name, `${length} entries`, `${expected} entries`);
   };
   check('labels', labels.length, sessionCount);
   check('actions', actions.length, n);
@@ -80,11 +94,18 @@ export function buildEventLog(columns: EventColumns): EventLog {
   const offsets = new Uint32Array(sessionCount + 1);
   for (let e = 0; e < n; e++) {
     const s = sessions[e]!;
-    if (!(s >= 0 && s < sessionCount)) throw new InvalidArgumentError('buildEventLog', `sessions[${e}]`, s, `a session code in [0, ${sessionCount})`);
+    if (!(s >= 0 && s < sessionCount))
+      throw new InvalidArgumentError('buildEventLog', `sessions[${e}]`, s, `a session code in [0, ${sessionCount})`);
     offsets[s + 1]!++;
   }
   for (let s = 0; s < sessionCount; s++) {
-    if (offsets[s + 1] === 0) throw new InvalidArgumentError('buildEventLog', 'sessionIds', sessionIds[s], 'sessions that each have at least one event');
+    if (offsets[s + 1] === 0)
+      throw new InvalidArgumentError(
+        'buildEventLog',
+        'sessionIds',
+        sessionIds[s],
+        'sessions that each have at least one event',
+      );
     offsets[s + 1]! += offsets[s]!;
   }
   const cursor = offsets.slice(0, sessionCount);
@@ -102,7 +123,13 @@ export function buildEventLog(columns: EventColumns): EventLog {
       let previous = sortKeys[order[from]!]!;
       for (let p = from; p < to; p++) {
         const key = sortKeys[order[p]!]!;
-        if (key !== key) throw new InvalidArgumentError('buildEventLog', `sortKeys[${order[p]}]`, Number.NaN, 'a number (NaN cannot be ordered)');
+        if (key !== key)
+          throw new InvalidArgumentError(
+            'buildEventLog',
+            `sortKeys[${order[p]}]`,
+            Number.NaN,
+            'a number (NaN cannot be ordered)',
+          );
         if (key < previous) sorted = false;
         previous = key;
       }

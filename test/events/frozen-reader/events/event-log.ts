@@ -70,7 +70,12 @@ export class EventLog implements EventLogParts {
   constructor(parts: EventLogParts) {
     const sessions = parts.sessionIds.length;
     if (parts.labels.length !== sessions || parts.offsets.length !== sessions + 1) {
-      throw new InvalidArgumentError('EventLog', 'parts', `${sessions} sessions, ${parts.labels.length} labels, ${parts.offsets.length} offsets`, 'one label per session and sessions + 1 offsets');
+      throw new InvalidArgumentError(
+        'EventLog',
+        'parts',
+        `${sessions} sessions, ${parts.labels.length} labels, ${parts.offsets.length} offsets`,
+        'one label per session and sessions + 1 offsets',
+      );
     }
     this.sessionIds = parts.sessionIds;
     this.labels = parts.labels;

@@ -60,14 +60,56 @@ let cachedDayMs = 0;
  * its digits packed into one integer.
  */
 export function parseFixed(b: Uint8Array, s: number): number {
-  if (b[s + 4] !== DASH || b[s + 7] !== DASH || b[s + 10] !== 0x20 || b[s + 13] !== COLON || b[s + 16] !== COLON || b[s + 19] !== DOT) return Number.NaN;
-  const y0 = b[s]! - 48, y1 = b[s + 1]! - 48, y2 = b[s + 2]! - 48, y3 = b[s + 3]! - 48;
-  const mo0 = b[s + 5]! - 48, mo1 = b[s + 6]! - 48, d0 = b[s + 8]! - 48, d1 = b[s + 9]! - 48;
-  const h0 = b[s + 11]! - 48, h1 = b[s + 12]! - 48, mi0 = b[s + 14]! - 48, mi1 = b[s + 15]! - 48;
-  const s0 = b[s + 17]! - 48, s1 = b[s + 18]! - 48, f0 = b[s + 20]! - 48, f1 = b[s + 21]! - 48, f2 = b[s + 22]! - 48;
+  if (
+    b[s + 4] !== DASH ||
+    b[s + 7] !== DASH ||
+    b[s + 10] !== 0x20 ||
+    b[s + 13] !== COLON ||
+    b[s + 16] !== COLON ||
+    b[s + 19] !== DOT
+  )
+    return Number.NaN;
+  const y0 = b[s]! - 48,
+    y1 = b[s + 1]! - 48,
+    y2 = b[s + 2]! - 48,
+    y3 = b[s + 3]! - 48;
+  const mo0 = b[s + 5]! - 48,
+    mo1 = b[s + 6]! - 48,
+    d0 = b[s + 8]! - 48,
+    d1 = b[s + 9]! - 48;
+  const h0 = b[s + 11]! - 48,
+    h1 = b[s + 12]! - 48,
+    mi0 = b[s + 14]! - 48,
+    mi1 = b[s + 15]! - 48;
+  const s0 = b[s + 17]! - 48,
+    s1 = b[s + 18]! - 48,
+    f0 = b[s + 20]! - 48,
+    f1 = b[s + 21]! - 48,
+    f2 = b[s + 22]! - 48;
   // One unsigned test per digit: a byte below '0' wraps to a large number.
-  if ((y0 >>> 0) > 9 || (y1 >>> 0) > 9 || (y2 >>> 0) > 9 || (y3 >>> 0) > 9 || (mo0 >>> 0) > 9 || (mo1 >>> 0) > 9 || (d0 >>> 0) > 9 || (d1 >>> 0) > 9) return Number.NaN;
-  if ((h0 >>> 0) > 9 || (h1 >>> 0) > 9 || (mi0 >>> 0) > 9 || (mi1 >>> 0) > 9 || (s0 >>> 0) > 9 || (s1 >>> 0) > 9 || (f0 >>> 0) > 9 || (f1 >>> 0) > 9 || (f2 >>> 0) > 9) return Number.NaN;
+  if (
+    y0 >>> 0 > 9 ||
+    y1 >>> 0 > 9 ||
+    y2 >>> 0 > 9 ||
+    y3 >>> 0 > 9 ||
+    mo0 >>> 0 > 9 ||
+    mo1 >>> 0 > 9 ||
+    d0 >>> 0 > 9 ||
+    d1 >>> 0 > 9
+  )
+    return Number.NaN;
+  if (
+    h0 >>> 0 > 9 ||
+    h1 >>> 0 > 9 ||
+    mi0 >>> 0 > 9 ||
+    mi1 >>> 0 > 9 ||
+    s0 >>> 0 > 9 ||
+    s1 >>> 0 > 9 ||
+    f0 >>> 0 > 9 ||
+    f1 >>> 0 > 9 ||
+    f2 >>> 0 > 9
+  )
+    return Number.NaN;
   const year = y0 * 1000 + y1 * 100 + y2 * 10 + y3;
   const month = mo0 * 10 + mo1;
   const day = d0 * 10 + d1;

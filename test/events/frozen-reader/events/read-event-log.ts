@@ -1,12 +1,25 @@
 import { InvalidArgumentError, ParseError } from '../errors.js';
 import { ByteDictionary } from '../frame/byte-dictionary.js';
 import type { StringColumn } from '../frame/column.js';
-import { type DelimitedRow, type DelimitedTokenizer, FIELD_ESCAPED, tokenizeSource, tokenizeText } from '../frame/delimited-parser.js';
+import {
+  type DelimitedRow,
+  type DelimitedTokenizer,
+  FIELD_ESCAPED,
+  tokenizeSource,
+  tokenizeText,
+} from '../frame/delimited-parser.js';
 import { parseNumberBytes } from '../frame/parse-number.js';
 import type { TextSource } from '../frame/text-source.js';
 import { buildEventLog } from './event-log-builder.js';
 import type { EventLog, SkippedRows } from './event-log.js';
-import { type LogSchema, type ResolvedColumns, resolveColumns, SEED_LOG_SCHEMA, schemaColumns, validateSchema } from './log-schema.js';
+import {
+  type LogSchema,
+  type ResolvedColumns,
+  resolveColumns,
+  SEED_LOG_SCHEMA,
+  schemaColumns,
+  validateSchema,
+} from './log-schema.js';
 import { parseFixed, parseTimeBytes } from './parse-time.js';
 
 /** Options of {@link readEventLog} and {@link parseEventLog}. */
@@ -71,7 +84,10 @@ export type SkipReason =
  * lenient.skipped; // { total: 3, byReason: { 'unparseable time': 2, 'empty action': 1 }, examples: [...] }
  * ```
  */
-export async function readEventLog(sources: TextSource | readonly TextSource[], options: ReadEventLogOptions = {}): Promise<EventLog> {
+export async function readEventLog(
+  sources: TextSource | readonly TextSource[],
+  options: ReadEventLogOptions = {},
+): Promise<EventLog> {
   const list = Array.isArray(sources) ? (sources as readonly TextSource[]) : [sources as TextSource];
   if (list.length === 0) throw new InvalidArgumentError('readEventLog', 'sources', list, 'at least one source');
   const reader = new EventLogReader(options, 'readEventLog');
@@ -100,7 +116,11 @@ export async function readEventLog(sources: TextSource | readonly TextSource[], 
  * ```
  */
 export function parseEventLog(
-  inputs: string | Uint8Array | { readonly text: string; readonly name?: string } | readonly (string | Uint8Array | { readonly text: string; readonly name?: string })[],
+  inputs:
+    | string
+    | Uint8Array
+    | { readonly text: string; readonly name?: string }
+    | readonly (string | Uint8Array | { readonly text: string; readonly name?: string })[],
   options: ReadEventLogOptions = {},
 ): EventLog {
   const list = Array.isArray(inputs) ? inputs : [inputs];
@@ -109,7 +129,11 @@ export function parseEventLog(
   for (const input of list as readonly (string | Uint8Array | { readonly text: string; readonly name?: string })[]) {
     const named = typeof input === 'object' && !(input instanceof Uint8Array);
     const file = named ? (input.name ?? '<string>') : typeof input === 'string' ? '<string>' : '<bytes>';
-    tokenizeText(named ? input.text : input, { file, delimiter: options.delimiter ?? 'auto', fallback: '\t' }, (row, t) => reader.row(row, file, t));
+    tokenizeText(
+      named ? input.text : input,
+      { file, delimiter: options.delimiter ?? 'auto', fallback: '\t' },
+      (row, t) => reader.row(row, file, t),
+    );
     reader.endSource(file);
   }
   return reader.finish();
@@ -165,9 +189,12 @@ class EventLogReader {
   constructor(options: ReadEventLogOptions, where: string) {
     const { schema = SEED_LOG_SCHEMA, onBadRow = 'error', timeUnit = 'ms', maxExamples = 5 } = options;
     this.#schema = validateSchema(schema, where);
-    if (onBadRow !== 'error' && onBadRow !== 'skip') throw new InvalidArgumentError(where, 'onBadRow', onBadRow, "'error' or 'skip'");
-    if (timeUnit !== 'ms' && timeUnit !== 's') throw new InvalidArgumentError(where, 'timeUnit', timeUnit, "'ms' or 's'");
-    if (!Number.isInteger(maxExamples) || maxExamples < 0) throw new InvalidArgumentError(where, 'maxExamples', maxExamples, 'a non-negative integer');
+    if (onBadRow !== 'error' && onBadRow !== 'skip')
+      throw new InvalidArgumentError(where, 'onBadRow', onBadRow, "'error' or 'skip'");
+    if (timeUnit !== 'ms' && timeUnit !== 's')
+      throw new InvalidArgumentError(where, 'timeUnit', timeUnit, "'ms' or 's'");
+    if (!Number.isInteger(maxExamples) || maxExamples < 0)
+      throw new InvalidArgumentError(where, 'maxExamples', maxExamples, 'a non-negative integer');
     this.#skip = onBadRow === 'skip';
     this.#epochScale = timeUnit === 's' ? 1000 : 1;
     this.#maxExamples = maxExamples;
@@ -199,10 +226,13 @@ class EventLogReader {
       return;
     }
     if (row.count !== columns.width) {
-      this.#bad('wrong field count', new ParseError({ file, line: row.line }, `wrong field count: ${row.count} field${row.count === 1 ? '' : 's'}`, {
-        value: row.raw(),
-        expected: `${columns.width} fields (${columns.header.join(', ')})`,
-      }));
+      this.#bad(
+        'wrong field count',
+        new ParseError({ file, line: row.line }, `wrong field count: ${row.count} field${row.count === 1 ? '' : 's'}`, {
+          value: row.raw(),
+          expected: `${columns.width} fields (${columns.header.join(', ')})`,
+        }),
+      );
       return;
     }
     const bytes = row.bytes;
@@ -221,10 +251,22 @@ class EventLogReader {
     let time = 0;
     const iTime = columns.time;
     if (iTime >= 0) {
-      time = (row.flags[iTime]! & FIELD_ESCAPED) === 0 ? parseTimeBytes(bytes, starts[iTime]!, ends[iTime]!, this.#epochScale) : Number.NaN;
+      time =
+        (row.flags[iTime]! & FIELD_ESCAPED) === 0
+          ? parseTimeBytes(bytes, starts[iTime]!, ends[iTime]!, this.#epochScale)
+          : Number.NaN;
       if (Number.isNaN(time)) {
         const empty = starts[iTime] === ends[iTime];
-        this.#bad('unparseable time', this.#fieldError(row, file, iTime, empty ? 'is empty' : 'is not a time', 'a timestamp like 2019-07-01 12:34:56.789, ISO-8601 (with T, Z or ±hh:mm), or epoch milliseconds'));
+        this.#bad(
+          'unparseable time',
+          this.#fieldError(
+            row,
+            file,
+            iTime,
+            empty ? 'is empty' : 'is not a time',
+            'a timestamp like 2019-07-01 12:34:56.789, ISO-8601 (with T, Z or ±hh:mm), or epoch milliseconds',
+          ),
+        );
         return;
       }
     }
@@ -233,7 +275,16 @@ class EventLogReader {
     if (iOrder >= 0) {
       const value = parseNumberBytes(bytes, starts[iOrder]!, ends[iOrder]!);
       if (value === undefined || Number.isNaN(value)) {
-        this.#bad('invalid order value', this.#fieldError(row, file, iOrder, starts[iOrder] === ends[iOrder] ? 'is empty' : 'is not a number', 'a number to order the events of a session by'));
+        this.#bad(
+          'invalid order value',
+          this.#fieldError(
+            row,
+            file,
+            iOrder,
+            starts[iOrder] === ends[iOrder] ? 'is empty' : 'is not a number',
+            'a number to order the events of a session by',
+          ),
+        );
         return;
       }
       key = value;
@@ -243,7 +294,16 @@ class EventLogReader {
     if (iLabel >= 0) {
       label = this.#label(row, iLabel);
       if (label < 0) {
-        this.#bad('invalid label', this.#fieldError(row, file, iLabel, starts[iLabel] === ends[iLabel] ? 'is empty' : 'is not a label', this.#labelDescription));
+        this.#bad(
+          'invalid label',
+          this.#fieldError(
+            row,
+            file,
+            iLabel,
+            starts[iLabel] === ends[iLabel] ? 'is empty' : 'is not a label',
+            this.#labelDescription,
+          ),
+        );
         return;
       }
     }
@@ -265,7 +325,9 @@ class EventLogReader {
     } else if (this.#sessionLabels[session] !== label && iLabel >= 0) {
       this.#disagree(row, file, session, label);
     }
-    const action = plain ? this.#actionDict.intern(bytes, starts[iAction]!, ends[iAction]!) : this.#intern(this.#actionDict, row, iAction);
+    const action = plain
+      ? this.#actionDict.intern(bytes, starts[iAction]!, ends[iAction]!)
+      : this.#intern(this.#actionDict, row, iAction);
     const e = this.#appendEvent(session, action, time, key);
     const keep = columns.keep;
     if (keep.length > 0) {
@@ -407,7 +469,11 @@ class EventLogReader {
     }
     const previous = this.#lastSession;
     const session =
-      known >= 0 ? known : previous >= 0 && dict.matches(previous, buf, sessionStart, sessionEnd) ? previous : dict.intern(buf, sessionStart, sessionEnd);
+      known >= 0
+        ? known
+        : previous >= 0 && dict.matches(previous, buf, sessionStart, sessionEnd)
+          ? previous
+          : dict.intern(buf, sessionStart, sessionEnd);
     if (session >= this.#sessionCount) {
       this.#addSession(session, label, line);
     } else if (this.#sessionLabels[session] !== label && iLabel >= 0) {
@@ -432,7 +498,8 @@ class EventLogReader {
         const end = ends[i]!;
         if (start !== end) {
           const last = sessionLastKeep[k]![session]!;
-          code = last >= 0 && keepDicts[k]!.matches(last, buf, start, end) ? last : keepDicts[k]!.intern(buf, start, end);
+          code =
+            last >= 0 && keepDicts[k]!.matches(last, buf, start, end) ? last : keepDicts[k]!.intern(buf, start, end);
           sessionLastKeep[k]![session] = code;
         }
         keepCodes[k]![e] = code;
@@ -443,9 +510,17 @@ class EventLogReader {
 
   endSource(file: string): void {
     if (this.#columns === null) {
-      throw new ParseError({ file, line: 1 }, 'the file is empty', { expected: `a header line with the columns ${schemaColumns(this.#schema).join(', ')}` });
+      throw new ParseError({ file, line: 1 }, 'the file is empty', {
+        expected: `a header line with the columns ${schemaColumns(this.#schema).join(', ')}`,
+      });
     }
-    if (this.#sourceNames.length >= MAX_SOURCES) throw new InvalidArgumentError('readEventLog', 'sources', `${MAX_SOURCES + 1} sources`, `at most ${MAX_SOURCES} sources`);
+    if (this.#sourceNames.length >= MAX_SOURCES)
+      throw new InvalidArgumentError(
+        'readEventLog',
+        'sources',
+        `${MAX_SOURCES + 1} sources`,
+        `at most ${MAX_SOURCES} sources`,
+      );
     this.#sourceNames.push(file);
     this.#columns = null;
   }
@@ -501,7 +576,11 @@ class EventLogReader {
     (this.#schema.keep ?? []).forEach((name, k) => {
       extras[name] = { kind: 'string', codes: keep[k]!, dictionary: this.#keepDicts[k]!.values() };
     });
-    const skipped: SkippedRows = { total: this.#skippedTotal, byReason: { ...this.#byReason }, examples: [...this.#examples] };
+    const skipped: SkippedRows = {
+      total: this.#skippedTotal,
+      byReason: { ...this.#byReason },
+      examples: [...this.#examples],
+    };
     return buildEventLog({
       sessions,
       sessionIds,
@@ -631,7 +710,10 @@ class EventLogReader {
   }
 
   #fieldError(row: DelimitedRow, file: string, i: number, problem: string, expected: string): ParseError {
-    return new ParseError({ file, line: row.line, column: i + 1, columnName: this.#columns!.header[i] }, problem, { value: row.text(i), expected });
+    return new ParseError({ file, line: row.line, column: i + 1, columnName: this.#columns!.header[i] }, problem, {
+      value: row.text(i),
+      expected,
+    });
   }
 
   #bad(reason: SkipReason, error: ParseError): void {

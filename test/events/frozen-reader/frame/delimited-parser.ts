@@ -157,7 +157,13 @@ export class DelimitedTokenizer {
 
   /** Feeds the next chunk of bytes. */
   push(chunk: Uint8Array): void {
-    if (this.#ended) throw new InvalidArgumentError('DelimitedTokenizer.push', 'chunk', 'a chunk after end()', 'no more chunks once end() was called');
+    if (this.#ended)
+      throw new InvalidArgumentError(
+        'DelimitedTokenizer.push',
+        'chunk',
+        'a chunk after end()',
+        'no more chunks once end() was called',
+      );
     if (chunk.length === 0) return;
     let buf = toBuffer(chunk);
     const pending = this.#pendingLength;
@@ -339,7 +345,10 @@ export class DelimitedTokenizer {
           throw new ParseError(
             { file: this.file, line: this.#line + innerLines, column: count },
             'unexpected character after a closing quote',
-            { value: buf.toString('utf8', row.starts[count - 1]! - 1, Math.min(n, p + 10)), expected: 'a delimiter or the end of the line after a quoted field' },
+            {
+              value: buf.toString('utf8', row.starts[count - 1]! - 1, Math.min(n, p + 10)),
+              expected: 'a delimiter or the end of the line after a quoted field',
+            },
           );
         }
         let p = pos;
@@ -395,8 +404,19 @@ function detectDelimiter(buf: Buffer, start: number, end: number, fallback: numb
 }
 
 function delimiterByte(delimiter: string, argument: string): number {
-  if (delimiter.length !== 1 || delimiter === '"' || delimiter === '\n' || delimiter === '\r' || delimiter.charCodeAt(0) > 0x7f) {
-    throw new InvalidArgumentError('DelimitedTokenizer', argument, delimiter, "one ASCII character other than a quote or line break, or 'auto'");
+  if (
+    delimiter.length !== 1 ||
+    delimiter === '"' ||
+    delimiter === '\n' ||
+    delimiter === '\r' ||
+    delimiter.charCodeAt(0) > 0x7f
+  ) {
+    throw new InvalidArgumentError(
+      'DelimitedTokenizer',
+      argument,
+      delimiter,
+      "one ASCII character other than a quote or line break, or 'auto'",
+    );
   }
   return delimiter.charCodeAt(0);
 }
@@ -418,7 +438,9 @@ export async function tokenizeSource(
   where = 'read',
 ): Promise<{ name: string; delimiter: string | undefined; lines: number }> {
   const { name, chunks } = openSource(source, where);
-  const tokenizer: DelimitedTokenizer = new DelimitedTokenizer({ ...options, file: name }, (row) => onRow(row, tokenizer));
+  const tokenizer: DelimitedTokenizer = new DelimitedTokenizer({ ...options, file: name }, (row) =>
+    onRow(row, tokenizer),
+  );
   for await (const chunk of chunks) tokenizer.push(chunk);
   tokenizer.end();
   return { name, delimiter: tokenizer.delimiter, lines: tokenizer.line - 1 };

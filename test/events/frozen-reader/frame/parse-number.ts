@@ -67,7 +67,9 @@ function parseSlow(bytes: Uint8Array, start: number, i: number, end: number, neg
     if (j !== end) return undefined;
     return Number(Buffer.from(bytes.buffer, bytes.byteOffset + start, end - start).toString('latin1'));
   }
-  const word = Buffer.from(bytes.buffer, bytes.byteOffset + i, end - i).toString('latin1').toLowerCase();
+  const word = Buffer.from(bytes.buffer, bytes.byteOffset + i, end - i)
+    .toString('latin1')
+    .toLowerCase();
   if (word === 'nan') return Number.NaN;
   if (word === 'inf' || word === 'infinity') return negative ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY;
   return undefined;
