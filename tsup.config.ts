@@ -12,6 +12,7 @@ export default defineConfig({
     live: 'src/live/index.ts',
     danfo: 'src/danfo/index.ts',
     sagemaker: 'src/sagemaker/index.ts',
+    tune: 'src/tune/index.ts',
     cli: 'src/cli/main.ts',
     // Started by TrainingPool as a worker thread, resolved beside the chunk that starts it.
     'training-worker': 'src/train/training-worker.ts',

@@ -26,7 +26,7 @@ describe('typed errors are recognised across the ESM and CommonJS builds', () =>
   let cjs: Root;
   let esmModel: ModelEntry;
   let cjsModel: ModelEntry;
-  const entries = ['index', 'model', 'serve', 'live', 'sagemaker', 'danfo'] as const;
+  const entries = ['index', 'model', 'serve', 'live', 'sagemaker', 'danfo', 'tune'] as const;
   const loaded: Record<string, { esm: Record<string, unknown>; cjs: Record<string, unknown> }> = {};
 
   beforeAll(async () => {

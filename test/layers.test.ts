@@ -20,7 +20,7 @@ const LAYERS: readonly (readonly string[])[] = [
   ['eval'],
   ['serve'],
   ['train'],
-  ['live', 'sagemaker'],
+  ['live', 'sagemaker', 'tune'],
   ['experiment', 'danfo'],
   ['cli'],
 ];

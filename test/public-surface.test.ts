@@ -20,6 +20,7 @@ const ENTRIES = [
     build: 'sagemaker',
   },
   { subpath: './danfo', specifier: 'sessionsentry/danfo', source: 'src/danfo/index.ts', build: 'danfo' },
+  { subpath: './tune', specifier: 'sessionsentry/tune', source: 'src/tune/index.ts', build: 'tune' },
 ] as const;
 
 /** The root entry is the workflow; machinery goes to a subpath. Raise deliberately, if ever. */
