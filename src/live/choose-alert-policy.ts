@@ -304,8 +304,8 @@ function shareBudget(
     }
     if (pick < 0) break;
     const next = at.slice();
-    next[pick]++;
-    if (union(next) <= allowed) at[pick]++;
+    next[pick]!++;
+    if (union(next) <= allowed) at[pick]!++;
     else saturated[pick] = true;
   }
   return { thresholds: at.map((level, j) => ladders[j]![level]!), within };

@@ -69,8 +69,8 @@ export class ExactRowPositions {
         continue;
       }
       slotOfRow[r] = s;
-      nodeG[s] += grad[r]!;
-      nodeH[s] += hess[r]!;
+      nodeG[s]! += grad[r]!;
+      nodeH[s]! += hess[r]!;
     }
     const lowest = 2 * minChildWeight * (1 - 1e-9);
     let anyDead = false;

@@ -285,7 +285,7 @@ function scanManyForward(
     const a = 4 * s;
     const eH = acc[a + 1]!;
     if (eH === 0) {
-      acc[a] += g;
+      acc[a]! += g;
       acc[a + 1] = eH + h;
       acc[a + 2] = fv;
       acc[a + 3] = 1;
@@ -338,7 +338,7 @@ function scanManyBackward(
     const a = 4 * s;
     const eH = acc[a + 1]!;
     if (eH === 0) {
-      acc[a] += g;
+      acc[a]! += g;
       acc[a + 1] = eH + h;
       acc[a + 2] = fv;
       acc[a + 3] = 1;

@@ -78,7 +78,7 @@ function weightedFeatureCuts(
     d = -1;
     for (let i = 0; i < sorted.length; i++) {
       if (i === 0 || sorted[i] !== sorted[i - 1]) value[++d] = sorted[i]!;
-      wmin[d]++;
+      wmin[d]!++;
     }
     return cutsFromSummary(countSummary(value, wmin), n, maxBin);
   }
@@ -139,7 +139,7 @@ function exactSummary(values: Float32Array, limit: number): QuantileSummary | un
   let counts: Float64Array;
   if (integral && max - min <= 4 * n + 1024) {
     const tally = new Uint32Array(max - min + 1);
-    for (let i = 0; i < n; i++) tally[values[i]! - min]++;
+    for (let i = 0; i < n; i++) tally[values[i]! - min]!++;
     let d = 0;
     for (let k = 0; k < tally.length; k++) if (tally[k]! > 0) d++;
     if (d > limit) return undefined;
@@ -162,7 +162,7 @@ function exactSummary(values: Float32Array, limit: number): QuantileSummary | un
     d = -1;
     for (let i = 0; i < n; i++) {
       if (i === 0 || sorted[i] !== sorted[i - 1]) distinct[++d] = sorted[i]!;
-      counts[d]++;
+      counts[d]!++;
     }
   }
   const size = distinct.length;
@@ -308,7 +308,7 @@ function scanColumn(values: Float32Array, base: number, rows: number, out: Float
 function tallyColumn(values: Float32Array, base: number, rows: number, min: number, tally: Uint32Array): void {
   for (let i = 0; i < rows; i++) {
     const v = values[base + i]!;
-    if (v === v) tally[v - min]++;
+    if (v === v) tally[v - min]!++;
   }
 }
 
@@ -323,7 +323,7 @@ function tallyWeightedColumn(
 ): void {
   for (let i = 0; i < rows; i++) {
     const v = values[base + i]!;
-    if (v === v && weights[i] !== 0) tally[v - min]++;
+    if (v === v && weights[i] !== 0) tally[v - min]!++;
   }
 }
 

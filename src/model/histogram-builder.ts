@@ -86,14 +86,14 @@ export function buildHistogram(
       const b2 = bins[o2]! << 1;
       const b3 = bins[o3]! << 1;
       const b4 = bins[o4]! << 1;
-      hist[b1] += g1;
-      hist[b1 | 1] += h1;
-      hist[b2] += g2;
-      hist[b2 | 1] += h2;
-      hist[b3] += g3;
-      hist[b3 | 1] += h3;
-      hist[b4] += g4;
-      hist[b4 | 1] += h4;
+      hist[b1]! += g1;
+      hist[b1 | 1]! += h1;
+      hist[b2]! += g2;
+      hist[b2 | 1]! += h2;
+      hist[b3]! += g3;
+      hist[b3 | 1]! += h3;
+      hist[b4]! += g4;
+      hist[b4 | 1]! += h4;
     }
   }
   for (; i < end; i++) {
@@ -104,8 +104,8 @@ export function buildHistogram(
     const stop = off + m;
     for (; off < stop; off++) {
       const b = bins[off]! << 1;
-      hist[b] += g;
-      hist[b | 1] += h;
+      hist[b]! += g;
+      hist[b | 1]! += h;
     }
   }
 }

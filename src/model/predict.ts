@@ -277,7 +277,7 @@ export function predictMarginMatrix(
           else n = right[n]!;
           l = left[n]!;
         }
-        out[start + r] += threshold[n]!; // Float32Array store rounds: a float32 add
+        out[start + r]! += threshold[n]!; // Float32Array store rounds: a float32 add
       }
     }
   }
@@ -389,14 +389,14 @@ function completeBlock(
         i7 = 2 * i7 + 1 + ((x[b7 + f[g]!]! >= th[g]!) as unknown as number);
       }
       const o = start + r;
-      out[o] += leafValue[lo + i0]!;
-      out[o + 1] += leafValue[lo + i1]!;
-      out[o + 2] += leafValue[lo + i2]!;
-      out[o + 3] += leafValue[lo + i3]!;
-      out[o + 4] += leafValue[lo + i4]!;
-      out[o + 5] += leafValue[lo + i5]!;
-      out[o + 6] += leafValue[lo + i6]!;
-      out[o + 7] += leafValue[lo + i7]!;
+      out[o]! += leafValue[lo + i0]!;
+      out[o + 1]! += leafValue[lo + i1]!;
+      out[o + 2]! += leafValue[lo + i2]!;
+      out[o + 3]! += leafValue[lo + i3]!;
+      out[o + 4]! += leafValue[lo + i4]!;
+      out[o + 5]! += leafValue[lo + i5]!;
+      out[o + 6]! += leafValue[lo + i6]!;
+      out[o + 7]! += leafValue[lo + i7]!;
     }
     for (; r < count; r++) {
       const b = r * w;
@@ -405,7 +405,7 @@ function completeBlock(
         const g = io + i;
         i = 2 * i + 1 + ((x[b + f[g]!]! >= th[g]!) as unknown as number);
       }
-      out[start + r] += leafValue[lo + i]!;
+      out[start + r]! += leafValue[lo + i]!;
     }
   }
 }
@@ -433,7 +433,7 @@ function completeBlockNaN(
         const v = x[b + f[g]!]!;
         i = 2 * i + 1 + (((v >= th[g]!) as unknown as number) | (((v !== v) as unknown as number) & mr[g]!));
       }
-      out[start + r] += leafValue[lo + i]!;
+      out[start + r]! += leafValue[lo + i]!;
     }
   }
 }

@@ -54,8 +54,8 @@ export function sortColumns(data: TrainingData): SortedColumns {
     if (integral && n > 0 && max - min <= 4 * rows + 1024) {
       // Counting sort: stable, linear, and the common case (count features).
       const start = new Uint32Array(max - min + 2);
-      for (let k = 0; k < n; k++) start[values[base + order[k]!]! - min + 1]++;
-      for (let k = 1; k < start.length; k++) start[k] += start[k - 1]!;
+      for (let k = 0; k < n; k++) start[values[base + order[k]!]! - min + 1]!++;
+      for (let k = 1; k < start.length; k++) start[k]! += start[k - 1]!;
       for (let k = 0; k < n; k++) {
         const row = order[k]!;
         const v = values[base + row]!;

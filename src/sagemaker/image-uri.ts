@@ -63,7 +63,8 @@ export function xgboostImageUri(region: string, version: string = DEFAULT_XGBOOS
  */
 export function xgboostArtifactFormat(version: string): XgboostArtifactFormat {
   if (!XGBOOST_IMAGE_VERSIONS.includes(version)) throw new ImageUriError('version', version, XGBOOST_IMAGE_VERSIONS);
-  const [major, minor] = version.split(/[.-]/).map(Number);
+  // Every listed version reads `major.minor-build`.
+  const [major, minor] = version.split(/[.-]/).map(Number) as [number, number, number];
   if (major === 0 || (major === 1 && minor <= 2)) return 'pickle';
   return major === 1 ? 'legacy-binary' : 'ubjson';
 }

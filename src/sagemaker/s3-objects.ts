@@ -31,10 +31,11 @@ const BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
  */
 export function parseS3Uri(uri: string, where = 'parseS3Uri', argument = 'uri'): S3Location {
   const match = /^s3:\/\/([^/]+)(?:\/(.*))?$/.exec(uri);
-  if (match === null || !BUCKET_NAME.test(match[1])) {
+  const bucket = match?.[1];
+  if (bucket === undefined || !BUCKET_NAME.test(bucket)) {
     throw new S3UriError(where, argument, uri, 'an S3 URI of the form s3://bucket/key');
   }
-  return { bucket: match[1], key: match[2] ?? '' };
+  return { bucket, key: match?.[2] ?? '' };
 }
 
 /**
@@ -50,7 +51,7 @@ export function parseS3Uri(uri: string, where = 'parseS3Uri', argument = 'uri'):
 export function s3Uri(bucket: string, ...keyParts: readonly string[]): string {
   const key = joinKey(...keyParts);
   // A trailing slash marks a folder prefix: S3Prefix `job/train/` must not also match `job/train-2/…`.
-  const folder = keyParts.length > 0 && keyParts[keyParts.length - 1].endsWith('/') && key !== '';
+  const folder = keyParts[keyParts.length - 1]?.endsWith('/') === true && key !== '';
   return `s3://${bucket}/${key}${folder ? '/' : ''}`;
 }
 

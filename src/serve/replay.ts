@@ -120,7 +120,7 @@ export function replay(log: EventLog, scorer: LiveScorer, options: ReplayOptions
     const e = log.event(p);
     const t = timeAt[k]!;
     if (seen[s] === 0) firstTime[s] = t;
-    seen[s]++;
+    seen[s]!++;
     const r = scorer.pushParsed(log.sessionIds[s]!, log.actionDictionary[log.actions[e]!]!, t, customerOf(e));
     if (r.alert && alertAt[s] === 0 && r.ignored === undefined) {
       alertAt[s] = seen[s]!;
@@ -141,7 +141,7 @@ export function replay(log: EventLog, scorer: LiveScorer, options: ReplayOptions
     const label = log.labels[s] === 1 ? 1 : 0;
     attackers += label;
     const at = alertAt[s]!;
-    if (at > 0 && at <= n) caughtBy[label]![at]++;
+    if (at > 0 && at <= n) caughtBy[label]![at]!++;
     if (label === 1) {
       if (at > 0) {
         caught++;

@@ -236,16 +236,16 @@ export class SessionState {
       this.#other++;
       if (L.otherAt >= 0) row[L.otherAt] = this.#other;
     } else if (L.countAt >= 0) {
-      row[L.countAt + column]++;
+      row[L.countAt + column]!++;
     } else if (this.#counts !== null) {
-      this.#counts[column]++;
+      this.#counts[column]!++;
     }
     if (L.pairs !== null) {
       const previous = this.#previous;
       if (previous >= 0 && column >= 0) {
         const key = previous * L.size + column;
         const k = L.pairs instanceof Int32Array ? L.pairs[key]! : (L.pairs.get(key) ?? -1);
-        if (k >= 0) row[L.bigramAt + k]++;
+        if (k >= 0) row[L.bigramAt + k]!++;
       }
       this.#previous = column;
     }
@@ -259,7 +259,7 @@ export class SessionState {
     }
     if (L.groups > 0) {
       const g = column >= 0 ? L.groupOfColumn[column]! : -2 - column;
-      if (g >= 0) row[L.groupAt + g]++;
+      if (g >= 0) row[L.groupAt + g]!++;
       for (let k = 0; k < L.groups; k++) row[L.groupAt + L.groups + k] = row[L.groupAt + k]! / n;
     }
   }

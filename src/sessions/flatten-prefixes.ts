@@ -202,23 +202,23 @@ export function flattenPrefixes(
       const c = columnOf[action]!;
       if (c < 0) {
         other++;
-        unseenByAction[action]++;
+        unseenByAction[action]!++;
         if (otherAt >= 0) current[otherAt] = other;
       } else if (countAt >= 0) {
-        current[countAt + c]++;
+        current[countAt + c]!++;
       } else if (counts !== null) {
-        counts[c]++;
+        counts[c]!++;
       }
       if (pairs !== null) {
         if (previous >= 0 && c >= 0) {
           const k = pairColumn !== null ? pairColumn[previous * size + c]! : (pairMap!.get(previous * size + c) ?? -1);
-          if (k >= 0) current[bigramAt + k]++;
+          if (k >= 0) current[bigramAt + k]!++;
         }
         previous = c;
       }
       if (groups > 0) {
         const g = groupOf[action]!;
-        if (g >= 0) current[groupAt + g]++;
+        if (g >= 0) current[groupAt + g]!++;
       }
       if (timing) {
         const t = times![e]!;

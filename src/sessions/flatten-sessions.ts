@@ -102,21 +102,21 @@ export function flattenSessions(log: EventLog, schema: FeatureSchema, where = 'f
         const c = columnOf[action]!;
         if (c < 0) {
           other++;
-          unseenByAction[action]++;
+          unseenByAction[action]!++;
         } else if (countAt >= 0) {
-          local[row + countAt + c]++;
+          local[row + countAt + c]!++;
         }
         if (pairs !== null) {
           if (previous >= 0 && c >= 0) {
             const k =
               pairColumn !== null ? pairColumn[previous * size + c]! : (pairMap!.get(previous * size + c) ?? -1);
-            if (k >= 0) local[row + bigramAt + k]++;
+            if (k >= 0) local[row + bigramAt + k]!++;
           }
           previous = c;
         }
         if (groups > 0) {
           const g = groupOf[action]!;
-          if (g >= 0) local[row + groupAt + g]++;
+          if (g >= 0) local[row + groupAt + g]!++;
         }
       }
       if (other > 0) {

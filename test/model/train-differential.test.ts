@@ -111,7 +111,7 @@ function makeCase(index: number): Case {
       else if (kind === 'binary') v = u() < 0.3 ? 1 : 0;
       else v = -Math.log(1 - u()) * 2;
       v = Math.fround(v);
-      signal[i] += coef * (kind === 'wide-int' ? v / 300 : kind === 'counts' ? v / (1 + lambda) : v);
+      signal[i]! += coef * (kind === 'wide-int' ? v / 300 : kind === 'counts' ? v / (1 + lambda) : v);
       values[i * columns + j] = u() < nanRate ? Number.NaN : v;
     }
   }

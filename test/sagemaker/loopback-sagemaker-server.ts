@@ -221,6 +221,13 @@ export class LoopbackSageMakerServer {
     return this.requests.filter((r) => r.operation === operation);
   }
 
+  /** The first request of one operation; throws when the operation was never called. */
+  firstRequestFor(operation: string): RecordedRequest {
+    const first = this.requests.find((r) => r.operation === operation);
+    if (first === undefined) throw new Error(`loopback SageMaker: no ${operation} request was made`);
+    return first;
+  }
+
   /** Endpoints not being deleted, endpoint configs and models that still exist. */
   live(): { endpoints: string[]; endpointConfigs: string[]; models: string[] } {
     return {
@@ -234,7 +241,7 @@ export class LoopbackSageMakerServer {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const rawBody = Buffer.concat(chunks).toString('utf8');
-    const path = (req.url ?? '/').split('?')[0];
+    const path = (req.url ?? '/').split('?')[0]!;
     const invoke = /^\/endpoints\/([^/]+)\/invocations$/.exec(path);
     if (invoke !== null) {
       const record: RecordedRequest = {
@@ -245,7 +252,7 @@ export class LoopbackSageMakerServer {
         status: 0,
       };
       this.requests.push(record);
-      return this.#invoke(decodeURIComponent(invoke[1]), rawBody, req, res, record);
+      return this.#invoke(decodeURIComponent(invoke[1]!), rawBody, req, res, record);
     }
     const target = String(req.headers['x-amz-target'] ?? '');
     const operation = target.startsWith('SageMaker.') ? target.slice('SageMaker.'.length) : target;
@@ -273,7 +280,7 @@ export class LoopbackSageMakerServer {
       const queue = this.#injected.get(operation) ?? [];
       const index = queue.findIndex((entry) => entry.when === undefined || entry.when(body));
       if (index >= 0) {
-        const [{ error }] = queue.splice(index, 1);
+        const { error } = queue.splice(index, 1)[0]!;
         throw new ApiError(error.type, error.message, error.status);
       }
       const output = await this.#operation(operation, body);

@@ -112,10 +112,10 @@ describe('uploadFile and downloadObject against s3rver with the real S3Client', 
   });
 
   it('uploads a single-file channel under the given file name and rejects a missing path naming it', async () => {
-    const [one] = await uploadChannel(s3.s3, path.join(dir, 'train.csv'), `s3://${TEST_BUCKET}/p/job-4/train/`, {
+    const uploaded = await uploadChannel(s3.s3, path.join(dir, 'train.csv'), `s3://${TEST_BUCKET}/p/job-4/train/`, {
       fileName: 'train.csv',
     });
-    expect(one.uri).toBe(`s3://${TEST_BUCKET}/p/job-4/train/train.csv`);
+    expect(uploaded.map((one) => one.uri)).toEqual([`s3://${TEST_BUCKET}/p/job-4/train/train.csv`]);
     const missing = path.join(dir, 'nope.csv');
     await expect(uploadChannel(s3.s3, missing, `s3://${TEST_BUCKET}/p/job-4/train/`)).rejects.toThrow(
       InvalidArgumentError,

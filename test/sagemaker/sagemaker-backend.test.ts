@@ -116,7 +116,7 @@ describe('SageMakerBackend training jobs (real SageMakerClient against the loopb
       await readFile(validationCsv, 'utf8'),
     );
 
-    const [create] = testEnv.loopback.requestsFor('CreateTrainingJob');
+    const create = testEnv.loopback.firstRequestFor('CreateTrainingJob');
     expect(create.status).toBe(200);
     expect(create.headers['content-type']).toBe('application/x-amz-json-1.1');
     expect(create.headers['x-amz-target']).toBe('SageMaker.CreateTrainingJob');
@@ -177,7 +177,7 @@ describe('SageMakerBackend training jobs (real SageMakerClient against the loopb
       channels: { train: trainCsv },
       hyperparameters: { num_round: '10' },
     });
-    const body = testEnv.loopback.requestsFor('CreateTrainingJob')[0].body;
+    const body = testEnv.loopback.firstRequestFor('CreateTrainingJob').body;
     expect(body.ResourceConfig).toEqual({ InstanceType: 'ml.c5.2xlarge', InstanceCount: 2, VolumeSizeInGB: 50 });
     expect(body.StoppingCondition).toEqual({ MaxRuntimeInSeconds: 1800, MaxWaitTimeInSeconds: 3600 });
     expect(body.EnableManagedSpotTraining).toBe(true);
@@ -201,10 +201,10 @@ describe('SageMakerBackend training jobs (real SageMakerClient against the loopb
     expect(outcome.status).toBe('Completed');
     await backend.createModel('custom-image', (outcome as { artifact: string }).artifact);
     expect(
-      (testEnv.loopback.requestsFor('CreateTrainingJob')[0].body.AlgorithmSpecification as { TrainingImage: string })
+      (testEnv.loopback.firstRequestFor('CreateTrainingJob').body.AlgorithmSpecification as { TrainingImage: string })
         .TrainingImage,
     ).toBe(imageUri);
-    expect((testEnv.loopback.requestsFor('CreateModel')[0].body.PrimaryContainer as { Image: string }).Image).toBe(
+    expect((testEnv.loopback.firstRequestFor('CreateModel').body.PrimaryContainer as { Image: string }).Image).toBe(
       imageUri,
     );
   });
@@ -491,13 +491,13 @@ describe('SageMakerBackend models and endpoints', () => {
     const backend = backendFor(testEnv, { tags: { project: 'sessionsentry' } });
     const artifact = await trainedModel(testEnv, backend, 'job-a');
     await backend.createEndpoint('job-a', 'job-a');
-    expect(testEnv.loopback.requestsFor('CreateModel')[0].body).toEqual({
+    expect(testEnv.loopback.firstRequestFor('CreateModel').body).toEqual({
       ModelName: 'job-a',
       PrimaryContainer: { Image: US_EAST_1_IMAGE, ModelDataUrl: artifact },
       ExecutionRoleArn: TEST_ROLE,
       Tags: [{ Key: 'project', Value: 'sessionsentry' }],
     });
-    expect(testEnv.loopback.requestsFor('CreateEndpointConfig')[0].body).toEqual({
+    expect(testEnv.loopback.firstRequestFor('CreateEndpointConfig').body).toEqual({
       EndpointConfigName: 'job-a',
       ProductionVariants: [
         {
@@ -510,7 +510,7 @@ describe('SageMakerBackend models and endpoints', () => {
       ],
       Tags: [{ Key: 'project', Value: 'sessionsentry' }],
     });
-    expect(testEnv.loopback.requestsFor('CreateEndpoint')[0].body).toEqual({
+    expect(testEnv.loopback.firstRequestFor('CreateEndpoint').body).toEqual({
       EndpointName: 'job-a',
       EndpointConfigName: 'job-a',
       Tags: [{ Key: 'project', Value: 'sessionsentry' }],
@@ -532,7 +532,7 @@ describe('SageMakerBackend models and endpoints', () => {
     const variants = testEnv.loopback
       .requestsFor('CreateEndpointConfig')
       .map((r) => (r.body.ProductionVariants as Record<string, unknown>[])[0]);
-    expect(variants.map((v) => [v.InstanceType, v.InitialInstanceCount])).toEqual([
+    expect(variants.map((v) => [v?.InstanceType, v?.InitialInstanceCount])).toEqual([
       ['ml.m5.large', 1],
       ['ml.c5.xlarge', 2],
     ]);
@@ -685,7 +685,7 @@ describe('SageMakerBackend invocations (real SageMakerRuntimeClient)', () => {
     await backend.waitForEndpoint('job-g');
     const scores = await backend.invokeEndpoint('job-g', '3,1,0,2\n5,0,0,1\n7,2,1,0\n');
     expect(Array.from(scores)).toEqual([0.3, 0.5, 0.7]);
-    const [invoke] = testEnv.loopback.requestsFor('InvokeEndpoint');
+    const invoke = testEnv.loopback.firstRequestFor('InvokeEndpoint');
     expect(invoke.headers['content-type']).toBe('text/csv');
     expect(invoke.headers.accept).toBe('text/csv');
   });
@@ -771,7 +771,7 @@ describe('SageMakerBackend batch transform', () => {
     const scores = (await readFile(outcome.output, 'utf8')).trim().split('\n').map(Number);
     expect(scores).toEqual(Array.from(fixture.prob));
     expect(await backend.downloadArtifact(outcome.output)).toEqual(new Uint8Array(await readFile(outcome.output)));
-    const request = testEnv.loopback.requestsFor('CreateTransformJob')[0].body;
+    const request = testEnv.loopback.firstRequestFor('CreateTransformJob').body;
     expect(request).toMatchObject({
       TransformJobName: 'job-t-bt1',
       ModelName: 'job-t',

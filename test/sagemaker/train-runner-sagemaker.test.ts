@@ -93,7 +93,7 @@ describe('TrainRunner on the SageMakerBackend', () => {
     expect([...result.succeeded].sort()).toEqual(['first-5', 'whole']);
     expect(result.failed).toHaveLength(1);
     expect(result.failed[0]).toMatchObject({ job: 'first-10', stage: 'TrainingJob' });
-    expect(result.failed[0].reason).toContain('AlgorithmError: Training data has 0 rows');
+    expect(result.failed[0]?.reason).toContain('AlgorithmError: Training data has 0 rows');
     // Scores of each endpoint: XGBoost 1.7.4's probabilities for the test rows (predictions.csv).
     for (const { scores } of result.scores) expect(Array.from(scores)).toEqual(Array.from(fixture.prob));
     expect(result.scores.map((s) => s.job).sort()).toEqual(['first-5', 'whole']);

@@ -202,7 +202,7 @@ describe('Truncators', () => {
     );
     const out = Truncators.apply(log, Truncators.dropPercent(0.3, { seed: 2024 }));
     const keptAt = new Array<number>(10).fill(0);
-    for (let p = 0; p < out.eventCount; p++) keptAt[Number(out.actionAt(p))]++;
+    for (let p = 0; p < out.eventCount; p++) keptAt[Number(out.actionAt(p))]!++;
     const expected = sessions * 0.7;
     const chi2 = keptAt.reduce((sum, k) => sum + (k - expected) ** 2 / expected, 0);
     expect(out.eventCount).toBe(sessions * 7);
