@@ -210,7 +210,7 @@ for (const seed of seeds) {
   const vocabulary = ActionVocabulary.fromLogs(trainLog);
   const controlLog = (): EventLog => {
     const styles: Partial<Record<AttackerStyle, number>> = {};
-    for (const [style, share] of Object.entries(DEFAULT_ATTACKER_STYLES)) styles[style as AttackerStyle] = 0.7 * share!;
+    for (const [style, share] of Object.entries(DEFAULT_ATTACKER_STYLES)) styles[style as AttackerStyle] = 0.7 * share;
     for (const style of heldOutStyles) styles[style] = (styles[style] ?? 0) + 0.3 / heldOutStyles.length;
     const control = generateLogs({ seed, attackerStyles: styles, heldOutStyles: [] }).files;
     return parseEventLog(

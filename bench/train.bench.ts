@@ -139,17 +139,17 @@ interface XgbRun {
 /** A long-lived XGBoost process: one JSON job per line in, one result per line out. */
 class XgboostWorker {
   readonly #child = spawn(PYTHON, ['-c', PY, String(COLUMNS), 'serve'], { stdio: ['pipe', 'pipe', 'inherit'] });
-  readonly #lines = createInterface({ input: this.#child.stdout! })[Symbol.asyncIterator]();
+  readonly #lines = createInterface({ input: this.#child.stdout })[Symbol.asyncIterator]();
 
   async run(job: { dir: string; rows: number; method: Method; trees?: boolean }): Promise<XgbRun> {
-    this.#child.stdin!.write(`${JSON.stringify({ ...job, params: PARAMS, rounds: Number(numRound) })}\n`);
+    this.#child.stdin.write(`${JSON.stringify({ ...job, params: PARAMS, rounds: Number(numRound) })}\n`);
     const next = await this.#lines.next();
     if (next.done) throw new Error('XGBoost process ended');
     return JSON.parse(next.value) as XgbRun;
   }
 
   close(): void {
-    this.#child.stdin!.end();
+    this.#child.stdin.end();
   }
 }
 

@@ -191,7 +191,7 @@ export async function trainLiveDetector(
 
   if (calibration !== 'holdout') {
     const folds = calibration?.folds;
-    if (!Number.isSafeInteger(folds) || folds! < 2 || folds! > 20)
+    if (!Number.isSafeInteger(folds) || folds < 2 || folds > 20)
       throw new InvalidArgumentError(
         where,
         'calibration.folds',
@@ -205,7 +205,7 @@ export async function trainLiveDetector(
         'given',
         "calibration 'holdout' (out-of-fold calibration holds out every session in turn)",
       );
-    if (attackers < folds! || innocents < folds!)
+    if (attackers < folds || innocents < folds)
       throw new CalibrationDataError(`${where} (${folds} folds)`, 'the training log', attackers, innocents);
     // Unsupervised choices (vocabulary, bigrams) come from every session; labels only ever from the training folds.
     const flattener = new SessionFlattener({
@@ -213,10 +213,10 @@ export async function trainLiveDetector(
       features,
     }).fit(trainLog);
     const schema = flattener.toSchema();
-    const foldOf = stratifiedFolds(trainLog.labels, folds!, seed);
+    const foldOf = stratifiedFolds(trainLog.labels, folds, seed);
     const order: number[] = [];
     const parts = [];
-    for (let k = 0; k < folds!; k++) {
+    for (let k = 0; k < folds; k++) {
       const inFold: number[] = [];
       const rest: number[] = [];
       for (let s = 0; s < trainLog.sessionCount; s++) (foldOf[s] === k ? inFold : rest).push(s);

@@ -168,14 +168,14 @@ export function logf(x: number): number {
     if ((ix & 0x7fffffff) === 0) return -Infinity;
     if (ix === 0x7f800000) return Infinity;
     if (ix >= 0x80000000 || ix >= 0x7f800000) return Number.NaN;
-    bits32[0] = Math.fround(bits32[0]! * 2 ** 23); // normalise a subnormal
+    bits32[0] = Math.fround(bits32[0] * 2 ** 23); // normalise a subnormal
     ix = word32[0]! - (23 << 23);
   }
   const tmp = (ix - LOG_OFF) >>> 0;
   const i = (tmp >>> 19) & 15;
   const k = (tmp | 0) >> 23;
   word32[0] = (ix - ((tmp & 0xff800000) >>> 0)) >>> 0;
-  const z = bits32[0]!;
+  const z = bits32[0];
   const r = z * LOG_INVC[i]! - 1;
   const y0 = LOG_LOGC[i]! + k * LN2;
   const r2 = r * r;

@@ -204,7 +204,7 @@ export function growHistTree(
       depth[l] = depth[r] = depth[nid]! + 1;
 
       lastLeftBin[nid] = ptrs[s.feature]! + s.splitBin;
-      part.split(nid, l, r, byColumn, s.feature * rows, lastLeftBin[nid]!, missing, s.defaultLeft);
+      part.split(nid, l, r, byColumn, s.feature * rows, lastLeftBin[nid], missing, s.defaultLeft);
 
       // A child with Σh below 2·min_child_weight has no candidate (both sides need Σh ≥
       // min_child_weight), so it stays a leaf: it needs no histogram, except as the built half

@@ -72,7 +72,7 @@ export function glibcLogf(x: number): number {
   const i = (tmp >>> 19) % 16;
   const k = (tmp | 0) >> 23;
   u32Buf[0] = (ix - (tmp & 0xff800000)) >>> 0;
-  const z = f32Buf[0]!;
+  const z = f32Buf[0];
   const r = z * LOGF_INVC[i]! - 1;
   const y0 = LOGF_LOGC[i]! + k * LN2;
   const r2 = r * r;

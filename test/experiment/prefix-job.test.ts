@@ -46,7 +46,7 @@ describe('an experiment job of session prefixes', () => {
     const drop0 = result.jobs.find((j) => j.name === 'drop0')!;
     expect(pre10.rows.train).toBeGreaterThan(drop0.rows.train);
     // The live detector is calibrated on the whole-session job's validation sessions.
-    expect(result.live!.detector!.validation.sessions).toBe(drop0.rows.validation);
+    expect(result.live!.detector.validation.sessions).toBe(drop0.rows.validation);
     const hyperparameters = JSON.parse(
       readFileSync(path.join(dir, 'out', 'models', 'pre10', 'manifest.json'), 'utf8'),
     ) as { truncation: { kind: string } };
