@@ -75,7 +75,11 @@ export async function startS3(): Promise<S3TestServer> {
   };
 }
 
-/** s3rver, the loopback control plane, and clients for both (runtime pointed at `runtimeUrl` or the loopback server). */
+/**
+ * s3rver, the loopback control plane, and clients for both (runtime pointed at `runtimeUrl` or the
+ * loopback server). The control plane checks every request against botocore's service model, and
+ * `close()` fails when any request broke it.
+ */
 export interface AwsTestEnv {
   readonly s3server: S3TestServer;
   readonly loopback: LoopbackSageMakerServer;
@@ -84,7 +88,13 @@ export interface AwsTestEnv {
 }
 
 export async function startAwsTestEnv(
-  options: { loopback?: LoopbackSageMakerOptions; maxAttempts?: number; runtimeUrl?: string } = {},
+  options: {
+    loopback?: LoopbackSageMakerOptions;
+    maxAttempts?: number;
+    runtimeUrl?: string;
+    /** The test sends malformed requests on purpose; close() does not fail on them. */
+    allowMalformed?: boolean;
+  } = {},
 ): Promise<AwsTestEnv> {
   const s3server = await startS3();
   const loopback = new LoopbackSageMakerServer(options.loopback);
@@ -106,6 +116,13 @@ export async function startAwsTestEnv(
       clients.runtime.destroy();
       await loopback.close();
       await s3server.close();
+      // A request botocore's service model refuses is a bug of the code under test, even when the
+      // test went on to pass (a ValidationException read as "not found", say).
+      const malformed = loopback.malformed();
+      if (malformed.length > 0 && !options.allowMalformed)
+        throw new Error(
+          `requests botocore's SageMaker model refuses:\n${malformed.map((r) => `  ${r.operation}: ${r.problems.join('; ')}`).join('\n')}`,
+        );
     },
   };
 }

@@ -6,13 +6,23 @@ import {
   type ServerResponse,
 } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import {
+  findProblems,
+  restInput,
+  serviceModelForServer,
+  validationMessage,
+  type ServiceModel,
+} from './service-model.js';
 
 /**
  * A SageMaker control plane on 127.0.0.1 for tests, driven by the real `SageMakerClient` through
  * its `endpoint` option. It speaks the AWS JSON 1.1 protocol (`POST /` with
  * `X-Amz-Target: SageMaker.<Operation>` and `Content-Type: application/x-amz-json-1.1`; errors as
  * `{"__type":"ValidationException","message":…}` with the HTTP status and an `x-amzn-ErrorType`
- * header), checks the fields the service requires, plays the job, endpoint and transform state
+ * header), checks every request against botocore's SageMaker service model (required members,
+ * patterns, enums, ranges, lengths; a request that breaks it is answered as AWS answers it, with a
+ * `ValidationException` whose message lists each violated constraint, and InvokeEndpoint against the
+ * SageMaker Runtime model, answered with its `ValidationError`), plays the job, endpoint and transform state
  * machines, records every request, and injects throttling, 5xx, failed jobs and failed endpoints
  * on demand. `POST /endpoints/{name}/invocations` plays the SageMaker Runtime's InvokeEndpoint.
  */
@@ -27,6 +37,10 @@ export interface RecordedRequest {
   readonly headers: IncomingHttpHeaders;
   /** The HTTP status answered. */
   status: number;
+  /** What botocore's service model found wrong with it (empty when valid or not checked). */
+  problems: string[];
+  /** Whether it was checked against the service model. */
+  checked: boolean;
 }
 
 /** An error the server answers with instead of running the operation. */
@@ -65,6 +79,11 @@ export interface LoopbackSageMakerOptions {
   readonly onTransformJobCompleted?: (job: TransformJobState) => Promise<void> | void;
   /** Entries per page of the List operations (SageMaker's MaxResults default is 10). Default 10. */
   readonly pageSize?: number;
+  /**
+   * Check requests against botocore's service models. Default true; under CI=true a missing model
+   * is an error, locally the server warns and does not check.
+   */
+  readonly checkRequests?: boolean;
   /** Answers InvokeEndpoint for an InService endpoint. */
   readonly invoke?: (
     endpointName: string,
@@ -140,6 +159,8 @@ export class LoopbackSageMakerServer {
 
   readonly #options: LoopbackSageMakerOptions;
   readonly #server: Server;
+  readonly #model: ServiceModel | undefined;
+  readonly #runtimeModel: ServiceModel | undefined;
   readonly #injected = new Map<string, { error: InjectedError; when?: (body: Record<string, unknown>) => boolean }[]>();
   readonly #tags = new Map<string, unknown[]>();
   readonly #created = new Map<string, number>();
@@ -152,6 +173,9 @@ export class LoopbackSageMakerServer {
 
   constructor(options: LoopbackSageMakerOptions = {}) {
     this.#options = options;
+    const check = options.checkRequests ?? true;
+    this.#model = check ? serviceModelForServer('sagemaker') : undefined;
+    this.#runtimeModel = check ? serviceModelForServer('sagemaker-runtime') : undefined;
     this.#server = createServer((req, res) => void this.#handle(req, res));
   }
 
@@ -216,6 +240,16 @@ export class LoopbackSageMakerServer {
     this.#failingTransforms.set(name, reason);
   }
 
+  /** Whether requests are checked against the service models (false when botocore is absent). */
+  get checksRequests(): boolean {
+    return this.#model !== undefined && this.#runtimeModel !== undefined;
+  }
+
+  /** Requests the service model found malformed (answered with a ValidationException). */
+  malformed(): RecordedRequest[] {
+    return this.requests.filter((r) => r.problems.length > 0);
+  }
+
   /** Requests of one operation, in order. */
   requestsFor(operation: string): RecordedRequest[] {
     return this.requests.filter((r) => r.operation === operation);
@@ -240,8 +274,9 @@ export class LoopbackSageMakerServer {
   async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
-    const rawBody = Buffer.concat(chunks).toString('utf8');
-    const path = (req.url ?? '/').split('?')[0]!;
+    const bytes = Buffer.concat(chunks);
+    const rawBody = bytes.toString('utf8');
+    const path = (req.url ?? '/').split('?')[0] ?? '/';
     const invoke = /^\/endpoints\/([^/]+)\/invocations$/.exec(path);
     if (invoke !== null) {
       const record: RecordedRequest = {
@@ -250,14 +285,41 @@ export class LoopbackSageMakerServer {
         rawBody,
         headers: req.headers,
         status: 0,
+        problems: [],
+        checked: false,
       };
       this.requests.push(record);
+      if (this.#runtimeModel !== undefined) {
+        record.checked = true;
+        const input = restInput(this.#runtimeModel, 'InvokeEndpoint', path, req.headers, bytes);
+        const problems = input === undefined ? [] : findProblems(this.#runtimeModel, 'InvokeEndpoint', input);
+        if (problems.length > 0) {
+          record.problems = problems.map((p) => `${p.where}: ${p.what}`);
+          record.status = 400;
+          const text = JSON.stringify({ message: validationMessage(problems) });
+          res.writeHead(400, {
+            'content-type': 'application/json',
+            'content-length': String(Buffer.byteLength(text)),
+            'x-amzn-ErrorType': 'ValidationError',
+          });
+          res.end(text);
+          return;
+        }
+      }
       return this.#invoke(decodeURIComponent(invoke[1]!), rawBody, req, res, record);
     }
     const target = String(req.headers['x-amz-target'] ?? '');
     const operation = target.startsWith('SageMaker.') ? target.slice('SageMaker.'.length) : target;
     let body: Record<string, unknown> = {};
-    const record: RecordedRequest = { operation, body, rawBody, headers: req.headers, status: 0 };
+    const record: RecordedRequest = {
+      operation,
+      body,
+      rawBody,
+      headers: req.headers,
+      status: 0,
+      problems: [],
+      checked: false,
+    };
     this.requests.push(record);
     try {
       if (req.method !== 'POST' || path !== '/')
@@ -277,6 +339,17 @@ export class LoopbackSageMakerServer {
         throw new ApiError('SerializationException', 'body is not JSON');
       }
       (record as { body: Record<string, unknown> }).body = body;
+      if (this.#model !== undefined) {
+        record.checked = true;
+        const problems = findProblems(this.#model, operation, body, true);
+        if (problems.length > 0) {
+          record.problems = problems.map((p) => `${p.where}: ${p.what}`);
+          const unknownOperation = this.#model.operations[operation] === undefined;
+          throw unknownOperation
+            ? new ApiError('UnknownOperationException', `Unknown operation ${operation}`)
+            : new ApiError('ValidationException', validationMessage(problems));
+        }
+      }
       const queue = this.#injected.get(operation) ?? [];
       const index = queue.findIndex((entry) => entry.when === undefined || entry.when(body));
       if (index >= 0) {
