@@ -1,7 +1,7 @@
 /**
  * The `hist` tree grower, XGBoost 1.7.4's `grow_quantile_histmaker` (depthwise, one thread), as a
- * driver over three parts: the {@link RowPartitioner} (rows of each node), the histogram builder
- * ({@link buildHistogram}, with the sibling subtraction) and the split evaluator
+ * driver over three parts: the {@link RowPartitioner} (rows of each node), the histogram kernel
+ * ({@link createHistogramKernel}, with the sibling subtraction) and the split evaluator
  * ({@link evaluateHistSplit}).
  *
  * Ownership: the training loop creates one {@link HistWorkspace} per run and owns it; every buffer
@@ -10,7 +10,8 @@
  */
 import type { BinMatrix, HistCuts } from './hist-cuts.js';
 import { HistSplit, evaluateHistSplit } from './hist-split-evaluator.js';
-import { HistogramPool, buildHistogram, subtractHistogram } from './histogram-builder.js';
+import { HistogramPool, subtractHistogram } from './histogram-builder.js';
+import { type HistogramKernel, type HistogramKernelOptions, createHistogramKernel } from './histogram-kernel.js';
 import type { RegTree } from './model-types.js';
 import { RowPartitioner } from './row-partitioner.js';
 import { histSampledRows } from './row-sampler.js';
@@ -47,6 +48,8 @@ const KRT_EPS = 1e-6;
 export interface HistWorkspace {
   readonly partitioner: RowPartitioner;
   readonly histograms: HistogramPool;
+  /** Sums the gradients of a node's rows into a histogram. */
+  readonly kernel: HistogramKernel;
   readonly leafOf: Int32Array;
   /** Bins column-major (`byColumn[f * rows + row]`). */
   readonly byColumn: Uint16Array | Uint32Array;
@@ -66,7 +69,7 @@ export interface HistWorkspace {
  * const { tree, leafOf } = growHistTree(ctx, work, grad, hess);
  * ```
  */
-export function createHistWorkspace(ctx: HistGrowContext): HistWorkspace {
+export function createHistWorkspace(ctx: HistGrowContext, options: HistogramKernelOptions = {}): HistWorkspace {
   const { rows, columns, bins } = ctx;
   let byColumn = bins.byColumn;
   if (byColumn === undefined) {
@@ -77,6 +80,7 @@ export function createHistWorkspace(ctx: HistGrowContext): HistWorkspace {
   return {
     partitioner: new RowPartitioner(rows),
     histograms: new HistogramPool(2 * (bins.missing + 1)),
+    kernel: createHistogramKernel(bins.bins, bins.missing, rows, columns, options),
     leafOf: new Int32Array(rows),
     byColumn,
     splits: [],
@@ -121,9 +125,9 @@ export function growHistTree(
   hess: Float32Array,
 ): GrownTree {
   const { rows, columns: m, cuts, bins: binMatrix, params } = ctx;
-  const { bins, missing, dense } = binMatrix;
+  const { missing, dense } = binMatrix;
   const { eta, gamma, maxDepth } = params;
-  const { partitioner: part, histograms: pool, leafOf, byColumn, splits } = work;
+  const { partitioner: part, histograms: pool, kernel, leafOf, byColumn, splits } = work;
   const ptrs = cuts.ptrs;
   const ns = work.sampled;
   // Σh below this (2·min_child_weight less a margin far above rounding) admits no split.
@@ -140,8 +144,9 @@ export function growHistTree(
   // Per split node, the last global bin that goes left (the partition's and routing's test).
   const lastLeftBin: number[] = [];
 
+  kernel.setGradients(grad, hess, rowIds, ns);
   const rootHist = pool.take();
-  buildHistogram(rootHist, rowIds, 0, ns, bins, m, grad, hess);
+  kernel.build(rootHist, rowIds, 0, ns);
   hists[0] = rootHist;
   let G = 0;
   let H = 0;
@@ -217,7 +222,7 @@ export function growHistTree(
         const buildRight = s.hr < s.hl;
         const small = buildRight ? r : l;
         const built = pool.take();
-        buildHistogram(built, rowIds, part.begin(small), part.end(small), bins, m, grad, hess);
+        kernel.build(built, rowIds, part.begin(small), part.end(small));
         if (buildRight ? leftLive : rightLive) {
           subtractHistogram(parentHist, built);
           hists[buildRight ? l : r] = parentHist;

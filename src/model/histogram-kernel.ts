@@ -1,0 +1,379 @@
+/**
+ * The inner loop of `hist` training, the gradient histogram of a set of rows, as a WebAssembly
+ * kernel: XGBoost's row-wise summation (rows in increasing order, each row adding its (g, h) pair to
+ * the bin of every feature, in double), with the pair added by one two-lane double addition
+ * (`f64x2.add`, lane by lane the IEEE addition JavaScript does) and without the bounds check V8
+ * puts on every typed-array access. Each bin receives the same additions in the same order as in
+ * {@link buildHistogram}, so the histograms are bit for bit the same (the missing values' slot, never
+ * read, aside); where WebAssembly SIMD is not
+ * available (`node --jitless`, an engine without it) the kernel is {@link buildHistogram} itself.
+ *
+ * The module is assembled here from its instructions (no build step, no binary file): one function
+ * per bin width, both with the signature
+ * `(rowIds, begin, end, bins, rowBytes, pairBytes, gh, hist)` (byte addresses and counts):
+ *
+ * ```wat
+ * (func $hist16 (param $rowIds i32) (param $i i32) (param $end i32) (param $bins i32)
+ *               (param $rowBytes i32) (param $pairBytes i32) (param $gh i32) (param $hist i32)
+ *   (local $o i32) (local $pairStop i32) (local $stop i32) (local $a i32) (local $row i32) (local $v v128)
+ *   (block $done (br_if $done (i32.ge_u (local.get $i) (local.get $end)))
+ *     (loop $rows
+ *       (local.set $row (i32.load (i32.add (local.get $rowIds) (i32.shl (local.get $i) (i32.const 2)))))
+ *       (local.set $v (v128.load (i32.add (local.get $gh) (i32.shl (local.get $row) (i32.const 4)))))
+ *       (local.set $o (i32.add (local.get $bins) (i32.mul (local.get $row) (local.get $rowBytes))))
+ *       (local.set $pairStop (i32.add (local.get $o) (local.get $pairBytes)))
+ *       (local.set $stop (i32.add (local.get $o) (local.get $rowBytes)))
+ *       (block $pairsDone (br_if $pairsDone (i32.ge_u (local.get $o) (local.get $pairStop)))
+ *         (loop $pairs
+ *           ;; hist[bin] += (g, h) for two features of the row
+ *           (local.set $a (i32.add (local.get $hist) (i32.shl (i32.load16_u offset=0 (local.get $o)) (i32.const 4))))
+ *           (v128.store (local.get $a) (f64x2.add (v128.load (local.get $a)) (local.get $v)))
+ *           (local.set $a (i32.add (local.get $hist) (i32.shl (i32.load16_u offset=2 (local.get $o)) (i32.const 4))))
+ *           (v128.store (local.get $a) (f64x2.add (v128.load (local.get $a)) (local.get $v)))
+ *           (br_if $pairs (i32.lt_u (local.tee $o (i32.add (local.get $o) (i32.const 4))) (local.get $pairStop)))))
+ *       (block $tailDone (br_if $tailDone (i32.ge_u (local.get $o) (local.get $stop)))
+ *         (local.set $a (i32.add (local.get $hist) (i32.shl (i32.load16_u (local.get $o)) (i32.const 4))))
+ *         (v128.store (local.get $a) (f64x2.add (v128.load (local.get $a)) (local.get $v))))
+ *       (br_if $rows (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 1))) (local.get $end))))))
+ * ```
+ *
+ * `$hist32` is the same with `i32.load` and 4-byte steps. The kernel owns one memory holding the
+ * row-major bins (copied once per training run), the (g, h) pairs of the rows (written per tree),
+ * the row ids of the node being built and one histogram; the result is copied into the caller's
+ * `Float64Array`.
+ */
+import { buildHistogram } from './histogram-builder.js';
+
+/** Builds gradient histograms over one training set's bins (see the module comment). */
+export interface HistogramKernel {
+  /** `'wasm'`, or `'js'` when WebAssembly SIMD is not available or was not asked for. */
+  readonly kind: 'wasm' | 'js';
+  /**
+   * Takes the gradients the next histograms sum: `grad[r]`, `hess[r]` of the rows
+   * `rowIds[0..count)` (the rows of the tree; other rows are never read).
+   */
+  setGradients(grad: Float32Array, hess: Float32Array, rowIds: Uint32Array, count: number): void;
+  /**
+   * Writes into `hist` (2 × (bins + 1) doubles, (Σg, Σh) interleaved, any content) the histogram of
+   * the rows `rowIds[begin..end)` (increasing), as {@link buildHistogram} sums it.
+   */
+  build(hist: Float64Array, rowIds: Uint32Array, begin: number, end: number): void;
+}
+
+/** Options of {@link createHistogramKernel}. */
+export interface HistogramKernelOptions {
+  /** Use the WebAssembly kernel when the engine has WebAssembly SIMD (default true). */
+  readonly wasm?: boolean;
+}
+
+/**
+ * The histogram kernel for a row-major bin matrix (`bins[row * columns + f]`, global bin ids, the
+ * missing slot `missing` included): the WebAssembly kernel when available, else
+ * {@link buildHistogram}.
+ *
+ * @example
+ * ```ts
+ * const kernel = createHistogramKernel(binMatrix.bins, binMatrix.missing, rows, columns);
+ * kernel.setGradients(grad, hess, rowIds, sampled);
+ * kernel.build(hist, rowIds, 0, sampled); // hist = the root's histogram
+ * ```
+ */
+export function createHistogramKernel(
+  bins: Uint16Array | Uint32Array,
+  missing: number,
+  rows: number,
+  columns: number,
+  options: HistogramKernelOptions = {},
+): HistogramKernel {
+  if (options.wasm !== false) {
+    const kernel = wasmKernel(bins, missing, rows, columns);
+    if (kernel !== undefined) return kernel;
+  }
+  return jsKernel(bins, columns);
+}
+
+function jsKernel(bins: Uint16Array | Uint32Array, columns: number): HistogramKernel {
+  let g: Float32Array = new Float32Array(0);
+  let h: Float32Array = new Float32Array(0);
+  return {
+    kind: 'js',
+    setGradients(grad, hess) {
+      g = grad;
+      h = hess;
+    },
+    build(hist, rowIds, begin, end) {
+      hist.fill(0);
+      buildHistogram(hist, rowIds, begin, end, bins, columns, g, h);
+    },
+  };
+}
+
+type KernelFunction = (
+  rowIds: number,
+  begin: number,
+  end: number,
+  bins: number,
+  rowBytes: number,
+  pairBytes: number,
+  gh: number,
+  hist: number,
+) => void;
+
+/** The part of the WebAssembly JavaScript API the kernel uses (the global, when the engine has one). */
+interface WasmApi {
+  validate(bytes: Uint8Array): boolean;
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: object) => { readonly exports: Record<string, unknown> };
+  Memory: new (descriptor: { initial: number }) => { readonly buffer: ArrayBuffer };
+}
+const wasmApi = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
+
+const PAGE = 65536;
+/** Byte addresses stay below 2 GiB, so i32 arithmetic on them never wraps. */
+const MAX_BYTES = 2 ** 31 - PAGE;
+
+let compiled: object | null | undefined;
+
+/** The compiled module, or null when this engine cannot run it. */
+function histogramModule(): object | null {
+  if (compiled === undefined) {
+    try {
+      const bytes = assembleHistogramModule();
+      compiled = wasmApi?.validate(bytes) === true ? new wasmApi.Module(bytes) : null;
+    } catch {
+      compiled = null;
+    }
+  }
+  return compiled;
+}
+
+function wasmKernel(
+  bins: Uint16Array | Uint32Array,
+  missing: number,
+  rows: number,
+  columns: number,
+): HistogramKernel | undefined {
+  const module = histogramModule();
+  if (module === null || wasmApi === undefined) return undefined;
+  const width = bins.BYTES_PER_ELEMENT;
+  const align = (n: number) => Math.ceil(n / 16) * 16;
+  const binsAt = 0;
+  const ghAt = align(rows * columns * width);
+  const rowIdsAt = ghAt + rows * 16;
+  const histAt = align(rowIdsAt + rows * 4);
+  const histLength = 2 * (missing + 1);
+  const bytes = histAt + histLength * 8;
+  if (bytes > MAX_BYTES) return undefined;
+  let memory: { readonly buffer: ArrayBuffer };
+  let instance: { readonly exports: Record<string, unknown> };
+  try {
+    memory = new wasmApi.Memory({ initial: Math.ceil(bytes / PAGE) });
+    instance = new wasmApi.Instance(module, { env: { memory } });
+  } catch {
+    return undefined; // no memory this size: the JavaScript kernel needs none
+  }
+  const { buffer } = memory;
+  if (width === 2) new Uint16Array(buffer, binsAt, bins.length).set(bins);
+  else new Uint32Array(buffer, binsAt, bins.length).set(bins);
+  const gh = new Float64Array(buffer, ghAt, 2 * rows);
+  const ids = new Uint32Array(buffer, rowIdsAt, rows);
+  const scratch = new Float64Array(buffer, histAt, histLength);
+  const run = instance.exports[width === 2 ? 'hist16' : 'hist32'] as KernelFunction;
+  const rowBytes = columns * width;
+  const pairBytes = (columns & ~1) * width;
+  return {
+    kind: 'wasm',
+    setGradients(grad, hess, rowIds, count) {
+      for (let i = 0; i < count; i++) {
+        const r = rowIds[i]!;
+        gh[2 * r] = grad[r]!;
+        gh[2 * r + 1] = hess[r]!;
+      }
+    },
+    build(hist, rowIds, begin, end) {
+      ids.set(rowIds.subarray(begin, end));
+      scratch.fill(0);
+      run(rowIdsAt, 0, end - begin, binsAt, rowBytes, pairBytes, ghAt, histAt);
+      hist.set(scratch);
+    },
+  };
+}
+
+// ---- the module's bytes ----
+
+const I32 = 0x7f;
+const V128 = 0x7b;
+
+function uleb(n: number): number[] {
+  const out: number[] = [];
+  do {
+    let b = n & 0x7f;
+    n >>>= 7;
+    if (n !== 0) b |= 0x80;
+    out.push(b);
+  } while (n !== 0);
+  return out;
+}
+
+const vec = (items: readonly number[][]): number[] => [...uleb(items.length), ...items.flat()];
+const section = (id: number, body: readonly number[]): number[] => [id, ...uleb(body.length), ...body];
+const name = (s: string): number[] => vec([...s].map((c) => [c.charCodeAt(0)]));
+
+// Instructions (WebAssembly core 2.0 opcodes).
+const get = (local: number) => [0x20, local];
+const set = (local: number) => [0x21, local];
+const tee = (local: number) => [0x22, local];
+const i32Const = (v: number) => [0x41, ...uleb(v)]; // small non-negative constants only (< 64)
+const I32_ADD = 0x6a;
+const I32_MUL = 0x6c;
+const I32_SHL = 0x74;
+const I32_LT_U = 0x49;
+const I32_GE_U = 0x4f;
+const BLOCK = [0x02, 0x40];
+const LOOP = [0x03, 0x40];
+const END = 0x0b;
+const brIf = (depth: number) => [0x0d, depth];
+const i32Load = (offset: number) => [0x28, 2, ...uleb(offset)];
+const i32Load16u = (offset: number) => [0x2f, 1, ...uleb(offset)];
+const v128Load = [0xfd, 0x00, 4, 0];
+const v128Store = [0xfd, 0x0b, 4, 0];
+const F64X2_ADD = [0xfd, 0xf0, 0x01];
+
+// Parameters and locals of the kernel functions.
+const ROW_IDS = 0;
+const I = 1;
+const END_ = 2;
+const BINS = 3;
+const ROW_BYTES = 4;
+const PAIR_BYTES = 5;
+const GH = 6;
+const HIST = 7;
+const O = 8;
+const PAIR_STOP = 9;
+const STOP = 10;
+const A = 11;
+const ROW = 12;
+const V = 13;
+
+/** `hist[bin at o + offset] += v`, the bin `width` bytes wide. */
+function update(width: number, offset: number): number[] {
+  const loadBin = width === 2 ? i32Load16u(offset) : i32Load(offset);
+  return [
+    ...get(HIST),
+    ...get(O),
+    ...loadBin,
+    ...i32Const(4),
+    I32_SHL,
+    I32_ADD,
+    ...tee(A),
+    ...get(A),
+    ...v128Load,
+    ...get(V),
+    ...F64X2_ADD,
+    ...v128Store,
+  ];
+}
+
+function kernelBody(width: number): number[] {
+  const code = [
+    ...BLOCK,
+    ...get(I),
+    ...get(END_),
+    I32_GE_U,
+    ...brIf(0),
+    ...LOOP,
+    // row = rowIds[i]; v = gh[row]; o = bins + row·rowBytes
+    ...get(ROW_IDS),
+    ...get(I),
+    ...i32Const(2),
+    I32_SHL,
+    I32_ADD,
+    ...i32Load(0),
+    ...set(ROW),
+    ...get(GH),
+    ...get(ROW),
+    ...i32Const(4),
+    I32_SHL,
+    I32_ADD,
+    ...v128Load,
+    ...set(V),
+    ...get(BINS),
+    ...get(ROW),
+    ...get(ROW_BYTES),
+    I32_MUL,
+    I32_ADD,
+    ...tee(O),
+    ...get(PAIR_BYTES),
+    I32_ADD,
+    ...set(PAIR_STOP),
+    ...get(O),
+    ...get(ROW_BYTES),
+    I32_ADD,
+    ...set(STOP),
+    // features two at a time
+    ...BLOCK,
+    ...get(O),
+    ...get(PAIR_STOP),
+    I32_GE_U,
+    ...brIf(0),
+    ...LOOP,
+    ...update(width, 0),
+    ...update(width, width),
+    ...get(O),
+    ...i32Const(2 * width),
+    I32_ADD,
+    ...tee(O),
+    ...get(PAIR_STOP),
+    I32_LT_U,
+    ...brIf(0),
+    END,
+    END,
+    // the last feature of an odd count
+    ...BLOCK,
+    ...get(O),
+    ...get(STOP),
+    I32_GE_U,
+    ...brIf(0),
+    ...update(width, 0),
+    END,
+    // next row
+    ...get(I),
+    ...i32Const(1),
+    I32_ADD,
+    ...tee(I),
+    ...get(END_),
+    I32_LT_U,
+    ...brIf(0),
+    END,
+    END,
+    END,
+  ];
+  const locals = vec([
+    [...uleb(5), I32],
+    [...uleb(1), V128],
+  ]);
+  const body = [...locals, ...code];
+  return [...uleb(body.length), ...body];
+}
+
+/**
+ * The kernel module's bytes: memory imported as `env.memory`, functions `hist16` and `hist32`
+ * exported (see the module comment for their text).
+ */
+export function assembleHistogramModule(): Uint8Array {
+  const params = Array.from({ length: 8 }, () => [I32]);
+  return Uint8Array.from([
+    ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
+    ...section(1, vec([[0x60, ...vec(params), ...vec([])]])),
+    ...section(2, vec([[...name('env'), ...name('memory'), 0x02, 0x00, ...uleb(1)]])),
+    ...section(3, vec([[0], [0]])),
+    ...section(
+      7,
+      vec([
+        [...name('hist16'), 0x00, 0],
+        [...name('hist32'), 0x00, 1],
+      ]),
+    ),
+    ...section(10, vec([kernelBody(2), kernelBody(4)])),
+  ]);
+}
