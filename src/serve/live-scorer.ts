@@ -217,6 +217,19 @@ interface AlertQueue {
 
 const THIRTY_MINUTES = 30 * 60_000;
 
+/** Internal method of {@link LiveScorer}: `pushParsed` without its result object (`replay` uses it). */
+export const APPLY_EVENT: unique symbol = Symbol('LiveScorer.applyEvent');
+/**
+ * Results of the {@link APPLY_EVENT} method: applied, the session not alerted; applied, the session
+ * alerted before; applied and newly alerted; not applied, and why.
+ */
+export const APPLIED = 0;
+export const ALERTED = 1;
+export const NEWLY_ALERTED = 2;
+export const IGNORED_AHEAD = 3;
+export const IGNORED_OUT_OF_ORDER = 4;
+export const IGNORED_DUPLICATE = 5;
+
 /**
  * Scores sessions while they happen: each event updates its session's features incrementally
  * (counts, bigrams, timing — no re-flattening; see {@link SessionState} for the cost per event)
@@ -266,6 +279,8 @@ export class LiveScorer {
   readonly #listeners = new Set<AlertListener>();
   readonly #queues = new Set<AlertQueue>();
   readonly #columnCache = new Map<string, number>();
+  /** The session state of the latest event applied (see {@link APPLY_EVENT}). */
+  #current: SessionState | undefined = undefined;
   #closed = false;
   #events = 0;
   #ahead = 0;
@@ -418,6 +433,30 @@ export class LiveScorer {
    * ```
    */
   pushParsed(session: string, action: string, time: number, customer?: string): LiveScore {
+    const applied = this[APPLY_EVENT](session, action, time, customer);
+    const state = this.#current;
+    if (state === undefined)
+      return { session, score: 0, eventsSeen: 0, alert: false, newlyAlerted: false, ignored: 'ahead' };
+    return this.#result(
+      state,
+      applied === NEWLY_ALERTED,
+      applied === IGNORED_AHEAD
+        ? 'ahead'
+        : applied === IGNORED_OUT_OF_ORDER
+          ? 'outOfOrder'
+          : applied === IGNORED_DUPLICATE
+            ? 'duplicate'
+            : undefined,
+    );
+  }
+
+  /**
+   * {@link LiveScorer.pushParsed} without building its result, for `replay`'s loop over a whole
+   * log: applies the event (alerts, counters and expiry exactly as `pushParsed`) and returns what
+   * happened as a number ({@link APPLIED}, {@link ALERTED}, {@link NEWLY_ALERTED} or an `IGNORED_*` code), the
+   * session's state left in `#current` (undefined for an ignored event of an unknown session).
+   */
+  [APPLY_EVENT](session: string, action: string, time: number, customer: string | undefined): number {
     if (this.#closed)
       throw new InvalidArgumentError('LiveScorer.push', 'scorer', 'closed', 'open (close() was called)');
     const sessions = this.#sessions;
@@ -425,12 +464,10 @@ export class LiveScorer {
     if (seen.moved !== null) this.#clockMoved(seen.moved, seen.corroborating);
     const clock = this.#timeline.now;
     let state = sessions.get(session);
+    this.#current = state;
     if (seen.ahead) {
       this.#ahead++;
-      if (this.#dropAhead)
-        return state === undefined
-          ? { session, score: 0, eventsSeen: 0, alert: false, newlyAlerted: false, ignored: 'ahead' }
-          : this.#result(state, false, 'ahead');
+      if (this.#dropAhead) return IGNORED_AHEAD;
     }
     // Idle in event time; seenAt stops a session whose own time ran ahead of the clock from never expiring.
     if (state !== undefined && clock - Math.min(state.lastTime, state.seenAt) > this.#idle) {
@@ -447,13 +484,16 @@ export class LiveScorer {
       sessions.touch(state);
       if (t < state.lastTime) {
         this.#outOfOrder++;
-        if (this.#dropOutOfOrder) return this.#result(state, false, 'outOfOrder');
+        this.#current = state;
+        if (this.#dropOutOfOrder) return IGNORED_OUT_OF_ORDER;
         t = state.lastTime;
       } else if (isRepeatedEvent(state.lastTime, state.lastAction, t, action)) {
         this.#duplicates++;
-        if (this.#dropDuplicates) return this.#result(state, false, 'duplicate');
+        this.#current = state;
+        if (this.#dropDuplicates) return IGNORED_DUPLICATE;
       }
     }
+    this.#current = state;
     if (state.customer === undefined && customer !== undefined) state.customer = customer;
     let column = this.#columnCache.get(action);
     if (column === undefined) {
@@ -504,7 +544,7 @@ export class LiveScorer {
         time: t,
         model: this.policies[raisedBy]!.name,
       });
-    return this.#result(state, newly, undefined);
+    return newly ? NEWLY_ALERTED : state.alerted ? ALERTED : APPLIED;
   }
 
   /**

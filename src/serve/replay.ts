@@ -2,7 +2,7 @@ import { InvalidArgumentError } from '../errors.js';
 import type { EventLog } from '../events/event-log.js';
 import type { PartialSessionSeries } from '../eval/report-html.js';
 import { MissingTimesError } from '../sessions/session-errors.js';
-import type { LiveScorer, LiveScorerStats } from './live-scorer.js';
+import { ALERTED, APPLY_EVENT, type LiveScorer, type LiveScorerStats, NEWLY_ALERTED } from './live-scorer.js';
 import { timeOrder } from './time-order.js';
 
 /** Options of {@link replay}. */
@@ -100,29 +100,37 @@ export function replay(log: EventLog, scorer: LiveScorer, options: ReplayOptions
   const total = positions.length;
 
   const extra = log.extras[customerColumn];
-  const customerOf = (e: number): string | undefined =>
-    extra === undefined
-      ? undefined
-      : extra.kind === 'string'
-        ? extra.codes[e]! < 0
-          ? undefined
-          : extra.dictionary[extra.codes[e]!]
-        : String(extra.values[e]);
+  // The customer of each event as the scorer takes it: a string, or undefined.
+  const customerCodes = extra?.kind === 'string' ? extra.codes : null;
+  const customerNames = extra?.kind === 'string' ? extra.dictionary : null;
+  const customerValues = extra !== undefined && extra.kind !== 'string' ? extra.values : null;
 
   const seen = new Uint32Array(sessions);
   const alertAt = new Uint32Array(sessions);
   const firstTime = new Float64Array(sessions);
   const alertDelay = new Float64Array(sessions).fill(Number.NaN);
+  const ids = log.sessionIds;
+  const actionCodes = log.actions;
+  const actionNames = log.actionDictionary;
+  const eventIndex = log.eventIndex;
   const started = performance.now();
   for (let k = 0; k < total; k++) {
     const s = sessionOf[k]!;
     const p = positions[k]!;
-    const e = log.event(p);
+    const e = eventIndex === null ? p : eventIndex[p]!;
     const t = timeAt[k]!;
     if (seen[s] === 0) firstTime[s] = t;
     seen[s]!++;
-    const r = scorer.pushParsed(log.sessionIds[s]!, log.actionDictionary[log.actions[e]!]!, t, customerOf(e));
-    if (r.alert && alertAt[s] === 0 && r.ignored === undefined) {
+    let customer: string | undefined;
+    if (customerCodes !== null) {
+      const code = customerCodes[e]!;
+      customer = code < 0 ? undefined : customerNames![code];
+    } else if (customerValues !== null) {
+      customer = String(customerValues[e]);
+    }
+    const applied = scorer[APPLY_EVENT](ids[s]!, actionNames[actionCodes[e]!]!, t, customer);
+    // An applied event (not ignored) of a session that has alerted, now or before.
+    if ((applied === ALERTED || applied === NEWLY_ALERTED) && alertAt[s] === 0) {
       alertAt[s] = seen[s]!;
       alertDelay[s] = t - firstTime[s]!;
     }
