@@ -9,6 +9,7 @@
  * only the tree it returns; the `leafOf` it returns is the workspace's buffer, valid until the
  * next call.
  */
+import type { ColumnSampler } from './column-sampler.js';
 import { ExactLevel, scanFeature } from './exact-split-evaluator.js';
 import { ExactRowPositions } from './exact-row-positions.js';
 import type { RegTree } from './model-types.js';
@@ -40,9 +41,11 @@ export interface ExactGrowContext {
  */
 export interface ExactWorkspace {
   readonly columns: { readonly rowIds: Uint32Array; readonly values: Float32Array };
-  /** Per feature, the live range `[begin[f], end[f])` of the working columns. */
+  /** Per feature, the live range `[begin[f], end[f])` of the working columns (of the presorted ones until `compacted[f]`). */
   readonly begin: Uint32Array;
   readonly end: Uint32Array;
+  /** Per feature, 1 once a scan of this tree has copied its live entries into the working columns. */
+  readonly compacted: Uint8Array;
   /** Gradient and hessian of each row (float32), interleaved: 8 bytes per row. */
   readonly gh: Float32Array;
   readonly positions: ExactRowPositions;
@@ -70,6 +73,7 @@ export function createExactWorkspace(ctx: ExactGrowContext): ExactWorkspace {
     columns: { rowIds: new Uint32Array(total), values: new Float32Array(total) },
     begin: new Uint32Array(columns),
     end: new Uint32Array(columns),
+    compacted: new Uint8Array(columns),
     gh: new Float32Array(2 * rows),
     positions: new ExactRowPositions(rows, maxNodes),
     level: new ExactLevel(maxNodes),
@@ -85,7 +89,9 @@ export function createExactWorkspace(ctx: ExactGrowContext): ExactWorkspace {
  * right) first when the column has missing values and is not constant ({@link scanFeature}); a
  * node splits iff its best gain > 1e-6. Every node's `base_weight` is the unscaled weight and
  * `loss_changes` its best gain. Then the pruner removes splits with gain below gamma. Rows with
- * `active[r] = 0` (not sampled) are left out of statistics but still routed.
+ * `active[r] = 0` (not sampled) are left out of statistics but still routed. With a column
+ * `sampler` (`colsample_*`), each level scans only the features `sampler.featureSet(depth)` gives,
+ * asked once per level as `grow_colmaker` does.
  *
  * @example
  * ```ts
@@ -98,6 +104,7 @@ export function growExactTree(
   grad: Float32Array,
   hess: Float32Array,
   active: Uint8Array | null,
+  sampler: ColumnSampler | null = null,
 ): { tree: RegTree; leafOf: Int32Array } {
   const { data, sorted, params } = ctx;
   const { rows: n, columns: m, values: X } = data;
@@ -110,6 +117,8 @@ export function growExactTree(
 
   work.begin.set(sorted.ptrs.subarray(0, m));
   work.end.set(sorted.ptrs.subarray(1, m + 1));
+  const compacted = work.compacted;
+  compacted.fill(0);
   for (let r = 0; r < n; r++) {
     gh[2 * r] = grad[r]!;
     gh[2 * r + 1] = hess[r]!;
@@ -131,13 +140,16 @@ export function growExactTree(
 
   for (let d = 0; d < maxDepth; d++) {
     const k = qexpand.length;
-    // Level 0 reads the presorted columns; every level compacts what it reads into the working
-    // columns, keeping only rows of nodes being expanded (order kept).
-    const source = d === 0 ? sorted : work.columns;
-    for (let f = 0; f < m; f++) {
+    // A feature's first scan in the tree reads the presorted columns; every scan compacts what it
+    // reads into the working columns, keeping only rows of nodes being expanded (order kept).
+    const features = sampler === null ? null : sampler.featureSet(d);
+    const count = features === null ? m : features.length;
+    for (let q = 0; q < count; q++) {
+      const f = features === null ? q : features[q]!;
       let lo = work.begin[f]!;
       let hi = work.end[f]!;
-      let from = source;
+      let from = compacted[f] === 1 ? work.columns : sorted;
+      compacted[f] = 1;
       if (sorted.forwardScan[f]) {
         hi = scanFeature(level, params, f, 1, from, work.columns, lo, hi, positions.slotOfRow, gh);
         from = work.columns;

@@ -8,6 +8,7 @@
  * a tree needs lives there. A grow call borrows the workspace for one tree and allocates only the
  * tree it returns; the `leafOf` it returns is the workspace's buffer, valid until the next call.
  */
+import type { ColumnSampler } from './column-sampler.js';
 import type { BinMatrix, HistCuts } from './hist-cuts.js';
 import { HistSplit, evaluateHistSplit } from './hist-split-evaluator.js';
 import { HistogramPool, subtractHistogram } from './histogram-builder.js';
@@ -112,6 +113,9 @@ export function sampleHistRows(work: HistWorkspace, rows: number, seed: number |
  * {@link evaluateHistSplit}, and a node split iff gain > 1e-6, both children have Σh ≠ 0, gain ≥
  * gamma and depth < max_depth. No pruner runs for `hist` in 1.7. Rows not sampled add nothing to
  * the histograms (XGBoost zeroes their gradients) but are routed to leaves like the others.
+ * With a column `sampler` (`colsample_*`), each node is evaluated on `sampler.featureSet(depth)`,
+ * asked for the root and then for both children of every split whose children may split again,
+ * left then right in node order, as XGBoost's evaluator asks, even for a child that cannot split.
  *
  * @example
  * ```ts
@@ -123,6 +127,7 @@ export function growHistTree(
   work: HistWorkspace,
   grad: Float32Array,
   hess: Float32Array,
+  sampler: ColumnSampler | null = null,
 ): GrownTree {
   const { rows, columns: m, cuts, bins: binMatrix, params } = ctx;
   const { missing, dense } = binMatrix;
@@ -143,6 +148,8 @@ export function growHistTree(
   const hists: (Float64Array | undefined)[] = [];
   // Per split node, the last global bin that goes left (the partition's and routing's test).
   const lastLeftBin: number[] = [];
+  // Per node to evaluate, its sampled features (null: all).
+  const features: (Uint32Array | null)[] = [sampler === null ? null : sampler.featureSet(0)];
 
   kernel.setGradients(grad, hess, rowIds, ns);
   const rootHist = pool.take();
@@ -176,7 +183,17 @@ export function growHistTree(
     while (splits.length < level.length) splits.push(new HistSplit());
     for (let k = 0; k < level.length; k++) {
       const nid = level[k]!;
-      evaluateHistSplit(splits[k]!, hists[nid]!, cuts, statG[nid]!, statH[nid]!, nodeGain[nid]!, params, m);
+      evaluateHistSplit(
+        splits[k]!,
+        hists[nid]!,
+        cuts,
+        statG[nid]!,
+        statH[nid]!,
+        nodeGain[nid]!,
+        params,
+        m,
+        features[nid] ?? null,
+      );
     }
     const next: number[] = [];
     for (let k = 0; k < level.length; k++) {
@@ -214,8 +231,13 @@ export function growHistTree(
       // A child with Σh below 2·min_child_weight has no candidate (both sides need Σh ≥
       // min_child_weight), so it stays a leaf: it needs no histogram, except as the built half
       // of its sibling's subtraction.
-      const leftLive = depth[nid]! + 1 < maxDepth && !(s.hl < lowest);
-      const rightLive = depth[nid]! + 1 < maxDepth && !(s.hr < lowest);
+      const childrenMaySplit = depth[nid]! + 1 < maxDepth;
+      if (childrenMaySplit && sampler !== null) {
+        features[l] = sampler.featureSet(depth[l]!);
+        features[r] = sampler.featureSet(depth[r]!);
+      }
+      const leftLive = childrenMaySplit && !(s.hl < lowest);
+      const rightLive = childrenMaySplit && !(s.hr < lowest);
       if (leftLive || rightLive) {
         if (leftLive) next.push(l);
         if (rightLive) next.push(r);

@@ -34,7 +34,8 @@ export class HistSplit {
  * bins do not add up to the node's sums), a backward scan (missing left, threshold the previous
  * cut, or the feature's minimum value for the first bin); a candidate needs Σh ≥ min_child_weight
  * on both sides; XGBoost's tie rules ({@link needReplace}). `G`, `H` and `parentGain` are the
- * node's sums and score.
+ * node's sums and score. `features`, when given, lists the features the node may split on
+ * (increasing, as the column sampler gives them); otherwise every one of the `columns`.
  *
  * @example
  * ```ts
@@ -52,11 +53,14 @@ export function evaluateHistSplit(
   parentGain: number,
   params: SplitParams,
   columns: number,
+  features: Uint32Array | null = null,
 ): void {
   const { ptrs, values, minValues } = cuts;
   const mcw = params.minChildWeight;
   best.reset();
-  for (let f = 0; f < columns; f++) {
+  const count = features === null ? columns : features.length;
+  for (let q = 0; q < count; q++) {
+    const f = features === null ? q : features[q]!;
     const lo = ptrs[f]!;
     const hi = ptrs[f + 1]!;
     let lg = 0;

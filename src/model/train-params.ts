@@ -46,6 +46,9 @@ export interface TrainParamsInput {
   readonly min_child_weight?: ParamValue;
   readonly max_delta_step?: ParamValue;
   readonly subsample?: ParamValue;
+  readonly colsample_bytree?: ParamValue;
+  readonly colsample_bylevel?: ParamValue;
+  readonly colsample_bynode?: ParamValue;
   readonly lambda?: ParamValue;
   readonly reg_lambda?: ParamValue;
   readonly alpha?: ParamValue;
@@ -79,6 +82,16 @@ export interface TrainParams {
   readonly maxDeltaStep: number;
   /** Row sampling ratio per tree (`subsample`, default 1), float32. */
   readonly subsample: number;
+  /** Share of the features each tree may use (`colsample_bytree`, default 1), float32. */
+  readonly colsampleBytree: number;
+  /** Share of the tree's features each depth level may use (`colsample_bylevel`, default 1), float32. */
+  readonly colsampleBylevel: number;
+  /**
+   * Share of the level's features each node may use (`colsample_bynode`, default 1), float32. As in
+   * XGBoost 1.7.4, `exact` draws it once per depth level (every node of a level shares the draw) and
+   * `hist` once per node.
+   */
+  readonly colsampleBynode: number;
   /** L2 regularisation (`lambda`, alias `reg_lambda`, default 1), float32. */
   readonly lambda: number;
   /** L1 regularisation (`alpha`, alias `reg_alpha`, default 0), float32. */
@@ -138,9 +151,6 @@ export const DEFAULT_ONLY_PARAMS: Readonly<Record<string, string>> = {
   booster: 'gbtree',
   grow_policy: 'depthwise',
   max_leaves: '0',
-  colsample_bytree: '1',
-  colsample_bylevel: '1',
-  colsample_bynode: '1',
   sampling_method: 'uniform',
   num_parallel_tree: '1',
   process_type: 'default',
@@ -209,6 +219,9 @@ const KNOWN = new Set([
   'min_child_weight',
   'max_delta_step',
   'subsample',
+  'colsample_bytree',
+  'colsample_bylevel',
+  'colsample_bynode',
   'lambda',
   'reg_lambda',
   'alpha',
@@ -234,7 +247,8 @@ const METRICS: readonly EvalMetric[] = ['logloss', 'auc', 'error'];
  * different trees.
  *
  * Defaults: `num_round` 10, `eta` 0.3, `max_depth` 6, `gamma` 0, `min_child_weight` 1,
- * `max_delta_step` 0, `subsample` 1, `lambda` 1, `alpha` 0, `base_score` 0.5 (1.7 does not estimate
+ * `max_delta_step` 0, `subsample` 1, `colsample_bytree`, `colsample_bylevel` and `colsample_bynode` 1
+ * (each in (0, 1]; see {@link TrainParams.colsampleBynode}), `lambda` 1, `alpha` 0, `base_score` 0.5 (1.7 does not estimate
  * it), `max_bin` 256, `seed` 0, `scale_pos_weight` 1, `tree_method` `auto`, `objective`
  * `binary:logistic`, `eval_metric` `logloss`, `csv_weights` 0 (1: the CSV channels carry weights
  * in their second column, as the SageMaker container reads them; see {@link TrainParams.csvWeights}).
@@ -327,6 +341,9 @@ export function resolveTrainParams(input: TrainParamsInput = {}): TrainParams {
     minChildWeight: f(raw('min_child_weight'), 1, 0, Infinity, '≥ 0'),
     maxDeltaStep: f(raw('max_delta_step'), 0, 0, Infinity, '≥ 0'),
     subsample: f(raw('subsample'), 1, 0, 1, 'in (0, 1]'),
+    colsampleBytree: f(raw('colsample_bytree'), 1, 0, 1, 'in (0, 1]'),
+    colsampleBylevel: f(raw('colsample_bylevel'), 1, 0, 1, 'in (0, 1]'),
+    colsampleBynode: f(raw('colsample_bynode'), 1, 0, 1, 'in (0, 1]'),
     lambda: f(lambda, 1, 0, Infinity, '≥ 0'),
     alpha: f(alpha, 0, 0, Infinity, '≥ 0'),
     baseScore,

@@ -1,6 +1,7 @@
 import { InvalidArgumentError, SessionSentryError } from '../errors.js';
 import { Booster } from './booster.js';
 import { baseMarginF32, sigmoidF32 } from './expf.js';
+import { ColumnSampler } from './column-sampler.js';
 import { createExactWorkspace, growExactTree, sortColumns } from './grow-exact.js';
 import { createHistWorkspace, growHistTree, sampleHistRows } from './grow-hist.js';
 import { logisticGradient, logisticGradientRows } from './logistic-gradient.js';
@@ -143,7 +144,8 @@ class Trainer {
       const { cuts, bins } = buildHistIndex(data, p.maxBin);
       const ctx = { rows: n, columns: data.columns, cuts, bins, params: splitParams };
       const work = createHistWorkspace(ctx);
-      this.#rng.next(); // the updater's column sampler, constructed once
+      // The updater's column sampler: constructed once, seeded with one draw, kept across trees.
+      const sampler = new ColumnSampler(this.#rng.next());
       this.#grow = () => {
         // The sampler draws no gradients, so the rows are drawn first and only theirs computed.
         sampleHistRows(work, n, p.subsample < 1 ? this.#rng.next() : null, p.subsample);
@@ -157,17 +159,25 @@ class Trainer {
           work.partitioner.rowIds,
           work.sampled,
         );
-        return growHistTree(ctx, work, this.#grad, this.#hess);
+        sampler.init(data.columns, p.colsampleBynode, p.colsampleBylevel, p.colsampleBytree);
+        return growHistTree(ctx, work, this.#grad, this.#hess, sampler.samples ? sampler : null);
       };
     } else {
       const ctx = { data, sorted: sortColumns(data), params: splitParams };
       const work = createExactWorkspace(ctx);
       const mask = new Uint8Array(n);
+      const sampling = p.colsampleBytree < 1 || p.colsampleBylevel < 1 || p.colsampleBynode < 1;
       this.#grow = () => {
         logisticGradient(this.#margin, data.labels, p.scalePosWeight, this.#grad, this.#hess, data.weights);
-        this.#rng.next(); // column sampler of the per-tree builder
+        // The per-tree builder's column sampler takes its seed before the subsample draws.
+        const seed = this.#rng.next();
         const active = p.subsample < 1 ? exactSubsampleMask(this.#rng, n, p.subsample, mask) : null;
-        return growExactTree(ctx, work, this.#grad, this.#hess, active);
+        let sampler: ColumnSampler | null = null;
+        if (sampling) {
+          sampler = new ColumnSampler(seed);
+          sampler.init(data.columns, p.colsampleBynode, p.colsampleBylevel, p.colsampleBytree);
+        }
+        return growExactTree(ctx, work, this.#grad, this.#hess, active, sampler);
       };
     }
   }
@@ -299,8 +309,9 @@ export function pythonFloatRepr(x: number): string {
  * Trains a `binary:logistic` gradient-boosted tree model that is bit for bit the model XGBoost
  * 1.7.4 (SageMaker's built-in `1.7-1` container) trains on the same data and hyperparameters:
  * same trees, split values, leaf values, gains and covers, for `tree_method` `exact` (the 1.7
- * default, pruner included) and `hist`, with or without `subsample` (XGBoost's own random number
- * streams for the seed) and missing values. Runs synchronously on the calling thread.
+ * default, pruner included) and `hist`, with or without `subsample` and `colsample_bytree`,
+ * `colsample_bylevel`, `colsample_bynode` (XGBoost's own random number streams for the seed) and
+ * missing values. Runs synchronously on the calling thread.
  *
  * Instance weights travel with the data ({@link TrainingData.weights}, e.g. `TrainingData.fromFrame(frame,
  * { label, weight: 'weight' })`): as XGBoost with `DMatrix(weight=…)`, each row's gradient and hessian

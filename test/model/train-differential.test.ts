@@ -16,11 +16,14 @@ import { TrainingData } from '../../src/model/training-data.js';
 // JSON written here and its margins must equal ours bit for bit. About half the cases carry random
 // instance weights (zeros, 1/length-style fractions, integers, wide ranges), written as SageMaker's
 // csv_weights=1 layout (label, weight, features) and given to XGBoost as DMatrix(weight=…).
-// SESSIONSENTRY_DIFF_CASES sets the number of cases (default 200).
+// SESSIONSENTRY_DIFF_CASES sets the number of cases (default 200). A second batch adds column sampling
+// (colsample_bytree, colsample_bylevel, colsample_bynode alone, together and with subsample, for
+// exact and hist, on 3 to 20 features); SESSIONSENTRY_DIFF_COLSAMPLE_CASES sets its size (default 72).
 
 const PYTHON = '/usr/bin/python3';
 const here = path.dirname(fileURLToPath(import.meta.url));
 const CASES = Number(process.env.SESSIONSENTRY_DIFF_CASES ?? 200);
+const COLSAMPLE_CASES = Number(process.env.SESSIONSENTRY_DIFF_COLSAMPLE_CASES ?? 72);
 
 function xgboostVersion(): string | undefined {
   const probe = spawnSync(PYTHON, ['-c', 'import xgboost, numpy; print(xgboost.__version__)'], { encoding: 'utf8' });
@@ -78,7 +81,13 @@ function makeWeights(index: number, rows: number): { weights: Float32Array | und
   return { weights, kind: ` weights=${kind}${zeros > 0 ? `+${Math.round(zeros * 100)}%zeros` : ''}` };
 }
 
-function makeCase(index: number): Case {
+/** Overrides for a case: its number of features and its tree method (default: drawn). */
+interface CaseShape {
+  readonly columns?: number;
+  readonly method?: 'exact' | 'hist';
+}
+
+function makeCase(index: number, shape: CaseShape = {}): Case {
   const u = rng(1000 + index * 7919);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(u() * xs.length)]!;
   const gauss = () => Math.sqrt(-2 * Math.log(1 - u())) * Math.cos(2 * Math.PI * u());
@@ -93,7 +102,8 @@ function makeCase(index: number): Case {
     return k - 1;
   };
   const rows = pick([80, 200, 500, 1000, 2000, 3000, 5000]);
-  const columns = 1 + Math.floor(u() * 7);
+  const drawnColumns = 1 + Math.floor(u() * 7);
+  const columns = shape.columns ?? drawnColumns;
   const kinds: string[] = [];
   const values = new Float32Array(rows * columns);
   const signal = new Float64Array(rows);
@@ -123,7 +133,8 @@ function makeCase(index: number): Case {
   const labels = Float64Array.from(score, (s) => (s > cut ? 1 : 0));
   if (!labels.includes(1)) labels[0] = 1;
 
-  const method = u() < 0.5 ? 'exact' : 'hist';
+  const drawnMethod = u() < 0.5 ? 'exact' : 'hist';
+  const method = shape.method ?? drawnMethod;
   const params: Record<string, number | string> = {
     tree_method: method,
     max_depth: 1 + Math.floor(u() * 8),
@@ -202,73 +213,123 @@ function firstDifference(ours: RegTree, theirs: JsonTree): string | undefined {
   return undefined;
 }
 
+/** The column-sampling variants, cycled through: each sampler alone, all three, and with subsample. */
+const COLSAMPLE_VARIANTS: readonly (readonly string[])[] = [
+  ['colsample_bytree'],
+  ['colsample_bylevel'],
+  ['colsample_bynode'],
+  ['colsample_bytree', 'colsample_bylevel', 'colsample_bynode'],
+  ['colsample_bytree', 'colsample_bylevel', 'colsample_bynode', 'subsample'],
+  ['colsample_bynode', 'subsample'],
+];
+
+/**
+ * A case of the column-sampling batch: random data (NaN included, half weighted) on 3 to 20
+ * features, the variant `j mod 6`, exact for even `⌊j / 6⌋` and hist for odd, ratios and seed drawn.
+ */
+function makeColsampleCase(j: number): Case {
+  const u = rng(424_242 + j * 15_485_863);
+  const variant = COLSAMPLE_VARIANTS[j % COLSAMPLE_VARIANTS.length]!;
+  const method = Math.floor(j / COLSAMPLE_VARIANTS.length) % 2 === 0 ? 'exact' : 'hist';
+  const base = makeCase(100_000 + j, { columns: 3 + Math.floor(u() * 18), method });
+  const params: Record<string, number | string> = { ...base.params };
+  delete params.subsample;
+  for (const name of variant) {
+    const ratios = name === 'subsample' ? [0.5, 0.7, 0.9] : [0.1, 0.25, 0.4, 0.5, 0.6, 0.75, 0.9];
+    params[name] = ratios[Math.floor(u() * ratios.length)]!;
+  }
+  return {
+    ...base,
+    dir: `colsample${j}`,
+    params,
+    description: `${base.description.replace(/\{.*\}/, JSON.stringify(params))} [${variant.join('+')}]`,
+  };
+}
+
+/** Trains every case here and with XGBoost; returns the mismatches and the number of trees compared. */
+async function compareWithXGBoost(cases: readonly Case[]): Promise<{ mismatches: string[]; trees: number }> {
+  const root = mkdtempSync(path.join(os.tmpdir(), 'sessionsentry-diff-'));
+  try {
+    const ours = new Map<string, ReturnType<typeof train>>();
+    for (const c of cases) {
+      const dir = path.join(root, c.dir);
+      mkdirSync(dir);
+      const csv = toCsv(c);
+      writeFileSync(path.join(dir, 'data.csv'), csv);
+      // Hyperparameters as strings, the way SageMaker passes them.
+      const asText = Object.fromEntries(Object.entries(c.params).map(([k, v]) => [k, String(v)]));
+      const data = TrainingData.fromCsv(csv, { csvWeights: c.weights !== undefined });
+      const result = train(data, { ...asText, num_round: String(c.num_round) });
+      ours.set(c.dir, result);
+      writeFileSync(path.join(dir, 'ours.json'), result.booster.toJSON());
+      // Let the test runner's worker answer its RPCs during a minute of training.
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+    const manifest = cases.map(({ dir, params, num_round, weights }) => ({
+      dir,
+      params,
+      num_round,
+      csv_weights: weights === undefined ? 0 : 1,
+    }));
+    writeFileSync(path.join(root, 'manifest.json'), JSON.stringify(manifest));
+    await promisify(execFile)(PYTHON, [path.join(here, 'train-differential.py'), root], {
+      encoding: 'utf8',
+      maxBuffer: 1 << 26,
+    });
+
+    const mismatches: string[] = [];
+    let trees = 0;
+    for (const c of cases) {
+      const dir = path.join(root, c.dir);
+      const xgbModel = JSON.parse(readFileSync(path.join(dir, 'xgb.json'), 'utf8'));
+      const theirs = xgbModel.learner.gradient_booster.model.trees as JsonTree[];
+      const { booster } = ours.get(c.dir)!;
+      if (theirs.length !== booster.model.trees.length) {
+        mismatches.push(`${c.description}: ${booster.model.trees.length} trees vs ${theirs.length}`);
+        continue;
+      }
+      for (let t = 0; t < theirs.length; t++) {
+        trees++;
+        const diff = firstDifference(booster.model.trees[t]!, theirs[t]!);
+        if (diff !== undefined) {
+          mismatches.push(`${c.description}: tree ${t} ${diff}`);
+          break;
+        }
+      }
+      const matrix = { data: Float64Array.from(c.values), rows: c.rows, columns: c.columns };
+      const ourMargins = Array.from(booster.predictMargin(matrix), (v) => float32Hex(v));
+      const xgbMargins = readFileSync(path.join(dir, 'ours_margin.txt'), 'utf8').split('\n');
+      const at = ourMargins.findIndex((h, i) => h !== xgbMargins[i]);
+      if (at >= 0) mismatches.push(`${c.description}: XGBoost's margin of our JSON differs at row ${at}`);
+    }
+    return { mismatches, trees };
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+}
+
 describe.skipIf(version === undefined)(
   `training agrees with XGBoost ${version ?? '(not installed)'} on random data`,
   () => {
     it(`${CASES} random datasets and parameter sets, about half with random instance weights (zeros included), give bit-identical trees, and XGBoost predicts our JSON bit for bit`, async () => {
-      const root = mkdtempSync(path.join(os.tmpdir(), 'sessionsentry-diff-'));
-      try {
-        const cases = Array.from({ length: CASES }, (_, i) => makeCase(i));
-        const ours = new Map<string, ReturnType<typeof train>>();
-        for (const c of cases) {
-          const dir = path.join(root, c.dir);
-          mkdirSync(dir);
-          const csv = toCsv(c);
-          writeFileSync(path.join(dir, 'data.csv'), csv);
-          // Hyperparameters as strings, the way SageMaker passes them.
-          const asText = Object.fromEntries(Object.entries(c.params).map(([k, v]) => [k, String(v)]));
-          const data = TrainingData.fromCsv(csv, { csvWeights: c.weights !== undefined });
-          const result = train(data, { ...asText, num_round: String(c.num_round) });
-          ours.set(c.dir, result);
-          writeFileSync(path.join(dir, 'ours.json'), result.booster.toJSON());
-          // Let the test runner's worker answer its RPCs during a minute of training.
-          await new Promise<void>((resolve) => setImmediate(resolve));
-        }
-        const manifest = cases.map(({ dir, params, num_round, weights }) => ({
-          dir,
-          params,
-          num_round,
-          csv_weights: weights === undefined ? 0 : 1,
-        }));
-        writeFileSync(path.join(root, 'manifest.json'), JSON.stringify(manifest));
-        await promisify(execFile)(PYTHON, [path.join(here, 'train-differential.py'), root], {
-          encoding: 'utf8',
-          maxBuffer: 1 << 26,
-        });
+      const cases = Array.from({ length: CASES }, (_, i) => makeCase(i));
+      const { mismatches, trees } = await compareWithXGBoost(cases);
+      const weighted = cases.filter((c) => c.weights !== undefined).length;
+      console.log(
+        `train-differential: compared ${cases.length} cases (${weighted} weighted, ${trees} trees) with XGBoost ${version}; ${mismatches.length} mismatches`,
+      );
+      expect(mismatches).toEqual([]);
+    }, 300_000);
 
-        const mismatches: string[] = [];
-        let trees = 0;
-        for (const c of cases) {
-          const dir = path.join(root, c.dir);
-          const xgbModel = JSON.parse(readFileSync(path.join(dir, 'xgb.json'), 'utf8'));
-          const theirs = xgbModel.learner.gradient_booster.model.trees as JsonTree[];
-          const { booster } = ours.get(c.dir)!;
-          if (theirs.length !== booster.model.trees.length) {
-            mismatches.push(`${c.description}: ${booster.model.trees.length} trees vs ${theirs.length}`);
-            continue;
-          }
-          for (let t = 0; t < theirs.length; t++) {
-            trees++;
-            const diff = firstDifference(booster.model.trees[t]!, theirs[t]!);
-            if (diff !== undefined) {
-              mismatches.push(`${c.description}: tree ${t} ${diff}`);
-              break;
-            }
-          }
-          const matrix = { data: Float64Array.from(c.values), rows: c.rows, columns: c.columns };
-          const ourMargins = Array.from(booster.predictMargin(matrix), (v) => float32Hex(v));
-          const xgbMargins = readFileSync(path.join(dir, 'ours_margin.txt'), 'utf8').split('\n');
-          const at = ourMargins.findIndex((h, i) => h !== xgbMargins[i]);
-          if (at >= 0) mismatches.push(`${c.description}: XGBoost's margin of our JSON differs at row ${at}`);
-        }
-        const weighted = cases.filter((c) => c.weights !== undefined).length;
-        console.log(
-          `train-differential: compared ${cases.length} cases (${weighted} weighted, ${trees} trees) with XGBoost ${version}; ${mismatches.length} mismatches`,
-        );
-        expect(mismatches).toEqual([]);
-      } finally {
-        rmSync(root, { recursive: true, force: true });
-      }
+    it(`${COLSAMPLE_CASES} random datasets with column sampling (each of colsample_bytree, colsample_bylevel, colsample_bynode alone, all three, all three with subsample, bynode with subsample; exact and hist; NaN and weights) give bit-identical trees`, async () => {
+      const cases = Array.from({ length: COLSAMPLE_CASES }, (_, j) => makeColsampleCase(j));
+      const { mismatches, trees } = await compareWithXGBoost(cases);
+      const hist = cases.filter((c) => c.params.tree_method === 'hist').length;
+      const withNaN = cases.filter((c) => c.values.some(Number.isNaN)).length;
+      console.log(
+        `train-differential: compared ${cases.length} column-sampling cases (${hist} hist, ${cases.length - hist} exact, ${withNaN} with NaN, ${trees} trees) with XGBoost ${version}; ${mismatches.length} mismatches`,
+      );
+      expect(mismatches).toEqual([]);
     }, 300_000);
   },
 );

@@ -25,6 +25,9 @@ describe('resolveTrainParams', () => {
       minChildWeight: 1,
       maxDeltaStep: 0,
       subsample: 1,
+      colsampleBytree: 1,
+      colsampleBylevel: 1,
+      colsampleBynode: 1,
       lambda: 1,
       alpha: 0,
       baseScore: 0.5,
@@ -102,6 +105,10 @@ describe('resolveTrainParams', () => {
     ['max_depth', 0, 'an integer in [1, 30]'],
     ['subsample', 0, 'a number in (0, 1]'],
     ['subsample', '1.5', 'a number in (0, 1]'],
+    ['colsample_bytree', 0, 'a number in (0, 1]'],
+    ['colsample_bylevel', '1.01', 'a number in (0, 1]'],
+    ['colsample_bynode', -0.5, 'a number in (0, 1]'],
+    ['colsample_bynode', 'half', 'a number in (0, 1]'],
     ['base_score', 1, 'a number in (0, 1)'],
     ['max_bin', 1, 'an integer in [2, 65536]'],
     ['gamma', 'lots', 'a number ≥ 0'],
@@ -128,8 +135,14 @@ describe('resolveTrainParams', () => {
 
   it('rejects unknown names (typos) and model-changing knobs away from their default instead of ignoring them', () => {
     expect(errorOf(() => resolveTrainParams({ max_dpeth: 5 })).message).toContain('no such parameter');
-    expect(errorOf(() => resolveTrainParams({ colsample_bytree: 0.5 })).parameter).toBe('colsample_bytree');
+    expect(errorOf(() => resolveTrainParams({ grow_policy: 'lossguide' })).parameter).toBe('grow_policy');
     expect(errorOf(() => resolveTrainParams({ booster: 'dart' })).parameter).toBe('booster');
+  });
+
+  it('takes colsample_bytree, colsample_bylevel and colsample_bynode in (0, 1], as text or numbers, rounded to float32 as XGBoost stores them', () => {
+    const p = resolveTrainParams({ colsample_bytree: '0.8', colsample_bylevel: 0.5, colsample_bynode: '1' });
+    expect([p.colsampleBytree, p.colsampleBylevel, p.colsampleBynode]).toEqual([f32(0.8), 0.5, 1]);
+    expect(p.colsampleBytree).not.toBe(0.8);
   });
 
   it('rejects a parameter given under both its name and its alias', () => {

@@ -33,6 +33,12 @@ describe('buildTrainingJobRequest (CreateTrainingJob for the built-in XGBoost, p
     });
   });
 
+  it('passes colsample_bytree, colsample_bylevel and colsample_bynode through as the strings the container takes', () => {
+    const colsample = { colsample_bytree: '0.8', colsample_bylevel: '0.7', colsample_bynode: '0.5' };
+    const input = buildTrainingJobRequest({ ...base, hyperparameters: { ...base.hyperparameters, ...colsample } });
+    expect(input.HyperParameters).toEqual({ ...base.hyperparameters, ...colsample });
+  });
+
   it('sets File mode, text/csv S3Prefix channels (the container defaults to libsvm), output, resources and stopping condition', () => {
     const input = buildTrainingJobRequest(base);
     expect(input.AlgorithmSpecification).toEqual({ TrainingImage: IMAGE, TrainingInputMode: 'File' });
