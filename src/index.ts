@@ -147,7 +147,9 @@ export type {
   ResourceState,
   TrainingJobSpec,
   TrainingOutcome,
+  TrainingSummary,
 } from './train/backend.js';
+export type { EarlyStoppingSummary } from './train/container-early-stopping.js';
 
 // --- Evaluation ---
 export { ConfusionMatrix } from './eval/confusion-matrix.js';

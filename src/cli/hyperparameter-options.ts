@@ -1,4 +1,5 @@
 import { resolveTrainParams, TrainParamError, IGNORED_PARAMS, DEFAULT_ONLY_PARAMS } from '../model/train-params.js';
+import { earlyStoppingIgnored } from '../train/container-early-stopping.js';
 import { SEED_HYPERPARAMETERS } from '../train/default-hyperparameters.js';
 import { UsageError } from './cli-io.js';
 import type { CommandArgs } from './command.js';
@@ -66,5 +67,10 @@ export function hyperparameterOptions(command: string, args: CommandArgs): Recor
       cause: err,
     });
   }
+  const ignored = earlyStoppingIgnored(out, true);
+  if (ignored !== undefined)
+    throw new UsageError(
+      `${command}: --hp ${ignored} (add --hp eval_metric=logloss, auc or error; the last one decides)`,
+    );
   return out;
 }

@@ -7,6 +7,7 @@ import { DEFAULT_FEATURES, type FeatureGroups } from '../sessions/feature-schema
 import { ORIGINAL_JOB_NAMES, standardJobs, type Job } from '../sessions/job-grid.js';
 import { validateTruncation, type Truncation } from '../sessions/truncation.js';
 import { SEED_HYPERPARAMETERS } from '../train/default-hyperparameters.js';
+import { earlyStoppingIgnored } from '../train/container-early-stopping.js';
 import type { Hyperparameters } from '../train/hyperparameters.js';
 import { ExperimentConfigError } from './experiment-errors.js';
 import type { BackendSpec, ExperimentSpec } from './experiment-spec.js';
@@ -113,7 +114,7 @@ const TOP_KEYS = [
  * | `truncations` | `[drop0, drop20, first5, first10, last5, last10]`: names of `standardJobs`, or `{ name, truncation: { kind, … } }` |
  * | `features` | `{ counts: true, timing: true, bigrams: false, shares: false }` (`bigrams: { topK: 20 }`) |
  * | `split` | `{ train: 0.8, validation: 0.2, seed: 42 }` (of the training sessions) |
- * | `hyperparameters` | the seed notebook's (`max_depth: 5, eta: 0.2, …, num_round: 50`), merged under these |
+ * | `hyperparameters` | the seed notebook's (`max_depth: 5, eta: 0.2, …, num_round: 50`), merged under these; `early_stopping_rounds` (with `eval_metric`) stops each job on its validation part as SageMaker's container does |
  * | `backend` | `{ kind: local }`, or `{ kind: sagemaker, role, bucket, region?, prefix?, instanceType?, endpointInstanceType? }` |
  * | `operatingPoints` | `[{ maxFalsePositiveRate: 0.05 }, { maxFalsePositiveRate: 0.005 }]`; also `{ threshold }`, `{ bestF1: true }` |
  * | `eventsSeen` | `[1, 2, 3, 5, 10, 15, 20, 30, 50]` |
@@ -279,6 +280,10 @@ export function parseExperimentConfig(document: unknown, options: ParseExperimen
       )
         fail(['hyperparameters', key], `must be a number, string or boolean, got ${show(value)}`);
     }
+    // Every job has a validation part (split.validation > 0), so only the metric can be missing.
+    const ignored = earlyStoppingIgnored(v as Hyperparameters, true);
+    if (ignored !== undefined)
+      fail(['hyperparameters', 'early_stopping_rounds'], ignored.replace(/^early_stopping_rounds /, ''));
     return v as Hyperparameters;
   });
 

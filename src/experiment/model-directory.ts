@@ -9,6 +9,7 @@ import type { TarGzLimits } from '../model/model-tarball.js';
 import { PACKAGE_NAME, PACKAGE_VERSION } from '../package-info.js';
 import { parseFeatureSchema, type FeatureSchema } from '../sessions/feature-schema.js';
 import { validateTruncation, type Truncation } from '../sessions/truncation.js';
+import type { TrainingSummary } from '../train/backend.js';
 import { toHyperparameterStrings, type Hyperparameters } from '../train/hyperparameters.js';
 
 /** The `format` value of every `manifest.json` of a model directory. */
@@ -99,6 +100,11 @@ export interface ModelManifest {
   /** The library that wrote the directory. */
   readonly package: { readonly name: string; readonly version: string };
   readonly data?: ModelProvenance;
+  /**
+   * How training ended, when the writer knew: trees kept, the best round and, with early stopping,
+   * its metric, best score and the rounds trained. Optional (manifests before it lack it).
+   */
+  readonly training?: TrainingSummary;
 }
 
 /**
@@ -133,6 +139,8 @@ export interface ModelDirectoryContents {
   readonly extraFiles?: Readonly<Record<string, { readonly file: string; readonly content: unknown }>>;
   /** Provenance (data files, seeds). */
   readonly data?: ModelProvenance;
+  /** How training ended (a `TrainedJob`'s `summary`); its `trees` must be the model's. Default: not recorded. */
+  readonly training?: TrainingSummary;
   /** The time recorded as `createdAt`. Default: now. */
   readonly createdAt?: Date;
 }
@@ -154,6 +162,8 @@ export interface ModelDirectory<LivePolicy = unknown> {
   /** The truncation to apply before flattening (`{ kind: 'none' }` for whole sessions). */
   readonly truncation: Truncation;
   readonly hyperparameters: Readonly<Record<string, string>>;
+  /** How training ended (best round, early stopping), when the manifest records it. */
+  readonly training: TrainingSummary | undefined;
   /** Saved operating points (possibly none); the first is the default threshold. */
   readonly operatingPoints: readonly SavedOperatingPoint[];
   /** The live policy, parsed by `parseLivePolicy` when given; `undefined` when none was saved. */
@@ -206,6 +216,7 @@ export async function writeModelDirectory(
     livePolicy,
     extraFiles = {},
     data,
+    training,
     createdAt = new Date(),
   } = contents;
   if (typeof name !== 'string' || !FILE_NAME.test(name))
@@ -223,6 +234,7 @@ export async function writeModelDirectory(
     booster,
   );
   if (truncation !== null) checkTruncation(manifestFile, truncation);
+  if (training !== undefined) checkTraining(manifestFile, training, booster.numTrees);
   let hp: Readonly<Record<string, string>>;
   try {
     hp = toHyperparameterStrings(hyperparameters);
@@ -275,6 +287,7 @@ export async function writeModelDirectory(
     createdAt: createdAt.toISOString(),
     package: { name: PACKAGE_NAME, version: PACKAGE_VERSION },
     ...(data !== undefined ? { data } : {}),
+    ...(training !== undefined ? { training } : {}),
   };
   await mkdir(dir, { recursive: true });
   await writeAtomically(path.join(dir, files.model!), bytes);
@@ -309,6 +322,8 @@ export async function readModelDirectory<LivePolicy = unknown>(
   const modelFile = paths.model!;
   const bytes = await readBytes(modelFile, 'the model');
   const booster = loadModelBytes(modelFile, bytes, options.limits);
+  if (manifest.training !== undefined)
+    checkTraining(path.join(root, MODEL_MANIFEST_FILE), manifest.training, booster.numTrees);
   const schema = checkSchema(paths.features!, await readJSON(paths.features!, 'the feature schema'), booster);
   const operatingPoints = parseOperatingPoints(
     paths.operatingPoints!,
@@ -336,6 +351,7 @@ export async function readModelDirectory<LivePolicy = unknown>(
     schema,
     truncation: manifest.truncation ?? { kind: 'none' },
     hyperparameters: manifest.hyperparameters,
+    training: manifest.training,
     operatingPoints,
     livePolicy,
     extras,
@@ -432,6 +448,7 @@ export function parseModelManifest(file: string, json: unknown): ModelManifest {
   if (!isObject(json.package) || typeof json.package.name !== 'string' || typeof json.package.version !== 'string')
     fail('package', `must be { name, version }, got ${describe(json.package)}`);
   if (json.data !== undefined && !isObject(json.data)) fail('data', `must be an object, got ${describe(json.data)}`);
+  if (json.training !== undefined) checkTraining(file, json.training);
   return json as unknown as ModelManifest;
 }
 
@@ -444,6 +461,35 @@ function checkTruncation(file: string, truncation: Truncation): void {
       cause: err,
     });
   }
+}
+
+// A training record's fields; with `trees`, also that it describes a model of that many trees.
+function checkTraining(file: string, training: unknown, trees?: number): void {
+  const fail = (key: string, problem: string): never => {
+    throw new ModelDirectoryError(file, problem, { key: `training${key}` });
+  };
+  const count = (value: unknown, key: string, min: number, max = Number.MAX_SAFE_INTEGER, what = ''): void => {
+    if (!Number.isSafeInteger(value) || (value as number) < min || (value as number) > max)
+      fail(
+        key,
+        `must be an integer ${max === Number.MAX_SAFE_INTEGER ? `≥ ${min}` : `in [${min}, ${max}]`}${what}, got ${describe(value)}`,
+      );
+  };
+  if (!isObject(training)) return fail('', `must be an object, got ${describe(training)}`);
+  count(training.trees, '.trees', 1);
+  if (trees !== undefined && training.trees !== trees)
+    fail('.trees', `must be the model's ${trees} trees, got ${describe(training.trees)}`);
+  const kept = training.trees as number;
+  count(training.bestIteration, '.bestIteration', 0, kept - 1, ` (a round of the ${kept} trees)`);
+  const early = training.earlyStopping;
+  if (early === undefined) return;
+  if (!isObject(early)) return fail('.earlyStopping', `must be an object, got ${describe(early)}`);
+  count(early.rounds, '.earlyStopping.rounds', 1);
+  if (typeof early.metric !== 'string' || early.metric === '')
+    fail('.earlyStopping.metric', `must be a metric name such as "validation-auc", got ${describe(early.metric)}`);
+  if (!Number.isFinite(early.bestScore))
+    fail('.earlyStopping.bestScore', `must be a finite number, got ${describe(early.bestScore)}`);
+  count(early.roundsTrained, '.earlyStopping.roundsTrained', kept);
 }
 
 function checkSchema(file: string, json: unknown, booster: Booster): FeatureSchema {

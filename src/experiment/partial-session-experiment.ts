@@ -23,7 +23,9 @@ import { writeModelDirectory } from './model-directory.js';
 import { explainTruncation } from './explain-truncation.js';
 import { PACKAGE_NAME, PACKAGE_VERSION } from '../package-info.js';
 import type { ReportOptions } from '../eval/report-html.js';
-import { toHyperparameterStrings } from '../train/hyperparameters.js';
+import type { TrainingSummary } from '../train/backend.js';
+import { trainingSummaryOf } from '../train/container-early-stopping.js';
+import { toHyperparameterStrings, type Hyperparameters } from '../train/hyperparameters.js';
 import type { Frame } from '../frame/frame.js';
 import { type LiveSectionResult, type SavedLivePolicy, calibrateJobLive, runLiveSection } from './live-section.js';
 import { WEIGHT_COLUMN } from '../sessions/flatten-prefixes.js';
@@ -218,6 +220,7 @@ export async function runPartialSessionExperiment(
       bytes: Uint8Array;
       booster: Booster;
       seconds: number;
+      summary: TrainingSummary | undefined;
     }
   >();
   try {
@@ -248,6 +251,7 @@ export async function runPartialSessionExperiment(
           bytes,
           booster: Booster.fromTarGz(bytes),
           seconds: trained.seconds,
+          summary: trained.summary,
         });
       }),
     );
@@ -303,6 +307,7 @@ export async function runPartialSessionExperiment(
         hyperparameters: toHyperparameterStrings(spec.hyperparameters),
         operatingPoints,
         ...(live === undefined ? {} : { livePolicy: live }),
+        training: s.summary ?? trainingSummaryOf(s.booster),
         data: {
           files: [...spec.train, spec.test].map((f) => path.relative(spec.outDir, f)),
           seeds: { split: spec.split.seed },
@@ -364,7 +369,8 @@ export async function runPartialSessionExperiment(
       validationSessions: sessionSplit(trainLog, flattener, splitter, spec, splits),
       seed: spec.split.seed,
       calibration: spec.live.calibration,
-      hyperparameters: spec.hyperparameters as Record<string, string | number>,
+      // The live models train on every training session, with no eval set to stop early on.
+      hyperparameters: withoutEarlyStopping(spec.hyperparameters) as Record<string, string | number>,
       modelsDir,
       eventsSeen: Math.max(1, ...spec.eventsSeen),
     });
@@ -519,4 +525,9 @@ function sessionSplit(
 
 function csvField(text: string): string {
   return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+function withoutEarlyStopping(hyperparameters: Hyperparameters): Hyperparameters {
+  const { early_stopping_rounds: _dropped, ...rest } = hyperparameters;
+  return rest;
 }

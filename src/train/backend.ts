@@ -1,3 +1,4 @@
+import type { EarlyStoppingSummary } from './container-early-stopping.js';
 import type { TrainingProgress } from './progress.js';
 /**
  * The contract between {@link TrainRunner} and the places models are trained and served: the
@@ -31,9 +32,26 @@ export type ResourceState =
   | 'Deleting'
   | 'Deleted';
 
+/** What a backend knows about the rounds of a finished training job. */
+export interface TrainingSummary {
+  /** Trees in the saved model. */
+  readonly trees: number;
+  /** The best round (0-based): the early-stopping best, else the last round. */
+  readonly bestIteration: number;
+  /** What early stopping did, when it was on. */
+  readonly earlyStopping?: EarlyStoppingSummary;
+}
+
 /** How a training job ended. */
 export type TrainingOutcome =
-  | { readonly status: 'Completed'; readonly jobName: string; readonly artifact: string; readonly seconds: number }
+  | {
+      readonly status: 'Completed';
+      readonly jobName: string;
+      readonly artifact: string;
+      readonly seconds: number;
+      /** The job's rounds, when the backend knows them (the local backend does). */
+      readonly summary?: TrainingSummary;
+    }
   | {
       readonly status: 'Failed' | 'Stopped';
       readonly jobName: string;

@@ -205,7 +205,18 @@ export class LocalBackend implements Backend, AsyncDisposable {
           (result): TrainingOutcome => {
             record.state = 'Completed';
             record.result = result;
-            return { status: 'Completed', jobName: spec.name, artifact: result.artifact, seconds: result.seconds };
+            const summary = {
+              trees: result.trees,
+              bestIteration: result.bestIteration,
+              ...(result.earlyStopping ? { earlyStopping: result.earlyStopping } : {}),
+            };
+            return {
+              status: 'Completed',
+              jobName: spec.name,
+              artifact: result.artifact,
+              seconds: result.seconds,
+              summary,
+            };
           },
           (err: unknown): TrainingOutcome => {
             const seconds = (performance.now() - started) / 1000;

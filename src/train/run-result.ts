@@ -1,3 +1,4 @@
+import type { TrainingSummary } from './backend.js';
 import type { ProgressResource } from './progress.js';
 
 /** Why one job did not get through a stage. */
@@ -36,6 +37,8 @@ export interface TrainedJob {
   readonly artifact: string;
   /** Training time the backend reported, in seconds. */
   readonly seconds: number;
+  /** Trees, best round and early stopping, when the backend reports them (the local backend does). */
+  readonly summary?: TrainingSummary;
 }
 
 /** A model registered from a trained job. */

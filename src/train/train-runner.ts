@@ -11,6 +11,7 @@ import { abortable } from './abortable.js';
 import { asyncDispose } from '../async-dispose.js';
 import type { Backend, EndpointOptions, ResourceState, TrainingJobSpec } from './backend.js';
 import { SEED_HYPERPARAMETERS } from './default-hyperparameters.js';
+import { earlyStoppingIgnored } from './container-early-stopping.js';
 import { toHyperparameterStrings, type Hyperparameters } from './hyperparameters.js';
 import { countRows, toCsvPayloads, type InvokeRows } from './invoke-rows.js';
 import { LocalBackend } from './local-backend.js';
@@ -921,6 +922,7 @@ export class TrainRunner extends EventEmitter<TrainRunnerEvents> implements Asyn
         jobName: record.jobName,
         artifact: outcome.artifact,
         seconds: outcome.seconds,
+        ...(outcome.summary ? { summary: outcome.summary } : {}),
       };
       return record.trained;
     } catch (err) {
@@ -985,7 +987,17 @@ export class TrainRunner extends EventEmitter<TrainRunnerEvents> implements Asyn
         'with the prefix, 1-63 letters, digits and hyphens, starting and ending with a letter or digit (a SageMaker resource name)',
       );
     }
-    toHyperparameterStrings(this.#hyperparameters, job.hyperparameters);
+    const hyperparameters = toHyperparameterStrings(this.#hyperparameters, job.hyperparameters);
+    const hasValidation =
+      'split' in job ? (job as unknown as FrameJob).split.validation.rowCount > 0 : job.validation !== undefined;
+    const ignored = earlyStoppingIgnored(hyperparameters, hasValidation);
+    if (ignored !== undefined)
+      throw new InvalidArgumentError(
+        where,
+        `jobs[${index}] (${job.name}).hyperparameters.early_stopping_rounds`,
+        hyperparameters.early_stopping_rounds,
+        `set with an eval_metric and a validation channel (${ignored.replace(/^early_stopping_rounds /, '')})`,
+      );
     return { job, jobName, transforms: 0 };
   }
 

@@ -7,6 +7,7 @@ import type { TrainingProgress } from './progress.js';
 import { resolveTrainParams, type TrainParamsInput } from '../model/train-params.js';
 import { InvalidArgumentError } from '../errors.js';
 import { listChannelFiles } from './channel-files.js';
+import { containerEarlyStopping, keepBestTrees, type EarlyStoppingSummary } from './container-early-stopping.js';
 
 /** One training job as a worker runs it: everything plain data, so it crosses thread boundaries. */
 export interface TrainingTask {
@@ -32,9 +33,14 @@ export interface TrainingTaskResult {
   readonly trainRows: number;
   readonly validationRows: number;
   readonly features: number;
+  /** Trees in the saved model: with early stopping, `bestIteration + 1`, as the container saves. */
   readonly trees: number;
   /** The best round (0-based): the early-stopping best, else the last. */
   readonly bestIteration: number;
+  /** What early stopping did, when the container would have stopped early (see {@link containerEarlyStopping}). */
+  readonly earlyStopping?: EarlyStoppingSummary;
+  /** Why `early_stopping_rounds` was ignored, when it was given but the container would ignore it. */
+  readonly earlyStoppingIgnored?: string;
   /** Each watched set's metrics after the last round, e.g. `{ validation: { logloss: 0.12 } }`. */
   readonly finalMetrics: Readonly<Record<string, Readonly<Record<string, number>>>>;
 }
@@ -45,7 +51,10 @@ export interface TrainingTaskResult {
  * column is the instance weight, in both channels; a folder's files concatenated in name order,
  * hidden and `_` files skipped), trains with the library's XGBoost-compatible trainer on the
  * hyperparameters as given (strings), watching `train` and `validation` as the container does,
- * and writes `model.tar.gz` and `model.json` to `outputDir`. The {@link TrainingPool} calls it on
+ * and writes `model.tar.gz` and `model.json` to `outputDir`. `early_stopping_rounds` works as in the
+ * container: on with a validation channel and an `eval_metric` (the last metric decides), ignored
+ * otherwise (`earlyStoppingIgnored` says why), and the saved model keeps the trees up to the best
+ * round only (see {@link keepBestTrees}). The {@link TrainingPool} calls it on
  * worker threads; in-process it is called with a `signal`, trains between event-loop turns and
  * stops between rounds when the signal aborts.
  *
@@ -86,13 +95,23 @@ export async function runTrainingTask(
       `${trainData.columns} features like the train channel`,
     );
   }
-  // SageMaker's container watches train, then validation; early stopping follows the last one.
+  // SageMaker's container watches train, then validation; early stopping follows the validation set.
   const evals: EvalSet[] = [{ name: 'train', data: trainData }];
   if (validationData) evals.push({ name: 'validation', data: validationData });
+  const early = containerEarlyStopping(params, validationData !== undefined);
+  // The container pops early_stopping_rounds and passes its own callback (or none) to xgb.train.
+  const { early_stopping_rounds: _popped, ...trainParams } = params;
   const onIteration = onProgress === undefined ? undefined : roundReporter(numRound, onProgress);
-  const { booster, bestIteration, evalHistory } = signal
-    ? await trainAsync(trainData, params, { evals, signal, ...(onIteration ? { onIteration } : {}) })
-    : train(trainData, params, { evals, ...(onIteration ? { onIteration } : {}) });
+  const options = {
+    evals,
+    ...(early.rule ? { earlyStoppingRounds: early.rule.rounds } : {}),
+    ...(onIteration ? { onIteration } : {}),
+  };
+  const trained = signal
+    ? await trainAsync(trainData, trainParams, { ...options, signal })
+    : train(trainData, trainParams, options);
+  const { bestIteration, evalHistory } = trained;
+  const booster = early.rule ? keepBestTrees(trained.booster, bestIteration) : trained.booster;
   await mkdir(task.outputDir, { recursive: true });
   const artifact = path.join(task.outputDir, 'model.tar.gz');
   const modelJson = path.join(task.outputDir, 'model.json');
@@ -107,6 +126,17 @@ export async function runTrainingTask(
     features: trainData.columns,
     trees: booster.numTrees,
     bestIteration,
+    ...(early.rule
+      ? {
+          earlyStopping: {
+            rounds: early.rule.rounds,
+            metric: `${early.rule.data}-${early.rule.metric}`,
+            bestScore: trained.bestScore!,
+            roundsTrained: trained.booster.numTrees,
+          },
+        }
+      : {}),
+    ...(early.ignored !== undefined ? { earlyStoppingIgnored: early.ignored } : {}),
     finalMetrics: lastValues(evalHistory),
   };
 }

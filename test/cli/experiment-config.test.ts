@@ -45,6 +45,21 @@ describe('experiment configuration', () => {
     expect(spec.hyperparameters).toMatchObject({ num_round: 20, tree_method: 'hist', max_depth: '5' });
   });
 
+  it("takes early_stopping_rounds with an eval_metric, and refuses it without one (SageMaker's 1.7-1 container would ignore it)", () => {
+    const spec = parseExperimentConfig({ hyperparameters: { eval_metric: 'auc', early_stopping_rounds: 5 } });
+    expect(spec.hyperparameters).toMatchObject({ eval_metric: 'auc', early_stopping_rounds: 5 });
+    let error: unknown;
+    try {
+      parseExperimentConfig({ hyperparameters: { early_stopping_rounds: 5 } });
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toBeInstanceOf(ExperimentConfigError);
+    expect((error as Error).message).toMatch(
+      /hyperparameters\.early_stopping_rounds.*needs eval_metric: SageMaker's XGBoost 1\.7-1 container ignores it without one/,
+    );
+  });
+
   it('accepts custom truncations as { name, truncation } and rejects repeated names', () => {
     const spec = parseExperimentConfig({
       truncations: ['first5', { name: 'mid7', truncation: { kind: 'middleN', n: 7 } }],

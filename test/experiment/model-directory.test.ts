@@ -148,6 +148,35 @@ describe('writeModelDirectory and readModelDirectory', () => {
     expect(existsSync(dir)).toBe(false);
   });
 
+  it("record how training ended (trees, best round, early stopping's metric and best score) and read it back", async () => {
+    const dir = fresh();
+    const training = {
+      trees: 5,
+      bestIteration: 4,
+      earlyStopping: { rounds: 3, metric: 'validation-auc', bestScore: 0.9734, roundsTrained: 8 },
+    };
+    await writeModelDirectory(dir, { ...contents, training });
+    expect(JSON.parse(readFileSync(path.join(dir, 'manifest.json'), 'utf8')).training).toEqual(training);
+    const model = await readModelDirectory(dir);
+    expect(model.training).toEqual(training);
+    expect(model.manifest.version).toBe(1);
+  });
+
+  it('read a version-1 manifest without a training record (written before it existed) as before', async () => {
+    const dir = fresh();
+    await writeModelDirectory(dir, contents);
+    expect('training' in JSON.parse(readFileSync(path.join(dir, 'manifest.json'), 'utf8'))).toBe(false);
+    expect((await readModelDirectory(dir)).training).toBeUndefined();
+  });
+
+  it("refuse a training record that does not describe the model's trees, before writing anything", async () => {
+    const dir = fresh();
+    const err = await rejected(writeModelDirectory(dir, { ...contents, training: { trees: 9, bestIteration: 8 } }));
+    expect(err.key).toBe('training.trees');
+    expect(err.message).toMatch(/manifest\.json: training\.trees must be the model's 5 trees, got 9/);
+    expect(existsSync(dir)).toBe(false);
+  });
+
   it('refuse a bad truncation or hyperparameter before writing anything', async () => {
     const dir = fresh();
     const t = await rejected(writeModelDirectory(dir, { ...contents, truncation: { kind: 'firstN', n: 0 } }));
@@ -206,6 +235,27 @@ describe('readModelDirectory fails closed', () => {
       }),
     );
     expect(err.message).toMatch(/truncation lastN\.n must be an integer ≥ 1, got -3/);
+  });
+
+  it('refuses a malformed training record, naming the field', async () => {
+    const err = await corrupt((dir) =>
+      editManifest(dir, (m) => {
+        m.training = {
+          trees: 5,
+          bestIteration: 4,
+          earlyStopping: { rounds: 3, metric: 'validation-auc', bestScore: 'high', roundsTrained: 8 },
+        };
+      }),
+    );
+    expect(err.key).toBe('training.earlyStopping.bestScore');
+    expect(err.message).toMatch(/must be a finite number, got "high"/);
+    const beyond = await corrupt((dir) =>
+      editManifest(dir, (m) => {
+        m.training = { trees: 5, bestIteration: 5 };
+      }),
+    );
+    expect(beyond.key).toBe('training.bestIteration');
+    expect(beyond.message).toMatch(/must be an integer in \[0, 4\] \(a round of the 5 trees\), got 5/);
   });
 
   it('names the file of invalid JSON (with line:column when the runtime gives a position)', async () => {

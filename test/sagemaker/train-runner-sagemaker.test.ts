@@ -122,6 +122,32 @@ describe('TrainRunner on the SageMakerBackend', () => {
     expect(states.at(-1)).toBe('Completed');
   });
 
+  it('passes early_stopping_rounds and eval_metric through to CreateTrainingJob with the validation channel the container stops on', async () => {
+    const testEnv = await start();
+    const runner = new TrainRunner({ backend: backendFor(testEnv), prefix: 'early' });
+    const train = jobs[0]!.train;
+    await runner.startJobs([
+      {
+        name: 'stop',
+        train,
+        validation: train,
+        hyperparameters: { num_round: 200, eval_metric: 'logloss,auc', early_stopping_rounds: 10 },
+      },
+    ]);
+    const { succeeded } = await runner.waitForJobs();
+    await runner.close();
+    const [request] = testEnv.loopback.requestsFor('CreateTrainingJob');
+    expect(request!.body.HyperParameters).toMatchObject({
+      num_round: '200',
+      eval_metric: 'logloss,auc',
+      early_stopping_rounds: '10',
+    });
+    const channels = (request!.body.InputDataConfig as { ChannelName: string }[]).map((c) => c.ChannelName);
+    expect(channels).toEqual(['train', 'validation']);
+    // SageMaker reports no rounds: a model directory then takes them from the artifact.
+    expect(succeeded[0]!.summary).toBeUndefined();
+  });
+
   it('cleans up every endpoint, config and model when endpoints fail midway (one Failed, one refused by a quota)', async () => {
     const testEnv = await start();
     testEnv.loopback.failEndpoint(

@@ -8,6 +8,7 @@ import { parseFeatureSchema, type FeatureSchema } from '../../sessions/feature-s
 import type { Truncation } from '../../sessions/truncation.js';
 import type { Backend } from '../../train/backend.js';
 import { LocalBackend } from '../../train/local-backend.js';
+import { trainingSummaryOf } from '../../train/container-early-stopping.js';
 import { TrainRunner, type ExperimentJob } from '../../train/train-runner.js';
 import { EXIT, UsageError } from '../cli-io.js';
 import { numberOption, requiredOption, stringOption, type Command } from '../command.js';
@@ -32,7 +33,10 @@ import { backendFor } from './run.js';
  * - operating points chosen on the validation scores (FPR ≤ 5% and ≤ 0.5%).
  *
  * Hyperparameters are the documented defaults (the seed notebook's) with `--hp` merged over them,
- * checked before anything is read.
+ * checked before anything is read. `--hp early_stopping_rounds=N` with `--hp eval_metric=…` stops
+ * each job as SageMaker's XGBoost 1.7-1 container does: on the validation part, the last metric
+ * deciding, the model keeping the trees up to the best round; the manifest records the best round
+ * and score (`training`).
  *
  * @example
  * ```sh
@@ -53,7 +57,7 @@ export const trainCommand: Command = {
     ],
     [
       '--hp key=value',
-      'an XGBoost hyperparameter merged over the defaults (max_depth 5, eta 0.2, gamma 4, min_child_weight 6, subsample 0.7, num_round 50), repeatable',
+      'an XGBoost hyperparameter merged over the defaults (max_depth 5, eta 0.2, gamma 4, min_child_weight 6, subsample 0.7, num_round 50), repeatable; early_stopping_rounds=N with eval_metric=auc (or logloss, error) stops on the validation part',
     ],
     [
       '--features <file>',
@@ -158,6 +162,13 @@ export const trainCommand: Command = {
           `train: ${path.relative(io.cwd, path.join(out, f.name))} already holds a model (pass --force to replace it)`,
         );
 
+    // SageMaker's container ignores early stopping for a job without a validation channel: refused here.
+    if (hyperparameters.early_stopping_rounds !== undefined)
+      for (const f of folders)
+        if (f.validation === undefined)
+          throw new UsageError(
+            `train: --hp early_stopping_rounds needs a validation part, and ${path.relative(io.cwd, f.dir)} has none (split with --validation > 0)`,
+          );
     const jobs: ExperimentJob[] = folders.map((f) =>
       f.validation !== undefined
         ? { name: f.name, train: f.train, validation: f.validation }
@@ -209,6 +220,7 @@ export const trainCommand: Command = {
             );
           }
           const dir = path.join(out, trained.job);
+          const training = trained.summary ?? trainingSummaryOf(booster);
           await writeModelDirectory(
             dir,
             {
@@ -218,6 +230,7 @@ export const trainCommand: Command = {
               truncation,
               hyperparameters,
               operatingPoints,
+              training,
               data: {
                 files: [path.relative(dir, folder.dir)],
                 ...(folder.record
@@ -230,8 +243,12 @@ export const trainCommand: Command = {
           const points = operatingPoints
             .map((p) => `${p.threshold.toPrecision(4)} at validation FPR ${p.validation.fpr?.toFixed(4) ?? '—'}`)
             .join(', ');
+          const early = training.earlyStopping;
+          const stopped = early
+            ? `\tbest round ${training.bestIteration} of ${early.roundsTrained} (${early.metric} ${early.bestScore.toPrecision(5)}), ${training.trees} trees kept`
+            : '';
           io.stdout.write(
-            `${path.relative(io.cwd, dir)}\ttrained in ${trained.seconds.toFixed(1)} s${points ? `\tthresholds ${points}` : ''}\n`,
+            `${path.relative(io.cwd, dir)}\ttrained in ${trained.seconds.toFixed(1)} s${stopped}${points ? `\tthresholds ${points}` : ''}\n`,
           );
           for (const part of ['validation', 'test'] as const)
             if (scores[part])
