@@ -129,8 +129,15 @@ export async function runLiveSection(input: {
   readonly eventsSeen: number;
   /** A note on the test log, such as the attacker styles training lacked. */
   readonly about?: string;
+  /**
+   * The detector, when its training was started earlier ({@link startLiveDetector} with the same
+   * inputs), so that it overlapped other work; default: trained here.
+   */
+  readonly detector?: Promise<LiveDetector>;
+  /** Stops the detector's training (when trained here). */
+  readonly signal?: AbortSignal;
 }): Promise<LiveSectionResult> {
-  const { trainLog, testLog, schema, jobs, budget, modelsDir } = input;
+  const { testLog, schema, jobs, budget, modelsDir } = input;
   const outcomes: LiveOutcome[] = jobs.map(({ name, booster, policy, validation }) => {
     const scorer = new LiveScorer({
       schema,
@@ -141,15 +148,7 @@ export async function runLiveSection(input: {
     });
     return { name, policy, validation, test: replay(testLog, scorer, { maxEventsSeen: input.eventsSeen }) };
   });
-  const detector = await trainLiveDetector(trainLog, {
-    maxFalseAlertsPer10k: budget,
-    ...(input.calibration === 'holdout'
-      ? { validationSessions: input.validationSessions }
-      : { calibration: input.calibration }),
-    seed: input.seed,
-    features: input.features,
-    hyperparameters: input.hyperparameters,
-  });
+  const detector = await (input.detector ?? startLiveDetector(input));
   const detectorDir = path.join(modelsDir, 'live');
   await mkdir(detectorDir, { recursive: true });
   await detector.save(detectorDir);
@@ -166,6 +165,41 @@ export async function runLiveSection(input: {
     rows: outcomes.map(reportRow),
   };
   return { budget, outcomes, detector, detectorDir, report };
+}
+
+/**
+ * Starts training the experiment's recommended live detector (`trainLiveDetector`: prefix and
+ * whole-session models on the training sessions outside `validationSessions`, calibrated on them).
+ * Its boosting rounds yield to the event loop, so an experiment starts it as soon as its split is
+ * known and lets it run beside the training jobs' worker threads, then hands the promise to
+ * {@link runLiveSection}. The detector is the one `runLiveSection` would train itself.
+ *
+ * @example
+ * ```ts
+ * const detector = startLiveDetector({ trainLog, budget: 10, validationSessions, calibration: 'holdout', seed: 42, features, hyperparameters });
+ * await runLiveSection({ ...inputs, detector });
+ * ```
+ */
+export function startLiveDetector(input: {
+  readonly trainLog: EventLog;
+  readonly budget: number;
+  readonly validationSessions: readonly string[];
+  readonly calibration: 'holdout' | { readonly folds: number };
+  readonly seed: number;
+  readonly features: FeatureGroups;
+  readonly hyperparameters: TrainParamsInput;
+  readonly signal?: AbortSignal;
+}): Promise<LiveDetector> {
+  return trainLiveDetector(input.trainLog, {
+    maxFalseAlertsPer10k: input.budget,
+    ...(input.calibration === 'holdout'
+      ? { validationSessions: input.validationSessions }
+      : { calibration: input.calibration }),
+    seed: input.seed,
+    features: input.features,
+    hyperparameters: input.hyperparameters,
+    ...(input.signal === undefined ? {} : { signal: input.signal }),
+  });
 }
 
 /**

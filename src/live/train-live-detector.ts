@@ -1,6 +1,6 @@
 import { InvalidArgumentError } from '../errors.js';
 import type { EventLog } from '../events/event-log.js';
-import { train } from '../model/train.js';
+import { trainAsync } from '../model/train.js';
 import type { TrainParamsInput } from '../model/train-params.js';
 import { TrainingData } from '../model/training-data.js';
 import { ActionVocabulary } from '../sessions/action-vocabulary.js';
@@ -74,6 +74,11 @@ export interface TrainLiveDetectorOptions {
   readonly scorer?: ScorerBehaviour;
   /** Called as each stage starts. */
   readonly onStage?: (stage: 'split' | 'flatten' | 'train' | 'calibrate', detail: string) => void;
+  /**
+   * Stops the training (between boosting rounds) with a `TrainAbortedError`. Training yields to
+   * the event loop between rounds, so other work (training workers, servers) goes on meanwhile.
+   */
+  readonly signal?: AbortSignal;
 }
 
 /** The hyperparameters every model of {@link trainLiveDetector} starts from. */
@@ -134,6 +139,7 @@ export async function trainLiveDetector(
     minEvents,
     scorer,
     onStage,
+    signal,
   } = options;
   checkBudget(maxFalseAlertsPer10k, where);
   if (typeof validationFraction !== 'number' || !(validationFraction > 0 && validationFraction < 1))
@@ -168,8 +174,9 @@ export async function trainLiveDetector(
     sustain: sustain ?? [1, 2, 3],
     minEvents: minEvents ?? [1, 2, 3],
   };
-  const fit = (log: EventLog, flattener: SessionFlattener): LiveDetectorModel[] =>
-    kinds.map((kind) => {
+  const fit = async (log: EventLog, flattener: SessionFlattener): Promise<LiveDetectorModel[]> => {
+    const models: LiveDetectorModel[] = [];
+    for (const kind of kinds) {
       onStage?.(
         'train',
         `${kind === 'prefix' ? `prefix model (${describePrefixes(prefixSpec)})` : 'whole-session model'} on ${log.sessionCount} sessions`,
@@ -181,12 +188,14 @@ export async function trainLiveDetector(
         features: schema.featureNames,
         ...(kind === 'prefix' ? { weight: WEIGHT_COLUMN } : {}),
       });
-      return {
+      models.push({
         name: kind,
-        booster: train(data, params).booster,
+        booster: (await trainAsync(data, params, signal === undefined ? {} : { signal })).booster,
         trainedOn: kind === 'prefix' ? describePrefixes(prefixSpec) : 'whole sessions',
-      };
-    });
+      });
+    }
+    return models;
+  };
   const named = (models: readonly LiveDetectorModel[]) => models.map((m) => ({ name: m.name, model: m.booster }));
 
   if (calibration !== 'holdout') {
@@ -221,7 +230,7 @@ export async function trainLiveDetector(
       const rest: number[] = [];
       for (let s = 0; s < trainLog.sessionCount; s++) (foldOf[s] === k ? inFold : rest).push(s);
       onStage?.('split', `fold ${k + 1} of ${folds}: ${inFold.length} sessions held out`);
-      const models = fit(selectSessions(trainLog, rest), flattener);
+      const models = await fit(selectSessions(trainLog, rest), flattener);
       onStage?.(
         'calibrate',
         `replaying fold ${k + 1} (${inFold.length} sessions) through the models of the other folds`,
@@ -236,7 +245,7 @@ export async function trainLiveDetector(
       order.push(...inFold);
     }
     const choice = choosePolicyOnTrajectories(joinTrajectories(selectSessions(trainLog, order), parts), policyOptions);
-    const models = fit(trainLog, flattener);
+    const models = await fit(trainLog, flattener);
     return new LiveDetector({ schema, models, policy: choice.policy, validation: choice.validation });
   }
 
@@ -264,7 +273,7 @@ export async function trainLiveDetector(
     fitLog,
   );
   const schema = flattener.toSchema();
-  const trained = fit(fitLog, flattener);
+  const trained = await fit(fitLog, flattener);
   onStage?.(
     'calibrate',
     `replaying ${validationLog.sessionCount} held-out sessions (${validationLog.positiveCount} attackers) at ≤ ${maxFalseAlertsPer10k} false alerts per 10 000`,

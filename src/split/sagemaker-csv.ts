@@ -47,7 +47,7 @@ export function formatCsvNumber(value: number, precision: CsvPrecision = 'float6
 }
 
 /** The text of one field, and whether XGBoost reads it back exactly (always true in float64 mode, where it is not checked). */
-function formatField(value: number, precision: CsvPrecision): { text: string; exact: boolean } {
+function formatField(value: number, precision: CsvPrecision): { readonly text: string; readonly exact: boolean } {
   if (Number.isNaN(value)) return { text: '', exact: true };
   if (!Number.isFinite(value))
     throw new InvalidArgumentError('formatCsvNumber', 'value', value, 'a finite number or NaN (missing)');
@@ -64,13 +64,30 @@ function formatField(value: number, precision: CsvPrecision): { text: string; ex
   }
   if (single === 0) return { text: Object.is(single, -0) ? '-0' : '0', exact: true };
   if (Number.isInteger(single) && Math.abs(single) <= 16777216) return { text: String(single), exact: true };
+  // Session features repeat their values (gaps and durations in whole milliseconds, weights 1/n):
+  // the search below runs once per distinct float32.
+  const known = FLOAT32_FIELDS.get(single);
+  if (known !== undefined) return known;
+  const field = float32Field(single);
+  if (FLOAT32_FIELDS.size >= FLOAT32_FIELDS_MAX) FLOAT32_FIELDS.clear();
+  FLOAT32_FIELDS.set(single, field);
+  return field;
+}
+
+/** Texts already found by {@link float32Field}, by float32 value (frozen: callers share them). */
+const FLOAT32_FIELDS = new Map<number, { readonly text: string; readonly exact: boolean }>();
+/** Most values {@link FLOAT32_FIELDS} holds before it starts over (bounded memory). */
+const FLOAT32_FIELDS_MAX = 1 << 18;
+
+/** The float32 text of a non-zero, non-integer float32 `single` (see {@link formatField}). */
+function float32Field(single: number): { readonly text: string; readonly exact: boolean } {
   const found = float32Text(single) ?? xgboostOnlyText(single);
-  if (found !== undefined) return { text: found, exact: true };
+  if (found !== undefined) return Object.freeze({ text: found, exact: true });
   for (let digits = 1; digits <= 9; digits++) {
     const text = String(Number(single.toPrecision(digits)));
-    if (Math.fround(Number(text)) === single) return { text, exact: false };
+    if (Math.fround(Number(text)) === single) return Object.freeze({ text, exact: false });
   }
-  return { text: String(single), exact: false };
+  return Object.freeze({ text: String(single), exact: false });
 }
 
 /**
