@@ -13,6 +13,7 @@ export default defineConfig({
     danfo: 'src/danfo/index.ts',
     sagemaker: 'src/sagemaker/index.ts',
     tune: 'src/tune/index.ts',
+    synth: 'src/synth/index.ts',
     cli: 'src/cli/main.ts',
     // Started by TrainingPool as a worker thread, resolved beside the chunk that starts it.
     'training-worker': 'src/train/training-worker.ts',

@@ -5,9 +5,11 @@
  * guide: read event logs, build the vocabulary, truncate, flatten, split, train, run many jobs,
  * choose operating points, evaluate, report, score live, and the experiment that ties them together.
  * Areas with more machinery have their own entries: `sessionsentry/model` (model formats, dumps,
- * low-level prediction), `sessionsentry/serve` (servers, payload parsing, load test),
- * `sessionsentry/live` (prefix rows, score trajectories, policy measurement),
- * `sessionsentry/sagemaker` (the SageMaker backend) and `sessionsentry/danfo` (danfo.js interop).
+ * low-level prediction, the feature schema file), `sessionsentry/serve` (servers, payload parsing,
+ * the alert rule, load test), `sessionsentry/live` (prefix rows, score trajectories, policy
+ * measurement), `sessionsentry/synth` (logs of a chosen size, the test week),
+ * `sessionsentry/tune` (search spaces), `sessionsentry/sagemaker` (the SageMaker backend) and
+ * `sessionsentry/danfo` (danfo.js interop).
  * Each block below is a category of the API reference; `test/public-surface.test.ts` keeps the list
  * deliberate.
  *
@@ -19,6 +21,19 @@
  * @module sessionsentry
  */
 
+// --- Synthetic logs ---
+export { generateLogs } from './synth/generate-logs.js';
+export type {
+  GenerateLogsOptions,
+  GeneratedLogs,
+  GeneratedLogFile,
+  LogFileName,
+  LogFileSummary,
+} from './synth/generate-logs.js';
+export type { SyntheticLog } from './synth/synthetic-log.js';
+export type { AttackerStyle } from './synth/attacker-profiles.js';
+export type { UserProfileName } from './synth/user-profiles.js';
+
 // --- Event logs ---
 export { EventLog } from './events/event-log.js';
 export type { EventLogParts, SkippedRows } from './events/event-log.js';
@@ -29,31 +44,13 @@ export { selectSessions } from './sessions/select-sessions.js';
 export { SEED_LOG_SCHEMA } from './events/log-schema.js';
 export type { LogSchema, LabelValues } from './events/log-schema.js';
 
-// --- Synthetic logs ---
-export { generateLogs } from './synth/generate-logs.js';
-export type {
-  GenerateLogsOptions,
-  GeneratedLogs,
-  GeneratedLogFile,
-  LogFileName,
-  LogFileSummary,
-} from './synth/generate-logs.js';
-export { generateEvents, DEFAULT_HELD_OUT_STYLES } from './synth/generate-events.js';
-export { generateTestWeek } from './synth/generate-week.js';
-export type { GenerateTestWeekOptions } from './synth/generate-week.js';
-export type { GenerateEventsOptions } from './synth/generate-events.js';
-export type { SyntheticLog } from './synth/synthetic-log.js';
-export type { AttackerStyle } from './synth/attacker-profiles.js';
-export type { UserProfileName } from './synth/user-profiles.js';
-
 // --- Vocabulary and features ---
 export { ActionVocabulary } from './sessions/action-vocabulary.js';
 export type { ActionVocabularyJSON } from './sessions/action-vocabulary.js';
 export { SessionFlattener } from './sessions/session-flattener.js';
 export type { SessionFlattenerOptions, FlattenOptions } from './sessions/session-flattener.js';
-export { flattenSessions } from './sessions/flatten-sessions.js';
 export type { FlattenResult, UnseenActions } from './sessions/flatten-sessions.js';
-export { DEFAULT_FEATURES, featureNamesOf, parseFeatureSchema } from './sessions/feature-schema.js';
+export { DEFAULT_FEATURES } from './sessions/feature-schema.js';
 export type { FeatureGroups, FeatureSchema } from './sessions/feature-schema.js';
 export type { ActionGroupMapping, ActionGroupsOption } from './sessions/action-groups.js';
 export type { TimingFeature } from './sessions/timing-features.js';
@@ -78,7 +75,7 @@ export type { WriteCsvOptions, CsvDestination } from './frame/csv-write.js';
 export type { FrameInput } from './frame/frame-input.js';
 
 // --- Splits ---
-export { FrameSplitter, splitFrame } from './split/frame-splitter.js';
+export { FrameSplitter } from './split/frame-splitter.js';
 export type { FrameSplitterOptions, SplitOptions, SplitMode, FrameSplit } from './split/frame-splitter.js';
 export type { SplitFractions, PartName } from './split/fractions.js';
 export { writeCsvs } from './split/write-csvs.js';
@@ -103,7 +100,7 @@ export type { LoadModelOptions } from './model/model-format.js';
 export type { TrainParamsInput } from './model/train-params.js';
 
 // --- Running jobs ---
-export { TrainRunner, runExperiment } from './train/train-runner.js';
+export { TrainRunner } from './train/train-runner.js';
 export type {
   ExperimentJob,
   FrameJob,
@@ -163,8 +160,9 @@ export { rocCurve, rocAuc } from './eval/roc-curve.js';
 export type { RocCurve, RocCurveOptions } from './eval/roc-curve.js';
 export { precisionRecallCurve, averagePrecision } from './eval/pr-curve.js';
 export type { PrecisionRecallCurve } from './eval/pr-curve.js';
-export { compareExperiments, ExperimentComparison } from './eval/experiment-comparison.js';
+export { compareExperiments } from './eval/experiment-comparison.js';
 export type {
+  ExperimentComparison,
   ExperimentInput,
   ComparisonRow,
   ComparisonColumn,
@@ -189,7 +187,6 @@ export type {
   LiveModel,
   IgnoredReason,
 } from './serve/live-scorer.js';
-export { alertPolicy } from './serve/alert-policy.js';
 export type { AlertPolicy } from './serve/alert-policy.js';
 export { replay, replaySeries } from './serve/replay.js';
 export type { ReplayOptions, ReplayReport, Quantiles } from './serve/replay.js';
@@ -225,7 +222,6 @@ export type {
   ReadModelDirectoryOptions,
   WriteModelDirectoryOptions,
 } from './experiment/model-directory.js';
-export { PACKAGE_NAME, PACKAGE_VERSION } from './package-info.js';
 
 // --- Errors ---
 export { SessionSentryError, InvalidArgumentError, ParseError, ColumnNotFoundError } from './errors.js';
@@ -234,7 +230,6 @@ export { SourceReadError } from './frame/text-source.js';
 export { InputLimitError } from './frame/input-limit-error.js';
 export type { InputLimit } from './frame/input-limit-error.js';
 export { NotFittedError, MissingTimesError, EventOrderError, FeatureSchemaError } from './sessions/session-errors.js';
-export { ModelFormatError, InvalidModelError } from './model/model-errors.js';
 export type { ModelFormat } from './model/model-errors.js';
 export { TrainAbortedError } from './model/train.js';
 export { TrainParamError } from './model/train-params.js';

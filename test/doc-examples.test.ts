@@ -22,6 +22,8 @@ const ENTRIES: Readonly<Record<string, string>> = {
   'sessionsentry/live': 'src/live/index.ts',
   'sessionsentry/sagemaker': 'src/sagemaker/index.ts',
   'sessionsentry/danfo': 'src/danfo/index.ts',
+  'sessionsentry/tune': 'src/tune/index.ts',
+  'sessionsentry/synth': 'src/synth/index.ts',
 };
 /** Undeclared names (2304, 2552, 18004 for `{ x }`), the implicit any that follows (7005, 7006, 7031, 7034), clashes with the preamble (2300, 2440, 2451). */
 const CONTEXT_DIAGNOSTICS = new Set([2304, 2552, 18004, 7005, 7006, 7031, 7034, 2300, 2440, 2451]);
@@ -162,6 +164,10 @@ describe('the @example blocks of the doc comments and the code of the guides', (
       noEmit: true,
       types: ['node'],
       allowImportingTsExtensions: true,
+      // A dynamic `import('sessionsentry')` or a multi-line import reaches the sources too, built or not.
+      paths: Object.fromEntries(
+        Object.entries(ENTRIES).map(([specifier, entry]) => [specifier, [path.join(repoRoot, entry)]]),
+      ),
     };
     const host = ts.createCompilerHost(options);
     const { readFile, fileExists, getSourceFile } = host;

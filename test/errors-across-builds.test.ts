@@ -26,7 +26,7 @@ describe('typed errors are recognised across the ESM and CommonJS builds', () =>
   let cjs: Root;
   let esmModel: ModelEntry;
   let cjsModel: ModelEntry;
-  const entries = ['index', 'model', 'serve', 'live', 'sagemaker', 'danfo', 'tune'] as const;
+  const entries = ['index', 'model', 'serve', 'live', 'sagemaker', 'danfo', 'tune', 'synth'] as const;
   const loaded: Record<string, { esm: Record<string, unknown>; cjs: Record<string, unknown> }> = {};
 
   beforeAll(async () => {
@@ -54,7 +54,7 @@ describe('typed errors are recognised across the ESM and CommonJS builds', () =>
     expect(err instanceof cjs.SessionSentryError).toBe(true);
     expect(err instanceof Error).toBe(true);
     expect(err instanceof cjs.InvalidArgumentError).toBe(false);
-    expect(err instanceof cjs.ModelFormatError).toBe(false);
+    expect(err instanceof cjsModel.ModelFormatError).toBe(false);
     expect((err as { code: string }).code).toBe('ERR_PARSE');
   });
 
@@ -65,10 +65,12 @@ describe('typed errors are recognised across the ESM and CommonJS builds', () =>
     expect(err instanceof esm.ParseError).toBe(false);
   });
 
-  it("an error thrown through a subpath entry (sessionsentry/model, CommonJS) matches the root entry's class (ESM)", () => {
+  it("an error thrown through a subpath entry (sessionsentry/model, CommonJS) matches that entry's ESM class and the root's SessionSentryError", () => {
     const err = thrown(() => cjsModel.loadModel(new Uint8Array([1, 2, 3])));
-    expect(err instanceof esm.ModelFormatError).toBe(true);
-    expect(thrown(() => esmModel.loadModel(new Uint8Array([1, 2, 3]))) instanceof cjs.ModelFormatError).toBe(true);
+    expect(err instanceof esmModel.ModelFormatError).toBe(true);
+    expect(err instanceof esm.SessionSentryError).toBe(true);
+    expect(err instanceof esmModel.InvalidModelError).toBe(false);
+    expect(thrown(() => esmModel.loadModel(new Uint8Array([1, 2, 3]))) instanceof cjsModel.ModelFormatError).toBe(true);
   });
 
   it("values that are not the library's errors are not instances", () => {

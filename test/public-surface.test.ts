@@ -21,10 +21,11 @@ const ENTRIES = [
   },
   { subpath: './danfo', specifier: 'sessionsentry/danfo', source: 'src/danfo/index.ts', build: 'danfo' },
   { subpath: './tune', specifier: 'sessionsentry/tune', source: 'src/tune/index.ts', build: 'tune' },
+  { subpath: './synth', specifier: 'sessionsentry/synth', source: 'src/synth/index.ts', build: 'synth' },
 ] as const;
 
 /** The root entry is the workflow; machinery goes to a subpath. Raise deliberately, if ever. */
-const ROOT_VALUE_BUDGET = 91;
+const ROOT_VALUE_BUDGET = 80;
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const read = (file: string): string => readFileSync(path.join(repoRoot, file), 'utf8');
@@ -71,7 +72,11 @@ function compileSurfaces(): Map<string, Surface> {
     const types = new Map<string, string>();
     for (const exported of checker.getExportsOfModule(moduleSymbol)) {
       const target = exported.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(exported) : exported;
-      (target.flags & ts.SymbolFlags.Value ? values : types).set(exported.name, kindOf(target));
+      // `export type { SomeClass }` exports the class's type only: no value at run time.
+      const typeOnly = (exported.declarations ?? []).some(
+        (d) => ts.isExportSpecifier(d) && (d.isTypeOnly || d.parent.parent.isTypeOnly),
+      );
+      (target.flags & ts.SymbolFlags.Value && !typeOnly ? values : types).set(exported.name, kindOf(target));
     }
     surfaces.set(entry.specifier, { values, types });
   }

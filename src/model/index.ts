@@ -3,7 +3,8 @@
  * three formats XGBoost and SageMaker use (JSON, UBJSON, the legacy binary, inside `model.tar.gz`),
  * validation of untrusted model files, text dumps, low-level matrix prediction, model insight
  * (feature importance as `get_score`, per-row TreeSHAP contributions as `pred_contribs`), and the
- * training parameters and metrics as XGBoost 1.7.4 resolves them. The workflow (`train`, `Booster`,
+ * training parameters and metrics as XGBoost 1.7.4 resolves them, and the files of a model directory
+ * (its manifest, the feature schema of `features.json`). The workflow (`train`, `Booster`,
  * `TrainingData`) is in the root entry.
  *
  * @example
@@ -32,10 +33,11 @@ export { extractModelMember, readTar, writeTarGz } from './model-tarball.js';
 export type { TarMember, WriteTarGzOptions } from './model-tarball.js';
 export { validateModel, MAX_NUM_FEATURE } from './model-validate.js';
 export type { ValidateModelOptions } from './model-validate.js';
-export { ModelSizeLimitError } from './model-errors.js';
+export { ModelFormatError, InvalidModelError, ModelSizeLimitError } from './model-errors.js';
 
 // --- Model directory ---
 export { readModelManifest, isModelDirectory } from '../experiment/model-directory.js';
+export { parseFeatureSchema, featureNamesOf } from '../sessions/feature-schema.js';
 
 // --- Dump ---
 export { dumpModel } from './tree-dump.js';

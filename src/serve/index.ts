@@ -3,7 +3,8 @@
  * SageMaker XGBoost container's contract (`GET /ping`, `POST /invocations` with CSV, JSON or
  * libsvm payloads), the event service feeds a `LiveScorer` from `POST /events`, and the load test
  * measures either. The payload parsers and the score parser are the ones the servers and the
- * backends use. `LiveScorer`, `alertPolicy` and `replay` are in the root entry.
+ * backends use. `alertPolicy` and `stepAlert` are the alert rule `LiveScorer` applies;
+ * `LiveScorer` and `replay` are in the root entry.
  *
  * @example
  * ```ts
@@ -42,7 +43,7 @@ export { startEventService, parseEventsBody, EventRequestError, LOG_EVENT_FIELDS
 export type { EventServiceOptions, EventService, EventServiceStats, EventFieldNames } from './event-service.js';
 export { parseLiveEvent } from './live-scorer.js';
 export type { ParsedLiveEvent } from './live-scorer.js';
-export { stepAlert } from './alert-policy.js';
+export { alertPolicy, stepAlert } from './alert-policy.js';
 export { EventClock, DEFAULT_MAX_CLOCK_LEAD_MS, DEFAULT_CLOCK_QUORUM } from './event-clock.js';
 export type { EventClockOptions, ClockObservation } from './event-clock.js';
 export { escapeId } from './escape-id.js';

@@ -30,7 +30,8 @@ export interface InterruptSignal extends Disposable, AsyncDisposable {
  * @example
  * ```ts
  * using interrupt = interruptSignal({ onSignal: () => console.error('stopping, cleaning up…') });
- * const result = await runExperiment(jobs, { signal: interrupt.signal, invokeWith: 'test' });
+ * await using runner = new TrainRunner({ signal: interrupt.signal });
+ * const result = await runner.runExperiment(jobs, { invokeWith: 'test' });
  * ```
  */
 export function interruptSignal(options: InterruptSignalOptions = {}): InterruptSignal {

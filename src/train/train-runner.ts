@@ -101,7 +101,7 @@ export interface TrainRunnerOptions {
 /** What to score after deploying, per job. */
 export type InvokeWith = 'test' | InvokeRows | ((job: ExperimentJob) => InvokeRows | Promise<InvokeRows>);
 
-/** Options of {@link TrainRunner.runExperiment} and {@link runExperiment}. */
+/** Options of {@link TrainRunner.runExperiment}. */
 export interface ExperimentOptions {
   /** Create endpoints and wait for them. Default `true` when `invokeWith` is given, else `false`. */
   readonly deploy?: boolean;
@@ -175,7 +175,7 @@ interface JobRecord {
  *
  * Stages: {@link startJobs} → {@link waitForJobs} → {@link createModels} → {@link createEndpoints}
  * → {@link waitForEndpoints} → {@link invoke} / {@link batchTransform} → {@link cleanup}; or all
- * of them in {@link runExperiment}. At most `concurrency` jobs are in flight (p-limit). Every
+ * of them in {@link TrainRunner.runExperiment}. At most `concurrency` jobs are in flight (p-limit). Every
  * stage reports per job: one failure never sinks the others, and each failure says why. Every
  * model and endpoint the runner creates is tracked, and {@link cleanup} (also run by `await using`
  * and by `runExperiment`'s `finally`) deletes them on success, failure and abort. Progress events
@@ -1043,33 +1043,6 @@ export class TrainRunner extends EventEmitter<TrainRunnerEvents> implements Asyn
   #checkOpen(where: string): void {
     if (this.#closed) throw new ResourceStateError('TrainRunner', `${where}: the runner is closed`);
     this.#throwIfAborted(where);
-  }
-}
-
-/**
- * Runs one experiment round trip with a runner of its own ({@link TrainRunner.runExperiment}),
- * and closes the runner (and its default backend) whatever happens.
- *
- * @example
- * ```ts
- * const result = await runExperiment(jobs, { prefix: 'exp1', invokeWith: 'test', onProgress: (e) => console.log(formatProgress(e)) });
- * console.table(result.failed);
- * ```
- */
-export async function runExperiment(
-  jobs: readonly StartJob[],
-  options: TrainRunnerOptions & ExperimentOptions = {},
-): Promise<ExperimentResult> {
-  const { deploy, invokeWith, transformWith, ...runnerOptions } = options;
-  const runner = new TrainRunner(runnerOptions);
-  try {
-    return await runner.runExperiment(jobs, {
-      ...(deploy !== undefined ? { deploy } : {}),
-      ...(invokeWith !== undefined ? { invokeWith } : {}),
-      ...(transformWith !== undefined ? { transformWith } : {}),
-    });
-  } finally {
-    await runner.close();
   }
 }
 

@@ -196,7 +196,8 @@ export const used = [truncation, flattener.featureNames.length, recall, backend,
     writeFileSync(
       path.join(project, 'consumer-cjs.cts'),
       `import lib = require('sessionsentry');
-export const version: string = lib.PACKAGE_VERSION;
+import synth = require('sessionsentry/synth');
+export const sessions: number = lib.parseEventLog(synth.formatLogTsv(synth.generateEvents({ seed: 1, events: 100 }))).sessionCount;
 `,
     );
     writeFileSync(

@@ -13,7 +13,7 @@ import { Booster } from '../../src/model/booster.js';
 import { LocalBackend } from '../../src/train/local-backend.js';
 import type { ProgressEvent } from '../../src/train/progress.js';
 import { ResourceStateError, RunAbortedError } from '../../src/train/train-errors.js';
-import { TrainRunner, runExperiment, splitLabelledCsv, type ExperimentJob } from '../../src/train/train-runner.js';
+import { TrainRunner, splitLabelledCsv, type ExperimentJob } from '../../src/train/train-runner.js';
 import { makeTempDir, writeCsvSet, type CsvSet } from './make-csv.js';
 
 const root = makeTempDir('runner');
@@ -427,12 +427,9 @@ describe('TrainRunner clean-up and abort', () => {
     const backend = newBackend();
     const events: ProgressEvent[] = [];
     const recorder = urlRecorder(backend, events);
-    const result = await runExperiment(jobsFor(FAST).slice(0, 1), {
-      backend,
-      invokeWith: 'test',
-      concurrency: 1,
-      onProgress: recorder.onProgress,
-    });
+    const runner = new TrainRunner({ backend, concurrency: 1, onProgress: recorder.onProgress });
+    const result = await runner.runExperiment(jobsFor(FAST).slice(0, 1), { invokeWith: 'test' });
+    await runner.close();
     expect(result.succeeded).toEqual(['first5']);
     expect(result.endpoints?.succeeded.map((e) => e.endpointName)).toEqual(['first5']);
     expect(result.scores[0]?.scores).toHaveLength(sets[0]!.testMatrix.length);
