@@ -311,6 +311,21 @@ describe('sessionsentry step by step on a small synthetic set', () => {
     );
   });
 
+  it('takes colsample_bytree in (0, 1] through --hp and names it when out of range, suggesting it for a typo', async () => {
+    const zero = await cli(dir, 'train', 'no-such-folder', '--out', 'm', '--hp', 'colsample_bytree=0');
+    expect([zero.code, zero.err.split('\n')[0]]).toEqual([
+      2,
+      'sessionsentry train: --hp colsample_bytree: must be a number in (0, 1], got "0"',
+    ]);
+    const typo = await cli(dir, 'train', 'no-such-folder', '--out', 'm', '--hp', 'colsample_bynod=0.5');
+    expect(typo.err.split('\n')[0]).toContain('(did you mean "colsample_bynode"?)');
+    // A valid ratio passes the check; the command then fails on the missing folder, not on --hp.
+    const half = await cli(dir, 'train', 'no-such-folder', '--out', 'm', '--hp', 'colsample_bytree=0.5');
+    expect(half.err.split('\n')[0]).toBe(
+      'sessionsentry train: "no-such-folder" has no train.csv with rows (write one with sessionsentry split)',
+    );
+  });
+
   it('flatten reads a log with other column names and no times through --log-schema, leaving timing features out', async () => {
     writeFileSync(
       path.join(dir, 'blocks.csv'),
