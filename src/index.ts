@@ -148,12 +148,28 @@ export type {
 } from './train/backend.js';
 export type { EarlyStoppingSummary } from './train/container-early-stopping.js';
 
+// --- Cross-validation (xgb.cv) ---
+export { crossValidate } from './train/cross-validate.js';
+export type {
+  CrossValidateOptions,
+  CrossValidationResult,
+  CrossValidationRound,
+  MetricSummary,
+  OutOfFoldScores,
+} from './train/cross-validate.js';
+export type { CrossValidationFold } from './train/cv-folds.js';
+
 // --- Evaluation ---
 export { ConfusionMatrix } from './eval/confusion-matrix.js';
 export type { ConfusionMatrixJSON, ScoreThresholdOptions } from './eval/confusion-matrix.js';
 export type { ConfusionCounts, ConfusionMetrics } from './eval/confusion-metrics.js';
 export { chooseOperatingPoint, evaluateAt } from './eval/operating-point.js';
-export type { OperatingPoint, OperatingRule } from './eval/operating-point.js';
+export type {
+  OperatingPoint,
+  OperatingRule,
+  OperatingPointSource,
+  ChooseOperatingPointOptions,
+} from './eval/operating-point.js';
 export { recallAtFalsePositiveRate } from './eval/thresholds.js';
 export type { ThresholdChoice, BestF1Choice } from './eval/thresholds.js';
 export { rocCurve, rocAuc } from './eval/roc-curve.js';

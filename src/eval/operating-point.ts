@@ -12,15 +12,29 @@ export type OperatingRule =
   | { readonly bestF1: true };
 
 /**
- * A threshold chosen on validation data, with the rule that chose it and the confusion matrix it
- * gave there. Apply it unchanged to test data with {@link evaluateAt}.
+ * What scores an operating point was chosen on: a validation set's, or out-of-fold scores of the
+ * training rows (each row scored by the cross-validation model that did not train on it, so every
+ * training negative counts towards the false positive rate, not only a few hundred validation ones).
+ */
+export type OperatingPointSource = 'validation' | 'out-of-fold';
+
+/** Options of {@link chooseOperatingPoint}. */
+export interface ChooseOperatingPointOptions {
+  /** What the scores are (default `'validation'`); recorded in {@link OperatingPoint.chosenOn}. */
+  readonly chosenOn?: OperatingPointSource;
+}
+
+/**
+ * A threshold chosen on validation (or out-of-fold) scores, with the rule that chose it and the
+ * confusion matrix it gave there. Apply it unchanged to test data with {@link evaluateAt}.
  */
 export interface OperatingPoint {
   /** Flag scores `>= threshold`; `Infinity` flags nothing. */
   readonly threshold: number;
   readonly rule: OperatingRule;
-  readonly chosenOn: 'validation';
-  /** The matrix on the validation data the point was chosen on (optimistic by construction). */
+  /** The scores the point was chosen on. */
+  readonly chosenOn: OperatingPointSource;
+  /** The matrix on the scores the point was chosen on (optimistic by construction). */
   readonly validation: ConfusionMatrix;
 }
 
@@ -36,13 +50,27 @@ export interface OperatingPoint {
  * console.log(point.threshold, point.validation.recall, test.recall, test.fpr);
  * chooseOperatingPoint(valLabels, valScores, { bestF1: true });
  * chooseOperatingPoint(valLabels, valScores, { threshold: 0.5 });
+ *
+ * // on every training row, scored out of fold by crossValidate: FPR 0.1% measured on all training negatives
+ * const cv = crossValidate(trainData, params, { nfold: 5, stratified: true });
+ * chooseOperatingPoint(cv.outOfFold!.labels, cv.outOfFold!.scores, { maxFalsePositiveRate: 0.001 }, { chosenOn: 'out-of-fold' });
  * ```
  */
 export function chooseOperatingPoint(
   validationLabels: ArrayLike<number>,
   validationScores: ArrayLike<number>,
   rule: OperatingRule,
+  options: ChooseOperatingPointOptions = {},
 ): OperatingPoint {
+  const { chosenOn = 'validation' } = options;
+  if (chosenOn !== 'validation' && chosenOn !== 'out-of-fold') {
+    throw new InvalidArgumentError(
+      'chooseOperatingPoint',
+      'options.chosenOn',
+      chosenOn,
+      '"validation" or "out-of-fold"',
+    );
+  }
   let threshold: number;
   if ('maxFalsePositiveRate' in rule) {
     threshold = chooseThresholdForFalsePositiveRate(
@@ -66,7 +94,7 @@ export function chooseOperatingPoint(
     );
   }
   const validation = ConfusionMatrix.fromScores(validationLabels, validationScores, { threshold });
-  return Object.freeze({ threshold, rule, chosenOn: 'validation' as const, validation });
+  return Object.freeze({ threshold, rule, chosenOn, validation });
 }
 
 /**

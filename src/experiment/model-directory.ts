@@ -3,7 +3,7 @@ import { mkdir, readFile, readdir, rename, stat, writeFile } from 'node:fs/promi
 import path from 'node:path';
 import { SessionSentryError } from '../errors.js';
 import type { ConfusionMatrixJSON } from '../eval/confusion-matrix.js';
-import type { OperatingPoint, OperatingRule } from '../eval/operating-point.js';
+import type { OperatingPoint, OperatingPointSource, OperatingRule } from '../eval/operating-point.js';
 import { Booster } from '../model/booster.js';
 import type { TarGzLimits } from '../model/model-tarball.js';
 import { PACKAGE_NAME, PACKAGE_VERSION } from '../package-info.js';
@@ -115,7 +115,7 @@ export interface SavedOperatingPoint {
   readonly rule: OperatingRule;
   /** Flag scores `>= threshold`; `Infinity` flags nothing. */
   readonly threshold: number;
-  readonly chosenOn: 'validation';
+  readonly chosenOn: OperatingPointSource;
   readonly validation: ConfusionMatrixJSON;
 }
 
@@ -550,13 +550,14 @@ function parseOperatingPoints(file: string, json: unknown): SavedOperatingPoint[
     const threshold = raw.threshold === null ? Infinity : raw.threshold;
     if (typeof threshold !== 'number' || Number.isNaN(threshold))
       fail('.threshold', `must be a number (null: flag nothing), got ${describe(raw.threshold)}`);
-    if (raw.chosenOn !== 'validation') fail('.chosenOn', `must be "validation", got ${describe(raw.chosenOn)}`);
+    if (raw.chosenOn !== 'validation' && raw.chosenOn !== 'out-of-fold')
+      fail('.chosenOn', `must be "validation" or "out-of-fold", got ${describe(raw.chosenOn)}`);
     if (!isObject(raw.validation))
       fail('.validation', `must be a confusion matrix object, got ${describe(raw.validation)}`);
     return {
       rule: rule as OperatingRule,
       threshold: threshold as number,
-      chosenOn: 'validation' as const,
+      chosenOn: raw.chosenOn as OperatingPointSource,
       validation: raw.validation as unknown as ConfusionMatrixJSON,
     };
   });

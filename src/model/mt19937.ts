@@ -15,12 +15,18 @@ export class Mt19937 {
 
   /** Seeds as `std::mt19937(seed)`: the seed is taken modulo 2^32. */
   constructor(seed: number) {
+    this.seed(seed);
+  }
+
+  /** Reseeds as `std::mt19937::seed(seed)`: the same state a new generator with this seed has. */
+  seed(seed: number): void {
     const mt = this.#state;
     mt[0] = seed >>> 0;
     for (let i = 1; i < 624; i++) {
       const prev = mt[i - 1]!;
       mt[i] = (Math.imul(1812433253, prev ^ (prev >>> 30)) + i) >>> 0;
     }
+    this.#index = 624;
   }
 
   /** The next unsigned 32-bit output. */

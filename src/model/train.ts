@@ -105,7 +105,10 @@ class Trainer {
   #sinceBest = 0;
   stopped = false;
 
-  constructor(data: TrainingData, input: TrainParamsInput, options: TrainOptions) {
+  /** The random engine is shared with other runs (see {@link startTraining}): reseed it at the first round. */
+  readonly #sharedRng: boolean;
+
+  constructor(data: TrainingData, input: TrainParamsInput, options: TrainOptions, sharedRng?: Mt19937) {
     const p = resolveTrainParams(input);
     this.p = p;
     this.#data = data;
@@ -137,16 +140,20 @@ class Trainer {
     for (const e of evals) this.history[e.name] = Object.fromEntries(p.evalMetric.map((m) => [m, [] as number[]]));
     this.#grad = new Float32Array(n);
     this.#hess = new Float32Array(n);
-    this.#rng = new Mt19937(p.seed);
+    this.#rng = sharedRng ?? new Mt19937(p.seed);
+    this.#sharedRng = sharedRng !== undefined;
     const splitParams = p;
     // The training loop owns the grower's workspace: created once here, lent to every tree.
     if (p.treeMethod === 'hist') {
       const { cuts, bins } = buildHistIndex(data, p.maxBin);
       const ctx = { rows: n, columns: data.columns, cuts, bins, params: splitParams };
       const work = createHistWorkspace(ctx);
-      // The updater's column sampler: constructed once, seeded with one draw, kept across trees.
-      const sampler = new ColumnSampler(this.#rng.next());
+      // The updater's column sampler: constructed once, at the first round (after a shared engine's
+      // reseed), seeded with one draw, kept across trees.
+      let updaterSampler: ColumnSampler | undefined;
       this.#grow = () => {
+        updaterSampler ??= new ColumnSampler(this.#rng.next());
+        const sampler = updaterSampler;
         // The sampler draws no gradients, so the rows are drawn first and only theirs computed.
         sampleHistRows(work, n, p.subsample < 1 ? this.#rng.next() : null, p.subsample);
         logisticGradientRows(
@@ -187,6 +194,8 @@ class Trainer {
   }
 
   step(): void {
+    // XGBoost seeds its global engine when a booster first updates; boosters updated in turn share it.
+    if (this.#sharedRng && this.trees.length === 0) this.#rng.seed(this.p.seed);
     const grown = this.#grow();
     addLeafValues(this.#margin, grown.tree.splitConditions, grown.leafOf, this.#data.rows);
     this.trees.push(grown.tree);
@@ -343,6 +352,56 @@ export function train(data: TrainingData, params: TrainParamsInput = {}, options
     trainer.step();
   }
   return trainer.result();
+}
+
+/** A training run advanced one round at a time: see {@link startTraining}. */
+export interface TrainingRun {
+  /** True once every round has been grown, or early stopping has stopped the run. */
+  readonly done: boolean;
+  /** Rounds grown so far. */
+  readonly rounds: number;
+  /** Grows one tree (one boosting round) and evaluates the eval sets, calling `onIteration`. */
+  step(): void;
+  /** The model and metric history so far, as {@link train} returns them. */
+  result(): TrainResult;
+}
+
+/**
+ * Starts a training run that the caller advances round by round, for work that interleaves several
+ * runs: cross-validation grows every fold's round `i` before any fold's round `i + 1`, as `xgb.cv`
+ * does, so it can stop all folds on their mean metric. Stepping to the end gives the model
+ * {@link train} gives.
+ *
+ * `sharedRandom`: XGBoost draws row samples from one process-wide engine (`common::GlobalRandom()`),
+ * reseeded by each booster at its first round. Boosters updated in turn, as `xgb.cv`'s folds, therefore
+ * draw from one stream: round 0 of each fold right after its reseed, later rounds continuing where the
+ * previous fold stopped. Runs given the same engine reproduce that (the folds' models then equal
+ * `xgb.cv`'s, not those of separate `xgb.train` calls when `subsample` < 1).
+ *
+ * @example
+ * ```ts
+ * const run = startTraining(data, { max_depth: 3, num_round: 50 }, { evals: [{ name: 'test', data: heldOut }] });
+ * while (!run.done) run.step();
+ * const { booster } = run.result();
+ * ```
+ */
+export function startTraining(
+  data: TrainingData,
+  params: TrainParamsInput = {},
+  options: TrainOptions = {},
+  sharedRandom?: Mt19937,
+): TrainingRun {
+  const trainer = new Trainer(data, params, options, sharedRandom);
+  return {
+    get done() {
+      return trainer.done;
+    },
+    get rounds() {
+      return trainer.trees.length;
+    },
+    step: () => trainer.step(),
+    result: () => trainer.result(),
+  };
 }
 
 /**

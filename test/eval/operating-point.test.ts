@@ -18,6 +18,20 @@ describe('chooseOperatingPoint and evaluateAt', () => {
     );
   });
 
+  it('records out-of-fold scores as what the point was chosen on, with the same threshold the rule gives', () => {
+    const point = chooseOperatingPoint(
+      validation.labels,
+      validation.scores,
+      { maxFalsePositiveRate: 0 },
+      { chosenOn: 'out-of-fold' },
+    );
+    expect(point.chosenOn).toBe('out-of-fold');
+    expect(point.threshold).toBe(0.8);
+    expect(() =>
+      chooseOperatingPoint(validation.labels, validation.scores, { bestF1: true }, { chosenOn: 'test' as never }),
+    ).toThrow(InvalidArgumentError);
+  });
+
   it('chooses the best-F1 threshold, or keeps a fixed one', () => {
     expect(chooseOperatingPoint(validation.labels, validation.scores, { bestF1: true }).threshold).toBe(0.35);
     const fixed = chooseOperatingPoint(validation.labels, validation.scores, { threshold: 0.5 });
