@@ -11,11 +11,14 @@ import path from 'node:path';
 import { Comment, CommentTag, Converter, ReflectionKind } from 'typedoc';
 
 /**
- * The categories of one entry file: exported name → section name, and the sections in order.
+ * The categories of one entry file: exported name → section name, and the sections in order, with
+ * the module name its `@module` tag gives (the name of its page in the reference).
  * @param {string} file
  */
 export function entryCategories(file) {
   const text = readFileSync(file, 'utf8');
+  const moduleName = /@module\s+(\S+)/.exec(text)?.[1];
+  if (moduleName === undefined) throw new Error(`${file}: an entry file needs a @module tag`);
   /** @type {Map<string, string>} */
   const byName = new Map();
   /** @type {string[]} */
@@ -35,7 +38,7 @@ export function entryCategories(file) {
       if (name && section) byName.set(name, section);
     }
   }
-  return { byName, order };
+  return { byName, order, moduleName };
 }
 
 /** @param {import('typedoc').Application} app */
@@ -49,13 +52,13 @@ export function load(app) {
       /** @type {Map<string, Map<string, string>>} */
       const byModule = new Map();
       for (const entry of entryPoints) {
-        const { byName, order: sections } = entryCategories(path.resolve(entry));
+        const { byName, order: sections, moduleName } = entryCategories(path.resolve(entry));
         for (const s of sections) if (!order.includes(s)) order.push(s);
-        byModule.set(path.resolve(entry), byName);
+        byModule.set(moduleName, byName);
       }
+      // Modules are matched by name, not by source file: the reference records no sources (typedoc.json).
       for (const mod of context.project.getReflectionsByKind(ReflectionKind.SomeModule)) {
-        const file = mod.sources?.[0]?.fullFileName;
-        const byName = file ? byModule.get(path.resolve(file)) : undefined;
+        const byName = byModule.get(mod.name);
         if (!byName || !('children' in mod)) continue;
         for (const child of /** @type {import('typedoc').DeclarationReflection} */ (mod).children ?? []) {
           const category = byName.get(child.name);

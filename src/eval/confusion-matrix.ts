@@ -74,7 +74,7 @@ function tally(labels: ArrayLike<number>, values: ArrayLike<number>, threshold: 
 /**
  * A binary confusion matrix (positive = attack = label 1) with its metrics. Ratios that are not
  * defined for the data are `undefined` (see {@link ConfusionMetrics}), so "no session flagged"
- * never shows a made-up precision. Immutable; a thin class over {@link confusionMetrics}.
+ * never shows a made-up precision. Immutable; a thin class over `confusionMetrics`.
  *
  * @example
  * ```ts
@@ -127,7 +127,7 @@ export class ConfusionMatrix implements ConfusionCounts, ConfusionMetrics {
     return new ConfusionMatrix(confusionCounts(labels, predictions));
   }
 
-  /** The matrix of labels against scores, a score `>= threshold` predicted positive (see {@link confusionCountsAt}). */
+  /** The matrix of labels against scores, a score `>= threshold` predicted positive (see `confusionCountsAt`). */
   static fromScores(
     labels: ArrayLike<number>,
     scores: ArrayLike<number>,

@@ -40,9 +40,9 @@ export interface ReportOptions {
   readonly description?: string;
   /** The baseline row of the table (default `true`, see {@link CompareExperimentsOptions}). */
   readonly baseline?: CompareExperimentsOptions['baseline'];
-  /** The live-detection section: detectors at their calibrated alert policies, replayed on the test log (see {@link renderLiveSection}). */
+  /** The live-detection section: detectors at their calibrated alert policies, replayed on the test log (see `renderLiveSection`). */
   readonly live?: LiveReportSection;
-  /** Each model's top features (see {@link importanceSection}). */
+  /** Each model's top features (see `importanceSection`). */
   readonly importance?: ImportanceReportSection;
   /**
    * More comparison tables, one per further operating point (e.g. FPR ≤ 0.5% beside the first's

@@ -11,7 +11,7 @@ export interface ImportanceReportSection {
   readonly models: readonly { readonly name: string; readonly features: readonly (readonly [string, number])[] }[];
 }
 
-/** Options of {@link importanceSection}. */
+/** Options of `importanceSection`. */
 export interface ImportanceSectionOptions {
   /** Importance type; default `'gain'` (mean gain of the splits on each feature). */
   readonly type?: ImportanceType;

@@ -61,7 +61,7 @@ export interface ReadEventLogOptions {
   /**
    * Plausible event times, epoch milliseconds, `min` inclusive and `max` exclusive: a time outside
    * is a bad row (`'implausible time'`), so `0`, `-1` or `1e300` never reach features. Default
-   * {@link DEFAULT_TIME_RANGE} (years 2000 to 2099); `null` accepts any finite time.
+   * `DEFAULT_TIME_RANGE` (years 2000 to 2099); `null` accepts any finite time.
    */
   readonly timeRange?: { readonly min: number; readonly max: number } | null;
   /**
@@ -78,9 +78,9 @@ export interface ReadEventLogOptions {
    * row either way.
    */
   readonly invalidUtf8?: 'error' | 'replace';
-  /** Longest row accepted, in bytes; a longer one is an `InputLimitError`. Default {@link DEFAULT_LOG_MAX_LINE_BYTES} (1 MiB). */
+  /** Longest row accepted, in bytes; a longer one is an `InputLimitError`. Default `DEFAULT_LOG_MAX_LINE_BYTES` (1 MiB). */
   readonly maxLineBytes?: number;
-  /** Longest field accepted, in bytes; a longer one is an `InputLimitError`. Default {@link DEFAULT_LOG_MAX_FIELD_BYTES} (64 KiB). */
+  /** Longest field accepted, in bytes; a longer one is an `InputLimitError`. Default `DEFAULT_LOG_MAX_FIELD_BYTES` (64 KiB). */
   readonly maxFieldBytes?: number;
   /** How many example messages `log.skipped.examples` keeps. Default 5. */
   readonly maxExamples?: number;
@@ -101,7 +101,7 @@ export type SkipReason =
 
 /**
  * Reads one or several event logs into one {@link EventLog}, strictly and fast. Sources are paths
- * (`.gz` decompressed), text, bytes or streams (see {@link TextSource}: a bare string is content
+ * (`.gz` decompressed), text, bytes or streams (see `TextSource`: a bare string is content
  * when it contains a newline or tab, else a path; `{ text, name }` and `{ path }` say it
  * explicitly). Files are streamed chunk by chunk on bytes, so memory grows with the events kept,
  * not with the files; the same file given twice (by any path) is an {@link InvalidArgumentError}.
@@ -196,7 +196,7 @@ export function parseEventLog(
   return reader.finish();
 }
 
-/** The path of a source that names a file, else undefined (see {@link TextSource}). */
+/** The path of a source that names a file, else undefined (see `TextSource`). */
 function pathOf(source: TextSource): string | undefined {
   if (typeof source === 'string')
     return source.length > 0 && !source.includes('\n') && !source.includes('\t') ? source : undefined;

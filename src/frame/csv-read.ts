@@ -30,7 +30,7 @@ export interface ReadCsvOptions {
 
 /**
  * Reads delimited text (CSV, TSV) into a {@link Frame}, streaming chunk by chunk from a path
- * (`.gz` decompressed), text, bytes or a stream (see {@link TextSource}). Numeric columns become
+ * (`.gz` decompressed), text, bytes or a stream (see `TextSource`). Numeric columns become
  * `Float64Array`s, the others dictionary-encoded string columns. Missing values: an empty field is
  * `NaN` in a numeric column and `null` in a string column, while a quoted empty field (`""`) is
  * the empty string. RFC 4180 quoting, a BOM, CRLF, blank lines and a missing final newline are

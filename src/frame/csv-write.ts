@@ -6,7 +6,7 @@ import { InvalidArgumentError } from '../errors.js';
 import { asFrame, type FrameInput } from './frame-input.js';
 import { formatNumber } from './parse-number.js';
 
-/** Options of {@link writeCsv}, {@link formatCsv} and {@link csvChunks}. */
+/** Options of {@link writeCsv}, `formatCsv` and `csvChunks`. */
 export interface WriteCsvOptions {
   /** Field delimiter, one character. Default `','`. */
   readonly delimiter?: string;

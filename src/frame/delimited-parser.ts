@@ -580,7 +580,7 @@ function delimiterByte(delimiter: string, argument: string): number {
 }
 
 /**
- * Tokenizes a whole {@link TextSource} (path, text, bytes or stream, gzip included) chunk by chunk,
+ * Tokenizes a whole `TextSource` (path, text, bytes or stream, gzip included) chunk by chunk,
  * calling `onRow` for every row, header included. Returns the source's name and the delimiter used.
  *
  * @example

@@ -29,7 +29,7 @@ export type FrameInput = Frame | DanfoLikeFrame;
 /** Typed-array storage a numeric column read from danfo may be asked to use. */
 export type NumericStorage = 'float64' | 'float32' | 'int32' | 'uint32' | 'int16' | 'uint16' | 'int8' | 'uint8';
 
-/** Options of {@link frameFromDanfoLike}. */
+/** Options of `frameFromDanfoLike`. */
 export interface FromDanfoOptions {
   /**
    * Storage per numeric column, by name. Default: `Int32Array` for an `int32` column without
@@ -103,7 +103,7 @@ export function isFrameLike(value: unknown): value is Frame {
 /**
  * Accepts a {@link Frame} or a danfo DataFrame (both recognised structurally) and returns a Frame,
  * so every function that takes a table can take either. A Frame is returned as is; a DataFrame is
- * converted with {@link frameFromDanfoLike} (its row index is not kept). Anything else is an
+ * converted with `frameFromDanfoLike` (its row index is not kept). Anything else is an
  * {@link InvalidArgumentError} naming `argName`.
  *
  * @example

@@ -62,7 +62,7 @@ export class SourceReadError extends SessionSentryError {
 const FILE_CHUNK = 1 << 20;
 
 /**
- * Describes a {@link TextSource} without opening it: its display name and, for in-memory sources,
+ * Describes a `TextSource` without opening it: its display name and, for in-memory sources,
  * its bytes (gunzipped when they are gzip data).
  *
  * @example
@@ -110,7 +110,7 @@ export function describeSource(
 }
 
 /**
- * Opens a {@link TextSource} as a stream of byte chunks, decompressing gzip (by `.gz` extension or
+ * Opens a `TextSource` as a stream of byte chunks, decompressing gzip (by `.gz` extension or
  * by magic bytes) on the fly, so memory stays bounded by the chunk size whatever the file size.
  * A chunk is valid until the next one is requested (files are read into one reused buffer):
  * copy what you keep.

@@ -85,7 +85,7 @@ export class Booster {
   readonly #defaultLimit: number;
 
   /**
-   * Wraps a model after validating it; throws {@link InvalidModelError} (naming `options.file`
+   * Wraps a model after validating it; throws {@link "sessionsentry/model"!InvalidModelError} (naming `options.file`
    * when given) when it is inconsistent.
    */
   constructor(model: BoosterModel, options: { readonly file?: string } = {}) {

@@ -40,7 +40,7 @@ export interface LoadModelOptions extends TarGzLimits {
 /**
  * Decodes a model in any supported format — XGBoost JSON, UBJSON, legacy binary with or without
  * `binf`, or a SageMaker `model.tar.gz` holding one of them. A string is JSON text. The result is
- * not validated; {@link Booster} validates it.
+ * not validated; {@link sessionsentry!Booster} validates it.
  *
  * @example
  * ```ts

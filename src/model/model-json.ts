@@ -17,7 +17,7 @@ export interface ReadModelOptions {
  * dmlc parameters as strings (numbers tolerated), `default_left` as 0/1 or booleans, the root parent
  * as 2147483647 or −1, `base_score` as `"5E-1"` or the 3.x vector form `"[5E-1]"`; trees are placed
  * by `id`. Throws {@link ModelFormatError} naming the JSON path of the first bad field. The result is
- * not yet validated for cycles or ranges (the {@link Booster} constructor does that).
+ * not yet validated for cycles or ranges (the {@link sessionsentry!Booster} constructor does that).
  *
  * @example
  * ```ts

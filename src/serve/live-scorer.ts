@@ -193,7 +193,7 @@ export interface LiveScorerOptions {
    * `'drop'` ignores it. Either way it is counted in `stats().outOfOrder`.
    */
   readonly outOfOrder?: 'clamp' | 'drop';
-  /** Sessions with more gaps than this compute `gap_std_s` in O(1) (see {@link SessionState}). Default 4096. */
+  /** Sessions with more gaps than this compute `gap_std_s` in O(1) (see `SessionState`). Default 4096. */
   readonly exactStdGaps?: number;
   /** Called with every alert, synchronously, before `push` returns. */
   readonly onAlert?: (alert: LiveAlert) => void;
@@ -202,7 +202,7 @@ export interface LiveScorerOptions {
   /** Wall clock for {@link LiveScorer.sweep} without an argument. Default: the event clock. */
   readonly now?: () => number;
   /**
-   * Score a `Booster` through {@link compileForest} (bit-identical to `predictRow`, about twice as
+   * Score a `Booster` through `compileForest` (bit-identical to `predictRow`, about twice as
    * fast). Default `true`; other models, and forests too large to compile, use `predictRow`.
    */
   readonly compileModel?: boolean;
@@ -232,7 +232,7 @@ export const IGNORED_DUPLICATE = 5;
 
 /**
  * Scores sessions while they happen: each event updates its session's features incrementally
- * (counts, bigrams, timing — no re-flattening; see {@link SessionState} for the cost per event)
+ * (counts, bigrams, timing — no re-flattening; see `SessionState` for the cost per event)
  * and scores the feature vector with the model's one-row path. After every event the features
  * equal `SessionFlattener.flatten(Truncators.firstN(k)(log))`'s row for the session's first k
  * events, bit for bit, and the score equals `Booster.predict` on that row.
@@ -453,7 +453,7 @@ export class LiveScorer {
   /**
    * {@link LiveScorer.pushParsed} without building its result, for `replay`'s loop over a whole
    * log: applies the event (alerts, counters and expiry exactly as `pushParsed`) and returns what
-   * happened as a number ({@link APPLIED}, {@link ALERTED}, {@link NEWLY_ALERTED} or an `IGNORED_*` code), the
+   * happened as a number (`APPLIED`, `ALERTED`, `NEWLY_ALERTED` or an `IGNORED_*` code), the
    * session's state left in `#current` (undefined for an ignored event of an unknown session).
    */
   [APPLY_EVENT](session: string, action: string, time: number, customer: string | undefined): number {

@@ -128,12 +128,12 @@ export function compileFeatureLayout(schema: FeatureSchema): FeatureLayout {
 
 /**
  * Above this many gaps in one session, `gap_std_s` comes from Welford's running update instead of
- * the flattener's two-pass formula (see {@link SessionState}). Default of `LiveScorerOptions.exactStdGaps`.
+ * the flattener's two-pass formula (see `SessionState`). Default of `LiveScorerOptions.exactStdGaps`.
  */
 export const EXACT_STD_GAPS = 4096;
 
 /**
- * Gaps of one session kept for `gap_median_s` (see {@link SessionState}); later gaps leave the
+ * Gaps of one session kept for `gap_median_s` (see `SessionState`); later gaps leave the
  * median as it was, so a session's state is at most about `8 · (width + exactStdGaps + maxGaps)`
  * bytes however many events it has. Default of `LiveScorerOptions.maxSessionGaps`.
  */
@@ -142,7 +142,7 @@ export const MAX_SESSION_GAPS = 16_384;
 /**
  * One session's incremental feature state: its feature vector `row`, laid out exactly as the
  * schema's feature names (what `SessionFlattener.flatten` writes for the session's events so far),
- * updated in place by {@link SessionState.add}.
+ * updated in place by `SessionState.add`.
  *
  * Cost per event: counts, `other_actions`, bigrams, `event_count`, `duration_s`, `gap_mean_s`
  * (the gaps summed in event order, as the flattener does), min, max, the under-1-s share and

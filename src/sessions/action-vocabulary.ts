@@ -12,7 +12,7 @@ export interface ActionVocabularyJSON {
  * The action codes a model knows, in a stable, sorted order: the feature columns of the action
  * counts. Built from one or more logs (build it over every file you will train and score on, the
  * test day too, so columns line up), serialisable, and it travels with a model inside the feature
- * schema. Codes are ordered by {@link compareActionCodes}: codes that are plain decimal numbers by
+ * schema. Codes are ordered by `compareActionCodes`: codes that are plain decimal numbers by
  * numeric value first (`'2' < '10' < '111'`), then every other code by UTF-16 code units.
  *
  * Scoring data may hold codes the vocabulary lacks: {@link ActionVocabulary.mapDictionary} maps

@@ -13,7 +13,7 @@ import { TIMING_FEATURES } from './timing-features.js';
  *
  * - `counts`: one column per vocabulary code (named by the code, like a pandas pivot), then
  *   `other_actions`, the events whose code is not in the vocabulary.
- * - `timing`: the ten {@link TIMING_FEATURES}; the log must have event times.
+ * - `timing`: the ten `TIMING_FEATURES`; the log must have event times.
  * - `bigrams`: counts of the `topK` most frequent consecutive action pairs of the training log,
  *   named `a>b`, or `false`.
  * - `shares`: `share_<code>` = count of the code / session length (0 for an empty session).

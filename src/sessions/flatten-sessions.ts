@@ -19,7 +19,7 @@ export interface UnseenActions {
   readonly byCode: Readonly<Record<string, number>>;
 }
 
-/** What {@link flattenSessions} returns: the feature frame and the unseen action codes. */
+/** What `flattenSessions` returns: the feature frame and the unseen action codes. */
 export interface FlattenResult {
   readonly frame: Frame;
   readonly unseen: UnseenActions;

@@ -56,8 +56,8 @@ export interface FlattenOptions {
 /**
  * Turns an EventLog into one feature row per session: the session id, the label, then the
  * features (action counts in vocabulary order and `other_actions`, timing, optional bigrams and
- * shares; see {@link FeatureSchema} and {@link TIMING_FEATURES}). A thin class over
- * {@link flattenSessions}: it holds the feature schema, learns what must be learned from training
+ * shares; see {@link FeatureSchema} and `TIMING_FEATURES`). A thin class over
+ * `flattenSessions`: it holds the feature schema, learns what must be learned from training
  * data in `fit`, and travels with a model as JSON (`toSchema` / `fromSchema`), so scoring builds
  * identical columns. Codes the vocabulary lacks never crash: they are counted in `other_actions`
  * and reported by {@link SessionFlattener.lastReport} / {@link SessionFlattener.flattenWithReport}.

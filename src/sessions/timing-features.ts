@@ -37,11 +37,11 @@ export const TIMING_FEATURES = [
   'events_per_minute',
 ] as const;
 
-/** One of the {@link TIMING_FEATURES}. */
+/** One of the `TIMING_FEATURES`. */
 export type TimingFeature = (typeof TIMING_FEATURES)[number];
 
 /**
- * Writes the ten {@link TIMING_FEATURES} of one session into a column-major feature buffer:
+ * Writes the ten `TIMING_FEATURES` of one session into a column-major feature buffer:
  * feature `k` goes to `out[(column + k) · stride + row]`. The session is positions `from..to` of a
  * log, mapped to physical events through `index` (`null` for identity). `gaps` is scratch space of
  * at least `to - from` values. Returns `-1`, or the event number within the session whose time is

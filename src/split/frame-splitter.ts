@@ -266,15 +266,15 @@ function groupKeys(frame: Frame, name: string, where: string): Float64Array | In
 
 /**
  * Splits feature frames into train, validation and test, and takes parts apart into features and
- * labels: the user's `FrameSplitter(bad_col, [sess_col])`. A thin class over {@link splitFrame}.
+ * labels: the user's `FrameSplitter(bad_col, [sess_col])`. A thin class over `splitFrame`.
  *
  * - Stratified (default): each class is shuffled with the seed and cut by the largest-remainder
  *   method, and a class with at least 3 rows has a row in each of 3 non-empty parts
- *   ({@link stratifiedSplit}, {@link allocateCounts}).
+ *   (`stratifiedSplit`, `allocateCounts`).
  * - `groupBy`: whole groups go to one part; groups holding a positive are split separately
- *   ({@link groupedSplit}); sizes follow the fractions by rows, within about half a group per cut.
+ *   (`groupedSplit`); sizes follow the fractions by rows, within about half a group per cut.
  * - `orderBy`: train the earliest rows, test the latest; a run of equal times never straddles a
- *   cut (it goes to the earlier part) ({@link orderedSplit}).
+ *   cut (it goes to the earlier part) (`orderedSplit`).
  * - Fractions must sum to 1 within 1e-9; a zero fraction gives an empty part.
  *
  * @example
@@ -305,12 +305,12 @@ export class FrameSplitter {
     this.nonFeatures = [...nonFeatures];
   }
 
-  /** Splits a Frame or danfo DataFrame (see {@link splitFrame}). */
+  /** Splits a Frame or danfo DataFrame (see `splitFrame`). */
   split(frame: FrameInput, options: SplitOptions): FrameSplit {
     return splitFrame(frame, { label: this.label, drop: this.drop, nonFeatures: this.nonFeatures }, options);
   }
 
-  /** The feature columns of a frame or part, in order (see {@link featureColumns}). */
+  /** The feature columns of a frame or part, in order (see `featureColumns`). */
   featureNames(frame: FrameInput): string[] {
     return featureColumns(
       frame,
@@ -331,7 +331,7 @@ export class FrameSplitter {
     );
   }
 
-  /** The frame's labels as 0/1 (see {@link labelValues}). */
+  /** The frame's labels as 0/1 (see `labelValues`). */
   labels(frame: FrameInput): Uint8Array {
     return labelValues(frame, this.label, 'FrameSplitter.labels');
   }

@@ -2,7 +2,7 @@ import { allocateCounts, validateFractions, type SplitFractions } from './fracti
 import { createRandom } from '../random/random.js';
 import type { SplitIndices } from './split-types.js';
 
-/** Options of {@link groupedSplit}. */
+/** Options of `groupedSplit`. */
 export interface GroupedSplitOptions {
   /** Seed of the shuffle of groups; the same seed gives the same split. */
   readonly seed: number;
@@ -16,7 +16,7 @@ export interface GroupedSplitOptions {
  * those that do not are split separately, so attacked customers appear in every part.
  *
  * Within a stratum the groups are shuffled, the stratum's rows get target counts per part from
- * {@link allocateCounts}, and the groups are laid end to end in shuffled order: a group goes to
+ * `allocateCounts`, and the groups are laid end to end in shuffled order: a group goes to
  * the part whose target range holds the middle of the group (so a big group is not forced past a
  * cut). Part sizes therefore follow the fractions by rows, within about half a group at each cut.
  * When a stratum has at least as many groups as parts with a non-zero fraction, a part left with

@@ -5,7 +5,7 @@ import type { SplitIndices } from './split-types.js';
  * Splits rows by time (or any order): train gets the earliest rows, validation the next and test
  * the latest, so a model is trained on the past and tested on the future. Rows are sorted by
  * `order[i]` (numbers, or strings such as ISO timestamps compared as text), stably: equal values
- * keep their row order. Sizes come from {@link allocateCounts}; then ties stay together: a run of
+ * keep their row order. Sizes come from `allocateCounts`; then ties stay together: a run of
  * equal values that a cut would divide goes whole to the earlier part. So every train value is
  * strictly smaller than every validation value, which is strictly smaller than every test value.
  * There is no randomness. Each part's rows are returned in time order.

@@ -30,7 +30,7 @@ export type CsvPrecision = 'float64' | 'float32';
 /**
  * Formats one number for a SageMaker CSV: `NaN` (missing) is the empty field, which XGBoost reads
  * as missing; `-0` keeps its sign; other values get the shortest text for the chosen precision
- * (see {@link CsvPrecision}; default `'float64'` here, `'float32'` in the writers). Infinities are
+ * (see `CsvPrecision`; default `'float64'` here, `'float32'` in the writers). Infinities are
  * rejected: they have no CSV form XGBoost reads.
  *
  * @example
@@ -193,7 +193,7 @@ export interface SageMakerCsvOptions {
   readonly weight?: string;
   /** The feature columns, in order. */
   readonly features: readonly string[];
-  /** Number format (default `'float32'`, exact for XGBoost; see {@link CsvPrecision}). */
+  /** Number format (default `'float32'`, exact for XGBoost; see `CsvPrecision`). */
   readonly precision?: CsvPrecision;
   /** Rows per yielded chunk (default 4096). */
   readonly chunkRows?: number;
@@ -298,12 +298,12 @@ function* csvChunks(
   }
 }
 
-/** What {@link writeSageMakerCsv} wrote. */
+/** What `writeSageMakerCsv` wrote. */
 export interface SageMakerCsvSummary {
   readonly file: string;
   readonly rows: number;
   readonly bytes: number;
-  /** Values XGBoost will read as a neighbouring float32 (see {@link CsvPrecision}); 0 for ordinary data. */
+  /** Values XGBoost will read as a neighbouring float32 (see `CsvPrecision`); 0 for ordinary data. */
   readonly inexactValues: number;
 }
 

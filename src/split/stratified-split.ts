@@ -2,7 +2,7 @@ import { allocateCounts, validateFractions, type SplitFractions } from './fracti
 import { createRandom } from '../random/random.js';
 import type { SplitIndices } from './split-types.js';
 
-/** Options of {@link stratifiedSplit}. */
+/** Options of `stratifiedSplit`. */
 export interface StratifiedSplitOptions {
   /** Seed of the shuffle; the same seed gives the same split. */
   readonly seed: number;
@@ -13,7 +13,7 @@ export interface StratifiedSplitOptions {
 /**
  * Splits rows `0..labels.length-1` at random into train, validation and test. With `stratify`
  * (the default) the rows of each class (each distinct label value, in ascending order of value)
- * are shuffled and cut separately, with sizes from {@link allocateCounts} (largest remainder, and
+ * are shuffled and cut separately, with sizes from `allocateCounts` (largest remainder, and
  * at least one row per non-empty part for a class with at least as many rows as such parts), so a
  * rare class with 3 rows appears in each of three parts. Without it all rows are shuffled and cut
  * once. Each part's rows are returned in ascending order.

@@ -34,7 +34,7 @@ export interface CsvPartManifest {
   readonly positives: number;
   readonly negatives: number;
   readonly bytes: number;
-  /** Values XGBoost reads as a neighbouring float32 (0 for ordinary data; see {@link CsvPrecision}). */
+  /** Values XGBoost reads as a neighbouring float32 (0 for ordinary data; see `CsvPrecision`). */
   readonly inexactValues: number;
 }
 
@@ -64,7 +64,7 @@ export interface CsvManifest {
 
 /** Options of {@link writeCsvs}. */
 export interface WriteCsvsOptions {
-  /** Number format (default `'float32'`: the values XGBoost reads are exactly `Math.fround` of the frame's; see {@link CsvPrecision}). */
+  /** Number format (default `'float32'`: the values XGBoost reads are exactly `Math.fround` of the frame's; see `CsvPrecision`). */
   readonly precision?: CsvPrecision;
   /**
    * A numeric column of every part holding instance weights (e.g. `'weight'` on session-prefix
@@ -117,7 +117,7 @@ export function csvNames(jobs: readonly CsvJob[], outDir = ''): CsvJobFiles[] {
 /**
  * Writes every job's split as SageMaker built-in XGBoost channels, the user's `make_all_csvs`:
  * `<outDir>/<job>/train.csv`, `validation.csv` and `test.csv` (label first, no header, numbers
- * that read back exactly; streamed, see {@link writeSageMakerCsv}) and `manifest.json` (feature
+ * that read back exactly; streamed, see `writeSageMakerCsv`) and `manifest.json` (feature
  * names, rows and label counts per part, seed, source); plus `<outDir>/manifest.json` listing all
  * jobs' manifests. All three parts are always written, so a zero-fraction part is an empty file:
  * do not pass an empty validation channel to a training job. With `weight`, every row is

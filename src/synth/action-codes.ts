@@ -99,7 +99,7 @@ export type ActionCode = (typeof ACTION_CODES)[number];
 export type ActionGroup = 'auth' | 'search' | 'view' | 'get' | 'personal' | 'admin' | 'error';
 
 /**
- * The meaning and group of each action code (see the table on {@link ACTION_CODES}).
+ * The meaning and group of each action code (see the table on `ACTION_CODES`).
  *
  * @example
  * ```ts
@@ -148,7 +148,7 @@ export const ACTION_INFO: Readonly<Record<ActionCode, { readonly group: ActionGr
   '903': { group: 'error', meaning: 'rate limit warning (too many requests)' },
 };
 
-/** The index of each code in {@link ACTION_CODES}, for array-backed tables. */
+/** The index of each code in `ACTION_CODES`, for array-backed tables. */
 export const ACTION_INDEX: Readonly<Record<ActionCode, number>> = Object.fromEntries(
   ACTION_CODES.map((code, i) => [code, i]),
 ) as Record<ActionCode, number>;

@@ -91,7 +91,7 @@ const PAIR_BOOSTS: Readonly<Partial<Record<ActionCode, Readonly<Partial<Record<A
 };
 
 /**
- * The shared navigation grammar as a row-major `38 × 38` matrix over {@link ACTION_CODES}: how
+ * The shared navigation grammar as a row-major `38 × 38` matrix over `ACTION_CODES`: how
  * natural it is to go from each action to each other one (group transitions spread evenly over the
  * group's actions, times a few pair boosts such as search → abstract or issue → PDF). Profiles
  * multiply these weights by their preferences.
@@ -122,7 +122,7 @@ export function navigationWeights(): Float64Array {
   return weights;
 }
 
-/** The dwell factor of each action (see {@link BehaviourProfile.gap}), indexed like {@link ACTION_CODES}. */
+/** The dwell factor of each action (see {@link BehaviourProfile.gap}), indexed like `ACTION_CODES`. */
 export function dwellFactors(): Float64Array {
   const factors = Float64Array.from(ACTION_CODES, (code) => GROUP_DWELL[ACTION_INFO[code].group]);
   // Reading full text or figures takes longest; a log-in or an error page is left at once.

@@ -21,7 +21,7 @@ export interface GenerateEventsOptions {
   readonly attackerEventShare?: number;
   /** Attacker styles and their weights. Default `{ 'stealthy-harvester': 0.85, 'bulk-harvester': 0.15 }`. */
   readonly attackerStyles?: Partial<Record<AttackerStyle, number>>;
-  /** Innocent profiles and their weights. Default {@link USER_PROFILE_SHARES}. */
+  /** Innocent profiles and their weights. Default `USER_PROFILE_SHARES`. */
   readonly userProfiles?: Partial<Record<UserProfileName, number>>;
   /** Number of distinct attackers, each with its own stolen accounts. Default 5. */
   readonly attackers?: number;
@@ -66,12 +66,12 @@ export const DEFAULT_HELD_OUT_STYLES: readonly AttackerStyle[] = Object.freeze([
 ] as AttackerStyle[]);
 
 /**
- * Generates one log of a chosen size: innocent sessions of every {@link USER_PROFILES} kind and
- * attacker sessions of the {@link ATTACKER_PROFILES} styles, starting at random over `hours`
+ * Generates one log of a chosen size: innocent sessions of every `USER_PROFILES` kind and
+ * attacker sessions of the `ATTACKER_PROFILES` styles, starting at random over `hours`
  * (busier in working hours), with their events interleaved in time as in a real log. Attacker
  * sessions are added whenever attacker events fall below `attackerEventShare` of all events, so
  * the share holds at any size. For tests and benchmarks that need a log of a given size; the
- * user's file set comes from {@link generateLogs}.
+ * user's file set comes from {@link sessionsentry!generateLogs}.
  *
  * With the defaults (256K events) it has about 24K sessions and 37–38 distinct action codes, the
  * size of the user's flattening experiment.

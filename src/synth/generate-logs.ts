@@ -51,7 +51,7 @@ export interface GenerateLogsOptions {
   /** When given, the files are also written to this folder (created if needed). */
   readonly outDir?: string;
   /**
-   * Attacker styles and their weights. Default {@link DEFAULT_ATTACKER_STYLES} (stealthy 85%,
+   * Attacker styles and their weights. Default `DEFAULT_ATTACKER_STYLES` (stealthy 85%,
    * bulk 15%). The training files use them minus the held-out styles.
    */
   readonly attackerStyles?: Partial<Record<AttackerStyle, number>>;
@@ -90,7 +90,7 @@ export interface GeneratedLogFile {
   readonly name: LogFileName;
   /** The TSV text, header included, `\n` line ends. */
   readonly text: string;
-  /** The same log in columns (see {@link syntheticEventLog} for an EventLog). */
+  /** The same log in columns (see {@link "sessionsentry/synth"!syntheticEventLog} for an EventLog). */
   readonly log: SyntheticLog;
   readonly summary: LogFileSummary;
   /** Where the file was written, when `outDir` was given. */
@@ -101,7 +101,7 @@ export interface GeneratedLogFile {
 export interface GeneratedLogs {
   /** The files by name. */
   readonly files: Readonly<Record<LogFileName, GeneratedLogFile>>;
-  /** One summary per file, in {@link LOG_FILE_NAMES} order. */
+  /** One summary per file, in `LOG_FILE_NAMES` order. */
   readonly summary: readonly LogFileSummary[];
 }
 
@@ -118,9 +118,9 @@ export interface GeneratedLogs {
  * | mixed-3.txt        | 2019-07-17 13:00–15:00, likewise                                                      | ~31K events                     |
  * | single.txt         | the whole of 2019-08-14, traffic following the hour of day, 10 attacker sessions, 3 of them of a style held out of the other files | 9 000 sessions (~85K events)    |
  *
- * Innocent sessions follow {@link USER_PROFILES} in {@link USER_PROFILE_SHARES} (researchers,
+ * Innocent sessions follow `USER_PROFILES` in `USER_PROFILE_SHARES` (researchers,
  * skimmers, one-click bounces, readers, librarians, administrators); attacks follow
- * {@link ATTACKER_PROFILES} (85% stealthy, 15% bulk harvesting sessions), with stolen credentials
+ * `ATTACKER_PROFILES` (85% stealthy, 15% bulk harvesting sessions), with stolen credentials
  * of several customers. By default one style, the chapter harvester, is held out of the training
  * files and makes a third of the test day's attacker sessions (`heldOutStyles`, `heldOutShare`):
  * a model trained on the other four files meets an attacker it never saw, as in real life. The

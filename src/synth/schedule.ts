@@ -12,13 +12,13 @@ export const HOURLY_TRAFFIC: readonly number[] = [
 
 /** A way of choosing one profile among several by weight. */
 export interface ProfileMix {
-  /** Indices into {@link SESSION_PROFILE_NAMES}. */
+  /** Indices into `SESSION_PROFILE_NAMES`. */
   readonly profiles: readonly number[];
   /** Weight of each. */
   readonly weights: Float64Array;
 }
 
-/** The innocent mix, by default {@link USER_PROFILE_SHARES}. */
+/** The innocent mix, by default `USER_PROFILE_SHARES`. */
 export function userMix(
   where: string,
   shares: Partial<Record<UserProfileName, number>> = USER_PROFILE_SHARES,
@@ -26,7 +26,7 @@ export function userMix(
   return mix(where, 'userProfiles', shares, Object.keys(USER_PROFILES));
 }
 
-/** An attacker mix over {@link ATTACKER_PROFILES}. */
+/** An attacker mix over `ATTACKER_PROFILES`. */
 export function attackerMix(where: string, shares: Partial<Record<AttackerStyle, number>>): ProfileMix {
   return mix(where, 'attackerStyles', shares, Object.keys(ATTACKER_PROFILES));
 }

@@ -22,7 +22,7 @@ export interface CompiledProfile {
   readonly preference: Float64Array;
 }
 
-/** Precomputes a profile's entry and preference arrays, indexed like {@link ACTION_CODES}. */
+/** Precomputes a profile's entry and preference arrays, indexed like `ACTION_CODES`. */
 export function compileProfile(profile: BehaviourProfile): CompiledProfile {
   const entry = new Float64Array(N);
   const preference = new Float64Array(N).fill(profile.otherPreference);

@@ -55,13 +55,13 @@ export interface SyntheticLog {
   readonly eventSession: Uint32Array;
   /** Epoch milliseconds (UTC) of each event, non-decreasing. */
   readonly eventTime: Float64Array;
-  /** Action of each event, indexing {@link ACTION_CODES}. */
+  /** Action of each event, indexing `ACTION_CODES`. */
   readonly eventAction: Uint8Array;
   /** `SessionNo` of each session, increasing. */
   readonly sessionNo: Float64Array;
   /** 1 for attacker sessions. */
   readonly sessionLabel: Uint8Array;
-  /** Behaviour profile of each session, indexing {@link SESSION_PROFILE_NAMES}. */
+  /** Behaviour profile of each session, indexing `SESSION_PROFILE_NAMES`. */
   readonly sessionProfile: Uint8Array;
   /** Account of each session, indexing the directory's `custIds`/`groupIds`/`profIds`. */
   readonly sessionAccount: Uint32Array;
@@ -302,7 +302,7 @@ export function formatLogTsvBytes(log: SyntheticLog): Uint8Array {
 }
 
 /**
- * Writes a {@link SyntheticLog} as the user's TSV text (see {@link formatLogTsvBytes}).
+ * Writes a {@link SyntheticLog} as the user's TSV text (see `formatLogTsvBytes`).
  *
  * @example
  * ```ts

@@ -35,7 +35,7 @@ export interface LocalBackendOptions {
   readonly workDir?: string;
   /** Training worker threads. Default `os.availableParallelism()`. */
   readonly workers?: number;
-  /** `'worker'` (default) or `'in-process'` training; see {@link TrainingPool}. */
+  /** `'worker'` (default) or `'in-process'` training; see `TrainingPool`. */
   readonly training?: TrainingMode;
   /** Interface the endpoint servers listen on. Default `'127.0.0.1'`. */
   readonly host?: string;

@@ -11,17 +11,17 @@ import { runTrainingTask, type TrainingTask, type TrainingTaskResult } from './t
 import type { TrainingProgress } from './progress.js';
 import type { WorkerReply, WorkerRequest } from './training-worker-protocol.js';
 
-/** How a {@link TrainingPool} trains. */
+/** How a `TrainingPool` trains. */
 export type TrainingMode = 'worker' | 'in-process';
 
-/** Options of {@link TrainingPool}. */
+/** Options of `TrainingPool`. */
 export interface TrainingPoolOptions {
   /** Worker threads at most. Default `os.availableParallelism()`. */
   readonly size?: number;
   /**
    * `'worker'` (default) trains in worker threads; `'in-process'` trains on the calling thread, one
    * job at a time. The pool falls back to in-process by itself only when a worker cannot start,
-   * and says so in {@link TrainingPool.fallbackReason}.
+   * and says so in `TrainingPool.fallbackReason`.
    */
   readonly mode?: TrainingMode;
 }

@@ -54,7 +54,7 @@ export interface TrainingTaskResult {
  * and writes `model.tar.gz` and `model.json` to `outputDir`. `early_stopping_rounds` works as in the
  * container: on with a validation channel and an `eval_metric` (the last metric decides), ignored
  * otherwise (`earlyStoppingIgnored` says why), and the saved model keeps the trees up to the best
- * round only (see {@link keepBestTrees}). The {@link TrainingPool} calls it on
+ * round only (see {@link keepBestTrees}). The `TrainingPool` calls it on
  * worker threads; in-process it is called with a `signal`, trains between event-loop turns and
  * stops between rounds when the signal aborts.
  *

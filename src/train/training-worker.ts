@@ -1,5 +1,5 @@
 /**
- * The training worker thread: receives {@link TrainingTask}s from the {@link TrainingPool}, runs
+ * The training worker thread: receives {@link TrainingTask}s from the `TrainingPool`, runs
  * them with {@link runTrainingTask} and answers with the result or the failure. Built as its own
  * entry (`dist/training-worker.js` / `.cjs`), never imported by the library itself.
  */
