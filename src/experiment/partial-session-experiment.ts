@@ -16,7 +16,7 @@ import { writeCsvs } from '../split/write-csvs.js';
 import type { Backend } from '../train/backend.js';
 import { LocalBackend } from '../train/local-backend.js';
 import type { ProgressListener } from '../train/progress.js';
-import { TrainRunner, type ExperimentJob } from '../train/train-runner.js';
+import { TrainRunner } from '../train/train-runner.js';
 import type { JobFailure } from '../train/run-result.js';
 import type { ExperimentSpec } from './experiment-spec.js';
 import { writeModelDirectory } from './model-directory.js';
@@ -197,24 +197,6 @@ async function runStages(
       splitter.split(trainFrames.get(job.name)!, isPrefixJob(job) ? { ...fractions, groupBy: 'SessionNo' } : fractions),
     );
   }
-  const csvDir = path.join(spec.outDir, 'csv');
-  const files = await writeCsvs(
-    spec.jobs.map((job) => ({
-      name: job.name,
-      split: splits.get(job.name)!,
-      source: `${spec.train.map((f) => path.basename(f)).join(', ')}; ${job.name}`,
-      ...(isPrefixJob(job) ? { weight: WEIGHT_COLUMN } : {}),
-    })),
-    csvDir,
-  );
-  const experimentJobs: ExperimentJob[] = files.map((f, i) => ({
-    name: f.name,
-    train: f.train,
-    validation: f.validation,
-    ...(isPrefixJob(spec.jobs[i]!) ? { hyperparameters: { csv_weights: '1' } } : {}),
-  }));
-
-  stage('train', `${spec.jobs.length} jobs`);
   if (options.backend === undefined && spec.backend.kind !== 'local') {
     throw new ExperimentFailedError(
       `backend ${spec.backend.kind} must be passed as options.backend (runPartialSessionExperiment creates only the local backend)`,
@@ -233,6 +215,7 @@ async function runStages(
     ...(onProgress ? { onProgress } : {}),
     ...(signal ? { signal } : {}),
   });
+  const csvDir = path.join(spec.outDir, 'csv');
   const modelsDir = path.join(spec.outDir, 'models');
   const failed: JobFailure[] = [];
   const scored = new Map<
@@ -252,7 +235,30 @@ async function runStages(
   const liveValidation = spec.live === null ? [] : sessionSplit(trainLog, flattener, splitter, spec, splits);
   let detector: Promise<LiveDetector> | undefined;
   try {
-    await runner.startJobs(experimentJobs);
+    // Each job starts training as soon as its CSV channels are written, while the next job's are.
+    await writeCsvs(
+      spec.jobs.map((job) => ({
+        name: job.name,
+        split: splits.get(job.name)!,
+        source: `${spec.train.map((f) => path.basename(f)).join(', ')}; ${job.name}`,
+        ...(isPrefixJob(job) ? { weight: WEIGHT_COLUMN } : {}),
+      })),
+      csvDir,
+      {
+        onJobWritten: (f, i) => {
+          if (i === 0) stage('train', `${spec.jobs.length} jobs`);
+          return runner.startJobs([
+            {
+              name: f.name,
+              train: f.train,
+              validation: f.validation,
+              ...(isPrefixJob(spec.jobs[i]!) ? { hyperparameters: { csv_weights: '1' } } : {}),
+            },
+          ]);
+        },
+      },
+    );
+    if (current !== 'train') stage('train', `${spec.jobs.length} jobs`);
     if (spec.live !== null) {
       detector = startLiveDetector({
         trainLog,

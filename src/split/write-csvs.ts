@@ -73,6 +73,11 @@ export interface WriteCsvsOptions {
    * need (the local backend honours it the same way). Default none.
    */
   readonly weight?: string;
+  /**
+   * Called, and awaited, once each job's files are written, before the next job's: a caller can
+   * start training a job while the following ones are still being written.
+   */
+  readonly onJobWritten?: (files: CsvJobFiles, index: number) => void | Promise<void>;
 }
 
 /**
@@ -206,6 +211,7 @@ export async function writeCsvs(
     };
     await writeFile(names.manifest, JSON.stringify(manifest, null, 2) + '\n');
     manifests.push(manifest);
+    await options.onJobWritten?.(names, j);
   }
   // The folder exists even when no job was given (an experiment with no jobs of one kind).
   await mkdir(outDir, { recursive: true });
