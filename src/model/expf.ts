@@ -16,21 +16,26 @@ function hexFloat(text: string): number {
 }
 
 const N = 32;
-const INV_LN2_N = hexFloat('0x1.71547652b82fep+0') * N;
-const SHIFT = hexFloat('0x1.8p+52');
-const C0 = hexFloat('0x1.c6af84b912394p-5') / N / N / N;
-const C1 = hexFloat('0x1.ebfce50fac4f3p-3') / N / N;
-const C2 = hexFloat('0x1.62e42ff0c52d6p-1') / N;
+// Exported for the one loop that repeats expf's arithmetic inline (logisticGradientPairs).
+/** 32/ln 2. */
+export const INV_LN2_N = hexFloat('0x1.71547652b82fep+0') * N;
+/** 1.5·2^52: `z + SHIFT − SHIFT` rounds z to an integer. */
+export const SHIFT = hexFloat('0x1.8p+52');
+/** The polynomial's coefficients, scaled for r = z − round(z). */
+export const C0 = hexFloat('0x1.c6af84b912394p-5') / N / N / N;
+export const C1 = hexFloat('0x1.ebfce50fac4f3p-3') / N / N;
+export const C2 = hexFloat('0x1.62e42ff0c52d6p-1') / N;
 const OVERFLOW = hexFloat('0x1.62e42ep6');
-const UNDERFLOW = -hexFloat('0x1.9fe368p6');
+/** Below this expf is 0. */
+export const UNDERFLOW = -hexFloat('0x1.9fe368p6');
 
 /**
  * 2^(j/32) for j = 0..31: glibc's `__exp2f_data.tab` (which stores each entry with `j << 47`
  * subtracted from its bits) with that adjustment undone.
  */
-const EXP2_TABLE = new Float64Array(N);
+export const EXP2_TABLE = new Float64Array(N);
 /** 2^e for e = −160..159, indexed by e + 160. */
-const POW2 = new Float64Array(320);
+export const POW2 = new Float64Array(320);
 {
   const TAB = [
     0x3ff0000000000000n,

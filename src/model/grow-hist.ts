@@ -67,7 +67,8 @@ export interface HistWorkspace {
  * ```ts
  * const work = createHistWorkspace(ctx);
  * sampleHistRows(work, ctx.rows, mt.next(), subsample);
- * const { tree, leafOf } = growHistTree(ctx, work, grad, hess);
+ * logisticGradientPairs(margins, labels, 1, work.kernel.gradients, undefined, work.partitioner.rowIds, work.sampled);
+ * const { tree, leafOf } = growHistTree(ctx, work, work.kernel.gradients);
  * ```
  */
 export function createHistWorkspace(ctx: HistGrowContext, options: HistogramKernelOptions = {}): HistWorkspace {
@@ -119,14 +120,13 @@ export function sampleHistRows(work: HistWorkspace, rows: number, seed: number |
  *
  * @example
  * ```ts
- * const { tree, leafOf } = growHistTree(ctx, work, grad, hess);
+ * const { tree, leafOf } = growHistTree(ctx, work, work.kernel.gradients);
  * ```
  */
 export function growHistTree(
   ctx: HistGrowContext,
   work: HistWorkspace,
-  grad: Float32Array,
-  hess: Float32Array,
+  gh: Float64Array,
   sampler: ColumnSampler | null = null,
 ): GrownTree {
   const { rows, columns: m, cuts, bins: binMatrix, params } = ctx;
@@ -151,7 +151,6 @@ export function growHistTree(
   // Per node to evaluate, its sampled features (null: all).
   const features: (Uint32Array | null)[] = [sampler === null ? null : sampler.featureSet(0)];
 
-  kernel.setGradients(grad, hess, rowIds, ns);
   const rootHist = pool.take();
   kernel.build(rootHist, rowIds, 0, ns);
   hists[0] = rootHist;
@@ -165,8 +164,8 @@ export function growHistTree(
   } else {
     // Σ over rows in row order; rows left out by subsampling would only add zeros.
     for (let i = 0; i < ns; i++) {
-      G += grad[rowIds[i]!]!;
-      H += hess[rowIds[i]!]!;
+      G += gh[2 * rowIds[i]!]!;
+      H += gh[2 * rowIds[i]! + 1]!;
     }
   }
   statG[0] = G;

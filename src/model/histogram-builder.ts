@@ -13,7 +13,7 @@
  * ```ts
  * const pool = new HistogramPool(2 * (totalBins + 1));
  * const h = pool.take();          // zeroed
- * buildHistogram(h, rowIds, 0, n, bins, columns, grad, hess);
+ * buildHistogram(h, rowIds, 0, n, bins, columns, gh);
  * pool.give(h);
  * ```
  */
@@ -42,13 +42,14 @@ export class HistogramPool {
 
 /**
  * Adds rows `rowIds[begin..end)` (increasing) into a zeroed histogram from the row-major bin
- * matrix (`bins[row * columns + f]`, global bin ids, missing values in the never-read slot). Rows
- * are taken four at a time, feature by feature: each bin still receives its rows in increasing
- * order, and the CPU overlaps four independent updates.
+ * matrix (`bins[row * columns + f]`, global bin ids, missing values in the never-read slot), with
+ * row `r`'s gradient and hessian at `gh[2r]`, `gh[2r + 1]`. Rows are taken four at a time, feature
+ * by feature: each bin still receives its rows in increasing order, and the CPU overlaps four
+ * independent updates.
  *
  * @example
  * ```ts
- * buildHistogram(hist, rowIds, begin, end, binMatrix.bins, columns, grad, hess);
+ * buildHistogram(hist, rowIds, begin, end, binMatrix.bins, columns, gh);
  * ```
  */
 export function buildHistogram(
@@ -58,8 +59,7 @@ export function buildHistogram(
   end: number,
   bins: Uint16Array | Uint32Array,
   columns: number,
-  grad: Float32Array,
-  hess: Float32Array,
+  gh: Float64Array,
 ): void {
   const m = columns;
   let i = begin;
@@ -68,14 +68,14 @@ export function buildHistogram(
     const r2 = rowIds[i + 1]!;
     const r3 = rowIds[i + 2]!;
     const r4 = rowIds[i + 3]!;
-    const g1 = grad[r1]!;
-    const h1 = hess[r1]!;
-    const g2 = grad[r2]!;
-    const h2 = hess[r2]!;
-    const g3 = grad[r3]!;
-    const h3 = hess[r3]!;
-    const g4 = grad[r4]!;
-    const h4 = hess[r4]!;
+    const g1 = gh[2 * r1]!;
+    const h1 = gh[2 * r1 + 1]!;
+    const g2 = gh[2 * r2]!;
+    const h2 = gh[2 * r2 + 1]!;
+    const g3 = gh[2 * r3]!;
+    const h3 = gh[2 * r3 + 1]!;
+    const g4 = gh[2 * r4]!;
+    const h4 = gh[2 * r4 + 1]!;
     let o1 = r1 * m;
     let o2 = r2 * m;
     let o3 = r3 * m;
@@ -98,8 +98,8 @@ export function buildHistogram(
   }
   for (; i < end; i++) {
     const row = rowIds[i]!;
-    const g = grad[row]!;
-    const h = hess[row]!;
+    const g = gh[2 * row]!;
+    const h = gh[2 * row + 1]!;
     let off = row * m;
     const stop = off + m;
     for (; off < stop; off++) {

@@ -49,10 +49,10 @@ export interface HistogramKernel {
   /** `'wasm'`, or `'js'` when WebAssembly SIMD is not available or was not asked for. */
   readonly kind: 'wasm' | 'js';
   /**
-   * Takes the gradients the next histograms sum: `grad[r]`, `hess[r]` of the rows
-   * `rowIds[0..count)` (the rows of the tree; other rows are never read).
+   * The gradients the histograms sum, written by the caller before building: row `r`'s gradient
+   * and hessian at `[2r]` and `[2r + 1]` (float32 values; only the rows built are read).
    */
-  setGradients(grad: Float32Array, hess: Float32Array, rowIds: Uint32Array, count: number): void;
+  readonly gradients: Float64Array;
   /**
    * Writes into `hist` (2 × (bins + 1) doubles, (Σg, Σh) interleaved, any content) the histogram of
    * the rows `rowIds[begin..end)` (increasing), as {@link buildHistogram} sums it.
@@ -74,7 +74,7 @@ export interface HistogramKernelOptions {
  * @example
  * ```ts
  * const kernel = createHistogramKernel(binMatrix.bins, binMatrix.missing, rows, columns);
- * kernel.setGradients(grad, hess, rowIds, sampled);
+ * logisticGradientPairs(margins, labels, 1, kernel.gradients, undefined, rowIds, sampled);
  * kernel.build(hist, rowIds, 0, sampled); // hist = the root's histogram
  * ```
  */
@@ -89,21 +89,17 @@ export function createHistogramKernel(
     const kernel = wasmKernel(bins, missing, rows, columns);
     if (kernel !== undefined) return kernel;
   }
-  return jsKernel(bins, columns);
+  return jsKernel(bins, rows, columns);
 }
 
-function jsKernel(bins: Uint16Array | Uint32Array, columns: number): HistogramKernel {
-  let g: Float32Array = new Float32Array(0);
-  let h: Float32Array = new Float32Array(0);
+function jsKernel(bins: Uint16Array | Uint32Array, rows: number, columns: number): HistogramKernel {
+  const gradients = new Float64Array(2 * rows);
   return {
     kind: 'js',
-    setGradients(grad, hess) {
-      g = grad;
-      h = hess;
-    },
+    gradients,
     build(hist, rowIds, begin, end) {
       hist.fill(0);
-      buildHistogram(hist, rowIds, begin, end, bins, columns, g, h);
+      buildHistogram(hist, rowIds, begin, end, bins, columns, gradients);
     },
   };
 }
@@ -183,13 +179,7 @@ function wasmKernel(
   const pairBytes = (columns & ~1) * width;
   return {
     kind: 'wasm',
-    setGradients(grad, hess, rowIds, count) {
-      for (let i = 0; i < count; i++) {
-        const r = rowIds[i]!;
-        gh[2 * r] = grad[r]!;
-        gh[2 * r + 1] = hess[r]!;
-      }
-    },
+    gradients: gh,
     build(hist, rowIds, begin, end) {
       ids.set(rowIds.subarray(begin, end));
       scratch.fill(0);

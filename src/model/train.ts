@@ -4,7 +4,7 @@ import { baseMarginF32, sigmoidF32 } from './expf.js';
 import { ColumnSampler } from './column-sampler.js';
 import { createExactWorkspace, growExactTree, sortColumns } from './grow-exact.js';
 import { createHistWorkspace, growHistTree, sampleHistRows } from './grow-hist.js';
-import { logisticGradient, logisticGradientRows } from './logistic-gradient.js';
+import { logisticGradient, logisticGradientPairs } from './logistic-gradient.js';
 import { buildHistIndex } from './hist-cuts.js';
 import { evalMetric, metricMaximizes } from './metrics.js';
 import type { BoosterModel, RegTree } from './model-types.js';
@@ -156,18 +156,18 @@ class Trainer {
         const sampler = updaterSampler;
         // The sampler draws no gradients, so the rows are drawn first and only theirs computed.
         sampleHistRows(work, n, p.subsample < 1 ? this.#rng.next() : null, p.subsample);
-        logisticGradientRows(
+        const gh = work.kernel.gradients;
+        logisticGradientPairs(
           this.#margin,
           data.labels,
           p.scalePosWeight,
-          this.#grad,
-          this.#hess,
+          gh,
           data.weights,
           work.partitioner.rowIds,
           work.sampled,
         );
         sampler.init(data.columns, p.colsampleBynode, p.colsampleBylevel, p.colsampleBytree);
-        return growHistTree(ctx, work, this.#grad, this.#hess, sampler.samples ? sampler : null);
+        return growHistTree(ctx, work, gh, sampler.samples ? sampler : null);
       };
     } else {
       const ctx = { data, sorted: sortColumns(data), params: splitParams };

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createHistWorkspace, growHistTree, sampleHistRows } from '../../src/model/grow-hist.js';
 import { buildHistIndex } from '../../src/model/hist-cuts.js';
 import { createHistogramKernel } from '../../src/model/histogram-kernel.js';
-import { logisticGradient } from '../../src/model/logistic-gradient.js';
+import { logisticGradientPairs } from '../../src/model/logistic-gradient.js';
 import { resolveTrainParams } from '../../src/model/train-params.js';
 import { TrainingData } from '../../src/model/training-data.js';
 
@@ -100,7 +100,10 @@ describe('the WebAssembly histogram kernel', () => {
       const n = rowIds.length;
       for (const wasm of [true, false]) {
         const kernel = createHistogramKernel(p.bins, p.missing, p.rows, p.columns, { wasm });
-        kernel.setGradients(p.grad, p.hess, rowIds, n);
+        for (let r = 0; r < rows; r++) {
+          kernel.gradients[2 * r] = p.grad[r]!;
+          kernel.gradients[2 * r + 1] = p.hess[r]!;
+        }
         const hist = new Float64Array(2 * (p.missing + 1)).fill(Number.NaN); // any content is overwritten
         for (const [begin, end] of [
           [0, n],
@@ -144,13 +147,12 @@ describe('the WebAssembly histogram kernel', () => {
     const grown = [true, false].map((wasm) => {
       const work = createHistWorkspace(ctx, { wasm });
       const margin = new Float32Array(rows);
-      const grad = new Float32Array(rows);
-      const hess = new Float32Array(rows);
       const trees: string[] = [];
       for (let k = 0; k < 5; k++) {
-        logisticGradient(margin, labels, 1, grad, hess);
         sampleHistRows(work, rows, 1000 + k, Math.fround(0.8));
-        const { tree, leafOf } = growHistTree(ctx, work, grad, hess);
+        const { rowIds } = work.partitioner;
+        logisticGradientPairs(margin, labels, 1, work.kernel.gradients, undefined, rowIds, work.sampled);
+        const { tree, leafOf } = growHistTree(ctx, work, work.kernel.gradients);
         for (let r = 0; r < rows; r++) margin[r] = Math.fround(margin[r]! + tree.splitConditions[leafOf[r]!]!);
         trees.push(
           JSON.stringify(tree, (_k, v: unknown) => (ArrayBuffer.isView(v) ? Array.from(v as Float32Array) : v)),
