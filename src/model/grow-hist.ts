@@ -58,6 +58,11 @@ export interface HistWorkspace {
   readonly splits: HistSplit[];
   /** Rows the current tree grows on: `partitioner.rowIds[0..sampled)`. */
   sampled: number;
+  /**
+   * The rows subsampling left out (`rows − sampled` of them), partitioned alongside the sampled
+   * ones so that every row's leaf is known without walking the tree.
+   */
+  readonly unsampled: RowPartitioner;
 }
 
 /**
@@ -87,6 +92,7 @@ export function createHistWorkspace(ctx: HistGrowContext, options: HistogramKern
     byColumn,
     splits: [],
     sampled: 0,
+    unsampled: new RowPartitioner(rows),
   };
 }
 
@@ -104,7 +110,7 @@ export function sampleHistRows(work: HistWorkspace, rows: number, seed: number |
   if (seed === null || subsample >= 1) {
     for (let r = 0; r < rows; r++) rowIds[r] = r;
     work.sampled = rows;
-  } else work.sampled = histSampledRows(seed, rows, subsample, rowIds);
+  } else work.sampled = histSampledRows(seed, rows, subsample, rowIds, work.unsampled.rowIds);
 }
 
 /**
@@ -113,7 +119,7 @@ export function sampleHistRows(work: HistWorkspace, rows: number, seed: number |
  * smaller Σh, left on ties; the other is parent − built), the split search of
  * {@link evaluateHistSplit}, and a node split iff gain > 1e-6, both children have Σh ≠ 0, gain ≥
  * gamma and depth < max_depth. No pruner runs for `hist` in 1.7. Rows not sampled add nothing to
- * the histograms (XGBoost zeroes their gradients) but are routed to leaves like the others.
+ * the histograms (XGBoost zeroes their gradients) but are partitioned to leaves like the others.
  * With a column `sampler` (`colsample_*`), each node is evaluated on `sampler.featureSet(depth)`,
  * asked for the root and then for both children of every split whose children may split again,
  * left then right in node order, as XGBoost's evaluator asks, even for a child that cannot split.
@@ -138,6 +144,8 @@ export function growHistTree(
   // Σh below this (2·min_child_weight less a margin far above rounding) admits no split.
   const lowest = params.minChildWeight > 0 ? 2 * params.minChildWeight * (1 - 1e-9) : -Infinity;
   part.reset(ns);
+  const rest = work.unsampled;
+  rest.reset(rows - ns);
   const rowIds = part.rowIds;
 
   const t = new TreeBuilder();
@@ -146,8 +154,6 @@ export function growHistTree(
   const statH: number[] = [];
   const nodeGain: number[] = [];
   const hists: (Float64Array | undefined)[] = [];
-  // Per split node, the last global bin that goes left (the partition's and routing's test).
-  const lastLeftBin: number[] = [];
   // Per node to evaluate, its sampled features (null: all).
   const features: (Uint32Array | null)[] = [sampler === null ? null : sampler.featureSet(0)];
 
@@ -224,8 +230,10 @@ export function growHistTree(
       nodeGain[r] = calcGain(s.gr, s.hr, params);
       depth[l] = depth[r] = depth[nid]! + 1;
 
-      lastLeftBin[nid] = ptrs[s.feature]! + s.splitBin;
-      part.split(nid, l, r, byColumn, s.feature * rows, lastLeftBin[nid], missing, s.defaultLeft);
+      // Rows whose bin is at most the split's last left bin go left (cut[bin] ≤ threshold).
+      const lastLeftBin = ptrs[s.feature]! + s.splitBin;
+      part.split(nid, l, r, byColumn, s.feature * rows, lastLeftBin, missing, s.defaultLeft);
+      if (ns < rows) rest.split(nid, l, r, byColumn, s.feature * rows, lastLeftBin, missing, s.defaultLeft);
 
       // A child with Σh below 2·min_child_weight has no candidate (both sides need Σh ≥
       // min_child_weight), so it stays a leaf: it needs no histogram, except as the built half
@@ -255,36 +263,12 @@ export function growHistTree(
     level = next;
   }
 
-  // Leaf of every row: sampled rows from their segments, the others by walking the bins.
+  // Leaf of every row, from the segments of the sampled and of the unsampled rows.
   const n = t.size;
-  if (ns < rows) leafOf.fill(-1);
-  for (let nid = 0; nid < n; nid++) if (t.isLeaf(nid)) part.assign(nid, leafOf);
-  if (ns < rows) routeUnsampled(t, lastLeftBin, leafOf, byColumn, rows, missing);
-  return { tree: t.toRegTree(m), leafOf };
-}
-
-/**
- * Walks every row whose leaf is still −1 (not sampled) down the tree by its bins: left iff the bin
- * is at most the split's last left bin (the same test as `cut[bin] ≤ threshold`, cuts being
- * increasing), a missing value by the default direction.
- */
-function routeUnsampled(
-  t: TreeBuilder,
-  lastLeftBin: readonly number[],
-  leafOf: Int32Array,
-  byColumn: Uint16Array | Uint32Array,
-  rows: number,
-  missing: number,
-): void {
-  const { left, right, splitIndex, defaultLeft } = t;
-  for (let r = 0; r < rows; r++) {
-    if (leafOf[r] !== -1) continue;
-    let nid = 0;
-    while (left[nid] !== -1) {
-      const bin = byColumn[splitIndex[nid]! * rows + r]!;
-      const goLeft = bin === missing ? defaultLeft[nid] === 1 : bin <= lastLeftBin[nid]!;
-      nid = goLeft ? left[nid]! : right[nid]!;
-    }
-    leafOf[r] = nid;
+  for (let nid = 0; nid < n; nid++) {
+    if (!t.isLeaf(nid)) continue;
+    part.assign(nid, leafOf);
+    if (ns < rows) rest.assign(nid, leafOf);
   }
+  return { tree: t.toRegTree(m), leafOf };
 }

@@ -34,7 +34,8 @@ export function histSubsampleMask(
 
 /**
  * The same draw as {@link histSubsampleMask}, written as the kept row ids in increasing order
- * into `out`; returns how many rows are kept. The `hist` grower partitions exactly these rows.
+ * into `out` (and, given `rest`, the other rows in increasing order into `rest`); returns how many
+ * rows are kept. The `hist` grower partitions exactly these rows.
  *
  * @example
  * ```ts
@@ -42,7 +43,13 @@ export function histSubsampleMask(
  * const kept = histSampledRows(mt.next(), n, Math.fround(0.7), rows); // rows[0..kept) are sampled
  * ```
  */
-export function histSampledRows(initialSeed: number, rows: number, subsample: number, out: Uint32Array): number {
+export function histSampledRows(
+  initialSeed: number,
+  rows: number,
+  subsample: number,
+  out: Uint32Array,
+  rest?: Uint32Array,
+): number {
   // seed mod 2^63 of a 32-bit value is itself; the engine replaces 0 by 1.
   const seed = initialSeed >>> 0 || 1;
   // The 63-bit state as hi (31 bits) and two 16-bit limbs, so every step is int32 arithmetic.
@@ -62,8 +69,10 @@ export function histSampledRows(initialSeed: number, rows: number, subsample: nu
     hi = (Math.imul(hi, 16807) + (p1 >>> 16)) & 0x7fffffff; // mod 2^31
     const lo = l1 * 65536 + l0;
     const xm1 = lo === 0 ? (hi - 1) * TWO_32 + (TWO_32 - 1) : hi * TWO_32 + (lo - 1);
-    // Branch-free: write the row, keep it by advancing (count ≤ i, so the write stays in range).
+    // Branch-free: write the row to both lists, keep it in one by advancing that one's count
+    // (count ≤ i and i − count ≤ i, so the writes stay in range).
     out[count] = i;
+    if (rest !== undefined) rest[i - count] = i;
     count += +(xm1 < limit);
   }
   return count;
