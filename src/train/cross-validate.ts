@@ -97,7 +97,7 @@ export interface CrossValidationResult {
  * bit-identical), and the mean and std are computed as `xgb.cv` computes them — from each value as
  * XGBoost prints it (17 digits after the point) with NumPy's pairwise summation. Folds made here
  * (`nfold`, `stratified`, `seed`) are the library's own seeded folds, not NumPy's or scikit-learn's
- * (see {@link makeFolds}).
+ * (see `makeFolds`).
  *
  * The out-of-fold scores (every row scored by the fold model that never saw it, at the best round)
  * let an operating point be chosen on every training row instead of a small validation set:
