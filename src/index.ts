@@ -119,7 +119,13 @@ export type { TrainingMode } from './train/training-pool.js';
 export { SEED_HYPERPARAMETERS } from './train/default-hyperparameters.js';
 export type { Hyperparameters } from './train/hyperparameters.js';
 export { formatProgress } from './train/progress.js';
-export type { ProgressEvent, ProgressListener, ProgressResource, TrainingProgress } from './train/progress.js';
+export type {
+  ProgressEvent,
+  ProgressListener,
+  ProgressResource,
+  TrainingLogEntry,
+  TrainingProgress,
+} from './train/progress.js';
 export { interruptSignal } from './train/interrupt-signal.js';
 export type { InterruptSignal, InterruptSignalOptions } from './train/interrupt-signal.js';
 export type {

@@ -1,5 +1,5 @@
 import type { ExperimentStage } from '../experiment/partial-session-experiment.js';
-import type { ProgressEvent, TrainingProgress } from '../train/progress.js';
+import type { ProgressEvent, TrainingLogEntry, TrainingProgress } from '../train/progress.js';
 import type { CliIO } from './cli-io.js';
 
 /**
@@ -8,6 +8,10 @@ import type { CliIO } from './cli-io.js';
  * the time left (local backend), or the backend's status (SageMaker's secondary status:
  * Starting, Downloading, Training, Uploading); otherwise quiet lines, one per stage and one per job
  * that finishes training (with its rounds and final metric) or fails (no bar characters in logs).
+ * A SageMaker job's own reports (`TrainingLog` events) are shown as lines above the bar, as the
+ * SageMaker Python SDK's `logs=True` prints them: each CloudWatch log line with its instance
+ * (`[algo-2]`), each secondary status transition with SageMaker's message, and the final metrics
+ * (`FinalMetricDataList`) with the training and billable seconds.
  *
  * @example
  * ```ts
@@ -45,6 +49,11 @@ export class ProgressDisplay {
 
   /** Receives a runner progress event (bound). */
   readonly progress = (event: ProgressEvent): void => {
+    if (event.resource === 'TrainingLog') {
+      if (event.log !== undefined) this.#line(`${this.#elapsed()}  ${event.job}${logText(event.log)}`, true);
+      if (this.#tty && this.#states.size > 0) this.#bar();
+      return;
+    }
     if (event.resource !== 'TrainingJob') {
       if (event.state === 'Failed')
         this.#line(
@@ -114,6 +123,25 @@ export class ProgressDisplay {
 
   #elapsed(): string {
     return `${((performance.now() - this.#started) / 1000).toFixed(1).padStart(5)} s`;
+  }
+}
+
+// One TrainingLog entry as a line after the job's name.
+function logText(entry: TrainingLogEntry): string {
+  switch (entry.kind) {
+    case 'log':
+      // CloudWatch shows the container's tabs as #011.
+      return ` [algo-${entry.instance + 1}] ${entry.message.replaceAll('#011', '  ')}`;
+    case 'status':
+      return `: ${entry.status} - ${entry.message}`;
+    case 'metrics': {
+      const metrics = Object.entries(entry.metrics).map(([name, value]) => `${name} ${Number(value.toFixed(6))}`);
+      const seconds = [
+        entry.trainingSeconds === undefined ? '' : `training ${entry.trainingSeconds} s`,
+        entry.billableSeconds === undefined ? '' : `billable ${entry.billableSeconds} s`,
+      ].filter((part) => part !== '');
+      return `: final metrics ${metrics.length > 0 ? metrics.join(', ') : 'none reported'}${seconds.length > 0 ? ` (${seconds.join(', ')})` : ''}`;
+    }
   }
 }
 

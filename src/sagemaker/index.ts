@@ -17,6 +17,16 @@ export type { SageMakerClients, SageMakerClientsOptions } from './sagemaker-clie
 export { Predictor } from './predictor.js';
 export type { PredictorOptions } from './predictor.js';
 
+// --- Training logs and metrics ---
+export {
+  TrainingLogTail,
+  TRAINING_LOG_GROUP,
+  parseXgboostRound,
+  newStatusTransitions,
+  finalMetrics,
+} from './training-logs.js';
+export type { TrainingLogTailOptions } from './training-logs.js';
+
 // --- Image URIs ---
 export { xgboostImageUri, xgboostArtifactFormat, DEFAULT_XGBOOST_VERSION } from './image-uri.js';
 export type { XgboostArtifactFormat } from './image-uri.js';

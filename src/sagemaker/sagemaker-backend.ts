@@ -1,5 +1,6 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import type { S3Client } from '@aws-sdk/client-s3';
 import {
   CreateEndpointCommand,
@@ -60,6 +61,13 @@ import {
 } from './sagemaker-errors.js';
 import { downloadObject, parseS3Uri, s3Uri, uploadChannel, uploadFile } from './s3-objects.js';
 import {
+  finalMetrics,
+  loadCloudWatchLogs,
+  newStatusTransitions,
+  parseXgboostRound,
+  TrainingLogTail,
+} from './training-logs.js';
+import {
   buildTrainingJobRequest,
   checkTrainingResources,
   type TrainingResourceOptions,
@@ -107,6 +115,19 @@ export interface SageMakerBackendOptions extends TrainingResourceOptions {
   readonly maxWaitSeconds?: number;
   /** Wait, in {@link SageMakerBackend.deleteEndpoint}, until the endpoint is gone. Default true. */
   readonly waitForDeletion?: boolean;
+  /**
+   * Stream each training job's CloudWatch log lines (`/aws/sagemaker/TrainingJobs`, one stream per
+   * instance) to the `onLog` listener while `waitForTrainingJob` waits, as the SageMaker Python
+   * SDK's `logs=True` does; the secondary status transitions and final metrics are reported to
+   * `onLog` either way. Needs `logs:DescribeLogStreams` and `logs:GetLogEvents`. Default false.
+   */
+  readonly logs?: boolean;
+  /** The CloudWatch Logs client for `logs: true`; default one created on first use (the SDK loaded then). */
+  readonly cloudWatchLogs?: CloudWatchLogsClient;
+  /** Endpoint override of the CloudWatch Logs client this backend creates. */
+  readonly logsEndpoint?: string;
+  /** Delay between two reads of the logs, in seconds. Default `pollDelaySeconds`. */
+  readonly logPollSeconds?: number;
   /** Largest InvokeEndpoint request; bigger payloads are split at line boundaries. Default 5 MiB (the limit is 6 MB). */
   readonly maxPayloadBytes?: number;
   /** Multipart upload part size for channel files. Default 8 MiB. */
@@ -163,6 +184,7 @@ export class SageMakerBackend implements Backend {
   readonly #options: SageMakerBackendOptions;
   readonly #ownedClients: { destroy(): void }[] = [];
   readonly #startedAt = new Map<string, number>();
+  #logsClient: CloudWatchLogsClient | undefined;
   #imageUri: Promise<string> | undefined;
 
   constructor(options: SageMakerBackendOptions) {
@@ -217,6 +239,9 @@ export class SageMakerBackend implements Backend {
     this.sagemaker = this.#client(options.sagemaker, created?.sagemaker);
     this.runtime = this.#client(options.runtime, created?.runtime);
     this.s3 = this.#client(options.s3, created?.s3);
+    this.#logsClient = options.cloudWatchLogs;
+    if (options.logPollSeconds !== undefined && !(options.logPollSeconds > 0))
+      throw new InvalidArgumentError(where, 'logPollSeconds', options.logPollSeconds, 'a positive number of seconds');
   }
 
   /**
@@ -365,10 +390,32 @@ export class SageMakerBackend implements Backend {
    */
   async waitForTrainingJob(jobName: string, options: BackendCallOptions = {}): Promise<TrainingOutcome> {
     const { maxRuntimeSeconds = 86_400, spot } = this.#options;
-    const job = await waitForTrainingJob(this.sagemaker, jobName, {
-      ...this.#poll(options),
-      maxWaitSeconds: (spot?.maxWaitSeconds ?? maxRuntimeSeconds) + 3600,
-    });
+    const { onLog, signal } = options;
+    const seen = new Set<string>();
+    const rounds = new Map<string, number>();
+    const tail = onLog !== undefined && this.#options.logs === true ? await this.#logTail(jobName) : undefined;
+    const tailing = tail === undefined ? undefined : this.#tailLogs(tail, options, rounds);
+    let job: DescribeTrainingJobCommandOutput;
+    try {
+      job = await waitForTrainingJob(this.sagemaker, jobName, {
+        ...this.#poll(options),
+        maxWaitSeconds: (spot?.maxWaitSeconds ?? maxRuntimeSeconds) + 3600,
+        onDescribe: (output) => {
+          if (tail !== undefined && output.ResourceConfig?.InstanceCount !== undefined)
+            tail.instanceCount = output.ResourceConfig.InstanceCount;
+          const numRound = Number(output.HyperParameters?.num_round);
+          if (Number.isInteger(numRound)) rounds.set('num_round', numRound);
+          if (onLog !== undefined) for (const entry of newStatusTransitions(output, seen)) onLog(entry);
+        },
+      });
+    } finally {
+      await tailing?.stop();
+    }
+    // One more read once the job has ended, for the lines written after the last poll (the SDK's JOB_COMPLETE state).
+    if (tail !== undefined && tailing?.healthy === true && !signal?.aborted)
+      await this.#readLogs(tail, options, rounds).catch(() => undefined);
+    const summary = finalMetrics(job);
+    if (onLog !== undefined && summary !== undefined) onLog(summary);
     const seconds = this.#elapsed(jobName, job);
     if (job.TrainingJobStatus === 'Completed') {
       const artifact = job.ModelArtifacts?.S3ModelArtifacts;
@@ -377,7 +424,13 @@ export class SageMakerBackend implements Backend {
           `training job ${jobName}`,
           'is Completed but reports no ModelArtifacts.S3ModelArtifacts',
         );
-      return { status: 'Completed', jobName, artifact, seconds };
+      return {
+        status: 'Completed',
+        jobName,
+        artifact,
+        seconds,
+        ...(summary !== undefined && Object.keys(summary.metrics).length > 0 ? { metrics: summary.metrics } : {}),
+      };
     }
     if (job.TrainingJobStatus === 'Failed') {
       return { status: 'Failed', jobName, reason: job.FailureReason ?? 'no FailureReason reported', seconds };
@@ -855,6 +908,81 @@ export class SageMakerBackend implements Backend {
     } catch (err) {
       if (!isNotFoundError(err)) throw new AwsRequestError('DeleteEndpointConfig', name, err);
     }
+  }
+
+  /** A log tail of the job, with the injected CloudWatch Logs client or one created on first use. */
+  async #logTail(jobName: string): Promise<TrainingLogTail> {
+    if (this.#logsClient === undefined) {
+      const { CloudWatchLogsClient } = await loadCloudWatchLogs();
+      const { region, maxAttempts = 5, logsEndpoint } = this.#options;
+      const client = new CloudWatchLogsClient({
+        retryMode: 'adaptive',
+        maxAttempts,
+        // The SageMaker client's region, so both talk to the same place.
+        region: region ?? (await this.sagemaker.config.region()),
+        ...(logsEndpoint !== undefined ? { endpoint: logsEndpoint } : {}),
+      });
+      this.#ownedClients.push(client);
+      this.#logsClient = client;
+    }
+    return new TrainingLogTail(this.#logsClient, jobName, { instanceCount: this.#options.instanceCount ?? 1 });
+  }
+
+  /** Reads new log lines and hands them on; XGBoost's evaluation lines also report rounds. */
+  async #readLogs(tail: TrainingLogTail, options: BackendCallOptions, rounds: Map<string, number>): Promise<void> {
+    const lines = await tail.flush(options.signal);
+    for (const line of lines) {
+      options.onLog?.(line);
+      const progress = parseXgboostRound(line.message, rounds.get('num_round') ?? 0);
+      // Every instance logs the same rounds in distributed training; the first one speaks for the job.
+      if (progress !== undefined && line.instance === 0) options.onState?.('InProgress', undefined, progress);
+    }
+  }
+
+  /**
+   * Reads the job's logs every poll interval until stopped. A CloudWatch Logs failure (no
+   * permission, say) ends the tail with one status line saying so; the training goes on.
+   */
+  #tailLogs(
+    tail: TrainingLogTail,
+    options: BackendCallOptions,
+    rounds: Map<string, number>,
+  ): { stop(): Promise<void>; readonly healthy: boolean } {
+    let stopped = false;
+    let healthy = true;
+    let wake: (() => void) | undefined;
+    const delayMs = (this.#options.logPollSeconds ?? this.#options.pollDelaySeconds ?? 15) * 1000;
+    const loop = (async () => {
+      while (!stopped && !options.signal?.aborted) {
+        try {
+          await this.#readLogs(tail, options, rounds);
+        } catch (err) {
+          healthy = false;
+          options.onLog?.({
+            kind: 'status',
+            status: 'LogsUnavailable',
+            message: `CloudWatch Logs could not be read, so the job's log lines are not shown: ${(err as Error).message}`,
+            timestamp: Date.now(),
+          });
+          return;
+        }
+        if (stopped) return;
+        await new Promise<void>((resolve) => {
+          wake = resolve;
+          setTimeout(resolve, delayMs).unref?.();
+        });
+      }
+    })();
+    return {
+      async stop() {
+        stopped = true;
+        wake?.();
+        await loop;
+      },
+      get healthy() {
+        return healthy;
+      },
+    };
   }
 
   #poll(options: BackendCallOptions): PollOptions {

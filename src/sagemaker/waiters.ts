@@ -56,12 +56,15 @@ interface WaiterRun<Output> {
 export async function waitForTrainingJob(
   client: SageMakerClient,
   jobName: string,
-  options: PollOptions = {},
+  options: PollOptions & {
+    /** Sees every `DescribeTrainingJob` answer, before `onStatus` (e.g. for secondary status transitions). */
+    readonly onDescribe?: (output: DescribeTrainingJobCommandOutput) => void;
+  } = {},
 ): Promise<DescribeTrainingJobCommandOutput> {
   const input = { TrainingJobName: jobName };
   const status = (o: DescribeTrainingJobCommandOutput): string | undefined => o.TrainingJobStatus;
   const detail = (o: DescribeTrainingJobCommandOutput): string | undefined => o.FailureReason ?? o.SecondaryStatus;
-  const reporter = new StatusReporter(options.onStatus, status, detail);
+  const reporter = new StatusReporter(options.onStatus, status, detail, options.onDescribe);
   await runWaiter(
     (config) => waitUntilTrainingJobCompletedOrStopped({ ...config, client: observe(client, reporter) }, input),
     options,
@@ -262,6 +265,7 @@ class StatusReporter<Output> {
   readonly onStatus: PollOptions['onStatus'];
   readonly #status: (output: Output) => string | undefined;
   readonly #detail: (output: Output) => string | undefined;
+  readonly #onOutput: ((output: Output) => void) | undefined;
   #last: string | undefined;
   #lastStatus: string | undefined;
 
@@ -269,10 +273,12 @@ class StatusReporter<Output> {
     onStatus: PollOptions['onStatus'],
     status: (output: Output) => string | undefined,
     detail: (output: Output) => string | undefined,
+    onOutput?: (output: Output) => void,
   ) {
     this.onStatus = onStatus;
     this.#status = status;
     this.#detail = detail;
+    this.#onOutput = onOutput;
   }
 
   /** The status of the last Describe seen, for timeout messages. */
@@ -281,6 +287,7 @@ class StatusReporter<Output> {
   }
 
   report(output: Output): void {
+    this.#onOutput?.(output);
     const status = this.#status(output);
     if (status !== undefined) this.#lastStatus = status;
     if (this.onStatus === undefined || status === undefined) return;

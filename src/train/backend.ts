@@ -1,5 +1,5 @@
 import type { EarlyStoppingSummary } from './container-early-stopping.js';
-import type { TrainingProgress } from './progress.js';
+import type { TrainingLogEntry, TrainingProgress } from './progress.js';
 /**
  * The contract between {@link TrainRunner} and the places models are trained and served: the
  * in-process {@link LocalBackend} and the `SageMakerBackend` of `sessionsentry/sagemaker`. Both
@@ -51,6 +51,8 @@ export type TrainingOutcome =
       readonly seconds: number;
       /** The job's rounds, when the backend knows them (the local backend does). */
       readonly summary?: TrainingSummary;
+      /** The final metrics the algorithm reported (SageMaker's `FinalMetricDataList`: `validation:auc`, …), when any. */
+      readonly metrics?: Readonly<Record<string, number>>;
     }
   | {
       readonly status: 'Failed' | 'Stopped';
@@ -70,6 +72,8 @@ export interface BackendCallOptions {
   readonly signal?: AbortSignal;
   /** Called on every observed state change, and by training jobs as rounds finish (with `training`). */
   readonly onState?: (state: ResourceState, detail?: string, training?: TrainingProgress) => void;
+  /** Called, while a training job is awaited, with its log lines, status transitions and final metrics (backends that have them). */
+  readonly onLog?: (entry: TrainingLogEntry) => void;
 }
 
 /** Options for creating an endpoint. */

@@ -13,8 +13,37 @@ export interface TrainingProgress {
   readonly metrics: Readonly<Record<string, number>>;
 }
 
-/** What a progress event is about. */
-export type ProgressResource = 'TrainingJob' | 'Model' | 'Endpoint' | 'Invocation' | 'Transform';
+/**
+ * What a progress event is about. `TrainingLog` events carry a training job's own reports in
+ * {@link ProgressEvent.log} (its log lines, status transitions and final metrics) and never change
+ * the job's state: their `state` is always `InProgress`.
+ */
+export type ProgressResource = 'TrainingJob' | 'TrainingLog' | 'Model' | 'Endpoint' | 'Invocation' | 'Transform';
+
+/**
+ * One report of a running training job, from the backends that have them (SageMaker, as its
+ * Python SDK's `logs=True` shows them): a line the container logged (CloudWatch Logs stream
+ * `<job>/algo-<n>-<ts>`, `instance` counting from 0 in stream-name order), a secondary status
+ * transition (`Starting`, `Downloading`, `Training`, `Uploading`, … with SageMaker's message), or
+ * the final metrics the algorithm emitted (`FinalMetricDataList`: `validation:auc`, …) with the
+ * training and billable seconds.
+ */
+export type TrainingLogEntry =
+  | {
+      readonly kind: 'log';
+      readonly stream: string;
+      readonly instance: number;
+      /** Milliseconds since the epoch, as CloudWatch Logs stamps events. */
+      readonly timestamp: number;
+      readonly message: string;
+    }
+  | { readonly kind: 'status'; readonly status: string; readonly message: string; readonly timestamp: number }
+  | {
+      readonly kind: 'metrics';
+      readonly metrics: Readonly<Record<string, number>>;
+      readonly trainingSeconds?: number;
+      readonly billableSeconds?: number;
+    };
 
 /**
  * One observed state change of one job's resource, emitted by {@link TrainRunner} through its
@@ -34,6 +63,8 @@ export interface ProgressEvent {
   readonly detail?: string;
   /** Rounds and metrics of a training job in progress, when the backend reports them (the local one does). */
   readonly training?: TrainingProgress;
+  /** What a `TrainingLog` event reports. */
+  readonly log?: TrainingLogEntry;
 }
 
 /** Receives progress events. */
@@ -90,6 +121,7 @@ export class ProgressClock {
     state: ResourceState,
     detail?: string,
     training?: TrainingProgress,
+    log?: TrainingLogEntry,
   ): ProgressEvent {
     const key = `${resource}\u0000${name}`;
     const now = this.#now();
@@ -106,6 +138,7 @@ export class ProgressClock {
       elapsedMs: now - started,
       ...(detail === undefined ? {} : { detail }),
       ...(training === undefined ? {} : { training }),
+      ...(log === undefined ? {} : { log }),
     };
     try {
       this.#listener(event);

@@ -401,6 +401,7 @@ export class TrainRunner extends EventEmitter<TrainRunnerEvents> implements Asyn
         this.backend.waitForTrainingJob(jobName, {
           signal,
           onState: (state, detail, training) => this.#emit(record, 'TrainingJob', jobName, state, detail, training),
+          onLog: (entry) => this.#clock.emit(name, 'TrainingLog', jobName, 'InProgress', undefined, undefined, entry),
         }),
         signal,
         `attaching training job ${jobName}`,
@@ -907,7 +908,12 @@ export class TrainRunner extends EventEmitter<TrainRunnerEvents> implements Asyn
       const signal = this.#signalOf(record);
       await this.backend.startTrainingJob(spec, { signal, onState });
       const outcome = await abortable(
-        this.backend.waitForTrainingJob(record.jobName, { signal, onState }),
+        this.backend.waitForTrainingJob(record.jobName, {
+          signal,
+          onState,
+          onLog: (entry) =>
+            this.#clock.emit(record.job.name, 'TrainingLog', record.jobName, 'InProgress', undefined, undefined, entry),
+        }),
         signal,
         `training job ${record.jobName}`,
       );

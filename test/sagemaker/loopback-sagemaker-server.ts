@@ -75,6 +75,10 @@ export interface LoopbackSageMakerOptions {
   readonly transformDescribes?: number;
   /** Runs when a training job completes (before the Describe answering Completed), e.g. to put its artifact into S3. */
   readonly onTrainingJobCompleted?: (job: TrainingJobState) => Promise<void> | void;
+  /** Runs on every DescribeTrainingJob before it is answered, e.g. to write the job's log lines as it runs. */
+  readonly onTrainingJobDescribed?: (job: TrainingJobState) => Promise<void> | void;
+  /** The FinalMetricDataList of a completed job (as the XGBoost container's metric definitions report them). */
+  readonly finalMetrics?: (job: TrainingJobState) => { MetricName: string; Value: number }[];
   /** Runs when a transform job completes, e.g. to write its `.out` file into S3. */
   readonly onTransformJobCompleted?: (job: TransformJobState) => Promise<void> | void;
   /** Entries per page of the List operations (SageMaker's MaxResults default is 10). Default 10. */
@@ -98,6 +102,8 @@ export interface TrainingJobState {
   readonly artifact: string;
   status: 'InProgress' | 'Stopping' | 'Completed' | 'Failed' | 'Stopped';
   secondary: string;
+  /** SecondaryStatusTransitions so far (StartTime in epoch seconds). */
+  readonly transitions: { Status: string; StartTime: number; EndTime?: number; StatusMessage: string }[];
   describes: number;
   final: { status: 'Completed' } | { status: 'Failed'; reason: string } | { status: 'Stopped'; secondary: string };
   failureReason?: string;
@@ -690,6 +696,7 @@ export class LoopbackSageMakerServer {
       artifact: `${outputPath.replace(/\/+$/, '')}/${name}/output/model.tar.gz`,
       status: 'InProgress',
       secondary: 'Starting',
+      transitions: [],
       describes: 0,
       final:
         failure !== undefined
@@ -723,9 +730,16 @@ export class LoopbackSageMakerServer {
     } else if (job.status === 'InProgress') {
       job.secondary = job.describes <= 1 ? 'Starting' : 'Training';
     }
+    transition(job);
+    await this.#options.onTrainingJobDescribed?.(job);
     const request = job.request;
+    const metrics = job.status === 'Completed' ? this.#options.finalMetrics?.(job) : undefined;
     return {
       TrainingJobName: job.name,
+      SecondaryStatusTransitions: job.transitions,
+      ...(metrics !== undefined
+        ? { FinalMetricDataList: metrics.map((m) => ({ ...m, Timestamp: 1_700_000_170 })) }
+        : {}),
       TrainingJobArn: arn('training-job', job.name),
       TrainingJobStatus: job.status,
       SecondaryStatus: job.secondary,
@@ -740,7 +754,12 @@ export class LoopbackSageMakerServer {
       HyperParameters: request.HyperParameters,
       CreationTime: 1_700_000_000,
       ...(job.status === 'Completed' || job.status === 'Failed' || job.status === 'Stopped'
-        ? { TrainingStartTime: 1_700_000_060, TrainingEndTime: 1_700_000_180, TrainingTimeInSeconds: 120 }
+        ? {
+            TrainingStartTime: 1_700_000_060,
+            TrainingEndTime: 1_700_000_180,
+            TrainingTimeInSeconds: 120,
+            BillableTimeInSeconds: 120,
+          }
         : {}),
       LastModifiedTime: 1_700_000_000 + job.describes,
     };
@@ -839,6 +858,29 @@ export class LoopbackSageMakerServer {
       throw new ApiError('ValidationException', `Could not find endpoint "${arn('endpoint', name)}".`);
     return endpoint;
   }
+}
+
+// SageMaker's messages for the secondary statuses this server plays.
+const STATUS_MESSAGES: Record<string, string> = {
+  Starting: 'Launching requested ML instances',
+  Training: 'Training image download completed. Training in progress.',
+  Completed: 'Training job completed',
+  Failed: 'Training job failed',
+  Stopped: 'Training job stopped',
+  MaxRuntimeExceeded: 'Training job stopped: it reached its maximum runtime',
+};
+
+/** Records a change of the job's secondary status as SageMaker's SecondaryStatusTransitions do. */
+function transition(job: TrainingJobState): void {
+  const last = job.transitions.at(-1);
+  if (last?.Status === job.secondary) return;
+  const now = 1_700_000_000 + job.describes * 10;
+  if (last !== undefined) last.EndTime = now;
+  job.transitions.push({
+    Status: job.secondary,
+    StartTime: now,
+    StatusMessage: STATUS_MESSAGES[job.secondary] ?? job.secondary,
+  });
 }
 
 function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {

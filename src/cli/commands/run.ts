@@ -86,6 +86,8 @@ export async function backendFor(spec: ExperimentSpec, io: CliIO): Promise<Backe
   return new SageMakerBackend({
     role: b.role,
     bucket: b.bucket,
+    // The training jobs' CloudWatch log lines on the progress display, as the SageMaker Python SDK shows them.
+    logs: true,
     ...(b.region !== undefined ? { region: b.region } : {}),
     ...(b.prefix !== undefined ? { prefix: b.prefix } : {}),
     ...(b.instanceType !== undefined ? { instanceType: b.instanceType as TrainingInstanceType } : {}),
