@@ -48,11 +48,13 @@ describe('imports run down the layers', () => {
       const relative = path.relative(srcRoot, file).split(path.sep).join('/');
       if (relative === 'index.ts' || /^[a-z-]+\/index\.ts$/.test(relative)) continue;
       const from = layerOf(relative);
-      for (const [, specifier] of readFileSync(file, 'utf8').matchAll(
-        /^(?:import|export)\s[^;]*?\sfrom\s+'(\.[^']+)'/gm,
+      // Static imports and re-exports, and dynamic `import('…')` (a lazy load is a dependency too).
+      for (const [, staticSpecifier, dynamicSpecifier] of readFileSync(file, 'utf8').matchAll(
+        /^(?:import|export)\s[^;]*?\sfrom\s+'(\.[^']+)'|\bimport\(\s*'(\.[^']+)'\s*\)/gm,
       )) {
+        const specifier = (staticSpecifier ?? dynamicSpecifier)!;
         const target = path
-          .relative(srcRoot, path.resolve(path.dirname(file), specifier!))
+          .relative(srcRoot, path.resolve(path.dirname(file), specifier))
           .split(path.sep)
           .join('/')
           .replace(/\.js$/, '.ts');
