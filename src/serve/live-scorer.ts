@@ -279,6 +279,8 @@ export class LiveScorer {
   readonly #listeners = new Set<AlertListener>();
   readonly #queues = new Set<AlertQueue>();
   readonly #columnCache = new Map<string, number>();
+  /** Per feature column of a first event (see `SessionState.add`), the models' scores of that one-event row; null unless every model is a Booster. */
+  readonly #firstScores: Map<number, Float64Array> | null;
   /** The session state of the latest event applied (see {@link APPLY_EVENT}). */
   #current: SessionState | undefined = undefined;
   #closed = false;
@@ -375,6 +377,9 @@ export class LiveScorer {
         ((row: ArrayLike<number>) => m.predictRow(row)),
     );
     this.#score = scorers[0]!;
+    // A Booster's score is a function of the row alone, and a session's row after its first event
+    // depends only on that event's action: those scores are computed once per action.
+    this.#firstScores = entries.every(({ model: m }) => m instanceof Booster) ? new Map() : null;
     this.#others = scorers.slice(1).map((score, i) => ({ score, policy: this.policies[i + 1]!.policy }));
     this.#idle = idleTimeoutMs;
     this.#max = maxSessions;
@@ -507,7 +512,15 @@ export class LiveScorer {
     if (state.events - 1 > this.#maxGaps && this.#layout.timingAt >= 0) this.#gapsOverCap++;
     state.lastAction = action;
     this.#events++;
-    const score = this.#score(state.row);
+    const firstScores = state.events === 1 ? this.#firstScores : null;
+    let first = firstScores?.get(column);
+    if (firstScores !== null && first === undefined) {
+      first = new Float64Array(1 + this.#others.length);
+      first[0] = this.#score(state.row);
+      for (let k = 0; k < this.#others.length; k++) first[k + 1] = this.#others[k]!.score(state.row);
+      firstScores.set(column, first);
+    }
+    const score = first === undefined ? this.#score(state.row) : first[0]!;
     state.score = score;
     state.streak = nextStreak(this.policy, score, state.streak);
     let raisedBy = alertsAt(this.policy, state.streak, state.events) ? 0 : -1;
@@ -517,7 +530,7 @@ export class LiveScorer {
       const streaks = (state.streaks ??= new Uint32Array(this.#others.length));
       for (let k = 0; k < this.#others.length; k++) {
         const other = this.#others[k]!;
-        const s = other.score(state.row);
+        const s = first === undefined ? other.score(state.row) : first[k + 1]!;
         scores.push(s);
         const streak = nextStreak(other.policy, s, streaks[k]!);
         streaks[k] = streak;

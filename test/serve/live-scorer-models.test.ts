@@ -20,6 +20,58 @@ const early = train(TrainingData.fromFrame(firstFive, { label: 'BadActor', featu
 }).booster;
 const events = liveEvents(log);
 
+describe('LiveScorer first events (their scores computed once per action code)', () => {
+  // The same models behind the LiveModel interface only: the scorer cannot tell they are pure, so it scores every row.
+  const opaque = (b: typeof whole) => ({
+    numFeature: b.numFeature,
+    predictRow: (row: ArrayLike<number>) => b.predictRow(row),
+  });
+  const firstRows = flattener.flatten(Truncators.apply(log, Truncators.firstN(1)));
+  const firstMatrix = firstRows.toMatrix(schema.featureNames);
+
+  it("scores each session's first event as Booster.predictRow scores its flattened first event (firstN(1))", () => {
+    const scorer = new LiveScorer({ schema, model: whole, threshold: 1 });
+    const firstScore = new Map<string, number>();
+    for (const e of events) {
+      const r = scorer.push(e);
+      if (r.eventsSeen === 1) firstScore.set(r.session, r.score);
+    }
+    expect(firstScore.size).toBe(log.sessionCount);
+    const width = firstMatrix.columns;
+    for (let s = 0; s < log.sessionCount; s++) {
+      const row = firstMatrix.data.subarray(s * width, (s + 1) * width);
+      expect(firstScore.get(log.sessionIds[s]!)).toBe(whole.predictRow(row));
+    }
+  });
+
+  it('gives every event, unseen action codes and restarted sessions included, the scores of a scorer that scores every row', () => {
+    const extra = [
+      { session: 'new-1', time: 1_600_000_000_000, action: 'never-seen' },
+      { session: 'new-2', time: 1_600_000_000_001, action: 'never-seen' },
+      { session: 'new-1', time: 1_600_000_000_002, action: 'also-unseen' },
+    ];
+    const stream = [...events, ...extra, ...events.slice(0, 50).map((e) => ({ ...e, session: `again-${e.session}` }))];
+    const options = { schema, idleTimeoutMs: 60_000 };
+    const memo = new LiveScorer({
+      ...options,
+      models: [
+        { name: 'whole', model: whole, threshold: 0.5 },
+        { name: 'early', model: early, threshold: 0.5 },
+      ],
+    });
+    const every = new LiveScorer({
+      ...options,
+      models: [
+        { name: 'whole', model: opaque(whole), threshold: 0.5 },
+        { name: 'early', model: opaque(early), threshold: 0.5 },
+      ],
+    });
+    for (const e of stream) expect(memo.push(e)).toEqual(every.push(e));
+    expect(memo.stats()).toEqual(every.stats());
+    expect(memo.stats().expired).toBeGreaterThan(0);
+  });
+});
+
 describe('LiveScorer with several models (the "any" rule)', () => {
   it('scores every event with each model exactly as a single-model scorer of that model does', () => {
     const both = new LiveScorer({
