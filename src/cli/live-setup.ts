@@ -9,7 +9,10 @@ import { UsageError } from './cli-io.js';
 import { type CommandArgs, numberOption } from './command.js';
 import { loadModelBundle } from './model-dir.js';
 
-/** What `replay` and `serve --live` score with: the models, the schema, the alert policy, and where the policy came from. */
+/**
+ * What `replay` and `serve --live` score with: the models, the schema, the alert policy, and where the policy came
+ * from.
+ */
 export interface LiveSetup {
   readonly schema: FeatureSchema;
   readonly models: readonly (LiveScorerModel & { readonly model: Booster })[];

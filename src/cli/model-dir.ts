@@ -9,7 +9,9 @@ import type { Truncation } from '../sessions/truncation.js';
 import { parseSavedLivePolicy, type SavedLivePolicy } from '../experiment/live-section.js';
 import { UsageError } from './cli-io.js';
 
-/** A model ready to score logs: the booster, the feature schema it was trained on, its truncation and saved thresholds. */
+/**
+ * A model ready to score logs: the booster, the feature schema it was trained on, its truncation and saved thresholds.
+ */
 export interface ModelBundle {
   readonly booster: Booster;
   /** `undefined` only when a model file was loaded with `schema: 'optional'` and no schema was given. */

@@ -8,7 +8,10 @@ export interface ScoreThresholdOptions {
   readonly threshold: number;
 }
 
-/** The plain-data form of a {@link ConfusionMatrix} (`JSON.stringify` turns `undefined` metrics into absent keys; see `toJSON`). */
+/**
+ * The plain-data form of a {@link ConfusionMatrix} (`JSON.stringify` turns `undefined` metrics into absent keys; see
+ * `toJSON`).
+ */
 export interface ConfusionMatrixJSON extends ConfusionCounts {
   readonly total: number;
   readonly support: number;

@@ -7,7 +7,10 @@ import { UndefinedMetricError } from './eval-errors.js';
  * with no threshold.
  */
 export interface PrecisionRecallCurve {
-  /** Precision at each threshold, then 1. Where nothing is flagged at a threshold scikit-learn writes 0, and so does this. */
+  /**
+   * Precision at each threshold, then 1. Where nothing is flagged at a threshold scikit-learn writes 0, and so does
+   * this.
+   */
   readonly precision: Float64Array;
   /** Recall at each threshold (decreasing), then 0. */
   readonly recall: Float64Array;

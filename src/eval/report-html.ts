@@ -40,7 +40,10 @@ export interface ReportOptions {
   readonly description?: string;
   /** The baseline row of the table (default `true`, see {@link CompareExperimentsOptions}). */
   readonly baseline?: CompareExperimentsOptions['baseline'];
-  /** The live-detection section: detectors at their calibrated alert policies, replayed on the test log (see `renderLiveSection`). */
+  /**
+   * The live-detection section: detectors at their calibrated alert policies, replayed on the test log (see
+   * `renderLiveSection`).
+   */
   readonly live?: LiveReportSection;
   /** Each model's top features (see `importanceSection`). */
   readonly importance?: ImportanceReportSection;

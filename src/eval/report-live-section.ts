@@ -1,7 +1,9 @@
 import { InvalidArgumentError } from '../errors.js';
 import { escapeXml, lineChart, PALETTE } from './svg-chart.js';
 
-/** One live detector of the report's live section: its policy, its validation figures and its replay of the test log. */
+/**
+ * One live detector of the report's live section: its policy, its validation figures and its replay of the test log.
+ */
 export interface LiveReportRow {
   /** The detector's name (a job's model, or a combination such as `prefix40 + drop0`). */
   readonly name: string;
@@ -17,7 +19,10 @@ export interface LiveReportRow {
     readonly p90Events: number;
     readonly medianTimeMs: number;
   };
-  /** Cumulative: the share of attacker sessions alerted within their first `eventsSeen[i]` events, and innocent sessions alerted per 10 000. */
+  /**
+   * Cumulative: the share of attacker sessions alerted within their first `eventsSeen[i]` events, and innocent sessions
+   * alerted per 10 000.
+   */
   readonly eventsSeen: readonly number[];
   readonly recall: readonly number[];
   readonly falseAlertsPer10k: readonly number[];

@@ -76,7 +76,10 @@ export interface LineChartOptions {
    * x values below it, zeros included, are drawn at its lower end). Default `'linear'`.
    */
   readonly xScale?: 'linear' | 'log';
-  /** Give each series its own dash pattern ({@link DASHES}) as well as its colour, so overlapping lines stay apart. Default `false`. */
+  /**
+   * Give each series its own dash pattern ({@link DASHES}) as well as its colour, so overlapping lines stay apart.
+   * Default `false`.
+   */
   readonly distinguish?: boolean;
 }
 

@@ -37,9 +37,13 @@ export const DEFAULT_LOG_MAX_FIELD_BYTES = 1 << 16;
 
 /** Options of {@link readEventLog} and {@link parseEventLog}. */
 export interface ReadEventLogOptions {
-  /** Which columns hold what. Default {@link SEED_LOG_SCHEMA} (`SessionNo LogTime CustID GroupID ProfID Act BadActor`). */
+  /**
+   * Which columns hold what. Default {@link SEED_LOG_SCHEMA} (`SessionNo LogTime CustID GroupID ProfID Act BadActor`).
+   */
   readonly schema?: LogSchema;
-  /** Field delimiter, or `'auto'` (default): per file, tab if its header has one, else comma if it has one, else tab. */
+  /**
+   * Field delimiter, or `'auto'` (default): per file, tab if its header has one, else comma if it has one, else tab.
+   */
   readonly delimiter?: string;
   /**
    * What to do with a bad row (wrong field count, empty session or action, unparseable or
@@ -78,9 +82,14 @@ export interface ReadEventLogOptions {
    * row either way.
    */
   readonly invalidUtf8?: 'error' | 'replace';
-  /** Longest row accepted, in bytes; a longer one is an `InputLimitError`. Default `DEFAULT_LOG_MAX_LINE_BYTES` (1 MiB). */
+  /**
+   * Longest row accepted, in bytes; a longer one is an `InputLimitError`. Default `DEFAULT_LOG_MAX_LINE_BYTES` (1 MiB).
+   */
   readonly maxLineBytes?: number;
-  /** Longest field accepted, in bytes; a longer one is an `InputLimitError`. Default `DEFAULT_LOG_MAX_FIELD_BYTES` (64 KiB). */
+  /**
+   * Longest field accepted, in bytes; a longer one is an `InputLimitError`. Default `DEFAULT_LOG_MAX_FIELD_BYTES` (64
+   * KiB).
+   */
   readonly maxFieldBytes?: number;
   /** How many example messages `log.skipped.examples` keeps. Default 5. */
   readonly maxExamples?: number;
@@ -369,7 +378,10 @@ class EventLogReader {
   #keys: Float64Array | null;
   #sources = new Uint16Array(0);
   #keep: Int32Array[];
-  /** Codes of the current row's kept values, and each kept dictionary's size before the row (to roll back a rejected row). */
+  /**
+   * Codes of the current row's kept values, and each kept dictionary's size before the row (to roll back a rejected
+   * row).
+   */
   readonly #rowKeep: Int32Array;
   readonly #keepSizes: Int32Array;
   #unescaped: Buffer = Buffer.alloc(256);
@@ -684,7 +696,10 @@ class EventLogReader {
     }
   }
 
-  /** The code of field `i` in `dict` (a text dictionary): -1 when it is not valid text and cannot be (or may not be) repaired. */
+  /**
+   * The code of field `i` in `dict` (a text dictionary): -1 when it is not valid text and cannot be (or may not be)
+   * repaired.
+   */
   #code(dict: ByteDictionary, row: DelimitedRow, i: number, plain: boolean): number {
     let code =
       plain || (row.flags[i]! & FIELD_ESCAPED) === 0
@@ -991,7 +1006,10 @@ class EventLogReader {
     return -1;
   }
 
-  /** Stores one event's columns and returns its index; tracks per-session order as events arrive, so building the log sorts only sessions that need it. */
+  /**
+   * Stores one event's columns and returns its index; tracks per-session order as events arrive, so building the log
+   * sorts only sessions that need it.
+   */
   #appendEvent(session: number, action: number, time: number, key: number): number {
     if (this.#n === this.#capacity) this.#grow();
     const e = this.#n++;

@@ -119,7 +119,10 @@ export async function runLiveSection(input: {
   readonly features: FeatureGroups;
   readonly jobs: readonly LiveJobInput[];
   readonly budget: number;
-  /** The experiment's validation sessions (the same for every whole-session job): the detector is calibrated on them and never trains on them. */
+  /**
+   * The experiment's validation sessions (the same for every whole-session job): the detector is calibrated on them and
+   * never trains on them.
+   */
   readonly validationSessions: readonly string[];
   readonly seed: number;
   /** How the detector's policy is calibrated (see `ExperimentSpec.live`). */

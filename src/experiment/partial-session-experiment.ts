@@ -45,7 +45,10 @@ export type ExperimentStage = 'read' | 'flatten' | 'split' | 'train' | 'score' |
 
 /** Options of {@link runPartialSessionExperiment}. */
 export interface RunExperimentOptions {
-  /** The backend to train and serve on. Default: a {@link LocalBackend} from `spec.backend` (which must then be local), closed at the end. */
+  /**
+   * The backend to train and serve on. Default: a {@link LocalBackend} from `spec.backend` (which must then be local),
+   * closed at the end.
+   */
   readonly backend?: Backend;
   /** Called when a stage starts, with a one-line description. */
   readonly onStage?: (stage: ExperimentStage, detail: string) => void;
@@ -85,7 +88,10 @@ export interface ExperimentRunResult {
    * cumulative as `replay` counts them, each at its calibrated live policy; empty without the live section.
    */
   readonly partialSessions: readonly PartialSessionSeries[];
-  /** The live section (`spec.live`): each job's model and the recommended detector at their live policies, replayed on the test log. */
+  /**
+   * The live section (`spec.live`): each job's model and the recommended detector at their live policies, replayed on
+   * the test log.
+   */
   readonly live: LiveSectionResult | null;
   /** Codes of the test day the training vocabulary lacks (counted in `other_actions`). */
   readonly unseenTestActions: UnseenActions | null;
@@ -188,7 +194,8 @@ async function runStages(
   stage('split', `train ${spec.split.train} / validation ${spec.split.validation}, seed ${spec.split.seed}`);
   const splitter = new FrameSplitter({ label: 'BadActor', drop: ['SessionNo'] });
   const splits = new Map<string, FrameSplit>();
-  // A job of session prefixes keeps all prefixes of a session in one part, and trains with its row weights (csv_weights=1).
+  // A job of session prefixes keeps all prefixes of a session in one part, and trains with its row weights
+  // (csv_weights=1).
   const isPrefixJob = (job: Job): boolean => splitPrefixes(job.truncation).prefixes !== null;
   for (const job of spec.jobs) {
     const fractions = { train: spec.split.train, validation: spec.split.validation, test: 0, seed: spec.split.seed };

@@ -31,8 +31,8 @@ export type CsvDestination = string | { readonly path: string } | Writable;
 const ROWS_PER_CHUNK = 2048;
 
 /**
- * Writes a {@link Frame} (or a danfo DataFrame, converted structurally) as delimited text, streaming in chunks (never one giant string), with
- * backpressure. Numbers are written in their shortest round-trip form (`String(x)`), so
+ * Writes a {@link Frame} (or a danfo DataFrame, converted structurally) as delimited text, streaming in chunks (never
+ * one giant string), with backpressure. Numbers are written in their shortest round-trip form (`String(x)`), so
  * {@link readCsv} reads back exactly the same doubles; `NaN` and missing strings are empty fields.
  * (A one-column frame writes a missing value as `""`, since an empty line would read as blank.)
  * A path ending in `.gz` is gzip-compressed. A stream destination is ended when done unless

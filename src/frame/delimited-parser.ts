@@ -51,14 +51,19 @@ export interface DelimitedRow {
   readonly flags: Uint8Array;
   /** 1-based line of the row's first byte in the source (the header is line 1). */
   readonly line: number;
-  /** True when some field of the row has `FIELD_ESCAPED` (so a byte-level consumer can skip per-field checks otherwise). */
+  /**
+   * True when some field of the row has `FIELD_ESCAPED` (so a byte-level consumer can skip per-field checks otherwise).
+   */
   readonly escaped: boolean;
   /** Offsets in `bytes` of the whole row, for error messages. */
   readonly rowStart: number;
   readonly rowEnd: number;
   /** The text of field `i`, unquoted and unescaped. */
   text(i: number): string;
-  /** The row as it appears in the source (without its line break), for error messages: at most its first 200 bytes, then `…`. */
+  /**
+   * The row as it appears in the source (without its line break), for error messages: at most its first 200 bytes, then
+   * `…`.
+   */
   raw(): string;
 }
 

@@ -67,8 +67,8 @@ export interface AlertPolicyChoice {
  * to cross a threshold per event, so a threshold chosen on whole sessions alerts far more often
  * live; here the budget counts innocent sessions *ever* alerted.
  *
- * For each `sustain` × `minEvents` pair of the grid (and each share vector), the thresholds are the lowest that keep the
- * innocent validation sessions ever alerted within the budget (`⌊budget · innocents / 10 000⌋`
+ * For each `sustain` × `minEvents` pair of the grid (and each share vector), the thresholds are the lowest that keep
+ * the innocent validation sessions ever alerted within the budget (`⌊budget · innocents / 10 000⌋`
  * sessions), each threshold halfway between two innocent sessions' peak scores. With several
  * models the budget is shared: thresholds are lowered in turn, always for the model that has
  * spent the smallest part of its share, while the sessions alerted by any model stay within the
@@ -210,7 +210,10 @@ export function choosePolicyOnTrajectories(
   return { policy: best!.policy, validation: best!.figures, candidates, withinBudget: best!.within };
 }
 
-/** Recall first, then earliness (median, then 90th percentile of events to the first alert), then fewer false alerts; ties keep the earlier grid pair. */
+/**
+ * Recall first, then earliness (median, then 90th percentile of events to the first alert), then fewer false alerts;
+ * ties keep the earlier grid pair.
+ */
 function better(a: LivePolicyFigures, b: LivePolicyFigures): boolean {
   if (a.caught !== b.caught) return a.caught > b.caught;
   for (const q of ['median', 'p90'] as const) {
@@ -261,7 +264,10 @@ function levels(peaks: readonly number[]): { thresholds: number[] } {
   return { thresholds };
 }
 
-/** Lowers the models' thresholds in turn (the model furthest below its share first) while the union of alerted innocents stays within `allowed`. */
+/**
+ * Lowers the models' thresholds in turn (the model furthest below its share first) while the union of alerted innocents
+ * stays within `allowed`.
+ */
 function shareBudget(
   peaks: readonly (readonly number[])[],
   shares: readonly number[],

@@ -23,7 +23,10 @@ export interface LiveDetectorParts {
   readonly validation: LivePolicyFigures;
 }
 
-/** Options of {@link LiveDetector.createScorer}: the scorer's run-time behaviour; the models, schema and policy come from the detector. */
+/**
+ * Options of {@link LiveDetector.createScorer}: the scorer's run-time behaviour; the models, schema and policy come
+ * from the detector.
+ */
 export type DetectorScorerOptions = Omit<
   LiveScorerOptions,
   'model' | 'models' | 'schema' | 'threshold' | 'sustain' | 'minEvents'

@@ -24,9 +24,15 @@ export type ScorerBehaviour = Pick<
 export interface ScoreTrajectories {
   readonly log: EventLog;
   readonly names: readonly string[];
-  /** Per model, the score after each event (NaN where the scorer ignored the event: a dropped duplicate or out-of-order event). */
+  /**
+   * Per model, the score after each event (NaN where the scorer ignored the event: a dropped duplicate or out-of-order
+   * event).
+   */
   readonly scores: readonly Float64Array[];
-  /** The scorer's count of the session's events after each event: it restarts at 1 when an idle session expired and came back. */
+  /**
+   * The scorer's count of the session's events after each event: it restarts at 1 when an idle session expired and came
+   * back.
+   */
   readonly stateEvents: Uint32Array;
   /** Event time of each position (epoch ms), or NaN for a log without times. */
   readonly times: Float64Array;

@@ -50,7 +50,10 @@ export interface TrainLiveDetectorOptions {
    * better to attacker styles training never saw).
    */
   readonly models?: readonly LiveModelKind[];
-  /** Prefix lengths of the prefix model's rows. Default `{ min: 1, max: 40 }`; rows are weighted so that every session weighs 1. */
+  /**
+   * Prefix lengths of the prefix model's rows. Default `{ min: 1, max: 40 }`; rows are weighted so that every session
+   * weighs 1.
+   */
   readonly prefixes?: { readonly min?: number; readonly max?: number };
   /**
    * The share of the budget each model may spend, in the order of `models`, or share vectors to
@@ -287,7 +290,10 @@ export async function trainLiveDetector(
   return new LiveDetector({ schema, models: trained, policy: choice.policy, validation: choice.validation });
 }
 
-/** A fold (0..k-1) per session: each label's sessions shuffled by the seed and dealt round-robin, so every fold holds its share of attackers. */
+/**
+ * A fold (0..k-1) per session: each label's sessions shuffled by the seed and dealt round-robin, so every fold holds
+ * its share of attackers.
+ */
 function stratifiedFolds(labels: Uint8Array, folds: number, seed: number): Uint8Array {
   const random = createRandom(seed);
   const foldOf = new Uint8Array(labels.length);

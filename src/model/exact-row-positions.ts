@@ -10,7 +10,9 @@ import type { ExactLevel } from './exact-split-evaluator.js';
 export class ExactRowPositions {
   /** Node of every row. */
   readonly position: Int32Array;
-  /** Slot of the row's node in the level being expanded; −1 when not expanding, not sampled, or its node cannot split. */
+  /**
+   * Slot of the row's node in the level being expanded; −1 when not expanding, not sampled, or its node cannot split.
+   */
   readonly slotOfRow: Int32Array;
   /** Slot of each node id in the level being expanded, −1 otherwise. */
   readonly slotOfNode: Int32Array;

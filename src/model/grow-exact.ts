@@ -41,7 +41,10 @@ export interface ExactGrowContext {
  */
 export interface ExactWorkspace {
   readonly columns: { readonly rowIds: Uint32Array; readonly values: Float32Array };
-  /** Per feature, the live range `[begin[f], end[f])` of the working columns (of the presorted ones until `compacted[f]`). */
+  /**
+   * Per feature, the live range `[begin[f], end[f])` of the working columns (of the presorted ones until
+   * `compacted[f]`).
+   */
   readonly begin: Uint32Array;
   readonly end: Uint32Array;
   /** Per feature, 1 once a scan of this tree has copied its live entries into the working columns. */

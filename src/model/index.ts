@@ -53,7 +53,8 @@ export {
 } from './predict.js';
 export type { FlatForest, Matrix } from './predict.js';
 
-// --- Insight: feature importance and per-row contributions (the kernels of Booster.importance / Booster.contributions) ---
+// --- Insight: feature importance and per-row contributions (the kernels of Booster.importance / Booster.contributions)
+// ---
 export { featureImportance, rankFeatures, IMPORTANCE_TYPES } from './feature-importance.js';
 export type { ImportanceType, ImportanceOptions, FeatureScores } from './feature-importance.js';
 export { predictContributionsMatrix, MAX_CONTRIBUTION_DEPTH } from './tree-shap.js';

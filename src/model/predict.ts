@@ -164,7 +164,9 @@ function completeLayout(f: NodeTable, uniformDepth?: number): CompleteLayout | n
   return { depth, internalOffset, leafOffset, feature, threshold, missingRight, leafValue };
 }
 
-/** Depth of the deepest leaf below `root` (0 for a lone leaf); iterative, so hostile depth cannot overflow the stack. */
+/**
+ * Depth of the deepest leaf below `root` (0 for a lone leaf); iterative, so hostile depth cannot overflow the stack.
+ */
 function treeDepth(f: NodeTable, root: number): number {
   let max = 0;
   const stack: number[] = [root, 0];

@@ -9,7 +9,10 @@ export interface SortedColumns {
   readonly ptrs: Uint32Array;
   readonly rowIds: Uint32Array;
   readonly values: Float32Array;
-  /** Per feature: 1 when the scan in the missing-goes-right direction runs (column has missing values and is not constant). */
+  /**
+   * Per feature: 1 when the scan in the missing-goes-right direction runs (column has missing values and is not
+   * constant).
+   */
   readonly forwardScan: Uint8Array;
 }
 

@@ -248,8 +248,8 @@ const METRICS: readonly EvalMetric[] = ['logloss', 'auc', 'error'];
  *
  * Defaults: `num_round` 10, `eta` 0.3, `max_depth` 6, `gamma` 0, `min_child_weight` 1,
  * `max_delta_step` 0, `subsample` 1, `colsample_bytree`, `colsample_bylevel` and `colsample_bynode` 1
- * (each in (0, 1]; see {@link TrainParams.colsampleBynode}), `lambda` 1, `alpha` 0, `base_score` 0.5 (1.7 does not estimate
- * it), `max_bin` 256, `seed` 0, `scale_pos_weight` 1, `tree_method` `auto`, `objective`
+ * (each in (0, 1]; see {@link TrainParams.colsampleBynode}), `lambda` 1, `alpha` 0, `base_score` 0.5 (1.7 does not
+ * estimate it), `max_bin` 256, `seed` 0, `scale_pos_weight` 1, `tree_method` `auto`, `objective`
  * `binary:logistic`, `eval_metric` `logloss`, `csv_weights` 0 (1: the CSV channels carry weights
  * in their second column, as the SageMaker container reads them; see {@link TrainParams.csvWeights}).
  *

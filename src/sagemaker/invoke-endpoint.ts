@@ -83,7 +83,8 @@ function invocationError(endpointName: string, err: unknown): Error {
     OriginalMessage?: unknown;
     message?: unknown;
   } | null;
-  // The runtime answers ValidationError "Endpoint … of account … not found." for endpoints that do not exist or are not in service.
+  // The runtime answers ValidationError "Endpoint … of account … not found." for endpoints that do not exist or are not
+  // in service.
   if (record?.name === 'ValidationError' && /not found/i.test(String(record.message ?? ''))) {
     return new ResourceStateError(
       `endpoint ${endpointName}`,

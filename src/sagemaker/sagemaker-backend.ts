@@ -128,7 +128,9 @@ export interface SageMakerBackendOptions extends TrainingResourceOptions {
   readonly logsEndpoint?: string;
   /** Delay between two reads of the logs, in seconds. Default `pollDelaySeconds`. */
   readonly logPollSeconds?: number;
-  /** Largest InvokeEndpoint request; bigger payloads are split at line boundaries. Default 5 MiB (the limit is 6 MB). */
+  /**
+   * Largest InvokeEndpoint request; bigger payloads are split at line boundaries. Default 5 MiB (the limit is 6 MB).
+   */
   readonly maxPayloadBytes?: number;
   /** Multipart upload part size for channel files. Default 8 MiB. */
   readonly partSize?: number;
@@ -603,7 +605,9 @@ export class SageMakerBackend implements Backend {
     await this.#removeEndpoint(endpointName, options.withModels === true);
   }
 
-  /** Deletes the endpoint, its configs and (with `withModels`) their models; returns the configs and models it removed. */
+  /**
+   * Deletes the endpoint, its configs and (with `withModels`) their models; returns the configs and models it removed.
+   */
   async #removeEndpoint(endpointName: string, withModels: boolean): Promise<{ configs: string[]; models: string[] }> {
     const configs = new Set([endpointName]);
     let status: string | undefined;

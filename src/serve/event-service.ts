@@ -37,7 +37,10 @@ export const LOG_EVENT_FIELDS: EventFieldNames = Object.freeze({
  * server's.
  */
 export interface EventServiceOptions extends LiveScorerOptions {
-  /** The model: scores sessions, and flattened rows on `/invocations`. `Booster` fits. Or give `models` (the first then answers `/invocations`). */
+  /**
+   * The model: scores sessions, and flattened rows on `/invocations`. `Booster` fits. Or give `models` (the first then
+   * answers `/invocations`).
+   */
   readonly model?: LiveModel & ScoringModel;
   /** Several models over one schema, alerting on the "any" rule (see {@link LiveScorerOptions.models}). */
   readonly models?: readonly (LiveScorerModel & { readonly model: LiveModel & ScoringModel })[];

@@ -28,7 +28,10 @@ export interface InvocationOptions {
   readonly defaultAccept?: AcceptType;
   /** Most rows per request; more is 413 naming the limit. Default {@link MAX_PAYLOAD_ROWS} (1 000 000). */
   readonly maxRows?: number;
-  /** Most values per request once rows are padded to the model's width; more is 413. Default {@link MAX_PAYLOAD_CELLS} (2^24). */
+  /**
+   * Most values per request once rows are padded to the model's width; more is 413. Default {@link MAX_PAYLOAD_CELLS}
+   * (2^24).
+   */
   readonly maxCells?: number;
 }
 

@@ -134,7 +134,10 @@ export interface LiveScorerModel {
 
 /** Options of {@link LiveScorer}. */
 export interface LiveScorerOptions {
-  /** The model; `Booster` fits. Its `numFeature` must equal the schema's feature count. Give this and `threshold`, or `models`. */
+  /**
+   * The model; `Booster` fits. Its `numFeature` must equal the schema's feature count. Give this and `threshold`, or
+   * `models`.
+   */
   readonly model?: LiveModel;
   /**
    * Several models scored on every event, all over the same `schema` (for example a model trained

@@ -2,7 +2,9 @@ import { InvalidArgumentError } from '../errors.js';
 import { MAX_NUM_FEATURE } from '../model/model-validate.js';
 import { InvocationError } from './invocation-error.js';
 
-/** Default most rows in one invocation: 1 000 000 (a 6 MiB body of 4-value rows holds 786 432; of one-value rows, 3.1M). */
+/**
+ * Default most rows in one invocation: 1 000 000 (a 6 MiB body of 4-value rows holds 786 432; of one-value rows, 3.1M).
+ */
 export const MAX_PAYLOAD_ROWS = 1_000_000;
 
 /**

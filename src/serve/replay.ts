@@ -50,7 +50,10 @@ export interface ReplayReport {
   readonly neverCaught: readonly string[];
   /** Over caught attacker sessions: events up to and including the alerting one. */
   readonly eventsToFirstAlert: Quantiles;
-  /** Over caught attacker sessions: milliseconds from the session's first event to the alerting one (NaN for a log without times). */
+  /**
+   * Over caught attacker sessions: milliseconds from the session's first event to the alerting one (NaN for a log
+   * without times).
+   */
   readonly timeToFirstAlertMs: Quantiles;
   /** Per session of the log: the event number (from 1) that raised its first alert, 0 for none. */
   readonly alertAt: Uint32Array;

@@ -83,8 +83,8 @@ export interface FrameSplit {
 /**
  * Splits a feature frame (a {@link Frame} or a danfo DataFrame) into train, validation and test
  * parts: stratified by label (default), plain random (`stratify: false`), grouped (`groupBy`), or
- * ordered by time (`orderBy`). The parts are row views of the frame that keep every column; `FrameSplitter.features` and `FrameSplitter.labels` take them
- * apart. Labels must be 0 or 1; feature columns must be numeric (drop the others).
+ * ordered by time (`orderBy`). The parts are row views of the frame that keep every column; `FrameSplitter.features`
+ * and `FrameSplitter.labels` take them apart. Labels must be 0 or 1; feature columns must be numeric (drop the others).
  *
  * A frame of session prefixes (it has a `prefix_length` column, see `flattenPrefixes`) must be
  * split with `groupBy` on the session id, so all prefixes of a session land in one part (and,

@@ -46,7 +46,10 @@ export function formatCsvNumber(value: number, precision: CsvPrecision = 'float6
   return formatField(value, precision).text;
 }
 
-/** The text of one field, and whether XGBoost reads it back exactly (always true in float64 mode, where it is not checked). */
+/**
+ * The text of one field, and whether XGBoost reads it back exactly (always true in float64 mode, where it is not
+ * checked).
+ */
 function formatField(value: number, precision: CsvPrecision): { readonly text: string; readonly exact: boolean } {
   if (Number.isNaN(value)) return { text: '', exact: true };
   if (!Number.isFinite(value))
@@ -113,7 +116,10 @@ function xgboostOnlyText(single: number): string | undefined {
   return undefined;
 }
 
-/** Decimal forms of `mantissa × 10^exponent`: positional (when XGBoost's parser keeps every digit), `Me±k` and `d.ddde±k`. */
+/**
+ * Decimal forms of `mantissa × 10^exponent`: positional (when XGBoost's parser keeps every digit), `Me±k` and
+ * `d.ddde±k`.
+ */
 function decimalForms(mantissa: number, exponent: number): string[] {
   let m = mantissa;
   let e = exponent;

@@ -13,7 +13,10 @@ export interface CsvJob {
   readonly split: FrameSplit;
   /** Where the frame came from (file names, truncation), recorded in the manifest. */
   readonly source?: string;
-  /** This job's instance-weight column, instead of the call's `weight` option (for example a job of session prefixes among whole-session jobs). */
+  /**
+   * This job's instance-weight column, instead of the call's `weight` option (for example a job of session prefixes
+   * among whole-session jobs).
+   */
   readonly weight?: string;
 }
 
@@ -64,7 +67,10 @@ export interface CsvManifest {
 
 /** Options of {@link writeCsvs}. */
 export interface WriteCsvsOptions {
-  /** Number format (default `'float32'`: the values XGBoost reads are exactly `Math.fround` of the frame's; see `CsvPrecision`). */
+  /**
+   * Number format (default `'float32'`: the values XGBoost reads are exactly `Math.fround` of the frame's; see
+   * `CsvPrecision`).
+   */
   readonly precision?: CsvPrecision;
   /**
    * A numeric column of every part holding instance weights (e.g. `'weight'` on session-prefix

@@ -124,11 +124,11 @@ export interface GeneratedLogs {
  * of several customers. By default one style, the chapter harvester, is held out of the training
  * files and makes a third of the test day's attacker sessions (`heldOutStyles`, `heldOutShare`):
  * a model trained on the other four files meets an attacker it never saw, as in real life. The
- * training files do not depend on the held-out options (only on the training styles). In the mixed files an attack is one attacker's back-to-back sessions from a
- * random moment, using 3–5 stolen accounts. Mixed and single files hold only events inside their
- * window, so sessions still running at its end are cut there, as in a real extract. `SessionNo` grows with time and is unique within and
- * across the files. Together the known-attacker and mixed files hold ~256K events and ~25K
- * sessions, the size of the user's experiment. Takes well under two seconds at scale 1.
+ * training files do not depend on the held-out options (only on the training styles). In the mixed files an attack is
+ * one attacker's back-to-back sessions from a random moment, using 3–5 stolen accounts. Mixed and single files hold
+ * only events inside their window, so sessions still running at its end are cut there, as in a real extract.
+ * `SessionNo` grows with time and is unique within and across the files. Together the known-attacker and mixed files
+ * hold ~256K events and ~25K sessions, the size of the user's experiment. Takes well under two seconds at scale 1.
  *
  * @example
  * ```ts

@@ -15,13 +15,22 @@ export interface GenerateTestWeekOptions {
   readonly sessions?: number;
   /** Attacker sessions in the week. Default 70. */
   readonly attackers?: number;
-  /** Attacker styles and weights; the training styles are these minus the held-out ones. Default `DEFAULT_ATTACKER_STYLES`. */
+  /**
+   * Attacker styles and weights; the training styles are these minus the held-out ones. Default
+   * `DEFAULT_ATTACKER_STYLES`.
+   */
   readonly attackerStyles?: Partial<Record<AttackerStyle, number>>;
-  /** Styles absent from the training files (see `generateLogs`). Default `DEFAULT_HELD_OUT_STYLES` (`['chapter-harvester']`). */
+  /**
+   * Styles absent from the training files (see `generateLogs`). Default `DEFAULT_HELD_OUT_STYLES`
+   * (`['chapter-harvester']`).
+   */
   readonly heldOutStyles?: readonly AttackerStyle[];
   /** Share of the attacker sessions of a held-out style: `round(share · attackers)`. Default 1/3 (23 of 70). */
   readonly heldOutShare?: number;
-  /** First day (UTC midnight of it): epoch ms or `'YYYY-MM-DD'`. Default `'2019-08-19'`, after every `generateLogs` file. */
+  /**
+   * First day (UTC midnight of it): epoch ms or `'YYYY-MM-DD'`. Default `'2019-08-19'`, after every `generateLogs`
+   * file.
+   */
   readonly start?: number | string;
   /** Number of days. Default 7. */
   readonly days?: number;

@@ -51,7 +51,9 @@ export type TrainingOutcome =
       readonly seconds: number;
       /** The job's rounds, when the backend knows them (the local backend does). */
       readonly summary?: TrainingSummary;
-      /** The final metrics the algorithm reported (SageMaker's `FinalMetricDataList`: `validation:auc`, …), when any. */
+      /**
+       * The final metrics the algorithm reported (SageMaker's `FinalMetricDataList`: `validation:auc`, …), when any.
+       */
       readonly metrics?: Readonly<Record<string, number>>;
     }
   | {
@@ -72,7 +74,10 @@ export interface BackendCallOptions {
   readonly signal?: AbortSignal;
   /** Called on every observed state change, and by training jobs as rounds finish (with `training`). */
   readonly onState?: (state: ResourceState, detail?: string, training?: TrainingProgress) => void;
-  /** Called, while a training job is awaited, with its log lines, status transitions and final metrics (backends that have them). */
+  /**
+   * Called, while a training job is awaited, with its log lines, status transitions and final metrics (backends that
+   * have them).
+   */
   readonly onLog?: (entry: TrainingLogEntry) => void;
 }
 
@@ -87,7 +92,10 @@ export interface EndpointOptions {
    * into service are deleted as usual. Default false.
    */
   readonly retain?: boolean;
-  /** Tags on the endpoint and its config, beside the backend's (SageMaker backend), e.g. to delete retained endpoints by tag. */
+  /**
+   * Tags on the endpoint and its config, beside the backend's (SageMaker backend), e.g. to delete retained endpoints by
+   * tag.
+   */
   readonly tags?: Readonly<Record<string, string>>;
 }
 

@@ -74,7 +74,9 @@ export interface CrossValidationResult {
   readonly bestIteration: number;
   /** The mean test value of the last metric at the best round. */
   readonly bestScore: number;
-  /** True when early stopping ended the run (and the rounds after the best were dropped), as `xgb.cv`'s callback does. */
+  /**
+   * True when early stopping ended the run (and the rounds after the best were dropped), as `xgb.cv`'s callback does.
+   */
   readonly stoppedEarly: boolean;
   /** The folds used (made here, or the ones given). */
   readonly folds: readonly ResolvedFold[];

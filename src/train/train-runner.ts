@@ -140,7 +140,9 @@ export interface CleanupReport {
 
 /** Options of {@link TrainRunner.attach}. */
 export interface AttachOptions {
-  /** The job's name in this runner (and, with the prefix, of its model and endpoint). Default: the training job name. */
+  /**
+   * The job's name in this runner (and, with the prefix, of its model and endpoint). Default: the training job name.
+   */
   readonly name?: string;
 }
 

@@ -80,7 +80,8 @@ export const scoreCommand: Command = {
     const threshold = threshold0 ?? bundle.threshold ?? 0.5;
     const log = await readEventLog(logs, { schema: logSchemaOption('score', args, io) });
     const flattener = SessionFlattener.fromSchema(bundle.schema!);
-    // A model of session prefixes scores each session as it stands at its end (live scoring, `replay`, scores every prefix).
+    // A model of session prefixes scores each session as it stands at its end (live scoring, `replay`, scores every
+    // prefix).
     const { before, prefixes } = splitPrefixes(truncation);
     const { frame, unseen } = flattener.flattenWithReport(truncateLog(log, before));
     const scores = bundle.booster.predict(frame.select(flattener.featureNames));
