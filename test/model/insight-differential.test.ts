@@ -14,6 +14,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Booster } from '../../src/model/booster.js';
 import { IMPORTANCE_TYPES } from '../../src/model/feature-importance.js';
+import { type Contributions, predictContributionsWith } from '../../src/model/tree-shap.js';
 import { hex32, repoRoot, runPython, xgboostUnavailable } from './model-fixture-helpers.js';
 
 const CASES = 40;
@@ -87,22 +88,33 @@ describe.skipIf(unavailable !== null)(
           const { dir, meta, booster } = load(k);
           const x = floats(path.join(dir, 'x.f64'), Float64Array);
           const theirs = floats(path.join(dir, approximate ? 'approx.f32' : 'contribs.f32'), Float32Array);
-          const ours = booster.contributions({ data: x, rows: meta.rows, columns: meta.columns }, { approximate });
+          const matrix = { data: x, rows: meta.rows, columns: meta.columns };
+          const ours = booster.contributions(matrix, { approximate });
           expect(ours.names.slice(0, -1)).toEqual(
             meta.names ?? Array.from({ length: meta.columns }, (_, j) => `f${j}`),
           );
           expect(ours.data.length, `case ${k}`).toBe(theirs.length);
           values += theirs.length;
-          const at = ours.data.findIndex((v, i) => hex32(v) !== hex32(theirs[i]!));
-          if (at >= 0) {
-            const r = Math.floor(at / ours.columns);
-            mismatches.push(
-              `case ${k} row ${r} column ${at % ours.columns}: ${ours.data[at]} vs ${theirs[at]} ${JSON.stringify(meta.params)}`,
-            );
+          // TreeSHAP also with each kernel forced (the leaf memo, the recursion) on every tree it takes.
+          const variants: Record<string, Contributions> = approximate
+            ? { auto: ours }
+            : {
+                auto: ours,
+                memo: predictContributionsWith(booster.model, matrix, {}, 'test', 'memo'),
+                recursive: predictContributionsWith(booster.model, matrix, {}, 'test', 'recursive'),
+              };
+          for (const [kernel, c] of Object.entries(variants)) {
+            const at = c.data.findIndex((v, i) => hex32(v) !== hex32(theirs[i]!));
+            if (at >= 0) {
+              const r = Math.floor(at / c.columns);
+              mismatches.push(
+                `case ${k} (${kernel}) row ${r} column ${at % c.columns}: ${c.data[at]} vs ${theirs[at]} ${JSON.stringify(meta.params)}`,
+              );
+            }
           }
         }
         console.log(
-          `insight differential: ${what}: ${CASES} models, ${values} values compared with XGBoost 1.7.4; ${mismatches.length} models differ`,
+          `insight differential: ${what}: ${CASES} models, ${values} values compared with XGBoost 1.7.4${approximate ? '' : ' by each kernel (automatic, leaf memo, recursion)'}; ${mismatches.length} mismatches`,
         );
         expect(mismatches).toEqual([]);
       });

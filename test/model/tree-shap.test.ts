@@ -8,7 +8,11 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidArgumentError } from '../../src/errors.js';
 import { Booster } from '../../src/model/booster.js';
-import { MAX_CONTRIBUTION_DEPTH, predictContributionsMatrix } from '../../src/model/tree-shap.js';
+import {
+  MAX_CONTRIBUTION_DEPTH,
+  predictContributionsMatrix,
+  predictContributionsWith,
+} from '../../src/model/tree-shap.js';
 import { INSIGHT_MODELS, insightBooster, insightContributions } from './insight-fixture-helpers.js';
 import { fixtureMatrix, hex32, thrown } from './model-fixture-helpers.js';
 
@@ -31,6 +35,33 @@ describe('Booster.contributions equals XGBoost 1.7.4 pred_contribs', () => {
       });
     }
   }
+
+  for (const kernel of ['memo', 'recursive'] as const) {
+    it(`TreeSHAP with the ${kernel === 'memo' ? 'leaf memo' : 'recursion'} forced on every tree it takes: every value of every model bit-equal to pred_contribs=True`, () => {
+      for (const name of INSIGHT_MODELS) {
+        const booster = insightBooster(name);
+        const expected = insightContributions(name, false);
+        const c = predictContributionsWith(booster.model, data, {}, 'test', kernel);
+        const ours = Array.from({ length: c.rows }, (_, r) =>
+          Array.from(c.data.subarray(r * c.columns, (r + 1) * c.columns), hex32),
+        );
+        expect(ours, name).toEqual(expected.rows);
+      }
+    });
+  }
+
+  it('one row at a time (the recursion for trees deeper than log2(rows)) gives the bits of the 200-row call (the leaf memo)', () => {
+    for (const name of ['deep_named', 'hist_nan'] as const) {
+      const booster = insightBooster(name);
+      const all = booster.contributions(data);
+      for (let r = 0; r < 200; r += 7) {
+        const one = booster.contributions({ data: Float64Array.from(data.rowsArray[r]!), rows: 1, columns: 4 });
+        expect(Array.from(one.data, hex32), `${name} row ${r}`).toEqual(
+          Array.from(all.data.subarray(r * all.columns, (r + 1) * all.columns), hex32),
+        );
+      }
+    }
+  });
 
   it("each row's contributions sum to its margin (deep_named, base_score 0.3: the bias carries the base margin) within float32 rounding of the sum", () => {
     const booster = insightBooster('deep_named');
