@@ -70,6 +70,9 @@ export type { FindTaggedResourcesOptions, TaggedResources } from './leftovers.js
 export { parseS3Uri, s3Uri, joinKey, uploadFile, uploadChannel, downloadObject } from './s3-objects.js';
 export type { S3Location, UploadFileOptions, UploadFileOutput, UploadChannelOptions } from './s3-objects.js';
 
+// --- Several training instances ---
+export { splitCsvChannel, uploadShardedChannel } from './shard-channel.js';
+
 // --- Payloads ---
 export { countCsvRows, splitCsvPayload } from './csv-payload.js';
 

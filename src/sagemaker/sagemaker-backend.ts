@@ -67,6 +67,7 @@ import {
   parseXgboostRound,
   TrainingLogTail,
 } from './training-logs.js';
+import { uploadShardedChannel } from './shard-channel.js';
 import {
   buildTrainingJobRequest,
   checkTrainingResources,
@@ -144,7 +145,10 @@ export interface SageMakerBackendOptions extends TrainingResourceOptions {
  *   and `validation/validation.csv` (a channel folder keeps its file names; large files go up in
  *   parts), then calls `CreateTrainingJob` with the image for the region and version, `text/csv`
  *   channels, role, instance type and count, volume, max runtime, optional spot training and
- *   tags. The artifact lands at `s3://bucket/prefix/<job>/output/model.tar.gz`.
+ *   tags. The artifact lands at `s3://bucket/prefix/<job>/output/model.tar.gz`. With
+ *   `instanceCount > 1` and `distribution: 'ShardedByS3Key'` the training file goes up split into
+ *   one file per instance (`train/train-part-0001.csv`, …) and each instance trains on its shard;
+ *   the trees then differ slightly from one instance's (see `distribution`).
  * - Waits use the SDK's `waitUntil…` waiters with jittered polling, then one more Describe: the
  *   training waiter treats `Stopped` as success, and only the final status says what happened.
  * - Endpoints get an endpoint config of the same name; `deleteEndpoint` removes both and counts
@@ -338,6 +342,7 @@ export class SageMakerBackend implements Backend {
       hyperparameters: spec.hyperparameters,
       instanceType: this.#options.instanceType,
       instanceCount: this.#options.instanceCount,
+      distribution: this.#options.distribution,
       volumeSizeGb: this.#options.volumeSizeGb,
       maxRuntimeSeconds: this.#options.maxRuntimeSeconds,
       spot: this.#options.spot,
@@ -345,11 +350,15 @@ export class SageMakerBackend implements Backend {
     });
     onState?.('Uploading');
     const uploadOptions = { signal, partSize: this.#options.partSize };
+    const instances = this.#options.instanceCount ?? 1;
     const uploads: Promise<unknown>[] = [
-      uploadChannel(this.s3, spec.channels.train, this.s3UriFor(jobName, 'train/'), {
-        ...uploadOptions,
-        fileName: 'train.csv',
-      }),
+      // Sharded over several instances, the training rows go up as one file per instance.
+      this.#options.distribution === 'ShardedByS3Key' && instances > 1
+        ? uploadShardedChannel(this.s3, spec.channels.train, this.s3UriFor(jobName, 'train/'), instances, uploadOptions)
+        : uploadChannel(this.s3, spec.channels.train, this.s3UriFor(jobName, 'train/'), {
+            ...uploadOptions,
+            fileName: 'train.csv',
+          }),
     ];
     if (spec.channels.validation !== undefined) {
       uploads.push(

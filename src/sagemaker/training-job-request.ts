@@ -18,6 +18,17 @@ export interface TrainingResourceOptions {
   readonly instanceType?: TrainingInstanceType;
   /** Training instances per job. Default 1. */
   readonly instanceCount?: number;
+  /**
+   * How the `train` channel reaches the instances (`S3DataDistributionType`). `FullyReplicated`
+   * (the default): every instance gets every file, so with several instances XGBoost's distributed
+   * training sees each row once per instance. `ShardedByS3Key`: each instance gets its share of the
+   * channel's files (the backend uploads a local training file split into `instanceCount` files at
+   * row boundaries), so each trains on a shard and the instances combine their gradient statistics:
+   * faster on large data, but the trees are not bit-identical to one instance's (approximate split
+   * candidates come from each shard's sketch, and float sums are added in another order). The
+   * `validation` channel is always replicated, so every instance evaluates the same rows.
+   */
+  readonly distribution?: 'FullyReplicated' | 'ShardedByS3Key';
   /** EBS volume per instance, in GB. Default 30. */
   readonly volumeSizeGb?: number;
   /** Hard stop for each training job. Default 86400 s (one day, SageMaker's default). */
@@ -83,6 +94,7 @@ export function buildTrainingJobRequest(options: TrainingJobRequestOptions): Cre
     maxRuntimeSeconds = 86_400,
     spot,
     tags,
+    distribution = 'FullyReplicated',
   } = options;
   checkResourceName(where, 'jobName', jobName);
   checkRoleArn(where, 'role', role);
@@ -93,8 +105,9 @@ export function buildTrainingJobRequest(options: TrainingJobRequestOptions): Cre
   parseS3Uri(outputPath, where, 'outputPath');
   checkHyperparameters(where, hyperparameters);
 
-  const inputChannels: Channel[] = [csvChannel('train', channels.train)];
-  if (channels.validation !== undefined) inputChannels.push(csvChannel('validation', channels.validation));
+  const inputChannels: Channel[] = [csvChannel('train', channels.train, distribution)];
+  if (channels.validation !== undefined)
+    inputChannels.push(csvChannel('validation', channels.validation, 'FullyReplicated'));
 
   const input: CreateTrainingJobCommandInput = {
     TrainingJobName: jobName,
@@ -130,8 +143,10 @@ export function buildTrainingJobRequest(options: TrainingJobRequestOptions): Cre
  * ```
  */
 export function checkTrainingResources(where: string, options: TrainingResourceOptions): void {
-  const { instanceCount = 1, volumeSizeGb = 30, maxRuntimeSeconds = 86_400, spot, tags } = options;
+  const { instanceCount = 1, volumeSizeGb = 30, maxRuntimeSeconds = 86_400, spot, tags, distribution } = options;
   checkPositiveInteger(where, 'instanceCount', instanceCount);
+  if (distribution !== undefined && distribution !== 'FullyReplicated' && distribution !== 'ShardedByS3Key')
+    throw new InvalidArgumentError(where, 'distribution', distribution, "'FullyReplicated' or 'ShardedByS3Key'");
   checkPositiveInteger(where, 'volumeSizeGb', volumeSizeGb);
   checkPositiveInteger(where, 'maxRuntimeSeconds', maxRuntimeSeconds);
   if (spot !== undefined) {
@@ -149,13 +164,17 @@ export function checkTrainingResources(where: string, options: TrainingResourceO
   toAwsTags(tags, where);
 }
 
-function csvChannel(name: 'train' | 'validation', uri: string): Channel {
+function csvChannel(
+  name: 'train' | 'validation',
+  uri: string,
+  distribution: 'FullyReplicated' | 'ShardedByS3Key',
+): Channel {
   parseS3Uri(uri, 'buildTrainingJobRequest', `channels.${name}`);
   return {
     ChannelName: name,
     ContentType: 'text/csv',
     CompressionType: 'None',
-    DataSource: { S3DataSource: { S3DataType: 'S3Prefix', S3Uri: uri, S3DataDistributionType: 'FullyReplicated' } },
+    DataSource: { S3DataSource: { S3DataType: 'S3Prefix', S3Uri: uri, S3DataDistributionType: distribution } },
   };
 }
 
