@@ -2,16 +2,16 @@ import { InvalidArgumentError, SessionSentryError } from '../errors.js';
 import { Booster } from './booster.js';
 import { baseMarginF32, sigmoidF32 } from './expf.js';
 import { ColumnSampler } from './column-sampler.js';
-import { createExactWorkspace, growExactTree, sortColumns } from './grow-exact.js';
+import { createExactWorkspace, growExactTree } from './grow-exact.js';
 import { createHistWorkspace, growHistTree, sampleHistRows } from './grow-hist.js';
 import { logisticGradient, logisticGradientPairs } from './logistic-gradient.js';
-import { buildHistIndex } from './hist-cuts.js';
 import { evalMetric, metricMaximizes } from './metrics.js';
 import type { BoosterModel, RegTree } from './model-types.js';
 import { Mt19937 } from './mt19937.js';
 import { exactSubsampleMask } from './row-sampler.js';
 import { type EvalMetric, type TrainParams, type TrainParamsInput, resolveTrainParams } from './train-params.js';
 import type { TrainingData } from './training-data.js';
+import { histIndexOf, sortedColumnsOf } from './training-index-cache.js';
 
 /**
  * Training was stopped through its `AbortSignal`. `cause` is the signal's reason.
@@ -145,7 +145,7 @@ class Trainer {
     const splitParams = p;
     // The training loop owns the grower's workspace: created once here, lent to every tree.
     if (p.treeMethod === 'hist') {
-      const { cuts, bins } = buildHistIndex(data, p.maxBin);
+      const { cuts, bins } = histIndexOf(data, p.maxBin);
       const ctx = { rows: n, columns: data.columns, cuts, bins, params: splitParams };
       const work = createHistWorkspace(ctx);
       // The updater's column sampler: constructed once, at the first round (after a shared engine's
@@ -170,7 +170,7 @@ class Trainer {
         return growHistTree(ctx, work, gh, sampler.samples ? sampler : null);
       };
     } else {
-      const ctx = { data, sorted: sortColumns(data), params: splitParams };
+      const ctx = { data, sorted: sortedColumnsOf(data), params: splitParams };
       const work = createExactWorkspace(ctx);
       const mask = new Uint8Array(n);
       const sampling = p.colsampleBytree < 1 || p.colsampleBylevel < 1 || p.colsampleBynode < 1;
@@ -326,6 +326,10 @@ export function pythonFloatRepr(x: number): string {
  * { label, weight: 'weight' })`): as XGBoost with `DMatrix(weight=…)`, each row's gradient and hessian
  * are scaled by its weight, `hist` cuts come from the weighted sketch, `base_score` stays 0.5, and the
  * eval sets' metrics are weighted by their own data's weights.
+ *
+ * As XGBoost's DMatrix, the data keeps what training derives from it before the first tree (the
+ * `hist` quantile index for the last `max_bin`, the `exact` sorted columns; held weakly, released
+ * with the data), so training again on the same TrainingData skips that work.
  *
  * Attributes are stored as `xgb.train` stores them: `best_iteration` and `best_ntree_limit` always
  * (the last round without early stopping), `best_score` with early stopping.
