@@ -2,9 +2,11 @@
  * Insight benchmark: feature importance and per-row contributions (TreeSHAP and Saabas) on the
  * user's model shape (50 trees of depth 5 over 40 count features, ~24K sessions), against XGBoost
  * 1.7.4's `get_score` and `predict(pred_contribs=True[, approx_contribs=True])` on one thread.
- * XGBoost trains the model and runs in its own process; the two sides alternate for ROUNDS rounds
- * and the table gives the medians and their ratio, with the load average. Also counts the values
- * that are bit-equal to XGBoost's. Needs Debian's python3-xgboost.
+ * XGBoost trains the model and runs in its own process; the two sides alternate (which goes first
+ * alternates too) for ROUNDS rounds, each timed by wall clock and by its process's CPU time, and
+ * the table gives the medians with their spread, the ratios of the medians and a verdict against
+ * the goal (≤ 1× XGBoost's time), with the load average, the commit and the date. Also counts the
+ * values that are bit-equal to XGBoost's. Needs Debian's python3-xgboost.
  *
  *   npx tsx bench/insight.bench.ts
  */
@@ -18,7 +20,9 @@ import { float32Bits } from '../src/model/float32.js';
 
 const ROWS = 24_000;
 const FEATURES = 40;
-const ROUNDS = 3;
+const ROUNDS = 7;
+/** Goal from issue 15: at most XGBoost's time. */
+const GOAL = 1;
 const PYTHON = '/usr/bin/python3';
 
 const TRAIN = String.raw`
@@ -49,23 +53,34 @@ bst = xgb.Booster(model_file=out + '/model.json')
 bst.set_param({'nthread': 1})
 X = np.fromfile(out + '/x.f32', dtype=np.float32).reshape(rows, features)
 res = {}
-t = time.perf_counter()
-for ty in ['weight', 'gain', 'cover', 'total_gain', 'total_cover']: bst.get_score(importance_type=ty)
-res['importance'] = time.perf_counter() - t
+def timed(name, fn):
+    w, c = time.perf_counter(), time.process_time()
+    fn()
+    res[name] = [time.perf_counter() - w, time.process_time() - c]
+timed('importance', lambda: [bst.get_score(importance_type=ty) for ty in ['weight', 'gain', 'cover', 'total_gain', 'total_cover']])
 for name, approx in (('shap', False), ('saabas', True)):
     d = xgb.DMatrix(X, nthread=1)
-    t = time.perf_counter()
-    bst.predict(d, pred_contribs=True, approx_contribs=approx)
-    res[name] = time.perf_counter() - t
+    timed(name, lambda: bst.predict(d, pred_contribs=True, approx_contribs=approx))
 print(json.dumps(res))
 `;
 
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-const seconds = (fn: () => void): number => {
-  const t = process.hrtime.bigint();
+/** Wall and CPU seconds of `fn` (CPU: this process, all threads). */
+const timed = (fn: () => void): [number, number] => {
+  const wall = process.hrtime.bigint();
+  const cpu = process.cpuUsage();
   fn();
-  return Number(process.hrtime.bigint() - t) / 1e9;
+  const used = process.cpuUsage(cpu);
+  return [Number(process.hrtime.bigint() - wall) / 1e9, (used.user + used.system) / 1e6];
 };
+const commit = ((): string => {
+  const git = (...args: string[]): string => spawnSync('git', args, { encoding: 'utf8' }).stdout?.trim() ?? '';
+  const head = git('rev-parse', '--short', 'HEAD');
+  if (head === '') return 'unknown';
+  return git('status', '--porcelain', '--untracked-files=no') === '' ? head : `${head}+changes`;
+})();
+const loadBefore = os.loadavg()[0]!;
+const started = new Date();
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'insight-bench-'));
 try {
@@ -101,35 +116,72 @@ try {
     shap: same(booster.contributions(matrix).data, f32('shap.f32')),
     saabas: same(booster.contributions(matrix, { approximate: true }).data, f32('saabas.f32')),
   };
-  const ours: Record<'importance' | 'shap' | 'saabas', number[]> = { importance: [], shap: [], saabas: [] };
-  const theirs: Record<'importance' | 'shap' | 'saabas', number[]> = { importance: [], shap: [], saabas: [] };
-  for (let r = 0; r < ROUNDS; r++) {
+  type Work = 'importance' | 'shap' | 'saabas';
+  type Runs = Record<Work, { wall: number[]; cpu: number[] }>;
+  const runs = (): Runs => ({
+    importance: { wall: [], cpu: [] },
+    shap: { wall: [], cpu: [] },
+    saabas: { wall: [], cpu: [] },
+  });
+  const ours = runs();
+  const theirs = runs();
+  const record = (into: Runs, k: Work, [wall, cpu]: [number, number]): void => {
+    into[k].wall.push(wall);
+    into[k].cpu.push(cpu);
+  };
+  const runXgboost = (): void => {
     const run = spawnSync(PYTHON, ['-c', TIME, dir, String(ROWS), String(FEATURES)], { encoding: 'utf8', env });
     if (run.status !== 0) throw new Error(run.stderr);
-    const t = JSON.parse(run.stdout) as Record<'importance' | 'shap' | 'saabas', number>;
-    for (const k of ['importance', 'shap', 'saabas'] as const) theirs[k].push(t[k]);
-    ours.importance.push(seconds(() => IMPORTANCE_TYPES.forEach((type) => booster.importance({ type }))));
-    ours.shap.push(seconds(() => booster.contributions(matrix)));
-    ours.saabas.push(seconds(() => booster.contributions(matrix, { approximate: true })));
+    const t = JSON.parse(run.stdout) as Record<Work, [number, number]>;
+    for (const k of ['importance', 'shap', 'saabas'] as const) record(theirs, k, t[k]);
+  };
+  const runOurs = (): void => {
+    record(
+      ours,
+      'importance',
+      timed(() => IMPORTANCE_TYPES.forEach((type) => booster.importance({ type }))),
+    );
+    record(
+      ours,
+      'shap',
+      timed(() => booster.contributions(matrix)),
+    );
+    record(
+      ours,
+      'saabas',
+      timed(() => booster.contributions(matrix, { approximate: true })),
+    );
+  };
+  for (let r = 0; r < ROUNDS; r++) {
+    if (r % 2 === 0) {
+      runXgboost();
+      runOurs();
+    } else {
+      runOurs();
+      runXgboost();
+    }
   }
   const load = os
     .loadavg()
     .map((l) => l.toFixed(1))
     .join(' ');
-  const row = (label: string, k: 'importance' | 'shap' | 'saabas', same: string): string => {
-    const a = median(ours[k]);
-    const b = median(theirs[k]);
-    return `| ${label} | ${(a * 1000).toFixed(1)} ms | ${(b * 1000).toFixed(1)} ms | ${(a / b).toFixed(2)}× | ${same} |`;
+  const ms = (xs: number[]): string =>
+    `${(median(xs) * 1000).toFixed(1)} ms (${(Math.min(...xs) * 1000).toFixed(1)}–${(Math.max(...xs) * 1000).toFixed(1)})`;
+  const row = (label: string, k: Work, same: string, goal: boolean): string => {
+    const cpu = median(ours[k].cpu) / median(theirs[k].cpu);
+    const wall = median(ours[k].wall) / median(theirs[k].wall);
+    const verdict = !goal ? '—' : cpu <= GOAL && wall <= GOAL ? 'met' : cpu <= GOAL ? 'met by CPU time' : 'not met';
+    return `| ${label} | ${ms(ours[k].cpu)} | ${ms(theirs[k].cpu)} | ${cpu.toFixed(2)}× | ${ms(ours[k].wall)} | ${ms(theirs[k].wall)} | ${wall.toFixed(2)}× | ${same} | ${verdict} |`;
   };
   console.log(`# Insight: importance and contributions, ${ROWS} rows × ${FEATURES} features, 50 trees of depth 5
 
-XGBoost 1.7.4 (nthread=1) in its own process, the two sides alternating for ${ROUNDS} rounds; medians. XGBoost's times are of the Python calls (\`get_score\` includes its ctypes and dict work). Load average ${load} (2 cores, shared).
+XGBoost 1.7.4 (nthread=1) in its own process, the two sides alternating (and which goes first alternating) for ${ROUNDS} rounds; medians with the spread (min–max), by CPU time of each process and by wall time; ratios are of the medians (lower is faster). XGBoost's times are of the Python calls (\`get_score\` includes its ctypes and dict work). Goal (issue 15): contributions ≤ ${GOAL}× XGBoost's time; the verdict says "met" when both median ratios meet it. Measured at commit ${commit} on ${started.toISOString().slice(0, 16).replace('T', ' ')} UTC; load average ${loadBefore.toFixed(1)} at the start, ${load} at the end (2 cores, shared: wall time includes waiting for a core).
 
-| work | sessionsentry | XGBoost 1.7.4 | ratio (lower is faster) | bit-equal values |
-|---|---|---|---|---|
-${row('importance, all five types (`get_score`)', 'importance', `${scoresSame} / ${scoresTotal}`)}
-${row('contributions, TreeSHAP (`pred_contribs`)', 'shap', identical.shap)}
-${row('contributions, Saabas (`approx_contribs`)', 'saabas', identical.saabas)}
+| work | sessionsentry CPU | XGBoost 1.7.4 CPU | ratio (CPU) | sessionsentry wall | XGBoost 1.7.4 wall | ratio (wall) | bit-equal values | verdict |
+|---|---|---|---|---|---|---|---|---|
+${row('importance, all five types (`get_score`)', 'importance', `${scoresSame} / ${scoresTotal}`, false)}
+${row('contributions, TreeSHAP (`pred_contribs`)', 'shap', identical.shap, true)}
+${row('contributions, Saabas (`approx_contribs`)', 'saabas', identical.saabas, true)}
 `);
 } finally {
   rmSync(dir, { recursive: true, force: true });

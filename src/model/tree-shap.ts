@@ -112,7 +112,7 @@ export function predictContributionsWith(
     for (let t = 0; t < trees.length; t++) {
       const tree = trees[t]!;
       const p = prepared[t]!;
-      const useMemo = kernel !== 'recursive' && memo.fits(p) && (kernel === 'memo' || 2 ** p.depth <= rows);
+      const useMemo = kernel !== 'recursive' && (kernel === 'memo' || 2 ** p.depth <= 4 * rows) && memo.fits(p);
       if (!useMemo) {
         for (let r = 0; r < rows; r++) {
           recursive(tree, p.means, x, r * nf, phi);
@@ -133,8 +133,9 @@ export function predictContributionsWith(
 }
 
 /**
- * Which TreeSHAP kernel runs a tree: `auto` takes the leaf memo when its table fits and the rows
- * outnumber the patterns of the deepest leaf (2^depth), else the recursion; `memo` takes the memo
+ * Which TreeSHAP kernel runs a tree: `auto` takes the leaf memo when its table fits and 4 × the
+ * rows reach the patterns of the deepest leaf (2^depth; measured: for depth 5 the memo is the
+ * faster from 8 rows), else the recursion; `memo` takes the memo
  * wherever its table fits; `recursive` always recurses.
  */
 export type TreeShapKernelChoice = 'auto' | 'memo' | 'recursive';
@@ -174,24 +175,31 @@ interface PreparedTree {
   readonly parent: Int32Array;
   /** Depth of each reachable node. */
   readonly depthOf: Int32Array;
-  /** The reachable leaves, in pre-order. */
+  /** The reachable leaves, breadth-first. */
   readonly leaves: Int32Array;
 }
 
 function prepareTree(tree: RegTree, t: number, numFeature: number, where: string): PreparedTree {
   const { leftChildren: left, rightChildren: right, sumHessian: hess, splitConditions: value } = tree;
-  const means = new Float32Array(tree.numNodes);
-  // Post-order without recursion: `order` is a pre-order, read backwards every child precedes its parent.
-  const order: number[] = [0];
-  const depthOf = new Int32Array(tree.numNodes);
-  const parent = new Int32Array(tree.numNodes).fill(-1);
-  const leaves: number[] = [];
+  const n = tree.numNodes;
+  const means = new Float32Array(n);
+  // Breadth-first without recursion; read backwards, every child precedes its parent. The model
+  // was validated as a tree (each node reached once), so `order` holds at most n nodes.
+  const order = new Int32Array(n);
+  const depthOf = new Int32Array(n);
+  const parent = new Int32Array(n).fill(-1);
+  const used = new Uint8Array(numFeature);
+  const columns = new Int32Array(numFeature + 1);
+  const leaves = new Int32Array(n);
+  let reached = 1;
+  let leafCount = 0;
+  let columnCount = 0;
   let depth = 0;
-  for (let k = 0; k < order.length; k++) {
+  for (let k = 0; k < reached; k++) {
     const node = order[k]!;
     const l = left[node]!;
     if (l === -1) {
-      leaves.push(node);
+      leaves[leafCount++] = node;
       continue;
     }
     const d = depthOf[node]! + 1;
@@ -204,14 +212,20 @@ function prepareTree(tree: RegTree, t: number, numFeature: number, where: string
         `trees at most ${MAX_CONTRIBUTION_DEPTH} levels deep for contributions`,
       );
     }
+    const split = tree.splitIndices[node]!;
+    if (used[split] === 0) {
+      used[split] = 1;
+      columns[columnCount++] = split;
+    }
     const r = right[node]!;
     depthOf[l] = d;
     depthOf[r] = d;
     parent[l] = node;
     parent[r] = node;
-    order.push(l, r);
+    order[reached++] = l;
+    order[reached++] = r;
   }
-  for (let k = order.length - 1; k >= 0; k--) {
+  for (let k = reached - 1; k >= 0; k--) {
     const node = order[k]!;
     const l = left[node]!;
     if (l === -1) {
@@ -223,15 +237,14 @@ function prepareTree(tree: RegTree, t: number, numFeature: number, where: string
     result = f32(result + f32(means[r]! * hess[r]!));
     means[node] = f32(result / hess[node]!);
   }
-  const used = new Set<number>();
-  for (const node of order) if (left[node] !== -1) used.add(tree.splitIndices[node]!);
+  columns[columnCount++] = numFeature;
   return {
     depth,
     means,
-    columns: Int32Array.from([...used, numFeature]),
+    columns: columns.subarray(0, columnCount),
     parent,
     depthOf,
-    leaves: Int32Array.from(leaves),
+    leaves: leaves.subarray(0, leafCount),
   };
 }
 
