@@ -173,7 +173,7 @@ try {
     const verdict = !goal ? '—' : cpu <= GOAL && wall <= GOAL ? 'met' : cpu <= GOAL ? 'met by CPU time' : 'not met';
     return `| ${label} | ${ms(ours[k].cpu)} | ${ms(theirs[k].cpu)} | ${cpu.toFixed(2)}× | ${ms(ours[k].wall)} | ${ms(theirs[k].wall)} | ${wall.toFixed(2)}× | ${same} | ${verdict} |`;
   };
-  console.log(`# Insight: importance and contributions, ${ROWS} rows × ${FEATURES} features, 50 trees of depth 5
+  console.log(`## Insight: importance and contributions, ${ROWS} rows × ${FEATURES} features, 50 trees of depth 5
 
 XGBoost 1.7.4 (nthread=1) in its own process, the two sides alternating (and which goes first alternating) for ${ROUNDS} rounds; medians with the spread (min–max), by CPU time of each process and by wall time; ratios are of the medians (lower is faster). XGBoost's times are of the Python calls (\`get_score\` includes its ctypes and dict work). Goal (issue 15): contributions ≤ ${GOAL}× XGBoost's time; the verdict says "met" when both median ratios meet it. Measured at commit ${commit} on ${started.toISOString().slice(0, 16).replace('T', ' ')} UTC; load average ${loadBefore.toFixed(1)} at the start, ${load} at the end (2 cores, shared: wall time includes waiting for a core).
 
