@@ -748,15 +748,16 @@ export class LiveScorer {
   }
 
   #result(state: SessionState, newlyAlerted: boolean, ignored: IgnoredReason | undefined): LiveScore {
-    const r: LiveScore = {
-      session: state.id,
-      score: state.score,
-      eventsSeen: state.events,
-      alert: state.alerted,
-      newlyAlerted,
-    };
-    const withScores = state.scores === undefined ? r : { ...r, scores: state.scores };
-    return ignored === undefined ? withScores : { ...withScores, ignored };
+    // Built whole (no spreads), with the keys always in this order: session, score, eventsSeen,
+    // alert, newlyAlerted, then scores and ignored when present.
+    const { id: session, score, events: eventsSeen, alerted: alert, scores } = state;
+    if (scores === undefined)
+      return ignored === undefined
+        ? { session, score, eventsSeen, alert, newlyAlerted }
+        : { session, score, eventsSeen, alert, newlyAlerted, ignored };
+    return ignored === undefined
+      ? { session, score, eventsSeen, alert, newlyAlerted, scores }
+      : { session, score, eventsSeen, alert, newlyAlerted, scores, ignored };
   }
 
   #emit(alert: LiveAlert): void {
