@@ -9,7 +9,7 @@
 
 // --- Backend ---
 export { SageMakerBackend } from './sagemaker-backend.js';
-export type { SageMakerBackendOptions } from './sagemaker-backend.js';
+export type { SageMakerBackendOptions, TuningJobSpec } from './sagemaker-backend.js';
 export { createSageMakerClients } from './sagemaker-clients.js';
 export type { SageMakerClients, SageMakerClientsOptions } from './sagemaker-clients.js';
 
@@ -69,6 +69,19 @@ export type { FindTaggedResourcesOptions, TaggedResources } from './leftovers.js
 // --- S3 ---
 export { parseS3Uri, s3Uri, joinKey, uploadFile, uploadChannel, downloadObject } from './s3-objects.js';
 export type { S3Location, UploadFileOptions, UploadFileOutput, UploadChannelOptions } from './s3-objects.js';
+
+// --- Hyperparameter tuning ---
+export { buildTuningJobRequest } from './tuning-job-request.js';
+export type { TuningJobRequestOptions, TuningStrategy } from './tuning-job-request.js';
+export { waitForTuningJob, stopTuningJob, listTuningTrainingJobs, tuningOutcome } from './tuning-job.js';
+export type { TuningJobOutcome } from './tuning-job.js';
+export {
+  XGBOOST_CONTAINER_HYPERPARAMETERS,
+  XGBOOST_CONTAINER_ALIASES,
+  XGBOOST_TUNING_METRICS,
+  xgboostMetricRegex,
+} from './xgboost-container-hyperparameters.js';
+export type { ContainerHyperparameter } from './xgboost-container-hyperparameters.js';
 
 // --- Several training instances ---
 export { splitCsvChannel, uploadShardedChannel } from './shard-channel.js';

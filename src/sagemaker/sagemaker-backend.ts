@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import type { S3Client } from '@aws-sdk/client-s3';
 import {
+  CreateHyperParameterTuningJobCommand,
   CreateEndpointCommand,
   CreateEndpointConfigCommand,
   CreateModelCommand,
@@ -34,6 +35,7 @@ import type {
   DeleteEndpointOptions,
   EndpointOptions,
   EndpointOutcome,
+  HyperparameterStrings,
   ResourceState,
   TrainingJobSpec,
   TrainingOutcome,
@@ -68,6 +70,9 @@ import {
   TrainingLogTail,
 } from './training-logs.js';
 import { uploadShardedChannel } from './shard-channel.js';
+import { buildTuningJobRequest, type TuningStrategy } from './tuning-job-request.js';
+import { stopTuningJob, tuningOutcome, waitForTuningJob, type TuningJobOutcome } from './tuning-job.js';
+import type { SearchSpace } from '../tune/search-space.js';
 import {
   buildTrainingJobRequest,
   checkTrainingResources,
@@ -81,6 +86,29 @@ import {
   type PollOptions,
 } from './waiters.js';
 import { XGBOOST_IMAGE_VERSIONS } from './xgboost-ecr-accounts.js';
+
+/** A SageMaker hyperparameter tuning job over the built-in XGBoost, for {@link SageMakerBackend.startTuningJob}. */
+export interface TuningJobSpec {
+  /** The tuning job's name: 1-32 letters, digits and hyphens. Its trials are named `<name>-<nnn>-<hex>`. */
+  readonly name: string;
+  /** Local CSV files or folders (label first, no header), uploaded as for a training job. */
+  readonly channels: { readonly train: string; readonly validation?: string };
+  /** Static hyperparameters, strings as SageMaker takes them (`num_round` unless searched). */
+  readonly hyperparameters: HyperparameterStrings;
+  /** What to search: the same space type as local tuning. */
+  readonly space: SearchSpace;
+  /** The container's metric to optimize. Default `'validation:auc'`. */
+  readonly objectiveMetric?: string;
+  readonly objectiveType?: 'Maximize' | 'Minimize';
+  /** Default `'Bayesian'`. */
+  readonly strategy?: TuningStrategy;
+  readonly maxJobs: number;
+  /** Default min(maxJobs, 10). */
+  readonly maxParallelJobs?: number;
+  readonly earlyStopping?: 'Off' | 'Auto';
+  /** Tags on the tuning job (and so its trials), beside the backend's. */
+  readonly tags?: TagRecord;
+}
 
 /** Options of {@link SageMakerBackend}. */
 export interface SageMakerBackendOptions extends TrainingResourceOptions {
@@ -454,6 +482,140 @@ export class SageMakerBackend implements Backend {
       `training job ${jobName}`,
       `is ${job.TrainingJobStatus ?? 'in an unknown state'} after the waiter (expected Completed, Failed or Stopped)`,
     );
+  }
+
+  /**
+   * Starts a SageMaker hyperparameter tuning job over the built-in XGBoost: checks the search
+   * space and settings first ({@link buildTuningJobRequest}: a hyperparameter the container does
+   * not take fails here, before anything is uploaded or sent), uploads the channels as
+   * {@link startTrainingJob} does (under `<prefix>/<name>/`), then calls
+   * `CreateHyperParameterTuningJob` with the backend's image, role, resources, spot and tags.
+   *
+   * @throws {SearchSpaceError}, {@link InvalidArgumentError}, {@link AwsRequestError}, {@link RunAbortedError}.
+   *
+   * @example
+   * ```ts
+   * await backend.startTuningJob({
+   *   name: 'sentry-tune-1',
+   *   channels: { train: 'out/first-5/train.csv', validation: 'out/first-5/validation.csv' },
+   *   hyperparameters: { num_round: '50', objective: 'binary:logistic' },
+   *   space: { max_depth: { min: 3, max: 8 }, eta: { min: 0.01, max: 0.3, scale: 'log' } },
+   *   objectiveMetric: 'validation:auc',
+   *   maxJobs: 10,
+   *   maxParallelJobs: 2,
+   * });
+   * const outcome = await backend.waitForTuningJob('sentry-tune-1');
+   * ```
+   */
+  async startTuningJob(spec: TuningJobSpec, options: { readonly signal?: AbortSignal } = {}): Promise<void> {
+    const { signal } = options;
+    const name = spec.name;
+    const request = buildTuningJobRequest({
+      tuningJobName: name,
+      imageUri: await this.imageUri(),
+      customImage: this.#options.imageUri !== undefined,
+      role: this.#options.role,
+      channels: {
+        train: this.s3UriFor(name, 'train/'),
+        ...(spec.channels.validation !== undefined ? { validation: this.s3UriFor(name, 'validation/') } : {}),
+      },
+      outputPath: s3Uri(this.bucket, this.prefix),
+      hyperparameters: spec.hyperparameters,
+      space: spec.space,
+      maxJobs: spec.maxJobs,
+      ...(spec.maxParallelJobs !== undefined ? { maxParallelJobs: spec.maxParallelJobs } : {}),
+      ...(spec.objectiveMetric !== undefined ? { objectiveMetric: spec.objectiveMetric } : {}),
+      ...(spec.objectiveType !== undefined ? { objectiveType: spec.objectiveType } : {}),
+      ...(spec.strategy !== undefined ? { strategy: spec.strategy } : {}),
+      ...(spec.earlyStopping !== undefined ? { earlyStopping: spec.earlyStopping } : {}),
+      instanceType: this.#options.instanceType,
+      instanceCount: this.#options.instanceCount,
+      distribution: this.#options.distribution,
+      volumeSizeGb: this.#options.volumeSizeGb,
+      maxRuntimeSeconds: this.#options.maxRuntimeSeconds,
+      spot: this.#options.spot,
+      tags: { ...this.#options.tags, ...spec.tags },
+    });
+    const uploadOptions = { signal, partSize: this.#options.partSize };
+    const uploads: Promise<unknown>[] = [
+      uploadChannel(this.s3, spec.channels.train, this.s3UriFor(name, 'train/'), {
+        ...uploadOptions,
+        fileName: 'train.csv',
+      }),
+    ];
+    if (spec.channels.validation !== undefined)
+      uploads.push(
+        uploadChannel(this.s3, spec.channels.validation, this.s3UriFor(name, 'validation/'), {
+          ...uploadOptions,
+          fileName: 'validation.csv',
+        }),
+      );
+    await settleAll(uploads);
+    if (signal?.aborted) throw new RunAbortedError(`tuning job ${name}`, signal.reason);
+    try {
+      await this.sagemaker.send(new CreateHyperParameterTuningJobCommand(request), { abortSignal: signal });
+    } catch (err) {
+      if (signal?.aborted) throw new RunAbortedError(`tuning job ${name}`, signal.reason);
+      const info = awsErrorInfo(err);
+      if (!(info.name === 'ResourceInUse' && (info.attempts ?? 1) > 1))
+        throw new AwsRequestError('CreateHyperParameterTuningJob', name, err);
+    }
+  }
+
+  /**
+   * Waits until a tuning job ends and says how, with its best training job: name, objective
+   * metric and value, the hyperparameters the search chose, and its artifact, ready for
+   * {@link createModel} or `TrainRunner.attach` and deployment. When aborted, the tuning job and
+   * every trial still running are stopped before the {@link RunAbortedError} is thrown.
+   *
+   * @example
+   * ```ts
+   * const outcome = await backend.waitForTuningJob('sentry-tune-1', { signal });
+   * if (outcome.best) await backend.createModel('sentry-best', outcome.best.artifact!);
+   * ```
+   */
+  async waitForTuningJob(
+    tuningJobName: string,
+    options: BackendCallOptions = {},
+  ): Promise<TuningJobOutcome & { readonly best?: TuningJobOutcome['best'] & { readonly artifact?: string } }> {
+    let output;
+    try {
+      output = await waitForTuningJob(this.sagemaker, tuningJobName, {
+        ...this.#poll(options),
+        maxWaitSeconds: Math.max(
+          this.#options.maxWaitSeconds ?? 3600,
+          (this.#options.maxRuntimeSeconds ?? 86_400) + 3600,
+        ),
+      });
+    } catch (err) {
+      if (err instanceof RunAbortedError) await this.stopTuningJob(tuningJobName).catch(() => undefined);
+      throw err;
+    }
+    const outcome = tuningOutcome(output);
+    if (outcome.best === undefined) return outcome;
+    let artifact: string | undefined;
+    try {
+      const best = await this.sagemaker.send(
+        new DescribeTrainingJobCommand({ TrainingJobName: outcome.best.trainingJobName }),
+      );
+      artifact = best.ModelArtifacts?.S3ModelArtifacts;
+    } catch (err) {
+      throw new AwsRequestError('DescribeTrainingJob', outcome.best.trainingJobName, err);
+    }
+    return { ...outcome, best: { ...outcome.best, ...(artifact !== undefined ? { artifact } : {}) } };
+  }
+
+  /**
+   * Stops a tuning job and every one of its training jobs still running (see {@link stopTuningJob});
+   * returns the trials stopped.
+   *
+   * @example
+   * ```ts
+   * await backend.stopTuningJob('sentry-tune-1');
+   * ```
+   */
+  async stopTuningJob(tuningJobName: string): Promise<string[]> {
+    return stopTuningJob(this.sagemaker, tuningJobName);
   }
 
   /**

@@ -79,6 +79,10 @@ export interface LoopbackSageMakerOptions {
   readonly onTrainingJobDescribed?: (job: TrainingJobState) => Promise<void> | void;
   /** The FinalMetricDataList of a completed job (as the XGBoost container's metric definitions report them). */
   readonly finalMetrics?: (job: TrainingJobState) => { MetricName: string; Value: number }[];
+  /** Describes of a tuning job between two steps of its trials. Default 1. */
+  readonly tuningDescribes?: number;
+  /** The objective metric value a tuning trial reaches (default a fixed spread over the trials). */
+  readonly trialMetric?: (hyperparameters: Readonly<Record<string, string>>, index: number) => number;
   /** Runs when a transform job completes, e.g. to write its `.out` file into S3. */
   readonly onTransformJobCompleted?: (job: TransformJobState) => Promise<void> | void;
   /** Entries per page of the List operations (SageMaker's MaxResults default is 10). Default 10. */
@@ -107,6 +111,42 @@ export interface TrainingJobState {
   describes: number;
   final: { status: 'Completed' } | { status: 'Failed'; reason: string } | { status: 'Stopped'; secondary: string };
   failureReason?: string;
+}
+
+export interface TuningJobState {
+  readonly name: string;
+  readonly request: Record<string, unknown>;
+  status: 'InProgress' | 'Completed' | 'Failed' | 'Stopping' | 'Stopped';
+  /** Trials started so far, in order. */
+  readonly trials: string[];
+  describes: number;
+}
+
+interface TuningRange {
+  readonly Name: string;
+  readonly MinValue: string;
+  readonly MaxValue: string;
+  readonly ScalingType?: string;
+}
+
+interface TuningConfig {
+  readonly ResourceLimits: { readonly MaxNumberOfTrainingJobs: number; readonly MaxParallelTrainingJobs: number };
+  readonly HyperParameterTuningJobObjective: { readonly Type: string; readonly MetricName: string };
+  readonly ParameterRanges?: {
+    readonly IntegerParameterRanges?: readonly TuningRange[];
+    readonly ContinuousParameterRanges?: readonly TuningRange[];
+    readonly CategoricalParameterRanges?: readonly { readonly Name: string; readonly Values: readonly string[] }[];
+  };
+}
+
+interface TuningDefinition {
+  readonly AlgorithmSpecification: Record<string, string>;
+  readonly StaticHyperParameters?: Record<string, string>;
+  readonly RoleArn: string;
+  readonly InputDataConfig?: unknown;
+  readonly OutputDataConfig: unknown;
+  readonly ResourceConfig?: unknown;
+  readonly StoppingCondition: unknown;
 }
 
 export interface EndpointState {
@@ -160,6 +200,12 @@ export class LoopbackSageMakerServer {
   readonly endpointConfigs = new Map<string, Record<string, unknown>>();
   readonly endpoints = new Map<string, EndpointState>();
   readonly transformJobs = new Map<string, TransformJobState>();
+  readonly tuningJobs = new Map<string, TuningJobState>();
+  /** The objective metric value of each tuning trial (by training job name). */
+  readonly #trialMetrics = new Map<
+    string,
+    { metric: string; type: string; value: number; tuned: Record<string, string> }
+  >();
   /** Names deleted so far, in order. */
   readonly deleted = { models: [] as string[], endpointConfigs: [] as string[], endpoints: [] as string[] };
 
@@ -615,6 +661,28 @@ export class LoopbackSageMakerServer {
         }
         return {};
       }
+      case 'CreateHyperParameterTuningJob':
+        return this.#createTuningJob(body);
+      case 'DescribeHyperParameterTuningJob':
+        return this.#describeTuningJob(body);
+      case 'StopHyperParameterTuningJob': {
+        const job = this.#tuningJob(requiredString(body, 'HyperParameterTuningJobName'));
+        if (job.status !== 'InProgress')
+          throw new ApiError('ValidationException', `The hyperparameter tuning job is in status ${job.status}.`);
+        // SageMaker stops the trials on its own time: right after this call they still run.
+        job.status = 'Stopping';
+        return {};
+      }
+      case 'ListTrainingJobsForHyperParameterTuningJob': {
+        const job = this.#tuningJob(requiredString(body, 'HyperParameterTuningJobName'));
+        const start = typeof body.NextToken === 'string' ? Number(body.NextToken) : 0;
+        const size = typeof body.MaxResults === 'number' ? body.MaxResults : 50;
+        const page = job.trials.slice(start, start + size);
+        return {
+          TrainingJobSummaries: page.map((name) => this.#trialSummary(name)),
+          ...(start + size < job.trials.length ? { NextToken: String(start + size) } : {}),
+        };
+      }
       case 'CreateTransformJob':
         return this.#createTransformJob(body);
       case 'DescribeTransformJob':
@@ -733,7 +801,13 @@ export class LoopbackSageMakerServer {
     transition(job);
     await this.#options.onTrainingJobDescribed?.(job);
     const request = job.request;
-    const metrics = job.status === 'Completed' ? this.#options.finalMetrics?.(job) : undefined;
+    const trialMetric = this.#trialMetrics.get(job.name);
+    const metrics =
+      job.status !== 'Completed'
+        ? undefined
+        : trialMetric !== undefined
+          ? [{ MetricName: trialMetric.metric, Value: trialMetric.value }]
+          : this.#options.finalMetrics?.(job);
     return {
       TrainingJobName: job.name,
       SecondaryStatusTransitions: job.transitions,
@@ -843,6 +917,177 @@ export class LoopbackSageMakerServer {
       TransformOutput: job.request.TransformOutput,
       TransformResources: job.request.TransformResources,
       CreationTime: 1_700_000_000,
+    };
+  }
+
+  #tuningJob(name: string): TuningJobState {
+    const job = this.tuningJobs.get(name);
+    if (job === undefined)
+      throw new ApiError('ResourceNotFound', `Amazon SageMaker can't find a tuning job with name ${name}`);
+    return job;
+  }
+
+  #createTuningJob(body: Record<string, unknown>): Record<string, unknown> {
+    const name = requiredString(body, 'HyperParameterTuningJobName');
+    const config = requiredObject(body, 'HyperParameterTuningJobConfig');
+    const definition = requiredObject(body, 'TrainingJobDefinition');
+    if (this.tuningJobs.has(name))
+      throw new ApiError(
+        'ResourceInUse',
+        `Hyperparameter tuning job ${arn('hyper-parameter-tuning-job', name)} already exists`,
+      );
+    const algorithm = definition.AlgorithmSpecification as Record<string, unknown>;
+    if (
+      typeof algorithm.TrainingImage === 'string' &&
+      algorithm.TrainingImage.includes('sagemaker-xgboost') &&
+      algorithm.MetricDefinitions !== undefined
+    )
+      throw new ApiError(
+        'ValidationException',
+        "You can't override the metric definitions for Amazon SageMaker algorithms.",
+      );
+    this.tuningJobs.set(name, { name, request: body, status: 'InProgress', trials: [], describes: 0 });
+    void config;
+    this.#advanceTuning(this.tuningJobs.get(name)!);
+    return { HyperParameterTuningJobArn: arn('hyper-parameter-tuning-job', name) };
+  }
+
+  /** Starts trials up to the parallel limit, as SageMaker does while a tuning job runs. */
+  #advanceTuning(job: TuningJobState): void {
+    const config = job.request.HyperParameterTuningJobConfig as TuningConfig;
+    const limits = config.ResourceLimits;
+    const objective = config.HyperParameterTuningJobObjective;
+    const definition = job.request.TrainingJobDefinition as TuningDefinition;
+    const running = job.trials.filter((t) => this.trainingJobs.get(t)?.status === 'InProgress').length;
+    let room = limits.MaxParallelTrainingJobs - running;
+    while (job.status === 'InProgress' && room > 0 && job.trials.length < limits.MaxNumberOfTrainingJobs) {
+      const index = job.trials.length;
+      const fraction = (index + 0.5) / limits.MaxNumberOfTrainingJobs;
+      const tuned: Record<string, string> = {};
+      const ranges = config.ParameterRanges ?? {};
+      for (const range of ranges.IntegerParameterRanges ?? []) {
+        const [lo, hi] = [Number(range.MinValue), Number(range.MaxValue)];
+        tuned[range.Name] = String(Math.round(lo + fraction * (hi - lo)));
+      }
+      for (const range of ranges.ContinuousParameterRanges ?? []) {
+        const [lo, hi] = [Number(range.MinValue), Number(range.MaxValue)];
+        tuned[range.Name] = String(
+          range.ScalingType === 'Logarithmic'
+            ? Math.exp(Math.log(lo) + fraction * (Math.log(hi) - Math.log(lo)))
+            : lo + fraction * (hi - lo),
+        );
+      }
+      for (const range of ranges.CategoricalParameterRanges ?? [])
+        tuned[range.Name] = range.Values[index % range.Values.length]!;
+      const hex = [...`${job.name}${index}`]
+        .reduce((h, c) => (h * 31 + c.charCodeAt(0)) >>> 0, 7)
+        .toString(16)
+        .padStart(8, '0')
+        .slice(-8);
+      const trial = `${job.name}-${String(index + 1).padStart(3, '0')}-${hex}`;
+      const { TrainingImage, TrainingInputMode } = definition.AlgorithmSpecification as Record<string, string>;
+      const hyperparameters = {
+        ...definition.StaticHyperParameters,
+        ...tuned,
+        _tuning_objective_metric: objective.MetricName,
+      };
+      this.#createTrainingJob({
+        TrainingJobName: trial,
+        AlgorithmSpecification: { TrainingImage, TrainingInputMode },
+        RoleArn: definition.RoleArn,
+        InputDataConfig: definition.InputDataConfig,
+        OutputDataConfig: definition.OutputDataConfig,
+        ResourceConfig: definition.ResourceConfig,
+        StoppingCondition: definition.StoppingCondition,
+        HyperParameters: hyperparameters,
+      });
+      const value = this.#options.trialMetric?.(hyperparameters, index) ?? 0.8 + ((index * 37) % 17) / 100;
+      this.#trialMetrics.set(trial, { metric: objective.MetricName, type: objective.Type, value, tuned });
+      job.trials.push(trial);
+      room--;
+    }
+  }
+
+  #trialSummary(name: string): Record<string, unknown> {
+    const trial = this.trainingJobs.get(name)!;
+    const metric = this.#trialMetrics.get(name)!;
+    return {
+      TrainingJobName: name,
+      TrainingJobArn: arn('training-job', name),
+      CreationTime: 1_700_000_000,
+      TrainingJobStatus: trial.status,
+      TunedHyperParameters: metric.tuned,
+      ...(trial.status === 'Completed'
+        ? {
+            FinalHyperParameterTuningJobObjectiveMetric: {
+              Type: metric.type,
+              MetricName: metric.metric,
+              Value: metric.value,
+            },
+          }
+        : {}),
+    };
+  }
+
+  async #describeTuningJob(body: Record<string, unknown>): Promise<Record<string, unknown>> {
+    const job = this.#tuningJob(requiredString(body, 'HyperParameterTuningJobName'));
+    job.describes++;
+    if (
+      job.describes % (this.#options.tuningDescribes ?? 1) === 0 &&
+      (job.status === 'InProgress' || job.status === 'Stopping')
+    ) {
+      // Each step, every running trial moves on (as if described), then new ones start.
+      for (const trial of job.trials) {
+        const state = this.trainingJobs.get(trial)!;
+        if (job.status === 'Stopping' && state.status === 'InProgress') {
+          state.status = 'Stopping';
+          state.final = { status: 'Stopped', secondary: 'Stopped' };
+        }
+        if (state.status === 'InProgress' || state.status === 'Stopping')
+          await this.#describeTrainingJob({ TrainingJobName: trial });
+      }
+      this.#advanceTuning(job);
+      const config = job.request.HyperParameterTuningJobConfig as TuningConfig;
+      const done = job.trials.every((t) => !['InProgress', 'Stopping'].includes(this.trainingJobs.get(t)!.status));
+      if (done && job.status === 'Stopping') job.status = 'Stopped';
+      else if (done && job.trials.length >= config.ResourceLimits.MaxNumberOfTrainingJobs) job.status = 'Completed';
+    }
+    const count = (status: string): number =>
+      job.trials.filter((t) => this.trainingJobs.get(t)!.status === status).length;
+    const completed = job.trials.filter((t) => this.trainingJobs.get(t)!.status === 'Completed');
+    const objective = (job.request.HyperParameterTuningJobConfig as TuningConfig).HyperParameterTuningJobObjective;
+    const sign = objective.Type === 'Maximize' ? 1 : -1;
+    const best = completed.sort(
+      (a, b) => sign * (this.#trialMetrics.get(b)!.value - this.#trialMetrics.get(a)!.value),
+    )[0];
+    return {
+      HyperParameterTuningJobName: job.name,
+      HyperParameterTuningJobArn: arn('hyper-parameter-tuning-job', job.name),
+      HyperParameterTuningJobConfig: job.request.HyperParameterTuningJobConfig,
+      TrainingJobDefinition: job.request.TrainingJobDefinition,
+      HyperParameterTuningJobStatus: job.status,
+      CreationTime: 1_700_000_000,
+      TrainingJobStatusCounters: {
+        Completed: count('Completed'),
+        InProgress: count('InProgress') + count('Stopping'),
+        RetryableError: 0,
+        NonRetryableError: count('Failed'),
+        Stopped: count('Stopped'),
+      },
+      ObjectiveStatusCounters: {
+        Succeeded: completed.length,
+        Pending: job.trials.length - completed.length,
+        Failed: 0,
+      },
+      ...(best !== undefined
+        ? {
+            BestTrainingJob: {
+              ...this.#trialSummary(best),
+              TrainingStartTime: 1_700_000_060,
+              TrainingEndTime: 1_700_000_180,
+            },
+          }
+        : {}),
     };
   }
 
