@@ -61,7 +61,7 @@ import {
   PredictionCountError,
   UnsupportedArtifactError,
 } from './sagemaker-errors.js';
-import { downloadObject, parseS3Uri, s3Uri, uploadChannel, uploadFile } from './s3-objects.js';
+import { countObjects, downloadObject, parseS3Uri, s3Uri, uploadChannel, uploadFile } from './s3-objects.js';
 import {
   finalMetrics,
   loadCloudWatchLogs,
@@ -354,7 +354,7 @@ export class SageMakerBackend implements Backend {
         'SageMakerBackend.startTrainingJob',
         'spec.channels.train',
         spec.channels?.train,
-        'a local CSV path',
+        'a local CSV path or an s3:// URI',
       );
     }
     const started = Date.now();
@@ -362,10 +362,7 @@ export class SageMakerBackend implements Backend {
       jobName,
       imageUri: await this.imageUri(),
       role: this.#options.role,
-      channels: {
-        train: this.s3UriFor(jobName, 'train/'),
-        ...(spec.channels.validation !== undefined ? { validation: this.s3UriFor(jobName, 'validation/') } : {}),
-      },
+      channels: this.#channelUris(jobName, spec.channels),
       outputPath: s3Uri(this.bucket, this.prefix),
       hyperparameters: spec.hyperparameters,
       instanceType: this.#options.instanceType,
@@ -377,26 +374,7 @@ export class SageMakerBackend implements Backend {
       tags: this.#options.tags,
     });
     onState?.('Uploading');
-    const uploadOptions = { signal, partSize: this.#options.partSize };
-    const instances = this.#options.instanceCount ?? 1;
-    const uploads: Promise<unknown>[] = [
-      // Sharded over several instances, the training rows go up as one file per instance.
-      this.#options.distribution === 'ShardedByS3Key' && instances > 1
-        ? uploadShardedChannel(this.s3, spec.channels.train, this.s3UriFor(jobName, 'train/'), instances, uploadOptions)
-        : uploadChannel(this.s3, spec.channels.train, this.s3UriFor(jobName, 'train/'), {
-            ...uploadOptions,
-            fileName: 'train.csv',
-          }),
-    ];
-    if (spec.channels.validation !== undefined) {
-      uploads.push(
-        uploadChannel(this.s3, spec.channels.validation, this.s3UriFor(jobName, 'validation/'), {
-          ...uploadOptions,
-          fileName: 'validation.csv',
-        }),
-      );
-    }
-    await settleAll(uploads);
+    await this.#placeChannels(jobName, spec.channels, signal);
     if (signal?.aborted) throw new RunAbortedError(`training job ${jobName}`, signal.reason);
     try {
       await this.sagemaker.send(new CreateTrainingJobCommand(request), { abortSignal: signal });
@@ -515,10 +493,7 @@ export class SageMakerBackend implements Backend {
       imageUri: await this.imageUri(),
       customImage: this.#options.imageUri !== undefined,
       role: this.#options.role,
-      channels: {
-        train: this.s3UriFor(name, 'train/'),
-        ...(spec.channels.validation !== undefined ? { validation: this.s3UriFor(name, 'validation/') } : {}),
-      },
+      channels: this.#channelUris(name, spec.channels),
       outputPath: s3Uri(this.bucket, this.prefix),
       hyperparameters: spec.hyperparameters,
       space: spec.space,
@@ -536,21 +511,7 @@ export class SageMakerBackend implements Backend {
       spot: this.#options.spot,
       tags: { ...this.#options.tags, ...spec.tags },
     });
-    const uploadOptions = { signal, partSize: this.#options.partSize };
-    const uploads: Promise<unknown>[] = [
-      uploadChannel(this.s3, spec.channels.train, this.s3UriFor(name, 'train/'), {
-        ...uploadOptions,
-        fileName: 'train.csv',
-      }),
-    ];
-    if (spec.channels.validation !== undefined)
-      uploads.push(
-        uploadChannel(this.s3, spec.channels.validation, this.s3UriFor(name, 'validation/'), {
-          ...uploadOptions,
-          fileName: 'validation.csv',
-        }),
-      );
-    await settleAll(uploads);
+    await this.#placeChannels(name, spec.channels, signal);
     if (signal?.aborted) throw new RunAbortedError(`tuning job ${name}`, signal.reason);
     try {
       await this.sagemaker.send(new CreateHyperParameterTuningJobCommand(request), { abortSignal: signal });
@@ -1083,6 +1044,51 @@ export class SageMakerBackend implements Backend {
     } catch (err) {
       if (!isNotFoundError(err)) throw new AwsRequestError('DeleteEndpointConfig', name, err);
     }
+  }
+
+  /** Where each channel is read from: an `s3://` channel in place, a local one where it is uploaded. */
+  #channelUris(jobName: string, channels: TrainingJobSpec['channels']): { train: string; validation?: string } {
+    const uri = (channel: string, folder: string): string =>
+      channel.startsWith('s3://') ? channel : this.s3UriFor(jobName, folder);
+    return {
+      train: uri(channels.train, 'train/'),
+      ...(channels.validation !== undefined ? { validation: uri(channels.validation, 'validation/') } : {}),
+    };
+  }
+
+  /**
+   * Uploads the local channels (the train channel split into one file per instance when sharded
+   * over several); an `s3://` channel is used in place, never downloaded, after checking that it
+   * holds an object (enough objects for every instance when sharded).
+   */
+  async #placeChannels(jobName: string, channels: TrainingJobSpec['channels'], signal?: AbortSignal): Promise<void> {
+    const uploadOptions = { signal, partSize: this.#options.partSize };
+    const instances = this.#options.instanceCount ?? 1;
+    const sharded = this.#options.distribution === 'ShardedByS3Key' && instances > 1;
+    const place = async (channel: string, name: 'train' | 'validation'): Promise<unknown> => {
+      const destination = this.s3UriFor(jobName, `${name}/`);
+      if (channel.startsWith('s3://')) {
+        const needed = sharded && name === 'train' ? instances : 1;
+        const found = await countObjects(this.s3, channel, needed);
+        if (found < needed)
+          throw new InvalidArgumentError(
+            'SageMakerBackend',
+            `channels.${name}`,
+            channel,
+            needed === 1
+              ? 'an S3 object or a prefix holding one (nothing is there)'
+              : `a prefix holding at least ${needed} objects, one per instance for ShardedByS3Key (found ${found})`,
+          );
+        return undefined;
+      }
+      // Sharded over several instances, the training rows go up as one file per instance.
+      if (sharded && name === 'train')
+        return uploadShardedChannel(this.s3, channel, destination, instances, uploadOptions);
+      return uploadChannel(this.s3, channel, destination, { ...uploadOptions, fileName: `${name}.csv` });
+    };
+    const uploads: Promise<unknown>[] = [place(channels.train, 'train')];
+    if (channels.validation !== undefined) uploads.push(place(channels.validation, 'validation'));
+    await settleAll(uploads);
   }
 
   /** A log tail of the job, with the injected CloudWatch Logs client or one created on first use. */
