@@ -317,10 +317,10 @@ async function main(): Promise<void> {
   process.stdout.write(`${lines.join('\n')}\n`);
 }
 
-/** The commit measured (with `+changes` when the work tree differs from it), or 'unknown'. */
+/** The commit measured (with `+changes` when the sources in the work tree differ from it), or 'unknown'. */
 function measuredCommit(): string {
   const git = (...args: string[]): string => spawnSync('git', args, { encoding: 'utf8' }).stdout?.trim() ?? '';
   const head = git('rev-parse', '--short', 'HEAD');
   if (head === '') return 'unknown';
-  return git('status', '--porcelain', '--untracked-files=no') === '' ? head : `${head}+changes`;
+  return git('status', '--porcelain', '--untracked-files=no', '--', 'src') === '' ? head : `${head}+changes`;
 }
