@@ -57,8 +57,10 @@ export type { FlatForest, Matrix } from './predict.js';
 // ---
 export { featureImportance, rankFeatures, IMPORTANCE_TYPES } from './feature-importance.js';
 export type { ImportanceType, ImportanceOptions, FeatureScores } from './feature-importance.js';
-export { predictContributionsMatrix, MAX_CONTRIBUTION_DEPTH } from './tree-shap.js';
+export { predictContributionsMatrix, contributionsKernel, MAX_CONTRIBUTION_DEPTH } from './tree-shap.js';
 export type { Contributions, ContributionMatrixOptions } from './tree-shap.js';
+export { explainRows, formatContributions, DEFAULT_EXPLAIN_TOP } from './explain-rows.js';
+export type { FeatureContribution, ExplainRowsOptions } from './explain-rows.js';
 
 // --- Parameters and metrics ---
 export { resolveTrainParams, IGNORED_PARAMS, DEFAULT_ONLY_PARAMS } from './train-params.js';

@@ -69,7 +69,35 @@ export function predictContributionsWith(
   where: string,
   kernel: TreeShapKernelChoice,
 ): Contributions {
-  const { approximate = false } = options;
+  checkMatrix(model, matrix, where);
+  return prepareContributions(model, options, where, kernel)(matrix);
+}
+
+/**
+ * {@link predictContributionsMatrix} prepared once for many calls: the trees' node mean values,
+ * depths and the kernels' buffers are made here, and each tree whose leaf memo fits keeps it across
+ * calls, so a pattern's TreeSHAP terms worked out for one row serve every later row; the returned
+ * function only runs the kernels (same values, bit for bit). For a few rows at a time, such as each
+ * live alert, where preparing the trees would cost more than explaining the row.
+ *
+ * Throws {@link InvalidArgumentError} for an invalid `treeLimit` or a tree deeper than
+ * {@link MAX_CONTRIBUTION_DEPTH} here, and for a badly shaped matrix when called.
+ *
+ * @example
+ * ```ts
+ * const explain = contributionsKernel(booster.model, { treeLimit: booster.bestNtreeLimit });
+ * const c = explain({ data: row, rows: 1, columns: row.length }); // as predictContributionsMatrix
+ * ```
+ */
+export function contributionsKernel(
+  model: BoosterModel,
+  options: ContributionMatrixOptions = {},
+  where = 'predictContributions',
+): (matrix: Matrix) => Contributions {
+  return prepareContributions(model, options, where, 'persistent');
+}
+
+function checkMatrix(model: BoosterModel, matrix: Matrix, where: string): void {
   const nf = model.numFeature;
   const { data, rows, columns } = matrix;
   if (!Number.isInteger(rows) || rows < 0)
@@ -85,6 +113,18 @@ export function predictContributionsWith(
     );
   if (data.length !== rows * columns)
     throw new InvalidArgumentError(where, 'data.length', data.length, `rows × columns = ${rows * columns}`);
+}
+
+// `persistent`: every tree whose leaf memo fits keeps its own memo across calls, so the terms of a
+// pattern worked out for one row serve every later row (a live scorer explains one row per alert).
+function prepareContributions(
+  model: BoosterModel,
+  options: ContributionMatrixOptions,
+  where: string,
+  kernel: TreeShapKernelChoice | 'persistent',
+): (matrix: Matrix) => Contributions {
+  const { approximate = false } = options;
+  const nf = model.numFeature;
   const numTrees = model.trees.length;
   const limit = options.treeLimit ?? numTrees;
   if (!Number.isInteger(limit) || limit < 0 || limit > numTrees) {
@@ -93,43 +133,68 @@ export function predictContributionsWith(
   const trees = model.trees.slice(0, limit === 0 ? numTrees : limit);
   const prepared = trees.map((tree, t) => prepareTree(tree, t, nf, where));
   const width = nf + 1;
-  const out = new Float32Array(rows * width);
   const names = [
     ...(model.featureNames.length === nf ? model.featureNames : Array.from({ length: nf }, (_, f) => `f${f}`)),
     'bias',
   ];
-  const x = float32Rows(data, rows, columns, nf);
-  // Tree by tree over all rows: every cell still receives its trees' values in tree order, as
-  // XGBoost adds them row by row, and each tree's tables serve every row before the next tree.
-  if (approximate) {
-    const leaves = new SaabasLeaves(nf);
-    for (let t = 0; t < trees.length; t++) saabasTree(trees[t]!, prepared[t]!, x, rows, nf, out, leaves);
-  } else {
-    const maxDepth = prepared.reduce((m, p) => Math.max(m, p.depth), 0);
-    const recursive = treeShapKernel(maxDepth, nf);
-    const memo = new LeafMemo(maxDepth);
-    const phi = new Float32Array(width);
-    for (let t = 0; t < trees.length; t++) {
-      const tree = trees[t]!;
-      const p = prepared[t]!;
-      const useMemo = kernel !== 'recursive' && (kernel === 'memo' || 2 ** p.depth <= 4 * rows) && memo.fits(p);
-      if (!useMemo) {
-        for (let r = 0; r < rows; r++) {
-          recursive(tree, p.means, x, r * nf, phi);
-          addTree(out, r * width, phi, p.columns);
+  const baseMargin = baseMarginF32(model.baseScore);
+  const maxDepth = prepared.reduce((m, p) => Math.max(m, p.depth), 0);
+  const recursive = approximate ? undefined : treeShapKernel(maxDepth, nf);
+  const memo = approximate ? undefined : new LeafMemo(maxDepth);
+  const memos =
+    approximate || kernel !== 'persistent'
+      ? undefined
+      : prepared.map((p, t) => {
+          if (!memo!.fits(p)) return undefined;
+          const own = new LeafMemo(maxDepth);
+          own.prepare(trees[t]!, p);
+          return own;
+        });
+  const phi = new Float32Array(width);
+  return (matrix) => {
+    checkMatrix(model, matrix, where);
+    const { data, rows, columns } = matrix;
+    const out = new Float32Array(rows * width);
+    const x = float32Rows(data, rows, columns, nf);
+    // Tree by tree over all rows: every cell still receives its trees' values in tree order, as
+    // XGBoost adds them row by row, and each tree's tables serve every row before the next tree.
+    if (approximate) {
+      const leaves = new SaabasLeaves(nf);
+      for (let t = 0; t < trees.length; t++) saabasTree(trees[t]!, prepared[t]!, x, rows, nf, out, leaves);
+    } else {
+      for (let t = 0; t < trees.length; t++) {
+        const tree = trees[t]!;
+        const p = prepared[t]!;
+        const own = memos?.[t];
+        if (own !== undefined) {
+          for (let r = 0; r < rows; r++) {
+            own.tree(x, r * nf, phi);
+            addTree(out, r * width, phi, p.columns);
+          }
+          continue;
         }
-      } else {
-        memo.prepare(tree, p);
-        for (let r = 0; r < rows; r++) {
-          memo.tree(x, r * nf, phi);
-          addTree(out, r * width, phi, p.columns);
+        const useMemo =
+          kernel !== 'recursive' &&
+          kernel !== 'persistent' &&
+          (kernel === 'memo' || 2 ** p.depth <= 4 * rows) &&
+          memo!.fits(p);
+        if (!useMemo) {
+          for (let r = 0; r < rows; r++) {
+            recursive!(tree, p.means, x, r * nf, phi);
+            addTree(out, r * width, phi, p.columns);
+          }
+        } else {
+          memo!.prepare(tree, p);
+          for (let r = 0; r < rows; r++) {
+            memo!.tree(x, r * nf, phi);
+            addTree(out, r * width, phi, p.columns);
+          }
         }
       }
     }
-  }
-  const baseMargin = baseMarginF32(model.baseScore);
-  for (let r = 0; r < rows; r++) out[r * width + nf] = out[r * width + nf]! + baseMargin;
-  return { data: out, rows, columns: width, names };
+    for (let r = 0; r < rows; r++) out[r * width + nf] = out[r * width + nf]! + baseMargin;
+    return { data: out, rows, columns: width, names };
+  };
 }
 
 /**

@@ -1,5 +1,6 @@
 import { InvalidArgumentError } from '../errors.js';
 import { Booster } from '../model/booster.js';
+import { DEFAULT_EXPLAIN_TOP, explainRows, type FeatureContribution } from '../model/explain-rows.js';
 import { parseTime } from '../events/parse-time.js';
 import { isRepeatedEvent } from '../events/duplicate-events.js';
 import type { FeatureSchema } from '../sessions/feature-schema.js';
@@ -71,6 +72,12 @@ export interface LiveAlert {
   readonly time: number;
   /** The name of the model whose policy raised it (the first that did, in the models' order). */
   readonly model: string;
+  /**
+   * With the `explain` option: why that model flagged the session, its top features by TreeSHAP
+   * contribution to the margin at the alerting event, largest first (`formatContributions` writes
+   * them as `downloads: +2.1, gap_cv: +0.9`).
+   */
+  readonly explanation?: readonly FeatureContribution[];
 }
 
 /** A snapshot of one live session. */
@@ -198,6 +205,13 @@ export interface LiveScorerOptions {
   readonly outOfOrder?: 'clamp' | 'drop';
   /** Sessions with more gaps than this compute `gap_std_s` in O(1) (see `SessionState`). Default 4096. */
   readonly exactStdGaps?: number;
+  /**
+   * Explain each alert: `true` (the top 5 features) or `{ top: k }` gives every alert an
+   * `explanation`, the top `k` features by TreeSHAP contribution of the model that raised it
+   * (models must be `Booster`s). Computed for the alerting event only, so events that do not alert
+   * cost nothing more. Default `false`.
+   */
+  readonly explain?: boolean | { readonly top?: number };
   /** Called with every alert, synchronously, before `push` returns. */
   readonly onAlert?: (alert: LiveAlert) => void;
   /** Alerts an `alerts()` iterator buffers for a slow consumer before dropping the oldest. Default 10 000. */
@@ -279,6 +293,8 @@ export class LiveScorer {
   readonly #onAlert: AlertListener | undefined;
   readonly #alertBuffer: number;
   readonly #now: (() => number) | undefined;
+  /** With `explain`: the models (Boosters), in the policies' order, and how many features to list. */
+  readonly #explain: { readonly models: readonly Booster[]; readonly top: number } | undefined;
   readonly #listeners = new Set<AlertListener>();
   readonly #queues = new Set<AlertQueue>();
   readonly #columnCache = new Map<string, number>();
@@ -324,6 +340,7 @@ export class LiveScorer {
       alertBuffer = 10_000,
       now,
       compileModel = true,
+      explain = false,
     } = options;
     const entries = scoredModels(model, threshold, models, where);
     if (schema === null || typeof schema !== 'object' || !Array.isArray(schema.featureNames)) {
@@ -373,6 +390,7 @@ export class LiveScorer {
       throw new InvalidArgumentError(where, 'alertBuffer', alertBuffer, 'an integer ≥ 1');
     if (onAlert !== undefined && typeof onAlert !== 'function')
       throw new InvalidArgumentError(where, 'onAlert', onAlert, 'a function');
+    this.#explain = explainOption(explain, entries, where);
     this.schema = schema;
     const scorers = entries.map(
       ({ model: m }) =>
@@ -551,15 +569,17 @@ export class LiveScorer {
       sessions.remove(sessions.oldest!);
       this.#evicted++;
     }
-    if (newly)
-      this.#emit({
+    if (newly) {
+      const alert: LiveAlert = {
         session,
         customer: state.customer,
         score,
         eventsSeen: state.events,
         time: t,
         model: this.policies[raisedBy]!.name,
-      });
+      };
+      this.#emit(this.#explain === undefined ? alert : { ...alert, explanation: this.#explanation(state, raisedBy) });
+    }
     return newly ? NEWLY_ALERTED : state.alerted ? ALERTED : APPLIED;
   }
 
@@ -760,6 +780,13 @@ export class LiveScorer {
       : { session, score, eventsSeen, alert, newlyAlerted, scores, ignored };
   }
 
+  // Why the model that raised an alert flagged the session: TreeSHAP of its current row.
+  #explanation(state: SessionState, model: number): readonly FeatureContribution[] {
+    const { models, top } = this.#explain!;
+    const row = { data: state.row, rows: 1, columns: this.#layout.width };
+    return explainRows(models[model]!, row, { top, names: this.schema.featureNames })[0]!;
+  }
+
   #emit(alert: LiveAlert): void {
     this.#alerts++;
     for (const q of this.#queues) {
@@ -775,6 +802,30 @@ export class LiveScorer {
     this.#onAlert?.(alert);
     for (const listener of this.#listeners) listener(alert);
   }
+}
+
+function explainOption(
+  explain: LiveScorerOptions['explain'],
+  entries: readonly LiveScorerModel[],
+  where: string,
+): { readonly models: readonly Booster[]; readonly top: number } | undefined {
+  if (explain === false) return undefined;
+  const top = explain === true ? DEFAULT_EXPLAIN_TOP : (explain?.top ?? DEFAULT_EXPLAIN_TOP);
+  if (explain !== true && (explain === null || typeof explain !== 'object'))
+    throw new InvalidArgumentError(where, 'explain', explain, 'true, false or { top: k }');
+  if (!Number.isSafeInteger(top) || top < 1)
+    throw new InvalidArgumentError(where, 'explain.top', top, 'an integer ≥ 1');
+  const models = entries.map((e, i) => {
+    if (!(e.model instanceof Booster))
+      throw new InvalidArgumentError(
+        where,
+        entries.length === 1 ? 'model' : `models[${i}].model`,
+        e.model,
+        'a Booster when explain is on (explanations are TreeSHAP contributions of the model)',
+      );
+    return e.model;
+  });
+  return { models, top };
 }
 
 function scoredModels(

@@ -10,6 +10,7 @@ import { InvalidArgumentError } from '../../src/errors.js';
 import { Booster } from '../../src/model/booster.js';
 import {
   MAX_CONTRIBUTION_DEPTH,
+  contributionsKernel,
   predictContributionsMatrix,
   predictContributionsWith,
 } from '../../src/model/tree-shap.js';
@@ -145,5 +146,31 @@ describe('Booster.contributions equals XGBoost 1.7.4 pred_contribs', () => {
     );
     expect(tooDeep).toBeInstanceOf(InvalidArgumentError);
     expect((tooDeep as InvalidArgumentError).argument).toBe('model');
+  });
+});
+
+describe('contributionsKernel (the trees prepared once, for explaining one row at a time)', () => {
+  it("gives XGBoost 1.7.4's pred_contribs bit for bit row by row, call after call, with the same kernel", () => {
+    for (const name of INSIGHT_MODELS) {
+      const booster = insightBooster(name);
+      const expected = insightContributions(name, false);
+      const kernel = contributionsKernel(booster.model, { treeLimit: booster.bestNtreeLimit ?? 0 });
+      for (let r = 0; r < 200; r += 7) {
+        const row = {
+          data: data.data.subarray(r * data.columns, (r + 1) * data.columns),
+          rows: 1,
+          columns: data.columns,
+        };
+        expect(Array.from(kernel(row).data, hex32), `${name} row ${r}`).toEqual(expected.rows[r]);
+      }
+    }
+  });
+
+  it('refuses a bad treeLimit when prepared and a matrix wider than the model when called', () => {
+    const booster = insightBooster(INSIGHT_MODELS[0]!);
+    expect(() => contributionsKernel(booster.model, { treeLimit: booster.numTrees + 1 })).toThrow(InvalidArgumentError);
+    const kernel = contributionsKernel(booster.model);
+    const columns = booster.numFeature + 1;
+    expect(() => kernel({ data: new Float64Array(columns), rows: 1, columns })).toThrow(/at most num_feature/);
   });
 });
