@@ -16,6 +16,8 @@
 export { toDanfo, danfoDtypes } from './to-danfo.js';
 export type { DanfoDtype } from './to-danfo.js';
 export { fromDanfo } from './from-danfo.js';
+export { importanceToDanfo, explanationToDanfo } from './insight-to-danfo.js';
+export type { ImportanceToDanfoOptions } from './insight-to-danfo.js';
 export { DanfoNotInstalledError } from './load-danfo.js';
 export type { FromDanfoOptions, NumericStorage, DanfoLikeFrame } from '../frame/frame-input.js';
 export { asFrame, isDanfoLikeFrame } from '../frame/frame-input.js';

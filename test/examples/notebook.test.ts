@@ -35,7 +35,7 @@ interface NotebookOutput {
 }
 
 describe.skipIf(skip !== '')('examples/notebook.ipynb executed by jupyter-nbconvert with the tslab kernel', () => {
-  it('runs every cell without error on the built CommonJS package and shows danfo tables, the comparison and the live replay', async () => {
+  it('runs every cell without error on the built CommonJS package and shows danfo tables, the comparison, the live replay, feature importance and an explained alert', async () => {
     const dist = await builtPackage();
     const out = mkdtempSync(path.join(tmpdir(), 'ss-notebook-'));
     try {
@@ -91,6 +91,12 @@ describe.skipIf(skip !== '')('examples/notebook.ipynb executed by jupyter-nbconv
       expect(text).toContain('6 jobs scored');
       expect(html).toContain('<td>baseline (no attacks)</td>');
       expect(text).toMatch(/caught \d+ of \d+ attacks; median/);
+      // Importance (five get_score types) and one alert's explanation, as danfo tables.
+      expect(html).toMatch(
+        /<tr><th>feature<\/th><th>weight<\/th><th>gain<\/th><th>cover<\/th><th>total_gain<\/th><th>total_cover<\/th><\/tr>/,
+      );
+      expect(text).toMatch(/alert on session \S+ after \d+ events, score [\d.]+, because [\w.]+: [+-][\d.e-]+, /);
+      expect(html).toMatch(/<tr><th>feature<\/th><th>value<\/th><th>contribution<\/th><\/tr>/);
       expect(text).toMatch(/report: .*report\.html \(\d+ bytes\)/);
       // The report inline, its charts included.
       expect(html).toMatch(/<iframe [^>]*srcdoc="&lt;!DOCTYPE html&gt;[^"]*&lt;svg /);
