@@ -83,6 +83,10 @@ export interface LoopbackSageMakerOptions {
   readonly tuningDescribes?: number;
   /** The objective metric value a tuning trial reaches (default a fixed spread over the trials). */
   readonly trialMetric?: (hyperparameters: Readonly<Record<string, string>>, index: number) => number;
+  /*
+   * When `finalMetrics` reports the tuning objective for a completed trial, that value is the
+   * trial's objective (what the container's training reached), in place of `trialMetric`.
+   */
   /** Runs when a transform job completes, e.g. to write its `.out` file into S3. */
   readonly onTransformJobCompleted?: (job: TransformJobState) => Promise<void> | void;
   /** Entries per page of the List operations (SageMaker's MaxResults default is 10). Default 10. */
@@ -805,9 +809,8 @@ export class LoopbackSageMakerServer {
     const metrics =
       job.status !== 'Completed'
         ? undefined
-        : trialMetric !== undefined
-          ? [{ MetricName: trialMetric.metric, Value: trialMetric.value }]
-          : this.#options.finalMetrics?.(job);
+        : (this.#options.finalMetrics?.(job) ??
+          (trialMetric !== undefined ? [{ MetricName: trialMetric.metric, Value: trialMetric.value }] : undefined));
     return {
       TrainingJobName: job.name,
       SecondaryStatusTransitions: job.transitions,
@@ -1008,9 +1011,18 @@ export class LoopbackSageMakerServer {
     }
   }
 
-  #trialSummary(name: string): Record<string, unknown> {
+  /** A completed trial's objective: what `finalMetrics` reports for it, else the drawn value. */
+  #trialValue(name: string): number {
     const trial = this.trainingJobs.get(name)!;
     const metric = this.#trialMetrics.get(name)!;
+    if (trial.status !== 'Completed') return metric.value;
+    const reported = this.#options.finalMetrics?.(trial).find((m) => m.MetricName === metric.metric);
+    return reported?.Value ?? metric.value;
+  }
+
+  #trialSummary(name: string): Record<string, unknown> {
+    const trial = this.trainingJobs.get(name)!;
+    const metric = { ...this.#trialMetrics.get(name)!, value: this.#trialValue(name) };
     return {
       TrainingJobName: name,
       TrainingJobArn: arn('training-job', name),
@@ -1057,9 +1069,7 @@ export class LoopbackSageMakerServer {
     const completed = job.trials.filter((t) => this.trainingJobs.get(t)!.status === 'Completed');
     const objective = (job.request.HyperParameterTuningJobConfig as TuningConfig).HyperParameterTuningJobObjective;
     const sign = objective.Type === 'Maximize' ? 1 : -1;
-    const best = completed.sort(
-      (a, b) => sign * (this.#trialMetrics.get(b)!.value - this.#trialMetrics.get(a)!.value),
-    )[0];
+    const best = completed.sort((a, b) => sign * (this.#trialValue(b) - this.#trialValue(a)))[0];
     return {
       HyperParameterTuningJobName: job.name,
       HyperParameterTuningJobArn: arn('hyper-parameter-tuning-job', job.name),
