@@ -142,7 +142,8 @@ export class ColumnNotFoundError extends SessionSentryError {
   constructor(column: string, available: readonly string[], where?: string) {
     super(
       'ERR_COLUMN_NOT_FOUND',
-      `${where ? `${where}: ` : ''}no column ${JSON.stringify(column)} (columns: ${available.map((c) => JSON.stringify(c)).join(', ') || 'none'})`,
+      `${where ? `${where}: ` : ''}no column ${JSON.stringify(column)} (columns: ` +
+        `${available.map((c) => JSON.stringify(c)).join(', ') || 'none'})`,
     );
     this.column = column;
   }

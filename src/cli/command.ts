@@ -131,7 +131,8 @@ export function numberOption(
   const { min = -Infinity, max = Infinity, integer = false } = range;
   if (!Number.isFinite(n) || n < min || n > max || (integer && !Number.isInteger(n))) {
     throw new UsageError(
-      `${command}: --${name} must be ${integer ? 'an integer' : 'a number'}${Number.isFinite(min) ? ` ≥ ${min}` : ''}${Number.isFinite(max) ? ` and ≤ ${max}` : ''}, got ${JSON.stringify(v)}`,
+      `${command}: --${name} must be ` +
+        `${integer ? 'an integer' : 'a number'}${Number.isFinite(min) ? ` ≥ ${min}` : ''}${Number.isFinite(max) ? ` and ≤ ${max}` : ''}, got ${JSON.stringify(v)}`,
     );
   }
   return n;

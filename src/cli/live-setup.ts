@@ -49,7 +49,8 @@ export async function loadLiveSetup(
     for (const name of ['threshold', 'sustain', 'min-events', 'features']) {
       if (given(name))
         throw new UsageError(
-          `${command}: --${name} does not apply to a live detector: its thresholds, sustain and min-events were calibrated together (train another with trainLiveDetector)`,
+          `${command}: --${name} does not apply to a live detector: its thresholds, sustain and min-events were ` +
+            `calibrated together (train another with trainLiveDetector)`,
         );
     }
     const detector = await LiveDetector.load(modelPath);
@@ -63,7 +64,9 @@ export async function loadLiveSetup(
       })),
       sustain: policy.sustain,
       minEvents: policy.minEvents,
-      source: `the detector's live policy (≤ ${policy.maxFalseAlertsPer10k} false alerts per 10 000, chosen on validation sessions)`,
+      source:
+        `the detector's live policy (≤ ${policy.maxFalseAlertsPer10k} false alerts per 10 000, chosen on validation ` +
+        `sessions)`,
       policy,
     };
   }
@@ -78,7 +81,8 @@ export async function loadLiveSetup(
     saved !== undefined
       ? overridden
         ? 'the saved live policy, changed by options'
-        : `the saved live policy (≤ ${saved.maxFalseAlertsPer10k} false alerts per 10 000, chosen on validation sessions)`
+        : `the saved live policy (≤ ${saved.maxFalseAlertsPer10k} false alerts per 10 000, chosen on validation ` +
+          `sessions)`
       : given('threshold')
         ? 'the --threshold option'
         : bundle.threshold !== undefined

@@ -66,13 +66,15 @@ export async function loadModelBundle(
   const features = featuresFile ?? path.join(path.dirname(modelPath), 'features.json');
   if (!existsSync(features) && need === 'required')
     throw new UsageError(
-      `no feature schema: ${JSON.stringify(features)} does not exist (pass --features <features.json>, or --model a model directory)`,
+      `no feature schema: ${JSON.stringify(features)} does not exist (pass --features <features.json>, or --model ` +
+        `a model directory)`,
     );
   const schema = existsSync(features) ? parseFeatureSchema(JSON.parse(await readFile(features, 'utf8'))) : undefined;
   const booster = await Booster.loadFile(modelPath);
   if (schema !== undefined && schema.featureNames.length !== booster.numFeature) {
     throw new UsageError(
-      `${path.basename(features)} has ${schema.featureNames.length} features but ${path.basename(modelPath)} takes ${booster.numFeature}: not the schema the model was trained on`,
+      `${path.basename(features)} has ${schema.featureNames.length} features but ${path.basename(modelPath)} ` +
+        `takes ${booster.numFeature}: not the schema the model was trained on`,
     );
   }
   return {

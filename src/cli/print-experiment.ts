@@ -22,7 +22,8 @@ export function printExperiment(result: ExperimentRunResult, io: CliIO): void {
   for (const { rule, comparison } of result.comparisons) {
     out();
     out(
-      `## Test day ${path.basename(spec.test)} at the operating point ${describeRule(rule)} (chosen on validation data)`,
+      `## Test day ${path.basename(spec.test)} at the operating point ${describeRule(rule)} (chosen on validation ` +
+        `data)`,
     );
     out();
     out(comparison.toText());
@@ -30,7 +31,8 @@ export function printExperiment(result: ExperimentRunResult, io: CliIO): void {
   if (result.live !== null) {
     out();
     out(
-      `## Live detection on ${path.basename(spec.test)}: each detector at its policy for ≤ ${result.live.budget} false alerts per 10 000 (chosen on validation sessions)`,
+      `## Live detection on ${path.basename(spec.test)}: each detector at its policy for ≤ ${result.live.budget} ` +
+        `false alerts per 10 000 (chosen on validation sessions)`,
     );
     out();
     const header = [
@@ -80,7 +82,8 @@ export function printExperiment(result: ExperimentRunResult, io: CliIO): void {
   if (unseen !== null && unseen.events > 0) {
     out();
     out(
-      `Test-day actions the training vocabulary lacks (counted in other_actions): ${unseen.events} events in ${unseen.sessions} sessions`,
+      `Test-day actions the training vocabulary lacks (counted in other_actions): ${unseen.events} events in ` +
+        `${unseen.sessions} sessions`,
     );
   }
   for (const f of result.failed) io.stderr.write(`failed: ${f.job} (${f.stage}): ${f.reason}\n`);
@@ -91,7 +94,9 @@ export function printExperiment(result: ExperimentRunResult, io: CliIO): void {
     out(`Live:    ${rel(result.live.detectorDir)} (the live detector; replay or serve --live it)`);
   out(`Summary: ${rel(result.files.summary)}`);
   out(
-    `Done in ${(result.timings.total / 1000).toFixed(1)} s (read ${s(result.timings.read)}, flatten ${s(result.timings.flatten)}, split ${s(result.timings.split)}, train ${s(result.timings.train)}, score ${s(result.timings.score)}, live ${s(result.timings.live)}, report ${s(result.timings.report)}).`,
+    `Done in ${(result.timings.total / 1000).toFixed(1)} s (read ${s(result.timings.read)}, flatten ` +
+      `${s(result.timings.flatten)}, split ${s(result.timings.split)}, train ${s(result.timings.train)}, score ` +
+      `${s(result.timings.score)}, live ${s(result.timings.live)}, report ${s(result.timings.report)}).`,
   );
 }
 

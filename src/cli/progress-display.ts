@@ -89,7 +89,9 @@ export class ProgressDisplay {
       this.#finished++;
       const training = this.#states.get(event.job)?.training;
       const summary = training === undefined ? '' : `, ${training.round} rounds${lastMetric(training)}`;
-      const line = `${this.#elapsed()}  trained ${event.job} ${event.state === 'Completed' ? `in ${(event.elapsedMs / 1000).toFixed(1)} s${summary}` : `${event.state}${event.detail ? `: ${event.detail}` : ''}`} (${this.#finished}/${this.#total})`;
+      const line =
+        `${this.#elapsed()}  trained ${event.job} ` +
+        `${event.state === 'Completed' ? `in ${(event.elapsedMs / 1000).toFixed(1)} s${summary}` : `${event.state}${event.detail ? `: ${event.detail}` : ''}`} (${this.#finished}/${this.#total})`;
       if (!this.#tty || event.state !== 'Completed') this.#line(line, true);
     }
     if (this.#tty) this.#bar();
@@ -109,7 +111,9 @@ export class ProgressDisplay {
     const running = [...this.#states]
       .filter(([, s]) => s.state === 'InProgress' || s.state === 'Uploading')
       .map(([job, s]) => `${job} ${jobStatus(s)}`);
-    const text = `${this.#elapsed()}  ${this.#stageName.padEnd(7)} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${this.#finished}/${this.#total} jobs${running.length ? `  ${running.join(' · ')}` : ''}`;
+    const text =
+      `${this.#elapsed()}  ${this.#stageName.padEnd(7)} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ` +
+      `${this.#finished}/${this.#total} jobs${running.length ? `  ${running.join(' · ')}` : ''}`;
     const columns = this.#io.stderr.columns || 100;
     this.#io.stderr.write(`\r\x1b[2K${text.slice(0, Math.max(20, columns - 1))}`);
     this.#lineOpen = true;

@@ -84,7 +84,8 @@ export async function runCli(
     if (err instanceof UsageError) {
       const message = err.message.startsWith(`${command.name}:`) ? err.message : `${command.name}: ${err.message}`;
       io.stderr.write(
-        `sessionsentry ${message}\nUsage: ${command.usage}\nRun \`sessionsentry ${command.name} --help\` for details.\n`,
+        `sessionsentry ${message}\nUsage: ${command.usage}\nRun \`sessionsentry ${command.name} --help\` for ` +
+          `details.\n`,
       );
       return EXIT.usage;
     }

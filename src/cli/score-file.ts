@@ -28,14 +28,16 @@ export async function readScoreFile(file: string): Promise<ScoreFile> {
   ).split('\n', 1)[0]!;
   if (/^[\d.eE+\-,]*$/.test(head.trim())) {
     throw new UsageError(
-      `${file}: this is a headerless SageMaker channel (features, not scores); give the score files train writes (<out>/scores/<job>.validation.csv and .test.csv, columns SessionNo,label,score)`,
+      `${file}: this is a headerless SageMaker channel (features, not scores); give the score files train writes ` +
+        `(<out>/scores/<job>.validation.csv and .test.csv, columns SessionNo,label,score)`,
     );
   }
   const frame = await readCsv(file, { columnTypes: { SessionNo: 'string' } }).catch(async () => readCsv(file));
   const labelColumn = ['label', 'BadActor'].find((c) => frame.has(c));
   if (labelColumn === undefined || !frame.has('score'))
     throw new UsageError(
-      `${file}: a score file needs a score column and a label (or BadActor) column, got ${frame.columnNames.join(', ')}`,
+      `${file}: a score file needs a score column and a label (or BadActor) column, got ` +
+        `${frame.columnNames.join(', ')}`,
     );
   const raw = frame.numbers(labelColumn);
   const labels = new Uint8Array(raw.length);

@@ -92,7 +92,8 @@ export async function readChannel(file: string, width: number): Promise<{ labels
     const fields = line.split(',');
     if (fields.length !== width + 1)
       throw new UsageError(
-        `${file}:${i + 1}: ${fields.length - 1} features, but the model takes ${width} (is this the model's split folder?)`,
+        `${file}:${i + 1}: ${fields.length - 1} features, but the model takes ${width} (is this the model's split ` +
+          `folder?)`,
       );
     const label = fields[0]!.trim();
     if (label !== '0' && label !== '1')

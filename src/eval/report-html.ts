@@ -158,7 +158,10 @@ function validationLine(experiment: ExperimentInput | undefined): string {
   const point = experiment?.operatingPoint;
   if (point === undefined || typeof point === 'number' || point.validation.total === 0) return '';
   const v = point.validation;
-  return `<div class="metrics validation">on validation (where it was chosen): recall ${fmt(v.recall)} · FPR ${fmt(v.fpr)} · precision ${fmt(v.precision)}</div>`;
+  return (
+    `<div class="metrics validation">on validation (where it was chosen): recall ${fmt(v.recall)} · FPR ` +
+    `${fmt(v.fpr)} · precision ${fmt(v.precision)}</div>`
+  );
 }
 
 function checkSeries(series: PartialSessionSeries, i: number): void {
@@ -428,7 +431,14 @@ function prevalenceNote(experiments: readonly ExperimentInput[]): string {
     first !== undefined && typeof first.operatingPoint !== 'number'
       ? first.operatingPoint.validation.precision
       : undefined;
-  return `<p class="note"><strong>Prevalence differs between validation and test</strong> (${escapeXml(lines.slice(0, 3).join('; '))}${lines.length > 3 ? '; …' : ''}). Precision depends on how many sessions are attacks: the same threshold, with the same recall and false positive rate, gives a much lower precision on a test day with fewer attacks${vp !== undefined ? ` (e.g. ${escapeXml(first!.name)}: precision ${fmt(vp, 2)} on validation)` : ''}. Compare recall and false positive rate across the two; read precision for the test day only.</p>`;
+  return (
+    `<p class="note"><strong>Prevalence differs between validation and test</strong> ` +
+    `(${escapeXml(lines.slice(0, 3).join('; '))}${lines.length > 3 ? '; …' : ''}). Precision depends on how many ` +
+    `sessions are attacks: the same threshold, with the same recall and false positive rate, gives a much lower ` +
+    `precision on a test day with fewer ` +
+    `attacks${vp !== undefined ? ` (e.g. ${escapeXml(first!.name)}: precision ${fmt(vp, 2)} on validation)` : ''}. ` +
+    `Compare recall and false positive rate across the two; read precision for the test day only.</p>`
+  );
 }
 
 function pct(v: number): string {
@@ -469,7 +479,10 @@ function provenanceSection(p: ReportProvenance): string {
         .join(', '),
     ]);
   for (const [k, v] of Object.entries(p.more ?? {})) rows.push([k, v]);
-  return `<section id="provenance"><h2>Provenance</h2><table class="facts">${rows.map(([k, v]) => `<tr><th>${escapeXml(k)}</th><td>${escapeXml(v)}</td></tr>`).join('')}</table></section>`;
+  return (
+    `<section id="provenance"><h2>Provenance</h2><table ` +
+    `class="facts">${rows.map(([k, v]) => `<tr><th>${escapeXml(k)}</th><td>${escapeXml(v)}</td></tr>`).join('')}</table></section>`
+  );
 }
 
 /**

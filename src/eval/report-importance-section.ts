@@ -67,7 +67,12 @@ export function renderImportanceSection(section: ImportanceReportSection): strin
     const rows = features
       .map(([feature, score]) => {
         const width = Math.max(1, Math.round((score / max) * 120));
-        return `<tr><td style="${CELL}">${escapeXml(feature)}</td><td style="${CELL};text-align:right">${escapeXml(String(Number(score.toPrecision(4))))}</td><td style="${CELL}"><span style="display:inline-block;height:9px;width:${width}px;background:#4e79a7;border-radius:2px"></span></td></tr>`;
+        return (
+          `<tr><td style="${CELL}">${escapeXml(feature)}</td><td ` +
+          `style="${CELL};text-align:right">${escapeXml(String(Number(score.toPrecision(4))))}</td><td ` +
+          `style="${CELL}"><span ` +
+          `style="display:inline-block;height:9px;width:${width}px;background:#4e79a7;border-radius:2px"></span></td></tr>`
+        );
       })
       .join('');
     return `<div class="matrix"><h3>${escapeXml(name)}</h3><table>${rows}</table></div>`;

@@ -92,7 +92,10 @@ export function renderLiveSection(section: LiveReportSection): string {
         fmt(r.test.p90Events, 1),
         seconds(r.test.medianTimeMs),
       ];
-      return `<tr><td><span class="swatch" style="background:${color(i)}"></span>${escapeXml(r.name)}</td>${cells.map((c, k) => `<td${k === 0 ? ' class="policy"' : ''}>${escapeXml(c)}</td>`).join('')}</tr>`;
+      return (
+        `<tr><td><span class="swatch" ` +
+        `style="background:${color(i)}"></span>${escapeXml(r.name)}</td>${cells.map((c, k) => `<td${k === 0 ? ' class="policy"' : ''}>${escapeXml(c)}</td>`).join('')}</tr>`
+      );
     })
     .join('\n');
   const maxFa = Math.max(budget * 2, ...rows.flatMap((r) => r.falseAlertsPer10k));

@@ -223,10 +223,13 @@ export function lineChart(options: LineChartOptions): string {
 
   const parts: string[] = [];
   parts.push(
-    `<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 ${width} ${totalHeight}" width="${width}" height="${totalHeight}" role="img" aria-label="${escapeXml(title)}" font-family="system-ui, -apple-system, 'Segoe UI', Roboto, 'DejaVu Sans', sans-serif" font-size="11">`,
+    `<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 ${width} ${totalHeight}" width="${width}" ` +
+      `height="${totalHeight}" role="img" aria-label="${escapeXml(title)}" font-family="system-ui, -apple-system, ` +
+      `'Segoe UI', Roboto, 'DejaVu Sans', sans-serif" font-size="11">`,
     `<title>${escapeXml(title)}</title>`,
     `<rect x="0" y="0" width="${width}" height="${totalHeight}" fill="#fff"/>`,
-    `<text x="${width / 2}" y="20" text-anchor="middle" font-size="14" font-weight="600" fill="#222">${escapeXml(title)}</text>`,
+    `<text x="${width / 2}" y="20" text-anchor="middle" font-size="14" font-weight="600" ` +
+      `fill="#222">${escapeXml(title)}</text>`,
     `<rect x="${margin.left}" y="${margin.top}" width="${plotW}" height="${plotH}" fill="#fafafa" stroke="none"/>`,
   );
   const grid: string[] = [];
@@ -237,7 +240,8 @@ export function lineChart(options: LineChartOptions): string {
     grid.push(`<line x1="${x}" y1="${margin.top}" x2="${x}" y2="${margin.top + plotH}"/>`);
     labels.push(`<line x1="${x}" y1="${margin.top + plotH}" x2="${x}" y2="${margin.top + plotH + 5}" stroke="#444"/>`);
     labels.push(
-      `<text x="${x}" y="${margin.top + plotH + 17}" text-anchor="middle" fill="#444">${escapeXml(xTickFormat(t))}</text>`,
+      `<text x="${x}" y="${margin.top + plotH + 17}" text-anchor="middle" ` +
+        `fill="#444">${escapeXml(xTickFormat(t))}</text>`,
     );
   }
   for (const t of yTicks) {
@@ -246,13 +250,15 @@ export function lineChart(options: LineChartOptions): string {
     grid.push(`<line x1="${margin.left}" y1="${y}" x2="${margin.left + plotW}" y2="${y}"/>`);
     labels.push(`<line x1="${margin.left - 5}" y1="${y}" x2="${margin.left}" y2="${y}" stroke="#444"/>`);
     labels.push(
-      `<text x="${margin.left - 8}" y="${y}" dy="0.32em" text-anchor="end" fill="#444">${escapeXml(yTickFormat(t))}</text>`,
+      `<text x="${margin.left - 8}" y="${y}" dy="0.32em" text-anchor="end" ` +
+        `fill="#444">${escapeXml(yTickFormat(t))}</text>`,
     );
   }
   parts.push(`<g class="grid" stroke="#e3e3e3" stroke-width="1">${grid.join('')}</g>`);
   if (diagonal && !log) {
     parts.push(
-      `<line class="chance" x1="${num(sx(0))}" y1="${num(sy(0))}" x2="${num(sx(1))}" y2="${num(sy(1))}" stroke="#999" stroke-width="1" stroke-dasharray="4 4"/>`,
+      `<line class="chance" x1="${num(sx(0))}" y1="${num(sy(0))}" x2="${num(sx(1))}" y2="${num(sy(1))}" ` +
+        `stroke="#999" stroke-width="1" stroke-dasharray="4 4"/>`,
     );
   } else if (diagonal) {
     // y = x is a curve on a log x axis.
@@ -266,21 +272,27 @@ export function lineChart(options: LineChartOptions): string {
     );
   }
   parts.push(
-    `<g class="axes" stroke="#444" stroke-width="1" fill="none"><path d="M${margin.left},${margin.top}V${margin.top + plotH}H${margin.left + plotW}"/></g>`,
+    `<g class="axes" stroke="#444" stroke-width="1" fill="none"><path ` +
+      `d="M${margin.left},${margin.top}V${margin.top + plotH}H${margin.left + plotW}"/></g>`,
   );
   parts.push(`<g class="ticks">${labels.join('')}</g>`);
   parts.push(
-    `<text x="${margin.left + plotW / 2}" y="${margin.top + plotH + 36}" text-anchor="middle" font-size="12" fill="#222">${escapeXml(xLabel)}</text>`,
-    `<text transform="translate(16 ${margin.top + plotH / 2}) rotate(-90)" text-anchor="middle" font-size="12" fill="#222">${escapeXml(yLabel)}</text>`,
+    `<text x="${margin.left + plotW / 2}" y="${margin.top + plotH + 36}" text-anchor="middle" font-size="12" ` +
+      `fill="#222">${escapeXml(xLabel)}</text>`,
+    `<text transform="translate(16 ${margin.top + plotH / 2}) rotate(-90)" text-anchor="middle" font-size="12" ` +
+      `fill="#222">${escapeXml(yLabel)}</text>`,
   );
   parts.push(
-    `<clipPath id="clip-${id}"><rect x="${margin.left - 2}" y="${margin.top - 2}" width="${plotW + 4}" height="${plotH + 4}"/></clipPath>`,
+    `<clipPath id="clip-${id}"><rect x="${margin.left - 2}" y="${margin.top - 2}" width="${plotW + 4}" ` +
+      `height="${plotH + 4}"/></clipPath>`,
   );
   parts.push(`<g class="series-group" clip-path="url(#clip-${id})">`);
   series.forEach((s, i) => {
     const item = legendItems[i]!;
     parts.push(
-      `<path class="series" data-series="${escapeXml(s.name)}" d="${pathData(s, sx, sy)}" fill="none" stroke="${escapeXml(item.color)}" stroke-width="2" stroke-linejoin="round"${item.dash ? ` stroke-dasharray="${item.dash}"` : ''}/>`,
+      `<path class="series" data-series="${escapeXml(s.name)}" d="${pathData(s, sx, sy)}" fill="none" ` +
+        `stroke="${escapeXml(item.color)}" stroke-width="2" ` +
+        `stroke-linejoin="round"${item.dash ? ` stroke-dasharray="${item.dash}"` : ''}/>`,
     );
   });
   parts.push('</g>');
@@ -288,8 +300,11 @@ export function lineChart(options: LineChartOptions): string {
     const y = height + 4 + r * 18;
     for (const item of items) {
       parts.push(
-        `<g class="legend-item"><line x1="${num(item.x)}" y1="${y}" x2="${num(item.x + 22)}" y2="${y}" stroke="${escapeXml(item.color)}" stroke-width="3"${item.dash ? ` stroke-dasharray="${item.dash}"` : ''}/>` +
-          `<text x="${num(item.x + 28)}" y="${y}" dy="0.32em" fill="#222">${escapeXml(item.name.length > 28 ? `${item.name.slice(0, 27)}…` : item.name)}</text></g>`,
+        `<g class="legend-item"><line x1="${num(item.x)}" y1="${y}" x2="${num(item.x + 22)}" y2="${y}" ` +
+          `stroke="${escapeXml(item.color)}" ` +
+          `stroke-width="3"${item.dash ? ` stroke-dasharray="${item.dash}"` : ''}/>` +
+          (`<text x="${num(item.x + 28)}" y="${y}" dy="0.32em" ` +
+            `fill="#222">${escapeXml(item.name.length > 28 ? `${item.name.slice(0, 27)}…` : item.name)}</text></g>`),
       );
     }
   });

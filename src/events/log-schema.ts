@@ -187,7 +187,9 @@ export function resolveColumns(
       `header is missing column${missing.length > 1 ? 's' : ''} ${missing.join(', ')}`,
       {
         value: boundedList(header, ' '),
-        expected: `the columns ${wanted.join(', ')}; the header has ${header.length > 0 ? boundedList(header, ', ') : 'no columns'}`,
+        expected:
+          `the columns ${wanted.join(', ')}; the header has ` +
+          `${header.length > 0 ? boundedList(header, ', ') : 'no columns'}`,
       },
     );
   }

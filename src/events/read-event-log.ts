@@ -240,7 +240,8 @@ async function checkDistinctFiles(list: readonly TextSource[]): Promise<number> 
         'readEventLog',
         'sources',
         file,
-        `each file once (${JSON.stringify(file)} is the same file as ${JSON.stringify(before)}: its events would count twice)`,
+        `each file once (${JSON.stringify(file)} is the same file as ${JSON.stringify(before)}: its events would ` +
+          `count twice)`,
       );
     }
     seen.set(key, file);
@@ -461,7 +462,8 @@ class EventLogReader {
     this.#timeExpectation =
       timeRange === null
         ? ''
-        : `a time from ${new Date(timeRange.min).toISOString()} to before ${new Date(timeRange.max).toISOString()} (the timeRange option); ` +
+        : `a time from ${new Date(timeRange.min).toISOString()} to before ${new Date(timeRange.max).toISOString()} ` +
+          `(the timeRange option); ` +
           (timeUnit === 'auto'
             ? 'epoch numbers below 1e11 are read as seconds, others as milliseconds (the timeUnit option)'
             : `epoch numbers are read as ${timeUnit === 's' ? 'seconds' : 'milliseconds'} (the timeUnit option)`);
@@ -480,7 +482,8 @@ class EventLogReader {
     this.#labelOfCode.fill(-2);
     const values = schema.labelValues;
     this.#labelDescription = values
-      ? `one of ${values.positive.map((v) => JSON.stringify(v)).join(', ')} (positive) or ${values.negative.map((v) => JSON.stringify(v)).join(', ')} (negative)`
+      ? `one of ${values.positive.map((v) => JSON.stringify(v)).join(', ')} (positive) or ` +
+        `${values.negative.map((v) => JSON.stringify(v)).join(', ')} (negative)`
       : '0 or 1 (or true/false)';
   }
 
@@ -1060,7 +1063,8 @@ class EventLogReader {
     const iLabel = this.#columns!.label;
     const error = new ParseError(
       { file, line: row.line, column: iLabel + 1, columnName: this.#columns!.header[iLabel] },
-      `of session ${JSON.stringify(this.#sessionDict.get(session))} is ${label} here but ${this.#sessionLabels[session]} on its first event at ${firstFile}:${firstLine}; value`,
+      `of session ${JSON.stringify(this.#sessionDict.get(session))} is ${label} here but ` +
+        `${this.#sessionLabels[session]} on its first event at ${firstFile}:${firstLine}; value`,
       { value: fieldExcerpt(row, iLabel), expected: 'one label for all events of a session' },
     );
     if (!this.#skip) throw error;

@@ -489,7 +489,9 @@ export function parseExperimentText(
     throw new ExperimentConfigError(
       {
         key: '',
-        problem: `expands YAML aliases (*name) beyond the limit of ${MAX_YAML_ALIAS_COUNT} (an alias bomb?); the first alias is here`,
+        problem:
+          `expands YAML aliases (*name) beyond the limit of ${MAX_YAML_ALIAS_COUNT} (an alias bomb?); the first ` +
+          `alias is here`,
         file,
         line: at?.line,
         column: at?.col,

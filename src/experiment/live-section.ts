@@ -164,7 +164,9 @@ export async function runLiveSection(input: {
   });
   const report: LiveReportSection = {
     budget,
-    about: `Test log: ${testLog.sessionCount} sessions, ${testLog.positiveCount} attacker sessions${input.about === undefined ? '' : ` (${input.about})`}.`,
+    about:
+      `Test log: ${testLog.sessionCount} sessions, ${testLog.positiveCount} attacker ` +
+      `sessions${input.about === undefined ? '' : ` (${input.about})`}.`,
     rows: outcomes.map(reportRow),
   };
   return { budget, outcomes, detector, detectorDir, report };

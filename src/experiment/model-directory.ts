@@ -472,7 +472,8 @@ function checkTraining(file: string, training: unknown, trees?: number): void {
     if (!Number.isSafeInteger(value) || (value as number) < min || (value as number) > max)
       fail(
         key,
-        `must be an integer ${max === Number.MAX_SAFE_INTEGER ? `≥ ${min}` : `in [${min}, ${max}]`}${what}, got ${describe(value)}`,
+        `must be an integer ${max === Number.MAX_SAFE_INTEGER ? `≥ ${min}` : `in [${min}, ${max}]`}${what}, got ` +
+          `${describe(value)}`,
       );
   };
   if (!isObject(training)) return fail('', `must be an object, got ${describe(training)}`);
@@ -502,7 +503,8 @@ function checkSchema(file: string, json: unknown, booster: Booster): FeatureSche
   if (schema.featureNames.length !== booster.numFeature) {
     throw new ModelDirectoryError(
       file,
-      `has ${schema.featureNames.length} features but the model takes ${booster.numFeature}: the schema is not the one the model was trained on`,
+      `has ${schema.featureNames.length} features but the model takes ${booster.numFeature}: the schema is not ` +
+        `the one the model was trained on`,
     );
   }
   return schema;
@@ -569,7 +571,8 @@ async function readBytes(file: string, what: string): Promise<Uint8Array> {
   } catch (err) {
     throw new ModelDirectoryError(
       file,
-      `${what} cannot be read: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'the file is missing' : (err as Error).message}`,
+      `${what} cannot be read: ` +
+        `${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'the file is missing' : (err as Error).message}`,
       { cause: err },
     );
   }
@@ -582,7 +585,8 @@ async function readJSON(file: string, what: string): Promise<unknown> {
   } catch (err) {
     throw new ModelDirectoryError(
       file,
-      `${what} cannot be read: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'the file is missing' : (err as Error).message}`,
+      `${what} cannot be read: ` +
+        `${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'the file is missing' : (err as Error).message}`,
       { cause: err },
     );
   }

@@ -206,7 +206,8 @@ async function runStages(
   }
   if (options.backend === undefined && spec.backend.kind !== 'local') {
     throw new ExperimentFailedError(
-      `backend ${spec.backend.kind} must be passed as options.backend (runPartialSessionExperiment creates only the local backend)`,
+      `backend ${spec.backend.kind} must be passed as options.backend (runPartialSessionExperiment creates only ` +
+        `the local backend)`,
     );
   }
   const ownBackend = options.backend === undefined;
@@ -442,8 +443,11 @@ async function runStages(
   await writeReport(report, {
     title: `Partial-session experiment: ${spec.name}`,
     description:
-      `${jobs.length} truncation jobs trained on ${spec.train.map((f) => path.basename(f)).join(', ')} (${trainLog.sessionCount} sessions, ${trainLog.positiveCount} attacker sessions), ` +
-      `operating points chosen on validation data at ${describeRule(spec.operatingPoints[0]!)}, scored on ${path.basename(spec.test)} (${testLog.sessionCount} sessions, ${testLog.positiveCount} attacker sessions) truncated like each job's training data.`,
+      `${jobs.length} truncation jobs trained on ${spec.train.map((f) => path.basename(f)).join(', ')} ` +
+      `(${trainLog.sessionCount} sessions, ${trainLog.positiveCount} attacker sessions), ` +
+      (`operating points chosen on validation data at ${describeRule(spec.operatingPoints[0]!)}, scored on ` +
+        `${path.basename(spec.test)} (${testLog.sessionCount} sessions, ${testLog.positiveCount} attacker sessions) ` +
+        `truncated like each job's training data.`),
     experiments: experimentsAt(0),
     ...(live === null ? {} : { live: live.report }),
     importance: importanceSection(

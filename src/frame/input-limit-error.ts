@@ -32,7 +32,8 @@ export class InputLimitError extends SessionSentryError {
       limit === 'maxLineBytes' ? 'line is longer' : `field ${position.column ?? ''} is longer`.replace('  ', ' ');
     super(
       'ERR_INPUT_LIMIT',
-      `${where}: ${what} than ${bytes} bytes (the ${limit} limit; raise it with the ${limit} option if such input is expected)`,
+      `${where}: ${what} than ${bytes} bytes (the ${limit} limit; raise it with the ${limit} option if such input ` +
+        `is expected)`,
     );
     this.file = position.file;
     this.line = position.line;

@@ -19,7 +19,8 @@ export class CalibrationDataError extends SessionSentryError {
   constructor(where: string, what: string, attackerSessions: number, innocentSessions: number) {
     super(
       'ERR_CALIBRATION_DATA',
-      `${where}: ${what} has ${attackerSessions} attacker sessions and ${innocentSessions} innocent ones (expected at least one of each)`,
+      `${where}: ${what} has ${attackerSessions} attacker sessions and ${innocentSessions} innocent ones ` +
+        `(expected at least one of each)`,
     );
     this.attackerSessions = attackerSessions;
     this.innocentSessions = innocentSessions;

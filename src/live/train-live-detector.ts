@@ -182,7 +182,8 @@ export async function trainLiveDetector(
     for (const kind of kinds) {
       onStage?.(
         'train',
-        `${kind === 'prefix' ? `prefix model (${describePrefixes(prefixSpec)})` : 'whole-session model'} on ${log.sessionCount} sessions`,
+        `${kind === 'prefix' ? `prefix model (${describePrefixes(prefixSpec)})` : 'whole-session model'} on ` +
+          `${log.sessionCount} sessions`,
       );
       const schema = flattener.toSchema();
       const frame = kind === 'prefix' ? flattener.flatten(log, { truncation: prefixSpec }) : flattener.flatten(log);
@@ -279,7 +280,8 @@ export async function trainLiveDetector(
   const trained = await fit(fitLog, flattener);
   onStage?.(
     'calibrate',
-    `replaying ${validationLog.sessionCount} held-out sessions (${validationLog.positiveCount} attackers) at ≤ ${maxFalseAlertsPer10k} false alerts per 10 000`,
+    `replaying ${validationLog.sessionCount} held-out sessions (${validationLog.positiveCount} attackers) at ≤ ` +
+      `${maxFalseAlertsPer10k} false alerts per 10 000`,
   );
   const trajectories = scoreTrajectories(
     validationLog,

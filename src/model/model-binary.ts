@@ -115,7 +115,8 @@ export function readModelBinary(bytes: Uint8Array, options: ReadModelOptions = {
   if (numTrees < 0 || numTrees > c.remaining / minTreeBytes) {
     c.fail(
       gbAt,
-      `num_trees is ${numTrees} but only ${c.remaining} bytes remain (expected at most ${Math.floor(c.remaining / minTreeBytes)} trees)`,
+      `num_trees is ${numTrees} but only ${c.remaining} bytes remain (expected at most ` +
+        `${Math.floor(c.remaining / minTreeBytes)} trees)`,
     );
   }
   if (numParallelTree > 1)
@@ -189,7 +190,8 @@ function readTree(c: Cursor, t: number): RegTree {
   if (numNodes < 1 || numNodes > c.remaining / perNode) {
     c.fail(
       at + 4,
-      `tree ${t}: num_nodes is ${numNodes} but only ${c.remaining} bytes remain (expected 1 to ${Math.floor(c.remaining / perNode)} nodes)`,
+      `tree ${t}: num_nodes is ${numNodes} but only ${c.remaining} bytes remain (expected 1 to ` +
+        `${Math.floor(c.remaining / perNode)} nodes)`,
     );
   }
   if (numDeleted < 0 || numDeleted > numNodes)

@@ -111,7 +111,8 @@ export function readTar(tar: Uint8Array, limits: TarGzLimits = {}): TarMember[] 
     if (type === '1' || type === '2')
       fail(
         dataAt - BLOCK,
-        `entry ${JSON.stringify(name)} is a ${type === '1' ? 'hard' : 'symbolic'} link (links are refused in model archives)`,
+        `entry ${JSON.stringify(name)} is a ${type === '1' ? 'hard' : 'symbolic'} link (links are refused in ` +
+          `model archives)`,
       );
     if (type !== '0' && type !== '\0' && type !== '7')
       fail(
@@ -216,7 +217,9 @@ export function extractModelMember(bytes: Uint8Array, limits: TarGzLimits = {}):
   throw new ModelFormatError(
     'tarball',
     'members',
-    `no model file found among ${members.length} files (${members.map((m) => JSON.stringify(m.name)).join(', ') || 'none'}; expected "xgboost-model" or "model.json")`,
+    `no model file found among ${members.length} files ` +
+      `(${members.map((m) => JSON.stringify(m.name)).join(', ') || 'none'}; expected "xgboost-model" or ` +
+      `"model.json")`,
     { file },
   );
 }

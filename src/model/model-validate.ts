@@ -48,7 +48,8 @@ function check(model: BoosterModel): BoosterModel {
   }
   if (!Number.isInteger(model.numFeature) || model.numFeature < 0 || model.numFeature > MAX_NUM_FEATURE) {
     throw new InvalidModelError(
-      `num_feature is ${model.numFeature} (expected an integer from 0 to ${MAX_NUM_FEATURE}, the limit MAX_NUM_FEATURE)`,
+      `num_feature is ${model.numFeature} (expected an integer from 0 to ${MAX_NUM_FEATURE}, the limit ` +
+        `MAX_NUM_FEATURE)`,
     );
   }
   const bs = model.baseScore;

@@ -155,7 +155,8 @@ export class PredictionCountError extends SessionSentryError {
   constructor(source: string, expected: number, actual: number) {
     super(
       'ERR_PREDICTION_COUNT',
-      `${source}: got ${actual} prediction${actual === 1 ? '' : 's'} for ${expected} input row${expected === 1 ? '' : 's'} (expected one per row)`,
+      `${source}: got ${actual} prediction${actual === 1 ? '' : 's'} for ${expected} input ` +
+        `row${expected === 1 ? '' : 's'} (expected one per row)`,
     );
     this.expected = expected;
     this.actual = actual;

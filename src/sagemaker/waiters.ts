@@ -210,7 +210,8 @@ export async function waitForEndpointDeleted(
   }
   throw new ResourceStateError(
     `endpoint ${endpointName}`,
-    `is ${last.EndpointStatus ?? 'in an unknown state'}${last.FailureReason ? ` (${last.FailureReason})` : ''}; expected it to be deleted`,
+    `is ${last.EndpointStatus ?? 'in an unknown state'}${last.FailureReason ? ` (${last.FailureReason})` : ''}; ` +
+      `expected it to be deleted`,
   );
 }
 

@@ -58,7 +58,9 @@ export function compileForest(booster: Booster): ((row: ArrayLike<number>) => nu
   // A row shorter than numFeature has the rest missing, as predictRow reads it.
   for (let j = 0; j < numFeature; j++)
     if (used[j] === 1) reads.push(`const x${j} = ${j} < row.length ? fround(row[${j}]) : NaN;`);
-  const source = `return function compiledForest(row) {\n${reads.join('\n')}\nlet m = ${literal(forest.baseMargin)};\n${body.join('\n')}\nreturn sigmoid(m);\n};`;
+  const source =
+    `return function compiledForest(row) {\n${reads.join('\n')}\nlet m = ` +
+    `${literal(forest.baseMargin)};\n${body.join('\n')}\nreturn sigmoid(m);\n};`;
   try {
     return new Function('fround', 'sigmoid', source)(Math.fround, sigmoidF32) as (row: ArrayLike<number>) => number;
   } catch {

@@ -257,7 +257,8 @@ export class EndpointServer implements AsyncDisposable {
       res,
       404,
       'text/plain',
-      `no route for ${req.method} ${path} (routes: GET /ping, GET /execution-parameters, POST /invocations, POST /endpoints/{name}/invocations)\n`,
+      `no route for ${req.method} ${path} (routes: GET /ping, GET /execution-parameters, POST /invocations, POST ` +
+        `/endpoints/{name}/invocations)\n`,
       req,
     );
   }
@@ -290,7 +291,9 @@ export class EndpointServer implements AsyncDisposable {
       }
       const kind = answer.status >= 500 ? 'server' : 'client';
       const original = answer.body.trim();
-      const message = `Received ${kind} error (${answer.status}) from primary with message "${original}". See the endpoint server's log for more information.`;
+      const message =
+        `Received ${kind} error (${answer.status}) from primary with message "${original}". See the endpoint ` +
+        `server's log for more information.`;
       return this.#send(
         res,
         424,
@@ -312,7 +315,8 @@ export class EndpointServer implements AsyncDisposable {
         res,
         413,
         'text/plain',
-        `payload exceeds the limit of ${this.#maxPayloadBytes} bytes (MAX_CONTENT_LENGTH); split it into smaller requests\n`,
+        `payload exceeds the limit of ${this.#maxPayloadBytes} bytes (MAX_CONTENT_LENGTH); split it into smaller ` +
+          `requests\n`,
         req,
       );
     }
@@ -367,7 +371,8 @@ export class EndpointServer implements AsyncDisposable {
     const names = this.endpointNames;
     return this.#defaultEndpoint !== undefined
       ? `endpoint ${JSON.stringify(this.#defaultEndpoint)} is not hosted (hosted: ${names.join(', ') || 'none'})\n`
-      : `no default endpoint: ${names.length} hosted (${names.join(', ') || 'none'}); use POST /endpoints/{name}/invocations\n`;
+      : `no default endpoint: ${names.length} hosted (${names.join(', ') || 'none'}); use POST ` +
+          `/endpoints/{name}/invocations\n`;
   }
 
   #send(

@@ -296,7 +296,8 @@ export async function startEventService(options: EventServiceOptions): Promise<E
       res,
       404,
       'ERR_NO_ROUTE',
-      `no route for ${req.method} ${path} (routes: POST /events, GET /sessions/:id, GET /healthz, GET /ping, POST /invocations)`,
+      `no route for ${req.method} ${path} (routes: POST /events, GET /sessions/:id, GET /healthz, GET /ping, POST ` +
+        `/invocations)`,
     );
   }
 
@@ -414,7 +415,8 @@ export function parseEventsBody(
   else
     throw new EventRequestError(
       415,
-      `${where}: content type ${JSON.stringify(type)} is not supported (expected application/x-ndjson or application/json)`,
+      `${where}: content type ${JSON.stringify(type)} is not supported (expected application/x-ndjson or ` +
+        `application/json)`,
     );
   const events: ParsedLiveEvent[] = [];
   if (ndjson) {
@@ -462,7 +464,8 @@ function toEvent(
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new EventRequestError(
       400,
-      `${where}: ${label} must be a JSON object with ${names.session}, ${names.time} and ${names.action}, got ${JSON.stringify(value)?.slice(0, 80)}`,
+      `${where}: ${label} must be a JSON object with ${names.session}, ${names.time} and ${names.action}, got ` +
+        `${JSON.stringify(value)?.slice(0, 80)}`,
       at,
     );
   }

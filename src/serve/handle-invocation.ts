@@ -80,7 +80,8 @@ function parsePayload(text: string, contentTypeHeader: string | undefined, limit
   if (contentType === 'text/libsvm' || contentType === 'text/x-libsvm') return parseLibsvmPayload(text, limits);
   throw new InvocationError(
     415,
-    `Content-Type ${JSON.stringify(contentTypeHeader)} is not supported (supported: ${SUPPORTED_CONTENT_TYPES.join(', ')})`,
+    `Content-Type ${JSON.stringify(contentTypeHeader)} is not supported (supported: ` +
+      `${SUPPORTED_CONTENT_TYPES.join(', ')})`,
   );
 }
 
@@ -88,7 +89,8 @@ function predict(model: ScoringModel, matrix: PayloadMatrix): ArrayLike<number> 
   if (matrix.columns > model.numFeature) {
     throw new InvocationError(
       400,
-      `payload has ${matrix.columns} columns but the model has ${model.numFeature} features (send feature columns only, no label)`,
+      `payload has ${matrix.columns} columns but the model has ${model.numFeature} features (send feature columns ` +
+        `only, no label)`,
     );
   }
   let scores: ArrayLike<number>;

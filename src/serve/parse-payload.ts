@@ -80,7 +80,8 @@ function raggedRow(body: string, row: number, columns: number): InvocationError 
   const fields = line.split(columns > 0 && line.includes(',') ? ',' : '\t').length;
   return new InvocationError(
     415,
-    `text/csv payload line ${row + 1}: ${fields} fields, expected ${columns} like line 1 (rows must have the same number of fields)`,
+    `text/csv payload line ${row + 1}: ${fields} fields, expected ${columns} like line 1 (rows must have the same ` +
+      `number of fields)`,
   );
 }
 
@@ -99,7 +100,8 @@ function readField(body: string, from: number, to: number, line: number, column:
   if (special !== undefined) return special;
   throw new InvocationError(
     415,
-    `text/csv payload line ${line}, column ${column}: ${JSON.stringify(field.slice(0, 40))} is not a number (expected a number or an empty field for a missing value)`,
+    `text/csv payload line ${line}, column ${column}: ${JSON.stringify(field.slice(0, 40))} is not a number ` +
+      `(expected a number or an empty field for a missing value)`,
   );
 }
 
@@ -216,13 +218,15 @@ export function parseLibsvmPayload(text: string, limits?: PayloadLimits): Payloa
       if (!Number.isSafeInteger(index) || Number.isNaN(value)) {
         throw new InvocationError(
           415,
-          `text/libsvm payload line ${row + 1}: ${JSON.stringify(token.slice(0, 40))} is not index:value (expected a 0-based integer index and a number)`,
+          `text/libsvm payload line ${row + 1}: ${JSON.stringify(token.slice(0, 40))} is not index:value ` +
+            `(expected a 0-based integer index and a number)`,
         );
       }
       if (index >= limit.maxColumns) {
         throw new InvocationError(
           400,
-          `text/libsvm payload line ${row + 1}: feature index ${index} is beyond the model's ${limit.maxColumns} features (indices 0 to ${limit.maxColumns - 1})`,
+          `text/libsvm payload line ${row + 1}: feature index ${index} is beyond the model's ${limit.maxColumns} ` +
+            `features (indices 0 to ${limit.maxColumns - 1})`,
         );
       }
       entries.push({ row, index, value });

@@ -73,20 +73,24 @@ export function checkPayloadShape(kind: string, rows: number, columns: number, l
   if (columns > limits.maxColumns) {
     throw new InvocationError(
       400,
-      `${kind} payload has ${columns} columns but the model has ${limits.maxColumns} features (send feature columns only, no label)`,
+      `${kind} payload has ${columns} columns but the model has ${limits.maxColumns} features (send feature ` +
+        `columns only, no label)`,
     );
   }
   if (rows > limits.maxRows) {
     throw new InvocationError(
       413,
-      `${kind} payload has ${rows} rows, over the limit of ${limits.maxRows} rows per request (maxRowsPerRequest); split it into smaller requests`,
+      `${kind} payload has ${rows} rows, over the limit of ${limits.maxRows} rows per request ` +
+        `(maxRowsPerRequest); split it into smaller requests`,
     );
   }
   const cells = rows * Math.max(columns, limits.width);
   if (cells > limits.maxCells) {
     throw new InvocationError(
       413,
-      `${kind} payload expands to ${cells} values (${rows} rows × ${Math.max(columns, limits.width)} features), over the limit of ${limits.maxCells} values per request (maxCellsPerRequest); split it into smaller requests`,
+      `${kind} payload expands to ${cells} values (${rows} rows × ${Math.max(columns, limits.width)} features), ` +
+        `over the limit of ${limits.maxCells} values per request (maxCellsPerRequest); split it into smaller ` +
+        `requests`,
     );
   }
 }

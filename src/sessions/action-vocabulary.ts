@@ -104,7 +104,8 @@ export class ActionVocabulary {
       if (i > 0 && compareActionCodes(codes[i - 1] as string, code) >= 0) {
         throw new FeatureSchemaError(
           `${field}[${i}]`,
-          `must come after ${JSON.stringify(codes[i - 1])} (expected unique codes in vocabulary order), got ${JSON.stringify(code)}`,
+          `must come after ${JSON.stringify(codes[i - 1])} (expected unique codes in vocabulary order), got ` +
+            `${JSON.stringify(code)}`,
         );
       }
     }

@@ -141,7 +141,8 @@ export function makeFeatureSchema({
     if (seen.has(name)) {
       throw new FeatureSchemaError(
         'featureNames',
-        `would hold the column ${JSON.stringify(name)} twice (expected distinct id, label and feature names; rename the id/label column or drop the clashing action code)`,
+        `would hold the column ${JSON.stringify(name)} twice (expected distinct id, label and feature names; ` +
+          `rename the id/label column or drop the clashing action code)`,
       );
     }
     seen.add(name);
@@ -204,7 +205,8 @@ export function parseFeatureSchema(json: unknown): FeatureSchema {
   if (features.bigrams === false ? bigrams.length > 0 : bigrams.length > features.bigrams.topK) {
     throw new FeatureSchemaError(
       'bigrams',
-      `has ${bigrams.length} pairs (expected at most ${features.bigrams === false ? 0 : features.bigrams.topK}, as features.bigrams says)`,
+      `has ${bigrams.length} pairs (expected at most ${features.bigrams === false ? 0 : features.bigrams.topK}, ` +
+        `as features.bigrams says)`,
     );
   }
   const schema = makeFeatureSchema({
@@ -220,7 +222,8 @@ export function parseFeatureSchema(json: unknown): FeatureSchema {
     if (!Array.isArray(groups) || groups.length !== expected.length || groups.some((g, i) => g !== expected[i])) {
       throw new FeatureSchemaError(
         'groups',
-        `must be ${JSON.stringify(expected)}, as the vocabulary and features.actionGroups say, got ${JSON.stringify(groups)}`,
+        `must be ${JSON.stringify(expected)}, as the vocabulary and features.actionGroups say, got ` +
+          `${JSON.stringify(groups)}`,
       );
     }
   }
@@ -233,7 +236,8 @@ export function parseFeatureSchema(json: unknown): FeatureSchema {
     const at = Array.isArray(names) ? schema.featureNames.findIndex((n, i) => names[i] !== n) : -1;
     throw new FeatureSchemaError(
       'featureNames',
-      `do not match the vocabulary and feature settings${at >= 0 ? ` at ${at}: expected ${JSON.stringify(schema.featureNames[at])}, got ${JSON.stringify((names as unknown[])[at])}` : ''} (expected ${schema.featureNames.length} names)`,
+      `do not match the vocabulary and feature ` +
+        `settings${at >= 0 ? ` at ${at}: expected ${JSON.stringify(schema.featureNames[at])}, got ${JSON.stringify((names as unknown[])[at])}` : ''} (expected ${schema.featureNames.length} names)`,
     );
   }
   return schema;

@@ -111,7 +111,8 @@ export function flattenPrefixes(
     if (name === schema.idColumn || name === schema.labelColumn || featureNames.includes(name)) {
       throw new FeatureSchemaError(
         'featureNames',
-        `hold ${JSON.stringify(name)}, the name of a prefix frame's own column (expected no feature, id or label column of that name)`,
+        `hold ${JSON.stringify(name)}, the name of a prefix frame's own column (expected no feature, id or label ` +
+          `column of that name)`,
       );
     }
   }

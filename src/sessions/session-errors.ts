@@ -17,7 +17,8 @@ export class NotFittedError extends SessionSentryError {
   constructor(where: string, missing: string) {
     super(
       'ERR_NOT_FITTED',
-      `${where}: the flattener has not learned ${missing} yet (expected fit(trainingLog) to be called first, or SessionFlattener.fromSchema(schema))`,
+      `${where}: the flattener has not learned ${missing} yet (expected fit(trainingLog) to be called first, or ` +
+        `SessionFlattener.fromSchema(schema))`,
     );
   }
 }
@@ -38,7 +39,8 @@ export class MissingTimesError extends SessionSentryError {
   constructor(where: string) {
     super(
       'ERR_NO_TIMES',
-      `${where}: the log has no event times, so timing features cannot be computed (expected a log with a time column, or features: { timing: false })`,
+      `${where}: the log has no event times, so timing features cannot be computed (expected a log with a time ` +
+        `column, or features: { timing: false })`,
     );
   }
 }
@@ -63,7 +65,8 @@ export class EventOrderError extends SessionSentryError {
       : `has the time ${time}`;
     super(
       'ERR_EVENT_ORDER',
-      `${where}: session ${JSON.stringify(sessionId)} event ${eventInSession} ${problem} (expected finite times sorted within each session)`,
+      `${where}: session ${JSON.stringify(sessionId)} event ${eventInSession} ${problem} (expected finite times ` +
+        `sorted within each session)`,
     );
     this.sessionId = sessionId;
   }

@@ -135,7 +135,8 @@ export function splitFrame(input: FrameInput, columns: FrameSplitterOptions, opt
         where,
         'groupBy',
         undefined,
-        `the session id column (e.g. groupBy: 'SessionNo'): the frame's rows are session prefixes (column ${PREFIX_LENGTH_COLUMN}), and prefixes of one session must land in one part`,
+        `the session id column (e.g. groupBy: 'SessionNo'): the frame's rows are session prefixes (column ` +
+          `${PREFIX_LENGTH_COLUMN}), and prefixes of one session must land in one part`,
       );
     }
     if (groupBy !== undefined) {

@@ -104,7 +104,8 @@ export class CleanupError extends SessionSentryError {
     const after = options?.cause instanceof Error ? ` after: ${options.cause.message}` : '';
     super(
       'ERR_CLEANUP',
-      `clean-up left ${failures.length} resource(s): ${failures.map((f) => `${f.resource} ${f.name} (${f.reason})`).join('; ')}${after}`,
+      `clean-up left ${failures.length} resource(s): ` +
+        `${failures.map((f) => `${f.resource} ${f.name} (${f.reason})`).join('; ')}${after}`,
       options,
     );
     this.failures = failures;

@@ -266,7 +266,9 @@ function workerEntry(): { filename: string | URL; options: ConstructorParameters
     // Running from sources: load the TypeScript worker through tsx's ESM loader.
     const tsxApi = pathToFileURL(tsxEsmApi(here)).href;
     const entry = pathToFileURL(path.join(dir, 'training-worker.ts')).href;
-    const code = `import(${JSON.stringify(tsxApi)}).then((api) => { (api.register ?? api.default.register)(); return import(${JSON.stringify(entry)}); }).catch((err) => { throw err; });`;
+    const code =
+      `import(${JSON.stringify(tsxApi)}).then((api) => { (api.register ?? api.default.register)(); return ` +
+      `import(${JSON.stringify(entry)}); }).catch((err) => { throw err; });`;
     return { filename: code, options: { eval: true } };
   }
   return { filename: path.join(dir, `training-worker${ext}`), options: {} };

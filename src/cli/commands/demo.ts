@@ -57,15 +57,18 @@ export const demoCommand: Command = {
     const started = performance.now();
     const dataDir = path.join(dir, 'data');
     io.stderr.write(
-      `The partial-session experiment on synthetic logs, trained on this machine (tree_method hist; \`sessionsentry run\` with the seed's settings trains exact trees, as SageMaker does).\n`,
+      `The partial-session experiment on synthetic logs, trained on this machine (tree_method hist; ` +
+        `\`sessionsentry run\` with the seed's settings trains exact trees, as SageMaker does).\n`,
     );
     io.stderr.write(
-      `${'0.0'.padStart(5)} s  generate synthetic logs (seed ${seed}, scale ${scale}) into ${path.relative(io.cwd, dataDir) || '.'}\n`,
+      `${'0.0'.padStart(5)} s  generate synthetic logs (seed ${seed}, scale ${scale}) into ` +
+        `${path.relative(io.cwd, dataDir) || '.'}\n`,
     );
     const { summary } = generateLogs({ seed, scale, outDir: dataDir });
     for (const f of summary) {
       io.stderr.write(
-        `         ${f.name.padEnd(18)} ${String(f.events).padStart(7)} events ${String(f.sessions).padStart(6)} sessions ${String(f.attackerSessions).padStart(5)} attacker sessions\n`,
+        `         ${f.name.padEnd(18)} ${String(f.events).padStart(7)} events ${String(f.sessions).padStart(6)} ` +
+          `sessions ${String(f.attackerSessions).padStart(5)} attacker sessions\n`,
       );
     }
     const spec = parseExperimentConfig({

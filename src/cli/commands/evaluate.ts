@@ -77,11 +77,13 @@ export const evaluateCommand: Command = {
     const f = (v: number | undefined): string => (v === undefined ? '—' : v.toFixed(4));
     await print(
       [
-        `operating point  ${describeRule(rule)}${validationFile !== undefined ? ' chosen on validation' : ''}: threshold ${Number.isFinite(point.threshold) ? point.threshold : '∞ (flags nothing)'}`,
+        `operating point  ${describeRule(rule)}${validationFile !== undefined ? ' chosen on validation' : ''}: ` +
+          `threshold ${Number.isFinite(point.threshold) ? point.threshold : '∞ (flags nothing)'}`,
         `test sessions    ${test.labels.length} (${matrix.support} attacker)`,
         `AUC ${f(auc)}  PR-AUC ${f(prAuc)}`,
         `TP ${matrix.tp}  FP ${matrix.fp}  TN ${matrix.tn}  FN ${matrix.fn}`,
-        `precision ${f(matrix.precision)}  recall ${f(matrix.recall)}  FPR ${f(matrix.fpr)}  F1 ${f(matrix.f1)}  MCC ${f(matrix.mcc)}`,
+        `precision ${f(matrix.precision)}  recall ${f(matrix.recall)}  FPR ${f(matrix.fpr)}  F1 ${f(matrix.f1)}  ` +
+          `MCC ${f(matrix.mcc)}`,
         '',
       ].join('\n'),
     );

@@ -100,11 +100,13 @@ export const flattenCommand: Command = {
     };
     await writeFile(recordFile, `${JSON.stringify(record, null, 2)}\n`);
     io.stdout.write(
-      `${path.relative(io.cwd, out)}: ${frame.rowCount} sessions, ${flattener.featureNames.length} features, ${log.positiveCount} labelled attacker sessions\n`,
+      `${path.relative(io.cwd, out)}: ${frame.rowCount} sessions, ${flattener.featureNames.length} features, ` +
+        `${log.positiveCount} labelled attacker sessions\n`,
     );
     if (unseen.events > 0)
       io.stderr.write(
-        `warning: ${unseen.events} events in ${unseen.sessions} sessions have action codes the schema lacks (counted in other_actions): ${Object.keys(unseen.byCode).slice(0, 10).join(', ')}\n`,
+        `warning: ${unseen.events} events in ${unseen.sessions} sessions have action codes the schema lacks ` +
+          `(counted in other_actions): ${Object.keys(unseen.byCode).slice(0, 10).join(', ')}\n`,
       );
     return EXIT.ok;
   },

@@ -53,7 +53,8 @@ export const importanceCommand: Command = {
     const type = stringOption(args, 'type', 'gain')!;
     if (!(IMPORTANCE_TYPES as readonly string[]).includes(type)) {
       throw new UsageError(
-        `importance: --type must be one of ${IMPORTANCE_TYPES.join(', ')}, got ${JSON.stringify(type)}${didYouMean(type, IMPORTANCE_TYPES)}`,
+        `importance: --type must be one of ${IMPORTANCE_TYPES.join(', ')}, got ` +
+          `${JSON.stringify(type)}${didYouMean(type, IMPORTANCE_TYPES)}`,
       );
     }
     const top = numberOption('importance', args, 'top', Number.POSITIVE_INFINITY, { min: 1, integer: true });
@@ -72,7 +73,8 @@ export const importanceCommand: Command = {
     const ranked = rankFeatures(scores, top);
     const used = Object.keys(scores).length;
     const lines = [
-      `${name}: ${type} (${MEANING[type as ImportanceType]}), ${used} of ${booster.numFeature} features used by ${booster.numTrees} trees${ranked.length < used ? `, top ${ranked.length} shown` : ''}`,
+      `${name}: ${type} (${MEANING[type as ImportanceType]}), ${used} of ${booster.numFeature} features used by ` +
+        `${booster.numTrees} trees${ranked.length < used ? `, top ${ranked.length} shown` : ''}`,
     ];
     const width = Math.max(7, ...ranked.map(([feature]) => feature.length));
     lines.push(`${'rank'.padStart(4)}  ${'feature'.padEnd(width)}  ${type}`);

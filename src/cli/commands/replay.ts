@@ -80,10 +80,16 @@ export const replayCommand: Command = {
     const picks = [1, 2, 3, 5, 10, 20, 50].filter((n) => n <= report.eventsSeen.length);
     io.stdout.write(
       [
-        `replayed ${report.events} events of ${report.sessions} sessions (${report.attackerSessions} attacker): ${Math.round(report.eventsPerSecond)} events/s`,
+        `replayed ${report.events} events of ${report.sessions} sessions (${report.attackerSessions} attacker): ` +
+          `${Math.round(report.eventsPerSecond)} events/s`,
         `policy: ${setup.models.map((m) => (setup.models.length === 1 ? `threshold ${m.threshold}` : `${m.name} ≥ ${m.threshold}`)).join(', ')}, sustain ${sustain}, from event ${minEvents}: ${setup.source}`,
-        `caught ${report.caught} of ${report.attackerSessions} attacker sessions (recall ${report.finalRecall.toFixed(3)}); ${report.falseAlerts} false alerts (${report.falseAlertsPer10k.toFixed(1)} per 10 000 innocent sessions, FPR ${report.finalFpr.toFixed(4)})`,
-        `events to first alert: median ${q(report.eventsToFirstAlert.median)}, p90 ${q(report.eventsToFirstAlert.p90)}; time to first alert: median ${q(report.timeToFirstAlertMs.median / 1000, ' s')}, p90 ${q(report.timeToFirstAlertMs.p90 / 1000, ' s')}`,
+        `caught ${report.caught} of ${report.attackerSessions} attacker sessions (recall ` +
+          `${report.finalRecall.toFixed(3)}); ${report.falseAlerts} false alerts ` +
+          `(${report.falseAlertsPer10k.toFixed(1)} per 10 000 innocent sessions, FPR ${report.finalFpr.toFixed(4)})`,
+        `events to first alert: median ${q(report.eventsToFirstAlert.median)}, p90 ` +
+          `${q(report.eventsToFirstAlert.p90)}; time to first alert: median ` +
+          `${q(report.timeToFirstAlertMs.median / 1000, ' s')}, p90 ` +
+          `${q(report.timeToFirstAlertMs.p90 / 1000, ' s')}`,
         `after n events:  ${picks.map((n) => `n=${n} recall ${report.recall[n - 1]!.toFixed(2)} FPR ${report.fpr[n - 1]!.toFixed(3)}`).join(' | ')}`,
         report.neverCaught.length > 0
           ? `never caught: ${report.neverCaught.map(escapeId).join(', ')}`

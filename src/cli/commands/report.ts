@@ -67,7 +67,8 @@ export const reportCommand: Command = {
       const validation = existsSync(validationFile) ? await readScoreFile(validationFile) : undefined;
       if (validation === undefined && rules.some((r) => !('threshold' in r)))
         throw new UsageError(
-          `report: ${path.relative(io.cwd, validationFile)} is missing (needed to choose the operating point; or give --threshold)`,
+          `report: ${path.relative(io.cwd, validationFile)} is missing (needed to choose the operating point; or ` +
+            `give --threshold)`,
         );
       scores.push({ name: job, test, validation });
     }
@@ -91,7 +92,9 @@ export const reportCommand: Command = {
     const first = [...models.values()][0];
     await writeReport(out, {
       title: stringOption(args, 'title', `Experiment ${path.basename(dir)}`)!,
-      description: `${jobs.length} model${jobs.length === 1 ? '' : 's'} from ${path.relative(io.cwd, dir) || '.'}: operating points chosen on validation data, measured unchanged on the test scores.`,
+      description:
+        `${jobs.length} model${jobs.length === 1 ? '' : 's'} from ${path.relative(io.cwd, dir) || '.'}: operating ` +
+        `points chosen on validation data, measured unchanged on the test scores.`,
       experiments,
       moreOperatingPoints: rules.slice(1).map((rule) => ({
         heading: `${describeRule(rule)} (chosen on validation data)`,
@@ -104,7 +107,9 @@ export const reportCommand: Command = {
         [...models].map(([job, m]) => ({ name: job, booster: m.booster, featureNames: m.schema.featureNames })),
       ),
       provenance: {
-        package: `${PACKAGE_NAME} ${PACKAGE_VERSION} (report); models written by ${[...new Set([...models.values()].map((m) => `${m.manifest.package.name} ${m.manifest.package.version}`))].join(', ') || 'unknown'}`,
+        package:
+          `${PACKAGE_NAME} ${PACKAGE_VERSION} (report); models written by ` +
+          `${[...new Set([...models.values()].map((m) => `${m.manifest.package.name} ${m.manifest.package.version}`))].join(', ') || 'unknown'}`,
         ...(first !== undefined ? { hyperparameters: first.hyperparameters } : {}),
         more: Object.fromEntries([
           ['scores', path.relative(io.cwd, scoresDir)],
@@ -117,7 +122,8 @@ export const reportCommand: Command = {
     });
     for (const [k, rule] of rules.entries()) {
       io.stdout.write(
-        `${k > 0 ? '\n' : ''}## Test scores at the operating point ${describeRule(rule)} (chosen on validation data)\n\n${compareExperiments(k === 0 ? experiments : experimentsAt(rule)).toText()}\n`,
+        `${k > 0 ? '\n' : ''}## Test scores at the operating point ${describeRule(rule)} (chosen on validation ` +
+          `data)\n\n${compareExperiments(k === 0 ? experiments : experimentsAt(rule)).toText()}\n`,
       );
     }
     io.stdout.write(`\nReport: ${path.relative(io.cwd, out)}\n`);

@@ -108,7 +108,8 @@ export const scoreCommand: Command = {
     const prefixNote =
       prefixes === null
         ? ''
-        : `; the model learned from ${describeTruncation(prefixes)}, each session scored at its last event (replay scores every prefix)`;
+        : `; the model learned from ${describeTruncation(prefixes)}, each session scored at its last event (replay ` +
+          `scores every prefix)`;
     io.stderr.write(
       `${scores.length} sessions scored (${cut}${prefixNote}), ${alerts} alerts at threshold ${threshold}` +
         (log.positiveCount > 0 ? `, ${caught} of ${log.positiveCount} labelled attacker sessions among them` : '') +
@@ -140,7 +141,9 @@ export function modelTruncation(
   if (recorded === undefined) return flag ?? { kind: 'none' };
   if (flag !== undefined && JSON.stringify(flag) !== JSON.stringify(recorded)) {
     throw new UsageError(
-      `${command}: --truncation ${flagName} conflicts with the model, which was trained on ${recorded.kind === 'none' ? 'whole sessions' : describeTruncation(recorded)} (leave --truncation out: a model directory brings its own)`,
+      `${command}: --truncation ${flagName} conflicts with the model, which was trained on ` +
+        `${recorded.kind === 'none' ? 'whole sessions' : describeTruncation(recorded)} (leave --truncation out: a ` +
+        `model directory brings its own)`,
     );
   }
   return recorded;

@@ -95,7 +95,8 @@ export const serveCommand: Command = {
         .join(', ');
       // With --json, standard output holds only alert lines.
       (json ? io.stderr : io.stdout).write(
-        `live scoring with ${path.relative(io.cwd, modelPath) || '.'} (${thresholds}, sustain ${sustain}, from event ${minEvents}: ${setup.source}) on ${service.url} (POST /events)\n`,
+        `live scoring with ${path.relative(io.cwd, modelPath) || '.'} (${thresholds}, sustain ${sustain}, from ` +
+          `event ${minEvents}: ${setup.source}) on ${service.url} (POST /events)\n`,
       );
     } else {
       const { booster, modelFile } = await loadModelBundle(modelPath, undefined, { schema: 'optional' });

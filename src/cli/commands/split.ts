@@ -104,7 +104,8 @@ export const splitCommand: Command = {
     if (record !== undefined && schemaFile !== undefined) {
       if (!existsSync(schemaFile))
         throw new UsageError(
-          `split: ${path.relative(io.cwd, recordFile)} names the feature schema ${path.relative(io.cwd, schemaFile)}, which does not exist`,
+          `split: ${path.relative(io.cwd, recordFile)} names the feature schema ` +
+            `${path.relative(io.cwd, schemaFile)}, which does not exist`,
         );
       await copyFile(schemaFile, path.join(jobDir, 'features.json'));
       await writeFile(
@@ -119,7 +120,8 @@ export const splitCommand: Command = {
     }
     if (record === undefined)
       io.stderr.write(
-        `note: no ${path.basename(recordFile)} beside the CSV, so the truncation and feature schema are not carried on (pass train --features and --truncation)\n`,
+        `note: no ${path.basename(recordFile)} beside the CSV, so the truncation and feature schema are not ` +
+          `carried on (pass train --features and --truncation)\n`,
       );
     return EXIT.ok;
   },
@@ -146,7 +148,8 @@ function splitFractions(args: CommandArgs): { train: number; validation: number;
   }
   if (Math.abs(train + validation + test - 1) > 1e-9)
     throw new UsageError(
-      `split: --train, --validation and --test must add up to 1, got ${train} + ${validation} + ${test} = ${Number((train + validation + test).toFixed(12))}`,
+      `split: --train, --validation and --test must add up to 1, got ${train} + ${validation} + ${test} = ` +
+        `${Number((train + validation + test).toFixed(12))}`,
     );
   if (train === 0) throw new UsageError('split: --train must be more than 0');
   return { train, validation, test };

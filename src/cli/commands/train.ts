@@ -124,7 +124,8 @@ export const trainCommand: Command = {
       const schemaFile = featuresFlag !== undefined ? path.resolve(io.cwd, featuresFlag) : folder.features;
       if (schemaFile === undefined)
         throw new UsageError(
-          `train: ${path.relative(io.cwd, folder.dir)} has no features.json (split copies the schema flatten wrote beside the CSV; or pass --features <features.json>)`,
+          `train: ${path.relative(io.cwd, folder.dir)} has no features.json (split copies the schema flatten ` +
+            `wrote beside the CSV; or pass --features <features.json>)`,
         );
       const schema = parseFeatureSchema(JSON.parse(await readFile(schemaFile, 'utf8')));
       const recorded = folder.record?.truncation;
@@ -132,7 +133,9 @@ export const trainCommand: Command = {
       if (truncationFlag !== undefined) {
         if (recorded !== undefined && JSON.stringify(recorded ?? { kind: 'none' }) !== JSON.stringify(truncationFlag)) {
           throw new UsageError(
-            `train: --truncation ${args.values.truncation} conflicts with ${path.relative(io.cwd, path.join(folder.dir, 'flatten.json'))}, which records the data was cut as ${JSON.stringify(recorded)}`,
+            `train: --truncation ${args.values.truncation} conflicts with ` +
+              `${path.relative(io.cwd, path.join(folder.dir, 'flatten.json'))}, which records the data was cut as ` +
+              `${JSON.stringify(recorded)}`,
           );
         }
         truncation = truncationFlag.kind === 'none' ? null : truncationFlag;
@@ -140,7 +143,8 @@ export const trainCommand: Command = {
         truncation = recorded;
       } else {
         io.stderr.write(
-          `note: ${path.relative(io.cwd, folder.dir)} has no flatten.json; the model records whole sessions (pass --truncation if the data was cut)\n`,
+          `note: ${path.relative(io.cwd, folder.dir)} has no flatten.json; the model records whole sessions (pass ` +
+            `--truncation if the data was cut)\n`,
         );
         truncation = null;
       }
@@ -167,7 +171,8 @@ export const trainCommand: Command = {
       for (const f of folders)
         if (f.validation === undefined)
           throw new UsageError(
-            `train: --hp early_stopping_rounds needs a validation part, and ${path.relative(io.cwd, f.dir)} has none (split with --validation > 0)`,
+            `train: --hp early_stopping_rounds needs a validation part, and ${path.relative(io.cwd, f.dir)} has ` +
+              `none (split with --validation > 0)`,
           );
     const jobs: ExperimentJob[] = folders.map((f) =>
       f.validation !== undefined
@@ -195,7 +200,8 @@ export const trainCommand: Command = {
         await using runner = new TrainRunner({ backend, hyperparameters, signal, onProgress: display.progress });
         display.stage(
           'train',
-          `${jobs.length} job${jobs.length === 1 ? '' : 's'} on the ${kind} backend (num_round ${hyperparameters.num_round}, max_depth ${hyperparameters.max_depth}, eta ${hyperparameters.eta})`,
+          `${jobs.length} job${jobs.length === 1 ? '' : 's'} on the ${kind} backend (num_round ` +
+            `${hyperparameters.num_round}, max_depth ${hyperparameters.max_depth}, eta ${hyperparameters.eta})`,
         );
         await runner.startJobs(jobs);
         const { succeeded, failed } = await runner.waitForJobs();
@@ -212,7 +218,8 @@ export const trainCommand: Command = {
               for (const rule of DEFAULT_OPERATING_POINTS) operatingPoints.push(chooseOperatingPoint(labels, s, rule));
             else
               io.stderr.write(
-                `note: ${folder.name}'s validation part lacks attacker or innocent sessions; no operating point chosen\n`,
+                `note: ${folder.name}'s validation part lacks attacker or innocent sessions; no operating point ` +
+                  `chosen\n`,
               );
           } else {
             io.stderr.write(
@@ -245,10 +252,12 @@ export const trainCommand: Command = {
             .join(', ');
           const early = training.earlyStopping;
           const stopped = early
-            ? `\tbest round ${training.bestIteration} of ${early.roundsTrained} (${early.metric} ${early.bestScore.toPrecision(5)}), ${training.trees} trees kept`
+            ? `\tbest round ${training.bestIteration} of ${early.roundsTrained} (${early.metric} ` +
+              `${early.bestScore.toPrecision(5)}), ${training.trees} trees kept`
             : '';
           io.stdout.write(
-            `${path.relative(io.cwd, dir)}\ttrained in ${trained.seconds.toFixed(1)} s${stopped}${points ? `\tthresholds ${points}` : ''}\n`,
+            `${path.relative(io.cwd, dir)}\ttrained in ${trained.seconds.toFixed(1)} ` +
+              `s${stopped}${points ? `\tthresholds ${points}` : ''}\n`,
           );
           for (const part of ['validation', 'test'] as const)
             if (scores[part])
