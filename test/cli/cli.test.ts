@@ -531,7 +531,7 @@ describe('sessionsentry serve --live --json', () => {
         child.stdout.on('data', whenLine);
         whenLine();
       });
-      const exit = new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
+      const exit = new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)));
       child.kill('SIGTERM');
       expect(await exit).toBe(0);
       const lines = out
@@ -568,7 +568,8 @@ describe('sessionsentry demo interrupted', () => {
         { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, TMPDIR: temp } },
       );
       let err = '';
-      const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+      // 'close', not 'exit': the last lines of standard error may arrive after the process has exited.
+      const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
       // Signalled on an event that proves the run is mid-training: the first job has
       // trained on the single worker, so the others are still queued or running (and the handler is set).
       await new Promise<void>((resolve) => {
