@@ -4,8 +4,8 @@
  * harvester held out, the default) and the test week `generateTestWeek({ seed })` (64,600 sessions,
  * 70 attacker sessions, 23 of them chapter harvesters). Whole sessions flattened with the default
  * features, with and without `actionGroups: { by: 'firstDigit' }`, and with groups instead of
- * the per-code counts, and, as a control, trained on files that do hold the held-out style; the library's `train` with the
- * seed's hyperparameters (`SEED_HYPERPARAMETERS`) on a stratified 80% of the training sessions.
+ * the per-code counts, and, as a control, trained on files that do hold the held-out style; the library's `train` with
+ * the seed's hyperparameters (`SEED_HYPERPARAMETERS`) on a stratified 80% of the training sessions.
  * On the week: recall at FPR ≤ 0.1% with the threshold chosen on the other 20% (validation), and the
  * ROC recall at FPR ≤ 0.1% (threshold from the week's own innocent sessions: a property of the
  * ranking, not an operating decision), overall and for the held-out style and the seen styles.
@@ -48,7 +48,8 @@ const variants: { name: string; features: Partial<FeatureGroups>; control?: true
     name: 'timing + action groups (no per-code counts)',
     features: { counts: false, actionGroups: { by: 'firstDigit' } },
   },
-  // Control: is the held-out style learnable at all? The same, trained on files that hold it (30% of attacker sessions).
+  // Control: is the held-out style learnable at all? The same, trained on files that hold it (30% of attacker
+  // sessions).
   {
     name: 'control: counts + timing, the held-out style in the training files',
     features: { actionGroups: false },
@@ -113,7 +114,10 @@ function writeCsv(file: string, frame: Frame, features: readonly string[], label
   writeFileSync(file, `${lines.join('\n')}\n`);
 }
 
-/** XGBoost 1.7.4's probabilities for the validation and week rows, trained by pandas + xgboost on the same training rows. */
+/**
+ * XGBoost 1.7.4's probabilities for the validation and week rows, trained by pandas + xgboost on the same training
+ * rows.
+ */
 function xgboostReference(
   seed: number,
   trainPart: Frame,

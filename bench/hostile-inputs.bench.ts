@@ -464,7 +464,8 @@ async function main(): Promise<void> {
     await endpoint(false);
     await endpoint(true);
 
-    // Mixed load on the live event service: NDJSON events, malformed bodies, and (second run) 6 MiB CSV bodies on its /invocations.
+    // Mixed load on the live event service: NDJSON events, malformed bodies, and (second run) 6 MiB CSV bodies on its
+    // /invocations.
     const ndjson = ndjsonBodies(log, 1000);
     const badNdjson = [
       'this is not json\n',

@@ -47,7 +47,9 @@ function rng(seed: number): () => number {
   };
 }
 
-/** Session-like counts, row-major float32: per feature a Poisson rate; attackers (~1%) inflate every seventh feature. */
+/**
+ * Session-like counts, row-major float32: per feature a Poisson rate; attackers (~1%) inflate every seventh feature.
+ */
 function makeData(rows: number): { values: Float32Array; labels: Float32Array } {
   const u = rng(42);
   const poisson = (lambda: number) => {

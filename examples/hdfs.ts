@@ -114,16 +114,22 @@ export async function liveReplay(
     p90Events: report.eventsToFirstAlert.p90,
     validationRecall: detector.validation.recall,
     validationFalseAlertsPer10k: detector.validation.falseAlertsPer10k,
-    policy: `${policy.models.map((m) => `${m.name} ≥ ${m.threshold.toFixed(4)}`).join(', ')}; sustain ${policy.sustain}, from event ${policy.minEvents}`,
+    policy:
+      `${policy.models.map((m) => `${m.name} ≥ ${m.threshold.toFixed(4)}`).join(', ')}; sustain ${policy.sustain}, ` +
+      `from event ${policy.minEvents}`,
   };
   log(
-    `\nLive, in log order (no times), at ≤ ${budget} false alerts per 10 000 normal blocks (policy chosen on 30% of the train half: ${result.policy}):`,
+    `\nLive, in log order (no times), at ≤ ${budget} false alerts per 10 000 normal blocks (policy chosen on 30% ` +
+      `of the train half: ${result.policy}):`,
   );
   log(
-    `  validation: recall ${result.validationRecall.toFixed(3)}, ${result.validationFalseAlertsPer10k.toFixed(1)} false alerts per 10 000`,
+    `  validation: recall ${result.validationRecall.toFixed(3)}, ${result.validationFalseAlertsPer10k.toFixed(1)} ` +
+      `false alerts per 10 000`,
   );
   log(
-    `  test half: ${report.caught} of ${report.attackerSessions} anomalous blocks alerted (recall ${result.recall.toFixed(3)}), ${report.falseAlerts} false alerts (${result.falseAlertsPer10k.toFixed(1)} per 10 000), events to the first alert: median ${result.medianEvents}, p90 ${result.p90Events.toFixed(1)}`,
+    `  test half: ${report.caught} of ${report.attackerSessions} anomalous blocks alerted (recall ` +
+      `${result.recall.toFixed(3)}), ${report.falseAlerts} false alerts (${result.falseAlertsPer10k.toFixed(1)} per ` +
+      `10 000), events to the first alert: median ${result.medianEvents}, p90 ${result.p90Events.toFixed(1)}`,
   );
   return result;
 }
@@ -158,7 +164,9 @@ export async function main(
   const { log = console.log, numRound = 50, treeMethod = 'auto' } = options;
   const { events, trainLog, testLog } = await loglizerHalves(dataDir);
   log(
-    `HDFS_100k: ${events.eventCount} events, ${events.sessionCount} blocks; loglizer_uniform_0.5: train ${trainLog.sessionCount} (${trainLog.positiveCount} anomalies), test ${testLog.sessionCount} (${testLog.positiveCount} anomalies)`,
+    `HDFS_100k: ${events.eventCount} events, ${events.sessionCount} blocks; loglizer_uniform_0.5: train ` +
+      `${trainLog.sessionCount} (${trainLog.positiveCount} anomalies), test ${testLog.sessionCount} ` +
+      `(${testLog.positiveCount} anomalies)`,
   );
 
   const splitter = new FrameSplitter({ label: 'BadActor', drop: ['SessionNo'] });

@@ -73,12 +73,15 @@ export async function main(options: LiveScoringOptions = {}): Promise<{
   });
   const { policy, validation } = live;
   log(
-    `live detector: ${policy.models.map((m) => `${m.name} ≥ ${m.threshold.toFixed(4)}`).join(', ')}, sustain ${policy.sustain}, from event ${policy.minEvents} ` +
-      `(validation: recall ${validation.recall.toFixed(3)}, ${validation.falseAlertsPer10k.toFixed(1)} false alerts per 10 000)`,
+    `live detector: ${policy.models.map((m) => `${m.name} ≥ ${m.threshold.toFixed(4)}`).join(', ')}, sustain ` +
+      `${policy.sustain}, from event ${policy.minEvents} ` +
+      (`(validation: recall ${validation.recall.toFixed(3)}, ${validation.falseAlertsPer10k.toFixed(1)} false ` +
+        `alerts per 10 000)`),
   );
   const detector = replay(testLog, live.createScorer());
   log(
-    `live detector on the test day: caught ${detector.caught}/${detector.attackerSessions} attacker sessions; events to first alert median ${detector.eventsToFirstAlert.median}; ` +
+    `live detector on the test day: caught ${detector.caught}/${detector.attackerSessions} attacker sessions; ` +
+      `events to first alert median ${detector.eventsToFirstAlert.median}; ` +
       `${detector.falseAlertsPer10k.toFixed(1)} false alerts per 10 000 sessions`,
   );
 
@@ -102,7 +105,8 @@ export async function main(options: LiveScoringOptions = {}): Promise<{
     { maxFalsePositiveRate: 0.005 },
   );
   log(
-    `alert threshold ${point.threshold.toFixed(4)} (validation: recall ${point.validation.recall?.toFixed(3)}, FPR ${point.validation.fpr?.toFixed(4)})`,
+    `alert threshold ${point.threshold.toFixed(4)} (validation: recall ${point.validation.recall?.toFixed(3)}, ` +
+      `FPR ${point.validation.fpr?.toFixed(4)})`,
   );
 
   const firstAlerts: LiveAlert[] = [];
@@ -121,16 +125,20 @@ export async function main(options: LiveScoringOptions = {}): Promise<{
     log(
       `sustain ${sustain}: caught ${report.caught}/${report.attackerSessions} attacker sessions; ` +
         `events to first alert median ${report.eventsToFirstAlert.median}, p90 ${report.eventsToFirstAlert.p90}; ` +
-        `time to first alert median ${(report.timeToFirstAlertMs.median / 1000).toFixed(1)} s, p90 ${(report.timeToFirstAlertMs.p90 / 1000).toFixed(1)} s; ` +
-        `${report.falseAlertsPer10k.toFixed(1)} false alerts per 10 000 sessions; ${Math.round(report.eventsPerSecond)} events/s`,
+        (`time to first alert median ${(report.timeToFirstAlertMs.median / 1000).toFixed(1)} s, p90 ` +
+          `${(report.timeToFirstAlertMs.p90 / 1000).toFixed(1)} s; `) +
+        (`${report.falseAlertsPer10k.toFixed(1)} false alerts per 10 000 sessions; ` +
+          `${Math.round(report.eventsPerSecond)} events/s`),
     );
     log(
-      `  recall after 1, 3, 5, 10 events: ${[1, 3, 5, 10].map((n) => (report.recall[n - 1] ?? report.finalRecall).toFixed(2)).join(', ')}`,
+      `  recall after 1, 3, 5, 10 events: ` +
+        `${[1, 3, 5, 10].map((n) => (report.recall[n - 1] ?? report.finalRecall).toFixed(2)).join(', ')}`,
     );
   }
   for (const a of firstAlerts)
     log(
-      `alert: session ${a.session} customer ${a.customer} after ${a.eventsSeen} events (score ${a.score.toFixed(3)}) at ${new Date(a.time).toISOString()}`,
+      `alert: session ${a.session} customer ${a.customer} after ${a.eventsSeen} events (score ` +
+        `${a.score.toFixed(3)}) at ${new Date(a.time).toISOString()}`,
     );
   return {
     detector,

@@ -68,7 +68,8 @@ export async function main(options: PartialSessionsOptions = {}): Promise<Record
   );
   const testLog = await readEventLog(path.join(dataDir, 'single.txt'));
   log(
-    `train: ${trainLog.sessionCount} sessions (${trainLog.positiveCount} attacker); test day: ${testLog.sessionCount} sessions (${testLog.positiveCount} attacker)`,
+    `train: ${trainLog.sessionCount} sessions (${trainLog.positiveCount} attacker); test day: ` +
+      `${testLog.sessionCount} sessions (${testLog.positiveCount} attacker)`,
   );
 
   // 2. Bag-of-actions features with timing; the vocabulary comes from the training log only.
@@ -84,7 +85,8 @@ export async function main(options: PartialSessionsOptions = {}): Promise<Record
     { name: 'last10', truncation: Truncators.lastN(10) },
   ];
   const trainFrames = prepareJobs(trainLog, jobs, flattener);
-  const testFrames = prepareTestJobs(testLog, jobs, flattener); // the test day cut exactly like each job's training data
+  // The test day, cut exactly like each job's training data.
+  const testFrames = prepareTestJobs(testLog, jobs, flattener);
 
   // 4. Train / validation split per job, written as SageMaker CSV channels.
   const splitter = new FrameSplitter({ label: 'BadActor', drop: ['SessionNo'] });
@@ -125,7 +127,8 @@ export async function main(options: PartialSessionsOptions = {}): Promise<Record
       const testLabels = splitter.labels(testFrames.get(job)!);
       const matrix: ConfusionMatrix = evaluateAt(point, testLabels, testScores);
       log(
-        `${job}: threshold ${point.threshold.toFixed(4)}, test recall ${matrix.recall?.toFixed(3)}, FPR ${matrix.fpr?.toFixed(4)}`,
+        `${job}: threshold ${point.threshold.toFixed(4)}, test recall ${matrix.recall?.toFixed(3)}, FPR ` +
+          `${matrix.fpr?.toFixed(4)}`,
       );
       experiments.push({ name: job, labels: testLabels, scores: testScores, operatingPoint: point });
     }

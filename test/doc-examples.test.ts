@@ -25,7 +25,10 @@ const ENTRIES: Readonly<Record<string, string>> = {
   'sessionsentry/tune': 'src/tune/index.ts',
   'sessionsentry/synth': 'src/synth/index.ts',
 };
-/** Undeclared names (2304, 2552, 18004 for `{ x }`), the implicit any that follows (7005, 7006, 7031, 7034), clashes with the preamble (2300, 2440, 2451). */
+/**
+ * Undeclared names (2304, 2552, 18004 for `{ x }`), the implicit any that follows (7005, 7006, 7031, 7034), clashes
+ * with the preamble (2300, 2440, 2451).
+ */
 const CONTEXT_DIAGNOSTICS = new Set([2304, 2552, 18004, 7005, 7006, 7031, 7034, 2300, 2440, 2451]);
 
 function sourceFiles(dir: string): string[] {

@@ -16,7 +16,10 @@ const T0 = Date.UTC(2019, 6, 1, 12, 0, 0);
 const HEADER = 'SessionNo\tLogTime\tCustID\tGroupID\tProfID\tAct\tBadActor\n';
 const action = schema.vocabulary[0]!;
 
-/** Every event through a fresh scorer, with `extra` pushed before event number `at`; the results of the log's events only. */
+/**
+ * Every event through a fresh scorer, with `extra` pushed before event number `at`; the results of the log's events
+ * only.
+ */
 function run(
   options: Partial<LiveScorerOptions>,
   extra: LiveEvent[] = [],
@@ -32,7 +35,10 @@ function run(
   return { results, extraResults, scorer };
 }
 
-/** Sessions that ended by idling or eviction, plus those still held: one more than the control when one extra session was started. */
+/**
+ * Sessions that ended by idling or eviction, plus those still held: one more than the control when one extra session
+ * was started.
+ */
 const ended = (s: LiveScorer): number => s.stats().expired + s.stats().evicted + s.stats().sessions;
 
 const control = run({});

@@ -9,7 +9,10 @@ import { Truncators } from '../../src/sessions/truncators.js';
 import { generateEvents } from '../../src/synth/generate-events.js';
 import { syntheticEventLog } from '../../src/synth/synthetic-log.js';
 
-/** Two small models over one schema (whole sessions; first 5 events), trained on one generated log, and a disjoint validation log. */
+/**
+ * Two small models over one schema (whole sessions; first 5 events), trained on one generated log, and a disjoint
+ * validation log.
+ */
 export interface CalibrationFixture {
   readonly trainLog: EventLog;
   readonly validationLog: EventLog;

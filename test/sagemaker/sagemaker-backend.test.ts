@@ -719,7 +719,10 @@ describe('SageMakerBackend invocations (real SageMakerRuntimeClient)', () => {
 });
 
 describe('SageMakerBackend batch transform', () => {
-  /** Plays the batch container: scores every input object with the fixture model and writes `<name>.out`, newline-separated. */
+  /**
+   * Plays the batch container: scores every input object with the fixture model and writes `<name>.out`,
+   * newline-separated.
+   */
   function transformWriter(getEnv: () => AwsTestEnv | undefined): LoopbackSageMakerOptions['onTransformJobCompleted'] {
     const booster = Booster.fromTarGz(fixture.tarGz);
     return async (job) => {

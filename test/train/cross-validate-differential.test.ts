@@ -14,7 +14,8 @@ import { type CrossValidationResult, crossValidate } from '../../src/train/cross
 // row and column subsampling, regularisation), metric lists and early stopping; the folds are drawn here and given
 // to both sides (xgb.cv(folds=…)), rows in random order inside each part. Every mean and std of every
 // round is compared bit for bit (float64), and every out-of-fold score bit for bit (float32) against
-// xgb.cv's own fold models (kept by a callback) predicting their test rows up to the best round. SESSIONSENTRY_CV_CASES sets the case count.
+// xgb.cv's own fold models (kept by a callback) predicting their test rows up to the best round. SESSIONSENTRY_CV_CASES
+// sets the case count.
 
 const PYTHON = '/usr/bin/python3';
 const here = path.dirname(fileURLToPath(import.meta.url));

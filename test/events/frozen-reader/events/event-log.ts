@@ -17,7 +17,9 @@ export interface EventLogParts {
   readonly sessionIds: readonly string[];
   /** Label per session: 1 attacker, 0 innocent. */
   readonly labels: Uint8Array;
-  /** `offsets[s]..offsets[s+1]` are the positions (into `eventIndex`, or events) of session `s`. Length sessions + 1. */
+  /**
+   * `offsets[s]..offsets[s+1]` are the positions (into `eventIndex`, or events) of session `s`. Length sessions + 1.
+   */
   readonly offsets: Uint32Array;
   /** Physical event of each position, or `null` when positions are physical events. */
   readonly eventIndex: Uint32Array | null;

@@ -83,7 +83,9 @@ export const SEED_LOG_HEADER: readonly string[] = Object.freeze([
   'BadActor',
 ]);
 
-/** Field positions (0-based) of a schema's columns in one file's header; -1 when not used (see {@link resolveColumns}). */
+/**
+ * Field positions (0-based) of a schema's columns in one file's header; -1 when not used (see {@link resolveColumns}).
+ */
 export interface ResolvedColumns {
   readonly width: number;
   readonly header: readonly string[];

@@ -24,9 +24,13 @@ import { parseFixed, parseTimeBytes } from './parse-time.js';
 
 /** Options of {@link readEventLog} and {@link parseEventLog}. */
 export interface ReadEventLogOptions {
-  /** Which columns hold what. Default {@link SEED_LOG_SCHEMA} (`SessionNo LogTime CustID GroupID ProfID Act BadActor`). */
+  /**
+   * Which columns hold what. Default {@link SEED_LOG_SCHEMA} (`SessionNo LogTime CustID GroupID ProfID Act BadActor`).
+   */
   readonly schema?: LogSchema;
-  /** Field delimiter, or `'auto'` (default): per file, tab if its header has one, else comma if it has one, else tab. */
+  /**
+   * Field delimiter, or `'auto'` (default): per file, tab if its header has one, else comma if it has one, else tab.
+   */
   readonly delimiter?: string;
   /**
    * What to do with a bad row (wrong field count, empty session or action, unparseable time or
@@ -353,7 +357,10 @@ class EventLogReader {
 
   #fastStarts = new Int32Array(0);
   #fastEnds = new Int32Array(0);
-  /** Per field of the row in {@link EventLogReader.#fastRow}, the code of a kept value predicted and checked while splitting, else -1. */
+  /**
+   * Per field of the row in {@link EventLogReader.#fastRow}, the code of a kept value predicted and checked while
+   * splitting, else -1.
+   */
   #fastCodes = new Int32Array(0);
   /** Per field, the index in `keep` of a kept column after the session column, else -1. */
   #fastKeepSlot = new Int32Array(0);
@@ -651,7 +658,10 @@ class EventLogReader {
     return -1;
   }
 
-  /** Stores one event's columns and returns its index; tracks per-session order as events arrive, so building the log sorts only sessions that need it. */
+  /**
+   * Stores one event's columns and returns its index; tracks per-session order as events arrive, so building the log
+   * sorts only sessions that need it.
+   */
   #appendEvent(session: number, action: number, time: number, key: number): number {
     if (this.#n === this.#capacity) this.#grow();
     const e = this.#n++;

@@ -22,7 +22,10 @@ export class ByteDictionary {
   #lengths: Int32Array = new Int32Array(256);
   #arena = new Uint8Array(4096);
   #arenaUsed = 0;
-  /** Direct-mapped cache of values of up to 3 bytes: the bytes with the length in the top byte (-1 marks an empty slot), and the code. */
+  /**
+   * Direct-mapped cache of values of up to 3 bytes: the bytes with the length in the top byte (-1 marks an empty slot),
+   * and the code.
+   */
   #shortKeys: Int32Array = new Int32Array(256).fill(-1);
   #shortCodes: Int32Array = new Int32Array(256);
   #strings: (string | undefined)[] = [];

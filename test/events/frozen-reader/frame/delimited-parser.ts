@@ -32,7 +32,9 @@ export interface DelimitedRow {
   readonly flags: Uint8Array;
   /** 1-based line of the row's first byte in the source (the header is line 1). */
   readonly line: number;
-  /** True when some field of the row has `FIELD_ESCAPED` (so a byte-level consumer can skip per-field checks otherwise). */
+  /**
+   * True when some field of the row has `FIELD_ESCAPED` (so a byte-level consumer can skip per-field checks otherwise).
+   */
   readonly escaped: boolean;
   /** Offsets in `bytes` of the whole row, for error messages. */
   readonly rowStart: number;
