@@ -38,7 +38,7 @@ export interface Contributions extends Matrix {
  * float32, NaN (and absent trailing columns) missing and sent the default way, per-tree values
  * added to the row in tree order and the base margin added to the bias last. Over many rows, a
  * leaf's TreeSHAP terms are worked out once per pattern of ways to it and reused (see
- * {@link TreeShapKernelChoice}), and a leaf's Saabas values once; the bits stay XGBoost's.
+ * `TreeShapKernelChoice`), and a leaf's Saabas values once; the bits stay XGBoost's.
  *
  * Throws {@link InvalidArgumentError} for a matrix of the wrong shape or wider than the model, an
  * invalid `treeLimit`, or a tree deeper than {@link MAX_CONTRIBUTION_DEPTH}, before any work.
