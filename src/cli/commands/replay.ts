@@ -1,8 +1,9 @@
 import path from 'node:path';
 import { readEventLog } from '../../events/read-event-log.js';
 import { escapeId } from '../../serve/escape-id.js';
-import { LiveScorer } from '../../serve/live-scorer.js';
+import { type LiveAlert, LiveScorer } from '../../serve/live-scorer.js';
 import { replay } from '../../serve/replay.js';
+import { alertLine, explainOption } from '../alert-line.js';
 import { EXIT, UsageError } from '../cli-io.js';
 import { requiredOption, stringOption, type Command } from '../command.js';
 import { logSchemaOption } from '../log-options.js';
@@ -22,7 +23,8 @@ import { loadLiveSetup } from '../live-setup.js';
 export const replayCommand: Command = {
   name: 'replay',
   summary: 'Replay a labelled log through the live scorer event by event; report time to first alert.',
-  usage: 'sessionsentry replay --model <model-folder> <log...> [--threshold t] [--sustain 1] [--min-events 1] [--json]',
+  usage:
+    'sessionsentry replay --model <model-folder> <log...> [--threshold t] [--sustain 1] [--min-events 1] [--explain k] [--json]',
   help: [
     ['--model <path>', 'a model folder (as run/train write it), or a live detector folder (models/live) (required)'],
     ['--features <file>', 'the feature schema, when --model is a file not beside one'],
@@ -35,6 +37,10 @@ export const replayCommand: Command = {
       "consecutive events at or over the threshold needed to alert (default: the live policy's, else 1)",
     ],
     ['--min-events <n>', "no alert before a session's n-th event (default: the live policy's, else 1)"],
+    [
+      '--explain <k>',
+      'list every alert with the top k features behind it (TreeSHAP of the model that fired; in --json as alerts)',
+    ],
     ['--json', 'print the report as JSON'],
     ['--log-schema <json|file>', "column mapping of the log (default: the product's)"],
   ],
@@ -45,12 +51,14 @@ export const replayCommand: Command = {
     sustain: { type: 'string' },
     'min-events': { type: 'string' },
     json: { type: 'boolean' },
+    explain: { type: 'string' },
     'log-schema': { type: 'string' },
   },
   maxPositionals: Infinity,
   async run(args, io) {
     if (args.positionals.length === 0) throw new UsageError('replay: the log file is required');
     const featuresFile = stringOption(args, 'features');
+    const explain = explainOption('replay', args);
     const setup = await loadLiveSetup(
       'replay',
       path.resolve(io.cwd, requiredOption('replay', args, 'model')),
@@ -66,13 +74,21 @@ export const replayCommand: Command = {
       args.positionals.map((f) => path.resolve(io.cwd, f)),
       { schema: logSchemaOption('replay', args, io) },
     );
-    const scorer = new LiveScorer({ schema: setup.schema, models: setup.models, sustain, minEvents });
+    const scorer = new LiveScorer({
+      schema: setup.schema,
+      models: setup.models,
+      sustain,
+      minEvents,
+      ...(explain !== undefined ? { explain: { top: explain } } : {}),
+    });
+    const alerts: LiveAlert[] = [];
+    if (explain !== undefined) scorer.on('alert', (a) => alerts.push(a));
     const report = replay(log, scorer, { maxEventsSeen: 50 });
     scorer.close();
     if (args.values.json === true) {
       const { alertAt: _alertAt, ...rest } = report;
       io.stdout.write(
-        `${JSON.stringify({ threshold, sustain, minEvents, policySource: setup.source, ...rest, eventsSeen: Array.from(report.eventsSeen), recall: Array.from(report.recall), fpr: Array.from(report.fpr) }, null, 2)}\n`,
+        `${JSON.stringify({ threshold, sustain, minEvents, policySource: setup.source, ...rest, eventsSeen: Array.from(report.eventsSeen), recall: Array.from(report.recall), fpr: Array.from(report.fpr), ...(explain !== undefined ? { alerts } : {}) }, null, 2)}\n`,
       );
       return EXIT.ok;
     }
@@ -97,6 +113,7 @@ export const replayCommand: Command = {
         '',
       ].join('\n'),
     );
+    if (explain !== undefined) for (const a of alerts) io.stdout.write(alertLine(a, false));
     return EXIT.ok;
   },
 };

@@ -1,8 +1,10 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { readEventLog } from '../../events/read-event-log.js';
+import { explainRows, type FeatureContribution, formatContributions } from '../../model/explain-rows.js';
 import { SessionFlattener } from '../../sessions/session-flattener.js';
 import { describeTruncation, splitPrefixes, truncateLog, type Truncation } from '../../sessions/truncation.js';
+import { explainOption } from '../alert-line.js';
 import { EXIT, UsageError } from '../cli-io.js';
 import { numberOption, requiredOption, stringOption, type Command } from '../command.js';
 import { LOG_OPTIONS, logSchemaOption, truncationOption } from '../log-options.js';
@@ -14,7 +16,8 @@ import { csvField } from '../score-file.js';
  * `sessionsentry score`: scores every session of labelled or unlabelled logs with a saved model.
  * A model directory brings its feature schema, its truncation (sessions are cut as the model's
  * training data was) and its first operating point as the threshold. Writes
- * `SessionNo,label,score,alert` rows, or JSON lines with `--json`.
+ * `SessionNo,label,score,alert` rows, or JSON lines with `--json`; with `--explain k`, each alerted
+ * session also gets its top k features by TreeSHAP contribution (`top_features`, `explanation`).
  *
  * @example
  * ```sh
@@ -25,7 +28,7 @@ export const scoreCommand: Command = {
   name: 'score',
   summary: 'Score every session of event logs with a saved model (its truncation, schema and threshold).',
   usage:
-    'sessionsentry score --model <model-folder|file> <log...> [--out scores.csv] [--threshold t] [--json] [--force]',
+    'sessionsentry score --model <model-folder|file> <log...> [--out scores.csv] [--threshold t] [--explain k] [--json] [--force]',
   help: [
     ['--model <path>', 'a model directory (train, run or demo wrote it), or a model file with --features (required)'],
     ['--features <file>', 'the feature schema of a bare model file'],
@@ -35,7 +38,11 @@ export const scoreCommand: Command = {
     ],
     ['--threshold <t>', "alert threshold (default: the model's first operating point, else 0.5)"],
     ['--out <file>', 'write the scores here instead of standard output (folders are created)'],
-    ['--json', 'JSON lines ({"SessionNo","label","score","alert"}) instead of CSV'],
+    [
+      '--explain <k>',
+      'a top_features column: the top k features behind each alerted session ("downloads: +2.1, gap_cv: +0.9"), by TreeSHAP, for alerts only',
+    ],
+    ['--json', 'JSON lines ({"SessionNo","label","score","alert"}, and explanation with --explain) instead of CSV'],
     ['--log-schema <json|file>', "column mapping of the log (default: the product's)"],
     ['--force', 'overwrite --out when it exists'],
   ],
@@ -45,6 +52,7 @@ export const scoreCommand: Command = {
     threshold: { type: 'string' },
     out: { type: 'string' },
     json: { type: 'boolean' },
+    explain: { type: 'string' },
     force: { type: 'boolean' },
     ...LOG_OPTIONS,
   },
@@ -57,6 +65,7 @@ export const scoreCommand: Command = {
       args.values.threshold === undefined
         ? undefined
         : numberOption('score', args, 'threshold', 0.5, { min: 0, max: 1 });
+    const explain = explainOption('score', args);
     const flagTruncation = args.values.truncation === undefined ? undefined : truncationOption('score', args);
     const logs = args.positionals.map((f) => path.resolve(io.cwd, f));
     const outOption = stringOption(args, 'out');
@@ -87,7 +96,21 @@ export const scoreCommand: Command = {
     const scores = bundle.booster.predict(frame.select(flattener.featureNames));
     const idColumn = frame.columnNames[0]!;
     const labels = frame.numbers(frame.columnNames[1]!);
-    const lines = args.values.json === true ? [] : ['SessionNo,label,score,alert'];
+    const json = args.values.json === true;
+    const lines = json ? [] : [`SessionNo,label,score,alert${explain === undefined ? '' : ',top_features'}`];
+    // Contributions of the alerted sessions only.
+    const why = new Map<number, FeatureContribution[]>();
+    if (explain !== undefined) {
+      const alerted: number[] = [];
+      for (let i = 0; i < scores.length; i++) if (scores[i]! >= threshold) alerted.push(i);
+      const matrix = frame.toMatrix(flattener.featureNames);
+      const explained = explainRows(bundle.booster, matrix, {
+        rows: alerted,
+        top: explain,
+        names: flattener.featureNames,
+      });
+      alerted.forEach((row, k) => why.set(row, explained[k]!));
+    }
     let alerts = 0;
     let caught = 0;
     for (let i = 0; i < scores.length; i++) {
@@ -95,11 +118,21 @@ export const scoreCommand: Command = {
       alerts += alert;
       if (alert && labels[i] === 1) caught++;
       const id = String(frame.value(idColumn, i));
-      lines.push(
-        args.values.json === true
-          ? JSON.stringify({ SessionNo: id, label: labels[i], score: scores[i], alert })
-          : `${csvField(id)},${labels[i]},${scores[i]},${alert}`,
-      );
+      const explanation = why.get(i);
+      if (json)
+        lines.push(
+          JSON.stringify({
+            SessionNo: id,
+            label: labels[i],
+            score: scores[i],
+            alert,
+            ...(explanation !== undefined ? { explanation } : {}),
+          }),
+        );
+      else
+        lines.push(
+          `${csvField(id)},${labels[i]},${scores[i]},${alert}${explain === undefined ? '' : `,${csvField(explanation === undefined ? '' : formatContributions(explanation))}`}`,
+        );
     }
     const text = `${lines.join('\n')}\n`;
     if (out === undefined) io.stdout.write(text);

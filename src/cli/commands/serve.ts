@@ -1,8 +1,8 @@
 import path from 'node:path';
 import { serveModel } from '../../serve/endpoint-server.js';
-import { escapeId } from '../../serve/escape-id.js';
 import { startEventService } from '../../serve/event-service.js';
 import { UsageError } from '../cli-io.js';
+import { alertLine, explainOption } from '../alert-line.js';
 import { EXIT } from '../cli-io.js';
 import { numberOption, requiredOption, stringOption, type Command } from '../command.js';
 import { loadLiveSetup } from '../live-setup.js';
@@ -25,7 +25,7 @@ export const serveCommand: Command = {
   name: 'serve',
   summary: 'Serve a saved model with the SageMaker container contract (/ping, /invocations) until interrupted.',
   usage:
-    'sessionsentry serve --model <model-folder|file> [--port 8080] [--host 127.0.0.1] [--live [--threshold t] [--sustain n] [--json]]',
+    'sessionsentry serve --model <model-folder|file> [--port 8080] [--host 127.0.0.1] [--live [--threshold t] [--sustain n] [--json] [--explain k]]',
   help: [
     ['--model <path>', 'a model folder or model file (required)'],
     ['--port <n>', 'port (default 8080; 0 picks a free one)'],
@@ -43,6 +43,10 @@ export const serveCommand: Command = {
       "live: consecutive events over the threshold needed to alert (default: the live policy's, else 1)",
     ],
     ['--json', 'live: print each alert as one JSON line {"alert":{"session","customer","score","eventsSeen"}}'],
+    [
+      '--explain <k>',
+      'live: each alert lists the top k features behind it (TreeSHAP of the model that fired; in --json as explanation)',
+    ],
     ['', 'live request body: POST /events, NDJSON (application/x-ndjson) or a JSON array (application/json) of events'],
     ['', '  in the log schema: {"SessionNo":"s1","LogTime":"2019-07-01 12:34:56.789","Act":"401","CustID":"c9"}'],
     [
@@ -58,17 +62,22 @@ export const serveCommand: Command = {
     threshold: { type: 'string' },
     sustain: { type: 'string' },
     json: { type: 'boolean' },
+    explain: { type: 'string' },
   },
   async run(args, io) {
     const modelPath = path.resolve(io.cwd, requiredOption('serve', args, 'model'));
     const live = args.values.live === true;
+    const explain = explainOption('serve', args);
     const port = numberOption('serve', args, 'port', 8080, { min: 0, max: 65535, integer: true });
     const host = stringOption(args, 'host', '127.0.0.1')!;
     if (
       !live &&
-      (args.values.threshold !== undefined || args.values.sustain !== undefined || args.values.json !== undefined)
+      (args.values.threshold !== undefined ||
+        args.values.sustain !== undefined ||
+        args.values.json !== undefined ||
+        explain !== undefined)
     )
-      throw new UsageError('serve: --threshold, --sustain and --json apply to --live only');
+      throw new UsageError('serve: --threshold, --sustain, --json and --explain apply to --live only');
     let server: { readonly url: string; close(): Promise<void> };
     if (live) {
       const setup = await loadLiveSetup('serve', modelPath, args);
@@ -80,15 +89,10 @@ export const serveCommand: Command = {
         minEvents,
         port,
         host,
+        ...(explain !== undefined ? { explain: { top: explain } } : {}),
       });
       const json = args.values.json === true;
-      service.scorer.on('alert', (a) =>
-        io.stdout.write(
-          json
-            ? `${JSON.stringify({ alert: { session: a.session, ...(a.customer !== undefined ? { customer: a.customer } : {}), score: a.score, eventsSeen: a.eventsSeen } })}\n`
-            : `alert session ${escapeId(a.session)}${a.customer !== undefined ? ` customer ${escapeId(a.customer)}` : ''} score ${a.score.toFixed(4)} after ${a.eventsSeen} events\n`,
-        ),
-      );
+      service.scorer.on('alert', (a) => io.stdout.write(alertLine(a, json)));
       server = service;
       const thresholds = setup.models
         .map((m) => (setup.models.length === 1 ? `threshold ${m.threshold}` : `${m.name} ≥ ${m.threshold}`))
