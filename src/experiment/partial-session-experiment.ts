@@ -275,7 +275,8 @@ async function runStages(
         calibration: spec.live.calibration,
         seed: spec.split.seed,
         features: spec.features,
-        hyperparameters: spec.hyperparameters as Record<string, string | number>,
+        // The live models train on every training session, with no eval set to stop early on.
+        hyperparameters: withoutEarlyStopping(spec.hyperparameters) as Record<string, string | number>,
         signal: detectorSignal,
       });
       // Awaited in the live section; a run that ends before it has stopped the training.

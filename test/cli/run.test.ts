@@ -23,7 +23,7 @@ describe('sessionsentry run <experiment.yaml>, then report and replay on its res
         'truncations: [first5, { name: mid8, truncation: { kind: middleN, n: 8 } }]',
         'features: { bigrams: { topK: 5 } }',
         'split: { train: 0.75, validation: 0.25, seed: 3 }',
-        'hyperparameters: { num_round: 6, tree_method: hist }',
+        'hyperparameters: { num_round: 12, tree_method: hist, eval_metric: logloss, early_stopping_rounds: 2 }',
         'backend: { kind: local, workers: 1 }',
         'operatingPoints: [{ maxFalsePositiveRate: 0.02 }, { bestF1: true }]',
         'eventsSeen: [1, 5]',
@@ -55,6 +55,21 @@ describe('sessionsentry run <experiment.yaml>, then report and replay on its res
     };
     expect(features.bigrams).toHaveLength(5);
     expect(features.featureNames.filter((n) => n.includes('>'))).toHaveLength(5);
+  });
+
+  it("stops each job on its validation part as SageMaker's container does and records the best round in the manifest", () => {
+    for (const job of ['first5', 'mid8']) {
+      const manifest = JSON.parse(readFileSync(path.join(dir, 'results', 'models', job, 'manifest.json'), 'utf8')) as {
+        hyperparameters: Record<string, string>;
+        training: { trees: number; bestIteration: number; earlyStopping: { metric: string; roundsTrained: number } };
+      };
+      expect(manifest.hyperparameters.early_stopping_rounds).toBe('2');
+      const { trees, bestIteration, earlyStopping } = manifest.training;
+      expect(earlyStopping.metric).toBe('validation-logloss');
+      expect(trees).toBe(bestIteration + 1);
+      expect(earlyStopping.roundsTrained).toBeGreaterThanOrEqual(trees);
+      expect(earlyStopping.roundsTrained).toBeLessThanOrEqual(12);
+    }
   });
 
   it('report rebuilds the table at another operating point chosen on the saved validation scores', async () => {
