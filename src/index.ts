@@ -154,7 +154,7 @@ export type {
 } from './train/backend.js';
 export type { EarlyStoppingSummary } from './train/container-early-stopping.js';
 
-// --- Cross-validation (xgb.cv) ---
+// --- Cross-validation (as xgb.cv) ---
 export { crossValidate } from './train/cross-validate.js';
 export type {
   CrossValidateOptions,
@@ -164,6 +164,10 @@ export type {
   OutOfFoldScores,
 } from './train/cross-validate.js';
 export type { CrossValidationFold } from './train/cv-folds.js';
+
+// --- Hyperparameter search (the search space and strategies: sessionsentry/tune) ---
+export { tuneHyperparameters } from './tune/tune-hyperparameters.js';
+export type { TuneOptions, TuneResult, TuneTrial, TuneObjective, TuneJob } from './tune/tune-hyperparameters.js';
 
 // --- Evaluation ---
 export { ConfusionMatrix } from './eval/confusion-matrix.js';

@@ -15,7 +15,7 @@ export interface ResolvedFold {
   readonly test: Int32Array;
 }
 
-/** Options of {@link makeFolds}. */
+/** Options of `makeFolds`. */
 export interface MakeFoldsOptions {
   /** Number of folds, at least 2 (default 3, as `xgb.cv`). */
   readonly nfold?: number;

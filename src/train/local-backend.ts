@@ -22,6 +22,7 @@ import { asyncDispose } from '../async-dispose.js';
 import { toCsvPayloads } from './invoke-rows.js';
 import { EndpointInvocationError, ResourceStateError, RunAbortedError } from './train-errors.js';
 import { TrainingPool, type TrainingMode } from './training-pool.js';
+import type { CrossValidationTask, CrossValidationTaskResult } from './cross-validation-task.js';
 import type { TrainingTaskResult } from './training-task.js';
 
 /** Options of {@link LocalBackend}. */
@@ -402,6 +403,20 @@ export class LocalBackend implements Backend, AsyncDisposable {
 
   async downloadArtifact(artifact: string): Promise<Uint8Array> {
     return new Uint8Array(await readFile(artifact));
+  }
+
+  /**
+   * Runs one cross-validation (a hyperparameter-search trial) on this backend's training workers,
+   * queued with its training jobs, so a search and a run share the machine's cores.
+   *
+   * @example
+   * ```ts
+   * const result = await backend.crossValidate({ name: 'trial-0', data: taskData(data), hyperparameters: { max_depth: 4 },
+   *   folds, numBoostRound: 100, earlyStoppingRounds: 10, metrics: ['logloss'] });
+   * ```
+   */
+  crossValidate(task: CrossValidationTask, signal?: AbortSignal): Promise<CrossValidationTaskResult> {
+    return this.#pool.crossValidate(task, signal);
   }
 
   /** Stops running jobs, closes every endpoint server and the training workers. Idempotent. */

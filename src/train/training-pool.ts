@@ -8,6 +8,11 @@ import pLimit, { type LimitFunction } from 'p-limit';
 import { InvalidArgumentError } from '../errors.js';
 import { RunAbortedError, TrainingJobError } from './train-errors.js';
 import { runTrainingTask, type TrainingTask, type TrainingTaskResult } from './training-task.js';
+import {
+  type CrossValidationTask,
+  type CrossValidationTaskResult,
+  runCrossValidationTask,
+} from './cross-validation-task.js';
 import type { TrainingProgress } from './progress.js';
 import type { WorkerReply, WorkerRequest } from './training-worker-protocol.js';
 
@@ -27,8 +32,15 @@ export interface TrainingPoolOptions {
 }
 
 interface Pending {
-  readonly task: TrainingTask;
-  readonly resolve: (result: TrainingTaskResult) => void;
+  /** Names the task in errors: `training job <name>`, `cross-validation <name>`. */
+  readonly label: string;
+  /** The job or trial name. */
+  readonly name: string;
+  /** What a worker is sent. */
+  readonly request: WorkerRequest;
+  /** Runs the task on this thread (in-process mode). */
+  readonly runHere: (signal: AbortSignal, onProgress?: (progress: TrainingProgress) => void) => Promise<unknown>;
+  readonly resolve: (result: unknown) => void;
   readonly reject: (error: unknown) => void;
   readonly signal: AbortSignal | undefined;
   /** Receives the rounds as they finish. */
@@ -106,12 +118,62 @@ export class TrainingPool {
     signal?: AbortSignal,
     onProgress?: (progress: TrainingProgress) => void,
   ): Promise<TrainingTaskResult> {
-    if (this.#closed) return Promise.reject(new TrainingJobError(task.jobName, 'the training pool is closed'));
-    if (signal?.aborted) return Promise.reject(new RunAbortedError(`training job ${task.jobName}`, signal.reason));
-    return new Promise<TrainingTaskResult>((resolve, reject) => {
+    return this.#submit<TrainingTaskResult>(
+      {
+        label: `training job ${task.jobName}`,
+        name: task.jobName,
+        request: { kind: 'train', task },
+        runHere: (here, progress) => runTrainingTask(task, here, progress),
+      },
+      signal,
+      onProgress,
+    );
+  }
+
+  /**
+   * Runs one cross-validation (a hyperparameter-search trial) on a worker, in the same queue and
+   * threads as training tasks; rejects with {@link RunAbortedError} when `signal` aborts first.
+   *
+   * @example
+   * ```ts
+   * const result = await pool.crossValidate({ name: 'trial-3', data: taskData(data), hyperparameters: { max_depth: 4 },
+   *   folds, numBoostRound: 200, earlyStoppingRounds: 10, metrics: ['logloss'] });
+   * ```
+   */
+  crossValidate(task: CrossValidationTask, signal?: AbortSignal): Promise<CrossValidationTaskResult> {
+    return this.#submit<CrossValidationTaskResult>(
+      {
+        label: `cross-validation ${task.name}`,
+        name: task.name,
+        request: { kind: 'cross-validate', task },
+        // In-process: one turn deferred so the caller's progress gets the loop first, then synchronous.
+        runHere: async () => runCrossValidationTask(task),
+      },
+      signal,
+      undefined,
+    );
+  }
+
+  #submit<T>(
+    work: Pick<Pending, 'label' | 'name' | 'request' | 'runHere'>,
+    signal: AbortSignal | undefined,
+    onProgress: ((progress: TrainingProgress) => void) | undefined,
+  ): Promise<T> {
+    if (this.#closed) return Promise.reject(new TrainingJobError(work.name, 'the training pool is closed'));
+    if (signal?.aborted) return Promise.reject(new RunAbortedError(work.label, signal.reason));
+    return new Promise<T>((resolve, reject) => {
       let markSettled: () => void = () => {};
       const settled = new Promise<void>((r) => (markSettled = r));
-      const pending: Pending = { task, resolve, reject, signal, onProgress, settled, markSettled, done: false };
+      const pending: Pending = {
+        ...work,
+        resolve: resolve as (result: unknown) => void,
+        reject,
+        signal,
+        onProgress,
+        settled,
+        markSettled,
+        done: false,
+      };
       if (signal) {
         pending.onAbort = () => this.#abort(pending);
         signal.addEventListener('abort', pending.onAbort, { once: true });
@@ -126,19 +188,13 @@ export class TrainingPool {
     this.#closed = true;
     this.#limit.clearQueue();
     for (const pending of [...this.#waiting])
-      this.#settle(
-        pending,
-        new TrainingJobError(pending.task.jobName, 'the training pool was closed before the job started'),
-      );
+      this.#settle(pending, new TrainingJobError(pending.name, 'the training pool was closed before the job started'));
     const slots = [...this.#slots];
     this.#slots.clear();
     await Promise.all(
       slots.map(async (slot) => {
         if (slot.job)
-          this.#settle(
-            slot.job,
-            new TrainingJobError(slot.job.task.jobName, 'the training pool was closed while the job ran'),
-          );
+          this.#settle(slot.job, new TrainingJobError(slot.job.name, 'the training pool was closed while the job ran'));
         await slot.worker.terminate();
       }),
     );
@@ -157,7 +213,7 @@ export class TrainingPool {
     // Deferred a turn so the caller's progress events and other I/O get the loop first.
     setImmediate(() => {
       if (pending.done) return;
-      runTrainingTask(pending.task, pending.signal ?? new AbortController().signal, pending.onProgress).then(
+      pending.runHere(pending.signal ?? new AbortController().signal, pending.onProgress).then(
         (result) => this.#settle(pending, undefined, result),
         (err: unknown) => this.#settle(pending, err),
       );
@@ -188,8 +244,8 @@ export class TrainingPool {
       }
       slot.job = undefined;
       worker.unref();
-      if (reply.kind === 'done') this.#settle(pending, undefined, reply.result);
-      else this.#settle(pending, new TrainingJobError(pending.task.jobName, reply.message, { cause: reply }));
+      if (reply.kind === 'done' || reply.kind === 'cross-validated') this.#settle(pending, undefined, reply.result);
+      else this.#settle(pending, new TrainingJobError(pending.name, reply.message, { cause: reply }));
     });
     const lost = (reason: string, cause?: unknown): void => {
       if (!slot.started) {
@@ -199,7 +255,7 @@ export class TrainingPool {
       if (!this.#slots.delete(slot)) return;
       const pending = slot.job;
       slot.job = undefined;
-      if (pending) this.#settle(pending, new TrainingJobError(pending.task.jobName, reason, { cause }));
+      if (pending) this.#settle(pending, new TrainingJobError(pending.name, reason, { cause }));
     };
     worker.on('error', (err) => lost(`the training worker failed: ${err.message}`, err));
     worker.on('exit', (code) => lost(`the training worker exited with code ${code}`));
@@ -213,8 +269,7 @@ export class TrainingPool {
     slot.ready.then(
       () => {
         if (slot.job !== pending) return;
-        const request: WorkerRequest = { kind: 'train', task: pending.task };
-        slot.worker.postMessage(request);
+        slot.worker.postMessage(pending.request);
       },
       (err: unknown) => {
         // Terminated on purpose (abort, close) before it was ready: nothing to do.
@@ -239,16 +294,16 @@ export class TrainingPool {
       slot.job = undefined;
       void slot.worker.terminate();
     }
-    this.#settle(pending, new RunAbortedError(`training job ${pending.task.jobName}`, pending.signal?.reason));
+    this.#settle(pending, new RunAbortedError(pending.label, pending.signal?.reason));
   }
 
-  #settle(pending: Pending, error: unknown, result?: TrainingTaskResult): void {
+  #settle(pending: Pending, error: unknown, result?: unknown): void {
     if (pending.done) return;
     pending.done = true;
     this.#waiting.delete(pending);
     if (pending.onAbort) pending.signal?.removeEventListener('abort', pending.onAbort);
     if (error !== undefined) pending.reject(error);
-    else pending.resolve(result as TrainingTaskResult);
+    else pending.resolve(result);
     pending.markSettled();
   }
 }

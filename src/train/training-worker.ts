@@ -1,20 +1,25 @@
 /**
- * The training worker thread: receives {@link TrainingTask}s from the `TrainingPool`, runs
- * them with {@link runTrainingTask} and answers with the result or the failure. Built as its own
+ * The training worker thread: receives {@link TrainingTask}s and {@link CrossValidationTask}s from
+ * the `TrainingPool`, runs them with {@link runTrainingTask} or {@link runCrossValidationTask}
+ * and answers with the result or the failure. Built as its own
  * entry (`dist/training-worker.js` / `.cjs`), never imported by the library itself.
  */
 import { parentPort } from 'node:worker_threads';
+import { runCrossValidationTask } from './cross-validation-task.js';
 import { runTrainingTask } from './training-task.js';
 import type { WorkerReply, WorkerRequest } from './training-worker-protocol.js';
 
 const port = parentPort;
 if (port) {
   port.on('message', (request: WorkerRequest) => {
-    if (request.kind !== 'train') return;
-    runTrainingTask(request.task, undefined, (progress) =>
-      port.postMessage({ kind: 'progress', progress } satisfies WorkerReply),
-    ).then(
-      (result) => port.postMessage({ kind: 'done', result } satisfies WorkerReply),
+    const work: Promise<WorkerReply> =
+      request.kind === 'cross-validate'
+        ? new Promise((resolve) => resolve({ kind: 'cross-validated', result: runCrossValidationTask(request.task) }))
+        : runTrainingTask(request.task, undefined, (progress) =>
+            port.postMessage({ kind: 'progress', progress } satisfies WorkerReply),
+          ).then((result) => ({ kind: 'done', result }));
+    work.then(
+      (reply) => port.postMessage(reply),
       (err: unknown) => {
         const error = err instanceof Error ? err : new Error(String(err));
         const code = (error as { code?: unknown }).code;

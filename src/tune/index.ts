@@ -1,7 +1,8 @@
 /**
  * `sessionsentry/tune`: the machinery of hyperparameter search beneath `crossValidate` and
- * `tuneHyperparameters` — the search-space type and its validation against the hyperparameters the
- * trainer accepts (the same space describes a SageMaker hyperparameter tuning job).
+ * `tuneHyperparameters` (both in the root entry) — the search-space type and its validation against
+ * the hyperparameters the trainer accepts (the same space describes a SageMaker hyperparameter tuning
+ * job), the grid and random strategies, and the cross-validation task a worker thread runs.
  *
  * @example
  * ```ts
@@ -14,11 +15,20 @@
  */
 
 // --- Search space ---
-export { resolveSearchSpace, SearchSpaceError } from './search-space.js';
+export { resolveSearchSpace, withSearchPoint, SearchSpaceError } from './search-space.js';
 export type {
+  SearchPoint,
   SearchSpace,
   SearchDimension,
   HyperparameterDomain,
   HyperparameterRange,
   HyperparameterValue,
 } from './search-space.js';
+
+// --- Strategies ---
+export { gridPoints, randomPoints } from './search-strategy.js';
+export type { SearchStrategy } from './search-strategy.js';
+
+// --- Trials on worker threads ---
+export type { CrossValidationTask, CrossValidationTaskResult } from '../train/cross-validation-task.js';
+export type { ResolvedFold } from '../train/cv-folds.js';

@@ -237,3 +237,31 @@ export function resolveSearchSpace(space: SearchSpace, where = 'space'): readonl
     return { kind: 'range', name, min, max, scale, integer };
   });
 }
+
+/** One point of a search space: hyperparameter name → the value a trial uses. */
+export type SearchPoint = Readonly<Record<string, HyperparameterValue>>;
+
+/**
+ * The hyperparameters of one trial: `base` with the point's values over it. A point's name replaces
+ * the base's value under its alias too (a space searching `learning_rate` over base hyperparameters
+ * holding `eta`), so the two never reach the trainer together.
+ *
+ * @example
+ * ```ts
+ * withSearchPoint({ eta: '0.2', max_depth: '5' }, { learning_rate: 0.05, max_depth: 3 });
+ * // { max_depth: 3, learning_rate: 0.05 }
+ * ```
+ */
+export function withSearchPoint(
+  base: Readonly<Record<string, HyperparameterValue>>,
+  point: SearchPoint,
+): Record<string, HyperparameterValue> {
+  const out: Record<string, HyperparameterValue> = { ...base };
+  for (const name of Object.keys(point)) {
+    for (const [a, b] of ALIASES) {
+      if (name === a) delete out[b];
+      if (name === b) delete out[a];
+    }
+  }
+  return Object.assign(out, point);
+}
