@@ -29,6 +29,10 @@ export type {
 export { gridPoints, randomPoints } from './search-strategy.js';
 export type { SearchStrategy } from './search-strategy.js';
 
+// --- Results ---
+export { tuneTable } from './tune-table.js';
+export type { TuneTable } from './tune-table.js';
+
 // --- Trials on worker threads ---
 export type { CrossValidationTask, CrossValidationTaskResult } from '../train/cross-validation-task.js';
 export type { ResolvedFold } from '../train/cv-folds.js';

@@ -21,6 +21,7 @@ const ALL = [
   'flatten',
   'split',
   'train',
+  'tune',
   'evaluate',
   'importance',
   'report',

@@ -11,13 +11,14 @@ import { scoreCommand } from './score.js';
 import { serveCommand } from './serve.js';
 import { splitCommand } from './split.js';
 import { trainCommand } from './train.js';
+import { tuneCommand } from './tune.js';
 
 /**
  * Every `sessionsentry` command, in the order `--help` lists them (the pipeline's order, then the whole).
  *
  * @example
  * ```ts
- * COMMANDS.map((c) => c.name); // ['generate', 'flatten', 'split', 'train', 'evaluate', 'importance', 'report', 'serve', 'score', 'replay', 'run', 'demo']
+ * COMMANDS.map((c) => c.name); // ['generate', 'flatten', 'split', 'train', 'tune', 'evaluate', 'importance', 'report', 'serve', 'score', 'replay', 'run', 'demo']
  * ```
  */
 export const COMMANDS: readonly Command[] = [
@@ -25,6 +26,7 @@ export const COMMANDS: readonly Command[] = [
   flattenCommand,
   splitCommand,
   trainCommand,
+  tuneCommand,
   evaluateCommand,
   importanceCommand,
   reportCommand,
