@@ -9,6 +9,9 @@ import { validateTruncation, type Truncation } from '../sessions/truncation.js';
 import { SEED_HYPERPARAMETERS } from '../train/default-hyperparameters.js';
 import { earlyStoppingIgnored } from '../train/container-early-stopping.js';
 import type { Hyperparameters } from '../train/hyperparameters.js';
+import { type SearchSpace, SearchSpaceError, resolveSearchSpace } from '../tune/search-space.js';
+import type { SearchStrategy } from '../tune/search-strategy.js';
+import type { TuneObjective } from '../tune/tune-hyperparameters.js';
 import { ExperimentConfigError } from './experiment-errors.js';
 import type { BackendSpec, ExperimentSpec } from './experiment-spec.js';
 
@@ -95,6 +98,7 @@ const TOP_KEYS = [
   'operatingPoints',
   'eventsSeen',
   'live',
+  'tune',
   'output',
 ] as const;
 
@@ -119,6 +123,7 @@ const TOP_KEYS = [
  * | `operatingPoints` | `[{ maxFalsePositiveRate: 0.05 }, { maxFalsePositiveRate: 0.005 }]`; also `{ threshold }`, `{ bestF1: true }` |
  * | `eventsSeen` | `[1, 2, 3, 5, 10, 15, 20, 30, 50]` |
  * | `live` | `{ maxFalseAlertsPer10k: 10, calibration: holdout }` (or `calibration: { folds: 5 }`, out of fold): live policies and the live detector (`false` turns them off) |
+ * | `tune` | none; `{ space, strategy?, trials?, objective?, nfold?, rounds?, earlyStoppingRounds?, seed? }`: a hyperparameter search by cross-validation before training, its best hyperparameters used by every job (`objective`: `logloss` (default), `auc`, `error` or `{ recallAtFalsePositiveRate: 0.001 }`) |
  * | `output` | `out` |
  *
  * @example
@@ -384,6 +389,71 @@ export function parseExperimentConfig(document: unknown, options: ParseExperimen
     });
     return { maxFalseAlertsPer10k: budget, calibration };
   });
+  const tune = optional(doc, 'tune', null, (v): ExperimentSpec['tune'] => {
+    if (v === false || v === null) return null;
+    if (!isRecord(v))
+      return fail(
+        ['tune'],
+        `must be { space, strategy?, trials?, objective?, nfold?, rounds?, earlyStoppingRounds?, seed? }, got ${show(v)}`,
+      );
+    checkKeys(
+      v,
+      ['space', 'strategy', 'trials', 'objective', 'nfold', 'rounds', 'earlyStoppingRounds', 'seed'],
+      ['tune'],
+      fail,
+    );
+    if (!isRecord(v.space))
+      return fail(['tune', 'space'], `must be a mapping of hyperparameter → list or range, got ${show(v.space)}`);
+    const space = v.space as SearchSpace;
+    try {
+      resolveSearchSpace(space, 'space');
+    } catch (err) {
+      if (!(err instanceof SearchSpaceError)) throw err;
+      const key = err.hyperparameter === '' ? ['tune', 'space'] : ['tune', 'space', err.hyperparameter];
+      return fail(key, err.message.replace(/^space(\.[^:]*)?: /, ''), err);
+    }
+    const strategy = optional(
+      v,
+      'strategy',
+      undefined,
+      (x): SearchStrategy =>
+        x === 'grid' || x === 'random' ? x : fail(['tune', 'strategy'], `must be grid or random, got ${show(x)}`),
+    );
+    const range = Object.entries(space).find(([, d]) => !Array.isArray(d));
+    if (strategy === 'grid' && range)
+      fail(['tune', 'space', range[0]], 'must be a list of values for strategy grid (ranges are for random)');
+    const positive = (key: string, fallback: number | undefined, min = 1): number | undefined =>
+      optional(v, key, fallback, (x) =>
+        Number.isSafeInteger(x) && (x as number) >= min
+          ? (x as number)
+          : fail(['tune', key], `must be an integer ≥ ${min}, got ${show(x)}`),
+      );
+    const objective = optional(v, 'objective', 'logloss' as TuneObjective, (x): TuneObjective => {
+      if (x === 'logloss' || x === 'auc' || x === 'error') return x;
+      if (
+        isRecord(x) &&
+        Object.keys(x).length === 1 &&
+        typeof x.recallAtFalsePositiveRate === 'number' &&
+        x.recallAtFalsePositiveRate >= 0 &&
+        x.recallAtFalsePositiveRate <= 1
+      )
+        return { recallAtFalsePositiveRate: x.recallAtFalsePositiveRate };
+      return fail(
+        ['tune', 'objective'],
+        `must be logloss, auc, error or { recallAtFalsePositiveRate: <0..1> }, got ${show(x)}`,
+      );
+    });
+    return {
+      space,
+      strategy,
+      trials: positive('trials', undefined),
+      objective,
+      nfold: positive('nfold', 5, 2)!,
+      rounds: positive('rounds', undefined),
+      earlyStoppingRounds: positive('earlyStoppingRounds', 10)!,
+      seed: positive('seed', 0, 0)!,
+    };
+  });
   const outDir = path.resolve(
     baseDir,
     optional(doc, 'output', 'out', (v) =>
@@ -404,6 +474,7 @@ export function parseExperimentConfig(document: unknown, options: ParseExperimen
     operatingPoints,
     eventsSeen,
     live,
+    tune,
     outDir,
   };
 }

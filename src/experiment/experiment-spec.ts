@@ -3,6 +3,9 @@ import type { OperatingRule } from '../eval/operating-point.js';
 import type { FeatureGroups } from '../sessions/feature-schema.js';
 import type { Job } from '../sessions/job-grid.js';
 import type { Hyperparameters } from '../train/hyperparameters.js';
+import type { SearchSpace } from '../tune/search-space.js';
+import type { SearchStrategy } from '../tune/search-strategy.js';
+import type { TuneObjective } from '../tune/tune-hyperparameters.js';
 
 /** Where the experiment trains and serves: this machine, or Amazon SageMaker. */
 export type BackendSpec =
@@ -70,6 +73,21 @@ export interface ExperimentSpec {
      * Each job's own live policy is always chosen on its validation sessions.
      */
     readonly calibration: 'holdout' | { readonly folds: number };
+  } | null;
+  /**
+   * A hyperparameter search before training (`null`: none): each trial cross-validated on the
+   * training part of every whole-session job, and the best hyperparameters (with `num_round` set to
+   * the best trial's rounds) used by every job. See `tuneHyperparameters`.
+   */
+  readonly tune: {
+    readonly space: SearchSpace;
+    readonly strategy: SearchStrategy | undefined;
+    readonly trials: number | undefined;
+    readonly objective: TuneObjective;
+    readonly nfold: number;
+    readonly rounds: number | undefined;
+    readonly earlyStoppingRounds: number;
+    readonly seed: number;
   } | null;
   /** Folder of the outputs (CSV channels, models, report). */
   readonly outDir: string;

@@ -15,6 +15,9 @@ import { FrameSplitter, type FrameSplit } from '../split/frame-splitter.js';
 import { writeCsvs } from '../split/write-csvs.js';
 import type { Backend } from '../train/backend.js';
 import { LocalBackend } from '../train/local-backend.js';
+import { TrainingData } from '../model/training-data.js';
+import { type TuneResult, tuneHyperparameters } from '../tune/tune-hyperparameters.js';
+import { tuneTable } from '../tune/tune-table.js';
 import type { ProgressListener } from '../train/progress.js';
 import { TrainRunner } from '../train/train-runner.js';
 import type { JobFailure } from '../train/run-result.js';
@@ -41,7 +44,7 @@ import type { Job } from '../sessions/job-grid.js';
 import { ExperimentFailedError } from './experiment-errors.js';
 
 /** The stages {@link runPartialSessionExperiment} reports, in order. */
-export type ExperimentStage = 'read' | 'flatten' | 'split' | 'train' | 'score' | 'live' | 'report';
+export type ExperimentStage = 'read' | 'flatten' | 'split' | 'tune' | 'train' | 'score' | 'live' | 'report';
 
 /** Options of {@link runPartialSessionExperiment}. */
 export interface RunExperimentOptions {
@@ -93,6 +96,11 @@ export interface ExperimentRunResult {
    * the test log.
    */
   readonly live: LiveSectionResult | null;
+  /**
+   * The hyperparameter search (`spec.tune`), its best hyperparameters used by every job (and in
+   * `spec.hyperparameters`); also written as `tune.csv` and `tune.json` in the output folder.
+   */
+  readonly tune: TuneResult | null;
   /** Codes of the test day the training vocabulary lacks (counted in `other_actions`). */
   readonly unseenTestActions: UnseenActions | null;
   /** Paths of the outputs. */
@@ -154,10 +162,12 @@ export async function runPartialSessionExperiment(
 }
 
 async function runStages(
-  spec: ExperimentSpec,
+  given: ExperimentSpec,
   options: RunExperimentOptions,
   detectorSignal: AbortSignal,
 ): Promise<ExperimentRunResult> {
+  // The spec, with the tuned hyperparameters once the tune stage has found them.
+  let spec = given;
   const { onStage, onProgress, signal } = options;
   const timings: Record<string, number> = {};
   const started = performance.now();
@@ -216,6 +226,45 @@ async function runStages(
     new LocalBackend({
       ...(spec.backend.kind === 'local' && spec.backend.workers !== undefined ? { workers: spec.backend.workers } : {}),
     });
+  let tune: TuneResult | null = null;
+  if (spec.tune !== null) {
+    const searched = spec.jobs.filter((job) => !isPrefixJob(job));
+    if (searched.length === 0)
+      throw new ExperimentFailedError('tune needs at least one whole-session job (every truncation is of prefixes)');
+    const { space, strategy, trials, objective, nfold, rounds, earlyStoppingRounds, seed } = spec.tune;
+    stage(
+      'tune',
+      `${trials ?? (strategy === 'random' ? 20 : 'grid')} trials on ${searched.map((j) => j.name).join(', ')}`,
+    );
+    tune = await tuneHyperparameters({
+      jobs: searched.map((job) => {
+        const train = splits.get(job.name)!.train;
+        return {
+          name: job.name,
+          data: TrainingData.fromFrame(train, { label: 'BadActor', features: splitter.features(train).columnNames }),
+        };
+      }),
+      space,
+      ...(strategy === undefined ? {} : { strategy }),
+      ...(trials === undefined ? {} : { trials }),
+      objective,
+      nfold,
+      ...(rounds === undefined ? {} : { numBoostRound: rounds }),
+      earlyStoppingRounds,
+      seed,
+      hyperparameters: spec.hyperparameters,
+      ...(backend instanceof LocalBackend ? { backend } : {}),
+      ...(signal ? { signal } : {}),
+    });
+    spec = { ...spec, hyperparameters: { ...spec.hyperparameters, ...tune.bestHyperparameters } };
+    await mkdir(spec.outDir, { recursive: true });
+    const table = tuneTable(tune);
+    await writeFile(
+      path.join(spec.outDir, 'tune.csv'),
+      `${[table.columns, ...table.rows].map((row) => row.join(',')).join('\n')}\n`,
+    );
+    await writeFile(path.join(spec.outDir, 'tune.json'), `${JSON.stringify(tune, null, 2)}\n`);
+  }
   const runner = new TrainRunner({
     backend,
     hyperparameters: spec.hyperparameters,
@@ -503,6 +552,7 @@ async function runStages(
     comparisons,
     partialSessions,
     live,
+    tune,
     unseenTestActions,
     files: { report, csvDir, modelsDir, scoresDir, summary },
     timings: timings as Record<ExperimentStage | 'total', number>,

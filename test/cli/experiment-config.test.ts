@@ -107,6 +107,42 @@ describe('experiment configuration', () => {
     expect(() => parseExperimentConfig({ live: { budget: 10 } })).toThrow(/live\.budget/);
   });
 
+  it('has no tune section by default; a tune section is checked (space against the trainer, strategy, objective) with defaults filled', () => {
+    expect(parseExperimentConfig({}).tune).toBeNull();
+    expect(
+      parseExperimentConfig({
+        tune: {
+          space: { max_depth: [3, 5], eta: { min: 0.05, max: 0.3, scale: 'log' } },
+          objective: { recallAtFalsePositiveRate: 0.001 },
+        },
+      }).tune,
+    ).toEqual({
+      space: { max_depth: [3, 5], eta: { min: 0.05, max: 0.3, scale: 'log' } },
+      strategy: undefined,
+      trials: undefined,
+      objective: { recallAtFalsePositiveRate: 0.001 },
+      nfold: 5,
+      rounds: undefined,
+      earlyStoppingRounds: 10,
+      seed: 0,
+    });
+    expect(() => parseExperimentConfig({ tune: { space: { max_dept: [3] } } })).toThrow(
+      /^tune\.space\.max_dept must be no such parameter|tune\.space\.max_dept .*no such parameter/,
+    );
+    expect(() => parseExperimentConfig({ tune: { space: { eta: { min: 0.1, max: 0.3 } }, strategy: 'grid' } })).toThrow(
+      /tune\.space\.eta must be a list of values for strategy grid/,
+    );
+    expect(() => parseExperimentConfig({ tune: { space: { eta: [0.1] }, objective: 'rmse' } })).toThrow(
+      /tune\.objective/,
+    );
+    expect(() => parseExperimentConfig({ tune: { space: { eta: [0.1] }, nfold: 1 } })).toThrow(
+      /tune\.nfold must be an integer ≥ 2/,
+    );
+    expect(() => parseExperimentConfig({ tune: { space: { eta: [0.1] }, folds: 3 } })).toThrow(
+      /tune\.folds is not a known key/,
+    );
+  });
+
   it('names the YAML file, line and column of a bad key', () => {
     const text = 'name: trial\ntruncations: [drop0, first10]\nsplit:\n  train: 0.7\n  validation: 1.5\n';
     let error: unknown;
