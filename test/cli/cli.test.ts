@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/run-cli.js';
 import { COMMANDS } from '../../src/cli/commands/index.js';
@@ -553,10 +553,13 @@ describe('sessionsentry demo interrupted', () => {
       // The run's own temporary folder, so folders other runs leave in the system one do not count.
       const temp = path.join(dir, 'tmp');
       mkdirSync(temp);
+      // `node --import tsx`, as `npm run demo` runs it: the tsx command would relay the signal from a
+      // parent process and kill the run outright when its thread is busy for more than a few ms.
       const child = spawn(
         process.execPath,
         [
-          path.join(repoRoot, 'node_modules/tsx/dist/cli.mjs'),
+          '--import',
+          pathToFileURL(path.join(repoRoot, 'node_modules/tsx/dist/loader.mjs')).href,
           path.join(repoRoot, 'src/cli/main.ts'),
           'demo',
           '--out',
