@@ -141,11 +141,16 @@ function prepareContributions(
   const maxDepth = prepared.reduce((m, p) => Math.max(m, p.depth), 0);
   const recursive = approximate ? undefined : treeShapKernel(maxDepth, nf);
   const memo = approximate ? undefined : new LeafMemo(maxDepth);
+  let kept = 0;
   const memos =
     approximate || kernel !== 'persistent'
       ? undefined
       : prepared.map((p, t) => {
-          if (!memo!.fits(p)) return undefined;
+          // The kept tables together stay within PERSISTENT_MEMO_LIMIT values (a model of deep,
+          // bushy trees would otherwise keep up to MEMO_LIMIT per tree); later trees recurse.
+          const size = memoSize(p);
+          if (size > MEMO_LIMIT || kept + size > PERSISTENT_MEMO_LIMIT) return undefined;
+          kept += size;
           const own = new LeafMemo(maxDepth);
           own.prepare(trees[t]!, p);
           return own;
@@ -500,6 +505,17 @@ function unwoundPathSum(zero: Float32Array, one: Float32Array, pw: Float32Array,
 
 /** Largest table of memoised leaf values per tree, in float32 values (16 MiB). */
 const MEMO_LIMIT = 1 << 22;
+/** Largest total of the tables a prepared kernel keeps across calls, in float32 values (32 MiB). */
+const PERSISTENT_MEMO_LIMIT = 1 << 23;
+
+/** Values in the memo table of a tree: 2^depth patterns × depth terms per leaf; Infinity past MEMO_DEPTH. */
+function memoSize(p: PreparedTree): number {
+  if (p.depth > MEMO_DEPTH) return Number.POSITIVE_INFINITY;
+  let size = 0;
+  for (const leaf of p.leaves) size += 2 ** p.depthOf[leaf]! * p.depthOf[leaf]!;
+  return size;
+}
+
 /** Deepest tree the memo takes: a leaf's pattern is an int32 bit field. */
 const MEMO_DEPTH = 20;
 
@@ -552,10 +568,7 @@ class LeafMemo {
    * {@link MEMO_LIMIT} values). It pays when the rows outnumber a leaf's patterns.
    */
   fits(p: PreparedTree): boolean {
-    if (p.depth > MEMO_DEPTH) return false;
-    let size = 0;
-    for (const leaf of p.leaves) size += 2 ** p.depthOf[leaf]! * p.depthOf[leaf]!;
-    return size <= MEMO_LIMIT;
+    return memoSize(p) <= MEMO_LIMIT;
   }
 
   /** Lays out the table of `tree`'s leaves: per leaf, its path's features and a row of terms per pattern. */
