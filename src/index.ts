@@ -39,6 +39,7 @@ export { EventLog } from './events/event-log.js';
 export type { EventLogParts, SkippedRows } from './events/event-log.js';
 export { readEventLog, parseEventLog } from './events/read-event-log.js';
 export type { ReadEventLogOptions, SkipReason } from './events/read-event-log.js';
+export type { S3ReadOptions } from './events/s3-source.js';
 export type { DuplicatePolicy } from './events/duplicate-events.js';
 export { selectSessions } from './sessions/select-sessions.js';
 export { SEED_LOG_SCHEMA } from './events/log-schema.js';
@@ -254,6 +255,8 @@ export { SessionSentryError, InvalidArgumentError, ParseError, ColumnNotFoundErr
 export type { SourcePosition } from './errors.js';
 export { SourceReadError } from './frame/text-source.js';
 export { InputLimitError } from './frame/input-limit-error.js';
+export { S3SourceError } from './events/s3-errors.js';
+export type { S3SourceProblem } from './events/s3-errors.js';
 export type { InputLimit } from './frame/input-limit-error.js';
 export { NotFittedError, MissingTimesError, EventOrderError, FeatureSchemaError } from './sessions/session-errors.js';
 export type { ModelFormat } from './model/model-errors.js';

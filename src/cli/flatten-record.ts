@@ -14,7 +14,7 @@ export interface FlattenRecord {
   readonly truncation: Truncation | null;
   /** The feature schema's file, relative to the record's folder. */
   readonly features: string;
-  /** The logs read, relative to the record's folder. */
+  /** The logs read, relative to the record's folder (S3 URIs as they are). */
   readonly logs: readonly string[];
   readonly sessions: number;
   readonly attackerSessions: number;

@@ -7,6 +7,20 @@ import { UsageError, type CliIO } from './cli-io.js';
 import { stringOption, type CommandArgs } from './command.js';
 
 /**
+ * The help line of the `<log...>` arguments of the commands that read logs: files (gzip read too),
+ * S3 objects and S3 prefixes.
+ *
+ * @example
+ * ```ts
+ * help: [LOG_SOURCE_HELP, ['--out <file>', 'where the CSV goes']]
+ * ```
+ */
+export const LOG_SOURCE_HELP: readonly [string, string] = [
+  '<log...>',
+  'log files (gzip read too), S3 objects s3://bucket/key or every object under s3://bucket/prefix/ (region, credentials and AWS_ENDPOINT_URL_S3 from the AWS environment)',
+];
+
+/**
  * The `--log-schema` and `--truncation` help lines shared by the commands that read logs.
  *
  * @example

@@ -24,6 +24,7 @@ import {
   validateSchema,
 } from './log-schema.js';
 import { parseFixed, parseTimeBytes } from './parse-time.js';
+import { openS3Sources, type S3ReadOptions } from './s3-source.js';
 
 /** Default {@link ReadEventLogOptions.timeRange}: from 2000-01-01 (inclusive) to 2100-01-01 (exclusive), UTC. */
 export const DEFAULT_TIME_RANGE: { readonly min: number; readonly max: number } = Object.freeze({
@@ -93,6 +94,8 @@ export interface ReadEventLogOptions {
   readonly maxFieldBytes?: number;
   /** How many example messages `log.skipped.examples` keeps. Default 5. */
   readonly maxExamples?: number;
+  /** How `s3://` sources are reached: the S3 client to use (default: one from the AWS environment). */
+  readonly s3?: S3ReadOptions;
 }
 
 /** Reasons under which rows are counted in `log.skipped.byReason`. */
@@ -112,7 +115,10 @@ export type SkipReason =
  * Reads one or several event logs into one {@link EventLog}, strictly and fast. Sources are paths
  * (`.gz` decompressed), text, bytes or streams (see `TextSource`: a bare string is content
  * when it contains a newline or tab, else a path; `{ text, name }` and `{ path }` say it
- * explicitly). Files are streamed chunk by chunk on bytes, so memory grows with the events kept,
+ * explicitly), or S3 URIs: `s3://bucket/key` (one object) or `s3://bucket/prefix/` (every object
+ * under it, in key order), plain or gzip like files, streamed from S3 and named by their URI in
+ * errors and `sourceNames`; a missing object, an empty prefix or an access error is an
+ * `S3SourceError` before any reading (see `options.s3` for the client). Files are streamed chunk by chunk on bytes, so memory grows with the events kept,
  * not with the files; the same file given twice (by any path) is an {@link InvalidArgumentError}.
  *
  * The result: sessions in order of first appearance (across the sources, in the order given;
@@ -138,6 +144,8 @@ export type SkipReason =
  *   schema: { session: 'BlockId', action: 'EventId', label: 'Label', order: 'seq' },
  * });
  *
+ * const fromS3 = await readEventLog(['s3://my-bucket/logs/2019-07/', 's3://my-bucket/single.txt.gz']);
+ *
  * const lenient = await readEventLog({ path: 'messy.txt' }, { onBadRow: 'skip' });
  * lenient.skipped; // { total: 3, byReason: { 'unparseable time': 2, 'empty action': 1 }, examples: [...] }
  * ```
@@ -149,15 +157,20 @@ export async function readEventLog(
   const list = Array.isArray(sources) ? (sources as readonly TextSource[]) : [sources as TextSource];
   if (list.length === 0) throw new InvalidArgumentError('readEventLog', 'sources', list, 'at least one source');
   const reader = new EventLogReader(options, 'readEventLog');
-  reader.reserve(await checkDistinctFiles(list));
-  for (const source of list) {
-    const { name } = await tokenizeSource(
-      source,
-      reader.tokenizerOptions,
-      (row, t) => reader.row(row, t.file, t),
-      'readEventLog',
-    );
-    reader.endSource(name);
+  const s3 = await openS3Sources(list, options.s3, 'readEventLog');
+  try {
+    reader.reserve((await checkDistinctFiles(s3.sources)) + s3.plainBytes);
+    for (const source of s3.sources) {
+      const { name } = await tokenizeSource(
+        source,
+        reader.tokenizerOptions,
+        (row, t) => reader.row(row, t.file, t),
+        'readEventLog',
+      );
+      reader.endSource(name);
+    }
+  } finally {
+    s3.close();
   }
   return reader.finish();
 }

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { LineCounter, isNode, parseDocument, visit } from 'yaml';
 import { SEED_LOG_SCHEMA, validateSchema, type LogSchema } from '../events/log-schema.js';
+import { isS3Uri, parseS3Uri, resolveLocation } from '../events/s3-uri.js';
 import type { OperatingRule } from '../eval/operating-point.js';
 import { DEFAULT_FEATURES, type FeatureGroups } from '../sessions/feature-schema.js';
 import { ORIGINAL_JOB_NAMES, standardJobs, type Job } from '../sessions/job-grid.js';
@@ -162,22 +163,30 @@ export function parseExperimentConfig(document: unknown, options: ParseExperimen
     isRecord(v) ? v : fail(['data'], `must be a mapping with train, test and dir, got ${kindOf(v)}`),
   );
   checkKeys(data, ['dir', 'train', 'test'], ['data'], fail);
-  const dataDir = path.resolve(
+  // A location is a local path or an S3 URI (a log object, or a prefix ending in / for every object under it).
+  const location = (v: unknown, at: readonly (string | number)[], what: string): string => {
+    if (typeof v !== 'string' || v === '') return fail([...at], `must be ${what}, got ${show(v)}`);
+    if (isS3Uri(v)) {
+      try {
+        parseS3Uri(v);
+      } catch (err) {
+        return fail([...at], `must be ${what}: ${v} is not of the form s3://bucket/key`, err);
+      }
+    }
+    return v;
+  };
+  const dataDir = resolveLocation(
     baseDir,
-    optional(data, 'dir', '.', (v) =>
-      typeof v === 'string' && v !== '' ? v : fail(['data', 'dir'], `must be a folder path, got ${show(v)}`),
-    ),
+    optional(data, 'dir', '.', (v) => location(v, ['data', 'dir'], 'a folder path or an S3 prefix')),
   );
   const trainFiles = optional(data, 'train', DEFAULT_TRAIN_FILES, (v) => {
     const list = typeof v === 'string' ? [v] : v;
     if (!Array.isArray(list) || list.length === 0)
       return fail(['data', 'train'], `must be a file path or a non-empty list of them, got ${show(v)}`);
-    return list.map((f, i) =>
-      typeof f === 'string' && f !== '' ? f : fail(['data', 'train', i], `must be a file path, got ${show(f)}`),
-    );
+    return list.map((f, i) => location(f, ['data', 'train', i], 'a file path or an S3 URI'));
   });
   const testFile = optional(data, 'test', DEFAULT_TEST_FILE, (v) =>
-    typeof v === 'string' && v !== '' ? v : fail(['data', 'test'], `must be a file path, got ${show(v)}`),
+    location(v, ['data', 'test'], 'a file path or an S3 URI'),
   );
 
   const schema = optional(doc, 'schema', SEED_LOG_SCHEMA, (v): LogSchema => {
@@ -463,8 +472,8 @@ export function parseExperimentConfig(document: unknown, options: ParseExperimen
 
   return {
     name,
-    train: trainFiles.map((f) => path.resolve(dataDir, f)),
-    test: path.resolve(dataDir, testFile),
+    train: trainFiles.map((f) => resolveLocation(dataDir, f)),
+    test: resolveLocation(dataDir, testFile),
     schema,
     jobs,
     features,

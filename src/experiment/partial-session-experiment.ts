@@ -1,6 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { readEventLog } from '../events/read-event-log.js';
+import { isS3Uri } from '../events/s3-uri.js';
 import type { EventLog } from '../events/event-log.js';
 import { chooseOperatingPoint, type OperatingPoint, type OperatingRule } from '../eval/operating-point.js';
 import { compareExperiments, type ExperimentComparison, type ExperimentInput } from '../eval/experiment-comparison.js';
@@ -415,7 +416,7 @@ async function runStages(
         ...(live === undefined ? {} : { livePolicy: live }),
         training: s.summary ?? trainingSummaryOf(s.booster),
         data: {
-          files: [...spec.train, spec.test].map((f) => path.relative(spec.outDir, f)),
+          files: [...spec.train, spec.test].map((f) => (isS3Uri(f) ? f : path.relative(spec.outDir, f))),
           seeds: { split: spec.split.seed },
         },
       },
@@ -576,7 +577,7 @@ function reportExtras(
     ),
     provenance: {
       package: `${PACKAGE_NAME} ${PACKAGE_VERSION}`,
-      dataFiles: [...spec.train, spec.test].map((f) => path.relative(spec.outDir, f)),
+      dataFiles: [...spec.train, spec.test].map((f) => (isS3Uri(f) ? f : path.relative(spec.outDir, f))),
       seeds: { split: spec.split.seed },
       hyperparameters: spec.hyperparameters,
       more: {

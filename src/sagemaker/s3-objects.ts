@@ -5,38 +5,11 @@ import { GetObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/
 import { Upload } from '@aws-sdk/lib-storage';
 import { InvalidArgumentError } from '../errors.js';
 import { RunAbortedError } from '../train/train-errors.js';
-import { AwsRequestError, S3UriError } from './sagemaker-errors.js';
+import { AwsRequestError } from './sagemaker-errors.js';
+import { parseS3Uri } from '../events/s3-uri.js';
 import { listChannelFiles } from '../train/channel-files.js';
 
-/** A bucket and a key: where an S3 object lives. */
-export interface S3Location {
-  readonly bucket: string;
-  readonly key: string;
-}
-
-/** S3 bucket names: 3–63 lower-case letters, digits, dots and hyphens, starting and ending alphanumeric. */
-const BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
-
-/**
- * Splits `s3://bucket/key/parts` into its bucket and key. The key may be empty (`s3://bucket/`
- * names a bucket prefix); the bucket must be a valid S3 bucket name.
- *
- * @throws {S3UriError} for anything not of the form `s3://bucket[/key]`.
- *
- * @example
- * ```ts
- * parseS3Uri('s3://my-bucket/sentry/job-1/output/model.tar.gz');
- * // { bucket: 'my-bucket', key: 'sentry/job-1/output/model.tar.gz' }
- * ```
- */
-export function parseS3Uri(uri: string, where = 'parseS3Uri', argument = 'uri'): S3Location {
-  const match = /^s3:\/\/([^/]+)(?:\/(.*))?$/.exec(uri);
-  const bucket = match?.[1];
-  if (bucket === undefined || !BUCKET_NAME.test(bucket)) {
-    throw new S3UriError(where, argument, uri, 'an S3 URI of the form s3://bucket/key');
-  }
-  return { bucket, key: match?.[2] ?? '' };
-}
+export { parseS3Uri, type S3Location } from '../events/s3-uri.js';
 
 /**
  * Builds `s3://bucket/key` from a bucket and key parts joined by `/`, without doubled slashes. A

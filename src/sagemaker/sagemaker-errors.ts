@@ -30,27 +30,7 @@ export class ImageUriError extends SessionSentryError {
   }
 }
 
-/**
- * A string is not an S3 URI of the form `s3://bucket/key`.
- *
- * @example
- * ```ts
- * try {
- *   parseS3Uri('https://example.com/model.tar.gz');
- * } catch (err) {
- *   if (err instanceof S3UriError) console.error(err.uri);
- * }
- * ```
- */
-export class S3UriError extends SessionSentryError {
-  declare readonly code: 'ERR_S3_URI';
-  readonly uri: string;
-
-  constructor(where: string, argument: string, uri: string, expected: string) {
-    super('ERR_S3_URI', `${where}: ${argument} must be ${expected}, got ${JSON.stringify(uri)}`);
-    this.uri = uri;
-  }
-}
+export { S3UriError } from '../events/s3-errors.js';
 
 /**
  * An AWS call (SageMaker, SageMaker Runtime or S3) failed after the client's retries. Carries the

@@ -88,6 +88,14 @@ describe('experiment configuration', () => {
     [{ operatingPoints: [{ maxFalsePositiveRate: 5 }] }, /operatingPoints\[0\] must be/],
     [{ features: { timing: 'no' } }, /features\.timing must be true or false, got "no"/],
     [{ hyperparamters: {} }, /hyperparamters is not a known key/],
+    [
+      { data: { dir: 's3://Bad_Bucket/logs/' } },
+      /data\.dir must be a folder path or an S3 prefix: s3:\/\/Bad_Bucket\/logs\/ is not/,
+    ],
+    [
+      { data: { train: ['mixed-1.txt', 's3://'] } },
+      /data\.train\[1\] must be a file path or an S3 URI: s3:\/\/ is not of the form/,
+    ],
   ])('rejects %j naming the key, the value and what was expected', (doc, message) => {
     expect(() => parseExperimentConfig(doc)).toThrow(ExperimentConfigError);
     expect(() => parseExperimentConfig(doc)).toThrow(message);
@@ -141,6 +149,17 @@ describe('experiment configuration', () => {
     expect(() => parseExperimentConfig({ tune: { space: { eta: [0.1] }, folds: 3 } })).toThrow(
       /tune\.folds is not a known key/,
     );
+  });
+
+  it('takes S3 locations for the data: a prefix as data.dir (files below it), or S3 URIs as files', () => {
+    const fromPrefix = parseExperimentConfig({
+      data: { dir: 's3://logs-bucket/2019-07', train: ['a.txt', 'b.txt.gz'] },
+    });
+    expect(fromPrefix.train).toEqual(['s3://logs-bucket/2019-07/a.txt', 's3://logs-bucket/2019-07/b.txt.gz']);
+    expect(fromPrefix.test).toBe('s3://logs-bucket/2019-07/single.txt');
+    const mixed = parseExperimentConfig({ data: { dir: 'data', train: ['s3://logs-bucket/mixed/'], test: 'day.txt' } });
+    expect(mixed.train).toEqual(['s3://logs-bucket/mixed/']);
+    expect(mixed.test).toBe(path.resolve('data', 'day.txt'));
   });
 
   it('names the YAML file, line and column of a bad key', () => {

@@ -1,6 +1,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { readEventLog } from '../../events/read-event-log.js';
+import { relativeLocation, resolveLocation } from '../../events/s3-uri.js';
 import { writeCsv } from '../../frame/csv-write.js';
 import { ActionVocabulary } from '../../sessions/action-vocabulary.js';
 import { parseFeatureSchema } from '../../sessions/feature-schema.js';
@@ -9,7 +10,7 @@ import { truncateLog } from '../../sessions/truncation.js';
 import { EXIT, UsageError } from '../cli-io.js';
 import { requiredOption, stringOption, type Command } from '../command.js';
 import { flattenRecordFile, type FlattenRecord } from '../flatten-record.js';
-import { LOG_OPTIONS, LOG_OPTION_HELP, logSchemaOption, truncationOption } from '../log-options.js';
+import { LOG_OPTIONS, LOG_OPTION_HELP, logSchemaOption, truncationOption, LOG_SOURCE_HELP } from '../log-options.js';
 import { prepareOutputs } from '../output-files.js';
 
 /**
@@ -31,6 +32,7 @@ export const flattenCommand: Command = {
   usage:
     'sessionsentry flatten <log...> --out <features.csv> [--schema-out <file> | --features <file>] [--truncation <job>] [--force]',
   help: [
+    LOG_SOURCE_HELP,
     ['--out <file>', 'the feature CSV: SessionNo, BadActor, then the features (required; folders are created)'],
     [
       '--schema-out <file>',
@@ -65,7 +67,7 @@ export const flattenCommand: Command = {
       featuresFile ??
       path.resolve(io.cwd, stringOption(args, 'schema-out', `${out.replace(/\.csv$/i, '')}.features.json`)!);
     const recordFile = flattenRecordFile(out);
-    const logs = args.positionals.map((f) => path.resolve(io.cwd, f));
+    const logs = args.positionals.map((f) => resolveLocation(io.cwd, f));
     const force = args.values.force === true;
     await prepareOutputs('flatten', featuresFile === undefined ? [out, schemaOut, recordFile] : [out, recordFile], {
       inputs: featuresFile === undefined ? logs : [...logs, featuresFile],
@@ -94,7 +96,7 @@ export const flattenCommand: Command = {
       version: 1,
       truncation: truncation.kind === 'none' ? null : truncation,
       features: path.relative(dir, schemaOut),
-      logs: logs.map((f) => path.relative(dir, f)),
+      logs: logs.map((f) => relativeLocation(dir, f)),
       sessions: frame.rowCount,
       attackerSessions: log.positiveCount,
     };

@@ -1,12 +1,13 @@
 import path from 'node:path';
 import { readEventLog } from '../../events/read-event-log.js';
+import { resolveLocation } from '../../events/s3-uri.js';
 import { escapeId } from '../../serve/escape-id.js';
 import { type LiveAlert, LiveScorer } from '../../serve/live-scorer.js';
 import { replay } from '../../serve/replay.js';
 import { alertLine, explainOption } from '../alert-line.js';
 import { EXIT, UsageError } from '../cli-io.js';
 import { requiredOption, stringOption, type Command } from '../command.js';
-import { logSchemaOption } from '../log-options.js';
+import { logSchemaOption, LOG_SOURCE_HELP } from '../log-options.js';
 import { loadLiveSetup } from '../live-setup.js';
 
 /**
@@ -26,6 +27,7 @@ export const replayCommand: Command = {
   usage:
     'sessionsentry replay --model <model-folder> <log...> [--threshold t] [--sustain 1] [--min-events 1] [--explain k] [--json]',
   help: [
+    LOG_SOURCE_HELP,
     ['--model <path>', 'a model folder (as run/train write it), or a live detector folder (models/live) (required)'],
     ['--features <file>', 'the feature schema, when --model is a file not beside one'],
     [
@@ -71,7 +73,7 @@ export const replayCommand: Command = {
         ? setup.models[0]!.threshold
         : Object.fromEntries(setup.models.map((m) => [m.name, m.threshold]));
     const log = await readEventLog(
-      args.positionals.map((f) => path.resolve(io.cwd, f)),
+      args.positionals.map((f) => resolveLocation(io.cwd, f)),
       { schema: logSchemaOption('replay', args, io) },
     );
     const scorer = new LiveScorer({

@@ -2,12 +2,13 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { readEventLog } from '../../events/read-event-log.js';
 import { explainRows, type FeatureContribution, formatContributions } from '../../model/explain-rows.js';
+import { resolveLocation } from '../../events/s3-uri.js';
 import { SessionFlattener } from '../../sessions/session-flattener.js';
 import { describeTruncation, splitPrefixes, truncateLog, type Truncation } from '../../sessions/truncation.js';
 import { explainOption } from '../alert-line.js';
 import { EXIT, UsageError } from '../cli-io.js';
 import { numberOption, requiredOption, stringOption, type Command } from '../command.js';
-import { LOG_OPTIONS, logSchemaOption, truncationOption } from '../log-options.js';
+import { LOG_OPTIONS, logSchemaOption, truncationOption, LOG_SOURCE_HELP } from '../log-options.js';
 import { loadModelBundle } from '../model-dir.js';
 import { prepareOutputs } from '../output-files.js';
 import { csvField } from '../score-file.js';
@@ -30,6 +31,7 @@ export const scoreCommand: Command = {
   usage:
     'sessionsentry score --model <model-folder|file> <log...> [--out scores.csv] [--threshold t] [--explain k] [--json] [--force]',
   help: [
+    LOG_SOURCE_HELP,
     ['--model <path>', 'a model directory (train, run or demo wrote it), or a model file with --features (required)'],
     ['--features <file>', 'the feature schema of a bare model file'],
     [
@@ -67,7 +69,7 @@ export const scoreCommand: Command = {
         : numberOption('score', args, 'threshold', 0.5, { min: 0, max: 1 });
     const explain = explainOption('score', args);
     const flagTruncation = args.values.truncation === undefined ? undefined : truncationOption('score', args);
-    const logs = args.positionals.map((f) => path.resolve(io.cwd, f));
+    const logs = args.positionals.map((f) => resolveLocation(io.cwd, f));
     const outOption = stringOption(args, 'out');
     const out = outOption === undefined ? undefined : path.resolve(io.cwd, outOption);
     if (out !== undefined)

@@ -1,4 +1,5 @@
 import { copyFile, writeFile } from 'node:fs/promises';
+import { relativeLocation, resolveLocation } from '../../events/s3-uri.js';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { readCsv } from '../../frame/csv-read.js';
@@ -110,7 +111,7 @@ export const splitCommand: Command = {
       await copyFile(schemaFile, path.join(jobDir, 'features.json'));
       await writeFile(
         path.join(jobDir, 'flatten.json'),
-        `${JSON.stringify({ ...record, features: 'features.json', logs: record.logs.map((f) => path.relative(jobDir, path.resolve(path.dirname(recordFile), f))) }, null, 2)}\n`,
+        `${JSON.stringify({ ...record, features: 'features.json', logs: record.logs.map((f) => relativeLocation(jobDir, resolveLocation(path.dirname(recordFile), f))) }, null, 2)}\n`,
       );
     }
     for (const part of ['train', 'validation', 'test'] as const) {

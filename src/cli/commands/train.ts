@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { relativeLocation, resolveLocation } from '../../events/s3-uri.js';
 import path from 'node:path';
 import { DEFAULT_OPERATING_POINTS, parseExperimentConfig } from '../../experiment/experiment-config.js';
 import { isModelDirectory, writeModelDirectory } from '../../experiment/model-directory.js';
@@ -241,7 +242,7 @@ export const trainCommand: Command = {
               data: {
                 files: [path.relative(dir, folder.dir)],
                 ...(folder.record
-                  ? { logs: folder.record.logs.map((f) => path.relative(dir, path.resolve(folder.dir, f))) }
+                  ? { logs: folder.record.logs.map((f) => relativeLocation(dir, resolveLocation(folder.dir, f))) }
                   : {}),
               },
             },
