@@ -45,8 +45,15 @@ export interface ListS3ObjectsOptions {
 type S3Module = typeof import('@aws-sdk/client-s3');
 let s3Module: Promise<S3Module> | undefined;
 
-/** The AWS SDK's S3 module, loaded on first use only: importing the package never loads it. */
-function loadS3(): Promise<S3Module> {
+/**
+ * The AWS SDK's S3 module, loaded on first use only: importing the package never loads it.
+ *
+ * @example
+ * ```ts
+ * const { HeadObjectCommand } = await loadS3();
+ * ```
+ */
+export function loadS3(): Promise<S3Module> {
   s3Module ??= import('@aws-sdk/client-s3');
   return s3Module;
 }

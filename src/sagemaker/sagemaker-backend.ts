@@ -61,7 +61,7 @@ import {
   PredictionCountError,
   UnsupportedArtifactError,
 } from './sagemaker-errors.js';
-import { countObjects, downloadObject, parseS3Uri, s3Uri, uploadChannel, uploadFile } from './s3-objects.js';
+import { downloadObject, parseS3Uri, s3Uri, uploadChannel, uploadFile } from './s3-objects.js';
 import {
   finalMetrics,
   loadCloudWatchLogs,
@@ -73,6 +73,8 @@ import { uploadShardedChannel } from './shard-channel.js';
 import { buildTuningJobRequest, type TuningStrategy } from './tuning-job-request.js';
 import { stopTuningJob, tuningOutcome, waitForTuningJob, type TuningJobOutcome } from './tuning-job.js';
 import type { SearchSpace } from '../tune/search-space.js';
+import { isS3Uri } from '../events/s3-uri.js';
+import { listS3Channel } from '../train/s3-channel.js';
 import {
   buildTrainingJobRequest,
   checkTrainingResources,
@@ -332,7 +334,9 @@ export class SageMakerBackend implements Backend {
   /**
    * Uploads the job's CSV channels, then creates the training job. Reports `Uploading`, then
    * `InProgress`. A request SageMaker would reject (bad name, missing `num_round`, a
-   * hyperparameter over 256 characters) fails before anything is uploaded.
+   * hyperparameter over 256 characters) fails before anything is uploaded. A channel given as an
+   * `s3://` object or prefix is used in place (its URI is the channel's `S3Uri`, nothing is
+   * uploaded for it), after checking that it holds what SageMaker will read (see `listS3Channel`).
    *
    * @throws {InvalidArgumentError} for a bad name or hyperparameters; {@link AwsRequestError} when
    *   S3 or SageMaker refuse; {@link RunAbortedError} when aborted during the upload.
@@ -1049,7 +1053,7 @@ export class SageMakerBackend implements Backend {
   /** Where each channel is read from: an `s3://` channel in place, a local one where it is uploaded. */
   #channelUris(jobName: string, channels: TrainingJobSpec['channels']): { train: string; validation?: string } {
     const uri = (channel: string, folder: string): string =>
-      channel.startsWith('s3://') ? channel : this.s3UriFor(jobName, folder);
+      isS3Uri(channel) ? channel : this.s3UriFor(jobName, folder);
     return {
       train: uri(channels.train, 'train/'),
       ...(channels.validation !== undefined ? { validation: uri(channels.validation, 'validation/') } : {}),
@@ -1067,9 +1071,11 @@ export class SageMakerBackend implements Backend {
     const sharded = this.#options.distribution === 'ShardedByS3Key' && instances > 1;
     const place = async (channel: string, name: 'train' | 'validation'): Promise<unknown> => {
       const destination = this.s3UriFor(jobName, `${name}/`);
-      if (channel.startsWith('s3://')) {
+      if (isS3Uri(channel)) {
         const needed = sharded && name === 'train' ? instances : 1;
-        const found = await countObjects(this.s3, channel, needed);
+        // Checked as SageMaker will read it: a missing object or empty prefix is an S3SourceError, an
+        // object other keys start with is refused (S3Prefix would feed them too).
+        const found = (await listS3Channel(this.s3, channel, 'SageMakerBackend', `channels.${name}`)).length;
         if (found < needed)
           throw new InvalidArgumentError(
             'SageMakerBackend',

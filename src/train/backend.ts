@@ -14,7 +14,10 @@ export type HyperparameterStrings = Readonly<Record<string, string>>;
 export interface TrainingJobSpec {
   /** Job name, unique within a run (the runner applies its prefix). */
   readonly name: string;
-  /** Local paths of the CSV channels (label first, no header). `train` is required. */
+  /**
+   * The CSV channels (label first, no header): local files or folders, or `s3://` objects or
+   * prefixes already on S3 (used in place on SageMaker, copied in by the local backend). `train` is required.
+   */
   readonly channels: { readonly train: string; readonly validation?: string };
   readonly hyperparameters: HyperparameterStrings;
 }

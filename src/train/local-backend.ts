@@ -17,7 +17,11 @@ import type {
   TrainingJobSpec,
   TrainingOutcome,
 } from './backend.js';
+import type { S3Client } from '@aws-sdk/client-s3';
+import { createS3Client } from '../events/s3-source.js';
+import { isS3Uri } from '../events/s3-uri.js';
 import { abortable } from './abortable.js';
+import { downloadS3Channel } from './s3-channel.js';
 import { asyncDispose } from '../async-dispose.js';
 import { toCsvPayloads } from './invoke-rows.js';
 import { EndpointInvocationError, ResourceStateError, RunAbortedError } from './train-errors.js';
@@ -42,6 +46,12 @@ export interface LocalBackendOptions {
   readonly host?: string;
   /** Payload limit of endpoints and batch-transform requests. Default 6 MiB, as SageMaker. */
   readonly maxPayloadBytes?: number;
+  /**
+   * The S3 client for channels given as `s3://` URIs (copied into `<workDir>/<job>/input/<channel>/`
+   * before training, as SageMaker's File mode does). Default: a client from the AWS environment,
+   * created when a job first has one and destroyed by {@link LocalBackend.close}.
+   */
+  readonly s3?: S3Client;
 }
 
 interface JobRecord {
@@ -89,6 +99,7 @@ export class LocalBackend implements Backend, AsyncDisposable {
   readonly #models = new Map<string, { readonly artifact: string; readonly booster: Booster }>();
   readonly #endpoints = new Map<string, EndpointRecord>();
   #closed = false;
+  #s3: Promise<S3Client> | undefined;
 
   constructor(options: LocalBackendOptions = {}) {
     const {
@@ -177,13 +188,13 @@ export class LocalBackend implements Backend, AsyncDisposable {
         spec.channels?.train,
         'the path of the train channel',
       );
+    const exists = (): ResourceStateError =>
+      new ResourceStateError(`training job ${spec.name}`, 'already exists (job names are unique, as in SageMaker)');
+    if (this.#jobs.has(spec.name)) throw exists();
+    const channels = await this.#localChannels(spec, options.signal);
     const outputDir = path.join(await this.workDir(), spec.name, 'output');
     // Checked after the await, so two concurrent starts of one name cannot both pass.
-    if (this.#jobs.has(spec.name))
-      throw new ResourceStateError(
-        `training job ${spec.name}`,
-        'already exists (job names are unique, as in SageMaker)',
-      );
+    if (this.#jobs.has(spec.name)) throw exists();
     const controller = new AbortController();
     const started = performance.now();
     const record: JobRecord = {
@@ -193,7 +204,7 @@ export class LocalBackend implements Backend, AsyncDisposable {
         .run(
           {
             jobName: spec.name,
-            channels: { ...spec.channels },
+            channels,
             hyperparameters: { ...spec.hyperparameters },
             outputDir,
           },
@@ -420,9 +431,33 @@ export class LocalBackend implements Backend, AsyncDisposable {
   }
 
   /** Stops running jobs, closes every endpoint server and the training workers. Idempotent. */
+  /**
+   * The job's channels as local paths: an `s3://` channel (object or prefix, checked as SageMaker
+   * would read it) is copied into `<workDir>/<job>/input/<channel>/` first.
+   */
+  async #localChannels(spec: TrainingJobSpec, signal: AbortSignal | undefined): Promise<TrainingJobSpec['channels']> {
+    const local = async (channel: 'train' | 'validation', location: string): Promise<string> => {
+      if (!isS3Uri(location)) return location;
+      this.#s3 ??= this.#options.s3 !== undefined ? Promise.resolve(this.#options.s3) : createS3Client();
+      const dir = path.join(await this.workDir(), spec.name, 'input', channel);
+      await rm(dir, { recursive: true, force: true });
+      const where = 'LocalBackend.startTrainingJob';
+      return downloadS3Channel(await this.#s3, location, dir, where, `spec.channels.${channel}`, {
+        ...(signal !== undefined ? { signal } : {}),
+      });
+    };
+    const { train, validation } = spec.channels;
+    return {
+      train: await local('train', train),
+      ...(validation !== undefined ? { validation: await local('validation', validation) } : {}),
+    };
+  }
+
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    // A client this backend made is its own to destroy.
+    if (this.#options.s3 === undefined && this.#s3 !== undefined) (await this.#s3.catch(() => undefined))?.destroy();
     await Promise.all([...this.#jobs.keys()].map((name) => this.stopTrainingJob(name)));
     await Promise.all([...this.#endpoints.keys()].map((name) => this.deleteEndpoint(name)));
     this.#models.clear();

@@ -7,7 +7,10 @@ import { InvalidArgumentError } from '../errors.js';
 import type { FrameSplit } from '../split/frame-splitter.js';
 import { writeCsvs } from '../split/write-csvs.js';
 import { parseScores } from '../serve/parse-scores.js';
+import type { S3Client } from '@aws-sdk/client-s3';
+import { isS3Uri } from '../events/s3-uri.js';
 import { abortable } from './abortable.js';
+import { readS3Text } from './s3-channel.js';
 import { asyncDispose } from '../async-dispose.js';
 import type { Backend, EndpointOptions, ResourceState, TrainingJobSpec } from './backend.js';
 import { SEED_HYPERPARAMETERS } from './default-hyperparameters.js';
@@ -42,10 +45,16 @@ import { CleanupError, ResourceStateError, RunAbortedError, type CleanupFailure 
 export interface ExperimentJob {
   /** Unique within a run; letters, digits and hyphens (it becomes a SageMaker resource name). */
   readonly name: string;
-  /** Path of the train channel: a CSV file or a folder of them. */
+  /**
+   * The train channel: a CSV file or a folder of them, or data already on S3: an object
+   * `s3://bucket/key` or every object under a prefix `s3://bucket/prefix/`. S3 channels are used
+   * in place by the SageMaker backend (the job's `S3Uri`, nothing uploaded) and copied to the job's
+   * input folder by the local backend, as SageMaker's File mode does.
+   */
   readonly train: string;
+  /** The validation channel, as `train`. */
   readonly validation?: string;
-  /** Path of a labelled test CSV (label first); `invokeWith: 'test'` scores it. */
+  /** A labelled test CSV (label first), a path or an `s3://` object; `invokeWith: 'test'` scores it. */
   readonly test?: string;
   readonly hyperparameters?: Hyperparameters;
 }
@@ -96,6 +105,11 @@ export interface TrainRunnerOptions {
    * temporary folder the runner creates when needed and removes when closed.
    */
   readonly workDir?: string;
+  /**
+   * The S3 client that reads test channels given as `s3://` objects (`invokeWith: 'test'`).
+   * Default: a client from the AWS environment for each read.
+   */
+  readonly s3?: S3Client;
 }
 
 /** What to score after deploying, per job. */
@@ -213,6 +227,7 @@ export class TrainRunner extends EventEmitter<TrainRunnerEvents> implements Asyn
   readonly #retained = { endpoints: new Set<string>(), models: new Set<string>() };
   readonly #onAbort: (() => void) | undefined;
   readonly #workDirOption: string | undefined;
+  readonly #s3: S3Client | undefined;
   #workDir: Promise<string> | undefined;
   #closed = false;
 
@@ -231,6 +246,7 @@ export class TrainRunner extends EventEmitter<TrainRunnerEvents> implements Asyn
     if (workDir !== undefined && (typeof workDir !== 'string' || workDir === ''))
       throw new InvalidArgumentError('TrainRunner', 'workDir', workDir, 'a folder path');
     this.#workDirOption = workDir;
+    this.#s3 = options.s3;
     if (!(Number.isInteger(concurrency) && concurrency >= 1) && concurrency !== Infinity) {
       throw new InvalidArgumentError('TrainRunner', 'concurrency', concurrency, 'a positive integer or Infinity');
     }
@@ -846,7 +862,7 @@ export class TrainRunner extends EventEmitter<TrainRunnerEvents> implements Asyn
           ready.succeeded.map((endpoint) =>
             this.#limit(async () => {
               const job = (this.#records.get(endpoint.job) as JobRecord).job;
-              const { rows, labels } = await resolveInvokeRows(invokeWith, job);
+              const { rows, labels } = await resolveInvokeRows(invokeWith, job, this.#s3);
               const jobScores = await this.invoke(job.name, rows);
               return labels === undefined
                 ? { job: job.name, scores: jobScores }
@@ -1057,6 +1073,7 @@ export class TrainRunner extends EventEmitter<TrainRunnerEvents> implements Asyn
 async function resolveInvokeRows(
   invokeWith: InvokeWith,
   job: ExperimentJob,
+  s3: S3Client | undefined,
 ): Promise<{ rows: InvokeRows; labels?: Float64Array }> {
   if (invokeWith === 'test') {
     if (job.test === undefined)
@@ -1066,7 +1083,8 @@ async function resolveInvokeRows(
         undefined,
         "a labelled test CSV path when invokeWith is 'test'",
       );
-    return splitLabelledCsv(await readFile(job.test, 'utf8'), job.test);
+    const text = isS3Uri(job.test) ? await readS3Text(job.test, s3, 'TrainRunner') : await readFile(job.test, 'utf8');
+    return splitLabelledCsv(text, job.test);
   }
   return { rows: typeof invokeWith === 'function' ? await invokeWith(job) : invokeWith };
 }

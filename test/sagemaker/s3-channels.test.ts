@@ -1,6 +1,6 @@
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { InvalidArgumentError } from '../../src/errors.js';
+import { S3SourceError } from '../../src/events/s3-errors.js';
 import { SageMakerBackend, type SageMakerBackendOptions } from '../../src/sagemaker/sagemaker-backend.js';
 import { startAwsTestEnv, TEST_BUCKET, TEST_ROLE, type AwsTestEnv } from './aws-test-env.js';
 import { loadArtifactFixture } from './xgboost-fixture.js';
@@ -49,7 +49,12 @@ describe('SageMakerBackend with channels already in S3', () => {
       channels: { train, validation },
       hyperparameters: { num_round: '5' },
     });
-    expect(testEnv.s3server.commands).toEqual(['ListObjectsV2Command', 'ListObjectsV2Command']);
+    // Checked as SageMaker will read them (the prefix listed; the object headed, and no other key starting with it), never copied.
+    expect([...testEnv.s3server.commands].sort()).toEqual([
+      'HeadObjectCommand',
+      'ListObjectsV2Command',
+      'ListObjectsV2Command',
+    ]);
     const channels = testEnv.loopback.firstRequestFor('CreateTrainingJob').body.InputDataConfig as {
       ChannelName: string;
       DataSource: { S3DataSource: { S3Uri: string } };
@@ -67,7 +72,8 @@ describe('SageMakerBackend with channels already in S3', () => {
     const error = await backend
       .startTrainingJob({ name: 'missing', channels: { train: missing }, hyperparameters: { num_round: '5' } })
       .catch((err: unknown) => err);
-    expect(error).toBeInstanceOf(InvalidArgumentError);
+    expect(error).toBeInstanceOf(S3SourceError);
+    expect(error).toMatchObject({ problem: 'empty-prefix', uri: missing });
     expect((error as Error).message).toContain(missing);
     expect(testEnv.loopback.requestsFor('CreateTrainingJob')).toEqual([]);
     await backend.close();
