@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { relativeLocation } from '../events/s3-uri.js';
 import { describeLivePolicy } from '../experiment/live-section.js';
 import { describeRule, type ExperimentRunResult } from '../experiment/partial-session-experiment.js';
 import type { CliIO } from './cli-io.js';
@@ -18,7 +19,7 @@ export function printExperiment(result: ExperimentRunResult, io: CliIO): void {
     io.stdout.write(`${text}\n`);
   };
   const { spec } = result;
-  const rel = (p: string): string => path.relative(io.cwd, p) || '.';
+  const rel = (p: string): string => relativeLocation(io.cwd, p) || '.';
   for (const { rule, comparison } of result.comparisons) {
     out();
     out(

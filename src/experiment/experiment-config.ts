@@ -463,11 +463,9 @@ export function parseExperimentConfig(document: unknown, options: ParseExperimen
       seed: positive('seed', 0, 0)!,
     };
   });
-  const outDir = path.resolve(
+  const outDir = resolveLocation(
     baseDir,
-    optional(doc, 'output', 'out', (v) =>
-      typeof v === 'string' && v !== '' ? v : fail(['output'], `must be a folder path, got ${show(v)}`),
-    ),
+    optional(doc, 'output', 'out', (v) => location(v, ['output'], 'a folder path or an S3 prefix')),
   );
 
   return {

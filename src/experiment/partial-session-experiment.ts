@@ -1,7 +1,11 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import { readEventLog } from '../events/read-event-log.js';
+import type { S3Client } from '@aws-sdk/client-s3';
+import { createS3Client } from '../events/s3-source.js';
 import { isS3Uri } from '../events/s3-uri.js';
+import { checkS3Output, uploadFolder } from './s3-output.js';
 import type { EventLog } from '../events/event-log.js';
 import { chooseOperatingPoint, type OperatingPoint, type OperatingRule } from '../eval/operating-point.js';
 import { compareExperiments, type ExperimentComparison, type ExperimentInput } from '../eval/experiment-comparison.js';
@@ -60,6 +64,11 @@ export interface RunExperimentOptions {
   readonly onProgress?: ProgressListener;
   /** Aborts training and waits; clean-up still runs. */
   readonly signal?: AbortSignal;
+  /**
+   * The S3 client for an `s3://` `spec.outDir`. Default: a client from the AWS environment,
+   * destroyed at the end.
+   */
+  readonly s3?: S3Client;
 }
 
 /** What one job produced. */
@@ -150,6 +159,7 @@ export async function runPartialSessionExperiment(
   spec: ExperimentSpec,
   options: RunExperimentOptions = {},
 ): Promise<ExperimentRunResult> {
+  if (isS3Uri(spec.outDir)) return runToS3(spec, options);
   // The live detector trains beside the jobs (see runStages); whatever ends the run stops it too.
   const detectorAbort = new AbortController();
   const stop = (): void => detectorAbort.abort(options.signal?.reason);
@@ -159,6 +169,40 @@ export async function runPartialSessionExperiment(
   } finally {
     options.signal?.removeEventListener('abort', stop);
     detectorAbort.abort();
+  }
+}
+
+/**
+ * An experiment whose outputs go to an S3 prefix: the prefix is checked first (before any work),
+ * the run writes to a temporary folder, every file then goes up under the prefix with the same
+ * relative paths, and the result names the S3 URIs.
+ */
+async function runToS3(spec: ExperimentSpec, options: RunExperimentOptions): Promise<ExperimentRunResult> {
+  const prefix = spec.outDir.endsWith('/') ? spec.outDir : `${spec.outDir}/`;
+  const client = options.s3 ?? (await createS3Client());
+  const local = await mkdtemp(path.join(os.tmpdir(), 'sessionsentry-out-'));
+  try {
+    await checkS3Output(client, prefix, 'runPartialSessionExperiment', 'spec.outDir');
+    const result = await runPartialSessionExperiment({ ...spec, outDir: local }, options);
+    await uploadFolder(client, local, prefix, options.signal !== undefined ? { signal: options.signal } : {});
+    const toS3 = (p: string): string => `${prefix}${path.relative(local, p).split(path.sep).join('/')}`;
+    const { files } = result;
+    return {
+      ...result,
+      spec,
+      jobs: result.jobs.map((job) => ({ ...job, modelPath: toS3(job.modelPath) })),
+      live: result.live === null ? null : { ...result.live, detectorDir: toS3(result.live.detectorDir) },
+      files: {
+        report: toS3(files.report),
+        csvDir: toS3(files.csvDir),
+        modelsDir: toS3(files.modelsDir),
+        scoresDir: toS3(files.scoresDir),
+        summary: toS3(files.summary),
+      },
+    };
+  } finally {
+    await rm(local, { recursive: true, force: true });
+    if (options.s3 === undefined) client.destroy();
   }
 }
 

@@ -1,11 +1,13 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { type Dirent, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/run-cli.js';
+import { listS3Objects } from '../../src/events/s3-source.js';
 import { generateLogs } from '../../src/synth/generate-logs.js';
+import { readS3Text } from '../../src/train/s3-channel.js';
 import { DUMMY_CREDENTIALS, startS3, TEST_BUCKET, type S3TestServer } from '../sagemaker/aws-test-env.js';
 import { captureIO } from './capture-io.js';
 
@@ -75,6 +77,17 @@ describe('sessionsentry with s3:// logs (s3rver, credentials and endpoint from t
     expect(record.logs).toEqual([uri('logs/')]);
   });
 
+  it('run refuses an output bucket that does not exist before any work', async () => {
+    writeFileSync(
+      path.join(dir, 'nowhere.yaml'),
+      `data:\n  dir: ${uri('logs')}\noutput: s3://no-such-bucket-here/out/\n`,
+    );
+    const result = await cli('run', 'nowhere.yaml');
+    expect(result.code).not.toBe(0);
+    expect(result.err).toContain('s3://no-such-bucket-here/out/: no such bucket');
+    expect(result.err).not.toContain('read ');
+  });
+
   it('flatten names the missing object and exits non-zero, writing nothing', async () => {
     const missing = await cli('flatten', uri('logs/mixed-9.txt'), '--out', 'missing/x.csv');
     expect(missing.code).not.toBe(0);
@@ -123,6 +136,29 @@ describe('sessionsentry with s3:// logs (s3rver, credentials and endpoint from t
         data?: { files?: string[] };
       };
       expect(manifest.data?.files).toContain(uri('logs/single.txt'));
+    });
+
+    it('run --out s3://bucket/prefix/ puts every output file under the prefix, the files a local run writes, and names them', async () => {
+      const started = performance.now();
+      const toS3 = await cli('run', 's3.yaml', '--out', uri('results/trial/'));
+      const seconds = (performance.now() - started) / 1000;
+      expect(toS3.code, toS3.err).toBe(0);
+      expect(toS3.out).toContain(`Report:  ${uri('results/trial/report.html')}`);
+      const listed = await listS3Objects(s3.s3, [uri('results/trial/')]);
+      const localFiles = (readdirSync(path.join(dir, 'out-s3'), { recursive: true, withFileTypes: true }) as Dirent[])
+        .filter((e) => e.isFile())
+        .map((e) => path.relative(path.join(dir, 'out-s3'), path.join(e.parentPath, e.name)).split(path.sep).join('/'))
+        .sort();
+      expect(listed.map((o) => o.key.slice('results/trial/'.length)).sort()).toEqual(localFiles);
+      const summary = JSON.parse(await readS3Text(uri('results/trial/summary.json'), s3.s3)) as {
+        comparisons: unknown;
+      };
+      const local = JSON.parse(readFileSync(path.join(dir, 'out-s3', 'summary.json'), 'utf8')) as {
+        comparisons: unknown;
+      };
+      expect(summary.comparisons).toEqual(local.comparisons);
+      // The issue's round trip, the part that reads logs from and writes results to S3: its wall time.
+      console.log(`run from and to S3 (s3rver): ${seconds.toFixed(2)} s`);
     });
 
     it('score and replay take an s3:// log and print what they print for the local file', async () => {

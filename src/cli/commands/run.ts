@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { isS3Uri, resolveLocation } from '../../events/s3-uri.js';
 import path from 'node:path';
 import { readExperimentConfig } from '../../experiment/experiment-config.js';
 import type { ExperimentSpec } from '../../experiment/experiment-spec.js';
@@ -31,7 +32,7 @@ export const runCommand: Command = {
   help: [
     [
       '--out <folder>',
-      "write results here instead of the file's `output` (created; Ctrl-C removes what the run created)",
+      "write results here instead of the file's `output` (created; Ctrl-C removes what the run created), or under an S3 prefix s3://bucket/prefix/",
     ],
     ['--output <folder>', 'the same as --out (older spelling)'],
   ],
@@ -44,7 +45,7 @@ export const runCommand: Command = {
     if (args.values.out !== undefined && args.values.output !== undefined)
       throw new UsageError('run: give --out once (--output is its older spelling)');
     const output = stringOption(args, 'out') ?? stringOption(args, 'output');
-    if (output !== undefined) spec = { ...spec, outDir: path.resolve(io.cwd, output) };
+    if (output !== undefined) spec = { ...spec, outDir: resolveLocation(io.cwd, output) };
     const backend = await backendFor(spec, io);
     const display = new ProgressDisplay(io, spec.jobs.length);
     let result;
@@ -58,7 +59,8 @@ export const runCommand: Command = {
             signal,
             ...(backend ? { backend } : {}),
           }),
-        { creates: createdBy(spec.outDir).filter((p) => !existsSync(p)) },
+        // Outputs for S3 are written to a temporary folder the run removes itself.
+        { creates: isS3Uri(spec.outDir) ? [] : createdBy(spec.outDir).filter((p) => !existsSync(p)) },
       );
     } finally {
       display.done();
