@@ -126,6 +126,28 @@ describe('SageMakerBackend with channels already on S3', () => {
     ]);
   });
 
+  it('a tuning job uses the S3 channels in place too: its training job definition names them, nothing is uploaded', async () => {
+    const { env, backend } = await setUp();
+    const train = `s3://${TEST_BUCKET}/existing/first5/train/`;
+    await backend.startTuningJob({
+      name: 'tune-in-place',
+      channels: { train, validation: train },
+      hyperparameters: { num_round: '10', objective: 'binary:logistic' },
+      space: { max_depth: { min: 2, max: 6 } },
+      maxJobs: 4,
+    });
+    const create = env.loopback.firstRequestFor('CreateHyperParameterTuningJob');
+    expect(create.status).toBe(200);
+    const definition = create.body.TrainingJobDefinition as {
+      InputDataConfig: { ChannelName: string; DataSource: { S3DataSource: { S3Uri: string } } }[];
+    };
+    expect(definition.InputDataConfig.map((c) => [c.ChannelName, c.DataSource.S3DataSource.S3Uri])).toEqual([
+      ['train', train],
+      ['validation', train],
+    ]);
+    expect(env.s3server.commands).not.toContain('PutObjectCommand');
+  });
+
   it('refuses a missing S3 channel with S3SourceError naming it, before any request to SageMaker', async () => {
     const { env, backend } = await setUp();
     await expect(
