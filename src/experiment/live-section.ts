@@ -132,12 +132,7 @@ export async function runLiveSection(input: {
   readonly eventsSeen: number;
   /** A note on the test log, such as the attacker styles training lacked. */
   readonly about?: string;
-  /**
-   * The detector, when its training was started earlier ({@link startLiveDetector} with the same
-   * inputs), so that it overlapped other work; default: trained here.
-   */
-  readonly detector?: Promise<LiveDetector>;
-  /** Stops the detector's training (when trained here). */
+  /** Stops the detector's training (between boosting rounds, which yield to the event loop). */
   readonly signal?: AbortSignal;
 }): Promise<LiveSectionResult> {
   const { testLog, schema, jobs, budget, modelsDir } = input;
@@ -151,7 +146,7 @@ export async function runLiveSection(input: {
     });
     return { name, policy, validation, test: replay(testLog, scorer, { maxEventsSeen: input.eventsSeen }) };
   });
-  const detector = await (input.detector ?? startLiveDetector(input));
+  const detector = await startLiveDetector(input);
   const detectorDir = path.join(modelsDir, 'live');
   await mkdir(detectorDir, { recursive: true });
   await detector.save(detectorDir);
@@ -173,16 +168,13 @@ export async function runLiveSection(input: {
 }
 
 /**
- * Starts training the experiment's recommended live detector (`trainLiveDetector`: prefix and
+ * Trains the experiment's recommended live detector (`trainLiveDetector`: prefix and
  * whole-session models on the training sessions outside `validationSessions`, calibrated on them).
- * Its boosting rounds yield to the event loop, so an experiment starts it as soon as its split is
- * known and lets it run beside the training jobs' worker threads, then hands the promise to
- * {@link runLiveSection}. The detector is the one `runLiveSection` would train itself.
+ * Its boosting rounds yield to the event loop, so a signal (Ctrl-C) stops it between rounds.
  *
  * @example
  * ```ts
- * const detector = startLiveDetector({ trainLog, budget: 10, validationSessions, calibration: 'holdout', seed: 42, features, hyperparameters });
- * await runLiveSection({ ...inputs, detector });
+ * const detector = await startLiveDetector({ trainLog, budget: 10, validationSessions, calibration: 'holdout', seed: 42, features, hyperparameters });
  * ```
  */
 export function startLiveDetector(input: {

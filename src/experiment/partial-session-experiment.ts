@@ -35,14 +35,7 @@ import type { TrainingSummary } from '../train/backend.js';
 import { trainingSummaryOf } from '../train/container-early-stopping.js';
 import { toHyperparameterStrings, type Hyperparameters } from '../train/hyperparameters.js';
 import type { Frame } from '../frame/frame.js';
-import type { LiveDetector } from '../live/live-detector.js';
-import {
-  type LiveSectionResult,
-  type SavedLivePolicy,
-  calibrateJobLive,
-  runLiveSection,
-  startLiveDetector,
-} from './live-section.js';
+import { type LiveSectionResult, type SavedLivePolicy, calibrateJobLive, runLiveSection } from './live-section.js';
 import { WEIGHT_COLUMN } from '../sessions/flatten-prefixes.js';
 import { splitPrefixes } from '../sessions/truncation.js';
 import type { Job } from '../sessions/job-grid.js';
@@ -160,16 +153,7 @@ export async function runPartialSessionExperiment(
   options: RunExperimentOptions = {},
 ): Promise<ExperimentRunResult> {
   if (isS3Uri(spec.outDir)) return runToS3(spec, options);
-  // The live detector trains beside the jobs (see runStages); whatever ends the run stops it too.
-  const detectorAbort = new AbortController();
-  const stop = (): void => detectorAbort.abort(options.signal?.reason);
-  options.signal?.addEventListener('abort', stop, { once: true });
-  try {
-    return await runStages(spec, options, detectorAbort.signal);
-  } finally {
-    options.signal?.removeEventListener('abort', stop);
-    detectorAbort.abort();
-  }
+  return runStages(spec, options);
 }
 
 /**
@@ -206,11 +190,7 @@ async function runToS3(spec: ExperimentSpec, options: RunExperimentOptions): Pro
   }
 }
 
-async function runStages(
-  given: ExperimentSpec,
-  options: RunExperimentOptions,
-  detectorSignal: AbortSignal,
-): Promise<ExperimentRunResult> {
+async function runStages(given: ExperimentSpec, options: RunExperimentOptions): Promise<ExperimentRunResult> {
   // The spec, with the tuned hyperparameters once the tune stage has found them.
   let spec = given;
   const { onStage, onProgress, signal } = options;
@@ -332,10 +312,6 @@ async function runStages(
       summary: TrainingSummary | undefined;
     }
   >();
-  // The recommended live detector needs only the training log and the split: it trains on this
-  // thread, yielding between boosting rounds, while the jobs train on worker threads.
-  const liveValidation = spec.live === null ? [] : sessionSplit(trainLog, flattener, splitter, spec, splits);
-  let detector: Promise<LiveDetector> | undefined;
   try {
     // Each job starts training as soon as its CSV channels are written, while the next job's are.
     await writeCsvs(
@@ -361,21 +337,6 @@ async function runStages(
       },
     );
     if (current !== 'train') stage('train', `${spec.jobs.length} jobs`);
-    if (spec.live !== null) {
-      detector = startLiveDetector({
-        trainLog,
-        budget: spec.live.maxFalseAlertsPer10k,
-        validationSessions: liveValidation,
-        calibration: spec.live.calibration,
-        seed: spec.split.seed,
-        features: spec.features,
-        // The live models train on every training session, with no eval set to stop early on.
-        hyperparameters: withoutEarlyStopping(spec.hyperparameters) as Record<string, string | number>,
-        signal: detectorSignal,
-      });
-      // Awaited in the live section; a run that ends before it has stopped the training.
-      detector.catch(() => undefined);
-    }
     const training = await runner.waitForJobs();
     failed.push(...training.failed);
     const models = await runner.createModels();
@@ -517,14 +478,14 @@ async function runStages(
       features: spec.features,
       jobs: jobs.map((j) => ({ name: j.name, booster: scored.get(j.name)!.booster, ...livePolicies.get(j.name)! })),
       budget: spec.live.maxFalseAlertsPer10k,
-      validationSessions: liveValidation,
+      validationSessions: sessionSplit(trainLog, flattener, splitter, spec, splits),
       seed: spec.split.seed,
       calibration: spec.live.calibration,
       // The live models train on every training session, with no eval set to stop early on.
       hyperparameters: withoutEarlyStopping(spec.hyperparameters) as Record<string, string | number>,
       modelsDir,
       eventsSeen: Math.max(1, ...spec.eventsSeen),
-      ...(detector === undefined ? {} : { detector }),
+      ...(signal === undefined ? {} : { signal }),
     });
     stage('report', `${spec.operatingPoints.length} operating points and the live section`);
   }
