@@ -272,6 +272,36 @@ describe('sessionsentry step by step on a small synthetic set', () => {
       flattener.flatten(truncateLog(log, { kind: 'firstN', n: 10 })).select(flattener.featureNames),
     );
     expect(Array.from(probabilities)).toEqual(Array.from(expected, (v) => Number(String(v))));
+    // An action code the model never saw is counted, and the warning counts in words that agree with the number.
+    writeFileSync(
+      path.join(dir, 'data/unseen.txt'),
+      'SessionNo\tLogTime\tCustID\tGroupID\tProfID\tAct\tBadActor\n' +
+        '7\t2019-08-14 00:00:01.000\t1\t1\t1\t999999\t0\n' +
+        '7\t2019-08-14 00:00:02.000\t1\t1\t1\t999999\t0\n' +
+        '8\t2019-08-14 00:00:03.000\t2\t2\t2\t999998\t0\n',
+    );
+    const unseen = await cli(
+      dir,
+      'score',
+      '--model',
+      'models/first10',
+      'data/unseen.txt',
+      '--out',
+      'scores/unseen.csv',
+    );
+    expect(unseen.code).toBe(0);
+    expect(unseen.err).toContain(
+      "warning: 3 events have action codes the model's vocabulary lacks (counted in other_actions)\n",
+    );
+    writeFileSync(
+      path.join(dir, 'data/unseen-one.txt'),
+      'SessionNo\tLogTime\tCustID\tGroupID\tProfID\tAct\tBadActor\n7\t2019-08-14 00:00:01.000\t1\t1\t1\t999999\t0\n',
+    );
+    const one = await cli(dir, 'score', '--model', 'models/first10', 'data/unseen-one.txt', '--out', 'scores/one.csv');
+    expect(one.err).toMatch(/^1 session scored \(sessions cut as firstN\(10\)\), [01] alerts? at threshold /);
+    expect(one.err).toContain(
+      "warning: 1 event has an action code the model's vocabulary lacks (counted in other_actions)\n",
+    );
     // A conflicting --truncation is an error, not a silent choice.
     const conflict = await cli(dir, 'score', '--model', 'models/first10', '--truncation', 'last5', 'data/single.txt');
     expect([conflict.code, conflict.err.split('\n')[0]]).toEqual([

@@ -146,13 +146,15 @@ export const scoreCommand: Command = {
         : `; the model learned from ${describeTruncation(prefixes)}, each session scored at its last event (replay ` +
           `scores every prefix)`;
     io.stderr.write(
-      `${scores.length} sessions scored (${cut}${prefixNote}), ${alerts} alerts at threshold ${threshold}` +
+      `${scores.length} session${scores.length === 1 ? '' : 's'} scored (${cut}${prefixNote}), ${alerts} ` +
+        `alert${alerts === 1 ? '' : 's'} at threshold ${threshold}` +
         (log.positiveCount > 0 ? `, ${caught} of ${log.positiveCount} labelled attacker sessions among them` : '') +
         '\n',
     );
     if (unseen.events > 0)
       io.stderr.write(
-        `warning: ${unseen.events} events have action codes the model's vocabulary lacks (counted in other_actions)\n`,
+        `warning: ${unseen.events} ${unseen.events === 1 ? 'event has an action code' : 'events have action codes'} ` +
+          `the model's vocabulary lacks (counted in other_actions)\n`,
       );
     return EXIT.ok;
   },
