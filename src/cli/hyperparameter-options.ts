@@ -5,8 +5,8 @@ import { UsageError } from './cli-io.js';
 import type { CommandArgs } from './command.js';
 import { didYouMean } from './did-you-mean.js';
 
-// Names the trainer takes (resolveTrainParams's), for "did you mean".
-const KNOWN_NAMES = [
+/** Names the trainer takes (resolveTrainParams's), for "did you mean". */
+export const KNOWN_HYPERPARAMETERS: readonly string[] = [
   'num_round',
   'num_boost_round',
   'eta',
@@ -63,9 +63,12 @@ export function hyperparameterOptions(command: string, args: CommandArgs): Recor
   } catch (err) {
     if (!(err instanceof TrainParamError)) throw err;
     const unknown = /no such parameter/.test(err.message);
-    throw new UsageError(`${command}: --hp ${err.message}${unknown ? didYouMean(err.parameter, KNOWN_NAMES) : ''}`, {
-      cause: err,
-    });
+    throw new UsageError(
+      `${command}: --hp ${err.message}${unknown ? didYouMean(err.parameter, KNOWN_HYPERPARAMETERS) : ''}`,
+      {
+        cause: err,
+      },
+    );
   }
   const ignored = earlyStoppingIgnored(out, true);
   if (ignored !== undefined)

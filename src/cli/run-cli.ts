@@ -2,6 +2,7 @@ import { ExperimentConfigError } from '../experiment/experiment-errors.js';
 import { ModelDirectoryError } from '../experiment/model-directory.js';
 import { ParseError, SessionSentryError } from '../errors.js';
 import { PACKAGE_VERSION } from '../package-info.js';
+import { SourceReadError } from '../frame/text-source.js';
 import { EXIT, InterruptedError, UsageError, type CliIO } from './cli-io.js';
 import { commandHelp, parseCommandArgs, type Command } from './command.js';
 import { COMMANDS } from './commands/index.js';
@@ -100,6 +101,8 @@ export const VERSION = PACKAGE_VERSION;
 function describeError(err: unknown): string {
   if (err instanceof ParseError || err instanceof ExperimentConfigError || err instanceof ModelDirectoryError)
     return `error: ${err.message}`;
+  // A file that cannot be read: its name and the problem, without the hint meant for library callers.
+  if (err instanceof SourceReadError) return `error: ${err.file}: ${err.problem}`;
   if (err instanceof SessionSentryError) return `${err.name} [${err.code}]: ${err.message}`;
   if (err instanceof Error) {
     const code = (err as NodeJS.ErrnoException).code;

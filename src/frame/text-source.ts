@@ -51,10 +51,13 @@ export interface OpenedSource {
 export class SourceReadError extends SessionSentryError {
   declare readonly code: 'ERR_SOURCE_READ';
   readonly file: string;
+  /** What went wrong, without the file name or the hint for library callers (`no such file`). */
+  readonly problem: string;
 
-  constructor(file: string, problem: string, options?: { cause?: unknown }) {
-    super('ERR_SOURCE_READ', `${file}: ${problem}`, options);
+  constructor(file: string, problem: string, options?: { cause?: unknown; hint?: string }) {
+    super('ERR_SOURCE_READ', `${file}: ${problem}${options?.hint === undefined ? '' : ` (${options.hint})`}`, options);
     this.file = file;
+    this.problem = problem;
   }
 }
 
@@ -250,11 +253,10 @@ function wrapReadError(error: unknown, name: string): unknown {
   if (error instanceof SessionSentryError) return error;
   const err = error as NodeJS.ErrnoException;
   if (err.code === 'ENOENT')
-    return new SourceReadError(
-      name,
-      'no such file (expected a readable file; to pass text, use { text } or include a newline)',
-      { cause: error },
-    );
+    return new SourceReadError(name, 'no such file', {
+      cause: error,
+      hint: 'expected a readable file; to pass text, use { text } or include a newline',
+    });
   if (err.code === 'EISDIR') return new SourceReadError(name, 'is a directory (expected a file)', { cause: error });
   if (err.code === 'EACCES') return new SourceReadError(name, 'permission denied', { cause: error });
   return new SourceReadError(name, `cannot read (${err.message})`, { cause: error });

@@ -65,6 +65,19 @@ describe('sessionsentry --help and exit codes', () => {
     ]);
   });
 
+  it('exits 1 naming a log file that does not exist, as it names a bad line: "error: <file>: no such file"', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'ss-missing-'));
+    try {
+      const missing = await cli(dir, 'flatten', 'nothere.txt', '--out', 'features.csv');
+      expect([missing.code, missing.err]).toEqual([
+        1,
+        `sessionsentry flatten: error: ${path.join(dir, 'nothere.txt')}: no such file\n`,
+      ]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it("prints package.json's version with --version, which the help lists", async () => {
     const pkg = JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { version: string };
     expect(await cli(repoRoot, '--version')).toEqual({ code: 0, out: `${pkg.version}\n`, err: '' });

@@ -89,6 +89,7 @@ describe('sessionsentry tune', () => {
   it.each([
     [['csv/first10'], 'give the search space'],
     [['csv/first10', '--param', 'max_dept=3,4'], 'space.max_dept'],
+    [['csv/first10', '--param', 'max_dept=3,4'], '(did you mean "max_depth"?)'],
     [['csv/first10', '--param', 'max_depth=3', '--objective', 'rmse'], '--objective must be'],
     [['csv/first10', '--param', 'max_depth=3', '--nfold', '1'], '--nfold'],
     [['csv/first10', '--param', 'max_depth=3', '--nfold', '200'], 'nfold must be at most the number of positive rows'],

@@ -15,7 +15,8 @@ import {
 import { tuneTable } from '../../tune/tune-table.js';
 import { EXIT, UsageError } from '../cli-io.js';
 import { type Command, type CommandArgs, numberOption, stringOption } from '../command.js';
-import { hyperparameterOptions } from '../hyperparameter-options.js';
+import { KNOWN_HYPERPARAMETERS, hyperparameterOptions } from '../hyperparameter-options.js';
+import { didYouMean } from '../did-you-mean.js';
 import { interruptible } from '../interruptible.js';
 import { prepareOutputs } from '../output-files.js';
 import { readSplitFolder } from '../split-folder.js';
@@ -159,7 +160,7 @@ export const tuneCommand: Command = {
           !started &&
           (err instanceof SearchSpaceError || err instanceof InvalidArgumentError || err instanceof TrainParamError)
         )
-          throw new UsageError(`tune: ${err.message}`, { cause: err });
+          throw new UsageError(`tune: ${err.message}${unknownHyperparameterHint(err)}`, { cause: err });
         throw err;
       }
     });
@@ -285,4 +286,12 @@ async function spaceOption(args: CommandArgs, cwd: string): Promise<SearchSpace>
   if (Object.keys(space).length === 0)
     throw new UsageError('tune: give the search space with --param name=values (repeatable) or --space <json|file>');
   return space;
+}
+
+/** " (did you mean …?)" when a search space names a hyperparameter the trainer does not know. */
+function unknownHyperparameterHint(err: Error): string {
+  if (!/no such parameter/.test(err.message)) return '';
+  const name =
+    err instanceof SearchSpaceError ? err.hyperparameter : err instanceof TrainParamError ? err.parameter : '';
+  return name === '' ? '' : didYouMean(name, KNOWN_HYPERPARAMETERS);
 }
