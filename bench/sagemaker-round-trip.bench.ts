@@ -32,7 +32,8 @@ import { SessionFlattener } from '../src/sessions/session-flattener.js';
 import { FrameSplitter } from '../src/split/frame-splitter.js';
 import { writeCsvs } from '../src/split/write-csvs.js';
 import { generateEvents } from '../src/synth/generate-events.js';
-import { syntheticEventLog } from '../src/synth/synthetic-log.js';
+import { formatLogTsv, syntheticEventLog } from '../src/synth/synthetic-log.js';
+import { readEventLog } from '../src/events/read-event-log.js';
 import { LocalBackend } from '../src/train/local-backend.js';
 import { SEED_HYPERPARAMETERS } from '../src/train/default-hyperparameters.js';
 import { TrainRunner } from '../src/train/train-runner.js';
@@ -163,11 +164,36 @@ const backend = new SageMakerBackend({
 phase('servers up');
 
 // --- the data: six truncation jobs' channels, written to S3 once (the existing data) ---
-const trainLog = syntheticEventLog(generateEvents({ seed: 2019, events: 40_000 }), 'synthetic-train');
-const testLog = syntheticEventLog(
-  generateEvents({ seed: 2020, sessions: 1_000, attackerEventShare: 0.01, firstSessionNo: 50_000_000 }),
-  'synthetic-test-day',
-);
+// The logs as the user keeps them: TSV objects on S3 (the training log as a prefix of two parts),
+// read back with readEventLog, streamed from s3rver.
+const trainEvents = generateEvents({ seed: 2019, events: 40_000 });
+const testEvents = generateEvents({
+  seed: 2020,
+  sessions: 1_000,
+  attackerEventShare: 0.01,
+  firstSessionNo: 50_000_000,
+});
+const trainTsv = formatLogTsv(trainEvents);
+const cut = trainTsv.indexOf('\n', trainTsv.length >> 1) + 1;
+const header = trainTsv.slice(0, trainTsv.indexOf('\n') + 1);
+const logObjects: [string, string][] = [
+  ['logs/train/part-1.tsv', trainTsv.slice(0, cut)],
+  ['logs/train/part-2.tsv', header + trainTsv.slice(cut)],
+  ['logs/test-day.tsv', formatLogTsv(testEvents)],
+];
+for (const [key, body] of logObjects)
+  await s3server.s3.send(new PutObjectCommand({ Bucket: TEST_BUCKET, Key: key, Body: body }));
+const s3Read = { s3: { client: s3server.s3 } };
+const trainLog = await readEventLog(`s3://${TEST_BUCKET}/logs/train/`, s3Read);
+const testLog = await readEventLog(`s3://${TEST_BUCKET}/logs/test-day.tsv`, s3Read);
+const inMemory = syntheticEventLog(trainEvents, 'synthetic-train');
+if (
+  trainLog.eventCount !== inMemory.eventCount ||
+  trainLog.sessionCount !== inMemory.sessionCount ||
+  testLog.eventCount !== testEvents.eventCount
+)
+  throw new Error('the logs read from S3 are not the generated ones');
+phase(`logs read from S3 (${trainLog.eventCount + testLog.eventCount} events, ${logObjects.length} objects)`);
 const flattener = new SessionFlattener({ vocabulary: ActionVocabulary.fromLogs([trainLog, testLog]) });
 const jobs = standardJobs({ names: ORIGINAL_JOB_NAMES });
 const trainFrames = prepareJobs(trainLog, jobs, flattener);
@@ -299,7 +325,7 @@ out.push(
     's3rver, the loopback SageMaker control plane and CloudWatch Logs service, the real AWS SDK v3 clients; ' +
     "each training job's container is the library's LocalBackend reading the channels from s3rver. " +
     `Six jobs of ~${trainFrames.get(firstJob)!.rowCount} sessions (synthetic log of 40K events), num_round 20. ` +
-    'The log is generated in memory, not read from S3: reading logs from s3:// (issue 16, part 1) is not in this commit.',
+    'The logs are written to s3rver as TSV objects (the training log as a prefix of two parts) and read back with readEventLog.',
 );
 out.push('');
 out.push('| step | wall time |');
