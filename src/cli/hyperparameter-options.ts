@@ -1,4 +1,10 @@
-import { resolveTrainParams, TrainParamError, IGNORED_PARAMS, DEFAULT_ONLY_PARAMS } from '../model/train-params.js';
+import {
+  resolveTrainParams,
+  TrainParamError,
+  IGNORED_PARAMS,
+  DEFAULT_ONLY_PARAMS,
+  TRAIN_PARAM_NAMES,
+} from '../model/train-params.js';
 import { earlyStoppingIgnored } from '../train/container-early-stopping.js';
 import { SEED_HYPERPARAMETERS } from '../train/default-hyperparameters.js';
 import { UsageError } from './cli-io.js';
@@ -7,32 +13,7 @@ import { didYouMean } from './did-you-mean.js';
 
 /** Names the trainer takes (resolveTrainParams's), for "did you mean". */
 export const KNOWN_HYPERPARAMETERS: readonly string[] = [
-  'num_round',
-  'num_boost_round',
-  'eta',
-  'learning_rate',
-  'max_depth',
-  'gamma',
-  'min_split_loss',
-  'min_child_weight',
-  'max_delta_step',
-  'subsample',
-  'colsample_bytree',
-  'colsample_bylevel',
-  'colsample_bynode',
-  'lambda',
-  'reg_lambda',
-  'alpha',
-  'reg_alpha',
-  'base_score',
-  'max_bin',
-  'seed',
-  'random_state',
-  'scale_pos_weight',
-  'tree_method',
-  'objective',
-  'eval_metric',
-  'early_stopping_rounds',
+  ...TRAIN_PARAM_NAMES,
   ...IGNORED_PARAMS,
   ...Object.keys(DEFAULT_ONLY_PARAMS),
 ];

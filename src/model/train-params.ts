@@ -208,7 +208,8 @@ function pick(
   return undefined;
 }
 
-const KNOWN = new Set([
+/** The hyperparameters the trainer reads (their aliases included); the CLI suggests among them for a typo. */
+export const TRAIN_PARAM_NAMES: readonly string[] = [
   'num_round',
   'num_boost_round',
   'eta',
@@ -236,7 +237,8 @@ const KNOWN = new Set([
   'eval_metric',
   'early_stopping_rounds',
   'csv_weights',
-]);
+];
+const KNOWN: ReadonlySet<string> = new Set(TRAIN_PARAM_NAMES);
 
 const METRICS: readonly EvalMetric[] = ['logloss', 'auc', 'error'];
 
