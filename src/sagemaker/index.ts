@@ -67,7 +67,7 @@ export { findTaggedResources } from './leftovers.js';
 export type { FindTaggedResourcesOptions, TaggedResources } from './leftovers.js';
 
 // --- S3 ---
-export { parseS3Uri, s3Uri, joinKey, uploadFile, uploadChannel, downloadObject, countObjects } from './s3-objects.js';
+export { parseS3Uri, s3Uri, joinKey, uploadFile, uploadChannel, downloadObject } from './s3-objects.js';
 export type { S3Location, UploadFileOptions, UploadFileOutput, UploadChannelOptions } from './s3-objects.js';
 
 // --- Hyperparameter tuning ---

@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
-import { GetObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { InvalidArgumentError } from '../errors.js';
 import { RunAbortedError } from '../train/train-errors.js';
@@ -201,27 +201,4 @@ export async function uploadChannel(
     uploaded.push(await uploadFile(s3, file, s3Uri(bucket, key, relative), uploadOptions));
   }
   return uploaded;
-}
-
-/**
- * How many objects are under an S3 URI (an object key or a folder prefix), counting up to `atMost`
- * (from one `ListObjectsV2` page): enough to tell a channel that is there, or has one object per
- * training instance, from a mistyped or empty one.
- *
- * @throws {S3UriError} for a malformed URI; {@link AwsRequestError} when S3 refuses (no such bucket, no access).
- *
- * @example
- * ```ts
- * await countObjects(s3, 's3://my-bucket/data/train/', 4); // 4 when at least four objects are there
- * ```
- */
-export async function countObjects(s3: S3Client, uri: string, atMost = 1): Promise<number> {
-  const { bucket, key } = parseS3Uri(uri, 'countObjects', 'uri');
-  try {
-    // One page of the default size (up to 1000 keys) answers any count a channel needs.
-    const page = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: key }));
-    return Math.min(atMost, page.KeyCount ?? page.Contents?.length ?? 0);
-  } catch (err) {
-    throw new AwsRequestError('ListObjectsV2', uri, err);
-  }
 }
