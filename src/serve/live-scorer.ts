@@ -233,6 +233,8 @@ interface AlertQueue {
 }
 
 const THIRTY_MINUTES = 30 * 60_000;
+/** Most dropped session states kept for reuse: enough for a steady stream, little after a mass expiry. */
+const MAX_SPARE_STATES = 1024;
 
 /** Internal method of {@link LiveScorer}: `pushParsed` without its result object (`replay` uses it). */
 export const APPLY_EVENT: unique symbol = Symbol('LiveScorer.applyEvent');
@@ -298,6 +300,8 @@ export class LiveScorer {
   readonly #listeners = new Set<AlertListener>();
   readonly #queues = new Set<AlertQueue>();
   readonly #columnCache = new Map<string, number>();
+  /** States of dropped sessions, reset and reused for new ones (see `SessionState.reset`). */
+  readonly #spare: SessionState[] = [];
   /** Per feature column of a first event (see `SessionState.add`), the models' scores of that one-event row; null unless every model is a Booster. */
   readonly #firstScores: Map<number, Float64Array> | null;
   /** The session state of the latest event applied (see {@link APPLY_EVENT}). */
@@ -497,13 +501,15 @@ export class LiveScorer {
     }
     // Idle in event time; seenAt stops a session whose own time ran ahead of the clock from never expiring.
     if (state !== undefined && clock - Math.min(state.lastTime, state.seenAt) > this.#idle) {
-      sessions.remove(state);
+      this.#drop(state);
       this.#expired++;
       state = undefined;
     }
     let t = time;
     if (state === undefined) {
-      state = new SessionState(session, this.#layout, this.#exactStdGaps, this.#maxGaps);
+      state = this.#spare.pop();
+      if (state === undefined) state = new SessionState(session, this.#layout, this.#exactStdGaps, this.#maxGaps);
+      else state.reset(session);
       sessions.add(state);
       this.#started++;
     } else {
@@ -545,19 +551,19 @@ export class LiveScorer {
     state.score = score;
     state.streak = nextStreak(this.policy, score, state.streak);
     let raisedBy = alertsAt(this.policy, state.streak, state.events) ? 0 : -1;
-    let scores: number[] | undefined;
     if (this.#others.length > 0) {
-      scores = [score];
+      // Kept in place (a recycled state keeps its arrays); `pushParsed` copies them into its result.
+      const scores = (state.scores ??= new Float64Array(1 + this.#others.length));
+      scores[0] = score;
       const streaks = (state.streaks ??= new Uint32Array(this.#others.length));
       for (let k = 0; k < this.#others.length; k++) {
         const other = this.#others[k]!;
         const s = first === undefined ? other.score(state.row) : first[k + 1]!;
-        scores.push(s);
+        scores[k + 1] = s;
         const streak = nextStreak(other.policy, s, streaks[k]!);
         streaks[k] = streak;
         if (raisedBy < 0 && alertsAt(other.policy, streak, state.events)) raisedBy = k + 1;
       }
-      state.scores = scores;
     }
     let newly = false;
     if (!state.alerted && raisedBy >= 0) {
@@ -566,7 +572,7 @@ export class LiveScorer {
     }
     this.#expireIdle(state);
     if (sessions.size > this.#max) {
-      sessions.remove(sessions.oldest!);
+      this.#drop(sessions.oldest!);
       this.#evicted++;
     }
     if (newly) {
@@ -599,7 +605,7 @@ export class LiveScorer {
     let n = 0;
     for (const state of [...this.#sessions]) {
       if (clock - Math.min(state.lastTime, state.seenAt) > this.#idle) {
-        this.#sessions.remove(state);
+        this.#drop(state);
         n++;
       }
     }
@@ -759,10 +765,16 @@ export class LiveScorer {
     }
   }
 
+  /** Removes a held session and keeps its state for reuse (up to {@link MAX_SPARE_STATES}). */
+  #drop(state: SessionState): void {
+    this.#sessions.remove(state);
+    if (this.#spare.length < MAX_SPARE_STATES) this.#spare.push(state);
+  }
+
   #expireIdle(current: SessionState): void {
     const limit = this.#timeline.now - this.#idle;
     for (let s = this.#sessions.oldest; s !== null && s !== current && s.seenAt < limit; s = this.#sessions.oldest) {
-      this.#sessions.remove(s);
+      this.#drop(s);
       this.#expired++;
     }
   }
@@ -770,11 +782,12 @@ export class LiveScorer {
   #result(state: SessionState, newlyAlerted: boolean, ignored: IgnoredReason | undefined): LiveScore {
     // Built whole (no spreads), with the keys always in this order: session, score, eventsSeen,
     // alert, newlyAlerted, then scores and ignored when present.
-    const { id: session, score, events: eventsSeen, alerted: alert, scores } = state;
-    if (scores === undefined)
+    const { id: session, score, events: eventsSeen, alerted: alert } = state;
+    if (state.scores === undefined)
       return ignored === undefined
         ? { session, score, eventsSeen, alert, newlyAlerted }
         : { session, score, eventsSeen, alert, newlyAlerted, ignored };
+    const scores = Array.from(state.scores);
     return ignored === undefined
       ? { session, score, eventsSeen, alert, newlyAlerted, scores }
       : { session, score, eventsSeen, alert, newlyAlerted, scores, ignored };

@@ -170,7 +170,8 @@ export const MAX_SESSION_GAPS = 16_384;
  * ```
  */
 export class SessionState {
-  readonly id: string;
+  /** The session id (changed only by {@link SessionState.reset}). */
+  id: string;
   /** The feature vector, in schema order. */
   readonly row: Float64Array;
   /** Customer id of the session's first event that had one. */
@@ -189,7 +190,7 @@ export class SessionState {
   streak = 0;
   alerted = false;
   /** With several models: the latest score of each and the runs of the models after the first. */
-  scores: number[] | undefined = undefined;
+  scores: Float64Array | undefined = undefined;
   streaks: Uint32Array | undefined = undefined;
   /** Links of the scorer's recency list (see `LruSessions`). */
   newer: SessionState | null = null;
@@ -220,6 +221,40 @@ export class SessionState {
     this.#counts = layout.countAt < 0 && layout.sharesAt >= 0 ? new Float64Array(layout.size) : null;
     this.#gaps = new Float64Array(layout.timingAt >= 0 ? 8 : 0);
     this.#median = layout.timingAt >= 0 ? new GapMedian() : null;
+  }
+
+  /**
+   * Makes this state a new, empty session with id `id`, as a fresh `SessionState` over the same
+   * layout and limits would be, keeping its storage: a scorer recycles the states of expired
+   * sessions so that a stream of short sessions allocates nothing per session.
+   */
+  reset(id: string): void {
+    this.id = id;
+    this.customer = undefined;
+    this.events = 0;
+    this.firstTime = 0;
+    this.lastTime = 0;
+    this.lastAction = '';
+    this.seenAt = 0;
+    this.score = 0;
+    this.streak = 0;
+    this.alerted = false;
+    this.scores?.fill(0);
+    this.streaks?.fill(0);
+    this.newer = null;
+    this.older = null;
+    this.row.fill(0);
+    this.#counts?.fill(0);
+    this.#previous = -1;
+    this.#other = 0;
+    this.#gapSum = 0;
+    this.#gapMin = Infinity;
+    this.#gapMax = 0;
+    this.#under = 0;
+    // The kept gaps need no clearing: gap i is written before it is read.
+    this.#median?.clear();
+    this.#welfordMean = 0;
+    this.#welfordM2 = 0;
   }
 
   /**

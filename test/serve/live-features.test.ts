@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Truncators } from '../../src/sessions/truncators.js';
-import { LiveScorer } from '../../src/serve/live-scorer.js';
+import { type LiveEvent, LiveScorer } from '../../src/serve/live-scorer.js';
 import type { FeatureGroups } from '../../src/sessions/feature-schema.js';
 import { liveEvents, liveFixture } from './live-fixture.js';
 
@@ -102,5 +102,67 @@ describe('LiveScorer gap_std_s beyond exactStdGaps', () => {
     }
     // Rounding does differ somewhere, which is why the exact path is the default.
     expect(differing).toBeGreaterThan(0);
+  });
+});
+
+describe('LiveScorer reuses the states of dropped sessions', () => {
+  it('a session scored in a state recycled from an evicted one has the flattener row and the Booster.predict score of its whole session', () => {
+    const features: Partial<FeatureGroups> = {
+      counts: true,
+      timing: true,
+      bigrams: { topK: 20 },
+      shares: true,
+      actionGroups: { by: 'firstDigit' as const },
+    };
+    const { log, flattener, schema, booster } = liveFixture({ seed: 16, sessions: 150, features });
+    // maxSessions 1 and sessions one after another: every session after the first evicts the
+    // previous one and takes over its state (its gap list and median heaps already grown).
+    const scorer = new LiveScorer({
+      model: booster,
+      schema,
+      threshold: 1,
+      idleTimeoutMs: Infinity,
+      maxClockLeadMs: Infinity,
+      maxSessions: 1,
+    });
+    const frame = flattener.flatten(log);
+    const predicted = booster.predict(frame, { columns: schema.featureNames });
+    const columns = schema.featureNames.map((n) => frame.numbers(n));
+    const bySession = new Map<string, LiveEvent[]>();
+    for (const e of liveEvents(log)) bySession.set(String(e.session), [...(bySession.get(String(e.session)) ?? []), e]);
+    let s = 0;
+    for (const id of log.sessionIds) {
+      const last = bySession
+        .get(id)!
+        .map((event) => scorer.push(event))
+        .at(-1);
+      expect(last!.eventsSeen).toBe(log.sessionLength(s));
+      const row = scorer.session(id)!.features;
+      schema.featureNames.forEach((name, j) => {
+        if (!Object.is(row[j], columns[j]![s]))
+          throw new Error(`session ${id}: feature ${name} is ${row[j]} live, ${columns[j]![s]} flattened`);
+      });
+      expect(last!.score).toBe(predicted[s]);
+      s++;
+    }
+    expect(scorer.stats().evicted).toBe(log.sessionCount - 1);
+  });
+
+  it('two models with sustain 2: every result (scores, runs, alerts) equals that of a scorer that keeps every session', () => {
+    const { log, schema, booster } = liveFixture({ seed: 17, sessions: 200, features: { counts: true, timing: true } });
+    const models = [
+      { name: 'high', model: booster, threshold: 0.6 },
+      { name: 'low', model: booster, threshold: 0.03 },
+    ];
+    const options = { models, schema, sustain: 2, idleTimeoutMs: Infinity, maxClockLeadMs: Infinity };
+    const recycling = new LiveScorer({ ...options, maxSessions: 1 });
+    const keeping = new LiveScorer(options);
+    const bySession = new Map<string, LiveEvent[]>();
+    for (const e of liveEvents(log)) bySession.set(String(e.session), [...(bySession.get(String(e.session)) ?? []), e]);
+    for (const id of log.sessionIds)
+      for (const event of bySession.get(id)!) expect(recycling.push(event)).toEqual(keeping.push(event));
+    expect(recycling.stats().evicted).toBe(log.sessionCount - 1);
+    expect(recycling.stats().alerts).toBe(keeping.stats().alerts);
+    expect(recycling.stats().alerts).toBeGreaterThan(0);
   });
 });
