@@ -42,7 +42,7 @@ describe('timeOrder', () => {
     expect(order.timed).toBe(true);
   });
 
-  it('gives the stable sort of the definition on a generated week (packed integer keys)', () => {
+  it('gives the stable sort of the definition on a generated week (radix sort of the 32-bit time offsets)', () => {
     const log = syntheticEventLog(generateTestWeek({ seed: 3, sessions: 8000, attackers: 20 }));
     expect(log.eventCount).toBeGreaterThan(50_000);
     expect(plain(timeOrder(log))).toEqual(reference(log));
@@ -60,6 +60,18 @@ describe('timeOrder', () => {
     expect(plain(timeOrder(wide))).toEqual(reference(wide));
     const negative = logOf(sessions, [-5, -5, -1, -7, -1, 0, -7, -5, 3]);
     expect(plain(timeOrder(negative))).toEqual(reference(negative));
+  });
+
+  it('gives the same order for integer spans at the radix sort limit (2^32 − 1 ms) and past it (packed keys)', () => {
+    const sessions = [0, 1, 2, 0, 1, 2, 0, 1, 2, 0];
+    for (const span of [2 ** 32 - 1, 2 ** 32, 2 ** 40]) {
+      // Every 11-bit digit differs somewhere, and ties sit in several sessions.
+      const times = [span, 0, 2047, span, 2048, 2 ** 22, 2 ** 22 + 1, 0, span - 1, 2047].map(
+        (t) => t + 1_500_000_000_000,
+      );
+      const log = logOf(sessions, times);
+      expect(plain(timeOrder(log))).toEqual(reference(log));
+    }
   });
 
   it('replays a log without times in log order with times 0, 1, 2, …', () => {
