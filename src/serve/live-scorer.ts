@@ -238,6 +238,8 @@ const MAX_SPARE_STATES = 1024;
 
 /** Internal method of {@link LiveScorer}: `pushParsed` without its result object (`replay` uses it). */
 export const APPLY_EVENT: unique symbol = Symbol('LiveScorer.applyEvent');
+/** Internal method of {@link LiveScorer}: an action code's feature column, as {@link APPLY_EVENT} takes it. */
+export const COLUMN_OF: unique symbol = Symbol('LiveScorer.columnOf');
 /**
  * Results of the {@link APPLY_EVENT} method: applied, the session not alerted; applied, the session
  * alerted before; applied and newly alerted; not applied, and why.
@@ -485,8 +487,10 @@ export class LiveScorer {
    * log: applies the event (alerts, counters and expiry exactly as `pushParsed`) and returns what
    * happened as a number (`APPLIED`, `ALERTED`, `NEWLY_ALERTED` or an `IGNORED_*` code), the
    * session's state left in `#current` (undefined for an ignored event of an unknown session).
+   * `column`, when given, is `action`'s column as {@link COLUMN_OF} gives it (`replay` looks the
+   * log's action codes up once rather than once per event).
    */
-  [APPLY_EVENT](session: string, action: string, time: number, customer: string | undefined): number {
+  [APPLY_EVENT](session: string, action: string, time: number, customer: string | undefined, column?: number): number {
     if (this.#closed)
       throw new InvalidArgumentError('LiveScorer.push', 'scorer', 'closed', 'open (close() was called)');
     const sessions = this.#sessions;
@@ -527,7 +531,7 @@ export class LiveScorer {
     }
     this.#current = state;
     if (state.customer === undefined && customer !== undefined) state.customer = customer;
-    let column = this.#columnCache.get(action);
+    if (column === undefined) column = this.#columnCache.get(action);
     if (column === undefined) {
       column = this.#layout.columnOf(action);
       // Unknown codes are cached too, up to a bound, so a flood of junk codes cannot grow memory.
@@ -587,6 +591,11 @@ export class LiveScorer {
       this.#emit(this.#explain === undefined ? alert : { ...alert, explanation: this.#explanation(state, raisedBy) });
     }
     return newly ? NEWLY_ALERTED : state.alerted ? ALERTED : APPLIED;
+  }
+
+  /** The feature column of an action code (negative when the vocabulary lacks it), for {@link APPLY_EVENT}. */
+  [COLUMN_OF](action: string): number {
+    return this.#layout.columnOf(action);
   }
 
   /**

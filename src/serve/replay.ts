@@ -2,7 +2,14 @@ import { InvalidArgumentError } from '../errors.js';
 import type { EventLog } from '../events/event-log.js';
 import type { PartialSessionSeries } from '../eval/report-html.js';
 import { MissingTimesError } from '../sessions/session-errors.js';
-import { ALERTED, APPLY_EVENT, type LiveScorer, type LiveScorerStats, NEWLY_ALERTED } from './live-scorer.js';
+import {
+  ALERTED,
+  APPLY_EVENT,
+  COLUMN_OF,
+  type LiveScorer,
+  type LiveScorerStats,
+  NEWLY_ALERTED,
+} from './live-scorer.js';
 import { timeOrder } from './time-order.js';
 
 /** Options of {@link replay}. */
@@ -115,6 +122,7 @@ export function replay(log: EventLog, scorer: LiveScorer, options: ReplayOptions
   const ids = log.sessionIds;
   const actionCodes = log.actions;
   const actionNames = log.actionDictionary;
+  const columnOf = Int32Array.from(actionNames, (action) => scorer[COLUMN_OF](action));
   const eventIndex = log.eventIndex;
   const started = performance.now();
   for (let k = 0; k < total; k++) {
@@ -131,7 +139,8 @@ export function replay(log: EventLog, scorer: LiveScorer, options: ReplayOptions
     } else if (customerValues !== null) {
       customer = String(customerValues[e]);
     }
-    const applied = scorer[APPLY_EVENT](ids[s]!, actionNames[actionCodes[e]!]!, t, customer);
+    const code = actionCodes[e]!;
+    const applied = scorer[APPLY_EVENT](ids[s]!, actionNames[code]!, t, customer, columnOf[code]);
     // An applied event (not ignored) of a session that has alerted, now or before.
     if ((applied === ALERTED || applied === NEWLY_ALERTED) && alertAt[s] === 0) {
       alertAt[s] = seen[s]!;
