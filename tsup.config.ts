@@ -2,7 +2,8 @@ import { defineConfig } from 'tsup';
 
 /**
  * Builds the library as ESM and CommonJS with type declarations for each (tslab notebooks load
- * CommonJS), one entry per public subpath plus the CLI and the training worker.
+ * CommonJS), one entry per public subpath plus the CLI and the two worker threads (training, an experiment's live
+ * section).
  */
 export default defineConfig({
   entry: {
@@ -17,6 +18,8 @@ export default defineConfig({
     cli: 'src/cli/main.ts',
     // Started by TrainingPool as a worker thread, resolved beside the chunk that starts it.
     'training-worker': 'src/train/training-worker.ts',
+    // Started by LiveSectionThread (an experiment's live section), resolved the same way.
+    'live-section-worker': 'src/experiment/live-section-worker.ts',
   },
   format: ['esm', 'cjs'],
   dts: true,

@@ -3,16 +3,16 @@ import { mkdir } from 'node:fs/promises';
 import type { EventLog } from '../events/event-log.js';
 import type { LiveReportRow, LiveReportSection } from '../eval/report-live-section.js';
 import { chooseAlertPolicy } from '../live/choose-alert-policy.js';
-import { LiveDetector } from '../live/live-detector.js';
+import type { LiveDetector } from '../live/live-detector.js';
 import { type LivePolicy, type LivePolicyFigures, checkLivePolicy } from '../live/live-policy.js';
 import { InvalidArgumentError } from '../errors.js';
-import { trainLiveDetector } from '../live/train-live-detector.js';
 import type { Booster } from '../model/booster.js';
 import type { TrainParamsInput } from '../model/train-params.js';
 import type { FeatureGroups, FeatureSchema } from '../sessions/feature-schema.js';
 import { selectSessions } from '../sessions/select-sessions.js';
 import { LiveScorer } from '../serve/live-scorer.js';
 import { type ReplayReport, replay } from '../serve/replay.js';
+import type { PlainLiveDetectorOptions } from './live-section-worker-protocol.js';
 
 /** What the live section of an experiment measured for one detector. */
 export interface LiveOutcome {
@@ -33,14 +33,6 @@ export interface LiveSectionResult {
   readonly detectorDir: string;
   /** The report's live section. */
   readonly report: LiveReportSection;
-}
-
-/** One trained job with its calibrated live policy, as the live section needs it. */
-export interface LiveJobInput {
-  readonly name: string;
-  readonly booster: Booster;
-  readonly policy: LivePolicy;
-  readonly validation: LivePolicyFigures;
 }
 
 /**
@@ -106,47 +98,60 @@ export function calibrateJobLive(
 }
 
 /**
- * The test side of the experiment's live section: every job's model at its calibrated live policy,
- * and the recommended detector (`trainLiveDetector`: prefix and whole-session models, the budget
- * shared, trained on the experiment's training sessions and calibrated on its validation sessions),
- * replay the test log live.
- * Saves the detector under `models/live`.
+ * One job's live work, as the experiment's live section does it for every job: its live policy
+ * calibrated on its validation sessions ({@link calibrateJobLive}), then the test log replayed
+ * live at that policy (`replay`, counting up to `eventsSeen` events per session).
+ *
+ * @example
+ * ```ts
+ * const { saved, test } = calibrateAndReplayJob(trainLog, testLog, { name: 'first10', booster, schema, validationSessions, budget: 10, eventsSeen: 50 });
+ * ```
+ */
+export function calibrateAndReplayJob(
+  trainLog: EventLog,
+  testLog: EventLog,
+  job: {
+    readonly name: string;
+    readonly booster: Booster;
+    readonly schema: FeatureSchema;
+    readonly validationSessions: readonly string[];
+    readonly budget: number;
+    readonly eventsSeen: number;
+  },
+): { saved: SavedLivePolicy; test: ReplayReport } {
+  const saved = calibrateJobLive(trainLog, job);
+  const { policy } = saved;
+  const scorer = new LiveScorer({
+    schema: job.schema,
+    model: job.booster,
+    threshold: policy.models[0]!.threshold,
+    sustain: policy.sustain,
+    minEvents: policy.minEvents,
+  });
+  return { saved, test: replay(testLog, scorer, { maxEventsSeen: job.eventsSeen }) };
+}
+
+/**
+ * The test side of the experiment's live section: every job's model at its calibrated live policy
+ * (replayed on the test log by {@link calibrateAndReplayJob}), and the recommended detector
+ * (`trainLiveDetector`: prefix and whole-session models, the budget shared, trained on the
+ * experiment's training sessions and calibrated on its validation sessions) replayed on the test
+ * log live. Saves the detector under `models/live`.
  */
 export async function runLiveSection(input: {
-  readonly trainLog: EventLog;
   readonly testLog: EventLog;
-  readonly schema: FeatureSchema;
-  readonly features: FeatureGroups;
-  readonly jobs: readonly LiveJobInput[];
+  readonly jobs: readonly LiveOutcome[];
   readonly budget: number;
-  /**
-   * The experiment's validation sessions (the same for every whole-session job): the detector is calibrated on them and
-   * never trains on them.
-   */
-  readonly validationSessions: readonly string[];
-  readonly seed: number;
-  /** How the detector's policy is calibrated (see `ExperimentSpec.live`). */
-  readonly calibration: 'holdout' | { readonly folds: number };
-  readonly hyperparameters: TrainParamsInput;
+  /** The recommended detector, trained meanwhile (see {@link liveDetectorOptions}). */
+  readonly detector: Promise<LiveDetector>;
   readonly modelsDir: string;
   readonly eventsSeen: number;
   /** A note on the test log, such as the attacker styles training lacked. */
   readonly about?: string;
-  /** Stops the detector's training (between boosting rounds, which yield to the event loop). */
-  readonly signal?: AbortSignal;
 }): Promise<LiveSectionResult> {
-  const { testLog, schema, jobs, budget, modelsDir } = input;
-  const outcomes: LiveOutcome[] = jobs.map(({ name, booster, policy, validation }) => {
-    const scorer = new LiveScorer({
-      schema,
-      model: booster,
-      threshold: policy.models[0]!.threshold,
-      sustain: policy.sustain,
-      minEvents: policy.minEvents,
-    });
-    return { name, policy, validation, test: replay(testLog, scorer, { maxEventsSeen: input.eventsSeen }) };
-  });
-  const detector = await startLiveDetector(input);
+  const { testLog, budget, modelsDir } = input;
+  const outcomes: LiveOutcome[] = [...input.jobs];
+  const detector = await input.detector;
   const detectorDir = path.join(modelsDir, 'live');
   await mkdir(detectorDir, { recursive: true });
   await detector.save(detectorDir);
@@ -168,26 +173,25 @@ export async function runLiveSection(input: {
 }
 
 /**
- * Trains the experiment's recommended live detector (`trainLiveDetector`: prefix and
- * whole-session models on the training sessions outside `validationSessions`, calibrated on them).
- * Its boosting rounds yield to the event loop, so a signal (Ctrl-C) stops it between rounds.
+ * `trainLiveDetector`'s options for the experiment's recommended live detector: prefix and
+ * whole-session models on the training sessions outside `validationSessions`, calibrated on them
+ * (or out of fold with `calibration: { folds }`).
  *
  * @example
  * ```ts
- * const detector = await startLiveDetector({ trainLog, budget: 10, validationSessions, calibration: 'holdout', seed: 42, features, hyperparameters });
+ * const options = liveDetectorOptions({ budget: 10, validationSessions, calibration: 'holdout', seed: 42, features, hyperparameters });
+ * const detector = await trainLiveDetector(trainLog, options);
  * ```
  */
-export function startLiveDetector(input: {
-  readonly trainLog: EventLog;
+export function liveDetectorOptions(input: {
   readonly budget: number;
   readonly validationSessions: readonly string[];
   readonly calibration: 'holdout' | { readonly folds: number };
   readonly seed: number;
   readonly features: FeatureGroups;
   readonly hyperparameters: TrainParamsInput;
-  readonly signal?: AbortSignal;
-}): Promise<LiveDetector> {
-  return trainLiveDetector(input.trainLog, {
+}): PlainLiveDetectorOptions {
+  return {
     maxFalseAlertsPer10k: input.budget,
     ...(input.calibration === 'holdout'
       ? { validationSessions: input.validationSessions }
@@ -195,8 +199,7 @@ export function startLiveDetector(input: {
     seed: input.seed,
     features: input.features,
     hyperparameters: input.hyperparameters,
-    ...(input.signal === undefined ? {} : { signal: input.signal }),
-  });
+  };
 }
 
 /**

@@ -35,7 +35,8 @@ import type { TrainingSummary } from '../train/backend.js';
 import { trainingSummaryOf } from '../train/container-early-stopping.js';
 import { toHyperparameterStrings, type Hyperparameters } from '../train/hyperparameters.js';
 import type { Frame } from '../frame/frame.js';
-import { type LiveSectionResult, type SavedLivePolicy, calibrateJobLive, runLiveSection } from './live-section.js';
+import { type LiveOutcome, type LiveSectionResult, liveDetectorOptions, runLiveSection } from './live-section.js';
+import { LiveSectionThread } from './live-section-thread.js';
 import { WEIGHT_COLUMN } from '../sessions/flatten-prefixes.js';
 import { splitPrefixes } from '../sessions/truncation.js';
 import type { Job } from '../sessions/job-grid.js';
@@ -153,7 +154,14 @@ export async function runPartialSessionExperiment(
   options: RunExperimentOptions = {},
 ): Promise<ExperimentRunResult> {
   if (isS3Uri(spec.outDir)) return runToS3(spec, options);
-  return runStages(spec, options);
+  // Aborted when the run ends, however it ends (with the caller's signal too): stops work still going on beside it.
+  const ended = new AbortController();
+  const runEnded = options.signal === undefined ? ended.signal : AbortSignal.any([options.signal, ended.signal]);
+  try {
+    return await runStages(spec, options, runEnded);
+  } finally {
+    ended.abort(new Error('the experiment ended'));
+  }
 }
 
 /**
@@ -190,7 +198,11 @@ async function runToS3(spec: ExperimentSpec, options: RunExperimentOptions): Pro
   }
 }
 
-async function runStages(given: ExperimentSpec, options: RunExperimentOptions): Promise<ExperimentRunResult> {
+async function runStages(
+  given: ExperimentSpec,
+  options: RunExperimentOptions,
+  runEnded: AbortSignal,
+): Promise<ExperimentRunResult> {
   // The spec, with the tuned hyperparameters once the tune stage has found them.
   let spec = given;
   const { onStage, onProgress, signal } = options;
@@ -207,10 +219,14 @@ async function runStages(given: ExperimentSpec, options: RunExperimentOptions): 
   };
 
   stage('read', `${spec.train.length + 1} log files`);
+  // The live section's heavy work (the live detector, each job's live policy and test replay) runs on a worker thread
+  // of its own beside the jobs; it starts now, so that it loads its code while the logs are read.
+  const liveThread = spec.live === null ? null : new LiveSectionThread({ signal: runEnded });
   const [trainLog, testLog] = await Promise.all([
     readEventLog(spec.train, { schema: spec.schema }),
     readEventLog(spec.test, { schema: spec.schema }),
   ]);
+  liveThread?.useLogs(trainLog, testLog);
 
   stage(
     'flatten',
@@ -290,6 +306,24 @@ async function runStages(given: ExperimentSpec, options: RunExperimentOptions): 
     );
     await writeFile(path.join(spec.outDir, 'tune.json'), `${JSON.stringify(tune, null, 2)}\n`);
   }
+  const detector =
+    spec.live === null
+      ? null
+      : liveThread!.trainDetector(
+          liveDetectorOptions({
+            budget: spec.live.maxFalseAlertsPer10k,
+            validationSessions: sessionSplit(trainLog, flattener, splitter, spec, splits),
+            calibration: spec.live.calibration,
+            seed: spec.split.seed,
+            features: spec.features,
+            // The live models train on every training session, with no eval set to stop early on.
+            hyperparameters: withoutEarlyStopping(spec.hyperparameters) as Record<string, string | number>,
+          }),
+        );
+  // Each job's live policy and test replay, started as soon as the job has trained.
+  const liveJobs = new Map<string, ReturnType<LiveSectionThread['calibrateJob']>>();
+  // Observed by the live section; this keeps a run that fails before it from an unhandled rejection.
+  detector?.catch(() => undefined);
   const runner = new TrainRunner({
     backend,
     hyperparameters: spec.hyperparameters,
@@ -323,9 +357,9 @@ async function runStages(given: ExperimentSpec, options: RunExperimentOptions): 
       })),
       csvDir,
       {
-        onJobWritten: (f, i) => {
+        onJobWritten: async (f, i) => {
           if (i === 0) stage('train', `${spec.jobs.length} jobs`);
-          return runner.startJobs([
+          await runner.startJobs([
             {
               name: f.name,
               train: f.train,
@@ -333,6 +367,25 @@ async function runStages(given: ExperimentSpec, options: RunExperimentOptions): 
               ...(isPrefixJob(spec.jobs[i]!) ? { hyperparameters: { csv_weights: '1' } } : {}),
             },
           ]);
+          if (spec.live !== null) {
+            const { maxFalseAlertsPer10k } = spec.live;
+            const calibrated = runner
+              .waitForJob(f.name)
+              .then((trained) => backend.downloadArtifact(trained.artifact))
+              .then((bytes) =>
+                liveThread!.calibrateJob({
+                  name: f.name,
+                  booster: Booster.fromTarGz(bytes),
+                  schema: flattener.toSchema(),
+                  validationSessions: splits.get(f.name)!.validation.strings('SessionNo') as string[],
+                  budget: maxFalseAlertsPer10k,
+                  eventsSeen: Math.max(1, ...spec.eventsSeen),
+                }),
+              );
+            // A job that fails is reported by the training stage; this keeps its rejection from going unhandled.
+            calibrated.catch(() => undefined);
+            liveJobs.set(f.name, calibrated);
+          }
         },
       },
     );
@@ -387,7 +440,7 @@ async function runStages(given: ExperimentSpec, options: RunExperimentOptions): 
 
   stage('report', `${spec.operatingPoints.length} operating points`);
   const jobs: JobOutcome[] = [];
-  const livePolicies = new Map<string, SavedLivePolicy>();
+  const liveOutcomes: LiveOutcome[] = [];
   const scoresDir = path.join(spec.outDir, 'scores');
   await mkdir(scoresDir, { recursive: true });
   for (const job of spec.jobs) {
@@ -398,17 +451,10 @@ async function runStages(given: ExperimentSpec, options: RunExperimentOptions): 
     const operatingPoints = spec.operatingPoints.map((rule) =>
       chooseOperatingPoint(validationLabels, s.validation, rule),
     );
-    const live =
-      spec.live === null
-        ? undefined
-        : calibrateJobLive(trainLog, {
-            name: job.name,
-            booster: s.booster,
-            schema: flattener.toSchema(),
-            validationSessions: split.validation.strings('SessionNo') as string[],
-            budget: spec.live.maxFalseAlertsPer10k,
-          });
-    if (live !== undefined) livePolicies.set(job.name, live);
+    const calibrated = await liveJobs.get(job.name);
+    const live = calibrated?.saved;
+    if (calibrated !== undefined)
+      liveOutcomes.push({ name: job.name, policy: live!.policy, validation: live!.validation, test: calibrated.test });
     await writeModelDirectory(
       path.join(modelsDir, job.name),
       {
@@ -472,20 +518,12 @@ async function runStages(given: ExperimentSpec, options: RunExperimentOptions): 
       `live policies for ≤ ${spec.live.maxFalseAlertsPer10k} false alerts per 10 000, and the live detector`,
     );
     live = await runLiveSection({
-      trainLog,
       testLog,
-      schema: flattener.toSchema(),
-      features: spec.features,
-      jobs: jobs.map((j) => ({ name: j.name, booster: scored.get(j.name)!.booster, ...livePolicies.get(j.name)! })),
+      jobs: liveOutcomes,
       budget: spec.live.maxFalseAlertsPer10k,
-      validationSessions: sessionSplit(trainLog, flattener, splitter, spec, splits),
-      seed: spec.split.seed,
-      calibration: spec.live.calibration,
-      // The live models train on every training session, with no eval set to stop early on.
-      hyperparameters: withoutEarlyStopping(spec.hyperparameters) as Record<string, string | number>,
+      detector: detector!,
       modelsDir,
       eventsSeen: Math.max(1, ...spec.eventsSeen),
-      ...(signal === undefined ? {} : { signal }),
     });
     stage('report', `${spec.operatingPoints.length} operating points and the live section`);
   }

@@ -360,6 +360,26 @@ export class TrainRunner extends EventEmitter<TrainRunnerEvents> implements Asyn
   }
 
   /**
+   * Waits for one started job, so that its model can be used as soon as it is trained while other
+   * jobs still train: resolves with the trained job, rejects with the reason it failed or stopped
+   * (as {@link waitForJobs} reports it for that job).
+   *
+   * @throws InvalidArgumentError for a job this runner did not start.
+   * @example
+   * ```ts
+   * await runner.startJobs(jobs);
+   * const first = await runner.waitForJob('first5'); // { job: 'first5', jobName: 'exp1-first5', artifact, seconds }
+   * const booster = Booster.fromTarGz(await runner.backend.downloadArtifact(first.artifact));
+   * ```
+   */
+  async waitForJob(job: string): Promise<TrainedJob> {
+    const record = this.#record(job, 'waitForJob');
+    if (record.training === undefined)
+      throw new InvalidArgumentError('TrainRunner.waitForJob', 'job', job, 'a job started by this runner');
+    return record.training;
+  }
+
+  /**
    * Picks up a training job started elsewhere (another runner, another process, the console):
    * waits for it through the backend (`DescribeTrainingJob` on SageMaker; on the local backend, a
    * job of the same backend or an artifact in its `workDir`) and adds it to this runner as a

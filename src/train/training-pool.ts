@@ -1,8 +1,5 @@
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import os from 'node:os';
-import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import pLimit, { type LimitFunction } from 'p-limit';
 import { InvalidArgumentError } from '../errors.js';
@@ -15,6 +12,7 @@ import {
 } from './cross-validation-task.js';
 import type { TrainingProgress } from './progress.js';
 import type { WorkerReply, WorkerRequest } from './training-worker-protocol.js';
+import { workerEntry } from './worker-entry.js';
 
 /** How a `TrainingPool` trains. */
 export type TrainingMode = 'worker' | 'in-process';
@@ -221,7 +219,7 @@ export class TrainingPool {
   }
 
   #spawn(): Slot {
-    const { filename, options } = workerEntry();
+    const { filename, options } = workerEntry(moduleFile(), 'training-worker');
     const worker = new Worker(filename, options);
     let startFailed: (err: Error) => void = () => {};
     let started: () => void = () => {};
@@ -311,31 +309,4 @@ export class TrainingPool {
 /** Where this module lives: `__filename` under CommonJS and vitest, `import.meta.url` under ESM. */
 function moduleFile(): string {
   return typeof __filename === 'string' ? __filename : fileURLToPath(import.meta.url);
-}
-
-function workerEntry(): { filename: string | URL; options: ConstructorParameters<typeof Worker>[1] } {
-  const here = moduleFile();
-  const ext = path.extname(here);
-  const dir = path.dirname(here);
-  if (ext === '.ts' || ext === '.mts' || ext === '.cts') {
-    // Running from sources: load the TypeScript worker through tsx's ESM loader.
-    const tsxApi = pathToFileURL(tsxEsmApi(here)).href;
-    const entry = pathToFileURL(path.join(dir, 'training-worker.ts')).href;
-    const code =
-      `import(${JSON.stringify(tsxApi)}).then((api) => { (api.register ?? api.default.register)(); return ` +
-      `import(${JSON.stringify(entry)}); }).catch((err) => { throw err; });`;
-    return { filename: code, options: { eval: true } };
-  }
-  return { filename: path.join(dir, `training-worker${ext}`), options: {} };
-}
-
-/** The ESM build of `tsx/esm/api` (its `require` build cannot be imported from a worker's ESM). */
-function tsxEsmApi(from: string): string {
-  const manifestPath = createRequire(from).resolve('tsx/package.json');
-  const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as {
-    exports?: Record<string, { import?: { default?: string } | string }>;
-  };
-  const entry = manifest.exports?.['./esm/api'];
-  const relative = typeof entry === 'object' && typeof entry.import === 'object' ? entry.import.default : undefined;
-  return path.join(path.dirname(manifestPath), relative ?? 'dist/esm/api/index.mjs');
 }

@@ -122,7 +122,7 @@ async function linkInstall(): Promise<void> {
 }
 
 describe('the packed tarball', () => {
-  it('ships the built code, declarations, the command, the training worker, README and LICENSE, and nothing from the sources or tests', () => {
+  it('ships the built code, declarations, the command, the worker threads, README and LICENSE, and nothing from the sources or tests', () => {
     for (const file of [
       'package.json',
       'README.md',
@@ -134,6 +134,8 @@ describe('the packed tarball', () => {
       'dist/cli.js',
       'dist/training-worker.js',
       'dist/training-worker.cjs',
+      'dist/live-section-worker.js',
+      'dist/live-section-worker.cjs',
     ]) {
       expect(packedFiles, file).toContain(file);
     }

@@ -178,6 +178,25 @@ describe('TrainRunner round trip', () => {
 });
 
 describe('TrainRunner stages', () => {
+  it('waits for one job alone (its trained job as waitForJobs reports it, or the reason it failed), and refuses a job it did not start', async () => {
+    const backend = newBackend();
+    const bad = path.join(root, 'bad-one.csv');
+    writeFileSync(bad, '1,2,3,4,5,6\n0,1,2,oops,4,5\n');
+    await using runner = new TrainRunner({ backend, hyperparameters: FAST });
+    await runner.startJobs([
+      { name: 'good', train: sets[0]!.train },
+      { name: 'bad', train: bad },
+    ]);
+    const good = await runner.waitForJob('good');
+    await expect(runner.waitForJob('bad')).rejects.toThrow(`${bad}:2:4: field is not a number "oops"`);
+    const all = await runner.waitForJobs();
+    expect(all.succeeded).toEqual([good]);
+    expect(all.failed.map((f) => f.job)).toEqual(['bad']);
+    expect(Booster.fromTarGz(await backend.downloadArtifact(good.artifact)).numTrees).toBe(10);
+    await expect(runner.waitForJob('other')).rejects.toBeInstanceOf(InvalidArgumentError);
+    await backend.close();
+  });
+
   it('scores a Frame, a matrix, arrays of rows and CSV text identically', async () => {
     const backend = newBackend();
     await using runner = new TrainRunner({ backend, hyperparameters: FAST, concurrency: 2 });
