@@ -19,7 +19,8 @@ const MAX_COMPILED_DEPTH = 24;
  * strings of the model file. Returns `null` when the forest is too large or too deep to pay off
  * (over 100 000 nodes or depth 24), or when the runtime forbids code generation
  * (`--disallow-code-generation-from-strings`); callers then use `predictRow`. Uses the trees
- * `predictRow` uses by default (`best_ntree_limit` when set, else all).
+ * `predictRow` uses by default (`best_ntree_limit` when set, else all). A Booster is compiled once:
+ * later calls return the same function (or `null`).
  *
  * @example
  * ```ts
@@ -28,6 +29,22 @@ const MAX_COMPILED_DEPTH = 24;
  * ```
  */
 export function compileForest(booster: Booster): ((row: ArrayLike<number>) => number) | null {
+  let compiled = COMPILED.get(booster);
+  if (compiled === undefined) {
+    compiled = compile(booster);
+    COMPILED.set(booster, compiled);
+  }
+  return compiled;
+}
+
+/**
+ * The function compiled for each Booster (a Booster's trees are fixed when it is built: it
+ * flattens them once, as this does). Every scorer over the same model shares one function, so
+ * the engine optimizes it once rather than once per scorer.
+ */
+const COMPILED = new WeakMap<Booster, ((row: ArrayLike<number>) => number) | null>();
+
+function compile(booster: Booster): ((row: ArrayLike<number>) => number) | null {
   const forest = flattenModel(booster.model);
   const best = booster.bestNtreeLimit;
   const trees = best !== undefined && best > 0 && best <= forest.numTrees ? best : forest.numTrees;

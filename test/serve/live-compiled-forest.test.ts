@@ -53,6 +53,16 @@ describe('compileForest', () => {
     expect(score([3])).toBe(booster.predictRow([3]));
   });
 
+  it('compiles a Booster once: scorers over the same model share the function, another Booster gets its own', () => {
+    const json = readFileSync(path.join(fixtures, 'hist_basic', 'model.json'), 'utf8');
+    const booster = Booster.fromJSON(json);
+    const again = Booster.fromJSON(json);
+    expect(compileForest(booster)).toBe(compileForest(booster));
+    expect(compileForest(again)).not.toBe(compileForest(booster));
+    const row = [2, 1, 0, 1];
+    expect(compileForest(again)!(row)).toBe(booster.predictRow(row));
+  });
+
   it('uses best_ntree_limit as predictRow does', () => {
     const json = JSON.parse(readFileSync(path.join(fixtures, 'hist_basic', 'model.json'), 'utf8'));
     json.learner.attributes = { ...(json.learner.attributes ?? {}), best_ntree_limit: '3' };
