@@ -204,24 +204,35 @@ async function main(): Promise<void> {
           ],
           schema,
         });
+  // "fresh": one model read anew from its JSON before each run, so the run includes compiling its
+  // forest and the engine optimizing that code (a scorer over a Booster already compiled reuses it).
+  const modelJson = booster.toJSON();
   replay(week, weekScorer(1));
   replay(week, weekScorer(2));
-  const weekRuns: Record<1 | 2, { wall: number[]; cpu: number[] }> = {
+  const weekRuns: Record<1 | 2 | 'fresh', { wall: number[]; cpu: number[] }> = {
     1: { wall: [], cpu: [] },
     2: { wall: [], cpu: [] },
+    fresh: { wall: [], cpu: [] },
   };
   let weekReport = replay(week, weekScorer(1));
   for (let r = 0; r < REPLAY_ROUNDS; r++) {
-    for (const models of [1, 2] as const) {
+    for (const models of [1, 2, 'fresh'] as const) {
+      const fresh = models === 'fresh' ? Booster.fromJSON(modelJson) : undefined;
       const c0 = process.cpuUsage();
       const t0 = performance.now();
-      const result = replay(week, weekScorer(models));
+      const result = replay(
+        week,
+        fresh === undefined
+          ? weekScorer(models as 1 | 2)
+          : new LiveScorer({ model: fresh, schema, threshold: THRESHOLD }),
+      );
       weekRuns[models].wall.push(performance.now() - t0);
       const c = process.cpuUsage(c0);
       weekRuns[models].cpu.push((c.user + c.system) / 1000);
       if (models === 1) weekReport = result;
     }
   }
+  const profile = await profileReplays(() => replay(week, weekScorer(1)), 3);
   // Per event of the week in replay order (time order, sessions interleaved): one timed pass of pushParsed.
   const arrival = timeOrder(week);
   const weekLatency = new Float64Array(arrival.positions.length);
@@ -301,20 +312,57 @@ async function main(): Promise<void> {
     '',
     `### \`replay\` of a week, end to end`,
     '',
-    `Log: \`generateTestWeek({ seed: ${SEED} })\`, ${week.eventCount} events, ${week.sessionCount} sessions, ${week.positiveCount} attacker sessions. Each run is one \`replay(week, new LiveScorer(…))\` call: the time ordering, every event through the scorer (feature update, compiled forest, alert policy, idle expiry), the alert bookkeeping and the report (${weekReport.caught} attacker sessions caught, ${weekReport.falseAlerts} innocent sessions alerted at threshold ${THRESHOLD}). One warm-up run of each, then ${REPLAY_ROUNDS} rounds alternating one model and two models (the same model twice with thresholds ${THRESHOLD} and 0.9: the cost of the "any" rule of a live detector); medians with the spread (min–max). Measured at commit ${commit} on ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC; 1-minute load average ${loadStart.toFixed(1)} at the start of the run and ${os.loadavg()[0]!.toFixed(1)} at the end (2 cores, shared: wall time includes waiting for a core, CPU time is the measure).`,
+    `Log: \`generateTestWeek({ seed: ${SEED} })\`, ${week.eventCount} events, ${week.sessionCount} sessions, ${week.positiveCount} attacker sessions. Each run is one \`replay(week, new LiveScorer(…))\` call: the time ordering, every event through the scorer (feature update, compiled forest, alert policy, idle expiry), the alert bookkeeping and the report (${weekReport.caught} attacker sessions caught, ${weekReport.falseAlerts} innocent sessions alerted at threshold ${THRESHOLD}). One warm-up run of each, then ${REPLAY_ROUNDS} rounds alternating one model, two models (the same model twice with thresholds ${THRESHOLD} and 0.9: the cost of the "any" rule of a live detector; each model is scored, nothing is shared but the feature update) and one model read afresh from its JSON before the run (so the run includes compiling the forest and the engine optimizing it: a new scorer over an already compiled Booster reuses its code, as the first two rows do after the warm-up); medians with the spread (min–max). Measured at commit ${commit} on ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC; 1-minute load average ${loadStart.toFixed(1)} at the start of the run and ${os.loadavg()[0]!.toFixed(1)} at the end (2 cores, shared: wall time includes waiting for a core, CPU time is the measure).`,
     '',
     '| scorer | CPU ms, median (min–max) | wall ms, median (min–max) | events/s by CPU time | events/s by wall time | goal ≥ 1M events/s (CPU) |',
     '|---|---:|---:|---:|---:|---|',
-    ...([1, 2] as const).map(
+    ...([1, 2, 'fresh'] as const).map(
       (m) =>
-        `| ${m === 1 ? 'one model' : 'two models'} | ${median(weekRuns[m].cpu).toFixed(0)} (${spread(weekRuns[m].cpu)}) | ${median(weekRuns[m].wall).toFixed(0)} (${spread(weekRuns[m].wall)}) | ${rate(median(weekRuns[m].cpu))} | ${rate(median(weekRuns[m].wall))} | ${verdict(median(weekRuns[m].cpu))} |`,
+        `| ${m === 1 ? 'one model' : m === 2 ? 'two models' : 'one model, Booster read afresh for the run'} | ${median(weekRuns[m].cpu).toFixed(0)} (${spread(weekRuns[m].cpu)}) | ${median(weekRuns[m].wall).toFixed(0)} (${spread(weekRuns[m].wall)}) | ${rate(median(weekRuns[m].cpu))} | ${rate(median(weekRuns[m].wall))} | ${verdict(median(weekRuns[m].cpu))} |`,
     ),
     '',
     `Per event in replay order (one model, one timed pass of \`pushParsed\` over the week; the clock reads add ~30–60 ns each): p50 ${weekPct(0.5).toFixed(2)} µs, p99 ${weekPct(0.99).toFixed(2)} µs, p99.9 ${weekPct(0.999).toFixed(2)} µs, max ${weekPct(1).toFixed(1)} µs.`,
+    '',
+    `Profile of 3 more one-model replays (the V8 sampling profiler, ${profile.totalMs.toFixed(0)} ms sampled), top 5 functions by self time: ${profile.top
+      .map((f) => `${f.name} ${f.share.toFixed(1)}%`)
+      .join(', ')}.`,
   );
   lines.push('');
   if (sink === 0.5) lines.push(' ');
   process.stdout.write(`${lines.join('\n')}\n`);
+}
+
+/** Self time per function over `runs` calls of `work`, from the V8 sampling profiler (what `node --cpu-prof` records). */
+async function profileReplays(
+  work: () => unknown,
+  runs: number,
+): Promise<{ totalMs: number; top: { name: string; share: number }[] }> {
+  const { Session } = await import('node:inspector/promises');
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.start');
+  for (let r = 0; r < runs; r++) work();
+  const { profile } = await session.post('Profiler.stop');
+  session.disconnect();
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const self = new Map<string, number>();
+  const samples = profile.samples ?? [];
+  const deltas = profile.timeDeltas ?? [];
+  let total = 0;
+  for (let i = 0; i < samples.length; i++) {
+    const frame = byId.get(samples[i]!)!.callFrame;
+    const file = frame.url === '' ? '' : ` (${frame.url.split('/').slice(-2).join('/')})`;
+    const name = `\`${frame.functionName || '(anonymous)'}\`${file}`;
+    const dt = deltas[i] ?? 0;
+    self.set(name, (self.get(name) ?? 0) + dt);
+    total += dt;
+  }
+  const top = [...self]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 5)
+    .map(([name, us]) => ({ name, share: (100 * us) / total }));
+  return { totalMs: total / 1000, top };
 }
 
 /** The commit measured (with `+changes` when the sources in the work tree differ from it), or 'unknown'. */
