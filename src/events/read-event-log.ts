@@ -24,6 +24,18 @@ import {
   validateSchema,
 } from './log-schema.js';
 import { parseFixed, parseTimeBytes } from './parse-time.js';
+import {
+  F_LAST_KEY,
+  F_LAST_TIME,
+  I_KEEP,
+  I_LABEL,
+  I_LAST_ACTION,
+  I_SPAN_LENGTH,
+  I_SPAN_TAG,
+  I_UNSORTED,
+  SessionRecords,
+  SPAN_BYTES,
+} from './session-records.js';
 import { openS3Sources, type S3ReadOptions } from './s3-source.js';
 
 /** Default {@link ReadEventLogOptions.timeRange}: from 2000-01-01 (inclusive) to 2100-01-01 (exclusive), UTC. */
@@ -289,9 +301,8 @@ function rowExcerpt(row: DelimitedRow): string {
 }
 
 /**
- * A row as the one validate-and-store path takes it: split by the reader's own tokenizer (one line,
- * unquoted fields, with what the split learnt on the way as hints), or copied from the general
- * tokenizer's row (no hints). One class for both keeps that path's property accesses monomorphic.
+ * A row of the general tokenizer as the validate-and-store path takes it: its first `width` fields
+ * copied into arrays of the reader's own, so that path's property accesses stay monomorphic.
  */
 class RowView implements DelimitedRow {
   bytes: Buffer = Buffer.alloc(0);
@@ -303,21 +314,14 @@ class RowView implements DelimitedRow {
   escaped = false;
   rowStart = 0;
   rowEnd = 0;
-  /** Hint: the time parsed while splitting (a fixed-width timestamp), else NaN. */
-  time = Number.NaN;
-  /** Hint: the session's code, when the session was already known, else -1. */
-  session = -1;
-  /** Hint: per field, the code of a kept value predicted and checked while splitting, else -1. */
-  readonly codes: Int32Array;
 
   constructor(width: number) {
     this.starts = new Int32Array(width);
     this.ends = new Int32Array(width);
     this.flags = new Uint8Array(width);
-    this.codes = new Int32Array(width);
   }
 
-  /** Takes the general tokenizer's `row` (its first `width` fields; the count as it is), without hints. */
+  /** Takes the general tokenizer's `row` (its first `width` fields; the count as it is). */
   load(row: DelimitedRow): this {
     const width = this.starts.length;
     const n = Math.min(row.count, width);
@@ -332,9 +336,6 @@ class RowView implements DelimitedRow {
     this.escaped = row.escaped;
     this.rowStart = row.rowStart;
     this.rowEnd = row.rowEnd;
-    this.time = Number.NaN;
-    this.session = -1;
-    this.codes.fill(-1);
     return this;
   }
 
@@ -350,6 +351,79 @@ class RowView implements DelimitedRow {
   }
 }
 
+/** What each field of a row is to {@link EventLogReader.#fastRow}. */
+const ROLE_OTHER = 0;
+const ROLE_SESSION = 1;
+const ROLE_TIME = 2;
+const ROLE_KEEP = 3;
+
+/** A source's columns as the reader's own row path takes them, with that path's scratch arrays. */
+class FastPlan {
+  /** Index of the last field. */
+  readonly last: number;
+  readonly session: number;
+  readonly action: number;
+  readonly time: number;
+  readonly label: number;
+  readonly order: number;
+  readonly keep: readonly number[];
+  /** Per field, its `ROLE_…`. */
+  readonly roles: Uint8Array;
+  /** Per field, its index in `keep` (for kept columns). */
+  readonly keepOf: Int32Array;
+  /** Longest row taken (line break included): the smaller of the field and line limits. */
+  readonly limit: number;
+  /** Per field, where it starts and ends in the row's buffer, and the code of a kept value predicted (else -1). */
+  readonly starts: Int32Array;
+  readonly ends: Int32Array;
+  readonly codes: Int32Array;
+  /**
+   * The kept columns as one run of fields (`spanFirst..spanLast`), compared with the session's
+   * last event in one pass: when they are adjacent and not the last field; else -1.
+   */
+  readonly spanFirst: number;
+  readonly spanLast: number;
+  /** The source's tag in session records' spans: spans copied from another source's rows are not compared. */
+  readonly tag: number;
+  /** The delimiter the rows use, and whether a fixed-width time can be taken without scanning its field. */
+  delimiter = -1;
+  skipTime = false;
+
+  constructor(columns: ResolvedColumns, limit: number, tag: number) {
+    const width = columns.width;
+    this.last = width - 1;
+    this.session = columns.session;
+    this.action = columns.action;
+    this.time = columns.time;
+    this.label = columns.label;
+    this.order = columns.order;
+    this.keep = columns.keep;
+    this.limit = limit;
+    this.roles = new Uint8Array(width).fill(ROLE_OTHER);
+    this.keepOf = new Int32Array(width).fill(-1);
+    columns.keep.forEach((i, k) => {
+      this.roles[i] = ROLE_KEEP;
+      this.keepOf[i] = k;
+    });
+    this.roles[columns.session] = ROLE_SESSION;
+    if (columns.time >= 0) this.roles[columns.time] = ROLE_TIME;
+    this.starts = new Int32Array(width);
+    this.ends = new Int32Array(width);
+    this.codes = new Int32Array(width).fill(-1);
+    this.tag = tag;
+    const first = columns.keep.length > 0 ? Math.min(...columns.keep) : -1;
+    const lastKept = columns.keep.length > 0 ? Math.max(...columns.keep) : -1;
+    const adjacent = lastKept - first + 1 === columns.keep.length;
+    this.spanFirst = adjacent && first >= 0 && lastKept < width - 1 ? first : -1;
+    this.spanLast = this.spanFirst >= 0 ? lastKept : -1;
+  }
+
+  useDelimiter(delimiter: number): void {
+    this.delimiter = delimiter;
+    this.skipTime = this.time >= 0 && !FIXED_TIME_BYTES.includes(delimiter);
+  }
+}
+
 /** Accumulates validated rows from any number of sources into growable typed arrays. */
 class EventLogReader {
   readonly #schema: LogSchema;
@@ -361,6 +435,7 @@ class EventLogReader {
   readonly #dropDuplicates: boolean;
   readonly #lossy: boolean;
   readonly #maxField: number;
+  readonly #maxLine: number;
   readonly #maxExamples: number;
   readonly #labelDescription: string;
   /** Options of the tokenizer for every source. */
@@ -378,10 +453,10 @@ class EventLogReader {
   #labelOfCode = new Int8Array(16);
 
   #columns: ResolvedColumns | null = null;
-  #file = '';
-  /** The fast split's row, and the general tokenizer's rows copied into the same shape. */
-  #fast: RowView | null = null;
+  /** The general tokenizer's rows copied into the reader's own shape. */
   #general: RowView | null = null;
+  /** The current source's columns as {@link EventLogReader.#fastRow} takes them. */
+  #plan: FastPlan | null = null;
   #sourceNames: string[] = [];
 
   #n = 0;
@@ -401,19 +476,14 @@ class EventLogReader {
   #unescaped: Buffer = Buffer.alloc(256);
 
   #sessionCapacity = 0;
-  #sessionLabels = new Int8Array(0);
   #sessionLine = new Int32Array(0);
   #sessionSource = new Uint16Array(0);
   #sessionBad = new Uint8Array(0);
   #sessionCount = 0;
-  #sessionLastKey = new Float64Array(0);
-  #sessionLastTime = new Float64Array(0);
-  #sessionLastAction = new Int32Array(0);
-  #sessionUnsorted = new Uint8Array(0);
+  /** What rows need of each session, one record per session (see {@link SessionRecords}). */
+  readonly #records: SessionRecords;
   #lastSession = -1;
   #badSessions = 0;
-  /** Per kept column, the code of the value each session had on its last event (-1 before any). */
-  #sessionLastKeep: Int32Array[] = [];
 
   #skippedTotal = 0;
   readonly #byReason: Record<string, number> = {};
@@ -483,10 +553,12 @@ class EventLogReader {
     this.#dropDuplicates = duplicates === 'drop';
     this.#lossy = invalidUtf8 === 'replace';
     this.#maxField = maxFieldBytes;
+    this.#maxLine = maxLineBytes;
     this.#maxExamples = maxExamples;
     this.tokenizerOptions = { delimiter, fallback: '\t', maxLineBytes, maxFieldBytes };
     const keep = schema.keep ?? [];
     this.#keepDicts = keep.map(() => new ByteDictionary({ text: true }));
+    this.#records = new SessionRecords(keep.length);
     this.#keep = keep.map(() => new Int32Array(0));
     this.#rowKeep = new Int32Array(keep.length);
     this.#keepSizes = new Int32Array(keep.length);
@@ -552,11 +624,9 @@ class EventLogReader {
     const iTime = columns.time;
     if (iTime >= 0) {
       time =
-        row.time === row.time
-          ? row.time
-          : (row.flags[iTime]! & FIELD_ESCAPED) === 0
-            ? parseTimeBytes(bytes, starts[iTime]!, ends[iTime]!, this.#epochScale)
-            : Number.NaN;
+        (row.flags[iTime]! & FIELD_ESCAPED) === 0
+          ? parseTimeBytes(bytes, starts[iTime]!, ends[iTime]!, this.#epochScale)
+          : Number.NaN;
       if (Number.isNaN(time)) {
         const empty = starts[iTime] === ends[iTime];
         this.#bad(
@@ -630,26 +700,23 @@ class EventLogReader {
     }
     const dict = this.#sessionDict;
     const sessionsBefore = dict.size;
-    let session = row.session;
+    // Consecutive events often belong to one session: check the previous row's session before hashing.
+    const previous = this.#lastSession;
+    const session =
+      plain && previous >= 0 && dict.matches(previous, bytes, starts[iSession]!, ends[iSession]!)
+        ? previous
+        : this.#code(dict, row, iSession, plain);
     if (session < 0) {
-      // Consecutive events often belong to one session: check the previous row's session before hashing.
-      const previous = this.#lastSession;
-      session =
-        plain && previous >= 0 && dict.matches(previous, bytes, starts[iSession]!, ends[iSession]!)
-          ? previous
-          : this.#code(dict, row, iSession, plain);
-      if (session < 0) {
-        actionDict.rollback(actionsBefore);
-        this.#bad('invalid text', this.#textError(row, file, iSession));
-        return;
-      }
+      actionDict.rollback(actionsBefore);
+      this.#bad('invalid text', this.#textError(row, file, iSession));
+      return;
     }
     const known = session < this.#sessionCount;
     const keep = columns.keep;
     const rowKeep = this.#rowKeep;
     if (keep.length > 0) {
       const keepDicts = this.#keepDicts;
-      const lastKeep = this.#sessionLastKeep;
+      const lastKeep = known ? session * this.#records.stride + I_KEEP : -1;
       const sizes = this.#keepSizes;
       for (let k = 0; k < keep.length; k++) {
         const i = keep[k]!;
@@ -659,21 +726,18 @@ class EventLogReader {
         if (start !== end) {
           const keepDict = keepDicts[k]!;
           sizes[k] = keepDict.size;
-          code = row.codes[i]!;
+          // Customer, group and profile ids rarely change within a session: try the session's last value first.
+          const last = known ? this.#records.i32[lastKeep + k]! : -1;
+          code = plain
+            ? last >= 0 && keepDict.matches(last, bytes, start, end)
+              ? last
+              : keepDict.intern(bytes, start, end)
+            : -1;
+          if (code < 0) code = this.#code(keepDict, row, i, plain);
           if (code < 0) {
-            // Customer, group and profile ids rarely change within a session: try the session's last value first.
-            const last = known ? lastKeep[k]![session]! : -1;
-            code = plain
-              ? last >= 0 && keepDict.matches(last, bytes, start, end)
-                ? last
-                : keepDict.intern(bytes, start, end)
-              : -1;
-            if (code < 0) code = this.#code(keepDict, row, i, plain);
-            if (code < 0) {
-              this.#rollback(k, actionsBefore, sessionsBefore);
-              this.#bad('invalid text', this.#textError(row, file, i));
-              return;
-            }
+            this.#rollback(k, actionsBefore, sessionsBefore);
+            this.#bad('invalid text', this.#textError(row, file, i));
+            return;
           }
         } else {
           sizes[k] = keepDicts[k]!.size;
@@ -684,12 +748,14 @@ class EventLogReader {
     if (!known) {
       this.#addSession(session, label, row.line);
     } else {
-      if (this.#sessionLabels[session] !== label && iLabel >= 0) this.#disagree(row, file, session, label);
+      const records = this.#records;
+      const at = session * records.stride;
+      if (records.i32[at + I_LABEL] !== label && iLabel >= 0) this.#disagree(row, file, session, label);
       if (
         this.#dropDuplicates &&
         iTime >= 0 &&
-        this.#sessionLastTime[session] === time &&
-        this.#sessionLastAction[session] === action
+        records.f64[(at >> 1) + F_LAST_TIME] === time &&
+        records.i32[at + I_LAST_ACTION] === action
       ) {
         // A repeat (see DuplicatePolicy): its action and session exist already; a new kept value is undone.
         this.#rollback(keep.length, actionsBefore, sessionsBefore);
@@ -702,12 +768,14 @@ class EventLogReader {
     const e = this.#appendEvent(session, action, time, key);
     if (keep.length > 0) {
       const keepCodes = this.#keep;
-      // Read again: adding a session may have grown these arrays.
-      const lastKeep = this.#sessionLastKeep;
+      const i32 = this.#records.i32;
+      const at = session * this.#records.stride;
+      // The record's span no longer holds these values' bytes.
+      i32[at + I_SPAN_TAG] = 0;
       for (let k = 0; k < keep.length; k++) {
         const code = rowKeep[k]!;
         keepCodes[k]![e] = code;
-        if (code >= 0) lastKeep[k]![session] = code;
+        i32[at + I_KEEP + k] = code;
       }
     }
   }
@@ -770,67 +838,93 @@ class EventLogReader {
   }
 
   /**
-   * The reader's own tokenizer for the common row: one line of unquoted fields, the right count.
-   * It only splits (returning -1, having changed nothing, for any other row, which the general
-   * tokenizer then takes) and hands the row to {@link EventLogReader.#accept} with what it learnt
-   * on the way: a fixed-width time parsed without scanning its field, the session's code when
-   * known, and kept values predicted from the session's last event and checked in the same pass.
+   * The reader's own path for the common row: one line of unquoted fields, the right count, every
+   * check passed. It splits, checks and stores the row in one pass over its bytes: a fixed-width
+   * time is parsed in place without scanning its field, the session id is hashed while it is
+   * scanned (so looking it up reads it once), and kept values are predicted from the session's last
+   * event and compared while they are split. Any other row (quoted, incomplete, over a limit, with
+   * a problem to report, a repeat, a label disagreement, text to check the slow way) it leaves to
+   * the general tokenizer and {@link EventLogReader.#accept}, returning -1 with nothing changed, so
+   * every error, count and code comes from that one path as before.
    */
   readonly #fastRow = (buf: Buffer, pos: number, n: number, D: number, line: number): number => {
-    const columns = this.#columns;
-    const view = this.#fast;
-    if (columns === null || view === null) return -1;
-    const width = columns.width;
-    const starts = view.starts;
-    const ends = view.ends;
-    const codes = view.codes;
+    const plan = this.#plan;
+    if (plan === null) return -1;
+    if (plan.delimiter !== D) plan.useDelimiter(D);
+    const last = plan.last;
+    const roles = plan.roles;
+    const keepOf = plan.keepOf;
+    const starts = plan.starts;
+    const ends = plan.ends;
+    const codes = plan.codes;
+    const skipTime = plan.skipTime;
+    const spanFirst = plan.spanFirst;
     const high = D > 0x0a ? D : 0x0a;
-    const iTime = columns.time;
-    // A fixed-width timestamp holds only digits and '-: .', never the delimiter or a line break:
-    // when one parses and the delimiter follows, the field is known without scanning it.
-    const skipTime = iTime >= 0 && iTime < width - 1 && !FIXED_TIME_BYTES.includes(D);
-    let time = Number.NaN;
-    const iSession = columns.session;
-    const keepSlot = this.#fastKeepSlot;
+    const sessionDict = this.#sessionDict;
     const keepDicts = this.#keepDicts;
-    const lastKeep = this.#sessionLastKeep;
-    const dict = this.#sessionDict;
-    // The session, once its field is split, if already known (-1 otherwise): its last kept values
-    // are then predicted, compared and split in one pass.
-    let known = -1;
+    const records = this.#records;
+    const stride = records.stride;
+    const i32 = records.i32;
+    // The session's code once its field is split, when already known (-1 otherwise), and its hash.
+    let session = -1;
+    let sessionHash = 0;
+    let hashed = false;
+    // True when the session was looked up in the dictionary, not found in the records' index.
+    let unindexed = false;
+    // True when the kept fields are the bytes of the session's last event (its record's span).
+    let spanHit = false;
+    let time = Number.NaN;
     let p = pos;
-    let count = 0;
-    for (;;) {
+    for (let i = 0; ; i++) {
       if (p >= n) return -1;
-      if (buf[p] === 0x22 || count === width) return -1;
       const start = p;
-      if (known >= 0 && count < width - 1) {
-        const k = keepSlot[count]!;
-        if (k >= 0) {
-          const last = lastKeep[k]![known]!;
-          if (last >= 0 && keepDicts[k]!.matchesField(last, buf, start, n, D)) {
-            codes[count] = last;
-            starts[count] = start;
-            p = start + keepDicts[k]!.lengthOf(last);
-            ends[count++] = p;
-            p++;
-            continue;
+      let c = buf[p]!;
+      if (c === 0x22) return -1;
+      const role = roles[i]!;
+      starts[i] = start;
+      if (role === ROLE_KEEP) {
+        codes[i] = -1;
+        if (session >= 0) {
+          const at = session * stride;
+          if (i === spanFirst && i32[at + I_SPAN_TAG] === plan.tag) {
+            // The kept fields as one run of bytes, delimiters included, against the session's last event.
+            const length = i32[at + I_SPAN_LENGTH]!;
+            const end = start + length;
+            if (end < n && buf[end] === D) {
+              const u8 = records.u8;
+              const from = (at + records.spanAt) * 4 - start;
+              let q = start;
+              while (q < end && u8[from + q] === buf[q]) q++;
+              if (q === end) {
+                spanHit = true;
+                p = end + 1;
+                i = plan.spanLast;
+                continue;
+              }
+            }
+          }
+          if (i < last) {
+            const k = keepOf[i]!;
+            const code = i32[at + I_KEEP + k]!;
+            if (code >= 0 && keepDicts[k]!.matchesField(code, buf, start, n, D)) {
+              codes[i] = code;
+              p = start + keepDicts[k]!.lengthOf(code);
+              ends[i] = p++;
+              continue;
+            }
           }
         }
-      }
-      codes[count] = -1;
-      if (count === iTime && skipTime && start + 23 < n && buf[start + 23] === D) {
+      } else if (role === ROLE_TIME && skipTime && i < last && start + 23 < n && buf[start + 23] === D) {
+        // A fixed-width timestamp holds only digits and '-: .', never the delimiter or a line break:
+        // when one parses and the delimiter follows, the field is known without scanning it.
         time = parseFixed(buf, start);
         if (time === time) {
-          starts[count] = start;
-          ends[count++] = start + 23;
-          p = start + 24;
+          p = start + 23;
+          ends[i] = p++;
           continue;
         }
       }
-      let c = 0;
-      if (count === iSession) {
-        // The session id is hashed while it is scanned, so looking it up reads it once.
+      if (role === ROLE_SESSION) {
         let h = 0;
         while (p < n) {
           c = buf[p]!;
@@ -838,7 +932,15 @@ class EventLogReader {
           h = ((h << 5) - h + c) | 0;
           p++;
         }
-        if (p > start && p < n && c === D) known = dict.findHashed(buf, start, p, finishHash(h, p - start));
+        if (p < n && c === D && p > start) {
+          sessionHash = finishHash(h, p - start);
+          hashed = true;
+          session = records.find(buf, start, p, sessionHash);
+          if (session < 0) {
+            unindexed = true;
+            session = sessionDict.findHashed(buf, start, p, sessionHash);
+          }
+        }
       } else {
         while (p < n) {
           c = buf[p]!;
@@ -847,29 +949,127 @@ class EventLogReader {
         }
       }
       if (p >= n) return -1;
-      starts[count] = start;
       if (c === 0x0a) {
-        ends[count++] = p > start && buf[p - 1] === 0x0d ? p - 1 : p;
+        if (i !== last) return -1;
+        ends[i] = p > start && buf[p - 1] === 0x0d ? p - 1 : p;
         p++;
         break;
       }
-      ends[count++] = p;
-      p++;
+      if (i === last) return -1;
+      ends[i] = p++;
     }
-    // The general tokenizer checks the field limit of a long row, and takes a short one.
-    if (count !== width || p - pos > this.#maxField) return -1;
-    view.bytes = buf;
-    view.count = count;
-    view.line = line;
-    view.rowStart = pos;
-    view.rowEnd = p;
-    view.time = time;
-    view.session = known;
-    this.#accept(view, this.#file);
+    // The general tokenizer checks the limits of a long row.
+    if (p - pos > plan.limit) return -1;
+
+    // The checks of #accept, in its order; a row failing one is left to it.
+    const iSession = plan.session;
+    const iAction = plan.action;
+    if (starts[iSession] === ends[iSession] || starts[iAction] === ends[iAction]) return -1;
+    const iTime = plan.time;
+    if (iTime >= 0) {
+      if (time !== time) time = parseTimeBytes(buf, starts[iTime]!, ends[iTime]!, this.#epochScale);
+      if (!(time >= this.#minTime && time < this.#maxTime)) return -1;
+    } else {
+      time = 0;
+    }
+    let key = 0;
+    const iOrder = plan.order;
+    if (iOrder >= 0) {
+      const value = parseNumberBytes(buf, starts[iOrder]!, ends[iOrder]!);
+      if (value === undefined || value !== value) return -1;
+      key = value;
+    }
+    let label = 0;
+    const iLabel = plan.label;
+    if (iLabel >= 0) {
+      label = this.#labelOfBytes(buf, starts[iLabel]!, ends[iLabel]!);
+      if (label < 0) return -1;
+    }
+
+    // Ids and codes: a value new to its dictionary is checked as text there; a failure undoes the row.
+    const actionDict = this.#actionDict;
+    const actionsBefore = actionDict.size;
+    const action = actionDict.intern(buf, starts[iAction]!, ends[iAction]!);
+    if (action < 0) return -1;
+    const sessionsBefore = sessionDict.size;
+    if (session < 0) {
+      session = hashed
+        ? sessionDict.internHashed(buf, starts[iSession]!, ends[iSession]!, sessionHash)
+        : sessionDict.intern(buf, starts[iSession]!, ends[iSession]!);
+      if (session < 0) {
+        actionDict.rollback(actionsBefore);
+        return -1;
+      }
+    }
+    const known = session < this.#sessionCount;
+    const at = session * stride;
+    const keep = plan.keep;
+    const rowKeep = this.#rowKeep;
+    const sizes = this.#keepSizes;
+    for (let k = 0; k < keep.length; k++) {
+      const keepDict = keepDicts[k]!;
+      sizes[k] = keepDict.size;
+      if (spanHit) {
+        rowKeep[k] = i32[at + I_KEEP + k]!;
+        continue;
+      }
+      const i = keep[k]!;
+      const start = starts[i]!;
+      const end = ends[i]!;
+      let code = -1;
+      if (start !== end) {
+        code = codes[i]!;
+        if (code < 0) {
+          const previous = known ? i32[at + I_KEEP + k]! : -1;
+          code =
+            previous >= 0 && keepDict.matches(previous, buf, start, end) ? previous : keepDict.intern(buf, start, end);
+          if (code < 0) {
+            this.#rollback(k, actionsBefore, sessionsBefore);
+            return -1;
+          }
+        }
+      }
+      rowKeep[k] = code;
+    }
+    if (known) {
+      if (
+        (iLabel >= 0 && i32[at + I_LABEL] !== label) ||
+        (this.#dropDuplicates &&
+          iTime >= 0 &&
+          records.f64[(at >> 1) + F_LAST_TIME] === time &&
+          i32[at + I_LAST_ACTION] === action)
+      ) {
+        this.#rollback(keep.length, actionsBefore, sessionsBefore);
+        return -1;
+      }
+    } else {
+      this.#addSession(session, label, line);
+    }
+    this.#lastSession = session;
+    if (unindexed) records.index(session, buf, starts[iSession]!, ends[iSession]!, sessionHash);
+    const e = this.#appendEvent(session, action, time, key);
+    if (keep.length > 0) {
+      const keepCodes = this.#keep;
+      for (let k = 0; k < keep.length; k++) keepCodes[k]![e] = rowKeep[k]!;
+      if (!spanHit) {
+        // Read again: adding a session may have grown the records.
+        const now = records.i32;
+        for (let k = 0; k < keep.length; k++) now[at + I_KEEP + k] = rowKeep[k]!;
+        // The kept fields' bytes, for the session's next row to compare with.
+        now[at + I_SPAN_TAG] = 0;
+        if (spanFirst >= 0) {
+          const from = starts[spanFirst]!;
+          const length = ends[plan.spanLast]! - from;
+          if (length <= SPAN_BYTES) {
+            records.u8.set(buf.subarray(from, from + length), (at + records.spanAt) * 4);
+            now[at + I_SPAN_LENGTH] = length;
+            now[at + I_SPAN_TAG] = plan.tag;
+          }
+        }
+      }
+    }
     return p;
   };
-  /** Per field, the index in `keep` of a kept column after the session column, else -1. */
-  #fastKeepSlot = new Int32Array(0);
 
   endSource(file: string): void {
     if (this.#columns === null) {
@@ -897,9 +1097,13 @@ class EventLogReader {
     let sources = this.#sources.subarray(0, n);
     let keep = this.#keep.map((codes) => codes.subarray(0, n));
     let sessionIds = this.#sessionDict.values();
-    let unsorted = this.#sessionUnsorted.slice(0, this.#sessionCount);
+    let unsorted = new Uint8Array(this.#sessionCount);
     let labels = new Uint8Array(this.#sessionCount);
-    for (let s = 0; s < labels.length; s++) labels[s] = this.#sessionLabels[s]! > 0 ? 1 : 0;
+    const { i32, stride } = this.#records;
+    for (let s = 0; s < labels.length; s++) {
+      labels[s] = i32[s * stride + I_LABEL]! > 0 ? 1 : 0;
+      unsorted[s] = i32[s * stride + I_UNSORTED]!;
+    }
 
     if (this.#badSessions > 0) {
       // Drop sessions whose events disagree on the label, whole, and count their events.
@@ -965,15 +1169,10 @@ class EventLogReader {
     const header = Array.from({ length: row.count }, (_, i) => row.text(i));
     const columns = resolveColumns(this.#schema, header, file, row.line);
     this.#columns = columns;
-    this.#file = file;
-    this.#fast = null;
     this.#general = new RowView(columns.width);
+    this.#plan = null;
     if (tokenizer !== undefined) {
-      this.#fast = new RowView(columns.width);
-      this.#fastKeepSlot = new Int32Array(columns.width).fill(-1);
-      columns.keep.forEach((i, k) => {
-        if (i > columns.session) this.#fastKeepSlot[i] = k;
-      });
+      this.#plan = new FastPlan(columns, Math.min(this.#maxField, this.#maxLine), this.#sourceNames.length + 1);
       tokenizer.fastRow = this.#fastRow;
     }
   }
@@ -985,14 +1184,18 @@ class EventLogReader {
 
   /** The label (0/1) of field `i`, or -1 when it is not a valid label. */
   #label(row: DelimitedRow, i: number): number {
-    const start = row.starts[i]!;
-    const end = row.ends[i]!;
+    if ((row.flags[i]! & FIELD_ESCAPED) !== 0) return this.#labelOfInterned(this.#labelDict.internString(row.text(i)));
+    return this.#labelOfBytes(row.bytes, row.starts[i]!, row.ends[i]!);
+  }
+
+  /** The label (0/1) of the unescaped value `bytes[start..end)`, or -1 when it is not a valid label. */
+  #labelOfBytes(bytes: Buffer, start: number, end: number): number {
     if (end - start === 1 && this.#schema.labelValues === undefined) {
-      const c = row.bytes[start];
+      const c = bytes[start];
       if (c === 0x30) return 0;
       if (c === 0x31) return 1;
     }
-    return this.#labelOfInterned(this.#intern(this.#labelDict, row, i));
+    return this.#labelOfInterned(this.#labelDict.intern(bytes, start, end));
   }
 
   #labelOfInterned(code: number): number {
@@ -1036,10 +1239,13 @@ class EventLogReader {
     const keys = this.#keys;
     if (keys !== null) keys[e] = key;
     const sortKey = keys !== null ? key : times !== null ? time : 0;
-    if (sortKey < this.#sessionLastKey[session]!) this.#sessionUnsorted[session] = 1;
-    this.#sessionLastKey[session] = sortKey;
-    this.#sessionLastTime[session] = time;
-    this.#sessionLastAction[session] = action;
+    const records = this.#records;
+    const at = session * records.stride;
+    const f64 = records.f64;
+    if (sortKey < f64[(at >> 1) + F_LAST_KEY]!) records.i32[at + I_UNSORTED] = 1;
+    f64[(at >> 1) + F_LAST_KEY] = sortKey;
+    f64[(at >> 1) + F_LAST_TIME] = time;
+    records.i32[at + I_LAST_ACTION] = action;
     this.#sources[e] = this.#sourceNames.length;
     return e;
   }
@@ -1047,23 +1253,20 @@ class EventLogReader {
   #addSession(session: number, label: number, line: number): void {
     if (session === this.#sessionCapacity) {
       const capacity = Math.max(1024, this.#sessionCapacity * 2);
-      this.#sessionLabels = grow(this.#sessionLabels, capacity, Int8Array);
       this.#sessionLine = grow(this.#sessionLine, capacity, Int32Array);
       this.#sessionSource = grow(this.#sessionSource, capacity, Uint16Array);
       this.#sessionBad = grow(this.#sessionBad, capacity, Uint8Array);
-      this.#sessionUnsorted = grow(this.#sessionUnsorted, capacity, Uint8Array);
-      this.#sessionLastKey = grow(this.#sessionLastKey, capacity, Float64Array);
-      this.#sessionLastTime = grow(this.#sessionLastTime, capacity, Float64Array);
-      this.#sessionLastAction = grow(this.#sessionLastAction, capacity, Int32Array);
-      this.#sessionLastKeep = this.#keep.map((_, k) => {
-        const last = new Int32Array(capacity).fill(-1);
-        if (k < this.#sessionLastKeep.length) last.set(this.#sessionLastKeep[k]!);
-        return last;
-      });
       this.#sessionCapacity = capacity;
     }
-    this.#sessionLabels[session] = label;
-    this.#sessionLastKey[session] = Number.NEGATIVE_INFINITY;
+    const records = this.#records;
+    records.ensure(session + 1);
+    const at = session * records.stride;
+    const i32 = records.i32;
+    i32[at + I_LABEL] = label;
+    i32[at + I_UNSORTED] = 0;
+    i32[at + I_SPAN_TAG] = 0;
+    for (let k = 0; k < this.#keep.length; k++) i32[at + I_KEEP + k] = -1;
+    records.f64[(at >> 1) + F_LAST_KEY] = Number.NEGATIVE_INFINITY;
     this.#sessionLine[session] = line;
     this.#sessionSource[session] = this.#sourceNames.length;
     this.#sessionCount = session + 1;
@@ -1077,7 +1280,7 @@ class EventLogReader {
     const error = new ParseError(
       { file, line: row.line, column: iLabel + 1, columnName: this.#columns!.header[iLabel] },
       `of session ${JSON.stringify(this.#sessionDict.get(session))} is ${label} here but ` +
-        `${this.#sessionLabels[session]} on its first event at ${firstFile}:${firstLine}; value`,
+        `${this.#records.i32[session * this.#records.stride + I_LABEL]} on its first event at ${firstFile}:${firstLine}; value`,
       { value: fieldExcerpt(row, iLabel), expected: 'one label for all events of a session' },
     );
     if (!this.#skip) throw error;

@@ -137,6 +137,12 @@ export class ByteDictionary {
     return found >= 0 ? found : -1;
   }
 
+  /** {@link ByteDictionary.intern} with the value's hash already computed ({@link hashBytes}). */
+  internHashed(bytes: Uint8Array, start: number, end: number, h: number): number {
+    const found = this.#probe(bytes, start, end, h);
+    return found >= 0 ? found : this.#add(bytes, start, end, h, ~found);
+  }
+
   /** The length in bytes of the value of `code`. */
   lengthOf(code: number): number {
     return this.#lengths[code]!;

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { InvalidArgumentError, ParseError } from '../../src/errors.js';
 import { SEED_LOG_HEADER } from '../../src/events/log-schema.js';
 import { parseEventLog, readEventLog } from '../../src/events/read-event-log.js';
+import { InputLimitError } from '../../src/frame/input-limit-error.js';
 import { SourceReadError } from '../../src/frame/text-source.js';
 
 const HEADER = SEED_LOG_HEADER.join('\t');
@@ -142,6 +143,16 @@ describe('readEventLog errors (default onBadRow: "error")', () => {
   it('a header with no events is an empty log, not an error', () => {
     const log = parseEventLog(`${HEADER}\n`);
     expect([log.sessionCount, log.eventCount]).toEqual([0, 0]);
+  });
+
+  it('an ordinary row longer than maxLineBytes is an InputLimitError naming file and line, like any other row', () => {
+    const long = row({ Act: 'x'.repeat(50) });
+    const input = { text: `${HEADER}\n${GOOD}\n${long}\n`, name: 'mixed-1.txt' };
+    expect(long.length).toBeGreaterThan(80);
+    expect(() => parseEventLog(input, { maxLineBytes: 80 })).toThrow(InputLimitError);
+    expect(() => parseEventLog(input, { maxLineBytes: 80 })).toThrow('mixed-1.txt:3: line is longer than 80 bytes');
+    // The limit counts the bytes before the line break.
+    expect(parseEventLog(input, { maxLineBytes: long.length }).eventCount).toBe(2);
   });
 
   it('a missing file is a SourceReadError naming it', async () => {

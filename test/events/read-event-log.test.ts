@@ -73,6 +73,57 @@ describe('readEventLog on the product schema (SessionNo LogTime CustID GroupID P
     expect(Array.from(prof.codes, (c) => (c < 0 ? null : prof.dictionary[c]))).toEqual(['P1', 'P1', null, 'P2', 'P2']);
   });
 
+  it("takes each event's kept values from its own row: changed, longer, shorter or empty within a session, and in a second file with those columns in another order", () => {
+    const first = [
+      HEADER,
+      '7\t2019-07-01 12:00:00.000\tC1\tG1\tP1\t111\t0',
+      '8\t2019-07-01 12:00:00.000\tC1\tG1\tP1\t111\t0',
+      '7\t2019-07-01 12:00:01.000\tC1\tG1\tP1\t201\t0',
+      '7\t2019-07-01 12:00:02.000\tC1\tG1\tP10\t201\t0',
+      '7\t2019-07-01 12:00:03.000\tC1\t\tP10\t201\t0',
+      '8\t2019-07-01 12:00:01.000\tC1\tG1\tP\t201\t0',
+      '7\t2019-07-01 12:00:04.000\tC1\tG1\tP1\t201\t0',
+      '7\t2019-07-01 12:00:05.000\tC1\tG1\tP1\t201\t0',
+    ].join('\n');
+    const second = [
+      'SessionNo\tLogTime\tProfID\tGroupID\tCustID\tAct\tBadActor',
+      '7\t2019-07-01 12:00:06.000\tC1\tG1\tP1\t111\t0',
+      '7\t2019-07-01 12:00:07.000\tC1\tG1\tP1\t111\t0',
+    ].join('\n');
+    const read = parseEventLog([
+      { text: first, name: 'a.txt' },
+      { text: second, name: 'b.txt' },
+    ]);
+    // The reference: each line split at its tabs, the columns found by name in its file's header,
+    // events grouped by session in order of first appearance (every time differs within a session).
+    const expected: string[][] = [];
+    for (const text of [first, second]) {
+      const [header, ...lines] = text.split('\n').map((line) => line.split('\t'));
+      for (const fields of lines) {
+        const at = (name: string): string => fields[header!.indexOf(name)]!;
+        expected.push([at('SessionNo'), at('LogTime'), at('CustID'), at('GroupID'), at('ProfID')]);
+      }
+    }
+    const order = ['7', '8'];
+    expected.sort((x, y) => order.indexOf(x[0]!) - order.indexOf(y[0]!) || x[1]!.localeCompare(y[1]!));
+    const value = (name: string, e: number): string => {
+      const column = read.extras[name]!;
+      if (column.kind !== 'string') throw new Error(`${name} is not a string column`);
+      const code = column.codes[e]!;
+      return code < 0 ? '' : column.dictionary[code]!;
+    };
+    const sessionOf = (e: number): string =>
+      read.sessionIds[Array.from(read.offsets).findIndex((start) => start > e) - 1]!;
+    const actual = Array.from({ length: read.eventCount }, (_, e) => [
+      sessionOf(e),
+      new Date(read.times![e]!).toISOString().slice(0, 23).replace('T', ' '),
+      value('CustID', e),
+      value('GroupID', e),
+      value('ProfID', e),
+    ]);
+    expect(actual).toEqual(expected);
+  });
+
   it('records the source of every event and reports nothing skipped', () => {
     expect(log.sourceNames).toEqual(['mixed-1.txt']);
     expect(Array.from(log.sources)).toEqual([0, 0, 0, 0, 0]);
