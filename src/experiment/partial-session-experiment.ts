@@ -219,14 +219,19 @@ async function runStages(
   };
 
   stage('read', `${spec.train.length + 1} log files`);
-  // The live section's heavy work (the live detector, each job's live policy and test replay) runs on a worker thread
-  // of its own beside the jobs; it starts now, so that it loads its code while the logs are read.
-  const liveThread = spec.live === null ? null : new LiveSectionThread({ signal: runEnded });
+  // The live section's heavy work runs on two worker threads beside the jobs, the live detector on one and each job's
+  // live policy and test replay on the other (so neither waits for the other at the end); they start now, so that
+  // they load their code while the logs are read.
+  const liveThreads =
+    spec.live === null
+      ? null
+      : { detector: new LiveSectionThread({ signal: runEnded }), jobs: new LiveSectionThread({ signal: runEnded }) };
   const [trainLog, testLog] = await Promise.all([
     readEventLog(spec.train, { schema: spec.schema }),
     readEventLog(spec.test, { schema: spec.schema }),
   ]);
-  liveThread?.useLogs(trainLog, testLog);
+  liveThreads?.detector.useLogs(trainLog, testLog);
+  liveThreads?.jobs.useLogs(trainLog, testLog);
 
   stage(
     'flatten',
@@ -309,7 +314,7 @@ async function runStages(
   const detector =
     spec.live === null
       ? null
-      : liveThread!.trainDetector(
+      : liveThreads!.detector.trainDetector(
           liveDetectorOptions({
             budget: spec.live.maxFalseAlertsPer10k,
             validationSessions: sessionSplit(trainLog, flattener, splitter, spec, splits),
@@ -373,7 +378,7 @@ async function runStages(
               .waitForJob(f.name)
               .then((trained) => backend.downloadArtifact(trained.artifact))
               .then((bytes) =>
-                liveThread!.calibrateJob({
+                liveThreads!.jobs.calibrateJob({
                   name: f.name,
                   booster: Booster.fromTarGz(bytes),
                   schema: flattener.toSchema(),
