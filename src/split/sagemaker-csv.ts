@@ -67,20 +67,29 @@ function formatField(value: number, precision: CsvPrecision): { readonly text: s
   }
   if (single === 0) return { text: Object.is(single, -0) ? '-0' : '0', exact: true };
   if (Number.isInteger(single) && Math.abs(single) <= 16777216) return { text: String(single), exact: true };
-  // Session features repeat their values (gaps and durations in whole milliseconds, weights 1/n):
-  // the search below runs once per distinct float32.
-  const known = FLOAT32_FIELDS.get(single);
-  if (known !== undefined) return known;
+  // Session features repeat their values (gaps and durations in whole milliseconds, weights 1/n, the same session in
+  // several truncations): the search below runs about once per distinct float32. The cache is direct-mapped by the
+  // float32's bits (a value evicts the one in its slot), so memory stays bounded and a lookup is a few array reads.
+  const cache = (FLOAT32_FIELDS ??= { bits: new Int32Array(FLOAT32_SLOTS), fields: new Array(FLOAT32_SLOTS) });
+  SINGLE[0] = single;
+  const bits = SINGLE_BITS[0]!;
+  const slot = Math.imul(bits, 0x9e3779b1) >>> (32 - FLOAT32_SLOT_BITS);
+  // Bits 0 (+0) never get here, so an empty slot (0) never matches.
+  if (cache.bits[slot] === bits) return cache.fields[slot]!;
   const field = float32Field(single);
-  if (FLOAT32_FIELDS.size >= FLOAT32_FIELDS_MAX) FLOAT32_FIELDS.clear();
-  FLOAT32_FIELDS.set(single, field);
+  cache.bits[slot] = bits;
+  cache.fields[slot] = field;
   return field;
 }
 
-/** Texts already found by {@link float32Field}, by float32 value (frozen: callers share them). */
-const FLOAT32_FIELDS = new Map<number, { readonly text: string; readonly exact: boolean }>();
-/** Most values {@link FLOAT32_FIELDS} holds before it starts over (bounded memory). */
-const FLOAT32_FIELDS_MAX = 1 << 18;
+/** Texts already found by {@link float32Field}, by float32 bits (frozen: callers share them); made on first use. */
+let FLOAT32_FIELDS:
+  | { readonly bits: Int32Array; readonly fields: ({ readonly text: string; readonly exact: boolean } | undefined)[] }
+  | undefined;
+const FLOAT32_SLOT_BITS = 19;
+const FLOAT32_SLOTS = 1 << FLOAT32_SLOT_BITS;
+const SINGLE = new Float32Array(1);
+const SINGLE_BITS = new Int32Array(SINGLE.buffer);
 
 /** The float32 text of a non-zero, non-integer float32 `single` (see {@link formatField}). */
 function float32Field(single: number): { readonly text: string; readonly exact: boolean } {
@@ -150,15 +159,16 @@ function float32Text(single: number): string | undefined {
   const magnitude = Math.abs(single);
   // Fewer digits than the shortest correctly rounded text cannot read back in a correct reader;
   // find that count by bisection (9 digits always suffice for a float32).
+  const digits = new PrecisionDigits(magnitude);
   let lo = 1;
   let hi = 9;
   while (lo < hi) {
     const mid = (lo + hi) >> 1;
-    if (Math.fround(Number(magnitude.toPrecision(mid))) === magnitude) hi = mid;
+    if (Math.fround(digits.value(mid)) === magnitude) hi = mid;
     else lo = mid + 1;
   }
   // Usually the shortest correctly rounded text already reads back in XGBoost's parser too.
-  const shortest = String(Number(magnitude.toPrecision(lo)));
+  const shortest = String(digits.value(lo));
   if (!shortest.includes('e') && xgboostStrtof(shortest) === magnitude) return negative ? `-${shortest}` : shortest;
   for (let p = lo; p <= 17; p++) {
     const [m, ex] = magnitude.toExponential(p - 1).split('e');
@@ -185,6 +195,57 @@ function float32Text(single: number): string | undefined {
     if (best !== undefined) return best;
   }
   return undefined;
+}
+
+/** Powers of ten a double holds exactly. */
+const EXACT_POWERS_OF_TEN = [
+  1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20,
+  1e21, 1e22,
+];
+
+/**
+ * `Number(x.toPrecision(p))` for p = 1…9 from one `toPrecision(9)`: the 9-digit decimal rounded to p digits (half up,
+ * as `toPrecision`) is the exact value rounded to p digits unless the digits dropped are exactly 5 followed by zeros
+ * (then `toPrecision(p)` itself decides), and a decimal of at most 9 digits scaled by a power of ten up to 10^22 is
+ * one correctly rounded division or multiplication, which is what `Number` of its text gives.
+ */
+class PrecisionDigits {
+  readonly #x: number;
+  /** The first 9 significant digits as an integer, and the decimal exponent of the first; NaN when out of range. */
+  readonly #digits: number;
+  readonly #exponent: number;
+
+  constructor(x: number) {
+    this.#x = x;
+    const text = x.toPrecision(9);
+    const at = text.indexOf('e');
+    const mantissa = at < 0 ? text : text.slice(0, at);
+    const point = mantissa.indexOf('.');
+    const whole = point < 0 ? mantissa : mantissa.slice(0, point);
+    const all = point < 0 ? mantissa : whole + mantissa.slice(point + 1);
+    // Leading zeros of positional text below 1 (`0.000123456789`) are not significant.
+    let first = 0;
+    while (first < all.length - 1 && all.charCodeAt(first) === 48) first++;
+    this.#digits = Number(all.slice(first));
+    this.#exponent = (at < 0 ? 0 : Number(text.slice(at + 1))) + (whole === '0' ? -first : whole.length - 1);
+  }
+
+  /** `Number(x.toPrecision(p))`, 1 ≤ p ≤ 9. */
+  value(p: number): number {
+    const drop = EXACT_POWERS_OF_TEN[9 - p]!;
+    let n = Math.floor(this.#digits / drop);
+    const rest = this.#digits - n * drop;
+    if (rest * 2 === drop && drop > 1) return Number(this.#x.toPrecision(p));
+    if (rest * 2 > drop) n++;
+    let exponent = this.#exponent;
+    if (n === EXACT_POWERS_OF_TEN[p]) {
+      n = EXACT_POWERS_OF_TEN[p - 1]!;
+      exponent++;
+    }
+    const k = exponent - (p - 1);
+    if (k > 22 || k < -22) return Number(this.#x.toPrecision(p));
+    return k >= 0 ? n * EXACT_POWERS_OF_TEN[k]! : n / EXACT_POWERS_OF_TEN[-k]!;
+  }
 }
 
 /** What to write: the label column first, then the weight column if any, then the features, in order. */
@@ -261,14 +322,21 @@ function* csvChunks(
   where: string,
 ): Generator<string> {
   const width = names.length;
+  const values = columns.map(({ column }) => (column as { values: ArrayLike<number> }).values);
+  const indexes = columns.map(({ index }) => index);
   for (let start = 0; start < rows; start += chunkRows) {
     const end = Math.min(rows, start + chunkRows);
     const lines = new Array<string>(end - start);
     const fields = new Array<string>(width);
     for (let r = start; r < end; r++) {
       for (let j = 0; j < width; j++) {
-        const { column, index } = columns[j]!;
-        const value = (column as { values: ArrayLike<number> }).values[index === null ? r : index[r]!]!;
+        const index = indexes[j]!;
+        const value = values[j]![index === null ? r : index[r]!]!;
+        // Most values are small counts: their text is the integer's in both precisions, and they pass every check below.
+        if (value >= 0 && value < SMALL_INTEGERS && Math.floor(value) === value && (value !== 0 || 1 / value > 0)) {
+          fields[j] = smallIntegerText(value);
+          continue;
+        }
         if (j === 0 && Number.isNaN(value)) {
           throw new InvalidArgumentError(
             where,
@@ -302,6 +370,16 @@ function* csvChunks(
     }
     yield lines.join('\n') + '\n';
   }
+}
+
+/** Integers below this have their text looked up (see {@link smallIntegerText}). */
+const SMALL_INTEGERS = 4096;
+const SMALL_INTEGER_TEXTS: string[] = [];
+
+/** `String(n)` for an integer 0 ≤ n < {@link SMALL_INTEGERS}, made once. */
+function smallIntegerText(n: number): string {
+  if (SMALL_INTEGER_TEXTS.length === 0) for (let i = 0; i < SMALL_INTEGERS; i++) SMALL_INTEGER_TEXTS.push(String(i));
+  return SMALL_INTEGER_TEXTS[n]!;
 }
 
 /** What `writeSageMakerCsv` wrote. */

@@ -14,6 +14,8 @@
  * ```
  */
 export function xgboostStrtof(text: string): number {
+  const plain = plainDecimal(text);
+  if (plain !== undefined) return plain;
   const match = /^([+-]?)(\d*)(?:\.(\d*))?(?:[eE]([+-]?)(\d+))?$/.exec(text);
   if (match === null || (match[2] === '' && (match[3] ?? '') === '')) return Number.NaN;
   const [, sign, intDigits, fracDigits = '', expSign, expDigits] = match;
@@ -62,4 +64,27 @@ export function xgboostPowerOfTen(k: number): number {
     expon -= 1;
   }
   return scale;
+}
+
+/**
+ * {@link xgboostStrtof} of unsigned positional text (`619.4566`, `12`), the CSV writer's usual case, without the
+ * regular expression: the same steps on the same digits. `undefined` for any other text.
+ */
+function plainDecimal(text: string): number | undefined {
+  const length = text.length;
+  let point = -1;
+  for (let i = 0; i < length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 46 && point < 0) point = i;
+    else if (c < 48 || c > 57) return undefined;
+  }
+  if (length === 0 || point === 0 || point === length - 1) return undefined;
+  const intDigits = point < 0 ? text : text.slice(0, point);
+  if (intDigits.length > 15) return undefined;
+  let value = Math.fround(Number(intDigits));
+  if (point > 0) {
+    const kept = text.slice(point + 1, point + 20);
+    value = Math.fround(value + Math.fround(Number(kept) / 10 ** kept.length));
+  }
+  return value;
 }

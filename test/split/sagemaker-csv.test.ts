@@ -71,6 +71,31 @@ describe('formatCsvNumber', () => {
     expect(formatCsvNumber(16777217, 'float32')).toBe('16777216');
   });
 
+  it('in float32 mode writes as few significant digits as both readers read back as the float32 (ECMAScript toPrecision with one digit fewer does not), for session-like values met again and again', () => {
+    const random = createRandom(11).uniformSource;
+    const values: number[] = [];
+    for (let i = 0; i < 20_000; i++) {
+      values.push(Math.round(random() * 1e7) / 1000); // gaps and durations in seconds, whole milliseconds
+      values.push(1 / (1 + Math.floor(random() * 500))); // prefix weights
+      values.push(random() * 10 ** (Math.floor(random() * 16) - 7)); // rates, shares, ratios
+    }
+    // Where rounding the 9-digit text again would differ from rounding the value (…5 then zeros), and carries (9.9999…).
+    values.push(1.00000005, 2.5000000001, 0.125, 0.0625, 9.99999, 99999.99, 0.00099999999, 1234.5, 16777215.5, 1e-7);
+    for (const x of [...values, ...values]) {
+      const single = Math.fround(x);
+      const text = formatCsvNumber(x, 'float32');
+      expect(Math.fround(Number(text)), `${x} as ${text}`).toBe(single);
+      expect(xgboostStrtof(text) === single, `${x} as ${text} in XGBoost's parser`).toBe(true);
+      const digits = text.replace(/^-/, '').replace(/e.*$/, '').replace('.', '').replace(/^0+/, '').replace(/0+$/, '');
+      if (digits.length > 1) {
+        // One digit fewer, rounded as ECMAScript toPrecision rounds: not read back by both readers.
+        const shorter = String(Number(Math.abs(single).toPrecision(digits.length - 1)));
+        const both = Math.fround(Number(shorter)) === Math.abs(single) && xgboostStrtof(shorter) === Math.abs(single);
+        expect(both, `${x} as ${text}, not ${shorter}`).toBe(false);
+      }
+    }
+  });
+
   it('writes a missing value (NaN) as the empty field, keeps the sign of -0, and rejects infinities', () => {
     expect(formatCsvNumber(Number.NaN)).toBe('');
     expect(formatCsvNumber(-0)).toBe('-0');
@@ -267,6 +292,11 @@ describe('the written CSV read by outside readers', () => {
         const x = (random() - 0.5) * 10 ** (Math.floor(random() * 70) - 35);
         return i % 2 === 0 ? String(x) : x.toPrecision(1 + (i % 9));
       });
+      // Positional text without sign or exponent, what the CSV writer writes most (read without a regular expression).
+      for (let i = 0; i < 2000; i++) {
+        const x = random() * 10 ** (Math.floor(random() * 12) - 4);
+        texts.push(i % 3 === 0 ? String(Math.floor(x)) : x.toFixed(i % 21));
+      }
       texts.push(
         '1.2202834e-32',
         '619.4566',
