@@ -263,6 +263,8 @@ export const IGNORED_DUPLICATE = 5;
  *
  * Memory is bounded: sessions idle for `idleTimeoutMs` of event time expire, and beyond
  * `maxSessions` the least recently seen session is evicted (both O(1); counted in `stats()`).
+ * The states of up to 1 024 dropped sessions are kept and reused for new sessions, so a steady
+ * stream of sessions allocates nothing per session.
  * Exact duplicates are dropped and out-of-order events clamped by default (see the options).
  *
  * @example
