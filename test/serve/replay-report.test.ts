@@ -5,6 +5,7 @@ import { MissingTimesError } from '../../src/sessions/session-errors.js';
 import { Truncators } from '../../src/sessions/truncators.js';
 import { LiveScorer } from '../../src/serve/live-scorer.js';
 import { quantiles, replay, replaySeries } from '../../src/serve/replay.js';
+import { timeOrder } from '../../src/serve/time-order.js';
 import { liveFixture } from './live-fixture.js';
 
 const { log, flattener, schema, booster } = liveFixture({
@@ -105,6 +106,31 @@ describe('replay', () => {
     });
     expect(html).toContain('<svg');
     expect(html).toContain('live');
+  });
+
+  it('counts action codes the vocabulary lacks as other_actions and unseen actions, as pushing the events one by one does', () => {
+    // The log's most common code renamed to one the schema has never seen.
+    const uses = new Map<number, number>();
+    for (const code of log.actions) uses.set(code, (uses.get(code) ?? 0) + 1);
+    const [common, count] = [...uses].sort((a, b) => b[1] - a[1])[0]!;
+    const renamed = new EventLog({
+      ...log,
+      actionDictionary: log.actionDictionary.map((a, i) => (i === common ? 'never-seen' : a)),
+      skipped: log.skipped,
+    });
+    const replayed = replay(renamed, new LiveScorer({ model: booster, schema, threshold, idleTimeoutMs: Infinity }));
+    const pushed = new LiveScorer({ model: booster, schema, threshold, idleTimeoutMs: Infinity });
+    const alertAt = new Uint32Array(renamed.sessionCount);
+    const { positions, sessionOf, times } = timeOrder(renamed);
+    positions.forEach((p, k) => {
+      const s = sessionOf[k]!;
+      const r = pushed.pushParsed(renamed.sessionIds[s]!, renamed.actionAt(p), times[k]!);
+      if (r.newlyAlerted) alertAt[s] = r.eventsSeen;
+    });
+    expect(replayed.scorerStats.unseenActions).toBe(count);
+    expect(replayed.scorerStats).toEqual(pushed.stats());
+    expect(Array.from(replayed.alertAt)).toEqual(Array.from(alertAt));
+    expect(Array.from(replayed.alertAt)).not.toEqual(oracleAlertAt);
   });
 
   it('needs event times when the scorer computes timing features (MissingTimesError)', () => {
