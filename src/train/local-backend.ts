@@ -130,6 +130,21 @@ export class LocalBackend implements Backend, AsyncDisposable {
     return this.#workDir;
   }
 
+  /**
+   * Starts the training worker threads now (see `TrainingPool.prestart`), so that they load their
+   * code while the caller prepares the data rather than when the first job starts.
+   *
+   * @example
+   * ```ts
+   * const backend = new LocalBackend({ workers: 2 });
+   * backend.prestart();
+   * const logs = generateLogs({ seed: 42, outDir: 'data' }); // the workers load meanwhile
+   * ```
+   */
+  prestart(): void {
+    this.#pool.prestart();
+  }
+
   /** How training runs: `'worker'`, or `'in-process'` when asked for or when workers could not start. */
   get trainingMode(): TrainingMode {
     return this.#pool.mode;

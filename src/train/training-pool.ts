@@ -110,6 +110,29 @@ export class TrainingPool {
     return this.#slots.size;
   }
 
+  /**
+   * Starts the pool's worker threads now, idle, so that they load their code while this thread
+   * does other work (generating or reading data) instead of when the first tasks come. Idle
+   * workers do not keep the process alive. Does nothing in-process or once closed.
+   *
+   * @example
+   * ```ts
+   * const pool = new TrainingPool({ size: 2 });
+   * pool.prestart();
+   * // … prepare the channels meanwhile …
+   * await pool.run(task);
+   * ```
+   */
+  prestart(): void {
+    if (this.#closed || this.#mode !== 'worker') return;
+    while (this.#slots.size < this.size) {
+      const slot = this.#spawn();
+      slot.worker.unref();
+      // A worker that cannot start is found out by the first task sent to it (which then trains in-process).
+      slot.ready.catch(() => undefined);
+    }
+  }
+
   /** Trains one task; rejects with {@link RunAbortedError} when `signal` aborts first. */
   run(
     task: TrainingTask,

@@ -44,6 +44,25 @@ describe('TrainingPool', () => {
     }
   });
 
+  it('prestarts its workers idle and trains the next tasks on those threads, starting none beyond its size', async () => {
+    const pool = new TrainingPool({ size: 2 });
+    try {
+      pool.prestart();
+      expect(pool.threads).toBe(2);
+      pool.prestart();
+      expect(pool.threads).toBe(2);
+      const [a, b] = await Promise.all([pool.run(task('p-a', setA.train)), pool.run(task('p-b', setB.train))]);
+      expect(pool.threads).toBe(2);
+      expect(new Set([a.threadId, b.threadId]).size).toBe(2);
+      expect(a.trees).toBe(50);
+    } finally {
+      await pool.close();
+    }
+    expect(pool.threads).toBe(0);
+    pool.prestart();
+    expect(pool.threads).toBe(0);
+  });
+
   it('writes byte-identical models on a worker and in-process', async () => {
     const workers = new TrainingPool({ size: 1 });
     const inProcess = new TrainingPool({ mode: 'in-process' });

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { parseExperimentConfig } from '../../experiment/experiment-config.js';
 import { runPartialSessionExperiment } from '../../experiment/partial-session-experiment.js';
 import { generateLogs } from '../../synth/generate-logs.js';
+import { LocalBackend } from '../../train/local-backend.js';
 import { existsSync } from 'node:fs';
 import { EXIT, UsageError } from '../cli-io.js';
 import { createdBy } from './run.js';
@@ -56,6 +57,9 @@ export const demoCommand: Command = {
         : numberOption('demo', args, 'workers', 1, { min: 1, max: 64, integer: true });
     const started = performance.now();
     const dataDir = path.join(dir, 'data');
+    // The training workers start now and load their code while the logs are generated (idle, they keep nothing open).
+    const backend = new LocalBackend(workers === undefined ? {} : { workers });
+    backend.prestart();
     io.stderr.write(
       `The partial-session experiment on synthetic logs, trained on this machine (tree_method hist; ` +
         `\`sessionsentry run\` with the seed's settings trains exact trees, as SageMaker does).\n`,
@@ -83,11 +87,13 @@ export const demoCommand: Command = {
     try {
       result = await interruptible(
         io,
-        (signal) => runPartialSessionExperiment(spec, { onStage: display.stage, onProgress: display.progress, signal }),
+        (signal) =>
+          runPartialSessionExperiment(spec, { backend, onStage: display.stage, onProgress: display.progress, signal }),
         { creates: fresh },
       );
     } finally {
       display.done();
+      await backend.close();
     }
     printExperiment(result, io);
     io.stdout.write(`Demo total (generate + experiment): ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
