@@ -28,30 +28,29 @@ export function timeOrder(log: EventLog): TimeOrder {
   const sessions = log.sessionCount;
   const base = log.offsets[0]!;
   const total = log.offsets[sessions]! - base;
-  const positions = new Uint32Array(total);
+  // In log order, arrival k is position base + k: the sessions' events are contiguous.
   const sessionOf = new Uint32Array(total);
-  let i = 0;
-  for (let s = 0; s < sessions; s++) {
-    for (let p = log.offsets[s]!; p < log.offsets[s + 1]!; p++) {
-      positions[i] = p;
-      sessionOf[i++] = s;
-    }
-  }
+  for (let s = 0; s < sessions; s++) sessionOf.fill(s, log.offsets[s]! - base, log.offsets[s + 1]! - base);
   const logTimes = log.times;
   if (logTimes === null) {
+    const positions = new Uint32Array(total);
     const times = new Float64Array(total);
-    for (let k = 0; k < total; k++) times[k] = k;
+    for (let k = 0; k < total; k++) {
+      positions[k] = base + k;
+      times[k] = k;
+    }
     return { positions, sessionOf, times, timed: false };
   }
   const timeAt = new Float64Array(total);
-  for (let k = 0; k < total; k++) timeAt[k] = logTimes[log.event(positions[k]!)]!;
+  const index = log.eventIndex;
+  for (let k = 0; k < total; k++) timeAt[k] = logTimes[index === null ? base + k : index[base + k]!]!;
   const order = sortedByTime(timeAt);
   const sortedPositions = new Uint32Array(total);
   const sortedSessions = new Uint32Array(total);
   const times = new Float64Array(total);
   for (let k = 0; k < total; k++) {
     const from = order[k]!;
-    sortedPositions[k] = positions[from]!;
+    sortedPositions[k] = base + from;
     sortedSessions[k] = sessionOf[from]!;
     times[k] = timeAt[from]!;
   }
@@ -101,34 +100,40 @@ const DIGITS = 1 << DIGIT_BITS;
 
 /**
  * The stable order of integer `times` whose offsets from `min` fit in 32 bits: an LSD radix sort
- * moving (offset, index) pairs, skipping a pass whose digit is the same for every time.
+ * moving (offset, index) pairs in three passes of 11, 11 and 10 bits, the three digit counts taken
+ * in one scan, skipping a pass whose digit is the same for every time.
  */
 function radixOrder(times: Float64Array, min: number): Uint32Array {
   const total = times.length;
+  const mask = DIGITS - 1;
   let keys = new Uint32Array(total);
   let order = new Uint32Array(total);
+  const counts = new Uint32Array(3 * DIGITS);
   for (let k = 0; k < total; k++) {
-    keys[k] = times[k]! - min;
+    const key = times[k]! - min;
+    keys[k] = key;
     order[k] = k;
+    counts[key & mask]!++;
+    counts[DIGITS + ((key >>> DIGIT_BITS) & mask)]!++;
+    counts[2 * DIGITS + (key >>> (2 * DIGIT_BITS))]!++;
   }
   let nextKeys = new Uint32Array(total);
   let nextOrder = new Uint32Array(total);
-  const start = new Uint32Array(DIGITS);
-  for (let shift = 0; shift < 32; shift += DIGIT_BITS) {
-    start.fill(0);
-    for (let k = 0; k < total; k++) start[(keys[k]! >>> shift) & (DIGITS - 1)]!++;
-    if (start[(keys[0]! >>> shift) & (DIGITS - 1)] === total) continue;
+  for (let pass = 0; pass < 3; pass++) {
+    const shift = pass * DIGIT_BITS;
+    const at = pass * DIGITS;
+    if (counts[at + ((keys[0]! >>> shift) & mask)] === total) continue;
     let sum = 0;
-    for (let d = 0; d < DIGITS; d++) {
-      const c = start[d]!;
-      start[d] = sum;
+    for (let d = at; d < at + DIGITS; d++) {
+      const c = counts[d]!;
+      counts[d] = sum;
       sum += c;
     }
     for (let k = 0; k < total; k++) {
       const key = keys[k]!;
-      const at = start[(key >>> shift) & (DIGITS - 1)]!++;
-      nextKeys[at] = key;
-      nextOrder[at] = order[k]!;
+      const to = counts[at + ((key >>> shift) & mask)]!++;
+      nextKeys[to] = key;
+      nextOrder[to] = order[k]!;
     }
     [keys, nextKeys] = [nextKeys, keys];
     [order, nextOrder] = [nextOrder, order];

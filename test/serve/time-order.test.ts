@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { buildEventLog } from '../../src/events/event-log-builder.js';
 import type { EventLog } from '../../src/events/event-log.js';
 import { timeOrder } from '../../src/serve/time-order.js';
+import { Truncators } from '../../src/sessions/truncators.js';
 import { generateTestWeek } from '../../src/synth/generate-week.js';
 import { syntheticEventLog } from '../../src/synth/synthetic-log.js';
 
@@ -70,6 +71,15 @@ describe('timeOrder', () => {
         (t) => t + 1_500_000_000_000,
       );
       const log = logOf(sessions, times);
+      expect(plain(timeOrder(log))).toEqual(reference(log));
+    }
+  });
+
+  it('gives the stable sort of the definition on a truncated log (an event index over shared columns)', () => {
+    const week = syntheticEventLog(generateTestWeek({ seed: 4, sessions: 3000, attackers: 10 }));
+    for (const truncation of [Truncators.lastN(3), Truncators.dropPercent(0.3, { seed: 2 })]) {
+      const log = Truncators.apply(week, truncation);
+      expect(log.eventIndex).not.toBeNull();
       expect(plain(timeOrder(log))).toEqual(reference(log));
     }
   });
