@@ -4,7 +4,7 @@ import type { EventLog, EventLogParts } from '../events/event-log.js';
 import { LiveDetector } from '../live/live-detector.js';
 import { trainLiveDetector } from '../live/train-live-detector.js';
 import { Booster } from '../model/booster.js';
-import type { ReplayReport } from '../serve/replay.js';
+import { type ReplayReport, replay } from '../serve/replay.js';
 import { RunAbortedError, TrainingJobError } from '../train/train-errors.js';
 import { workerEntry } from '../train/worker-entry.js';
 import { type SavedLivePolicy, calibrateAndReplayJob } from './live-section.js';
@@ -101,11 +101,35 @@ export class LiveSectionThread {
 
   /** `trainLiveDetector(trainLog, options)` on the worker. */
   async trainDetector(options: PlainLiveDetectorOptions): Promise<LiveDetector> {
+    return (await this.#detector(options, undefined)).detector;
+  }
+
+  /**
+   * `trainLiveDetector(trainLog, options)` on the worker, then the test log replayed there at the
+   * detector's policy (`replay(testLog, detector.createScorer(), { maxEventsSeen: eventsSeen })`).
+   */
+  trainAndReplayDetector(
+    options: PlainLiveDetectorOptions,
+    eventsSeen: number,
+  ): Promise<{ detector: LiveDetector; test: ReplayReport }> {
+    return this.#detector(options, eventsSeen) as Promise<{ detector: LiveDetector; test: ReplayReport }>;
+  }
+
+  async #detector(
+    options: PlainLiveDetectorOptions,
+    eventsSeen: number | undefined,
+  ): Promise<{ detector: LiveDetector; test?: ReplayReport }> {
     const reply = await this.#request(
       'live-detector',
-      (id) => ({ kind: 'detector', id, options }),
+      (id) => ({
+        kind: 'detector',
+        id,
+        options,
+        ...(eventsSeen === undefined ? {} : { replayEventsSeen: eventsSeen }),
+      }),
       async () => {
-        const detector = await trainLiveDetector(this.#logsGiven().train, {
+        const { train, test } = this.#logsGiven();
+        const detector = await trainLiveDetector(train, {
           ...options,
           ...(this.#signal === undefined ? {} : { signal: this.#signal }),
         });
@@ -116,16 +140,20 @@ export class LiveSectionThread {
           models: detector.models.map((m) => ({ name: m.name, model: m.booster.model, trainedOn: m.trainedOn })),
           policy: detector.policy,
           validation: detector.validation,
+          ...(eventsSeen === undefined
+            ? {}
+            : { test: replay(test, detector.createScorer(), { maxEventsSeen: eventsSeen }) }),
         };
       },
     );
     if (reply.kind !== 'detector') throw new Error(`the live-section worker answered ${reply.kind}`);
-    return new LiveDetector({
+    const detector = new LiveDetector({
       schema: reply.schema,
       models: reply.models.map((m) => ({ name: m.name, booster: new Booster(m.model), trainedOn: m.trainedOn })),
       policy: reply.policy,
       validation: reply.validation,
     });
+    return reply.test === undefined ? { detector } : { detector, test: reply.test };
   }
 
   /** `calibrateAndReplayJob(trainLog, testLog, job)` on the worker. */

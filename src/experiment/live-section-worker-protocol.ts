@@ -27,7 +27,13 @@ export interface LiveJobTask {
 /** A message to the live-section worker: the logs first, then tasks, answered in order by id. */
 export type LiveSectionRequest =
   | { readonly kind: 'logs'; readonly train: EventLogParts; readonly test: EventLogParts }
-  | { readonly kind: 'detector'; readonly id: number; readonly options: PlainLiveDetectorOptions }
+  | {
+      readonly kind: 'detector';
+      readonly id: number;
+      readonly options: PlainLiveDetectorOptions;
+      /** Also replay the test log at the detector's policy, counting up to this many events per session. */
+      readonly replayEventsSeen?: number;
+    }
   | { readonly kind: 'job'; readonly id: number; readonly task: LiveJobTask };
 
 /** A message from the live-section worker. */
@@ -40,6 +46,8 @@ export type LiveSectionReply =
       readonly models: readonly { readonly name: string; readonly model: BoosterModel; readonly trainedOn: string }[];
       readonly policy: LivePolicy;
       readonly validation: LivePolicyFigures;
+      /** The test log replayed at the detector's policy, when asked for. */
+      readonly test?: ReplayReport;
     }
   | { readonly kind: 'job'; readonly id: number; readonly saved: SavedLivePolicy; readonly test: ReplayReport }
   | {

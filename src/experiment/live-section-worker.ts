@@ -1,7 +1,7 @@
 /**
  * The live-section worker thread of an experiment: receives the training and test logs once, then
  * tasks: train the recommended live detector (`trainLiveDetector`, whose boosting rounds yield, so
- * the jobs' tasks run between them as they come), or calibrate one job's live policy and replay
+ * the jobs' tasks run between them as they come) and replay the test log at its policy, or calibrate one job's live policy and replay
  * the test log at it (`calibrateAndReplayJob`). Models cross back as XGBoost model data, so they are the ones trained
  * here bit for bit. Started by `LiveSectionThread`; built as its own entry
  * (`dist/live-section-worker.js` / `.cjs`), never imported by the library itself.
@@ -10,6 +10,7 @@ import { parentPort } from 'node:worker_threads';
 import { EventLog } from '../events/event-log.js';
 import { trainLiveDetector } from '../live/train-live-detector.js';
 import { Booster } from '../model/booster.js';
+import { replay } from '../serve/replay.js';
 import { calibrateAndReplayJob } from './live-section.js';
 import type { LiveSectionReply, LiveSectionRequest } from './live-section-worker-protocol.js';
 
@@ -20,6 +21,7 @@ if (port) {
     if (logs === undefined) throw new Error('the logs were not sent before the first task');
     if (request.kind === 'detector') {
       const detector = await trainLiveDetector(logs.train, request.options);
+      const { replayEventsSeen } = request;
       return {
         kind: 'detector',
         id: request.id,
@@ -27,6 +29,9 @@ if (port) {
         models: detector.models.map((m) => ({ name: m.name, model: m.booster.model, trainedOn: m.trainedOn })),
         policy: detector.policy,
         validation: detector.validation,
+        ...(replayEventsSeen === undefined
+          ? {}
+          : { test: replay(logs.test, detector.createScorer(), { maxEventsSeen: replayEventsSeen }) }),
       };
     }
     const { task } = request;

@@ -136,14 +136,15 @@ export function calibrateAndReplayJob(
  * (replayed on the test log by {@link calibrateAndReplayJob}), and the recommended detector
  * (`trainLiveDetector`: prefix and whole-session models, the budget shared, trained on the
  * experiment's training sessions and calibrated on its validation sessions) replayed on the test
- * log live. Saves the detector under `models/live`.
+ * log live (both replayed by the caller, on the live-section worker). Saves the detector under
+ * `models/live`.
  */
 export async function runLiveSection(input: {
   readonly testLog: EventLog;
   readonly jobs: readonly LiveOutcome[];
   readonly budget: number;
-  /** The recommended detector, trained meanwhile (see {@link liveDetectorOptions}). */
-  readonly detector: Promise<LiveDetector>;
+  /** The recommended detector, trained meanwhile (see {@link liveDetectorOptions}), and the test log replayed at it. */
+  readonly detector: Promise<{ readonly detector: LiveDetector; readonly test: ReplayReport }>;
   readonly modelsDir: string;
   readonly eventsSeen: number;
   /** A note on the test log, such as the attacker styles training lacked. */
@@ -151,7 +152,7 @@ export async function runLiveSection(input: {
 }): Promise<LiveSectionResult> {
   const { testLog, budget, modelsDir } = input;
   const outcomes: LiveOutcome[] = [...input.jobs];
-  const detector = await input.detector;
+  const { detector, test } = await input.detector;
   const detectorDir = path.join(modelsDir, 'live');
   await mkdir(detectorDir, { recursive: true });
   await detector.save(detectorDir);
@@ -160,7 +161,7 @@ export async function runLiveSection(input: {
     name,
     policy: detector.policy,
     validation: detector.validation,
-    test: replay(testLog, detector.createScorer(), { maxEventsSeen: input.eventsSeen }),
+    test,
   });
   const report: LiveReportSection = {
     budget,

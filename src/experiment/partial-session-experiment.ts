@@ -314,7 +314,7 @@ async function runStages(
   const detector =
     spec.live === null
       ? null
-      : liveThreads!.detector.trainDetector(
+      : liveThreads!.detector.trainAndReplayDetector(
           liveDetectorOptions({
             budget: spec.live.maxFalseAlertsPer10k,
             validationSessions: sessionSplit(trainLog, flattener, splitter, spec, splits),
@@ -324,6 +324,7 @@ async function runStages(
             // The live models train on every training session, with no eval set to stop early on.
             hyperparameters: withoutEarlyStopping(spec.hyperparameters) as Record<string, string | number>,
           }),
+          Math.max(1, ...spec.eventsSeen),
         );
   // Each job's live policy and test replay, started as soon as the job has trained.
   const liveJobs = new Map<string, ReturnType<LiveSectionThread['calibrateJob']>>();
