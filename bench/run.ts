@@ -87,7 +87,11 @@ function git(...argv: string[]): string {
 /** This run's commit and time (with a mark when the working tree has changes). */
 function measuredAt(): string {
   const head = git('rev-parse', '--short', 'HEAD') || 'an unknown commit';
-  const dirty = git('status', '--porcelain', '--', '../src', '.') !== '' ? ' with uncommitted changes' : '';
+  // Results written earlier in the same run are not changes to what is measured.
+  const dirty =
+    git('status', '--porcelain', '--', '../src', '.', ':(exclude)results', ':(exclude)RESULTS.md') !== ''
+      ? ' with uncommitted changes'
+      : '';
   return `Measured at commit ${head}${dirty} on ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC.`;
 }
 
