@@ -6,6 +6,7 @@ import {
   type DelimitedRow,
   type DelimitedTokenizer,
   FIELD_ESCAPED,
+  type FastRows,
   tokenizeSource,
   tokenizeText,
 } from '../frame/delimited-parser.js';
@@ -351,7 +352,7 @@ class RowView implements DelimitedRow {
   }
 }
 
-/** What each field of a row is to {@link EventLogReader.#fastRow}. */
+/** What each field of a row is to {@link EventLogReader.#take}. */
 const ROLE_OTHER = 0;
 const ROLE_SESSION = 1;
 const ROLE_TIME = 2;
@@ -455,8 +456,13 @@ class EventLogReader {
   #columns: ResolvedColumns | null = null;
   /** The general tokenizer's rows copied into the reader's own shape. */
   #general: RowView | null = null;
-  /** The current source's columns as {@link EventLogReader.#fastRow} takes them. */
+  /** The current source's columns as {@link EventLogReader.#take} takes them. */
   #plan: FastPlan | null = null;
+  /** The reader's own row path, as the tokenizer calls it. */
+  readonly #fastRows: FastRows = {
+    taken: 0,
+    take: (buf, begin, n, D, line) => this.#take(buf, begin, n, D, line),
+  };
   #sourceNames: string[] = [];
 
   #n = 0;
@@ -838,18 +844,21 @@ class EventLogReader {
   }
 
   /**
-   * The reader's own path for the common row: one line of unquoted fields, the right count, every
-   * check passed. It splits, checks and stores the row in one pass over its bytes: a fixed-width
-   * time is parsed in place without scanning its field, the session id is hashed while it is
-   * scanned (so looking it up reads it once), and kept values are predicted from the session's last
-   * event and compared while they are split. Any other row (quoted, incomplete, over a limit, with
-   * a problem to report, a repeat, a label disagreement, text to check the slow way) it leaves to
-   * the general tokenizer and {@link EventLogReader.#accept}, returning -1 with nothing changed, so
-   * every error, count and code comes from that one path as before.
+   * The reader's own path for common rows: takes complete rows from `buf[begin..n)`, one line of
+   * unquoted fields each, the right count, every check passed, and returns the offset after the
+   * last one taken (`begin` when none), their count in `#fastRows.taken`. It splits, checks and
+   * stores a row in one pass over its bytes: a fixed-width time is parsed in place without scanning
+   * its field, the session id is hashed while it is scanned and found in the session records' index,
+   * and the kept fields are compared with the session's last event as one run of bytes. It stops at
+   * the first row it does not take (blank, quoted, incomplete, over a limit, with a problem to
+   * report, a repeat, a label disagreement, a value new to a dictionary that is not valid text),
+   * having changed nothing for it: the general tokenizer and {@link EventLogReader.#accept} take that
+   * row, so every error, count and code comes from that one path.
    */
-  readonly #fastRow = (buf: Buffer, pos: number, n: number, D: number, line: number): number => {
+  #take(buf: Buffer, begin: number, n: number, D: number, firstLine: number): number {
     const plan = this.#plan;
-    if (plan === null) return -1;
+    this.#fastRows.taken = 0;
+    if (plan === null) return begin;
     if (plan.delimiter !== D) plan.useDelimiter(D);
     const last = plan.last;
     const roles = plan.roles;
@@ -864,212 +873,226 @@ class EventLogReader {
     const keepDicts = this.#keepDicts;
     const records = this.#records;
     const stride = records.stride;
-    const i32 = records.i32;
-    // The session's code once its field is split, when already known (-1 otherwise), and its hash.
-    let session = -1;
-    let sessionHash = 0;
-    let hashed = false;
-    // True when the session was looked up in the dictionary, not found in the records' index.
-    let unindexed = false;
-    // True when the kept fields are the bytes of the session's last event (its record's span).
-    let spanHit = false;
-    let time = Number.NaN;
-    let p = pos;
-    for (let i = 0; ; i++) {
-      if (p >= n) return -1;
-      const start = p;
-      let c = buf[p]!;
-      if (c === 0x22) return -1;
-      const role = roles[i]!;
-      starts[i] = start;
-      if (role === ROLE_KEEP) {
-        codes[i] = -1;
-        if (session >= 0) {
-          const at = session * stride;
-          if (i === spanFirst && i32[at + I_SPAN_TAG] === plan.tag) {
-            // The kept fields as one run of bytes, delimiters included, against the session's last event.
-            const length = i32[at + I_SPAN_LENGTH]!;
-            const end = start + length;
-            if (end < n && buf[end] === D) {
-              const u8 = records.u8;
-              const from = (at + records.spanAt) * 4 - start;
-              let q = start;
-              while (q < end && u8[from + q] === buf[q]) q++;
-              if (q === end) {
-                spanHit = true;
-                p = end + 1;
-                i = plan.spanLast;
+    let pos = begin;
+    let line = firstLine;
+    rows: while (pos < n) {
+      // Blank lines and rows starting with a carriage return are the tokenizer's.
+      const first = buf[pos]!;
+      if (first === 0x0a || first === 0x0d) break;
+      const i32 = records.i32;
+      // The session's code once its field is split, when already known (-1 otherwise), and its hash.
+      let session = -1;
+      let sessionHash = 0;
+      let hashed = false;
+      // True when the session was looked up in the dictionary, not found in the records' index.
+      let unindexed = false;
+      // True when the kept fields are the bytes of the session's last event (its record's span).
+      let spanHit = false;
+      let time = Number.NaN;
+      let p = pos;
+      for (let i = 0; ; i++) {
+        if (p >= n) break rows;
+        const start = p;
+        let c = buf[p]!;
+        if (c === 0x22) break rows;
+        const role = roles[i]!;
+        starts[i] = start;
+        if (role === ROLE_KEEP) {
+          codes[i] = -1;
+          if (session >= 0) {
+            const at = session * stride;
+            if (i === spanFirst && i32[at + I_SPAN_TAG] === plan.tag) {
+              // The kept fields as one run of bytes, delimiters included, against the session's last event.
+              const length = i32[at + I_SPAN_LENGTH]!;
+              const end = start + length;
+              if (end < n && buf[end] === D) {
+                const u8 = records.u8;
+                const from = (at + records.spanAt) * 4 - start;
+                let q = start;
+                while (q < end && u8[from + q] === buf[q]) q++;
+                if (q === end) {
+                  spanHit = true;
+                  p = end + 1;
+                  i = plan.spanLast;
+                  continue;
+                }
+              }
+            }
+            if (i < last) {
+              const k = keepOf[i]!;
+              const code = i32[at + I_KEEP + k]!;
+              if (code >= 0 && keepDicts[k]!.matchesField(code, buf, start, n, D)) {
+                codes[i] = code;
+                p = start + keepDicts[k]!.lengthOf(code);
+                ends[i] = p++;
                 continue;
               }
             }
           }
-          if (i < last) {
-            const k = keepOf[i]!;
-            const code = i32[at + I_KEEP + k]!;
-            if (code >= 0 && keepDicts[k]!.matchesField(code, buf, start, n, D)) {
-              codes[i] = code;
-              p = start + keepDicts[k]!.lengthOf(code);
-              ends[i] = p++;
-              continue;
+        } else if (role === ROLE_TIME && skipTime && i < last && start + 23 < n && buf[start + 23] === D) {
+          // A fixed-width timestamp holds only digits and '-: .', never the delimiter or a line break:
+          // when one parses and the delimiter follows, the field is known without scanning it.
+          time = parseFixed(buf, start);
+          if (time === time) {
+            p = start + 23;
+            ends[i] = p++;
+            continue;
+          }
+        }
+        if (role === ROLE_SESSION) {
+          let h = 0;
+          while (p < n) {
+            c = buf[p]!;
+            if (c <= high && (c === D || c === 0x0a)) break;
+            h = ((h << 5) - h + c) | 0;
+            p++;
+          }
+          if (p < n && c === D && p > start) {
+            sessionHash = finishHash(h, p - start);
+            hashed = true;
+            session = records.find(buf, start, p, sessionHash);
+            if (session < 0) {
+              unindexed = true;
+              session = sessionDict.findHashed(buf, start, p, sessionHash);
+            }
+          }
+        } else {
+          while (p < n) {
+            c = buf[p]!;
+            if (c <= high && (c === D || c === 0x0a)) break;
+            p++;
+          }
+        }
+        if (p >= n) break rows;
+        if (c === 0x0a) {
+          if (i !== last) break rows;
+          ends[i] = p > start && buf[p - 1] === 0x0d ? p - 1 : p;
+          p++;
+          break;
+        }
+        if (i === last) break rows;
+        ends[i] = p++;
+      }
+      // The general tokenizer checks the limits of a long row.
+      if (p - pos > plan.limit) break;
+
+      // The checks of #accept, in its order; a row failing one is left to it.
+      const iSession = plan.session;
+      const iAction = plan.action;
+      if (starts[iSession] === ends[iSession] || starts[iAction] === ends[iAction]) break;
+      const iTime = plan.time;
+      if (iTime >= 0) {
+        if (time !== time) time = parseTimeBytes(buf, starts[iTime]!, ends[iTime]!, this.#epochScale);
+        if (!(time >= this.#minTime && time < this.#maxTime)) break;
+      } else {
+        time = 0;
+      }
+      let key = 0;
+      const iOrder = plan.order;
+      if (iOrder >= 0) {
+        const value = parseNumberBytes(buf, starts[iOrder]!, ends[iOrder]!);
+        if (value === undefined || value !== value) break;
+        key = value;
+      }
+      let label = 0;
+      const iLabel = plan.label;
+      if (iLabel >= 0) {
+        label = this.#labelOfBytes(buf, starts[iLabel]!, ends[iLabel]!);
+        if (label < 0) break;
+      }
+
+      // Ids and codes: a value new to its dictionary is checked as text there; a failure undoes the row.
+      const actionDict = this.#actionDict;
+      const actionsBefore = actionDict.size;
+      const action = actionDict.intern(buf, starts[iAction]!, ends[iAction]!);
+      if (action < 0) break;
+      const sessionsBefore = sessionDict.size;
+      if (session < 0) {
+        session = hashed
+          ? sessionDict.internHashed(buf, starts[iSession]!, ends[iSession]!, sessionHash)
+          : sessionDict.intern(buf, starts[iSession]!, ends[iSession]!);
+        if (session < 0) {
+          actionDict.rollback(actionsBefore);
+          break;
+        }
+      }
+      const known = session < this.#sessionCount;
+      const at = session * stride;
+      const keep = plan.keep;
+      const rowKeep = this.#rowKeep;
+      const sizes = this.#keepSizes;
+      for (let k = 0; k < keep.length; k++) {
+        const keepDict = keepDicts[k]!;
+        sizes[k] = keepDict.size;
+        if (spanHit) {
+          rowKeep[k] = i32[at + I_KEEP + k]!;
+          continue;
+        }
+        const i = keep[k]!;
+        const start = starts[i]!;
+        const end = ends[i]!;
+        let code = -1;
+        if (start !== end) {
+          code = codes[i]!;
+          if (code < 0) {
+            const previous = known ? i32[at + I_KEEP + k]! : -1;
+            code =
+              previous >= 0 && keepDict.matches(previous, buf, start, end)
+                ? previous
+                : keepDict.intern(buf, start, end);
+            if (code < 0) {
+              this.#rollback(k, actionsBefore, sessionsBefore);
+              break rows;
             }
           }
         }
-      } else if (role === ROLE_TIME && skipTime && i < last && start + 23 < n && buf[start + 23] === D) {
-        // A fixed-width timestamp holds only digits and '-: .', never the delimiter or a line break:
-        // when one parses and the delimiter follows, the field is known without scanning it.
-        time = parseFixed(buf, start);
-        if (time === time) {
-          p = start + 23;
-          ends[i] = p++;
-          continue;
-        }
+        rowKeep[k] = code;
       }
-      if (role === ROLE_SESSION) {
-        let h = 0;
-        while (p < n) {
-          c = buf[p]!;
-          if (c <= high && (c === D || c === 0x0a)) break;
-          h = ((h << 5) - h + c) | 0;
-          p++;
-        }
-        if (p < n && c === D && p > start) {
-          sessionHash = finishHash(h, p - start);
-          hashed = true;
-          session = records.find(buf, start, p, sessionHash);
-          if (session < 0) {
-            unindexed = true;
-            session = sessionDict.findHashed(buf, start, p, sessionHash);
-          }
+      if (known) {
+        if (
+          (iLabel >= 0 && i32[at + I_LABEL] !== label) ||
+          (this.#dropDuplicates &&
+            iTime >= 0 &&
+            records.f64[(at >> 1) + F_LAST_TIME] === time &&
+            i32[at + I_LAST_ACTION] === action)
+        ) {
+          this.#rollback(keep.length, actionsBefore, sessionsBefore);
+          break;
         }
       } else {
-        while (p < n) {
-          c = buf[p]!;
-          if (c <= high && (c === D || c === 0x0a)) break;
-          p++;
-        }
+        this.#addSession(session, label, line);
       }
-      if (p >= n) return -1;
-      if (c === 0x0a) {
-        if (i !== last) return -1;
-        ends[i] = p > start && buf[p - 1] === 0x0d ? p - 1 : p;
-        p++;
-        break;
-      }
-      if (i === last) return -1;
-      ends[i] = p++;
-    }
-    // The general tokenizer checks the limits of a long row.
-    if (p - pos > plan.limit) return -1;
-
-    // The checks of #accept, in its order; a row failing one is left to it.
-    const iSession = plan.session;
-    const iAction = plan.action;
-    if (starts[iSession] === ends[iSession] || starts[iAction] === ends[iAction]) return -1;
-    const iTime = plan.time;
-    if (iTime >= 0) {
-      if (time !== time) time = parseTimeBytes(buf, starts[iTime]!, ends[iTime]!, this.#epochScale);
-      if (!(time >= this.#minTime && time < this.#maxTime)) return -1;
-    } else {
-      time = 0;
-    }
-    let key = 0;
-    const iOrder = plan.order;
-    if (iOrder >= 0) {
-      const value = parseNumberBytes(buf, starts[iOrder]!, ends[iOrder]!);
-      if (value === undefined || value !== value) return -1;
-      key = value;
-    }
-    let label = 0;
-    const iLabel = plan.label;
-    if (iLabel >= 0) {
-      label = this.#labelOfBytes(buf, starts[iLabel]!, ends[iLabel]!);
-      if (label < 0) return -1;
-    }
-
-    // Ids and codes: a value new to its dictionary is checked as text there; a failure undoes the row.
-    const actionDict = this.#actionDict;
-    const actionsBefore = actionDict.size;
-    const action = actionDict.intern(buf, starts[iAction]!, ends[iAction]!);
-    if (action < 0) return -1;
-    const sessionsBefore = sessionDict.size;
-    if (session < 0) {
-      session = hashed
-        ? sessionDict.internHashed(buf, starts[iSession]!, ends[iSession]!, sessionHash)
-        : sessionDict.intern(buf, starts[iSession]!, ends[iSession]!);
-      if (session < 0) {
-        actionDict.rollback(actionsBefore);
-        return -1;
-      }
-    }
-    const known = session < this.#sessionCount;
-    const at = session * stride;
-    const keep = plan.keep;
-    const rowKeep = this.#rowKeep;
-    const sizes = this.#keepSizes;
-    for (let k = 0; k < keep.length; k++) {
-      const keepDict = keepDicts[k]!;
-      sizes[k] = keepDict.size;
-      if (spanHit) {
-        rowKeep[k] = i32[at + I_KEEP + k]!;
-        continue;
-      }
-      const i = keep[k]!;
-      const start = starts[i]!;
-      const end = ends[i]!;
-      let code = -1;
-      if (start !== end) {
-        code = codes[i]!;
-        if (code < 0) {
-          const previous = known ? i32[at + I_KEEP + k]! : -1;
-          code =
-            previous >= 0 && keepDict.matches(previous, buf, start, end) ? previous : keepDict.intern(buf, start, end);
-          if (code < 0) {
-            this.#rollback(k, actionsBefore, sessionsBefore);
-            return -1;
+      this.#lastSession = session;
+      if (unindexed) records.index(session, buf, starts[iSession]!, ends[iSession]!, sessionHash);
+      const e = this.#appendEvent(session, action, time, key);
+      if (keep.length > 0) {
+        const keepCodes = this.#keep;
+        for (let k = 0; k < keep.length; k++) keepCodes[k]![e] = rowKeep[k]!;
+        if (!spanHit) {
+          // Read again: adding a session may have grown the records.
+          const now = records.i32;
+          for (let k = 0; k < keep.length; k++) now[at + I_KEEP + k] = rowKeep[k]!;
+          // The kept fields' bytes, for the session's next row to compare with.
+          now[at + I_SPAN_TAG] = 0;
+          if (spanFirst >= 0) {
+            const from = starts[spanFirst]!;
+            const length = ends[plan.spanLast]! - from;
+            if (length <= SPAN_BYTES) {
+              const u8 = records.u8;
+              const to = (at + records.spanAt) * 4 - from;
+              for (let q = from; q < from + length; q++) u8[to + q] = buf[q]!;
+              now[at + I_SPAN_LENGTH] = length;
+              now[at + I_SPAN_TAG] = plan.tag;
+            }
           }
         }
       }
-      rowKeep[k] = code;
+      pos = p;
+      line++;
     }
-    if (known) {
-      if (
-        (iLabel >= 0 && i32[at + I_LABEL] !== label) ||
-        (this.#dropDuplicates &&
-          iTime >= 0 &&
-          records.f64[(at >> 1) + F_LAST_TIME] === time &&
-          i32[at + I_LAST_ACTION] === action)
-      ) {
-        this.#rollback(keep.length, actionsBefore, sessionsBefore);
-        return -1;
-      }
-    } else {
-      this.#addSession(session, label, line);
-    }
-    this.#lastSession = session;
-    if (unindexed) records.index(session, buf, starts[iSession]!, ends[iSession]!, sessionHash);
-    const e = this.#appendEvent(session, action, time, key);
-    if (keep.length > 0) {
-      const keepCodes = this.#keep;
-      for (let k = 0; k < keep.length; k++) keepCodes[k]![e] = rowKeep[k]!;
-      if (!spanHit) {
-        // Read again: adding a session may have grown the records.
-        const now = records.i32;
-        for (let k = 0; k < keep.length; k++) now[at + I_KEEP + k] = rowKeep[k]!;
-        // The kept fields' bytes, for the session's next row to compare with.
-        now[at + I_SPAN_TAG] = 0;
-        if (spanFirst >= 0) {
-          const from = starts[spanFirst]!;
-          const length = ends[plan.spanLast]! - from;
-          if (length <= SPAN_BYTES) {
-            records.u8.set(buf.subarray(from, from + length), (at + records.spanAt) * 4);
-            now[at + I_SPAN_LENGTH] = length;
-            now[at + I_SPAN_TAG] = plan.tag;
-          }
-        }
-      }
-    }
-    return p;
-  };
+    this.#fastRows.taken = line - firstLine;
+    return pos;
+  }
 
   endSource(file: string): void {
     if (this.#columns === null) {
@@ -1173,7 +1196,7 @@ class EventLogReader {
     this.#plan = null;
     if (tokenizer !== undefined) {
       this.#plan = new FastPlan(columns, Math.min(this.#maxField, this.#maxLine), this.#sourceNames.length + 1);
-      tokenizer.fastRow = this.#fastRow;
+      tokenizer.fastRows = this.#fastRows;
     }
   }
 

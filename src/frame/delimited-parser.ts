@@ -107,6 +107,20 @@ class RowCursor implements DelimitedRow {
   }
 }
 
+/**
+ * A consumer's own path for common rows, which {@link DelimitedTokenizer} tries at the start of
+ * every row before its general one: `take` consumes complete one-line rows from `buf[pos..n)`
+ * (delimiter `delimiter`, the first on line `line`), as many as it will judge, and returns the
+ * offset after the line break of the last one (`pos` when none), their count in `taken`. It leaves
+ * a row it does not take (quoted fields, incomplete rows, blank lines, anything it will not judge)
+ * to the general tokenizer, and must not change any state for that row.
+ */
+export interface FastRows {
+  take(buf: Buffer, pos: number, n: number, delimiter: number, line: number): number;
+  /** How many rows the last `take` consumed. */
+  taken: number;
+}
+
 /** Options of {@link DelimitedTokenizer}. */
 export interface TokenizerOptions {
   /** Name of the source, for error messages. */
@@ -175,13 +189,8 @@ export class DelimitedTokenizer {
   #scanFields = 0;
   #scanFieldStart = 0;
   #badQuoteAt = 0;
-  /**
-   * An optional consumer fast path, tried first for every row: given the row's first byte, it
-   * handles a complete one-line row and returns the offset after its line break, or returns -1 to
-   * leave the row to the general tokenizer (quoted fields, incomplete rows, anything it will not
-   * judge). It must not change any state it cannot repeat when it returns -1.
-   */
-  fastRow: ((buf: Buffer, pos: number, n: number, delimiter: number, line: number) => number) | null = null;
+  /** An optional consumer's own path for common rows, tried first at the start of every row (see {@link FastRows}). */
+  fastRows: FastRows | null = null;
 
   constructor(options: TokenizerOptions, onRow: (row: DelimitedRow) => void) {
     const {
@@ -409,11 +418,11 @@ export class DelimitedTokenizer {
           continue;
         }
       }
-      const fast = this.fastRow;
+      const fast = this.fastRows;
       if (fast !== null) {
-        const next = fast(buf, pos, n, D, this.#line);
-        if (next >= 0) {
-          this.#line++;
+        const next = fast.take(buf, pos, n, D, this.#line);
+        if (next > pos) {
+          this.#line += fast.taken;
           pos = next;
           continue;
         }
