@@ -166,7 +166,8 @@ export function buildEventLog(columns: EventColumns): EventLog {
         : times === sortKeys && keys !== sortKeys
           ? keys
           : scatter(times, position, new Float64Array(n));
-    sortedSources = scatter(sources, position, new Uint16Array(n));
+    // Events of one source (the usual case) need no reordering of their sources.
+    sortedSources = uniform(sources) ? sources : scatter(sources, position, new Uint16Array(n));
     sortedCodes = sortedCodes.map((codes) => scatter(codes, position, new Int32Array(n)));
     for (const s of toSort) {
       const from = offsets[s]!;
@@ -176,7 +177,7 @@ export function buildEventLog(columns: EventColumns): EventLog {
       const perm = Array.from({ length: to - from }, (_, i) => from + i).sort((a, b) => k[a]! - k[b]! || a - b);
       permute(sortedActions, perm, from);
       if (sortedTimes !== null) permute(sortedTimes, perm, from);
-      permute(sortedSources, perm, from);
+      if (sortedSources !== sources) permute(sortedSources, perm, from);
       for (const codes of sortedCodes) permute(codes, perm, from);
     }
   }
@@ -198,6 +199,13 @@ export function buildEventLog(columns: EventColumns): EventLog {
     skipped,
     replacedText,
   });
+}
+
+/** True when every entry of `values` is the same. */
+function uniform(values: Uint16Array): boolean {
+  const first = values[0];
+  for (let e = 1; e < values.length; e++) if (values[e] !== first) return false;
+  return true;
 }
 
 /** `out[position[e]] = values[e]` for every event. */

@@ -950,11 +950,9 @@ class EventLogReader {
           if (p < n && c === D && p > start) {
             sessionHash = finishHash(h, p - start);
             hashed = true;
+            // A session not in the index is new, or was read by the general path: the dictionary tells, below.
             session = records.find(buf, start, p, sessionHash);
-            if (session < 0) {
-              unindexed = true;
-              session = sessionDict.findHashed(buf, start, p, sessionHash);
-            }
+            unindexed = session < 0;
           }
         } else {
           while (p < n) {
