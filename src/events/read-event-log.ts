@@ -36,6 +36,8 @@ import {
   I_UNSORTED,
   SessionRecords,
   SPAN_BYTES,
+  equalWords,
+  storeWords,
 } from './session-records.js';
 import { openS3Sources, type S3ReadOptions } from './s3-source.js';
 
@@ -873,6 +875,8 @@ class EventLogReader {
     const keepDicts = this.#keepDicts;
     const records = this.#records;
     const stride = records.stride;
+    // Session ids and kept fields are compared four bytes at a time (see storeWords).
+    const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
     let pos = begin;
     let line = firstLine;
     rows: while (pos < n) {
@@ -905,17 +909,11 @@ class EventLogReader {
               // The kept fields as one run of bytes, delimiters included, against the session's last event.
               const length = i32[at + I_SPAN_LENGTH]!;
               const end = start + length;
-              if (end < n && buf[end] === D) {
-                const u8 = records.u8;
-                const from = (at + records.spanAt) * 4 - start;
-                let q = start;
-                while (q < end && u8[from + q] === buf[q]) q++;
-                if (q === end) {
-                  spanHit = true;
-                  p = end + 1;
-                  i = plan.spanLast;
-                  continue;
-                }
+              if (end < n && buf[end] === D && equalWords(view, start, length, i32, at + records.spanAt)) {
+                spanHit = true;
+                p = end + 1;
+                i = plan.spanLast;
+                continue;
               }
             }
             if (i < last) {
@@ -951,7 +949,7 @@ class EventLogReader {
             sessionHash = finishHash(h, p - start);
             hashed = true;
             // A session not in the index is new, or was read by the general path: the dictionary tells, below.
-            session = records.find(buf, start, p, sessionHash);
+            session = records.find(view, start, p - start, sessionHash);
             unindexed = session < 0;
           }
         } else {
@@ -1061,7 +1059,7 @@ class EventLogReader {
         this.#addSession(session, label, line);
       }
       this.#lastSession = session;
-      if (unindexed) records.index(session, buf, starts[iSession]!, ends[iSession]!, sessionHash);
+      if (unindexed) records.index(session, view, starts[iSession]!, ends[iSession]! - starts[iSession]!, sessionHash);
       const e = this.#appendEvent(session, action, time, key);
       if (keep.length > 0) {
         const keepCodes = this.#keep;
@@ -1076,9 +1074,7 @@ class EventLogReader {
             const from = starts[spanFirst]!;
             const length = ends[plan.spanLast]! - from;
             if (length <= SPAN_BYTES) {
-              const u8 = records.u8;
-              const to = (at + records.spanAt) * 4 - from;
-              for (let q = from; q < from + length; q++) u8[to + q] = buf[q]!;
+              storeWords(view, from, length, now, at + records.spanAt);
               now[at + I_SPAN_LENGTH] = length;
               now[at + I_SPAN_TAG] = plan.tag;
             }
