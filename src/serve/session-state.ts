@@ -227,6 +227,13 @@ export class SessionState {
    * Makes this state a new, empty session with id `id`, as a fresh `SessionState` over the same
    * layout and limits would be, keeping its storage: a scorer recycles the states of expired
    * sessions so that a stream of short sessions allocates nothing per session.
+   *
+   * @example
+   * ```ts
+   * state.reset('s2');
+   * state.add(layout.columnOf('111'), Date.parse('2019-07-01T13:00:00Z'));
+   * state.row; // the flattener's row for s2's one event, as a new SessionState('s2', layout) gives
+   * ```
    */
   reset(id: string): void {
     this.id = id;

@@ -60,7 +60,7 @@ export function timeOrder(log: EventLog): TimeOrder {
 /**
  * The indices of `times` ordered by time, ties by index (a stable sort). Integer times spanning
  * less than 2^32 milliseconds (seven weeks) are ordered by a least-significant-digit radix sort
- * of their offsets from the earliest, three stable passes of 11 bits with no comparison at all;
+ * of their offsets from the earliest, three stable passes (11, 11 and 10 bits) with no comparison;
  * integer times spanning few enough milliseconds that time and index pack into one exact double
  * (`(t − min) · 2^b + k` below 2^53) sort the packed keys natively; other times use a comparator.
  * The order is the same either way.
