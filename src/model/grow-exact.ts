@@ -1,8 +1,9 @@
 /**
  * The `exact` tree grower, XGBoost 1.7.4's `grow_colmaker` followed by the `prune` updater, as a
  * driver over its parts: the row positions ({@link ExactRowPositions}: the node of every row and
- * the statistics of the nodes being expanded), the split evaluator ({@link scanFeature}: the
- * sorted-column scans) and the pruner ({@link pruneTree}).
+ * the statistics of the nodes being expanded), the working columns ({@link ExactColumns}: the
+ * sorted columns partitioned by node), the split evaluator ({@link scanNode}: the sorted-column
+ * scans) and the pruner ({@link pruneTree}).
  *
  * Ownership: the training loop creates one {@link ExactWorkspace} per run and owns it; every
  * buffer a tree needs lives there. A grow call borrows the workspace for one tree and allocates
@@ -10,7 +11,9 @@
  * next call.
  */
 import type { ColumnSampler } from './column-sampler.js';
-import { ExactLevel, scanFeature } from './exact-split-evaluator.js';
+import { ExactColumns } from './exact-columns.js';
+import type { PartitionKernelOptions } from './exact-partition-kernel.js';
+import { ExactLevel, scanNode } from './exact-split-evaluator.js';
 import { ExactRowPositions } from './exact-row-positions.js';
 import type { RegTree } from './model-types.js';
 import { pruneTree } from './prune.js';
@@ -35,31 +38,27 @@ export interface ExactGrowContext {
 }
 
 /**
- * The buffers of one `exact` training run: the working copy of the sorted columns (compacted level
- * by level to the rows still being expanded), each row's gradient and hessian interleaved, the row
- * positions, the level's scan state, per-node split slots, and the leaf of every row.
+ * The buffers of one `exact` training run: the working copy of the sorted columns (partitioned
+ * level by level into the segments of the nodes being expanded), each row's gradient and hessian
+ * interleaved, the row positions, the level's split state, per-node split slots, each slot's
+ * children, and the leaf of every row.
  */
 export interface ExactWorkspace {
-  readonly columns: { readonly rowIds: Uint32Array; readonly values: Float32Array };
-  /**
-   * Per feature, the live range `[begin[f], end[f])` of the working columns (of the presorted ones until
-   * `compacted[f]`).
-   */
-  readonly begin: Uint32Array;
-  readonly end: Uint32Array;
-  /** Per feature, 1 once a scan of this tree has copied its live entries into the working columns. */
-  readonly compacted: Uint8Array;
+  readonly columns: ExactColumns;
   /** Gradient and hessian of each row (float32), interleaved: 8 bytes per row. */
   readonly gh: Float32Array;
   readonly positions: ExactRowPositions;
   readonly level: ExactLevel;
   /** Slot in the level of each node that splits, −1 otherwise. */
   readonly splitSlot: Int32Array;
+  /** Per slot of the level just expanded, its left child's slot in the next level (−1: did not split). */
+  readonly childSlot: Int32Array;
   readonly leafOf: Int32Array;
 }
 
 /**
- * The workspace of an `exact` run over `ctx` (see {@link ExactWorkspace}).
+ * The workspace of an `exact` run over `ctx` (see {@link ExactWorkspace}); `options.wasm: false`
+ * moves the columns with the JavaScript kernel instead of the WebAssembly one.
  *
  * @example
  * ```ts
@@ -67,30 +66,27 @@ export interface ExactWorkspace {
  * const { tree, leafOf } = growExactTree(ctx, work, grad, hess, null);
  * ```
  */
-export function createExactWorkspace(ctx: ExactGrowContext): ExactWorkspace {
-  const total = ctx.sorted.rowIds.length;
-  const { rows, columns } = ctx.data;
+export function createExactWorkspace(ctx: ExactGrowContext, options: PartitionKernelOptions = {}): ExactWorkspace {
+  const { rows } = ctx.data;
   // Node ids never exceed 2·rows + 1 (every split needs a row on each side) nor the full tree.
   const maxNodes = Math.min(2 ** (ctx.params.maxDepth + 1), 2 * rows + 2);
   return {
-    columns: { rowIds: new Uint32Array(total), values: new Float32Array(total) },
-    begin: new Uint32Array(columns),
-    end: new Uint32Array(columns),
-    compacted: new Uint8Array(columns),
+    columns: new ExactColumns(ctx.sorted, rows, maxNodes, options),
     gh: new Float32Array(2 * rows),
     positions: new ExactRowPositions(rows, maxNodes),
     level: new ExactLevel(maxNodes),
     splitSlot: new Int32Array(maxNodes),
+    childSlot: new Int32Array(maxNodes),
     leafOf: new Int32Array(rows),
   };
 }
 
 /**
  * Grows one tree as XGBoost 1.7.4's `exact` updater (`grow_colmaker` then `prune`): level by level,
- * node statistics summed over the node's rows in row order (double), each feature's sorted values
- * scanned for all nodes of the level at once — backward (missing left) always, forward (missing
- * right) first when the column has missing values and is not constant ({@link scanFeature}); a
- * node splits iff its best gain > 1e-6. Every node's `base_weight` is the unscaled weight and
+ * node statistics summed over the node's rows in row order (double), each node's sorted values of
+ * each feature scanned — backward (missing left) always, forward (missing right) first when the
+ * column has missing values and is not constant ({@link scanNode}); a node splits iff its best
+ * gain > 1e-6. Every node's `base_weight` is the unscaled weight and
  * `loss_changes` its best gain. Then the pruner removes splits with gain below gamma. Rows with
  * `active[r] = 0` (not sampled) are left out of statistics but still routed. With a column
  * `sampler` (`colsample_*`), each level scans only the features `sampler.featureSet(depth)` gives,
@@ -112,16 +108,13 @@ export function growExactTree(
   const { data, sorted, params } = ctx;
   const { rows: n, columns: m, values: X } = data;
   const { eta, gamma, maxDepth, minChildWeight: mcw } = params;
-  const { positions, level, splitSlot, gh, leafOf } = work;
+  const { columns, positions, level, splitSlot, childSlot, gh, leafOf } = work;
   const t = new TreeBuilder();
   const weight: number[] = [];
   const statH: number[] = [];
   const bestLoss: number[] = [];
 
-  work.begin.set(sorted.ptrs.subarray(0, m));
-  work.end.set(sorted.ptrs.subarray(1, m + 1));
-  const compacted = work.compacted;
-  compacted.fill(0);
+  columns.reset();
   for (let r = 0; r < n; r++) {
     gh[2 * r] = grad[r]!;
     gh[2 * r + 1] = hess[r]!;
@@ -143,23 +136,23 @@ export function growExactTree(
 
   for (let d = 0; d < maxDepth; d++) {
     const k = qexpand.length;
-    // A feature's first scan in the tree reads the presorted columns; every scan compacts what it
-    // reads into the working columns, keeping only rows of nodes being expanded (order kept).
+    // Each scanned feature's working column is first partitioned into the segments of this
+    // level's nodes, then every node's segment is scanned on its own.
     const features = sampler === null ? null : sampler.featureSet(d);
     const count = features === null ? m : features.length;
+    const { rowIds, values, bounds, stride } = columns;
+    columns.enterLevel(positions.slotOfRow);
     for (let q = 0; q < count; q++) {
       const f = features === null ? q : features[q]!;
-      let lo = work.begin[f]!;
-      let hi = work.end[f]!;
-      let from = compacted[f] === 1 ? work.columns : sorted;
-      compacted[f] = 1;
-      if (sorted.forwardScan[f]) {
-        hi = scanFeature(level, params, f, 1, from, work.columns, lo, hi, positions.slotOfRow, gh);
-        from = work.columns;
+      columns.partition(f, d, k, positions.slotOfRow, childSlot);
+      const forward = sorted.forwardScan[f] === 1;
+      const at = f * stride;
+      for (let s = 0; s < k; s++) {
+        const lo = bounds[at + s]!;
+        const hi = bounds[at + s + 1]!;
+        if (forward) scanNode(level, params, s, f, 1, rowIds, values, lo, hi, gh);
+        scanNode(level, params, s, f, -1, rowIds, values, lo, hi, gh);
       }
-      lo = scanFeature(level, params, f, -1, from, work.columns, lo, hi, positions.slotOfRow, gh);
-      work.begin[f] = lo;
-      work.end[f] = hi;
     }
     const newNodes: number[] = [];
     splitSlot.fill(-1);
@@ -170,9 +163,13 @@ export function growExactTree(
       if (level.bestLoss[s]! > KRT_EPS) {
         const [l, r] = t.split(nid, level.bestFeature[s]!, level.bestCondition[s]!, level.bestDefaultLeft[s] === 1);
         splitSlot[nid] = s;
+        childSlot[s] = newNodes.length;
         splits++;
         newNodes.push(l, r);
-      } else t.splitCondition[nid] = Math.fround(weight[nid]! * eta);
+      } else {
+        childSlot[s] = -1;
+        t.splitCondition[nid] = Math.fround(weight[nid]! * eta);
+      }
     }
     if (splits > 0)
       positions.route(X, splitSlot, level.bestFeature, level.bestCondition, level.bestDefaultLeft, t.left, t.right);
