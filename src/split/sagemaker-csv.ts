@@ -289,6 +289,12 @@ export function sageMakerCsvChunks(
   options: SageMakerCsvOptions,
   where = 'sageMakerCsvChunks',
 ): Generator<string> {
+  const { frame, names, columns, weighted, precision, chunkRows, onInexact } = checkCsvOptions(input, options, where);
+  return csvChunks(frame.rowCount, names, columns, weighted, precision, chunkRows, onInexact, where);
+}
+
+/** The checks of {@link sageMakerCsvChunks} (when called, before any row), and the columns to write. */
+function checkCsvOptions(input: FrameInput, options: SageMakerCsvOptions, where: string) {
   const frame = asFrame(input, 'frame', where);
   const { label, weight, features, precision = 'float32', chunkRows = 4096, onInexact } = options;
   if (precision !== 'float32' && precision !== 'float64')
@@ -308,7 +314,13 @@ export function sageMakerCsvChunks(
     }
     return frame.columnData(name);
   });
-  return csvChunks(frame.rowCount, names, columns, weight !== undefined, precision, chunkRows, onInexact, where);
+  return { frame, names, columns, weighted: weight !== undefined, precision, chunkRows, onInexact };
+}
+
+/** {@link sageMakerCsvChunks} as ASCII bytes (what {@link writeSageMakerCsv} streams). */
+function sageMakerCsvByteChunks(input: FrameInput, options: SageMakerCsvOptions, where: string): Generator<Uint8Array> {
+  const { frame, names, columns, weighted, precision, chunkRows, onInexact } = checkCsvOptions(input, options, where);
+  return csvByteChunks(frame.rowCount, names, columns, weighted, precision, chunkRows, onInexact, where);
 }
 
 function* csvChunks(
@@ -321,20 +333,47 @@ function* csvChunks(
   onInexact: SageMakerCsvOptions['onInexact'],
   where: string,
 ): Generator<string> {
+  const decoder = new TextDecoder();
+  for (const bytes of csvByteChunks(rows, names, columns, weighted, precision, chunkRows, onInexact, where))
+    yield decoder.decode(bytes);
+}
+
+/** {@link csvChunks} as ASCII bytes: the text is built in place, without a string per field and per line. */
+function* csvByteChunks(
+  rows: number,
+  names: readonly string[],
+  columns: readonly ReturnType<Frame['columnData']>[],
+  weighted: boolean,
+  precision: CsvPrecision,
+  chunkRows: number,
+  onInexact: SageMakerCsvOptions['onInexact'],
+  where: string,
+): Generator<Uint8Array> {
   const width = names.length;
   const values = columns.map(({ column }) => (column as { values: ArrayLike<number> }).values);
   const indexes = columns.map(({ index }) => index);
+  // A field's text is at most 24 characters (`-1.2345678901234567e-300`), plus its comma or line end.
+  const rowBytes = width * 25;
   for (let start = 0; start < rows; start += chunkRows) {
     const end = Math.min(rows, start + chunkRows);
-    const lines = new Array<string>(end - start);
-    const fields = new Array<string>(width);
+    let out = new Uint8Array(Math.min(end - start, 1024) * rowBytes);
+    let at = 0;
     for (let r = start; r < end; r++) {
+      if (at + rowBytes > out.length) {
+        const bigger = new Uint8Array(Math.max(out.length * 2, at + rowBytes));
+        bigger.set(out.subarray(0, at));
+        out = bigger;
+      }
       for (let j = 0; j < width; j++) {
+        if (j > 0) out[at++] = 44; // ,
         const index = indexes[j]!;
         const value = values[j]![index === null ? r : index[r]!]!;
         // Most values are small counts: their text is the integer's in both precisions, and they pass every check below.
-        if (value >= 0 && value < SMALL_INTEGERS && Math.floor(value) === value && (value !== 0 || 1 / value > 0)) {
-          fields[j] = smallIntegerText(value);
+        if (value >= 0 && value < 10_000 && Math.floor(value) === value && (value !== 0 || 1 / value > 0)) {
+          if (value >= 1000) out[at++] = 48 + Math.floor(value / 1000);
+          if (value >= 100) out[at++] = 48 + (Math.floor(value / 100) % 10);
+          if (value >= 10) out[at++] = 48 + (Math.floor(value / 10) % 10);
+          out[at++] = 48 + (value % 10);
           continue;
         }
         if (j === 0 && Number.isNaN(value)) {
@@ -364,22 +403,13 @@ function* csvChunks(
         }
         const field = formatField(value, precision);
         if (!field.exact) onInexact?.(r, names[j]!, value);
-        fields[j] = field.text;
+        const { text } = field;
+        for (let k = 0; k < text.length; k++) out[at++] = text.charCodeAt(k);
       }
-      lines[r - start] = fields.join(',');
+      out[at++] = 10; // \n
     }
-    yield lines.join('\n') + '\n';
+    yield out.subarray(0, at);
   }
-}
-
-/** Integers below this have their text looked up (see {@link smallIntegerText}). */
-const SMALL_INTEGERS = 4096;
-const SMALL_INTEGER_TEXTS: string[] = [];
-
-/** `String(n)` for an integer 0 ≤ n < {@link SMALL_INTEGERS}, made once. */
-function smallIntegerText(n: number): string {
-  if (SMALL_INTEGER_TEXTS.length === 0) for (let i = 0; i < SMALL_INTEGERS; i++) SMALL_INTEGER_TEXTS.push(String(i));
-  return SMALL_INTEGER_TEXTS[n]!;
 }
 
 /** What `writeSageMakerCsv` wrote. */
@@ -410,7 +440,7 @@ export async function writeSageMakerCsv(
   const where = 'writeSageMakerCsv';
   const frame = asFrame(input, 'frame', where);
   let inexactValues = 0;
-  const chunks = sageMakerCsvChunks(
+  const chunks = sageMakerCsvByteChunks(
     frame,
     {
       ...options,
@@ -426,7 +456,7 @@ export async function writeSageMakerCsv(
   try {
     await once(stream, 'open');
     for (const chunk of chunks) {
-      bytes += Buffer.byteLength(chunk);
+      bytes += chunk.length;
       if (!stream.write(chunk)) await once(stream, 'drain');
     }
     stream.end();
