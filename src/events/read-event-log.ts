@@ -460,6 +460,12 @@ class EventLogReader {
   #general: RowView | null = null;
   /** The current source's columns as {@link EventLogReader.#take} takes them. */
   #plan: FastPlan | null = null;
+  /**
+   * The `YYYY-MM-DD HH:MM` of the last fixed-width time the row path parsed, as four words (see
+   * `storeWords`), and its epoch milliseconds (NaN before any).
+   */
+  readonly #minute = new Int32Array(4);
+  #minuteMs = Number.NaN;
   /** The reader's own row path, as the tokenizer calls it. */
   readonly #fastRows: FastRows = {
     taken: 0,
@@ -877,6 +883,8 @@ class EventLogReader {
     const stride = records.stride;
     // Session ids and kept fields are compared four bytes at a time (see storeWords).
     const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+    const minute = this.#minute;
+    let minuteMs = this.#minuteMs;
     let pos = begin;
     let line = firstLine;
     rows: while (pos < n) {
@@ -930,7 +938,41 @@ class EventLogReader {
         } else if (role === ROLE_TIME && skipTime && i < last && start + 23 < n && buf[start + 23] === D) {
           // A fixed-width timestamp holds only digits and '-: .', never the delimiter or a line break:
           // when one parses and the delimiter follows, the field is known without scanning it.
-          time = parseFixed(buf, start);
+          // Consecutive events mostly share their minute: when the field starts with the last fixed-width
+          // time's `YYYY-MM-DD HH:MM` (checked then), only its seconds and milliseconds are read.
+          if (
+            view.getInt32(start, true) === minute[0] &&
+            view.getInt32(start + 4, true) === minute[1] &&
+            view.getInt32(start + 8, true) === minute[2] &&
+            view.getInt32(start + 12, true) === minute[3] &&
+            buf[start + 16] === 0x3a &&
+            buf[start + 19] === 0x2e
+          ) {
+            const s0 = buf[start + 17]! - 48;
+            const s1 = buf[start + 18]! - 48;
+            const f0 = buf[start + 20]! - 48;
+            const f1 = buf[start + 21]! - 48;
+            const f2 = buf[start + 22]! - 48;
+            time =
+              s0 >>> 0 > 5 || s1 >>> 0 > 9 || f0 >>> 0 > 9 || f1 >>> 0 > 9 || f2 >>> 0 > 9
+                ? Number.NaN
+                : minuteMs + (s0 * 10 + s1) * 1000 + f0 * 100 + f1 * 10 + f2;
+          } else {
+            time = parseFixed(buf, start);
+            if (time === time) {
+              minute[0] = view.getInt32(start, true);
+              minute[1] = view.getInt32(start + 4, true);
+              minute[2] = view.getInt32(start + 8, true);
+              minute[3] = view.getInt32(start + 12, true);
+              minuteMs =
+                time -
+                ((buf[start + 17]! - 48) * 10000 +
+                  (buf[start + 18]! - 48) * 1000 +
+                  (buf[start + 20]! - 48) * 100 +
+                  (buf[start + 21]! - 48) * 10 +
+                  (buf[start + 22]! - 48));
+            }
+          }
           if (time === time) {
             p = start + 23;
             ends[i] = p++;
@@ -1084,6 +1126,7 @@ class EventLogReader {
       pos = p;
       line++;
     }
+    this.#minuteMs = minuteMs;
     this.#fastRows.taken = line - firstLine;
     return pos;
   }

@@ -96,6 +96,23 @@ describe('readEventLog errors (default onBadRow: "error")', () => {
     expect(() => parseEventLog(file(row({ LogTime: '' })))).toThrow('mixed-1.txt:3:2: column LogTime is empty ""');
   });
 
+  it('a time in the same minute as the row before is checked in full (seconds, milliseconds, separators)', () => {
+    // GOOD, line 2, is at 2019-07-01 12:00:00.000.
+    for (const bad of [
+      '2019-07-01 12:00:60.000',
+      '2019-07-01 12:00:0x.000',
+      '2019-07-01 12:00:01.00x',
+      '2019-07-01 12:00:01,000',
+      '2019-07-01 12:00 01.000',
+    ]) {
+      expect(() => parseEventLog(file(row({ LogTime: bad })))).toThrow(
+        `mixed-1.txt:3:2: column LogTime is not a time "${bad}"`,
+      );
+    }
+    const log = parseEventLog(file(row({ LogTime: '2019-07-01 12:00:59.999' })));
+    expect(Array.from(log.times!)).toEqual([Date.UTC(2019, 6, 1, 12, 0, 0, 0), Date.UTC(2019, 6, 1, 12, 0, 59, 999)]);
+  });
+
   it('label not 0/1', () => {
     expect(() => parseEventLog(file(row({ BadActor: '2' })))).toThrow(
       'mixed-1.txt:3:7: column BadActor is not a label "2" (expected 0 or 1 (or true/false))',
