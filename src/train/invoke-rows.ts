@@ -40,7 +40,8 @@ export function toCsvPayloads(rows: InvokeRows, options: CsvPayloadOptions = {})
   const { maxBytes = MAX_PAYLOAD_BYTES, where = 'rows' } = options;
   if (!Number.isInteger(maxBytes) || maxBytes < 2)
     throw new InvalidArgumentError('toCsvPayloads', 'maxBytes', maxBytes, 'an integer ≥ 2');
-  const lines = typeof rows === 'string' ? csvLines(rows) : matrixLines(toMatrix(rows, where), where);
+  if (typeof rows !== 'string') return matrixPayloads(toMatrix(rows, where), maxBytes, where);
+  const lines = csvLines(rows);
   const payloads: string[] = [];
   let current: string[] = [];
   let size = 0;
@@ -122,16 +123,17 @@ function toMatrix(rows: Exclude<InvokeRows, string>, where: string): NumericMatr
   return matrix;
 }
 
-function matrixLines(matrix: NumericMatrix, where: string): string[] {
+/**
+ * The payloads of {@link toCsvPayloads} for a matrix, built as ASCII bytes: each value as `String(value)` (NaN as the
+ * empty field), comma-separated, a line per row, rows packed into payloads of at most `maxBytes`.
+ */
+function matrixPayloads(matrix: NumericMatrix, maxBytes: number, where: string): string[] {
   const { data, rows, columns } = matrix;
-  const lines = new Array<string>(rows);
-  const fields = new Array<string>(columns);
+  // Every value is checked before any payload is built, so a bad value is reported before an oversize row.
   for (let r = 0; r < rows; r++) {
     for (let c = 0; c < columns; c++) {
       const value = data[r * columns + c] as number;
-      if (Number.isNaN(value)) fields[c] = '';
-      else if (Number.isFinite(value)) fields[c] = String(value);
-      else
+      if (!Number.isNaN(value) && !Number.isFinite(value))
         throw new InvalidArgumentError(
           'toCsvPayloads',
           `${where} row ${r + 1} column ${c + 1}`,
@@ -139,7 +141,58 @@ function matrixLines(matrix: NumericMatrix, where: string): string[] {
           'a finite number or NaN for missing',
         );
     }
-    lines[r] = fields.join(',');
   }
-  return lines;
+  const payloads: string[] = [];
+  let out = new Uint8Array(1 << 16);
+  // The current payload is out[0, at); the row being written starts at `row`.
+  let at = 0;
+  for (let r = 0; r < rows; r++) {
+    const row = at;
+    for (let c = 0; c < columns; c++) {
+      // A field is at most 24 characters (`-1.2345678901234567e-300`), plus its comma or line end.
+      if (at + 25 > out.length) {
+        const bigger = new Uint8Array(out.length * 2);
+        bigger.set(out.subarray(0, at));
+        out = bigger;
+      }
+      if (c > 0) out[at++] = 44; // ,
+      const value = data[r * columns + c] as number;
+      if (value >= 0 && value < 10_000 && Math.floor(value) === value) {
+        // String(value) of a small count (and of -0: '0'), digit by digit.
+        if (value >= 1000) out[at++] = 48 + Math.floor(value / 1000);
+        if (value >= 100) out[at++] = 48 + (Math.floor(value / 100) % 10);
+        if (value >= 10) out[at++] = 48 + (Math.floor(value / 10) % 10);
+        out[at++] = 48 + (value % 10);
+      } else if (!Number.isNaN(value)) {
+        const text = String(value);
+        for (let k = 0; k < text.length; k++) out[at++] = text.charCodeAt(k);
+      }
+    }
+    if (at + 1 > out.length) {
+      const bigger = new Uint8Array(out.length * 2);
+      bigger.set(out.subarray(0, at));
+      out = bigger;
+    }
+    out[at++] = 10; // \n
+    const bytes = at - row;
+    if (bytes > maxBytes)
+      throw new InvalidArgumentError(
+        'toCsvPayloads',
+        `${where} row ${r + 1}`,
+        `${bytes} bytes`,
+        `at most ${maxBytes} bytes per payload`,
+      );
+    if (at > maxBytes) {
+      // This row starts the next payload.
+      payloads.push(latin1(out, 0, row));
+      out.copyWithin(0, row, at);
+      at = bytes;
+    }
+  }
+  if (at > 0) payloads.push(latin1(out, 0, at));
+  return payloads;
+}
+
+function latin1(bytes: Uint8Array, start: number, end: number): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset + start, end - start).toString('latin1');
 }
