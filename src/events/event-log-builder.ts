@@ -28,6 +28,13 @@ export interface EventColumns {
    * this to save a pass; by default every session is checked.
    */
   readonly unsortedSessions?: Uint8Array;
+  /**
+   * Per event, its index among its session's events in input order (0 for the session's first),
+   * with `sessionLengths`, the events of each session: a reader that counts as it goes passes both
+   * to save the counting passes. Positions are checked to fall within their session.
+   */
+  readonly eventRanks?: Uint32Array;
+  readonly sessionLengths?: Uint32Array;
   /** What was skipped while reading, carried into the log. */
   readonly skipped?: SkippedRows;
   /** Fields whose invalid UTF-8 the reader replaced, carried into the log. */
@@ -95,11 +102,19 @@ export function buildEventLog(columns: EventColumns): EventLog {
   for (const [name, column] of Object.entries(extras)) check(`extras.${name}`, column.codes.length, n);
 
   const offsets = new Uint32Array(sessionCount + 1);
-  for (let e = 0; e < n; e++) {
-    const s = sessions[e]!;
-    if (!(s >= 0 && s < sessionCount))
-      throw new InvalidArgumentError('buildEventLog', `sessions[${e}]`, s, `a session code in [0, ${sessionCount})`);
-    offsets[s + 1]!++;
+  const ranks = columns.eventRanks;
+  const lengths = columns.sessionLengths;
+  if (ranks !== undefined && lengths !== undefined) {
+    check('eventRanks', ranks.length, n);
+    check('sessionLengths', lengths.length, sessionCount);
+    offsets.set(lengths, 1);
+  } else {
+    for (let e = 0; e < n; e++) {
+      const s = sessions[e]!;
+      if (!(s >= 0 && s < sessionCount))
+        throw new InvalidArgumentError('buildEventLog', `sessions[${e}]`, s, `a session code in [0, ${sessionCount})`);
+      offsets[s + 1]!++;
+    }
   }
   for (let s = 0; s < sessionCount; s++) {
     if (offsets[s + 1] === 0)
@@ -111,14 +126,29 @@ export function buildEventLog(columns: EventColumns): EventLog {
       );
     offsets[s + 1]! += offsets[s]!;
   }
+  if (offsets[sessionCount] !== n)
+    throw new InvalidArgumentError('buildEventLog', 'sessionLengths', `${offsets[sessionCount]} events`, `${n} events`);
   // Each event's position in the result: sessions in code order, events of a session in input order.
-  const cursor = offsets.slice(0, sessionCount);
   const position = new Uint32Array(n);
   let identity = true;
-  for (let e = 0; e < n; e++) {
-    const p = cursor[sessions[e]!]!++;
-    position[e] = p;
-    if (p !== e) identity = false;
+  if (ranks !== undefined && lengths !== undefined) {
+    for (let e = 0; e < n; e++) {
+      const s = sessions[e]!;
+      if (!(s >= 0 && s < sessionCount))
+        throw new InvalidArgumentError('buildEventLog', `sessions[${e}]`, s, `a session code in [0, ${sessionCount})`);
+      const p = offsets[s]! + ranks[e]!;
+      if (p >= offsets[s + 1]!)
+        throw new InvalidArgumentError('buildEventLog', `eventRanks[${e}]`, ranks[e], `below ${lengths[s]}`);
+      position[e] = p;
+      if (p !== e) identity = false;
+    }
+  } else {
+    const cursor = offsets.slice(0, sessionCount);
+    for (let e = 0; e < n; e++) {
+      const p = cursor[sessions[e]!]!++;
+      position[e] = p;
+      if (p !== e) identity = false;
+    }
   }
 
   // Sessions whose events are out of order by the sort key, checked on the keys in result order.

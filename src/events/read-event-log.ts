@@ -34,6 +34,7 @@ import {
   I_SPAN_LENGTH,
   I_SPAN_TAG,
   I_UNSORTED,
+  I_EVENTS,
   SessionRecords,
   SPAN_BYTES,
   equalWords,
@@ -476,6 +477,8 @@ class EventLogReader {
   #n = 0;
   #capacity = 0;
   #sessions = new Int32Array(0);
+  /** Per event, its index among its session's events (see `EventColumns.eventRanks`). */
+  #ranks = new Uint32Array(0);
   #actions = new Int32Array(0);
   #times: Float64Array | null;
   #keys: Float64Array | null;
@@ -1157,12 +1160,15 @@ class EventLogReader {
     let sources = this.#sources.subarray(0, n);
     let keep = this.#keep.map((codes) => codes.subarray(0, n));
     let sessionIds = this.#sessionDict.values();
+    let ranks = this.#ranks.subarray(0, n);
     let unsorted = new Uint8Array(this.#sessionCount);
     let labels = new Uint8Array(this.#sessionCount);
+    let lengths = new Uint32Array(this.#sessionCount);
     const { i32, stride } = this.#records;
     for (let s = 0; s < labels.length; s++) {
       labels[s] = i32[s * stride + I_LABEL]! > 0 ? 1 : 0;
       unsorted[s] = i32[s * stride + I_UNSORTED]!;
+      lengths[s] = i32[s * stride + I_EVENTS]!;
     }
 
     if (this.#badSessions > 0) {
@@ -1183,6 +1189,7 @@ class EventLogReader {
         if (times !== null) times[w] = times[e]!;
         if (keys !== null) keys[w] = keys[e]!;
         sources[w] = sources[e]!;
+        ranks[w] = ranks[e]!;
         for (const codes of keep) codes[w] = codes[e]!;
         w++;
       }
@@ -1193,10 +1200,12 @@ class EventLogReader {
       times = times?.subarray(0, n) ?? null;
       keys = keys?.subarray(0, n) ?? null;
       sources = sources.subarray(0, n);
+      ranks = ranks.subarray(0, n);
       keep = keep.map((codes) => codes.subarray(0, n));
       sessionIds = sessionIds.filter((_, s) => remap[s]! >= 0);
       unsorted = unsorted.filter((_, s) => remap[s]! >= 0);
       labels = labels.filter((_, s) => remap[s]! >= 0);
+      lengths = lengths.filter((_, s) => remap[s]! >= 0);
     }
 
     const extras: Record<string, StringColumn> = {};
@@ -1217,6 +1226,8 @@ class EventLogReader {
       times,
       sortKeys: keys ?? times,
       unsortedSessions: unsorted,
+      eventRanks: ranks,
+      sessionLengths: lengths,
       sources,
       sourceNames: [...this.#sourceNames],
       extras,
@@ -1305,7 +1316,11 @@ class EventLogReader {
     if (sortKey < f64[(at >> 1) + F_LAST_KEY]!) records.i32[at + I_UNSORTED] = 1;
     f64[(at >> 1) + F_LAST_KEY] = sortKey;
     f64[(at >> 1) + F_LAST_TIME] = time;
-    records.i32[at + I_LAST_ACTION] = action;
+    const i32 = records.i32;
+    i32[at + I_LAST_ACTION] = action;
+    const rank = i32[at + I_EVENTS]!;
+    i32[at + I_EVENTS] = rank + 1;
+    this.#ranks[e] = rank;
     this.#sources[e] = this.#sourceNames.length;
     return e;
   }
@@ -1324,6 +1339,7 @@ class EventLogReader {
     const i32 = records.i32;
     i32[at + I_LABEL] = label;
     i32[at + I_UNSORTED] = 0;
+    i32[at + I_EVENTS] = 0;
     i32[at + I_SPAN_TAG] = 0;
     for (let k = 0; k < this.#keep.length; k++) i32[at + I_KEEP + k] = -1;
     records.f64[(at >> 1) + F_LAST_KEY] = Number.NEGATIVE_INFINITY;
@@ -1374,6 +1390,7 @@ class EventLogReader {
     const capacity = Math.max(4096, this.#capacity * 2, atLeast);
     const used = this.#n;
     this.#sessions = grow(this.#sessions, capacity, Int32Array, used);
+    this.#ranks = grow(this.#ranks, capacity, Uint32Array, used);
     this.#actions = grow(this.#actions, capacity, Int32Array, used);
     if (this.#times !== null) this.#times = grow(this.#times, capacity, Float64Array, used);
     if (this.#keys !== null) this.#keys = grow(this.#keys, capacity, Float64Array, used);
@@ -1383,7 +1400,7 @@ class EventLogReader {
   }
 }
 
-function grow<T extends Int8Array | Uint8Array | Uint16Array | Int32Array | Float64Array>(
+function grow<T extends Int8Array | Uint8Array | Uint16Array | Int32Array | Uint32Array | Float64Array>(
   array: T,
   capacity: number,
   Ctor: new (n: number) => T,

@@ -14,8 +14,10 @@ export const I_SPAN_TAG = 7;
 export const I_SPAN_LENGTH = 8;
 /** Index, in int32 units: the length in bytes of the session id held in the record (-1: not held). */
 export const I_ID_LENGTH = 9;
+/** Index, in int32 units: the session's events so far. */
+export const I_EVENTS = 10;
 /** Index, in int32 units, of the session id's words (see {@link storeWords}). */
-export const I_ID = 10;
+export const I_ID = 11;
 /** Longest session id a record holds, in bytes. */
 export const ID_BYTES = 24;
 /** Index, in int32 units, of the first of the kept values' codes on the session's last event (-1: empty). */
@@ -72,8 +74,8 @@ export function equalWords(view: DataView, start: number, length: number, i32: I
 
 /**
  * The event reader's running state of every session, one fixed-size record per session in one
- * buffer: the sort key, time and action of its last event, its label, whether its events arrived
- * out of order, the codes of its last event's kept values, and those values' bytes as they
+ * buffer: the sort key, time and action of its last event, its label, its events so far, whether
+ * they arrived out of order, the codes of its last event's kept values, and those values' bytes as they
  * appeared in the row (the "span", delimiters included) to compare the next row with in one pass,
  * four bytes at a time. The record also holds the session id, so a lookup by hash is confirmed
  * there. A row reads and writes its session's record only (two cache lines, where one array per

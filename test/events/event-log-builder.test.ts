@@ -69,6 +69,44 @@ describe('buildEventLog', () => {
     ]);
   });
 
+  it("builds the same log from a reader's event ranks and session lengths as from its own counting", () => {
+    const n = 3000;
+    let seed = 11;
+    const next = (): number => (seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) / 2 ** 32;
+    const sessions = Int32Array.from({ length: n }, (_, e) => (e < 40 ? e : Math.floor(next() * 40)));
+    const lengths = new Uint32Array(40);
+    const ranks = Uint32Array.from(sessions, (s) => lengths[s]!++);
+    const columns = {
+      sessions,
+      sessionIds: Array.from({ length: 40 }, (_, s) => `s${s}`),
+      labels: new Uint8Array(40),
+      actions: Int32Array.from({ length: n }, (_, e) => e),
+      actionDictionary: [],
+      times: Float64Array.from({ length: n }, () => Math.floor(next() * 50)),
+    };
+    const counted = buildEventLog(columns);
+    const hinted = buildEventLog({ ...columns, eventRanks: ranks, sessionLengths: lengths });
+    expect(hinted.offsets).toEqual(counted.offsets);
+    expect(hinted.actions).toEqual(counted.actions);
+    expect(hinted.times).toEqual(counted.times);
+  });
+
+  it('rejects event ranks or session lengths that do not fit the events', () => {
+    const base = {
+      sessions: new Int32Array([0, 1, 0]),
+      sessionIds: ['s', 't'],
+      labels: new Uint8Array(2),
+      actions: new Int32Array([0, 0, 0]),
+      actionDictionary: ['a'],
+    };
+    expect(() =>
+      buildEventLog({ ...base, eventRanks: new Uint32Array([0, 0, 2]), sessionLengths: new Uint32Array([2, 1]) }),
+    ).toThrow('buildEventLog: eventRanks[2] must be below 2, got 2');
+    expect(() =>
+      buildEventLog({ ...base, eventRanks: new Uint32Array([0, 0, 1]), sessionLengths: new Uint32Array([2, 2]) }),
+    ).toThrow('buildEventLog: sessionLengths must be 3 events, got "4 events"');
+  });
+
   it('rejects inconsistent input with the argument named', () => {
     const base = {
       sessions: new Int32Array([0, 1]),
