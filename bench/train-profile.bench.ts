@@ -74,8 +74,11 @@ interface Profile {
   timeDeltas: number[];
 }
 
-/** Self time per function inside `train()` (not the data generation), as percentages of train()'s time. */
-function topFunctions(file: string, count: number): string {
+/**
+ * Self time per function inside `train()` (not the data generation), as percentages of train()'s time. WebAssembly
+ * functions are named by their module: the histogram kernel (hist) or the column partition kernel (exact).
+ */
+function topFunctions(file: string, count: number, method: (typeof METHODS)[number]): string {
   const p = JSON.parse(readFileSync(file, 'utf8')) as Profile;
   const byId = new Map(p.nodes.map((n) => [n.id, n]));
   const parent = new Map<number, number>();
@@ -100,7 +103,9 @@ function topFunctions(file: string, count: number): string {
       name === '(garbage collector)'
         ? 'garbage collector'
         : name.startsWith('wasm-function')
-          ? 'WebAssembly histogram kernel'
+          ? method === 'hist'
+            ? 'WebAssembly histogram kernel'
+            : 'WebAssembly partition kernel'
           : name;
     self.set(label, (self.get(label) ?? 0) + dt);
     total += dt;
@@ -154,7 +159,7 @@ try {
       const file = path.join(profDir, readdirSync(profDir)[0]!);
       const when = k === 0 ? 'before' : 'after';
       rows.push(
-        `| ${method} | ${when} (${commit}) | ${median(cpu).toFixed(0)} ms (${Math.min(...cpu).toFixed(0)}–${Math.max(...cpu).toFixed(0)}) | ${topFunctions(file, 5)} |`,
+        `| ${method} | ${when} (${commit}) | ${median(cpu).toFixed(0)} ms (${Math.min(...cpu).toFixed(0)}–${Math.max(...cpu).toFixed(0)}) | ${topFunctions(file, 5, method)} |`,
       );
     }
   }
