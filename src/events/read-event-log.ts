@@ -920,7 +920,19 @@ class EventLogReader {
               // The kept fields as one run of bytes, delimiters included, against the session's last event.
               const length = i32[at + I_SPAN_LENGTH]!;
               const end = start + length;
-              if (end < n && buf[end] === D && equalWords(view, start, length, i32, at + records.spanAt)) {
+              let same = end < n && buf[end] === D;
+              if (same) {
+                // equalWords, inline: the words before the last four bytes, then those.
+                const words = at + records.spanAt;
+                if (length < 4) {
+                  same = equalWords(view, start, length, i32, words);
+                } else {
+                  const full = (length - 1) >> 2;
+                  for (let j = 0; j < full && same; j++) same = view.getInt32(start + 4 * j, true) === i32[words + j];
+                  same = same && view.getInt32(end - 4, true) === i32[words + full];
+                }
+              }
+              if (same) {
                 spanHit = true;
                 p = end + 1;
                 i = plan.spanLast;
