@@ -13,7 +13,9 @@
  * meets it. Times are CPU time of the process (user + system, V8's helper threads included) and
  * wall time; on a shared machine wall time also counts waiting for a core.
  *
- * Goals (DESIGN.md, issue 18): ≥ 10× danfo readCSV and ≥ 150 MB/s by CPU time.
+ * Goals (DESIGN.md, issue 18): ≥ 10× danfo readCSV and ≥ 150 MB/s by CPU time. After the rounds,
+ * the V8 sampling profiler over more reads gives the top 5 functions by self time, printed next to
+ * the same summary of the reader before issue 18 part 4.
  */
 import { execSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -33,6 +35,16 @@ const ROUNDS = Number(process.env.READ_LOG_ROUNDS ?? 7);
 const BIG_EVENTS = Number(process.env.READ_LOG_BIG_EVENTS ?? 10_000_000);
 const GOAL_DANFO = 10;
 const GOAL_MB_PER_CPU_S = 150;
+/** Reads profiled for the top-5 summary. */
+const PROFILE_RUNS = 10;
+/**
+ * The same summary for the reader before issue 18 part 4 (split, then validate; one array per
+ * session field), kept here as measured, since that code is no longer in the tree.
+ */
+const BEFORE = {
+  date: '2026-12-06',
+  top: 'the row splitter `(anonymous)` (events/read-event-log.ts) 54.1%, `#accept` (events/read-event-log.ts) 14.8%, `buildEventLog` (events/event-log-builder.ts) 7.0%, `(garbage collector)` 5.5%, `parseFixed` (events/parse-time.ts) 4.1% (another run: 44.2%, 17.2%, 7.3%, then `#rows` 5.3% and the collector 3.5%)',
+};
 
 const bigChild = process.argv.indexOf('--big-child');
 if (bigChild >= 0) {
@@ -158,8 +170,51 @@ async function main(dir: string): Promise<void> {
       '×',
     )} from memory (above 1× means the current reader is faster).`,
   ];
+  const profile = await profileReads(() => readEventLog(file), PROFILE_RUNS);
+  lines.push(
+    '',
+    `Where readEventLog(path)'s time goes: the V8 sampling profiler (what \`node --cpu-prof\` records) over ${PROFILE_RUNS} more reads of the same file, ${profile.totalMs.toFixed(0)} ms sampled on the main thread (waiting for the file left out), top 5 functions by self time: ${profile.top
+      .map((f) => `${f.name} ${f.share.toFixed(1)}%`)
+      .join(', ')}.`,
+    `Before issue 18 part 4 (commit 57e68fe, measured the same way on ${BEFORE.date}): ${BEFORE.top}.`,
+  );
   if (BIG_EVENTS > 0) lines.push('', ...bigStreamSection(BIG_EVENTS));
   console.log(lines.join('\n'));
+}
+
+/** Self time per function over `runs` calls of `work`, from the V8 sampling profiler; idle time (waiting for the file) left out. */
+async function profileReads(
+  work: () => Promise<unknown>,
+  runs: number,
+): Promise<{ totalMs: number; top: { name: string; share: number }[] }> {
+  const { Session } = await import('node:inspector/promises');
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.start');
+  for (let r = 0; r < runs; r++) await work();
+  const { profile } = await session.post('Profiler.stop');
+  session.disconnect();
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const self = new Map<string, number>();
+  const samples = profile.samples ?? [];
+  const deltas = profile.timeDeltas ?? [];
+  let total = 0;
+  // The first sample's interval covers starting the profiler (the inspector's `dispatch`): left out.
+  for (let i = 1; i < samples.length; i++) {
+    const frame = byId.get(samples[i]!)!.callFrame;
+    if (frame.functionName === '(idle)') continue;
+    const file = frame.url === '' ? '' : ` (${frame.url.split('/').slice(-2).join('/')})`;
+    const name = `\`${frame.functionName || '(anonymous)'}\`${file}`;
+    const dt = deltas[i] ?? 0;
+    self.set(name, (self.get(name) ?? 0) + dt);
+    total += dt;
+  }
+  const top = [...self]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 5)
+    .map(([name, us]) => ({ name, share: (100 * us) / total }));
+  return { totalMs: total / 1000, top };
 }
 
 /** The commit measured (with `+changes` when the work tree differs from it), or 'unknown'. */
