@@ -466,6 +466,9 @@ class EventLogReader {
    * `storeWords`), and its epoch milliseconds (NaN before any).
    */
   readonly #minute = new Int32Array(4);
+  /** A view of the buffer the row path last read, and that buffer. */
+  #view: DataView = new DataView(new ArrayBuffer(0));
+  #viewOf: Buffer | null = null;
   #minuteMs = Number.NaN;
   /** The reader's own row path, as the tokenizer calls it. */
   readonly #fastRows: FastRows = {
@@ -884,8 +887,13 @@ class EventLogReader {
     const keepDicts = this.#keepDicts;
     const records = this.#records;
     const stride = records.stride;
-    // Session ids and kept fields are compared four bytes at a time (see storeWords).
-    const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+    // Session ids and kept fields are compared four bytes at a time (see storeWords). The view is
+    // kept for the next call on the same buffer (after each row the general path takes).
+    if (this.#viewOf !== buf) {
+      this.#view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+      this.#viewOf = buf;
+    }
+    const view = this.#view;
     const minute = this.#minute;
     let minuteMs = this.#minuteMs;
     let pos = begin;
