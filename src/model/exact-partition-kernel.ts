@@ -98,8 +98,9 @@ export interface PartitionKernelOptions {
 }
 
 /**
- * The partition kernel over `sorted` for `rows` rows: the WebAssembly kernel when available (the
- * presorted columns are copied into its memory), else the JavaScript one.
+ * The partition kernel over `sorted` for `rows` rows: the WebAssembly kernel when available (a
+ * feature's presorted entries are copied into its memory when a tree first partitions it), else
+ * the JavaScript one.
  *
  * @example
  * ```ts
@@ -253,11 +254,9 @@ function wasmKernel(sorted: SortedColumns, rows: number): PartitionKernel | unde
   const module = partitionModule();
   if (module === null || wasmApi === undefined) return undefined;
   const total = sorted.rowIds.length;
-  // Layout (bytes): a scratch word, the presorted row ids and values, the working row ids and
-  // values, the right children's row ids and values, the slot of every row.
-  const sortedRowsAt = 16;
-  const sortedValuesAt = sortedRowsAt + 4 * total;
-  const rowsAt = sortedValuesAt + 4 * total;
+  // Layout (bytes): a scratch word, the working row ids and values, the right children's row ids
+  // and values, the slot of every row.
+  const rowsAt = 16;
   const valuesAt = rowsAt + 4 * total;
   const tmpRowsAt = valuesAt + 4 * total;
   const tmpValuesAt = tmpRowsAt + 4 * rows;
@@ -273,25 +272,29 @@ function wasmKernel(sorted: SortedColumns, rows: number): PartitionKernel | unde
     return undefined; // no memory this size: the JavaScript kernel needs less
   }
   const { buffer } = memory;
-  new Uint32Array(buffer, sortedRowsAt, total).set(sorted.rowIds);
-  new Float32Array(buffer, sortedValuesAt, total).set(sorted.values);
+  const rowIds = new Uint32Array(buffer, rowsAt, total);
+  const values = new Float32Array(buffer, valuesAt, total);
   const scratch = new Uint32Array(buffer, 0, 1);
   const slots = new Int32Array(buffer, slotAt, rows);
   const compact = instance.exports.compact as CompactFunction;
   const split = instance.exports.split as SplitFunction;
   return {
     kind: 'wasm',
-    rowIds: new Uint32Array(buffer, rowsAt, total),
-    values: new Float32Array(buffer, valuesAt, total),
+    rowIds,
+    values,
     tmpRows: new Uint32Array(buffer, tmpRowsAt, rows),
     tmpValues: new Float32Array(buffer, tmpValuesAt, rows),
     setSlots(slotOfRow) {
       slots.set(slotOfRow);
     },
     compact(fromSorted, lo, hi) {
-      const srcR = (fromSorted ? sortedRowsAt : rowsAt) + 4 * lo;
-      const srcV = (fromSorted ? sortedValuesAt : valuesAt) + 4 * lo;
-      return lo + compact(srcR, srcV, rowsAt + 4 * lo, valuesAt + 4 * lo, hi - lo, slotAt);
+      // The presorted entries are copied in (a memory copy) and compacted in place.
+      if (fromSorted) {
+        rowIds.set(sorted.rowIds.subarray(lo, hi), lo);
+        values.set(sorted.values.subarray(lo, hi), lo);
+      }
+      const at = 4 * lo;
+      return lo + compact(rowsAt + at, valuesAt + at, rowsAt + at, valuesAt + at, hi - lo, slotAt);
     },
     split(lo, hi, to, left) {
       return split(
