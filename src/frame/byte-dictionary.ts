@@ -125,18 +125,6 @@ export class ByteDictionary {
     return true;
   }
 
-  /** The code of `bytes[start..end)`, or -1 when it is not in the dictionary (nothing is added). */
-  find(bytes: Uint8Array, start: number, end: number): number {
-    const found = this.#probe(bytes, start, end, hashBytes(bytes, start, end));
-    return found >= 0 ? found : -1;
-  }
-
-  /** {@link ByteDictionary.find} with the value's hash already computed ({@link hashBytes}). */
-  findHashed(bytes: Uint8Array, start: number, end: number, h: number): number {
-    const found = this.#probe(bytes, start, end, h);
-    return found >= 0 ? found : -1;
-  }
-
   /** {@link ByteDictionary.intern} with the value's hash already computed ({@link hashBytes}). */
   internHashed(bytes: Uint8Array, start: number, end: number, h: number): number {
     const found = this.#probe(bytes, start, end, h);
@@ -259,7 +247,7 @@ function grown(array: Int32Array, length: number): Int32Array {
  * The dictionary's hash of `bytes[start..end)`: a cheap multiplicative hash (`h = h * 31 + byte`
  * from 0), finished by {@link finishHash}. A scanner that reads a field byte by byte anyway can
  * compute the same value on the way (`h = ((h << 5) - h + byte) | 0`) and look it up with
- * {@link ByteDictionary.findHashed}, without a second pass over the bytes.
+ * {@link ByteDictionary.internHashed}, without a second pass over the bytes.
  */
 export function hashBytes(bytes: Uint8Array, start: number, end: number): number {
   let h = 0;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ByteDictionary } from '../../src/frame/byte-dictionary.js';
+import { ByteDictionary, hashBytes } from '../../src/frame/byte-dictionary.js';
 
 describe('ByteDictionary', () => {
   it('gives the codes of first appearance, like a Map from string to insertion index', () => {
@@ -24,13 +24,18 @@ describe('ByteDictionary', () => {
     const values = Array.from({ length: 20_000 }, () => pool[Math.floor(next() * pool.length)]!);
     const reference = new Map<string, number>();
     const dict = new ByteDictionary();
+    // The same values interned with their hash computed by the caller (as a scanner does on the way).
+    const hashed = new ByteDictionary();
     for (const value of values) {
       if (!reference.has(value)) reference.set(value, reference.size);
       const bytes = Buffer.from(`|${value}|`);
       expect(dict.intern(bytes, 1, bytes.length - 1)).toBe(reference.get(value));
+      const h = hashBytes(bytes, 1, bytes.length - 1);
+      expect(hashed.internHashed(bytes, 1, bytes.length - 1, h)).toBe(reference.get(value));
     }
     expect(dict.size).toBe(reference.size);
     expect(dict.values()).toEqual([...reference.keys()]);
+    expect(hashed.values()).toEqual([...reference.keys()]);
   });
 
   it('checks a guessed code without hashing', () => {
