@@ -34,7 +34,8 @@ interface Waiting {
  * same calls on this thread, bit for bit (models cross back as XGBoost model data). Started before
  * the logs are read, so the worker loads its code meanwhile; the logs are sent once
  * ({@link useLogs}). The signal terminates the worker and rejects what is pending with a
- * `RunAbortedError`. When no worker can start, the tasks run on this thread instead.
+ * `RunAbortedError`. When no worker can start, the tasks run on this thread instead; a task that
+ * fails there with a library error is run again here, so that it throws that error's own class.
  *
  * @example
  * ```ts
@@ -193,6 +194,9 @@ export class LiveSectionThread {
     }).catch((err: unknown) => {
       // The worker could not even start: run this task here (the others fall back by themselves).
       if (err === NOT_STARTED) return here();
+      // The task failed on purpose there (a library error with its code, such as too few attackers to calibrate on):
+      // the same call here fails the same way, with the error's own class and fields, which cannot cross threads.
+      if (err instanceof TrainingJobError && isLibraryFailure(err.cause) && this.#stopped === undefined) return here();
       throw err;
     });
   }
@@ -223,6 +227,12 @@ export class LiveSectionThread {
       waiting.reject(this.#stopped);
     }
   }
+}
+
+/** Whether a worker's reply is a task that failed with a library error (one with a code). */
+function isLibraryFailure(reply: unknown): boolean {
+  const failed = reply as Partial<Extract<LiveSectionReply, { kind: 'failed' }>> | null;
+  return typeof failed === 'object' && failed !== null && failed.kind === 'failed' && typeof failed.code === 'string';
 }
 
 /** What a task waiting on a worker that failed before it was ready rejects with: it runs on the calling thread instead. */

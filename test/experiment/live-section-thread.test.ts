@@ -1,6 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { calibrateAndReplayJob, liveDetectorOptions } from '../../src/experiment/live-section.js';
 import { LiveSectionThread } from '../../src/experiment/live-section-thread.js';
+import { CalibrationDataError } from '../../src/live/live-errors.js';
 import { trainLiveDetector } from '../../src/live/train-live-detector.js';
 import { DEFAULT_FEATURES } from '../../src/sessions/feature-schema.js';
 import { stratifiedSplit } from '../../src/split/stratified-split.js';
@@ -64,6 +65,32 @@ describe('LiveSectionThread', () => {
     expect(calibrated.saved).toEqual(reference.saved);
     expect(withoutTiming(calibrated.test)).toEqual(withoutTiming(reference.test));
     expect(calibrated.test.caught).toBeGreaterThan(0);
+  }, 60_000);
+
+  it('fails a task as the same call fails here: too few attackers to calibrate on is a CalibrationDataError', async () => {
+    const thread = new LiveSectionThread();
+    threads.push(thread);
+    thread.useLogs(trainLog, testLog);
+    const innocents = validationSessions.filter((id) => trainLog.labels[trainLog.sessionIds.indexOf(id)] === 0);
+    const { detector } = await thread.trainAndReplayDetector(options, 20);
+    const job = {
+      name: 'whole',
+      booster: detector.models[1]!.booster,
+      schema: detector.schema,
+      validationSessions: innocents,
+      budget: 100,
+      eventsSeen: 20,
+    };
+    let here: unknown;
+    try {
+      calibrateAndReplayJob(trainLog, testLog, job);
+    } catch (err) {
+      here = err;
+    }
+    expect(here).toBeInstanceOf(CalibrationDataError);
+    const there = await thread.calibrateJob(job).catch((err: unknown) => err);
+    expect(there).toBeInstanceOf(CalibrationDataError);
+    expect((there as Error).message).toBe((here as Error).message);
   }, 60_000);
 
   it('stops at once when its signal aborts: what is pending rejects with RunAbortedError and later tasks too', async () => {
