@@ -6,13 +6,14 @@
  * one small driver, and run in a fresh process: one warm-up `train()`, then RUNS more on the same
  * data (so the index the data keeps is built once, as XGBoost's DMatrix keeps it), each timed in
  * CPU time; the profile covers all of them. Printed: the median CPU time per `train()` with its
- * min–max, and the five functions with the most self time (idle time excluded).
+ * min–max, and the five functions with the most self time (idle time excluded), followed by the
+ * hand-kept account of what changed (bench/train-profile.notes.md), so that a rerun keeps it.
  *
  *   npx tsx bench/train-profile.bench.ts                      (before = PROFILE_BEFORE, default d5161aa; after = HEAD)
  *   PROFILE_BEFORE=<commit> PROFILE_AFTER=<commit> npx tsx bench/train-profile.bench.ts
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -22,6 +23,8 @@ const BEFORE = process.env.PROFILE_BEFORE ?? 'd5161aa';
 const AFTER = process.env.PROFILE_AFTER ?? 'HEAD';
 const RUNS = { hist: 20, exact: 4 } as const;
 const METHODS = ['hist', 'exact'] as const;
+/** What changed between the two commits, in words: kept by hand beside this file and printed after the table. */
+const NOTES = path.join(repo, 'bench', 'train-profile.notes.md');
 const git = (...args: string[]) => execFileSync('git', args, { cwd: repo, encoding: 'utf8' }).trim();
 
 /** The driver: the training benchmark's data generator and a timed loop over `train()`. */
@@ -181,5 +184,6 @@ console.log(
     '| tree_method | commit | CPU per train() | top five by self time |',
     '|---|---|---|---|',
     ...rows,
+    ...(existsSync(NOTES) ? ['', readFileSync(NOTES, 'utf8').trim()] : []),
   ].join('\n'),
 );
