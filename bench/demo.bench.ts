@@ -1,9 +1,9 @@
 /**
  * `npm run demo` end to end: the README's one-command experiment (generate the five log files,
  * read, flatten six truncations, split and write the CSV channels, train six jobs on worker
- * threads and the live detector beside them, score through local endpoints, calibrate live
- * policies, replay the test day, write the report), each run in a fresh process as a user runs
- * it, with the demo's own stage timings.
+ * threads and, on two more, the live detector and each job's live policy and test replay beside
+ * them, score through local endpoints, write the report), each run in a fresh process as a user
+ * runs it, with the demo's own stage timings.
  *
  *   npx tsx bench/demo.bench.ts            # DEMO_ROUNDS=5 by default
  *
@@ -107,6 +107,8 @@ async function main(): Promise<void> {
     '## `npm run demo` end to end (bench/demo.bench.ts)',
     '',
     `Measured at commit ${commit()} on ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC. The demo (seed 42, scale 1, the machine's ${os.availableParallelism()} cores as training workers) in a fresh process per run, as \`npm run demo\` starts it (tsx); one warm-up run, then ${ROUNDS} runs; medians with the spread (min–max). Wall: from the CLI's start to its exit code (module loading before it adds about half a second); CPU: user + system time of the process, all threads. 1-minute load average ${loadStart.toFixed(1)} at the start and ${os.loadavg()[0]!.toFixed(1)} at the end on ${os.availableParallelism()} cores (a shared machine: wall times include waiting for a core). Summaries of the ${ROUNDS} runs identical: ${identical ? 'yes' : 'NO'}.`,
+    '',
+    "Stages are wall time on the main thread. The live section works on two worker threads beside the jobs (one trains the live detector and replays the test day at it, the other calibrates each job's live policy and replays the test day as soon as that job has trained), so its work falls within the train and score stages; the live stage is only the wait for it that remains after scoring.",
     '',
     '| measure | seconds, median (min–max) |',
     '|---|---:|',
