@@ -487,6 +487,7 @@ class EventLogReader {
   #keys: Float64Array | null;
   #sources = new Uint16Array(0);
   #keep: Int32Array[];
+  readonly #keepCount: number;
   /**
    * Codes of the current row's kept values, and each kept dictionary's size before the row (to roll back a rejected
    * row).
@@ -579,6 +580,7 @@ class EventLogReader {
     const keep = schema.keep ?? [];
     this.#keepDicts = keep.map(() => new ByteDictionary({ text: true }));
     this.#records = new SessionRecords(keep.length);
+    this.#keepCount = keep.length;
     this.#keep = keep.map(() => new Int32Array(0));
     this.#rowKeep = new Int32Array(keep.length);
     this.#keepSizes = new Int32Array(keep.length);
@@ -896,13 +898,45 @@ class EventLogReader {
     const view = this.#view;
     const minute = this.#minute;
     let minuteMs = this.#minuteMs;
+    // What every row reads, held in locals for the loop (typed arrays read from fields on each row
+    // cost more than the stores themselves); the records' and the event arrays' views are read again
+    // where they can be replaced (a session added, the event arrays grown).
+    const spanLast = plan.spanLast;
+    const spanAt = records.spanAt;
+    const tag = plan.tag;
+    const limit = plan.limit;
+    const iSession = plan.session;
+    const iAction = plan.action;
+    const iTime = plan.time;
+    const iOrder = plan.order;
+    const iLabel = plan.label;
+    const keep = plan.keep;
+    const keepCount = keep.length;
+    const minTime = this.#minTime;
+    const maxTime = this.#maxTime;
+    const epochScale = this.#epochScale;
+    const dropDuplicates = this.#dropDuplicates && iTime >= 0;
+    const actionDict = this.#actionDict;
+    const rowKeep = this.#rowKeep;
+    const sizes = this.#keepSizes;
+    const source = this.#sourceNames.length;
+    let i32 = records.i32;
+    let f64 = records.f64;
+    let e = this.#n;
+    let capacity = this.#capacity;
+    let eventSessions = this.#sessions;
+    let eventActions = this.#actions;
+    let eventRanks = this.#ranks;
+    let eventSources = this.#sources;
+    let eventTimes = this.#times;
+    let eventKeys = this.#keys;
+    let eventKeep = this.#keep;
     let pos = begin;
     let line = firstLine;
     rows: while (pos < n) {
       // Blank lines and rows starting with a carriage return are the tokenizer's.
       const first = buf[pos]!;
       if (first === 0x0a || first === 0x0d) break;
-      const i32 = records.i32;
       // The session's code once its field is split, when already known (-1 otherwise), and its hash.
       let session = -1;
       let sessionHash = 0;
@@ -924,14 +958,14 @@ class EventLogReader {
           codes[i] = -1;
           if (session >= 0) {
             const at = session * stride;
-            if (i === spanFirst && i32[at + I_SPAN_TAG] === plan.tag) {
+            if (i === spanFirst && i32[at + I_SPAN_TAG] === tag) {
               // The kept fields as one run of bytes, delimiters included, against the session's last event.
               const length = i32[at + I_SPAN_LENGTH]!;
               const end = start + length;
               let same = end < n && buf[end] === D;
               if (same) {
                 // equalWords, inline: the words before the last four bytes, then those.
-                const words = at + records.spanAt;
+                const words = at + spanAt;
                 if (length < 4) {
                   same = equalWords(view, start, length, i32, words);
                 } else {
@@ -943,7 +977,7 @@ class EventLogReader {
               if (same) {
                 spanHit = true;
                 p = end + 1;
-                i = plan.spanLast;
+                i = spanLast;
                 continue;
               }
             }
@@ -1035,35 +1069,29 @@ class EventLogReader {
         ends[i] = p++;
       }
       // The general tokenizer checks the limits of a long row.
-      if (p - pos > plan.limit) break;
+      if (p - pos > limit) break;
 
       // The checks of #accept, in its order; a row failing one is left to it.
-      const iSession = plan.session;
-      const iAction = plan.action;
       if (starts[iSession] === ends[iSession] || starts[iAction] === ends[iAction]) break;
-      const iTime = plan.time;
       if (iTime >= 0) {
-        if (time !== time) time = parseTimeBytes(buf, starts[iTime]!, ends[iTime]!, this.#epochScale);
-        if (!(time >= this.#minTime && time < this.#maxTime)) break;
+        if (time !== time) time = parseTimeBytes(buf, starts[iTime]!, ends[iTime]!, epochScale);
+        if (!(time >= minTime && time < maxTime)) break;
       } else {
         time = 0;
       }
       let key = 0;
-      const iOrder = plan.order;
       if (iOrder >= 0) {
         const value = parseNumberBytes(buf, starts[iOrder]!, ends[iOrder]!);
         if (value === undefined || value !== value) break;
         key = value;
       }
       let label = 0;
-      const iLabel = plan.label;
       if (iLabel >= 0) {
         label = this.#labelOfBytes(buf, starts[iLabel]!, ends[iLabel]!);
         if (label < 0) break;
       }
 
       // Ids and codes: a value new to its dictionary is checked as text there; a failure undoes the row.
-      const actionDict = this.#actionDict;
       const actionsBefore = actionDict.size;
       const action = actionDict.intern(buf, starts[iAction]!, ends[iAction]!);
       if (action < 0) break;
@@ -1079,76 +1107,99 @@ class EventLogReader {
       }
       const known = session < this.#sessionCount;
       const at = session * stride;
-      const keep = plan.keep;
-      const rowKeep = this.#rowKeep;
-      const sizes = this.#keepSizes;
-      for (let k = 0; k < keep.length; k++) {
-        const keepDict = keepDicts[k]!;
-        sizes[k] = keepDict.size;
-        if (spanHit) {
-          rowKeep[k] = i32[at + I_KEEP + k]!;
-          continue;
-        }
-        const i = keep[k]!;
-        const start = starts[i]!;
-        const end = ends[i]!;
-        let code = -1;
-        if (start !== end) {
-          code = codes[i]!;
-          if (code < 0) {
-            const previous = known ? i32[at + I_KEEP + k]! : -1;
-            code =
-              previous >= 0 && keepDict.matches(previous, buf, start, end)
-                ? previous
-                : keepDict.intern(buf, start, end);
+      if (spanHit) {
+        // The kept values are those of the session's last event: no kept dictionary changes for this row.
+        for (let k = 0; k < keepCount; k++) rowKeep[k] = i32[at + I_KEEP + k]!;
+      } else {
+        for (let k = 0; k < keepCount; k++) {
+          const keepDict = keepDicts[k]!;
+          sizes[k] = keepDict.size;
+          const i = keep[k]!;
+          const start = starts[i]!;
+          const end = ends[i]!;
+          let code = -1;
+          if (start !== end) {
+            code = codes[i]!;
             if (code < 0) {
-              this.#rollback(k, actionsBefore, sessionsBefore);
-              break rows;
+              const previous = known ? i32[at + I_KEEP + k]! : -1;
+              code =
+                previous >= 0 && keepDict.matches(previous, buf, start, end)
+                  ? previous
+                  : keepDict.intern(buf, start, end);
+              if (code < 0) {
+                this.#rollback(k, actionsBefore, sessionsBefore);
+                break rows;
+              }
             }
           }
+          rowKeep[k] = code;
         }
-        rowKeep[k] = code;
       }
       if (known) {
         if (
           (iLabel >= 0 && i32[at + I_LABEL] !== label) ||
-          (this.#dropDuplicates &&
-            iTime >= 0 &&
-            records.f64[(at >> 1) + F_LAST_TIME] === time &&
-            i32[at + I_LAST_ACTION] === action)
+          (dropDuplicates && f64[(at >> 1) + F_LAST_TIME] === time && i32[at + I_LAST_ACTION] === action)
         ) {
-          this.#rollback(keep.length, actionsBefore, sessionsBefore);
+          // Under a span hit no kept dictionary took a value (and the sizes are not this row's).
+          this.#rollback(spanHit ? -1 : keepCount, actionsBefore, sessionsBefore);
           break;
         }
       } else {
         this.#addSession(session, label, line);
+        // Adding a session may have grown the records.
+        i32 = records.i32;
+        f64 = records.f64;
       }
       this.#lastSession = session;
       if (unindexed) records.index(session, view, starts[iSession]!, ends[iSession]! - starts[iSession]!, sessionHash);
-      const e = this.#appendEvent(session, action, time, key);
-      if (keep.length > 0) {
-        const keepCodes = this.#keep;
-        for (let k = 0; k < keep.length; k++) keepCodes[k]![e] = rowKeep[k]!;
-        if (!spanHit) {
-          // Read again: adding a session may have grown the records.
-          const now = records.i32;
-          for (let k = 0; k < keep.length; k++) now[at + I_KEEP + k] = rowKeep[k]!;
-          // The kept fields' bytes, for the session's next row to compare with.
-          now[at + I_SPAN_TAG] = 0;
-          if (spanFirst >= 0) {
-            const from = starts[spanFirst]!;
-            const length = ends[plan.spanLast]! - from;
-            if (length <= SPAN_BYTES) {
-              storeWords(view, from, length, now, at + records.spanAt);
-              now[at + I_SPAN_LENGTH] = length;
-              now[at + I_SPAN_TAG] = plan.tag;
-            }
+
+      // The event (as #appendEvent stores it), into the arrays held in locals.
+      if (e === capacity) {
+        this.#n = e;
+        this.#grow();
+        capacity = this.#capacity;
+        eventSessions = this.#sessions;
+        eventActions = this.#actions;
+        eventRanks = this.#ranks;
+        eventSources = this.#sources;
+        eventTimes = this.#times;
+        eventKeys = this.#keys;
+        eventKeep = this.#keep;
+      }
+      eventSessions[e] = session;
+      eventActions[e] = action;
+      if (eventTimes !== null) eventTimes[e] = time;
+      if (eventKeys !== null) eventKeys[e] = key;
+      const sortKey = eventKeys !== null ? key : eventTimes !== null ? time : 0;
+      const f = at >> 1;
+      if (sortKey < f64[f + F_LAST_KEY]!) i32[at + I_UNSORTED] = 1;
+      f64[f + F_LAST_KEY] = sortKey;
+      f64[f + F_LAST_TIME] = time;
+      i32[at + I_LAST_ACTION] = action;
+      const rank = i32[at + I_EVENTS]!;
+      i32[at + I_EVENTS] = rank + 1;
+      eventRanks[e] = rank;
+      eventSources[e] = source;
+      for (let k = 0; k < keepCount; k++) eventKeep[k]![e] = rowKeep[k]!;
+      e++;
+      if (keepCount > 0 && !spanHit) {
+        for (let k = 0; k < keepCount; k++) i32[at + I_KEEP + k] = rowKeep[k]!;
+        // The kept fields' bytes, for the session's next row to compare with.
+        i32[at + I_SPAN_TAG] = 0;
+        if (spanFirst >= 0) {
+          const from = starts[spanFirst]!;
+          const length = ends[spanLast]! - from;
+          if (length <= SPAN_BYTES) {
+            storeWords(view, from, length, i32, at + spanAt);
+            i32[at + I_SPAN_LENGTH] = length;
+            i32[at + I_SPAN_TAG] = tag;
           }
         }
       }
       pos = p;
       line++;
     }
+    this.#n = e;
     this.#minuteMs = minuteMs;
     this.#fastRows.taken = line - firstLine;
     return pos;
@@ -1361,7 +1412,7 @@ class EventLogReader {
     i32[at + I_UNSORTED] = 0;
     i32[at + I_EVENTS] = 0;
     i32[at + I_SPAN_TAG] = 0;
-    for (let k = 0; k < this.#keep.length; k++) i32[at + I_KEEP + k] = -1;
+    for (let k = 0; k < this.#keepCount; k++) i32[at + I_KEEP + k] = -1;
     records.f64[(at >> 1) + F_LAST_KEY] = Number.NEGATIVE_INFINITY;
     this.#sessionLine[session] = line;
     this.#sessionSource[session] = this.#sourceNames.length;
