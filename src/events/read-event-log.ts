@@ -41,6 +41,7 @@ import {
   storeWords,
 } from './session-records.js';
 import { openS3Sources, type S3ReadOptions } from './s3-source.js';
+import { READER_SPARES } from './spare-buffers.js';
 
 /** Default {@link ReadEventLogOptions.timeRange}: from 2000-01-01 (inclusive) to 2100-01-01 (exclusive), UTC. */
 export const DEFAULT_TIME_RANGE: { readonly min: number; readonly max: number } = Object.freeze({
@@ -1288,7 +1289,7 @@ class EventLogReader {
       byReason: { ...this.#byReason },
       examples: [...this.#examples],
     };
-    return buildEventLog({
+    const log = buildEventLog({
       sessions,
       sessionIds,
       labels,
@@ -1305,6 +1306,18 @@ class EventLogReader {
       skipped,
       replacedText: this.#replaced,
     });
+    // The working arrays go back to the spares for the next read, except those the log holds.
+    const held = new Set<ArrayBufferLike>([log.actions.buffer, log.sources.buffer]);
+    if (log.times !== null) held.add(log.times.buffer);
+    for (const column of Object.values(log.extras))
+      held.add(column.kind === 'string' ? column.codes.buffer : column.values.buffer);
+    const working = [this.#sessions, this.#ranks, this.#actions, this.#times, this.#keys, this.#sources, ...this.#keep];
+    for (const array of working) {
+      if (array !== null && !held.has(array.buffer) && array.buffer instanceof ArrayBuffer)
+        READER_SPARES.give(array.buffer);
+    }
+    this.#records.release();
+    return log;
   }
 
   #startSource(row: DelimitedRow, file: string, tokenizer: DelimitedTokenizer | undefined): void {
@@ -1460,15 +1473,32 @@ class EventLogReader {
   #grow(atLeast = 0): void {
     const capacity = Math.max(4096, this.#capacity * 2, atLeast);
     const used = this.#n;
-    this.#sessions = grow(this.#sessions, capacity, Int32Array, used);
-    this.#ranks = grow(this.#ranks, capacity, Uint32Array, used);
-    this.#actions = grow(this.#actions, capacity, Int32Array, used);
-    if (this.#times !== null) this.#times = grow(this.#times, capacity, Float64Array, used);
-    if (this.#keys !== null) this.#keys = grow(this.#keys, capacity, Float64Array, used);
-    this.#sources = grow(this.#sources, capacity, Uint16Array, used);
-    this.#keep = this.#keep.map((codes) => grow(codes, capacity, Int32Array, used));
+    // Event arrays are read at the events written only, so reused (not zeroed) buffers serve.
+    this.#sessions = regrow(this.#sessions, capacity, Int32Array, used);
+    this.#ranks = regrow(this.#ranks, capacity, Uint32Array, used);
+    this.#actions = regrow(this.#actions, capacity, Int32Array, used);
+    if (this.#times !== null) this.#times = regrow(this.#times, capacity, Float64Array, used);
+    if (this.#keys !== null) this.#keys = regrow(this.#keys, capacity, Float64Array, used);
+    this.#sources = regrow(this.#sources, capacity, Uint16Array, used);
+    this.#keep = this.#keep.map((codes) => regrow(codes, capacity, Int32Array, used));
     this.#capacity = capacity;
   }
+}
+
+/**
+ * `array`'s first `used` values in an array of `capacity` on a buffer from the reader's spares (its
+ * values past `used` unspecified); `array`'s buffer goes back to the spares.
+ */
+function regrow<T extends Uint16Array | Int32Array | Uint32Array | Float64Array>(
+  array: T,
+  capacity: number,
+  Ctor: { new (buffer: ArrayBuffer, offset: number, length: number): T; readonly BYTES_PER_ELEMENT: number },
+  used: number,
+): T {
+  const out = new Ctor(READER_SPARES.take(capacity * Ctor.BYTES_PER_ELEMENT), 0, capacity);
+  out.set(array.subarray(0, used) as never);
+  if (array.buffer instanceof ArrayBuffer) READER_SPARES.give(array.buffer);
+  return out;
 }
 
 function grow<T extends Int8Array | Uint8Array | Uint16Array | Int32Array | Uint32Array | Float64Array>(

@@ -1,3 +1,5 @@
+import { READER_SPARES } from './spare-buffers.js';
+
 /** Index, in float64 units from a record's start, of the sort key of the session's last event. */
 export const F_LAST_KEY = 0;
 /** Index, in float64 units, of the time of the session's last event. */
@@ -167,14 +169,28 @@ export class SessionRecords {
     this.#mask = mask;
   }
 
-  /** Makes room for sessions `0..sessions-1`, keeping the records held. */
+  /**
+   * Makes room for sessions `0..sessions-1`, keeping the records held; new records are zero. The
+   * buffer comes from the reader's spares (see `SpareBuffers`), and the one replaced goes back.
+   */
   ensure(sessions: number): void {
     if (sessions <= this.capacity) return;
     const capacity = Math.max(1024, this.capacity * 2, sessions);
-    const i32 = new Int32Array(capacity * this.stride);
+    const i32 = new Int32Array(READER_SPARES.take(capacity * this.stride * 4), 0, capacity * this.stride);
     i32.set(this.i32);
+    i32.fill(0, this.i32.length);
+    this.release();
     this.i32 = i32;
-    this.f64 = new Float64Array(i32.buffer);
+    this.f64 = new Float64Array(i32.buffer, 0, i32.length >> 1);
     this.capacity = capacity;
+  }
+
+  /** Hands the records' buffer back to the reader's spares and holds none (capacity 0). */
+  release(): void {
+    const buffer = this.i32.buffer;
+    this.i32 = new Int32Array(0);
+    this.f64 = new Float64Array(0);
+    this.capacity = 0;
+    if (buffer instanceof ArrayBuffer) READER_SPARES.give(buffer);
   }
 }
