@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { parseEventLog, readEventLog } from '../../src/events/read-event-log.js';
 import { READER_SPARES, SpareBuffers } from '../../src/events/spare-buffers.js';
@@ -94,6 +95,23 @@ describe('readEventLog with working buffers reused between reads', () => {
     expect(Array.from((first.extras.CustID as { codes: Int32Array }).codes)).toEqual(snapshot.cust);
     expect([...first.sessionIds]).toEqual(snapshot.ids);
     expect(first.actionAt(0)).toBe('a0');
+  });
+
+  it('gives reads running at the same time buffers of their own (each log as when read alone)', async () => {
+    const texts = ['a', 'b', 'c', 'd'].map((action, k) => ({
+      text: ordered(200 + 50 * k, 25, action),
+      name: `${action}.txt`,
+    }));
+    const alone = texts.map((t) => parseEventLog(t));
+    // Streams in small chunks, so the four reads interleave and grow their arrays while the others hold theirs.
+    const chunked = (text: string): Readable => Readable.from(text.match(/[^]{1,4096}/g)!.map((c) => Buffer.from(c)));
+    const together = await Promise.all(texts.map((t) => readEventLog({ stream: chunked(t.text), name: t.name })));
+    together.forEach((log, k) => {
+      expect(Array.from(log.actions)).toEqual(Array.from(alone[k]!.actions));
+      expect(Array.from(log.times!)).toEqual(Array.from(alone[k]!.times!));
+      expect([...log.sessionIds]).toEqual([...alone[k]!.sessionIds]);
+      expect(Array.from(log.offsets)).toEqual(Array.from(alone[k]!.offsets));
+    });
   });
 
   it('reads the same text to the same log with fresh and with reused buffers', () => {
