@@ -60,6 +60,21 @@ export class SpareBuffers {
     this.#spares.push(buffer);
     this.#kept += size;
   }
+
+  /**
+   * Drops every kept buffer (the memory goes back to the garbage collector); the next
+   * {@link SpareBuffers.take} allocates afresh.
+   *
+   * @example
+   * ```ts
+   * READER_SPARES.clear(); // e.g. after the last read of a long-running process
+   * READER_SPARES.keptBytes; // 0
+   * ```
+   */
+  clear(): void {
+    this.#spares = [];
+    this.#kept = 0;
+  }
 }
 
 /**

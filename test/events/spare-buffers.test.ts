@@ -55,6 +55,17 @@ describe('SpareBuffers: working buffers handed back by one read and reused by th
     expect(spares.keptBytes).toBe(9000);
     expect(spares.take(2000)).not.toBe(a);
   });
+
+  it('drops every kept buffer on clear, so the next take allocates afresh', () => {
+    const spares = new SpareBuffers(10_000);
+    const a = new ArrayBuffer(3000);
+    spares.give(a);
+    spares.clear();
+    expect(spares.keptBytes).toBe(0);
+    const b = spares.take(3000);
+    expect(b).not.toBe(a);
+    expect(new Uint8Array(b).every((byte) => byte === 0)).toBe(true);
+  });
 });
 
 describe('readEventLog with working buffers reused between reads', () => {
