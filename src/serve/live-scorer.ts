@@ -489,7 +489,7 @@ export class LiveScorer {
    * log: applies the event (alerts, counters and expiry exactly as `pushParsed`) and returns what
    * happened as a number (`APPLIED`, `ALERTED`, `NEWLY_ALERTED` or an `IGNORED_*` code), the
    * session's state left in `#current` (undefined for an ignored event of an unknown session).
-   * `column`, when given, is `action`'s column as {@link COLUMN_OF} gives it (`replay` looks the
+   * `column`, when given, is `action`'s column as `COLUMN_OF` gives it (`replay` looks the
    * log's action codes up once rather than once per event).
    */
   [APPLY_EVENT](session: string, action: string, time: number, customer: string | undefined, column?: number): number {
@@ -595,7 +595,7 @@ export class LiveScorer {
     return newly ? NEWLY_ALERTED : state.alerted ? ALERTED : APPLIED;
   }
 
-  /** The feature column of an action code (negative when the vocabulary lacks it), for {@link APPLY_EVENT}. */
+  /** The feature column of an action code (negative when the vocabulary lacks it), for `APPLY_EVENT`. */
   [COLUMN_OF](action: string): number {
     return this.#layout.columnOf(action);
   }
