@@ -57,6 +57,32 @@
  * ```
  */
 import type { SortedColumns } from './sorted-columns.js';
+import {
+  BLOCK,
+  END,
+  I32,
+  I32_ADD,
+  I32_AND,
+  I32_GE_U,
+  I32_LT_U,
+  I32_SHL,
+  I32_SHR_S,
+  I32_SHR_U,
+  I32_SUB,
+  LOOP,
+  brIf,
+  functionBody,
+  functionType,
+  get,
+  i32Const,
+  i32Load,
+  i32Store,
+  instantiate,
+  kernelModule,
+  lazyModule,
+  set,
+  tee,
+} from './wasm-assembler.js';
 
 /**
  * The working columns and the two partition moves over them. Positions are entry indices into
@@ -222,37 +248,9 @@ type SplitFunction = (
   left: number,
 ) => number;
 
-/** The part of the WebAssembly JavaScript API the kernel uses (the global, when the engine has one). */
-interface WasmApi {
-  validate(bytes: Uint8Array): boolean;
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object, imports: object) => { readonly exports: Record<string, unknown> };
-  Memory: new (descriptor: { initial: number }) => { readonly buffer: ArrayBuffer };
-}
-const wasmApi = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
-
-const PAGE = 65536;
-/** Byte addresses stay below 2 GiB, so i32 arithmetic on them never wraps. */
-const MAX_BYTES = 2 ** 31 - PAGE;
-
-let compiled: object | null | undefined;
-
-/** The compiled module, or null when this engine cannot run it. */
-function partitionModule(): object | null {
-  if (compiled === undefined) {
-    try {
-      const bytes = assemblePartitionModule();
-      compiled = wasmApi?.validate(bytes) === true ? new wasmApi.Module(bytes) : null;
-    } catch {
-      compiled = null;
-    }
-  }
-  return compiled;
-}
+const partitionModule = lazyModule(() => assemblePartitionModule());
 
 function wasmKernel(sorted: SortedColumns, rows: number): PartitionKernel | undefined {
-  const module = partitionModule();
-  if (module === null || wasmApi === undefined) return undefined;
   const total = sorted.rowIds.length;
   // Layout (bytes): a scratch word, the working row ids and values, the right children's row ids
   // and values, the slot of every row.
@@ -262,16 +260,9 @@ function wasmKernel(sorted: SortedColumns, rows: number): PartitionKernel | unde
   const tmpValuesAt = tmpRowsAt + 4 * rows;
   const slotAt = tmpValuesAt + 4 * rows;
   const bytes = slotAt + 4 * rows;
-  if (bytes > MAX_BYTES) return undefined;
-  let memory: { readonly buffer: ArrayBuffer };
-  let instance: { readonly exports: Record<string, unknown> };
-  try {
-    memory = new wasmApi.Memory({ initial: Math.ceil(bytes / PAGE) });
-    instance = new wasmApi.Instance(module, { env: { memory } });
-  } catch {
-    return undefined; // no memory this size: the JavaScript kernel needs less
-  }
-  const { buffer } = memory;
+  const instance = instantiate(partitionModule(), bytes);
+  if (instance === undefined) return undefined; // the JavaScript kernel needs less memory
+  const { buffer } = instance;
   const rowIds = new Uint32Array(buffer, rowsAt, total);
   const values = new Float32Array(buffer, valuesAt, total);
   const scratch = new Uint32Array(buffer, 0, 1);
@@ -317,42 +308,9 @@ function wasmKernel(sorted: SortedColumns, rows: number): PartitionKernel | unde
 
 // ---- the module's bytes ----
 
-const I32 = 0x7f;
-
-function uleb(n: number): number[] {
-  const out: number[] = [];
-  do {
-    let b = n & 0x7f;
-    n >>>= 7;
-    if (n !== 0) b |= 0x80;
-    out.push(b);
-  } while (n !== 0);
-  return out;
-}
-
-const vec = (items: readonly number[][]): number[] => [...uleb(items.length), ...items.flat()];
-const section = (id: number, body: readonly number[]): number[] => [id, ...uleb(body.length), ...body];
-const name = (s: string): number[] => vec([...s].map((c) => [c.charCodeAt(0)]));
-
-// Instructions (WebAssembly core 1.0 opcodes).
-const get = (local: number) => [0x20, local];
-const set = (local: number) => [0x21, local];
-const tee = (local: number) => [0x22, local];
-const i32Const = (v: number) => [0x41, v]; // 0 ≤ v < 64: one signed LEB128 byte
-const I32_ADD = 0x6a;
-const I32_SUB = 0x6b;
-const I32_AND = 0x71;
-const I32_SHL = 0x74;
-const I32_SHR_S = 0x75;
-const I32_SHR_U = 0x76;
-const I32_LT_U = 0x49;
-const I32_GE_U = 0x4f;
-const BLOCK = [0x02, 0x40];
-const LOOP = [0x03, 0x40];
-const END = 0x0b;
-const brIf = (depth: number) => [0x0d, depth];
-const i32Load = [0x28, 2, 0];
-const i32Store = [0x36, 2, 0];
+// Memory accesses at offset 0; the other instructions come from wasm-assembler.ts.
+const load = i32Load(0);
+const store = i32Store(0);
 
 /** `address + (index << 2)` */
 const element = (address: number, index: number) => [...get(address), ...get(index), ...i32Const(2), I32_SHL, I32_ADD];
@@ -381,11 +339,6 @@ function entryLoop(k: number, end: number, body: number[]): number[] {
   ];
 }
 
-function functionBody(localCount: number, code: number[]): number[] {
-  const body = [...vec([[...uleb(localCount), I32]]), ...code, END];
-  return [...uleb(body.length), ...body];
-}
-
 function compactBody(): number[] {
   const [SRC_R, SRC_V, DST_R, DST_V, N, SLOT, K, END_, W, ROW] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
   const code = [
@@ -395,18 +348,18 @@ function compactBody(): number[] {
     ...set(END_),
     ...entryLoop(K, END_, [
       ...plus(SRC_R, K),
-      ...i32Load,
+      ...load,
       ...set(ROW),
       ...plus(DST_R, W),
       ...get(ROW),
-      ...i32Store,
+      ...store,
       ...plus(DST_V, W),
       ...plus(SRC_V, K),
-      ...i32Load,
-      ...i32Store,
+      ...load,
+      ...store,
       ...get(W),
       ...element(SLOT, ROW),
-      ...i32Load,
+      ...load,
       ...i32Const(1),
       I32_ADD,
       ...i32Const(2),
@@ -418,7 +371,7 @@ function compactBody(): number[] {
     ...i32Const(2),
     I32_SHR_U,
   ];
-  return functionBody(4, code);
+  return functionBody([[4, I32]], code);
 }
 
 function splitBody(): number[] {
@@ -431,13 +384,13 @@ function splitBody(): number[] {
     ...set(END_),
     ...entryLoop(K, END_, [
       ...plus(SRC_R, K),
-      ...i32Load,
+      ...load,
       ...set(ROW),
       ...plus(SRC_V, K),
-      ...i32Load,
+      ...load,
       ...set(V),
       ...element(SLOT, ROW),
-      ...i32Load,
+      ...load,
       ...get(LEFT),
       I32_SUB,
       ...tee(D),
@@ -451,16 +404,16 @@ function splitBody(): number[] {
       ...set(RIGHT),
       ...plus(DST_R, W),
       ...get(ROW),
-      ...i32Store,
+      ...store,
       ...plus(DST_V, W),
       ...get(V),
-      ...i32Store,
+      ...store,
       ...plus(TMP_R, T),
       ...get(ROW),
-      ...i32Store,
+      ...store,
       ...plus(TMP_V, T),
       ...get(V),
-      ...i32Store,
+      ...store,
       ...get(W),
       ...get(LIVE),
       ...get(RIGHT),
@@ -480,12 +433,12 @@ function splitBody(): number[] {
     ...get(T),
     ...i32Const(2),
     I32_SHR_U,
-    ...i32Store,
+    ...store,
     ...get(W),
     ...i32Const(2),
     I32_SHR_U,
   ];
-  return functionBody(9, code);
+  return functionBody([[9, I32]], code);
 }
 
 /**
@@ -493,19 +446,11 @@ function splitBody(): number[] {
  * exported (see the module comment for their text).
  */
 export function assemblePartitionModule(): Uint8Array {
-  const type = (params: number) => [0x60, ...vec(Array.from({ length: params }, () => [I32])), ...vec([[I32]])];
-  return Uint8Array.from([
-    ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
-    ...section(1, vec([type(6), type(9)])),
-    ...section(2, vec([[...name('env'), ...name('memory'), 0x02, 0x00, ...uleb(1)]])),
-    ...section(3, vec([[0], [1]])),
-    ...section(
-      7,
-      vec([
-        [...name('compact'), 0x00, 0],
-        [...name('split'), 0x00, 1],
-      ]),
-    ),
-    ...section(10, vec([compactBody(), splitBody()])),
-  ]);
+  return kernelModule(
+    [functionType(6, 1), functionType(9, 1)],
+    [
+      { name: 'compact', type: 0, body: compactBody() },
+      { name: 'split', type: 1, body: splitBody() },
+    ],
+  );
 }

@@ -43,6 +43,30 @@
  * `Float64Array`.
  */
 import { buildHistogram } from './histogram-builder.js';
+import {
+  BLOCK,
+  END,
+  I32,
+  I32_ADD,
+  I32_GE_U,
+  I32_LT_U,
+  I32_MUL,
+  I32_SHL,
+  LOOP,
+  V128,
+  brIf,
+  functionBody,
+  functionType,
+  get,
+  i32Const,
+  i32Load,
+  instantiate,
+  kernelModule,
+  lazyModule,
+  set,
+  tee,
+  uleb,
+} from './wasm-assembler.js';
 
 /** Builds gradient histograms over one training set's bins (see the module comment). */
 export interface HistogramKernel {
@@ -115,33 +139,7 @@ type KernelFunction = (
   hist: number,
 ) => void;
 
-/** The part of the WebAssembly JavaScript API the kernel uses (the global, when the engine has one). */
-interface WasmApi {
-  validate(bytes: Uint8Array): boolean;
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object, imports: object) => { readonly exports: Record<string, unknown> };
-  Memory: new (descriptor: { initial: number }) => { readonly buffer: ArrayBuffer };
-}
-const wasmApi = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
-
-const PAGE = 65536;
-/** Byte addresses stay below 2 GiB, so i32 arithmetic on them never wraps. */
-const MAX_BYTES = 2 ** 31 - PAGE;
-
-let compiled: object | null | undefined;
-
-/** The compiled module, or null when this engine cannot run it. */
-function histogramModule(): object | null {
-  if (compiled === undefined) {
-    try {
-      const bytes = assembleHistogramModule();
-      compiled = wasmApi?.validate(bytes) === true ? new wasmApi.Module(bytes) : null;
-    } catch {
-      compiled = null;
-    }
-  }
-  return compiled;
-}
+const histogramModule = lazyModule(() => assembleHistogramModule());
 
 function wasmKernel(
   bins: Uint16Array | Uint32Array,
@@ -149,8 +147,6 @@ function wasmKernel(
   rows: number,
   columns: number,
 ): HistogramKernel | undefined {
-  const module = histogramModule();
-  if (module === null || wasmApi === undefined) return undefined;
   const width = bins.BYTES_PER_ELEMENT;
   const align = (n: number) => Math.ceil(n / 16) * 16;
   const binsAt = 0;
@@ -159,16 +155,9 @@ function wasmKernel(
   const histAt = align(rowIdsAt + rows * 4);
   const histLength = 2 * (missing + 1);
   const bytes = histAt + histLength * 8;
-  if (bytes > MAX_BYTES) return undefined;
-  let memory: { readonly buffer: ArrayBuffer };
-  let instance: { readonly exports: Record<string, unknown> };
-  try {
-    memory = new wasmApi.Memory({ initial: Math.ceil(bytes / PAGE) });
-    instance = new wasmApi.Instance(module, { env: { memory } });
-  } catch {
-    return undefined; // no memory this size: the JavaScript kernel needs none
-  }
-  const { buffer } = memory;
+  const instance = instantiate(histogramModule(), bytes);
+  if (instance === undefined) return undefined; // the JavaScript kernel needs no memory of its own
+  const { buffer } = instance;
   if (width === 2) new Uint16Array(buffer, binsAt, bins.length).set(bins);
   else new Uint32Array(buffer, binsAt, bins.length).set(bins);
   const gh = new Float64Array(buffer, ghAt, 2 * rows);
@@ -191,39 +180,7 @@ function wasmKernel(
 
 // ---- the module's bytes ----
 
-const I32 = 0x7f;
-const V128 = 0x7b;
-
-function uleb(n: number): number[] {
-  const out: number[] = [];
-  do {
-    let b = n & 0x7f;
-    n >>>= 7;
-    if (n !== 0) b |= 0x80;
-    out.push(b);
-  } while (n !== 0);
-  return out;
-}
-
-const vec = (items: readonly number[][]): number[] => [...uleb(items.length), ...items.flat()];
-const section = (id: number, body: readonly number[]): number[] => [id, ...uleb(body.length), ...body];
-const name = (s: string): number[] => vec([...s].map((c) => [c.charCodeAt(0)]));
-
-// Instructions (WebAssembly core 2.0 opcodes).
-const get = (local: number) => [0x20, local];
-const set = (local: number) => [0x21, local];
-const tee = (local: number) => [0x22, local];
-const i32Const = (v: number) => [0x41, ...uleb(v)]; // small non-negative constants only (< 64)
-const I32_ADD = 0x6a;
-const I32_MUL = 0x6c;
-const I32_SHL = 0x74;
-const I32_LT_U = 0x49;
-const I32_GE_U = 0x4f;
-const BLOCK = [0x02, 0x40];
-const LOOP = [0x03, 0x40];
-const END = 0x0b;
-const brIf = (depth: number) => [0x0d, depth];
-const i32Load = (offset: number) => [0x28, 2, ...uleb(offset)];
+// SIMD and 16-bit loads (WebAssembly core 2.0 opcodes); the rest come from wasm-assembler.ts.
 const i32Load16u = (offset: number) => [0x2f, 1, ...uleb(offset)];
 const v128Load = [0xfd, 0x00, 4, 0];
 const v128Store = [0xfd, 0x0b, 4, 0];
@@ -336,14 +293,14 @@ function kernelBody(width: number): number[] {
     ...brIf(0),
     END,
     END,
-    END,
   ];
-  const locals = vec([
-    [...uleb(5), I32],
-    [...uleb(1), V128],
-  ]);
-  const body = [...locals, ...code];
-  return [...uleb(body.length), ...body];
+  return functionBody(
+    [
+      [5, I32],
+      [1, V128],
+    ],
+    code,
+  );
 }
 
 /**
@@ -351,19 +308,11 @@ function kernelBody(width: number): number[] {
  * exported (see the module comment for their text).
  */
 export function assembleHistogramModule(): Uint8Array {
-  const params = Array.from({ length: 8 }, () => [I32]);
-  return Uint8Array.from([
-    ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
-    ...section(1, vec([[0x60, ...vec(params), ...vec([])]])),
-    ...section(2, vec([[...name('env'), ...name('memory'), 0x02, 0x00, ...uleb(1)]])),
-    ...section(3, vec([[0], [0]])),
-    ...section(
-      7,
-      vec([
-        [...name('hist16'), 0x00, 0],
-        [...name('hist32'), 0x00, 1],
-      ]),
-    ),
-    ...section(10, vec([kernelBody(2), kernelBody(4)])),
-  ]);
+  return kernelModule(
+    [functionType(8, 0)],
+    [
+      { name: 'hist16', type: 0, body: kernelBody(2) },
+      { name: 'hist32', type: 0, body: kernelBody(4) },
+    ],
+  );
 }
