@@ -14,7 +14,7 @@
  *
  *   npx tsx bench/live-scoring.bench.ts
  */
-import { fork, spawnSync } from 'node:child_process';
+import { fork } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -35,6 +35,7 @@ import { generateEvents } from '../src/synth/generate-events.js';
 import { generateTestWeek } from '../src/synth/generate-week.js';
 import { syntheticEventLog } from '../src/synth/synthetic-log.js';
 import { SEED_HYPERPARAMETERS } from '../src/train/default-hyperparameters.js';
+import { measuredCommit, selfTimeProfile } from './measure.js';
 
 const SEED = 7;
 const EVENTS = 256_000;
@@ -238,7 +239,7 @@ async function main(): Promise<void> {
       if (models === 1) weekReport = result;
     }
   }
-  const profile = await profileReplays(() => replay(week, weekScorer(1)), 3);
+  const profile = await selfTimeProfile(() => replay(week, weekScorer(1)), 3);
   // Per event of the week in replay order (time order, sessions interleaved): one timed pass of pushParsed.
   const arrival = timeOrder(week);
   const weekLatency = new Float64Array(arrival.positions.length);
@@ -341,45 +342,4 @@ async function main(): Promise<void> {
   lines.push('');
   if (sink === 0.5) lines.push(' ');
   process.stdout.write(`${lines.join('\n')}\n`);
-}
-
-/** Self time per function over `runs` calls of `work`, from the V8 sampling profiler (what `node --cpu-prof` records). */
-async function profileReplays(
-  work: () => unknown,
-  runs: number,
-): Promise<{ totalMs: number; top: { name: string; share: number }[] }> {
-  const { Session } = await import('node:inspector/promises');
-  const session = new Session();
-  session.connect();
-  await session.post('Profiler.enable');
-  await session.post('Profiler.start');
-  for (let r = 0; r < runs; r++) work();
-  const { profile } = await session.post('Profiler.stop');
-  session.disconnect();
-  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
-  const self = new Map<string, number>();
-  const samples = profile.samples ?? [];
-  const deltas = profile.timeDeltas ?? [];
-  let total = 0;
-  for (let i = 0; i < samples.length; i++) {
-    const frame = byId.get(samples[i]!)!.callFrame;
-    const file = frame.url === '' ? '' : ` (${frame.url.split('/').slice(-2).join('/')})`;
-    const name = `\`${frame.functionName || '(anonymous)'}\`${file}`;
-    const dt = deltas[i] ?? 0;
-    self.set(name, (self.get(name) ?? 0) + dt);
-    total += dt;
-  }
-  const top = [...self]
-    .sort((a, b) => b[1] - a[1])
-    .slice(0, 5)
-    .map(([name, us]) => ({ name, share: (100 * us) / total }));
-  return { totalMs: total / 1000, top };
-}
-
-/** The commit measured (with `+changes` when the sources in the work tree differ from it), or 'unknown'. */
-function measuredCommit(): string {
-  const git = (...args: string[]): string => spawnSync('git', args, { encoding: 'utf8' }).stdout?.trim() ?? '';
-  const head = git('rev-parse', '--short', 'HEAD');
-  if (head === '') return 'unknown';
-  return git('status', '--porcelain', '--untracked-files=no', '--', 'src') === '' ? head : `${head}+changes`;
 }

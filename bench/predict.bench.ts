@@ -15,6 +15,7 @@ import path from 'node:path';
 import { Booster } from '../src/model/booster.js';
 import type { BoosterModel, RegTree } from '../src/model/model-types.js';
 import { float32Bits } from '../src/model/float32.js';
+import { median, measuredCommit } from './measure.js';
 
 const ROWS = 23_000;
 const FEATURES = 40;
@@ -191,20 +192,6 @@ function timed(fn: () => void): { wall: number; cpu: number } {
   const wall = Number(process.hrtime.bigint() - t) / 1e9;
   const used = process.cpuUsage(c);
   return { wall, cpu: (used.user + used.system) / 1e6 };
-}
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-}
-
-/** The commit measured (with `+changes` when the sources in the work tree differ from it), or 'unknown'. */
-function measuredCommit(): string {
-  const git = (...args: string[]): string => spawnSync('git', args, { encoding: 'utf8' }).stdout?.trim() ?? '';
-  const head = git('rev-parse', '--short', 'HEAD');
-  if (head === '') return 'unknown';
-  return git('status', '--porcelain', '--untracked-files=no', '--', 'src') === '' ? head : `${head}+changes`;
 }
 
 const ROUNDS = Number(process.env.PREDICT_ROUNDS ?? 7);

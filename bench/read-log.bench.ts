@@ -17,7 +17,7 @@
  * the V8 sampling profiler over more reads gives the top 5 functions by self time, printed next to
  * the same summary of the reader before issue 18 part 4.
  */
-import { execSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -30,6 +30,7 @@ import {
   parseEventLog as frozenParseEventLog,
   readEventLog as frozenReadEventLog,
 } from '../test/events/frozen-reader/events/read-event-log.js';
+import { median, measuredCommit, selfTimeProfile } from './measure.js';
 
 const ROUNDS = Number(process.env.READ_LOG_ROUNDS ?? 7);
 const BIG_EVENTS = Number(process.env.READ_LOG_BIG_EVENTS ?? 10_000_000);
@@ -156,7 +157,7 @@ async function main(dir: string): Promise<void> {
   const lines = [
     '## Reading a 256K-event log (bench/read-log.bench.ts)',
     '',
-    `Measured at commit ${commit()} on ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC. ` +
+    `Measured at commit ${measuredCommit()} on ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC. ` +
       `Input: the synthetic known-attacker + mixed-1..3 files as one TSV (\`SessionNo LogTime CustID GroupID ProfID Act BadActor\`): ${events.toLocaleString('en-US')} events, ${mb.toFixed(1)} MB. ` +
       `${ROUNDS} rounds after a warm-up, each round running every reader once in turn; medians with the spread (min–max) over the rounds; ratios computed within each round. ` +
       `Single-threaded JavaScript; ${os.availableParallelism()} cores (${os.cpus()[0]?.model ?? 'unknown CPU'}), Node ${process.version}. ` +
@@ -178,7 +179,7 @@ async function main(dir: string): Promise<void> {
       '×',
     )} from memory (above 1× means the current reader is faster).`,
   ];
-  const profile = await profileReads(() => readEventLog(file), PROFILE_RUNS);
+  const profile = await selfTimeProfile(() => readEventLog(file), PROFILE_RUNS);
   lines.push(
     '',
     `Where readEventLog(path)'s time goes: the V8 sampling profiler (what \`node --cpu-prof\` records) over ${PROFILE_RUNS} more reads of the same file, ${profile.totalMs.toFixed(0)} ms sampled on the main thread (waiting for the file left out), top 5 functions by self time: ${profile.top
@@ -189,59 +190,6 @@ async function main(dir: string): Promise<void> {
   lines.push('', ...freshProcessSection(file));
   if (BIG_EVENTS > 0) lines.push('', ...bigStreamSection(BIG_EVENTS));
   console.log(lines.join('\n'));
-}
-
-/** Self time per function over `runs` calls of `work`, from the V8 sampling profiler; idle time (waiting for the file) left out. */
-async function profileReads(
-  work: () => Promise<unknown>,
-  runs: number,
-): Promise<{ totalMs: number; top: { name: string; share: number }[] }> {
-  const { Session } = await import('node:inspector/promises');
-  const session = new Session();
-  session.connect();
-  await session.post('Profiler.enable');
-  await session.post('Profiler.start');
-  for (let r = 0; r < runs; r++) await work();
-  const { profile } = await session.post('Profiler.stop');
-  session.disconnect();
-  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
-  const self = new Map<string, number>();
-  const samples = profile.samples ?? [];
-  const deltas = profile.timeDeltas ?? [];
-  let total = 0;
-  // The first sample's interval covers starting the profiler (the inspector's `dispatch`): left out.
-  for (let i = 1; i < samples.length; i++) {
-    const frame = byId.get(samples[i]!)!.callFrame;
-    if (frame.functionName === '(idle)') continue;
-    const file = frame.url === '' ? '' : ` (${frame.url.split('/').slice(-2).join('/')})`;
-    const name = `\`${frame.functionName || '(anonymous)'}\`${file}`;
-    const dt = deltas[i] ?? 0;
-    self.set(name, (self.get(name) ?? 0) + dt);
-    total += dt;
-  }
-  const top = [...self]
-    .sort((a, b) => b[1] - a[1])
-    .slice(0, 5)
-    .map(([name, us]) => ({ name, share: (100 * us) / total }));
-  return { totalMs: total / 1000, top };
-}
-
-/** The commit measured (with `+changes` when the work tree differs from it), or 'unknown'. */
-function commit(): string {
-  try {
-    const hash = execSync('git rev-parse --short HEAD', {
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'ignore'],
-    }).trim();
-    const dirty =
-      execSync('git status --porcelain --untracked-files=no -- src', {
-        encoding: 'utf8',
-        stdio: ['ignore', 'pipe', 'ignore'],
-      }).trim() !== '';
-    return dirty ? `${hash}+changes` : hash;
-  } catch {
-    return 'unknown';
-  }
 }
 
 /** `median (min–max)` of `values`, with `digits` decimals and a unit. */
@@ -384,12 +332,6 @@ function* generateLines(n: number, count: (bytes: number) => void): Generator<Bu
   const bytes = Buffer.from(chunk);
   count(bytes.length);
   yield bytes;
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
 function formatRate(perSecond: number): string {

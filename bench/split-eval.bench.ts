@@ -21,6 +21,7 @@ import { Frame } from '../src/frame/frame.js';
 import { createRandom } from '../src/random/random.js';
 import { FrameSplitter } from '../src/split/frame-splitter.js';
 import { writeCsvs } from '../src/split/write-csvs.js';
+import { median, measuredCommit } from './measure.js';
 
 const ROWS = 23_000;
 const FEATURES = 40;
@@ -55,20 +56,6 @@ async function timedAsync(fn: () => Promise<unknown>): Promise<Sample> {
   const t = performance.now();
   await fn();
   return { wall: (performance.now() - t) / 1000, cpu: cpuNow() - c };
-}
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-}
-
-/** The commit measured (with `+changes` when the sources in the work tree differ from it), or 'unknown'. */
-function measuredCommit(): string {
-  const git = (...args: string[]): string => spawnSync('git', args, { encoding: 'utf8' }).stdout?.trim() ?? '';
-  const head = git('rev-parse', '--short', 'HEAD');
-  if (head === '') return 'unknown';
-  return git('status', '--porcelain', '--untracked-files=no', '--', 'src') === '' ? head : `${head}+changes`;
 }
 
 const loadStart = os.loadavg()[0]!;

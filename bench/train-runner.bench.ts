@@ -31,6 +31,7 @@ import { LocalBackend } from '../src/train/local-backend.js';
 import { SEED_HYPERPARAMETERS } from '../src/train/default-hyperparameters.js';
 import { TrainRunner } from '../src/train/train-runner.js';
 import type { Frame } from '../src/frame/frame.js';
+import { median, measuredCommit } from './measure.js';
 
 const PYTHON = '/usr/bin/python3';
 const ROUNDS = Number(process.env.RUNNER_ROUNDS ?? 5);
@@ -41,20 +42,6 @@ const work = mkdtempSync(path.join(os.tmpdir(), 'sessionsentry-bench-runner-'));
 function cpuNow(): number {
   const u = process.cpuUsage();
   return (u.user + u.system) / 1e6;
-}
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-}
-
-/** The commit measured (with `+changes` when the sources in the work tree differ from it), or 'unknown'. */
-function measuredCommit(): string {
-  const git = (...args: string[]): string => spawnSync('git', args, { encoding: 'utf8' }).stdout?.trim() ?? '';
-  const head = git('rev-parse', '--short', 'HEAD');
-  if (head === '') return 'unknown';
-  return git('status', '--porcelain', '--untracked-files=no', '--', 'src') === '' ? head : `${head}+changes`;
 }
 
 const loadStart = os.loadavg()[0]!;
