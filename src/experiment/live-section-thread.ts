@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import type { EventLog, EventLogParts } from '../events/event-log.js';
+import type { EventLog } from '../events/event-log.js';
 import { LiveDetector } from '../live/live-detector.js';
 import { trainLiveDetector } from '../live/train-live-detector.js';
 import { Booster } from '../model/booster.js';
@@ -90,14 +90,13 @@ export class LiveSectionThread {
     }
   }
 
-  /** Sends the logs every task works on (once, before the first task). */
+  /**
+   * Sends the logs every task works on (once, before the first task). A log arrives as its parts:
+   * the structured clone keeps an object's own fields, which are an EventLog's parts, and not its class.
+   */
   useLogs(trainLog: EventLog, testLog: EventLog): void {
     this.#logs = { train: trainLog, test: testLog };
-    this.#worker?.postMessage({
-      kind: 'logs',
-      train: logParts(trainLog),
-      test: logParts(testLog),
-    } satisfies LiveSectionRequest);
+    this.#worker?.postMessage({ kind: 'logs', train: trainLog, test: testLog } satisfies LiveSectionRequest);
   }
 
   /** `trainLiveDetector(trainLog, options)` on the worker. */
@@ -237,38 +236,6 @@ function isLibraryFailure(reply: unknown): boolean {
 
 /** What a task waiting on a worker that failed before it was ready rejects with: it runs on the calling thread instead. */
 const NOT_STARTED = Symbol('the live-section worker did not start');
-
-/** The log's parts as plain data for a worker (the class itself does not cross threads). */
-function logParts(log: EventLog): EventLogParts {
-  const {
-    sessionIds,
-    labels,
-    offsets,
-    eventIndex,
-    actions,
-    actionDictionary,
-    times,
-    sources,
-    sourceNames,
-    extras,
-    skipped,
-    replacedText,
-  } = log;
-  return {
-    sessionIds,
-    labels,
-    offsets,
-    eventIndex,
-    actions,
-    actionDictionary,
-    times,
-    sources,
-    sourceNames,
-    extras,
-    skipped,
-    replacedText,
-  };
-}
 
 /** Where this module lives: `__filename` under CommonJS and vitest, `import.meta.url` under ESM. */
 function moduleFile(): string {
